@@ -1,0 +1,215 @@
+//! Server side of authentication: Argon2id password hashes, session rows and cookies.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::sync::OnceLock;
+
+use crate::agents::AgentProfile;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "charla_session";
+/// `last_seen_at` is refreshed at most this often, so reads do not all become writes.
+const TOUCH_INTERVAL_MS: i64 = 5 * 60 * 1000;
+
+/// A signed-in agent, as the session middleware puts it in the request.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub agent: AgentProfile,
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|err| {
+            tracing::error!(error = %err, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the email is unknown, so timing does not tell
+/// which addresses have accounts.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("charla-decoy-password").unwrap_or_default())
+}
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks the credentials and opens a session; returns the cookie token.
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password: &str,
+    user_agent: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, AppError> {
+    let email = email.trim().to_lowercase();
+    let row = sqlx::query("SELECT id, password_hash FROM agents WHERE email = $1 AND active = 1")
+        .bind(&email)
+        .fetch_optional(&db.pool)
+        .await?;
+    let (agent_id, hash) = match &row {
+        Some(row) => (
+            Some(row.try_get::<i64, _>("id")?),
+            row.try_get::<String, _>("password_hash")?,
+        ),
+        None => (None, decoy_hash().to_owned()),
+    };
+    let password = password.to_owned();
+    let valid = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let Some(agent_id) = agent_id.filter(|_| valid) else {
+        return Err(AppError::InvalidCredentials);
+    };
+    let token = new_token();
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(token_hash(&token))
+    .bind(agent_id)
+    .bind(now)
+    .bind(now + ttl_secs * 1000)
+    .bind(user_agent)
+    .execute(tx.conn())
+    .await?;
+    tx.tx.commit().await?;
+    Ok(token)
+}
+
+/// The live session behind a cookie token, if any; slides its expiry forward.
+pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Session>, sqlx::Error> {
+    let hash = token_hash(token);
+    let now = now_ms();
+    let row = sqlx::query(
+        "SELECT s.last_seen_at, a.id, a.account_id, a.email, a.name, a.display_name, a.role, a.availability \
+         FROM sessions s JOIN agents a ON a.id = s.agent_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
+    )
+    .bind(&hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    if now - last_seen > TOUCH_INTERVAL_MS {
+        let mut tx = db.begin_write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(now)
+            .bind(now + ttl_secs * 1000)
+            .bind(&hash)
+            .execute(tx.conn())
+            .await?;
+        tx.tx.commit().await?;
+    }
+    Ok(Some(Session {
+        token_hash: hash,
+        agent: crate::agents::ssr::profile_from_row(&row)?,
+    }))
+}
+
+pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(tx.conn())
+        .await?;
+    tx.tx.commit().await?;
+    Ok(())
+}
+
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    session_cookie("", 0, secure)
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, value)| *key == name && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "correct horse"));
+        assert!(!verify_password(&hash, "Correct horse"));
+        assert!(!verify_password("not a hash", "correct horse"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn cookie_is_http_only_and_same_site() {
+        let cookie = session_cookie("abc", 60, true);
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Secure")
+        );
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::COOKIE,
+            "a=1; charla_session=tok; b=2".parse().unwrap(),
+        );
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("tok")
+        );
+        headers.insert(http::header::COOKIE, "charla_session=".parse().unwrap());
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE), None);
+    }
+}

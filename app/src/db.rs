@@ -1,0 +1,147 @@
+//! Storage: one sqlx `AnyPool` over SQLite (embedded default) or PostgreSQL, with
+//! portable SQL (`$1` placeholders work on both) and the few backend differences
+//! kept here. Write transactions go through [`Db::begin_write`] so event ids are
+//! allocated in commit order (see `live::hub`).
+pub mod events;
+pub mod seed;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::events::EventEnvelope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+    /// SQLite allows one writer at a time; taking turns in process avoids SQLITE_BUSY
+    /// on read-to-write upgrades and keeps commit order equal to event-id order.
+    write_lock: Option<Arc<Mutex<()>>>,
+    url: Arc<str>,
+}
+
+static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite: or postgres:".into(),
+            ));
+        };
+        let mut options = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(url).await?;
+        Ok(Db {
+            pool,
+            backend,
+            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            url: url.into(),
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.backend {
+            Backend::Sqlite => MIGRATE_SQLITE.run(&self.pool).await,
+            Backend::Postgres => MIGRATE_POSTGRES.run(&self.pool).await,
+        }
+    }
+
+    /// Starts a transaction that may write and append events.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            events: Vec::new(),
+            _guard: guard,
+        })
+    }
+}
+
+/// A write transaction plus the events it appended, published after commit.
+pub struct WriteTx {
+    pub tx: Transaction<'static, Any>,
+    pub backend: Backend,
+    events: Vec<EventEnvelope>,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits, then hands the appended events to the hub. On SQLite that happens
+    /// before the write turn is released, so sockets receive events in id order; on
+    /// PostgreSQL the events travel by NOTIFY, which is delivered in commit order.
+    pub async fn commit(
+        self,
+        hub: &crate::live::hub::Hub,
+    ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+        let WriteTx {
+            tx,
+            backend,
+            events,
+            _guard,
+        } = self;
+        tx.commit().await?;
+        if backend == Backend::Sqlite {
+            for event in &events {
+                hub.publish_local(event.clone());
+            }
+        }
+        drop(_guard);
+        Ok(events)
+    }
+}
+
+/// Current time in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// Reads a 0/1 flag column (stored as an integer on both backends).
+pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}

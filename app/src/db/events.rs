@@ -1,0 +1,133 @@
+//! The event log: append inside a write transaction, read back for resuming sockets.
+use sqlx::Row;
+
+use super::{now_ms, Backend, WriteTx};
+use crate::events::{EventEnvelope, EventScope, LiveEvent};
+
+/// PostgreSQL channel on which every replica hears committed events.
+pub const NOTIFY_CHANNEL: &str = "charla_events";
+/// NOTIFY payloads must stay under 8000 bytes; larger events travel as a reference.
+const NOTIFY_INLINE_LIMIT: usize = 7000;
+
+impl WriteTx {
+    pub async fn append_event(
+        &mut self,
+        account_id: i64,
+        scope: EventScope,
+        event: LiveEvent,
+    ) -> Result<EventEnvelope, sqlx::Error> {
+        let created_at = now_ms();
+        let payload =
+            serde_json::to_string(&event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        if self.backend == Backend::Postgres {
+            // Serialises event appends per account until commit, so ids are handed out in
+            // commit order and a client resuming "after id N" can never miss one.
+            sqlx::query("SELECT pg_advisory_xact_lock(7461, CAST($1 AS INTEGER))")
+                .bind(account_id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO events (account_id, inbox_id, conversation_id, agent_id, payload, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(scope.inbox_id)
+        .bind(scope.conversation_id)
+        .bind(scope.agent_id)
+        .bind(&payload)
+        .bind(created_at)
+        .fetch_one(&mut *self.tx)
+        .await?
+        .try_get("id")?;
+        let envelope = EventEnvelope {
+            id,
+            account_id,
+            scope,
+            created_at,
+            event,
+        };
+        if self.backend == Backend::Postgres {
+            let text =
+                serde_json::to_string(&envelope).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            let notify = if text.len() <= NOTIFY_INLINE_LIMIT {
+                text
+            } else {
+                serde_json::json!({ "ref": id, "account_id": account_id }).to_string()
+            };
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(NOTIFY_CHANNEL)
+                .bind(notify)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.events.push(envelope.clone());
+        Ok(envelope)
+    }
+}
+
+fn envelope_from_row(row: &sqlx::any::AnyRow) -> Result<EventEnvelope, sqlx::Error> {
+    let payload: String = row.try_get("payload")?;
+    let event: LiveEvent =
+        serde_json::from_str(&payload).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    Ok(EventEnvelope {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        scope: EventScope {
+            inbox_id: row.try_get("inbox_id")?,
+            conversation_id: row.try_get("conversation_id")?,
+            agent_id: row.try_get("agent_id")?,
+        },
+        created_at: row.try_get("created_at")?,
+        event,
+    })
+}
+
+/// Events of an account after `after_id`, oldest first, at most `limit`.
+pub async fn since(
+    db: &super::Db,
+    account_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, inbox_id, conversation_id, agent_id, payload, created_at \
+         FROM events WHERE account_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(account_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(envelope_from_row).collect()
+}
+
+/// One event by id (for NOTIFY payloads too large to carry the event inline).
+pub async fn by_id(db: &super::Db, id: i64) -> Result<Option<EventEnvelope>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, account_id, inbox_id, conversation_id, agent_id, payload, created_at \
+         FROM events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(envelope_from_row).transpose()
+}
+
+/// The newest event id of an account (0 when none), where a fresh client starts.
+pub async fn last_id(db: &super::Db, account_id: i64) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS last FROM events WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    row.try_get("last")
+}
+
+/// The oldest event id still kept for an account (events are pruned by age).
+pub async fn first_id(db: &super::Db, account_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("SELECT MIN(id) AS first FROM events WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    row.try_get("first")
+}

@@ -1,0 +1,121 @@
+//! Domain vocabulary shared by client and server: roles, statuses and the small
+//! value types that parse user input. Each enum maps to the TEXT stored in the database.
+mod email;
+
+pub use email::EmailAddress;
+
+use serde::{Deserialize, Serialize};
+
+/// Unix time in milliseconds; `i64` so the 32-bit WASM client agrees with the server.
+pub type Millis = i64;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// What an agent may do: administrators manage inboxes, agents and templates.
+    Role { Administrator => "administrator", Agent => "agent" }
+);
+text_enum!(
+    /// Shown to teammates next to the agent's name.
+    Availability { Online => "online", Busy => "busy", Offline => "offline" }
+);
+text_enum!(ChannelKind { WebChat => "web_chat", WhatsApp => "whatsapp", Email => "email" });
+text_enum!(ConversationStatus { Open => "open", Pending => "pending", Snoozed => "snoozed", Resolved => "resolved" });
+text_enum!(MessageDirection { Incoming => "incoming", Outgoing => "outgoing", Activity => "activity" });
+text_enum!(DeliveryStatus { Sending => "sending", Sent => "sent", Delivered => "delivered", Read => "read", Failed => "failed" });
+
+impl Role {
+    pub fn is_admin(self) -> bool {
+        self == Role::Administrator
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_round_trips_through_its_text() {
+        for s in ConversationStatus::ALL {
+            assert_eq!(ConversationStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in DeliveryStatus::ALL {
+            assert_eq!(DeliveryStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in ChannelKind::ALL {
+            assert_eq!(ChannelKind::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn serde_uses_the_database_text() {
+        assert_eq!(
+            serde_json::to_string(&ChannelKind::WhatsApp).unwrap(),
+            "\"whatsapp\""
+        );
+    }
+}
+
+/// Lower-cased, accent-free text of the given parts, for substring search
+/// ("jose" finds "José").
+pub fn search_text(parts: &[Option<&str>]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().flatten() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in part.chars().flat_map(char::to_lowercase) {
+            out.push(fold_accent(c));
+        }
+    }
+    out
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'á' | 'à' | 'ä' | 'â' | 'ã' => 'a',
+        'é' | 'è' | 'ë' | 'ê' => 'e',
+        'í' | 'ì' | 'ï' | 'î' => 'i',
+        'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+        'ú' | 'ù' | 'ü' | 'û' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    #[test]
+    fn folds_case_and_spanish_accents() {
+        assert_eq!(
+            super::search_text(&[Some("José Núñez"), None, Some("+34 600")]),
+            "jose nunez +34 600"
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! The live event vocabulary, shared by the server (which appends events to the log
+//! and fans them out) and the client (which applies them as deltas).
+use crate::domain::{Availability, Millis};
+use serde::{Deserialize, Serialize};
+
+/// Something that happened in an account that open dashboards should reflect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveEvent {
+    AgentAvailabilityChanged {
+        agent_id: i64,
+        availability: Availability,
+    },
+}
+
+/// Who may see an event: the socket filter applies this, never the browser.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventScope {
+    /// Only members of this inbox (and administrators) see it.
+    pub inbox_id: Option<i64>,
+    pub conversation_id: Option<i64>,
+    /// Only this agent sees it (their notifications).
+    pub agent_id: Option<i64>,
+}
+
+/// An event as stored in the log: ids increase in commit order within an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    pub id: i64,
+    pub account_id: i64,
+    pub scope: EventScope,
+    pub created_at: Millis,
+    pub event: LiveEvent,
+}
+
+/// Frames the server writes on an agent's live socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// First frame: the newest event id at connection time, the point to resume from.
+    Hello {
+        last_event_id: i64,
+    },
+    Event(EventEnvelope),
+    /// The requested resume point is no longer in the log: reload state, then go on.
+    Resync {
+        last_event_id: i64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_tagged_json() {
+        let frame = ServerFrame::Event(EventEnvelope {
+            id: 7,
+            account_id: 1,
+            scope: EventScope::default(),
+            created_at: 0,
+            event: LiveEvent::AgentAvailabilityChanged {
+                agent_id: 3,
+                availability: Availability::Busy,
+            },
+        });
+        let text = serde_json::to_string(&frame).unwrap();
+        assert!(text.contains(r#""frame":"event""#), "{text}");
+        assert!(
+            text.contains(r#""type":"agent_availability_changed""#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
+    }
+}

@@ -1,0 +1,162 @@
+//! The dashboard's live connection: one WebSocket per tab that resumes from the last
+//! event id it saw, and a registry of handlers that apply events as deltas.
+#[cfg(feature = "ssr")]
+pub mod hub;
+
+use leptos::prelude::*;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::events::EventEnvelope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveStatus {
+    Connecting,
+    Live,
+    Offline,
+}
+
+type Handler = Arc<dyn Fn(&EventEnvelope) + Send + Sync>;
+
+/// Shared by every component under the signed-in layout.
+#[derive(Clone)]
+pub struct Live {
+    pub status: RwSignal<LiveStatus>,
+    /// Bumped when the server could not replay the gap: views reload their data.
+    pub resync: RwSignal<u64>,
+    last_id: Arc<AtomicI64>,
+    handlers: Arc<Mutex<Vec<(u64, Handler)>>>,
+    next_handler: Arc<AtomicU64>,
+}
+
+impl Live {
+    fn new(last_event_id: i64) -> Self {
+        Live {
+            status: RwSignal::new(LiveStatus::Connecting),
+            resync: RwSignal::new(0),
+            last_id: Arc::new(AtomicI64::new(last_event_id)),
+            handlers: Arc::new(Mutex::new(Vec::new())),
+            next_handler: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn last_id(&self) -> i64 {
+        self.last_id.load(Ordering::SeqCst)
+    }
+
+    /// Applies one event, at most once and in id order.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn dispatch(&self, event: &EventEnvelope) {
+        if event.id <= self.last_id() {
+            return;
+        }
+        self.last_id.store(event.id, Ordering::SeqCst);
+        let handlers: Vec<Handler> = self
+            .handlers
+            .lock()
+            .map(|h| h.iter().map(|(_, f)| f.clone()).collect())
+            .unwrap_or_default();
+        for handler in handlers {
+            handler(event);
+        }
+    }
+
+    fn add(&self, handler: Handler) -> u64 {
+        let id = self.next_handler.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut handlers) = self.handlers.lock() {
+            handlers.push((id, handler));
+        }
+        id
+    }
+
+    fn remove(&self, id: u64) {
+        if let Ok(mut handlers) = self.handlers.lock() {
+            handlers.retain(|(h, _)| *h != id);
+        }
+    }
+}
+
+/// Starts the live connection (in the browser) and makes it available below.
+pub fn provide_live(last_event_id: i64) -> Live {
+    let live = Live::new(last_event_id);
+    provide_context(live.clone());
+    #[cfg(feature = "hydrate")]
+    client::connect(live.clone());
+    live
+}
+
+/// Runs `handler` for each live event while the calling component is mounted.
+pub fn on_event(handler: impl Fn(&EventEnvelope) + Send + Sync + 'static) {
+    if let Some(live) = use_context::<Live>() {
+        let id = live.add(Arc::new(handler));
+        on_cleanup(move || live.remove(id));
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use futures::StreamExt;
+    use gloo_net::websocket::{futures::WebSocket, Message};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::{Live, LiveStatus};
+    use crate::events::ServerFrame;
+    use leptos::prelude::*;
+
+    const MAX_BACKOFF_MS: u32 = 15_000;
+
+    pub fn connect(live: Live) {
+        let stopped = Arc::new(AtomicBool::new(false));
+        {
+            let stopped = stopped.clone();
+            on_cleanup(move || stopped.store(true, Ordering::SeqCst));
+        }
+        leptos::task::spawn_local(async move {
+            let mut backoff = 500;
+            while !stopped.load(Ordering::SeqCst) {
+                live.status.set(LiveStatus::Connecting);
+                if let Ok(socket) = WebSocket::open(&socket_url(live.last_id())) {
+                    let (_sink, mut stream) = socket.split();
+                    while let Some(Ok(message)) = stream.next().await {
+                        if stopped.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        let Message::Text(text) = message else {
+                            continue;
+                        };
+                        match serde_json::from_str::<ServerFrame>(&text) {
+                            Ok(ServerFrame::Hello { .. }) => {
+                                live.status.set(LiveStatus::Live);
+                                backoff = 500;
+                            }
+                            Ok(ServerFrame::Event(event)) => live.dispatch(&event),
+                            Ok(ServerFrame::Resync { last_event_id }) => {
+                                live.last_id.store(last_event_id, Ordering::SeqCst);
+                                live.resync.update(|n| *n += 1);
+                            }
+                            Err(err) => leptos::logging::warn!("unreadable live frame: {err}"),
+                        }
+                    }
+                }
+                if stopped.load(Ordering::SeqCst) {
+                    return;
+                }
+                live.status.set(LiveStatus::Offline);
+                gloo_timers::future::TimeoutFuture::new(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF_MS);
+            }
+        });
+    }
+
+    fn socket_url(after: i64) -> String {
+        let location = window().location();
+        let scheme = if location.protocol().as_deref() == Ok("https:") {
+            "wss"
+        } else {
+            "ws"
+        };
+        let host = location.host().unwrap_or_default();
+        format!("{scheme}://{host}/api/live?after={after}")
+    }
+}

@@ -1,0 +1,57 @@
+//! The HTML document and the route table.
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::LoginPage;
+use crate::i18n::*;
+use crate::pages::{ContactsPage, ConversationsPage, NotFound, SettingsPage};
+use crate::shell::Shell;
+
+/// The document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Runs only in the browser, once hydrated: tests wait for it before clicking.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/charla.css" />
+            <Title text="Charla" />
+            <Router>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=LoginPage />
+                    <ParentRoute path=path!("") view=Shell>
+                        <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
+                        <Route path=path!("/conversations") view=ConversationsPage />
+                        <Route path=path!("/contacts") view=ContactsPage />
+                        <Route path=path!("/settings") view=SettingsPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}

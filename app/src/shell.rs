@@ -1,0 +1,98 @@
+//! The signed-in layout: navigation (sidebar on desktop, bottom bar on a phone), the
+//! agent's panel (availability, language, sign out) and the live connection state.
+mod availability;
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+
+use crate::auth::{load_session, Logout, SessionInfo};
+use crate::i18n::*;
+use crate::live::{provide_live, LiveStatus};
+use crate::ui::{role_text, LanguageSwitch};
+use availability::AvailabilitySelect;
+
+/// Loads the session; without one, back to the sign-in page.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = Resource::new(|| (), |_| load_session());
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => view! { <Layout info /> }.into_any(),
+                    _ => view! { <Redirect path="/login" /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Layout(info: SessionInfo) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = provide_live(info.last_event_id);
+    provide_context(info.agent.clone());
+    let menu_open = RwSignal::new(false);
+    let logout = ServerAction::<Logout>::new();
+    let agent = info.agent;
+    let role = agent.role;
+    view! {
+        <div class="app" class:menu-open=move || menu_open.get()>
+            <header class="topbar">
+                <span class="brand">{t!(i18n, app_name)}</span>
+                <LiveIndicator status=live.status />
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="account-panel"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    {t!(i18n, menu)}
+                </button>
+            </header>
+            <nav class="sidebar" aria-label=move || t_string!(i18n, nav_main)>
+                <span class="brand">{t!(i18n, app_name)}</span>
+                <A href="/conversations">{t!(i18n, nav_conversations)}</A>
+                <A href="/contacts">{t!(i18n, nav_contacts)}</A>
+                <A href="/settings">{t!(i18n, nav_settings)}</A>
+            </nav>
+            <section id="account-panel" class="account-panel">
+                <div class="desktop-only">
+                    <LiveIndicator status=live.status />
+                </div>
+                <p class="agent-name">{agent.shown_name().to_owned()}</p>
+                <p class="muted">{move || role_text(i18n, role)}</p>
+                <AvailabilitySelect initial=agent.availability />
+                <LanguageSwitch />
+                <ActionForm action=logout>
+                    <button type="submit" class="secondary">{t!(i18n, sign_out)}</button>
+                </ActionForm>
+            </section>
+            <main class="content" on:click=move |_| menu_open.set(false)>
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn LiveIndicator(status: RwSignal<LiveStatus>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match status.get() {
+        LiveStatus::Live => t_string!(i18n, live_connected),
+        LiveStatus::Connecting => t_string!(i18n, live_connecting),
+        LiveStatus::Offline => t_string!(i18n, live_offline),
+    };
+    let class = move || match status.get() {
+        LiveStatus::Live => "live live-on",
+        LiveStatus::Connecting => "live live-connecting",
+        LiveStatus::Offline => "live live-off",
+    };
+    view! {
+        <span role="status" class=class>
+            {text}
+        </span>
+    }
+}

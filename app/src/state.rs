@@ -1,0 +1,53 @@
+//! The server's shared state, provided to handlers and (as context) to server functions.
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+use crate::auth::ssr::Session;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::live::hub::Hub;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub hub: Hub,
+    pub settings: Arc<Settings>,
+}
+
+/// Behaviour the application needs from configuration (the server crate parses it).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub session_ttl_secs: i64,
+    /// Sets `Secure` on cookies; on when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            session_ttl_secs: 30 * 24 * 3600,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The state inside a server function.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// The signed-in agent's session, resolved by the session middleware.
+pub fn current_session() -> Result<Session, AppError> {
+    let parts =
+        leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Unauthorized)?;
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or(AppError::Unauthorized)
+}

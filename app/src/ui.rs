@@ -1,0 +1,58 @@
+//! Small pieces of UI shared by features: error text, language switch, labels.
+use leptos::prelude::*;
+
+use crate::domain::{Availability, Role};
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+/// The user-facing sentence for an error, in the current language.
+pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
+    match err {
+        AppError::InvalidCredentials => t_string!(i18n, invalid_credentials).to_string(),
+        AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
+        AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
+        AppError::RateLimited { .. } => t_string!(i18n, error_rate_limited).to_string(),
+        AppError::Validation { code, .. } if code == "required" => {
+            t_string!(i18n, error_required).to_string()
+        }
+        AppError::Validation { .. } => t_string!(i18n, error_invalid).to_string(),
+        AppError::Conflict { .. } => t_string!(i18n, error_taken).to_string(),
+        AppError::Transport(_) => t_string!(i18n, error_network).to_string(),
+        AppError::Internal => t_string!(i18n, error_generic).to_string(),
+    }
+}
+
+pub fn availability_text(i18n: I18nContext<Locale>, availability: Availability) -> &'static str {
+    match availability {
+        Availability::Online => t_string!(i18n, availability_online),
+        Availability::Busy => t_string!(i18n, availability_busy),
+        Availability::Offline => t_string!(i18n, availability_offline),
+    }
+}
+
+pub fn role_text(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+    match role {
+        Role::Administrator => t_string!(i18n, role_administrator),
+        Role::Agent => t_string!(i18n, role_agent),
+    }
+}
+
+/// A button naming the other language in that language ("English" / "Español").
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let switch = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::es => Locale::en,
+            Locale::en => Locale::es,
+        };
+        i18n.set_locale(next);
+    };
+    view! {
+        <button type="button" class="link" lang=move || t_string!(i18n, other_language_code) on:click=switch>
+            {t!(i18n, other_language)}
+        </button>
+    }
+}

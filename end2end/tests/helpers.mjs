@@ -1,0 +1,174 @@
+// Shared helpers for Charla's browser tests (node:test + playwright-core).
+//
+// No browser is downloaded: playwright-core drives Debian's /usr/bin/chromium
+// (installed by scripts/setup.sh). The tests run against a server that is already
+// up: `cargo leptos end-to-end --release` builds and starts it, then runs
+// `node --test` in end2end/ (it does not wait for the server: see waitForServer).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = (process.env.CHARLA_E2E_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844, isMobile: true, hasTouch: true },
+];
+
+export const DEMO = {
+  admin: { email: 'admin@charla.local', password: 'charla-demo' },
+  agent: { email: 'lucia@charla.local', password: 'charla-demo' },
+};
+
+/** Timeout for single waits (locators, navigations, hydration). */
+export const STEP_TIMEOUT = 30_000;
+/** Timeout for one whole test() case: a few steps of STEP_TIMEOUT each. */
+export const TEST_TIMEOUT = 90_000;
+
+const CHROMIUM = process.env.CHARLA_CHROMIUM || '/usr/bin/chromium';
+const RESULTS_DIR = new URL('../test-results/', import.meta.url);
+
+/** Launches Debian's Chromium headless. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A fresh browser context (own cookies) with the viewport and locale given,
+ * and a page in it. Close it with `page.context().close()`.
+ */
+export async function newPage(browser, viewport, { locale = 'es-ES' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width: viewport.width, height: viewport.height },
+    isMobile: Boolean(viewport.isMobile),
+    hasTouch: Boolean(viewport.hasTouch),
+    locale,
+  });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = await context.newPage();
+  // Kept for the failure report of withPage().
+  page.charlaErrors = [];
+  page.on('pageerror', (err) => page.charlaErrors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.charlaErrors.push(`console.error: ${msg.text()}`);
+  });
+  return page;
+}
+
+/** Waits until the WASM client has hydrated: <html data-hydrated="true">. */
+export async function waitForHydration(page, { timeout = STEP_TIMEOUT } = {}) {
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, {
+    timeout,
+  });
+}
+
+/** Resolves once `pathname` of the page's URL satisfies `want` (string or RegExp). */
+export async function waitForPath(page, want, { timeout = STEP_TIMEOUT } = {}) {
+  const ok = (url) => {
+    const path = new URL(url).pathname;
+    return typeof want === 'string' ? path === want : want.test(path);
+  };
+  await page.waitForURL(ok, { timeout });
+}
+
+/** Polls BASE_URL until the server answers (cargo-leptos starts tests right after spawning it). */
+export async function waitForServer({ timeout = 120_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${BASE_URL}/login`, { redirect: 'manual' });
+      if (res.status < 500) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.cause?.code || err.message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`server at ${BASE_URL} did not answer within ${timeout} ms (${last})`);
+}
+
+/**
+ * The visible main navigation landmark (Spanish "Principal"; "Main" accepted in English).
+ * Visible-only, so a desktop sidebar and a phone drawer may both exist in the DOM.
+ */
+export function mainNav(page) {
+  return page
+    .getByRole('navigation', { name: /^(Principal|Main)$/ })
+    .filter({ visible: true })
+    .first();
+}
+
+/** The first visible button with exactly this accessible name (string) or matching RegExp. */
+export function button(page, name) {
+  const opts = typeof name === 'string' ? { name, exact: true } : { name };
+  return page.getByRole('button', opts).filter({ visible: true }).first();
+}
+
+/**
+ * On a phone the main navigation may be collapsed behind a "Menú" button:
+ * if no link of the main navigation is visible, click that button and wait for them.
+ */
+export async function openNavIfCollapsed(page) {
+  const firstLink = mainNav(page).getByRole('link').filter({ visible: true }).first();
+  if (await firstLink.isVisible()) return;
+  await button(page, /^(Menú|Menu)$/).click();
+  await firstLink.waitFor({ state: 'visible' });
+}
+
+/** Goes to /login, waits for hydration, fills the form and submits it (does not wait for the outcome). */
+export async function signIn(page, email, password) {
+  await page.goto(`${BASE_URL}/login`);
+  await waitForHydration(page);
+  await page.getByLabel('Correo electrónico', { exact: true }).fill(email);
+  await page.getByLabel('Contraseña', { exact: true }).fill(password);
+  await button(page, 'Iniciar sesión').click();
+}
+
+/**
+ * Runs `fn(page)` in a fresh context; on failure saves a screenshot to
+ * end2end/test-results/<name>.png and prints the page's errors, then rethrows.
+ */
+export async function withPage(browser, viewport, name, fn, options) {
+  const page = await newPage(browser, viewport, options);
+  try {
+    await fn(page);
+  } catch (err) {
+    try {
+      await mkdir(RESULTS_DIR, { recursive: true });
+      const file = new URL(`${name.replace(/[^\w.-]+/g, '_')}.png`, RESULTS_DIR);
+      await writeFile(file, await page.screenshot({ fullPage: true, timeout: 5_000 }));
+      console.error(`# screenshot: ${file.pathname} (url ${page.url()})`);
+    } catch (shotErr) {
+      console.error(`# no screenshot: ${shotErr.message}`);
+    }
+    for (const line of page.charlaErrors) console.error(`# ${line}`);
+    throw err;
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * The agent's panel (name, availability, language, sign out) is always shown on a
+ * desktop; on a phone it opens from the "Menú" button in the top bar.
+ */
+export async function openAccountPanel(page) {
+  const signOut = button(page, /^(Cerrar sesión|Sign out)$/);
+  if (await signOut.isVisible()) return;
+  await button(page, /^(Menú|Menu)$/).click();
+  await signOut.waitFor({ state: 'visible' });
+}

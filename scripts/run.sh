@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs Charla: installs what is missing, then builds and serves the release build.
+# The server seeds demo data on first start and prints its URL and the demo logins.
+#   CHARLA_DATA_DIR  where the server keeps its data (default: <repo>/data)
+# Extra arguments go to `cargo leptos serve` (e.g. `-- <server args>`).
+set -euo pipefail
+
+bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CHARLA_ROOT"
+
+export CHARLA_DATA_DIR="${CHARLA_DATA_DIR:-$CHARLA_ROOT/data}"
+mkdir -p "$CHARLA_DATA_DIR"
+echo "run: cargo leptos serve --release (data in $CHARLA_DATA_DIR)"
+exec cargo leptos serve --release "${CHARLA_LEPTOS_ARGV[@]}" "$@"

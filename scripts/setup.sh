@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Charla needs, and only what is missing.
+# Idempotent: on a machine that has everything it prints one line per step and changes nothing.
+#
+# Steps, in order (CHARLA_SETUP_ONLY=step,step,... runs only those, e.g. CHARLA_SETUP_ONLY=npm,chromium):
+#   wasm          the wasm32-unknown-unknown std (rustup; Debian rustc-web fallback), rustfmt, clippy
+#   cargo-leptos  cargo-leptos 0.3.11 with `no_downloads`
+#   wasm-bindgen  wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock
+#   npm           end2end/node_modules (playwright-core, binaryen's wasm-opt)
+#   chromium      Debian's /usr/bin/chromium for the browser tests
+# The installed versions are printed at the end.
+# Facts behind these choices: shared/docs/toolchain.md.
+set -euo pipefail
+
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CHARLA_ROOT"
+
+readonly WASM_TARGET=wasm32-unknown-unknown
+readonly LEPTOS_VERSION=0.3.11
+# cargo-leptos 0.3.11 --locked needs rustc >= 1.96 (rustup's stable 1.95 cannot build it).
+readonly LEPTOS_TOOLCHAIN=1.96.0
+readonly FALLBACK_ENV="$CHARLA_CACHE/env.sh"
+readonly FALLBACK_SYSROOT="$CHARLA_CACHE/wasm-sysroot"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# Is step $1 selected by CHARLA_SETUP_ONLY (unset or empty: every step)?
+want() { [ -z "${CHARLA_SETUP_ONLY:-}" ] || [[ ",${CHARLA_SETUP_ONLY// /}," == *",$1,"* ]]; }
+
+# Runs a command with its output kept back; shows the output only if it fails.
+quietly() {
+  local log rc=0
+  log="$(mktemp)"
+  "$@" >"$log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then cat "$log" >&2; fi
+  rm -f "$log"
+  return "$rc"
+}
+
+readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium"
+if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
+  for s in ${CHARLA_SETUP_ONLY//,/ }; do
+    [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
+  done
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_UPDATED=0
+# Installs those of the given Debian packages that are not installed yet (apt-get update once).
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    say "apt-get update"
+    quietly $SUDO apt-get update
+    APT_UPDATED=1
+  fi
+  say "apt-get install ${missing[*]}"
+  quietly $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# Does directory $1 hold a compiled std (libstd-*.rlib)?
+has_std() { [ -n "$1" ] && compgen -G "$1/libstd-*.rlib" >/dev/null; }
+
+# ---------------------------------------------------------------------------
+# a. Rust toolchain pieces and the wasm32 target
+# ---------------------------------------------------------------------------
+step_wasm() {
+  # RUSTUP_AUTO_INSTALL=0 on these machines: a rust-toolchain file is not installed on first use.
+  if { [ -f rust-toolchain.toml ] || [ -f rust-toolchain ]; } && ! rustc --version >/dev/null 2>&1; then
+    say "rustup toolchain install (the toolchain named by rust-toolchain.toml)"
+    rustup toolchain install
+  fi
+
+  local comps=()
+  cargo fmt --version >/dev/null 2>&1 || comps+=(rustfmt)
+  cargo clippy --version >/dev/null 2>&1 || comps+=(clippy)
+  if [ "${#comps[@]}" -gt 0 ]; then
+    say "rustup component add ${comps[*]}"
+    rustup component add "${comps[@]}"
+  fi
+
+  local libdir
+  libdir="$(rustc --print target-libdir --target "$WASM_TARGET" 2>/dev/null || true)"
+  if has_std "$libdir"; then
+    say "$WASM_TARGET std: present (rustup)"
+    drop_stale_fallback_env
+    return 0
+  fi
+
+  say "rustup target add $WASM_TARGET"
+  if rustup target add "$WASM_TARGET" \
+    && has_std "$(rustc --print target-libdir --target "$WASM_TARGET" 2>/dev/null || true)"; then
+    drop_stale_fallback_env
+    return 0
+  fi
+
+  say "rustup could not add $WASM_TARGET: using the Debian rustc-web fallback"
+  wasm_fallback
+}
+
+# A fallback env file left from an earlier run would force the fallback toolchain
+# although rustup now has the target: remove it.
+drop_stale_fallback_env() {
+  if [ -f "$FALLBACK_ENV" ] && grep -q 'CHARLA_WASM_FALLBACK=1' "$FALLBACK_ENV"; then
+    say "removing $FALLBACK_ENV (rustup has $WASM_TARGET now)"
+    rm -f "$FALLBACK_ENV"
+    unset CHARLA_WASM_FALLBACK CHARLA_WASM_SYSROOT CHARLA_LEPTOS_ARGS \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# FALLBACK, used only where rustup cannot download the wasm32 std
+# (toolchain.md, option B2). Debian's bookworm-security packages give rustc 1.96
+# with the std sources; we build the wasm32 std with it once into our own sysroot
+# and point wasm32 builds at it:
+#   - $CHARLA_CACHE/wasm-sysroot/lib/rustlib/wasm32-unknown-unknown/lib/*.rlib
+#   - $CHARLA_CACHE/env.sh (sourced by scripts/env.sh) exports
+#       CHARLA_WASM_FALLBACK=1
+#       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--sysroot=<that sysroot>
+#       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=<rust-lld or wasm-ld of lld-22>
+#       CHARLA_LEPTOS_ARGS  extra `cargo leptos` arguments: the WASM (lib) build runs
+#                           with Debian's /usr/bin/rustc, which made that sysroot
+#   - scripts/test.sh lints the wasm32 build with Debian's clippy (rust-web-clippy).
+# The server, fmt, clippy (ssr) and tests keep rustup's stable toolchain.
+# ---------------------------------------------------------------------------
+wasm_fallback() {
+  apt_install rustc-web cargo-web rust-web-src rust-web-clippy lld-22
+
+  local libdir="$FALLBACK_SYSROOT/lib/rustlib/$WASM_TARGET/lib"
+  local stamp="$FALLBACK_SYSROOT/rustc-vV.txt"
+  local rustc_vv
+  rustc_vv="$(/usr/bin/rustc -vV)"
+  if has_std "$libdir" && [ "$(cat "$stamp" 2>/dev/null || true)" = "$rustc_vv" ]; then
+    say "$WASM_TARGET std (fallback sysroot): present in $FALLBACK_SYSROOT"
+  else
+    say "building the $WASM_TARGET std with Debian's rustc into $FALLBACK_SYSROOT (once, ~30 s)"
+    local build="$CHARLA_CACHE/wasm-std-build"
+    rm -rf "$build"
+    mkdir -p "$build/src"
+    cat >"$build/Cargo.toml" <<'TOML'
+[package]
+name = "charla-wasm-std"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+path = "src/lib.rs"
+
+[profile.release]
+panic = "abort"
+
+[workspace]
+TOML
+    printf '#![no_std]\n' >"$build/src/lib.rs"
+    (
+      cd "$build"
+      env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
+        -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
+        RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+        /usr/bin/cargo build --quiet --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort
+    )
+    rm -rf "$libdir"
+    mkdir -p "$libdir"
+    cp "$build/target/$WASM_TARGET/release/deps/"*.rlib "$libdir/"
+    rm -f "$libdir"/libcharla_wasm_std-*.rlib
+    has_std "$libdir" || die "no libstd-*.rlib came out of the -Zbuild-std build in $build"
+    printf '%s\n' "$rustc_vv" >"$stamp"
+    rm -rf "$build"
+  fi
+
+  # Linker for wasm32: /usr/bin/rust-lld dangles until lld-22 is installed; wasm-ld also works.
+  local linker=""
+  if [ -x "$(readlink -f /usr/bin/rust-lld 2>/dev/null || true)" ]; then
+    linker=/usr/bin/rust-lld
+  elif command -v wasm-ld-22 >/dev/null 2>&1; then
+    linker="$(command -v wasm-ld-22)"
+  elif [ -x /usr/lib/llvm-22/bin/wasm-ld ]; then
+    linker=/usr/lib/llvm-22/bin/wasm-ld
+  else
+    die "no wasm linker found (rust-lld / wasm-ld from lld-22)"
+  fi
+
+  local content
+  content="$(cat <<ENV
+# Written by Charla's scripts/setup.sh — FALLBACK wasm32 toolchain, because
+# \`rustup target add $WASM_TARGET\` failed on this machine. Sourced by scripts/env.sh.
+# Delete this file to go back to rustup's target (setup.sh removes it once rustup has it).
+export CHARLA_WASM_FALLBACK=1
+export CHARLA_WASM_SYSROOT='$FALLBACK_SYSROOT'
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--sysroot=$FALLBACK_SYSROOT'
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER='$linker'
+# cargo-leptos builds the WASM lib with Debian's rustc (the one that built the sysroot).
+export CHARLA_LEPTOS_ARGS='--lib-cargo-args=--config=build.rustc="/usr/bin/rustc"'
+ENV
+)"
+  if [ "$(cat "$FALLBACK_ENV" 2>/dev/null || true)" != "$content" ]; then
+    say "writing $FALLBACK_ENV"
+    mkdir -p "$CHARLA_CACHE"
+    printf '%s\n' "$content" >"$FALLBACK_ENV.tmp"
+    mv "$FALLBACK_ENV.tmp" "$FALLBACK_ENV"
+  fi
+  # shellcheck source=/dev/null
+  . "$FALLBACK_ENV"
+}
+
+# ---------------------------------------------------------------------------
+# b. cargo-leptos 0.3.11 (no_downloads: uses wasm-bindgen and wasm-opt from PATH)
+# ---------------------------------------------------------------------------
+step_cargo_leptos() {
+  local have
+  have="$(cargo leptos --version 2>/dev/null || true)"
+  if [[ "$have" =~ (^|[^0-9.])${LEPTOS_VERSION//./\\.}([^0-9.]|$) ]]; then
+    say "cargo-leptos: $have"
+    return 0
+  fi
+  say "installing cargo-leptos $LEPTOS_VERSION (found: ${have:-none}; a long build, 10-25 min on 2 cores)"
+  local toolchains
+  toolchains="$(rustup toolchain list 2>/dev/null || true)"
+  if grep -q "^$LEPTOS_TOOLCHAIN-" <<<"$toolchains" \
+    || rustup toolchain install "$LEPTOS_TOOLCHAIN" --profile minimal; then
+    cargo "+$LEPTOS_TOOLCHAIN" install cargo-leptos --version "$LEPTOS_VERSION" --locked --features no_downloads
+  else
+    # FALLBACK: rustup cannot install 1.96; Debian's cargo-web/rustc-web are 1.96.
+    say "rustup could not install $LEPTOS_TOOLCHAIN: installing cargo-leptos with Debian's cargo-web"
+    apt_install rustc-web cargo-web
+    RUSTC=/usr/bin/rustc /usr/bin/cargo install --root "$HOME/.cargo" \
+      cargo-leptos --version "$LEPTOS_VERSION" --locked --features no_downloads
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# c. wasm-bindgen-cli, same version as the wasm-bindgen crate in Cargo.lock
+# ---------------------------------------------------------------------------
+step_wasm_bindgen() {
+  [ -f Cargo.lock ] || die "Cargo.lock is missing: it pins the wasm-bindgen version"
+  local want have
+  want="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; if ($1 == "version") { gsub(/"/, "", $3); print $3; exit } }' Cargo.lock)"
+  [ -n "$want" ] || die "no wasm-bindgen package in Cargo.lock"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [ "$have" = "$want" ]; then
+    say "wasm-bindgen-cli: $have (= Cargo.lock)"
+    return 0
+  fi
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}; ~3 min)"
+  # Not --locked: its lock pins a yanked crate.
+  cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+# ---------------------------------------------------------------------------
+# d. npm packages for the browser tests and binaryen's wasm-opt (end2end/)
+# ---------------------------------------------------------------------------
+step_npm() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  local dir="$CHARLA_ROOT/end2end" stamp="$CHARLA_ROOT/end2end/node_modules/.package-lock.json"
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  if [ ! -f "$dir/package-lock.json" ]; then
+    say "npm install in end2end/ (no package-lock.json yet)"
+    (cd "$dir" && quietly npm install --no-audit --no-fund)
+  elif [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ] || [ "$dir/package.json" -nt "$stamp" ]; then
+    say "npm ci in end2end/"
+    (cd "$dir" && quietly npm ci --no-audit --no-fund)
+  else
+    say "end2end/node_modules: up to date"
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# e. Chromium for the browser tests (playwright-core downloads no browser)
+# ---------------------------------------------------------------------------
+step_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    say "chromium: present"
+  else
+    apt_install chromium
+  fi
+  # No pkg-config / libssl-dev: nothing in Cargo.lock links OpenSSL.
+}
+
+want wasm && step_wasm
+want cargo-leptos && step_cargo_leptos
+want wasm-bindgen && step_wasm_bindgen
+want npm && step_npm
+want chromium && step_chromium
+
+# ---------------------------------------------------------------------------
+# f. What we have now
+# ---------------------------------------------------------------------------
+version_of() {
+  local v
+  v="$("$@" 2>/dev/null | head -n1 || true)"
+  printf '%s' "${v:-missing}"
+}
+wasm_std="missing"
+if has_std "$(rustc --print target-libdir --target "$WASM_TARGET" 2>/dev/null || true)"; then
+  wasm_std="rustup"
+elif [ "${CHARLA_WASM_FALLBACK:-}" = 1 ]; then
+  wasm_std="fallback sysroot $CHARLA_WASM_SYSROOT ($(version_of /usr/bin/rustc --version))"
+fi
+say "versions:"
+printf '  %-15s %s\n' \
+  rustc "$(version_of rustc --version)" \
+  "wasm32 std" "$wasm_std" \
+  cargo-leptos "$(version_of cargo leptos --version)" \
+  wasm-bindgen "$(version_of wasm-bindgen --version)" \
+  wasm-opt "$(version_of wasm-opt --version) ($(command -v wasm-opt || echo 'not on PATH'))" \
+  node "$(version_of node --version)" \
+  playwright-core "$(cd end2end 2>/dev/null && version_of node -p 'require("playwright-core/package.json").version')" \
+  chromium "$(version_of /usr/bin/chromium --version)"

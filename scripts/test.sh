@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The whole test suite, failing fast: set-up, rustfmt, clippy (ssr and hydrate feature
+# sets), cargo tests (PostgreSQL-backed ones skip themselves if there is no server),
+# then the browser tests (cargo leptos end-to-end: builds, serves, runs `node --test`
+# in end2end/). The runners' own summary lines ("test result: ...", "# pass N",
+# "# fail N") are printed as they come; the exit code is non-zero on any failure.
+# CARGO_TARGET_DIR is honoured if the caller sets it; this script does not set it.
+set -euo pipefail
+
+bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CHARLA_ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (server: app/ssr)"
+cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+
+step "cargo clippy (client: wasm32, app/hydrate)"
+if [ "${CHARLA_WASM_FALLBACK:-}" = 1 ]; then
+  # FALLBACK toolchain (see scripts/setup.sh): the wasm32 std was built by Debian's
+  # rustc 1.96, so lint with Debian's clippy of the same version.
+  CARGO=/usr/bin/cargo RUSTC=/usr/bin/rustc /usr/bin/cargo-clippy clippy \
+    -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+else
+  cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+fi
+
+step "PostgreSQL on 127.0.0.1:5432"
+if ! command -v pg_isready >/dev/null 2>&1; then
+  echo "pg_isready not found: the database tests will report why they skip"
+elif pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "PostgreSQL is accepting connections"
+else
+  # shellcheck disable=SC2012 # version directory names are plain numbers
+  pg_version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1 || true)"
+  if [ -n "$pg_version" ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+    echo "starting PostgreSQL $pg_version/main"
+    pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      pg_isready -q -h 127.0.0.1 -p 5432 && break
+      sleep 1
+    done
+  fi
+  if pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "PostgreSQL is accepting connections"
+  else
+    echo "PostgreSQL is not reachable: the database tests will report why they skip"
+  fi
+fi
+
+step "cargo test (app + server, app/ssr)"
+cargo test -p app -p server --features app/ssr
+
+step "browser tests (cargo leptos end-to-end --release)"
+# cargo-leptos serves on the site-addr of Cargo.toml (127.0.0.1:3000); another server
+# there would be tested instead of this build.
+if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
+  echo "error: something already listens on 127.0.0.1:3000 (a running scripts/run.sh?): stop it first" >&2
+  exit 1
+fi
+e2e_data="$(mktemp -d "${TMPDIR:-/tmp}/charla-e2e.XXXXXX")"
+trap 'rm -rf "$e2e_data"' EXIT
+CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release "${CHARLA_LEPTOS_ARGV[@]}"

@@ -1,0 +1,87 @@
+//! Configuration from environment variables, each with a default (see README).
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub seed_demo: bool,
+    pub session_ttl_hours: i64,
+    pub public_url: Option<String>,
+    pub site_addr: SocketAddr,
+    pub site_root: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid value for {name}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    reason: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError {
+            name,
+            reason: e.to_string(),
+        }),
+        None => Ok(default),
+    }
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(ConfigError {
+            name,
+            reason: format!("{v:?} is not a boolean"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let data_dir = PathBuf::from(var("CHARLA_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("charla.db").display())
+        });
+        let is_sqlite = database_url.starts_with("sqlite:");
+        Ok(Config {
+            db_max_connections: parsed(
+                "CHARLA_DB_MAX_CONNECTIONS",
+                if is_sqlite { 8 } else { 16 },
+            )?,
+            seed_demo: flag("CHARLA_SEED_DEMO", true)?,
+            session_ttl_hours: parsed("CHARLA_SESSION_TTL_HOURS", 720)?,
+            public_url: var("CHARLA_PUBLIC_URL"),
+            site_addr: parsed("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            data_dir,
+            database_url,
+        })
+    }
+
+    /// The address people open in a browser.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}

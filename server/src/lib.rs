@@ -1,0 +1,87 @@
+//! Charla's server: wires configuration, storage, the live hub and the router.
+//! The product itself lives in the `app` crate.
+pub mod config;
+mod session;
+mod ws;
+
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use app::db::Db;
+use app::live::hub::Hub;
+use app::state::{AppState, Settings};
+use app::{shell, App};
+pub use config::Config;
+
+/// Connects to the database, migrates it, seeds the demo on an empty one and starts
+/// cross-replica event delivery.
+pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    let seeded = if config.seed_demo {
+        app::db::seed::seed_demo_if_empty(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding demo data failed: {e}"))?
+    } else {
+        false
+    };
+    let hub = Hub::new();
+    hub.start_replication(&db);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("charla")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        db,
+        hub,
+        settings: Arc::new(Settings {
+            session_ttl_secs: config.session_ttl_hours * 3600,
+            secure_cookies: config.secure_cookies(),
+        }),
+    };
+    Ok((state, seeded))
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    Router::new()
+        .route("/api/live", get(ws::upgrade))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || {},
+            move || shell(page_state.leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until the process is told to stop.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,61 @@
+//! Resolves the session cookie on every request and guards the pages: a page request
+//! without a session is sent to /login; server functions check for themselves.
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::Method;
+
+use app::auth::ssr::{cookie_value, lookup, SESSION_COOKIE};
+use app::state::AppState;
+
+/// Paths reachable without signing in.
+fn is_public(path: &str) -> bool {
+    path == "/login" || path == "/healthz" || path.starts_with("/pkg/") || path == "/favicon.ico"
+}
+
+/// Everything that is not an API call or a static file is a page.
+fn is_page(method: &Method, path: &str) -> bool {
+    method == Method::GET && !path.starts_with("/api/") && !path.starts_with("/pkg/")
+}
+
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let session = match cookie_value(req.headers(), SESSION_COOKIE) {
+        Some(token) => match lookup(&state.db, &token, state.settings.session_ttl_secs).await {
+            Ok(session) => session,
+            Err(err) => {
+                tracing::error!(error = %err, "session lookup failed");
+                return app::error::AppError::Internal.into_response();
+            }
+        },
+        None => None,
+    };
+    let path = req.uri().path().to_owned();
+    if is_page(req.method(), &path) {
+        if session.is_none() && !is_public(&path) {
+            return Redirect::to("/login").into_response();
+        }
+        if session.is_some() && path == "/login" {
+            return Redirect::to("/conversations").into_response();
+        }
+    }
+    if let Some(session) = session {
+        req.extensions_mut().insert(session);
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_login_and_assets_are_public_pages() {
+        assert!(is_public("/login"));
+        assert!(is_public("/pkg/charla.wasm"));
+        assert!(!is_public("/conversations"));
+        assert!(!is_public("/"));
+        assert!(is_page(&Method::GET, "/settings"));
+        assert!(!is_page(&Method::POST, "/settings"));
+        assert!(!is_page(&Method::GET, "/api/live"));
+    }
+}

@@ -1,0 +1,181 @@
+//! The agents' live socket: authenticated by the session cookie, resumable with
+//! `?after=<event id>`, filtered per agent on the server (inbox membership,
+//! personal events), never trusting the browser to hide anything.
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+use sqlx::Row;
+use std::collections::HashSet;
+use tokio::sync::broadcast::error::RecvError;
+
+use app::auth::ssr::Session;
+use app::db::events as log;
+use app::error::AppError;
+use app::events::{EventEnvelope, ServerFrame};
+use app::state::AppState;
+
+/// Replay at most this many events on resume; past that the client reloads instead.
+const MAX_REPLAY: i64 = 2_000;
+
+#[derive(Debug, Deserialize)]
+pub struct ResumeFrom {
+    after: Option<i64>,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    session: Option<Extension<Session>>,
+    Query(resume): Query<ResumeFrom>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(Extension(session)) = session else {
+        return AppError::Unauthorized.into_response();
+    };
+    let visible = match Visibility::load(&state, &session).await {
+        Ok(v) => v,
+        Err(err) => return err.into_response(),
+    };
+    ws.max_message_size(64 * 1024)
+        .on_upgrade(move |socket| serve(socket, state, session, visible, resume.after))
+}
+
+/// What one agent may see of the account's events.
+struct Visibility {
+    agent_id: i64,
+    admin: bool,
+    inboxes: HashSet<i64>,
+}
+
+impl Visibility {
+    async fn load(state: &AppState, session: &Session) -> Result<Self, AppError> {
+        let rows = sqlx::query("SELECT inbox_id FROM inbox_members WHERE agent_id = $1")
+            .bind(session.agent.id)
+            .fetch_all(&state.db.pool)
+            .await?;
+        Ok(Visibility {
+            agent_id: session.agent.id,
+            admin: session.agent.role.is_admin(),
+            inboxes: rows
+                .iter()
+                .map(|r| r.try_get::<i64, _>("inbox_id"))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn allows(&self, event: &EventEnvelope) -> bool {
+        if event.scope.agent_id.is_some_and(|id| id != self.agent_id) {
+            return false;
+        }
+        match event.scope.inbox_id {
+            Some(inbox) => self.admin || self.inboxes.contains(&inbox),
+            None => true,
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Sends the logged events after `after` that this agent may see; returns the last id
+/// covered, or `None` if the socket is gone.
+async fn replay(
+    socket: &mut WebSocket,
+    state: &AppState,
+    account_id: i64,
+    visible: &Visibility,
+    mut after: i64,
+) -> Result<Option<i64>, AppError> {
+    loop {
+        let batch = log::since(&state.db, account_id, after, 500).await?;
+        let Some(last) = batch.last().map(|e| e.id) else {
+            return Ok(Some(after));
+        };
+        for event in batch.into_iter().filter(|e| visible.allows(e)) {
+            if !send(socket, &ServerFrame::Event(event)).await {
+                return Ok(None);
+            }
+        }
+        after = last;
+    }
+}
+
+async fn serve(
+    mut socket: WebSocket,
+    state: AppState,
+    session: Session,
+    visible: Visibility,
+    after: Option<i64>,
+) {
+    let account_id = session.agent.account_id;
+    // Subscribe before reading the log, so nothing falls between the two.
+    let mut live = state.hub.subscribe(account_id);
+    let result: Result<(), AppError> = async {
+        let newest = log::last_id(&state.db, account_id).await?;
+        let mut sent = match after {
+            Some(after) if after < newest => {
+                let oldest = log::first_id(&state.db, account_id).await?.unwrap_or(newest);
+                if after + 1 < oldest || newest - after > MAX_REPLAY {
+                    // The gap is gone from the log (or too long): the client reloads.
+                    if !send(&mut socket, &ServerFrame::Resync { last_event_id: newest }).await {
+                        return Ok(());
+                    }
+                    newest
+                } else {
+                    if !send(&mut socket, &ServerFrame::Hello { last_event_id: newest }).await {
+                        return Ok(());
+                    }
+                    match replay(&mut socket, &state, account_id, &visible, after).await? {
+                        Some(last) => last,
+                        None => return Ok(()),
+                    }
+                }
+            }
+            _ => {
+                if !send(&mut socket, &ServerFrame::Hello { last_event_id: newest }).await {
+                    return Ok(());
+                }
+                newest
+            }
+        };
+        loop {
+            tokio::select! {
+                received = live.recv() => match received {
+                    Ok(event) => {
+                        if event.id <= sent {
+                            continue;
+                        }
+                        sent = event.id;
+                        if visible.allows(&event) && !send(&mut socket, &ServerFrame::Event((*event).clone())).await {
+                            return Ok(());
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => {
+                        // Too slow for the buffer: catch up from the log instead of dropping.
+                        match replay(&mut socket, &state, account_id, &visible, sent).await? {
+                            Some(last) => sent = last,
+                            None => return Ok(()),
+                        }
+                    }
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                    Some(Ok(_)) => {} // pings are answered by axum; clients send nothing else
+                },
+            }
+        }
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::warn!(agent = session.agent.id, error = %err, "live socket ended with an error");
+    }
+}

@@ -1,0 +1,239 @@
+//! `spawn_app()` and friends: start Charla as it runs in production, on a fresh database.
+use futures::StreamExt;
+use reqwest::header::{HeaderValue, SET_COOKIE};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use app::events::ServerFrame;
+use app::state::AppState;
+use server::Config;
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub const PASSWORD: &str = app::db::seed::DEMO_PASSWORD;
+pub const ADMIN: &str = "admin@charla.local";
+pub const LUCIA: &str = "lucia@charla.local";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A signed-in browser: the session cookie it got (`charla_session=…`).
+pub struct SignedIn {
+    pub cookie: String,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("CHARLA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates an empty PostgreSQL database, or says why it cannot and returns `None`.
+pub async fn fresh_postgres() -> Option<String> {
+    use sqlx::{Connection, Executor};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let admin_url = pg_admin_url();
+    let mut conn = match tokio::time::timeout(
+        Duration::from_secs(5),
+        sqlx::PgConnection::connect(&admin_url),
+    )
+    .await
+    {
+        Ok(Ok(conn)) => conn,
+        Ok(Err(err)) => {
+            eprintln!("SKIPPED (PostgreSQL): cannot connect to {admin_url}: {err}");
+            return None;
+        }
+        Err(_) => {
+            eprintln!("SKIPPED (PostgreSQL): connecting to {admin_url} timed out");
+            return None;
+        }
+    };
+    let name = format!(
+        "charla_t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .expect("drop database");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin_url);
+    Some(format!("{base}/{name}"))
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("charla.db").display()
+            );
+            Some(spawn_on(url, Some(dir)).await)
+        }
+        Backend::Postgres => Some(spawn_on(fresh_postgres().await?, None).await),
+    }
+}
+
+/// Starts one server (one "replica") on the given database.
+pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> TestApp {
+    let config = Config {
+        data_dir: dir
+            .as_ref()
+            .map(|d| d.path().to_owned())
+            .unwrap_or_else(std::env::temp_dir),
+        database_url,
+        db_max_connections: 5,
+        seed_demo: true,
+        session_ttl_hours: 1,
+        public_url: None,
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+    };
+    let (state, _) = server::build_state(&config).await.expect("server state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap()
+    });
+    TestApp {
+        addr,
+        state,
+        _dir: dir,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Calls a server function the way the WASM client does (form-encoded POST).
+    pub async fn call(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = client()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn sign_in(&self, email: &str) -> SignedIn {
+        let res = self
+            .call(None, "login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(
+            res.status().is_success(),
+            "sign-in failed: {}",
+            res.status()
+        );
+        let cookie = session_cookie(res.headers().get(SET_COOKIE)).expect("session cookie");
+        SignedIn { cookie }
+    }
+
+    pub async fn socket(
+        &self,
+        cookie: Option<&str>,
+        after: Option<i64>,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let query = after.map(|a| format!("?after={a}")).unwrap_or_default();
+        let mut request = format!("ws://{}/api/live{query}", self.addr).into_client_request()?;
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert("cookie", cookie.parse().unwrap());
+        }
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(socket)
+    }
+}
+
+/// `name=value` of the session cookie in a Set-Cookie header.
+pub fn session_cookie(header: Option<&HeaderValue>) -> Option<String> {
+    let text = header?.to_str().ok()?;
+    let pair = text.split(';').next()?.trim();
+    pair.starts_with("charla_session=").then(|| pair.to_owned())
+}
+
+/// The next frame, or a panic after 10 s (a guard against hanging, not a timing check).
+pub async fn next_frame(socket: &mut Socket) -> ServerFrame {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("no frame within 10 s")
+            .expect("socket closed")
+            .expect("socket error");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).expect("frame json");
+        }
+    }
+}
+
+/// Asserts that no frame arrives within a short while (used after filtered events).
+pub async fn assert_silent(socket: &mut Socket) {
+    if let Ok(Some(Ok(Message::Text(text)))) =
+        tokio::time::timeout(Duration::from_millis(500), socket.next()).await
+    {
+        panic!("unexpected frame: {text}");
+    }
+}
+
+/// Declares one test per backend for an `async fn(TestApp)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::helpers::{spawn_app, Backend};
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(spawn_app(Backend::Sqlite).await.unwrap()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = spawn_app(Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )+};
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real server on port 0 against a fresh SQLite file and,
+//! where one is reachable, a fresh PostgreSQL database.
+mod auth;
+mod helpers;
+mod live;
+mod replicas;
