@@ -1,6 +1,7 @@
 //! Charla's server: wires configuration, storage, the live hub and the router.
 //! The product itself lives in the `app` crate.
 pub mod config;
+mod errors;
 mod session;
 mod ws;
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(page_state.leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(errors::status_from_app_error))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve,

@@ -67,7 +67,9 @@ async fn events_reach_connected_agents(app: TestApp) {
             &[("availability", "asleep")],
         )
         .await;
-    assert!(res.status().is_client_error(), "{}", res.status());
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert!(status.is_client_error(), "{status} {body}");
     assert_silent(&mut socket).await;
 }
 

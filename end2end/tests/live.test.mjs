@@ -1,0 +1,62 @@
+// Live events in the browser: an administrator changes her availability and an agent's
+// open Ajustes page shows it without a reload, on a desktop and a phone viewport.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEMO,
+  TEST_TIMEOUT,
+  VIEWPORTS,
+  BASE_URL,
+  launch,
+  newPage,
+  openAccountPanel,
+  signIn,
+  waitForHydration,
+  waitForPath,
+  waitForServer,
+} from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  await waitForServer();
+  browser = await launch();
+}, { timeout: 180_000 });
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signedIn(vp, who) {
+  const page = await newPage(browser, vp);
+  await signIn(page, who.email, who.password);
+  await waitForPath(page, /^(?!\/login$)/);
+  await waitForHydration(page);
+  return page;
+}
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] a teammate's availability change appears live`, { timeout: TEST_TIMEOUT }, async () => {
+    const agent = await signedIn(vp, DEMO.agent);
+    const admin = await signedIn(vp, DEMO.admin);
+    try {
+      await agent.goto(`${BASE_URL}/settings`);
+      await waitForHydration(agent);
+      await agent.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
+      const row = agent.getByRole('listitem').filter({ hasText: 'Ana Administradora' });
+      await row.waitFor();
+
+      for (const [value, label] of [['busy', 'Ocupado'], ['online', 'En línea']]) {
+        await openAccountPanel(admin);
+        await admin.getByLabel('Disponibilidad', { exact: true }).selectOption(value);
+        await row.filter({ hasText: label }).waitFor();
+        assert.match(await row.innerText(), new RegExp(label));
+      }
+      // The page was never reloaded: it is the same document that opened the socket.
+      assert.equal(new URL(agent.url()).pathname, '/settings');
+    } finally {
+      await agent.context().close();
+      await admin.context().close();
+    }
+  });
+}
