@@ -168,6 +168,8 @@ export async function withPage(browser, viewport, name, fn, options) {
  */
 export async function openAccountPanel(page) {
   const signOut = button(page, /^(Cerrar sesión|Sign out)$/);
+  // Either the panel or its toggle shows once the shell has loaded.
+  await button(page, /^(Cerrar sesión|Sign out|Menú|Menu)$/).waitFor({ state: 'visible' });
   if (await signOut.isVisible()) return;
   await button(page, /^(Menú|Menu)$/).click();
   await signOut.waitFor({ state: 'visible' });

@@ -2,6 +2,7 @@
 //! The product itself lives in the `app` crate.
 pub mod config;
 mod errors;
+pub mod maintenance;
 mod session;
 mod ws;
 
@@ -36,6 +37,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     };
     let hub = Hub::new();
     hub.start_replication(&db);
+    maintenance::spawn(db.clone(), config.event_retention_days);
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())

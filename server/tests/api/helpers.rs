@@ -105,6 +105,7 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         db_max_connections: 5,
         seed_demo: true,
         session_ttl_hours: 1,
+        event_retention_days: 7,
         public_url: None,
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: "target/site".into(),

@@ -136,3 +136,37 @@ async fn reconnecting_client_resumes_after_its_last_id(app: TestApp) {
     assert!(id > newest);
     assert_eq!(state, Availability::Busy);
 }
+
+mod retention {
+    use super::*;
+    use app::db::now_ms;
+
+    /// A client resuming from before the retained log is told to reload, not fed a gap.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pruned_gap_asks_the_client_to_resync() {
+        let app = spawn_app(Backend::Sqlite).await.unwrap();
+        let lucia = app.sign_in(LUCIA).await;
+        let admin = app.sign_in(ADMIN).await;
+        for availability in ["busy", "online", "busy"] {
+            app.call(
+                Some(&admin.cookie),
+                "set_availability",
+                &[("availability", availability)],
+            )
+            .await;
+        }
+        // Age the first two events past the retention and sweep.
+        sqlx::query("UPDATE events SET created_at = $1 WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 2)")
+            .bind(now_ms() - 30 * 24 * 3600 * 1000)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        let (_, pruned) = server::maintenance::sweep(&app.state.db, 7).await.unwrap();
+        assert_eq!(pruned, 2);
+        let mut socket = app.socket(Some(&lucia.cookie), Some(0)).await.unwrap();
+        match next_frame(&mut socket).await {
+            ServerFrame::Resync { last_event_id } => assert!(last_event_id > 0),
+            other => panic!("expected resync, got {other:?}"),
+        }
+    }
+}

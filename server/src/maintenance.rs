@@ -1,0 +1,38 @@
+//! Housekeeping on a timer: expired sessions are deleted and the event log keeps only
+//! recent events (a client resuming from before the cut is told to reload).
+use std::time::Duration;
+
+use app::db::{now_ms, Db};
+
+pub fn spawn(db: Db, event_retention_days: i64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(err) = sweep(&db, event_retention_days).await {
+                tracing::warn!(error = %err, "maintenance sweep failed; will retry");
+            }
+        }
+    });
+}
+
+/// Deletes expired sessions and events older than the retention; returns both counts.
+pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    let events = sqlx::query("DELETE FROM events WHERE created_at < $1")
+        .bind(now - event_retention_days * 24 * 3600 * 1000)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    tx.tx.commit().await?;
+    if sessions + events > 0 {
+        tracing::info!(sessions, events, "maintenance: deleted expired rows");
+    }
+    Ok((sessions, events))
+}
