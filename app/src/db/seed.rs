@@ -35,7 +35,8 @@ const INBOXES: &[(&str, &str, &str)] = &[
 ];
 
 /// (name, email, phone, company)
-const CONTACTS: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
+type DemoContact = (&'static str, Option<&'static str>, Option<&'static str>, Option<&'static str>);
+const CONTACTS: &[DemoContact] = &[
     (
         "José Martínez",
         Some("jose.martinez@example.com"),
