@@ -35,7 +35,12 @@ const INBOXES: &[(&str, &str, &str)] = &[
 ];
 
 /// (name, email, phone, company)
-type DemoContact = (&'static str, Option<&'static str>, Option<&'static str>, Option<&'static str>);
+type DemoContact = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
 const CONTACTS: &[DemoContact] = &[
     (
         "José Martínez",
