@@ -124,6 +124,8 @@ export function button(page, name) {
  */
 export async function openNavIfCollapsed(page) {
   const firstLink = mainNav(page).getByRole('link').filter({ visible: true }).first();
+  // Wait for the shell: either the links or the toggle that reveals them.
+  await firstLink.or(button(page, /^(Menú|Menu)$/)).first().waitFor({ state: 'visible' });
   if (await firstLink.isVisible()) return;
   await button(page, /^(Menú|Menu)$/).click();
   await firstLink.waitFor({ state: 'visible' });
