@@ -48,6 +48,30 @@ text_enum!(ConversationStatus { Open => "open", Pending => "pending", Snoozed =>
 text_enum!(MessageDirection { Incoming => "incoming", Outgoing => "outgoing", Activity => "activity" });
 text_enum!(DeliveryStatus { Sending => "sending", Sent => "sent", Delivered => "delivered", Read => "read", Failed => "failed" });
 
+/// The text of a message: trimmed, not empty, at most [`MessageBody::MAX_CHARS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub const MAX_CHARS: usize = 10_000;
+
+    /// Errors carry the stable codes `required` and `too_long`.
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            Err("required")
+        } else if trimmed.chars().count() > Self::MAX_CHARS {
+            Err("too_long")
+        } else {
+            Ok(MessageBody(trimmed.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Role {
     pub fn is_admin(self) -> bool {
         self == Role::Administrator
@@ -70,6 +94,17 @@ mod tests {
             assert_eq!(ChannelKind::parse(s.as_str()), Some(*s));
         }
         assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn message_bodies_are_trimmed_and_bounded() {
+        assert_eq!(MessageBody::parse("  hola \n").unwrap().as_str(), "hola");
+        assert_eq!(MessageBody::parse(" \n\t"), Err("required"));
+        assert_eq!(
+            MessageBody::parse(&"a".repeat(MessageBody::MAX_CHARS + 1)),
+            Err("too_long")
+        );
+        assert!(MessageBody::parse(&"ñ".repeat(MessageBody::MAX_CHARS)).is_ok());
     }
 
     #[test]

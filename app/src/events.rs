@@ -1,6 +1,8 @@
 //! The live event vocabulary, shared by the server (which appends events to the log
 //! and fans them out) and the client (which applies them as deltas).
-use crate::domain::{Availability, Millis};
+use crate::conversations::model::{ConversationSummary, MessageView};
+use crate::domain::{Availability, ConversationStatus, Millis};
+use crate::notifications::NotificationView;
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in an account that open dashboards should reflect.
@@ -11,6 +13,29 @@ pub enum LiveEvent {
         agent_id: i64,
         availability: Availability,
     },
+    /// A conversation was created (`previous: None`) or changed; clients move it
+    /// between tabs and adjust counts from `previous` to the new state.
+    ConversationChanged {
+        conversation: ConversationSummary,
+        previous: Option<ConversationState>,
+    },
+    MessageCreated {
+        message: MessageView,
+    },
+    /// Delivery state (or error) of a message changed.
+    MessageUpdated {
+        message: MessageView,
+    },
+    NotificationCreated {
+        notification: NotificationView,
+    },
+}
+
+/// The parts of a conversation that decide which tab and status view it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationState {
+    pub assignee_id: Option<i64>,
+    pub status: ConversationStatus,
 }
 
 /// Who may see an event: the socket filter applies this, never the browser.

@@ -6,14 +6,19 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod agents;
 pub mod auth;
+pub mod channels;
+pub mod conversations;
 pub mod domain;
+mod emoji;
 pub mod error;
 pub mod events;
 pub mod live;
+pub mod notifications;
 mod pages;
 mod root;
 mod shell;
 mod ui;
+pub mod widget;
 
 #[cfg(feature = "ssr")]
 pub mod db;

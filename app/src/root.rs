@@ -5,9 +5,11 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::LoginPage;
+use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
-use crate::pages::{ContactsPage, ConversationsPage, NotFound, SettingsPage};
+use crate::pages::{ContactsPage, NotFound, SettingsPage};
 use crate::shell::Shell;
+use crate::widget::WidgetPage;
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::ui::time::provide_time_zone();
     // Runs only in the browser, once hydrated: tests wait for it before clicking.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -44,9 +47,13 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/widget/:token") view=WidgetPage />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
-                        <Route path=path!("/conversations") view=ConversationsPage />
+                        <ParentRoute path=path!("/conversations") view=ConversationsLayout>
+                            <Route path=path!("") view=NoConversationSelected />
+                            <Route path=path!(":id") view=ChatView />
+                        </ParentRoute>
                         <Route path=path!("/contacts") view=ContactsPage />
                         <Route path=path!("/settings") view=SettingsPage />
                     </ParentRoute>

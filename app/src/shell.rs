@@ -9,6 +9,7 @@ use leptos_router::components::{Outlet, Redirect, A};
 use crate::auth::{load_session, Logout, SessionInfo};
 use crate::i18n::*;
 use crate::live::{provide_live, LiveStatus};
+use crate::notifications::NotificationBell;
 use crate::ui::{role_text, LanguageSwitch};
 use availability::AvailabilitySelect;
 
@@ -42,6 +43,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">{t!(i18n, app_name)}</span>
                 <LiveIndicator status=live.status />
+                <NotificationBell />
                 <button
                     type="button"
                     class="menu-toggle"
@@ -61,6 +63,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             <section id="account-panel" class="account-panel">
                 <div class="desktop-only">
                     <LiveIndicator status=live.status />
+                <NotificationBell />
                 </div>
                 <p class="agent-name">{agent.shown_name().to_owned()}</p>
                 <p class="muted">{move || role_text(i18n, role)}</p>

@@ -1,4 +1,6 @@
 //! Small pieces of UI shared by features: error text, language switch, labels.
+pub mod time;
+
 use leptos::prelude::*;
 
 use crate::domain::{Availability, Role};

@@ -13,7 +13,8 @@ use app::error::AppError;
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
 pub async fn status_from_app_error(req: Request, next: Next) -> Response {
-    let is_server_fn = req.uri().path().starts_with("/api/") && req.uri().path() != "/api/live";
+    let path = req.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.ends_with("/live");
     let res = next.run(req).await;
     if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;

@@ -4,6 +4,7 @@ pub mod config;
 mod errors;
 pub mod maintenance;
 mod session;
+mod widget;
 mod ws;
 
 use axum::routing::get;
@@ -37,7 +38,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     };
     let hub = Hub::new();
     hub.start_replication(&db);
-    maintenance::spawn(db.clone(), config.event_retention_days);
+    maintenance::spawn(db.clone(), hub.clone(), config.event_retention_days);
+    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters());
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())
@@ -56,11 +58,23 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     Ok((state, seeded))
 }
 
+/// The adapter of each channel; a channel without one fails its sends visibly.
+fn channel_adapters() -> app::channels::outbox::Adapters {
+    let mut adapters: app::channels::outbox::Adapters = std::collections::HashMap::new();
+    adapters.insert(
+        app::domain::ChannelKind::WebChat,
+        Arc::new(app::channels::web_chat::WebChat),
+    );
+    adapters
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
     Router::new()
         .route("/api/live", get(ws::upgrade))
+        .route("/api/widget/live", get(widget::upgrade))
+        .route("/widget.js", get(widget::embed_script))
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &state,

@@ -3,8 +3,22 @@
 use std::time::Duration;
 
 use app::db::{now_ms, Db};
+use app::live::hub::Hub;
 
-pub fn spawn(db: Db, event_retention_days: i64) {
+pub fn spawn(db: Db, hub: Hub, event_retention_days: i64) {
+    {
+        // Snoozed conversations whose time has come open again.
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                if let Err(err) = app::conversations::ssr::actions::wake_snoozed(&db, &hub).await {
+                    tracing::warn!(error = %err, "waking snoozed conversations failed");
+                }
+            }
+        });
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {

@@ -10,7 +10,12 @@ use app::state::AppState;
 
 /// Paths reachable without signing in.
 fn is_public(path: &str) -> bool {
-    path == "/login" || path == "/healthz" || path.starts_with("/pkg/") || path == "/favicon.ico"
+    path == "/login"
+        || path == "/healthz"
+        || path == "/widget.js"
+        || path.starts_with("/widget/")
+        || path.starts_with("/pkg/")
+        || path == "/favicon.ico"
 }
 
 /// Everything that is not an API call or a static file is a page.

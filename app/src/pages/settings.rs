@@ -32,15 +32,17 @@ fn TeamList(members: Vec<AgentProfile>) -> impl IntoView {
     let i18n = use_i18n();
     let members = RwSignal::new(members);
     on_event(move |envelope| {
-        let LiveEvent::AgentAvailabilityChanged {
+        if let LiveEvent::AgentAvailabilityChanged {
             agent_id,
             availability,
-        } = envelope.event;
-        members.update(|list| {
-            if let Some(member) = list.iter_mut().find(|m| m.id == agent_id) {
-                member.availability = availability;
-            }
-        });
+        } = envelope.event
+        {
+            members.update(|list| {
+                if let Some(member) = list.iter_mut().find(|m| m.id == agent_id) {
+                    member.availability = availability;
+                }
+            });
+        }
     });
     view! {
         <ul class="team" aria-labelledby="team-title">

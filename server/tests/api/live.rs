@@ -29,6 +29,7 @@ fn availability_of(frame: ServerFrame) -> (i64, i64, Availability) {
                 agent_id,
                 availability,
             } => (envelope.id, agent_id, availability),
+            other => panic!("expected an availability change, got {other:?}"),
         },
         other => panic!("expected an event, got {other:?}"),
     }

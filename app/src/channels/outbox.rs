@@ -1,0 +1,229 @@
+//! The outbox worker: claims due rows (a lease, so replicas never send twice), asks the
+//! channel adapter to deliver, and records the outcome on the message, as an event.
+//! Temporary failures are retried with exponential backoff.
+use futures::future::BoxFuture;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+use crate::conversations::ssr::messages::message_in_tx;
+use crate::db::{now_ms, Db};
+use crate::domain::{ChannelKind, DeliveryStatus};
+use crate::events::{EventScope, LiveEvent};
+use crate::live::hub::Hub;
+
+const LEASE_MS: i64 = 60_000;
+const MAX_ATTEMPTS: i64 = 8;
+
+/// What an adapter is handed.
+#[derive(Debug, Clone)]
+pub struct OutboundMessage {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    pub inbox_id: i64,
+    pub body: String,
+    pub attempt: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    Sent {
+        external_id: Option<String>,
+    },
+    /// Try again later (network error, 429, 5xx).
+    Retry {
+        error: String,
+    },
+    /// Give up: shown on the message with a manual retry.
+    Failed {
+        error: String,
+    },
+}
+
+pub trait Adapter: Send + Sync {
+    fn deliver<'a>(&'a self, message: &'a OutboundMessage) -> BoxFuture<'a, Delivery>;
+}
+
+pub type Adapters = HashMap<ChannelKind, Arc<dyn Adapter>>;
+
+fn signal() -> &'static Notify {
+    static SIGNAL: OnceLock<Notify> = OnceLock::new();
+    SIGNAL.get_or_init(Notify::new)
+}
+
+/// Tells the worker there is something to send now (it also polls every second).
+pub fn wake() {
+    signal().notify_one();
+}
+
+pub fn spawn(db: Db, hub: Hub, adapters: Adapters) {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&db, &hub, &adapters).await {
+                Ok(0) => {
+                    let _ = tokio::time::timeout(Duration::from_secs(1), signal().notified()).await;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, "outbox pass failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+}
+
+/// One pass over due rows; returns how many were handled.
+pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, sqlx::Error> {
+    let now = now_ms();
+    let due = sqlx::query(
+        "SELECT o.id, o.message_id, o.channel_kind, o.attempts, m.conversation_id, m.inbox_id, m.body \
+         FROM outbox o JOIN messages m ON m.id = o.message_id \
+         WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.locked_until IS NULL OR o.locked_until < $1) \
+         ORDER BY o.id LIMIT 20",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut handled = 0;
+    for row in due {
+        let outbox_id: i64 = row.try_get("id")?;
+        // Claim with a lease; another worker that got here first wins.
+        let mut tx = db.begin_write().await?;
+        let claimed = sqlx::query(
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id = $2 AND state = 'pending' \
+             AND (locked_until IS NULL OR locked_until < $3)",
+        )
+        .bind(now + LEASE_MS)
+        .bind(outbox_id)
+        .bind(now)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        tx.tx.commit().await?;
+        if claimed == 0 {
+            continue;
+        }
+        let channel: String = row.try_get("channel_kind")?;
+        let message = OutboundMessage {
+            message_id: row.try_get("message_id")?,
+            conversation_id: row.try_get("conversation_id")?,
+            inbox_id: row.try_get("inbox_id")?,
+            body: row.try_get("body")?,
+            attempt: row.try_get::<i64, _>("attempts")? + 1,
+        };
+        let outcome = match ChannelKind::parse(&channel).and_then(|kind| adapters.get(&kind)) {
+            Some(adapter) => adapter.deliver(&message).await,
+            None => Delivery::Failed {
+                error: "channel_unavailable".into(),
+            },
+        };
+        record(db, hub, outbox_id, &message, outcome).await?;
+        handled += 1;
+    }
+    Ok(handled)
+}
+
+async fn record(
+    db: &Db,
+    hub: &Hub,
+    outbox_id: i64,
+    message: &OutboundMessage,
+    outcome: Delivery,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let (state, status, error, external_id, next_attempt) = match outcome {
+        Delivery::Sent { external_id } => ("done", DeliveryStatus::Sent, None, external_id, now),
+        Delivery::Retry { error } if message.attempt < MAX_ATTEMPTS => {
+            let backoff = 1_000 * 2_i64.pow(message.attempt.min(10) as u32);
+            (
+                "pending",
+                DeliveryStatus::Sending,
+                Some(error),
+                None,
+                now + backoff,
+            )
+        }
+        Delivery::Retry { error } | Delivery::Failed { error } => {
+            ("failed", DeliveryStatus::Failed, Some(error), None, now)
+        }
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 WHERE id = $5",
+    )
+    .bind(state)
+    .bind(error.as_deref())
+    .bind(next_attempt)
+    .bind(now)
+    .bind(outbox_id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query(
+        "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), updated_at = $4 \
+         WHERE id = $5",
+    )
+    .bind(status.as_str())
+    .bind(if status == DeliveryStatus::Failed { error.as_deref() } else { None })
+    .bind(external_id.as_deref())
+    .bind(now)
+    .bind(message.message_id)
+    .execute(tx.conn())
+    .await?;
+    let view = message_in_tx(tx.conn(), message.message_id).await?;
+    let account_id =
+        crate::conversations::ssr::messages::account_of(&mut tx, message.conversation_id).await?;
+    tx.append_event(
+        account_id,
+        EventScope {
+            inbox_id: Some(message.inbox_id),
+            conversation_id: Some(message.conversation_id),
+            agent_id: None,
+        },
+        LiveEvent::MessageUpdated { message: view },
+    )
+    .await?;
+    tx.commit(hub).await?;
+    Ok(())
+}
+
+/// Puts a failed message back in the queue (the agent's "retry").
+pub async fn retry(db: &Db, hub: &Hub, message_id: i64) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let changed = sqlx::query(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, locked_until = NULL, updated_at = $1 \
+         WHERE message_id = $2 AND state = 'failed'",
+    )
+    .bind(now)
+    .bind(message_id)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE messages SET delivery_status = 'sending', delivery_error = NULL, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(message_id)
+        .execute(tx.conn())
+        .await?;
+    let view = message_in_tx(tx.conn(), message_id).await?;
+    let account_id =
+        crate::conversations::ssr::messages::account_of(&mut tx, view.conversation_id).await?;
+    tx.append_event(
+        account_id,
+        EventScope {
+            inbox_id: Some(view.inbox_id),
+            conversation_id: Some(view.conversation_id),
+            agent_id: None,
+        },
+        LiveEvent::MessageUpdated { message: view },
+    )
+    .await?;
+    tx.commit(hub).await?;
+    wake();
+    Ok(true)
+}

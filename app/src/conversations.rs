@@ -1,0 +1,200 @@
+//! Conversaciones: the inbox list (Mías / Sin asignar / Todas), the chat view and the
+//! composer. Server functions here are thin: they resolve the session and call the
+//! services in `ssr`, which check visibility and the domain rules.
+mod chat;
+mod composer;
+mod list;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use chat::ChatView;
+pub use list::{ConversationsLayout, NoConversationSelected};
+
+use crate::domain::ConversationStatus;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use model::*;
+
+#[cfg(feature = "ssr")]
+fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), AppError> {
+    let session = crate::state::current_session()?;
+    Ok((crate::state::app_state()?, session.agent))
+}
+
+#[server(endpoint = "conversations/list", input = Json)]
+pub async fn list_conversations(
+    tab: Tab,
+    status: ConversationStatus,
+    after: Option<Cursor>,
+) -> Result<ConversationPage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::list::page(&state.db, (&agent).into(), tab, status, after).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/counts", input = Json)]
+pub async fn conversation_counts(status: ConversationStatus) -> Result<TabCounts, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::list::counts(&state.db, (&agent).into(), status).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/get", input = Json)]
+pub async fn get_conversation(id: i64) -> Result<ConversationDetail, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let summary = ssr::access::visible_conversation(&state.db, (&agent).into(), id).await?;
+            let contact = sqlx::query_as::<_, (Option<String>, Option<String>)>(
+                "SELECT email, phone_e164 FROM contacts WHERE id = $1",
+            )
+            .bind(summary.contact_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+            Ok(ConversationDetail {
+                summary,
+                contact_email: contact.0,
+                contact_phone: contact.1,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/messages", input = Json)]
+pub async fn conversation_messages(id: i64, before: Option<i64>) -> Result<MessagePage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::messages::history(&state.db, (&agent).into(), id, before).await
+        }
+        .await,
+    )
+}
+
+/// Responder (`private: false`) or Nota privada (`private: true`).
+#[server(endpoint = "conversations/send", input = Json)]
+pub async fn send_message(
+    conversation_id: i64,
+    body: String,
+    private: bool,
+    idempotency_key: Option<String>,
+    mentions: Vec<i64>,
+) -> Result<MessageView, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let body = crate::domain::MessageBody::parse(&body)
+                .map_err(|code| AppError::validation("body", code))?;
+            if idempotency_key.as_ref().is_some_and(|k| k.len() > 100) {
+                return Err(AppError::validation("idempotency_key", "invalid"));
+            }
+            let outgoing = ssr::messages::Outgoing {
+                body,
+                private,
+                idempotency_key,
+                mentions,
+            };
+            ssr::messages::send(&state.db, &state.hub, &agent, conversation_id, outgoing).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/retry", input = Json)]
+pub async fn retry_message(conversation_id: i64, message_id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::access::visible_conversation(&state.db, (&agent).into(), conversation_id).await?;
+            let belongs: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM messages WHERE id = $1 AND conversation_id = $2",
+            )
+            .bind(message_id)
+            .bind(conversation_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+            if belongs.is_none() {
+                return Err(AppError::NotFound);
+            }
+            crate::channels::outbox::retry(&state.db, &state.hub, message_id).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/assign", input = Json)]
+pub async fn assign_conversation(
+    id: i64,
+    assignee_id: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::actions::assign(&state.db, &state.hub, &agent, id, assignee_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/status", input = Json)]
+pub async fn set_conversation_status(
+    id: i64,
+    status: ConversationStatus,
+    snoozed_until: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::actions::set_status(&state.db, &state.hub, &agent, id, status, snoozed_until).await
+        }
+        .await,
+    )
+}
+
+/// `read: true` when the agent opens it; `false` for "mark as unread".
+#[server(endpoint = "conversations/read", input = Json)]
+pub async fn mark_conversation(id: i64, read: bool) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            if read {
+                ssr::actions::mark_read(&state.db, &agent, id).await
+            } else {
+                ssr::actions::mark_unread(&state.db, &agent, id).await
+            }
+        }
+        .await,
+    )
+}
+
+/// Teammates who can see this conversation's inbox (for assignment and @mentions).
+#[server(endpoint = "conversations/teammates", input = Json)]
+pub async fn conversation_teammates(id: i64) -> Result<Vec<Teammate>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let conversation =
+                ssr::access::visible_conversation(&state.db, (&agent).into(), id).await?;
+            Ok(
+                ssr::access::inbox_teammates(&state.db, agent.account_id, conversation.inbox_id)
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| Teammate { id, name })
+                    .collect(),
+            )
+        }
+        .await,
+    )
+}

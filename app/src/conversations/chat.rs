@@ -1,0 +1,414 @@
+//! The open conversation: header with actions (assign, resolve, snooze, mark unread),
+//! messages grouped by day with delivery state, older history on scroll, the contact
+//! panel and the composer.
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::composer::Composer;
+use super::list::status_text;
+use super::model::{
+    ConversationDetail, ConversationSummary, MessagePage, MessageView, SenderKind, Teammate,
+};
+use super::{
+    assign_conversation, conversation_messages, conversation_teammates, get_conversation,
+    mark_conversation, retry_message, set_conversation_status,
+};
+use crate::agents::AgentProfile;
+use crate::domain::{ConversationStatus, DeliveryStatus, MessageDirection};
+use crate::events::LiveEvent;
+use crate::i18n::*;
+use crate::live::{on_event, Live};
+use crate::ui::error_text;
+use crate::ui::time::{clock, day};
+
+#[component]
+pub fn ChatView() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let resync = use_context::<Live>().map(|l| l.resync);
+    let data = Resource::new(
+        move || (id.get(), resync.map(|r| r.get())),
+        |(id, _)| async move {
+            let id = id.ok_or(crate::error::AppError::NotFound)?;
+            let detail = get_conversation(id).await?;
+            let page = conversation_messages(id, None).await?;
+            let teammates = conversation_teammates(id).await?;
+            Ok::<_, crate::error::AppError>((detail, page, teammates))
+        },
+    );
+    view! {
+        <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((detail, page, teammates)) => view! { <Chat detail page teammates /> }.into_any(),
+                    Err(err) => {
+                        view! {
+                            <div class="chat-error">
+                                <A href="/conversations" attr:class="back">{t!(i18n, back_to_list)}</A>
+                                <p role="alert" class="error">{error_text(i18n, &err)}</p>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_context::<AgentProfile>();
+    let my_id = me.as_ref().map(|a| a.id).unwrap_or_default();
+    let conversation_id = detail.summary.id;
+    let summary = RwSignal::new(detail.summary.clone());
+    let messages = RwSignal::new(page.items);
+    let has_older = RwSignal::new(page.has_older);
+    let action_error = RwSignal::new(None);
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let teammates = StoredValue::new(teammates);
+
+    let mark_read = move || {
+        leptos::task::spawn_local(async move {
+            let _ = mark_conversation(conversation_id, true).await;
+        });
+    };
+    Effect::new(move |_| mark_read());
+
+    on_event(move |envelope| match &envelope.event {
+        LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message }
+            if message.conversation_id == conversation_id =>
+        {
+            let stick = near_bottom(scroller);
+            messages.update(|list| upsert_message(list, message.clone()));
+            if message.direction == MessageDirection::Incoming {
+                mark_read();
+            }
+            if stick {
+                scroll_to_bottom(scroller);
+            }
+        }
+        LiveEvent::ConversationChanged { conversation, .. }
+            if conversation.id == conversation_id =>
+        {
+            summary.set(conversation.clone());
+        }
+        _ => {}
+    });
+    Effect::new(move |_| scroll_to_bottom(scroller));
+
+    let load_older = move || {
+        let Some(oldest) = messages.with_untracked(|m| m.iter().find(|m| m.id > 0).map(|m| m.id))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = conversation_messages(conversation_id, Some(oldest)).await {
+                // Keep the reader where they were while history grows above them.
+                let before = scroller
+                    .get_untracked()
+                    .map(|el| el.scroll_height() - el.scroll_top());
+                messages.update(|list| {
+                    let mut older = page.items;
+                    older.retain(|m| !list.iter().any(|x| x.id == m.id));
+                    older.append(list);
+                    *list = older;
+                });
+                has_older.set(page.has_older);
+                if let (Some(el), Some(offset)) = (scroller.get_untracked(), before) {
+                    request_animation_frame(move || el.set_scroll_top(el.scroll_height() - offset));
+                }
+            }
+        });
+    };
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            if el.scroll_top() < 80 && has_older.get_untracked() {
+                load_older();
+            }
+        }
+    };
+
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<ConversationSummary, crate::error::AppError>>>,
+    >| {
+        leptos::task::spawn_local(async move {
+            match fut.await {
+                Ok(updated) => {
+                    summary.set(updated);
+                    action_error.set(None);
+                }
+                Err(err) => action_error.set(Some(err)),
+            }
+        });
+    };
+    let assign_to =
+        move |assignee: Option<i64>| run(Box::pin(assign_conversation(conversation_id, assignee)));
+    let set_status = move |status: ConversationStatus, until: Option<i64>| {
+        run(Box::pin(set_conversation_status(
+            conversation_id,
+            status,
+            until,
+        )))
+    };
+    let on_snooze = move |ev| {
+        let value = event_target_value(&ev);
+        let hour = 3_600_000;
+        let until = match value.as_str() {
+            "1h" => Some(now() + hour),
+            "tomorrow" => Some(now() + 24 * hour),
+            "reply" => None,
+            _ => return,
+        };
+        set_status(ConversationStatus::Snoozed, until);
+    };
+    let mark_unread = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Err(err) = mark_conversation(conversation_id, false).await {
+                action_error.set(Some(err));
+            }
+        });
+    };
+
+    let contact_name = move || {
+        let name = summary.with(|s| s.contact_name.clone());
+        if name.is_empty() {
+            t_string!(i18n, visitor).to_owned()
+        } else {
+            name
+        }
+    };
+    view! {
+        <article class="chat" aria-labelledby="chat-title">
+            <header class="chat-header">
+                <A href="/conversations" attr:class="back">{t!(i18n, back_to_list)}</A>
+                <div class="chat-title">
+                    <h2 id="chat-title">{contact_name}</h2>
+                    <p class="muted">
+                        {move || summary.with(|s| format!("#{} · {}", s.display_id, s.inbox_name))} " · "
+                        <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
+                    </p>
+                </div>
+                <div class="chat-actions">
+                    <label class="assign">
+                        <span>{t!(i18n, assignee_label)}</span>
+                        <select on:change=move |ev| assign_to(event_target_value(&ev).parse::<i64>().ok())>
+                            <option value="" selected=move || summary.with(|s| s.assignee_id.is_none())>
+                                {t!(i18n, nobody)}
+                            </option>
+                            {teammates
+                                .get_value()
+                                .into_iter()
+                                .map(|t| {
+                                    let id = t.id;
+                                    view! {
+                                        <option value=id.to_string() selected=move || summary.with(|s| s.assignee_id == Some(id))>
+                                            {t.name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <Show when=move || summary.with(|s| s.assignee_id != Some(my_id))>
+                        <button type="button" on:click=move |_| assign_to(Some(my_id))>{t!(i18n, assign_to_me)}</button>
+                    </Show>
+                    <Show
+                        when=move || summary.with(|s| s.status == ConversationStatus::Resolved)
+                        fallback=move || view! {
+                            <button type="button" class="primary" on:click=move |_| set_status(ConversationStatus::Resolved, None)>
+                                {t!(i18n, resolve)}
+                            </button>
+                        }
+                    >
+                        <button type="button" on:click=move |_| set_status(ConversationStatus::Open, None)>{t!(i18n, reopen)}</button>
+                    </Show>
+                    <label class="snooze">
+                        <span>{t!(i18n, snooze)}</span>
+                        <select on:change=on_snooze>
+                            <option value="" selected>"—"</option>
+                            <option value="1h">{t!(i18n, snooze_hour)}</option>
+                            <option value="tomorrow">{t!(i18n, snooze_tomorrow)}</option>
+                            <option value="reply">{t!(i18n, snooze_reply)}</option>
+                        </select>
+                    </label>
+                    <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+                </div>
+                {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+            </header>
+            <div class="chat-body">
+                <div class="messages" node_ref=scroller on:scroll=on_scroll>
+                    <Show when=move || has_older.get()>
+                        <button type="button" class="link" on:click=move |_| load_older()>{t!(i18n, load_older)}</button>
+                    </Show>
+                    <ol class="message-list" aria-label=move || t_string!(i18n, messages_label)>
+                        {move || grouped(&messages.get())
+                            .into_iter()
+                            .map(|(label, day_messages)| {
+                                view! {
+                                    <li class="day">
+                                        <h3 class="day-label">{label}</h3>
+                                        <ol>
+                                            {day_messages
+                                                .into_iter()
+                                                .map(|m| view! { <MessageItem message=m conversation_id /> })
+                                                .collect_view()}
+                                        </ol>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                </div>
+                <aside class="contact-panel" aria-label=move || t_string!(i18n, contact_label)>
+                    <h3>{contact_name}</h3>
+                    {detail.contact_email.clone().map(|e| view! { <p>{e}</p> })}
+                    {detail.contact_phone.clone().map(|p| view! { <p>{p}</p> })}
+                    <A href=format!("/contacts/{}", detail.summary.contact_id)>{t!(i18n, view_contact)}</A>
+                </aside>
+            </div>
+            <Composer conversation_id messages teammates=teammates.get_value() on_sent=move || scroll_to_bottom(scroller) />
+        </article>
+    }
+}
+
+fn now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+/// Inserts or replaces by id; a confirmed message replaces its optimistic copy.
+pub fn upsert_message(list: &mut Vec<MessageView>, message: MessageView) {
+    if let Some(existing) = list.iter_mut().find(|m| m.id == message.id) {
+        *existing = message;
+    } else {
+        let at = list
+            .iter()
+            .position(|m| m.id > message.id && m.id > 0)
+            .unwrap_or(list.len());
+        list.insert(at, message);
+    }
+}
+
+fn grouped(messages: &[MessageView]) -> Vec<(String, Vec<MessageView>)> {
+    let mut groups: Vec<(i64, String, Vec<MessageView>)> = Vec::new();
+    for message in messages {
+        let (key, label) = day(message.created_at);
+        match groups.last_mut() {
+            Some((k, _, list)) if *k == key => list.push(message.clone()),
+            _ => groups.push((key, label, vec![message.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, label, list)| (label, list))
+        .collect()
+}
+
+fn near_bottom(scroller: NodeRef<leptos::html::Div>) -> bool {
+    scroller
+        .get_untracked()
+        .map(|el| el.scroll_height() - el.scroll_top() - el.client_height() < 120)
+        .unwrap_or(true)
+}
+
+fn scroll_to_bottom(scroller: NodeRef<leptos::html::Div>) {
+    request_animation_frame(move || {
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+}
+
+#[component]
+fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = match (message.direction, message.private) {
+        (_, true) => "message note",
+        (MessageDirection::Incoming, _) => "message incoming",
+        (MessageDirection::Outgoing, _) => "message outgoing",
+        (MessageDirection::Activity, _) => "message activity",
+    };
+    let sender = message.sender_name.clone().unwrap_or_default();
+    let at = message.created_at;
+    let status = message.delivery_status;
+    let error = message.delivery_error.clone();
+    let message_id = message.id;
+    let retry = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = retry_message(conversation_id, message_id).await;
+        });
+    };
+    view! {
+        <li class=class data-message-id=message.id>
+            <p class="meta">
+                <span class="sender">
+                    {if message.sender_kind == SenderKind::System { String::new() } else { sender }}
+                </span>
+                {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
+                <time>{move || clock(at)}</time>
+            </p>
+            <p class="body">{render_body(&message)}</p>
+            {status
+                .map(|status| {
+                    let label = move || match status {
+                        DeliveryStatus::Sending => t_string!(i18n, delivery_sending),
+                        DeliveryStatus::Sent => t_string!(i18n, delivery_sent),
+                        DeliveryStatus::Delivered => t_string!(i18n, delivery_delivered),
+                        DeliveryStatus::Read => t_string!(i18n, delivery_read),
+                        DeliveryStatus::Failed => t_string!(i18n, delivery_failed),
+                    };
+                    view! {
+                        <p class=format!("delivery delivery-{status}")>
+                            {label}
+                            {error.clone().map(|e| view! { <span class="delivery-error">{format!(": {e}")}</span> })}
+                            {(status == DeliveryStatus::Failed)
+                                .then(|| view! { <button type="button" class="link" on:click=retry>{t!(i18n, retry)}</button> })}
+                        </p>
+                    }
+                })}
+        </li>
+    }
+}
+
+/// The body as text, with mentioned teammates shown as chips.
+fn render_body(message: &MessageView) -> impl IntoView {
+    let mut parts: Vec<AnyView> = Vec::new();
+    let mut rest = message.body.as_str();
+    loop {
+        let next = message
+            .mentions
+            .iter()
+            .filter_map(|m| rest.find(&format!("@{}", m.name)).map(|at| (at, m)))
+            .min_by_key(|(at, _)| *at);
+        match next {
+            Some((at, mention)) => {
+                parts.push(rest[..at].to_owned().into_any());
+                parts.push(
+                    view! { <span class="mention">{format!("@{}", mention.name)}</span> }
+                        .into_any(),
+                );
+                rest = &rest[at + mention.name.len() + 1..];
+            }
+            None => {
+                parts.push(rest.to_owned().into_any());
+                break;
+            }
+        }
+    }
+    parts
+}

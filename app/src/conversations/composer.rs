@@ -1,0 +1,327 @@
+//! The composer: Responder / Nota privada, Enter sends and Shift+Enter breaks the line,
+//! a per-conversation draft kept in the browser, `@` mentions in notes and an emoji
+//! picker. A reply shows as "sending" at once and carries an idempotency key, so a
+//! retried request never creates a second message.
+use leptos::prelude::*;
+
+use super::chat::upsert_message;
+use super::model::{MessageView, SenderKind, Teammate};
+use super::send_message;
+use crate::agents::AgentProfile;
+use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
+use crate::emoji::EmojiPicker;
+use crate::i18n::*;
+use crate::ui::error_text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Reply,
+    Note,
+}
+
+#[component]
+pub fn Composer(
+    conversation_id: i64,
+    messages: RwSignal<Vec<MessageView>>,
+    teammates: Vec<Teammate>,
+    on_sent: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_context::<AgentProfile>();
+    let mode = RwSignal::new(Mode::Reply);
+    let text = RwSignal::new(String::new());
+    let mentions = RwSignal::new(Vec::<Teammate>::new());
+    let mention_query = RwSignal::new(None::<String>);
+    let emoji_open = RwSignal::new(false);
+    let error = RwSignal::new(None);
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let teammates = StoredValue::new(teammates);
+    let sending = RwSignal::new(0_u32);
+
+    // Restore the draft once in the browser; keep it on every change.
+    Effect::new(move |_| {
+        if let Some(draft) = draft::load(conversation_id) {
+            text.set(draft);
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        let value = text.get();
+        if first.is_some() {
+            draft::save(conversation_id, &value);
+        }
+    });
+
+    let send = Callback::new(move |()| {
+        let body = text.get_untracked();
+        let body = match MessageBody::parse(&body) {
+            Ok(body) => body,
+            Err(code) => {
+                error.set(Some(crate::error::AppError::validation("body", code)));
+                return;
+            }
+        };
+        let private = mode.get_untracked() == Mode::Note;
+        let mentioned: Vec<i64> = mentions
+            .get_untracked()
+            .into_iter()
+            .filter(|t| private && body.as_str().contains(&format!("@{}", t.name)))
+            .map(|t| t.id)
+            .collect();
+        let key = idempotency_key();
+        // Optimistic copy with a negative id until the server confirms it.
+        sending.update(|n| *n += 1);
+        let temp_id = -(sending.get_untracked() as i64);
+        let optimistic = MessageView {
+            id: temp_id,
+            conversation_id,
+            inbox_id: 0,
+            direction: MessageDirection::Outgoing,
+            private,
+            sender_kind: SenderKind::Agent,
+            sender_name: me.as_ref().map(|a| a.shown_name().to_owned()),
+            body: body.as_str().to_owned(),
+            delivery_status: (!private).then_some(DeliveryStatus::Sending),
+            delivery_error: None,
+            created_at: now(),
+            mentions: Vec::new(),
+        };
+        messages.update(|list| list.push(optimistic));
+        text.set(String::new());
+        mentions.set(Vec::new());
+        error.set(None);
+        on_sent();
+        let body = body.as_str().to_owned();
+        leptos::task::spawn_local(async move {
+            let result =
+                send_message(conversation_id, body.clone(), private, Some(key), mentioned).await;
+            messages.update(|list| list.retain(|m| m.id != temp_id));
+            match result {
+                Ok(message) => messages.update(|list| upsert_message(list, message)),
+                Err(err) => {
+                    // Nothing typed is lost: the text goes back into the composer.
+                    if text.get_untracked().is_empty() {
+                        text.set(body);
+                    }
+                    error.set(Some(err));
+                }
+            }
+        });
+    });
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            if let Some(choice) = mention_choices(teammates, mention_query).first().cloned() {
+                if mention_query.get_untracked().is_some() {
+                    insert_mention(text, mentions, mention_query, choice);
+                    return;
+                }
+            }
+            send.run(());
+        } else if ev.key() == "Escape" {
+            mention_query.set(None);
+            emoji_open.set(false);
+        }
+    };
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        mention_query.set(if mode.get_untracked() == Mode::Note {
+            trailing_mention(&value)
+        } else {
+            None
+        });
+        text.set(value);
+    };
+    let insert_emoji = move |emoji: String| {
+        let (start, end) = textarea
+            .get_untracked()
+            .and_then(|el| Some((el.selection_start().ok()??, el.selection_end().ok()??)))
+            .map(|(s, e)| (s as usize, e as usize))
+            .unwrap_or_else(|| {
+                let len = text.with_untracked(|t| t.encode_utf16().count());
+                (len, len)
+            });
+        let current: Vec<u16> = text.get_untracked().encode_utf16().collect();
+        let (start, end) = (start.min(current.len()), end.min(current.len()));
+        let mut updated = String::from_utf16_lossy(&current[..start]);
+        updated.push_str(&emoji);
+        updated.push_str(&String::from_utf16_lossy(&current[end..]));
+        let caret = (start + emoji.encode_utf16().count()) as u32;
+        text.set(updated);
+        emoji_open.set(false);
+        if let Some(el) = textarea.get_untracked() {
+            request_animation_frame(move || {
+                let _ = el.focus();
+                let _ = el.set_selection_range(caret, caret);
+            });
+        }
+    };
+
+    view! {
+        <form class="composer" class:note=move || mode.get() == Mode::Note on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
+            <div class="composer-modes" role="group" aria-label=move || t_string!(i18n, composer_mode)>
+                <button type="button" aria-pressed=move || (mode.get() == Mode::Reply).to_string() on:click=move |_| mode.set(Mode::Reply)>
+                    {t!(i18n, reply)}
+                </button>
+                <button type="button" aria-pressed=move || (mode.get() == Mode::Note).to_string() on:click=move |_| mode.set(Mode::Note)>
+                    {t!(i18n, private_note)}
+                </button>
+            </div>
+            <label for=format!("composer-{conversation_id}") class="visually-hidden">{t!(i18n, message_label)}</label>
+            <textarea
+                id=format!("composer-{conversation_id}")
+                node_ref=textarea
+                rows="3"
+                prop:value=move || text.get()
+                on:input=on_input
+                on:keydown=on_keydown
+                placeholder=move || if mode.get() == Mode::Note { t_string!(i18n, note_placeholder) } else { t_string!(i18n, reply_placeholder) }
+            ></textarea>
+            <Show when=move || mention_query.get().is_some()>
+                <ul class="mention-picker" role="listbox" aria-label=move || t_string!(i18n, mention_teammate)>
+                    {move || mention_choices(teammates, mention_query)
+                        .into_iter()
+                        .map(|t| {
+                            let choice = t.clone();
+                            view! {
+                                <li role="option" aria-selected="false">
+                                    <button type="button" on:click=move |_| insert_mention(text, mentions, mention_query, choice.clone())>
+                                        {t.name.clone()}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </Show>
+            {move || error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+            <div class="composer-actions">
+                <button type="button" aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)>
+                    {t!(i18n, emoji)}
+                </button>
+                <button type="submit" class="primary">{t!(i18n, send)}</button>
+            </div>
+            <Show when=move || emoji_open.get()>
+                <EmojiPicker on_pick=insert_emoji />
+            </Show>
+        </form>
+    }
+}
+
+/// The partial name after a trailing `@` ("Hola @Mar" → "Mar").
+fn trailing_mention(text: &str) -> Option<String> {
+    let at = text.rfind('@')?;
+    let before_ok = at == 0 || text[..at].ends_with(char::is_whitespace);
+    let query = &text[at + 1..];
+    (before_ok && !query.contains('\n') && query.chars().count() <= 30).then(|| query.to_owned())
+}
+
+fn mention_choices(
+    teammates: StoredValue<Vec<Teammate>>,
+    query: RwSignal<Option<String>>,
+) -> Vec<Teammate> {
+    let Some(query) = query.get() else {
+        return Vec::new();
+    };
+    let query = crate::domain::search_text(&[Some(&query)]);
+    teammates
+        .get_value()
+        .into_iter()
+        .filter(|t| crate::domain::search_text(&[Some(&t.name)]).contains(&query))
+        .take(8)
+        .collect()
+}
+
+fn insert_mention(
+    text: RwSignal<String>,
+    mentions: RwSignal<Vec<Teammate>>,
+    query: RwSignal<Option<String>>,
+    who: Teammate,
+) {
+    text.update(|t| {
+        if let Some(at) = t.rfind('@') {
+            t.truncate(at);
+            t.push_str(&format!("@{} ", who.name));
+        }
+    });
+    mentions.update(|m| {
+        if !m.iter().any(|x| x.id == who.id) {
+            m.push(who);
+        }
+    });
+    query.set(None);
+}
+
+fn now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+fn idempotency_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+        let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+        format!("{:x}-{a:08x}{b:08x}", js_sys::Date::now() as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+/// Drafts live in the browser's localStorage, one per conversation.
+mod draft {
+    #[cfg(feature = "hydrate")]
+    fn storage() -> Option<leptos::web_sys::Storage> {
+        leptos::prelude::window().local_storage().ok().flatten()
+    }
+
+    pub fn load(conversation_id: i64) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            storage()?
+                .get_item(&format!("charla:draft:{conversation_id}"))
+                .ok()
+                .flatten()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = conversation_id;
+            None
+        }
+    }
+
+    pub fn save(conversation_id: i64, text: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(storage) = storage() {
+            let key = format!("charla:draft:{conversation_id}");
+            let _ = if text.is_empty() {
+                storage.remove_item(&key)
+            } else {
+                storage.set_item(&key, text)
+            };
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (conversation_id, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trailing_mention;
+
+    #[test]
+    fn finds_the_mention_being_typed() {
+        assert_eq!(trailing_mention("Hola @Mar").as_deref(), Some("Mar"));
+        assert_eq!(trailing_mention("@").as_deref(), Some(""));
+        assert_eq!(trailing_mention("correo@ejemplo"), None);
+        assert_eq!(trailing_mention("sin arroba"), None);
+    }
+}

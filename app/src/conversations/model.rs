@@ -1,0 +1,245 @@
+//! Wire types of the inbox: list rows, pages, tab counts, messages.
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ChannelKind, ConversationStatus, DeliveryStatus, MessageDirection, Millis};
+
+/// Conversaciones > Mías / Sin asignar / Todas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Tab {
+    #[default]
+    Mine,
+    Unassigned,
+    All,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Mine, Tab::Unassigned, Tab::All];
+
+    /// Whether a conversation with this assignee belongs in the tab for `me`.
+    pub fn includes(self, assignee_id: Option<i64>, me: i64) -> bool {
+        match self {
+            Tab::Mine => assignee_id == Some(me),
+            Tab::Unassigned => assignee_id.is_none(),
+            Tab::All => true,
+        }
+    }
+}
+
+/// One row of the conversation list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub display_id: i64,
+    pub inbox_id: i64,
+    pub inbox_name: String,
+    pub channel: ChannelKind,
+    pub contact_id: i64,
+    pub contact_name: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub status: ConversationStatus,
+    pub snoozed_until: Option<Millis>,
+    pub last_activity_at: Millis,
+    pub last_customer_message_at: Option<Millis>,
+    pub last_message_preview: Option<String>,
+    /// For the signed-in agent; 0 in events (each client keeps its own count).
+    pub unread_count: i64,
+}
+
+impl ConversationSummary {
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            last_activity_at: self.last_activity_at,
+            id: self.id,
+        }
+    }
+}
+
+/// Keyset position: rows strictly after (older than) this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub last_activity_at: Millis,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Newest activity first, then higher id first: the list order.
+    pub fn comes_before(&self, other: &Cursor) -> bool {
+        (self.last_activity_at, self.id) > (other.last_activity_at, other.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationSummary>,
+    pub next: Option<Cursor>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabCounts {
+    pub mine: i64,
+    pub unassigned: i64,
+    pub all: i64,
+}
+
+impl TabCounts {
+    pub fn get(&self, tab: Tab) -> i64 {
+        match tab {
+            Tab::Mine => self.mine,
+            Tab::Unassigned => self.unassigned,
+            Tab::All => self.all,
+        }
+    }
+
+    /// Applies a conversation moving from `before` to `after` (assignee, status) for
+    /// an agent viewing `status`: the live delta behind the tab counts.
+    pub fn apply(
+        &mut self,
+        me: i64,
+        status: ConversationStatus,
+        before: Option<(Option<i64>, ConversationStatus)>,
+        after: (Option<i64>, ConversationStatus),
+    ) {
+        for (state, sign) in [(before, -1), (Some(after), 1)] {
+            let Some((assignee, st)) = state else {
+                continue;
+            };
+            if st != status {
+                continue;
+            }
+            if Tab::Mine.includes(assignee, me) {
+                self.mine += sign;
+            }
+            if Tab::Unassigned.includes(assignee, me) {
+                self.unassigned += sign;
+            }
+            self.all += sign;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderKind {
+    Agent,
+    Contact,
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub agent_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub inbox_id: i64,
+    pub direction: MessageDirection,
+    pub private: bool,
+    pub sender_kind: SenderKind,
+    pub sender_name: Option<String>,
+    pub body: String,
+    pub delivery_status: Option<DeliveryStatus>,
+    pub delivery_error: Option<String>,
+    pub created_at: Millis,
+    pub mentions: Vec<Mention>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessagePage {
+    /// Oldest first.
+    pub items: Vec<MessageView>,
+    pub has_older: bool,
+}
+
+/// Everything the chat view needs besides the messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub summary: ConversationSummary,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// A teammate who can be assigned or mentioned in a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Teammate {
+    pub id: i64,
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConversationStatus::*;
+
+    #[test]
+    fn counts_follow_assignment_and_status_changes() {
+        let me = 7;
+        let mut counts = TabCounts {
+            mine: 1,
+            unassigned: 2,
+            all: 5,
+        };
+        // A new unassigned open conversation.
+        counts.apply(me, Open, None, (None, Open));
+        assert_eq!(
+            counts,
+            TabCounts {
+                mine: 1,
+                unassigned: 3,
+                all: 6
+            }
+        );
+        // I take it.
+        counts.apply(me, Open, Some((None, Open)), (Some(me), Open));
+        assert_eq!(
+            counts,
+            TabCounts {
+                mine: 2,
+                unassigned: 2,
+                all: 6
+            }
+        );
+        // I resolve it: it leaves the open view entirely.
+        counts.apply(me, Open, Some((Some(me), Open)), (Some(me), Resolved));
+        assert_eq!(
+            counts,
+            TabCounts {
+                mine: 1,
+                unassigned: 2,
+                all: 5
+            }
+        );
+        // Someone else's change in another status does not touch the open view.
+        counts.apply(me, Open, Some((Some(3), Resolved)), (Some(3), Pending));
+        assert_eq!(
+            counts,
+            TabCounts {
+                mine: 1,
+                unassigned: 2,
+                all: 5
+            }
+        );
+    }
+
+    #[test]
+    fn cursor_order_breaks_ties_by_id() {
+        let a = Cursor {
+            last_activity_at: 10,
+            id: 2,
+        };
+        let b = Cursor {
+            last_activity_at: 10,
+            id: 1,
+        };
+        let c = Cursor {
+            last_activity_at: 9,
+            id: 9,
+        };
+        assert!(a.comes_before(&b) && b.comes_before(&c) && !c.comes_before(&a));
+    }
+}

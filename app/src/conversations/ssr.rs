@@ -1,0 +1,7 @@
+//! Server side of the inbox: who may see what, the list queries and the services that
+//! change conversations. Every change goes through one write transaction that also
+//! appends the live events.
+pub mod access;
+pub mod actions;
+pub mod list;
+pub mod messages;

@@ -1,0 +1,136 @@
+//! Visibility: administrators see every inbox of their account, agents only the
+//! inboxes they are members of. Invisible things are "not found", never "forbidden",
+//! so ids cannot be probed.
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::agents::AgentProfile;
+use crate::conversations::model::ConversationSummary;
+use crate::db::Db;
+use crate::domain::{ChannelKind, ConversationStatus};
+use crate::error::AppError;
+
+/// The agent asking, reduced to what the queries bind as $1 (account), $2 (agent)
+/// and $3 (1 for administrators).
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub account_id: i64,
+    pub agent_id: i64,
+    pub admin: bool,
+}
+
+impl From<&AgentProfile> for Viewer {
+    fn from(agent: &AgentProfile) -> Self {
+        Viewer {
+            account_id: agent.account_id,
+            agent_id: agent.id,
+            admin: agent.role.is_admin(),
+        }
+    }
+}
+
+/// Conversations (alias `c`) the viewer may see; binds $1, $2, $3.
+pub const VISIBLE: &str = "c.account_id = $1 AND ($3 = 1 OR c.inbox_id IN \
+     (SELECT im.inbox_id FROM inbox_members im WHERE im.agent_id = $2))";
+
+/// The columns of a list row; `unread_count` is the viewer's ($2).
+pub const SUMMARY_SELECT: &str = "SELECT c.id, c.display_id, c.inbox_id, i.name AS inbox_name, \
+     i.channel_kind, c.contact_id, ct.name AS contact_name, ct.email AS contact_email, \
+     ct.phone_e164 AS contact_phone, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
+     c.last_activity_at, c.last_customer_message_at, c.last_message_preview, \
+     (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'incoming' \
+        AND m.created_at > COALESCE((SELECT r.last_read_at FROM conversation_reads r \
+            WHERE r.conversation_id = c.id AND r.agent_id = $2), 0)) \
+     + COALESCE((SELECT r2.marked_unread FROM conversation_reads r2 \
+            WHERE r2.conversation_id = c.id AND r2.agent_id = $2), 0) AS unread_count \
+     FROM conversations c JOIN inboxes i ON i.id = c.inbox_id JOIN contacts ct ON ct.id = c.contact_id \
+     LEFT JOIN agents a ON a.id = c.assignee_id";
+
+pub fn summary_from_row(row: &AnyRow) -> Result<ConversationSummary, sqlx::Error> {
+    let channel: String = row.try_get("channel_kind")?;
+    let status: String = row.try_get("status")?;
+    let name: String = row.try_get("contact_name")?;
+    let email: Option<String> = row.try_get("contact_email")?;
+    let phone: Option<String> = row.try_get("contact_phone")?;
+    Ok(ConversationSummary {
+        id: row.try_get("id")?,
+        display_id: row.try_get("display_id")?,
+        inbox_id: row.try_get("inbox_id")?,
+        inbox_name: row.try_get("inbox_name")?,
+        channel: ChannelKind::parse(&channel).ok_or_else(|| sqlx::Error::Decode(channel.into()))?,
+        contact_id: row.try_get("contact_id")?,
+        // Anonymous visitors have no name yet: fall back to how we can reach them.
+        contact_name: if name.trim().is_empty() {
+            email.or(phone).unwrap_or_default()
+        } else {
+            name
+        },
+        assignee_id: row.try_get("assignee_id")?,
+        assignee_name: row.try_get("assignee_name")?,
+        status: ConversationStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(status.into()))?,
+        snoozed_until: row.try_get("snoozed_until")?,
+        last_activity_at: row.try_get("last_activity_at")?,
+        last_customer_message_at: row.try_get("last_customer_message_at")?,
+        last_message_preview: row.try_get("last_message_preview")?,
+        unread_count: row.try_get("unread_count")?,
+    })
+}
+
+/// The conversation if the viewer may see it, else `NotFound`.
+pub async fn visible_conversation(
+    db: &Db,
+    viewer: Viewer,
+    id: i64,
+) -> Result<ConversationSummary, AppError> {
+    let sql = format!("{SUMMARY_SELECT} WHERE {VISIBLE} AND c.id = $4");
+    let row = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(row) => Ok(summary_from_row(&row)?),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Re-reads a conversation inside a write transaction, for the events it emits
+/// (which carry no per-agent unread count).
+pub async fn summary_in_tx(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<ConversationSummary, sqlx::Error> {
+    let sql = format!("{SUMMARY_SELECT} WHERE c.id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(0_i64) // $2, the unread viewer: nobody
+        .fetch_one(conn)
+        .await?;
+    let mut summary = summary_from_row(&row)?;
+    summary.unread_count = 0;
+    Ok(summary)
+}
+
+/// Agents who can see an inbox: its members and every administrator.
+pub async fn inbox_teammates(
+    db: &Db,
+    account_id: i64,
+    inbox_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.name FROM agents a WHERE a.account_id = $1 AND a.active = 1 AND \
+         (a.role = 'administrator' OR a.id IN (SELECT agent_id FROM inbox_members WHERE inbox_id = $2)) \
+         ORDER BY a.name, a.id",
+    )
+    .bind(account_id)
+    .bind(inbox_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect::<Result<_, sqlx::Error>>()?)
+}

@@ -1,0 +1,151 @@
+//! Assignment, status changes (resolve, reopen, snooze) and read markers.
+use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
+use super::messages::mark_read_in_tx;
+use crate::agents::AgentProfile;
+use crate::conversations::model::ConversationSummary;
+use crate::db::{now_ms, Db};
+use crate::domain::ConversationStatus;
+use crate::error::AppError;
+use crate::events::{ConversationState, EventScope, LiveEvent};
+use crate::live::hub::Hub;
+
+/// Assigns to a teammate who can see the inbox, or unassigns with `None`.
+pub async fn assign(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    assignee_id: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    if let Some(assignee) = assignee_id {
+        let allowed = inbox_teammates(db, agent.account_id, before.inbox_id).await?;
+        if !allowed.iter().any(|(id, _)| *id == assignee) {
+            return Err(AppError::validation("assignee", "invalid"));
+        }
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(assignee_id)
+        .bind(now)
+        .bind(conversation_id)
+        .execute(tx.conn())
+        .await?;
+    let after = summary_in_tx(tx.conn(), conversation_id).await?;
+    tx.append_event(agent.account_id, scope(&before), changed(&before, &after))
+        .await?;
+    tx.commit(hub).await?;
+    Ok(after)
+}
+
+/// Resolve, reopen, mark pending, or snooze until a time (`None`: until the next reply).
+pub async fn set_status(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    status: ConversationStatus,
+    snoozed_until: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let now = now_ms();
+    let snoozed_until = match status {
+        ConversationStatus::Snoozed => match snoozed_until {
+            Some(at) if at <= now => return Err(AppError::validation("snoozed_until", "in_past")),
+            other => other,
+        },
+        _ => None,
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE conversations SET status = $1, snoozed_until = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(status.as_str())
+    .bind(snoozed_until)
+    .bind(now)
+    .bind(conversation_id)
+    .execute(tx.conn())
+    .await?;
+    let after = summary_in_tx(tx.conn(), conversation_id).await?;
+    tx.append_event(agent.account_id, scope(&before), changed(&before, &after))
+        .await?;
+    tx.commit(hub).await?;
+    Ok(after)
+}
+
+/// Snoozed conversations whose time has come open again (run by a worker).
+pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {
+    let now = now_ms();
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= $1",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    for id in &ids {
+        let mut tx = db.begin_write().await?;
+        let before = summary_in_tx(tx.conn(), *id).await?;
+        if before.status != ConversationStatus::Snoozed {
+            continue;
+        }
+        sqlx::query("UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        let after = summary_in_tx(tx.conn(), *id).await?;
+        let account_id = super::messages::account_of(&mut tx, *id).await?;
+        tx.append_event(account_id, scope(&before), changed(&before, &after))
+            .await?;
+        tx.commit(hub).await?;
+    }
+    Ok(ids.len())
+}
+
+/// Opening a conversation marks it read for this agent.
+pub async fn mark_read(
+    db: &Db,
+    agent: &AgentProfile,
+    conversation_id: i64,
+) -> Result<(), AppError> {
+    visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut tx = db.begin_write().await?;
+    mark_read_in_tx(&mut tx, conversation_id, agent.id, now_ms()).await?;
+    tx.tx.commit().await?;
+    Ok(())
+}
+
+pub async fn mark_unread(
+    db: &Db,
+    agent: &AgentProfile,
+    conversation_id: i64,
+) -> Result<(), AppError> {
+    visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread) VALUES ($1, $2, 0, 1) \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET marked_unread = 1",
+    )
+    .bind(conversation_id)
+    .bind(agent.id)
+    .execute(tx.conn())
+    .await?;
+    tx.tx.commit().await?;
+    Ok(())
+}
+
+fn scope(conversation: &ConversationSummary) -> EventScope {
+    EventScope {
+        inbox_id: Some(conversation.inbox_id),
+        conversation_id: Some(conversation.id),
+        agent_id: None,
+    }
+}
+
+fn changed(before: &ConversationSummary, after: &ConversationSummary) -> LiveEvent {
+    LiveEvent::ConversationChanged {
+        conversation: after.clone(),
+        previous: Some(ConversationState::of(before)),
+    }
+}

@@ -1,0 +1,80 @@
+//! The conversation list (keyset pages, newest activity first) and the tab counts.
+use sqlx::Row;
+
+use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
+use crate::conversations::model::{ConversationPage, Cursor, Tab, TabCounts};
+use crate::db::Db;
+use crate::domain::ConversationStatus;
+use crate::error::AppError;
+
+pub const PAGE_SIZE: i64 = 25;
+
+pub async fn page(
+    db: &Db,
+    viewer: Viewer,
+    tab: Tab,
+    status: ConversationStatus,
+    after: Option<Cursor>,
+) -> Result<ConversationPage, AppError> {
+    let tab_filter = match tab {
+        Tab::Mine => "AND c.assignee_id = $2",
+        Tab::Unassigned => "AND c.assignee_id IS NULL",
+        Tab::All => "",
+    };
+    // Keyset: strictly after the cursor in (last_activity_at DESC, id DESC) order, which
+    // stays correct when many conversations share a timestamp.
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE {VISIBLE} AND c.status = $4 {tab_filter} \
+         AND (c.last_activity_at < $5 OR (c.last_activity_at = $5 AND c.id < $6)) \
+         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $7"
+    );
+    let after = after.unwrap_or(Cursor {
+        last_activity_at: i64::MAX,
+        id: i64::MAX,
+    });
+    let rows = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.as_str())
+        .bind(after.last_activity_at)
+        .bind(after.id)
+        .bind(PAGE_SIZE + 1)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut items = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() as i64 > PAGE_SIZE {
+        items.truncate(PAGE_SIZE as usize);
+        items.last().map(|c| c.cursor())
+    } else {
+        None
+    };
+    Ok(ConversationPage { items, next })
+}
+
+pub async fn counts(
+    db: &Db,
+    viewer: Viewer,
+    status: ConversationStatus,
+) -> Result<TabCounts, AppError> {
+    let sql = format!(
+        "SELECT COALESCE(SUM(CASE WHEN c.assignee_id = $2 THEN 1 ELSE 0 END), 0) AS mine, \
+         COALESCE(SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
+         COUNT(*) AS total FROM conversations c WHERE {VISIBLE} AND c.status = $4"
+    );
+    let row = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.as_str())
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(TabCounts {
+        mine: row.try_get("mine")?,
+        unassigned: row.try_get("unassigned")?,
+        all: row.try_get("total")?,
+    })
+}

@@ -1,0 +1,471 @@
+//! Messages: the history of a conversation, the agent's reply or private note, and a
+//! customer's incoming message. A reply is stored together with its outbox row and its
+//! events in one transaction before any channel is tried, so nothing is lost if the
+//! channel is down, and an idempotency key makes a retried request harmless.
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
+use crate::agents::AgentProfile;
+use crate::conversations::model::{
+    ConversationSummary, Mention, MessagePage, MessageView, SenderKind,
+};
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
+use crate::error::AppError;
+use crate::events::{ConversationState, EventScope, LiveEvent};
+use crate::live::hub::Hub;
+use crate::notifications::ssr::notify_mention;
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
+     m.sender_agent_id, ag.name AS agent_name, m.sender_contact_id, ct.name AS contact_name, m.body, \
+     m.delivery_status, m.delivery_error, m.created_at \
+     FROM messages m LEFT JOIN agents ag ON ag.id = m.sender_agent_id \
+     LEFT JOIN contacts ct ON ct.id = m.sender_contact_id";
+
+pub const HISTORY_PAGE: i64 = 30;
+const PREVIEW_CHARS: usize = 140;
+
+fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
+    let direction: String = row.try_get("direction")?;
+    let direction =
+        MessageDirection::parse(&direction).ok_or_else(|| sqlx::Error::Decode(direction.into()))?;
+    let agent: Option<i64> = row.try_get("sender_agent_id")?;
+    let contact: Option<i64> = row.try_get("sender_contact_id")?;
+    let status: Option<String> = row.try_get("delivery_status")?;
+    let (sender_kind, sender_name) = match (agent, contact) {
+        (Some(_), _) => (SenderKind::Agent, row.try_get("agent_name")?),
+        (None, Some(_)) => (SenderKind::Contact, row.try_get("contact_name")?),
+        (None, None) => (SenderKind::System, None),
+    };
+    Ok(MessageView {
+        id: row.try_get("id")?,
+        conversation_id: row.try_get("conversation_id")?,
+        inbox_id: row.try_get("inbox_id")?,
+        direction,
+        private: crate::db::flag(row, "private")?,
+        sender_kind,
+        sender_name,
+        body: row.try_get("body")?,
+        delivery_status: status.as_deref().and_then(DeliveryStatus::parse),
+        delivery_error: row.try_get("delivery_error")?,
+        created_at: row.try_get("created_at")?,
+        mentions: Vec::new(),
+    })
+}
+
+async fn attach_mentions(
+    db_or_tx: &mut sqlx::AnyConnection,
+    messages: &mut [MessageView],
+) -> Result<(), sqlx::Error> {
+    let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+        return Ok(());
+    };
+    let rows = sqlx::query(
+        "SELECT mn.message_id, mn.agent_id, a.name FROM mentions mn JOIN agents a ON a.id = mn.agent_id \
+         JOIN messages m ON m.id = mn.message_id \
+         WHERE m.conversation_id = $1 AND mn.message_id >= $2 AND mn.message_id <= $3 ORDER BY mn.id",
+    )
+    .bind(first.conversation_id)
+    .bind(first.id.min(last.id))
+    .bind(first.id.max(last.id))
+    .fetch_all(db_or_tx)
+    .await?;
+    for row in rows {
+        let message_id: i64 = row.try_get("message_id")?;
+        if let Some(message) = messages.iter_mut().find(|m| m.id == message_id) {
+            message.mentions.push(Mention {
+                agent_id: row.try_get("agent_id")?,
+                name: row.try_get("name")?,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// One page of history before `before_id` (newest page when `None`), oldest first.
+pub async fn history(
+    db: &Db,
+    viewer: Viewer,
+    conversation_id: i64,
+    before_id: Option<i64>,
+) -> Result<MessagePage, AppError> {
+    visible_conversation(db, viewer, conversation_id).await?;
+    let sql = format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(conversation_id)
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(HISTORY_PAGE + 1)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut items = rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let has_older = items.len() as i64 > HISTORY_PAGE;
+    items.truncate(HISTORY_PAGE as usize);
+    items.reverse();
+    let mut conn = db.pool.acquire().await?;
+    attach_mentions(&mut conn, &mut items).await?;
+    Ok(MessagePage { items, has_older })
+}
+
+/// The newest `limit` messages of a conversation, oldest first, without a viewer
+/// check (for the visitor's own conversation, filtered by the caller).
+pub async fn history_in_conversation(
+    db: &Db,
+    conversation_id: i64,
+    limit: i64,
+) -> Result<Vec<MessageView>, AppError> {
+    let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT $2");
+    let rows = sqlx::query(&sql)
+        .bind(conversation_id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut items = rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    items.reverse();
+    Ok(items)
+}
+
+/// A visitor's messages after `after_id` in every conversation of their identity,
+/// without notes or activity (the widget's replay on reconnect).
+pub async fn visitor_messages_after(
+    db: &Db,
+    identity_id: i64,
+    after_id: i64,
+) -> Result<Vec<MessageView>, AppError> {
+    let sql = format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id IN (SELECT id FROM conversations WHERE contact_identity_id = $1) \
+         AND m.id > $2 AND m.private = 0 AND m.direction <> 'activity' ORDER BY m.id LIMIT 500"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(identity_id)
+        .bind(after_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+pub async fn message_in_tx(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<MessageView, sqlx::Error> {
+    let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?;
+    let mut message = vec![message_from_row(&row)?];
+    attach_mentions(conn, &mut message).await?;
+    Ok(message.remove(0))
+}
+
+async fn by_idempotency_key(
+    db: &Db,
+    conversation_id: i64,
+    key: &str,
+) -> Result<Option<MessageView>, AppError> {
+    let row =
+        sqlx::query("SELECT id FROM messages WHERE conversation_id = $1 AND idempotency_key = $2")
+            .bind(conversation_id)
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
+    match row {
+        Some(row) => {
+            let mut conn = db.pool.acquire().await?;
+            Ok(Some(message_in_tx(&mut conn, row.try_get("id")?).await?))
+        }
+        None => Ok(None),
+    }
+}
+
+fn preview(body: &str) -> String {
+    body.chars().take(PREVIEW_CHARS).collect()
+}
+
+/// What an agent writes in the composer.
+pub struct Outgoing {
+    pub body: MessageBody,
+    pub private: bool,
+    pub idempotency_key: Option<String>,
+    pub mentions: Vec<i64>,
+}
+
+/// Responder / Nota privada: stores the message (and, for a reply, its outbox row).
+pub async fn send(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    outgoing: Outgoing,
+) -> Result<MessageView, AppError> {
+    let viewer = Viewer::from(agent);
+    let conversation = visible_conversation(db, viewer, conversation_id).await?;
+    if let Some(key) = &outgoing.idempotency_key {
+        if let Some(existing) = by_idempotency_key(db, conversation_id, key).await? {
+            return Ok(existing);
+        }
+    }
+    // Mentions only in notes, and only of teammates who can see this inbox.
+    let mentions: Vec<(i64, String)> = if outgoing.private && !outgoing.mentions.is_empty() {
+        inbox_teammates(db, agent.account_id, conversation.inbox_id)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| outgoing.mentions.contains(id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
+         content_type, delivery_status, idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, 'text', $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(agent.account_id)
+    .bind(conversation.inbox_id)
+    .bind(conversation.id)
+    .bind(outgoing.private as i64)
+    .bind(agent.id)
+    .bind(outgoing.body.as_str())
+    .bind((!outgoing.private).then_some(DeliveryStatus::Sending.as_str()))
+    .bind(outgoing.idempotency_key.as_deref())
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await;
+    let message_id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
+            // The same request raced in twice: answer with the one that won.
+            drop(tx);
+            let key = outgoing.idempotency_key.as_deref().unwrap_or_default();
+            return by_idempotency_key(db, conversation_id, key)
+                .await?
+                .ok_or(AppError::Internal);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    for (agent_id, _) in &mentions {
+        sqlx::query("INSERT INTO mentions (message_id, agent_id, created_at) VALUES ($1, $2, $3)")
+            .bind(message_id)
+            .bind(agent_id)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+    }
+    if !outgoing.private {
+        sqlx::query(
+            "INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
+        )
+        .bind(agent.account_id)
+        .bind(message_id)
+        .bind(conversation.channel.as_str())
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
+         last_message_preview = CASE WHEN $2 = 1 THEN last_message_preview ELSE $3 END WHERE id = $4",
+    )
+    .bind(now)
+    .bind(outgoing.private as i64)
+    .bind(preview(outgoing.body.as_str()))
+    .bind(conversation.id)
+    .execute(tx.conn())
+    .await?;
+    mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
+    let message = message_in_tx(tx.conn(), message_id).await?;
+    for (mentioned, _) in &mentions {
+        notify_mention(&mut tx, agent, &conversation, &message, *mentioned).await?;
+    }
+    emit_message(&mut tx, &conversation, &message).await?;
+    tx.commit(hub).await?;
+    if !outgoing.private {
+        crate::channels::outbox::wake();
+    }
+    Ok(message)
+}
+
+/// A customer's message: opens a resolved or snoozed conversation again.
+pub async fn receive(
+    db: &Db,
+    hub: &Hub,
+    conversation_id: i64,
+    contact_id: i64,
+    body: &MessageBody,
+    external_id: Option<&str>,
+) -> Result<MessageView, AppError> {
+    let mut tx = db.begin_write().await?;
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, body, external_id).await?;
+    tx.commit(hub).await?;
+    Ok(message)
+}
+
+/// [`receive`] inside a caller's transaction (which may have just opened the conversation).
+pub async fn receive_in_tx(
+    tx: &mut WriteTx,
+    conversation_id: i64,
+    contact_id: i64,
+    body: &MessageBody,
+    external_id: Option<&str>,
+) -> Result<MessageView, AppError> {
+    let now = now_ms();
+    let before = summary_in_tx(tx.conn(), conversation_id).await?;
+    let message_id: i64 = sqlx::query(
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_contact_id, body, \
+         content_type, external_id, created_at, updated_at) \
+         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, 'text', $3, $4, $4 FROM conversations c \
+         WHERE c.id = $5 RETURNING id",
+    )
+    .bind(contact_id)
+    .bind(body.as_str())
+    .bind(external_id)
+    .bind(now)
+    .bind(conversation_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, last_customer_message_at = $1, \
+         last_message_preview = $2, snoozed_until = NULL, \
+         status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $3",
+    )
+    .bind(now)
+    .bind(preview(body.as_str()))
+    .bind(conversation_id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE contacts SET last_activity_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(contact_id)
+        .execute(tx.conn())
+        .await?;
+    let message = message_in_tx(tx.conn(), message_id).await?;
+    emit_message(tx, &before, &message).await?;
+    Ok(message)
+}
+
+/// Opens a new conversation in an inbox for a contact (and the identity they wrote from).
+pub async fn open_conversation_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    inbox_id: i64,
+    contact_id: i64,
+    identity_id: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    let now = now_ms();
+    let number: i64 = sqlx::query(
+        "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
+         RETURNING next_conversation_number - 1 AS number",
+    )
+    .bind(account_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("number")?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, status, \
+         last_activity_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(number)
+    .bind(inbox_id)
+    .bind(contact_id)
+    .bind(identity_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    let summary = summary_in_tx(tx.conn(), id).await?;
+    tx.append_event(
+        account_id,
+        EventScope {
+            inbox_id: Some(inbox_id),
+            conversation_id: Some(id),
+            agent_id: None,
+        },
+        LiveEvent::ConversationChanged {
+            conversation: summary.clone(),
+            previous: None,
+        },
+    )
+    .await?;
+    Ok(summary)
+}
+
+/// Appends MessageCreated and the conversation's new state (for lists and counts).
+async fn emit_message(
+    tx: &mut WriteTx,
+    before: &ConversationSummary,
+    message: &MessageView,
+) -> Result<(), sqlx::Error> {
+    let scope = EventScope {
+        inbox_id: Some(before.inbox_id),
+        conversation_id: Some(before.id),
+        agent_id: None,
+    };
+    let account_id = account_of(tx, before.id).await?;
+    tx.append_event(
+        account_id,
+        scope,
+        LiveEvent::MessageCreated {
+            message: message.clone(),
+        },
+    )
+    .await?;
+    let after = summary_in_tx(tx.conn(), before.id).await?;
+    tx.append_event(
+        account_id,
+        scope,
+        LiveEvent::ConversationChanged {
+            conversation: after,
+            previous: Some(ConversationState::of(before)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn account_of(tx: &mut WriteTx, conversation_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT account_id FROM conversations WHERE id = $1")
+        .bind(conversation_id)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("account_id")
+}
+
+pub async fn mark_read_in_tx(
+    tx: &mut WriteTx,
+    conversation_id: i64,
+    agent_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread) VALUES ($1, $2, $3, 0) \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $3, marked_unread = 0",
+    )
+    .bind(conversation_id)
+    .bind(agent_id)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+impl ConversationState {
+    pub fn of(summary: &ConversationSummary) -> Self {
+        ConversationState {
+            assignee_id: summary.assignee_id,
+            status: summary.status,
+        }
+    }
+}

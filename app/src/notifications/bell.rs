@@ -1,0 +1,78 @@
+//! The bell: unread count (updated live), a list, mark read.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{list_notifications, mark_notifications_read, NotificationView};
+use crate::events::LiveEvent;
+use crate::i18n::*;
+use crate::live::on_event;
+use crate::ui::time::short;
+
+#[component]
+pub fn NotificationBell() -> impl IntoView {
+    let i18n = use_i18n();
+    let items = RwSignal::new(Vec::<NotificationView>::new());
+    let open = RwSignal::new(false);
+    let loaded = LocalResource::new(list_notifications);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = loaded.get() {
+            items.set(list);
+        }
+    });
+    on_event(move |envelope| {
+        if let LiveEvent::NotificationCreated { notification } = &envelope.event {
+            items.update(|list| {
+                if !list.iter().any(|n| n.id == notification.id) {
+                    list.insert(0, notification.clone());
+                }
+            });
+        }
+    });
+    let unread = move || items.with(|list| list.iter().filter(|n| !n.read).count());
+    let mark = move |id: Option<i64>| {
+        items.update(|list| {
+            for n in list.iter_mut().filter(|n| id.is_none() || Some(n.id) == id) {
+                n.read = true;
+            }
+        });
+        leptos::task::spawn_local(async move {
+            let _ = mark_notifications_read(id).await;
+        });
+    };
+    view! {
+        <div class="bell">
+            <button
+                type="button"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="notification-list"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {t!(i18n, notifications)}
+                <span class="badge" class:hidden=move || unread() == 0 aria-hidden="true">{unread}</span>
+                <span class="visually-hidden">
+                    {move || format!(" ({})", td_string!(i18n.get_locale(), unread_count, count = unread()))}
+                </span>
+            </button>
+            <Show when=move || open.get()>
+                <div id="notification-list" class="notification-panel" role="region" aria-label=move || t_string!(i18n, notifications)>
+                    <button type="button" class="link" on:click=move |_| mark(None)>{t!(i18n, mark_all_read)}</button>
+                    <ul>
+                        <For each=move || items.get() key=|n| (n.id, n.read) let:n>
+                            <li class:unread=!n.read>
+                                <A href=format!("/conversations/{}?tab=all", n.conversation_id) on:click=move |_| mark(Some(n.id))>
+                                    <strong>{n.actor_name.clone().unwrap_or_default()}</strong>
+                                    {format!(" · #{} · ", n.display_id)}
+                                    <time>{move || short(n.created_at)}</time>
+                                    <span class="preview">{n.preview.clone()}</span>
+                                </A>
+                            </li>
+                        </For>
+                    </ul>
+                    <Show when=move || items.with(Vec::is_empty)>
+                        <p class="muted">{t!(i18n, no_notifications)}</p>
+                    </Show>
+                </div>
+            </Show>
+        </div>
+    }
+}

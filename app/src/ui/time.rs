@@ -1,0 +1,83 @@
+//! Dates and times for display. The server renders in UTC and the browser switches to
+//! its own offset right after hydration, so both first renders agree.
+use leptos::prelude::*;
+
+use crate::domain::Millis;
+
+/// Minutes east of UTC for display; provided at the app root.
+#[derive(Clone, Copy)]
+pub struct TimeZone(pub RwSignal<i32>);
+
+pub fn provide_time_zone() {
+    let offset = RwSignal::new(0);
+    provide_context(TimeZone(offset));
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        offset.set(-(js_sys::Date::new_0().get_timezone_offset() as i32));
+    });
+}
+
+fn offset() -> i32 {
+    use_context::<TimeZone>().map(|tz| tz.0.get()).unwrap_or(0)
+}
+
+/// (year, month, day, hour, minute) of a Unix-millisecond instant at `offset_min`.
+pub fn civil(ms: Millis, offset_min: i32) -> (i64, u32, u32, u32, u32) {
+    let minutes = ms.div_euclid(60_000) + offset_min as i64;
+    let days = minutes.div_euclid(1440);
+    let minute_of_day = minutes.rem_euclid(1440);
+    // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    (
+        year,
+        month,
+        day,
+        (minute_of_day / 60) as u32,
+        (minute_of_day % 60) as u32,
+    )
+}
+
+/// "14:05", reactive to the display time zone.
+pub fn clock(ms: Millis) -> String {
+    let (_, _, _, h, m) = civil(ms, offset());
+    format!("{h:02}:{m:02}")
+}
+
+/// The day an instant falls on, as a sortable key and a label ("24/11/2026").
+pub fn day(ms: Millis) -> (i64, String) {
+    let (y, mo, d, _, _) = civil(ms, offset());
+    (
+        y * 10_000 + mo as i64 * 100 + d as i64,
+        format!("{d:02}/{mo:02}/{y}"),
+    )
+}
+
+/// "24/11 14:05" for list rows.
+pub fn short(ms: Millis) -> String {
+    let (_, mo, d, h, m) = civil(ms, offset());
+    format!("{d:02}/{mo:02} {h:02}:{m:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil;
+
+    #[test]
+    fn converts_epoch_instants_to_civil_time() {
+        assert_eq!(civil(0, 0), (1970, 1, 1, 0, 0));
+        // 2026-11-24T03:56:22Z
+        assert_eq!(civil(1_795_492_582_000, 0), (2026, 11, 24, 3, 56));
+        // Madrid in winter is UTC+1; a day boundary moves with the offset.
+        assert_eq!(civil(1_795_474_800_000, 60), (2026, 11, 24, 0, 0));
+        assert_eq!(civil(1_795_474_800_000, 0), (2026, 11, 23, 23, 0));
+        assert_eq!(civil(951_782_400_000, 0), (2000, 2, 29, 0, 0));
+    }
+}

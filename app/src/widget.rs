@@ -1,0 +1,149 @@
+//! The website chat widget: what a customer sees on a site that embeds Charla. Visitors
+//! never sign in; each browser gets a random visitor token (stored hashed, like a
+//! session) that keeps its identity and conversation across reloads. Everything a
+//! visitor receives is built from [`VisitorMessage`], which has no field for private
+//! notes or internal events: those are dropped on the server.
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::WidgetPage;
+
+use crate::conversations::model::MessageView;
+use crate::domain::{MessageDirection, Millis};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitorMessage {
+    pub id: i64,
+    pub body: String,
+    /// Written by the support team (else by the visitor).
+    pub from_agent: bool,
+    pub agent_name: Option<String>,
+    pub created_at: Millis,
+}
+
+impl VisitorMessage {
+    /// The visitor's view of a message, or `None` for what they must never see.
+    pub fn from_message(message: &MessageView) -> Option<Self> {
+        if message.private || message.direction == MessageDirection::Activity {
+            return None;
+        }
+        let from_agent = message.direction == MessageDirection::Outgoing;
+        Some(VisitorMessage {
+            id: message.id,
+            body: message.body.clone(),
+            from_agent,
+            agent_name: if from_agent {
+                message.sender_name.clone()
+            } else {
+                None
+            },
+            created_at: message.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetState {
+    pub inbox_name: String,
+    pub greeting: Option<String>,
+    pub colour: Option<String>,
+    /// Whether the visitor is known (wrote before or filled the form).
+    pub identified: bool,
+    pub messages: Vec<VisitorMessage>,
+}
+
+/// Frames on the visitor's socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum VisitorFrame {
+    Hello,
+    Message(VisitorMessage),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetSent {
+    /// The visitor token to keep (new on the first message).
+    pub visitor: String,
+    pub message: VisitorMessage,
+}
+
+/// The widget's configuration and, for a returning visitor, their conversation.
+#[server(endpoint = "widget/open", input = Json)]
+pub async fn widget_open(token: String, visitor: Option<String>) -> Result<WidgetState, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            ssr::open(&state.db, &token, visitor.as_deref()).await
+        }
+        .await,
+    )
+}
+
+/// A visitor's message; the pre-chat form's name and email come with the first one.
+#[server(endpoint = "widget/send", input = Json)]
+pub async fn widget_send(
+    token: String,
+    visitor: Option<String>,
+    body: String,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<WidgetSent, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            let body = crate::domain::MessageBody::parse(&body)
+                .map_err(|code| AppError::validation("body", code))?;
+            ssr::send(
+                &state.db,
+                &state.hub,
+                &token,
+                visitor.as_deref(),
+                &body,
+                name,
+                email,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversations::model::SenderKind;
+
+    fn message(direction: MessageDirection, private: bool) -> MessageView {
+        MessageView {
+            id: 1,
+            conversation_id: 1,
+            inbox_id: 1,
+            direction,
+            private,
+            sender_kind: SenderKind::Agent,
+            sender_name: Some("Lucía".into()),
+            body: "hola".into(),
+            delivery_status: None,
+            delivery_error: None,
+            created_at: 0,
+            mentions: vec![],
+        }
+    }
+
+    #[test]
+    fn visitors_never_see_notes_or_activity() {
+        assert!(VisitorMessage::from_message(&message(MessageDirection::Outgoing, true)).is_none());
+        assert!(
+            VisitorMessage::from_message(&message(MessageDirection::Activity, false)).is_none()
+        );
+        let reply =
+            VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
+        assert!(reply.from_agent);
+        assert_eq!(reply.agent_name.as_deref(), Some("Lucía"));
+    }
+}

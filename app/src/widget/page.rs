@@ -1,0 +1,250 @@
+//! The visitor's chat window (served at /widget/{token}, full page or inside the
+//! embed iframe). All data loads in the browser: the visitor token lives in its
+//! localStorage.
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{widget_open, widget_send, VisitorMessage, WidgetState};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::live::LiveStatus;
+use crate::ui::error_text;
+use crate::ui::time::clock;
+
+#[component]
+pub fn WidgetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let token = Memo::new(move |_| params.read().get("token").unwrap_or_default());
+    let visitor = RwSignal::new(None::<String>);
+    let state = RwSignal::new(None::<WidgetState>);
+    let messages = RwSignal::new(Vec::<VisitorMessage>::new());
+    let status = RwSignal::new(LiveStatus::Offline);
+    let error = RwSignal::new(None::<AppError>);
+    let text = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        let token = token.get();
+        let stored = store::load(&token);
+        visitor.set(stored.clone());
+        leptos::task::spawn_local(async move {
+            match widget_open(token, stored).await {
+                Ok(opened) => {
+                    if !opened.identified {
+                        // A token the server no longer knows: start afresh.
+                        visitor.set(None);
+                    }
+                    messages.set(opened.messages.clone());
+                    state.set(Some(opened));
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    });
+    // Once the visitor exists, listen for replies.
+    Effect::new(move |connected: Option<bool>| {
+        if connected == Some(true) {
+            return true;
+        }
+        let identified = state.with(|s| s.as_ref().is_some_and(|s| s.identified));
+        match (visitor.get(), identified) {
+            (Some(v), true) => {
+                #[cfg(feature = "hydrate")]
+                socket::connect(token.get_untracked(), v, messages, status);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = v;
+                true
+            }
+            _ => false,
+        }
+    });
+
+    let send = move || {
+        let body = text.get_untracked();
+        if body.trim().is_empty() || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        let first = visitor.get_untracked().is_none();
+        let (n, e) = (name.get_untracked(), email.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = widget_send(
+                token.get_untracked(),
+                visitor.get_untracked(),
+                body,
+                first.then_some(n).filter(|n| !n.trim().is_empty()),
+                first.then_some(e).filter(|e| !e.trim().is_empty()),
+            )
+            .await;
+            match result {
+                Ok(sent) => {
+                    store::save(&token.get_untracked(), &sent.visitor);
+                    messages.update(|list| upsert(list, sent.message));
+                    visitor.set(Some(sent.visitor));
+                    state.update(|s| {
+                        if let Some(s) = s {
+                            s.identified = true;
+                        }
+                    });
+                    text.set(String::new());
+                    error.set(None);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+            sending.set(false);
+        });
+    };
+    let status_text = move || match status.get() {
+        LiveStatus::Live => t_string!(i18n, widget_connected),
+        LiveStatus::Connecting => t_string!(i18n, live_connecting),
+        LiveStatus::Offline => t_string!(i18n, widget_not_connected),
+    };
+
+    view! {
+        <main class="widget">
+            <header class="widget-header">
+                <h1>{move || state.with(|s| s.as_ref().map(|s| s.inbox_name.clone()).unwrap_or_default())}</h1>
+                <span role="status" class="muted">{status_text}</span>
+            </header>
+            <p class="widget-greeting">
+                {move || state.with(|s| s.as_ref().and_then(|s| s.greeting.clone()))}
+            </p>
+            <ol class="widget-messages" role="log" aria-label=move || t_string!(i18n, messages_label)>
+                <For each=move || messages.get() key=|m| m.id let:m>
+                    <li class=if m.from_agent { "message incoming" } else { "message outgoing" }>
+                        <p class="meta">
+                            <span class="sender">
+                                {if m.from_agent { m.agent_name.clone().unwrap_or_default() } else { t_string!(i18n, widget_you).to_owned() }}
+                            </span>
+                            <time>{move || clock(m.created_at)}</time>
+                        </p>
+                        <p class="body">{m.body.clone()}</p>
+                    </li>
+                </For>
+            </ol>
+            <form class="widget-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| !s.identified))>
+                    <fieldset class="prechat">
+                        <legend>{t!(i18n, widget_prechat)}</legend>
+                        <label for="widget-name">{t!(i18n, widget_name)}</label>
+                        <input id="widget-name" autocomplete="name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                        <label for="widget-email">{t!(i18n, widget_email)}</label>
+                        <input id="widget-email" type="email" autocomplete="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    </fieldset>
+                </Show>
+                <label for="widget-message">{t!(i18n, message_label)}</label>
+                <textarea
+                    id="widget-message"
+                    rows="2"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                            ev.prevent_default();
+                            send();
+                        }
+                    }
+                ></textarea>
+                {move || error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+                <button type="submit" class="primary" disabled=sending>{t!(i18n, send)}</button>
+            </form>
+        </main>
+    }
+}
+
+fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
+    match list.iter_mut().find(|m| m.id == message.id) {
+        Some(existing) => *existing = message,
+        None => {
+            list.push(message);
+            list.sort_by_key(|m| m.id);
+        }
+    }
+}
+
+mod store {
+    pub fn load(token: &str) -> Option<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            leptos::prelude::window()
+                .local_storage()
+                .ok()
+                .flatten()?
+                .get_item(&format!("charla:visitor:{token}"))
+                .ok()
+                .flatten()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = token;
+            None
+        }
+    }
+
+    pub fn save(token: &str, visitor: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
+            let _ = storage.set_item(&format!("charla:visitor:{token}"), visitor);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (token, visitor);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod socket {
+    use futures::StreamExt;
+    use gloo_net::websocket::{futures::WebSocket, Message};
+    use leptos::prelude::*;
+
+    use super::{upsert, VisitorMessage};
+    use crate::live::LiveStatus;
+    use crate::widget::VisitorFrame;
+
+    pub fn connect(
+        token: String,
+        visitor: String,
+        messages: RwSignal<Vec<VisitorMessage>>,
+        status: RwSignal<LiveStatus>,
+    ) {
+        leptos::task::spawn_local(async move {
+            let mut backoff = 500;
+            loop {
+                status.set(LiveStatus::Connecting);
+                let location = window().location();
+                let scheme = if location.protocol().as_deref() == Ok("https:") {
+                    "wss"
+                } else {
+                    "ws"
+                };
+                let after = messages.with_untracked(|m| m.iter().map(|m| m.id).max().unwrap_or(0));
+                let url = format!(
+                    "{scheme}://{}/api/widget/live?token={token}&visitor={visitor}&after={after}",
+                    location.host().unwrap_or_default()
+                );
+                if let Ok(socket) = WebSocket::open(&url) {
+                    let (_sink, mut stream) = socket.split();
+                    while let Some(Ok(message)) = stream.next().await {
+                        let Message::Text(text) = message else {
+                            continue;
+                        };
+                        match serde_json::from_str::<VisitorFrame>(&text) {
+                            Ok(VisitorFrame::Hello) => {
+                                status.set(LiveStatus::Live);
+                                backoff = 500;
+                            }
+                            Ok(VisitorFrame::Message(m)) => messages.update(|list| upsert(list, m)),
+                            Err(_) => {}
+                        }
+                    }
+                }
+                status.set(LiveStatus::Offline);
+                gloo_timers::future::TimeoutFuture::new(backoff).await;
+                backoff = (backoff * 2).min(15_000);
+            }
+        });
+    }
+}

@@ -1,0 +1,203 @@
+//! Visitors: identity by a random token (stored as its SHA-256), contact creation from
+//! the pre-chat form, and their messages through the same service as every channel.
+use sqlx::Row;
+
+use super::{VisitorMessage, WidgetSent, WidgetState};
+use crate::auth::ssr::{new_token, token_hash};
+use crate::conversations::ssr::messages::{
+    history_in_conversation, open_conversation_in_tx, receive_in_tx,
+};
+use crate::db::{now_ms, Db};
+use crate::domain::{search_text, EmailAddress, MessageBody};
+use crate::error::AppError;
+use crate::live::hub::Hub;
+
+/// A web-chat inbox found by its public token.
+pub struct WidgetInbox {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub settings: serde_json::Value,
+}
+
+pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppError> {
+    let row = sqlx::query(
+        "SELECT id, account_id, name, settings FROM inboxes WHERE web_token = $1 AND channel_kind = 'web_chat'",
+    )
+    .bind(token)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let settings: String = row.try_get("settings")?;
+    Ok(WidgetInbox {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        name: row.try_get("name")?,
+        settings: serde_json::from_str(&settings).unwrap_or_default(),
+    })
+}
+
+/// A known visitor: (identity id, contact id).
+pub async fn visitor(
+    db: &Db,
+    inbox_id: i64,
+    visitor_token: &str,
+) -> Result<Option<(i64, i64)>, AppError> {
+    let row = sqlx::query(
+        "SELECT id, contact_id FROM contact_identities WHERE inbox_id = $1 AND kind = 'visitor' AND external_id = $2",
+    )
+    .bind(inbox_id)
+    .bind(token_hash(visitor_token))
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(match row {
+        Some(row) => Some((row.try_get("id")?, row.try_get("contact_id")?)),
+        None => None,
+    })
+}
+
+/// The visitor's latest conversation in this inbox.
+pub async fn latest_conversation(db: &Db, identity_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE contact_identity_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(identity_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+pub async fn open(
+    db: &Db,
+    token: &str,
+    visitor_token: Option<&str>,
+) -> Result<WidgetState, AppError> {
+    let inbox = inbox_by_token(db, token).await?;
+    let known = match visitor_token {
+        Some(v) => visitor(db, inbox.id, v).await?,
+        None => None,
+    };
+    let mut messages = Vec::new();
+    if let Some((identity, _)) = known {
+        if let Some(conversation) = latest_conversation(db, identity).await? {
+            messages = history_in_conversation(db, conversation, 200)
+                .await?
+                .iter()
+                .filter_map(VisitorMessage::from_message)
+                .collect();
+        }
+    }
+    Ok(WidgetState {
+        inbox_name: inbox.name,
+        greeting: inbox
+            .settings
+            .get("greeting")
+            .and_then(|g| g.as_str())
+            .map(str::to_owned),
+        colour: inbox
+            .settings
+            .get("colour")
+            .and_then(|g| g.as_str())
+            .map(str::to_owned),
+        identified: known.is_some(),
+        messages,
+    })
+}
+
+pub async fn send(
+    db: &Db,
+    hub: &Hub,
+    token: &str,
+    visitor_token: Option<&str>,
+    body: &MessageBody,
+    name: Option<String>,
+    email: Option<String>,
+) -> Result<WidgetSent, AppError> {
+    let inbox = inbox_by_token(db, token).await?;
+    let name = name
+        .map(|n| n.trim().chars().take(120).collect::<String>())
+        .filter(|n| !n.is_empty());
+    let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => {
+            Some(EmailAddress::parse(e).map_err(|err| AppError::validation("email", err.code()))?)
+        }
+        None => None,
+    };
+    let known = match visitor_token {
+        Some(v) => visitor(db, inbox.id, v)
+            .await?
+            .map(|ids| (v.to_owned(), ids)),
+        None => None,
+    };
+    let conversation = match &known {
+        Some((_, (identity, _))) => latest_conversation(db, *identity).await?,
+        None => None,
+    };
+    let mut tx = db.begin_write().await?;
+    let now = now_ms();
+    let (visitor_token, identity_id, contact_id) = match known {
+        Some((token, (identity, contact))) => (token, identity, contact),
+        None => {
+            // A visitor with an email becomes (or joins) an identified contact.
+            let existing: Option<i64> = match &email {
+                Some(email) => {
+                    sqlx::query_scalar(
+                        "SELECT id FROM contacts WHERE account_id = $1 AND email = $2",
+                    )
+                    .bind(inbox.account_id)
+                    .bind(email.as_str())
+                    .fetch_optional(tx.conn())
+                    .await?
+                }
+                None => None,
+            };
+            let contact_id = match existing {
+                Some(id) => id,
+                None => sqlx::query(
+                    "INSERT INTO contacts (account_id, name, email, search_text, last_activity_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id",
+                )
+                .bind(inbox.account_id)
+                .bind(name.clone().unwrap_or_default())
+                .bind(email.as_ref().map(EmailAddress::as_str))
+                .bind(search_text(&[name.as_deref(), email.as_ref().map(EmailAddress::as_str)]))
+                .bind(now)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("id")?,
+            };
+            let token = new_token();
+            let identity: i64 = sqlx::query(
+                "INSERT INTO contact_identities (contact_id, inbox_id, kind, external_id, created_at) \
+                 VALUES ($1, $2, 'visitor', $3, $4) RETURNING id",
+            )
+            .bind(contact_id)
+            .bind(inbox.id)
+            .bind(token_hash(&token))
+            .bind(now)
+            .fetch_one(tx.conn())
+            .await?
+            .try_get("id")?;
+            (token, identity, contact_id)
+        }
+    };
+    let conversation_id = match conversation {
+        Some(id) => id,
+        None => {
+            open_conversation_in_tx(
+                &mut tx,
+                inbox.account_id,
+                inbox.id,
+                contact_id,
+                Some(identity_id),
+            )
+            .await?
+            .id
+        }
+    };
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, body, None).await?;
+    tx.commit(hub).await?;
+    Ok(WidgetSent {
+        visitor: visitor_token,
+        message: VisitorMessage::from_message(&message).ok_or(AppError::Internal)?,
+    })
+}

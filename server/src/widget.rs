@@ -1,0 +1,190 @@
+//! The visitor's side of the website chat: the live socket (only the visitor's own
+//! conversation, only what `VisitorMessage` can carry) and the embed script.
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use tokio::sync::broadcast::error::RecvError;
+
+use app::conversations::model::MessageView;
+use app::conversations::ssr::messages::visitor_messages_after;
+use app::error::AppError;
+use app::events::LiveEvent;
+use app::state::AppState;
+use app::widget::ssr::{inbox_by_token, visitor};
+use app::widget::{VisitorFrame, VisitorMessage};
+
+#[derive(Debug, Deserialize)]
+pub struct VisitorQuery {
+    token: String,
+    visitor: String,
+    after: Option<i64>,
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    Query(query): Query<VisitorQuery>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let inbox = match inbox_by_token(&state.db, &query.token).await {
+        Ok(inbox) => inbox,
+        Err(err) => return err.into_response(),
+    };
+    let identity = match visitor(&state.db, inbox.id, &query.visitor).await {
+        Ok(Some((identity, _))) => identity,
+        Ok(None) => return AppError::Unauthorized.into_response(),
+        Err(err) => return err.into_response(),
+    };
+    let after = query.after.unwrap_or(0);
+    ws.max_message_size(16 * 1024)
+        .on_upgrade(move |socket| serve(socket, state, inbox.account_id, identity, after))
+}
+
+async fn send(socket: &mut WebSocket, frame: &VisitorFrame) -> bool {
+    match serde_json::to_string(frame) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn serve(
+    mut socket: WebSocket,
+    state: AppState,
+    account_id: i64,
+    identity: i64,
+    mut after: i64,
+) {
+    let mut live = state.hub.subscribe(account_id);
+    // Which conversations are this visitor's (cached per id: asked once each).
+    let mut mine: HashMap<i64, bool> = HashMap::new();
+    if !send(&mut socket, &VisitorFrame::Hello).await {
+        return;
+    }
+    let replay = |after: i64| visitor_messages_after(&state.db, identity, after);
+    match replay(after).await {
+        Ok(messages) => {
+            for message in messages {
+                after = after.max(message.id);
+                if let Some(m) = VisitorMessage::from_message(&message) {
+                    if !send(&mut socket, &VisitorFrame::Message(m)).await {
+                        return;
+                    }
+                }
+            }
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, "visitor replay failed");
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            received = live.recv() => match received {
+                Ok(event) => {
+                    let message: &MessageView = match &event.event {
+                        LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => message,
+                        _ => continue, // internal events never reach a visitor
+                    };
+                    if !is_mine(&state, &mut mine, identity, message.conversation_id).await {
+                        continue;
+                    }
+                    let Some(visible) = VisitorMessage::from_message(message) else { continue };
+                    after = after.max(visible.id);
+                    if !send(&mut socket, &VisitorFrame::Message(visible)).await {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => match replay(after).await {
+                    Ok(messages) => {
+                        for message in messages {
+                            after = after.max(message.id);
+                            if let Some(m) = VisitorMessage::from_message(&message) {
+                                if !send(&mut socket, &VisitorFrame::Message(m)).await {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    Err(_) => return,
+                },
+                Err(RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn is_mine(
+    state: &AppState,
+    cache: &mut HashMap<i64, bool>,
+    identity: i64,
+    conversation_id: i64,
+) -> bool {
+    if let Some(known) = cache.get(&conversation_id) {
+        return *known;
+    }
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE id = $1 AND contact_identity_id = $2",
+    )
+    .bind(conversation_id)
+    .bind(identity)
+    .fetch_optional(&state.db.pool)
+    .await
+    .unwrap_or(None);
+    cache.insert(conversation_id, found.is_some());
+    found.is_some()
+}
+
+/// `<script src="https://charla.example/widget.js" data-token="…" async></script>`:
+/// a launcher button that opens the chat in an iframe.
+pub async fn embed_script() -> impl IntoResponse {
+    (
+        [
+            (
+                http::header::CONTENT_TYPE,
+                "application/javascript; charset=utf-8",
+            ),
+            (http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        EMBED_JS,
+    )
+}
+
+const EMBED_JS: &str = r#"(function () {
+  var script = document.currentScript;
+  if (!script) return;
+  var token = script.getAttribute('data-token');
+  var origin = new URL(script.src).origin;
+  var label = script.getAttribute('data-label') || 'Chat';
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = label;
+  button.setAttribute('aria-expanded', 'false');
+  button.style.cssText = 'position:fixed;right:20px;bottom:20px;z-index:2147483000;min-width:56px;min-height:56px;' +
+    'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
+  var frame = null;
+  button.addEventListener('click', function () {
+    if (!frame) {
+      frame = document.createElement('iframe');
+      frame.src = origin + '/widget/' + encodeURIComponent(token);
+      frame.title = label;
+      frame.style.cssText = 'position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
+        'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
+      document.body.appendChild(frame);
+      button.setAttribute('aria-expanded', 'true');
+      return;
+    }
+    var open = frame.style.display !== 'none';
+    frame.style.display = open ? 'none' : 'block';
+    button.setAttribute('aria-expanded', String(!open));
+  });
+  document.body.appendChild(button);
+})();
+"#;
