@@ -96,8 +96,10 @@ impl Db {
 }
 
 /// A write transaction plus the events it appended, published after commit.
+/// End it with [`WriteTx::commit`] (events) or [`WriteTx::finish`] (none): both
+/// release the SQLite write turn.
 pub struct WriteTx {
-    pub tx: Transaction<'static, Any>,
+    tx: Transaction<'static, Any>,
     pub backend: Backend,
     events: Vec<EventEnvelope>,
     _guard: Option<OwnedMutexGuard<()>>,
@@ -129,6 +131,14 @@ impl WriteTx {
         }
         drop(_guard);
         Ok(events)
+    }
+}
+
+impl WriteTx {
+    /// Commits a transaction that appended no events.
+    pub async fn finish(self) -> Result<(), sqlx::Error> {
+        debug_assert!(self.events.is_empty(), "events need WriteTx::commit(hub)");
+        self.tx.commit().await
     }
 }
 

@@ -1,6 +1,6 @@
 //! Charla's application crate: domain types, components and server functions shared
 //! by the axum server (feature `ssr`) and the WASM client (feature `hydrate`).
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 

@@ -1,5 +1,7 @@
 //! Charla's server: wires configuration, storage, the live hub and the router.
 //! The product itself lives in the `app` crate.
+#![recursion_limit = "512"]
+
 pub mod config;
 mod errors;
 pub mod maintenance;

@@ -44,7 +44,7 @@ pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sql
         .execute(tx.conn())
         .await?
         .rows_affected();
-    tx.tx.commit().await?;
+    tx.finish().await?;
     if sessions + events > 0 {
         tracing::info!(sessions, events, "maintenance: deleted expired rows");
     }

@@ -102,7 +102,7 @@ pub async fn sign_in(
     .bind(user_agent)
     .execute(tx.conn())
     .await?;
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(token)
 }
 
@@ -129,7 +129,7 @@ pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Sessio
             .bind(&hash)
             .execute(tx.conn())
             .await?;
-        tx.tx.commit().await?;
+        tx.finish().await?;
     }
     Ok(Some(Session {
         token_hash: hash,
@@ -143,7 +143,7 @@ pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
         .bind(token_hash)
         .execute(tx.conn())
         .await?;
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(())
 }
 

@@ -102,7 +102,7 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
         .execute(tx.conn())
         .await?
         .rows_affected();
-        tx.tx.commit().await?;
+        tx.finish().await?;
         if claimed == 0 {
             continue;
         }

@@ -343,6 +343,6 @@ pub async fn seed_demo_if_empty(db: &Db) -> Result<bool, AppError> {
         .execute(&mut *conn)
         .await?;
     }
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(true)
 }

@@ -92,6 +92,6 @@ pub async fn mark_read(db: &Db, agent_id: i64, id: Option<i64>) -> Result<(), Ap
     .bind(id.unwrap_or(0))
     .execute(tx.conn())
     .await?;
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(())
 }

@@ -18,6 +18,7 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub const PASSWORD: &str = app::db::seed::DEMO_PASSWORD;
 pub const ADMIN: &str = "admin@charla.local";
 pub const LUCIA: &str = "lucia@charla.local";
+pub const MARCOS: &str = "marcos@charla.local";
 
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -157,6 +158,56 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// Calls a JSON-encoded server function.
+    pub async fn call_json(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = client()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(&body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Like [`call_json`], asserting success and decoding the answer.
+    pub async fn ok<T: serde::de::DeserializeOwned>(
+        &self,
+        cookie: &str,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> T {
+        let res = self.call_json(Some(cookie), endpoint, body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: {e}: {text}"))
+    }
+
+    pub async fn web_chat_token(&self) -> String {
+        sqlx::query_scalar("SELECT web_token FROM inboxes WHERE channel_kind = 'web_chat'")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn visitor_socket(
+        &self,
+        token: &str,
+        visitor: &str,
+    ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+        let url = format!(
+            "ws://{}/api/widget/live?token={token}&visitor={visitor}",
+            self.addr
+        );
+        let (socket, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(socket)
+    }
+
     pub async fn sign_in(&self, email: &str) -> SignedIn {
         let res = self
             .call(None, "login", &[("email", email), ("password", PASSWORD)])
@@ -196,6 +247,20 @@ pub fn session_cookie(header: Option<&HeaderValue>) -> Option<String> {
 
 /// The next frame, or a panic after 10 s (a guard against hanging, not a timing check).
 pub async fn next_frame(socket: &mut Socket) -> ServerFrame {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("no frame within 10 s")
+            .expect("socket closed")
+            .expect("socket error");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(text.as_str()).expect("frame json");
+        }
+    }
+}
+
+/// The next text frame as raw JSON (for sockets with other frame types).
+pub async fn next_json(socket: &mut Socket) -> serde_json::Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await

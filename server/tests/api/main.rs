@@ -1,6 +1,9 @@
+#![recursion_limit = "512"]
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
 mod helpers;
+mod inbox;
 mod live;
 mod replicas;
+mod widget;

@@ -112,7 +112,7 @@ pub async fn mark_read(
     visible_conversation(db, Viewer::from(agent), conversation_id).await?;
     let mut tx = db.begin_write().await?;
     mark_read_in_tx(&mut tx, conversation_id, agent.id, now_ms()).await?;
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(())
 }
 
@@ -131,7 +131,7 @@ pub async fn mark_unread(
     .bind(agent.id)
     .execute(tx.conn())
     .await?;
-    tx.tx.commit().await?;
+    tx.finish().await?;
     Ok(())
 }
 
