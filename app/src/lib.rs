@@ -10,6 +10,7 @@ pub mod channels;
 pub mod conversations;
 pub mod domain;
 mod emoji;
+pub mod inboxes;
 pub mod error;
 pub mod events;
 pub mod live;

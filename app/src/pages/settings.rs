@@ -2,6 +2,8 @@
 use leptos::prelude::*;
 
 use crate::agents::{list_team, AgentProfile};
+use crate::domain::ChannelKind;
+use crate::inboxes::{my_inboxes, InboxView};
 use crate::events::LiveEvent;
 use crate::i18n::*;
 use crate::live::on_event;
@@ -11,6 +13,7 @@ use crate::ui::{availability_text, error_text, role_text};
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let team = Resource::new(|| (), |_| list_team());
+    let inboxes = Resource::new(|| (), |_| my_inboxes());
     view! {
         <h1>{t!(i18n, settings_title)}</h1>
         <section aria-labelledby="team-title">
@@ -21,6 +24,18 @@ pub fn SettingsPage() -> impl IntoView {
                         Ok(members) => view! { <TeamList members /> }.into_any(),
                         Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                     }
+                })}
+            </Transition>
+        </section>
+        <section aria-labelledby="embed-title">
+            <h2 id="embed-title">{t!(i18n, embed_title)}</h2>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let list = inboxes.await.unwrap_or_default();
+                    list.into_iter()
+                        .filter(|i| i.channel == ChannelKind::WebChat)
+                        .map(|inbox| view! { <EmbedCode inbox /> })
+                        .collect_view()
                 })}
             </Transition>
         </section>
@@ -56,5 +71,29 @@ fn TeamList(members: Vec<AgentProfile>) -> impl IntoView {
                 </li>
             </For>
         </ul>
+    }
+}
+
+#[component]
+fn EmbedCode(inbox: InboxView) -> impl IntoView {
+    let i18n = use_i18n();
+    let token = inbox.web_token.unwrap_or_default();
+    // The site's own address is only known in the browser (proxies may rewrite it).
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        origin.set(window().location().origin().unwrap_or_default());
+    });
+    let snippet = {
+        let token = token.clone();
+        move || format!("<script src=\"{}/widget.js\" data-token=\"{token}\" async></script>", origin.get())
+    };
+    view! {
+        <div class="embed">
+            <h3>{inbox.name}</h3>
+            <p class="muted">{t!(i18n, embed_help)}</p>
+            <pre><code>{snippet}</code></pre>
+            <a href=format!("/widget/{token}") target="_blank" rel="noopener">{t!(i18n, open_widget)}</a>
+        </div>
     }
 }

@@ -1,0 +1,141 @@
+// The inbox end to end, in three browser contexts: a visitor writes in the website
+// chat widget, Lucía sees it appear live in Sin asignar, takes it (it moves to Mías),
+// replies with an emoji picked from the picker, the visitor sees the reply live; she
+// writes a private note mentioning Marcos: the visitor never sees it and Marcos's bell
+// shows it. On a desktop and a phone viewport.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL,
+  DEMO,
+  TEST_TIMEOUT,
+  VIEWPORTS,
+  button,
+  launch,
+  newPage,
+  signIn,
+  waitForHydration,
+  waitForPath,
+  waitForServer,
+} from './helpers.mjs';
+
+const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
+let browser;
+
+before(async () => {
+  await waitForServer();
+  browser = await launch();
+}, { timeout: 180_000 });
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signedIn(vp, who) {
+  const page = await newPage(browser, vp);
+  await signIn(page, who.email, who.password);
+  await waitForPath(page, /^(?!\/login$)/);
+  await waitForHydration(page);
+  return page;
+}
+
+/** The customer page of the first web-chat inbox, as shown in Ajustes. */
+async function widgetUrl(page) {
+  await page.goto(`${BASE_URL}/settings`);
+  await waitForHydration(page);
+  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
+  return new URL(await link.getAttribute('href'), BASE_URL).toString();
+}
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] visitor, agent and teammate, live on both sides`, { timeout: 150_000 }, async () => {
+    const visitorName = `Visitante ${vp.name} ${Date.now() % 100000}`;
+    const lucia = await signedIn(vp, DEMO.agent);
+    const marcos = await signedIn(vp, MARCOS);
+    const visitor = await newPage(browser, vp);
+    try {
+      const url = await widgetUrl(lucia);
+      await lucia.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);
+      await waitForHydration(lucia);
+      await lucia.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
+      const unassignedBefore = Number(await lucia.getByTestId('count-unassigned').innerText());
+
+      // The visitor writes from the widget (pre-chat form: a name).
+      await visitor.goto(url);
+      await waitForHydration(visitor);
+      await visitor.getByLabel('Nombre', { exact: true }).fill(visitorName);
+      await visitor.getByLabel('Mensaje', { exact: true }).fill(`Hola, escribo desde el ${vp.name}`);
+      await button(visitor, 'Enviar').click();
+      await visitor.getByRole('log').getByText(`Hola, escribo desde el ${vp.name}`).waitFor();
+      await visitor.getByRole('status').filter({ hasText: 'Conectado' }).waitFor();
+
+      // It appears in Lucía's Sin asignar without a reload, and the count goes up.
+      const list = lucia.getByRole('list', { name: 'Lista de conversaciones' });
+      const row = list.getByRole('link').filter({ hasText: visitorName });
+      await row.waitFor();
+      await lucia.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid=count-unassigned]').textContent) === n,
+        unassignedBefore + 1,
+      );
+
+      // She opens it and takes it: it moves to Mías.
+      await row.click();
+      await lucia.getByRole('heading', { name: visitorName }).waitFor();
+      await button(lucia, 'Asignarme').click();
+      await lucia.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid=count-unassigned]').textContent) === n,
+        unassignedBefore,
+      );
+      if (vp.isMobile) await lucia.getByRole('link', { name: 'Volver a la lista' }).click();
+      await lucia.getByRole('tab', { name: /^Mías/ }).click();
+      await list.getByRole('link').filter({ hasText: visitorName }).click();
+
+      // Reply with an emoji from the picker, inserted at the cursor.
+      const composer = lucia.getByLabel('Mensaje', { exact: true });
+      await composer.fill('¡Hola! Soy Lucía ');
+      await button(lucia, 'Emoji').click();
+      const picker = lucia.getByRole('dialog', { name: 'Selector de emoji' });
+      await picker.getByRole('searchbox', { name: 'Buscar emoji' }).fill('waving hand');
+      await picker.getByRole('listitem', { name: 'waving hand', exact: true }).click();
+      assert.equal(await composer.inputValue(), '¡Hola! Soy Lucía 👋');
+      await composer.press('Enter');
+      const reply = lucia.locator('.message.outgoing').filter({ hasText: '¡Hola! Soy Lucía 👋' });
+      await reply.waitFor();
+      await reply.filter({ hasText: 'Enviado' }).waitFor();
+
+      // The visitor sees it live, with the agent's name.
+      const seen = visitor.getByRole('log').getByRole('listitem').filter({ hasText: '¡Hola! Soy Lucía 👋' });
+      await seen.waitFor();
+      assert.match(await seen.innerText(), /Lucía Fernández/);
+
+      // A private note mentioning Marcos.
+      await button(lucia, 'Nota privada').click();
+      await composer.fill('');
+      await composer.pressSequentially('@Mar');
+      await lucia.getByRole('listbox', { name: 'Mencionar a un compañero' }).getByRole('button', { name: 'Marcos Ruiz' }).click();
+      await composer.pressSequentially('revisa esto, es urgente');
+      await composer.press('Enter');
+      const note = lucia.locator('.message.note').filter({ hasText: 'revisa esto, es urgente' });
+      await note.waitFor();
+      assert.equal(await note.locator('.mention').innerText(), '@Marcos Ruiz');
+
+      // Marcos's bell shows it, live.
+      const bell = marcos.getByRole('button', { name: /^Notificaciones/ }).filter({ visible: true }).first();
+      await marcos.waitForFunction(() =>
+        [...document.querySelectorAll('.bell > button')].some((b) => /\(1 sin leer\)/.test(b.textContent)),
+      );
+      await bell.click();
+      await marcos.getByRole('region', { name: 'Notificaciones' }).getByText('revisa esto, es urgente').waitFor();
+
+      // The visitor never sees the note, even after a reload.
+      await visitor.waitForTimeout(1000);
+      assert.equal(await visitor.getByText('revisa esto').count(), 0);
+      await visitor.reload();
+      await waitForHydration(visitor);
+      await visitor.getByRole('log').getByText('¡Hola! Soy Lucía 👋').waitFor();
+      assert.equal(await visitor.getByText('revisa esto').count(), 0);
+    } finally {
+      await Promise.all([lucia.context().close(), marcos.context().close(), visitor.context().close()]);
+    }
+  });
+}
