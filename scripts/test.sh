@@ -65,4 +65,17 @@ if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
 fi
 e2e_data="$(mktemp -d "${TMPDIR:-/tmp}/charla-e2e.XXXXXX")"
 trap 'rm -rf "$e2e_data"' EXIT
-CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release "${CHARLA_LEPTOS_ARGV[@]}"
+e2e_log="$e2e_data/e2e.log"
+# cargo-leptos 0.3.11 can exit 0 when the build fails before any test runs, so the
+# runner's own summary is checked too: some tests passed and none failed.
+set +e
+CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release "${CHARLA_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n1)
+failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$e2e_log" | tail -n1)
+if [ "$e2e_status" -ne 0 ] || [ -z "$passed" ] || [ "$passed" -eq 0 ] || [ "${failed:-1}" -ne 0 ]; then
+  echo "browser tests failed (exit $e2e_status, passed ${passed:-none}, failed ${failed:-unknown})" >&2
+  exit 1
+fi
+echo "browser tests: $passed passed, 0 failed"

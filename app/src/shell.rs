@@ -13,9 +13,14 @@ use crate::notifications::NotificationBell;
 use crate::ui::{role_text, LanguageSwitch};
 use availability::AvailabilitySelect;
 
-/// Loads the session; without one, back to the sign-in page.
+/// The signed-in layout. A page rendered by the server gets the session synchronously
+/// (no async boundary above the pages, so their resources hydrate in order); after a
+/// client-side navigation it is loaded; without one, back to the sign-in page.
 #[component]
 pub fn Shell() -> impl IntoView {
+    if let Some(info) = SharedValue::new(server_session).into_inner() {
+        return view! { <Layout info /> }.into_any();
+    }
     let session = Resource::new(|| (), |_| load_session());
     view! {
         <Transition>
@@ -26,6 +31,19 @@ pub fn Shell() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+    .into_any()
+}
+
+/// On the server: the session the middleware resolved for this page request.
+fn server_session() -> Option<SessionInfo> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()?.extensions.get::<SessionInfo>().cloned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

@@ -44,6 +44,21 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     if let Some(session) = session {
+        if is_page(req.method(), &path) {
+            // Pages start their live socket after the newest event at render time.
+            match app::db::events::last_id(&state.db, session.agent.account_id).await {
+                Ok(last_event_id) => {
+                    req.extensions_mut().insert(app::auth::SessionInfo {
+                        agent: session.agent.clone(),
+                        last_event_id,
+                    });
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "reading the event log failed");
+                    return app::error::AppError::Internal.into_response();
+                }
+            }
+        }
         req.extensions_mut().insert(session);
     }
     next.run(req).await

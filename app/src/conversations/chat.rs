@@ -193,7 +193,7 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                 <div class="chat-title">
                     <h2 id="chat-title">{contact_name}</h2>
                     <p class="muted">
-                        {move || summary.with(|s| format!("#{} · {}", s.display_id, s.inbox_name))} " · "
+                        <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
                         <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
                     </p>
                 </div>
@@ -356,9 +356,8 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
     view! {
         <li class=class data-message-id=message.id>
             <p class="meta">
-                <span class="sender">
-                    {if message.sender_kind == SenderKind::System { String::new() } else { sender }}
-                </span>
+                {(message.sender_kind != SenderKind::System && !sender.is_empty())
+                    .then(|| view! { <span class="sender">{sender}</span> })}
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
                 <time>{move || clock(at)}</time>
             </p>

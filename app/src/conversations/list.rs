@@ -78,7 +78,9 @@ pub fn ConversationsLayout() -> impl IntoView {
                                 view! { <ConversationList tab=tab.get_untracked() status=status.get_untracked() page counts /> }
                                     .into_any()
                             }
-                            Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
+                            Err(err) => {
+                                view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any()
+                            }
                         }
                     })}
                 </Transition>
@@ -217,7 +219,6 @@ fn ConversationList(
                     view! {
                         <A href=href attr:role="tab" attr:aria-selected=(t == tab).to_string() attr:class="tab">
                             <span class="tab-label">{label}</span>
-                            " "
                             <span class="count" data-testid=format!("count-{}", tab_key(t))>
                                 {move || counts.get().get(t)}
                             </span>
@@ -310,7 +311,12 @@ fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) -> impl Int
                     <time class="muted">{move || short(at)}</time>
                 </span>
                 <span class="row-bottom">
-                    <span class="preview muted">{row.last_message_preview.clone().unwrap_or_default()}</span>
+                    // Empty text nodes do not survive the HTML round trip: render none at all.
+                    {row
+                        .last_message_preview
+                        .clone()
+                        .filter(|p| !p.is_empty())
+                        .map(|p| view! { <span class="preview muted">{p}</span> })}
                     {(unread > 0)
                         .then(|| {
                             view! {
@@ -321,8 +327,13 @@ fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) -> impl Int
                         })}
                 </span>
                 <span class="row-meta muted">
-                    {format!("#{} · {}", row.display_id, row.inbox_name)}
-                    {row.assignee_name.clone().map(|n| format!(" · {n}"))}
+                    // One text node: adjacent text would merge in the HTML and break hydration.
+                    {format!(
+                        "#{} · {}{}",
+                        row.display_id,
+                        row.inbox_name,
+                        row.assignee_name.as_deref().map(|n| format!(" · {n}")).unwrap_or_default(),
+                    )}
                 </span>
             </A>
         </li>

@@ -13,11 +13,21 @@ pub fn NotificationBell() -> impl IntoView {
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<NotificationView>::new());
     let open = RwSignal::new(false);
-    let loaded = LocalResource::new(list_notifications);
+    // Loaded in the browser only. (A LocalResource would take a hydration id on the
+    // server but not in the browser, shifting every later resource's data.)
     Effect::new(move |_| {
-        if let Some(Ok(list)) = loaded.get() {
-            items.set(list);
-        }
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_notifications().await {
+                items.update(|current| {
+                    for n in list {
+                        if !current.iter().any(|c| c.id == n.id) {
+                            current.push(n);
+                        }
+                    }
+                    current.sort_by(|a, b| b.id.cmp(&a.id));
+                });
+            }
+        });
     });
     on_event(move |envelope| {
         if let LiveEvent::NotificationCreated { notification } = &envelope.event {

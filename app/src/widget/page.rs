@@ -117,7 +117,11 @@ pub fn WidgetPage() -> impl IntoView {
                     <li class=if m.from_agent { "message incoming" } else { "message outgoing" }>
                         <p class="meta">
                             <span class="sender">
-                                {if m.from_agent { m.agent_name.clone().unwrap_or_default() } else { t_string!(i18n, widget_you).to_owned() }}
+                                {if m.from_agent {
+                                    m.agent_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| t_string!(i18n, widget_team).to_owned())
+                                } else {
+                                    t_string!(i18n, widget_you).to_owned()
+                                }}
                             </span>
                             <time>{move || clock(m.created_at)}</time>
                         </p>
