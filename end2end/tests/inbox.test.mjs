@@ -80,7 +80,7 @@ for (const vp of VIEWPORTS) {
 
       // She opens it and takes it: it moves to Mías.
       await row.click();
-      await lucia.getByRole('heading', { name: visitorName }).waitFor();
+      await lucia.getByRole('heading', { name: visitorName, level: 2 }).waitFor();
       await button(lucia, 'Asignarme').click();
       await lucia.waitForFunction(
         (n) => Number(document.querySelector('[data-testid=count-unassigned]').textContent) === n,

@@ -57,7 +57,13 @@ pub fn NotificationBell() -> impl IntoView {
                 aria-controls="notification-list"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {t!(i18n, notifications)}
+                <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                    <path
+                        fill="currentColor"
+                        d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+                    />
+                </svg>
+                <span class="bell-label">{t!(i18n, notifications)}</span>
                 <span class="badge" class:hidden=move || unread() == 0 aria-hidden="true">{unread}</span>
                 <span class="visually-hidden">
                     {move || format!(" ({})", td_string!(i18n.get_locale(), unread_count, count = unread()))}
