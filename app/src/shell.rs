@@ -39,7 +39,10 @@ pub fn Shell() -> impl IntoView {
 fn server_session() -> Option<SessionInfo> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()?.extensions.get::<SessionInfo>().cloned()
+        use_context::<http::request::Parts>()?
+            .extensions
+            .get::<SessionInfo>()
+            .cloned()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -109,6 +109,8 @@ for (const vp of VIEWPORTS) {
       assert.match(await seen.innerText(), /Lucía Fernández/);
 
       // A private note mentioning Marcos.
+      const unreadText = await marcos.locator('.bell > button').first().textContent();
+      const marcosUnreadBefore = Number((unreadText.match(/\((\d+) sin leer\)/) || [0, 0])[1]);
       await button(lucia, 'Nota privada').click();
       await composer.fill('');
       await composer.pressSequentially('@Mar');
@@ -121,8 +123,9 @@ for (const vp of VIEWPORTS) {
 
       // Marcos's bell shows it, live.
       const bell = marcos.getByRole('button', { name: /^Notificaciones/ }).filter({ visible: true }).first();
-      await marcos.waitForFunction(() =>
-        [...document.querySelectorAll('.bell > button')].some((b) => /\(1 sin leer\)/.test(b.textContent)),
+      await marcos.waitForFunction(
+        (n) => [...document.querySelectorAll('.bell > button')].some((b) => b.textContent.includes(`(${n} sin leer)`)),
+        marcosUnreadBefore + 1,
       );
       await bell.click();
       await marcos.getByRole('region', { name: 'Notificaciones' }).getByText('revisa esto, es urgente').waitFor();
@@ -134,6 +137,11 @@ for (const vp of VIEWPORTS) {
       await waitForHydration(visitor);
       await visitor.getByRole('log').getByText('¡Hola! Soy Lucía 👋').waitFor();
       assert.equal(await visitor.getByText('revisa esto').count(), 0);
+    } catch (err) {
+      for (const [who, page] of [['lucia', lucia], ['marcos', marcos], ['visitor', visitor]]) {
+        await page.screenshot({ path: `test-results/inbox-${vp.name}-${who}.png` }).catch(() => {});
+      }
+      throw err;
     } finally {
       await Promise.all([lucia.context().close(), marcos.context().close(), visitor.context().close()]);
     }

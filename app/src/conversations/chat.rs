@@ -249,23 +249,16 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                     <Show when=move || has_older.get()>
                         <button type="button" class="link" on:click=move |_| load_older()>{t!(i18n, load_older)}</button>
                     </Show>
+                    // Keyed: a new message or delivery update touches one row, not the history.
                     <ol class="message-list" aria-label=move || t_string!(i18n, messages_label)>
-                        {move || grouped(&messages.get())
-                            .into_iter()
-                            .map(|(label, day_messages)| {
-                                view! {
-                                    <li class="day">
-                                        <h3 class="day-label">{label}</h3>
-                                        <ol>
-                                            {day_messages
-                                                .into_iter()
-                                                .map(|m| view! { <MessageItem message=m conversation_id /> })
-                                                .collect_view()}
-                                        </ol>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
+                        <For
+                            each=move || with_day_labels(&messages.get())
+                            key=|(label, m)| (m.id, m.delivery_status, m.delivery_error.clone(), label.is_some())
+                            let:item
+                        >
+                            {item.0.map(|label| view! { <li class="day-label" role="separator">{label}</li> })}
+                            <MessageItem message=item.1 conversation_id />
+                        </For>
                     </ol>
                 </div>
                 <aside class="contact-panel" aria-label=move || t_string!(i18n, contact_label)>
@@ -304,18 +297,17 @@ pub fn upsert_message(list: &mut Vec<MessageView>, message: MessageView) {
     }
 }
 
-fn grouped(messages: &[MessageView]) -> Vec<(String, Vec<MessageView>)> {
-    let mut groups: Vec<(i64, String, Vec<MessageView>)> = Vec::new();
-    for message in messages {
-        let (key, label) = day(message.created_at);
-        match groups.last_mut() {
-            Some((k, _, list)) if *k == key => list.push(message.clone()),
-            _ => groups.push((key, label, vec![message.clone()])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(_, label, list)| (label, list))
+/// Each message with the day label to show above it (on the first of each day).
+fn with_day_labels(messages: &[MessageView]) -> Vec<(Option<String>, MessageView)> {
+    let mut previous = None;
+    messages
+        .iter()
+        .map(|message| {
+            let (key, label) = day(message.created_at);
+            let first_of_day = previous != Some(key);
+            previous = Some(key);
+            (first_of_day.then_some(label), message.clone())
+        })
         .collect()
 }
 

@@ -96,7 +96,13 @@ pub fn Composer(
                 send_message(conversation_id, body.clone(), private, Some(key), mentioned).await;
             messages.update(|list| list.retain(|m| m.id != temp_id));
             match result {
-                Ok(message) => messages.update(|list| upsert_message(list, message)),
+                // Live events may already have brought it (and a newer delivery state):
+                // the response is only a fallback for a socket that is behind.
+                Ok(message) => messages.update(|list| {
+                    if !list.iter().any(|m| m.id == message.id) {
+                        upsert_message(list, message);
+                    }
+                }),
                 Err(err) => {
                     // Nothing typed is lost: the text goes back into the composer.
                     if text.get_untracked().is_empty() {

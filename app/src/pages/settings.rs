@@ -3,9 +3,9 @@ use leptos::prelude::*;
 
 use crate::agents::{list_team, AgentProfile};
 use crate::domain::ChannelKind;
-use crate::inboxes::{my_inboxes, InboxView};
 use crate::events::LiveEvent;
 use crate::i18n::*;
+use crate::inboxes::{my_inboxes, InboxView};
 use crate::live::on_event;
 use crate::ui::{availability_text, error_text, role_text};
 
@@ -86,7 +86,12 @@ fn EmbedCode(inbox: InboxView) -> impl IntoView {
     });
     let snippet = {
         let token = token.clone();
-        move || format!("<script src=\"{}/widget.js\" data-token=\"{token}\" async></script>", origin.get())
+        move || {
+            format!(
+                "<script src=\"{}/widget.js\" data-token=\"{token}\" async></script>",
+                origin.get()
+            )
+        }
     };
     view! {
         <div class="embed">
