@@ -6,6 +6,9 @@ use crate::notifications::NotificationView;
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in an account that open dashboards should reflect.
+// Built once per change and serialized straight away; boxing the large variants
+// would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
@@ -59,6 +62,7 @@ pub struct EventEnvelope {
 }
 
 /// Frames the server writes on an agent's live socket.
+#[allow(clippy::large_enum_variant)] // same reason as LiveEvent
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum ServerFrame {

@@ -24,7 +24,7 @@ pub fn NotificationBell() -> impl IntoView {
                             current.push(n);
                         }
                     }
-                    current.sort_by(|a, b| b.id.cmp(&a.id));
+                    current.sort_by_key(|n| std::cmp::Reverse(n.id));
                 });
             }
         });
