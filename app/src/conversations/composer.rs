@@ -120,6 +120,7 @@ pub fn Composer(
             if let Some(choice) = mention_choices(teammates, mention_query).first().cloned() {
                 if mention_query.get_untracked().is_some() {
                     insert_mention(text, mentions, mention_query, choice);
+                    focus_end(textarea);
                     return;
                 }
             }
@@ -191,7 +192,10 @@ pub fn Composer(
                             let choice = t.clone();
                             view! {
                                 <li role="option" aria-selected="false">
-                                    <button type="button" on:click=move |_| insert_mention(text, mentions, mention_query, choice.clone())>
+                                    <button type="button" on:click=move |_| {
+                                        insert_mention(text, mentions, mention_query, choice.clone());
+                                        focus_end(textarea);
+                                    }>
                                         {t.name.clone()}
                                     </button>
                                 </li>
@@ -256,6 +260,17 @@ fn insert_mention(
         }
     });
     query.set(None);
+}
+
+/// Back to the composer with the caret at the end (after picking from a popup).
+fn focus_end(textarea: NodeRef<leptos::html::Textarea>) {
+    if let Some(el) = textarea.get_untracked() {
+        request_animation_frame(move || {
+            let _ = el.focus();
+            let end = el.value().encode_utf16().count() as u32;
+            let _ = el.set_selection_range(end, end);
+        });
+    }
 }
 
 fn now() -> i64 {
