@@ -43,6 +43,16 @@ async function signedIn(vp, who) {
   return page;
 }
 
+/** Diagnostics for the flaky run: what the chat shows a moment after a send. */
+async function trace(page, label) {
+  if (process.env.CHARLA_E2E_TRACE !== '1') return;
+  await page.waitForTimeout(1500);
+  const rows = await page.locator('.message').evaluateAll((els) => els.map((e) => `${e.className}: ${e.textContent}`));
+  const alerts = await page.getByRole('alert').allTextContents();
+  const value = await page.getByLabel('Mensaje', { exact: true }).inputValue().catch(() => '?');
+  console.error(`# ${label}: url=${page.url()} composer=${JSON.stringify(value)} alerts=${JSON.stringify(alerts)} rows=${JSON.stringify(rows)}`);
+}
+
 /** The customer page of the first web-chat inbox, as shown in Ajustes. */
 async function widgetUrl(page) {
   await page.goto(`${BASE_URL}/settings`);
@@ -103,6 +113,7 @@ for (const vp of VIEWPORTS) {
       await picker.getByRole('listitem', { name: 'waving hand', exact: true }).click();
       assert.equal(await composer.inputValue(), '¡Hola! Soy Lucía 👋');
       await composer.press('Enter');
+      await trace(lucia, `${vp.name} after reply`);
       const reply = lucia.locator('.message.outgoing').filter({ hasText: '¡Hola! Soy Lucía 👋' });
       await reply.waitFor();
       await reply.filter({ hasText: 'Enviado' }).waitFor();
@@ -121,6 +132,7 @@ for (const vp of VIEWPORTS) {
       await lucia.getByRole('listbox', { name: 'Mencionar a un compañero' }).getByRole('button', { name: 'Marcos Ruiz' }).click();
       await composer.pressSequentially('revisa esto, es urgente');
       await composer.press('Enter');
+      await trace(lucia, `${vp.name} after note`);
       const note = lucia.locator('.message.note').filter({ hasText: 'revisa esto, es urgente' });
       await note.waitFor();
       assert.equal(await note.locator('.mention').innerText(), '@Marcos Ruiz');
