@@ -170,10 +170,23 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
         };
         set_status(ConversationStatus::Snoozed, until);
     };
+    let navigate = leptos_router::hooks::use_navigate();
+    let marked = use_context::<super::list::MarkedUnread>();
     let mark_unread = move |_| {
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            if let Err(err) = mark_conversation(conversation_id, false).await {
-                action_error.set(Some(err));
+            match mark_conversation(conversation_id, false).await {
+                // Back to the list, where it now shows as unread (as in Chatwoot).
+                Ok(()) => {
+                    if let Some(super::list::MarkedUnread(m)) = marked {
+                        m.set(Some(conversation_id));
+                    }
+                    navigate(
+                        &format!("/conversations{}", super::list::current_query()),
+                        Default::default(),
+                    );
+                }
+                Err(err) => action_error.set(Some(err)),
             }
         });
     };

@@ -67,6 +67,9 @@ pub fn ConversationsLayout() -> impl IntoView {
         },
     );
     let chat_open = move || params.read().get("id").is_some();
+    // "Mark as unread" in the chat shows in the list at once.
+    let marked_unread = RwSignal::new(None::<i64>);
+    provide_context(MarkedUnread(marked_unread));
     view! {
         <div class="inbox" class:chat-open=chat_open>
             <section class="inbox-list" aria-labelledby="conversations-title">
@@ -91,6 +94,10 @@ pub fn ConversationsLayout() -> impl IntoView {
         </div>
     }
 }
+
+/// The conversation the agent just marked as unread (set by the chat view).
+#[derive(Clone, Copy)]
+pub struct MarkedUnread(pub RwSignal<Option<i64>>);
 
 #[component]
 pub fn NoConversationSelected() -> impl IntoView {
@@ -153,9 +160,26 @@ fn ConversationList(
         _ => {}
     });
 
+    if let Some(MarkedUnread(marked)) = use_context::<MarkedUnread>() {
+        Effect::new(move |_| {
+            if let Some(id) = marked.get() {
+                items.update(|list| {
+                    if let Some(row) = list.iter_mut().find(|c| c.id == id) {
+                        row.unread_count = row.unread_count.max(1);
+                    }
+                });
+            }
+        });
+    }
     // Opening a conversation clears its badge here; the chat view tells the server.
+    let marked = use_context::<MarkedUnread>();
     Effect::new(move |_| {
         if let Some(id) = open_id() {
+            if let Some(MarkedUnread(m)) = marked {
+                if m.get_untracked() == Some(id) {
+                    m.set(None);
+                }
+            }
             items.update(|list| {
                 if let Some(row) = list.iter_mut().find(|c| c.id == id) {
                     row.unread_count = 0;
@@ -340,7 +364,7 @@ fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) -> impl Int
     }
 }
 
-fn current_query() -> String {
+pub(super) fn current_query() -> String {
     let query = use_query_map().get_untracked();
     let tab = query.get("tab").unwrap_or_else(|| "mine".into());
     let status = query.get("status").unwrap_or_else(|| "open".into());
