@@ -131,6 +131,15 @@ export async function openNavIfCollapsed(page) {
   await firstLink.waitFor({ state: 'visible' });
 }
 
+/** A fresh context signed in as `who`, hydrated on the page it lands on. */
+export async function signedInPage(browser, viewport, who) {
+  const page = await newPage(browser, viewport);
+  await signIn(page, who.email, who.password);
+  await waitForPath(page, /^(?!\/login$)/);
+  await waitForHydration(page);
+  return page;
+}
+
 /** Goes to /login, waits for hydration, fills the form and submits it (does not wait for the outcome). */
 export async function signIn(page, email, password) {
   await page.goto(`${BASE_URL}/login`);

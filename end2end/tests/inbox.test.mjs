@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import {
   BASE_URL,
   DEMO,
-  TEST_TIMEOUT,
   VIEWPORTS,
   button,
   launch,
   newPage,
-  signIn,
+  signedInPage,
   waitForHydration,
-  waitForPath,
   waitForServer,
 } from './helpers.mjs';
 
@@ -31,13 +29,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signedIn(vp, who) {
-  const page = await newPage(browser, vp);
-  await signIn(page, who.email, who.password);
-  await waitForPath(page, /^(?!\/login$)/);
-  await waitForHydration(page);
-  return page;
-}
+const signedIn = (vp, who) => signedInPage(browser, vp, who);
 
 /** Diagnostics for the flaky run: what the chat shows a moment after a send. */
 async function trace(page, label) {

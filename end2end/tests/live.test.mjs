@@ -8,11 +8,9 @@ import {
   VIEWPORTS,
   BASE_URL,
   launch,
-  newPage,
   openAccountPanel,
-  signIn,
+  signedInPage,
   waitForHydration,
-  waitForPath,
   waitForServer,
 } from './helpers.mjs';
 
@@ -27,13 +25,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function signedIn(vp, who) {
-  const page = await newPage(browser, vp);
-  await signIn(page, who.email, who.password);
-  await waitForPath(page, /^(?!\/login$)/);
-  await waitForHydration(page);
-  return page;
-}
+const signedIn = (vp, who) => signedInPage(browser, vp, who);
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] a teammate's availability change appears live`, { timeout: TEST_TIMEOUT }, async () => {

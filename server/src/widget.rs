@@ -1,6 +1,6 @@
 //! The visitor's side of the website chat: the live socket (only the visitor's own
 //! conversation, only what `VisitorMessage` can carry) and the embed script.
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -14,6 +14,8 @@ use app::events::LiveEvent;
 use app::state::AppState;
 use app::widget::ssr::{inbox_by_token, visitor};
 use app::widget::{VisitorFrame, VisitorMessage};
+
+use crate::ws::send;
 
 #[derive(Debug, Deserialize)]
 pub struct VisitorQuery {
@@ -39,16 +41,6 @@ pub async fn upgrade(
     let after = query.after.unwrap_or(0);
     ws.max_message_size(16 * 1024)
         .on_upgrade(move |socket| serve(socket, state, inbox.account_id, identity, after))
-}
-
-async fn send(socket: &mut WebSocket, frame: &VisitorFrame) -> bool {
-    match serde_json::to_string(frame) {
-        Ok(text) => socket
-            .send(Message::Text(Utf8Bytes::from(text)))
-            .await
-            .is_ok(),
-        Err(_) => false,
-    }
 }
 
 async fn serve(

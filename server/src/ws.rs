@@ -75,7 +75,8 @@ impl Visibility {
     }
 }
 
-async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> bool {
+/// Writes one JSON text frame; `false` when the socket is gone.
+pub(crate) async fn send<T: serde::Serialize>(socket: &mut WebSocket, frame: &T) -> bool {
     match serde_json::to_string(frame) {
         Ok(text) => socket
             .send(Message::Text(Utf8Bytes::from(text)))

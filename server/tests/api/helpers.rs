@@ -247,20 +247,15 @@ pub fn session_cookie(header: Option<&HeaderValue>) -> Option<String> {
 
 /// The next frame, or a panic after 10 s (a guard against hanging, not a timing check).
 pub async fn next_frame(socket: &mut Socket) -> ServerFrame {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("no frame within 10 s")
-            .expect("socket closed")
-            .expect("socket error");
-        if let Message::Text(text) = message {
-            return serde_json::from_str(text.as_str()).expect("frame json");
-        }
-    }
+    next_text(socket).await
 }
 
 /// The next text frame as raw JSON (for sockets with other frame types).
 pub async fn next_json(socket: &mut Socket) -> serde_json::Value {
+    next_text(socket).await
+}
+
+async fn next_text<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> T {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
