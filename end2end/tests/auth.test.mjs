@@ -1,5 +1,5 @@
 // Sign-in, app shell, language switch and sign-out, on a desktop and a phone viewport.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL,
@@ -7,30 +7,20 @@ import {
   DEMO,
   TEST_TIMEOUT,
   VIEWPORTS,
-  launch,
   mainNav,
   openAccountPanel,
   openNavIfCollapsed,
   signIn,
   waitForHydration,
   waitForPath,
-  waitForServer,
   withPage,
+  sharedBrowser,
 } from './helpers.mjs';
 
 const NAV_ES = ['Conversaciones', 'Contactos', 'Ajustes'];
 const NAV_EN = ['Conversations', 'Contacts', 'Settings'];
 
-let browser;
-
-before(async () => {
-  await waitForServer();
-  browser = await launch();
-}, { timeout: 180_000 });
-
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** Signs in as the demo agent and waits for the app shell (hydrated, off /login). */
 async function signInAsAgent(page) {
@@ -59,7 +49,7 @@ async function waitForLang(page, prefix) {
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] wrong password shows an alert and stays on /login`, { timeout: TEST_TIMEOUT }, async () => {
-    await withPage(browser, vp, `${vp.name}-wrong-password`, async (page) => {
+    await withPage(browser(), vp, `${vp.name}-wrong-password`, async (page) => {
       await signIn(page, DEMO.agent.email, 'not-the-password');
       const alert = page
         .getByRole('alert')
@@ -72,7 +62,7 @@ for (const vp of VIEWPORTS) {
   });
 
   test(`[${vp.name}] the demo agent signs in and sees the app shell`, { timeout: TEST_TIMEOUT }, async () => {
-    await withPage(browser, vp, `${vp.name}-sign-in`, async (page) => {
+    await withPage(browser(), vp, `${vp.name}-sign-in`, async (page) => {
       await signInAsAgent(page);
       assert.notEqual(new URL(page.url()).pathname, '/login');
       await expectNavLinks(page, NAV_ES);
@@ -82,7 +72,7 @@ for (const vp of VIEWPORTS) {
   });
 
   test(`[${vp.name}] switching to English persists across a reload`, { timeout: TEST_TIMEOUT }, async () => {
-    await withPage(browser, vp, `${vp.name}-language`, async (page) => {
+    await withPage(browser(), vp, `${vp.name}-language`, async (page) => {
       await signInAsAgent(page);
       await expectNavLinks(page, NAV_ES);
 
@@ -103,7 +93,7 @@ for (const vp of VIEWPORTS) {
   });
 
   test(`[${vp.name}] signing out returns to /login and guards /`, { timeout: TEST_TIMEOUT }, async () => {
-    await withPage(browser, vp, `${vp.name}-sign-out`, async (page) => {
+    await withPage(browser(), vp, `${vp.name}-sign-out`, async (page) => {
       await signInAsAgent(page);
       await openAccountPanel(page);
       await button(page, 'Cerrar sesión').click();

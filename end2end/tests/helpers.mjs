@@ -4,6 +4,7 @@
 // (installed by scripts/setup.sh). The tests run against a server that is already
 // up: `cargo leptos end-to-end --release` builds and starts it, then runs
 // `node --test` in end2end/ (it does not wait for the server: see waitForServer).
+import { after, before } from 'node:test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
@@ -129,6 +130,22 @@ export async function openNavIfCollapsed(page) {
   if (await firstLink.isVisible()) return;
   await button(page, /^(Menú|Menu)$/).click();
   await firstLink.waitFor({ state: 'visible' });
+}
+
+/**
+ * Registers before/after hooks that wait for the server and share one Chromium per
+ * test file; returns a getter for it.
+ */
+export function sharedBrowser() {
+  let browser;
+  before(async () => {
+    await waitForServer();
+    browser = await launch();
+  }, { timeout: 180_000 });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }
 
 /** A fresh context signed in as `who`, hydrated on the page it lands on. */

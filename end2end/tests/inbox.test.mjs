@@ -3,33 +3,23 @@
 // replies with an emoji picked from the picker, the visitor sees the reply live; she
 // writes a private note mentioning Marcos: the visitor never sees it and Marcos's bell
 // shows it. On a desktop and a phone viewport.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL,
   DEMO,
   VIEWPORTS,
   button,
-  launch,
   newPage,
   signedInPage,
   waitForHydration,
-  waitForServer,
+  sharedBrowser,
 } from './helpers.mjs';
 
 const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
-let browser;
+const browser = sharedBrowser();
 
-before(async () => {
-  await waitForServer();
-  browser = await launch();
-}, { timeout: 180_000 });
-
-after(async () => {
-  await browser?.close();
-});
-
-const signedIn = (vp, who) => signedInPage(browser, vp, who);
+const signedIn = (vp, who) => signedInPage(browser(), vp, who);
 
 /** Diagnostics for the flaky run: what the chat shows a moment after a send. */
 async function trace(page, label) {
@@ -54,7 +44,7 @@ for (const vp of VIEWPORTS) {
     const visitorName = `Visitante ${vp.name} ${Date.now() % 100000}`;
     const lucia = await signedIn(vp, DEMO.agent);
     const marcos = await signedIn(vp, MARCOS);
-    const visitor = await newPage(browser, vp);
+    const visitor = await newPage(browser(), vp);
     try {
       const url = await widgetUrl(lucia);
       await lucia.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);

@@ -1,31 +1,21 @@
 // Live events in the browser: an administrator changes her availability and an agent's
 // open Ajustes page shows it without a reload, on a desktop and a phone viewport.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEMO,
   TEST_TIMEOUT,
   VIEWPORTS,
   BASE_URL,
-  launch,
   openAccountPanel,
   signedInPage,
   waitForHydration,
-  waitForServer,
+  sharedBrowser,
 } from './helpers.mjs';
 
-let browser;
+const browser = sharedBrowser();
 
-before(async () => {
-  await waitForServer();
-  browser = await launch();
-}, { timeout: 180_000 });
-
-after(async () => {
-  await browser?.close();
-});
-
-const signedIn = (vp, who) => signedInPage(browser, vp, who);
+const signedIn = (vp, who) => signedInPage(browser(), vp, who);
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] a teammate's availability change appears live`, { timeout: TEST_TIMEOUT }, async () => {

@@ -56,22 +56,9 @@ async fn serve(
     if !send(&mut socket, &VisitorFrame::Hello).await {
         return;
     }
-    let replay = |after: i64| visitor_messages_after(&state.db, identity, after);
-    match replay(after).await {
-        Ok(messages) => {
-            for message in messages {
-                after = after.max(message.id);
-                if let Some(m) = VisitorMessage::from_message(&message) {
-                    if !send(&mut socket, &VisitorFrame::Message(m)).await {
-                        return;
-                    }
-                }
-            }
-        }
-        Err(err) => {
-            tracing::warn!(error = %err, "visitor replay failed");
-            return;
-        }
+    match replay(&mut socket, &state, identity, after).await {
+        Some(last) => after = last,
+        None => return,
     }
     loop {
         tokio::select! {
@@ -90,18 +77,10 @@ async fn serve(
                         return;
                     }
                 }
-                Err(RecvError::Lagged(_)) => match replay(after).await {
-                    Ok(messages) => {
-                        for message in messages {
-                            after = after.max(message.id);
-                            if let Some(m) = VisitorMessage::from_message(&message) {
-                                if !send(&mut socket, &VisitorFrame::Message(m)).await {
-                                    return;
-                                }
-                            }
-                        }
-                    }
-                    Err(_) => return,
+                // Too slow for the buffer: catch up from the database instead.
+                Err(RecvError::Lagged(_)) => match replay(&mut socket, &state, identity, after).await {
+                    Some(last) => after = last,
+                    None => return,
                 },
                 Err(RecvError::Closed) => return,
             },
@@ -111,6 +90,32 @@ async fn serve(
             },
         }
     }
+}
+
+/// Sends the visitor's messages after `after`; the last id covered, or `None` when the
+/// socket is gone or the database failed.
+async fn replay(
+    socket: &mut WebSocket,
+    state: &AppState,
+    identity: i64,
+    mut after: i64,
+) -> Option<i64> {
+    let messages = match visitor_messages_after(&state.db, identity, after).await {
+        Ok(messages) => messages,
+        Err(err) => {
+            tracing::warn!(error = %err, "visitor replay failed");
+            return None;
+        }
+    };
+    for message in messages {
+        after = after.max(message.id);
+        if let Some(m) = VisitorMessage::from_message(&message) {
+            if !send(socket, &VisitorFrame::Message(m)).await {
+                return None;
+            }
+        }
+    }
+    Some(after)
 }
 
 async fn is_mine(

@@ -208,6 +208,22 @@ impl TestApp {
         Ok(socket)
     }
 
+    pub async fn agent_id(&self, email: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM agents WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn conversation_of_message(&self, message_id: i64) -> i64 {
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = $1")
+            .bind(message_id)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_in(&self, email: &str) -> SignedIn {
         let res = self
             .call(None, "login", &[("email", email), ("password", PASSWORD)])

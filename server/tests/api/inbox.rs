@@ -188,11 +188,7 @@ async fn counts(app: &TestApp, cookie: &str, status: &str) -> TabCounts {
 
 async fn counts_follow_every_kind_of_change(app: TestApp) {
     let lucia = app.sign_in(LUCIA).await;
-    let me: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = $1")
-        .bind(LUCIA)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let me: i64 = app.agent_id(LUCIA).await;
     let start = counts(&app, &lucia.cookie, "open").await;
     assert_eq!(
         start,
@@ -217,12 +213,7 @@ async fn counts_follow_every_kind_of_change(app: TestApp) {
             all: 4
         }
     );
-    let conversation: i64 =
-        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = $1")
-            .bind(sent.message.id)
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
+    let conversation: i64 = app.conversation_of_message(sent.message.id).await;
 
     // Assigned to me: it moves from Sin asignar to Mías.
     let _: ConversationSummary = app
@@ -406,11 +397,7 @@ async fn wait_for_update(socket: &mut Socket, id: i64) -> MessageView {
 async fn mentions_notify_only_teammates_of_the_inbox(app: TestApp) {
     let lucia = app.sign_in(LUCIA).await;
     let marcos = app.sign_in(MARCOS).await;
-    let marcos_id: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = $1")
-        .bind(MARCOS)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let marcos_id: i64 = app.agent_id(MARCOS).await;
     let mut socket = app.socket(Some(&marcos.cookie), None).await.unwrap();
     assert!(matches!(
         next_frame(&mut socket).await,

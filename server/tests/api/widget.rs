@@ -27,12 +27,7 @@ async fn visitor_socket_carries_replies_but_never_notes(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(email.as_deref(), Some("eva@example.com"));
-    let conversation: i64 =
-        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = $1")
-            .bind(sent.message.id)
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
+    let conversation: i64 = app.conversation_of_message(sent.message.id).await;
 
     let mut visitor = app.visitor_socket(&token, &sent.visitor).await.unwrap();
     assert_eq!(next_json(&mut visitor).await["frame"], "hello");

@@ -3,7 +3,7 @@ use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer
 use super::messages::mark_read_in_tx;
 use crate::agents::AgentProfile;
 use crate::conversations::model::ConversationSummary;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
@@ -32,11 +32,7 @@ pub async fn assign(
         .bind(conversation_id)
         .execute(tx.conn())
         .await?;
-    let after = summary_in_tx(tx.conn(), conversation_id).await?;
-    tx.append_event(agent.account_id, scope(&before), changed(&before, &after))
-        .await?;
-    tx.commit(hub).await?;
-    Ok(after)
+    emit_change(tx, hub, agent.account_id, &before).await
 }
 
 /// Resolve, reopen, mark pending, or snooze until a time (`None`: until the next reply).
@@ -67,11 +63,7 @@ pub async fn set_status(
     .bind(conversation_id)
     .execute(tx.conn())
     .await?;
-    let after = summary_in_tx(tx.conn(), conversation_id).await?;
-    tx.append_event(agent.account_id, scope(&before), changed(&before, &after))
-        .await?;
-    tx.commit(hub).await?;
-    Ok(after)
+    emit_change(tx, hub, agent.account_id, &before).await
 }
 
 /// Snoozed conversations whose time has come open again (run by a worker).
@@ -94,11 +86,8 @@ pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {
             .bind(id)
             .execute(tx.conn())
             .await?;
-        let after = summary_in_tx(tx.conn(), *id).await?;
         let account_id = super::messages::account_of(&mut tx, *id).await?;
-        tx.append_event(account_id, scope(&before), changed(&before, &after))
-            .await?;
-        tx.commit(hub).await?;
+        emit_change(tx, hub, account_id, &before).await?;
     }
     Ok(ids.len())
 }
@@ -133,6 +122,20 @@ pub async fn mark_unread(
     .await?;
     tx.finish().await?;
     Ok(())
+}
+
+/// Re-reads the changed conversation, appends the change event and commits.
+async fn emit_change(
+    mut tx: WriteTx,
+    hub: &Hub,
+    account_id: i64,
+    before: &ConversationSummary,
+) -> Result<ConversationSummary, AppError> {
+    let after = summary_in_tx(tx.conn(), before.id).await?;
+    tx.append_event(account_id, scope(before), changed(before, &after))
+        .await?;
+    tx.commit(hub).await?;
+    Ok(after)
 }
 
 fn scope(conversation: &ConversationSummary) -> EventScope {

@@ -91,19 +91,7 @@ pub async fn history(
     before_id: Option<i64>,
 ) -> Result<MessagePage, AppError> {
     visible_conversation(db, viewer, conversation_id).await?;
-    let sql = format!(
-        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(conversation_id)
-        .bind(before_id.unwrap_or(i64::MAX))
-        .bind(HISTORY_PAGE + 1)
-        .fetch_all(&db.pool)
-        .await?;
-    let mut items = rows
-        .iter()
-        .map(message_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = newest_first(db, conversation_id, before_id, HISTORY_PAGE + 1).await?;
     let has_older = items.len() as i64 > HISTORY_PAGE;
     items.truncate(HISTORY_PAGE as usize);
     items.reverse();
@@ -119,18 +107,31 @@ pub async fn history_in_conversation(
     conversation_id: i64,
     limit: i64,
 ) -> Result<Vec<MessageView>, AppError> {
-    let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = $1 ORDER BY m.id DESC LIMIT $2");
+    let mut items = newest_first(db, conversation_id, None, limit).await?;
+    items.reverse();
+    Ok(items)
+}
+
+/// Up to `limit` messages before `before_id` (all when `None`), newest first.
+async fn newest_first(
+    db: &Db,
+    conversation_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<MessageView>, AppError> {
+    let sql = format!(
+        "{MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3"
+    );
     let rows = sqlx::query(&sql)
         .bind(conversation_id)
+        .bind(before_id.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    let mut items = rows
+    Ok(rows
         .iter()
         .map(message_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
-    items.reverse();
-    Ok(items)
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// A visitor's messages after `after_id` in every conversation of their identity,
