@@ -3,7 +3,7 @@
 //! services in `ssr`, which check visibility and the domain rules.
 mod chat;
 mod composer;
-mod list;
+pub(crate) mod list;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -1,8 +1,13 @@
 //! Domain vocabulary shared by client and server: roles, statuses and the small
 //! value types that parse user input. Each enum maps to the TEXT stored in the database.
+pub mod contact;
 mod email;
+mod phone;
+pub mod template;
 
+pub use contact::{ContactInput, ContactQuery, FieldError};
 pub use email::EmailAddress;
+pub use phone::{PhoneError, PhoneNumber};
 
 use serde::{Deserialize, Serialize};
 

@@ -32,6 +32,13 @@ pub enum LiveEvent {
     NotificationCreated {
         notification: NotificationView,
     },
+    /// A conversation was erased with its contact (S13): lists drop it and counts
+    /// subtract `previous`.
+    ConversationDeleted {
+        conversation_id: i64,
+        inbox_id: i64,
+        previous: ConversationState,
+    },
 }
 
 /// The parts of a conversation that decide which tab and status view it is in.

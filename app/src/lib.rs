@@ -7,6 +7,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod agents;
 pub mod auth;
 pub mod channels;
+pub mod contacts;
 pub mod conversations;
 pub mod domain;
 mod emoji;
@@ -25,5 +26,7 @@ pub mod widget;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
 
 pub use root::{shell, App};

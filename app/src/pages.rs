@@ -9,14 +9,6 @@ use leptos_router::components::A;
 use crate::i18n::*;
 
 #[component]
-pub fn ContactsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <h1>{t!(i18n, contacts_title)}</h1>
-    }
-}
-
-#[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]

@@ -5,9 +5,10 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::LoginPage;
+use crate::contacts::{ContactDetailsPage, ContactsPage};
 use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
-use crate::pages::{ContactsPage, NotFound, SettingsPage};
+use crate::pages::{NotFound, SettingsPage};
 use crate::shell::Shell;
 use crate::widget::WidgetPage;
 
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!(":id") view=ChatView />
                         </ParentRoute>
                         <Route path=path!("/contacts") view=ContactsPage />
+                        <Route path=path!("/contacts/:id") view=ContactDetailsPage />
                         <Route path=path!("/settings") view=SettingsPage />
                     </ParentRoute>
                 </Routes>

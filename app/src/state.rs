@@ -22,6 +22,10 @@ pub struct Settings {
     pub session_ttl_secs: i64,
     /// Sets `Secure` on cookies; on when the public URL is https.
     pub secure_cookies: bool,
+    /// ISO 3166 country for phone numbers typed without an international prefix.
+    pub default_country: String,
+    /// Where stored files (attachments) live.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -29,6 +33,8 @@ impl Default for Settings {
         Settings {
             session_ttl_secs: 30 * 24 * 3600,
             secure_cookies: false,
+            default_country: "ES".to_owned(),
+            files_dir: std::env::temp_dir().join("charla-files"),
         }
     }
 }

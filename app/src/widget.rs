@@ -132,6 +132,7 @@ mod tests {
             delivery_error: None,
             created_at: 0,
             mentions: vec![],
+            extra: None,
         }
     }
 

@@ -13,6 +13,8 @@ pub struct Config {
     pub public_url: Option<String>,
     pub site_addr: SocketAddr,
     pub site_root: String,
+    pub default_country: String,
+    pub files_dir: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,18 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
     }
 }
 
+fn default_country() -> Result<String, ConfigError> {
+    let country = var("CHARLA_DEFAULT_COUNTRY").unwrap_or_else(|| "ES".into());
+    if country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(country.to_ascii_uppercase())
+    } else {
+        Err(ConfigError {
+            name: "CHARLA_DEFAULT_COUNTRY",
+            reason: format!("{country:?} is not a two-letter ISO 3166 country code"),
+        })
+    }
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         let data_dir = PathBuf::from(var("CHARLA_DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -69,6 +83,10 @@ impl Config {
             public_url: var("CHARLA_PUBLIC_URL"),
             site_addr: parsed("LEPTOS_SITE_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            default_country: default_country()?,
+            files_dir: var("CHARLA_FILES_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("files")),
             data_dir,
             database_url,
         })

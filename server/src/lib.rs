@@ -3,13 +3,15 @@
 #![recursion_limit = "512"]
 
 pub mod config;
+mod contacts;
 mod errors;
 pub mod maintenance;
 mod session;
 mod widget;
 mod ws;
 
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -40,7 +42,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     };
     let hub = Hub::new();
     hub.start_replication(&db);
-    maintenance::spawn(db.clone(), hub.clone(), config.event_retention_days);
+    maintenance::spawn(
+        db.clone(),
+        hub.clone(),
+        config.event_retention_days,
+        app::storage::LocalFiles::new(config.files_dir.clone()),
+    );
     app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters());
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
@@ -55,6 +62,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         settings: Arc::new(Settings {
             session_ttl_secs: config.session_ttl_hours * 3600,
             secure_cookies: config.secure_cookies(),
+            default_country: config.default_country.clone(),
+            files_dir: config.files_dir.clone(),
         }),
     };
     Ok((state, seeded))
@@ -77,6 +86,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/live", get(ws::upgrade))
         .route("/api/widget/live", get(widget::upgrade))
         .route("/widget.js", get(widget::embed_script))
+        .route("/api/contacts/export.csv", get(contacts::export))
+        .route(
+            "/api/contacts/import",
+            post(contacts::import).layer(DefaultBodyLimit::max(
+                app::contacts::ssr::csv_io::IMPORT_MAX_BYTES + 1,
+            )),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(
             &state,

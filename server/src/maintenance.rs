@@ -5,7 +5,20 @@ use std::time::Duration;
 use app::db::{now_ms, Db};
 use app::live::hub::Hub;
 
-pub fn spawn(db: Db, hub: Hub, event_retention_days: i64) {
+pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::LocalFiles) {
+    {
+        // Files of deleted records: retried until each is gone.
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(err) = app::storage::drain_deletions(&db, &files).await {
+                    tracing::warn!(error = %err, "removing deleted files failed; will retry");
+                }
+            }
+        });
+    }
     {
         // Snoozed conversations whose time has come open again.
         let db = db.clone();

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_params_map;
 use super::composer::Composer;
 use super::list::status_text;
 use super::model::{
-    ConversationDetail, ConversationSummary, MessagePage, MessageView, SenderKind, Teammate,
+    ConversationDetail, ConversationSummary, MessageExtra, MessagePage, MessageView, SenderKind,
+    Teammate,
 };
 use super::{
     assign_conversation, conversation_messages, conversation_teammates, get_conversation,
@@ -366,7 +367,23 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
                 <time>{move || clock(at)}</time>
             </p>
-            <p class="body">{render_body(&message)}</p>
+            {match message.extra.clone() {
+                Some(MessageExtra::ContinuedIn { conversation_id, display_id }) => view! {
+                    <p class="body">
+                        {t!(i18n, continued_in)}" "
+                        <A href=format!("/conversations/{conversation_id}")>{format!("#{display_id}")}</A>
+                    </p>
+                }.into_any(),
+                Some(MessageExtra::Email { subject }) => view! {
+                    <p class="subject"><strong>{subject}</strong></p>
+                    <p class="body">{render_body(&message)}</p>
+                }.into_any(),
+                Some(MessageExtra::Template { name, .. }) => view! {
+                    <p class="template-tag">{t!(i18n, template_tag, name = name.clone())}</p>
+                    <p class="body">{render_body(&message)}</p>
+                }.into_any(),
+                None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
+            }}
             {status
                 .map(|status| {
                     let label = move || match status {

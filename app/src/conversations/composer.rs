@@ -84,6 +84,7 @@ pub fn Composer(
             delivery_error: None,
             created_at: now(),
             mentions: Vec::new(),
+            extra: None,
         };
         messages.update(|list| list.push(optimistic));
         text.set(String::new());

@@ -128,6 +128,16 @@ fn ConversationList(
     let counts = RwSignal::new(counts);
     let loading_more = RwSignal::new(false);
     let load_error = RwSignal::new(None);
+    // A conversation erased with its contact: leave it if it is the open one.
+    let removed = RwSignal::new(None::<i64>);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(id) = removed.get() {
+            if open_id() == Some(id) {
+                navigate("/conversations", Default::default());
+            }
+        }
+    });
 
     on_event(move |envelope| match &envelope.event {
         LiveEvent::ConversationChanged {
@@ -146,6 +156,15 @@ fn ConversationList(
                 conversation.status == status && tab.includes(conversation.assignee_id, me);
             items
                 .update(|list| upsert(list, conversation, belongs, next.get_untracked().is_some()));
+        }
+        LiveEvent::ConversationDeleted {
+            conversation_id,
+            previous,
+            ..
+        } => {
+            counts.update(|c| c.remove(me, status, (previous.assignee_id, previous.status)));
+            items.update(|list| list.retain(|c| c.id != *conversation_id));
+            removed.set(Some(*conversation_id));
         }
         LiveEvent::MessageCreated { message } => {
             let incoming = message.direction == crate::domain::MessageDirection::Incoming;

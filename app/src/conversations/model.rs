@@ -101,7 +101,27 @@ impl TabCounts {
         before: Option<(Option<i64>, ConversationStatus)>,
         after: (Option<i64>, ConversationStatus),
     ) {
-        for (state, sign) in [(before, -1), (Some(after), 1)] {
+        self.apply_states(me, status, before, Some(after));
+    }
+
+    /// A conversation that no longer exists (its contact was deleted).
+    pub fn remove(
+        &mut self,
+        me: i64,
+        status: ConversationStatus,
+        before: (Option<i64>, ConversationStatus),
+    ) {
+        self.apply_states(me, status, Some(before), None);
+    }
+
+    fn apply_states(
+        &mut self,
+        me: i64,
+        status: ConversationStatus,
+        before: Option<(Option<i64>, ConversationStatus)>,
+        after: Option<(Option<i64>, ConversationStatus)>,
+    ) {
+        for (state, sign) in [(before, -1), (after, 1)] {
             let Some((assignee, st)) = state else {
                 continue;
             };
@@ -147,6 +167,28 @@ pub struct MessageView {
     pub delivery_error: Option<String>,
     pub created_at: Millis,
     pub mentions: Vec<Mention>,
+    /// Structure beyond the text (stored as `content_attributes`).
+    #[serde(default)]
+    pub extra: Option<MessageExtra>,
+}
+
+/// What a message carries besides its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MessageExtra {
+    /// Activity in an older conversation: the thread goes on in a newer one (S12).
+    ContinuedIn {
+        conversation_id: i64,
+        display_id: i64,
+    },
+    /// A WhatsApp template send; `body` holds the rendered text.
+    Template {
+        name: String,
+        language: String,
+        params: Vec<String>,
+    },
+    /// An email's subject line.
+    Email { subject: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,3 +5,4 @@ pub mod access;
 pub mod actions;
 pub mod list;
 pub mod messages;
+pub mod routing;

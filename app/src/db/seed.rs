@@ -54,7 +54,7 @@ const CONTACTS: &[DemoContact] = &[
         None,
         Some("Estudio Luz"),
     ),
-    ("Carlos Pérez", None, Some("+5215512345678"), None),
+    ("Carlos Pérez", None, Some("+525512345678"), None),
     (
         "Sofía Ramírez",
         Some("sofia@example.org"),
@@ -250,10 +250,14 @@ pub async fn seed_demo_if_empty(db: &Db) -> Result<bool, AppError> {
 
     let mut contact_ids = Vec::new();
     for (name, email, phone, company) in CONTACTS {
-        let search = crate::domain::search_text(&[Some(name), *email, *phone]);
+        let search = crate::domain::contact::contact_search_text(
+            name,
+            *email,
+            phone.map(|p| p.trim_start_matches('+')),
+        );
         let id: i64 = sqlx::query(
-            "INSERT INTO contacts (account_id, name, email, phone_e164, company, search_text, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO contacts (account_id, name, email, phone_e164, company, search_text, sort_name, \
+             last_activity_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id",
         )
         .bind(account_id)
         .bind(*name)
@@ -261,6 +265,7 @@ pub async fn seed_demo_if_empty(db: &Db) -> Result<bool, AppError> {
         .bind(*phone)
         .bind(*company)
         .bind(search)
+        .bind(crate::domain::contact::sort_name(name, *email, *phone))
         .bind(now)
         .fetch_one(&mut *conn)
         .await?

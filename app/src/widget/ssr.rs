@@ -4,11 +4,11 @@ use sqlx::Row;
 
 use super::{VisitorMessage, WidgetSent, WidgetState};
 use crate::auth::ssr::{new_token, token_hash};
-use crate::conversations::ssr::messages::{
-    history_in_conversation, open_conversation_in_tx, receive_in_tx,
-};
-use crate::db::{now_ms, Db};
-use crate::domain::{search_text, EmailAddress, MessageBody};
+use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
+use crate::conversations::ssr::messages::{history_in_conversation, receive_in_tx};
+use crate::conversations::ssr::routing::conversation_for_inbound;
+use crate::db::Db;
+use crate::domain::{EmailAddress, MessageBody};
 use crate::error::AppError;
 use crate::live::hub::Hub;
 
@@ -128,72 +128,37 @@ pub async fn send(
             .map(|ids| (v.to_owned(), ids)),
         None => None,
     };
-    let conversation = match &known {
-        Some((_, (identity, _))) => latest_conversation(db, *identity).await?,
-        None => None,
-    };
     let mut tx = db.begin_write().await?;
-    let now = now_ms();
     let (visitor_token, identity_id, contact_id) = match known {
         Some((token, (identity, contact))) => (token, identity, contact),
         None => {
             // A visitor with an email becomes (or joins) an identified contact.
-            let existing: Option<i64> = match &email {
-                Some(email) => {
-                    sqlx::query_scalar(
-                        "SELECT id FROM contacts WHERE account_id = $1 AND email = $2",
-                    )
-                    .bind(inbox.account_id)
-                    .bind(email.as_str())
-                    .fetch_optional(tx.conn())
-                    .await?
-                }
-                None => None,
+            let profile = CustomerProfile {
+                name,
+                email,
+                phone: None,
             };
-            let contact_id = match existing {
-                Some(id) => id,
-                None => sqlx::query(
-                    "INSERT INTO contacts (account_id, name, email, search_text, last_activity_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id",
-                )
-                .bind(inbox.account_id)
-                .bind(name.clone().unwrap_or_default())
-                .bind(email.as_ref().map(EmailAddress::as_str))
-                .bind(search_text(&[name.as_deref(), email.as_ref().map(EmailAddress::as_str)]))
-                .bind(now)
-                .fetch_one(tx.conn())
-                .await?
-                .try_get("id")?,
-            };
+            let contact_id = contact_for_customer(&mut tx, inbox.account_id, &profile).await?;
             let token = new_token();
-            let identity: i64 = sqlx::query(
-                "INSERT INTO contact_identities (contact_id, inbox_id, kind, external_id, created_at) \
-                 VALUES ($1, $2, 'visitor', $3, $4) RETURNING id",
+            let identity = identity_in_tx(
+                &mut tx,
+                contact_id,
+                inbox.id,
+                "visitor",
+                &token_hash(&token),
             )
-            .bind(contact_id)
-            .bind(inbox.id)
-            .bind(token_hash(&token))
-            .bind(now)
-            .fetch_one(tx.conn())
-            .await?
-            .try_get("id")?;
+            .await?;
             (token, identity, contact_id)
         }
     };
-    let conversation_id = match conversation {
-        Some(id) => id,
-        None => {
-            open_conversation_in_tx(
-                &mut tx,
-                inbox.account_id,
-                inbox.id,
-                contact_id,
-                Some(identity_id),
-            )
-            .await?
-            .id
-        }
-    };
+    let conversation_id = conversation_for_inbound(
+        &mut tx,
+        inbox.account_id,
+        inbox.id,
+        contact_id,
+        Some(identity_id),
+    )
+    .await?;
     let message = receive_in_tx(&mut tx, conversation_id, contact_id, body, None).await?;
     tx.commit(hub).await?;
     Ok(WidgetSent {

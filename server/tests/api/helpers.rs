@@ -29,6 +29,8 @@ pub enum Backend {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
+    /// Where this server stores files (attachments).
+    pub files: tempfile::TempDir,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -97,6 +99,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Starts one server (one "replica") on the given database.
 pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> TestApp {
+    let files = tempfile::tempdir().expect("files dir");
     let config = Config {
         data_dir: dir
             .as_ref()
@@ -110,6 +113,8 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         public_url: None,
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: "target/site".into(),
+        default_country: "ES".into(),
+        files_dir: files.path().to_owned(),
     };
     let (state, _) = server::build_state(&config).await.expect("server state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -126,6 +131,7 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
     TestApp {
         addr,
         state,
+        files,
         _dir: dir,
     }
 }

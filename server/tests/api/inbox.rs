@@ -248,18 +248,24 @@ async fn counts_follow_every_kind_of_change(app: TestApp) {
         }
     );
     assert_eq!(counts(&app, &lucia.cookie, "resolved").await.mine, 2);
-    // The visitor writes again: it reopens.
-    let _: app::widget::WidgetSent = app
+    // The visitor writes again: a resolved conversation stays resolved and a new,
+    // unassigned one opens (the routing rule of S12).
+    let again: app::widget::WidgetSent = app
         .ok("", "widget/send", json!({"token": token, "visitor": sent.visitor, "body": "Una cosa más", "name": null, "email": null}))
         .await;
+    assert_ne!(
+        app.conversation_of_message(again.message.id).await,
+        conversation
+    );
     assert_eq!(
         counts(&app, &lucia.cookie, "open").await,
         TabCounts {
-            mine: 2,
-            unassigned: 2,
+            mine: 1,
+            unassigned: 3,
             all: 4
         }
     );
+    assert_eq!(counts(&app, &lucia.cookie, "resolved").await.mine, 2);
     // Snoozed until the next reply, in the past: refused.
     let res = app
         .call_json(

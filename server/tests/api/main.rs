@@ -2,6 +2,7 @@
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
+mod contacts;
 mod helpers;
 mod inbox;
 mod live;

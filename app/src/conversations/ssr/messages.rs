@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
 use crate::agents::AgentProfile;
 use crate::conversations::model::{
-    ConversationSummary, Mention, MessagePage, MessageView, SenderKind,
+    ConversationSummary, Mention, MessageExtra, MessagePage, MessageView, SenderKind,
 };
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
@@ -19,7 +19,7 @@ use crate::notifications::ssr::notify_mention;
 
 const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
      m.sender_agent_id, ag.name AS agent_name, m.sender_contact_id, ct.name AS contact_name, m.body, \
-     m.delivery_status, m.delivery_error, m.created_at \
+     m.delivery_status, m.delivery_error, m.created_at, m.content_attributes \
      FROM messages m LEFT JOIN agents ag ON ag.id = m.sender_agent_id \
      LEFT JOIN contacts ct ON ct.id = m.sender_contact_id";
 
@@ -51,6 +51,9 @@ fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
         delivery_error: row.try_get("delivery_error")?,
         created_at: row.try_get("created_at")?,
         mentions: Vec::new(),
+        extra: row
+            .try_get::<Option<String>, _>("content_attributes")?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -226,24 +229,15 @@ pub async fn send(
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
-         content_type, delivery_status, idempotency_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, 'text', $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(agent.account_id)
-    .bind(conversation.inbox_id)
-    .bind(conversation.id)
-    .bind(outgoing.private as i64)
-    .bind(agent.id)
-    .bind(outgoing.body.as_str())
-    .bind((!outgoing.private).then_some(DeliveryStatus::Sending.as_str()))
-    .bind(outgoing.idempotency_key.as_deref())
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await;
-    let message_id: i64 = match inserted {
-        Ok(row) => row.try_get("id")?,
+    let draft = OutgoingRow {
+        body: outgoing.body.as_str(),
+        private: outgoing.private,
+        idempotency_key: outgoing.idempotency_key.as_deref(),
+        content_type: "text",
+        extra: None,
+    };
+    let message_id = match insert_outgoing_in_tx(&mut tx, agent, &conversation, &draft, now).await {
+        Ok(id) => id,
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
             // The same request raced in twice: answer with the one that won.
             drop(tx);
@@ -262,7 +256,60 @@ pub async fn send(
             .execute(tx.conn())
             .await?;
     }
+    mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
+    let message = message_in_tx(tx.conn(), message_id).await?;
+    for (mentioned, _) in &mentions {
+        notify_mention(&mut tx, agent, &conversation, &message, *mentioned).await?;
+    }
+    emit_message(&mut tx, &conversation, &message).await?;
+    tx.commit(hub).await?;
     if !outgoing.private {
+        crate::channels::outbox::wake();
+    }
+    Ok(message)
+}
+
+/// An agent's message as stored: text plus what the channel needs to send it.
+pub struct OutgoingRow<'a> {
+    pub body: &'a str,
+    pub private: bool,
+    pub idempotency_key: Option<&'a str>,
+    pub content_type: &'a str,
+    pub extra: Option<&'a MessageExtra>,
+}
+
+/// Stores an agent's message, its outbox row (unless it is a note) and the
+/// conversation's new preview, inside the caller's transaction.
+pub async fn insert_outgoing_in_tx(
+    tx: &mut WriteTx,
+    agent: &AgentProfile,
+    conversation: &ConversationSummary,
+    row: &OutgoingRow<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let extra = row
+        .extra
+        .map(|e| serde_json::to_string(e).unwrap_or_default());
+    let message_id: i64 = sqlx::query(
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
+         content_type, content_attributes, delivery_status, idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(agent.account_id)
+    .bind(conversation.inbox_id)
+    .bind(conversation.id)
+    .bind(row.private as i64)
+    .bind(agent.id)
+    .bind(row.body)
+    .bind(row.content_type)
+    .bind(extra)
+    .bind((!row.private).then_some(DeliveryStatus::Sending.as_str()))
+    .bind(row.idempotency_key)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    if !row.private {
         sqlx::query(
             "INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, created_at, updated_at) \
              VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
@@ -279,25 +326,43 @@ pub async fn send(
          last_message_preview = CASE WHEN $2 = 1 THEN last_message_preview ELSE $3 END WHERE id = $4",
     )
     .bind(now)
-    .bind(outgoing.private as i64)
-    .bind(preview(outgoing.body.as_str()))
+    .bind(row.private as i64)
+    .bind(preview(row.body))
     .bind(conversation.id)
     .execute(tx.conn())
     .await?;
-    mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
+    Ok(message_id)
+}
+
+/// An activity line in a conversation (no sender, never sent to the customer), with
+/// its events. It does not count as activity for the list order.
+pub async fn add_activity_in_tx(
+    tx: &mut WriteTx,
+    conversation_id: i64,
+    body: &str,
+    extra: &MessageExtra,
+) -> Result<MessageView, AppError> {
+    let now = now_ms();
+    let before = summary_in_tx(tx.conn(), conversation_id).await?;
+    let message_id: i64 = sqlx::query(
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, body, content_type, \
+         content_attributes, created_at, updated_at) \
+         SELECT c.account_id, c.inbox_id, c.id, 'activity', 0, $1, 'activity', $2, $3, $3 FROM conversations c \
+         WHERE c.id = $4 RETURNING id",
+    )
+    .bind(body)
+    .bind(serde_json::to_string(extra).unwrap_or_default())
+    .bind(now)
+    .bind(conversation_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
     let message = message_in_tx(tx.conn(), message_id).await?;
-    for (mentioned, _) in &mentions {
-        notify_mention(&mut tx, agent, &conversation, &message, *mentioned).await?;
-    }
-    emit_message(&mut tx, &conversation, &message).await?;
-    tx.commit(hub).await?;
-    if !outgoing.private {
-        crate::channels::outbox::wake();
-    }
+    emit_message(tx, &before, &message).await?;
     Ok(message)
 }
 
-/// A customer's message: opens a resolved or snoozed conversation again.
+/// A customer's message (routed by `routing`): wakes a snoozed conversation.
 pub async fn receive(
     db: &Db,
     hub: &Hub,
@@ -356,41 +421,52 @@ pub async fn receive_in_tx(
     Ok(message)
 }
 
-/// Opens a new conversation in an inbox for a contact (and the identity they wrote from).
+/// A conversation about to be opened: by a customer writing in (no assignee) or by an
+/// agent starting it from the contact (assigned to them).
+pub struct NewConversation<'a> {
+    pub account_id: i64,
+    pub inbox_id: i64,
+    pub contact_id: i64,
+    pub identity_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub subject: Option<&'a str>,
+}
+
+/// Opens a new conversation and appends its event.
 pub async fn open_conversation_in_tx(
     tx: &mut WriteTx,
-    account_id: i64,
-    inbox_id: i64,
-    contact_id: i64,
-    identity_id: Option<i64>,
+    new: NewConversation<'_>,
 ) -> Result<ConversationSummary, AppError> {
     let now = now_ms();
     let number: i64 = sqlx::query(
         "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
          RETURNING next_conversation_number - 1 AS number",
     )
-    .bind(account_id)
+    .bind(new.account_id)
     .fetch_one(tx.conn())
     .await?
     .try_get("number")?;
     let id: i64 = sqlx::query(
-        "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, status, \
-         last_activity_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $6, $6) RETURNING id",
+        "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, assignee_id, \
+         subject, status, last_activity_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8, $8) RETURNING id",
     )
-    .bind(account_id)
+    .bind(new.account_id)
     .bind(number)
-    .bind(inbox_id)
-    .bind(contact_id)
-    .bind(identity_id)
+    .bind(new.inbox_id)
+    .bind(new.contact_id)
+    .bind(new.identity_id)
+    .bind(new.assignee_id)
+    .bind(new.subject)
     .bind(now)
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;
     let summary = summary_in_tx(tx.conn(), id).await?;
     tx.append_event(
-        account_id,
+        new.account_id,
         EventScope {
-            inbox_id: Some(inbox_id),
+            inbox_id: Some(new.inbox_id),
             conversation_id: Some(id),
             agent_id: None,
         },
@@ -404,7 +480,7 @@ pub async fn open_conversation_in_tx(
 }
 
 /// Appends MessageCreated and the conversation's new state (for lists and counts).
-async fn emit_message(
+pub async fn emit_message(
     tx: &mut WriteTx,
     before: &ConversationSummary,
     message: &MessageView,

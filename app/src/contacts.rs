@@ -1,0 +1,146 @@
+//! Contactos (S8–S13): the contact book with search, the contact's details and
+//! conversation history, Nueva conversación, CSV import/export and deletion. Server
+//! functions resolve the session and call the services in `ssr`.
+mod details;
+mod form;
+mod list;
+pub mod model;
+mod new_conversation;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use details::ContactDetailsPage;
+pub use list::ContactsPage;
+
+use crate::conversations::model::ConversationSummary;
+use crate::domain::ContactInput;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use model::*;
+
+#[cfg(feature = "ssr")]
+fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), AppError> {
+    let session = crate::state::current_session()?;
+    Ok((crate::state::app_state()?, session.agent))
+}
+
+#[server(endpoint = "contacts/list", input = Json)]
+pub async fn list_contacts(
+    query: String,
+    sort: ContactSort,
+    after: Option<ContactCursor>,
+) -> Result<ContactPage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let query = crate::domain::ContactQuery::parse(&query);
+            ssr::search::page(
+                &state.db,
+                agent.account_id,
+                query.as_ref(),
+                sort,
+                after.as_ref(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/get", input = Json)]
+pub async fn get_contact(id: i64) -> Result<ContactDetail, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            Ok(ContactDetail {
+                contact: ssr::store::get(&state.db, agent.account_id, id).await?,
+                can_delete: agent.role.is_admin(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Creates (`id: None`) or updates a contact.
+#[server(endpoint = "contacts/save", input = Json)]
+pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<ContactRow, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let country = &state.settings.default_country;
+            match id {
+                None => ssr::store::create(&state.db, agent.account_id, &input, country).await,
+                Some(id) => {
+                    ssr::store::update(&state.db, agent.account_id, id, &input, country).await
+                }
+            }
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/history", input = Json)]
+pub async fn contact_history(
+    id: i64,
+    after: Option<HistoryCursor>,
+) -> Result<HistoryPage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::store::get(&state.db, agent.account_id, id).await?;
+            let (items, next) = ssr::history::page(&state.db, (&agent).into(), id, after).await?;
+            Ok(HistoryPage { items, next })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/start_options", input = Json)]
+pub async fn start_options(id: i64) -> Result<Vec<InboxChoice>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::start::options(&state.db, &agent, id).await
+        }
+        .await,
+    )
+}
+
+/// "Enviar mensaje" in Nueva conversación.
+#[server(endpoint = "contacts/start", input = Json)]
+pub async fn start_conversation(
+    contact_id: i64,
+    inbox_id: i64,
+    to: String,
+    first: FirstMessage,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let request = ssr::start::StartRequest {
+                contact_id,
+                inbox_id,
+                to,
+                first,
+            };
+            let country = state.settings.default_country.clone();
+            ssr::start::start(&state.db, &state.hub, &agent, &country, request).await
+        }
+        .await,
+    )
+}
+
+/// Erases the contact and everything about it (administrators; the name typed again).
+#[server(endpoint = "contacts/delete", input = Json)]
+pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let files = crate::storage::LocalFiles::new(state.settings.files_dir.clone());
+            ssr::delete::delete_contact(&state.db, &state.hub, &files, &agent, id, &confirmation)
+                .await
+        }
+        .await,
+    )
+}

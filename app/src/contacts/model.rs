@@ -1,0 +1,134 @@
+//! Wire types of Contactos: list rows and pages, details, history, import report and
+//! the Nueva conversación form.
+use serde::{Deserialize, Serialize};
+
+use crate::domain::template::TemplateView;
+use crate::domain::{ChannelKind, Millis};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSort {
+    /// A to Z by the folded name (or email / phone when there is no name).
+    #[default]
+    Name,
+    /// Most recent activity first.
+    Activity,
+}
+
+impl ContactSort {
+    pub fn key(self) -> &'static str {
+        match self {
+            ContactSort::Name => "name",
+            ContactSort::Activity => "activity",
+        }
+    }
+
+    pub fn from_key(key: Option<&str>) -> Self {
+        match key {
+            Some("activity") => ContactSort::Activity,
+            _ => ContactSort::Name,
+        }
+    }
+}
+
+/// Keyset position: the last row's sort key (sort name, or activity millis) and id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactCursor {
+    Name { sort_name: String, id: i64 },
+    Activity { last_activity_at: Millis, id: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub last_activity_at: Millis,
+    pub created_at: Millis,
+}
+
+impl ContactRow {
+    /// What to call a contact without a name.
+    pub fn display_name(&self) -> &str {
+        if !self.name.trim().is_empty() {
+            &self.name
+        } else {
+            self.email
+                .as_deref()
+                .or(self.phone.as_deref())
+                .unwrap_or("—")
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub items: Vec<ContactRow>,
+    pub next: Option<ContactCursor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetail {
+    pub contact: ContactRow,
+    /// Deletion is for administrators; the page offers it only to them.
+    pub can_delete: bool,
+}
+
+/// Keyset position in a contact's history: newest activity first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryCursor {
+    pub last_activity_at: Millis,
+    pub id: i64,
+}
+
+/// A CSV row that cannot be imported: its line (1 = header) and the failed rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowError {
+    pub line: u64,
+    pub field: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Rows stored; 0 whenever `errors` is not empty (a file is imported whole or not at all).
+    pub imported: u64,
+    pub errors: Vec<ImportRowError>,
+}
+
+/// An inbox the agent can start a conversation in, with the recipient that fits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxChoice {
+    pub id: i64,
+    pub name: String,
+    pub channel: ChannelKind,
+    /// The contact's email (email inbox) or phone (WhatsApp inbox), when known.
+    pub to: Option<String>,
+    /// Approved, non-authentication templates (WhatsApp inboxes only).
+    pub templates: Vec<TemplateView>,
+}
+
+/// The first message of a conversation an agent starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FirstMessage {
+    Email {
+        subject: String,
+        body: String,
+    },
+    Template {
+        template_id: i64,
+        params: Vec<String>,
+    },
+}
+
+pub const SUBJECT_MAX_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// Newest activity first.
+    pub items: Vec<crate::conversations::model::ConversationSummary>,
+    pub next: Option<HistoryCursor>,
+}

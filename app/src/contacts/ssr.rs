@@ -1,0 +1,8 @@
+//! Server side of Contactos: saving with the uniqueness rules, search, history,
+//! CSV import/export, starting a conversation and deletion.
+pub mod csv_io;
+pub mod delete;
+pub mod history;
+pub mod search;
+pub mod start;
+pub mod store;

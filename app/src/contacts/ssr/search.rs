@@ -1,0 +1,180 @@
+//! Todos los contactos: keyset pages sorted by name or by last activity, filtered by a
+//! search that every backend serves from an index: FTS5 with the trigram tokenizer on
+//! SQLite, a pg_trgm GIN index on PostgreSQL. Fragments shorter than three characters
+//! cannot use trigrams: alone they match the start of the name (a B-tree range), next
+//! to a longer fragment they filter its matches.
+use crate::contacts::model::{ContactCursor, ContactPage, ContactSort};
+use crate::contacts::ssr::store::{row_from, CONTACT_COLUMNS};
+use crate::db::{Backend, Db};
+use crate::domain::ContactQuery;
+use crate::error::AppError;
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// A value bound to a numbered placeholder of a query built at run time.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+}
+
+/// `"fragment"`: a quoted FTS5 phrase, which the trigram tokenizer matches as a substring.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// `%fragment%` for LIKE, with the pattern characters escaped (backslash is
+/// PostgreSQL's default LIKE escape).
+fn like_contains(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn search_filter(sql: &mut Sql, backend: Backend, query: &ContactQuery) -> Vec<String> {
+    let mut filters = Vec::new();
+    let indexed: Vec<&str> = query.indexed_terms().collect();
+    let short: Vec<&str> = query
+        .terms
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.chars().count() < 3)
+        .collect();
+    if !indexed.is_empty() {
+        match backend {
+            Backend::Sqlite => {
+                let expr = indexed
+                    .iter()
+                    .map(|t| fts_phrase(t))
+                    .collect::<Vec<_>>()
+                    .join(" AND ");
+                let p = sql.push(Bind::Text(expr));
+                filters.push(format!(
+                    "c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH {p})"
+                ));
+            }
+            Backend::Postgres => {
+                for term in &indexed {
+                    let p = sql.push(Bind::Text(like_contains(term)));
+                    filters.push(format!("c.search_text LIKE {p}"));
+                }
+            }
+        }
+    }
+    let mut short = short.into_iter();
+    if indexed.is_empty() {
+        if let Some(prefix) = short.next() {
+            let low = sql.push(Bind::Text(prefix.to_owned()));
+            let high = sql.push(Bind::Text(format!("{prefix}\u{10FFFF}")));
+            filters.push(format!("c.search_text >= {low} AND c.search_text < {high}"));
+        }
+    }
+    for term in short {
+        let p = sql.push(Bind::Text(term.to_owned()));
+        filters.push(match backend {
+            Backend::Sqlite => format!("instr(c.search_text, {p}) > 0"),
+            Backend::Postgres => format!("strpos(c.search_text, {p}) > 0"),
+        });
+    }
+    filters
+}
+
+pub async fn page(
+    db: &Db,
+    account_id: i64,
+    query: Option<&ContactQuery>,
+    sort: ContactSort,
+    after: Option<&ContactCursor>,
+) -> Result<ContactPage, AppError> {
+    let mut sql = Sql {
+        text: String::new(),
+        binds: Vec::new(),
+    };
+    let account = sql.push(Bind::Int(account_id));
+    let mut filters = vec![format!("c.account_id = {account}")];
+    if let Some(query) = query {
+        filters.extend(search_filter(&mut sql, db.backend, query));
+    }
+    match (sort, after) {
+        (ContactSort::Name, Some(ContactCursor::Name { sort_name, id })) => {
+            let k = sql.push(Bind::Text(sort_name.clone()));
+            let i = sql.push(Bind::Int(*id));
+            filters.push(format!(
+                "(c.sort_name > {k} OR (c.sort_name = {k} AND c.id > {i}))"
+            ));
+        }
+        (
+            ContactSort::Activity,
+            Some(ContactCursor::Activity {
+                last_activity_at,
+                id,
+            }),
+        ) => {
+            let k = sql.push(Bind::Int(*last_activity_at));
+            let i = sql.push(Bind::Int(*id));
+            filters.push(format!(
+                "(c.last_activity_at < {k} OR (c.last_activity_at = {k} AND c.id < {i}))"
+            ));
+        }
+        (_, Some(_)) => return Err(AppError::validation("after", "invalid")),
+        (_, None) => {}
+    }
+    let order = match sort {
+        ContactSort::Name => "c.sort_name, c.id",
+        ContactSort::Activity => "c.last_activity_at DESC, c.id DESC",
+    };
+    let limit = sql.push(Bind::Int(PAGE_SIZE + 1));
+    sql.text = format!(
+        "SELECT {CONTACT_COLUMNS}, c.sort_name FROM contacts c WHERE {} ORDER BY {order} LIMIT {limit}",
+        filters.join(" AND ")
+    );
+    let mut q = sqlx::query(&sql.text);
+    for bind in sql.binds {
+        q = match bind {
+            Bind::Int(v) => q.bind(v),
+            Bind::Text(v) => q.bind(v),
+        };
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let items = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
+    let next = match (has_more, rows.last(), items.last()) {
+        (true, Some(row), Some(last)) => Some(match sort {
+            ContactSort::Name => ContactCursor::Name {
+                sort_name: sqlx::Row::try_get(row, "sort_name")?,
+                id: last.id,
+            },
+            ContactSort::Activity => ContactCursor::Activity {
+                last_activity_at: last.last_activity_at,
+                id: last.id,
+            },
+        }),
+        _ => None,
+    };
+    Ok(ContactPage { items, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_values_are_escaped() {
+        assert_eq!(fts_phrase("a\"b"), "\"a\"\"b\"");
+        assert_eq!(like_contains("50%_\\"), "%50\\%\\_\\\\%");
+    }
+}

@@ -1,0 +1,268 @@
+//! Nueva conversación (S11): an agent starts a conversation with a contact through an
+//! email or WhatsApp inbox. The conversation is assigned to the agent, the first
+//! message is stored with its outbox row in the same transaction (so the channel's
+//! worker delivers it), and older open conversations of the contact in that inbox get a
+//! note that the thread continues in the new one (S12).
+use sqlx::Row;
+
+use crate::agents::AgentProfile;
+use crate::contacts::model::{FirstMessage, InboxChoice, SUBJECT_MAX_CHARS};
+use crate::contacts::ssr::store::{self, fill_missing_in_tx, identity_in_tx};
+use crate::conversations::model::{ConversationSummary, MessageExtra};
+use crate::conversations::ssr::access::summary_in_tx;
+use crate::conversations::ssr::messages::{
+    add_activity_in_tx, emit_message, insert_outgoing_in_tx, mark_read_in_tx, message_in_tx,
+    open_conversation_in_tx, NewConversation, OutgoingRow,
+};
+use crate::conversations::ssr::routing::superseded;
+use crate::db::{now_ms, Db};
+use crate::domain::template::TemplateView;
+use crate::domain::{ChannelKind, EmailAddress, MessageBody, PhoneNumber};
+use crate::error::AppError;
+use crate::live::hub::Hub;
+
+/// Longest value accepted for one template variable (Meta's limit for body parameters).
+pub const TEMPLATE_PARAM_MAX_CHARS: usize = 1024;
+
+/// Email and WhatsApp inboxes the agent works (administrators: every one).
+async fn startable_inboxes(
+    db: &Db,
+    agent: &AgentProfile,
+) -> Result<Vec<(i64, String, ChannelKind)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.id, i.name, i.channel_kind FROM inboxes i WHERE i.account_id = $1 \
+         AND i.channel_kind IN ('email', 'whatsapp') \
+         AND ($2 = 1 OR i.id IN (SELECT inbox_id FROM inbox_members WHERE agent_id = $3)) ORDER BY i.name, i.id",
+    )
+    .bind(agent.account_id)
+    .bind(agent.role.is_admin() as i64)
+    .bind(agent.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("channel_kind")?;
+            Ok((
+                r.try_get("id")?,
+                r.try_get("name")?,
+                ChannelKind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(kind.into()))?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AppError::from)
+}
+
+/// Templates the picker offers: approved, and never the AUTHENTICATION category (one-time
+/// codes are sent by systems, not typed by agents).
+pub async fn offered_templates(db: &Db, inbox_id: i64) -> Result<Vec<TemplateView>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, name, language, category, components FROM whatsapp_templates \
+         WHERE inbox_id = $1 AND status = 'APPROVED' AND category <> 'AUTHENTICATION' ORDER BY name, language",
+    )
+    .bind(inbox_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut templates = Vec::new();
+    for row in rows {
+        let components: String = row.try_get("components")?;
+        if let Some(view) = TemplateView::from_components(
+            row.try_get("id")?,
+            row.try_get("name")?,
+            row.try_get("language")?,
+            row.try_get("category")?,
+            &components,
+        ) {
+            templates.push(view);
+        }
+    }
+    Ok(templates)
+}
+
+pub async fn options(
+    db: &Db,
+    agent: &AgentProfile,
+    contact_id: i64,
+) -> Result<Vec<InboxChoice>, AppError> {
+    let contact = store::get(db, agent.account_id, contact_id).await?;
+    let mut choices = Vec::new();
+    for (id, name, channel) in startable_inboxes(db, agent).await? {
+        let (to, templates) = match channel {
+            ChannelKind::Email => (contact.email.clone(), Vec::new()),
+            _ => (contact.phone.clone(), offered_templates(db, id).await?),
+        };
+        choices.push(InboxChoice {
+            id,
+            name,
+            channel,
+            to,
+            templates,
+        });
+    }
+    Ok(choices)
+}
+
+/// The recipient as the channel identifies it: (kind, external id, email, phone).
+type Recipient = (
+    &'static str,
+    String,
+    Option<EmailAddress>,
+    Option<PhoneNumber>,
+);
+
+fn recipient(channel: ChannelKind, to: &str, country: &str) -> Result<Recipient, AppError> {
+    match channel {
+        ChannelKind::Email => {
+            let email =
+                EmailAddress::parse(to).map_err(|e| AppError::validation("to", e.code()))?;
+            Ok(("email", email.as_str().to_owned(), Some(email), None))
+        }
+        ChannelKind::WhatsApp => {
+            let phone = PhoneNumber::parse(to, country)
+                .map_err(|e| AppError::validation("to", e.code()))?;
+            // WhatsApp identifies customers by their number without "+" (the wa_id).
+            Ok(("whatsapp", phone.digits().to_owned(), None, Some(phone)))
+        }
+        ChannelKind::WebChat => Err(AppError::validation("inbox_id", "unsupported")),
+    }
+}
+
+/// The first message's stored form: (body, content type, extra, subject).
+async fn first_message(
+    db: &Db,
+    inbox_id: i64,
+    channel: ChannelKind,
+    first: &FirstMessage,
+) -> Result<(MessageBody, &'static str, MessageExtra, Option<String>), AppError> {
+    match (channel, first) {
+        (ChannelKind::Email, FirstMessage::Email { subject, body }) => {
+            let subject = subject.trim();
+            if subject.is_empty() {
+                return Err(AppError::validation("subject", "required"));
+            }
+            if subject.chars().count() > SUBJECT_MAX_CHARS {
+                return Err(AppError::validation("subject", "too_long"));
+            }
+            let body = MessageBody::parse(body).map_err(|c| AppError::validation("body", c))?;
+            let extra = MessageExtra::Email {
+                subject: subject.to_owned(),
+            };
+            Ok((body, "text", extra, Some(subject.to_owned())))
+        }
+        (
+            ChannelKind::WhatsApp,
+            FirstMessage::Template {
+                template_id,
+                params,
+            },
+        ) => {
+            let template = offered_templates(db, inbox_id)
+                .await?
+                .into_iter()
+                .find(|t| t.id == *template_id)
+                .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
+            if let Some(n) = template.first_missing(params) {
+                return Err(AppError::validation(&format!("params.{n}"), "required"));
+            }
+            if params.len() > template.variable_count()
+                || params
+                    .iter()
+                    .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
+            {
+                return Err(AppError::validation("params", "invalid"));
+            }
+            let params: Vec<String> = params.iter().map(|p| p.trim().to_owned()).collect();
+            let body = MessageBody::parse(&template.render(&params))
+                .map_err(|c| AppError::validation("params", c))?;
+            let extra = MessageExtra::Template {
+                name: template.name,
+                language: template.language,
+                params,
+            };
+            Ok((body, "template", extra, None))
+        }
+        // A new WhatsApp conversation must open with a template; an email needs a subject.
+        _ => Err(AppError::validation("message", "invalid")),
+    }
+}
+
+pub struct StartRequest {
+    pub contact_id: i64,
+    pub inbox_id: i64,
+    pub to: String,
+    pub first: FirstMessage,
+}
+
+pub async fn start(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    default_country: &str,
+    request: StartRequest,
+) -> Result<ConversationSummary, AppError> {
+    let contact = store::get(db, agent.account_id, request.contact_id).await?;
+    let (_, _, channel) = startable_inboxes(db, agent)
+        .await?
+        .into_iter()
+        .find(|(id, _, _)| *id == request.inbox_id)
+        .ok_or(AppError::NotFound)?;
+    let (kind, external_id, email, phone) = recipient(channel, &request.to, default_country)?;
+    let (body, content_type, extra, subject) =
+        first_message(db, request.inbox_id, channel, &request.first).await?;
+
+    // An address of another contact would send this contact's conversation to them.
+    let owner: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE account_id = $1 AND id <> $2 AND (email = $3 OR phone_e164 = $4)",
+    )
+    .bind(agent.account_id)
+    .bind(contact.id)
+    .bind(email.as_ref().map(EmailAddress::as_str))
+    .bind(phone.as_ref().map(PhoneNumber::as_str))
+    .fetch_optional(&db.pool)
+    .await?;
+    if owner.is_some() {
+        return Err(AppError::Conflict {
+            field: "to".to_owned(),
+        });
+    }
+
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let identity =
+        identity_in_tx(&mut tx, contact.id, request.inbox_id, kind, &external_id).await?;
+    fill_missing_in_tx(&mut tx, contact.id, email.as_ref(), phone.as_ref()).await?;
+    let older = superseded(tx.conn(), request.inbox_id, contact.id).await?;
+    let opened = open_conversation_in_tx(
+        &mut tx,
+        NewConversation {
+            account_id: agent.account_id,
+            inbox_id: request.inbox_id,
+            contact_id: contact.id,
+            identity_id: Some(identity),
+            assignee_id: Some(agent.id),
+            subject: subject.as_deref(),
+        },
+    )
+    .await?;
+    let row = OutgoingRow {
+        body: body.as_str(),
+        private: false,
+        idempotency_key: None,
+        content_type,
+        extra: Some(&extra),
+    };
+    let message_id = insert_outgoing_in_tx(&mut tx, agent, &opened, &row, now).await?;
+    mark_read_in_tx(&mut tx, opened.id, agent.id, now).await?;
+    let message = message_in_tx(tx.conn(), message_id).await?;
+    emit_message(&mut tx, &opened, &message).await?;
+    for old in older {
+        let note = MessageExtra::ContinuedIn {
+            conversation_id: opened.id,
+            display_id: opened.display_id,
+        };
+        add_activity_in_tx(&mut tx, old, &format!("→ #{}", opened.display_id), &note).await?;
+    }
+    let summary = summary_in_tx(tx.conn(), opened.id).await?;
+    tx.commit(hub).await?;
+    crate::channels::outbox::wake();
+    Ok(summary)
+}
