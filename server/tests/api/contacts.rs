@@ -13,6 +13,7 @@ use app::events::{LiveEvent, ServerFrame};
 on_both_backends!(
     a_contact_needs_an_email_or_a_phone_and_each_is_unique,
     search_ignores_case_accents_and_phone_format,
+    search_uses_an_index,
     pages_follow_the_sort_without_repeats,
     csv_import_is_all_or_nothing_and_export_reads_back,
     new_conversations_check_inbox_recipient_and_template,
@@ -907,4 +908,65 @@ async fn deleting_a_contact_leaves_nothing_behind(app: TestApp) {
     );
     let (status, _) = refused(&app, &admin.cookie, "contacts/get", json!({"id": jose})).await;
     assert_eq!(status, 404);
+}
+
+/// Search is served by an index on both databases (FTS5 trigram / pg_trgm GIN; the name
+/// B-tree for one- and two-character fragments), never by scanning the contacts.
+async fn search_uses_an_index(app: TestApp) {
+    use app::contacts::model::ContactSort;
+    use app::contacts::ssr::search::plan;
+    use app::domain::ContactQuery;
+    let sqlite = app.state.db.backend == app::db::Backend::Sqlite;
+    // A book big enough for the planner's statistics to matter.
+    let fill = if sqlite {
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+         INSERT INTO contacts (account_id, name, email, search_text, sort_name, last_activity_at, created_at, updated_at) \
+         SELECT 1, 'Persona ' || i, 'p' || i || '@example.net', 'persona ' || i || ' p' || i || '@example.net', \
+         'persona ' || i, i, i, i FROM n"
+    } else {
+        "INSERT INTO contacts (account_id, name, email, search_text, sort_name, last_activity_at, created_at, updated_at) \
+         SELECT 1, 'Persona ' || i, 'p' || i || '@example.net', 'persona ' || i || ' p' || i || '@example.net', \
+         'persona ' || i, i, i, i FROM generate_series(1, 100000) AS i"
+    };
+    sqlx::query(fill).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("ANALYZE")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    for (text, index) in [
+        (
+            "jose",
+            if sqlite {
+                "contacts_fts"
+            } else {
+                "contacts_search_trgm_idx"
+            },
+        ),
+        (
+            "612 345",
+            if sqlite {
+                "contacts_fts"
+            } else {
+                "contacts_search_trgm_idx"
+            },
+        ),
+        ("jo", "contacts_search_prefix_idx"),
+    ] {
+        let query = ContactQuery::parse(text).unwrap();
+        for sort in [ContactSort::Name, ContactSort::Activity] {
+            let steps = plan(&app.state.db, 1, &query, sort)
+                .await
+                .unwrap()
+                .join("\n");
+            assert!(steps.contains(index), "{text} {sort:?}:\n{steps}");
+            let scans_contacts = if sqlite {
+                steps
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("SCAN c") && !l.contains("INDEX"))
+            } else {
+                steps.contains("Seq Scan on contacts")
+            };
+            assert!(!scans_contacts, "{text} {sort:?}:\n{steps}");
+        }
+    }
 }

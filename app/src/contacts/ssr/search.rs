@@ -92,13 +92,13 @@ fn search_filter(sql: &mut Sql, backend: Backend, query: &ContactQuery) -> Vec<S
     filters
 }
 
-pub async fn page(
-    db: &Db,
+fn build(
+    backend: Backend,
     account_id: i64,
     query: Option<&ContactQuery>,
     sort: ContactSort,
     after: Option<&ContactCursor>,
-) -> Result<ContactPage, AppError> {
+) -> Result<Sql, AppError> {
     let mut sql = Sql {
         text: String::new(),
         binds: Vec::new(),
@@ -106,7 +106,7 @@ pub async fn page(
     let account = sql.push(Bind::Int(account_id));
     let mut filters = vec![format!("c.account_id = {account}")];
     if let Some(query) = query {
-        filters.extend(search_filter(&mut sql, db.backend, query));
+        filters.extend(search_filter(&mut sql, backend, query));
     }
     match (sort, after) {
         (ContactSort::Name, Some(ContactCursor::Name { sort_name, id })) => {
@@ -141,14 +141,33 @@ pub async fn page(
         "SELECT {CONTACT_COLUMNS}, c.sort_name FROM contacts c WHERE {} ORDER BY {order} LIMIT {limit}",
         filters.join(" AND ")
     );
-    let mut q = sqlx::query(&sql.text);
-    for bind in sql.binds {
+    Ok(sql)
+}
+
+/// The query with its values bound in order.
+fn bind_all<'q>(
+    text: &'q str,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(text);
+    for bind in binds {
         q = match bind {
-            Bind::Int(v) => q.bind(v),
-            Bind::Text(v) => q.bind(v),
+            Bind::Int(v) => q.bind(*v),
+            Bind::Text(v) => q.bind(v.as_str()),
         };
     }
-    let rows = q.fetch_all(&db.pool).await?;
+    q
+}
+
+pub async fn page(
+    db: &Db,
+    account_id: i64,
+    query: Option<&ContactQuery>,
+    sort: ContactSort,
+    after: Option<&ContactCursor>,
+) -> Result<ContactPage, AppError> {
+    let sql = build(db.backend, account_id, query, sort, after)?;
+    let rows = bind_all(&sql.text, &sql.binds).fetch_all(&db.pool).await?;
     let has_more = rows.len() as i64 > PAGE_SIZE;
     let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
     let items = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
@@ -166,6 +185,38 @@ pub async fn page(
         _ => None,
     };
     Ok(ContactPage { items, next })
+}
+
+/// The database's plan for a search, one line per step (for tests and the benchmark
+/// that check an index serves it, not a scan). On PostgreSQL sequential scans are
+/// disabled for the transaction, so a small test table still shows which indexes apply.
+pub async fn plan(
+    db: &Db,
+    account_id: i64,
+    query: &ContactQuery,
+    sort: ContactSort,
+) -> Result<Vec<String>, AppError> {
+    let sql = build(db.backend, account_id, Some(query), sort, None)?;
+    let mut tx = db.pool.begin().await?;
+    let explain = match db.backend {
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {}", sql.text),
+        Backend::Postgres => {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
+            format!("EXPLAIN {}", sql.text)
+        }
+    };
+    let column = match db.backend {
+        Backend::Sqlite => "detail",
+        Backend::Postgres => "QUERY PLAN",
+    };
+    let rows = bind_all(&explain, &sql.binds).fetch_all(&mut *tx).await?;
+    tx.rollback().await?;
+    rows.iter()
+        .map(|r| sqlx::Row::try_get::<String, _>(r, column))
+        .collect::<Result<_, _>>()
+        .map_err(AppError::from)
 }
 
 #[cfg(test)]
