@@ -29,6 +29,9 @@ async function searchFor(page, text) {
   await page.waitForURL((url) => new URL(url).searchParams.get('q') === text.trim());
 }
 
+/** The first visible element with this text (a phone hides the list behind the chat). */
+const visibleText = (page, text) => page.getByText(text).filter({ visible: true }).first();
+
 const contactLink = (page, name) =>
   page.getByRole('link', { name, exact: true }).filter({ visible: true }).first();
 
@@ -50,7 +53,7 @@ for (const vp of VIEWPORTS) {
       await admin.getByRole('alert').filter({ hasText: 'Indica un correo electrónico o un teléfono' }).first().waitFor();
       assert.equal(await admin.getByLabel('Teléfono', { exact: true }).getAttribute('aria-invalid'), 'true');
       await searchFor(admin, tag);
-      await admin.getByText('No hay contactos que coincidan.').waitFor();
+      await visibleText(admin, 'No hay contactos que coincidan.').waitFor();
 
       // With a phone it is saved, and its page opens.
       await admin.getByLabel('Teléfono', { exact: true }).fill(typed);
@@ -58,8 +61,8 @@ for (const vp of VIEWPORTS) {
       await waitForPath(admin, /^\/contacts\/\d+$/);
       const contactUrl = admin.url();
       await admin.getByRole('heading', { level: 1, name }).waitFor();
-      await admin.getByText(`+34${digits}`).first().waitFor();
-      await admin.getByText('Este contacto aún no tiene conversaciones.').waitFor();
+      await visibleText(admin, `+34${digits}`).waitFor();
+      await visibleText(admin, 'Este contacto aún no tiene conversaciones.').waitFor();
 
       // S8: search without accents, and by a phone fragment in another format.
       await openContacts(admin);
@@ -82,8 +85,8 @@ for (const vp of VIEWPORTS) {
       await admin.getByLabel('Para', { exact: true }).fill(`inigo${tag}@example.com`);
       await button(admin, 'Enviar mensaje').click();
       await waitForPath(admin, /^\/conversations\/\d+$/);
-      await admin.getByText(`Hola Íñigo, te enviamos el presupuesto ${tag}.`).first().waitFor();
-      await admin.getByText('Tu presupuesto').first().waitFor();
+      await visibleText(admin, `Hola Íñigo, te enviamos el presupuesto ${tag}.`).waitFor();
+      await visibleText(admin, 'Tu presupuesto').waitFor();
 
       // S11 by WhatsApp: Para prefilled with the phone; a template, its variables, a live preview.
       await admin.goto(contactUrl);
@@ -103,8 +106,8 @@ for (const vp of VIEWPORTS) {
       await button(admin, 'Enviar mensaje').click();
       await waitForPath(admin, /^\/conversations\/\d+$/);
       const whatsappConversation = admin.url();
-      await admin.getByText(`Hola Íñigo, tu pedido P-${tag} ya está en camino.`).first().waitFor();
-      await admin.getByText('Plantilla: seguimiento_pedido').first().waitFor();
+      await visibleText(admin, `Hola Íñigo, tu pedido P-${tag} ya está en camino.`).waitFor();
+      await visibleText(admin, 'Plantilla: seguimiento_pedido').waitFor();
 
       // S10: the history lists both, newest first; a row opens its conversation.
       await admin.goto(contactUrl);
@@ -133,7 +136,7 @@ for (const vp of VIEWPORTS) {
       await confirmButton.click();
       await waitForPath(admin, '/contacts');
       await searchFor(admin, tag);
-      await admin.getByText('No hay contactos que coincidan.').waitFor();
+      await visibleText(admin, 'No hay contactos que coincidan.').waitFor();
       await admin.goto(whatsappConversation);
       await waitForHydration(admin);
       await admin.getByRole('alert').filter({ hasText: 'No se encontró' }).first().waitFor();

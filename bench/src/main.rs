@@ -1,0 +1,113 @@
+//! Charla's benchmark program. Each scenario seeds a database, starts the real server
+//! on loopback and drives it over HTTP, then prints a table of figures. Timings are
+//! printed, never asserted.
+//!
+//! ```sh
+//! cargo run --release -p bench -- contacts [--contacts 1000000] [--samples 200]
+//! ```
+//! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
+mod contacts;
+mod report;
+
+use std::net::SocketAddr;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let scenario = args.next().unwrap_or_else(|| "contacts".into());
+    let mut options = std::collections::HashMap::new();
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
+        options.insert(flag.trim_start_matches("--").to_owned(), value);
+    }
+    let number = |name: &str, default: usize| -> anyhow::Result<usize> {
+        options
+            .get(name)
+            .map(|v| v.replace('_', "").parse::<usize>())
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--{name}: {e}"))
+            .map(|v| v.unwrap_or(default))
+    };
+    match scenario.as_str() {
+        "contacts" => {
+            contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await
+        }
+        other => anyhow::bail!("unknown scenario {other:?} (known: contacts)"),
+    }
+}
+
+/// A server started for a benchmark, with its temporary directories.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: app::state::AppState,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+/// A fresh database: a SQLite file in a temporary directory, or a new PostgreSQL
+/// database on the test server (`None` when PostgreSQL does not answer).
+pub async fn fresh_database(postgres: bool) -> anyhow::Result<Option<(String, Option<tempfile::TempDir>)>> {
+    if !postgres {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+        return Ok(Some((url, Some(dir))));
+    }
+    let admin_url = std::env::var("CHARLA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await else {
+        eprintln!("PostgreSQL not reachable at {admin_url}: skipped");
+        return Ok(None);
+    };
+    let name = format!("charla_bench_{}", std::process::id());
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&admin)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await?;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    Ok(Some((format!("{base}/{name}"), None)))
+}
+
+pub async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> anyhow::Result<Running> {
+    let files = tempfile::tempdir()?;
+    let data_dir = dir.as_ref().map(|d| d.path().to_owned()).unwrap_or_else(std::env::temp_dir);
+    let config = server::Config {
+        data_dir,
+        database_url,
+        db_max_connections: 8,
+        seed_demo: true,
+        session_ttl_hours: 1,
+        event_retention_days: 7,
+        public_url: None,
+        site_addr: "127.0.0.1:0".parse()?,
+        site_root: "target/site".into(),
+        default_country: "ES".into(),
+        files_dir: files.path().to_owned(),
+    };
+    let (state, _) = server::build_state(&config).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = server::router(state.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    let mut dirs = vec![files];
+    dirs.extend(dir);
+    Ok(Running { addr, state, _dirs: dirs })
+}
+
+/// A signed-in HTTP client (the session cookie kept by reqwest's cookie store).
+pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let res = client
+        .post(format!("http://{addr}/api/login"))
+        .form(&[("email", email), ("password", app::db::seed::DEMO_PASSWORD)])
+        .send()
+        .await?;
+    anyhow::ensure!(res.status().is_success(), "sign-in failed: {}", res.status());
+    Ok(client)
+}
