@@ -18,7 +18,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (server: app/ssr)"
-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+cargo clippy -p app -p server -p bench --all-targets --features app/ssr -- -D warnings
 
 step "cargo clippy (client: wasm32, app/hydrate)"
 if [ "${CHARLA_WASM_FALLBACK:-}" = 1 ]; then

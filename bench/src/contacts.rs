@@ -14,12 +14,51 @@ const FIRST: &[&str] = &[
     "Jesús", "Inés", "Óscar", "Nuria", "Tomás", "Elena", "Joaquín", "Marta", "Rubén", "Noelia",
 ];
 const LAST: &[&str] = &[
-    "García", "Martínez", "López", "Sánchez", "Pérez", "Gómez", "Martín", "Jiménez", "Ruiz",
-    "Hernández", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero", "Alonso", "Gutiérrez", "Navarro",
-    "Torres", "Domínguez", "Vázquez", "Ramos", "Gil", "Ramírez", "Serrano", "Blanco", "Molina",
-    "Morales", "Suárez", "Ortega", "Delgado", "Castro", "Ortiz", "Rubio", "Marín", "Sanz", "Núñez",
+    "García",
+    "Martínez",
+    "López",
+    "Sánchez",
+    "Pérez",
+    "Gómez",
+    "Martín",
+    "Jiménez",
+    "Ruiz",
+    "Hernández",
+    "Díaz",
+    "Moreno",
+    "Muñoz",
+    "Álvarez",
+    "Romero",
+    "Alonso",
+    "Gutiérrez",
+    "Navarro",
+    "Torres",
+    "Domínguez",
+    "Vázquez",
+    "Ramos",
+    "Gil",
+    "Ramírez",
+    "Serrano",
+    "Blanco",
+    "Molina",
+    "Morales",
+    "Suárez",
+    "Ortega",
+    "Delgado",
+    "Castro",
+    "Ortiz",
+    "Rubio",
+    "Marín",
+    "Sanz",
+    "Núñez",
 ];
-const DOMAINS: &[&str] = &["correo.es", "example.com", "tienda.net", "empresa.org", "mail.test"];
+const DOMAINS: &[&str] = &[
+    "correo.es",
+    "example.com",
+    "tienda.net",
+    "empresa.org",
+    "mail.test",
+];
 
 /// A deterministic generator, so every run seeds the same book.
 struct Rng(u64);
@@ -77,7 +116,14 @@ async fn seed(db: &app::db::Db, count: usize) -> anyhow::Result<std::time::Durat
                 }
                 sql.push_str(&format!(
                     "(1, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 7
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 7
                 ));
             }
             let mut q = sqlx::query(&sql);
@@ -151,7 +197,14 @@ pub async fn run(count: usize, samples: usize) -> anyhow::Result<()> {
             ]);
         }
         if postgres {
-            let name = running.state.db.url().rsplit('/').next().unwrap_or_default().to_owned();
+            let name = running
+                .state
+                .db
+                .url()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             running.state.db.pool.close().await;
             if let Ok(admin) = sqlx::AnyPool::connect(
                 &std::env::var("CHARLA_TEST_PG_URL")
@@ -167,7 +220,14 @@ pub async fn run(count: usize, samples: usize) -> anyhow::Result<()> {
     }
     println!("\n### Contact search: first page (50 rows, sorted by name) through `POST /api/contacts/list`\n");
     table(
-        &["database", "contacts", "query", "rows on page", "p50 ms", "p99 ms"],
+        &[
+            "database",
+            "contacts",
+            "query",
+            "rows on page",
+            "p50 ms",
+            "p99 ms",
+        ],
         &rows,
     );
     Ok(())

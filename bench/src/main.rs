@@ -32,9 +32,7 @@ async fn main() -> anyhow::Result<()> {
             .map(|v| v.unwrap_or(default))
     };
     match scenario.as_str() {
-        "contacts" => {
-            contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await
-        }
+        "contacts" => contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await,
         other => anyhow::bail!("unknown scenario {other:?} (known: contacts)"),
     }
 }
@@ -48,10 +46,15 @@ pub struct Running {
 
 /// A fresh database: a SQLite file in a temporary directory, or a new PostgreSQL
 /// database on the test server (`None` when PostgreSQL does not answer).
-pub async fn fresh_database(postgres: bool) -> anyhow::Result<Option<(String, Option<tempfile::TempDir>)>> {
+pub async fn fresh_database(
+    postgres: bool,
+) -> anyhow::Result<Option<(String, Option<tempfile::TempDir>)>> {
     if !postgres {
         let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        );
         return Ok(Some((url, Some(dir))));
     }
     let admin_url = std::env::var("CHARLA_TEST_PG_URL")
@@ -68,13 +71,22 @@ pub async fn fresh_database(postgres: bool) -> anyhow::Result<Option<(String, Op
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&admin)
         .await?;
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
     Ok(Some((format!("{base}/{name}"), None)))
 }
 
-pub async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> anyhow::Result<Running> {
+pub async fn start(
+    database_url: String,
+    dir: Option<tempfile::TempDir>,
+) -> anyhow::Result<Running> {
     let files = tempfile::tempdir()?;
-    let data_dir = dir.as_ref().map(|d| d.path().to_owned()).unwrap_or_else(std::env::temp_dir);
+    let data_dir = dir
+        .as_ref()
+        .map(|d| d.path().to_owned())
+        .unwrap_or_else(std::env::temp_dir);
     let config = server::Config {
         data_dir,
         database_url,
@@ -93,11 +105,19 @@ pub async fn start(database_url: String, dir: Option<tempfile::TempDir>) -> anyh
     let addr = listener.local_addr()?;
     let router = server::router(state.clone());
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
     let mut dirs = vec![files];
     dirs.extend(dir);
-    Ok(Running { addr, state, _dirs: dirs })
+    Ok(Running {
+        addr,
+        state,
+        _dirs: dirs,
+    })
 }
 
 /// A signed-in HTTP client (the session cookie kept by reqwest's cookie store).
@@ -108,6 +128,10 @@ pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest:
         .form(&[("email", email), ("password", app::db::seed::DEMO_PASSWORD)])
         .send()
         .await?;
-    anyhow::ensure!(res.status().is_success(), "sign-in failed: {}", res.status());
+    anyhow::ensure!(
+        res.status().is_success(),
+        "sign-in failed: {}",
+        res.status()
+    );
     Ok(client)
 }

@@ -7,10 +7,8 @@ ALTER TABLE contacts ADD COLUMN sort_name TEXT COLLATE "C" NOT NULL DEFAULT '';
 UPDATE contacts SET sort_name = lower(COALESCE(NULLIF(name, ''), email, phone_e164, '')),
     last_activity_at = COALESCE(last_activity_at, created_at);
 DROP INDEX contacts_name_idx;
+-- Also serves 1–2 character queries, which match the start of the name (in name order).
 CREATE INDEX contacts_sort_name_idx ON contacts (account_id, sort_name, id);
--- 1–2 character queries match the start of the name through this index.
-ALTER TABLE contacts ALTER COLUMN search_text TYPE TEXT COLLATE "C";
-CREATE INDEX contacts_search_prefix_idx ON contacts (account_id, search_text);
 -- Substring search (LIKE '%fragment%') served by trigrams.
 CREATE INDEX contacts_search_trgm_idx ON contacts USING gin (search_text gin_trgm_ops);
 

@@ -5,9 +5,8 @@ ALTER TABLE contacts ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
 UPDATE contacts SET sort_name = lower(COALESCE(NULLIF(name, ''), email, phone_e164, '')),
     last_activity_at = COALESCE(last_activity_at, created_at);
 DROP INDEX contacts_name_idx;
+-- Also serves 1–2 character queries, which match the start of the name (in name order).
 CREATE INDEX contacts_sort_name_idx ON contacts (account_id, sort_name, id);
--- 1–2 character queries match the start of the name through this index.
-CREATE INDEX contacts_search_prefix_idx ON contacts (account_id, search_text);
 
 -- External-content FTS5 table over contacts.search_text; the trigram tokenizer turns a
 -- quoted phrase into a substring match served by the index.

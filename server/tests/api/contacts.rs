@@ -950,7 +950,7 @@ async fn search_uses_an_index(app: TestApp) {
                 "contacts_search_trgm_idx"
             },
         ),
-        ("jo", "contacts_search_prefix_idx"),
+        ("jo", "contacts_sort_name_idx"),
     ] {
         let query = ContactQuery::parse(text).unwrap();
         for sort in [ContactSort::Name, ContactSort::Activity] {

@@ -1,8 +1,8 @@
 //! Todos los contactos: keyset pages sorted by name or by last activity, filtered by a
 //! search that every backend serves from an index: FTS5 with the trigram tokenizer on
 //! SQLite, a pg_trgm GIN index on PostgreSQL. Fragments shorter than three characters
-//! cannot use trigrams: alone they match the start of the name (a B-tree range), next
-//! to a longer fragment they filter its matches.
+//! cannot use trigrams: alone they match the start of the name (a range of the sort-key
+//! B-tree, read in name order), next to a longer fragment they filter its matches.
 use crate::contacts::model::{ContactCursor, ContactPage, ContactSort};
 use crate::contacts::ssr::store::{row_from, CONTACT_COLUMNS};
 use crate::db::{Backend, Db};
@@ -79,7 +79,7 @@ fn search_filter(sql: &mut Sql, backend: Backend, query: &ContactQuery) -> Vec<S
         if let Some(prefix) = short.next() {
             let low = sql.push(Bind::Text(prefix.to_owned()));
             let high = sql.push(Bind::Text(format!("{prefix}\u{10FFFF}")));
-            filters.push(format!("c.search_text >= {low} AND c.search_text < {high}"));
+            filters.push(format!("c.sort_name >= {low} AND c.sort_name < {high}"));
         }
     }
     for term in short {
