@@ -30,6 +30,98 @@ impl AgentProfile {
     }
 }
 
+/// An agent as administrators manage them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub profile: AgentProfile,
+    pub active: bool,
+    /// Inboxes they are a member of.
+    pub inboxes: Vec<i64>,
+}
+
+#[cfg(feature = "ssr")]
+fn admin_session() -> Result<(crate::state::AppState, AgentProfile), AppError> {
+    let session = crate::state::current_session()?;
+    ssr::manage::require_admin(&session.agent)?;
+    Ok((crate::state::app_state()?, session.agent))
+}
+
+/// Everyone in the account, deactivated agents included, with their inboxes.
+#[server(endpoint = "team/members", input = leptos::server_fn::codec::Json)]
+pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::members(&state.db, admin.account_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/create_agent", input = leptos::server_fn::codec::Json)]
+pub async fn create_agent(
+    email: String,
+    name: String,
+    role: Role,
+    password: String,
+) -> Result<AgentProfile, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::create_agent(&state.db, &admin, &email, &name, role, &password).await
+        }
+        .await,
+    )
+}
+
+/// Role and active state (deactivating ends the agent's sessions at once).
+#[server(endpoint = "team/update_agent", input = leptos::server_fn::codec::Json)]
+pub async fn update_agent(id: i64, role: Role, active: bool) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::update_agent(&state.db, &state.hub, &admin, id, role, active).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/set_member", input = leptos::server_fn::codec::Json)]
+pub async fn set_inbox_member(inbox_id: i64, agent_id: i64, member: bool) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::set_member(&state.db, &state.hub, &admin, inbox_id, agent_id, member).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/create_inbox", input = leptos::server_fn::codec::Json)]
+pub async fn create_inbox(
+    name: String,
+    channel: crate::domain::ChannelKind,
+) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::create_inbox(&state.db, &admin, &name, channel).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/rename_inbox", input = leptos::server_fn::codec::Json)]
+pub async fn rename_inbox(id: i64, name: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::rename_inbox(&state.db, &admin, id, &name).await
+        }
+        .await,
+    )
+}
+
 /// Sets the signed-in agent's availability; teammates see it change live.
 #[server(endpoint = "set_availability")]
 pub async fn set_availability(availability: Availability) -> Result<(), AppError> {

@@ -77,6 +77,16 @@ impl MessageBody {
     }
 }
 
+/// A password an agent chooses: 8 to 128 characters.
+pub fn check_password(password: &str) -> Result<(), &'static str> {
+    match password.chars().count() {
+        0 => Err("required"),
+        1..=7 => Err("too_short"),
+        8..=128 => Ok(()),
+        _ => Err("too_long"),
+    }
+}
+
 impl Role {
     pub fn is_admin(self) -> bool {
         self == Role::Administrator

@@ -32,6 +32,19 @@ pub enum LiveEvent {
     NotificationCreated {
         notification: NotificationView,
     },
+    /// An agent joined or left an inbox. Their sockets start or stop carrying its
+    /// events at once; their dashboard reloads its lists.
+    MembershipChanged {
+        agent_id: i64,
+        inbox_id: i64,
+        member: bool,
+    },
+    /// An agent's role changed, or they were deactivated (their sockets close).
+    AgentChanged {
+        agent_id: i64,
+        role: crate::domain::Role,
+        active: bool,
+    },
     /// A conversation was erased with its contact (S13): lists drop it and counts
     /// subtract `previous`.
     ConversationDeleted {

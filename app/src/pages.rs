@@ -1,7 +1,9 @@
 //! The top-level pages under the signed-in layout.
 mod settings;
+mod team;
 
 pub use settings::SettingsPage;
+pub use team::TeamAdminPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -59,6 +59,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let agent = info.agent;
     let role = agent.role;
+    follow_own_changes(agent.id, live.resync);
     view! {
         <div class="app" class:menu-open=move || menu_open.get()>
             <header class="topbar">
@@ -119,4 +120,22 @@ fn LiveIndicator(status: RwSignal<LiveStatus>) -> impl IntoView {
             {text}
         </span>
     }
+}
+
+/// Changes an administrator makes to me: a new inbox or one taken away reloads the
+/// lists; a new role reloads the page; deactivation signs me out.
+fn follow_own_changes(me: i64, resync: RwSignal<u64>) {
+    crate::live::on_event(move |envelope| match &envelope.event {
+        crate::events::LiveEvent::MembershipChanged { agent_id, .. } if *agent_id == me => {
+            resync.update(|n| *n += 1);
+        }
+        crate::events::LiveEvent::AgentChanged { agent_id, .. } if *agent_id == me => {
+            #[cfg(feature = "hydrate")]
+            {
+                let location = window().location();
+                let _ = location.reload();
+            }
+        }
+        _ => {}
+    });
 }

@@ -13,7 +13,7 @@ use tokio::sync::broadcast::error::RecvError;
 use app::auth::ssr::Session;
 use app::db::events as log;
 use app::error::AppError;
-use app::events::{EventEnvelope, ServerFrame};
+use app::events::{EventEnvelope, LiveEvent, ServerFrame};
 use app::state::AppState;
 
 /// Replay at most this many events on resume; past that the client reloads instead.
@@ -64,6 +64,34 @@ impl Visibility {
         })
     }
 
+    /// Follows membership and role changes of this agent, in event order; `false`
+    /// when the agent was deactivated and the socket must close.
+    fn observe(&mut self, event: &EventEnvelope) -> bool {
+        match &event.event {
+            LiveEvent::MembershipChanged {
+                agent_id,
+                inbox_id,
+                member,
+            } if *agent_id == self.agent_id => {
+                if *member {
+                    self.inboxes.insert(*inbox_id);
+                } else {
+                    self.inboxes.remove(inbox_id);
+                }
+                true
+            }
+            LiveEvent::AgentChanged {
+                agent_id,
+                role,
+                active,
+            } if *agent_id == self.agent_id => {
+                self.admin = role.is_admin();
+                *active
+            }
+            _ => true,
+        }
+    }
+
     fn allows(&self, event: &EventEnvelope) -> bool {
         if event.scope.agent_id.is_some_and(|id| id != self.agent_id) {
             return false;
@@ -92,7 +120,7 @@ async fn replay(
     socket: &mut WebSocket,
     state: &AppState,
     account_id: i64,
-    visible: &Visibility,
+    visible: &mut Visibility,
     mut after: i64,
 ) -> Result<Option<i64>, AppError> {
     loop {
@@ -100,8 +128,12 @@ async fn replay(
         let Some(last) = batch.last().map(|e| e.id) else {
             return Ok(Some(after));
         };
-        for event in batch.into_iter().filter(|e| visible.allows(e)) {
-            if !send(socket, &ServerFrame::Event(event)).await {
+        for event in batch {
+            let open = visible.observe(&event);
+            if visible.allows(&event) && !send(socket, &ServerFrame::Event(event)).await {
+                return Ok(None);
+            }
+            if !open {
                 return Ok(None);
             }
         }
@@ -113,7 +145,7 @@ async fn serve(
     mut socket: WebSocket,
     state: AppState,
     session: Session,
-    visible: Visibility,
+    mut visible: Visibility,
     after: Option<i64>,
 ) {
     let account_id = session.agent.account_id;
@@ -134,7 +166,7 @@ async fn serve(
                     if !send(&mut socket, &ServerFrame::Hello { last_event_id: newest }).await {
                         return Ok(());
                     }
-                    match replay(&mut socket, &state, account_id, &visible, after).await? {
+                    match replay(&mut socket, &state, account_id, &mut visible, after).await? {
                         Some(last) => last,
                         None => return Ok(()),
                     }
@@ -155,13 +187,17 @@ async fn serve(
                             continue;
                         }
                         sent = event.id;
+                        let open = visible.observe(&event);
                         if visible.allows(&event) && !send(&mut socket, &ServerFrame::Event((*event).clone())).await {
+                            return Ok(());
+                        }
+                        if !open {
                             return Ok(());
                         }
                     }
                     Err(RecvError::Lagged(_)) => {
                         // Too slow for the buffer: catch up from the log instead of dropping.
-                        match replay(&mut socket, &state, account_id, &visible, sent).await? {
+                        match replay(&mut socket, &state, account_id, &mut visible, sent).await? {
                             Some(last) => sent = last,
                             None => return Ok(()),
                         }

@@ -66,3 +66,4 @@ pub async fn set_availability(
     tx.commit(hub).await?;
     Ok(())
 }
+pub mod manage;

@@ -33,7 +33,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         })
 }
 
-fn verify_password(hash: &str, password: &str) -> bool {
+pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()

@@ -14,8 +14,10 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let team = Resource::new(|| (), |_| list_team());
     let inboxes = Resource::new(|| (), |_| my_inboxes());
+    let admin = use_context::<AgentProfile>().is_some_and(|a| a.role.is_admin());
     view! {
         <h1>{t!(i18n, settings_title)}</h1>
+        {admin.then(|| view! { <p><a href="/settings/team">{t!(i18n, team_manage_link)}</a></p> })}
         <section aria-labelledby="team-title">
             <h2 id="team-title">{t!(i18n, team_title)}</h2>
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>

@@ -231,8 +231,12 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str) -> SignedIn {
+        self.sign_in_with(email, PASSWORD).await
+    }
+
+    pub async fn sign_in_with(&self, email: &str, password: &str) -> SignedIn {
         let res = self
-            .call(None, "login", &[("email", email), ("password", PASSWORD)])
+            .call(None, "login", &[("email", email), ("password", password)])
             .await;
         assert!(
             res.status().is_success(),

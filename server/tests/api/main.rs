@@ -7,4 +7,5 @@ mod helpers;
 mod inbox;
 mod live;
 mod replicas;
+mod team;
 mod widget;

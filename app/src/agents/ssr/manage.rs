@@ -1,0 +1,333 @@
+//! Managing the team (administrators): create agents, change roles, deactivate and
+//! reactivate, inbox creation and membership. The account always keeps at least one
+//! active administrator; a deactivated agent's sessions end in the same transaction and
+//! their open sockets close on the event.
+use sqlx::Row;
+
+use crate::agents::ssr::profile_from_row;
+use crate::agents::{AgentProfile, TeamMember};
+use crate::auth::ssr::hash_password;
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::{check_password, ChannelKind, EmailAddress, Role};
+use crate::error::AppError;
+use crate::events::{EventScope, LiveEvent};
+use crate::live::hub::Hub;
+
+pub const NAME_MAX_CHARS: usize = 120;
+
+pub fn require_admin(agent: &AgentProfile) -> Result<(), AppError> {
+    if agent.role.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn clean_name(name: &str, field: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::validation(field, "required"));
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(AppError::validation(field, "too_long"));
+    }
+    Ok(name.to_owned())
+}
+
+pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppError> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, email, name, display_name, role, availability, active FROM agents \
+         WHERE account_id = $1 ORDER BY active DESC, name, id",
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut team = Vec::new();
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let inboxes: Vec<i64> = sqlx::query_scalar(
+            "SELECT inbox_id FROM inbox_members WHERE agent_id = $1 ORDER BY inbox_id",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+        team.push(TeamMember {
+            profile: profile_from_row(row)?,
+            active: crate::db::flag(row, "active")?,
+            inboxes,
+        });
+    }
+    Ok(team)
+}
+
+pub async fn create_agent(
+    db: &Db,
+    admin: &AgentProfile,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<AgentProfile, AppError> {
+    require_admin(admin)?;
+    let email = EmailAddress::parse(email).map_err(|e| AppError::validation("email", e.code()))?;
+    let name = clean_name(name, "name")?;
+    check_password(password).map_err(|code| AppError::validation("password", code))?;
+    let hash = {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|_| AppError::Internal)??
+    };
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM agents WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(tx.conn())
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::Conflict {
+            field: "email".into(),
+        });
+    }
+    let row = sqlx::query(
+        "INSERT INTO agents (account_id, email, name, password_hash, role, availability, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'offline', 1, $6, $6) \
+         RETURNING id, account_id, email, name, display_name, role, availability",
+    )
+    .bind(admin.account_id)
+    .bind(email.as_str())
+    .bind(&name)
+    .bind(hash)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?;
+    let profile = profile_from_row(&row)?;
+    tx.finish().await?;
+    Ok(profile)
+}
+
+/// Active administrators of the account other than `except`.
+async fn other_admins(tx: &mut WriteTx, account_id: i64, except: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM agents WHERE account_id = $1 AND role = 'administrator' AND active = 1 AND id <> $2",
+    )
+    .bind(account_id)
+    .bind(except)
+    .fetch_one(tx.conn())
+    .await
+}
+
+/// Changes an agent's role and/or active state, keeping one active administrator.
+pub async fn update_agent(
+    db: &Db,
+    hub: &Hub,
+    admin: &AgentProfile,
+    agent_id: i64,
+    role: Role,
+    active: bool,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    let mut tx = db.begin_write().await?;
+    let current = sqlx::query("SELECT role, active FROM agents WHERE id = $1 AND account_id = $2")
+        .bind(agent_id)
+        .bind(admin.account_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let was_admin = current.try_get::<String, _>("role")? == Role::Administrator.as_str()
+        && crate::db::flag(&current, "active")?;
+    let stays_admin = role.is_admin() && active;
+    if was_admin && !stays_admin && other_admins(&mut tx, admin.account_id, agent_id).await? == 0 {
+        let field = if active { "role" } else { "active" };
+        return Err(AppError::validation(field, "last_administrator"));
+    }
+    sqlx::query("UPDATE agents SET role = $1, active = $2, updated_at = $3 WHERE id = $4")
+        .bind(role.as_str())
+        .bind(active as i64)
+        .bind(now_ms())
+        .bind(agent_id)
+        .execute(tx.conn())
+        .await?;
+    if !active {
+        // Signed out everywhere at once; history and assignments stay as they are.
+        sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
+            .bind(agent_id)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query("UPDATE agents SET availability = 'offline' WHERE id = $1")
+            .bind(agent_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    tx.append_event(
+        admin.account_id,
+        EventScope::default(),
+        LiveEvent::AgentChanged {
+            agent_id,
+            role,
+            active,
+        },
+    )
+    .await?;
+    tx.commit(hub).await?;
+    Ok(())
+}
+
+/// Adds or removes an agent from an inbox; their sockets follow at once.
+pub async fn set_member(
+    db: &Db,
+    hub: &Hub,
+    admin: &AgentProfile,
+    inbox_id: i64,
+    agent_id: i64,
+    member: bool,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    let mut tx = db.begin_write().await?;
+    let both: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM inboxes WHERE id = $1 AND account_id = $3) \
+         + (SELECT COUNT(*) FROM agents WHERE id = $2 AND account_id = $3)",
+    )
+    .bind(inbox_id)
+    .bind(agent_id)
+    .bind(admin.account_id)
+    .fetch_one(tx.conn())
+    .await?;
+    if both != 2 {
+        return Err(AppError::NotFound);
+    }
+    if member {
+        sqlx::query(
+            "INSERT INTO inbox_members (inbox_id, agent_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (inbox_id, agent_id) DO NOTHING",
+        )
+        .bind(inbox_id)
+        .bind(agent_id)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM inbox_members WHERE inbox_id = $1 AND agent_id = $2")
+            .bind(inbox_id)
+            .bind(agent_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    tx.append_event(
+        admin.account_id,
+        EventScope {
+            inbox_id: None,
+            conversation_id: None,
+            agent_id: Some(agent_id),
+        },
+        LiveEvent::MembershipChanged {
+            agent_id,
+            inbox_id,
+            member,
+        },
+    )
+    .await?;
+    tx.commit(hub).await?;
+    Ok(())
+}
+
+/// Creates an inbox of any kind (a web-chat inbox gets its public token).
+pub async fn create_inbox(
+    db: &Db,
+    admin: &AgentProfile,
+    name: &str,
+    channel: ChannelKind,
+) -> Result<i64, AppError> {
+    require_admin(admin)?;
+    let name = clean_name(name, "name")?;
+    let now = now_ms();
+    let token = (channel == ChannelKind::WebChat).then(crate::auth::ssr::new_token);
+    let settings = match channel {
+        ChannelKind::WebChat => {
+            serde_json::json!({"colour": "#1f6feb", "greeting": "", "allowed_origins": []})
+        }
+        _ => serde_json::json!({}),
+    };
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO inboxes (account_id, name, channel_kind, web_token, settings, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(admin.account_id)
+    .bind(&name)
+    .bind(channel.as_str())
+    .bind(token)
+    .bind(settings.to_string())
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    tx.finish().await?;
+    Ok(id)
+}
+
+pub async fn rename_inbox(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+    name: &str,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    let name = clean_name(name, "name")?;
+    let mut tx = db.begin_write().await?;
+    let updated = sqlx::query(
+        "UPDATE inboxes SET name = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
+    )
+    .bind(&name)
+    .bind(now_ms())
+    .bind(inbox_id)
+    .bind(admin.account_id)
+    .execute(tx.conn())
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.finish().await?;
+    Ok(())
+}
+
+/// First run without demo data: an account (when there is none) and its first
+/// administrator. Refuses an email already in use.
+pub async fn create_first_admin(
+    db: &Db,
+    account_name: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<AgentProfile, AppError> {
+    let account_id: Option<i64> = sqlx::query_scalar("SELECT MIN(id) FROM accounts")
+        .fetch_one(&db.pool)
+        .await?;
+    let account_id = match account_id {
+        Some(id) => id,
+        None => {
+            let mut tx = db.begin_write().await?;
+            let id: i64 =
+                sqlx::query("INSERT INTO accounts (name, created_at) VALUES ($1, $2) RETURNING id")
+                    .bind(clean_name(account_name, "account")?)
+                    .bind(now_ms())
+                    .fetch_one(tx.conn())
+                    .await?
+                    .try_get("id")?;
+            tx.finish().await?;
+            id
+        }
+    };
+    // Acting as the installation itself: an administrator of that account.
+    let installer = AgentProfile {
+        id: 0,
+        account_id,
+        email: String::new(),
+        name: String::new(),
+        display_name: None,
+        role: Role::Administrator,
+        availability: crate::domain::Availability::Offline,
+    };
+    create_agent(db, &installer, email, name, Role::Administrator, password).await
+}

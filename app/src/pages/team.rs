@@ -1,0 +1,293 @@
+//! Ajustes > Equipo y bandejas (administrators): agents (create, role, deactivate) and
+//! inboxes (create, rename, members). The server refuses every one of these functions to
+//! agents; the page then shows that refusal.
+use leptos::prelude::*;
+
+use crate::agents::{
+    create_agent, create_inbox, rename_inbox, set_inbox_member, team_members, update_agent,
+    TeamMember,
+};
+use crate::domain::{ChannelKind, Role};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::inboxes::{my_inboxes, InboxView};
+use crate::ui::{error_text, role_text};
+use leptos_i18n::I18nContext;
+
+fn refusal(i18n: I18nContext<Locale>, err: &AppError) -> String {
+    match err {
+        AppError::Validation { code, .. } if code == "last_administrator" => {
+            t_string!(i18n, team_last_admin).to_string()
+        }
+        AppError::Validation { code, .. } if code == "too_short" => {
+            t_string!(i18n, password_too_short).to_string()
+        }
+        other => error_text(i18n, other),
+    }
+}
+
+fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static str {
+    match channel {
+        ChannelKind::WebChat => t_string!(i18n, channel_web_chat),
+        ChannelKind::WhatsApp => t_string!(i18n, channel_whatsapp),
+        ChannelKind::Email => t_string!(i18n, channel_email),
+    }
+}
+
+#[component]
+pub fn TeamAdminPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = RwSignal::new(0_u32);
+    let data = Resource::new(
+        move || reload.get(),
+        |_| async move {
+            let team = team_members().await?;
+            let inboxes = my_inboxes().await?;
+            Ok::<_, AppError>((team, inboxes))
+        },
+    );
+    let feedback = RwSignal::new(None::<String>);
+    let refresh = Callback::new(move |result: Result<(), AppError>| {
+        match result {
+            Ok(()) => feedback.set(None),
+            Err(err) => feedback.set(Some(refusal(i18n, &err))),
+        }
+        reload.update(|n| *n += 1);
+    });
+    view! {
+        <h1>{t!(i18n, team_admin_title)}</h1>
+        <p role="alert" class="error">{move || feedback.get()}</p>
+        <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((team, inboxes)) => view! {
+                        <AgentsSection team=team.clone() refresh />
+                        <NewAgentForm refresh />
+                        <InboxesSection team inboxes refresh />
+                        <NewInboxForm refresh />
+                    }.into_any(),
+                    Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AgentsSection(team: Vec<TeamMember>, refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = team
+        .into_iter()
+        .map(|member| {
+            let id = member.profile.id;
+            let role = member.profile.role;
+            let active = member.active;
+            let name = member.profile.name.clone();
+            let role_label = format!("{} — {}", t_string!(i18n, team_role), name);
+            let toggle_label = if active {
+                format!("{} {}", t_string!(i18n, team_deactivate), name)
+            } else {
+                format!("{} {}", t_string!(i18n, team_reactivate), name)
+            };
+            let change_role = move |ev| {
+                let role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Agent);
+                leptos::task::spawn_local(async move {
+                    refresh.run(update_agent(id, role, active).await);
+                });
+            };
+            let toggle = move |_| {
+                leptos::task::spawn_local(async move {
+                    refresh.run(update_agent(id, role, !active).await);
+                });
+            };
+            view! {
+                <tr class:inactive=!active>
+                    <th scope="row">{name.clone()}</th>
+                    <td>{member.profile.email.clone()}</td>
+                    <td>
+                        <select aria-label=role_label on:change=change_role>
+                            {Role::ALL.iter().map(|r| view! {
+                                <option value=r.as_str() selected=*r == role>{move || role_text(i18n, *r)}</option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                    <td>{if active { t_string!(i18n, team_active) } else { t_string!(i18n, team_inactive) }}</td>
+                    <td><button type="button" class="secondary" on:click=toggle>{toggle_label}</button></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="agents-title">
+            <h2 id="agents-title">{t!(i18n, team_agents)}</h2>
+            <table class="contact-table team-table">
+                <thead><tr>
+                    <th scope="col">{t!(i18n, contact_name)}</th>
+                    <th scope="col">{t!(i18n, email_label)}</th>
+                    <th scope="col">{t!(i18n, team_role)}</th>
+                    <th scope="col">{t!(i18n, team_state)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, team_actions)}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn NewAgentForm(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Agent);
+    let password = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (e, n, r, p) = (
+            email.get_untracked(),
+            name.get_untracked(),
+            role.get_untracked(),
+            password.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let result = create_agent(e, n, r, p).await.map(|_| ());
+            if result.is_ok() {
+                email.set(String::new());
+                name.set(String::new());
+                password.set(String::new());
+            }
+            refresh.run(result);
+        });
+    };
+    view! {
+        <form class="contact-form stack" on:submit=submit aria-labelledby="new-agent-title">
+            <h2 id="new-agent-title">{t!(i18n, team_new_agent)}</h2>
+            <div class="field">
+                <label for="agent-email">{t!(i18n, email_label)}</label>
+                <input id="agent-email" type="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="agent-name">{t!(i18n, contact_name)}</label>
+                <input id="agent-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="agent-role">{t!(i18n, team_role)}</label>
+                <select id="agent-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Agent))>
+                    <option value="agent">{t!(i18n, role_agent)}</option>
+                    <option value="administrator">{t!(i18n, role_administrator)}</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="agent-password">{t!(i18n, team_initial_password)}</label>
+                <input id="agent-password" type="text" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="primary">{t!(i18n, team_create_agent)}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn InboxesSection(
+    team: Vec<TeamMember>,
+    inboxes: Vec<InboxView>,
+    refresh: Callback<Result<(), AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let team = StoredValue::new(team);
+    let cards = inboxes
+        .into_iter()
+        .map(|inbox| {
+            let inbox_id = inbox.id;
+            let new_name = RwSignal::new(inbox.name.clone());
+            let rename_label = format!("{} — {}", t_string!(i18n, team_inbox_name), inbox.name);
+            let legend = format!("{} {}", t_string!(i18n, team_members_of), inbox.name);
+            let rename = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let name = new_name.get_untracked();
+                leptos::task::spawn_local(async move {
+                    refresh.run(rename_inbox(inbox_id, name).await);
+                });
+            };
+            let boxes = team.with_value(|team| {
+                team.iter()
+                    .filter(|m| m.active)
+                    .map(|m| {
+                        let agent_id = m.profile.id;
+                        let checked = m.inboxes.contains(&inbox_id);
+                        let toggle = move |ev| {
+                            let member = event_target_checked(&ev);
+                            leptos::task::spawn_local(async move {
+                                refresh.run(set_inbox_member(inbox_id, agent_id, member).await);
+                            });
+                        };
+                        view! {
+                            <label class="checkbox">
+                                <input type="checkbox" checked=checked on:change=toggle />
+                                {m.profile.name.clone()}
+                            </label>
+                        }
+                    })
+                    .collect_view()
+            });
+            view! {
+                <div class="inbox-card contact-form">
+                    <h3>{inbox.name.clone()}" · "{channel_text(i18n, inbox.channel)}</h3>
+                    <form class="rename" on:submit=rename>
+                        <input type="text" aria-label=rename_label prop:value=move || new_name.get()
+                            on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                        <button type="submit" class="secondary">{t!(i18n, team_rename)}</button>
+                    </form>
+                    <fieldset>
+                        <legend>{legend}</legend>
+                        {boxes}
+                    </fieldset>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="inboxes-title">
+            <h2 id="inboxes-title">{t!(i18n, team_inboxes)}</h2>
+            <p class="muted">{t!(i18n, team_inboxes_help)}</p>
+            {cards}
+        </section>
+    }
+}
+
+#[component]
+fn NewInboxForm(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let channel = RwSignal::new(ChannelKind::WebChat);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (n, c) = (name.get_untracked(), channel.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = create_inbox(n, c).await.map(|_| ());
+            if result.is_ok() {
+                name.set(String::new());
+            }
+            refresh.run(result);
+        });
+    };
+    view! {
+        <form class="contact-form stack" on:submit=submit aria-labelledby="new-inbox-title">
+            <h2 id="new-inbox-title">{t!(i18n, team_new_inbox)}</h2>
+            <div class="field">
+                <label for="inbox-name">{t!(i18n, team_inbox_name)}</label>
+                <input id="inbox-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="inbox-channel">{t!(i18n, team_channel)}</label>
+                <select id="inbox-channel" on:change=move |ev| channel.set(ChannelKind::parse(&event_target_value(&ev)).unwrap_or(ChannelKind::WebChat))>
+                    {ChannelKind::ALL.iter().map(|c| view! { <option value=c.as_str()>{move || channel_text(i18n, *c)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="primary">{t!(i18n, team_create_inbox)}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,343 @@
+//! Ajustes for administrators: creating agents and inboxes, membership (followed live
+//! by the agent's socket), roles, deactivation (sessions end) and the last-administrator
+//! rule; agents are refused every one of these functions.
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+use app::agents::{AgentProfile, TeamMember};
+use app::error::AppError;
+use app::events::{LiveEvent, ServerFrame};
+
+on_both_backends!(
+    agents_are_refused_administration,
+    one_active_administrator_always_remains,
+    deactivation_ends_sessions_and_sign_in,
+    membership_changes_reach_the_socket_at_once,
+    the_first_administrator_is_created_without_demo_data,
+);
+
+async fn error_of(res: reqwest::Response) -> (u16, AppError) {
+    let status = res.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&res.text().await.unwrap()).unwrap(),
+    )
+}
+
+async fn agents_are_refused_administration(app: TestApp) {
+    let lucia = app.sign_in(LUCIA).await;
+    let me = app.agent_id(LUCIA).await;
+    for (endpoint, body) in [
+        ("team/members", json!({})),
+        (
+            "team/create_agent",
+            json!({"email": "x@example.com", "name": "X", "role": "administrator", "password": "12345678"}),
+        ),
+        (
+            "team/update_agent",
+            json!({"id": me, "role": "administrator", "active": true}),
+        ),
+        (
+            "team/set_member",
+            json!({"inbox_id": 3, "agent_id": me, "member": true}),
+        ),
+        (
+            "team/create_inbox",
+            json!({"name": "Mía", "channel": "web_chat"}),
+        ),
+        ("team/rename_inbox", json!({"id": 1, "name": "Mía"})),
+    ] {
+        let (status, err) =
+            error_of(app.call_json(Some(&lucia.cookie), endpoint, body).await).await;
+        assert_eq!((status, err), (403, AppError::Forbidden), "{endpoint}");
+    }
+    let role: String = sqlx::query_scalar("SELECT role FROM agents WHERE id = $1")
+        .bind(me)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "agent");
+    let res = app.call_json(None, "team/members", json!({})).await;
+    assert_eq!(res.status(), 401);
+}
+
+async fn one_active_administrator_always_remains(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let admin_id = app.agent_id(ADMIN).await;
+    for (role, active, field) in [("agent", true, "role"), ("administrator", false, "active")] {
+        let (status, err) = error_of(
+            app.call_json(
+                Some(&admin.cookie),
+                "team/update_agent",
+                json!({"id": admin_id, "role": role, "active": active}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status, err),
+            (422, AppError::validation(field, "last_administrator"))
+        );
+    }
+    // With a second administrator, the first may step down; then the second may not.
+    let second: AgentProfile = app
+        .ok(&admin.cookie, "team/create_agent", json!({"email": "Nora@Example.com", "name": "Nora", "role": "administrator", "password": "contraseña-1"}))
+        .await;
+    assert_eq!(second.email, "nora@example.com");
+    let (status, err) = error_of(
+        app.call_json(Some(&admin.cookie), "team/create_agent", json!({"email": "nora@example.com", "name": "Otra", "role": "agent", "password": "contraseña-1"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (
+            409,
+            AppError::Conflict {
+                field: "email".into()
+            }
+        )
+    );
+    let (_, err) = error_of(
+        app.call_json(
+            Some(&admin.cookie),
+            "team/create_agent",
+            json!({"email": "b@example.com", "name": "B", "role": "agent", "password": "corta"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, AppError::validation("password", "too_short"));
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/update_agent",
+            json!({"id": admin_id, "role": "agent", "active": true}),
+        )
+        .await;
+    let nora = app.sign_in_with("nora@example.com", "contraseña-1").await;
+    let (_, err) = error_of(
+        app.call_json(
+            Some(&nora.cookie),
+            "team/update_agent",
+            json!({"id": second.id, "role": "agent", "active": true}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, AppError::validation("role", "last_administrator"));
+    // The demoted administrator's next request is an agent's.
+    let (status, _) = error_of(
+        app.call_json(Some(&admin.cookie), "team/members", json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+async fn deactivation_ends_sessions_and_sign_in(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let marcos = app.sign_in(MARCOS).await;
+    let marcos_id = app.agent_id(MARCOS).await;
+    let assigned_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE assignee_id = $1")
+            .bind(marcos_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let mut socket = app.socket(Some(&marcos.cookie), None).await.unwrap();
+    assert!(matches!(
+        next_frame(&mut socket).await,
+        ServerFrame::Hello { .. }
+    ));
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/update_agent",
+            json!({"id": marcos_id, "role": "agent", "active": false}),
+        )
+        .await;
+    // His socket is told, then closed; his session is gone; he cannot sign in again.
+    let ServerFrame::Event(envelope) = next_frame(&mut socket).await else {
+        panic!("event expected")
+    };
+    assert!(
+        matches!(envelope.event, LiveEvent::AgentChanged { agent_id, active: false, .. } if agent_id == marcos_id)
+    );
+    use futures::StreamExt;
+    let end = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            end,
+            None | Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_))) | Some(Err(_))
+        ),
+        "{end:?}"
+    );
+    let res = app
+        .call_json(
+            Some(&marcos.cookie),
+            "conversations/counts",
+            json!({"status": "open"}),
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    let res = app
+        .call(None, "login", &[("email", MARCOS), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 401);
+    // His conversations keep their history and assignee.
+    let assigned_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE assignee_id = $1")
+            .bind(marcos_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(assigned_before, assigned_after);
+    let team: Vec<TeamMember> = app.ok(&admin.cookie, "team/members", json!({})).await;
+    assert!(team.iter().any(|m| m.profile.id == marcos_id && !m.active));
+    // Reactivated, he signs in again.
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/update_agent",
+            json!({"id": marcos_id, "role": "agent", "active": true}),
+        )
+        .await;
+    app.sign_in(MARCOS).await;
+}
+
+async fn membership_changes_reach_the_socket_at_once(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let inbox: i64 = app
+        .ok(
+            &admin.cookie,
+            "team/create_inbox",
+            json!({"name": "Soporte VIP", "channel": "web_chat"}),
+        )
+        .await;
+    let (status, err) = error_of(
+        app.call_json(
+            Some(&admin.cookie),
+            "team/create_inbox",
+            json!({"name": "  ", "channel": "email"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (422, AppError::validation("name", "required"))
+    );
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/rename_inbox",
+            json!({"id": inbox, "name": "VIP"}),
+        )
+        .await;
+    let nora: AgentProfile = app
+        .ok(&admin.cookie, "team/create_agent", json!({"email": "nora@example.com", "name": "Nora", "role": "agent", "password": "contraseña-1"}))
+        .await;
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/set_member",
+            json!({"inbox_id": inbox, "agent_id": nora.id, "member": true}),
+        )
+        .await;
+    let nora_session = app.sign_in_with("nora@example.com", "contraseña-1").await;
+    let inboxes: Vec<app::inboxes::InboxView> = app
+        .call(Some(&nora_session.cookie), "inboxes", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        inboxes.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        ["VIP"]
+    );
+    let mut socket = app.socket(Some(&nora_session.cookie), None).await.unwrap();
+    assert!(matches!(
+        next_frame(&mut socket).await,
+        ServerFrame::Hello { .. }
+    ));
+
+    // A visitor writes to the new inbox: Nora sees it.
+    let token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
+        .bind(inbox)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let sent: app::widget::WidgetSent = app
+        .ok("", "widget/send", json!({"token": token, "visitor": null, "body": "Hola VIP", "name": null, "email": null}))
+        .await;
+    let conversation = app.conversation_of_message(sent.message.id).await;
+    let mut saw_message = false;
+    while !saw_message {
+        if let ServerFrame::Event(e) = next_frame(&mut socket).await {
+            saw_message = matches!(e.event, LiveEvent::MessageCreated { .. });
+        }
+    }
+    // Removed: told at once, and nothing of that inbox reaches her any more.
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/set_member",
+            json!({"inbox_id": inbox, "agent_id": nora.id, "member": false}),
+        )
+        .await;
+    loop {
+        let ServerFrame::Event(e) = next_frame(&mut socket).await else {
+            panic!("event expected")
+        };
+        match e.event {
+            LiveEvent::MembershipChanged {
+                member, inbox_id, ..
+            } => {
+                assert!(!member && inbox_id == inbox);
+                break;
+            }
+            // The rest of the visitor's message (its conversation's new state).
+            LiveEvent::ConversationChanged { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let _: app::widget::WidgetSent = app
+        .ok("", "widget/send", json!({"token": token, "visitor": sent.visitor, "body": "¿Sigue ahí?", "name": null, "email": null}))
+        .await;
+    assert_silent(&mut socket).await;
+    let res = app
+        .call_json(
+            Some(&nora_session.cookie),
+            "conversations/get",
+            json!({"id": conversation}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+}
+
+async fn the_first_administrator_is_created_without_demo_data(app: TestApp) {
+    use app::agents::ssr::manage::create_first_admin;
+    let db = &app.state.db;
+    let err = create_first_admin(db, "Acme", "admin@charla.local", "Otra", "contraseña-1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        AppError::Conflict {
+            field: "email".into()
+        }
+    );
+    let err = create_first_admin(db, "Acme", "ana@acme.test", "Ana", "corta")
+        .await
+        .unwrap_err();
+    assert_eq!(err, AppError::validation("password", "too_short"));
+    let ana = create_first_admin(db, "Acme", "ana@acme.test", "Ana", "contraseña-1")
+        .await
+        .unwrap();
+    assert!(ana.role.is_admin());
+    app.sign_in_with("ana@acme.test", "contraseña-1").await;
+}
