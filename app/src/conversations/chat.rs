@@ -71,6 +71,25 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
     let my_id = me.as_ref().map(|a| a.id).unwrap_or_default();
     let conversation_id = detail.summary.id;
     let summary = RwSignal::new(detail.summary.clone());
+    // What canned responses may fill in.
+    let variables = vec![
+        ("contact.name", detail.summary.contact_name.clone()),
+        (
+            "contact.email",
+            detail.contact_email.clone().unwrap_or_default(),
+        ),
+        (
+            "contact.phone",
+            detail.contact_phone.clone().unwrap_or_default(),
+        ),
+        (
+            "agent.name",
+            use_context::<AgentProfile>()
+                .map(|a| a.shown_name().to_owned())
+                .unwrap_or_default(),
+        ),
+        ("conversation.id", detail.summary.display_id.to_string()),
+    ];
     let messages = RwSignal::new(page.items);
     let has_older = RwSignal::new(page.has_older);
     let action_error = RwSignal::new(None);
@@ -282,7 +301,7 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                     <A href=format!("/contacts/{}", detail.summary.contact_id)>{t!(i18n, view_contact)}</A>
                 </aside>
             </div>
-            <Composer conversation_id messages teammates=teammates.get_value() on_sent=move || scroll_to_bottom(scroller) />
+            <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone() on_sent=move || scroll_to_bottom(scroller) />
         </article>
     }
 }

@@ -8,6 +8,8 @@ use super::chat::upsert_message;
 use super::model::{MessageView, SenderKind, Teammate};
 use super::send_message;
 use crate::agents::AgentProfile;
+use crate::canned::list_canned;
+use crate::domain::canned::{fill_variables, trailing_slash_command, CannedResponse};
 use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
 use crate::emoji::EmojiPicker;
 use crate::i18n::*;
@@ -24,6 +26,8 @@ pub fn Composer(
     conversation_id: i64,
     messages: RwSignal<Vec<MessageView>>,
     teammates: Vec<Teammate>,
+    /// Values for canned responses' `{{variables}}`.
+    variables: Vec<(&'static str, String)>,
     on_sent: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -37,6 +41,37 @@ pub fn Composer(
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let teammates = StoredValue::new(teammates);
     let sending = RwSignal::new(0_u32);
+    let variables = StoredValue::new(variables);
+    // Canned responses: fetched the first time `/` is typed.
+    let canned = RwSignal::new(None::<Vec<CannedResponse>>);
+    let canned_query = RwSignal::new(None::<String>);
+    let canned_choices = move || -> Vec<CannedResponse> {
+        let Some(query) = canned_query.get() else {
+            return Vec::new();
+        };
+        canned
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| {
+                c.short_code.contains(&query.to_lowercase())
+                    || crate::domain::search_text(&[Some(&c.content)])
+                        .contains(&crate::domain::search_text(&[Some(&query)]))
+            })
+            .take(8)
+            .collect()
+    };
+    let insert_canned = move |choice: CannedResponse| {
+        let filled = variables.with_value(|v| fill_variables(&choice.content, v));
+        text.update(|t| {
+            if let Some(slash) = t.rfind('/') {
+                t.truncate(slash);
+                t.push_str(&filled);
+            }
+        });
+        canned_query.set(None);
+        focus_end(textarea);
+    };
 
     // Restore the draft once in the browser; keep it on every change.
     Effect::new(move |_| {
@@ -118,6 +153,12 @@ pub fn Composer(
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
+            if canned_query.get_untracked().is_some() {
+                if let Some(choice) = canned_choices().first().cloned() {
+                    insert_canned(choice);
+                    return;
+                }
+            }
             if let Some(choice) = mention_choices(teammates, mention_query).first().cloned() {
                 if mention_query.get_untracked().is_some() {
                     insert_mention(text, mentions, mention_query, choice);
@@ -128,6 +169,7 @@ pub fn Composer(
             send.run(());
         } else if ev.key() == "Escape" {
             mention_query.set(None);
+            canned_query.set(None);
             emoji_open.set(false);
         }
     };
@@ -138,6 +180,16 @@ pub fn Composer(
         } else {
             None
         });
+        let slash = trailing_slash_command(&value);
+        if slash.is_some() && canned.get_untracked().is_none() {
+            canned.set(Some(Vec::new()));
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_canned().await {
+                    canned.set(Some(list));
+                }
+            });
+        }
+        canned_query.set(slash);
         text.set(value);
     };
     let insert_emoji = move |emoji: String| {
@@ -198,6 +250,24 @@ pub fn Composer(
                                         focus_end(textarea);
                                     }>
                                         {t.name.clone()}
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </Show>
+            <Show when=move || canned_query.get().is_some() && !canned_choices().is_empty()>
+                <ul class="mention-picker canned-picker" role="listbox" aria-label=move || t_string!(i18n, canned_title)>
+                    {move || canned_choices()
+                        .into_iter()
+                        .map(|c| {
+                            let choice = c.clone();
+                            view! {
+                                <li role="option" aria-selected="false">
+                                    <button type="button" on:click=move |_| insert_canned(choice.clone())>
+                                        <strong>{format!("/{}", c.short_code)}</strong>" "
+                                        <span class="muted">{c.content.chars().take(60).collect::<String>()}</span>
                                     </button>
                                 </li>
                             }

@@ -15,6 +15,7 @@ on_both_backends!(
     deactivation_ends_sessions_and_sign_in,
     membership_changes_reach_the_socket_at_once,
     the_first_administrator_is_created_without_demo_data,
+    canned_responses_are_shared_and_kept_by_administrators,
 );
 
 async fn error_of(res: reqwest::Response) -> (u16, AppError) {
@@ -340,4 +341,69 @@ async fn the_first_administrator_is_created_without_demo_data(app: TestApp) {
         .unwrap();
     assert!(ana.role.is_admin());
     app.sign_in_with("ana@acme.test", "contraseña-1").await;
+}
+
+async fn canned_responses_are_shared_and_kept_by_administrators(app: TestApp) {
+    use app::domain::canned::{fill_variables, CannedResponse};
+    let admin = app.sign_in(ADMIN).await;
+    let lucia = app.sign_in(LUCIA).await;
+    let body = json!({"id": null, "short_code": "/Gracias", "content": "Gracias, {{contact.name}}. Un saludo, {{agent.name}}."});
+    let (status, _) = error_of(
+        app.call_json(Some(&lucia.cookie), "canned/save", body.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let saved: CannedResponse = app.ok(&admin.cookie, "canned/save", body.clone()).await;
+    assert_eq!(saved.short_code, "gracias");
+    let (status, err) = error_of(
+        app.call_json(Some(&admin.cookie), "canned/save", body)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (
+            409,
+            AppError::Conflict {
+                field: "short_code".into()
+            }
+        )
+    );
+    let (_, err) = error_of(
+        app.call_json(
+            Some(&admin.cookie),
+            "canned/save",
+            json!({"id": null, "short_code": "con espacio", "content": "x"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, AppError::validation("short_code", "invalid"));
+    // Every agent reads the list; the composer fills the variables.
+    let list: Vec<CannedResponse> = app.ok(&lucia.cookie, "canned/list", json!({})).await;
+    assert_eq!(list, vec![saved.clone()]);
+    let filled = fill_variables(
+        &list[0].content,
+        &[
+            ("contact.name", "José".to_owned()),
+            ("agent.name", "Lucía".to_owned()),
+        ],
+    );
+    assert_eq!(filled, "Gracias, José. Un saludo, Lucía.");
+    let (status, _) = error_of(
+        app.call_json(
+            Some(&lucia.cookie),
+            "canned/remove",
+            json!({"id": saved.id}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let _: () = app
+        .ok(&admin.cookie, "canned/remove", json!({"id": saved.id}))
+        .await;
+    let list: Vec<CannedResponse> = app.ok(&lucia.cookie, "canned/list", json!({})).await;
+    assert!(list.is_empty());
 }
