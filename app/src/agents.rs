@@ -1,5 +1,6 @@
 //! Agents as the dashboard sees them: the signed-in profile, teammates and their
 //! availability.
+pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

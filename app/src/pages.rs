@@ -1,7 +1,9 @@
 //! The top-level pages under the signed-in layout.
+mod profile;
 mod settings;
 mod team;
 
+pub use profile::ProfilePage;
 pub use settings::SettingsPage;
 pub use team::TeamAdminPage;
 

@@ -8,7 +8,7 @@ use crate::auth::LoginPage;
 use crate::contacts::{ContactDetailsPage, ContactsPage};
 use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
-use crate::pages::{NotFound, SettingsPage, TeamAdminPage};
+use crate::pages::{NotFound, ProfilePage, SettingsPage, TeamAdminPage};
 use crate::shell::Shell;
 use crate::widget::WidgetPage;
 
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contacts/:id") view=ContactDetailsPage />
                         <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view=TeamAdminPage />
+                        <Route path=path!("/settings/profile") view=ProfilePage />
                     </ParentRoute>
                 </Routes>
             </Router>

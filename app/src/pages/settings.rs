@@ -17,6 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
     let admin = use_context::<AgentProfile>().is_some_and(|a| a.role.is_admin());
     view! {
         <h1>{t!(i18n, settings_title)}</h1>
+        <p><a href="/settings/profile">{t!(i18n, profile_link)}</a></p>
         {admin.then(|| view! { <p><a href="/settings/team">{t!(i18n, team_manage_link)}</a></p> })}
         <section aria-labelledby="team-title">
             <h2 id="team-title">{t!(i18n, team_title)}</h2>

@@ -16,6 +16,7 @@ on_both_backends!(
     membership_changes_reach_the_socket_at_once,
     the_first_administrator_is_created_without_demo_data,
     canned_responses_are_shared_and_kept_by_administrators,
+    a_password_change_needs_the_old_one_and_ends_other_sessions,
 );
 
 async fn error_of(res: reqwest::Response) -> (u16, AppError) {
@@ -406,4 +407,97 @@ async fn canned_responses_are_shared_and_kept_by_administrators(app: TestApp) {
         .await;
     let list: Vec<CannedResponse> = app.ok(&lucia.cookie, "canned/list", json!({})).await;
     assert!(list.is_empty());
+}
+
+async fn a_password_change_needs_the_old_one_and_ends_other_sessions(app: TestApp) {
+    use app::agents::profile::ProfileView;
+    let here = app.sign_in(LUCIA).await;
+    let elsewhere = app.sign_in(LUCIA).await;
+    let counts = |cookie: String| {
+        let app = &app;
+        async move {
+            app.call_json(
+                Some(&cookie),
+                "conversations/counts",
+                json!({"status": "open"}),
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    let (status, err) = error_of(
+        app.call_json(
+            Some(&here.cookie),
+            "profile/password",
+            json!({"current": "wrong-one", "new": "nueva-clave-1"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (422, AppError::validation("current", "invalid"))
+    );
+    let (_, err) = error_of(
+        app.call_json(
+            Some(&here.cookie),
+            "profile/password",
+            json!({"current": PASSWORD, "new": "corta"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, AppError::validation("new", "too_short"));
+    assert_eq!(
+        counts(elsewhere.cookie.clone()).await,
+        200,
+        "refusals end nothing"
+    );
+    let _: () = app
+        .ok(
+            &here.cookie,
+            "profile/password",
+            json!({"current": PASSWORD, "new": "nueva-clave-1"}),
+        )
+        .await;
+    assert_eq!(
+        counts(here.cookie.clone()).await,
+        200,
+        "this browser stays signed in"
+    );
+    assert_eq!(
+        counts(elsewhere.cookie.clone()).await,
+        401,
+        "the other session ended"
+    );
+    let res = app
+        .call(None, "login", &[("email", LUCIA), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 401);
+    app.sign_in_with(LUCIA, "nueva-clave-1").await;
+
+    // The profile: the same rules on the server as in the form.
+    let mut profile: ProfileView = app.ok(&here.cookie, "profile/get", json!({})).await;
+    assert_eq!(profile.name, "Lucía Fernández");
+    profile.avatar_url = "javascript:alert(1)".into();
+    let (_, err) = error_of(
+        app.call_json(
+            Some(&here.cookie),
+            "profile/save",
+            json!({"profile": profile}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, AppError::validation("avatar_url", "invalid"));
+    profile.avatar_url = String::new();
+    profile.display_name = "Lucía".into();
+    profile.signature = "Lucía · Soporte".into();
+    profile.locale = "en".into();
+    let _: () = app
+        .ok(&here.cookie, "profile/save", json!({"profile": profile}))
+        .await;
+    let saved: ProfileView = app.ok(&here.cookie, "profile/get", json!({})).await;
+    assert_eq!(saved, profile);
 }
