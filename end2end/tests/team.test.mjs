@@ -1,0 +1,108 @@
+// Ajustes for administrators, end to end: the administrator creates an agent and an
+// inbox and makes her a member; she signs in and sees only that inbox's conversation;
+// removed from the inbox, her open list loses it live; she cannot open the
+// administrator page; deactivated, she cannot sign in. A canned response is inserted
+// with `/` and its variables filled. Desktop and phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL,
+  DEMO,
+  VIEWPORTS,
+  button,
+  newPage,
+  signIn,
+  signedInPage,
+  waitForHydration,
+  waitForPath,
+  sharedBrowser,
+} from './helpers.mjs';
+
+const browser = sharedBrowser();
+
+async function openTeam(page) {
+  await page.goto(`${BASE_URL}/settings/team`);
+  await waitForHydration(page);
+}
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] administrator manages agents, inboxes and membership`, { timeout: 180_000 }, async () => {
+    const tag = `${vp.name}${Date.now() % 100000}`;
+    const nora = { email: `nora.${tag}@example.com`, password: `clave-${tag}`, name: `Nora ${tag}` };
+    const inboxName = `Bandeja ${tag}`;
+    const admin = await signedInPage(browser(), vp, DEMO.admin);
+    const visitor = await newPage(browser(), vp);
+    let agent;
+    try {
+      // Create the agent and the inbox, then make her a member.
+      await openTeam(admin);
+      await admin.getByLabel('Correo electrónico', { exact: true }).fill(nora.email);
+      await admin.getByLabel('Nombre', { exact: true }).fill(nora.name);
+      await admin.getByLabel('Contraseña inicial', { exact: true }).fill(nora.password);
+      await button(admin, 'Crear agente').click();
+      await admin.getByRole('row').filter({ hasText: nora.email }).first().waitFor();
+      await admin.getByLabel('Nombre de la bandeja', { exact: true }).fill(inboxName);
+      await button(admin, 'Crear bandeja').click();
+      const members = admin.getByRole('group', { name: `Miembros de ${inboxName}` });
+      await members.getByRole('checkbox', { name: nora.name }).check();
+      await members.getByRole('checkbox', { name: nora.name, checked: true }).waitFor();
+
+      // A visitor writes to the new inbox.
+      await admin.goto(`${BASE_URL}/settings`);
+      await waitForHydration(admin);
+      const embed = admin.locator('.embed').filter({ hasText: inboxName });
+      const href = await embed.getByRole('link', { name: 'Abrir la página de chat' }).getAttribute('href');
+      await visitor.goto(new URL(href, BASE_URL).toString());
+      await waitForHydration(visitor);
+      await visitor.getByLabel('Nombre', { exact: true }).fill(`Visita ${tag}`);
+      await visitor.getByLabel('Mensaje', { exact: true }).fill(`Hola desde ${tag}`);
+      await button(visitor, 'Enviar').click();
+      await visitor.getByRole('log').getByText(`Hola desde ${tag}`).waitFor();
+
+      // She signs in and sees only that inbox's conversation.
+      agent = await signedInPage(browser(), vp, nora);
+      await agent.goto(`${BASE_URL}/conversations?tab=all&status=open`);
+      await waitForHydration(agent);
+      await agent.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
+      const list = agent.getByRole('list', { name: 'Lista de conversaciones' });
+      const row = list.getByRole('link').filter({ hasText: `Visita ${tag}` });
+      await row.waitFor();
+      assert.equal(await list.getByRole('link').count(), 1, 'only the conversation of her inbox');
+
+      // A canned response with its variables, inserted with "/".
+      await openTeam(admin);
+      await admin.getByLabel('Código corto', { exact: true }).fill(`hola${tag}`);
+      await admin.getByLabel('Texto', { exact: true }).fill('Hola {{contact.name}}, te atiende {{agent.name}}.');
+      await button(admin, 'Añadir respuesta').click();
+      await admin.getByText(`/hola${tag}`).first().waitFor();
+      await row.click();
+      const composer = agent.getByLabel('Mensaje', { exact: true });
+      await composer.fill(`/hola${tag}`);
+      await agent.getByRole('listbox', { name: 'Respuestas predefinidas' }).getByRole('button').first().click();
+      assert.equal(await composer.inputValue(), `Hola Visita ${tag}, te atiende ${nora.name}.`);
+      if (vp.isMobile) await agent.getByRole('link', { name: 'Volver a la lista' }).click();
+
+      // Removed from the inbox: her open list loses the conversation without a reload.
+      await openTeam(admin);
+      await admin.getByRole('group', { name: `Miembros de ${inboxName}` }).getByRole('checkbox', { name: nora.name }).uncheck();
+      await row.waitFor({ state: 'detached' });
+
+      // The administrator page is not hers: the server refuses it.
+      await agent.goto(`${BASE_URL}/settings/team`);
+      await waitForHydration(agent);
+      await agent.getByRole('alert').filter({ hasText: 'No tienes permiso' }).first().waitFor();
+
+      // Deactivated: signed out, and she cannot sign in again.
+      await openTeam(admin);
+      await button(admin, `Desactivar a ${nora.name}`).click();
+      await button(admin, `Reactivar a ${nora.name}`).waitFor();
+      await waitForPath(agent, '/login');
+      await signIn(agent, nora.email, nora.password);
+      await agent.getByRole('alert').filter({ hasText: 'Correo o contraseña incorrectos' }).waitFor();
+    } finally {
+      await admin.context().close();
+      await visitor.context().close();
+      await agent?.context().close();
+    }
+  });
+}
