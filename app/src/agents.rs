@@ -123,6 +123,33 @@ pub async fn rename_inbox(id: i64, name: String) -> Result<(), AppError> {
     )
 }
 
+#[server(endpoint = "team/web_chat_settings", input = leptos::server_fn::codec::Json)]
+pub async fn web_chat_settings(
+    id: i64,
+) -> Result<crate::domain::web_chat::WebChatSettings, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::web_chat_settings(&state.db, &admin, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/save_web_chat", input = leptos::server_fn::codec::Json)]
+pub async fn save_web_chat(
+    id: i64,
+    settings: crate::domain::web_chat::WebChatSettings,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::save_web_chat(&state.db, &admin, id, &settings).await
+        }
+        .await,
+    )
+}
+
 /// Sets the signed-in agent's availability; teammates see it change live.
 #[server(endpoint = "set_availability")]
 pub async fn set_availability(availability: Availability) -> Result<(), AppError> {

@@ -5,6 +5,7 @@ pub mod contact;
 mod email;
 mod phone;
 pub mod template;
+pub mod web_chat;
 
 pub use contact::{ContactInput, ContactQuery, FieldError};
 pub use email::EmailAddress;

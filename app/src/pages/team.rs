@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 
 use crate::agents::{
-    create_agent, create_inbox, rename_inbox, set_inbox_member, team_members, update_agent,
-    TeamMember,
+    create_agent, create_inbox, rename_inbox, save_web_chat, set_inbox_member, team_members,
+    update_agent, web_chat_settings, TeamMember,
 };
 use crate::canned::{list_canned, remove_canned, save_canned};
+use crate::domain::web_chat::WebChatSettings;
 use crate::domain::{ChannelKind, Role};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -245,6 +246,7 @@ fn InboxesSection(
                         <legend>{legend}</legend>
                         {boxes}
                     </fieldset>
+                    {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> })}
                 </div>
             }
         })
@@ -305,7 +307,8 @@ fn CannedSection(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
             }
         });
     };
-    load();
+    // Effects run only in the browser (no task spawning while rendering on the server).
+    Effect::new(move |_| load());
     let code = RwSignal::new(String::new());
     let content = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -363,5 +366,62 @@ fn CannedSection(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Colour, greeting and the sites allowed to embed a web-chat inbox's widget.
+#[component]
+fn WebChatForm(inbox_id: i64, refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let colour = RwSignal::new(String::new());
+    let greeting = RwSignal::new(String::new());
+    let origins = RwSignal::new(String::new());
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(s) = web_chat_settings(inbox_id).await {
+                colour.set(s.colour);
+                greeting.set(s.greeting);
+                origins.set(s.allowed_origins.join("\n"));
+            }
+        });
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let settings = WebChatSettings {
+            colour: colour.get_untracked(),
+            greeting: greeting.get_untracked(),
+            allowed_origins: origins.get_untracked().lines().map(str::to_owned).collect(),
+        };
+        if let Err((field, code)) = settings.checked() {
+            failure.set(Some(refusal(i18n, &AppError::validation(field, code))));
+            return;
+        }
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            refresh.run(save_web_chat(inbox_id, settings).await);
+        });
+    };
+    let id = |name: &str| format!("webchat-{inbox_id}-{name}");
+    view! {
+        <form class="stack web-chat-settings" on:submit=submit>
+            <div class="field">
+                <label for=id("colour")>{t!(i18n, webchat_colour)}</label>
+                <input id=id("colour") type="color" prop:value=move || colour.get() on:input=move |ev| colour.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for=id("greeting")>{t!(i18n, webchat_greeting)}</label>
+                <input id=id("greeting") type="text" prop:value=move || greeting.get() on:input=move |ev| greeting.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for=id("origins")>{t!(i18n, webchat_origins)}</label>
+                <textarea id=id("origins") rows="3" prop:value=move || origins.get() on:input=move |ev| origins.set(event_target_value(&ev))></textarea>
+                <p class="hint muted">{t!(i18n, webchat_origins_hint)}</p>
+            </div>
+            <p role="alert" class="error">{move || failure.get()}</p>
+            <div class="form-actions">
+                <button type="submit" class="secondary">{t!(i18n, webchat_save)}</button>
+            </div>
+        </form>
     }
 }

@@ -17,6 +17,7 @@ on_both_backends!(
     the_first_administrator_is_created_without_demo_data,
     canned_responses_are_shared_and_kept_by_administrators,
     a_password_change_needs_the_old_one_and_ends_other_sessions,
+    web_chat_settings_are_checked_and_reach_the_widget,
 );
 
 async fn error_of(res: reqwest::Response) -> (u16, AppError) {
@@ -500,4 +501,46 @@ async fn a_password_change_needs_the_old_one_and_ends_other_sessions(app: TestAp
         .await;
     let saved: ProfileView = app.ok(&here.cookie, "profile/get", json!({})).await;
     assert_eq!(saved, profile);
+}
+
+async fn web_chat_settings_are_checked_and_reach_the_widget(app: TestApp) {
+    use app::domain::web_chat::WebChatSettings;
+    let admin = app.sign_in(ADMIN).await;
+    let lucia = app.sign_in(LUCIA).await;
+    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let good = json!({"id": inbox, "settings": {"colour": "#AA3300", "greeting": "¡Bienvenida!", "allowed_origins": ["https://tienda.example.com/"]}});
+    let (status, _) = error_of(
+        app.call_json(Some(&lucia.cookie), "team/save_web_chat", good.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, err) = error_of(
+        app.call_json(Some(&admin.cookie), "team/save_web_chat", json!({"id": inbox, "settings": {"colour": "#AA3300", "greeting": "", "allowed_origins": ["tienda.example.com"]}}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, err),
+        (422, AppError::validation("allowed_origins", "invalid"))
+    );
+    let _: () = app.ok(&admin.cookie, "team/save_web_chat", good).await;
+    let saved: WebChatSettings = app
+        .ok(
+            &admin.cookie,
+            "team/web_chat_settings",
+            json!({"id": inbox}),
+        )
+        .await;
+    assert_eq!(saved.colour, "#aa3300");
+    assert_eq!(saved.allowed_origins, ["https://tienda.example.com"]);
+    let token = app.web_chat_token().await;
+    let state: app::widget::WidgetState = app
+        .ok("", "widget/open", json!({"token": token, "visitor": null}))
+        .await;
+    assert_eq!(state.greeting.as_deref(), Some("¡Bienvenida!"));
+    assert_eq!(state.colour.as_deref(), Some("#aa3300"));
 }

@@ -331,3 +331,78 @@ pub async fn create_first_admin(
     };
     create_agent(db, &installer, email, name, Role::Administrator, password).await
 }
+
+/// Saves a web-chat inbox's colour, greeting and allowed origins.
+pub async fn save_web_chat(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+    settings: &crate::domain::web_chat::WebChatSettings,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    let settings = settings
+        .checked()
+        .map_err(|(field, code)| AppError::validation(field, code))?;
+    let mut tx = db.begin_write().await?;
+    let current: Option<String> = sqlx::query_scalar(
+        "SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'web_chat'",
+    )
+    .bind(inbox_id)
+    .bind(admin.account_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    let current = current.ok_or(AppError::NotFound)?;
+    // Other keys (set by later features) are kept.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&current).unwrap_or_else(|_| serde_json::json!({}));
+    if !json.is_object() {
+        json = serde_json::json!({});
+    }
+    json["colour"] = settings.colour.into();
+    json["greeting"] = settings.greeting.into();
+    json["allowed_origins"] = settings.allowed_origins.into();
+    sqlx::query("UPDATE inboxes SET settings = $1, updated_at = $2 WHERE id = $3")
+        .bind(json.to_string())
+        .bind(now_ms())
+        .bind(inbox_id)
+        .execute(tx.conn())
+        .await?;
+    tx.finish().await?;
+    Ok(())
+}
+
+pub async fn web_chat_settings(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+) -> Result<crate::domain::web_chat::WebChatSettings, AppError> {
+    require_admin(admin)?;
+    let current: Option<String> = sqlx::query_scalar(
+        "SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'web_chat'",
+    )
+    .bind(inbox_id)
+    .bind(admin.account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let json: serde_json::Value =
+        serde_json::from_str(&current.ok_or(AppError::NotFound)?).unwrap_or_default();
+    let text = |key: &str| {
+        json.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    Ok(crate::domain::web_chat::WebChatSettings {
+        colour: text("colour"),
+        greeting: text("greeting"),
+        allowed_origins: json
+            .get("allowed_origins")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| o.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
