@@ -197,25 +197,7 @@ pub async fn run(count: usize, samples: usize) -> anyhow::Result<()> {
             ]);
         }
         if postgres {
-            let name = running
-                .state
-                .db
-                .url()
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            running.state.db.pool.close().await;
-            if let Ok(admin) = sqlx::AnyPool::connect(
-                &std::env::var("CHARLA_TEST_PG_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
-            )
-            .await
-            {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&admin)
-                    .await;
-            }
+            crate::drop_database(&running).await;
         }
     }
     println!("\n### Contact search: first page (50 rows, sorted by name) through `POST /api/contacts/list`\n");

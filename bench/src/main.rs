@@ -4,11 +4,13 @@
 //!
 //! ```sh
 //! cargo run --release -p bench -- contacts [--contacts 1000000] [--samples 200]
+//! cargo run --release -p bench -- send [--messages 2000]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
 mod report;
+mod send;
 
 use std::net::SocketAddr;
 
@@ -33,7 +35,8 @@ async fn main() -> anyhow::Result<()> {
     };
     match scenario.as_str() {
         "contacts" => contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await,
-        other => anyhow::bail!("unknown scenario {other:?} (known: contacts)"),
+        "send" => send::run(number("messages", 2_000)?).await,
+        other => anyhow::bail!("unknown scenario {other:?} (known: contacts, send)"),
     }
 }
 
@@ -134,4 +137,24 @@ pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest:
         res.status()
     );
     Ok(client)
+}
+
+/// Drops a benchmark's PostgreSQL database.
+pub async fn drop_database(running: &Running) {
+    let name = running
+        .state
+        .db
+        .url()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    running.state.db.pool.close().await;
+    let admin_url = std::env::var("CHARLA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await;
+    }
 }

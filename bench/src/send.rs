@@ -1,0 +1,132 @@
+//! Sending replies through the real server-function endpoint (session, rules,
+//! persistence, outbox row, events and fan-out included) at rising concurrency, beside
+//! raw sqlx inserts of the same message rows on the same database in the same run.
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::report::{ms, table, Samples};
+
+const CONCURRENCY: &[usize] = &[1, 4, 16, 64];
+
+async fn through_server(
+    client: &reqwest::Client,
+    url: &str,
+    conversations: &[i64],
+    concurrency: usize,
+    total: usize,
+) -> anyhow::Result<(Duration, Samples)> {
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (client, url, next) = (client.clone(), url.to_owned(), next.clone());
+        let conversations = conversations.to_vec();
+        workers.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let body = json!({
+                    "conversation_id": conversations[i % conversations.len()],
+                    "body": format!("Respuesta de prueba número {i}"),
+                    "private": false,
+                    "idempotency_key": format!("bench-{concurrency}-{i}"),
+                    "mentions": [],
+                });
+                let t = Instant::now();
+                let res = client.post(&url).json(&body).send().await?;
+                anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
+                let _ = res.bytes().await?;
+                samples.push(t.elapsed());
+            }
+            Ok::<_, anyhow::Error>(samples)
+        }));
+    }
+    let mut all = Samples::new();
+    for worker in workers {
+        for d in worker.await?? {
+            all.push(d);
+        }
+    }
+    Ok((started.elapsed(), all))
+}
+
+async fn raw_inserts(
+    db: &app::db::Db,
+    conversation: i64,
+    total: usize,
+) -> anyhow::Result<Duration> {
+    let (account, inbox): (i64, i64) =
+        sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_one(&db.pool)
+            .await?;
+    let started = Instant::now();
+    for i in 0..total {
+        sqlx::query(
+            "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
+             content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5)",
+        )
+        .bind(account)
+        .bind(inbox)
+        .bind(conversation)
+        .bind(format!("Inserción directa {i}"))
+        .bind(app::db::now_ms())
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(started.elapsed())
+}
+
+pub async fn run(total: usize) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for postgres in [false, true] {
+        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+            continue;
+        };
+        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
+        let running = crate::start(url, dir).await?;
+        let conversations: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM conversations ORDER BY id")
+                .fetch_all(&running.state.db.pool)
+                .await?;
+        let client = crate::signed_in(running.addr, "admin@charla.local").await?;
+        let url = format!("http://{}/api/conversations/send", running.addr);
+        let raw = raw_inserts(&running.state.db, conversations[0], total).await?;
+        let raw_rate = total as f64 / raw.as_secs_f64();
+        for &concurrency in CONCURRENCY {
+            let (elapsed, samples) =
+                through_server(&client, &url, &conversations, concurrency, total).await?;
+            let rate = total as f64 / elapsed.as_secs_f64();
+            rows.push(vec![
+                backend.to_owned(),
+                concurrency.to_string(),
+                format!("{rate:.0}"),
+                ms(samples.percentile(50.0)),
+                ms(samples.percentile(99.0)),
+                format!("{raw_rate:.0}"),
+                format!("{:.0}%", 100.0 * rate / raw_rate),
+            ]);
+        }
+        if postgres {
+            crate::drop_database(&running).await;
+        }
+    }
+    println!("\n### Send: `POST /api/conversations/send` ({total} replies per row) vs raw sqlx inserts\n");
+    table(
+        &[
+            "database",
+            "concurrent agents",
+            "messages/s",
+            "p50 ms",
+            "p99 ms",
+            "raw inserts/s",
+            "ratio",
+        ],
+        &rows,
+    );
+    Ok(())
+}
