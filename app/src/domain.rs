@@ -133,6 +133,29 @@ mod tests {
     }
 }
 
+/// Replaces each `{{ name }}` in `text` by `lookup(name)` (the name trimmed); a
+/// placeholder it answers `None` for, and an unclosed `{{`, stay as written. Shared by
+/// WhatsApp templates (`{{1}}`) and canned responses (`{{contact.name}}`).
+pub fn fill_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        match lookup(after[..end].trim()) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Lower-cased, accent-free text of the given parts, for substring search
 /// ("jose" finds "José").
 pub fn search_text(parts: &[Option<&str>]) -> String {

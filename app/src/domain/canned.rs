@@ -41,25 +41,11 @@ pub fn parse_short_code(input: &str) -> Result<String, &'static str> {
 /// Replaces `{{ name }}` for each known variable; a variable without a value becomes
 /// empty, an unknown one is left as written.
 pub fn fill_variables(text: &str, values: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let name = after[..end].trim();
-        match values.iter().find(|(n, _)| *n == name) {
-            Some((_, value)) => out.push_str(value),
-            None if VARIABLES.contains(&name) => {}
-            None => out.push_str(&rest[start..start + 2 + end + 2]),
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
+    super::fill_placeholders(text, |name| match values.iter().find(|(n, _)| *n == name) {
+        Some((_, value)) => Some(value.clone()),
+        None if VARIABLES.contains(&name) => Some(String::new()),
+        None => None,
+    })
 }
 
 /// The partial code after a `/` that starts the text or follows whitespace ("Hola /gra"

@@ -86,30 +86,14 @@ pub fn placeholders(text: &str) -> Vec<usize> {
 }
 
 fn fill(text: &str, params: &[String]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let value = after[..end]
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| params.get(i))
-            .filter(|p| !p.trim().is_empty());
-        match value {
-            Some(value) => out.push_str(value.trim()),
-            None => out.push_str(&rest[start..start + 2 + end + 2]),
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
+    super::fill_placeholders(text, |name| {
+        let index = name.parse::<usize>().ok()?.checked_sub(1)?;
+        params
+            .get(index)
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+    })
 }
 
 #[cfg(test)]

@@ -42,19 +42,25 @@ pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppErr
     .bind(account_id)
     .fetch_all(&db.pool)
     .await?;
+    // Every membership of the account in one query, not one per agent.
+    let memberships: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT im.agent_id, im.inbox_id FROM inbox_members im JOIN agents a ON a.id = im.agent_id \
+         WHERE a.account_id = $1 ORDER BY im.inbox_id",
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
     let mut team = Vec::new();
     for row in &rows {
         let id: i64 = row.try_get("id")?;
-        let inboxes: Vec<i64> = sqlx::query_scalar(
-            "SELECT inbox_id FROM inbox_members WHERE agent_id = $1 ORDER BY inbox_id",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
         team.push(TeamMember {
             profile: profile_from_row(row)?,
             active: crate::db::flag(row, "active")?,
-            inboxes,
+            inboxes: memberships
+                .iter()
+                .filter(|(agent, _)| *agent == id)
+                .map(|(_, inbox)| *inbox)
+                .collect(),
         });
     }
     Ok(team)

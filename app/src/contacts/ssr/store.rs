@@ -44,6 +44,25 @@ fn field_error(err: crate::domain::FieldError) -> AppError {
     }
 }
 
+/// The contact of the account whose `column` (`email` or `phone_e164`) is `value`,
+/// other than `except` (0: none).
+async fn contact_with(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    column: &str,
+    value: &str,
+    except: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sql =
+        format!("SELECT id FROM contacts WHERE account_id = $1 AND {column} = $2 AND id <> $3");
+    sqlx::query_scalar(&sql)
+        .bind(account_id)
+        .bind(value)
+        .bind(except)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Which of the contact's email / phone already belongs to another contact.
 pub async fn taken_field(
     conn: &mut sqlx::AnyConnection,
@@ -65,33 +84,24 @@ pub async fn taken_field(
     ];
     for (field, column, value) in checks {
         let Some(value) = value else { continue };
-        let sql =
-            format!("SELECT id FROM contacts WHERE account_id = $1 AND {column} = $2 AND id <> $3");
-        let other: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(account_id)
-            .bind(value)
-            .bind(except_id.unwrap_or(0))
-            .fetch_optional(&mut *conn)
-            .await?;
-        if other.is_some() {
+        if contact_with(conn, account_id, column, value, except_id.unwrap_or(0))
+            .await?
+            .is_some()
+        {
             return Ok(Some(field));
         }
     }
     Ok(None)
 }
 
-/// Inserts a validated contact inside a caller's transaction.
+/// Inserts a validated contact inside a caller's transaction. Callers look for a taken
+/// email or phone first (for the field error); the unique indexes catch a race.
 pub async fn insert_in_tx(
     tx: &mut WriteTx,
     account_id: i64,
     contact: &ValidContact,
     now: i64,
 ) -> Result<i64, AppError> {
-    if let Some(field) = taken_field(tx.conn(), account_id, None, contact).await? {
-        return Err(AppError::Conflict {
-            field: field.to_owned(),
-        });
-    }
     let inserted = sqlx::query(
         "INSERT INTO contacts (account_id, name, email, phone_e164, company, search_text, sort_name, \
          last_activity_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) RETURNING id",
@@ -135,6 +145,11 @@ pub async fn create(
 ) -> Result<ContactRow, AppError> {
     let contact = input.validate(default_country).map_err(field_error)?;
     let mut tx = db.begin_write().await?;
+    if let Some(field) = taken_field(tx.conn(), account_id, None, &contact).await? {
+        return Err(AppError::Conflict {
+            field: field.to_owned(),
+        });
+    }
     let id = insert_in_tx(&mut tx, account_id, &contact, now_ms()).await?;
     tx.finish().await?;
     get(db, account_id, id).await
@@ -202,13 +217,7 @@ pub async fn contact_for_customer(
     ];
     for (column, value) in lookups {
         let Some(value) = value else { continue };
-        let sql = format!("SELECT id FROM contacts WHERE account_id = $1 AND {column} = $2");
-        let found: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(account_id)
-            .bind(value)
-            .fetch_optional(tx.conn())
-            .await?;
-        if let Some(id) = found {
+        if let Some(id) = contact_with(tx.conn(), account_id, column, value, 0).await? {
             return Ok(id);
         }
     }
@@ -285,25 +294,19 @@ pub async fn fill_missing_in_tx(
     let mut current_phone: Option<String> = row.try_get("phone_e164")?;
     let mut changed = false;
     if let (None, Some(email)) = (&current_email, email) {
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM contacts WHERE account_id = $1 AND email = $2")
-                .bind(account_id)
-                .bind(email.as_str())
-                .fetch_optional(tx.conn())
-                .await?;
-        if taken.is_none() {
+        if contact_with(tx.conn(), account_id, "email", email.as_str(), 0)
+            .await?
+            .is_none()
+        {
             current_email = Some(email.as_str().to_owned());
             changed = true;
         }
     }
     if let (None, Some(phone)) = (&current_phone, phone) {
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM contacts WHERE account_id = $1 AND phone_e164 = $2")
-                .bind(account_id)
-                .bind(phone.as_str())
-                .fetch_optional(tx.conn())
-                .await?;
-        if taken.is_none() {
+        if contact_with(tx.conn(), account_id, "phone_e164", phone.as_str(), 0)
+            .await?
+            .is_none()
+        {
             current_phone = Some(phone.as_str().to_owned());
             changed = true;
         }
