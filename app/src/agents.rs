@@ -150,6 +150,73 @@ pub async fn save_web_chat(
     )
 }
 
+#[server(endpoint = "team/whatsapp_settings", input = leptos::server_fn::codec::Json)]
+pub async fn whatsapp_settings(
+    id: i64,
+) -> Result<crate::domain::whatsapp::WhatsAppSettings, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::channels::whatsapp::inbox::settings_view(
+                &state.db,
+                &state.settings.secrets,
+                &admin,
+                id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Saves a WhatsApp inbox's settings; an empty secret keeps the stored one.
+#[server(endpoint = "team/save_whatsapp", input = leptos::server_fn::codec::Json)]
+pub async fn save_whatsapp(
+    id: i64,
+    settings: crate::domain::whatsapp::WhatsAppSettingsInput,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::channels::whatsapp::inbox::save(
+                &state.db,
+                &state.settings.secrets,
+                &admin,
+                id,
+                &settings,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Sincronizar plantillas: fetches the business account's templates now; how many.
+#[server(endpoint = "team/sync_templates", input = leptos::server_fn::codec::Json)]
+pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::channels::whatsapp::{inbox, templates};
+            let (state, admin) = admin_session()?;
+            // Checks the inbox is this administrator's.
+            inbox::settings_view(&state.db, &state.settings.secrets, &admin, id).await?;
+            let config = inbox::load(&state.db, &state.settings.secrets, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            templates::sync(&state.db, &state.graph, &config)
+                .await
+                .map_err(|err| match err {
+                    templates::SyncError::NotConfigured => {
+                        AppError::validation("access_token", "required")
+                    }
+                    templates::SyncError::Graph(e) => AppError::validation("graph", e.text()),
+                    templates::SyncError::Database(e) => AppError::from(e),
+                })
+        }
+        .await,
+    )
+}
+
 /// Sets the signed-in agent's availability; teammates see it change live.
 #[server(endpoint = "set_availability")]
 pub async fn set_availability(availability: Availability) -> Result<(), AppError> {

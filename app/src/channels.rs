@@ -4,3 +4,5 @@
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod web_chat;
+#[cfg(feature = "ssr")]
+pub mod whatsapp;

@@ -61,10 +61,31 @@ pub async fn get_conversation(id: i64) -> Result<ConversationDetail, AppError> {
             .bind(summary.contact_id)
             .fetch_one(&state.db.pool)
             .await?;
+            let whatsapp = match summary.channel {
+                crate::domain::ChannelKind::WhatsApp => {
+                    let mut conn = state.db.pool.acquire().await?;
+                    Some(WhatsAppComposer {
+                        last_inbound_at: ssr::routing::last_inbound_at(
+                            &mut conn,
+                            summary.inbox_id,
+                            summary.contact_id,
+                        )
+                        .await?,
+                        server_now: crate::db::now_ms(),
+                        templates: crate::contacts::ssr::start::offered_templates(
+                            &state.db,
+                            summary.inbox_id,
+                        )
+                        .await?,
+                    })
+                }
+                _ => None,
+            };
             Ok(ConversationDetail {
                 summary,
                 contact_email: contact.0,
                 contact_phone: contact.1,
+                whatsapp,
             })
         }
         .await,
@@ -106,6 +127,35 @@ pub async fn send_message(
                 mentions,
             };
             ssr::messages::send(&state.db, &state.hub, &agent, conversation_id, outgoing).await
+        }
+        .await,
+    )
+}
+
+/// A WhatsApp template (S7): the one reply allowed once the 24-hour window has closed.
+#[server(endpoint = "conversations/send_template", input = Json)]
+pub async fn send_template(
+    conversation_id: i64,
+    template_id: i64,
+    params: Vec<String>,
+    idempotency_key: Option<String>,
+) -> Result<MessageView, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            if idempotency_key.as_ref().is_some_and(|k| k.len() > 100) {
+                return Err(AppError::validation("idempotency_key", "invalid"));
+            }
+            ssr::messages::send_template(
+                &state.db,
+                &state.hub,
+                &agent,
+                conversation_id,
+                template_id,
+                &params,
+                idempotency_key,
+            )
+            .await
         }
         .await,
     )

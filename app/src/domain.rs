@@ -6,6 +6,7 @@ mod email;
 mod phone;
 pub mod template;
 pub mod web_chat;
+pub mod whatsapp;
 
 pub use contact::{ContactInput, ContactQuery, FieldError};
 pub use email::EmailAddress;

@@ -14,6 +14,8 @@ pub struct AppState {
     pub db: Db,
     pub hub: Hub,
     pub settings: Arc<Settings>,
+    /// The WhatsApp Cloud API client (one connection pool for every inbox).
+    pub graph: crate::channels::whatsapp::graph::Graph,
 }
 
 /// Behaviour the application needs from configuration (the server crate parses it).
@@ -26,6 +28,8 @@ pub struct Settings {
     pub default_country: String,
     /// Where stored files (attachments) live.
     pub files_dir: std::path::PathBuf,
+    /// Seals channel secrets (tokens, passwords) at rest.
+    pub secrets: crate::secrets::SecretBox,
 }
 
 impl Default for Settings {
@@ -35,6 +39,7 @@ impl Default for Settings {
             secure_cookies: false,
             default_country: "ES".to_owned(),
             files_dir: std::env::temp_dir().join("charla-files"),
+            secrets: crate::secrets::SecretBox::from_key(&rand::random()),
         }
     }
 }

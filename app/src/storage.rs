@@ -28,6 +28,44 @@ impl LocalFiles {
         safe.then(|| self.root.join(relative))
     }
 
+    /// A fresh key for a file of `account_id`, keeping a safe extension.
+    pub fn new_key(account_id: i64, extension: &str) -> String {
+        use rand::Rng;
+        let random: [u8; 16] = rand::thread_rng().gen();
+        let ext: String = extension
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(8)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let name: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        if ext.is_empty() {
+            format!("{account_id}/{name}")
+        } else {
+            format!("{account_id}/{name}.{ext}")
+        }
+    }
+
+    /// Writes a file whole: to a temporary name first, so a reader never sees half.
+    pub async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self
+            .path_of(key)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad key"))?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let temp = path.with_extension("part");
+        tokio::fs::write(&temp, bytes).await?;
+        tokio::fs::rename(&temp, &path).await
+    }
+
+    pub async fn read(&self, key: &str) -> std::io::Result<Vec<u8>> {
+        let path = self
+            .path_of(key)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "bad key"))?;
+        tokio::fs::read(path).await
+    }
+
     /// Removes a file; one that is already gone counts as removed.
     pub async fn delete(&self, key: &str) -> std::io::Result<()> {
         let Some(path) = self.path_of(key) else {

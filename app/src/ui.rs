@@ -1,4 +1,5 @@
 //! Small pieces of UI shared by features: error text, language switch, labels.
+pub mod template_picker;
 pub mod time;
 
 use leptos::prelude::*;
@@ -18,6 +19,9 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::RateLimited { .. } => t_string!(i18n, error_rate_limited).to_string(),
         AppError::Validation { code, .. } if code == "required" => {
             t_string!(i18n, error_required).to_string()
+        }
+        AppError::Validation { code, .. } if code == "window_closed" => {
+            t_string!(i18n, whatsapp_window_closed_error).to_string()
         }
         AppError::Validation { .. } => t_string!(i18n, error_invalid).to_string(),
         AppError::Conflict { .. } => t_string!(i18n, error_taken).to_string(),

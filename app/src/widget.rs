@@ -133,6 +133,7 @@ mod tests {
             created_at: 0,
             mentions: vec![],
             extra: None,
+            attachments: vec![],
         }
     }
 

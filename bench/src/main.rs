@@ -102,6 +102,8 @@ pub async fn start(
         site_root: "target/site".into(),
         default_country: "ES".into(),
         files_dir: files.path().to_owned(),
+        secret_key: None,
+        template_sync_minutes: 0,
     };
     let (state, _) = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -15,6 +15,10 @@ pub struct Config {
     pub site_root: String,
     pub default_country: String,
     pub files_dir: PathBuf,
+    /// Base64 key that seals channel secrets; `None`: a key file in the data directory.
+    pub secret_key: Option<String>,
+    /// How often WhatsApp templates are synced from Meta (0: only by the button).
+    pub template_sync_minutes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +91,8 @@ impl Config {
             files_dir: var("CHARLA_FILES_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("files")),
+            secret_key: var("CHARLA_SECRET_KEY"),
+            template_sync_minutes: parsed("CHARLA_TEMPLATE_SYNC_MINUTES", 60)?,
             data_dir,
             database_url,
         })
@@ -97,6 +103,15 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{bound}"))
+    }
+
+    /// The key that seals channel secrets: `CHARLA_SECRET_KEY`, else `secret.key` in
+    /// the data directory (created on first start).
+    pub fn secrets(&self) -> anyhow::Result<app::secrets::SecretBox> {
+        Ok(match &self.secret_key {
+            Some(key) => app::secrets::SecretBox::from_base64(key)?,
+            None => app::secrets::SecretBox::from_file(&self.data_dir.join("secret.key"))?,
+        })
     }
 
     pub fn secure_cookies(&self) -> bool {

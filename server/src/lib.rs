@@ -2,11 +2,13 @@
 //! The product itself lives in the `app` crate.
 #![recursion_limit = "512"]
 
+mod attachments;
 pub mod config;
 mod contacts;
 mod errors;
 pub mod maintenance;
 mod session;
+mod whatsapp;
 mod widget;
 mod ws;
 
@@ -42,13 +44,20 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     };
     let hub = Hub::new();
     hub.start_replication(&db);
-    maintenance::spawn(
-        db.clone(),
-        hub.clone(),
-        config.event_retention_days,
-        app::storage::LocalFiles::new(config.files_dir.clone()),
-    );
-    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters());
+    let secrets = config.secrets()?;
+    let graph = app::channels::whatsapp::graph::Graph::new();
+    let files = app::storage::LocalFiles::new(config.files_dir.clone());
+    let whatsapp = app::channels::whatsapp::WhatsApp {
+        db: db.clone(),
+        hub: hub.clone(),
+        secrets: secrets.clone(),
+        graph: graph.clone(),
+        files: files.clone(),
+        default_country: config.default_country.clone(),
+    };
+    maintenance::spawn(db.clone(), hub.clone(), config.event_retention_days, files);
+    maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
+    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp));
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())
@@ -64,17 +73,25 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
             secure_cookies: config.secure_cookies(),
             default_country: config.default_country.clone(),
             files_dir: config.files_dir.clone(),
+            secrets,
         }),
+        graph,
     };
     Ok((state, seeded))
 }
 
 /// The adapter of each channel; a channel without one fails its sends visibly.
-fn channel_adapters() -> app::channels::outbox::Adapters {
+fn channel_adapters(
+    whatsapp: app::channels::whatsapp::WhatsApp,
+) -> app::channels::outbox::Adapters {
     let mut adapters: app::channels::outbox::Adapters = std::collections::HashMap::new();
     adapters.insert(
         app::domain::ChannelKind::WebChat,
         Arc::new(app::channels::web_chat::WebChat),
+    );
+    adapters.insert(
+        app::domain::ChannelKind::WhatsApp,
+        Arc::new(app::channels::whatsapp::WhatsAppAdapter::new(whatsapp)),
     );
     adapters
 }
@@ -92,6 +109,13 @@ pub fn router(state: AppState) -> Router {
             post(contacts::import).layer(DefaultBodyLimit::max(
                 app::contacts::ssr::csv_io::IMPORT_MAX_BYTES + 1,
             )),
+        )
+        .route("/api/attachments/{id}", get(attachments::download))
+        .route(
+            "/webhooks/whatsapp/{inbox_id}",
+            get(whatsapp::verify)
+                .post(whatsapp::receive)
+                .layer(DefaultBodyLimit::max(whatsapp::WEBHOOK_MAX_BYTES)),
         )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(

@@ -63,3 +63,21 @@ pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sql
     }
     Ok((sessions, events))
 }
+
+/// Syncs every WhatsApp inbox's templates on a timer (the settings page also has a
+/// button for it).
+pub fn spawn_template_sync(whatsapp: app::channels::whatsapp::WhatsApp, every_minutes: u64) {
+    if every_minutes == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(every_minutes * 60));
+        tick.tick().await; // not at start-up: the first sync waits one period
+        loop {
+            tick.tick().await;
+            if let Err(err) = whatsapp.sync_all_templates().await {
+                tracing::warn!(error = %err, "template sync pass failed; will retry");
+            }
+        }
+    });
+}

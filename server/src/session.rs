@@ -14,6 +14,7 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == "/widget.js"
         || path.starts_with("/widget/")
+        || path.starts_with("/webhooks/")
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
 }
@@ -74,6 +75,7 @@ mod tests {
         assert!(is_public("/pkg/charla.wasm"));
         assert!(!is_public("/conversations"));
         assert!(!is_public("/"));
+        assert!(is_public("/webhooks/whatsapp/1"));
         assert!(is_page(&Method::GET, "/settings"));
         assert!(!is_page(&Method::POST, "/settings"));
         assert!(!is_page(&Method::GET, "/api/live"));

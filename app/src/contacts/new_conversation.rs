@@ -12,6 +12,7 @@ use crate::domain::{ChannelKind, EmailAddress, MessageBody, PhoneNumber};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;
+use crate::ui::template_picker::TemplatePicker;
 
 #[component]
 pub fn NewConversation(contact_id: i64, on_cancel: Callback<()>) -> impl IntoView {
@@ -207,7 +208,7 @@ fn NewConversationForm(
                 </div>
             </Show>
             <Show when=move || channel() == Some(ChannelKind::WhatsApp)>
-                <TemplatePicker choice=Signal::derive(choice) template_id params errors />
+                <TemplatePicker templates=Signal::derive(move || choice().map(|c| c.templates).unwrap_or_default()) template_id params errors id_prefix="nc" />
             </Show>
             <p role="alert" class="error">{move || failure.get()}</p>
             <div class="form-actions">
@@ -219,66 +220,5 @@ fn NewConversationForm(
                 </button>
             </div>
         </form>
-    }
-}
-
-#[component]
-fn TemplatePicker(
-    choice: Signal<Option<InboxChoice>>,
-    template_id: RwSignal<Option<i64>>,
-    params: RwSignal<Vec<String>>,
-    errors: RwSignal<Vec<(String, String)>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let templates = move || choice.get().map(|c| c.templates).unwrap_or_default();
-    let template = move || {
-        let id = template_id.get()?;
-        templates().into_iter().find(|t| t.id == id)
-    };
-    let preview = move || template().map(|t| (t.header.clone(), t.render(&params.get())));
-    view! {
-        <div class="field">
-            <label for="nc-template">{t!(i18n, new_conversation_template)}</label>
-            <select id="nc-template"
-                prop:value=move || template_id.get().map(|id| id.to_string()).unwrap_or_default()
-                on:change=move |ev| template_id.set(event_target_value(&ev).parse().ok())>
-                {move || templates().into_iter().map(|t| {
-                    let label = format!("{} ({})", t.name, t.language);
-                    view! { <option value=t.id.to_string()>{label}</option> }
-                }).collect_view()}
-            </select>
-            {move || templates().is_empty().then(|| view! { <p class="muted">{t!(i18n, new_conversation_no_templates)}</p> })}
-        </div>
-        <For each={move || (1..=params.with(Vec::len)).collect::<Vec<usize>>()} key={|n| *n} let:n>
-            {
-                let id = format!("nc-param-{n}");
-                let field = format!("params.{n}");
-                let error_id = format!("{id}-error");
-                let field = StoredValue::new(field);
-                let missing = move || errors.with(|list| list.iter().any(|(f, _)| field.with_value(|name| f == name)));
-                view! {
-                    <div class="field">
-                        <label for=id.clone()>{t!(i18n, template_variable, n = n)}</label>
-                        <input id=id type="text"
-                            prop:value=move || params.with(|p| p.get(n - 1).cloned().unwrap_or_default())
-                            on:input=move |ev| {
-                                let value = event_target_value(&ev);
-                                params.update(|p| if let Some(slot) = p.get_mut(n - 1) { *slot = value });
-                            }
-                            aria-invalid=move || if missing() { "true" } else { "false" }
-                            aria-describedby=error_id.clone() />
-                        <p id=error_id class="field-error error">
-                            {move || missing().then(|| t_string!(i18n, error_required))}
-                        </p>
-                    </div>
-                }
-            }
-        </For>
-        <div class="template-preview" role="region" aria-label=move || t_string!(i18n, template_preview) aria-live="polite">
-            {move || preview().map(|(header, body)| view! {
-                {header.map(|h| view! { <p class="template-header"><strong>{h}</strong></p> })}
-                <p class="template-body">{body}</p>
-            })}
-        </div>
     }
 }

@@ -8,8 +8,8 @@ use leptos_router::hooks::use_params_map;
 use super::composer::Composer;
 use super::list::status_text;
 use super::model::{
-    ConversationDetail, ConversationSummary, MessageExtra, MessagePage, MessageView, SenderKind,
-    Teammate,
+    AttachmentKind, AttachmentView, ConversationDetail, ConversationSummary, MessageExtra,
+    MessagePage, MessageView, SenderKind, Teammate,
 };
 use super::{
     assign_conversation, conversation_messages, conversation_teammates, get_conversation,
@@ -91,6 +91,9 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
         ("conversation.id", detail.summary.display_id.to_string()),
     ];
     let messages = RwSignal::new(page.items);
+    let last_inbound = RwSignal::new(detail.whatsapp.as_ref().and_then(|w| w.last_inbound_at));
+    let contact_id = detail.summary.contact_id;
+    let inbox_id = detail.summary.inbox_id;
     let has_older = RwSignal::new(page.has_older);
     let action_error = RwSignal::new(None);
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -120,6 +123,14 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
             if conversation.id == conversation_id =>
         {
             summary.set(conversation.clone());
+            last_inbound.update(|l| *l = (*l).max(conversation.last_customer_message_at));
+        }
+        // The customer wrote in another conversation on the same number: the window
+        // is per number, not per conversation.
+        LiveEvent::ConversationChanged { conversation, .. }
+            if conversation.contact_id == contact_id && conversation.inbox_id == inbox_id =>
+        {
+            last_inbound.update(|l| *l = (*l).max(conversation.last_customer_message_at));
         }
         _ => {}
     });
@@ -301,7 +312,8 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                     <A href=format!("/contacts/{}", detail.summary.contact_id)>{t!(i18n, view_contact)}</A>
                 </aside>
             </div>
-            <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone() on_sent=move || scroll_to_bottom(scroller) />
+            <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone()
+                whatsapp=detail.whatsapp.clone() last_inbound on_sent=move || scroll_to_bottom(scroller) />
         </article>
     }
 }
@@ -401,8 +413,33 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                     <p class="template-tag">{t!(i18n, template_tag, name = name.clone())}</p>
                     <p class="body">{render_body(&message)}</p>
                 }.into_any(),
+                Some(MessageExtra::Location { latitude, longitude, .. }) => {
+                    let map = format!("https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=16/{latitude}/{longitude}");
+                    view! {
+                        <p class="body">{render_body(&message)}</p>
+                        <p><a href=map target="_blank" rel="noopener noreferrer">{t!(i18n, message_location_open)}</a></p>
+                    }.into_any()
+                }
+                Some(MessageExtra::Reaction { emoji, .. }) => {
+                    let text = if emoji.is_empty() {
+                        t_string!(i18n, message_reaction_removed).to_string()
+                    } else {
+                        t_string!(i18n, message_reaction, emoji = emoji.clone()).to_string()
+                    };
+                    view! { <p class="body reaction">{text}</p> }.into_any()
+                }
+                Some(MessageExtra::Unsupported { message_type }) => view! {
+                    <p class="body unsupported">{t!(i18n, message_unsupported, kind = message_type.clone())}</p>
+                    {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                }.into_any(),
+                None if message.body.is_empty() => ().into_any(),
                 None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
             }}
+            {(!message.attachments.is_empty()).then(|| view! {
+                <ul class="attachments">
+                    {message.attachments.iter().map(|file| view! { <li><Attachment file=file.clone() /></li> }).collect_view()}
+                </ul>
+            })}
             {status
                 .map(|status| {
                     let label = move || match status {
@@ -415,13 +452,64 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                     view! {
                         <p class=format!("delivery delivery-{status}")>
                             {label}
-                            {error.clone().map(|e| view! { <span class="delivery-error">{format!(": {e}")}</span> })}
+                            {error.clone().map(|e| view! { <span class="delivery-error">{format!(": {}", delivery_error_text(i18n, &e))}</span> })}
                             {(status == DeliveryStatus::Failed)
                                 .then(|| view! { <button type="button" class="link" on:click=retry>{t!(i18n, retry)}</button> })}
                         </p>
                     }
                 })}
         </li>
+    }
+}
+
+/// Charla's own failure codes in words; a channel's reason (Meta's "131047 · …") as is.
+fn delivery_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &str) -> String {
+    match error {
+        "channel_unavailable" => t_string!(i18n, delivery_error_channel).to_string(),
+        "whatsapp_not_configured" => t_string!(i18n, delivery_error_whatsapp_setup).to_string(),
+        "no_recipient" => t_string!(i18n, delivery_error_no_recipient).to_string(),
+        other => other.to_owned(),
+    }
+}
+
+/// A file in a message: images inline (opening full size), players for audio and
+/// video, a download chip for anything else.
+#[component]
+fn Attachment(file: AttachmentView) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = file.url();
+    let size = human_size(file.byte_size);
+    match file.kind() {
+        AttachmentKind::Image => view! {
+            <a href=url.clone() target="_blank" rel="noopener" class="attachment-image">
+                <img src=url.clone() alt=file.file_name.clone() loading="lazy" />
+            </a>
+        }
+        .into_any(),
+        AttachmentKind::Audio => view! {
+            <audio controls preload="metadata" src=url aria-label=file.file_name.clone()></audio>
+        }
+        .into_any(),
+        AttachmentKind::Video => view! {
+            <video controls preload="metadata" src=url aria-label=file.file_name.clone()></video>
+        }
+        .into_any(),
+        AttachmentKind::File => view! {
+            <a href=url download=file.file_name.clone() class="attachment-chip">
+                <span>{file.file_name.clone()}</span>" "<span class="muted">{size}</span>
+                <span class="visually-hidden">{t!(i18n, attachment_download)}</span>
+            </a>
+        }
+        .into_any(),
+    }
+}
+
+/// "2.4 MB" style.
+fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
 }
 

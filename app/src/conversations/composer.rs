@@ -5,15 +5,17 @@
 use leptos::prelude::*;
 
 use super::chat::upsert_message;
-use super::model::{MessageView, SenderKind, Teammate};
-use super::send_message;
+use super::model::{MessageView, SenderKind, Teammate, WhatsAppComposer};
+use super::{send_message, send_template};
 use crate::agents::AgentProfile;
 use crate::canned::list_canned;
 use crate::domain::canned::{fill_variables, trailing_slash_command, CannedResponse};
+use crate::domain::whatsapp::{hours_minutes, Window};
 use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
 use crate::emoji::EmojiPicker;
 use crate::i18n::*;
 use crate::ui::error_text;
+use crate::ui::template_picker::TemplatePicker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -28,9 +30,46 @@ pub fn Composer(
     teammates: Vec<Teammate>,
     /// Values for canned responses' `{{variables}}`.
     variables: Vec<(&'static str, String)>,
+    /// WhatsApp conversations: the 24-hour window and the templates on offer.
+    whatsapp: Option<WhatsAppComposer>,
+    /// The customer's last message on this number (moves as they write).
+    last_inbound: RwSignal<Option<i64>>,
     on_sent: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let is_whatsapp = whatsapp.is_some();
+    // The browser's clock, corrected by the server's (the server enforces the rule).
+    let skew = whatsapp.as_ref().map(|w| w.server_now - now()).unwrap_or(0);
+    let tick = RwSignal::new(0_u32);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if is_whatsapp {
+            if let Ok(handle) = set_interval_with_handle(
+                move || tick.update(|n| *n = n.wrapping_add(1)),
+                std::time::Duration::from_secs(20),
+            ) {
+                on_cleanup(move || handle.clear());
+            }
+        }
+    });
+    let window = move || -> Option<Window> {
+        tick.track();
+        is_whatsapp.then(|| Window::at(last_inbound.get(), now() + skew))
+    };
+    let templates = StoredValue::new(whatsapp.map(|w| w.templates).unwrap_or_default());
+    let template_id = RwSignal::new(templates.with_value(|t| t.first().map(|t| t.id)));
+    let params = RwSignal::new(Vec::<String>::new());
+    let template_errors = RwSignal::new(Vec::<(String, String)>::new());
+    Effect::new(move |_| {
+        let id = template_id.get();
+        let count = templates.with_value(|list| {
+            list.iter()
+                .find(|t| Some(t.id) == id)
+                .map(|t| t.variable_count())
+                .unwrap_or(0)
+        });
+        params.set(vec![String::new(); count]);
+    });
     let me = use_context::<AgentProfile>();
     let mode = RwSignal::new(Mode::Reply);
     let text = RwSignal::new(String::new());
@@ -86,7 +125,50 @@ pub fn Composer(
         }
     });
 
+    // Reply mode on a closed WhatsApp window: only a template can go out.
+    let template_only = move || mode.get() == Mode::Reply && window().is_some_and(|w| !w.is_open());
+    let send_chosen_template = move || {
+        let id = template_id.get_untracked();
+        let chosen = templates.with_value(|list| list.iter().find(|t| Some(t.id) == id).cloned());
+        let Some(template) = chosen else {
+            template_errors.set(vec![("template_id".into(), "required".into())]);
+            return;
+        };
+        let values = params.get_untracked();
+        if let Some(n) = template.first_missing(&values) {
+            template_errors.set(vec![(format!("params.{n}"), "required".into())]);
+            return;
+        }
+        template_errors.set(Vec::new());
+        error.set(None);
+        let key = idempotency_key();
+        leptos::task::spawn_local(async move {
+            match send_template(conversation_id, template.id, values, Some(key)).await {
+                Ok(message) => {
+                    messages.update(|list| {
+                        if !list.iter().any(|m| m.id == message.id) {
+                            upsert_message(list, message);
+                        }
+                    });
+                    let count = params.with_untracked(Vec::len);
+                    params.set(vec![String::new(); count]);
+                    on_sent();
+                }
+                Err(crate::error::AppError::Validation { field, code })
+                    if field.starts_with("params") =>
+                {
+                    template_errors.set(vec![(field, code)]);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+
     let send = Callback::new(move |()| {
+        if template_only() {
+            send_chosen_template();
+            return;
+        }
         let body = text.get_untracked();
         let body = match MessageBody::parse(&body) {
             Ok(body) => body,
@@ -120,6 +202,7 @@ pub fn Composer(
             created_at: now(),
             mentions: Vec::new(),
             extra: None,
+            attachments: Vec::new(),
         };
         messages.update(|list| list.push(optimistic));
         text.set(String::new());
@@ -227,8 +310,29 @@ pub fn Composer(
                     {t!(i18n, private_note)}
                 </button>
             </div>
+            {move || match window() {
+                Some(Window::Open { remaining_ms }) if mode.get() == Mode::Reply => {
+                    let (hours, minutes) = hours_minutes(remaining_ms);
+                    Some(view! {
+                        <p class="window-notice" role="status">{t!(i18n, whatsapp_window_open, hours = hours, minutes = minutes)}</p>
+                    }.into_any())
+                }
+                Some(Window::Closed) if mode.get() == Mode::Reply => Some(view! {
+                    <p class="window-notice closed" role="status">{t!(i18n, whatsapp_window_closed)}</p>
+                }.into_any()),
+                Some(Window::NeverOpened) if mode.get() == Mode::Reply => Some(view! {
+                    <p class="window-notice closed" role="status">{t!(i18n, whatsapp_window_never)}</p>
+                }.into_any()),
+                _ => None,
+            }}
+            <Show when=template_only>
+                <div class="composer-template">
+                    <TemplatePicker templates=Signal::derive(move || templates.get_value()) template_id params errors=template_errors id_prefix="composer" />
+                </div>
+            </Show>
             <label for=format!("composer-{conversation_id}") class="visually-hidden">{t!(i18n, message_label)}</label>
             <textarea
+                hidden=template_only
                 id=format!("composer-{conversation_id}")
                 node_ref=textarea
                 rows="3"
@@ -277,10 +381,12 @@ pub fn Composer(
             </Show>
             {move || error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
             <div class="composer-actions">
-                <button type="button" aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)>
+                <button type="button" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)>
                     {t!(i18n, emoji)}
                 </button>
-                <button type="submit" class="primary">{t!(i18n, send)}</button>
+                <button type="submit" class="primary">
+                    {move || if template_only() { t_string!(i18n, send_template) } else { t_string!(i18n, send) }}
+                </button>
             </div>
             <Show when=move || emoji_open.get()>
                 <EmojiPicker on_pick=insert_emoji />

@@ -170,10 +170,47 @@ pub struct MessageView {
     /// Structure beyond the text (stored as `content_attributes`).
     #[serde(default)]
     pub extra: Option<MessageExtra>,
+    /// Files the message carries (images, audio, documents…).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A stored file of a message, served (to those who may see it) at `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub duration_ms: Option<i64>,
+}
+
+impl AttachmentView {
+    pub fn url(&self) -> String {
+        format!("/api/attachments/{}", self.id)
+    }
+
+    /// How the chat shows it: inline image, a player, or a download chip.
+    pub fn kind(&self) -> AttachmentKind {
+        match self.content_type.split('/').next().unwrap_or_default() {
+            "image" => AttachmentKind::Image,
+            "audio" => AttachmentKind::Audio,
+            "video" => AttachmentKind::Video,
+            _ => AttachmentKind::File,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentKind {
+    Image,
+    Audio,
+    Video,
+    File,
 }
 
 /// What a message carries besides its body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageExtra {
     /// Activity in an older conversation: the thread goes on in a newer one (S12).
@@ -189,6 +226,20 @@ pub enum MessageExtra {
     },
     /// An email's subject line.
     Email { subject: String },
+    /// A shared location (WhatsApp).
+    Location {
+        latitude: f64,
+        longitude: f64,
+        name: Option<String>,
+        address: Option<String>,
+    },
+    /// A reaction to an earlier message (empty `emoji`: the reaction was removed).
+    Reaction {
+        emoji: String,
+        to_external_id: String,
+    },
+    /// A message type the channel sent that Charla cannot show; kept, never dropped.
+    Unsupported { message_type: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,6 +255,18 @@ pub struct ConversationDetail {
     pub summary: ConversationSummary,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// WhatsApp conversations: what the composer needs for the 24-hour window.
+    pub whatsapp: Option<WhatsAppComposer>,
+}
+
+/// The 24-hour window's inputs and the templates the composer may offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhatsAppComposer {
+    /// The customer's last message on this number, in any conversation of the inbox.
+    pub last_inbound_at: Option<Millis>,
+    /// The server's clock when this was read: the browser corrects its own by it.
+    pub server_now: Millis,
+    pub templates: Vec<crate::domain::template::TemplateView>,
 }
 
 /// A teammate who can be assigned or mentioned in a conversation.

@@ -5,7 +5,7 @@ use sqlx::Row;
 use super::{VisitorMessage, WidgetSent, WidgetState};
 use crate::auth::ssr::{new_token, token_hash};
 use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
-use crate::conversations::ssr::messages::{history_in_conversation, receive_in_tx};
+use crate::conversations::ssr::messages::{history_in_conversation, receive_in_tx, Inbound};
 use crate::conversations::ssr::routing::conversation_for_inbound;
 use crate::db::Db;
 use crate::domain::{EmailAddress, MessageBody};
@@ -159,7 +159,7 @@ pub async fn send(
         Some(identity_id),
     )
     .await?;
-    let message = receive_in_tx(&mut tx, conversation_id, contact_id, body, None).await?;
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, &Inbound::text(body)).await?;
     tx.commit(hub).await?;
     Ok(WidgetSent {
         visitor: visitor_token,

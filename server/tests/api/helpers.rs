@@ -115,6 +115,8 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         site_root: "target/site".into(),
         default_country: "ES".into(),
         files_dir: files.path().to_owned(),
+        secret_key: None,
+        template_sync_minutes: 0,
     };
     let (state, _) = server::build_state(&config).await.expect("server state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

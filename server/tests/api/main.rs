@@ -3,9 +3,11 @@
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
 mod contacts;
+mod fake_graph;
 mod helpers;
 mod inbox;
 mod live;
 mod replicas;
 mod team;
+mod whatsapp;
 mod widget;

@@ -126,6 +126,40 @@ fn recipient(channel: ChannelKind, to: &str, country: &str) -> Result<Recipient,
     }
 }
 
+/// An offered template with every variable filled: the rendered text and what the
+/// channel needs to send it.
+pub async fn template_message(
+    db: &Db,
+    inbox_id: i64,
+    template_id: i64,
+    params: &[String],
+) -> Result<(MessageBody, MessageExtra), AppError> {
+    let template = offered_templates(db, inbox_id)
+        .await?
+        .into_iter()
+        .find(|t| t.id == template_id)
+        .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
+    if let Some(n) = template.first_missing(params) {
+        return Err(AppError::validation(&format!("params.{n}"), "required"));
+    }
+    if params.len() > template.variable_count()
+        || params
+            .iter()
+            .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
+    {
+        return Err(AppError::validation("params", "invalid"));
+    }
+    let params: Vec<String> = params.iter().map(|p| p.trim().to_owned()).collect();
+    let body = MessageBody::parse(&template.render(&params))
+        .map_err(|c| AppError::validation("params", c))?;
+    let extra = MessageExtra::Template {
+        name: template.name,
+        language: template.language,
+        params,
+    };
+    Ok((body, extra))
+}
+
 /// The first message's stored form: (body, content type, extra, subject).
 async fn first_message(
     db: &Db,
@@ -155,29 +189,7 @@ async fn first_message(
                 params,
             },
         ) => {
-            let template = offered_templates(db, inbox_id)
-                .await?
-                .into_iter()
-                .find(|t| t.id == *template_id)
-                .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
-            if let Some(n) = template.first_missing(params) {
-                return Err(AppError::validation(&format!("params.{n}"), "required"));
-            }
-            if params.len() > template.variable_count()
-                || params
-                    .iter()
-                    .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
-            {
-                return Err(AppError::validation("params", "invalid"));
-            }
-            let params: Vec<String> = params.iter().map(|p| p.trim().to_owned()).collect();
-            let body = MessageBody::parse(&template.render(&params))
-                .map_err(|c| AppError::validation("params", c))?;
-            let extra = MessageExtra::Template {
-                name: template.name,
-                language: template.language,
-                params,
-            };
+            let (body, extra) = template_message(db, inbox_id, *template_id, params).await?;
             Ok((body, "template", extra, None))
         }
         // A new WhatsApp conversation must open with a template; an email needs a subject.

@@ -240,6 +240,33 @@ pub async fn contact_for_customer(
     insert_in_tx(tx, account_id, &contact, now_ms()).await
 }
 
+/// A customer writing in through a channel: (identity, contact). A known identity
+/// keeps its contact; otherwise the contact with their email or phone (or a new one)
+/// gets the identity.
+pub async fn customer_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    inbox_id: i64,
+    kind: &str,
+    external_id: &str,
+    profile: &CustomerProfile,
+) -> Result<(i64, i64), AppError> {
+    let known: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT id, contact_id FROM contact_identities WHERE inbox_id = $1 AND kind = $2 AND external_id = $3",
+    )
+    .bind(inbox_id)
+    .bind(kind)
+    .bind(external_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(ids) = known {
+        return Ok(ids);
+    }
+    let contact = contact_for_customer(tx, account_id, profile).await?;
+    let identity = identity_in_tx(tx, contact, inbox_id, kind, external_id).await?;
+    Ok((identity, contact))
+}
+
 /// The identity a customer writes from (a visitor token, a WhatsApp id, an address).
 pub async fn identity_in_tx(
     tx: &mut WriteTx,

@@ -6,12 +6,15 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
+use super::routing::last_inbound_at;
 use crate::agents::AgentProfile;
 use crate::conversations::model::{
-    ConversationSummary, Mention, MessageExtra, MessagePage, MessageView, SenderKind,
+    AttachmentView, ConversationSummary, Mention, MessageExtra, MessagePage, MessageView,
+    SenderKind,
 };
 use crate::db::{now_ms, Db, WriteTx};
-use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
+use crate::domain::whatsapp::Window;
+use crate::domain::{ChannelKind, DeliveryStatus, MessageBody, MessageDirection};
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
@@ -54,10 +57,52 @@ fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
         extra: row
             .try_get::<Option<String>, _>("content_attributes")?
             .and_then(|json| serde_json::from_str(&json).ok()),
+        attachments: Vec::new(),
     })
 }
 
+/// Fills in the mentions and files of a run of messages of one conversation.
 async fn attach_mentions(
+    conn: &mut sqlx::AnyConnection,
+    messages: &mut [MessageView],
+) -> Result<(), sqlx::Error> {
+    attach_people(conn, messages).await?;
+    attach_files(conn, messages).await
+}
+
+async fn attach_files(
+    conn: &mut sqlx::AnyConnection,
+    messages: &mut [MessageView],
+) -> Result<(), sqlx::Error> {
+    let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+        return Ok(());
+    };
+    let rows = sqlx::query(
+        "SELECT a.id, a.message_id, a.file_name, a.content_type, a.byte_size, a.duration_ms FROM attachments a \
+         JOIN messages m ON m.id = a.message_id \
+         WHERE m.conversation_id = $1 AND a.message_id >= $2 AND a.message_id <= $3 ORDER BY a.id",
+    )
+    .bind(first.conversation_id)
+    .bind(first.id.min(last.id))
+    .bind(first.id.max(last.id))
+    .fetch_all(conn)
+    .await?;
+    for row in rows {
+        let message_id: i64 = row.try_get("message_id")?;
+        if let Some(message) = messages.iter_mut().find(|m| m.id == message_id) {
+            message.attachments.push(AttachmentView {
+                id: row.try_get("id")?,
+                file_name: row.try_get("file_name")?,
+                content_type: row.try_get("content_type")?,
+                byte_size: row.try_get("byte_size")?,
+                duration_ms: row.try_get("duration_ms")?,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn attach_people(
     db_or_tx: &mut sqlx::AnyConnection,
     messages: &mut [MessageView],
 ) -> Result<(), sqlx::Error> {
@@ -217,18 +262,20 @@ pub async fn send(
             return Ok(existing);
         }
     }
+    if !outgoing.private {
+        free_form_allowed(db, &conversation).await?;
+    }
     // Mentions only in notes, and only of teammates who can see this inbox.
-    let mentions: Vec<(i64, String)> = if outgoing.private && !outgoing.mentions.is_empty() {
+    let mentions: Vec<i64> = if outgoing.private && !outgoing.mentions.is_empty() {
         inbox_teammates(db, agent.account_id, conversation.inbox_id)
             .await?
             .into_iter()
-            .filter(|(id, _)| outgoing.mentions.contains(id))
+            .map(|(id, _)| id)
+            .filter(|id| outgoing.mentions.contains(id))
             .collect()
     } else {
         Vec::new()
     };
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
     let draft = OutgoingRow {
         body: outgoing.body.as_str(),
         private: outgoing.private,
@@ -236,19 +283,84 @@ pub async fn send(
         content_type: "text",
         extra: None,
     };
-    let message_id = match insert_outgoing_in_tx(&mut tx, agent, &conversation, &draft, now).await {
+    store_outgoing(db, hub, agent, &conversation, &draft, &mentions).await
+}
+
+/// WhatsApp (S7): a free-form reply only inside the 24-hour window; templates and
+/// notes are always allowed. Other channels have no window.
+async fn free_form_allowed(db: &Db, conversation: &ConversationSummary) -> Result<(), AppError> {
+    if conversation.channel != ChannelKind::WhatsApp {
+        return Ok(());
+    }
+    let mut conn = db.pool.acquire().await?;
+    let last = last_inbound_at(&mut conn, conversation.inbox_id, conversation.contact_id).await?;
+    if Window::at(last, now_ms()).is_open() {
+        Ok(())
+    } else {
+        Err(AppError::validation("body", "window_closed"))
+    }
+}
+
+/// An approved WhatsApp template, allowed whether the 24-hour window is open or not.
+pub async fn send_template(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    template_id: i64,
+    params: &[String],
+    idempotency_key: Option<String>,
+) -> Result<MessageView, AppError> {
+    let conversation = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    if conversation.channel != ChannelKind::WhatsApp {
+        return Err(AppError::validation("template_id", "invalid"));
+    }
+    if let Some(key) = &idempotency_key {
+        if let Some(existing) = by_idempotency_key(db, conversation_id, key).await? {
+            return Ok(existing);
+        }
+    }
+    let (body, extra) = crate::contacts::ssr::start::template_message(
+        db,
+        conversation.inbox_id,
+        template_id,
+        params,
+    )
+    .await?;
+    let draft = OutgoingRow {
+        body: body.as_str(),
+        private: false,
+        idempotency_key: idempotency_key.as_deref(),
+        content_type: "template",
+        extra: Some(&extra),
+    };
+    store_outgoing(db, hub, agent, &conversation, &draft, &[]).await
+}
+
+/// One transaction: the message, its outbox row, mentions and notifications, events.
+async fn store_outgoing(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation: &ConversationSummary,
+    draft: &OutgoingRow<'_>,
+    mentions: &[i64],
+) -> Result<MessageView, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let message_id = match insert_outgoing_in_tx(&mut tx, agent, conversation, draft, now).await {
         Ok(id) => id,
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
             // The same request raced in twice: answer with the one that won.
             drop(tx);
-            let key = outgoing.idempotency_key.as_deref().unwrap_or_default();
-            return by_idempotency_key(db, conversation_id, key)
+            let key = draft.idempotency_key.unwrap_or_default();
+            return by_idempotency_key(db, conversation.id, key)
                 .await?
                 .ok_or(AppError::Internal);
         }
         Err(err) => return Err(err.into()),
     };
-    for (agent_id, _) in &mentions {
+    for agent_id in mentions {
         sqlx::query("INSERT INTO mentions (message_id, agent_id, created_at) VALUES ($1, $2, $3)")
             .bind(message_id)
             .bind(agent_id)
@@ -258,12 +370,12 @@ pub async fn send(
     }
     mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
     let message = message_in_tx(tx.conn(), message_id).await?;
-    for (mentioned, _) in &mentions {
-        notify_mention(&mut tx, agent, &conversation, &message, *mentioned).await?;
+    for mentioned in mentions {
+        notify_mention(&mut tx, agent, conversation, &message, *mentioned).await?;
     }
-    emit_message(&mut tx, &conversation, &message).await?;
+    emit_message(&mut tx, conversation, &message).await?;
     tx.commit(hub).await?;
-    if !outgoing.private {
+    if !draft.private {
         crate::channels::outbox::wake();
     }
     Ok(message)
@@ -362,19 +474,63 @@ pub async fn add_activity_in_tx(
     Ok(message)
 }
 
+/// A customer's message as a channel hands it over.
+pub struct Inbound<'a> {
+    /// May be empty when the message is only a file (or a type Charla cannot show).
+    pub body: &'a str,
+    /// The channel's id for it (WhatsApp message id, email Message-ID): deduplication.
+    pub external_id: Option<&'a str>,
+    pub content_type: &'a str,
+    pub extra: Option<&'a MessageExtra>,
+    pub attachments: &'a [NewAttachment],
+    /// When the customer sent it (the channel's clock, never later than now).
+    pub at: i64,
+}
+
+impl<'a> Inbound<'a> {
+    /// A plain text message sent now.
+    pub fn text(body: &'a MessageBody) -> Inbound<'a> {
+        Inbound {
+            body: body.as_str(),
+            external_id: None,
+            content_type: "text",
+            extra: None,
+            attachments: &[],
+            at: now_ms(),
+        }
+    }
+}
+
+/// A file already written to storage, to be recorded with its message.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub byte_size: i64,
+    pub storage_key: String,
+    pub duration_ms: Option<i64>,
+}
+
 /// A customer's message (routed by `routing`): wakes a snoozed conversation.
 pub async fn receive(
     db: &Db,
     hub: &Hub,
     conversation_id: i64,
     contact_id: i64,
-    body: &MessageBody,
-    external_id: Option<&str>,
+    inbound: &Inbound<'_>,
 ) -> Result<MessageView, AppError> {
     let mut tx = db.begin_write().await?;
-    let message = receive_in_tx(&mut tx, conversation_id, contact_id, body, external_id).await?;
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, inbound).await?;
     tx.commit(hub).await?;
     Ok(message)
+}
+
+/// What the list shows for a message: its text, else its first file's name.
+fn preview_of(body: &str, attachments: &[NewAttachment]) -> String {
+    match (body.is_empty(), attachments.first()) {
+        (true, Some(file)) => preview(&format!("📎 {}", file.file_name)),
+        _ => preview(body),
+    }
 }
 
 /// [`receive`] inside a caller's transaction (which may have just opened the conversation).
@@ -382,32 +538,43 @@ pub async fn receive_in_tx(
     tx: &mut WriteTx,
     conversation_id: i64,
     contact_id: i64,
-    body: &MessageBody,
-    external_id: Option<&str>,
+    inbound: &Inbound<'_>,
 ) -> Result<MessageView, AppError> {
     let now = now_ms();
+    let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
+    let extra = inbound
+        .extra
+        .map(|e| serde_json::to_string(e).unwrap_or_default());
     let message_id: i64 = sqlx::query(
         "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_contact_id, body, \
-         content_type, external_id, created_at, updated_at) \
-         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, 'text', $3, $4, $4 FROM conversations c \
-         WHERE c.id = $5 RETURNING id",
+         content_type, content_attributes, external_id, created_at, updated_at) \
+         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, $3, $4, $5, $6, $7 FROM conversations c \
+         WHERE c.id = $8 RETURNING id",
     )
     .bind(contact_id)
-    .bind(body.as_str())
-    .bind(external_id)
+    .bind(inbound.body)
+    .bind(inbound.content_type)
+    .bind(extra)
+    .bind(inbound.external_id)
+    .bind(at)
     .bind(now)
     .bind(conversation_id)
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;
+    insert_attachments_in_tx(tx, message_id, inbound.attachments, now).await?;
+    // The 24-hour window runs from the customer's own clock time, never backwards.
     sqlx::query(
-        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, last_customer_message_at = $1, \
-         last_message_preview = $2, snoozed_until = NULL, \
-         status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $3",
+        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
+         last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
+         THEN $2 ELSE last_customer_message_at END, \
+         last_message_preview = $3, snoozed_until = NULL, \
+         status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $4",
     )
     .bind(now)
-    .bind(preview(body.as_str()))
+    .bind(at)
+    .bind(preview_of(inbound.body, inbound.attachments))
     .bind(conversation_id)
     .execute(tx.conn())
     .await?;
@@ -419,6 +586,31 @@ pub async fn receive_in_tx(
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
     Ok(message)
+}
+
+/// Records stored files as a message's attachments.
+pub async fn insert_attachments_in_tx(
+    tx: &mut WriteTx,
+    message_id: i64,
+    attachments: &[NewAttachment],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for file in attachments {
+        sqlx::query(
+            "INSERT INTO attachments (account_id, message_id, file_name, content_type, byte_size, storage_key, duration_ms, created_at) \
+             SELECT account_id, id, $1, $2, $3, $4, $5, $6 FROM messages WHERE id = $7",
+        )
+        .bind(&file.file_name)
+        .bind(&file.content_type)
+        .bind(file.byte_size)
+        .bind(&file.storage_key)
+        .bind(file.duration_ms)
+        .bind(now)
+        .bind(message_id)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
 }
 
 /// A conversation about to be opened: by a customer writing in (no assignee) or by an

@@ -62,3 +62,19 @@ pub async fn superseded(
     .fetch_all(conn)
     .await
 }
+
+/// The customer's last message on this inbox's number, in any of their conversations:
+/// the start of WhatsApp's 24-hour window.
+pub async fn last_inbound_at(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+    contact_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MAX(last_customer_message_at) FROM conversations WHERE contact_id = $1 AND inbox_id = $2",
+    )
+    .bind(contact_id)
+    .bind(inbox_id)
+    .fetch_one(conn)
+    .await
+}

@@ -1,0 +1,61 @@
+//! The WhatsApp Cloud API channel: inbound webhooks (messages and delivery statuses),
+//! the outbox adapter, and template sync. The webhook route lives in the server crate;
+//! everything it calls is here.
+pub mod graph;
+mod inbound;
+pub mod inbox;
+mod outbound;
+pub mod templates;
+pub mod webhook;
+
+pub use inbound::{handle_webhook, WebhookSummary};
+pub use outbound::WhatsAppAdapter;
+
+use crate::db::Db;
+use crate::live::hub::Hub;
+use crate::secrets::SecretBox;
+use crate::storage::LocalFiles;
+use graph::Graph;
+
+/// What the channel's pieces share.
+#[derive(Clone)]
+pub struct WhatsApp {
+    pub db: Db,
+    pub hub: Hub,
+    pub secrets: SecretBox,
+    pub graph: Graph,
+    pub files: LocalFiles,
+    /// For reading customers' numbers (they arrive without `+`).
+    pub default_country: String,
+}
+
+impl WhatsApp {
+    pub fn from_state(state: &crate::state::AppState) -> WhatsApp {
+        WhatsApp {
+            db: state.db.clone(),
+            hub: state.hub.clone(),
+            secrets: state.settings.secrets.clone(),
+            graph: state.graph.clone(),
+            files: LocalFiles::new(state.settings.files_dir.clone()),
+            default_country: state.settings.default_country.clone(),
+        }
+    }
+
+    /// Syncs the templates of every configured WhatsApp inbox (the periodic sync).
+    pub async fn sync_all_templates(&self) -> Result<usize, sqlx::Error> {
+        let mut synced = 0;
+        for id in inbox::all_ids(&self.db).await? {
+            let Some(inbox) = inbox::load(&self.db, &self.secrets, id).await? else {
+                continue;
+            };
+            if inbox.business_account_id.is_empty() || inbox.access_token.is_empty() {
+                continue;
+            }
+            match templates::sync(&self.db, &self.graph, &inbox).await {
+                Ok(_) => synced += 1,
+                Err(err) => tracing::warn!(inbox = id, error = %err, "template sync failed"),
+            }
+        }
+        Ok(synced)
+    }
+}

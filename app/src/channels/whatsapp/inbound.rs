@@ -1,0 +1,369 @@
+//! A verified webhook delivery: customers' messages go through the same routing and
+//! `receive` service as every channel; statuses move outgoing messages forward.
+use sqlx::Row;
+use std::collections::HashMap;
+
+use super::graph::GraphError;
+use super::inbox::WhatsAppInbox;
+use super::webhook::{incoming, status_update, Incoming, Payload, StatusUpdate};
+use super::WhatsApp;
+use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
+use crate::conversations::model::MessageExtra;
+use crate::conversations::ssr::messages::{
+    account_of, message_in_tx, receive_in_tx, Inbound, NewAttachment,
+};
+use crate::conversations::ssr::routing::conversation_for_inbound;
+use crate::db::{now_ms, Db};
+use crate::domain::{DeliveryStatus, PhoneNumber};
+use crate::error::AppError;
+use crate::events::{EventScope, LiveEvent};
+use crate::storage::LocalFiles;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct WebhookSummary {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub statuses: usize,
+    pub ignored: usize,
+}
+
+/// Handles one delivery. An error (database, Meta unreachable for media) answers 500
+/// so Meta delivers again; what was stored is recognised by its id and skipped.
+pub async fn handle_webhook(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    payload: Payload,
+) -> Result<WebhookSummary, AppError> {
+    let mut summary = WebhookSummary::default();
+    for change in payload.entry.into_iter().flat_map(|e| e.changes) {
+        let value = change.value;
+        let number = value
+            .metadata
+            .as_ref()
+            .and_then(|m| m.phone_number_id.as_deref());
+        if number.is_some_and(|n| !inbox.phone_number_id.is_empty() && n != inbox.phone_number_id) {
+            // Another number of the same app: not this inbox's to store.
+            summary.ignored += value.messages.len() + value.statuses.len();
+            continue;
+        }
+        let names: HashMap<String, String> = value
+            .contacts
+            .iter()
+            .filter_map(|c| Some((c.wa_id.clone()?, c.profile.as_ref()?.name.clone()?)))
+            .collect();
+        for message in &value.messages {
+            match incoming(message) {
+                Some(incoming) => {
+                    if receive_one(wa, inbox, &incoming, names.get(&incoming.from)).await? {
+                        summary.stored += 1;
+                    } else {
+                        summary.duplicates += 1;
+                    }
+                }
+                None => summary.ignored += 1,
+            }
+        }
+        for status in &value.statuses {
+            match status_update(status) {
+                Some(update) => {
+                    apply_status(wa, inbox.id, &update).await?;
+                    summary.statuses += 1;
+                }
+                None => summary.ignored += 1,
+            }
+        }
+    }
+    Ok(summary)
+}
+
+async fn already_stored(db: &Db, inbox_id: i64, external_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
+            .bind(inbox_id)
+            .bind(external_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+fn extension_for(mime: &str, file_name: Option<&str>) -> String {
+    if let Some(ext) = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e) {
+        return ext.to_owned();
+    }
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    match essence {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "audio/ogg" => "ogg",
+        "audio/mpeg" => "mp3",
+        "audio/mp4" | "audio/aac" => "m4a",
+        "audio/amr" => "amr",
+        "video/mp4" => "mp4",
+        "video/3gpp" => "3gp",
+        "application/pdf" => "pdf",
+        _ => "bin",
+    }
+    .to_owned()
+}
+
+/// A safe file name to show and to offer for download.
+fn file_name_for(media: &super::webhook::MediaRef, kind: &str, ext: &str) -> String {
+    let cleaned: String = media
+        .file_name
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*')
+        })
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        let base = if media.voice { "voice" } else { kind };
+        format!("{base}.{ext}")
+    } else {
+        cleaned
+    }
+}
+
+/// Fetches the message's file from Meta into storage. `Ok(None)` when Meta refuses it
+/// for good (the message is kept, marked as missing its file).
+async fn fetch_media(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    incoming: &Incoming,
+) -> Result<Option<NewAttachment>, Result<String, AppError>> {
+    let Some(media) = &incoming.media else {
+        return Ok(None);
+    };
+    match wa.graph.download(inbox, &media.id).await {
+        Ok((bytes, served_mime)) => {
+            let mime = media
+                .mime_type
+                .clone()
+                .unwrap_or(served_mime)
+                .split(';')
+                .next()
+                .unwrap_or("application/octet-stream")
+                .trim()
+                .to_owned();
+            let ext = extension_for(&mime, media.file_name.as_deref());
+            let key = LocalFiles::new_key(inbox.account_id, &ext);
+            if let Err(err) = wa.files.put(&key, &bytes).await {
+                tracing::error!(error = %err, "storing a WhatsApp media file failed");
+                return Err(Err(AppError::Internal));
+            }
+            Ok(Some(NewAttachment {
+                file_name: file_name_for(media, &incoming.content_type, &ext),
+                content_type: mime,
+                byte_size: bytes.len() as i64,
+                storage_key: key,
+                duration_ms: None,
+            }))
+        }
+        Err(GraphError::Retry(err)) => {
+            tracing::warn!(error = %err, "WhatsApp media not fetched yet; Meta will redeliver");
+            Err(Err(AppError::Internal))
+        }
+        Err(GraphError::Permanent(err)) => Err(Ok(err)),
+    }
+}
+
+/// Stores one customer message; `false` when it was already stored.
+async fn receive_one(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    incoming: &Incoming,
+    name: Option<&String>,
+) -> Result<bool, AppError> {
+    if already_stored(&wa.db, inbox.id, &incoming.id).await? {
+        return Ok(false);
+    }
+    let mut extra = incoming.extra.clone();
+    let attachment = match fetch_media(wa, inbox, incoming).await {
+        Ok(file) => file,
+        Err(Ok(reason)) => {
+            extra = Some(MessageExtra::Unsupported {
+                message_type: format!("{} ({reason})", incoming.content_type),
+            });
+            None
+        }
+        Err(Err(err)) => return Err(err),
+    };
+    let attachments: Vec<NewAttachment> = attachment.into_iter().collect();
+    let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country).ok();
+    let profile = CustomerProfile {
+        name: name.cloned(),
+        email: None,
+        phone,
+    };
+    let result = async {
+        let mut tx = wa.db.begin_write().await?;
+        let (identity, contact) = customer_in_tx(
+            &mut tx,
+            inbox.account_id,
+            inbox.id,
+            "whatsapp",
+            &incoming.from,
+            &profile,
+        )
+        .await?;
+        let conversation =
+            conversation_for_inbound(&mut tx, inbox.account_id, inbox.id, contact, Some(identity))
+                .await?;
+        let inbound = Inbound {
+            body: &incoming.body,
+            external_id: Some(&incoming.id),
+            content_type: &incoming.content_type,
+            extra: extra.as_ref(),
+            attachments: &attachments,
+            at: incoming.at.unwrap_or_else(now_ms),
+        };
+        receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+        tx.commit(&wa.hub).await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) => {
+            // Nothing refers to the file: remove it (a concurrent delivery of the same
+            // message may have won, which is the duplicate case).
+            for file in &attachments {
+                let _ = wa.files.delete(&file.storage_key).await;
+            }
+            if already_stored(&wa.db, inbox.id, &incoming.id)
+                .await
+                .unwrap_or(false)
+            {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+fn rank(status: Option<DeliveryStatus>) -> i32 {
+    match status {
+        None | Some(DeliveryStatus::Sending) => 0,
+        Some(DeliveryStatus::Sent) => 1,
+        Some(DeliveryStatus::Delivered) => 2,
+        Some(DeliveryStatus::Read) => 3,
+        Some(DeliveryStatus::Failed) => 4,
+    }
+}
+
+/// Whether a report moves a message forward: statuses arrive out of order, and a
+/// message already read is not "delivered" again; a failure counts until it is read.
+pub fn advances(current: Option<DeliveryStatus>, reported: DeliveryStatus) -> bool {
+    match reported {
+        DeliveryStatus::Failed => rank(current) < rank(Some(DeliveryStatus::Read)),
+        _ => rank(Some(reported)) > rank(current),
+    }
+}
+
+async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Result<(), AppError> {
+    // A report can overtake the outbox worker recording Meta's id for the message:
+    // wait briefly for it before giving up on this report.
+    let mut found = None;
+    for attempt in 0..6 {
+        found = sqlx::query(
+            "SELECT id, conversation_id, delivery_status FROM messages \
+             WHERE inbox_id = $1 AND external_id = $2 AND direction = 'outgoing'",
+        )
+        .bind(inbox_id)
+        .bind(&update.message_id)
+        .fetch_optional(&wa.db.pool)
+        .await?;
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100 * (attempt + 1))).await;
+    }
+    let Some(row) = found else {
+        tracing::info!(id = %update.message_id, "status for a message Charla did not send; ignored");
+        return Ok(());
+    };
+    let message_id: i64 = row.try_get("id")?;
+    let conversation_id: i64 = row.try_get("conversation_id")?;
+    let current: Option<String> = row.try_get("delivery_status")?;
+    if !advances(
+        current.as_deref().and_then(DeliveryStatus::parse),
+        update.status,
+    ) {
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut tx = wa.db.begin_write().await?;
+    sqlx::query(
+        "UPDATE messages SET delivery_status = $1, delivery_error = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(update.status.as_str())
+    .bind(update.error.as_deref())
+    .bind(now)
+    .bind(message_id)
+    .execute(tx.conn())
+    .await?;
+    if update.status == DeliveryStatus::Failed {
+        // So the agent's "retry" can queue it again.
+        sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1, updated_at = $2 WHERE message_id = $3")
+            .bind(update.error.as_deref())
+            .bind(now)
+            .bind(message_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let view = message_in_tx(tx.conn(), message_id).await?;
+    let account_id = account_of(&mut tx, conversation_id).await?;
+    tx.append_event(
+        account_id,
+        EventScope {
+            inbox_id: Some(inbox_id),
+            conversation_id: Some(conversation_id),
+            agent_id: None,
+        },
+        LiveEvent::MessageUpdated { message: view },
+    )
+    .await?;
+    tx.commit(&wa.hub).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DeliveryStatus::*;
+
+    #[test]
+    fn statuses_only_move_forward() {
+        assert!(advances(Some(Sending), Sent));
+        assert!(advances(Some(Sent), Read));
+        assert!(!advances(Some(Read), Delivered));
+        assert!(!advances(Some(Delivered), Delivered));
+        assert!(advances(Some(Sent), Failed));
+        assert!(!advances(Some(Read), Failed));
+        assert!(!advances(Some(Failed), Failed));
+        assert!(!advances(Some(Failed), Delivered));
+    }
+
+    #[test]
+    fn media_files_get_safe_names() {
+        let media = super::super::webhook::MediaRef {
+            id: "1".into(),
+            mime_type: None,
+            file_name: Some("../../etc/pass<wd>.pdf".into()),
+            voice: false,
+        };
+        assert_eq!(file_name_for(&media, "document", "pdf"), "etcpasswd.pdf");
+        let voice = super::super::webhook::MediaRef {
+            file_name: None,
+            voice: true,
+            ..media
+        };
+        assert_eq!(file_name_for(&voice, "audio", "ogg"), "voice.ogg");
+        assert_eq!(extension_for("audio/ogg; codecs=opus", None), "ogg");
+    }
+}

@@ -1,0 +1,293 @@
+//! The outbox adapter: an agent's reply becomes Cloud API calls (text, template, or
+//! each file uploaded to the media endpoint and sent by id; OGG/Opus audio goes out as
+//! a voice note). Meta's answer decides between sent, retry and failed.
+use futures::future::BoxFuture;
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use super::graph::GraphError;
+use super::inbox::{self, WhatsAppInbox};
+use super::WhatsApp;
+use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
+use crate::conversations::model::{AttachmentKind, AttachmentView, MessageExtra};
+
+pub struct WhatsAppAdapter {
+    wa: WhatsApp,
+}
+
+impl WhatsAppAdapter {
+    pub fn new(wa: WhatsApp) -> WhatsAppAdapter {
+        WhatsAppAdapter { wa }
+    }
+}
+
+/// What one outgoing message needs besides its text.
+struct Stored {
+    to: String,
+    content_type: String,
+    extra: Option<MessageExtra>,
+    files: Vec<(AttachmentView, String)>,
+}
+
+async fn stored(wa: &WhatsApp, message: &OutboundMessage) -> Result<Option<Stored>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT m.content_type, m.content_attributes, ci.external_id AS wa_id, ct.phone_e164 \
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         LEFT JOIN contact_identities ci ON ci.id = c.contact_identity_id AND ci.kind = 'whatsapp' \
+         JOIN contacts ct ON ct.id = c.contact_id WHERE m.id = $1",
+    )
+    .bind(message.message_id)
+    .fetch_optional(&wa.db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let wa_id: Option<String> = row.try_get("wa_id")?;
+    let phone: Option<String> = row.try_get("phone_e164")?;
+    let Some(to) = wa_id.or_else(|| phone.map(|p| p.trim_start_matches('+').to_owned())) else {
+        return Ok(None);
+    };
+    let files = sqlx::query(
+        "SELECT id, file_name, content_type, byte_size, duration_ms, storage_key FROM attachments \
+         WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(message.message_id)
+    .fetch_all(&wa.db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            AttachmentView {
+                id: r.try_get("id")?,
+                file_name: r.try_get("file_name")?,
+                content_type: r.try_get("content_type")?,
+                byte_size: r.try_get("byte_size")?,
+                duration_ms: r.try_get("duration_ms")?,
+            },
+            r.try_get("storage_key")?,
+        ))
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some(Stored {
+        to,
+        content_type: row.try_get("content_type")?,
+        extra: row
+            .try_get::<Option<String>, _>("content_attributes")?
+            .and_then(|j| serde_json::from_str(&j).ok()),
+        files,
+    }))
+}
+
+fn envelope(to: &str, kind: &str, part: Value) -> Value {
+    let mut payload = json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": kind,
+    });
+    payload[kind] = part;
+    payload
+}
+
+pub fn text_payload(to: &str, body: &str) -> Value {
+    envelope(to, "text", json!({ "preview_url": false, "body": body }))
+}
+
+pub fn template_payload(to: &str, name: &str, language: &str, params: &[String]) -> Value {
+    let mut template = json!({ "name": name, "language": { "code": language } });
+    if !params.is_empty() {
+        let parameters: Vec<Value> = params
+            .iter()
+            .map(|p| json!({ "type": "text", "text": p }))
+            .collect();
+        template["components"] = json!([{ "type": "body", "parameters": parameters }]);
+    }
+    envelope(to, "template", template)
+}
+
+/// The Cloud API message type for a file, and whether it takes a caption.
+pub fn media_kind(file: &AttachmentView) -> (&'static str, bool) {
+    match file.kind() {
+        AttachmentKind::Image if file.content_type != "image/webp" => ("image", true),
+        AttachmentKind::Image => ("sticker", false),
+        AttachmentKind::Audio => ("audio", false),
+        AttachmentKind::Video => ("video", true),
+        AttachmentKind::File => ("document", true),
+    }
+}
+
+pub fn media_payload(
+    to: &str,
+    file: &AttachmentView,
+    media_id: &str,
+    caption: Option<&str>,
+) -> Value {
+    let (kind, captioned) = media_kind(file);
+    let mut part = json!({ "id": media_id });
+    if kind == "document" {
+        part["filename"] = json!(file.file_name);
+    }
+    if let (true, Some(caption)) = (captioned, caption.filter(|c| !c.is_empty())) {
+        part["caption"] = json!(caption);
+    }
+    envelope(to, kind, part)
+}
+
+fn outcome(err: GraphError) -> Delivery {
+    match err {
+        GraphError::Retry(error) => Delivery::Retry { error },
+        GraphError::Permanent(error) => Delivery::Failed { error },
+    }
+}
+
+impl WhatsAppAdapter {
+    async fn send(&self, message: &OutboundMessage) -> Delivery {
+        let inbox: WhatsAppInbox =
+            match inbox::load(&self.wa.db, &self.wa.secrets, message.inbox_id).await {
+                Ok(Some(inbox)) if inbox.can_send() => inbox,
+                Ok(_) => {
+                    return Delivery::Failed {
+                        error: "whatsapp_not_configured".into(),
+                    }
+                }
+                Err(err) => {
+                    return Delivery::Retry {
+                        error: format!("database: {err}"),
+                    }
+                }
+            };
+        let stored = match stored(&self.wa, message).await {
+            Ok(Some(stored)) => stored,
+            Ok(None) => {
+                return Delivery::Failed {
+                    error: "no_recipient".into(),
+                }
+            }
+            Err(err) => {
+                return Delivery::Retry {
+                    error: format!("database: {err}"),
+                }
+            }
+        };
+        let graph = &self.wa.graph;
+        if let (
+            Some(MessageExtra::Template {
+                name,
+                language,
+                params,
+            }),
+            "template",
+        ) = (&stored.extra, stored.content_type.as_str())
+        {
+            let payload = template_payload(&stored.to, name, language, params);
+            return match graph.send(&inbox, &payload).await {
+                Ok(id) => Delivery::Sent {
+                    external_id: Some(id),
+                },
+                Err(err) => outcome(err),
+            };
+        }
+        if stored.files.is_empty() {
+            return match graph
+                .send(&inbox, &text_payload(&stored.to, &message.body))
+                .await
+            {
+                Ok(id) => Delivery::Sent {
+                    external_id: Some(id),
+                },
+                Err(err) => outcome(err),
+            };
+        }
+        // One Cloud API message per file; the text rides as the first caption when the
+        // file takes one, else goes first on its own.
+        let mut caption = Some(message.body.as_str()).filter(|b| !b.is_empty());
+        let mut last_id = None;
+        if caption.is_some() && !media_kind(&stored.files[0].0).1 {
+            match graph
+                .send(&inbox, &text_payload(&stored.to, &message.body))
+                .await
+            {
+                Ok(id) => last_id = Some(id),
+                Err(err) => return outcome(err),
+            }
+            caption = None;
+        }
+        for (file, key) in &stored.files {
+            let bytes = match self.wa.files.read(key).await {
+                Ok(bytes) => bytes,
+                Err(err) => {
+                    return Delivery::Failed {
+                        error: format!("file missing: {err}"),
+                    }
+                }
+            };
+            let media_id = match graph
+                .upload(&inbox, bytes, &file.content_type, &file.file_name)
+                .await
+            {
+                Ok(id) => id,
+                Err(err) => return outcome(err),
+            };
+            let payload = media_payload(&stored.to, file, &media_id, caption.take());
+            match graph.send(&inbox, &payload).await {
+                Ok(id) => last_id = Some(id),
+                Err(err) => return outcome(err),
+            }
+        }
+        Delivery::Sent {
+            external_id: last_id,
+        }
+    }
+}
+
+impl Adapter for WhatsAppAdapter {
+    fn deliver<'a>(&'a self, message: &'a OutboundMessage) -> BoxFuture<'a, Delivery> {
+        Box::pin(self.send(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_follow_the_cloud_api() {
+        assert_eq!(
+            text_payload("34612345678", "Hola"),
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "34612345678",
+                "type": "text", "text": {"preview_url": false, "body": "Hola"}})
+        );
+        let t = template_payload(
+            "34612345678",
+            "pedido_enviado",
+            "es",
+            &["Ana".into(), "A-17".into()],
+        );
+        assert_eq!(t["template"]["language"]["code"], "es");
+        assert_eq!(
+            t["template"]["components"][0]["parameters"][1]["text"],
+            "A-17"
+        );
+        assert!(template_payload("3", "hola", "es", &[])["template"]
+            .get("components")
+            .is_none());
+        let voice = AttachmentView {
+            id: 1,
+            file_name: "voice.ogg".into(),
+            content_type: "audio/ogg".into(),
+            byte_size: 10,
+            duration_ms: Some(2000),
+        };
+        let audio = media_payload("3", &voice, "m1", Some("ignored"));
+        assert_eq!(audio["type"], "audio");
+        assert!(audio["audio"].get("caption").is_none());
+        let pdf = AttachmentView {
+            file_name: "factura.pdf".into(),
+            content_type: "application/pdf".into(),
+            ..voice
+        };
+        let doc = media_payload("3", &pdf, "m2", Some("Tu factura"));
+        assert_eq!(
+            doc["document"],
+            json!({"id": "m2", "filename": "factura.pdf", "caption": "Tu factura"})
+        );
+    }
+}

@@ -1,0 +1,70 @@
+// A local stand-in for Meta's Graph API (WhatsApp Cloud API) for the browser tests:
+// it checks the bearer token, records what Charla sends in Meta's wire format, answers
+// with message ids as Meta does, and serves paged message templates. The Rust
+// integration tests have their own (server/tests/api/fake_graph.rs); this one lets the
+// Playwright suite drive the same flow against the running server.
+import { createServer } from 'node:http';
+import { createHmac } from 'node:crypto';
+
+export const GRAPH = {
+  token: 'EAAG-e2e-token',
+  phoneNumberId: '1098765432',
+  wabaId: '2098765432',
+  appSecret: 'e2e-app-secret',
+  verifyToken: 'e2e-verify',
+  version: 'v21.0',
+};
+
+/** `sha256=<hex>` as Meta signs a webhook body. */
+export function sign(body, secret = GRAPH.appSecret) {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export async function startFakeGraph({ templates = [] } = {}) {
+  const sent = [];
+  const ids = [];
+  let next = 0;
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const answer = (status, body) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.headers.authorization !== `Bearer ${GRAPH.token}`) {
+        return answer(401, { error: { message: 'Invalid OAuth access token', type: 'OAuthException', code: 190 } });
+      }
+      const url = new URL(req.url, 'http://fake');
+      const parts = url.pathname.split('/').filter(Boolean);
+      if (req.method === 'POST' && parts[2] === 'messages') {
+        const body = JSON.parse(raw || '{}');
+        sent.push(body);
+        next += 1;
+        const id = `wamid.e2e${Date.now()}${next}`;
+        ids.push(id);
+        return answer(200, {
+          messaging_product: 'whatsapp',
+          contacts: [{ input: body.to, wa_id: body.to }],
+          messages: [{ id }],
+        });
+      }
+      if (req.method === 'GET' && parts[2] === 'message_templates') {
+        const after = Number(url.searchParams.get('after') || 0);
+        const page = { data: templates.slice(after, after + 1), paging: { cursors: { after: String(after + 1) } } };
+        if (after + 1 < templates.length) {
+          page.paging.next = `http://127.0.0.1:${server.address().port}${url.pathname}?limit=1&after=${after + 1}`;
+        }
+        return answer(200, page);
+      }
+      return answer(400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } });
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${server.address().port}`,
+    sent,
+    lastId: () => ids[ids.length - 1],
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}

@@ -1,0 +1,860 @@
+//! The WhatsApp Cloud API channel against a local fake of the Graph API: webhook
+//! handshake and signatures, every inbound type, statuses, outbound payloads as Meta
+//! receives them, retries and permanent failures, template sync and the 24-hour window.
+use serde_json::{json, Value};
+use std::time::Duration;
+
+use crate::fake_graph::{self, FakeGraph, APP_SECRET, PHONE_ID, TOKEN, VERIFY_TOKEN, WABA_ID};
+use crate::helpers::{client, TestApp, ADMIN, LUCIA, MARCOS};
+use crate::on_both_backends;
+use app::channels::whatsapp::webhook::sign;
+use app::conversations::model::{ConversationDetail, MessageExtra, MessageView};
+use app::domain::DeliveryStatus;
+
+const CUSTOMER: &str = "34699000111";
+
+async fn whatsapp_inbox(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'whatsapp' ORDER BY id LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Points the seeded WhatsApp inbox at the fake, as an administrator would.
+async fn configure(app: &TestApp, fake: &FakeGraph) -> i64 {
+    let inbox = whatsapp_inbox(app).await;
+    let admin = app.sign_in(ADMIN).await;
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/save_whatsapp",
+            json!({"id": inbox, "settings": {
+                "phone_number_id": PHONE_ID, "business_account_id": WABA_ID,
+                "api_base_url": fake.base_url(), "api_version": "v21.0",
+                "access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": VERIFY_TOKEN}}),
+        )
+        .await;
+    inbox
+}
+
+fn now_secs() -> i64 {
+    app::db::now_ms() / 1000
+}
+
+/// A delivery as Meta posts it, with the customer's profile.
+fn delivery(messages: Vec<Value>, statuses: Vec<Value>) -> Value {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": WABA_ID, "changes": [{"field": "messages",
+        "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "34900000000", "phone_number_id": PHONE_ID},
+            "contacts": [{"profile": {"name": "Ana Ruiz"}, "wa_id": CUSTOMER}],
+            "messages": messages, "statuses": statuses}}]}]})
+}
+
+fn text(id: &str, body: &str, at_secs: i64) -> Value {
+    json!({"from": CUSTOMER, "id": id, "timestamp": at_secs.to_string(), "type": "text", "text": {"body": body}})
+}
+
+fn status(wamid: &str, state: &str) -> Value {
+    json!({"id": wamid, "status": state, "timestamp": now_secs().to_string(), "recipient_id": CUSTOMER})
+}
+
+async fn post(app: &TestApp, inbox: i64, body: &Value, signature: Option<String>) -> u16 {
+    let raw = serde_json::to_vec(body).unwrap();
+    let mut request = client()
+        .post(app.url(&format!("/webhooks/whatsapp/{inbox}")))
+        .header("content-type", "application/json")
+        .body(raw);
+    if let Some(signature) = signature {
+        request = request.header("x-hub-signature-256", signature);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+async fn post_signed(app: &TestApp, inbox: i64, body: &Value) -> u16 {
+    let raw = serde_json::to_vec(body).unwrap();
+    post(app, inbox, body, Some(sign(APP_SECRET, &raw))).await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn message_by_external(app: &TestApp, external: &str) -> (i64, i64, String, String) {
+    sqlx::query_as(
+        "SELECT id, conversation_id, body, content_type FROM messages WHERE external_id = $1",
+    )
+    .bind(external)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Waits (up to 20 s, a guard rather than a timing check) for a delivery state.
+async fn wait_status(
+    app: &TestApp,
+    message_id: i64,
+    wanted: DeliveryStatus,
+) -> (Option<String>, Option<String>) {
+    for _ in 0..200 {
+        let (status, error, external): (Option<String>, Option<String>, Option<String>) =
+            sqlx::query_as(
+                "SELECT delivery_status, delivery_error, external_id FROM messages WHERE id = $1",
+            )
+            .bind(message_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        if status.as_deref() == Some(wanted.as_str()) {
+            return (error, external);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("message {message_id} never became {wanted}");
+}
+
+async fn reply(app: &TestApp, cookie: &str, conversation: i64, body: &str) -> reqwest::Response {
+    app.call_json(
+        Some(cookie),
+        "conversations/send",
+        json!({"conversation_id": conversation, "body": body, "private": false, "idempotency_key": null, "mentions": []}),
+    )
+    .await
+}
+
+async fn handshake_and_signatures(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let verify = |token: &str| {
+        client()
+            .get(app.url(&format!(
+                "/webhooks/whatsapp/{inbox}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=1158201444"
+            )))
+            .send()
+    };
+    let ok = verify(VERIFY_TOKEN).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.text().await.unwrap(), "1158201444");
+    assert_eq!(verify("wrong").await.unwrap().status(), 403);
+
+    let body = delivery(
+        vec![text("wamid.in1", "Hola, ¿tenéis talla M?", now_secs())],
+        vec![],
+    );
+    let raw = serde_json::to_vec(&body).unwrap();
+    let before = count(&app, "SELECT COUNT(*) FROM messages").await;
+    assert_eq!(post(&app, inbox, &body, None).await, 401, "unsigned");
+    assert_eq!(
+        post(&app, inbox, &body, Some(sign("another-secret", &raw))).await,
+        401,
+        "signed with another secret"
+    );
+    assert_eq!(
+        post(&app, inbox, &body, Some("sha256=00".into())).await,
+        401,
+        "malformed signature"
+    );
+    assert_eq!(
+        post(&app, 999_999, &body, Some(sign(APP_SECRET, &raw))).await,
+        401,
+        "no such inbox"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM messages").await,
+        before,
+        "refused deliveries change nothing"
+    );
+
+    assert_eq!(post_signed(&app, inbox, &body).await, 200);
+    assert_eq!(
+        post_signed(&app, inbox, &body).await,
+        200,
+        "a redelivery is accepted"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM messages").await,
+        before + 1,
+        "and stored once"
+    );
+    let (_, conversation, text_body, _) = message_by_external(&app, "wamid.in1").await;
+    assert_eq!(text_body, "Hola, ¿tenéis talla M?");
+    let (name, phone): (String, Option<String>) = sqlx::query_as(
+        "SELECT ct.name, ct.phone_e164 FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+    )
+    .bind(conversation)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (name.as_str(), phone.as_deref()),
+        ("Ana Ruiz", Some("+34699000111"))
+    );
+    // The customer's next message joins the same open conversation (S12).
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(vec![text("wamid.in2", "¿Y en azul?", now_secs())], vec![])
+        )
+        .await,
+        200
+    );
+    assert_eq!(message_by_external(&app, "wamid.in2").await.1, conversation);
+}
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+const OGG: &[u8] = b"OggS\0\x02\0\0\0\0\0\0\0\0";
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+
+async fn every_inbound_type(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    fake.add_media("img1", PNG, "image/png");
+    fake.add_media("voice1", OGG, "audio/ogg; codecs=opus");
+    fake.add_media("doc1", PDF, "application/pdf");
+    fake.add_media("sticker1", b"RIFF\0\0\0\0WEBPVP8 ", "image/webp");
+    fake.add_media("video1", b"\0\0\0\x18ftypmp42", "video/mp4");
+    let at = now_secs().to_string();
+    let m = |id: &str, kind: &str, part: Value| {
+        let mut m = json!({"from": CUSTOMER, "id": id, "timestamp": at, "type": kind});
+        m[kind] = part;
+        m
+    };
+    let messages = vec![
+        m("w.text", "text", json!({"body": "Hola"})),
+        m(
+            "w.image",
+            "image",
+            json!({"id": "img1", "mime_type": "image/png", "caption": "Mi pedido"}),
+        ),
+        m(
+            "w.voice",
+            "audio",
+            json!({"id": "voice1", "mime_type": "audio/ogg; codecs=opus", "voice": true}),
+        ),
+        m(
+            "w.doc",
+            "document",
+            json!({"id": "doc1", "mime_type": "application/pdf", "filename": "factura.pdf"}),
+        ),
+        m(
+            "w.sticker",
+            "sticker",
+            json!({"id": "sticker1", "mime_type": "image/webp", "animated": false}),
+        ),
+        m(
+            "w.video",
+            "video",
+            json!({"id": "video1", "mime_type": "video/mp4"}),
+        ),
+        m(
+            "w.location",
+            "location",
+            json!({"latitude": 40.4168, "longitude": -3.7038, "name": "Tienda Sol", "address": "Puerta del Sol 1"}),
+        ),
+        m(
+            "w.contacts",
+            "contacts",
+            json!([{"name": {"formatted_name": "Luis Gil", "first_name": "Luis"}, "phones": [{"phone": "+34 600 111 222", "type": "CELL"}]}]),
+        ),
+        m(
+            "w.reaction",
+            "reaction",
+            json!({"message_id": "w.text", "emoji": "❤️"}),
+        ),
+        m(
+            "w.button",
+            "button",
+            json!({"text": "Confirmar cita", "payload": "CONFIRM"}),
+        ),
+        m(
+            "w.interactive",
+            "interactive",
+            json!({"type": "button_reply", "button_reply": {"id": "b1", "title": "Sí, gracias"}}),
+        ),
+        m(
+            "w.unknown",
+            "order",
+            json!({"catalog_id": "1", "product_items": []}),
+        ),
+        m(
+            "w.lost",
+            "image",
+            json!({"id": "not-at-meta", "mime_type": "image/jpeg"}),
+        ),
+    ];
+    assert_eq!(
+        post_signed(&app, inbox, &delivery(messages, vec![])).await,
+        200
+    );
+
+    let expect = [
+        ("w.text", "text", "Hola"),
+        ("w.image", "image", "Mi pedido"),
+        ("w.voice", "audio", ""),
+        ("w.doc", "document", ""),
+        ("w.sticker", "sticker", ""),
+        ("w.video", "video", ""),
+        ("w.location", "location", "Tienda Sol\nPuerta del Sol 1"),
+        ("w.contacts", "contacts", "Luis Gil: +34 600 111 222"),
+        ("w.reaction", "reaction", "❤️"),
+        ("w.button", "button", "Confirmar cita"),
+        ("w.interactive", "interactive", "Sí, gracias"),
+        ("w.unknown", "unsupported", ""),
+        ("w.lost", "image", ""),
+    ];
+    for (external, content_type, body) in expect {
+        let (_, _, stored_body, stored_type) = message_by_external(&app, external).await;
+        assert_eq!(
+            (stored_type.as_str(), stored_body.as_str()),
+            (content_type, body),
+            "{external}"
+        );
+    }
+    // What the agent's view carries.
+    let lucia = app.sign_in(LUCIA).await;
+    let (_, conversation, _, _) = message_by_external(&app, "w.text").await;
+    let page: Value = app
+        .ok(
+            &lucia.cookie,
+            "conversations/messages",
+            json!({"id": conversation, "before": null}),
+        )
+        .await;
+    let items: Vec<MessageView> = serde_json::from_value(page["items"].clone()).unwrap();
+    let find = |body_or_kind: &str| {
+        items
+            .iter()
+            .find(|m| {
+                m.body == body_or_kind
+                    || m.attachments.iter().any(|a| a.content_type == body_or_kind)
+            })
+            .unwrap_or_else(|| panic!("{body_or_kind} missing"))
+            .clone()
+    };
+    assert!(matches!(
+        find("Tienda Sol\nPuerta del Sol 1").extra,
+        Some(MessageExtra::Location { .. })
+    ));
+    assert!(
+        matches!(find("❤️").extra, Some(MessageExtra::Reaction { ref to_external_id, .. }) if to_external_id == "w.text")
+    );
+    assert!(items.iter().any(|m| m.extra
+        == Some(MessageExtra::Unsupported {
+            message_type: "order".into()
+        })));
+    assert!(
+        items.iter().any(|m| matches!(&m.extra, Some(MessageExtra::Unsupported { message_type }) if message_type.starts_with("image ("))),
+        "a file Meta no longer has is kept as a message, marked"
+    );
+    let image = find("Mi pedido");
+    assert_eq!(image.attachments.len(), 1);
+    let voice = find("audio/ogg");
+    assert_eq!(voice.attachments[0].file_name, "voice.ogg");
+    let document = find("application/pdf");
+    assert_eq!(document.attachments[0].file_name, "factura.pdf");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM attachments").await, 5);
+
+    // Files: to agents who see the conversation, with safe headers; to no one else.
+    let image_url = app.url(&image.attachments[0].url());
+    let res = client()
+        .get(&image_url)
+        .header("cookie", &lucia.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("inline"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PNG);
+    let pdf = client()
+        .get(app.url(&document.attachments[0].url()))
+        .header("cookie", &lucia.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(pdf.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(pdf.headers()["content-type"], "application/octet-stream");
+    let marcos = app.sign_in(MARCOS).await;
+    let outsider = client()
+        .get(&image_url)
+        .header("cookie", &marcos.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outsider.status(), 404, "not a member of the WhatsApp inbox");
+    assert_eq!(client().get(&image_url).send().await.unwrap().status(), 401);
+}
+
+/// A conversation with a customer message just now (the window is open).
+async fn open_conversation(app: &TestApp, inbox: i64, id: &str) -> i64 {
+    assert_eq!(
+        post_signed(
+            app,
+            inbox,
+            &delivery(vec![text(id, "Hola", now_secs())], vec![])
+        )
+        .await,
+        200
+    );
+    message_by_external(app, id).await.1
+}
+
+async fn statuses_reach_the_message(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let conversation = open_conversation(&app, inbox, "wamid.s1").await;
+    let lucia = app.sign_in(LUCIA).await;
+    let mut socket = app.socket(Some(&lucia.cookie), None).await.unwrap();
+    crate::helpers::next_frame(&mut socket).await; // hello
+
+    let res = reply(&app, &lucia.cookie, conversation, "Sí, nos queda en M").await;
+    assert_eq!(res.status(), 200);
+    let sent: MessageView = res.json().await.unwrap();
+    let (_, wamid) = wait_status(&app, sent.id, DeliveryStatus::Sent).await;
+    let wamid = wamid.expect("Meta's id recorded");
+    assert_eq!(
+        fake.sent().last().unwrap(),
+        &json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER,
+            "type": "text", "text": {"preview_url": false, "body": "Sí, nos queda en M"}})
+    );
+
+    for state in ["delivered", "read", "delivered"] {
+        assert_eq!(
+            post_signed(&app, inbox, &delivery(vec![], vec![status(&wamid, state)])).await,
+            200
+        );
+    }
+    wait_status(&app, sent.id, DeliveryStatus::Read).await;
+    // The agent saw it move, live: sent, delivered, read (never back to delivered).
+    let mut seen = Vec::new();
+    while seen.last() != Some(&DeliveryStatus::Read) {
+        if let app::events::ServerFrame::Event(envelope) =
+            crate::helpers::next_frame(&mut socket).await
+        {
+            if let app::events::LiveEvent::MessageUpdated { message } = envelope.event {
+                if message.id == sent.id {
+                    seen.push(message.delivery_status.unwrap());
+                }
+            }
+        }
+    }
+    assert_eq!(
+        seen,
+        vec![
+            DeliveryStatus::Sent,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Read
+        ]
+    );
+
+    // A failure reported later, with Meta's code and title.
+    let second: MessageView = reply(&app, &lucia.cookie, conversation, "¿Algo más?")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (_, wamid2) = wait_status(&app, second.id, DeliveryStatus::Sent).await;
+    let failed = json!({"id": wamid2.unwrap(), "status": "failed", "timestamp": now_secs().to_string(), "recipient_id": CUSTOMER,
+        "errors": [{"code": 131026, "title": "Message undeliverable", "error_data": {"details": "Receiver is incapable of receiving this message"}}]});
+    assert_eq!(
+        post_signed(&app, inbox, &delivery(vec![], vec![failed])).await,
+        200
+    );
+    let (error, _) = wait_status(&app, second.id, DeliveryStatus::Failed).await;
+    assert_eq!(
+        error.as_deref(),
+        Some("131026 · Message undeliverable (Receiver is incapable of receiving this message)")
+    );
+}
+
+async fn retries_then_gives_up_with_metas_reason(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let conversation = open_conversation(&app, inbox, "wamid.r1").await;
+    let lucia = app.sign_in(LUCIA).await;
+
+    // A 500 is retried (with backoff) until Meta takes it.
+    fake.fail_next(fake_graph::server_error());
+    let first: MessageView = reply(&app, &lucia.cookie, conversation, "Primero")
+        .await
+        .json()
+        .await
+        .unwrap();
+    wait_status(&app, first.id, DeliveryStatus::Sent).await;
+    let bodies: Vec<Value> = fake
+        .sent()
+        .into_iter()
+        .filter(|b| b["text"]["body"] == "Primero")
+        .collect();
+    assert_eq!(bodies.len(), 2, "one failed attempt, one accepted");
+
+    // A permanent error is shown with Meta's reason; "retry" sends it again.
+    fake.fail_next(fake_graph::reengagement_error());
+    let second: MessageView = reply(&app, &lucia.cookie, conversation, "Segundo")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (error, _) = wait_status(&app, second.id, DeliveryStatus::Failed).await;
+    assert!(
+        error
+            .as_deref()
+            .unwrap()
+            .starts_with("131047 · (#131047) Re-engagement message"),
+        "{error:?}"
+    );
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/retry",
+            json!({"conversation_id": conversation, "message_id": second.id}),
+        )
+        .await;
+    assert!(res.status().is_success());
+    wait_status(&app, second.id, DeliveryStatus::Sent).await;
+
+    // A wrong token is permanent too (Meta's 190), and says so.
+    let admin = app.sign_in(ADMIN).await;
+    let _: () = app
+        .ok(&admin.cookie, "team/save_whatsapp", json!({"id": inbox, "settings": {
+            "phone_number_id": PHONE_ID, "business_account_id": WABA_ID, "api_base_url": fake.base_url(),
+            "api_version": "v21.0", "access_token": "expired", "app_secret": "", "verify_token": ""}}))
+        .await;
+    let third: MessageView = reply(&app, &lucia.cookie, conversation, "Tercero")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (error, _) = wait_status(&app, third.id, DeliveryStatus::Failed).await;
+    assert!(error
+        .unwrap()
+        .starts_with("190 · Invalid OAuth access token"));
+    // The other secrets were kept: webhooks still verify.
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(vec![text("wamid.r2", "ok", now_secs())], vec![])
+        )
+        .await,
+        200
+    );
+}
+
+fn template(name: &str, category: &str, status: &str, body: &str) -> Value {
+    json!({"id": format!("t-{name}"), "name": name, "language": "es", "category": category, "status": status,
+        "components": [{"type": "HEADER", "format": "TEXT", "text": "Tienda Sol"},
+            {"type": "BODY", "text": body}, {"type": "FOOTER", "text": "Responde BAJA para no recibir más"}]})
+}
+
+async fn templates_and_the_window(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    fake.set_templates(vec![
+        template(
+            "pedido_enviado",
+            "UTILITY",
+            "APPROVED",
+            "Hola {{1}}, tu pedido {{2}} ya está en camino.",
+        ),
+        template("oferta", "MARKETING", "APPROVED", "Hoy 20 % de descuento."),
+        template("pendiente", "UTILITY", "PENDING", "Aún no."),
+        template(
+            "codigo",
+            "AUTHENTICATION",
+            "APPROVED",
+            "Tu código es {{1}}.",
+        ),
+        template("rechazada", "MARKETING", "REJECTED", "No."),
+    ]);
+    let admin = app.sign_in(ADMIN).await;
+    let synced: usize = app
+        .ok(&admin.cookie, "team/sync_templates", json!({"id": inbox}))
+        .await;
+    assert_eq!(synced, 5);
+    let pages = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/message_templates"))
+        .count();
+    assert_eq!(pages, 3, "every page followed");
+    let lucia = app.sign_in(LUCIA).await;
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "team/sync_templates",
+            json!({"id": inbox}),
+        )
+        .await;
+    assert_eq!(res.status(), 403, "administrators only");
+
+    // A customer who last wrote 25 hours ago: the window is closed.
+    let old = now_secs() - 25 * 3600;
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(
+                vec![text("wamid.old", "¿Dónde está mi pedido?", old)],
+                vec![]
+            )
+        )
+        .await,
+        200
+    );
+    let (_, conversation, _, _) = message_by_external(&app, "wamid.old").await;
+    let detail: ConversationDetail = app
+        .ok(
+            &lucia.cookie,
+            "conversations/get",
+            json!({"id": conversation}),
+        )
+        .await;
+    let composer = detail.whatsapp.expect("a WhatsApp conversation");
+    assert_eq!(composer.last_inbound_at, Some(old * 1000));
+    let offered: Vec<&str> = composer.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        offered,
+        vec!["oferta", "pedido_enviado"],
+        "approved, never AUTHENTICATION"
+    );
+
+    let before = fake.sent().len();
+    let res = reply(
+        &app,
+        &lucia.cookie,
+        conversation,
+        "Te escribo fuera de plazo",
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<app::error::AppError>().await.unwrap(),
+        app::error::AppError::validation("body", "window_closed")
+    );
+    // A private note is still fine.
+    let note = app
+        .call_json(Some(&lucia.cookie), "conversations/send", json!({"conversation_id": conversation, "body": "Llamar mañana", "private": true, "idempotency_key": null, "mentions": []}))
+        .await;
+    assert_eq!(note.status(), 200);
+
+    let template_id = composer
+        .templates
+        .iter()
+        .find(|t| t.name == "pedido_enviado")
+        .unwrap()
+        .id;
+    let missing = app
+        .call_json(Some(&lucia.cookie), "conversations/send_template", json!({"conversation_id": conversation, "template_id": template_id, "params": ["Ana", " "], "idempotency_key": null}))
+        .await;
+    assert_eq!(missing.status(), 422);
+    assert_eq!(
+        missing.json::<app::error::AppError>().await.unwrap(),
+        app::error::AppError::validation("params.2", "required")
+    );
+    let sent: MessageView = app
+        .ok(&lucia.cookie, "conversations/send_template", json!({"conversation_id": conversation, "template_id": template_id, "params": ["Ana", "A-17"], "idempotency_key": "k1"}))
+        .await;
+    assert_eq!(sent.body, "Hola Ana, tu pedido A-17 ya está en camino.");
+    wait_status(&app, sent.id, DeliveryStatus::Sent).await;
+    let sent_now = fake.sent();
+    assert_eq!(
+        sent_now.len(),
+        before + 1,
+        "the refused reply never reached Meta"
+    );
+    assert_eq!(
+        sent_now.last().unwrap(),
+        &json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER, "type": "template",
+            "template": {"name": "pedido_enviado", "language": {"code": "es"},
+                "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "A-17"}]}]}})
+    );
+
+    // The customer answers: free text is allowed again.
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(vec![text("wamid.new", "Gracias", now_secs())], vec![])
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        reply(&app, &lucia.cookie, conversation, "¡A ti!")
+            .await
+            .status(),
+        200
+    );
+
+    // Templates deleted at Meta leave the picker on the next sync.
+    fake.set_templates(vec![template(
+        "oferta",
+        "MARKETING",
+        "APPROVED",
+        "Hoy 20 % de descuento.",
+    )]);
+    let synced: usize = app
+        .ok(&admin.cookie, "team/sync_templates", json!({"id": inbox}))
+        .await;
+    assert_eq!(synced, 1);
+    let detail: ConversationDetail = app
+        .ok(
+            &lucia.cookie,
+            "conversations/get",
+            json!({"id": conversation}),
+        )
+        .await;
+    assert_eq!(detail.whatsapp.unwrap().templates.len(), 1);
+}
+
+async fn outbound_media_as_meta_receives_it(app: TestApp) {
+    use app::conversations::ssr::access::summary_in_tx;
+    use app::conversations::ssr::messages::{
+        insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
+    };
+    use app::storage::LocalFiles;
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let conversation = open_conversation(&app, inbox, "wamid.m1").await;
+    let lucia_id = app.agent_id(LUCIA).await;
+    let agent = app::agents::ssr::list_team(&app.state.db, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == lucia_id)
+        .unwrap();
+    // What the composer's upload will hand over (issue 5): files stored, then the message.
+    let files = LocalFiles::new(app.files.path());
+    let mut stored = Vec::new();
+    for (name, mime, bytes) in [
+        ("foto.png", "image/png", PNG),
+        ("voice.ogg", "audio/ogg", OGG),
+    ] {
+        let key = LocalFiles::new_key(1, name.rsplit('.').next().unwrap());
+        files.put(&key, bytes).await.unwrap();
+        stored.push(NewAttachment {
+            file_name: name.into(),
+            content_type: mime.into(),
+            byte_size: bytes.len() as i64,
+            storage_key: key,
+            duration_ms: Some(2000).filter(|_| mime.starts_with("audio")),
+        });
+    }
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let summary = summary_in_tx(tx.conn(), conversation).await.unwrap();
+    let row = OutgoingRow {
+        body: "Aquí la foto",
+        private: false,
+        idempotency_key: None,
+        content_type: "text",
+        extra: None,
+    };
+    let message_id = insert_outgoing_in_tx(&mut tx, &agent, &summary, &row, app::db::now_ms())
+        .await
+        .unwrap();
+    insert_attachments_in_tx(&mut tx, message_id, &stored, app::db::now_ms())
+        .await
+        .unwrap();
+    tx.commit(&app.state.hub).await.unwrap();
+    app::channels::outbox::wake();
+    wait_status(&app, message_id, DeliveryStatus::Sent).await;
+
+    let requests = fake.requests();
+    let uploads: Vec<&Value> = requests
+        .iter()
+        .filter(|r| r.path.ends_with("/media"))
+        .map(|r| &r.body)
+        .collect();
+    assert_eq!(uploads.len(), 2);
+    assert_eq!(uploads[0]["messaging_product"], "whatsapp");
+    assert_eq!(uploads[0]["type"], "image/png");
+    assert_eq!(uploads[0]["file"]["file_name"], "foto.png");
+    assert_eq!(uploads[0]["file"]["size"], PNG.len());
+    assert_eq!(uploads[1]["type"], "audio/ogg");
+    let sent = fake.sent();
+    let media: Vec<&Value> = sent.iter().filter(|b| b["type"] != "text").collect();
+    assert_eq!(media.len(), 2);
+    assert_eq!(media[0]["type"], "image");
+    assert_eq!(
+        media[0]["image"]["caption"], "Aquí la foto",
+        "the text rides as the caption"
+    );
+    assert_eq!(media[1]["type"], "audio", "OGG/Opus goes as a voice note");
+    assert!(media[1]["audio"].get("caption").is_none());
+    assert!(media[1]["audio"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("media"));
+}
+
+async fn secrets_stay_on_the_server(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let admin = app.sign_in(ADMIN).await;
+    let res = app
+        .call_json(
+            Some(&admin.cookie),
+            "team/whatsapp_settings",
+            json!({"id": inbox}),
+        )
+        .await;
+    let text = res.text().await.unwrap();
+    for secret in [TOKEN, APP_SECRET, VERIFY_TOKEN] {
+        assert!(!text.contains(secret), "{secret} sent to the browser");
+    }
+    let view: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(view["has_access_token"], true);
+    assert_eq!(view["phone_number_id"], PHONE_ID);
+    let stored: String = sqlx::query_scalar("SELECT secrets FROM inboxes WHERE id = $1")
+        .bind(inbox)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    for secret in [TOKEN, APP_SECRET, VERIFY_TOKEN] {
+        assert!(!stored.contains(secret), "{secret} stored in clear");
+    }
+    // Agents cannot read or change them; bad input is refused and changes nothing.
+    let lucia = app.sign_in(LUCIA).await;
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "team/whatsapp_settings",
+            json!({"id": inbox}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .call_json(Some(&admin.cookie), "team/save_whatsapp", json!({"id": inbox, "settings": {
+            "phone_number_id": "12ab", "business_account_id": WABA_ID, "api_base_url": "", "api_version": "",
+            "access_token": "x", "app_secret": "", "verify_token": ""}}))
+        .await;
+    assert_eq!(res.status(), 422);
+    let after: String = sqlx::query_scalar("SELECT secrets FROM inboxes WHERE id = $1")
+        .bind(inbox)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, stored);
+}
+
+on_both_backends!(
+    handshake_and_signatures,
+    every_inbound_type,
+    statuses_reach_the_message,
+    retries_then_gives_up_with_metas_reason,
+    templates_and_the_window,
+    outbound_media_as_meta_receives_it,
+    secrets_stay_on_the_server,
+);
