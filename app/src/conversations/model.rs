@@ -222,7 +222,13 @@ pub enum MessageExtra {
     Template {
         name: String,
         language: String,
+        /// The body's values.
         params: Vec<String>,
+        #[serde(default)]
+        header_params: Vec<String>,
+        /// (button index, URL suffix).
+        #[serde(default)]
+        button_params: Vec<(usize, String)>,
     },
     /// An email's subject line.
     Email { subject: String },

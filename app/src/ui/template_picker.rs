@@ -2,7 +2,7 @@
 //! the 24-hour window has closed.
 use leptos::prelude::*;
 
-use crate::domain::template::TemplateView;
+use crate::domain::template::{Slot, TemplateView};
 use crate::i18n::*;
 
 /// Choose an approved template, fill each `{{n}}`, see the message as it will arrive.
@@ -21,7 +21,22 @@ pub fn TemplatePicker(
         let id = template_id.get()?;
         templates().into_iter().find(|t| t.id == id)
     };
-    let preview = move || template().map(|t| (t.header.clone(), t.render(&params.get())));
+    let preview = move || {
+        template().map(|t| {
+            let values = params.get();
+            (t.render_header(&values), t.render(&values))
+        })
+    };
+    // One field per value the chosen template needs, labelled by where it goes.
+    let slots = move || {
+        template()
+            .map(|t| t.slots())
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, slot)| (i + 1, slot))
+            .collect::<Vec<_>>()
+    };
     view! {
         <div class="field">
             <label for=format!("{id_prefix}-template")>{t!(i18n, new_conversation_template)}</label>
@@ -35,8 +50,14 @@ pub fn TemplatePicker(
             </select>
             {move || templates().is_empty().then(|| view! { <p class="muted">{t!(i18n, new_conversation_no_templates)}</p> })}
         </div>
-        <For each={move || (1..=params.with(Vec::len)).collect::<Vec<usize>>()} key={|n| *n} let:n>
+        <For each=slots key=|(n, slot)| (*n, slot.clone()) let:item>
             {
+                let (n, slot) = item;
+                let label = match slot {
+                    Slot::Body(k) => t_string!(i18n, template_variable, n = k).to_string(),
+                    Slot::Header(k) => t_string!(i18n, template_header_variable, n = k).to_string(),
+                    Slot::Button { text, .. } => t_string!(i18n, template_button_variable, button = text).to_string(),
+                };
                 let id = format!("{id_prefix}-param-{n}");
                 let field = format!("params.{n}");
                 let error_id = format!("{id}-error");
@@ -44,7 +65,7 @@ pub fn TemplatePicker(
                 let missing = move || errors.with(|list| list.iter().any(|(f, _)| field.with_value(|name| f == name)));
                 view! {
                     <div class="field">
-                        <label for=id.clone()>{t!(i18n, template_variable, n = n)}</label>
+                        <label for=id.clone()>{label}</label>
                         <input id=id type="text"
                             prop:value=move || params.with(|p| p.get(n - 1).cloned().unwrap_or_default())
                             on:input=move |ev| {

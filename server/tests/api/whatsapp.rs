@@ -681,6 +681,43 @@ async fn templates_and_the_window(app: TestApp) {
                 "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "A-17"}]}]}})
     );
 
+    // Header and URL-button variables go in their own components.
+    fake.set_templates(vec![
+        template("oferta", "MARKETING", "APPROVED", "Hoy 20 % de descuento."),
+        json!({"id": "t-envio", "name": "envio", "language": "es", "category": "UTILITY", "status": "APPROVED",
+            "components": [{"type": "HEADER", "format": "TEXT", "text": "Pedido {{1}}"},
+                {"type": "BODY", "text": "Hola {{1}}, ya sale."},
+                {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Seguir", "url": "https://tienda.example/t/{{1}}"}]}]}),
+    ]);
+    let _: usize = app
+        .ok(&admin.cookie, "team/sync_templates", json!({"id": inbox}))
+        .await;
+    let detail: ConversationDetail = app
+        .ok(
+            &lucia.cookie,
+            "conversations/get",
+            json!({"id": conversation}),
+        )
+        .await;
+    let envio = detail
+        .whatsapp
+        .unwrap()
+        .templates
+        .into_iter()
+        .find(|t| t.name == "envio")
+        .unwrap();
+    assert_eq!(envio.variable_count(), 3);
+    let sent: MessageView = app
+        .ok(&lucia.cookie, "conversations/send_template", json!({"conversation_id": conversation, "template_id": envio.id, "params": ["Ana", "A-17", "a17"], "idempotency_key": null}))
+        .await;
+    wait_status(&app, sent.id, DeliveryStatus::Sent).await;
+    assert_eq!(
+        fake.sent().last().unwrap()["template"]["components"],
+        json!([{"type": "header", "parameters": [{"type": "text", "text": "A-17"}]},
+            {"type": "body", "parameters": [{"type": "text", "text": "Ana"}]},
+            {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": "a17"}]}])
+    );
+
     // The customer answers: free text is allowed again.
     assert_eq!(
         post_signed(

@@ -10,6 +10,7 @@ use super::inbox::{self, WhatsAppInbox};
 use super::WhatsApp;
 use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
 use crate::conversations::model::{AttachmentKind, AttachmentView, MessageExtra};
+use crate::domain::template::Filled;
 
 pub struct WhatsAppAdapter {
     wa: WhatsApp,
@@ -91,14 +92,30 @@ pub fn text_payload(to: &str, body: &str) -> Value {
     envelope(to, "text", json!({ "preview_url": false, "body": body }))
 }
 
-pub fn template_payload(to: &str, name: &str, language: &str, params: &[String]) -> Value {
+fn text_parameters(values: &[String]) -> Vec<Value> {
+    values
+        .iter()
+        .map(|p| json!({ "type": "text", "text": p }))
+        .collect()
+}
+
+pub fn template_payload(to: &str, name: &str, language: &str, filled: &Filled) -> Value {
     let mut template = json!({ "name": name, "language": { "code": language } });
-    if !params.is_empty() {
-        let parameters: Vec<Value> = params
-            .iter()
-            .map(|p| json!({ "type": "text", "text": p }))
-            .collect();
-        template["components"] = json!([{ "type": "body", "parameters": parameters }]);
+    let mut components = Vec::new();
+    if !filled.header.is_empty() {
+        components.push(json!({ "type": "header", "parameters": text_parameters(&filled.header) }));
+    }
+    if !filled.body.is_empty() {
+        components.push(json!({ "type": "body", "parameters": text_parameters(&filled.body) }));
+    }
+    for (index, suffix) in &filled.buttons {
+        components.push(
+            json!({ "type": "button", "sub_type": "url", "index": index.to_string(),
+            "parameters": [{ "type": "text", "text": suffix }] }),
+        );
+    }
+    if !components.is_empty() {
+        template["components"] = Value::Array(components);
     }
     envelope(to, "template", template)
 }
@@ -173,11 +190,18 @@ impl WhatsAppAdapter {
                 name,
                 language,
                 params,
+                header_params,
+                button_params,
             }),
             "template",
         ) = (&stored.extra, stored.content_type.as_str())
         {
-            let payload = template_payload(&stored.to, name, language, params);
+            let filled = Filled {
+                body: params.clone(),
+                header: header_params.clone(),
+                buttons: button_params.clone(),
+            };
+            let payload = template_payload(&stored.to, name, language, &filled);
             return match graph.send(&inbox, &payload).await {
                 Ok(id) => Delivery::Sent {
                     external_id: Some(id),
@@ -255,20 +279,26 @@ mod tests {
             json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "34612345678",
                 "type": "text", "text": {"preview_url": false, "body": "Hola"}})
         );
-        let t = template_payload(
-            "34612345678",
-            "pedido_enviado",
-            "es",
-            &["Ana".into(), "A-17".into()],
-        );
+        let filled = Filled {
+            body: vec!["Ana".into(), "A-17".into()],
+            header: vec!["Pedido".into()],
+            buttons: vec![(1, "A17".into())],
+        };
+        let t = template_payload("34612345678", "pedido_enviado", "es", &filled);
         assert_eq!(t["template"]["language"]["code"], "es");
         assert_eq!(
-            t["template"]["components"][0]["parameters"][1]["text"],
-            "A-17"
+            t["template"]["components"],
+            json!([
+                {"type": "header", "parameters": [{"type": "text", "text": "Pedido"}]},
+                {"type": "body", "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "A-17"}]},
+                {"type": "button", "sub_type": "url", "index": "1", "parameters": [{"type": "text", "text": "A17"}]}
+            ])
         );
-        assert!(template_payload("3", "hola", "es", &[])["template"]
-            .get("components")
-            .is_none());
+        assert!(
+            template_payload("3", "hola", "es", &Filled::default())["template"]
+                .get("components")
+                .is_none()
+        );
         let voice = AttachmentView {
             id: 1,
             file_name: "voice.ogg".into(),

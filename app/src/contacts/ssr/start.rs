@@ -149,13 +149,15 @@ pub async fn template_message(
     {
         return Err(AppError::validation("params", "invalid"));
     }
-    let params: Vec<String> = params.iter().map(|p| p.trim().to_owned()).collect();
-    let body = MessageBody::parse(&template.render(&params))
+    let body = MessageBody::parse(&template.render(params))
         .map_err(|c| AppError::validation("params", c))?;
+    let filled = template.split(params);
     let extra = MessageExtra::Template {
         name: template.name,
         language: template.language,
-        params,
+        params: filled.body,
+        header_params: filled.header,
+        button_params: filled.buttons,
     };
     Ok((body, extra))
 }
