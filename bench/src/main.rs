@@ -5,12 +5,14 @@
 //! ```sh
 //! cargo run --release -p bench -- contacts [--contacts 1000000] [--samples 200]
 //! cargo run --release -p bench -- send [--messages 2000]
+//! cargo run --release -p bench -- whatsapp [--messages 1000]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
 mod report;
 mod send;
+mod whatsapp;
 
 use std::net::SocketAddr;
 
@@ -36,7 +38,8 @@ async fn main() -> anyhow::Result<()> {
     match scenario.as_str() {
         "contacts" => contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await,
         "send" => send::run(number("messages", 2_000)?).await,
-        other => anyhow::bail!("unknown scenario {other:?} (known: contacts, send)"),
+        "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
+        other => anyhow::bail!("unknown scenario {other:?} (known: contacts, send, whatsapp)"),
     }
 }
 
