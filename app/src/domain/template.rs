@@ -47,7 +47,8 @@ pub struct Filled {
 }
 
 impl TemplateView {
-    /// Reads Meta's `components` array; `None` when it has no text body.
+    /// Reads Meta's `components` array; `None` when it has no text body, or a media
+    /// header (image, video, document, location) the picker cannot fill.
     pub fn from_components(
         id: i64,
         name: String,
@@ -71,6 +72,12 @@ impl TemplateView {
                 .and_then(|c| c.get("text").and_then(|t| t.as_str()))
                 .map(str::to_owned)
         };
+        let media_header = of_type("HEADER")
+            .and_then(|c| c.get("format").and_then(|f| f.as_str()))
+            .is_some_and(|f| f != "TEXT");
+        if media_header {
+            return None;
+        }
         let url_buttons = of_type("BUTTONS")
             .and_then(|c| c.get("buttons"))
             .and_then(|b| b.as_array())
@@ -290,5 +297,14 @@ mod tests {
             }
         );
         assert_eq!(t.first_missing(&params[..2]), Some(3));
+        let image_header = serde_json::json!([{"type": "HEADER", "format": "IMAGE"}, {"type": "BODY", "text": "Hola"}]);
+        assert!(TemplateView::from_components(
+            2,
+            "foto".into(),
+            "es".into(),
+            "MARKETING".into(),
+            &image_header.to_string()
+        )
+        .is_none());
     }
 }
