@@ -8,6 +8,7 @@
 #   wasm-bindgen  wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock
 #   npm           end2end/node_modules (playwright-core, binaryen's wasm-opt)
 #   chromium      Debian's /usr/bin/chromium for the browser tests
+#   mail          Dovecot (IMAP + LMTP) and OpenSMTPD for the email channel's tests
 # The installed versions are printed at the end.
 # Facts behind these choices: shared/docs/toolchain.md.
 set -euo pipefail
@@ -39,7 +40,7 @@ quietly() {
   return "$rc"
 }
 
-readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium"
+readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail"
 if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
   for s in ${CHARLA_SETUP_ONLY//,/ }; do
     [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
@@ -291,6 +292,16 @@ want cargo-leptos && step_cargo_leptos
 want wasm-bindgen && step_wasm_bindgen
 want npm && step_npm
 want chromium && step_chromium
+
+# ---------------------------------------------------------------------------
+# e2. Real mail servers for the email channel's tests (started by scripts/mail-servers.sh)
+# ---------------------------------------------------------------------------
+step_mail() {
+  # Debian starts neither here (no init); scripts/mail-servers.sh runs private instances.
+  apt_install dovecot-imapd dovecot-lmtpd opensmtpd
+  say "mail servers: $(dovecot --version 2>/dev/null | cut -d' ' -f1) / OpenSMTPD $(dpkg-query -W -f='${Version}' opensmtpd 2>/dev/null)"
+}
+want mail && step_mail
 
 # ---------------------------------------------------------------------------
 # f. What we have now

@@ -53,6 +53,9 @@ else
   fi
 fi
 
+step "mail servers (Dovecot IMAP, OpenSMTPD SMTP) on loopback"
+bash scripts/mail-servers.sh start
+
 step "cargo test (app + server, app/ssr)"
 cargo test -p app -p server --features app/ssr
 
