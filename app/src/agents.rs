@@ -217,6 +217,75 @@ pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
     )
 }
 
+#[server(endpoint = "team/email_settings", input = leptos::server_fn::codec::Json)]
+pub async fn email_settings(
+    id: i64,
+) -> Result<crate::domain::email_inbox::EmailSettings, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::channels::email::inbox::settings_view(
+                &state.db,
+                &state.settings.secrets,
+                &admin,
+                id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// Saves an email inbox's settings; an empty password keeps the stored one.
+#[server(endpoint = "team/save_email", input = leptos::server_fn::codec::Json)]
+pub async fn save_email(
+    id: i64,
+    settings: crate::domain::email_inbox::EmailSettingsInput,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::channels::email::inbox::save(
+                &state.db,
+                &state.settings.secrets,
+                &admin,
+                id,
+                &settings,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// "Probar conexión" for the saved SMTP (`server: "smtp"`) or IMAP settings: Ok, or
+/// a validation error whose code is the server's own message.
+#[server(endpoint = "team/test_email", input = leptos::server_fn::codec::Json)]
+pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::channels::email::{imap, inbox, smtp};
+            let (state, admin) = admin_session()?;
+            inbox::settings_view(&state.db, &state.settings.secrets, &admin, id).await?;
+            let config = inbox::load(&state.db, &state.settings.secrets, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let outcome = match server.as_str() {
+                "smtp" => smtp::test_connection(&config).await,
+                "imap" => {
+                    imap::test_connection(&config.imap, &config.imap_password, &config.imap_mailbox)
+                        .await
+                }
+                _ => return Err(AppError::validation("server", "invalid")),
+            };
+            outcome.map_err(|reason| {
+                AppError::validation(&server, &reason.chars().take(300).collect::<String>())
+            })
+        }
+        .await,
+    )
+}
+
 /// Sets the signed-in agent's availability; teammates see it change live.
 #[server(endpoint = "set_availability")]
 pub async fn set_availability(availability: Availability) -> Result<(), AppError> {

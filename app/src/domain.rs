@@ -3,6 +3,7 @@
 pub mod canned;
 pub mod contact;
 mod email;
+pub mod email_inbox;
 mod phone;
 pub mod template;
 pub mod web_chat;

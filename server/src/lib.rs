@@ -55,9 +55,15 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         files: files.clone(),
         default_country: config.default_country.clone(),
     };
-    maintenance::spawn(db.clone(), hub.clone(), config.event_retention_days, files);
+    maintenance::spawn(
+        db.clone(),
+        hub.clone(),
+        config.event_retention_days,
+        files.clone(),
+    );
     maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
-    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp));
+    let email = app::channels::email::EmailAdapter::new(db.clone(), secrets.clone(), files.clone());
+    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())
@@ -83,6 +89,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
 /// The adapter of each channel; a channel without one fails its sends visibly.
 fn channel_adapters(
     whatsapp: app::channels::whatsapp::WhatsApp,
+    email: app::channels::email::EmailAdapter,
 ) -> app::channels::outbox::Adapters {
     let mut adapters: app::channels::outbox::Adapters = std::collections::HashMap::new();
     adapters.insert(
@@ -93,6 +100,7 @@ fn channel_adapters(
         app::domain::ChannelKind::WhatsApp,
         Arc::new(app::channels::whatsapp::WhatsAppAdapter::new(whatsapp)),
     );
+    adapters.insert(app::domain::ChannelKind::Email, Arc::new(email));
     adapters
 }
 

@@ -467,6 +467,7 @@ fn delivery_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &str) -> S
     match error {
         "channel_unavailable" => t_string!(i18n, delivery_error_channel).to_string(),
         "whatsapp_not_configured" => t_string!(i18n, delivery_error_whatsapp_setup).to_string(),
+        "email_not_configured" => t_string!(i18n, delivery_error_email_setup).to_string(),
         "no_recipient" => t_string!(i18n, delivery_error_no_recipient).to_string(),
         other => other.to_owned(),
     }

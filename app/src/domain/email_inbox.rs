@@ -161,7 +161,10 @@ impl EmailSettingsInput {
 pub fn reply_subject(subject: &str) -> String {
     let trimmed = subject.trim();
     let lower = trimmed.to_lowercase();
-    if ["re:", "aw:", "sv:", "rv:"].iter().any(|p| lower.starts_with(p)) {
+    if ["re:", "aw:", "sv:", "rv:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
         trimmed.to_owned()
     } else if trimmed.is_empty() {
         "Re:".to_owned()
@@ -210,10 +213,19 @@ mod tests {
         };
         assert_eq!(bad(|i| i.from_address = "no".into()).0, "from_address");
         assert_eq!(bad(|i| i.smtp.host = "".into()), ("smtp.host", "required"));
-        assert_eq!(bad(|i| i.imap.host = "a b".into()), ("imap.host", "invalid"));
+        assert_eq!(
+            bad(|i| i.imap.host = "a b".into()),
+            ("imap.host", "invalid")
+        );
         assert_eq!(bad(|i| i.smtp.port = 0), ("smtp.port", "invalid"));
-        assert_eq!(bad(|i| i.poll_interval_secs = 5), ("poll_interval_secs", "invalid"));
-        assert_eq!(bad(|i| i.from_name = "a\r\nBcc: x".into()), ("from_name", "invalid"));
+        assert_eq!(
+            bad(|i| i.poll_interval_secs = 5),
+            ("poll_interval_secs", "invalid")
+        );
+        assert_eq!(
+            bad(|i| i.from_name = "a\r\nBcc: x".into()),
+            ("from_name", "invalid")
+        );
         assert_eq!(Security::parse("tls"), Some(Security::Tls));
     }
 

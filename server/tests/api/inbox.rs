@@ -354,7 +354,8 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     let updated = wait_for_update(&mut socket, sent.id).await;
     assert_eq!(updated.delivery_status, Some(DeliveryStatus::Sent));
 
-    // Email has no adapter yet: the failure is shown with its reason, and retry works.
+    // The demo's email inbox has no SMTP settings: the failure is shown with its
+    // reason, and retry works.
     let email = conversation_in(&app, "email").await;
     let sent: MessageView = app
         .ok(&admin.cookie, "conversations/send", json!({"conversation_id": email, "body": "Hola María", "private": false, "idempotency_key": null, "mentions": []}))
@@ -363,7 +364,7 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     assert_eq!(failed.delivery_status, Some(DeliveryStatus::Failed));
     assert_eq!(
         failed.delivery_error.as_deref(),
-        Some("channel_unavailable")
+        Some("email_not_configured")
     );
     let res = app
         .call_json(

@@ -3,6 +3,7 @@
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
 mod contacts;
+mod email;
 mod fake_graph;
 mod helpers;
 mod inbox;

@@ -1,0 +1,235 @@
+//! An email inbox's configuration: servers and sender in `inboxes.settings` (under
+//! `email`), the SMTP and IMAP passwords sealed together in `inboxes.secrets`.
+use sqlx::Row;
+
+use crate::agents::AgentProfile;
+use crate::db::{now_ms, Db};
+use crate::domain::email_inbox::{
+    EmailSettings, EmailSettingsInput, ServerSettings, DEFAULT_POLL_SECS,
+};
+use crate::error::AppError;
+use crate::secrets::SecretBox;
+
+#[derive(Clone)]
+pub struct EmailInbox {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_name: String,
+    pub from_address: String,
+    pub smtp: ServerSettings,
+    pub smtp_password: String,
+    pub imap: ServerSettings,
+    pub imap_password: String,
+    pub imap_mailbox: String,
+    pub poll_interval_secs: u32,
+    /// Random per inbox, part of every Message-ID so two installations never collide.
+    pub id_salt: String,
+}
+
+impl std::fmt::Debug for EmailInbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailInbox")
+            .field("id", &self.id)
+            .field("from_address", &self.from_address)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Secrets {
+    #[serde(default)]
+    smtp_password: String,
+    #[serde(default)]
+    imap_password: String,
+}
+
+/// The non-secret part, as stored under `settings.email`.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Stored {
+    #[serde(default)]
+    from_name: String,
+    #[serde(default)]
+    from_address: String,
+    #[serde(default)]
+    smtp: ServerSettings,
+    #[serde(default)]
+    imap: ServerSettings,
+    #[serde(default)]
+    imap_mailbox: String,
+    #[serde(default)]
+    poll_interval_secs: u32,
+    #[serde(default)]
+    id_salt: String,
+}
+
+fn stored_of(settings: &str) -> Stored {
+    serde_json::from_str::<serde_json::Value>(settings)
+        .ok()
+        .and_then(|json| json.get("email").cloned())
+        .and_then(|email| serde_json::from_value(email).ok())
+        .unwrap_or_default()
+}
+
+fn secrets_of(secrets: &SecretBox, sealed: Option<&str>) -> Secrets {
+    sealed
+        .and_then(|s| secrets.open(s))
+        .and_then(|plain| serde_json::from_str(&plain).ok())
+        .unwrap_or_default()
+}
+
+/// The inbox's configuration; `None` when it is not an email inbox.
+pub async fn load(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+) -> Result<Option<EmailInbox>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, account_id, settings, secrets FROM inboxes WHERE id = $1 AND channel_kind = 'email'",
+    )
+    .bind(inbox_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let settings: String = row.try_get("settings")?;
+    let sealed: Option<String> = row.try_get("secrets")?;
+    let stored = stored_of(&settings);
+    let secret = secrets_of(secrets, sealed.as_deref());
+    Ok(Some(EmailInbox {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        from_name: stored.from_name,
+        from_address: stored.from_address,
+        smtp: stored.smtp,
+        smtp_password: secret.smtp_password,
+        imap: stored.imap,
+        imap_password: secret.imap_password,
+        imap_mailbox: if stored.imap_mailbox.is_empty() {
+            "INBOX".into()
+        } else {
+            stored.imap_mailbox
+        },
+        poll_interval_secs: if stored.poll_interval_secs == 0 {
+            DEFAULT_POLL_SECS
+        } else {
+            stored.poll_interval_secs
+        },
+        id_salt: stored.id_salt,
+    }))
+}
+
+impl EmailInbox {
+    pub fn can_send(&self) -> bool {
+        !self.smtp.host.is_empty() && !self.from_address.is_empty()
+    }
+
+    pub fn can_receive(&self) -> bool {
+        !self.imap.host.is_empty() && !self.imap.user.is_empty()
+    }
+}
+
+/// Every email inbox (for the pollers).
+pub async fn all_ids(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'email' ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+}
+
+async fn admin_inbox(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+) -> Result<(String, Option<String>), AppError> {
+    crate::agents::ssr::manage::require_admin(admin)?;
+    let row = sqlx::query(
+        "SELECT settings, secrets FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'email'",
+    )
+    .bind(inbox_id)
+    .bind(admin.account_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((row.try_get("settings")?, row.try_get("secrets")?))
+}
+
+/// The settings form's view: passwords only as "set" or "not set".
+pub async fn settings_view(
+    db: &Db,
+    secrets: &SecretBox,
+    admin: &AgentProfile,
+    inbox_id: i64,
+) -> Result<EmailSettings, AppError> {
+    let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
+    let stored = stored_of(&settings);
+    let secret = secrets_of(secrets, sealed.as_deref());
+    Ok(EmailSettings {
+        from_name: stored.from_name,
+        from_address: stored.from_address,
+        smtp: stored.smtp,
+        has_smtp_password: !secret.smtp_password.is_empty(),
+        imap: stored.imap,
+        has_imap_password: !secret.imap_password.is_empty(),
+        imap_mailbox: if stored.imap_mailbox.is_empty() {
+            "INBOX".into()
+        } else {
+            stored.imap_mailbox
+        },
+        poll_interval_secs: if stored.poll_interval_secs == 0 {
+            DEFAULT_POLL_SECS
+        } else {
+            stored.poll_interval_secs
+        },
+    })
+}
+
+/// Saves the form; an empty password keeps the one stored.
+pub async fn save(
+    db: &Db,
+    secrets: &SecretBox,
+    admin: &AgentProfile,
+    inbox_id: i64,
+    input: &EmailSettingsInput,
+) -> Result<(), AppError> {
+    let input = input
+        .checked()
+        .map_err(|(field, code)| AppError::validation(field, code))?;
+    let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&settings).unwrap_or_else(|_| serde_json::json!({}));
+    if !json.is_object() {
+        json = serde_json::json!({});
+    }
+    let id_salt = Some(stored_of(&settings).id_salt)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| {
+            let bytes: [u8; 5] = rand::random();
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        });
+    json["email"] = serde_json::to_value(Stored {
+        from_name: input.from_name,
+        from_address: input.from_address,
+        smtp: input.smtp,
+        imap: input.imap,
+        imap_mailbox: input.imap_mailbox,
+        poll_interval_secs: input.poll_interval_secs,
+        id_salt,
+    })
+    .unwrap_or_default();
+    let mut secret = secrets_of(secrets, sealed.as_deref());
+    if !input.smtp_password.is_empty() {
+        secret.smtp_password = input.smtp_password;
+    }
+    if !input.imap_password.is_empty() {
+        secret.imap_password = input.imap_password;
+    }
+    let sealed = secrets.seal(&serde_json::to_string(&secret).unwrap_or_default());
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE inboxes SET settings = $1, secrets = $2, updated_at = $3 WHERE id = $4")
+        .bind(json.to_string())
+        .bind(sealed)
+        .bind(now_ms())
+        .bind(inbox_id)
+        .execute(tx.conn())
+        .await?;
+    tx.finish().await?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! Outbound email: an agent's reply becomes a real message through SMTP (lettre) with a
+//! stable Message-ID per message (a retry resends the same id), In-Reply-To and
+//! References continuing the customer's thread, a "Re:" subject, a plain-text and an
+//! HTML part (escaped from the agent's text) and the message's files.
+use futures::future::BoxFuture;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::Row;
+use std::time::Duration;
+
+use super::inbox::{self, EmailInbox};
+use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
+use crate::db::Db;
+use crate::domain::email_inbox::{reply_subject, Security};
+use crate::secrets::SecretBox;
+use crate::storage::LocalFiles;
+
+pub struct EmailAdapter {
+    db: Db,
+    secrets: SecretBox,
+    files: LocalFiles,
+}
+
+impl EmailAdapter {
+    pub fn new(db: Db, secrets: SecretBox, files: LocalFiles) -> EmailAdapter {
+        EmailAdapter { db, secrets, files }
+    }
+}
+
+pub fn transport(inbox: &EmailInbox) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let host = inbox.smtp.host.as_str();
+    let tls = match inbox.smtp.security {
+        Security::None => Tls::None,
+        Security::StartTls => {
+            Tls::Required(TlsParameters::new(host.to_owned()).map_err(|e| e.to_string())?)
+        }
+        Security::Tls => {
+            Tls::Wrapper(TlsParameters::new(host.to_owned()).map_err(|e| e.to_string())?)
+        }
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(inbox.smtp.port)
+        .tls(tls)
+        .timeout(Some(Duration::from_secs(30)));
+    if !inbox.smtp.user.is_empty() {
+        builder = builder.credentials(Credentials::new(
+            inbox.smtp.user.clone(),
+            inbox.smtp_password.clone(),
+        ));
+    }
+    Ok(builder.build())
+}
+
+/// "Test connection": connects, greets and logs in; the server's own error otherwise.
+pub async fn test_connection(inbox: &EmailInbox) -> Result<(), String> {
+    let transport = transport(inbox)?;
+    match transport.test_connection().await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("the server did not accept the connection".into()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// The Message-ID of an outgoing message, without angle brackets. Derived from the
+/// message, so every attempt of the same reply carries the same id.
+pub fn message_id_for(message_id: i64, salt: &str, from_address: &str) -> String {
+    let domain = from_address
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .unwrap_or("charla.invalid");
+    format!("charla.{message_id}.{salt}@{domain}")
+}
+
+/// Is this Message-ID one Charla made (a loop, when it comes back in)?
+pub fn is_ours(message_id: &str) -> bool {
+    message_id.trim_matches(['<', '>']).starts_with("charla.")
+}
+
+/// The agent's text as minimal, escaped HTML.
+pub fn html_of(text: &str) -> String {
+    let mut html = String::from(
+        "<!doctype html><html><body><div style=\"font-family: sans-serif; white-space: pre-wrap\">",
+    );
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            '\n' => html.push_str("<br>"),
+            c => html.push(c),
+        }
+    }
+    html.push_str("</div></body></html>");
+    html
+}
+
+/// What a reply needs from the conversation.
+struct Thread {
+    to: String,
+    to_name: String,
+    subject: String,
+    in_reply_to: Option<String>,
+    references: Vec<String>,
+    files: Vec<(String, String, String)>,
+}
+
+async fn thread(db: &Db, message: &OutboundMessage) -> Result<Option<Thread>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.subject, ci.external_id AS address, ct.email, ct.name FROM conversations c \
+         LEFT JOIN contact_identities ci ON ci.id = c.contact_identity_id AND ci.kind = 'email' \
+         JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+    )
+    .bind(message.conversation_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let address: Option<String> = row.try_get("address")?;
+    let email: Option<String> = row.try_get("email")?;
+    let Some(to) = address.or(email) else {
+        return Ok(None);
+    };
+    let earlier = sqlx::query(
+        "SELECT external_id, direction FROM messages WHERE conversation_id = $1 AND id < $2 \
+         AND external_id IS NOT NULL AND direction IN ('incoming', 'outgoing') ORDER BY id",
+    )
+    .bind(message.conversation_id)
+    .bind(message.message_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut references = Vec::new();
+    let mut in_reply_to = None;
+    for row in &earlier {
+        let id: String = row.try_get("external_id")?;
+        let direction: String = row.try_get("direction")?;
+        if direction == "incoming" {
+            in_reply_to = Some(id.clone());
+        }
+        references.push(id);
+    }
+    // Long threads: the first and the most recent, as RFC 5322 suggests.
+    if references.len() > 20 {
+        let first = references[0].clone();
+        references = std::iter::once(first)
+            .chain(references[references.len() - 19..].iter().cloned())
+            .collect();
+    }
+    let subject: Option<String> = row.try_get("subject")?;
+    let subject = subject.unwrap_or_default();
+    let subject = if in_reply_to.is_some() {
+        reply_subject(&subject)
+    } else {
+        subject
+    };
+    let files = sqlx::query(
+        "SELECT file_name, content_type, storage_key FROM attachments WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(message.message_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("file_name")?, r.try_get("content_type")?, r.try_get("storage_key")?)))
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some(Thread {
+        to,
+        to_name: row.try_get("name")?,
+        subject,
+        in_reply_to,
+        references,
+        files,
+    }))
+}
+
+fn bracketed(id: &str) -> String {
+    format!("<{}>", id.trim_matches(['<', '>']))
+}
+
+impl EmailAdapter {
+    async fn send(&self, message: &OutboundMessage) -> Delivery {
+        let inbox = match inbox::load(&self.db, &self.secrets, message.inbox_id).await {
+            Ok(Some(inbox)) if inbox.can_send() => inbox,
+            Ok(_) => {
+                return Delivery::Failed {
+                    error: "email_not_configured".into(),
+                }
+            }
+            Err(err) => {
+                return Delivery::Retry {
+                    error: format!("database: {err}"),
+                }
+            }
+        };
+        let thread = match thread(&self.db, message).await {
+            Ok(Some(thread)) => thread,
+            Ok(None) => {
+                return Delivery::Failed {
+                    error: "no_recipient".into(),
+                }
+            }
+            Err(err) => {
+                return Delivery::Retry {
+                    error: format!("database: {err}"),
+                }
+            }
+        };
+        let id = message_id_for(message.message_id, &inbox.id_salt, &inbox.from_address);
+        let mut parts = Vec::new();
+        for (name, mime, key) in &thread.files {
+            match self.files.read(key).await {
+                Ok(bytes) => parts.push((name.clone(), mime.clone(), bytes)),
+                Err(err) => {
+                    return Delivery::Failed {
+                        error: format!("file missing: {err}"),
+                    }
+                }
+            }
+        }
+        let email = match build(&inbox, &thread, &id, &message.body, parts) {
+            Ok(email) => email,
+            Err(error) => return Delivery::Failed { error },
+        };
+        let transport = match transport(&inbox) {
+            Ok(t) => t,
+            Err(error) => return Delivery::Failed { error },
+        };
+        match transport.send(email).await {
+            Ok(_) => Delivery::Sent {
+                external_id: Some(id),
+            },
+            Err(err) if err.is_permanent() => Delivery::Failed {
+                error: err.to_string(),
+            },
+            Err(err) => Delivery::Retry {
+                error: err.to_string(),
+            },
+        }
+    }
+}
+
+fn build(
+    inbox: &EmailInbox,
+    thread: &Thread,
+    id: &str,
+    body: &str,
+    files: Vec<(String, String, Vec<u8>)>,
+) -> Result<Message, String> {
+    let from = Mailbox::new(
+        Some(inbox.from_name.clone()).filter(|n| !n.is_empty()),
+        inbox
+            .from_address
+            .parse()
+            .map_err(|e| format!("from: {e}"))?,
+    );
+    let to = Mailbox::new(
+        Some(thread.to_name.clone()).filter(|n| !n.is_empty()),
+        thread.to.parse().map_err(|e| format!("to: {e}"))?,
+    );
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(thread.subject.clone())
+        .message_id(Some(bracketed(id)));
+    if let Some(parent) = &thread.in_reply_to {
+        builder = builder.in_reply_to(bracketed(parent));
+    }
+    if !thread.references.is_empty() {
+        builder = builder.references(
+            thread
+                .references
+                .iter()
+                .map(|r| bracketed(r))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let text = MultiPart::alternative_plain_html(body.to_owned(), html_of(body));
+    let result = if files.is_empty() {
+        builder.multipart(text)
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(text);
+        for (name, mime, bytes) in files {
+            let content_type = ContentType::parse(&mime)
+                .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("valid"));
+            mixed = mixed.singlepart(Attachment::new(name).body(bytes, content_type));
+        }
+        builder.multipart(mixed)
+    };
+    result.map_err(|e| e.to_string())
+}
+
+impl Adapter for EmailAdapter {
+    fn deliver<'a>(&'a self, message: &'a OutboundMessage) -> BoxFuture<'a, Delivery> {
+        Box::pin(self.send(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_html_are_safe() {
+        assert_eq!(
+            message_id_for(7, "a1b2", "soporte@tienda.example"),
+            "charla.7.a1b2@tienda.example"
+        );
+        assert!(is_ours("<charla.7.2@tienda.example>"));
+        assert!(!is_ours("<CAF=x@mail.gmail.com>"));
+        assert_eq!(
+            html_of("<b>hola</b> & \"adiós\"\nfin"),
+            "<!doctype html><html><body><div style=\"font-family: sans-serif; white-space: pre-wrap\">&lt;b&gt;hola&lt;/b&gt; &amp; &quot;adiós&quot;<br>fin</div></body></html>"
+        );
+    }
+}
