@@ -63,6 +63,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     );
     maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
     let email = app::channels::email::EmailAdapter::new(db.clone(), secrets.clone(), files.clone());
+    app::channels::email::poller::spawn(app::channels::email::Email {
+        db: db.clone(),
+        hub: hub.clone(),
+        secrets: secrets.clone(),
+        files: files.clone(),
+    });
     app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")

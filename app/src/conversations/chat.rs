@@ -405,9 +405,13 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                         <A href=format!("/conversations/{conversation_id}")>{format!("#{display_id}")}</A>
                     </p>
                 }.into_any(),
-                Some(MessageExtra::Email { subject }) => view! {
+                Some(MessageExtra::Email { subject, quoted, html }) => view! {
                     <p class="subject"><strong>{subject}</strong></p>
-                    <p class="body">{render_body(&message)}</p>
+                    {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                    {quoted.map(|q| view! {
+                        <details class="quoted"><summary>{t!(i18n, email_show_quoted)}</summary><pre>{q}</pre></details>
+                    })}
+                    {html.map(|html| view! { <EmailHtml html /> })}
                 }.into_any(),
                 Some(MessageExtra::Template { name, .. }) => view! {
                     <p class="template-tag">{t!(i18n, template_tag, name = name.clone())}</p>
@@ -470,6 +474,42 @@ fn delivery_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &str) -> S
         "email_not_configured" => t_string!(i18n, delivery_error_email_setup).to_string(),
         "no_recipient" => t_string!(i18n, delivery_error_no_recipient).to_string(),
         other => other.to_owned(),
+    }
+}
+
+/// A customer's email as it was written, sanitised on arrival and shown in a fully
+/// sandboxed frame (no scripts, no same-origin); remote images stay blocked by the
+/// frame's own Content-Security-Policy until the agent asks for them.
+#[component]
+fn EmailHtml(html: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let images = RwSignal::new(false);
+    let html = StoredValue::new(html);
+    let document = move || {
+        let images = if images.get() {
+            "img-src http: https: data: cid:"
+        } else {
+            "img-src data: cid:"
+        };
+        format!(
+            "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; {images}; style-src 'unsafe-inline'\"><base target=\"_blank\">{}",
+            html.get_value()
+        )
+    };
+    view! {
+        <div class="email-html">
+            <button type="button" class="link" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                {t!(i18n, email_show_html)}
+            </button>
+            <Show when=move || open.get()>
+                <iframe sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer"
+                    title=move || t_string!(i18n, email_frame_title) srcdoc=document></iframe>
+                <Show when=move || !images.get()>
+                    <button type="button" class="link" on:click=move |_| images.set(true)>{t!(i18n, email_load_images)}</button>
+                </Show>
+            </Show>
+        </div>
     }
 }
 

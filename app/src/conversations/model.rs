@@ -230,8 +230,15 @@ pub enum MessageExtra {
         #[serde(default)]
         button_params: Vec<(usize, String)>,
     },
-    /// An email's subject line.
-    Email { subject: String },
+    /// An email's subject line; for a customer's email also the quoted earlier text
+    /// trimmed from `body`, and its HTML (sanitised on arrival).
+    Email {
+        subject: String,
+        #[serde(default)]
+        quoted: Option<String>,
+        #[serde(default)]
+        html: Option<String>,
+    },
     /// A shared location (WhatsApp).
     Location {
         latitude: f64,

@@ -553,7 +553,9 @@ async fn new_conversations_check_inbox_recipient_and_template(app: TestApp) {
     assert_eq!(
         page.items[0].extra,
         Some(MessageExtra::Email {
-            subject: "Tu pedido".into()
+            subject: "Tu pedido".into(),
+            quoted: None,
+            html: None,
         })
     );
     let queued: i64 = sqlx::query_scalar(

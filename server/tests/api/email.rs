@@ -331,7 +331,194 @@ async fn settings_keep_passwords_and_test_connections(app: TestApp) {
     assert_eq!(res.status(), 403);
 }
 
+/// Sends a raw message as a customer's mail program would, through the SMTP server.
+async fn customer_sends(from: &str, to: &str, raw: String) {
+    use lettre::AsyncTransport;
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(SMTP_PORT)
+            .build();
+    let envelope =
+        lettre::address::Envelope::new(Some(from.parse().unwrap()), vec![to.parse().unwrap()])
+            .unwrap();
+    transport
+        .send_raw(&envelope, raw.as_bytes())
+        .await
+        .expect("SMTP accepted the customer's mail");
+}
+
+fn email_channel(app: &TestApp) -> app::channels::email::Email {
+    app::channels::email::Email {
+        db: app.state.db.clone(),
+        hub: app.state.hub.clone(),
+        secrets: app.state.settings.secrets.clone(),
+        files: app::storage::LocalFiles::new(app.files.path()),
+    }
+}
+
+/// Polls the inbox until `want` messages have been handled (the server's own poller may
+/// take some of them; either way each is stored once).
+async fn poll_until(app: &TestApp, inbox: i64, sql_count: &str, want: i64) {
+    let email = email_channel(app);
+    for _ in 0..100 {
+        let config =
+            app::channels::email::inbox::load(&app.state.db, &app.state.settings.secrets, inbox)
+                .await
+                .unwrap()
+                .unwrap();
+        app::channels::email::poller::poll(&email, &config)
+            .await
+            .expect("poll");
+        let n: i64 = sqlx::query_scalar(sql_count)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        if n >= want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("never reached {want}: {sql_count}");
+}
+
+async fn customer_emails_thread_into_one_conversation(app: TestApp) {
+    if !mail_servers().await {
+        return;
+    }
+    let (inbox, support) = configure(&app, SMTP_PORT).await;
+    let customer = address("carmen");
+    let first_id = format!("c1.{}", address("id"));
+    let boundary = "frontera";
+    customer_sends(&customer, &support, format!(
+        "From: Carmen Vidal <{customer}>\r\nTo: <{support}>\r\nSubject: Pregunta sobre el env\u{00ed}o\r\n\
+Message-ID: <{first_id}>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
+--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\u{00bf}Cu\u{00e1}ndo llega mi pedido?\r\n\
+--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>\u{00bf}Cu\u{00e1}ndo llega?<script>alert(1)</script></p>\r\n--alt--\r\n\
+--{boundary}\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"factura.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--{boundary}--\r\n"
+    )).await;
+    let of_customer = format!(
+        "SELECT COUNT(*) FROM messages m JOIN contacts c ON c.id = m.sender_contact_id WHERE c.email = '{customer}'"
+    );
+    poll_until(&app, inbox, &of_customer, 1).await;
+    let (message_id, conversation, body, extra): (i64, i64, String, String) = sqlx::query_as(
+        "SELECT id, conversation_id, body, content_attributes FROM messages WHERE external_id = $1",
+    )
+    .bind(&first_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(body, "¿Cuándo llega mi pedido?");
+    let extra: Value = serde_json::from_str(&extra).unwrap();
+    assert_eq!(extra["subject"], "Pregunta sobre el envío");
+    let html = extra["html"].as_str().unwrap();
+    assert!(
+        html.contains("Cuándo llega") && !html.contains("script"),
+        "{html}"
+    );
+    let (subject, name): (Option<String>, String) = sqlx::query_as(
+        "SELECT c.subject, ct.name FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+    )
+    .bind(conversation)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (subject.as_deref(), name.as_str()),
+        (Some("Pregunta sobre el envío"), "Carmen Vidal")
+    );
+    let files: Vec<(String, String)> =
+        sqlx::query_as("SELECT file_name, content_type FROM attachments WHERE message_id = $1")
+            .bind(message_id)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        files,
+        vec![("factura.pdf".to_owned(), "application/pdf".to_owned())]
+    );
+
+    // The agent's reply continues the customer's thread.
+    let marcos = app.sign_in(MARCOS).await;
+    let reply: MessageView = app
+        .ok(&marcos.cookie, "conversations/send", json!({"conversation_id": conversation, "body": "Llega mañana.", "private": false, "idempotency_key": null, "mentions": []}))
+        .await;
+    let reply_id = wait_sent(&app, reply.id).await;
+    let mails = read_mailbox(&customer, 1).await;
+    let mail = &mails[0];
+    assert_eq!(mail.subject(), Some("Re: Pregunta sobre el envío"));
+    assert_eq!(header_text(mail, "In-Reply-To"), format!("<{first_id}>"));
+    assert!(header_text(mail, "References").contains(&format!("<{first_id}>")));
+
+    // The customer answers the reply: same conversation, quoted text kept aside.
+    let second_id = format!("c2.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: Carmen Vidal <{customer}>\r\nTo: <{support}>\r\nSubject: Re: Pregunta sobre el env\u{00ed}o\r\n\
+Message-ID: <{second_id}>\r\nIn-Reply-To: <{reply_id}>\r\nReferences: <{first_id}> <{reply_id}>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\n\u{00a1}Gracias!\r\n\r\nEl mar, 24 nov 2026, Soporte <{support}> escribi\u{00f3}:\r\n> Llega ma\u{00f1}ana.\r\n"
+    )).await;
+    poll_until(&app, inbox, &of_customer, 2).await;
+    let (threaded, body, extra): (i64, String, String) = sqlx::query_as(
+        "SELECT conversation_id, body, content_attributes FROM messages WHERE external_id = $1",
+    )
+    .bind(&second_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(threaded, conversation, "threaded by In-Reply-To");
+    assert_eq!(body, "¡Gracias!");
+    assert!(serde_json::from_str::<Value>(&extra).unwrap()["quoted"]
+        .as_str()
+        .unwrap()
+        .contains("> Llega mañana."));
+
+    // An auto-reply creates nothing; the same message delivered twice is stored once.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    customer_sends(&customer, &support, format!(
+        "From: <{customer}>\r\nTo: <{support}>\r\nSubject: Fuera de la oficina\r\nAuto-Submitted: auto-replied\r\n\
+Message-ID: <auto.{second_id}>\r\nIn-Reply-To: <{reply_id}>\r\n\r\nEstoy de vacaciones.\r\n"
+    )).await;
+    let twice = format!("c3.{}", address("id"));
+    for _ in 0..2 {
+        customer_sends(&customer, &support, format!(
+            "From: <{customer}>\r\nTo: <{support}>\r\nSubject: Otra cosa\r\nMessage-ID: <{twice}>\r\n\r\nUna pregunta m\u{00e1}s.\r\n"
+        )).await;
+    }
+    poll_until(&app, inbox, &of_customer, 3).await;
+    // Let every copy reach the mailbox and be handled before counting.
+    let support_box = mailbox_of(&support);
+    for _ in 0..100 {
+        let mut session = imap::login(&support_box, PASSWORD).await.unwrap();
+        let left = imap::unseen(&mut session, "INBOX").await.unwrap().len();
+        let _ = session.logout().await;
+        if left == 0 {
+            break;
+        }
+        poll_until(&app, inbox, &of_customer, 3).await;
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        after,
+        before + 1,
+        "the duplicate once, the auto-reply never"
+    );
+    let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE external_id = $1")
+        .bind(&twice)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(copies, 1);
+}
+
 on_both_backends!(
+    customer_emails_thread_into_one_conversation,
     replies_reach_the_customers_mailbox,
     smtp_outage_is_retried_until_delivered,
     settings_keep_passwords_and_test_connections,

@@ -181,6 +181,8 @@ async fn first_message(
             let body = MessageBody::parse(body).map_err(|c| AppError::validation("body", c))?;
             let extra = MessageExtra::Email {
                 subject: subject.to_owned(),
+                quoted: None,
+                html: None,
             };
             Ok((body, "text", extra, Some(subject.to_owned())))
         }

@@ -1,0 +1,250 @@
+//! Inbound email: each email inbox's mailbox is polled over IMAP; every unseen message
+//! is parsed, threaded (In-Reply-To / References into the conversation that holds the
+//! earlier message, else the S12 routing rule) and stored through the same `receive`
+//! service as every channel, and only then marked seen. A crash between storing and
+//! marking leaves it unseen; the next poll finds its Message-ID stored and skips it.
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::imap;
+use super::inbox::{self, EmailInbox};
+use super::parse::{parse, ParsedMail};
+use super::Email;
+use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
+use crate::conversations::model::MessageExtra;
+use crate::conversations::ssr::messages::{receive_in_tx, Inbound, NewAttachment};
+use crate::conversations::ssr::routing::conversation_for_inbound;
+use crate::db::{now_ms, Db};
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use crate::storage::LocalFiles;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PollSummary {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub automatic: usize,
+    pub unreadable: usize,
+    /// Left unseen, to be tried again next time.
+    pub failed: usize,
+}
+
+enum Outcome {
+    Stored,
+    Duplicate,
+    Automatic,
+    Unreadable,
+}
+
+async fn already_stored(db: &Db, inbox_id: i64, external_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
+            .bind(inbox_id)
+            .bind(external_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// A file name safe to show and offer for download.
+fn clean_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*')
+        })
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "adjunto".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome, AppError> {
+    let Some(mail) = parse(raw, &inbox.from_address) else {
+        return Ok(Outcome::Unreadable);
+    };
+    if let Some(why) = mail.automatic {
+        tracing::info!(inbox = inbox.id, why, id = %mail.message_id, "automatic email not stored");
+        return Ok(Outcome::Automatic);
+    }
+    if already_stored(&email.db, inbox.id, &mail.message_id).await? {
+        return Ok(Outcome::Duplicate);
+    }
+    let mut attachments = Vec::new();
+    for (name, mime, bytes) in &mail.files {
+        let name = clean_name(name);
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
+        let key = LocalFiles::new_key(inbox.account_id, ext);
+        if let Err(err) = email.files.put(&key, bytes).await {
+            tracing::error!(error = %err, "storing an email attachment failed");
+            for file in &attachments {
+                let NewAttachment { storage_key, .. } = file;
+                let _ = email.files.delete(storage_key).await;
+            }
+            return Err(AppError::Internal);
+        }
+        attachments.push(NewAttachment {
+            file_name: name,
+            content_type: mime.clone(),
+            byte_size: bytes.len() as i64,
+            storage_key: key,
+            duration_ms: None,
+        });
+    }
+    let result = store_in_db(email, inbox, &mail, &attachments).await;
+    if result.is_err() {
+        for file in &attachments {
+            let _ = email.files.delete(&file.storage_key).await;
+        }
+        if already_stored(&email.db, inbox.id, &mail.message_id)
+            .await
+            .unwrap_or(false)
+        {
+            return Ok(Outcome::Duplicate);
+        }
+    }
+    result.map(|()| Outcome::Stored)
+}
+
+async fn store_in_db(
+    email: &Email,
+    inbox: &EmailInbox,
+    mail: &ParsedMail,
+    attachments: &[NewAttachment],
+) -> Result<(), AppError> {
+    let address = mail.from_address.to_ascii_lowercase();
+    let profile = CustomerProfile {
+        name: mail.from_name.clone(),
+        email: EmailAddress::parse(&address).ok(),
+        phone: None,
+    };
+    let mut tx = email.db.begin_write().await?;
+    // The conversation that holds the message this one answers, if any.
+    let mut threaded = None;
+    for id in &mail.thread_ids {
+        threaded = sqlx::query_scalar::<_, i64>(
+            "SELECT conversation_id FROM messages WHERE inbox_id = $1 AND external_id = $2 ORDER BY id LIMIT 1",
+        )
+        .bind(inbox.id)
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+        if threaded.is_some() {
+            break;
+        }
+    }
+    let (identity, contact) = customer_in_tx(
+        &mut tx,
+        inbox.account_id,
+        inbox.id,
+        "email",
+        &address,
+        &profile,
+    )
+    .await?;
+    let conversation = match threaded {
+        Some(id) => id,
+        None => {
+            conversation_for_inbound(&mut tx, inbox.account_id, inbox.id, contact, Some(identity))
+                .await?
+        }
+    };
+    if !mail.subject.is_empty() {
+        sqlx::query("UPDATE conversations SET subject = $1 WHERE id = $2 AND subject IS NULL")
+            .bind(mail.subject.chars().take(200).collect::<String>())
+            .bind(conversation)
+            .execute(tx.conn())
+            .await?;
+    }
+    let extra = MessageExtra::Email {
+        subject: mail.subject.clone(),
+        quoted: mail.quoted.clone(),
+        html: mail.html.clone(),
+    };
+    let body: String = mail
+        .shown
+        .chars()
+        .take(crate::domain::MessageBody::MAX_CHARS)
+        .collect();
+    let inbound = Inbound {
+        body: &body,
+        external_id: Some(&mail.message_id),
+        content_type: "text",
+        extra: Some(&extra),
+        attachments,
+        at: mail.date.unwrap_or_else(now_ms),
+    };
+    receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+    tx.commit(&email.hub).await?;
+    Ok(())
+}
+
+/// One pass over an inbox's unseen mail.
+pub async fn poll(email: &Email, inbox: &EmailInbox) -> Result<PollSummary, String> {
+    let mut session = imap::login(&inbox.imap, &inbox.imap_password).await?;
+    let messages = imap::unseen(&mut session, &inbox.imap_mailbox).await?;
+    let mut summary = PollSummary::default();
+    for (uid, raw) in messages {
+        match store(email, inbox, &raw).await {
+            Ok(outcome) => {
+                match outcome {
+                    Outcome::Stored => summary.stored += 1,
+                    Outcome::Duplicate => summary.duplicates += 1,
+                    Outcome::Automatic => summary.automatic += 1,
+                    Outcome::Unreadable => summary.unreadable += 1,
+                }
+                imap::mark_seen(&mut session, uid).await?;
+            }
+            Err(err) => {
+                tracing::warn!(inbox = inbox.id, uid, error = %err, "email not stored; left unseen for the next poll");
+                summary.failed += 1;
+            }
+        }
+    }
+    let _ = session.logout().await;
+    Ok(summary)
+}
+
+/// Polls every configured email inbox at its own interval.
+pub fn spawn(email: Email) {
+    tokio::spawn(async move {
+        let mut last: HashMap<i64, Instant> = HashMap::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let ids = match inbox::all_ids(&email.db).await {
+                Ok(ids) => ids,
+                Err(err) => {
+                    tracing::warn!(error = %err, "listing email inboxes failed");
+                    continue;
+                }
+            };
+            for id in ids {
+                let Ok(Some(config)) = inbox::load(&email.db, &email.secrets, id).await else {
+                    continue;
+                };
+                if !config.can_receive() {
+                    continue;
+                }
+                let every = Duration::from_secs(u64::from(config.poll_interval_secs));
+                if last.get(&id).is_some_and(|at| at.elapsed() < every) {
+                    continue;
+                }
+                last.insert(id, Instant::now());
+                match poll(&email, &config).await {
+                    Ok(summary) if summary != PollSummary::default() => {
+                        tracing::info!(inbox = id, ?summary, "email poll")
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        tracing::warn!(inbox = id, error = %err, "email poll failed; will retry")
+                    }
+                }
+            }
+        }
+    });
+}
