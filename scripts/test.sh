@@ -14,6 +14,9 @@ cd "$CHARLA_ROOT"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A one-shot build: incremental state would only fill the disk.
+export CARGO_INCREMENTAL=0
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -34,6 +34,23 @@ pub fn ChatView() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     });
     let resync = use_context::<Live>().map(|l| l.resync);
+    // Messages that change while the conversation loads (a reply's delivery state,
+    // say) would otherwise be missed: kept here and applied when the chat appears.
+    let early = RwSignal::new(Vec::<MessageView>::new());
+    let loaded = RwSignal::new(false);
+    Effect::new(move |_| {
+        id.track();
+        loaded.set(false);
+        early.set(Vec::new());
+    });
+    on_event(move |envelope| match &envelope.event {
+        LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message }
+            if !loaded.get_untracked() && Some(message.conversation_id) == id.get_untracked() =>
+        {
+            early.update(|list| list.push(message.clone()));
+        }
+        _ => {}
+    });
     let data = Resource::new(
         move || (id.get(), resync.map(|r| r.get())),
         |(id, _)| async move {
@@ -48,7 +65,16 @@ pub fn ChatView() -> impl IntoView {
         <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((detail, page, teammates)) => view! { <Chat detail page teammates /> }.into_any(),
+                    Ok((detail, mut page, teammates)) => {
+                        loaded.set(true);
+                        for message in early.get_untracked() {
+                            if message.conversation_id == detail.summary.id {
+                                upsert_message(&mut page.items, message);
+                            }
+                        }
+                        early.set(Vec::new());
+                        view! { <Chat detail page teammates /> }.into_any()
+                    }
                     Err(err) => {
                         view! {
                             <div class="chat-error">

@@ -517,7 +517,105 @@ Message-ID: <auto.{second_id}>\r\nIn-Reply-To: <{reply_id}>\r\n\r\nEstoy de vaca
     assert_eq!(copies, 1);
 }
 
+async fn attachments_go_out_as_mime_parts(app: TestApp) {
+    use app::conversations::ssr::access::summary_in_tx;
+    use app::conversations::ssr::messages::{
+        insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
+    };
+    use app::storage::LocalFiles;
+    if !mail_servers().await {
+        return;
+    }
+    let (inbox, _) = configure(&app, SMTP_PORT).await;
+    let marcos = app.sign_in(MARCOS).await;
+    let customer = address("rosa");
+    let contact = new_contact(&app, &marcos.cookie, &customer).await;
+    let started: ConversationSummary = app
+        .ok(&marcos.cookie, "contacts/start", json!({"contact_id": contact, "inbox_id": inbox, "to": customer,
+            "first": {"kind": "email", "subject": "Presupuesto", "body": "Te lo envío enseguida."}}))
+        .await;
+    let marcos_id = app.agent_id(MARCOS).await;
+    let agent = app::agents::ssr::list_team(&app.state.db, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == marcos_id)
+        .unwrap();
+    // What the composer's upload will hand over (issue 5): the file stored, then the message.
+    let pdf = b"%PDF-1.4\n%presupuesto\n".to_vec();
+    let files = LocalFiles::new(app.files.path());
+    let key = LocalFiles::new_key(1, "pdf");
+    files.put(&key, &pdf).await.unwrap();
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let summary = summary_in_tx(tx.conn(), started.id).await.unwrap();
+    let row = OutgoingRow {
+        body: "Adjunto el presupuesto.",
+        private: false,
+        idempotency_key: None,
+        content_type: "text",
+        extra: None,
+    };
+    let message_id = insert_outgoing_in_tx(&mut tx, &agent, &summary, &row, app::db::now_ms())
+        .await
+        .unwrap();
+    let file = NewAttachment {
+        file_name: "presupuesto.pdf".into(),
+        content_type: "application/pdf".into(),
+        byte_size: pdf.len() as i64,
+        storage_key: key,
+        duration_ms: None,
+    };
+    insert_attachments_in_tx(&mut tx, message_id, &[file], app::db::now_ms())
+        .await
+        .unwrap();
+    tx.commit(&app.state.hub).await.unwrap();
+    app::channels::outbox::wake();
+    wait_sent(&app, message_id).await;
+    let mails = read_mailbox(&customer, 2).await;
+    let with_file = mails
+        .iter()
+        .find(|m| m.attachment_count() > 0)
+        .expect("the reply with its attachment");
+    let part = with_file.attachment(0).unwrap();
+    use mail_parser::MimeHeaders;
+    assert_eq!(part.attachment_name(), Some("presupuesto.pdf"));
+    assert_eq!(part.contents(), pdf.as_slice());
+    assert!(with_file
+        .body_text(0)
+        .unwrap()
+        .contains("Adjunto el presupuesto."));
+}
+
+/// The server's own watcher (IMAP IDLE on Dovecot) stores mail with nobody polling by hand.
+async fn the_server_watches_the_mailbox_by_itself(app: TestApp) {
+    if !mail_servers().await {
+        return;
+    }
+    let (_, support) = configure(&app, SMTP_PORT).await;
+    let customer = address("pablo");
+    let id = format!("w1.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: Pablo <{customer}>\r\nTo: <{support}>\r\nSubject: Hola\r\nMessage-ID: <{id}>\r\n\r\n\u{00bf}Abr\u{00ed}s el s\u{00e1}bado?\r\n"
+    )).await;
+    for _ in 0..300 {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT body FROM messages WHERE external_id = $1")
+                .bind(&id)
+                .fetch_optional(&app.state.db.pool)
+                .await
+                .unwrap();
+        if let Some(body) = found {
+            assert_eq!(body, "¿Abrís el sábado?");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the watcher never stored the customer's mail");
+}
+
 on_both_backends!(
+    the_server_watches_the_mailbox_by_itself,
+    attachments_go_out_as_mime_parts,
     customer_emails_thread_into_one_conversation,
     replies_reach_the_customers_mailbox,
     smtp_outage_is_retried_until_delivered,

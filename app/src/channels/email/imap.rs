@@ -141,3 +141,21 @@ pub async fn mark_seen(session: &mut Session, uid: u32) -> Result<(), String> {
         .map_err(|e| format!("store: {e}"))?;
     Ok(())
 }
+
+pub async fn supports_idle(session: &mut Session) -> bool {
+    session
+        .capabilities()
+        .await
+        .map(|caps| caps.has_str("IDLE"))
+        .unwrap_or(false)
+}
+
+/// Waits in IDLE (RFC 2177) until the server reports a change or `wait` passes; the
+/// session comes back ready for the next command.
+pub async fn idle(session: Session, wait: Duration) -> Result<Session, String> {
+    let mut handle = session.idle();
+    handle.init().await.map_err(|e| format!("idle: {e}"))?;
+    let (until_change, _stop) = handle.wait_with_timeout(wait);
+    until_change.await.map_err(|e| format!("idle: {e}"))?;
+    handle.done().await.map_err(|e| format!("idle: {e}"))
+}

@@ -4,7 +4,7 @@
 //! service as every channel, and only then marked seen. A crash between storing and
 //! marking leaves it unseen; the next poll finds its Message-ID stored and skips it.
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::imap;
 use super::inbox::{self, EmailInbox};
@@ -186,7 +186,17 @@ async fn store_in_db(
 /// One pass over an inbox's unseen mail.
 pub async fn poll(email: &Email, inbox: &EmailInbox) -> Result<PollSummary, String> {
     let mut session = imap::login(&inbox.imap, &inbox.imap_password).await?;
-    let messages = imap::unseen(&mut session, &inbox.imap_mailbox).await?;
+    let summary = poll_session(email, inbox, &mut session).await?;
+    let _ = session.logout().await;
+    Ok(summary)
+}
+
+async fn poll_session(
+    email: &Email,
+    inbox: &EmailInbox,
+    session: &mut imap::Session,
+) -> Result<PollSummary, String> {
+    let messages = imap::unseen(session, &inbox.imap_mailbox).await?;
     let mut summary = PollSummary::default();
     for (uid, raw) in messages {
         match store(email, inbox, &raw).await {
@@ -197,7 +207,7 @@ pub async fn poll(email: &Email, inbox: &EmailInbox) -> Result<PollSummary, Stri
                     Outcome::Automatic => summary.automatic += 1,
                     Outcome::Unreadable => summary.unreadable += 1,
                 }
-                imap::mark_seen(&mut session, uid).await?;
+                imap::mark_seen(session, uid).await?;
             }
             Err(err) => {
                 tracing::warn!(inbox = inbox.id, uid, error = %err, "email not stored; left unseen for the next poll");
@@ -205,17 +215,37 @@ pub async fn poll(email: &Email, inbox: &EmailInbox) -> Result<PollSummary, Stri
             }
         }
     }
-    let _ = session.logout().await;
     Ok(summary)
 }
 
-/// Polls every configured email inbox at its own interval.
+/// One cycle of an inbox's watcher: poll, then wait for new mail — in IDLE where the
+/// server supports it (woken as soon as mail arrives), else for the poll interval.
+async fn cycle(email: &Email, inbox: &EmailInbox) -> Result<(), String> {
+    let every = Duration::from_secs(u64::from(inbox.poll_interval_secs));
+    let mut session = imap::login(&inbox.imap, &inbox.imap_password).await?;
+    let summary = poll_session(email, inbox, &mut session).await?;
+    if summary != PollSummary::default() {
+        tracing::info!(inbox = inbox.id, ?summary, "email poll");
+    }
+    if imap::supports_idle(&mut session).await {
+        let session = imap::idle(session, every).await?;
+        let mut session = session;
+        let _ = session.logout().await;
+    } else {
+        let _ = session.logout().await;
+        tokio::time::sleep(every).await;
+    }
+    Ok(())
+}
+
+/// Keeps one watcher per configured email inbox (settings are re-read every cycle).
 pub fn spawn(email: Email) {
     tokio::spawn(async move {
-        let mut last: HashMap<i64, Instant> = HashMap::new();
+        let mut watchers: HashMap<i64, tokio::task::JoinHandle<()>> = HashMap::new();
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tick.tick().await;
+            watchers.retain(|_, task| !task.is_finished());
             let ids = match inbox::all_ids(&email.db).await {
                 Ok(ids) => ids,
                 Err(err) => {
@@ -224,27 +254,39 @@ pub fn spawn(email: Email) {
                 }
             };
             for id in ids {
-                let Ok(Some(config)) = inbox::load(&email.db, &email.secrets, id).await else {
-                    continue;
-                };
-                if !config.can_receive() {
+                if watchers.contains_key(&id) {
                     continue;
                 }
-                let every = Duration::from_secs(u64::from(config.poll_interval_secs));
-                if last.get(&id).is_some_and(|at| at.elapsed() < every) {
-                    continue;
-                }
-                last.insert(id, Instant::now());
-                match poll(&email, &config).await {
-                    Ok(summary) if summary != PollSummary::default() => {
-                        tracing::info!(inbox = id, ?summary, "email poll")
-                    }
-                    Ok(_) => {}
-                    Err(err) => {
-                        tracing::warn!(inbox = id, error = %err, "email poll failed; will retry")
-                    }
-                }
+                let email = email.clone();
+                watchers.insert(id, tokio::spawn(async move { watch(email, id).await }));
             }
         }
     });
+}
+
+/// Runs until the inbox is gone or not set up for receiving.
+async fn watch(email: Email, id: i64) {
+    let mut failures = 0_u32;
+    loop {
+        let config = match inbox::load(&email.db, &email.secrets, id).await {
+            Ok(Some(config)) if config.can_receive() => config,
+            Ok(_) => return,
+            Err(err) => {
+                tracing::warn!(inbox = id, error = %err, "loading an email inbox failed");
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                continue;
+            }
+        };
+        match cycle(&email, &config).await {
+            Ok(()) => failures = 0,
+            Err(err) => {
+                failures = failures.saturating_add(1);
+                let wait = Duration::from_secs(
+                    u64::from(config.poll_interval_secs).min(5 * 2_u64.pow(failures.min(6))),
+                );
+                tracing::warn!(inbox = id, error = %err, "email poll failed; will retry");
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
 }

@@ -3,8 +3,8 @@
 //! References continuing the customer's thread, a "Re:" subject, a plain-text and an
 //! HTML part (escaped from the agent's text) and the message's files.
 use futures::future::BoxFuture;
-use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -285,7 +285,11 @@ fn build(
         for (name, mime, bytes) in files {
             let content_type = ContentType::parse(&mime)
                 .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("valid"));
-            mixed = mixed.singlepart(Attachment::new(name).body(bytes, content_type));
+            // Always base64: a file that happens to look like text must arrive byte for
+            // byte (a text encoding would turn its line endings into CRLF).
+            let body = Body::new_with_encoding(bytes, ContentTransferEncoding::Base64)
+                .map_err(|_| "attachment encoding".to_owned())?;
+            mixed = mixed.singlepart(Attachment::new(name).body(body, content_type));
         }
         builder.multipart(mixed)
     };
