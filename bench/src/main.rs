@@ -6,10 +6,12 @@
 //! cargo run --release -p bench -- contacts [--contacts 1000000] [--samples 200]
 //! cargo run --release -p bench -- send [--messages 2000]
 //! cargo run --release -p bench -- whatsapp [--messages 1000]
+//! cargo run --release -p bench -- email [--messages 500]   # needs scripts/mail-servers.sh
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
+mod email;
 mod report;
 mod send;
 mod whatsapp;
@@ -39,7 +41,10 @@ async fn main() -> anyhow::Result<()> {
         "contacts" => contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await,
         "send" => send::run(number("messages", 2_000)?).await,
         "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
-        other => anyhow::bail!("unknown scenario {other:?} (known: contacts, send, whatsapp)"),
+        "email" => email::run(number("messages", 500)?).await,
+        other => {
+            anyhow::bail!("unknown scenario {other:?} (known: contacts, send, whatsapp, email)")
+        }
     }
 }
 
