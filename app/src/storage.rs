@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 
 use crate::db::{now_ms, Db};
 
+/// A file name safe to show and to offer for download: no path separators, quotes,
+/// control or shell-special characters, no leading dots; `None` when nothing is left.
+pub fn clean_file_name(name: &str) -> Option<String> {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*')
+        })
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_owned())
+}
+
 /// A local directory holding files by key.
 #[derive(Debug, Clone)]
 pub struct LocalFiles {

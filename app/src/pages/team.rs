@@ -673,6 +673,27 @@ fn EmailForm(inbox_id: i64) -> impl IntoView {
         });
     };
     Effect::new(move |_| load());
+    let email_field_text = move |field: &str| -> String {
+        let (server, name) = match field.split_once('.') {
+            Some(("smtp", rest)) => (Some(t_string!(i18n, email_smtp)), rest),
+            Some(("imap", rest)) => (Some(t_string!(i18n, email_imap)), rest),
+            _ => (None, field),
+        };
+        let name = match name {
+            "from_name" => t_string!(i18n, email_from_name),
+            "from_address" => t_string!(i18n, email_from_address),
+            "host" => t_string!(i18n, email_host),
+            "port" => t_string!(i18n, email_port),
+            "user" => t_string!(i18n, email_user),
+            "smtp_password" | "imap_password" => t_string!(i18n, email_password),
+            "imap_mailbox" => t_string!(i18n, email_mailbox),
+            _ => t_string!(i18n, email_poll),
+        };
+        match server {
+            Some(server) => format!("{server} · {name}"),
+            None => name.to_string(),
+        }
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = EmailSettingsInput {
@@ -687,11 +708,21 @@ fn EmailForm(inbox_id: i64) -> impl IntoView {
         };
         if let Err((field, code)) = input.checked() {
             let reason = refusal(i18n, &AppError::validation(field, code));
-            feedback.set(Some((false, format!("{field}: {reason}"))));
+            feedback.set(Some((
+                false,
+                format!("{}: {reason}", email_field_text(field)),
+            )));
             return;
         }
         leptos::task::spawn_local(async move {
             match save_email(inbox_id, input).await {
+                Err(AppError::Validation { field, code }) => {
+                    let reason = refusal(i18n, &AppError::validation(&field, &code));
+                    feedback.set(Some((
+                        false,
+                        format!("{}: {reason}", email_field_text(&field)),
+                    )));
+                }
                 Ok(()) => {
                     smtp.password.set(String::new());
                     imap.password.set(String::new());

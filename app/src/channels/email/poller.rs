@@ -12,9 +12,11 @@ use super::parse::{parse, ParsedMail};
 use super::Email;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
-use crate::conversations::ssr::messages::{receive_in_tx, Inbound, NewAttachment};
+use crate::conversations::ssr::messages::{
+    external_id_stored, receive_in_tx, Inbound, NewAttachment,
+};
 use crate::conversations::ssr::routing::conversation_for_inbound;
-use crate::db::{now_ms, Db};
+use crate::db::now_ms;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::storage::LocalFiles;
@@ -36,33 +38,6 @@ enum Outcome {
     Unreadable,
 }
 
-async fn already_stored(db: &Db, inbox_id: i64, external_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
-            .bind(inbox_id)
-            .bind(external_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(found.is_some())
-}
-
-/// A file name safe to show and offer for download.
-fn clean_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*')
-        })
-        .take(120)
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        "adjunto".to_owned()
-    } else {
-        cleaned
-    }
-}
-
 async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome, AppError> {
     let Some(mail) = parse(raw, &inbox.from_address) else {
         return Ok(Outcome::Unreadable);
@@ -71,12 +46,12 @@ async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome,
         tracing::info!(inbox = inbox.id, why, id = %mail.message_id, "automatic email not stored");
         return Ok(Outcome::Automatic);
     }
-    if already_stored(&email.db, inbox.id, &mail.message_id).await? {
+    if external_id_stored(&email.db, inbox.id, &mail.message_id).await? {
         return Ok(Outcome::Duplicate);
     }
     let mut attachments = Vec::new();
     for (name, mime, bytes) in &mail.files {
-        let name = clean_name(name);
+        let name = crate::storage::clean_file_name(name).unwrap_or_else(|| "adjunto".to_owned());
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
         let key = LocalFiles::new_key(inbox.account_id, ext);
         if let Err(err) = email.files.put(&key, bytes).await {
@@ -100,7 +75,7 @@ async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome,
         for file in &attachments {
             let _ = email.files.delete(&file.storage_key).await;
         }
-        if already_stored(&email.db, inbox.id, &mail.message_id)
+        if external_id_stored(&email.db, inbox.id, &mail.message_id)
             .await
             .unwrap_or(false)
         {

@@ -10,10 +10,10 @@ use super::WhatsApp;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
-    account_of, message_in_tx, receive_in_tx, Inbound, NewAttachment,
+    account_of, external_id_stored, message_in_tx, receive_in_tx, Inbound, NewAttachment,
 };
 use crate::conversations::ssr::routing::conversation_for_inbound;
-use crate::db::{now_ms, Db};
+use crate::db::now_ms;
 use crate::domain::{DeliveryStatus, PhoneNumber};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
@@ -76,16 +76,6 @@ pub async fn handle_webhook(
     Ok(summary)
 }
 
-async fn already_stored(db: &Db, inbox_id: i64, external_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
-            .bind(inbox_id)
-            .bind(external_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(found.is_some())
-}
-
 fn extension_for(mime: &str, file_name: Option<&str>) -> String {
     if let Some(ext) = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e) {
         return ext.to_owned();
@@ -109,23 +99,12 @@ fn extension_for(mime: &str, file_name: Option<&str>) -> String {
 
 /// A safe file name to show and to offer for download.
 fn file_name_for(media: &super::webhook::MediaRef, kind: &str, ext: &str) -> String {
-    let cleaned: String = media
-        .file_name
-        .as_deref()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*')
-        })
-        .take(120)
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
-    if cleaned.is_empty() {
-        let base = if media.voice { "voice" } else { kind };
-        format!("{base}.{ext}")
-    } else {
-        cleaned
-    }
+    crate::storage::clean_file_name(media.file_name.as_deref().unwrap_or_default()).unwrap_or_else(
+        || {
+            let base = if media.voice { "voice" } else { kind };
+            format!("{base}.{ext}")
+        },
+    )
 }
 
 /// Fetches the message's file from Meta into storage. `Ok(None)` when Meta refuses it
@@ -178,7 +157,7 @@ async fn receive_one(
     incoming: &Incoming,
     name: Option<&String>,
 ) -> Result<bool, AppError> {
-    if already_stored(&wa.db, inbox.id, &incoming.id).await? {
+    if external_id_stored(&wa.db, inbox.id, &incoming.id).await? {
         return Ok(false);
     }
     let mut extra = incoming.extra.clone();
@@ -234,7 +213,7 @@ async fn receive_one(
             for file in &attachments {
                 let _ = wa.files.delete(&file.storage_key).await;
             }
-            if already_stored(&wa.db, inbox.id, &incoming.id)
+            if external_id_stored(&wa.db, inbox.id, &incoming.id)
                 .await
                 .unwrap_or(false)
             {

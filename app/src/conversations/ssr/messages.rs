@@ -511,6 +511,22 @@ pub struct NewAttachment {
     pub duration_ms: Option<i64>,
 }
 
+/// Whether a channel's message id is already stored in the inbox (redelivery, a second
+/// poll, a crash between storing and acknowledging).
+pub async fn external_id_stored(
+    db: &Db,
+    inbox_id: i64,
+    external_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
+            .bind(inbox_id)
+            .bind(external_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// A customer's message (routed by `routing`): wakes a snoozed conversation.
 pub async fn receive(
     db: &Db,
