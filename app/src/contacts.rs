@@ -137,7 +137,7 @@ pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppErro
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
-            let files = crate::storage::LocalFiles::new(state.settings.files_dir.clone());
+            let files = state.settings.files.clone();
             ssr::delete::delete_contact(&state.db, &state.hub, &files, &agent, id, &confirmation)
                 .await
         }

@@ -86,6 +86,7 @@ pub async fn get_conversation(id: i64) -> Result<ConversationDetail, AppError> {
                 contact_email: contact.0,
                 contact_phone: contact.1,
                 whatsapp,
+                limits: state.settings.uploads,
             })
         }
         .await,
@@ -111,12 +112,21 @@ pub async fn send_message(
     private: bool,
     idempotency_key: Option<String>,
     mentions: Vec<i64>,
+    /// Pending uploads (ids from `POST /api/uploads`) to send with the text.
+    #[server(default)]
+    attachments: Vec<i64>,
 ) -> Result<MessageView, AppError> {
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
-            let body = crate::domain::MessageBody::parse(&body)
-                .map_err(|code| AppError::validation("body", code))?;
+            let body = if body.trim().is_empty() && !attachments.is_empty() {
+                None
+            } else {
+                Some(
+                    crate::domain::MessageBody::parse(&body)
+                        .map_err(|code| AppError::validation("body", code))?,
+                )
+            };
             if idempotency_key.as_ref().is_some_and(|k| k.len() > 100) {
                 return Err(AppError::validation("idempotency_key", "invalid"));
             }
@@ -125,6 +135,7 @@ pub async fn send_message(
                 private,
                 idempotency_key,
                 mentions,
+                attachments,
             };
             ssr::messages::send(&state.db, &state.hub, &agent, conversation_id, outgoing).await
         }

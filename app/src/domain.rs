@@ -1,5 +1,6 @@
 //! Domain vocabulary shared by client and server: roles, statuses and the small
 //! value types that parse user input. Each enum maps to the TEXT stored in the database.
+pub mod attachment;
 pub mod canned;
 pub mod contact;
 mod email;

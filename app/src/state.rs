@@ -26,8 +26,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// ISO 3166 country for phone numbers typed without an international prefix.
     pub default_country: String,
-    /// Where stored files (attachments) live.
-    pub files_dir: std::path::PathBuf,
+    /// Where stored files (attachments) live: a directory or an S3 bucket.
+    pub files: crate::storage::Files,
+    /// File and voice-message limits (S5, S6).
+    pub uploads: crate::domain::attachment::UploadLimits,
     /// Seals channel secrets (tokens, passwords) at rest.
     pub secrets: crate::secrets::SecretBox,
 }
@@ -38,7 +40,9 @@ impl Default for Settings {
             session_ttl_secs: 30 * 24 * 3600,
             secure_cookies: false,
             default_country: "ES".to_owned(),
-            files_dir: std::env::temp_dir().join("charla-files"),
+            files: crate::storage::Files::local(std::env::temp_dir().join("charla-files"))
+                .expect("a temporary directory for files"),
+            uploads: Default::default(),
             secrets: crate::secrets::SecretBox::from_key(&rand::random()),
         }
     }

@@ -9,7 +9,7 @@ pub mod ssr;
 
 pub use page::WidgetPage;
 
-use crate::conversations::model::MessageView;
+use crate::conversations::model::{AttachmentView, MessageView};
 use crate::domain::{MessageDirection, Millis};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -24,6 +24,9 @@ pub struct VisitorMessage {
     pub from_agent: bool,
     pub agent_name: Option<String>,
     pub created_at: Millis,
+    /// Files in the message (served to this visitor at `/api/widget/attachments/<id>`).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
 }
 
 impl VisitorMessage {
@@ -43,6 +46,7 @@ impl VisitorMessage {
                 None
             },
             created_at: message.created_at,
+            attachments: message.attachments.clone(),
         })
     }
 }
@@ -55,6 +59,7 @@ pub struct WidgetState {
     /// Whether the visitor is known (wrote before or filled the form).
     pub identified: bool,
     pub messages: Vec<VisitorMessage>,
+    pub limits: crate::domain::attachment::UploadLimits,
 }
 
 /// Frames on the visitor's socket.
@@ -78,7 +83,13 @@ pub async fn widget_open(token: String, visitor: Option<String>) -> Result<Widge
     crate::error::with_status(
         async move {
             let state = crate::state::app_state()?;
-            ssr::open(&state.db, &token, visitor.as_deref()).await
+            ssr::open(
+                &state.db,
+                &token,
+                visitor.as_deref(),
+                state.settings.uploads,
+            )
+            .await
         }
         .await,
     )
@@ -92,22 +103,28 @@ pub async fn widget_send(
     body: String,
     name: Option<String>,
     email: Option<String>,
+    /// Files uploaded to `/api/widget/uploads` (a known visitor only).
+    #[server(default)]
+    attachments: Vec<i64>,
 ) -> Result<WidgetSent, AppError> {
     crate::error::with_status(
         async move {
             let state = crate::state::app_state()?;
-            let body = crate::domain::MessageBody::parse(&body)
-                .map_err(|code| AppError::validation("body", code))?;
-            ssr::send(
-                &state.db,
-                &state.hub,
-                &token,
-                visitor.as_deref(),
-                &body,
+            let body = if body.trim().is_empty() && !attachments.is_empty() {
+                None
+            } else {
+                Some(
+                    crate::domain::MessageBody::parse(&body)
+                        .map_err(|code| AppError::validation("body", code))?,
+                )
+            };
+            let message = ssr::VisitorSend {
+                body: body.as_ref(),
                 name,
                 email,
-            )
-            .await
+                attachments: &attachments,
+            };
+            ssr::send(&state.db, &state.hub, &token, visitor.as_deref(), message).await
         }
         .await,
     )

@@ -1,7 +1,9 @@
 //! `GET /api/attachments/{id}`: a stored file, only for agents who can see its
-//! conversation. Types that a browser could run (HTML, SVG…) are never served inline.
+//! conversation; `GET /api/widget/attachments/{id}`: only for the visitor whose
+//! conversation it is (never a private note's). Types that a browser could run (HTML,
+//! SVG…) are never served inline.
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use http::header;
@@ -11,7 +13,8 @@ use app::auth::ssr::Session;
 use app::conversations::ssr::access::visible_conversation;
 use app::error::AppError;
 use app::state::AppState;
-use app::storage::LocalFiles;
+use app::storage::Files;
+use app::widget::ssr::{inbox_by_token, visitor};
 
 /// Shown in the page: images, audio and video the browser plays itself.
 fn inline(content_type: &str) -> bool {
@@ -77,22 +80,86 @@ pub async fn download(
     {
         return AppError::NotFound.into_response();
     }
-    let files = LocalFiles::new(state.settings.files_dir.clone());
-    let bytes = match files.read(&field("storage_key")).await {
+    serve(
+        &state.settings.files,
+        id,
+        &field("storage_key"),
+        &field("content_type"),
+        &field("file_name"),
+    )
+    .await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct VisitorAuth {
+    token: String,
+    visitor: String,
+}
+
+pub async fn visitor_download(
+    State(state): State<AppState>,
+    Query(auth): Query<VisitorAuth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let identity = async {
+        let inbox = inbox_by_token(&state.db, &auth.token).await?;
+        visitor(&state.db, inbox.id, &auth.visitor)
+            .await?
+            .map(|(identity, _)| identity)
+            .ok_or(AppError::Unauthorized)
+    }
+    .await;
+    let identity = match identity {
+        Ok(identity) => identity,
+        Err(err) => return err.into_response(),
+    };
+    let row = sqlx::query(
+        "SELECT a.file_name, a.content_type, a.storage_key FROM attachments a \
+         JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id \
+         WHERE a.id = $1 AND m.private = 0 AND m.direction <> 'activity' AND c.contact_identity_id = $2",
+    )
+    .bind(id)
+    .bind(identity)
+    .fetch_optional(&state.db.pool)
+    .await;
+    match row {
+        Ok(Some(row)) => {
+            let field = |name: &str| row.try_get::<String, _>(name).unwrap_or_default();
+            serve(
+                &state.settings.files,
+                id,
+                &field("storage_key"),
+                &field("content_type"),
+                &field("file_name"),
+            )
+            .await
+        }
+        Ok(None) => AppError::NotFound.into_response(),
+        Err(err) => AppError::from(err).into_response(),
+    }
+}
+
+async fn serve(
+    files: &Files,
+    id: i64,
+    storage_key: &str,
+    content_type: &str,
+    file_name: &str,
+) -> Response {
+    let bytes = match files.read(storage_key).await {
         Ok(bytes) => bytes,
         Err(err) => {
             tracing::error!(attachment = id, error = %err, "stored file unreadable");
             return AppError::NotFound.into_response();
         }
     };
-    let content_type = field("content_type");
-    let shown_inline = inline(&content_type);
+    let shown_inline = inline(content_type);
     (
         [
             (
                 header::CONTENT_TYPE,
                 if shown_inline {
-                    content_type
+                    content_type.to_owned()
                 } else {
                     "application/octet-stream".to_owned()
                 },
@@ -101,7 +168,7 @@ pub async fn download(
                 header::CONTENT_DISPOSITION,
                 disposition(
                     if shown_inline { "inline" } else { "attachment" },
-                    &field("file_name"),
+                    file_name,
                 ),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),

@@ -19,6 +19,9 @@ pub struct Config {
     pub secret_key: Option<String>,
     /// How often WhatsApp templates are synced from Meta (0: only by the button).
     pub template_sync_minutes: u64,
+    /// Files in an S3-compatible bucket instead of `files_dir` (when a bucket is set).
+    pub s3: Option<app::storage::S3Settings>,
+    pub uploads: app::domain::attachment::UploadLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +72,35 @@ fn default_country() -> Result<String, ConfigError> {
     }
 }
 
+fn upload_limits() -> Result<app::domain::attachment::UploadLimits, ConfigError> {
+    let defaults = app::domain::attachment::UploadLimits::default();
+    let max_mb: u64 = parsed("CHARLA_UPLOAD_MAX_MB", defaults.max_bytes / (1024 * 1024))?;
+    let voice: u32 = parsed("CHARLA_VOICE_MAX_SECONDS", defaults.voice_max_seconds)?;
+    if max_mb == 0 || voice == 0 {
+        return Err(ConfigError {
+            name: if max_mb == 0 {
+                "CHARLA_UPLOAD_MAX_MB"
+            } else {
+                "CHARLA_VOICE_MAX_SECONDS"
+            },
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(app::domain::attachment::UploadLimits {
+        max_bytes: max_mb * 1024 * 1024,
+        voice_max_seconds: voice,
+    })
+}
+
 impl Config {
+    /// Where files are stored: the S3 bucket when one is configured, else `files_dir`.
+    pub fn files(&self) -> anyhow::Result<app::storage::Files> {
+        Ok(match &self.s3 {
+            Some(s3) => app::storage::Files::s3(s3)?,
+            None => app::storage::Files::local(&self.files_dir)?,
+        })
+    }
+
     pub fn from_env() -> Result<Config, ConfigError> {
         let data_dir = PathBuf::from(var("CHARLA_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL").unwrap_or_else(|| {
@@ -93,6 +124,14 @@ impl Config {
                 .unwrap_or_else(|| data_dir.join("files")),
             secret_key: var("CHARLA_SECRET_KEY"),
             template_sync_minutes: parsed("CHARLA_TEMPLATE_SYNC_MINUTES", 60)?,
+            s3: var("CHARLA_S3_BUCKET").map(|bucket| app::storage::S3Settings {
+                bucket,
+                endpoint: var("CHARLA_S3_ENDPOINT").unwrap_or_default(),
+                region: var("CHARLA_S3_REGION").unwrap_or_default(),
+                access_key_id: var("CHARLA_S3_ACCESS_KEY_ID").unwrap_or_default(),
+                secret_access_key: var("CHARLA_S3_SECRET_ACCESS_KEY").unwrap_or_default(),
+            }),
+            uploads: upload_limits()?,
             data_dir,
             database_url,
         })

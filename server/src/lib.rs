@@ -8,6 +8,7 @@ mod contacts;
 mod errors;
 pub mod maintenance;
 mod session;
+mod uploads;
 mod whatsapp;
 mod widget;
 mod ws;
@@ -46,7 +47,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     hub.start_replication(&db);
     let secrets = config.secrets()?;
     let graph = app::channels::whatsapp::graph::Graph::new();
-    let files = app::storage::LocalFiles::new(config.files_dir.clone());
+    let files = config.files()?;
     let whatsapp = app::channels::whatsapp::WhatsApp {
         db: db.clone(),
         hub: hub.clone(),
@@ -84,7 +85,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
             session_ttl_secs: config.session_ttl_hours * 3600,
             secure_cookies: config.secure_cookies(),
             default_country: config.default_country.clone(),
-            files_dir: config.files_dir.clone(),
+            files: files.clone(),
+            uploads: config.uploads,
             secrets,
         }),
         graph,
@@ -125,6 +127,24 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/api/attachments/{id}", get(attachments::download))
+        .route(
+            "/api/widget/attachments/{id}",
+            get(attachments::visitor_download),
+        )
+        // Uploads stream and enforce their own limits (per channel and type).
+        .route(
+            "/api/uploads",
+            post(uploads::agent_upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/uploads/{id}/discard", post(uploads::agent_discard))
+        .route(
+            "/api/widget/uploads",
+            post(uploads::visitor_upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/widget/uploads/{id}/discard",
+            post(uploads::visitor_discard),
+        )
         .route(
             "/webhooks/whatsapp/{inbox_id}",
             get(whatsapp::verify)

@@ -5,7 +5,7 @@ use std::time::Duration;
 use app::db::{now_ms, Db};
 use app::live::hub::Hub;
 
-pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::LocalFiles) {
+pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::Files) {
     {
         // Files of deleted records: retried until each is gone.
         let db = db.clone();
@@ -13,6 +13,9 @@ pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::L
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
+                if let Err(err) = app::storage::uploads::sweep_abandoned(&db, now_ms()).await {
+                    tracing::warn!(error = %err, "sweeping abandoned uploads failed; will retry");
+                }
                 if let Err(err) = app::storage::drain_deletions(&db, &files).await {
                     tracing::warn!(error = %err, "removing deleted files failed; will retry");
                 }

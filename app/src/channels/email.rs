@@ -11,7 +11,7 @@ pub use smtp::EmailAdapter;
 use crate::db::Db;
 use crate::live::hub::Hub;
 use crate::secrets::SecretBox;
-use crate::storage::LocalFiles;
+use crate::storage::Files;
 
 /// What the inbound side needs.
 #[derive(Clone)]
@@ -19,5 +19,5 @@ pub struct Email {
     pub db: Db,
     pub hub: Hub,
     pub secrets: SecretBox,
-    pub files: LocalFiles,
+    pub files: Files,
 }

@@ -14,7 +14,7 @@ pub use outbound::WhatsAppAdapter;
 use crate::db::Db;
 use crate::live::hub::Hub;
 use crate::secrets::SecretBox;
-use crate::storage::LocalFiles;
+use crate::storage::Files;
 use graph::Graph;
 
 /// What the channel's pieces share.
@@ -24,7 +24,7 @@ pub struct WhatsApp {
     pub hub: Hub,
     pub secrets: SecretBox,
     pub graph: Graph,
-    pub files: LocalFiles,
+    pub files: Files,
     /// For reading customers' numbers (they arrive without `+`).
     pub default_country: String,
 }
@@ -36,7 +36,7 @@ impl WhatsApp {
             hub: state.hub.clone(),
             secrets: state.settings.secrets.clone(),
             graph: state.graph.clone(),
-            files: LocalFiles::new(state.settings.files_dir.clone()),
+            files: state.settings.files.clone(),
             default_country: state.settings.default_country.clone(),
         }
     }

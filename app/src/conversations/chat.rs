@@ -8,8 +8,8 @@ use leptos_router::hooks::use_params_map;
 use super::composer::Composer;
 use super::list::status_text;
 use super::model::{
-    AttachmentKind, AttachmentView, ConversationDetail, ConversationSummary, MessageExtra,
-    MessagePage, MessageView, SenderKind, Teammate,
+    ConversationDetail, ConversationSummary, MessageExtra, MessagePage, MessageView, SenderKind,
+    Teammate,
 };
 use super::{
     assign_conversation, conversation_messages, conversation_teammates, get_conversation,
@@ -20,6 +20,7 @@ use crate::domain::{ConversationStatus, DeliveryStatus, MessageDirection};
 use crate::events::LiveEvent;
 use crate::i18n::*;
 use crate::live::{on_event, Live};
+use crate::ui::attachment::AttachmentItem;
 use crate::ui::error_text;
 use crate::ui::time::{clock, day};
 
@@ -123,6 +124,8 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
     let has_older = RwSignal::new(page.has_older);
     let action_error = RwSignal::new(None);
     let scroller = NodeRef::<leptos::html::Div>::new();
+    // Files dropped anywhere on the conversation go to the composer's tray.
+    let drop_files = RwSignal::new(None::<Callback<leptos::ev::DragEvent>>);
     let teammates = StoredValue::new(teammates);
 
     let mark_read = move || {
@@ -314,7 +317,14 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                 </div>
                 {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
             </header>
-            <div class="chat-body">
+            <div class="chat-body"
+                on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    if let Some(handler) = drop_files.get_untracked() {
+                        handler.run(ev);
+                    }
+                }>
                 <div class="messages" node_ref=scroller on:scroll=on_scroll>
                     <Show when=move || has_older.get()>
                         <button type="button" class="link" on:click=move |_| load_older()>{t!(i18n, load_older)}</button>
@@ -339,7 +349,8 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                 </aside>
             </div>
             <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone()
-                whatsapp=detail.whatsapp.clone() last_inbound on_sent=move || scroll_to_bottom(scroller) />
+                whatsapp=detail.whatsapp.clone() last_inbound on_sent=move || scroll_to_bottom(scroller)
+                channel=detail.summary.channel limits=detail.limits drop_files />
         </article>
     }
 }
@@ -467,7 +478,7 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
             }}
             {(!message.attachments.is_empty()).then(|| view! {
                 <ul class="attachments">
-                    {message.attachments.iter().map(|file| view! { <li><Attachment file=file.clone() /></li> }).collect_view()}
+                    {message.attachments.iter().map(|file| view! { <li><AttachmentItem url=file.url() file=file.clone() /></li> }).collect_view()}
                 </ul>
             })}
             {status
@@ -536,47 +547,6 @@ fn EmailHtml(html: String) -> impl IntoView {
                 </Show>
             </Show>
         </div>
-    }
-}
-
-/// A file in a message: images inline (opening full size), players for audio and
-/// video, a download chip for anything else.
-#[component]
-fn Attachment(file: AttachmentView) -> impl IntoView {
-    let i18n = use_i18n();
-    let url = file.url();
-    let size = human_size(file.byte_size);
-    match file.kind() {
-        AttachmentKind::Image => view! {
-            <a href=url.clone() target="_blank" rel="noopener" class="attachment-image">
-                <img src=url.clone() alt=file.file_name.clone() loading="lazy" />
-            </a>
-        }
-        .into_any(),
-        AttachmentKind::Audio => view! {
-            <audio controls preload="metadata" src=url aria-label=file.file_name.clone()></audio>
-        }
-        .into_any(),
-        AttachmentKind::Video => view! {
-            <video controls preload="metadata" src=url aria-label=file.file_name.clone()></video>
-        }
-        .into_any(),
-        AttachmentKind::File => view! {
-            <a href=url download=file.file_name.clone() class="attachment-chip">
-                <span>{file.file_name.clone()}</span>" "<span class="muted">{size}</span>
-                <span class="visually-hidden">{t!(i18n, attachment_download)}</span>
-            </a>
-        }
-        .into_any(),
-    }
-}
-
-/// "2.4 MB" style.
-fn human_size(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
 }
 

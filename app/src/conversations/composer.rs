@@ -9,12 +9,16 @@ use super::model::{MessageView, SenderKind, Teammate, WhatsAppComposer};
 use super::{send_message, send_template};
 use crate::agents::AgentProfile;
 use crate::canned::list_canned;
+use crate::domain::attachment::UploadLimits;
 use crate::domain::canned::{fill_variables, trailing_slash_command, CannedResponse};
 use crate::domain::whatsapp::{hours_minutes, Window};
+use crate::domain::ChannelKind;
 use crate::domain::{DeliveryStatus, MessageBody, MessageDirection};
 use crate::emoji::EmojiPicker;
 use crate::i18n::*;
 use crate::ui::error_text;
+use crate::ui::files::{tray_state, Attacher, FileTray, TrayState, UploadTarget};
+use crate::ui::recorder::VoiceRecorder;
 use crate::ui::template_picker::TemplatePicker;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +39,25 @@ pub fn Composer(
     /// The customer's last message on this number (moves as they write).
     last_inbound: RwSignal<Option<i64>>,
     on_sent: impl Fn() + Copy + Send + Sync + 'static,
+    channel: ChannelKind,
+    limits: UploadLimits,
+    /// Set here: what a drop on the conversation does.
+    drop_files: RwSignal<Option<Callback<leptos::ev::DragEvent>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let attacher = Attacher::new(UploadTarget::Agent { conversation_id }, channel, limits);
+    let tray = attacher.files;
+    let file_error = attacher.error;
+    // Send pressed while files were still uploading: it goes when they are stored.
+    let waiting = RwSignal::new(false);
+    let attacher = StoredValue::new(attacher);
+    #[cfg(feature = "hydrate")]
+    drop_files.set(Some(Callback::new(move |ev: leptos::ev::DragEvent| {
+        let picked = crate::ui::files::files_of(ev.data_transfer().and_then(|dt| dt.files()));
+        attacher.with_value(|a| a.add(picked, i18n));
+    })));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = drop_files;
     let is_whatsapp = whatsapp.is_some();
     // The browser's clock, corrected by the server's (the server enforces the rule).
     let skew = whatsapp.as_ref().map(|w| w.server_now - now()).unwrap_or(0);
@@ -169,9 +190,22 @@ pub fn Composer(
             send_chosen_template();
             return;
         }
+        let attachments = match tray_state(&tray.get_untracked()) {
+            TrayState::Ready(ids) => ids,
+            TrayState::Uploading => {
+                waiting.set(true);
+                return;
+            }
+            TrayState::Failed => {
+                file_error.set(Some(t_string!(i18n, attachments_failed_first).to_string()));
+                return;
+            }
+        };
+        waiting.set(false);
         let body = text.get_untracked();
         let body = match MessageBody::parse(&body) {
-            Ok(body) => body,
+            Ok(body) => body.as_str().to_owned(),
+            Err("required") if !attachments.is_empty() => String::new(),
             Err(code) => {
                 error.set(Some(crate::error::AppError::validation("body", code)));
                 return;
@@ -181,7 +215,7 @@ pub fn Composer(
         let mentioned: Vec<i64> = mentions
             .get_untracked()
             .into_iter()
-            .filter(|t| private && body.as_str().contains(&format!("@{}", t.name)))
+            .filter(|t| private && body.contains(&format!("@{}", t.name)))
             .map(|t| t.id)
             .collect();
         let key = idempotency_key();
@@ -196,7 +230,7 @@ pub fn Composer(
             private,
             sender_kind: SenderKind::Agent,
             sender_name: me.as_ref().map(|a| a.shown_name().to_owned()),
-            body: body.as_str().to_owned(),
+            body: body.clone(),
             delivery_status: (!private).then_some(DeliveryStatus::Sending),
             delivery_error: None,
             created_at: now(),
@@ -208,29 +242,113 @@ pub fn Composer(
         text.set(String::new());
         mentions.set(Vec::new());
         error.set(None);
+        #[cfg(feature = "hydrate")]
+        let sent_files = attacher.with_value(|a| a.take());
         on_sent();
-        let body = body.as_str().to_owned();
         leptos::task::spawn_local(async move {
-            let result =
-                send_message(conversation_id, body.clone(), private, Some(key), mentioned).await;
+            let result = send_message(
+                conversation_id,
+                body.clone(),
+                private,
+                Some(key),
+                mentioned,
+                attachments,
+            )
+            .await;
             messages.update(|list| list.retain(|m| m.id != temp_id));
             match result {
                 // Live events may already have brought it (and a newer delivery state):
                 // the response is only a fallback for a socket that is behind.
+                Ok(message) => {
+                    #[cfg(feature = "hydrate")]
+                    Attacher::release(&sent_files);
+                    messages.update(|list| {
+                        if !list.iter().any(|m| m.id == message.id) {
+                            upsert_message(list, message);
+                        }
+                    })
+                }
+                Err(err) => {
+                    // Nothing typed or attached is lost: it all goes back into the composer.
+                    if text.get_untracked().is_empty() {
+                        text.set(body);
+                    }
+                    #[cfg(feature = "hydrate")]
+                    tray.update(|list| {
+                        let mut restored = sent_files;
+                        restored.append(list);
+                        *list = restored;
+                    });
+                    error.set(Some(err));
+                }
+            }
+        });
+    });
+    // The message held back for uploads goes as soon as they are all stored.
+    Effect::new(move |_| {
+        if waiting.get() && attacher.with_value(|a| a.settled()) {
+            waiting.set(false);
+            send.run(());
+        }
+    });
+    let send_voice = Callback::new(move |stored: crate::domain::attachment::UploadedFile| {
+        let private = mode.get_untracked() == Mode::Note;
+        let key = idempotency_key();
+        leptos::task::spawn_local(async move {
+            match send_message(
+                conversation_id,
+                String::new(),
+                private,
+                Some(key),
+                Vec::new(),
+                vec![stored.id],
+            )
+            .await
+            {
                 Ok(message) => messages.update(|list| {
                     if !list.iter().any(|m| m.id == message.id) {
                         upsert_message(list, message);
                     }
                 }),
-                Err(err) => {
-                    // Nothing typed is lost: the text goes back into the composer.
-                    if text.get_untracked().is_empty() {
-                        text.set(body);
-                    }
-                    error.set(Some(err));
-                }
+                Err(err) => error.set(Some(err)),
             }
         });
+        on_sent();
+    });
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let picked = crate::ui::files::files_of(ev.clipboard_data().and_then(|d| d.files()));
+            if !picked.is_empty() {
+                ev.prevent_default();
+                attacher.with_value(|a| a.add(picked, i18n));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                let picked = crate::ui::files::files_of(input.files());
+                attacher.with_value(|a| a.add(picked, i18n));
+                // The same file can be picked again after removing it.
+                input.set_value("");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let remove_file = Callback::new(move |key: u32| {
+        #[cfg(feature = "hydrate")]
+        attacher.with_value(|a| a.remove(key));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = key;
     });
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -339,6 +457,7 @@ pub fn Composer(
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown
+                on:paste=on_paste
                 placeholder=move || if mode.get() == Mode::Note { t_string!(i18n, note_placeholder) } else { t_string!(i18n, reply_placeholder) }
             ></textarea>
             <Show when=move || mention_query.get().is_some()>
@@ -380,7 +499,17 @@ pub fn Composer(
                 </ul>
             </Show>
             {move || error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+            <FileTray files=tray on_remove=remove_file />
+            {move || file_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+            <Show when=move || waiting.get()>
+                <p role="status" class="muted">{t!(i18n, attachments_wait)}</p>
+            </Show>
             <div class="composer-actions">
+                <Show when=move || !template_only()>
+                    <label class="button file-pick" for=format!("attach-{conversation_id}")>{t!(i18n, attach_files)}</label>
+                    <input type="file" multiple class="visually-hidden" id=format!("attach-{conversation_id}") on:change=on_pick />
+                    <VoiceRecorder target=UploadTarget::Agent { conversation_id } limits on_recorded=send_voice />
+                </Show>
                 <button type="button" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)>
                     {t!(i18n, emoji)}
                 </button>

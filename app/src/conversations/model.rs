@@ -193,7 +193,15 @@ impl AttachmentView {
     /// How the chat shows it: inline image, a player, or a download chip.
     pub fn kind(&self) -> AttachmentKind {
         match self.content_type.split('/').next().unwrap_or_default() {
-            "image" => AttachmentKind::Image,
+            // Only what every browser shows; other images (HEIC, TIFF…) download.
+            "image"
+                if matches!(
+                    self.content_type.as_str(),
+                    "image/jpeg" | "image/png" | "image/gif" | "image/webp"
+                ) =>
+            {
+                AttachmentKind::Image
+            }
             "audio" => AttachmentKind::Audio,
             "video" => AttachmentKind::Video,
             _ => AttachmentKind::File,
@@ -270,6 +278,8 @@ pub struct ConversationDetail {
     pub contact_phone: Option<String>,
     /// WhatsApp conversations: what the composer needs for the 24-hour window.
     pub whatsapp: Option<WhatsAppComposer>,
+    /// File and voice-message limits for the composer's early checks.
+    pub limits: crate::domain::attachment::UploadLimits,
 }
 
 /// The 24-hour window's inputs and the templates the composer may offer.

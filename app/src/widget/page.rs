@@ -5,10 +5,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{widget_open, widget_send, VisitorMessage, WidgetState};
+use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::live::LiveStatus;
+use crate::ui::attachment::AttachmentItem;
 use crate::ui::error_text;
+use crate::ui::files::{tray_state, Attacher, FileTray, TrayState, UploadTarget};
+use crate::ui::recorder::VoiceRecorder;
 use crate::ui::time::clock;
 
 #[component]
@@ -25,6 +29,35 @@ pub fn WidgetPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
+    let tray = RwSignal::new(Vec::new());
+    let file_error = RwSignal::new(None::<String>);
+    // Files need a known visitor (uploads are theirs until the message claims them).
+    let target = move || {
+        let identified = state.with(|s| s.as_ref().is_some_and(|s| s.identified));
+        visitor
+            .get()
+            .filter(|_| identified)
+            .map(|visitor| UploadTarget::Visitor {
+                token: token.get(),
+                visitor,
+            })
+    };
+    let attacher = move || {
+        target().map(|target| Attacher {
+            target,
+            channel: ChannelKind::WebChat,
+            limits: state.with_untracked(|s| s.as_ref().map(|s| s.limits).unwrap_or_default()),
+            files: tray,
+            error: file_error,
+        })
+    };
+    let file_url = move |id: i64| {
+        format!(
+            "/api/widget/attachments/{id}?token={}&visitor={}",
+            token.get_untracked(),
+            visitor.get_untracked().unwrap_or_default()
+        )
+    };
 
     Effect::new(move |_| {
         let token = token.get();
@@ -62,9 +95,8 @@ pub fn WidgetPage() -> impl IntoView {
         }
     });
 
-    let send = move || {
-        let body = text.get_untracked();
-        if body.trim().is_empty() || sending.get_untracked() {
+    let send_with = move |body: String, attachments: Vec<i64>| {
+        if (body.trim().is_empty() && attachments.is_empty()) || sending.get_untracked() {
             return;
         }
         sending.set(true);
@@ -77,6 +109,7 @@ pub fn WidgetPage() -> impl IntoView {
                 body,
                 first.then_some(n).filter(|n| !n.trim().is_empty()),
                 first.then_some(e).filter(|e| !e.trim().is_empty()),
+                attachments.clone(),
             )
             .await;
             match result {
@@ -89,6 +122,9 @@ pub fn WidgetPage() -> impl IntoView {
                             s.identified = true;
                         }
                     });
+                    if !attachments.is_empty() {
+                        tray.set(Vec::new());
+                    }
                     text.set(String::new());
                     error.set(None);
                 }
@@ -97,6 +133,48 @@ pub fn WidgetPage() -> impl IntoView {
             sending.set(false);
         });
     };
+    let send = move || {
+        let attachments = match tray_state(&tray.get_untracked()) {
+            TrayState::Ready(ids) => ids,
+            TrayState::Uploading => {
+                file_error.set(Some(t_string!(i18n, attachments_wait).to_string()));
+                return;
+            }
+            TrayState::Failed => {
+                file_error.set(Some(t_string!(i18n, attachments_failed_first).to_string()));
+                return;
+            }
+        };
+        file_error.set(None);
+        send_with(text.get_untracked(), attachments);
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let (Some(input), Some(attacher)) = (
+                ev.target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()),
+                attacher(),
+            ) {
+                attacher.add(crate::ui::files::files_of(input.files()), i18n);
+                input.set_value("");
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let remove_file = Callback::new(move |key: u32| {
+        #[cfg(feature = "hydrate")]
+        if let Some(attacher) = attacher() {
+            attacher.remove(key);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, attacher);
+    });
+    let send_voice = Callback::new(move |stored: crate::domain::attachment::UploadedFile| {
+        send_with(String::new(), vec![stored.id]);
+    });
     let status_text = move || match status.get() {
         LiveStatus::Live => t_string!(i18n, widget_connected),
         LiveStatus::Connecting => t_string!(i18n, live_connecting),
@@ -125,7 +203,14 @@ pub fn WidgetPage() -> impl IntoView {
                             </span>
                             <time>{move || clock(m.created_at)}</time>
                         </p>
-                        <p class="body">{m.body.clone()}</p>
+                        {(!m.body.is_empty()).then(|| view! { <p class="body">{m.body.clone()}</p> })}
+                        {(!m.attachments.is_empty()).then(|| view! {
+                            <ul class="attachments">
+                                {m.attachments.iter().map(|file| view! {
+                                    <li><AttachmentItem url=file_url(file.id) file=file.clone() /></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
                     </li>
                 </For>
             </ol>
@@ -153,7 +238,16 @@ pub fn WidgetPage() -> impl IntoView {
                     }
                 ></textarea>
                 {move || error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
-                <button type="submit" class="primary" disabled=sending>{t!(i18n, send)}</button>
+                <FileTray files=tray on_remove=remove_file />
+                {move || file_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
+                <div class="widget-actions">
+                    {move || target().map(|target| view! {
+                        <label class="button file-pick" for="widget-attach">{t!(i18n, attach_files)}</label>
+                        <input type="file" multiple class="visually-hidden" id="widget-attach" on:change=on_pick />
+                        <VoiceRecorder target limits=state.with_untracked(|s| s.as_ref().map(|s| s.limits).unwrap_or_default()) on_recorded=send_voice />
+                    })}
+                    <button type="submit" class="primary" disabled=sending>{t!(i18n, send)}</button>
+                </div>
             </form>
         </main>
     }

@@ -70,6 +70,7 @@ pub async fn open(
     db: &Db,
     token: &str,
     visitor_token: Option<&str>,
+    limits: crate::domain::attachment::UploadLimits,
 ) -> Result<WidgetState, AppError> {
     let inbox = inbox_by_token(db, token).await?;
     let known = match visitor_token {
@@ -100,7 +101,16 @@ pub async fn open(
             .map(str::to_owned),
         identified: known.is_some(),
         messages,
+        limits,
     })
+}
+
+/// What a visitor sends: text and/or files (uploaded before), and the pre-chat form.
+pub struct VisitorSend<'a> {
+    pub body: Option<&'a MessageBody>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub attachments: &'a [i64],
 }
 
 pub async fn send(
@@ -108,10 +118,17 @@ pub async fn send(
     hub: &Hub,
     token: &str,
     visitor_token: Option<&str>,
-    body: &MessageBody,
-    name: Option<String>,
-    email: Option<String>,
+    message: VisitorSend<'_>,
 ) -> Result<WidgetSent, AppError> {
+    let VisitorSend {
+        body,
+        name,
+        email,
+        attachments,
+    } = message;
+    if body.is_none() && attachments.is_empty() {
+        return Err(AppError::validation("body", "required"));
+    }
     let inbox = inbox_by_token(db, token).await?;
     let name = name
         .map(|n| n.trim().chars().take(120).collect::<String>())
@@ -159,7 +176,22 @@ pub async fn send(
         Some(identity_id),
     )
     .await?;
-    let message = receive_in_tx(&mut tx, conversation_id, contact_id, &Inbound::text(body)).await?;
+    let files = if attachments.is_empty() {
+        Vec::new()
+    } else {
+        crate::storage::uploads::take_in_tx(
+            &mut tx,
+            &format!("visitor:{identity_id}"),
+            None,
+            attachments,
+        )
+        .await?
+    };
+    let inbound = Inbound {
+        attachments: &files,
+        ..Inbound::text(body.map_or("", MessageBody::as_str))
+    };
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, &inbound).await?;
     tx.commit(hub).await?;
     Ok(WidgetSent {
         visitor: visitor_token,

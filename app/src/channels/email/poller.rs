@@ -19,7 +19,7 @@ use crate::conversations::ssr::routing::conversation_for_inbound;
 use crate::db::now_ms;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
-use crate::storage::LocalFiles;
+use crate::storage::Files;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PollSummary {
@@ -53,8 +53,8 @@ async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome,
     for (name, mime, bytes) in &mail.files {
         let name = crate::storage::clean_file_name(name).unwrap_or_else(|| "adjunto".to_owned());
         let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
-        let key = LocalFiles::new_key(inbox.account_id, ext);
-        if let Err(err) = email.files.put(&key, bytes).await {
+        let key = Files::new_key(inbox.account_id, ext);
+        if let Err(err) = email.files.put(&key, bytes.clone()).await {
             tracing::error!(error = %err, "storing an email attachment failed");
             for file in &attachments {
                 let NewAttachment { storage_key, .. } = file;

@@ -16,16 +16,16 @@ use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
 use crate::db::Db;
 use crate::domain::email_inbox::{reply_subject, Security};
 use crate::secrets::SecretBox;
-use crate::storage::LocalFiles;
+use crate::storage::Files;
 
 pub struct EmailAdapter {
     db: Db,
     secrets: SecretBox,
-    files: LocalFiles,
+    files: Files,
 }
 
 impl EmailAdapter {
-    pub fn new(db: Db, secrets: SecretBox, files: LocalFiles) -> EmailAdapter {
+    pub fn new(db: Db, secrets: SecretBox, files: Files) -> EmailAdapter {
         EmailAdapter { db, secrets, files }
     }
 }
@@ -211,7 +211,7 @@ impl EmailAdapter {
         let mut parts = Vec::new();
         for (name, mime, key) in &thread.files {
             match self.files.read(key).await {
-                Ok(bytes) => parts.push((name.clone(), mime.clone(), bytes)),
+                Ok(bytes) => parts.push((name.clone(), mime.clone(), bytes.to_vec())),
                 Err(err) => {
                     return Delivery::Failed {
                         error: format!("file missing: {err}"),

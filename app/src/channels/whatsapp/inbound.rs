@@ -17,7 +17,7 @@ use crate::db::now_ms;
 use crate::domain::{DeliveryStatus, PhoneNumber};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
-use crate::storage::LocalFiles;
+use crate::storage::Files;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WebhookSummary {
@@ -129,8 +129,8 @@ async fn fetch_media(
                 .trim()
                 .to_owned();
             let ext = extension_for(&mime, media.file_name.as_deref());
-            let key = LocalFiles::new_key(inbox.account_id, &ext);
-            if let Err(err) = wa.files.put(&key, &bytes).await {
+            let key = Files::new_key(inbox.account_id, &ext);
+            if let Err(err) = wa.files.put(&key, bytes.clone()).await {
                 tracing::error!(error = %err, "storing a WhatsApp media file failed");
                 return Err(Err(AppError::Internal));
             }

@@ -236,7 +236,7 @@ impl WhatsAppAdapter {
         }
         for (file, key) in &stored.files {
             let bytes = match self.wa.files.read(key).await {
-                Ok(bytes) => bytes,
+                Ok(bytes) => bytes.to_vec(),
                 Err(err) => {
                     return Delivery::Failed {
                         error: format!("file missing: {err}"),

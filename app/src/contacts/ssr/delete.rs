@@ -13,12 +13,12 @@ use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
-use crate::storage::{drain_deletions, LocalFiles};
+use crate::storage::{drain_deletions, Files};
 
 pub async fn delete_contact(
     db: &Db,
     hub: &Hub,
-    files: &LocalFiles,
+    files: &Files,
     agent: &AgentProfile,
     contact_id: i64,
     confirmation: &str,

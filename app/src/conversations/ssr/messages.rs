@@ -241,10 +241,13 @@ fn preview(body: &str) -> String {
 
 /// What an agent writes in the composer.
 pub struct Outgoing {
-    pub body: MessageBody,
+    /// `None` only when files go without text.
+    pub body: Option<MessageBody>,
     pub private: bool,
     pub idempotency_key: Option<String>,
     pub mentions: Vec<i64>,
+    /// The agent's pending uploads for this conversation.
+    pub attachments: Vec<i64>,
 }
 
 /// Responder / Nota privada: stores the message (and, for a reply, its outbox row).
@@ -276,14 +279,21 @@ pub async fn send(
     } else {
         Vec::new()
     };
+    if outgoing.body.is_none() && outgoing.attachments.is_empty() {
+        return Err(AppError::validation("body", "required"));
+    }
     let draft = OutgoingRow {
-        body: outgoing.body.as_str(),
+        body: outgoing.body.as_ref().map_or("", MessageBody::as_str),
         private: outgoing.private,
         idempotency_key: outgoing.idempotency_key.as_deref(),
         content_type: "text",
         extra: None,
     };
-    store_outgoing(db, hub, agent, &conversation, &draft, &mentions).await
+    let files = Files {
+        owner: format!("agent:{}", agent.id),
+        ids: &outgoing.attachments,
+    };
+    store_outgoing(db, hub, agent, &conversation, &draft, &mentions, &files).await
 }
 
 /// WhatsApp (S7): a free-form reply only inside the 24-hour window; templates and
@@ -334,7 +344,17 @@ pub async fn send_template(
         content_type: "template",
         extra: Some(&extra),
     };
-    store_outgoing(db, hub, agent, &conversation, &draft, &[]).await
+    let files = Files {
+        owner: String::new(),
+        ids: &[],
+    };
+    store_outgoing(db, hub, agent, &conversation, &draft, &[], &files).await
+}
+
+/// Uploads an agent sends with a message.
+struct Files<'a> {
+    owner: String,
+    ids: &'a [i64],
 }
 
 /// One transaction: the message, its outbox row, mentions and notifications, events.
@@ -345,6 +365,7 @@ async fn store_outgoing(
     conversation: &ConversationSummary,
     draft: &OutgoingRow<'_>,
     mentions: &[i64],
+    files: &Files<'_>,
 ) -> Result<MessageView, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -360,6 +381,23 @@ async fn store_outgoing(
         }
         Err(err) => return Err(err.into()),
     };
+    if !files.ids.is_empty() {
+        let taken = crate::storage::uploads::take_in_tx(
+            &mut tx,
+            &files.owner,
+            Some(conversation.id),
+            files.ids,
+        )
+        .await?;
+        insert_attachments_in_tx(&mut tx, message_id, &taken, now).await?;
+        if draft.body.is_empty() && !draft.private {
+            sqlx::query("UPDATE conversations SET last_message_preview = $1 WHERE id = $2")
+                .bind(preview_of("", &taken))
+                .bind(conversation.id)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
     for agent_id in mentions {
         sqlx::query("INSERT INTO mentions (message_id, agent_id, created_at) VALUES ($1, $2, $3)")
             .bind(message_id)
@@ -489,9 +527,9 @@ pub struct Inbound<'a> {
 
 impl<'a> Inbound<'a> {
     /// A plain text message sent now.
-    pub fn text(body: &'a MessageBody) -> Inbound<'a> {
+    pub fn text(body: &'a str) -> Inbound<'a> {
         Inbound {
-            body: body.as_str(),
+            body,
             external_id: None,
             content_type: "text",
             extra: None,
