@@ -112,6 +112,8 @@ pub async fn start(
         files_dir: files.path().to_owned(),
         secret_key: None,
         template_sync_minutes: 0,
+        s3: None,
+        uploads: Default::default(),
     };
     let (state, _) = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -210,6 +210,40 @@ mod tests {
         assert_eq!(packet_samples(&[]), 0);
     }
 
+    /// Two seconds recorded by Chromium's MediaRecorder from its fake microphone.
+    const CHROMIUM_WEBM: &[u8] =
+        include_bytes!("../../../server/tests/fixtures/voice-chromium.webm");
+
+    #[test]
+    fn chromium_recording_becomes_a_valid_ogg_opus_stream() {
+        let voice = webm_to_ogg(CHROMIUM_WEBM).unwrap();
+        assert!(
+            (1500..2600).contains(&voice.duration_ms),
+            "about two seconds, got {} ms",
+            voice.duration_ms
+        );
+        // Parsed back page by page: OpusHead, OpusTags, then audio with rising granules.
+        let mut reader = PacketReader::new(Cursor::new(&voice.ogg));
+        let head = reader.read_packet().unwrap().unwrap();
+        assert!(head.data.starts_with(b"OpusHead"));
+        assert_eq!(head.data[9], 1, "mono, like the microphone");
+        let tags = reader.read_packet().unwrap().unwrap();
+        assert!(tags.data.starts_with(b"OpusTags"));
+        let mut packets = 0;
+        let mut last = 0;
+        let mut ended = false;
+        while let Some(packet) = reader.read_packet().unwrap() {
+            assert!(packet.absgp_page() >= last);
+            last = packet.absgp_page();
+            packets += 1;
+            ended = packet.last_in_stream();
+        }
+        assert!(packets > 20, "{packets} packets");
+        assert!(ended, "the stream is closed");
+        assert_eq!(ogg_opus_duration(&voice.ogg).unwrap(), voice.duration_ms);
+        assert!(voice.ogg.starts_with(b"OggS"));
+    }
+
     #[test]
     fn refuses_what_is_not_webm_opus() {
         assert!(webm_to_ogg(b"not a webm at all").is_err());

@@ -375,7 +375,7 @@ pub async fn sweep_abandoned(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         "INSERT INTO file_deletions (storage_key, attempts, next_attempt_at, created_at) \
          SELECT storage_key, 0, $1, $1 FROM attachments WHERE message_id IS NULL AND created_at < $2",
     )
-    .bind(now)
+    .bind(now_ms())
     .bind(cutoff)
     .execute(&mut *tx)
     .await?;

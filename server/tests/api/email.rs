@@ -352,7 +352,7 @@ fn email_channel(app: &TestApp) -> app::channels::email::Email {
         db: app.state.db.clone(),
         hub: app.state.hub.clone(),
         secrets: app.state.settings.secrets.clone(),
-        files: app::storage::LocalFiles::new(app.files.path()),
+        files: app.state.settings.files.clone(),
     }
 }
 
@@ -522,7 +522,7 @@ async fn attachments_go_out_as_mime_parts(app: TestApp) {
     use app::conversations::ssr::messages::{
         insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
     };
-    use app::storage::LocalFiles;
+    use app::storage::Files;
     if !mail_servers().await {
         return;
     }
@@ -543,9 +543,9 @@ async fn attachments_go_out_as_mime_parts(app: TestApp) {
         .unwrap();
     // What the composer's upload will hand over (issue 5): the file stored, then the message.
     let pdf = b"%PDF-1.4\n%presupuesto\n".to_vec();
-    let files = LocalFiles::new(app.files.path());
-    let key = LocalFiles::new_key(1, "pdf");
-    files.put(&key, &pdf).await.unwrap();
+    let files = app.state.settings.files.clone();
+    let key = Files::new_key(1, "pdf");
+    files.put(&key, pdf.clone()).await.unwrap();
     let mut tx = app.state.db.begin_write().await.unwrap();
     let summary = summary_in_tx(tx.conn(), started.id).await.unwrap();
     let row = OutgoingRow {

@@ -9,6 +9,8 @@ mod helpers;
 mod inbox;
 mod live;
 mod replicas;
+mod s3;
 mod team;
+mod uploads;
 mod whatsapp;
 mod widget;

@@ -761,7 +761,7 @@ async fn outbound_media_as_meta_receives_it(app: TestApp) {
     use app::conversations::ssr::messages::{
         insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
     };
-    use app::storage::LocalFiles;
+    use app::storage::Files;
     let fake = FakeGraph::start().await;
     let inbox = configure(&app, &fake).await;
     let conversation = open_conversation(&app, inbox, "wamid.m1").await;
@@ -773,14 +773,14 @@ async fn outbound_media_as_meta_receives_it(app: TestApp) {
         .find(|a| a.id == lucia_id)
         .unwrap();
     // What the composer's upload will hand over (issue 5): files stored, then the message.
-    let files = LocalFiles::new(app.files.path());
+    let files = app.state.settings.files.clone();
     let mut stored = Vec::new();
     for (name, mime, bytes) in [
         ("foto.png", "image/png", PNG),
         ("voice.ogg", "audio/ogg", OGG),
     ] {
-        let key = LocalFiles::new_key(1, name.rsplit('.').next().unwrap());
-        files.put(&key, bytes).await.unwrap();
+        let key = Files::new_key(1, name.rsplit('.').next().unwrap());
+        files.put(&key, bytes.to_vec()).await.unwrap();
         stored.push(NewAttachment {
             file_name: name.into(),
             content_type: mime.into(),

@@ -157,6 +157,8 @@ pub async fn history_in_conversation(
 ) -> Result<Vec<MessageView>, AppError> {
     let mut items = newest_first(db, conversation_id, None, limit).await?;
     items.reverse();
+    let mut conn = db.pool.acquire().await?;
+    attach_files(&mut conn, &mut items).await?;
     Ok(items)
 }
 
@@ -198,10 +200,13 @@ pub async fn visitor_messages_after(
         .bind(after_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows
+    let mut items = rows
         .iter()
         .map(message_from_row)
-        .collect::<Result<Vec<_>, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut conn = db.pool.acquire().await?;
+    attach_files(&mut conn, &mut items).await?;
+    Ok(items)
 }
 
 pub async fn message_in_tx(
