@@ -9,6 +9,7 @@
 #   npm           end2end/node_modules (playwright-core, binaryen's wasm-opt)
 #   chromium      Debian's /usr/bin/chromium for the browser tests
 #   mail          Dovecot (IMAP + LMTP) and OpenSMTPD for the email channel's tests
+#   s3            moto_server (PyPI moto[server]): a local S3-compatible server for storage tests
 # The installed versions are printed at the end.
 # Facts behind these choices: shared/docs/toolchain.md.
 set -euo pipefail
@@ -40,7 +41,7 @@ quietly() {
   return "$rc"
 }
 
-readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail"
+readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail s3"
 if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
   for s in ${CHARLA_SETUP_ONLY//,/ }; do
     [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
@@ -302,6 +303,20 @@ step_mail() {
   say "mail servers: $(dovecot --version 2>/dev/null | cut -d' ' -f1) / OpenSMTPD $(dpkg-query -W -f='${Version}' opensmtpd 2>/dev/null)"
 }
 want mail && step_mail
+
+# ---------------------------------------------------------------------------
+# e3. A local S3-compatible server for the object-storage tests (started by the tests)
+# ---------------------------------------------------------------------------
+readonly MOTO_VERSION=5.2.1
+step_s3() {
+  if command -v moto_server >/dev/null 2>&1; then
+    say "moto_server: present"
+  else
+    say "pip install moto[server]==$MOTO_VERSION"
+    quietly python3 -m pip install --quiet "moto[server]==$MOTO_VERSION"
+  fi
+}
+want s3 && step_s3
 
 # ---------------------------------------------------------------------------
 # f. What we have now

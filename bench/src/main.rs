@@ -14,6 +14,7 @@ mod contacts;
 mod email;
 mod report;
 mod send;
+mod uploads;
 mod whatsapp;
 
 use std::net::SocketAddr;
@@ -42,8 +43,11 @@ async fn main() -> anyhow::Result<()> {
         "send" => send::run(number("messages", 2_000)?).await,
         "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
         "email" => email::run(number("messages", 500)?).await,
+        "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
         other => {
-            anyhow::bail!("unknown scenario {other:?} (known: contacts, send, whatsapp, email)")
+            anyhow::bail!(
+                "unknown scenario {other:?} (known: contacts, send, whatsapp, email, uploads)"
+            )
         }
     }
 }
