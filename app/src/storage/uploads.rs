@@ -362,7 +362,7 @@ pub async fn discard(db: &Db, owner: &str, id: i64) -> Result<(), AppError> {
     let Some(key) = key else {
         return Err(AppError::NotFound);
     };
-    queue_deletion(&mut *tx, &key).await?;
+    queue_deletion(&mut tx, &key).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -200,10 +200,9 @@ mod browser {
         stream: web_sys::MediaStream,
         keep: Rc<RefCell<bool>>,
         timer: Option<leptos::prelude::IntervalHandle>,
-        _closures: (
-            Closure<dyn FnMut(web_sys::BlobEvent)>,
-            Closure<dyn FnMut(web_sys::Event)>,
-        ),
+        // Kept alive as long as the recorder may call them.
+        _on_data: Closure<dyn FnMut(web_sys::BlobEvent)>,
+        _on_stop: Closure<dyn FnMut(web_sys::Event)>,
     }
 
     impl Session {
@@ -306,7 +305,8 @@ mod browser {
                 stream,
                 keep,
                 timer,
-                _closures: (on_data, on_stop),
+                _on_data: on_data,
+                _on_stop: on_stop,
             })
         }
 
