@@ -119,14 +119,9 @@ pub async fn send_message(
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
-            let body = if body.trim().is_empty() && !attachments.is_empty() {
-                None
-            } else {
-                Some(
-                    crate::domain::MessageBody::parse(&body)
-                        .map_err(|code| AppError::validation("body", code))?,
-                )
-            };
+            let body =
+                crate::domain::MessageBody::parse_beside_files(&body, !attachments.is_empty())
+                    .map_err(|code| AppError::validation("body", code))?;
             if idempotency_key.as_ref().is_some_and(|k| k.len() > 100) {
                 return Err(AppError::validation("idempotency_key", "invalid"));
             }

@@ -80,6 +80,14 @@ impl MessageBody {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text of a message that may carry files: empty is fine (`None`) when it does.
+    pub fn parse_beside_files(input: &str, has_files: bool) -> Result<Option<Self>, &'static str> {
+        match Self::parse(input) {
+            Err("required") if has_files => Ok(None),
+            parsed => parsed.map(Some),
+        }
+    }
 }
 
 /// A password an agent chooses: 8 to 128 characters.
@@ -125,6 +133,9 @@ mod tests {
             Err("too_long")
         );
         assert!(MessageBody::parse(&"ñ".repeat(MessageBody::MAX_CHARS)).is_ok());
+        assert_eq!(MessageBody::parse_beside_files(" ", true), Ok(None));
+        assert_eq!(MessageBody::parse_beside_files(" ", false), Err("required"));
+        assert!(MessageBody::parse_beside_files(&"a".repeat(10_001), true).is_err());
     }
 
     #[test]

@@ -110,14 +110,9 @@ pub async fn widget_send(
     crate::error::with_status(
         async move {
             let state = crate::state::app_state()?;
-            let body = if body.trim().is_empty() && !attachments.is_empty() {
-                None
-            } else {
-                Some(
-                    crate::domain::MessageBody::parse(&body)
-                        .map_err(|code| AppError::validation("body", code))?,
-                )
-            };
+            let body =
+                crate::domain::MessageBody::parse_beside_files(&body, !attachments.is_empty())
+                    .map_err(|code| AppError::validation("body", code))?;
             let message = ssr::VisitorSend {
                 body: body.as_ref(),
                 name,

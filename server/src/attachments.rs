@@ -14,7 +14,7 @@ use app::conversations::ssr::access::visible_conversation;
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::Files;
-use app::widget::ssr::{inbox_by_token, visitor};
+use app::widget::ssr::visitor_by_tokens;
 
 /// Shown in the page: images, audio and video the browser plays itself.
 fn inline(content_type: &str) -> bool {
@@ -101,16 +101,8 @@ pub async fn visitor_download(
     Query(auth): Query<VisitorAuth>,
     Path(id): Path<i64>,
 ) -> Response {
-    let identity = async {
-        let inbox = inbox_by_token(&state.db, &auth.token).await?;
-        visitor(&state.db, inbox.id, &auth.visitor)
-            .await?
-            .map(|(identity, _)| identity)
-            .ok_or(AppError::Unauthorized)
-    }
-    .await;
-    let identity = match identity {
-        Ok(identity) => identity,
+    let identity = match visitor_by_tokens(&state.db, &auth.token, &auth.visitor).await {
+        Ok((_, identity)) => identity,
         Err(err) => return err.into_response(),
     };
     let row = sqlx::query(

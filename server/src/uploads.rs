@@ -14,7 +14,7 @@ use app::conversations::ssr::access::visible_conversation;
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::uploads::{discard, store_upload, UploadError, UploadRequest, Uploader};
-use app::widget::ssr::{inbox_by_token, visitor};
+use app::widget::ssr::visitor_by_tokens;
 
 #[derive(Debug, Deserialize)]
 pub struct AgentUpload {
@@ -49,6 +49,33 @@ fn answer(result: Result<app::domain::attachment::UploadedFile, UploadError>) ->
     }
 }
 
+/// Stores the request's body for `uploader`.
+async fn store(
+    state: &AppState,
+    uploader: Uploader,
+    file_name: String,
+    voice: bool,
+    duration_ms: Option<i64>,
+    body: Body,
+) -> Response {
+    let request = UploadRequest {
+        file_name,
+        voice,
+        client_duration_ms: duration_ms,
+    };
+    answer(
+        store_upload(
+            &state.db,
+            &state.settings.files,
+            &state.settings.uploads,
+            &uploader,
+            &request,
+            body.into_data_stream(),
+        )
+        .await,
+    )
+}
+
 pub async fn agent_upload(
     State(state): State<AppState>,
     session: Option<Extension<Session>>,
@@ -70,22 +97,15 @@ pub async fn agent_upload(
         conversation.id,
         conversation.channel,
     );
-    let request = UploadRequest {
-        file_name: query.name,
-        voice: query.voice,
-        client_duration_ms: query.duration_ms,
-    };
-    answer(
-        store_upload(
-            &state.db,
-            &state.settings.files,
-            &state.settings.uploads,
-            &uploader,
-            &request,
-            body.into_data_stream(),
-        )
-        .await,
+    store(
+        &state,
+        uploader,
+        query.name,
+        query.voice,
+        query.duration_ms,
+        body,
     )
+    .await
 }
 
 pub async fn agent_discard(
@@ -102,18 +122,14 @@ pub async fn agent_discard(
     }
 }
 
-/// The visitor's identity (they must have written once, or be writing now with a
-/// token the widget got from `widget/open`).
+/// The visitor's identity (they must have written once: the widget keeps the token).
 async fn visitor_uploader(
     state: &AppState,
     token: &str,
     visitor_token: &str,
 ) -> Result<Uploader, AppError> {
-    let inbox = inbox_by_token(&state.db, token).await?;
-    let (identity, _) = visitor(&state.db, inbox.id, visitor_token)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    Ok(Uploader::visitor(inbox.account_id, identity))
+    let (account_id, identity) = visitor_by_tokens(&state.db, token, visitor_token).await?;
+    Ok(Uploader::visitor(account_id, identity))
 }
 
 pub async fn visitor_upload(
@@ -121,26 +137,20 @@ pub async fn visitor_upload(
     Query(query): Query<VisitorUpload>,
     body: Body,
 ) -> Response {
-    let uploader = match visitor_uploader(&state, &query.token, &query.visitor).await {
-        Ok(uploader) => uploader,
-        Err(err) => return err.into_response(),
-    };
-    let request = UploadRequest {
-        file_name: query.name,
-        voice: query.voice,
-        client_duration_ms: query.duration_ms,
-    };
-    answer(
-        store_upload(
-            &state.db,
-            &state.settings.files,
-            &state.settings.uploads,
-            &uploader,
-            &request,
-            body.into_data_stream(),
-        )
-        .await,
-    )
+    match visitor_uploader(&state, &query.token, &query.visitor).await {
+        Ok(uploader) => {
+            store(
+                &state,
+                uploader,
+                query.name,
+                query.voice,
+                query.duration_ms,
+                body,
+            )
+            .await
+        }
+        Err(err) => err.into_response(),
+    }
 }
 
 #[derive(Debug, Deserialize)]

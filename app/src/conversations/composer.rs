@@ -203,9 +203,8 @@ pub fn Composer(
         };
         waiting.set(false);
         let body = text.get_untracked();
-        let body = match MessageBody::parse(&body) {
-            Ok(body) => body.as_str().to_owned(),
-            Err("required") if !attachments.is_empty() => String::new(),
+        let body = match MessageBody::parse_beside_files(&body, !attachments.is_empty()) {
+            Ok(body) => body.map(|b| b.as_str().to_owned()).unwrap_or_default(),
             Err(code) => {
                 error.set(Some(crate::error::AppError::validation("body", code)));
                 return;

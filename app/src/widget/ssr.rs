@@ -56,6 +56,20 @@ pub async fn visitor(
     })
 }
 
+/// A visitor of a web-chat inbox by the widget's and the visitor's tokens:
+/// (account id, identity id); unknown visitors are unauthorised.
+pub async fn visitor_by_tokens(
+    db: &Db,
+    token: &str,
+    visitor_token: &str,
+) -> Result<(i64, i64), AppError> {
+    let inbox = inbox_by_token(db, token).await?;
+    let (identity, _) = visitor(db, inbox.id, visitor_token)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok((inbox.account_id, identity))
+}
+
 /// The visitor's latest conversation in this inbox.
 pub async fn latest_conversation(db: &Db, identity_id: i64) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
