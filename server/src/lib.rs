@@ -6,6 +6,7 @@ mod attachments;
 pub mod config;
 mod contacts;
 mod errors;
+mod guard;
 pub mod maintenance;
 mod session;
 mod uploads;
@@ -160,6 +161,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(errors::status_from_app_error))
+        .layer(axum::middleware::from_fn(guard::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve,

@@ -172,6 +172,7 @@ const EMBED_JS: &str = r#"(function () {
       frame = document.createElement('iframe');
       frame.src = origin + '/widget/' + encodeURIComponent(token);
       frame.title = label;
+      frame.allow = 'microphone';
       frame.style.cssText = 'position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
         'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
       document.body.appendChild(frame);

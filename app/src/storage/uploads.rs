@@ -258,7 +258,9 @@ async fn record(
     uploader: &Uploader,
     file: NewAttachment,
 ) -> Result<UploadedFile, UploadError> {
-    let inserted = sqlx::query(
+    let inserted = async {
+        let mut tx = db.begin_write().await?;
+        let row = sqlx::query(
         "INSERT INTO attachments (account_id, message_id, file_name, content_type, byte_size, storage_key, \
          duration_ms, created_at, uploaded_by, pending_conversation_id) \
          VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -272,7 +274,11 @@ async fn record(
     .bind(now_ms())
     .bind(&uploader.owner)
     .bind(uploader.conversation_id)
-    .fetch_one(&db.pool)
+    .fetch_one(tx.conn())
+    .await?;
+        tx.finish().await?;
+        Ok::<_, sqlx::Error>(row)
+    }
     .await;
     match inserted {
         Ok(row) => Ok(UploadedFile {
@@ -351,25 +357,27 @@ pub async fn take_in_tx(
 
 /// Removed from the composer before sending: the row goes now, the file right after.
 pub async fn discard(db: &Db, owner: &str, id: i64) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let key: Option<String> = sqlx::query_scalar(
         "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL AND uploaded_by = $2 RETURNING storage_key",
     )
     .bind(id)
     .bind(owner)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(tx.conn())
     .await?;
     let Some(key) = key else {
         return Err(AppError::NotFound);
     };
-    queue_deletion(&mut tx, &key).await?;
-    tx.commit().await?;
+    queue_deletion(tx.conn(), &key).await?;
+    tx.finish().await?;
     Ok(())
 }
 
 /// Uploads nobody sent within [`ABANDONED_AFTER_MS`]: rows removed, files queued.
 pub async fn sweep_abandoned(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    // Through the write lock: on SQLite a plain transaction that reads, then writes,
+    // could collide with a message being stored.
+    let mut tx = db.begin_write().await?;
     let cutoff = now - ABANDONED_AFTER_MS;
     sqlx::query(
         "INSERT INTO file_deletions (storage_key, attempts, next_attempt_at, created_at) \
@@ -377,15 +385,15 @@ pub async fn sweep_abandoned(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
     )
     .bind(now_ms())
     .bind(cutoff)
-    .execute(&mut *tx)
+    .execute(tx.conn())
     .await?;
     let removed =
         sqlx::query("DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1")
             .bind(cutoff)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
-    tx.commit().await?;
+    tx.finish().await?;
     Ok(removed)
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod contacts;
 mod email;
 mod fake_graph;
+mod guard;
 mod helpers;
 mod inbox;
 mod live;
