@@ -10,6 +10,7 @@
 #   chromium      Debian's /usr/bin/chromium for the browser tests
 #   mail          Dovecot (IMAP + LMTP) and OpenSMTPD for the email channel's tests
 #   s3            moto_server (PyPI moto[server]): a local S3-compatible server for storage tests
+#   deny          cargo-deny: licences, bans, sources and advisories of the dependency graph
 # The installed versions are printed at the end.
 # Facts behind these choices: shared/docs/toolchain.md.
 set -euo pipefail
@@ -41,7 +42,7 @@ quietly() {
   return "$rc"
 }
 
-readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail s3"
+readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail s3 deny"
 if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
   for s in ${CHARLA_SETUP_ONLY//,/ }; do
     [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
@@ -319,6 +320,22 @@ step_s3() {
 want s3 && step_s3
 
 # ---------------------------------------------------------------------------
+# e4. cargo-deny for the dependency checks (deny.toml)
+# ---------------------------------------------------------------------------
+readonly DENY_VERSION=0.20.2
+step_deny() {
+  local have
+  have="$(cargo deny --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [ "$have" = "$DENY_VERSION" ]; then
+    say "cargo-deny: $have"
+    return 0
+  fi
+  say "installing cargo-deny $DENY_VERSION (found: ${have:-none}; ~6 min on 2 cores)"
+  quietly cargo install cargo-deny --version "$DENY_VERSION" --locked --force
+}
+want deny && step_deny
+
+# ---------------------------------------------------------------------------
 # f. What we have now
 # ---------------------------------------------------------------------------
 version_of() {
@@ -341,4 +358,5 @@ printf '  %-15s %s\n' \
   wasm-opt "$(version_of wasm-opt --version) ($(command -v wasm-opt || echo 'not on PATH'))" \
   node "$(version_of node --version)" \
   playwright-core "$(cd end2end 2>/dev/null && version_of node -p 'require("playwright-core/package.json").version')" \
-  chromium "$(version_of /usr/bin/chromium --version)"
+  chromium "$(version_of /usr/bin/chromium --version)" \
+  cargo-deny "$(version_of cargo deny --version)"

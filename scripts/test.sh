@@ -33,6 +33,23 @@ else
   cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 fi
 
+step "cargo deny (deny.toml)"
+# The RustSec advisory database is a git repository on GitHub. Where it cannot be
+# fetched (these machines reach only the package registries) the advisories check is
+# reported as skipped with the reason; licences, bans and sources always run.
+advisories_log="$(mktemp)"
+if cargo deny check advisories >"$advisories_log" 2>&1; then
+  echo "advisories: ok"
+elif grep -qiE "failed to (fetch|clone|open)|unable to (fetch|clone)|could not (fetch|resolve)|network|connect" "$advisories_log"; then
+  echo "advisories: SKIPPED (the RustSec database cannot be fetched here): $(grep -iE 'error' "$advisories_log" | head -n1)"
+else
+  cat "$advisories_log"
+  rm -f "$advisories_log"
+  exit 1
+fi
+rm -f "$advisories_log"
+cargo deny check licenses bans sources
+
 step "PostgreSQL on 127.0.0.1:5432"
 if ! command -v pg_isready >/dev/null 2>&1; then
   echo "pg_isready not found: the database tests will report why they skip"

@@ -3,6 +3,8 @@
 mod login_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use login_page::LoginPage;
 
@@ -59,11 +61,16 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 .get(http::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.chars().take(300).collect::<String>());
+            let address = ssr::client_address(&parts, state.settings.trust_proxy);
             let token = ssr::sign_in(
                 &state.db,
-                &email,
-                &password,
-                user_agent.as_deref(),
+                ssr::SignInAttempt {
+                    email: &email,
+                    password: &password,
+                    user_agent: user_agent.as_deref(),
+                    address: address.as_deref(),
+                },
+                &state.settings.sign_in,
                 state.settings.session_ttl_secs,
             )
             .await?;

@@ -5,6 +5,7 @@ mod chat;
 mod composer;
 pub(crate) mod list;
 pub mod model;
+pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -26,6 +26,10 @@ pub enum AppError {
     Conflict { field: String },
     #[error("internal error")]
     Internal,
+    /// The database (or another part the server needs) cannot be reached right now;
+    /// nothing was changed and the same request may be sent again.
+    #[error("temporarily unavailable")]
+    Unavailable,
     /// The request never produced an application answer (network down, bad payload).
     #[error("request failed: {0}")]
     Transport(String),
@@ -36,6 +40,15 @@ impl AppError {
         AppError::Validation {
             field: field.to_owned(),
             code: code.to_owned(),
+        }
+    }
+
+    /// When the same request may succeed again (the `Retry-After` header).
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(5),
+            _ => None,
         }
     }
 
@@ -50,6 +63,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Transport(_) => 400,
             AppError::Internal => 500,
+            AppError::Unavailable => 503,
         }
     }
 }
@@ -68,8 +82,30 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
+            if database_unreachable(&err) {
+                tracing::warn!(error = %err, "database unreachable");
+                return AppError::Unavailable;
+            }
             tracing::error!(error = %err, "database error");
             AppError::Internal
+        }
+    }
+
+    /// A database that is down, restarting or out of reach, as opposed to a query that
+    /// failed: the first is worth retrying, the second is a bug.
+    pub fn database_unreachable(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL's classes 08 (connection exception) and 57P (operator
+            // intervention: shutdown, restart, cannot connect now).
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
         }
     }
 
@@ -89,6 +125,9 @@ mod ssr {
                     http::StatusCode::from_u16(err.status_code())
                         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
                 );
+                if let Some(secs) = err.retry_after_secs() {
+                    res.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+                }
             }
         }
         result

@@ -24,6 +24,8 @@ mod ui;
 pub mod widget;
 
 #[cfg(feature = "ssr")]
+pub mod csp;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod secrets;

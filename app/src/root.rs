@@ -14,6 +14,8 @@ use crate::widget::WidgetPage;
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    page_policy_header();
     view! {
         <!DOCTYPE html>
         <html>
@@ -28,6 +30,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Sends the page's Content-Security-Policy, built around the nonce leptos_axum made
+/// for this response (it puts the same nonce on every inline script it writes).
+#[cfg(feature = "ssr")]
+fn page_policy_header() {
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = http::HeaderValue::from_str(&crate::csp::page_policy(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 

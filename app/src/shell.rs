@@ -55,6 +55,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
     let i18n = use_i18n();
     let live = provide_live(info.last_event_id);
     provide_context(info.agent.clone());
+    crate::conversations::queue::OfflineQueue::provide(info.agent.id);
     let menu_open = RwSignal::new(false);
     let logout = ServerAction::<Logout>::new();
     let agent = info.agent;

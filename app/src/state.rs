@@ -32,6 +32,10 @@ pub struct Settings {
     pub uploads: crate::domain::attachment::UploadLimits,
     /// Seals channel secrets (tokens, passwords) at rest.
     pub secrets: crate::secrets::SecretBox,
+    /// Failed sign-ins allowed per email and per address.
+    pub sign_in: crate::auth::throttle::SignInLimits,
+    /// Client addresses come from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +48,8 @@ impl Default for Settings {
                 .expect("a temporary directory for files"),
             uploads: Default::default(),
             secrets: crate::secrets::SecretBox::from_key(&rand::random()),
+            sign_in: Default::default(),
+            trust_proxy: false,
         }
     }
 }

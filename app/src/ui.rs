@@ -19,7 +19,10 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
         AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
-        AppError::RateLimited { .. } => t_string!(i18n, error_rate_limited).to_string(),
+        AppError::RateLimited { retry_after_secs } => {
+            let minutes = ((*retry_after_secs).max(1) + 59) / 60;
+            t_string!(i18n, error_rate_limited, minutes).to_string()
+        }
         AppError::Validation { code, .. } if code == "required" => {
             t_string!(i18n, error_required).to_string()
         }
@@ -30,6 +33,7 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Conflict { .. } => t_string!(i18n, error_taken).to_string(),
         AppError::Transport(_) => t_string!(i18n, error_network).to_string(),
         AppError::Internal => t_string!(i18n, error_generic).to_string(),
+        AppError::Unavailable => t_string!(i18n, error_unavailable).to_string(),
     }
 }
 

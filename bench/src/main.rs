@@ -118,6 +118,8 @@ pub async fn start(
         template_sync_minutes: 0,
         s3: None,
         uploads: Default::default(),
+        sign_in: Default::default(),
+        trust_proxy: false,
     };
     let (state, _) = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

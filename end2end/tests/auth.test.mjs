@@ -61,6 +61,23 @@ for (const vp of VIEWPORTS) {
     });
   });
 
+  test(`[${vp.name}] repeated wrong passwords are throttled with a clear message`, { timeout: TEST_TIMEOUT }, async () => {
+    // An address no agent has: the limit is counted per email typed, so it behaves the
+    // same (and locks out no one the other tests sign in as).
+    const email = `guess-${vp.name}-${Date.now()}@example.com`;
+    await withPage(browser(), vp, `${vp.name}-throttled`, async (page) => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await signIn(page, email, `wrong-${attempt}`);
+        await page.getByRole('alert').filter({ hasText: 'Correo o contraseña incorrectos' }).first().waitFor();
+      }
+      await signIn(page, email, 'wrong-again');
+      const alert = page.getByRole('alert').filter({ hasText: 'Demasiados intentos' }).first();
+      await alert.waitFor({ state: 'visible' });
+      assert.match(await alert.innerText(), /Vuelve a intentarlo dentro de 15 min/);
+      assert.equal(new URL(page.url()).pathname, '/login');
+    });
+  });
+
   test(`[${vp.name}] the demo agent signs in and sees the app shell`, { timeout: TEST_TIMEOUT }, async () => {
     await withPage(browser(), vp, `${vp.name}-sign-in`, async (page) => {
       await signInAsAgent(page);

@@ -22,6 +22,9 @@ pub struct Config {
     /// Files in an S3-compatible bucket instead of `files_dir` (when a bucket is set).
     pub s3: Option<app::storage::S3Settings>,
     pub uploads: app::domain::attachment::UploadLimits,
+    pub sign_in: app::auth::throttle::SignInLimits,
+    /// Behind a reverse proxy: client addresses from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +95,35 @@ fn upload_limits() -> Result<app::domain::attachment::UploadLimits, ConfigError>
     })
 }
 
+fn sign_in_limits() -> Result<app::auth::throttle::SignInLimits, ConfigError> {
+    let defaults = app::auth::throttle::SignInLimits::default();
+    let limits = app::auth::throttle::SignInLimits {
+        per_account: parsed("CHARLA_SIGN_IN_MAX_FAILURES", defaults.per_account)?,
+        per_address: parsed(
+            "CHARLA_SIGN_IN_MAX_FAILURES_PER_ADDRESS",
+            defaults.per_address,
+        )?,
+        window_secs: parsed::<i64>("CHARLA_SIGN_IN_WINDOW_MINUTES", defaults.window_secs / 60)?
+            * 60,
+    };
+    for (name, ok) in [
+        ("CHARLA_SIGN_IN_MAX_FAILURES", limits.per_account > 0),
+        (
+            "CHARLA_SIGN_IN_MAX_FAILURES_PER_ADDRESS",
+            limits.per_address > 0,
+        ),
+        ("CHARLA_SIGN_IN_WINDOW_MINUTES", limits.window_secs > 0),
+    ] {
+        if !ok {
+            return Err(ConfigError {
+                name,
+                reason: "must be at least 1".into(),
+            });
+        }
+    }
+    Ok(limits)
+}
+
 impl Config {
     /// Where files are stored: the S3 bucket when one is configured, else `files_dir`.
     pub fn files(&self) -> anyhow::Result<app::storage::Files> {
@@ -132,6 +164,8 @@ impl Config {
                 secret_access_key: var("CHARLA_S3_SECRET_ACCESS_KEY").unwrap_or_default(),
             }),
             uploads: upload_limits()?,
+            sign_in: sign_in_limits()?,
+            trust_proxy: flag("CHARLA_TRUST_PROXY", false)?,
             data_dir,
             database_url,
         })

@@ -82,6 +82,21 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         None => "'none'".to_owned(),
     };
     let headers = res.headers_mut();
+    // Pages bring their own policy (scripts by nonce, see `app::csp`), files theirs
+    // (`sandbox`); every response gets who may frame it, first.
+    let policy = match headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(own) if own.contains("frame-ancestors") => own.to_owned(),
+        Some(own) => format!("frame-ancestors {ancestors}; {own}"),
+        None => format!(
+            "frame-ancestors {ancestors}; object-src 'none'; base-uri 'self'; form-action 'self'"
+        ),
+    };
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     let mut set = |name: &'static str, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.entry(name).or_insert(value);
@@ -94,12 +109,6 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     set(
         "permissions-policy",
         "microphone=(self), camera=(), geolocation=(), payment=()",
-    );
-    set(
-        "content-security-policy",
-        &format!(
-            "frame-ancestors {ancestors}; object-src 'none'; base-uri 'self'; form-action 'self'"
-        ),
     );
     if widget_token.is_none() {
         set("x-frame-options", "DENY");

@@ -15,7 +15,7 @@ mod widget;
 mod ws;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -89,6 +89,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
             files: files.clone(),
             uploads: config.uploads,
             secrets,
+            sign_in: config.sign_in,
+            trust_proxy: config.trust_proxy,
         }),
         graph,
     };
@@ -113,46 +115,63 @@ fn channel_adapters(
     adapters
 }
 
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
-    let page_state = state.clone();
-    Router::new()
-        .route("/api/live", get(ws::upgrade))
-        .route("/api/widget/live", get(widget::upgrade))
-        .route("/widget.js", get(widget::embed_script))
-        .route("/api/contacts/export.csv", get(contacts::export))
-        .route(
+/// Every route outside Leptos (whose pages and server functions Leptos lists itself).
+/// The authorisation test walks this list, so a route added here without a rule
+/// there fails it.
+fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/api/live", get(ws::upgrade)),
+        ("/api/widget/live", get(widget::upgrade)),
+        ("/widget.js", get(widget::embed_script)),
+        ("/api/contacts/export.csv", get(contacts::export)),
+        (
             "/api/contacts/import",
             post(contacts::import).layer(DefaultBodyLimit::max(
                 app::contacts::ssr::csv_io::IMPORT_MAX_BYTES + 1,
             )),
-        )
-        .route("/api/attachments/{id}", get(attachments::download))
-        .route(
+        ),
+        ("/api/attachments/{id}", get(attachments::download)),
+        (
             "/api/widget/attachments/{id}",
             get(attachments::visitor_download),
-        )
+        ),
         // Uploads stream and enforce their own limits (per channel and type).
-        .route(
+        (
             "/api/uploads",
             post(uploads::agent_upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/api/uploads/{id}/discard", post(uploads::agent_discard))
-        .route(
+        ),
+        ("/api/uploads/{id}/discard", post(uploads::agent_discard)),
+        (
             "/api/widget/uploads",
             post(uploads::visitor_upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route(
+        ),
+        (
             "/api/widget/uploads/{id}/discard",
             post(uploads::visitor_discard),
-        )
-        .route(
+        ),
+        (
             "/webhooks/whatsapp/{inbox_id}",
             get(whatsapp::verify)
                 .post(whatsapp::receive)
                 .layer(DefaultBodyLimit::max(whatsapp::WEBHOOK_MAX_BYTES)),
-        )
-        .route("/healthz", get(|| async { "ok" }))
+        ),
+        ("/healthz", get(|| async { "ok" })),
+    ]
+}
+
+/// The paths of [`plain_routes`], for the authorisation test.
+pub fn plain_route_paths() -> Vec<&'static str> {
+    plain_routes().into_iter().map(|(path, _)| path).collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let mut router = Router::new();
+    for (path, route) in plain_routes() {
+        router = router.route(path, route);
+    }
+    router
         .leptos_routes_with_context(
             &state,
             routes,

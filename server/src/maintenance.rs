@@ -1,4 +1,4 @@
-//! Housekeeping on a timer: expired sessions are deleted and the event log keeps only
+//! Housekeeping on a timer: expired sessions and old sign-in failures are deleted and the event log keeps only
 //! recent events (a client resuming from before the cut is told to reload).
 use std::time::Duration;
 
@@ -60,6 +60,10 @@ pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sql
         .execute(tx.conn())
         .await?
         .rows_affected();
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(now - app::auth::throttle::KEEP_FAILURES_MS)
+        .execute(tx.conn())
+        .await?;
     tx.finish().await?;
     if sessions + events > 0 {
         tracing::info!(sessions, events, "maintenance: deleted expired rows");

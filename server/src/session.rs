@@ -29,8 +29,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         Some(token) => match lookup(&state.db, &token, state.settings.session_ttl_secs).await {
             Ok(session) => session,
             Err(err) => {
-                tracing::error!(error = %err, "session lookup failed");
-                return app::error::AppError::Internal.into_response();
+                tracing::warn!(error = %err, "session lookup failed");
+                return app::error::AppError::from(err).into_response();
             }
         },
         None => None,
@@ -55,8 +55,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                     });
                 }
                 Err(err) => {
-                    tracing::error!(error = %err, "reading the event log failed");
-                    return app::error::AppError::Internal.into_response();
+                    tracing::warn!(error = %err, "reading the event log failed");
+                    return app::error::AppError::from(err).into_response();
                 }
             }
         }

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::sync::OnceLock;
 
+use super::throttle::SignInLimits;
 use crate::agents::AgentProfile;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -14,6 +15,38 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "charla_session";
 /// `last_seen_at` is refreshed at most this often, so reads do not all become writes.
 const TOUCH_INTERVAL_MS: i64 = 5 * 60 * 1000;
+
+/// What a sign-in form sends, with where it came from.
+pub struct SignInAttempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub user_agent: Option<&'a str>,
+    /// The client's address (see [`client_address`]); `None` when unknown.
+    pub address: Option<&'a str>,
+}
+
+/// The address a request came from: the connection's peer, or, behind a trusted
+/// reverse proxy (`CHARLA_TRUST_PROXY`), the last hop the proxy appended to
+/// `X-Forwarded-For` (earlier entries are whatever the client claimed).
+pub fn client_address(parts: &http::request::Parts, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty());
+        if let Some(ip) = forwarded.and_then(|v| v.parse::<std::net::IpAddr>().ok()) {
+            return Some(ip.to_string());
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+}
 
 /// A signed-in agent, as the session middleware puts it in the request.
 #[derive(Debug, Clone)]
@@ -64,12 +97,14 @@ pub fn token_hash(token: &str) -> String {
 /// Checks the credentials and opens a session; returns the cookie token.
 pub async fn sign_in(
     db: &Db,
-    email: &str,
-    password: &str,
-    user_agent: Option<&str>,
+    attempt: SignInAttempt<'_>,
+    limits: &SignInLimits,
     ttl_secs: i64,
 ) -> Result<String, AppError> {
-    let email = email.trim().to_lowercase();
+    let email = attempt.email.trim().to_lowercase();
+    let address = attempt.address;
+    let now = now_ms();
+    super::throttle::check(db, limits, &email, address, now).await?;
     let row = sqlx::query("SELECT id, password_hash FROM agents WHERE email = $1 AND active = 1")
         .bind(&email)
         .fetch_optional(&db.pool)
@@ -81,15 +116,16 @@ pub async fn sign_in(
         ),
         None => (None, decoy_hash().to_owned()),
     };
-    let password = password.to_owned();
+    let password = attempt.password.to_owned();
     let valid = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
         .await
         .map_err(|_| AppError::Internal)?;
     let Some(agent_id) = agent_id.filter(|_| valid) else {
+        super::throttle::record_failure(db, limits, &email, address, now).await?;
         return Err(AppError::InvalidCredentials);
     };
+    super::throttle::clear_account(db, &email).await?;
     let token = new_token();
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent) \
@@ -99,7 +135,7 @@ pub async fn sign_in(
     .bind(agent_id)
     .bind(now)
     .bind(now + ttl_secs * 1000)
-    .bind(user_agent)
+    .bind(attempt.user_agent)
     .execute(tx.conn())
     .await?;
     tx.finish().await?;

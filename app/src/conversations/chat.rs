@@ -11,6 +11,7 @@ use super::model::{
     ConversationDetail, ConversationSummary, MessageExtra, MessagePage, MessageView, SenderKind,
     Teammate,
 };
+use super::queue::OfflineQueue;
 use super::{
     assign_conversation, conversation_messages, conversation_teammates, get_conversation,
     mark_conversation, retry_message, set_conversation_status,
@@ -118,6 +119,21 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
         ("conversation.id", detail.summary.display_id.to_string()),
     ];
     let messages = RwSignal::new(page.items);
+    // Replies written offline: shown as queued here, and as the real message once sent.
+    let queue = use_context::<OfflineQueue>();
+    if let Some(queue) = queue {
+        Effect::new(move |_| {
+            if let Some(message) = queue.sent.get() {
+                if message.conversation_id == conversation_id {
+                    messages.update(|list| {
+                        if !list.iter().any(|m| m.id == message.id) {
+                            upsert_message(list, message);
+                        }
+                    });
+                }
+            }
+        });
+    }
     let last_inbound = RwSignal::new(detail.whatsapp.as_ref().and_then(|w| w.last_inbound_at));
     let contact_id = detail.summary.contact_id;
     let inbox_id = detail.summary.inbox_id;
@@ -338,6 +354,17 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                         >
                             {item.0.map(|label| view! { <li class="day-label" role="separator">{label}</li> })}
                             <MessageItem message=item.1 conversation_id />
+                        </For>
+                        <For
+                            each=move || queue.map(|q| q.in_conversation(conversation_id)).unwrap_or_default()
+                            key=|reply| reply.key.clone()
+                            let:reply
+                        >
+                            <li class=if reply.private { "message note queued" } else { "message outgoing queued" }>
+                                {reply.private.then(|| view! { <p class="meta"><span class="note-tag">{t!(i18n, private_note)}</span></p> })}
+                                <p class="body">{reply.body}</p>
+                                <p class="delivery delivery-queued">{t!(i18n, delivery_queued)}</p>
+                            </li>
                         </For>
                     </ol>
                 </div>

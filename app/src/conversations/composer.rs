@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::chat::upsert_message;
 use super::model::{MessageView, SenderKind, Teammate, WhatsAppComposer};
+use super::queue::{OfflineQueue, QueuedReply};
 use super::{send_message, send_template};
 use crate::agents::AgentProfile;
 use crate::canned::list_canned;
@@ -92,6 +93,7 @@ pub fn Composer(
         params.set(vec![String::new(); count]);
     });
     let me = use_context::<AgentProfile>();
+    let me_id = me.as_ref().map(|a| a.id);
     let mode = RwSignal::new(Mode::Reply);
     let text = RwSignal::new(String::new());
     let mentions = RwSignal::new(Vec::<Teammate>::new());
@@ -218,6 +220,8 @@ pub fn Composer(
             .map(|t| t.id)
             .collect();
         let key = idempotency_key();
+        let with_files = !attachments.is_empty();
+        let queue = use_context::<OfflineQueue>();
         // Optimistic copy with a negative id until the server confirms it.
         sending.update(|n| *n += 1);
         let temp_id = -(sending.get_untracked() as i64);
@@ -249,13 +253,30 @@ pub fn Composer(
                 conversation_id,
                 body.clone(),
                 private,
-                Some(key),
-                mentioned,
+                Some(key.clone()),
+                mentioned.clone(),
                 attachments,
             )
             .await;
             messages.update(|list| list.retain(|m| m.id != temp_id));
             match result {
+                // No network: the reply waits in the browser and goes, with this key,
+                // when the network is back. (Files need the network to be uploaded, so
+                // a reply with files goes back to the composer instead.)
+                Err(crate::error::AppError::Transport(_))
+                    if !with_files && queue.is_some() && me_id.is_some() =>
+                {
+                    if let (Some(queue), Some(me)) = (queue, me_id) {
+                        queue.push(QueuedReply {
+                            key,
+                            agent_id: me,
+                            conversation_id,
+                            body,
+                            private,
+                            mentions: mentioned,
+                        });
+                    }
+                }
                 // Live events may already have brought it (and a newer delivery state):
                 // the response is only a fallback for a socket that is behind.
                 Ok(message) => {
@@ -603,7 +624,7 @@ fn idempotency_key() -> String {
 }
 
 /// Drafts live in the browser's localStorage, one per conversation.
-mod draft {
+pub(super) mod draft {
     #[cfg(feature = "hydrate")]
     fn storage() -> Option<leptos::web_sys::Storage> {
         leptos::prelude::window().local_storage().ok().flatten()

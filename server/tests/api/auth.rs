@@ -12,6 +12,8 @@ on_both_backends!(
     pages_and_functions_need_a_session,
     sign_out_ends_the_session,
     demo_data_is_seeded_once,
+    sign_in_is_throttled_per_account,
+    sign_in_is_throttled_per_address,
 );
 
 async fn sign_in_opens_a_server_side_session(app: TestApp) {
@@ -86,6 +88,93 @@ async fn wrong_credentials_are_refused_alike(app: TestApp) {
         assert_eq!(err, AppError::InvalidCredentials);
     }
     assert_eq!(count_sessions(&app).await, sessions_before);
+}
+
+async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.call(None, "login", &[("email", email), ("password", password)])
+        .await
+}
+
+/// The error of a refused sign-in, with the `Retry-After` header when there is one.
+async fn refusal(res: reqwest::Response) -> (StatusCode, Option<i64>, AppError) {
+    let status = res.status();
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (status, retry_after, res.json().await.unwrap())
+}
+
+async fn sign_in_is_throttled_per_account(app: TestApp) {
+    let window = app.state.settings.sign_in.window_secs;
+    let limit = app.state.settings.sign_in.per_account;
+    // A success forgives the account's earlier failures.
+    for _ in 1..limit {
+        assert_eq!(
+            login(&app, LUCIA, "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(login(&app, LUCIA, PASSWORD).await.status(), StatusCode::OK);
+    for _ in 0..limit {
+        assert_eq!(
+            login(&app, LUCIA, "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // At the limit even the right password is refused, with how long to wait…
+    let (status, retry_after, err) =
+        refusal(login(&app, "Lucia@Charla.local", PASSWORD).await).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let AppError::RateLimited { retry_after_secs } = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        retry_after_secs > window - 60 && retry_after_secs <= window,
+        "{retry_after_secs}"
+    );
+    assert_eq!(retry_after, Some(retry_after_secs));
+    // …and an address nobody has is throttled the same way (no user enumeration).
+    for _ in 0..limit {
+        assert_eq!(
+            login(&app, "nobody@charla.local", "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, _, _) = refusal(login(&app, "nobody@charla.local", PASSWORD).await).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not locked by it.
+    assert_eq!(login(&app, MARCOS, PASSWORD).await.status(), StatusCode::OK);
+    // Once the failures leave the window, the account can sign in again.
+    sqlx::query("UPDATE sign_in_failures SET at = at - $1")
+        .bind(window * 1000)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(login(&app, LUCIA, PASSWORD).await.status(), StatusCode::OK);
+}
+
+async fn sign_in_is_throttled_per_address(app: TestApp) {
+    let limit = app.state.settings.sign_in.per_address;
+    // A guessing run over many accounts from one address; the X-Forwarded-For it
+    // invents is ignored (Charla is not configured to trust a proxy).
+    for n in 0..limit {
+        let res = client()
+            .post(app.url("/api/login"))
+            .header("x-forwarded-for", format!("10.0.0.{n}"))
+            .form(&[
+                ("email", format!("guess{n}@charla.local")),
+                ("password", "x".into()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let (status, _, err) = refusal(login(&app, MARCOS, PASSWORD).await).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
+    assert_eq!(count_sessions(&app).await, 0);
 }
 
 async fn pages_and_functions_need_a_session(app: TestApp) {

@@ -33,6 +33,8 @@ struct Inner {
     media: HashMap<String, (Vec<u8>, String)>,
     templates: Vec<Value>,
     next_id: u64,
+    /// How long `/messages` takes to answer after it has recorded the request.
+    delay: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -121,6 +123,10 @@ impl FakeGraph {
             .insert(id.to_owned(), (bytes.to_vec(), mime.to_owned()));
     }
 
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.inner.lock().unwrap().delay = delay;
+    }
+
     pub fn set_templates(&self, templates: Vec<Value>) {
         self.inner.lock().unwrap().templates = templates;
     }
@@ -141,14 +147,15 @@ async fn send_message(
     if !authorised(&headers) {
         return oauth_error();
     }
-    let failure = {
+    let (failure, delay) = {
         let mut inner = fake.inner.lock().unwrap();
         inner.requests.push(Recorded {
             path: format!("/{version}/{id}/messages"),
             body: body.clone(),
         });
-        inner.failures.pop_front()
+        (inner.failures.pop_front(), inner.delay)
     };
+    tokio::time::sleep(delay).await;
     if let Some((status, answer)) = failure {
         return (StatusCode::from_u16(status).unwrap(), Json(answer)).into_response();
     }

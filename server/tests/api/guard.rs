@@ -106,6 +106,34 @@ async fn dashboard_is_never_framed_and_the_widget_only_where_allowed(app: TestAp
     assert_eq!(header(&res, "x-frame-options"), "DENY");
     assert_eq!(header(&res, "x-content-type-options"), "nosniff");
     assert!(header(&res, "permissions-policy").contains("microphone=(self)"));
+    // Scripts only by this response's nonce: every script Leptos wrote has it,
+    // and the next response has another.
+    let policy = header(&res, "content-security-policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {policy}"))
+        .to_owned();
+    assert!(policy.contains("'strict-dynamic'") && policy.contains("'wasm-unsafe-eval'"));
+    assert!(!policy.contains("script-src 'unsafe-inline'"), "{policy}");
+    let html = res.text().await.unwrap();
+    let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "the page has its hydration script");
+    for script in scripts {
+        let (tag, rest) = script.split_once('>').unwrap_or_default();
+        // An empty inline script (leptos_i18n's placeholder for embedded
+        // translations) is never run, so CSP does not judge it.
+        if !tag.contains("src=") && rest.starts_with("</script>") {
+            continue;
+        }
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "<script{tag}> has no nonce"
+        );
+    }
+    let again = client().get(app.url("/login")).send().await.unwrap();
+    assert!(!header(&again, "content-security-policy").contains(&nonce));
 
     let token = app.web_chat_token().await;
     let res = client()

@@ -119,6 +119,8 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         template_sync_minutes: 0,
         s3: None,
         uploads: Default::default(),
+        sign_in: Default::default(),
+        trust_proxy: false,
     };
     let (state, _) = server::build_state(&config).await.expect("server state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

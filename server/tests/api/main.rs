@@ -2,13 +2,16 @@
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
+mod authz;
 mod contacts;
+mod crash;
 mod email;
 mod fake_graph;
 mod guard;
 mod helpers;
 mod inbox;
 mod live;
+mod outage;
 mod replicas;
 mod s3;
 mod team;

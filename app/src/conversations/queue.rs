@@ -1,0 +1,181 @@
+//! Replies written while the browser has no network: kept in localStorage and sent,
+//! oldest first, with the idempotency key they were given when written, once the
+//! network is back (the browser's `online` event, the live socket reconnecting, or a
+//! retry every few seconds). A reply that reached the server before the network went
+//! away is not stored twice: the server answers the same key with the same message.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::MessageView;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedReply {
+    pub key: String,
+    /// Whose it is: another agent signing in on this browser does not send it.
+    pub agent_id: i64,
+    pub conversation_id: i64,
+    pub body: String,
+    pub private: bool,
+    pub mentions: Vec<i64>,
+}
+
+/// Shared by the signed-in pages.
+#[derive(Clone, Copy)]
+pub struct OfflineQueue {
+    items: RwSignal<Vec<QueuedReply>>,
+    /// The newest reply the queue got through, for an open chat to show at once.
+    pub sent: RwSignal<Option<MessageView>>,
+    agent_id: i64,
+    flushing: RwSignal<bool>,
+}
+
+#[cfg(feature = "hydrate")]
+const STORAGE_KEY: &str = "charla:queue";
+
+impl OfflineQueue {
+    /// Loads what an earlier visit left and starts sending it.
+    pub fn provide(agent_id: i64) -> OfflineQueue {
+        let queue = OfflineQueue {
+            items: RwSignal::new(Vec::new()),
+            sent: RwSignal::new(None),
+            agent_id,
+            flushing: RwSignal::new(false),
+        };
+        provide_context(queue);
+        #[cfg(feature = "hydrate")]
+        {
+            queue.items.set(storage::load());
+            // Another tab queued or sent something: follow it.
+            let _ = window_event_listener(leptos::ev::storage, move |ev| {
+                if ev.key().as_deref() == Some(STORAGE_KEY) {
+                    queue.items.set(storage::load());
+                }
+            });
+            let _ = window_event_listener(leptos::ev::online, move |_| queue.flush());
+            if let Some(live) = use_context::<crate::live::Live>() {
+                Effect::new(move |_| {
+                    if live.status.get() == crate::live::LiveStatus::Live {
+                        queue.flush();
+                    }
+                });
+            }
+            let _ = set_interval_with_handle(
+                move || {
+                    if queue.has_own() {
+                        queue.flush();
+                    }
+                },
+                std::time::Duration::from_secs(5),
+            );
+        }
+        queue
+    }
+
+    pub fn push(&self, reply: QueuedReply) {
+        self.items.update(|items| items.push(reply));
+        self.persist();
+    }
+
+    /// This agent's queued replies in one conversation, oldest first.
+    pub fn in_conversation(&self, conversation_id: i64) -> Vec<QueuedReply> {
+        self.items.with(|items| {
+            items
+                .iter()
+                .filter(|r| r.agent_id == self.agent_id && r.conversation_id == conversation_id)
+                .cloned()
+                .collect()
+        })
+    }
+
+    fn has_own(&self) -> bool {
+        self.items
+            .with_untracked(|items| items.iter().any(|r| r.agent_id == self.agent_id))
+    }
+
+    fn remove(&self, key: &str) {
+        self.items.update(|items| items.retain(|r| r.key != key));
+        self.persist();
+    }
+
+    fn persist(&self) {
+        #[cfg(feature = "hydrate")]
+        self.items.with_untracked(|items| storage::save(items));
+    }
+
+    /// Sends what is queued, in order; stops at the first network failure.
+    pub fn flush(self) {
+        if self.flushing.get_untracked() || !self.has_own() {
+            return;
+        }
+        self.flushing.set(true);
+        leptos::task::spawn_local(async move {
+            use crate::error::AppError;
+            loop {
+                let next = self.items.with_untracked(|items| {
+                    items.iter().find(|r| r.agent_id == self.agent_id).cloned()
+                });
+                let Some(reply) = next else { break };
+                let result = super::send_message(
+                    reply.conversation_id,
+                    reply.body.clone(),
+                    reply.private,
+                    Some(reply.key.clone()),
+                    reply.mentions.clone(),
+                    Vec::new(),
+                )
+                .await;
+                match result {
+                    Ok(message) => {
+                        self.remove(&reply.key);
+                        self.sent.set(Some(message));
+                    }
+                    // Still away: try again on the next wake-up.
+                    Err(AppError::Transport(_) | AppError::Unavailable) => break,
+                    // Refused for good (signed out, conversation gone…): the text goes
+                    // back to that conversation's draft rather than being dropped.
+                    Err(err) => {
+                        leptos::logging::warn!("queued reply refused: {err}");
+                        let draft = super::composer::draft::load(reply.conversation_id)
+                            .map(|d| format!("{d}\n{}", reply.body))
+                            .unwrap_or(reply.body.clone());
+                        super::composer::draft::save(reply.conversation_id, &draft);
+                        self.remove(&reply.key);
+                        if matches!(err, AppError::Unauthorized) {
+                            break;
+                        }
+                    }
+                }
+            }
+            self.flushing.set(false);
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod storage {
+    use super::{QueuedReply, STORAGE_KEY};
+
+    fn local() -> Option<leptos::web_sys::Storage> {
+        leptos::prelude::window().local_storage().ok().flatten()
+    }
+
+    pub fn load() -> Vec<QueuedReply> {
+        local()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(items: &[QueuedReply]) {
+        if let Some(storage) = local() {
+            let _ = if items.is_empty() {
+                storage.remove_item(STORAGE_KEY)
+            } else {
+                match serde_json::to_string(items) {
+                    Ok(json) => storage.set_item(STORAGE_KEY, &json),
+                    Err(_) => Ok(()),
+                }
+            };
+        }
+    }
+}
