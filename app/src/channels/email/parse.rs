@@ -135,6 +135,19 @@ fn automatic(message: &mail_parser::Message<'_>, own_address: &str) -> Option<&'
 
 /// Reads one raw message; `None` when it is not an email at all or has no sender.
 pub fn parse(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
+    // Whatever a stranger mails us, the mailbox watcher must survive it: a panic in the
+    // parser (mail-parser has debug assertions on malformed multiparts, found by
+    // app/tests/fuzz.rs) counts as "not an email".
+    std::panic::catch_unwind(|| parse_unguarded(raw, own_address)).unwrap_or_else(|_| {
+        tracing::warn!(
+            bytes = raw.len(),
+            "a message the MIME parser could not read"
+        );
+        None
+    })
+}
+
+fn parse_unguarded(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
     let message = MessageParser::default().parse(raw)?;
     let from = message.from().and_then(|a| a.first())?;
     let from_address = from.address()?.trim().to_owned();
