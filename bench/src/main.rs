@@ -7,11 +7,13 @@
 //! cargo run --release -p bench -- send [--messages 2000]
 //! cargo run --release -p bench -- whatsapp [--messages 1000]
 //! cargo run --release -p bench -- email [--messages 500]   # needs scripts/mail-servers.sh
+//! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
 mod email;
+mod load;
 mod report;
 mod send;
 mod uploads;
@@ -44,9 +46,19 @@ async fn main() -> anyhow::Result<()> {
         "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
         "email" => email::run(number("messages", 500)?).await,
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
+        "load" => {
+            load::run(load::Options {
+                seconds: number("seconds", 60)? as u64,
+                rate: number("rate", 200)?,
+                sockets: number("sockets", 500)?,
+            })
+            .await
+        }
+        // The server alone, configured by the environment (the load scenario's child).
+        "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, whatsapp, email, uploads)"
+                "unknown scenario {other:?} (known: contacts, send, whatsapp, email, uploads, load)"
             )
         }
     }
@@ -159,15 +171,13 @@ pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest:
 
 /// Drops a benchmark's PostgreSQL database.
 pub async fn drop_database(running: &Running) {
-    let name = running
-        .state
-        .db
-        .url()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
     running.state.db.pool.close().await;
+    drop_named_database(running.state.db.url()).await;
+}
+
+/// Drops the PostgreSQL database of this URL.
+pub async fn drop_named_database(url: &str) {
+    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
     let admin_url = std::env::var("CHARLA_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {

@@ -1,6 +1,9 @@
-// Flaky networks: an agent's browser loses the network (and its live socket) in the
-// middle of a conversation. What she writes meanwhile is queued in the browser and
-// shown as such; the customer writes too. When the network comes back the socket
+// Flaky networks, and a server that has lost its database.
+//
+// With the database away, a send gets a clear error and the draft stays in the
+// composer. Then the agent's browser loses the network (and its live socket) in the
+// middle of a conversation: what she writes meanwhile is queued in the browser and
+// shown as such, and the customer writes too. When the network comes back the socket
 // reconnects and resumes from the last event it saw (the customer's message appears),
 // and the queued reply goes out once, with the key it was given when written. A reply
 // whose answer was lost on the way (it reached the server, the browser never heard)
@@ -67,6 +70,24 @@ for (const vp of VIEWPORTS) {
       await agent.getByRole('heading', { name: visitorName, level: 2 }).waitFor();
       await agent.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
       const composer = agent.getByLabel('Mensaje', { exact: true });
+
+      // 0. The server cannot reach its database (its real answer then: 503 with
+      //    `"Unavailable"`, see server/tests/api/outage.rs): a clear error, and the draft
+      //    stays in the composer, not in the queue.
+      const draft = `Borrador que no se pierde ${tag}`;
+      await agent.route('**/api/conversations/send', (route) =>
+        route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '5' }, body: '"Unavailable"' }),
+      );
+      await composer.fill(draft);
+      await composer.press('Enter');
+      await agent.getByRole('alert').filter({ hasText: 'Charla no puede llegar a su base de datos ahora mismo' }).waitFor();
+      assert.equal(await composer.inputValue(), draft);
+      assert.equal(await agent.locator('.message.queued').count(), 0);
+      await agent.unroute('**/api/conversations/send');
+      // Back: the same draft goes with Enter.
+      await composer.press('Enter');
+      await agent.locator('.message.outgoing').filter({ hasText: draft }).filter({ hasText: 'Enviado' }).first().waitFor();
+      assert.equal(await composer.inputValue(), '');
 
       // 1. The answer to a send is lost on the way: the server stored it, the browser
       //    saw a network error. The reply is queued and retried with the same key.

@@ -1,0 +1,359 @@
+//! Sustained load: agents send replies at a fixed rate for a while through the real
+//! endpoint while hundreds of agent sockets listen. The server runs in its own process
+//! (this program re-run as `bench serve`), so its memory is its own.
+//!
+//! Reported: the rate held, send latency, server errors (any non-2xx or failed
+//! request), events lost, duplicated or out of order on each socket (every socket must
+//! see every reply's `message_created`, in event-id order, once), and the server's
+//! resident memory before, during and after the run.
+use futures::StreamExt;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::report::{ms, table, Samples};
+
+pub struct Options {
+    pub seconds: u64,
+    pub rate: usize,
+    pub sockets: usize,
+}
+
+/// Runs the server in this process, configured by the environment (`bench serve`).
+pub async fn serve() -> anyhow::Result<()> {
+    let config = server::Config::from_env()?;
+    let (state, _) = server::build_state(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
+    server::serve(listener, state).await?;
+    Ok(())
+}
+
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Resident memory (VmRSS) in KB.
+    fn rss_kb(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Deserialize)]
+struct Frame {
+    frame: String,
+    #[serde(default)]
+    id: i64,
+    #[serde(default)]
+    event: Option<Event>,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    message: Option<IdOnly>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: i64,
+}
+
+/// What one socket saw.
+#[derive(Default)]
+struct Seen {
+    created: HashSet<i64>,
+    duplicates: usize,
+    out_of_order: usize,
+    closed_early: bool,
+}
+
+async fn sign_in(addr: SocketAddr) -> anyhow::Result<String> {
+    let res = reqwest::Client::new()
+        .post(format!("http://{addr}/api/login"))
+        .form(&[
+            ("email", "admin@charla.local"),
+            ("password", app::db::seed::DEMO_PASSWORD),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(res.status().is_success(), "sign-in: {}", res.status());
+    let cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("charla_session="))
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?;
+    Ok(cookie.to_owned())
+}
+
+async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec<String>>> {
+    let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        return Ok(None);
+    };
+    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
+    let data = tempfile::tempdir()?;
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let server = ServerProcess(
+        Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .env("DATABASE_URL", &url)
+            .env("CHARLA_DATA_DIR", data.path())
+            .env("LEPTOS_SITE_ADDR", addr.to_string())
+            .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?,
+    );
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        if let Ok(res) = http.get(format!("http://{addr}/login")).send().await {
+            if res.status().is_success() {
+                break;
+            }
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cookie = sign_in(addr).await?;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await?;
+    // Web-chat conversations: their adapter delivers to the visitor's sockets, so every
+    // reply also produces its delivery update, as in production.
+    let conversations: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM conversations c JOIN inboxes i ON i.id = c.inbox_id WHERE i.channel_kind = 'web_chat' ORDER BY c.id",
+    )
+    .fetch_all(&pool)
+    .await?;
+    anyhow::ensure!(!conversations.is_empty(), "no web-chat conversation seeded");
+    let rss_start = server.rss_kb();
+
+    // The listening agents.
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut listeners = Vec::new();
+    for _ in 0..options.sockets {
+        let mut request = format!("ws://{addr}/api/live").into_client_request()?;
+        request.headers_mut().insert("cookie", cookie.parse()?);
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+        // Hello first.
+        let hello = socket.next().await;
+        anyhow::ensure!(
+            matches!(hello, Some(Ok(Message::Text(_)))),
+            "no hello frame"
+        );
+        let stop = stop.clone();
+        listeners.push(tokio::spawn(async move {
+            let mut seen = Seen::default();
+            let mut last_id = 0;
+            loop {
+                let next = tokio::time::timeout(Duration::from_millis(500), socket.next()).await;
+                let message = match next {
+                    Err(_) if stop.load(Ordering::SeqCst) => break,
+                    Err(_) => continue,
+                    Ok(Some(Ok(message))) => message,
+                    Ok(_) => {
+                        seen.closed_early = true;
+                        break;
+                    }
+                };
+                let Message::Text(text) = message else {
+                    continue;
+                };
+                let Ok(frame) = serde_json::from_str::<Frame>(text.as_str()) else {
+                    continue;
+                };
+                if frame.frame != "event" {
+                    continue;
+                }
+                if frame.id == last_id {
+                    seen.duplicates += 1;
+                } else if frame.id < last_id {
+                    seen.out_of_order += 1;
+                }
+                last_id = last_id.max(frame.id);
+                if let Some(Event {
+                    kind,
+                    message: Some(m),
+                }) = frame.event
+                {
+                    if kind == "message_created" && !seen.created.insert(m.id) {
+                        seen.duplicates += 1;
+                    }
+                }
+            }
+            seen
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_idle = server.rss_kb();
+
+    // The senders: one request started every 1/rate s, whatever the others are doing.
+    let sent_ids = Arc::new(Mutex::new(Vec::new()));
+    let errors = Arc::new(AtomicUsize::new(0));
+    let latencies = Arc::new(Mutex::new(Samples::new()));
+    let rss_peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let send_url = format!("http://{addr}/api/conversations/send");
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / options.rate as f64));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let total = options.rate * options.seconds as usize;
+    let run_started = Instant::now();
+    let mut in_flight = Vec::with_capacity(total);
+    let mut last_sample = Instant::now();
+    for i in 0..total {
+        ticker.tick().await;
+        if last_sample.elapsed() >= Duration::from_secs(1) {
+            rss_peak.fetch_max(server.rss_kb(), Ordering::Relaxed);
+            last_sample = Instant::now();
+        }
+        let (http, url, cookie) = (http.clone(), send_url.clone(), cookie.clone());
+        let (sent_ids, errors, latencies) = (sent_ids.clone(), errors.clone(), latencies.clone());
+        let conversation = conversations[i % conversations.len()];
+        in_flight.push(tokio::spawn(async move {
+            let body = json!({"conversation_id": conversation, "body": format!("Carga {i}"),
+                "private": false, "idempotency_key": format!("load-{i}"), "mentions": []});
+            let t = Instant::now();
+            let res = http
+                .post(&url)
+                .header("cookie", cookie)
+                .json(&body)
+                .send()
+                .await;
+            let elapsed = t.elapsed();
+            match res {
+                Ok(res) if res.status().is_success() => {
+                    let id = res
+                        .json::<serde_json::Value>()
+                        .await
+                        .ok()
+                        .and_then(|v| v["id"].as_i64());
+                    match id {
+                        Some(id) => {
+                            sent_ids.lock().unwrap().push(id);
+                            latencies.lock().unwrap().push(elapsed);
+                        }
+                        None => {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                _ => {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for task in in_flight {
+        task.await?;
+    }
+    let send_time = run_started.elapsed();
+    let rss_end = server.rss_kb().max(rss_peak.load(Ordering::Relaxed));
+    let rss_peak = rss_peak.load(Ordering::Relaxed).max(rss_end);
+
+    // Let the sockets catch up, then stop them.
+    let sent: HashSet<i64> = sent_ids.lock().unwrap().iter().copied().collect();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    stop.store(true, Ordering::SeqCst);
+    let mut lost = 0;
+    let mut duplicates = 0;
+    let mut out_of_order = 0;
+    let mut closed = 0;
+    for listener in listeners {
+        let seen = listener.await?;
+        lost += sent.difference(&seen.created).count();
+        duplicates += seen.duplicates;
+        out_of_order += seen.out_of_order;
+        closed += usize::from(seen.closed_early);
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let rss_after = server.rss_kb();
+    let latencies = latencies.lock().unwrap();
+    let row = vec![
+        backend.to_owned(),
+        format!("{} s × {}/s", options.seconds, options.rate),
+        format!("{:.0}", sent.len() as f64 / send_time.as_secs_f64()),
+        ms(latencies.percentile(50.0)),
+        ms(latencies.percentile(99.0)),
+        errors.load(Ordering::Relaxed).to_string(),
+        options.sockets.to_string(),
+        lost.to_string(),
+        duplicates.to_string(),
+        out_of_order.to_string(),
+        closed.to_string(),
+        format!(
+            "{:.0} / {:.0} / {:.0} / {:.0}",
+            rss_start as f64 / 1024.0,
+            rss_idle as f64 / 1024.0,
+            rss_peak as f64 / 1024.0,
+            rss_after as f64 / 1024.0
+        ),
+    ];
+    drop(server);
+    pool.close().await;
+    if postgres {
+        crate::drop_named_database(&url).await;
+    }
+    drop(dir);
+    Ok(Some(row))
+}
+
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for postgres in [false, true] {
+        if let Some(row) = run_one(postgres, &options).await? {
+            rows.push(row);
+        }
+    }
+    println!(
+        "\n### Load: replies at a fixed rate with {} agent sockets listening (server in its own process)\n",
+        options.sockets
+    );
+    table(
+        &[
+            "database",
+            "run",
+            "messages/s held",
+            "p50 ms",
+            "p99 ms",
+            "server errors",
+            "sockets",
+            "events lost",
+            "duplicated",
+            "out of order",
+            "sockets dropped",
+            "server RSS MB: start / sockets idle / peak / 5 s after",
+        ],
+        &rows,
+    );
+    Ok(())
+}
