@@ -297,13 +297,16 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     let rss_after = server.rss_kb();
-    let latencies = latencies.lock().unwrap();
+    let (p50, p99) = {
+        let latencies = latencies.lock().unwrap();
+        (latencies.percentile(50.0), latencies.percentile(99.0))
+    };
     let row = vec![
         backend.to_owned(),
         format!("{} s × {}/s", options.seconds, options.rate),
         format!("{:.0}", sent.len() as f64 / send_time.as_secs_f64()),
-        ms(latencies.percentile(50.0)),
-        ms(latencies.percentile(99.0)),
+        ms(p50),
+        ms(p99),
         errors.load(Ordering::Relaxed).to_string(),
         options.sockets.to_string(),
         lost.to_string(),
