@@ -5,10 +5,11 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use futures::SinkExt;
 use serde::Deserialize;
 use sqlx::Row;
 use std::collections::HashSet;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use app::auth::ssr::Session;
 use app::db::events as log;
@@ -155,15 +156,31 @@ async fn serve(
         let newest = log::last_id(&state.db, account_id).await?;
         let mut sent = match after {
             Some(after) if after < newest => {
-                let oldest = log::first_id(&state.db, account_id).await?.unwrap_or(newest);
+                let oldest = log::first_id(&state.db, account_id)
+                    .await?
+                    .unwrap_or(newest);
                 if after + 1 < oldest || newest - after > MAX_REPLAY {
                     // The gap is gone from the log (or too long): the client reloads.
-                    if !send(&mut socket, &ServerFrame::Resync { last_event_id: newest }).await {
+                    if !send(
+                        &mut socket,
+                        &ServerFrame::Resync {
+                            last_event_id: newest,
+                        },
+                    )
+                    .await
+                    {
                         return Ok(());
                     }
                     newest
                 } else {
-                    if !send(&mut socket, &ServerFrame::Hello { last_event_id: newest }).await {
+                    if !send(
+                        &mut socket,
+                        &ServerFrame::Hello {
+                            last_event_id: newest,
+                        },
+                    )
+                    .await
+                    {
                         return Ok(());
                     }
                     match replay(&mut socket, &state, account_id, &mut visible, after).await? {
@@ -173,7 +190,14 @@ async fn serve(
                 }
             }
             _ => {
-                if !send(&mut socket, &ServerFrame::Hello { last_event_id: newest }).await {
+                if !send(
+                    &mut socket,
+                    &ServerFrame::Hello {
+                        last_event_id: newest,
+                    },
+                )
+                .await
+                {
                     return Ok(());
                 }
                 newest
@@ -183,16 +207,42 @@ async fn serve(
             tokio::select! {
                 received = live.recv() => match received {
                     Ok(event) => {
-                        if event.id <= sent {
-                            continue;
+                        // This event and whatever else is already waiting go out in one
+                        // write: with hundreds of sockets, a write per event per socket
+                        // was the cost under load.
+                        let mut next = Some(event);
+                        let mut lagged = false;
+                        while let Some(event) = next.take() {
+                            if event.id > sent {
+                                sent = event.id;
+                                let open = visible.observe(&event);
+                                if visible.allows(&event)
+                                    && socket.feed(Message::Text(event.agent_frame())).await.is_err()
+                                {
+                                    return Ok(());
+                                }
+                                if !open {
+                                    let _ = socket.flush().await;
+                                    return Ok(());
+                                }
+                            }
+                            next = match live.try_recv() {
+                                Ok(event) => Some(event),
+                                Err(TryRecvError::Lagged(_)) => {
+                                    lagged = true;
+                                    None
+                                }
+                                Err(_) => None,
+                            };
                         }
-                        sent = event.id;
-                        let open = visible.observe(&event);
-                        if visible.allows(&event) && !send(&mut socket, &ServerFrame::Event((*event).clone())).await {
+                        if socket.flush().await.is_err() {
                             return Ok(());
                         }
-                        if !open {
-                            return Ok(());
+                        if lagged {
+                            match replay(&mut socket, &state, account_id, &mut visible, sent).await? {
+                                Some(last) => sent = last,
+                                None => return Ok(()),
+                            }
                         }
                     }
                     Err(RecvError::Lagged(_)) => {

@@ -8,7 +8,43 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::db::{self, events::NOTIFY_CHANNEL, Backend, Db};
-use crate::events::EventEnvelope;
+use crate::events::{EventEnvelope, ServerFrame};
+
+/// A committed event as the hub hands it to every socket of its account. The agent
+/// socket's frame is serialized once, by the first socket that shows it, and shared by
+/// the rest (with hundreds of sockets, serializing per socket was most of the cost).
+pub struct Published {
+    pub envelope: EventEnvelope,
+    frame: std::sync::OnceLock<axum::extract::ws::Utf8Bytes>,
+}
+
+impl Published {
+    pub fn new(envelope: EventEnvelope) -> Self {
+        Published {
+            envelope,
+            frame: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// `ServerFrame::Event` of this event as JSON text.
+    pub fn agent_frame(&self) -> axum::extract::ws::Utf8Bytes {
+        self.frame
+            .get_or_init(|| {
+                serde_json::to_string(&ServerFrame::Event(self.envelope.clone()))
+                    .unwrap_or_default()
+                    .into()
+            })
+            .clone()
+    }
+}
+
+impl std::ops::Deref for Published {
+    type Target = EventEnvelope;
+
+    fn deref(&self) -> &EventEnvelope {
+        &self.envelope
+    }
+}
 
 /// Per-account buffer; a socket that falls further behind refills from the log.
 const CHANNEL_CAPACITY: usize = 256;
@@ -23,7 +59,7 @@ struct Inner {
 }
 
 struct Account {
-    sender: broadcast::Sender<Arc<EventEnvelope>>,
+    sender: broadcast::Sender<Arc<Published>>,
     /// Highest id published: drops the duplicates a refill and NOTIFY can both bring.
     last_published: i64,
 }
@@ -43,7 +79,7 @@ impl Hub {
         }
     }
 
-    pub fn subscribe(&self, account_id: i64) -> broadcast::Receiver<Arc<EventEnvelope>> {
+    pub fn subscribe(&self, account_id: i64) -> broadcast::Receiver<Arc<Published>> {
         let mut accounts = self.inner.accounts.lock().expect("hub lock");
         accounts
             .entry(account_id)
@@ -66,7 +102,7 @@ impl Hub {
         }
         account.last_published = event.id;
         // An error only means no receiver is left; that is fine.
-        let _ = account.sender.send(Arc::new(event));
+        let _ = account.sender.send(Arc::new(Published::new(event)));
     }
 
     fn published_marks(&self) -> Vec<(i64, i64)> {
