@@ -154,6 +154,7 @@ async fn serve(
     let mut live = state.hub.subscribe(account_id);
     let result: Result<(), AppError> = async {
         let newest = log::last_id(&state.db, account_id).await?;
+        state.hub.mark_read(account_id, newest);
         let mut sent = match after {
             Some(after) if after < newest => {
                 let oldest = log::first_id(&state.db, account_id)

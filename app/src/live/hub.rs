@@ -91,6 +91,16 @@ impl Hub {
             .subscribe()
     }
 
+    /// A socket of this account has read the log up to `event_id`: a refill after a
+    /// lost listener connection starts there, so events committed during the gap
+    /// reach it even if none had been published here before.
+    pub fn mark_read(&self, account_id: i64, event_id: i64) {
+        let mut accounts = self.inner.accounts.lock().expect("hub lock");
+        if let Some(account) = accounts.get_mut(&account_id) {
+            account.last_published = account.last_published.max(event_id);
+        }
+    }
+
     /// Sends a committed event to this process's sockets of its account.
     pub fn publish_local(&self, event: EventEnvelope) {
         let mut accounts = self.inner.accounts.lock().expect("hub lock");
