@@ -76,8 +76,8 @@ fi
 step "mail servers (Dovecot IMAP, OpenSMTPD SMTP) on loopback"
 bash scripts/mail-servers.sh start
 
-step "cargo test (app + server, app/ssr)"
-cargo test -p app -p server --features app/ssr
+step "cargo test (app + server + bench, app/ssr; includes the benchmark's quick mode)"
+cargo test -p app -p server -p bench --features app/ssr
 
 step "browser tests (cargo leptos end-to-end --release)"
 # cargo-leptos serves on the site-addr of Cargo.toml (127.0.0.1:3000); another server
@@ -92,7 +92,7 @@ e2e_log="$e2e_data/e2e.log"
 # cargo-leptos 0.3.11 can exit 0 when the build fails before any test runs, so the
 # runner's own summary is checked too: some tests passed and none failed.
 set +e
-CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release "${CHARLA_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
+CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release --precompress "${CHARLA_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
 e2e_status=${PIPESTATUS[0]}
 set -e
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n1)
@@ -102,3 +102,6 @@ if [ "$e2e_status" -ne 0 ] || [ -z "$passed" ] || [ "$passed" -eq 0 ] || [ "${fa
   exit 1
 fi
 echo "browser tests: $passed passed, 0 failed"
+
+step "client weight of this release build (benchmark, figures printed)"
+./target/debug/bench weight --site target/site

@@ -79,12 +79,19 @@ impl Db {
         }
     }
 
-    /// Starts a transaction that may write and append events.
-    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
-        let guard = match &self.write_lock {
+    /// The SQLite write turn (none on PostgreSQL), for a statement that writes outside
+    /// [`Db::begin_write`]: a commit beside the app's transactions would invalidate
+    /// their snapshots ("database is locked").
+    pub async fn write_turn(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
-        };
+        }
+    }
+
+    /// Starts a transaction that may write and append events.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let guard = self.write_turn().await;
         let tx = self.pool.begin().await?;
         Ok(WriteTx {
             tx,
@@ -125,9 +132,7 @@ impl WriteTx {
         } = self;
         tx.commit().await?;
         if backend == Backend::Sqlite {
-            for event in &events {
-                hub.publish_local(event.clone());
-            }
+            hub.publish_all(events.iter().cloned());
         }
         drop(_guard);
         Ok(events)

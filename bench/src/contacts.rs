@@ -98,7 +98,7 @@ async fn seed(db: &app::db::Db, count: usize) -> anyhow::Result<std::time::Durat
     const ROWS_PER_INSERT: usize = 500;
     let mut done = 0;
     while done < count {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         for _ in 0..20 {
             let n = ROWS_PER_INSERT.min(count - done);
             if n == 0 {
@@ -138,16 +138,12 @@ async fn seed(db: &app::db::Db, count: usize) -> anyhow::Result<std::time::Durat
                     .bind(at)
                     .bind(at);
             }
-            q.execute(&mut *tx).await?;
+            q.execute(tx.conn()).await?;
             done += n;
         }
-        tx.commit().await?;
+        tx.finish().await?;
     }
-    let analyze = match db.backend {
-        app::db::Backend::Sqlite => "ANALYZE",
-        app::db::Backend::Postgres => "VACUUM ANALYZE contacts",
-    };
-    sqlx::query(analyze).execute(&db.pool).await?;
+    crate::analyze(db).await?;
     Ok(started.elapsed())
 }
 
@@ -161,11 +157,9 @@ pub async fn run(count: usize, samples: usize) -> anyhow::Result<()> {
     ];
     let mut rows = Vec::new();
     for postgres in [false, true] {
-        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-        let running = crate::start(url, dir).await?;
         eprintln!("{backend}: seeding {count} contacts…");
         let seeded = seed(&running.state.db, count).await?;
         eprintln!("{backend}: seeded in {:.1} s", seeded.as_secs_f64());

@@ -33,11 +33,9 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
     }
     let mut rows = Vec::new();
     for postgres in [false, true] {
-        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-        let running = crate::start(url, dir).await?;
         let run_id = format!("{}{}", std::process::id(), app::db::now_ms() % 100_000);
         let support = format!("bench.{run_id}.{backend}@charla.test").to_lowercase();
         let inbox_id: i64 = sqlx::query_scalar(

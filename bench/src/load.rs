@@ -23,6 +23,11 @@ pub struct Options {
     pub seconds: u64,
     pub rate: usize,
     pub sockets: usize,
+    /// `CHARLA_LIVE_BATCH_MS` for the server (its default when `None`).
+    pub batch_ms: Option<u64>,
+    /// Server processes on one database (more than one: PostgreSQL only). Sockets and
+    /// replies are spread over them in turn, so every event crosses between replicas.
+    pub replicas: usize,
 }
 
 /// Runs the server in this process, configured by the environment (`bench serve`).
@@ -68,25 +73,31 @@ fn number_after(text: &str, key: &str) -> Option<i64> {
     rest[..end].parse().ok()
 }
 
-/// An event frame's id and, for `message_created`, the message's id. Read by scanning
-/// rather than parsing: 500 sockets in this process must not cost more CPU than the
-/// server they measure (the frame's field order is serde's, fixed by the types).
-fn read_frame(text: &str) -> Option<(i64, Option<i64>)> {
+/// An event frame's id, when it was appended (Unix ms) and, for `message_created`, the
+/// message's id. Read by scanning rather than parsing: thousands of sockets in this
+/// process must not cost more CPU than the server they measure (the frame's field
+/// order is serde's, fixed by the types).
+fn read_frame(text: &str) -> Option<(i64, i64, Option<i64>)> {
     if !text.starts_with(r#"{"frame":"event","id":"#) {
         return None;
     }
     let id = number_after(text, r#""id":"#)?;
+    let created_at = number_after(text, r#""created_at":"#).unwrap_or(0);
     let created = number_after(
         text,
         r#""event":{"type":"message_created","message":{"id":"#,
     );
-    Some((id, created))
+    Some((id, created_at, created))
 }
 
 /// What one socket saw.
 #[derive(Default)]
 struct Seen {
     created: HashSet<i64>,
+    events: usize,
+    /// Milliseconds from the event's append (inside the committing transaction) to its
+    /// arrival here, for every event.
+    delays_ms: Vec<u32>,
     duplicates: usize,
     out_of_order: usize,
     closed_early: bool,
@@ -119,35 +130,47 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
     };
     let backend = if postgres { "PostgreSQL" } else { "SQLite" };
     let data = tempfile::tempdir()?;
-    let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
-    let server = ServerProcess(
-        Command::new(std::env::current_exe()?)
-            .arg("serve")
-            .env("DATABASE_URL", &url)
-            .env("CHARLA_DATA_DIR", data.path())
-            .env("LEPTOS_SITE_ADDR", addr.to_string())
-            .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()?,
-    );
+    let mut servers = Vec::new();
+    let mut addrs = Vec::new();
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(res) = http.get(format!("http://{addr}/login")).send().await {
-            if res.status().is_success() {
-                break;
-            }
+    // One after the other: the first seeds the demo data, the others find it.
+    for _ in 0..options.replicas.max(1) {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let mut command = Command::new(std::env::current_exe()?);
+        if let Some(batch_ms) = options.batch_ms {
+            command.env("CHARLA_LIVE_BATCH_MS", batch_ms.to_string());
         }
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(60),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        servers.push(ServerProcess(
+            command
+                .arg("serve")
+                .env("DATABASE_URL", &url)
+                .env("CHARLA_DATA_DIR", data.path())
+                .env("LEPTOS_SITE_ADDR", addr.to_string())
+                .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()?,
+        ));
+        let started = Instant::now();
+        loop {
+            if let Ok(res) = http.get(format!("http://{addr}/login")).send().await {
+                if res.status().is_success() {
+                    break;
+                }
+            }
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(60),
+                "server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        addrs.push(addr);
     }
-    let cookie = sign_in(addr).await?;
+    let rss_kb = || servers.iter().map(ServerProcess::rss_kb).sum::<u64>();
+    // Sessions live in the database: one cookie works on every replica.
+    let cookie = sign_in(addrs[0]).await?;
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await?;
     // Web-chat conversations: their adapter delivers to the visitor's sockets, so every
@@ -158,15 +181,21 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
     .fetch_all(&pool)
     .await?;
     anyhow::ensure!(!conversations.is_empty(), "no web-chat conversation seeded");
-    let rss_start = server.rss_kb();
+    let rss_start = rss_kb();
 
     // The listening agents.
     let stop = Arc::new(AtomicBool::new(false));
     let mut listeners = Vec::new();
-    for _ in 0..options.sockets {
+    for k in 0..options.sockets {
+        let addr = addrs[k % addrs.len()];
         let mut request = format!("ws://{addr}/api/live").into_client_request()?;
         request.headers_mut().insert("cookie", cookie.parse()?);
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+        // A small read buffer: the default 128 KiB is zero-filled on every read, which
+        // with thousands of sockets costs this process more than the server.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(16 * 1024);
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async_with_config(request, Some(config), false).await?;
         // Hello first.
         let hello = socket.next().await;
         anyhow::ensure!(
@@ -191,9 +220,12 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
                 let Message::Text(text) = message else {
                     continue;
                 };
-                let Some((id, created)) = read_frame(text.as_str()) else {
+                let Some((id, created_at, created)) = read_frame(text.as_str()) else {
                     continue;
                 };
+                seen.events += 1;
+                seen.delays_ms
+                    .push((app::db::now_ms() - created_at).clamp(0, u32::MAX as i64) as u32);
                 if id == last_id {
                     seen.duplicates += 1;
                 } else if id < last_id {
@@ -210,14 +242,17 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
         }));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let rss_idle = server.rss_kb();
+    let rss_idle = rss_kb();
 
     // The senders: one request started every 1/rate s, whatever the others are doing.
     let sent_ids = Arc::new(Mutex::new(Vec::new()));
     let errors = Arc::new(AtomicUsize::new(0));
     let latencies = Arc::new(Mutex::new(Samples::new()));
     let rss_peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let send_url = format!("http://{addr}/api/conversations/send");
+    let send_urls: Vec<String> = addrs
+        .iter()
+        .map(|addr| format!("http://{addr}/api/conversations/send"))
+        .collect();
     let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / options.rate as f64));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let total = options.rate * options.seconds as usize;
@@ -227,10 +262,14 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
     for i in 0..total {
         ticker.tick().await;
         if last_sample.elapsed() >= Duration::from_secs(1) {
-            rss_peak.fetch_max(server.rss_kb(), Ordering::Relaxed);
+            rss_peak.fetch_max(rss_kb(), Ordering::Relaxed);
             last_sample = Instant::now();
         }
-        let (http, url, cookie) = (http.clone(), send_url.clone(), cookie.clone());
+        let (http, url, cookie) = (
+            http.clone(),
+            send_urls[i % send_urls.len()].clone(),
+            cookie.clone(),
+        );
         let (sent_ids, errors, latencies) = (sent_ids.clone(), errors.clone(), latencies.clone());
         let conversation = conversations[i % conversations.len()];
         in_flight.push(tokio::spawn(async move {
@@ -271,7 +310,7 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
         task.await?;
     }
     let send_time = run_started.elapsed();
-    let rss_end = server.rss_kb().max(rss_peak.load(Ordering::Relaxed));
+    let rss_end = rss_kb().max(rss_peak.load(Ordering::Relaxed));
     let rss_peak = rss_peak.load(Ordering::Relaxed).max(rss_end);
 
     // Let the sockets catch up, then stop them.
@@ -282,27 +321,59 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
     let mut duplicates = 0;
     let mut out_of_order = 0;
     let mut closed = 0;
+    let mut events = 0;
+    let mut delays: Vec<u32> = Vec::new();
     for listener in listeners {
         let seen = listener.await?;
+        events += seen.events;
+        delays.extend_from_slice(&seen.delays_ms);
         lost += sent.difference(&seen.created).count();
         duplicates += seen.duplicates;
         out_of_order += seen.out_of_order;
         closed += usize::from(seen.closed_early);
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let rss_after = server.rss_kb();
+    let rss_after = rss_kb();
     let (p50, p99) = {
         let latencies = latencies.lock().unwrap();
         (latencies.percentile(50.0), latencies.percentile(99.0))
     };
+    delays.sort_unstable();
+    let delay = |p: f64| -> String {
+        if delays.is_empty() {
+            return "-".into();
+        }
+        let i = ((p / 100.0) * (delays.len() - 1) as f64).round() as usize;
+        delays[i].to_string()
+    };
     let row = vec![
-        backend.to_owned(),
-        format!("{} s × {}/s", options.seconds, options.rate),
+        if addrs.len() > 1 {
+            format!("{backend}, {} replicas", addrs.len())
+        } else {
+            backend.to_owned()
+        },
+        format!(
+            "{} s × {}/s, batch {} ms",
+            options.seconds,
+            options.rate,
+            options
+                .batch_ms
+                .unwrap_or(app::live::hub::DEFAULT_BATCH_INTERVAL.as_millis() as u64)
+        ),
         format!("{:.0}", sent.len() as f64 / send_time.as_secs_f64()),
         ms(p50),
         ms(p99),
         errors.load(Ordering::Relaxed).to_string(),
         options.sockets.to_string(),
+        format!(
+            "{:.0}",
+            events as f64 / options.sockets.max(1) as f64 / send_time.as_secs_f64()
+        ),
+        format!("{} / {}", delay(50.0), delay(99.0)),
+        format!(
+            "{:.1}",
+            (rss_idle.saturating_sub(rss_start)) as f64 / options.sockets.max(1) as f64
+        ),
         lost.to_string(),
         duplicates.to_string(),
         out_of_order.to_string(),
@@ -315,7 +386,7 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
             rss_after as f64 / 1024.0
         ),
     ];
-    drop(server);
+    drop(servers);
     pool.close().await;
     if postgres {
         crate::drop_named_database(&url).await;
@@ -327,6 +398,9 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for postgres in [false, true] {
+        if options.replicas > 1 && !postgres {
+            continue; // replicas share events through PostgreSQL
+        }
         if let Some(row) = run_one(postgres, &options).await? {
             rows.push(row);
         }
@@ -340,10 +414,13 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             "database",
             "run",
             "messages/s held",
-            "p50 ms",
-            "p99 ms",
+            "send p50 ms",
+            "send p99 ms",
             "server errors",
             "sockets",
+            "events/s per socket",
+            "delivery p50 / p99 ms",
+            "KB per idle socket",
             "events lost",
             "duplicated",
             "out of order",
@@ -365,8 +442,8 @@ mod tests {
         let text = serde_json::to_string(&frame).unwrap();
         assert_eq!(read_frame(&text), None);
         let text = r#"{"frame":"event","id":42,"account_id":1,"scope":{"inbox_id":2},"created_at":5,"event":{"type":"message_created","message":{"id":7,"conversation_id":3}}}"#;
-        assert_eq!(read_frame(text), Some((42, Some(7))));
-        let text = r#"{"frame":"event","id":43,"account_id":1,"event":{"type":"message_updated","message":{"id":7}}}"#;
-        assert_eq!(read_frame(text), Some((43, None)));
+        assert_eq!(read_frame(text), Some((42, 5, Some(7))));
+        let text = r#"{"frame":"event","id":43,"account_id":1,"created_at":9,"event":{"type":"message_updated","message":{"id":7}}}"#;
+        assert_eq!(read_frame(text), Some((43, 9, None)));
     }
 }

@@ -7,16 +7,21 @@
 //! cargo run --release -p bench -- send [--messages 2000]
 //! cargo run --release -p bench -- whatsapp [--messages 1000]
 //! cargo run --release -p bench -- email [--messages 500]   # needs scripts/mail-servers.sh
-//! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500]
+//! cargo run --release -p bench -- list [--conversations 100000] [--messages 10] [--deep 400]
+//! cargo run --release -p bench -- weight [--site target/site]
+//! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
+//! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
 mod email;
+mod list;
 mod load;
 mod report;
 mod send;
 mod uploads;
+mod weight;
 mod whatsapp;
 
 use std::net::SocketAddr;
@@ -45,23 +50,81 @@ async fn main() -> anyhow::Result<()> {
         "send" => send::run(number("messages", 2_000)?).await,
         "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
         "email" => email::run(number("messages", 500)?).await,
+        "list" => {
+            list::run(list::Options {
+                conversations: number("conversations", 100_000)?,
+                messages_per_conversation: number("messages", 10)?,
+                samples: number("samples", 200)?,
+                deep_pages: number("deep", 400)?,
+            })
+            .await
+        }
+        "weight" => weight::run(std::path::Path::new(
+            options
+                .get("site")
+                .map(String::as_str)
+                .unwrap_or("target/site"),
+        ))
+        .map(|_| ()),
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
         "load" => {
             load::run(load::Options {
                 seconds: number("seconds", 60)? as u64,
                 rate: number("rate", 200)?,
                 sockets: number("sockets", 500)?,
+                replicas: number("replicas", 1)?,
+                batch_ms: options
+                    .get("batch-ms")
+                    .map(|v| v.parse())
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--batch-ms: {e}"))?,
             })
             .await
         }
+        "quick" => quick().await,
         // The server alone, configured by the environment (the load scenario's child).
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, whatsapp, email, uploads, load)"
+                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, weight)"
             )
         }
     }
+}
+
+/// Every scenario at a small scale, in seconds: run by the test suite so the program
+/// keeps working. Its figures are printed like any run's and mean little at this size.
+async fn quick() -> anyhow::Result<()> {
+    contacts::run(2_000, 20).await?;
+    send::run(100).await?;
+    list::run(list::Options {
+        conversations: 2_000,
+        messages_per_conversation: 5,
+        samples: 20,
+        deep_pages: 20,
+    })
+    .await?;
+    whatsapp::run(50).await?;
+    uploads::run(10, 64).await?;
+    load::run(load::Options {
+        seconds: 3,
+        rate: 20,
+        sockets: 20,
+        batch_ms: None,
+        replicas: 1,
+    })
+    .await?;
+    load::run(load::Options {
+        seconds: 3,
+        rate: 20,
+        sockets: 20,
+        batch_ms: None,
+        replicas: 2,
+    })
+    .await?;
+    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    weight::run(&site)?;
+    Ok(())
 }
 
 /// A server started for a benchmark, with its temporary directories.
@@ -105,6 +168,16 @@ pub async fn fresh_database(
     Ok(Some((format!("{base}/{name}"), None)))
 }
 
+/// The real server on a fresh database of this backend, with the backend's name for the
+/// tables; `None` when PostgreSQL does not answer (the scenario skips it).
+pub async fn start_fresh(postgres: bool) -> anyhow::Result<Option<(&'static str, Running)>> {
+    let Some((url, dir)) = fresh_database(postgres).await? else {
+        return Ok(None);
+    };
+    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
+    Ok(Some((backend, start(url, dir).await?)))
+}
+
 pub async fn start(
     database_url: String,
     dir: Option<tempfile::TempDir>,
@@ -132,6 +205,7 @@ pub async fn start(
         uploads: Default::default(),
         sign_in: Default::default(),
         trust_proxy: false,
+        live_batch_ms: 20,
     };
     let (state, _) = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -170,6 +244,18 @@ pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest:
 }
 
 /// Drops a benchmark's PostgreSQL database.
+/// Refreshes the planner's statistics after a seed, in the server's write turn
+/// (seeds write beside a running server; see `Db::write_turn`).
+pub async fn analyze(db: &app::db::Db) -> anyhow::Result<()> {
+    let _turn = db.write_turn().await;
+    let sql = match db.backend {
+        app::db::Backend::Sqlite => "ANALYZE",
+        app::db::Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::query(sql).execute(&db.pool).await?;
+    Ok(())
+}
+
 pub async fn drop_database(running: &Running) {
     running.state.db.pool.close().await;
     drop_named_database(running.state.db.url()).await;

@@ -66,6 +66,7 @@ async fn raw_inserts(
             .await?;
     let started = Instant::now();
     for i in 0..total {
+        let _turn = db.write_turn().await;
         sqlx::query(
             "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
              content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5)",
@@ -84,11 +85,9 @@ async fn raw_inserts(
 pub async fn run(total: usize) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for postgres in [false, true] {
-        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-        let running = crate::start(url, dir).await?;
         let conversations: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM conversations ORDER BY id")
                 .fetch_all(&running.state.db.pool)

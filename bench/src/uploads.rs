@@ -19,11 +19,9 @@ pub async fn run(files: usize, size_kb: usize) -> anyhow::Result<()> {
     let body = document(size_kb * 1024);
     let mut rows = Vec::new();
     for postgres in [false, true] {
-        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-        let running = crate::start(url, dir).await?;
         let conversation: i64 = sqlx::query_scalar(
             "SELECT c.id FROM conversations c JOIN inboxes i ON i.id = c.inbox_id \
              WHERE i.channel_kind = 'web_chat' ORDER BY c.id LIMIT 1",

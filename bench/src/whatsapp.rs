@@ -96,11 +96,9 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
     let mut inbound_rows = Vec::new();
     let mut outbound_rows = Vec::new();
     for postgres in [false, true] {
-        let Some((url, dir)) = crate::fresh_database(postgres).await? else {
+        let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let backend = if postgres { "PostgreSQL" } else { "SQLite" };
-        let running = crate::start(url, dir).await?;
         let inbox: i64 = sqlx::query_scalar(
             "SELECT id FROM inboxes WHERE channel_kind = 'whatsapp' ORDER BY id LIMIT 1",
         )

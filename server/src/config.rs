@@ -25,6 +25,8 @@ pub struct Config {
     pub sign_in: app::auth::throttle::SignInLimits,
     /// Behind a reverse proxy: client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Live events committed within this many milliseconds reach a socket in one write.
+    pub live_batch_ms: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,6 +168,10 @@ impl Config {
             uploads: upload_limits()?,
             sign_in: sign_in_limits()?,
             trust_proxy: flag("CHARLA_TRUST_PROXY", false)?,
+            live_batch_ms: parsed(
+                "CHARLA_LIVE_BATCH_MS",
+                app::live::hub::DEFAULT_BATCH_INTERVAL.as_millis() as u64,
+            )?,
             data_dir,
             database_url,
         })

@@ -44,7 +44,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     } else {
         false
     };
-    let hub = Hub::new();
+    let hub = Hub::with_batch_interval(std::time::Duration::from_millis(config.live_batch_ms));
     hub.start_replication(&db);
     let secrets = config.secrets()?;
     let graph = app::channels::whatsapp::graph::Graph::new();
@@ -171,6 +171,17 @@ pub fn router(state: AppState) -> Router {
     for (path, route) in plain_routes() {
         router = router.route(path, route);
     }
+    // The client bundle, as `cargo leptos build --release --precompress` left it: the
+    // brotli or gzip file when the browser takes it (a fifth of the WASM's size), else
+    // the file itself.
+    let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
+        .join(state.leptos_options.site_pkg_dir.as_ref());
+    router = router.nest_service(
+        "/pkg",
+        tower_http::services::ServeDir::new(pkg_dir)
+            .precompressed_br()
+            .precompressed_gzip(),
+    );
     router
         .leptos_routes_with_context(
             &state,

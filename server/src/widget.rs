@@ -40,6 +40,8 @@ pub async fn upgrade(
     };
     let after = query.after.unwrap_or(0);
     ws.max_message_size(16 * 1024)
+        .read_buffer_size(crate::ws::READ_BUFFER)
+        .write_buffer_size(crate::ws::WRITE_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, inbox.account_id, identity, after))
 }
 
@@ -63,18 +65,20 @@ async fn serve(
     loop {
         tokio::select! {
             received = live.recv() => match received {
-                Ok(event) => {
-                    let message: &MessageView = match &event.event {
-                        LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => message,
-                        _ => continue, // internal events never reach a visitor
-                    };
-                    if !is_mine(&state, &mut mine, identity, message.conversation_id).await {
-                        continue;
-                    }
-                    let Some(visible) = VisitorMessage::from_message(message) else { continue };
-                    after = after.max(visible.id);
-                    if !send(&mut socket, &VisitorFrame::Message(visible)).await {
-                        return;
+                Ok(batch) => {
+                    for event in batch.iter() {
+                        let message: &MessageView = match &event.event {
+                            LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => message,
+                            _ => continue, // internal events never reach a visitor
+                        };
+                        if !is_mine(&state, &mut mine, identity, message.conversation_id).await {
+                            continue;
+                        }
+                        let Some(visible) = VisitorMessage::from_message(message) else { continue };
+                        after = after.max(visible.id);
+                        if !send(&mut socket, &VisitorFrame::Message(visible)).await {
+                            return;
+                        }
                     }
                 }
                 // Too slow for the buffer: catch up from the database instead.

@@ -20,6 +20,12 @@ use app::state::AppState;
 /// Replay at most this many events on resume; past that the client reloads instead.
 const MAX_REPLAY: i64 = 2_000;
 
+/// Agents send nothing but pings and closes, so the read buffer can be small; the
+/// default (128 KiB, zero-filled on the first read) was most of an idle socket's memory.
+pub(crate) const READ_BUFFER: usize = 4 * 1024;
+/// Frames are written once this much is waiting (or on flush, once per batch).
+pub(crate) const WRITE_BUFFER: usize = 16 * 1024;
+
 #[derive(Debug, Deserialize)]
 pub struct ResumeFrom {
     after: Option<i64>,
@@ -39,6 +45,8 @@ pub async fn upgrade(
         Err(err) => return err.into_response(),
     };
     ws.max_message_size(64 * 1024)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, session, visible, resume.after))
 }
 
@@ -207,17 +215,20 @@ async fn serve(
         loop {
             tokio::select! {
                 received = live.recv() => match received {
-                    Ok(event) => {
-                        // This event and whatever else is already waiting go out in one
+                    Ok(batch) => {
+                        // This batch and whatever else is already waiting go out in one
                         // write: with hundreds of sockets, a write per event per socket
                         // was the cost under load.
-                        let mut next = Some(event);
+                        let mut next = Some(batch);
                         let mut lagged = false;
-                        while let Some(event) = next.take() {
-                            if event.id > sent {
+                        while let Some(batch) = next.take() {
+                            for event in batch.iter() {
+                                if event.id <= sent {
+                                    continue;
+                                }
                                 sent = event.id;
-                                let open = visible.observe(&event);
-                                if visible.allows(&event)
+                                let open = visible.observe(&event.envelope);
+                                if visible.allows(&event.envelope)
                                     && socket.feed(Message::Text(event.agent_frame())).await.is_err()
                                 {
                                     return Ok(());
@@ -228,7 +239,7 @@ async fn serve(
                                 }
                             }
                             next = match live.try_recv() {
-                                Ok(event) => Some(event),
+                                Ok(batch) => Some(batch),
                                 Err(TryRecvError::Lagged(_)) => {
                                     lagged = true;
                                     None

@@ -46,8 +46,18 @@ impl std::ops::Deref for Published {
     }
 }
 
-/// Per-account buffer; a socket that falls further behind refills from the log.
+/// Events committed close together reach each socket together.
+pub type Batch = Arc<[Published]>;
+
+/// Per-account buffer, in batches; a socket that falls further behind refills from the log.
 const CHANNEL_CAPACITY: usize = 256;
+
+/// At most one batch per account per this interval. The first event after a quiet spell
+/// goes out at once; under load each socket wakes and writes once per interval instead
+/// of once per event, which is what lets a two-core server feed thousands of sockets
+/// (a wake-up and a write per event per socket was the cost). The delay it can add is
+/// bounded by this interval.
+pub const DEFAULT_BATCH_INTERVAL: Duration = Duration::from_millis(20);
 
 #[derive(Clone)]
 pub struct Hub {
@@ -56,12 +66,19 @@ pub struct Hub {
 
 struct Inner {
     accounts: Mutex<HashMap<i64, Account>>,
+    interval: Duration,
 }
 
 struct Account {
-    sender: broadcast::Sender<Arc<Published>>,
+    sender: broadcast::Sender<Batch>,
     /// Highest id published: drops the duplicates a refill and NOTIFY can both bring.
     last_published: i64,
+    /// Events waiting for the next batch, in id order.
+    pending: Vec<Published>,
+    /// When the last batch went out.
+    last_sent: Option<tokio::time::Instant>,
+    /// A task will send `pending` when the interval has passed.
+    flush_armed: bool,
 }
 
 impl Default for Hub {
@@ -72,20 +89,30 @@ impl Default for Hub {
 
 impl Hub {
     pub fn new() -> Self {
+        Self::with_batch_interval(DEFAULT_BATCH_INTERVAL)
+    }
+
+    /// A hub sending at most one batch per account per `interval` (zero: every event
+    /// on its own, at once).
+    pub fn with_batch_interval(interval: Duration) -> Self {
         Hub {
             inner: Arc::new(Inner {
                 accounts: Mutex::new(HashMap::new()),
+                interval,
             }),
         }
     }
 
-    pub fn subscribe(&self, account_id: i64) -> broadcast::Receiver<Arc<Published>> {
+    pub fn subscribe(&self, account_id: i64) -> broadcast::Receiver<Batch> {
         let mut accounts = self.inner.accounts.lock().expect("hub lock");
         accounts
             .entry(account_id)
             .or_insert_with(|| Account {
                 sender: broadcast::channel(CHANNEL_CAPACITY).0,
                 last_published: 0,
+                pending: Vec::new(),
+                last_sent: None,
+                flush_armed: false,
             })
             .sender
             .subscribe()
@@ -103,16 +130,76 @@ impl Hub {
 
     /// Sends a committed event to this process's sockets of its account.
     pub fn publish_local(&self, event: EventEnvelope) {
+        self.publish_all(std::iter::once(event));
+    }
+
+    /// Sends committed events (in id order) to this process's sockets: events that
+    /// come together, such as those of one transaction, leave in the same batch.
+    pub fn publish_all(&self, events: impl IntoIterator<Item = EventEnvelope>) {
         let mut accounts = self.inner.accounts.lock().expect("hub lock");
-        let Some(account) = accounts.get_mut(&event.account_id) else {
-            return; // nobody of that account is connected here
-        };
-        if event.id <= account.last_published {
+        let mut touched = Vec::new();
+        for event in events {
+            let Some(account) = accounts.get_mut(&event.account_id) else {
+                continue; // nobody of that account is connected here
+            };
+            if event.id <= account.last_published {
+                continue;
+            }
+            account.last_published = event.id;
+            if !touched.contains(&event.account_id) {
+                touched.push(event.account_id);
+            }
+            account.pending.push(Published::new(event));
+        }
+        for account_id in touched {
+            if let Some(account) = accounts.get_mut(&account_id) {
+                self.schedule(account_id, account);
+            }
+        }
+    }
+
+    /// Sends the waiting events now when the last batch is older than the interval,
+    /// else arms one task to send them when it is.
+    fn schedule(&self, account_id: i64, account: &mut Account) {
+        if account.flush_armed {
+            return; // they go out with the batch already due
+        }
+        let now = tokio::time::Instant::now();
+        let due = account
+            .last_sent
+            .map(|sent| sent + self.inner.interval)
+            .filter(|due| *due > now);
+        let runtime = tokio::runtime::Handle::try_current();
+        match (due, runtime) {
+            (Some(due), Ok(runtime)) => {
+                account.flush_armed = true;
+                let hub = self.clone();
+                runtime.spawn(async move {
+                    tokio::time::sleep_until(due).await;
+                    hub.flush(account_id);
+                });
+            }
+            _ => Self::send_pending(account, now),
+        }
+    }
+
+    /// Sends the account's waiting events as one batch.
+    fn flush(&self, account_id: i64) {
+        let mut accounts = self.inner.accounts.lock().expect("hub lock");
+        if let Some(account) = accounts.get_mut(&account_id) {
+            account.flush_armed = false;
+            Self::send_pending(account, tokio::time::Instant::now());
+        }
+    }
+
+    fn send_pending(account: &mut Account, now: tokio::time::Instant) {
+        if account.pending.is_empty() {
             return;
         }
-        account.last_published = event.id;
+        account.last_sent = Some(now);
+        let batch: Batch = std::mem::take(&mut account.pending).into();
         // An error only means no receiver is left; that is fine.
-        let _ = account.sender.send(Arc::new(Published::new(event)));
+        let _ = account.sender.send(batch);
     }
 
     fn published_marks(&self) -> Vec<(i64, i64)> {
@@ -147,7 +234,10 @@ impl Hub {
         self.refill(db).await?;
         loop {
             match listener.try_recv().await? {
-                Some(notification) => self.on_notification(db, notification.payload()).await?,
+                Some(notification) => {
+                    let payload = notification.payload().to_owned();
+                    self.on_notification(db, &mut listener, &payload).await?
+                }
                 None => {
                     tracing::warn!("event listener reconnected; refilling from the log");
                     self.refill(db).await?;
@@ -156,24 +246,42 @@ impl Hub {
         }
     }
 
-    async fn on_notification(&self, db: &Db, payload: &str) -> Result<(), sqlx::Error> {
+    /// Publishes this notification's event together with those already buffered
+    /// behind it (one transaction's events arrive back to back).
+    async fn on_notification(
+        &self,
+        db: &Db,
+        listener: &mut sqlx::postgres::PgListener,
+        first: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut events = Vec::new();
+        if let Some(event) = Self::event_of(db, first).await? {
+            events.push(event);
+        }
+        while let Some(next) = listener.next_buffered() {
+            if let Some(event) = Self::event_of(db, next.payload()).await? {
+                events.push(event);
+            }
+        }
+        self.publish_all(events);
+        Ok(())
+    }
+
+    async fn event_of(db: &Db, payload: &str) -> Result<Option<EventEnvelope>, sqlx::Error> {
         if let Ok(event) = serde_json::from_str::<EventEnvelope>(payload) {
-            self.publish_local(event);
-            return Ok(());
+            return Ok(Some(event));
         }
         #[derive(serde::Deserialize)]
         struct Reference {
             r#ref: i64,
         }
         match serde_json::from_str::<Reference>(payload) {
-            Ok(reference) => {
-                if let Some(event) = db::events::by_id(db, reference.r#ref).await? {
-                    self.publish_local(event);
-                }
+            Ok(reference) => db::events::by_id(db, reference.r#ref).await,
+            Err(err) => {
+                tracing::error!(error = %err, "unreadable event notification");
+                Ok(None)
             }
-            Err(err) => tracing::error!(error = %err, "unreadable event notification"),
         }
-        Ok(())
     }
 
     async fn refill(&self, db: &Db) -> Result<(), sqlx::Error> {
@@ -181,9 +289,7 @@ impl Hub {
             if last == 0 {
                 continue; // sockets of a fresh account resume from the log themselves
             }
-            for event in db::events::since(db, account_id, last, 10_000).await? {
-                self.publish_local(event);
-            }
+            self.publish_all(db::events::since(db, account_id, last, 10_000).await?);
         }
         Ok(())
     }
@@ -208,18 +314,47 @@ mod tests {
         }
     }
 
+    fn ids(batch: &Batch) -> Vec<i64> {
+        batch.iter().map(|p| p.id).collect()
+    }
+
     #[tokio::test]
     async fn delivers_to_the_account_only_once_and_in_order() {
-        let hub = Hub::new();
+        let hub = Hub::with_batch_interval(Duration::ZERO);
         let mut one = hub.subscribe(1);
         let mut two = hub.subscribe(2);
         hub.publish_local(event(5, 1));
         hub.publish_local(event(5, 1)); // duplicate from a refill
         hub.publish_local(event(4, 1)); // stale
         hub.publish_local(event(6, 1));
-        assert_eq!(one.recv().await.unwrap().id, 5);
-        assert_eq!(one.recv().await.unwrap().id, 6);
+        assert_eq!(ids(&one.recv().await.unwrap()), [5]);
+        assert_eq!(ids(&one.recv().await.unwrap()), [6]);
         assert!(one.try_recv().is_err());
         assert!(two.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn batches_events_that_come_within_the_interval() {
+        let hub = Hub::with_batch_interval(Duration::from_millis(200));
+        let mut one = hub.subscribe(1);
+        // After a quiet spell the first event goes out at once...
+        hub.publish_local(event(1, 1));
+        assert_eq!(ids(&one.try_recv().unwrap()), [1]);
+        // ...the next ones wait for the interval and travel together.
+        let started = tokio::time::Instant::now();
+        hub.publish_local(event(2, 1));
+        hub.publish_local(event(3, 1));
+        hub.publish_local(event(3, 1));
+        assert!(one.try_recv().is_err());
+        assert_eq!(ids(&one.recv().await.unwrap()), [2, 3]);
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        // Quiet for longer than the interval: at once again.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        hub.publish_local(event(4, 1));
+        assert_eq!(ids(&one.try_recv().unwrap()), [4]);
+        // One transaction's events leave together.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        hub.publish_all([event(5, 1), event(6, 1), event(7, 2)]);
+        assert_eq!(ids(&one.try_recv().unwrap()), [5, 6]);
     }
 }

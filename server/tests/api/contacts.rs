@@ -14,6 +14,7 @@ on_both_backends!(
     a_contact_needs_an_email_or_a_phone_and_each_is_unique,
     search_ignores_case_accents_and_phone_format,
     search_uses_an_index,
+    common_fragments_page_like_rare_ones,
     pages_follow_the_sort_without_repeats,
     csv_import_is_all_or_nothing_and_export_reads_back,
     new_conversations_check_inbox_recipient_and_template,
@@ -50,6 +51,65 @@ async fn search(app: &TestApp, cookie: &str, query: &str) -> Vec<String> {
         )
         .await;
     page.items.into_iter().map(|c| c.name).collect()
+}
+
+/// Adds `count` contacts named `<prefix> <n>` (search text the same, lower case).
+async fn add_many(app: &TestApp, prefix: &str, count: usize) {
+    sqlx::query(&format!(
+        "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < {count}) \
+         INSERT INTO contacts (account_id, name, email, search_text, sort_name, last_activity_at, created_at, updated_at) \
+         SELECT 1, '{prefix} ' || i, '{tag}' || i || '@example.com', '{prefix} ' || i, '{prefix} ' || i, i, 1, 1 FROM g",
+        tag = prefix.replace(' ', ".")
+    ))
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+}
+
+/// On SQLite a fragment found in thousands of contacts is served by reading the sort
+/// index (and the trigram index when its matches sort late): both must page exactly
+/// as the plain definition says.
+async fn common_fragments_page_like_rare_ones(app: TestApp) {
+    let lucia = app.sign_in(LUCIA).await;
+    add_many(&app, "aaa relleno", 3_000).await;
+    add_many(&app, "mmm comun", 2_100).await; // common, early: within the walk
+    add_many(&app, "zzz tardio", 2_100).await; // common, after 5,000 others: the index
+    for fragment in ["comun", "tardio", "relleno 12"] {
+        // Every word of the query, anywhere in the contact.
+        let words = fragment
+            .split_whitespace()
+            .map(|w| format!("search_text LIKE '%{w}%'"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let expected: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT name FROM contacts WHERE account_id = 1 AND {words} ORDER BY sort_name, id LIMIT 100"
+        ))
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(expected.len(), 100, "{fragment}");
+        let first: ContactPage = app
+            .ok(
+                &lucia.cookie,
+                "contacts/list",
+                json!({"query": fragment, "sort": "name", "after": null}),
+            )
+            .await;
+        let second: ContactPage = app
+            .ok(
+                &lucia.cookie,
+                "contacts/list",
+                json!({"query": fragment, "sort": "name", "after": first.next}),
+            )
+            .await;
+        let got: Vec<String> = first
+            .items
+            .into_iter()
+            .chain(second.items)
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(got, expected, "{fragment}");
+    }
 }
 
 async fn a_contact_needs_an_email_or_a_phone_and_each_is_unique(app: TestApp) {

@@ -121,6 +121,7 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         uploads: Default::default(),
         sign_in: Default::default(),
         trust_proxy: false,
+        live_batch_ms: 20,
     };
     let (state, _) = server::build_state(&config).await.expect("server state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -16,6 +16,7 @@ on_both_backends!(
     a_retried_send_is_stored_once,
     bad_messages_are_refused_and_change_nothing,
     counts_follow_every_kind_of_change,
+    unread_counts_follow_messages_and_reads,
     keyset_pages_hold_with_equal_timestamps,
     replies_go_through_the_outbox,
     mentions_notify_only_teammates_of_the_inbox,
@@ -285,6 +286,107 @@ async fn counts_follow_every_kind_of_change(app: TestApp) {
         (None, app::domain::ConversationStatus::Open),
     );
     assert_eq!(local, after_new);
+    assert_tallies_match(&app).await;
+}
+
+/// The tallies behind the tab counts agree with the conversations themselves.
+async fn assert_tallies_match(app: &TestApp) {
+    let kept: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT inbox_id, status, assignee_id, total FROM conversation_tallies WHERE total <> 0 \
+         ORDER BY inbox_id, status, assignee_id",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let counted: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT inbox_id, status, COALESCE(assignee_id, 0) AS a, COUNT(*) FROM conversations \
+         GROUP BY inbox_id, status, COALESCE(assignee_id, 0) ORDER BY inbox_id, status, a",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, counted);
+}
+
+async fn unread_of(app: &TestApp, cookie: &str, conversation: i64) -> i64 {
+    list(app, cookie, "all", "open")
+        .await
+        .into_iter()
+        .find(|c| c.id == conversation)
+        .map(|c| c.unread_count)
+        .expect("conversation listed")
+}
+
+/// The visitor of the web-chat widget writes (a new visitor when `visitor` is null).
+async fn visitor_writes(
+    app: &TestApp,
+    token: &str,
+    visitor: serde_json::Value,
+    body: &str,
+) -> app::widget::WidgetSent {
+    let name = if visitor.is_null() {
+        json!("Eva")
+    } else {
+        json!(null)
+    };
+    app.ok(
+        "",
+        "widget/send",
+        json!({"token": token, "visitor": visitor, "body": body, "name": name, "email": null}),
+    )
+    .await
+}
+
+/// Opens the conversation (`read`) or marks it as unread.
+async fn mark(app: &TestApp, cookie: &str, conversation: i64, read: bool) {
+    let res = app
+        .call_json(
+            Some(cookie),
+            "conversations/read",
+            json!({"id": conversation, "read": read}),
+        )
+        .await;
+    assert!(res.status().is_success());
+}
+
+async fn unread_counts_follow_messages_and_reads(app: TestApp) {
+    let lucia = app.sign_in(LUCIA).await;
+    let admin = app.sign_in(ADMIN).await;
+    let token = app.web_chat_token().await;
+    let first = visitor_writes(&app, &token, json!(null), "Uno").await;
+    let visitor = json!(first.visitor);
+    let conversation = app.conversation_of_message(first.message.id).await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 1);
+    visitor_writes(&app, &token, visitor.clone(), "Dos").await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 2);
+
+    // Lucía reads it; the administrator has not.
+    mark(&app, &lucia.cookie, conversation, true).await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 0);
+    assert_eq!(unread_of(&app, &admin.cookie, conversation).await, 2);
+
+    // An agent's reply is not unread for anyone (and replying reads it for the sender);
+    // the visitor's next message is.
+    let _: MessageView = app
+        .ok(
+            &admin.cookie,
+            "conversations/send",
+            json!({"conversation_id": conversation, "body": "Hola Eva", "private": false,
+                   "idempotency_key": "unread-1", "mentions": []}),
+        )
+        .await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 0);
+    assert_eq!(unread_of(&app, &admin.cookie, conversation).await, 0);
+    visitor_writes(&app, &token, visitor, "Tres").await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 1);
+
+    // "Mark as unread" adds one until it is opened again.
+    mark(&app, &lucia.cookie, conversation, false).await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 2);
+    mark(&app, &lucia.cookie, conversation, true).await;
+    assert_eq!(unread_of(&app, &lucia.cookie, conversation).await, 0);
+    assert_eq!(unread_of(&app, &admin.cookie, conversation).await, 1);
+    assert_tallies_match(&app).await;
 }
 
 async fn keyset_pages_hold_with_equal_timestamps(app: TestApp) {

@@ -33,18 +33,16 @@ impl From<&AgentProfile> for Viewer {
 pub const VISIBLE: &str = "c.account_id = $1 AND ($3 = 1 OR c.inbox_id IN \
      (SELECT im.inbox_id FROM inbox_members im WHERE im.agent_id = $2))";
 
-/// The columns of a list row; `unread_count` is the viewer's ($2).
+/// The columns of a list row; `unread_count` is the viewer's ($2), from the counts
+/// kept in the rows (migration 0010) rather than counted per request.
 pub const SUMMARY_SELECT: &str = "SELECT c.id, c.display_id, c.inbox_id, i.name AS inbox_name, \
      i.channel_kind, c.contact_id, ct.name AS contact_name, ct.email AS contact_email, \
      ct.phone_e164 AS contact_phone, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
      c.last_activity_at, c.last_customer_message_at, c.last_message_preview, \
-     (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'incoming' \
-        AND m.created_at > COALESCE((SELECT r.last_read_at FROM conversation_reads r \
-            WHERE r.conversation_id = c.id AND r.agent_id = $2), 0)) \
-     + COALESCE((SELECT r2.marked_unread FROM conversation_reads r2 \
-            WHERE r2.conversation_id = c.id AND r2.agent_id = $2), 0) AS unread_count \
+     c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) AS unread_count \
      FROM conversations c JOIN inboxes i ON i.id = c.inbox_id JOIN contacts ct ON ct.id = c.contact_id \
-     LEFT JOIN agents a ON a.id = c.assignee_id";
+     LEFT JOIN agents a ON a.id = c.assignee_id \
+     LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2";
 
 pub fn summary_from_row(row: &AnyRow) -> Result<ConversationSummary, sqlx::Error> {
     let channel: String = row.try_get("channel_kind")?;

@@ -778,8 +778,10 @@ pub async fn mark_read_in_tx(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread) VALUES ($1, $2, $3, 0) \
-         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $3, marked_unread = 0",
+        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
+         VALUES ($1, $2, $3, 0, (SELECT incoming_count FROM conversations WHERE id = $1)) \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $3, marked_unread = 0, \
+         read_incoming = (SELECT incoming_count FROM conversations WHERE id = $1)",
     )
     .bind(conversation_id)
     .bind(agent_id)
