@@ -79,7 +79,7 @@ pub fn spawn(db: Db, hub: Hub, adapters: Adapters) {
 pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, sqlx::Error> {
     let now = now_ms();
     let due = sqlx::query(
-        "SELECT o.id, o.message_id, o.channel_kind, o.attempts, m.conversation_id, m.inbox_id, m.body \
+        "SELECT o.id, o.account_id, o.message_id, o.channel_kind, o.attempts, m.conversation_id, m.inbox_id, m.body \
          FROM outbox o JOIN messages m ON m.id = o.message_id \
          WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.locked_until IS NULL OR o.locked_until < $1) \
          ORDER BY o.id LIMIT 20",
@@ -87,23 +87,14 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let claimed = claim(db, &due, now).await?;
     let mut handled = 0;
     for row in due {
         let outbox_id: i64 = row.try_get("id")?;
-        // Claim with a lease; another worker that got here first wins.
-        let mut tx = db.begin_write().await?;
-        let claimed = sqlx::query(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id = $2 AND state = 'pending' \
-             AND (locked_until IS NULL OR locked_until < $3)",
-        )
-        .bind(now + LEASE_MS)
-        .bind(outbox_id)
-        .bind(now)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        tx.finish().await?;
-        if claimed == 0 {
+        if !claimed.contains(&outbox_id) {
             continue;
         }
         let channel: String = row.try_get("channel_kind")?;
@@ -120,16 +111,49 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
                 error: "channel_unavailable".into(),
             },
         };
-        record(db, hub, outbox_id, &message, outcome).await?;
+        // Recorded one by one, right after each delivery: a crash between a
+        // channel's answer and its record sends that one message again, never more.
+        let account_id: i64 = row.try_get("account_id")?;
+        record(db, hub, outbox_id, account_id, &message, outcome).await?;
         handled += 1;
     }
     Ok(handled)
+}
+
+/// Takes a lease on the due rows in one transaction (another worker that got to a row
+/// first keeps it); returns the ids this worker now holds.
+async fn claim(
+    db: &Db,
+    due: &[sqlx::any::AnyRow],
+    now: i64,
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let ids = due
+        .iter()
+        .map(|row| row.try_get::<i64, _>("id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let placeholders = (0..ids.len())
+        .map(|k| format!("${}", k + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({placeholders}) \
+         AND state = 'pending' AND (locked_until IS NULL OR locked_until < $2) RETURNING id"
+    );
+    let mut q = sqlx::query(&sql).bind(now + LEASE_MS).bind(now);
+    for id in &ids {
+        q = q.bind(*id);
+    }
+    let mut tx = db.begin_write().await?;
+    let rows = q.fetch_all(tx.conn()).await?;
+    tx.finish().await?;
+    rows.iter().map(|row| row.try_get::<i64, _>("id")).collect()
 }
 
 async fn record(
     db: &Db,
     hub: &Hub,
     outbox_id: i64,
+    account_id: i64,
     message: &OutboundMessage,
     outcome: Delivery,
 ) -> Result<(), sqlx::Error> {
@@ -173,8 +197,6 @@ async fn record(
     .execute(tx.conn())
     .await?;
     let view = message_in_tx(tx.conn(), message.message_id).await?;
-    let account_id =
-        crate::conversations::ssr::messages::account_of(&mut tx, message.conversation_id).await?;
     tx.append_event(
         account_id,
         EventScope {

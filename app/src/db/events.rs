@@ -16,9 +16,27 @@ impl WriteTx {
         scope: EventScope,
         event: LiveEvent,
     ) -> Result<EventEnvelope, sqlx::Error> {
+        let mut appended = self.append_events(account_id, vec![(scope, event)]).await?;
+        Ok(appended.remove(0))
+    }
+
+    /// Appends events in the given order with as few round trips as the backend allows:
+    /// on PostgreSQL the account's event lock is held from here to commit, so whatever
+    /// a transaction reads or updates belongs before its events.
+    pub async fn append_events(
+        &mut self,
+        account_id: i64,
+        events: Vec<(EventScope, LiveEvent)>,
+    ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
         let created_at = now_ms();
-        let payload =
-            serde_json::to_string(&event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let payloads = events
+            .iter()
+            .map(|(_, event)| serde_json::to_string(event))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         if self.backend == Backend::Postgres {
             // Serialises event appends per account until commit, so ids are handed out in
             // commit order and a client resuming "after id N" can never miss one.
@@ -27,42 +45,77 @@ impl WriteTx {
                 .execute(&mut *self.tx)
                 .await?;
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO events (account_id, inbox_id, conversation_id, agent_id, payload, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(account_id)
-        .bind(scope.inbox_id)
-        .bind(scope.conversation_id)
-        .bind(scope.agent_id)
-        .bind(&payload)
-        .bind(created_at)
-        .fetch_one(&mut *self.tx)
-        .await?
-        .try_get("id")?;
-        let envelope = EventEnvelope {
-            id,
-            account_id,
-            scope,
-            created_at,
-            event,
-        };
-        if self.backend == Backend::Postgres {
-            let text =
-                serde_json::to_string(&envelope).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            let notify = if text.len() <= NOTIFY_INLINE_LIMIT {
-                text
-            } else {
-                serde_json::json!({ "ref": id, "account_id": account_id }).to_string()
-            };
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(NOTIFY_CHANNEL)
-                .bind(notify)
-                .execute(&mut *self.tx)
-                .await?;
+        let mut sql = String::from(
+            "INSERT INTO events (account_id, inbox_id, conversation_id, agent_id, payload, created_at) VALUES ",
+        );
+        for k in 0..events.len() {
+            let b = k * 5;
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "($1, ${}, ${}, ${}, ${}, ${})",
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
         }
-        self.events.push(envelope.clone());
-        Ok(envelope)
+        sql.push_str(" RETURNING id");
+        let mut insert = sqlx::query(&sql).bind(account_id);
+        for ((scope, _), payload) in events.iter().zip(&payloads) {
+            insert = insert
+                .bind(scope.inbox_id)
+                .bind(scope.conversation_id)
+                .bind(scope.agent_id)
+                .bind(payload.as_str())
+                .bind(created_at);
+        }
+        // Ids come from the sequence in VALUES order; RETURNING's order is not promised.
+        let mut ids = insert
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        let envelopes: Vec<EventEnvelope> = ids
+            .into_iter()
+            .zip(events)
+            .map(|(id, (scope, event))| EventEnvelope {
+                id,
+                account_id,
+                scope,
+                created_at,
+                event,
+            })
+            .collect();
+        if self.backend == Backend::Postgres {
+            let mut notify = String::from("SELECT ");
+            let mut texts = Vec::with_capacity(envelopes.len());
+            for (k, envelope) in envelopes.iter().enumerate() {
+                let text = serde_json::to_string(envelope)
+                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+                texts.push(if text.len() <= NOTIFY_INLINE_LIMIT {
+                    text
+                } else {
+                    serde_json::json!({ "ref": envelope.id, "account_id": account_id }).to_string()
+                });
+                if k > 0 {
+                    notify.push_str(", ");
+                }
+                // Evaluated left to right: listeners hear them in id order.
+                notify.push_str(&format!("pg_notify($1, ${})", k + 2));
+            }
+            let mut q = sqlx::query(&notify).bind(NOTIFY_CHANNEL);
+            for text in &texts {
+                q = q.bind(text.as_str());
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        self.events.extend(envelopes.iter().cloned());
+        Ok(envelopes)
     }
 }
 

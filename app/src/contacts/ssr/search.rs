@@ -44,14 +44,12 @@ fn like_contains(term: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// On SQLite a fragment matching at least this many contacts is "common": reading the
-/// sort-order index and keeping rows that contain it finds a page after a few hundred
-/// rows, while the trigram index hands over every match to be sorted (150,000 for
-/// "martí" in a million contacts: p99 152 ms through the index, 20 ms walking).
-const COMMON_MATCHES: i64 = 2_000;
-
-/// How many contacts a walk reads before giving up for the index: matches can cluster
-/// late in page order (every "Íñigo" sorts after every "Carmen").
+/// How many contacts a search reads in page order before asking the trigram index.
+/// A fragment found in at least one contact in a hundred (a surname, a domain) fills a
+/// page within these, from index pages alone (the page-order indexes carry
+/// `search_text`); the trigram index instead hands over every match to be sorted
+/// (150,000 for "martí" in a million contacts). Rarer fragments, or matches that sort
+/// late (every "Íñigo" after every "Carmen"), go to the index after the walk.
 const WALK_ROWS: i64 = 5_000;
 
 /// How a fragment of three or more characters is looked up.
@@ -60,37 +58,17 @@ enum Lookup {
     /// Through the trigram index.
     Index,
     /// By reading the next [`WALK_ROWS`] contacts in page order and keeping those that
-    /// contain it (SQLite, for fragments found in very many contacts); the index when
-    /// they hold less than a page.
+    /// contain it; the index when they hold less than a page.
     Walk,
 }
 
-/// Counts the trigram index's matches up to [`COMMON_MATCHES`] to pick the lookup.
-async fn lookup_for(db: &Db, query: Option<&ContactQuery>) -> Result<Lookup, AppError> {
-    let Some(query) = query else {
-        return Ok(Lookup::Index);
-    };
-    let terms: Vec<&str> = query.indexed_terms().collect();
-    if terms.is_empty() {
-        return Ok(Lookup::Index);
+/// Walks first whenever a fragment is long enough for the index. No probe of the
+/// index decides it: counting matches costs about what the index lookup costs.
+fn lookup_for(query: Option<&ContactQuery>) -> Lookup {
+    match query {
+        Some(query) if query.indexed_terms().next().is_some() => Lookup::Walk,
+        _ => Lookup::Index,
     }
-    if db.backend != Backend::Sqlite {
-        // Measured on PostgreSQL, the walk made every query slower (BENCHMARKS.md).
-        return Ok(Lookup::Index);
-    }
-    let phrases: Vec<String> = terms.iter().map(|t| fts_phrase(t)).collect();
-    let matches: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $1 LIMIT $2)",
-    )
-    .bind(phrases.join(" AND "))
-    .bind(COMMON_MATCHES)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(if matches >= COMMON_MATCHES {
-        Lookup::Walk
-    } else {
-        Lookup::Index
-    })
 }
 
 fn search_filter(
@@ -199,20 +177,38 @@ fn build(
         ContactSort::Activity => "c.last_activity_at DESC, c.id DESC",
     };
     if lookup == Lookup::Walk && !searched.is_empty() {
-        // Only the next WALK_ROWS contacts in page order are read; when they hold
-        // less than a page, the caller asks again through the index.
+        // Only the next WALK_ROWS contacts in page order are read (index-only: the
+        // page-order indexes carry search_text), then the page's rows are fetched;
+        // when the walk holds less than a page, the caller asks again through the index.
         let walk = sql.push(Bind::Int(WALK_ROWS));
         let limit = sql.push(Bind::Int(PAGE_SIZE + 1));
         sql.text = format!(
-            "SELECT {CONTACT_COLUMNS}, c.sort_name FROM (SELECT * FROM contacts c WHERE {} \
-             ORDER BY {order} LIMIT {walk}) c WHERE {} ORDER BY {order} LIMIT {limit}",
+            "SELECT {CONTACT_COLUMNS}, c.sort_name FROM contacts c WHERE c.id IN (\
+             SELECT c.id FROM (SELECT c.id, c.sort_name, c.last_activity_at, c.search_text FROM contacts c \
+             WHERE {} ORDER BY {order} LIMIT {walk}) c WHERE {} ORDER BY {order} LIMIT {limit}) \
+             ORDER BY {order}",
             filters.join(" AND "),
             searched.join(" AND ")
         );
         return Ok(sql);
     }
+    let fenced =
+        backend == Backend::Postgres && query.is_some_and(|q| q.indexed_terms().next().is_some());
     filters.extend(searched);
     let limit = sql.push(Bind::Int(PAGE_SIZE + 1));
+    if fenced {
+        // The walk found less than a page, so the matches are few or sort late. Left
+        // to itself, PostgreSQL's plan for the first runs of a prepared statement can
+        // still walk the name index (329,730 rows for "inigo nunez", 845 ms);
+        // `OFFSET 0` keeps the ORDER BY ... LIMIT out of the subquery, so the matches
+        // come from the trigram index and only they are sorted.
+        sql.text = format!(
+            "SELECT {CONTACT_COLUMNS}, c.sort_name FROM (SELECT * FROM contacts c WHERE {} OFFSET 0) c \
+             ORDER BY {order} LIMIT {limit}",
+            filters.join(" AND ")
+        );
+        return Ok(sql);
+    }
     sql.text = format!(
         "SELECT {CONTACT_COLUMNS}, c.sort_name FROM contacts c WHERE {} ORDER BY {order} LIMIT {limit}",
         filters.join(" AND ")
@@ -243,7 +239,7 @@ pub async fn page(
     after: Option<&ContactCursor>,
 ) -> Result<ContactPage, AppError> {
     let mut rows = Vec::new();
-    if lookup_for(db, query).await? == Lookup::Walk {
+    if lookup_for(query) == Lookup::Walk {
         let sql = build(db.backend, Lookup::Walk, account_id, query, sort, after)?;
         rows = bind_all(&sql.text, &sql.binds).fetch_all(&db.pool).await?;
     }
@@ -270,7 +266,7 @@ pub async fn page(
     Ok(ContactPage { items, next })
 }
 
-/// The database's plan for a search, one line per step (for tests and the benchmark
+/// The database's plan for a search's index lookup (after its bounded walk), one line per step (for tests and the benchmark
 /// that check an index serves it, not a scan). On PostgreSQL sequential scans are
 /// disabled for the transaction, so a small test table still shows which indexes apply.
 pub async fn plan(
@@ -279,8 +275,16 @@ pub async fn plan(
     query: &ContactQuery,
     sort: ContactSort,
 ) -> Result<Vec<String>, AppError> {
-    let lookup = lookup_for(db, Some(query)).await?;
-    let sql = build(db.backend, lookup, account_id, Some(query), sort, None)?;
+    // A search walks first, reading at most WALK_ROWS in index order; what must come
+    // from an index is its fallback.
+    let sql = build(
+        db.backend,
+        Lookup::Index,
+        account_id,
+        Some(query),
+        sort,
+        None,
+    )?;
     let mut tx = db.pool.begin().await?;
     let explain = match db.backend {
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {}", sql.text),

@@ -216,7 +216,12 @@ pub async fn message_in_tx(
     let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_one(&mut *conn).await?;
     let mut message = vec![message_from_row(&row)?];
-    attach_mentions(conn, &mut message).await?;
+    // Mentions exist only in notes: a reply skips the lookup (one statement less on
+    // every send and every delivery record).
+    if message[0].private {
+        attach_people(conn, &mut message).await?;
+    }
+    attach_files(conn, &mut message).await?;
     Ok(message.remove(0))
 }
 
@@ -742,22 +747,24 @@ pub async fn emit_message(
         agent_id: None,
     };
     let account_id = account_of(tx, before.id).await?;
-    tx.append_event(
-        account_id,
-        scope,
-        LiveEvent::MessageCreated {
-            message: message.clone(),
-        },
-    )
-    .await?;
     let after = summary_in_tx(tx.conn(), before.id).await?;
-    tx.append_event(
+    tx.append_events(
         account_id,
-        scope,
-        LiveEvent::ConversationChanged {
-            conversation: after,
-            previous: Some(ConversationState::of(before)),
-        },
+        vec![
+            (
+                scope,
+                LiveEvent::MessageCreated {
+                    message: message.clone(),
+                },
+            ),
+            (
+                scope,
+                LiveEvent::ConversationChanged {
+                    conversation: after,
+                    previous: Some(ConversationState::of(before)),
+                },
+            ),
+        ],
     )
     .await?;
     Ok(())
