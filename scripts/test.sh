@@ -79,7 +79,7 @@ bash scripts/mail-servers.sh start
 step "cargo test (app + server + bench, app/ssr; includes the benchmark's quick mode)"
 cargo test -p app -p server -p bench --features app/ssr
 
-step "browser tests (cargo leptos end-to-end --release)"
+step "browser tests (cargo leptos end-to-end --release --split)"
 # cargo-leptos serves on the site-addr of Cargo.toml (127.0.0.1:3000); another server
 # there would be tested instead of this build.
 if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
@@ -92,7 +92,7 @@ e2e_log="$e2e_data/e2e.log"
 # cargo-leptos 0.3.11 can exit 0 when the build fails before any test runs, so the
 # runner's own summary is checked too: some tests passed and none failed.
 set +e
-CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release --precompress "${CHARLA_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
+CHARLA_DATA_DIR="$e2e_data" cargo leptos end-to-end --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
 e2e_status=${PIPESTATUS[0]}
 set -e
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$e2e_log" | tail -n1)

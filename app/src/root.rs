@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::auth::LoginPage;
 use crate::contacts::{ContactDetailsPage, ContactsPage};
@@ -64,21 +64,104 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/widget/:token") view=WidgetPage />
+                    <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
                         <ParentRoute path=path!("/conversations") view=ConversationsLayout>
                             <Route path=path!("") view=NoConversationSelected />
                             <Route path=path!(":id") view=ChatView />
                         </ParentRoute>
-                        <Route path=path!("/contacts") view=ContactsPage />
-                        <Route path=path!("/contacts/:id") view=ContactDetailsPage />
-                        <Route path=path!("/settings") view=SettingsPage />
-                        <Route path=path!("/settings/team") view=TeamAdminPage />
-                        <Route path=path!("/settings/profile") view=ProfilePage />
+                        <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
+                        <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
+                        <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                        <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
+                        <Route path=path!("/settings/profile") view={Lazy::<ProfileRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+// Pages an agent opens now and then, and the visitor's widget, which an agent never
+// opens: their code is split out of the main WASM (`cargo leptos ... --split`) and
+// fetched when the route is first shown, so the conversations page downloads less
+// (BENCHMARKS.md, client weight). Each page loads its own data, so `data` is empty.
+
+struct WidgetRoute;
+
+#[lazy_route]
+impl LazyRoute for WidgetRoute {
+    fn data() -> Self {
+        WidgetRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <WidgetPage /> }.into_any()
+    }
+}
+
+struct ContactsRoute;
+
+#[lazy_route]
+impl LazyRoute for ContactsRoute {
+    fn data() -> Self {
+        ContactsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ContactsPage /> }.into_any()
+    }
+}
+
+struct ContactDetailsRoute;
+
+#[lazy_route]
+impl LazyRoute for ContactDetailsRoute {
+    fn data() -> Self {
+        ContactDetailsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ContactDetailsPage /> }.into_any()
+    }
+}
+
+struct SettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        SettingsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SettingsPage /> }.into_any()
+    }
+}
+
+struct TeamRoute;
+
+#[lazy_route]
+impl LazyRoute for TeamRoute {
+    fn data() -> Self {
+        TeamRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <TeamAdminPage /> }.into_any()
+    }
+}
+
+struct ProfileRoute;
+
+#[lazy_route]
+impl LazyRoute for ProfileRoute {
+    fn data() -> Self {
+        ProfileRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ProfilePage /> }.into_any()
     }
 }

@@ -9,6 +9,48 @@ use crate::report::{ms, table, Samples};
 
 const CONCURRENCY: &[usize] = &[1, 4, 16, 64];
 
+/// The budget's rate: replies offered on a fixed schedule, each its own request, so a
+/// slow answer does not slow the offer down (open loop).
+const PACED_RATE: f64 = 500.0;
+
+fn reply(conversation: i64, tag: &str, i: usize) -> serde_json::Value {
+    json!({
+        "conversation_id": conversation,
+        "body": format!("Respuesta de prueba número {i}"),
+        "private": false,
+        "idempotency_key": format!("bench-{tag}-{i}"),
+        "mentions": [],
+    })
+}
+
+async fn paced(
+    client: &reqwest::Client,
+    url: &str,
+    conversations: &[i64],
+    rate: f64,
+    total: usize,
+) -> anyhow::Result<(Duration, Samples)> {
+    let started = tokio::time::Instant::now();
+    let mut requests = Vec::with_capacity(total);
+    for i in 0..total {
+        tokio::time::sleep_until(started + Duration::from_secs_f64(i as f64 / rate)).await;
+        let (client, url) = (client.clone(), url.to_owned());
+        let body = reply(conversations[i % conversations.len()], "paced", i);
+        requests.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let res = client.post(&url).json(&body).send().await?;
+            anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
+            let _ = res.bytes().await?;
+            Ok::<_, anyhow::Error>(t.elapsed())
+        }));
+    }
+    let mut all = Samples::new();
+    for request in requests {
+        all.push(request.await??);
+    }
+    Ok((started.elapsed(), all))
+}
+
 async fn through_server(
     client: &reqwest::Client,
     url: &str,
@@ -29,13 +71,11 @@ async fn through_server(
                 if i >= total {
                     break;
                 }
-                let body = json!({
-                    "conversation_id": conversations[i % conversations.len()],
-                    "body": format!("Respuesta de prueba número {i}"),
-                    "private": false,
-                    "idempotency_key": format!("bench-{concurrency}-{i}"),
-                    "mentions": [],
-                });
+                let body = reply(
+                    conversations[i % conversations.len()],
+                    &concurrency.to_string(),
+                    i,
+                );
                 let t = Instant::now();
                 let res = client.post(&url).json(&body).send().await?;
                 anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
@@ -58,14 +98,16 @@ async fn raw_inserts(
     db: &app::db::Db,
     conversation: i64,
     total: usize,
-) -> anyhow::Result<Duration> {
+) -> anyhow::Result<(Duration, Samples)> {
     let (account, inbox): (i64, i64) =
         sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
             .bind(conversation)
             .fetch_one(&db.pool)
             .await?;
     let started = Instant::now();
+    let mut samples = Samples::new();
     for i in 0..total {
+        let t = Instant::now();
         let _turn = db.write_turn().await;
         sqlx::query(
             "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
@@ -78,8 +120,9 @@ async fn raw_inserts(
         .bind(app::db::now_ms())
         .execute(&db.pool)
         .await?;
+        samples.push(t.elapsed());
     }
-    Ok(started.elapsed())
+    Ok((started.elapsed(), samples))
 }
 
 pub async fn run(total: usize) -> anyhow::Result<()> {
@@ -94,8 +137,18 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
                 .await?;
         let client = crate::signed_in(running.addr, "admin@charla.local").await?;
         let url = format!("http://{}/api/conversations/send", running.addr);
-        let raw = raw_inserts(&running.state.db, conversations[0], total).await?;
+        let (raw, raw_samples) = raw_inserts(&running.state.db, conversations[0], total).await?;
         let raw_rate = total as f64 / raw.as_secs_f64();
+        // The database's own floor: one insert, one commit, nothing else.
+        rows.push(vec![
+            backend.to_owned(),
+            "raw inserts, 1 connection".to_owned(),
+            format!("{raw_rate:.0}"),
+            ms(raw_samples.percentile(50.0)),
+            ms(raw_samples.percentile(99.0)),
+            format!("{raw_rate:.0}"),
+            "100%".to_owned(),
+        ]);
         for &concurrency in CONCURRENCY {
             let (elapsed, samples) =
                 through_server(&client, &url, &conversations, concurrency, total).await?;
@@ -110,6 +163,17 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
                 format!("{:.0}%", 100.0 * rate / raw_rate),
             ]);
         }
+        let (elapsed, samples) = paced(&client, &url, &conversations, PACED_RATE, total).await?;
+        let rate = total as f64 / elapsed.as_secs_f64();
+        rows.push(vec![
+            backend.to_owned(),
+            format!("open loop, {PACED_RATE:.0}/s offered"),
+            format!("{rate:.0}"),
+            ms(samples.percentile(50.0)),
+            ms(samples.percentile(99.0)),
+            format!("{raw_rate:.0}"),
+            "–".to_owned(),
+        ]);
         if postgres {
             crate::drop_database(&running).await;
         }

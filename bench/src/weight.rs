@@ -1,6 +1,7 @@
 //! Client weight: what the browser downloads before the conversations page is
-//! interactive (the hydrate script, its WASM and the stylesheet, all from the release
-//! build in `target/site/pkg`), raw and compressed as the server sends it: brotli and
+//! interactive (the hydrate script and the split loader, the main WASM and the
+//! stylesheet, all from the release build in `target/site/pkg`), and apart from it the
+//! WASM chunks of the lazy pages, fetched when one is first shown; raw and compressed as the server sends it: brotli and
 //! gzip at the levels of the precompressed files (`cargo leptos build --release
 //! --precompress`), computed here so the figures do not depend on which are present.
 use std::io::Write;
@@ -23,6 +24,9 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<usize> {
     Ok(out.len())
 }
 
+/// The main WASM module (`output-name` in Cargo.toml).
+const MAIN_WASM: &str = "charla.wasm";
+
 fn kb(bytes: usize) -> String {
     format!("{:.1}", bytes as f64 / 1024.0)
 }
@@ -43,7 +47,7 @@ pub fn run(site: &Path) -> anyhow::Result<bool> {
             .collect(),
         Err(_) => {
             println!(
-                "\nClient weight: no build in {} (run `cargo leptos build --release`); skipped",
+                "\nClient weight: no build in {} (run `cargo leptos build --release --precompress --split`); skipped",
                 pkg.display()
             );
             return Ok(false);
@@ -51,27 +55,45 @@ pub fn run(site: &Path) -> anyhow::Result<bool> {
     };
     files.sort();
     let mut rows = Vec::new();
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    // (raw, gzip, brotli) before interactive, then on demand.
+    let mut totals = [(0, 0, 0); 2];
     for file in &files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // `--split` leaves the main module under the output name; every other WASM
+        // file is a lazy page's chunk.
+        let on_demand = name.ends_with(".wasm") && name != MAIN_WASM;
         let bytes = std::fs::read(file)?;
         let (g, b) = (gzip(&bytes)?, brotli(&bytes)?);
-        raw += bytes.len();
-        gz += g;
-        br += b;
+        let total = &mut totals[usize::from(on_demand)];
+        total.0 += bytes.len();
+        total.1 += g;
+        total.2 += b;
         rows.push(vec![
-            file.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            name,
+            if on_demand {
+                "on demand"
+            } else {
+                "before interactive"
+            }
+            .to_owned(),
             kb(bytes.len()),
             kb(g),
             kb(b),
         ]);
     }
-    rows.push(vec!["**total**".into(), kb(raw), kb(gz), kb(br)]);
+    for (label, (raw, gz, br)) in ["**before interactive**", "**on demand (lazy pages)**"]
+        .into_iter()
+        .zip(totals)
+    {
+        rows.push(vec![label.into(), String::new(), kb(raw), kb(gz), kb(br)]);
+    }
     println!(
         "\n### Client weight: the release build in {} (KB)\n",
         pkg.display()
     );
-    table(&["file", "raw", "gzip -9", "brotli -11"], &rows);
+    table(&["file", "loaded", "raw", "gzip -9", "brotli -11"], &rows);
     Ok(true)
 }

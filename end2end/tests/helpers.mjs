@@ -2,7 +2,7 @@
 //
 // No browser is downloaded: playwright-core drives Debian's /usr/bin/chromium
 // (installed by scripts/setup.sh). The tests run against a server that is already
-// up: `cargo leptos end-to-end --release` builds and starts it, then runs
+// up: `cargo leptos end-to-end --release --precompress --split` builds and starts it, then runs
 // `node --test` in end2end/ (it does not wait for the server: see waitForServer).
 import { after, before } from 'node:test';
 import { mkdir, writeFile } from 'node:fs/promises';

@@ -171,7 +171,7 @@ pub fn router(state: AppState) -> Router {
     for (path, route) in plain_routes() {
         router = router.route(path, route);
     }
-    // The client bundle, as `cargo leptos build --release --precompress` left it: the
+    // The client bundle, as `cargo leptos build --release --precompress --split` left it: the
     // brotli or gzip file when the browser takes it (a fifth of the WASM's size), else
     // the file itself.
     let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())

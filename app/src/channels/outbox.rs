@@ -44,6 +44,13 @@ pub enum Delivery {
 
 pub trait Adapter: Send + Sync {
     fn deliver<'a>(&'a self, message: &'a OutboundMessage) -> BoxFuture<'a, Delivery>;
+
+    /// Whether handing a message over again is harmless (nothing leaves the process).
+    /// Such outcomes are recorded together, in one transaction per pass; after a crash
+    /// before that commit the message is simply handed over again.
+    fn repeatable(&self) -> bool {
+        false
+    }
 }
 
 pub type Adapters = HashMap<ChannelKind, Arc<dyn Adapter>>;
@@ -92,6 +99,7 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
     }
     let claimed = claim(db, &due, now).await?;
     let mut handled = 0;
+    let mut repeatable = Vec::new();
     for row in due {
         let outbox_id: i64 = row.try_get("id")?;
         if !claimed.contains(&outbox_id) {
@@ -105,19 +113,40 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
             body: row.try_get("body")?,
             attempt: row.try_get::<i64, _>("attempts")? + 1,
         };
-        let outcome = match ChannelKind::parse(&channel).and_then(|kind| adapters.get(&kind)) {
+        let adapter = ChannelKind::parse(&channel).and_then(|kind| adapters.get(&kind));
+        let outcome = match adapter {
             Some(adapter) => adapter.deliver(&message).await,
             None => Delivery::Failed {
                 error: "channel_unavailable".into(),
             },
         };
-        // Recorded one by one, right after each delivery: a crash between a
-        // channel's answer and its record sends that one message again, never more.
-        let account_id: i64 = row.try_get("account_id")?;
-        record(db, hub, outbox_id, account_id, &message, outcome).await?;
+        let done = Handed {
+            outbox_id,
+            account_id: row.try_get("account_id")?,
+            message,
+            outcome,
+        };
         handled += 1;
+        if adapter.is_some_and(|a| a.repeatable()) {
+            repeatable.push(done);
+        } else {
+            // Recorded right after the channel answered: a crash between the answer and
+            // its record sends that one message again, never more. Earlier outcomes are
+            // recorded first, so events keep the order of the queue.
+            record(db, hub, std::mem::take(&mut repeatable)).await?;
+            record(db, hub, vec![done]).await?;
+        }
     }
+    record(db, hub, repeatable).await?;
     Ok(handled)
+}
+
+/// A message handed to its channel, with the channel's answer.
+struct Handed {
+    outbox_id: i64,
+    account_id: i64,
+    message: OutboundMessage,
+    outcome: Delivery,
 }
 
 /// Takes a lease on the due rows in one transaction (another worker that got to a row
@@ -149,64 +178,81 @@ async fn claim(
     rows.iter().map(|row| row.try_get::<i64, _>("id")).collect()
 }
 
-async fn record(
-    db: &Db,
-    hub: &Hub,
-    outbox_id: i64,
-    account_id: i64,
-    message: &OutboundMessage,
-    outcome: Delivery,
-) -> Result<(), sqlx::Error> {
+/// Records outcomes on their outbox rows and messages, in one transaction, and appends
+/// each message's new state as an event (one append per account, after the updates).
+async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Error> {
+    if handed.is_empty() {
+        return Ok(());
+    }
     let now = now_ms();
-    let (state, status, error, external_id, next_attempt) = match outcome {
-        Delivery::Sent { external_id } => ("done", DeliveryStatus::Sent, None, external_id, now),
-        Delivery::Retry { error } if message.attempt < MAX_ATTEMPTS => {
-            let backoff = 1_000 * 2_i64.pow(message.attempt.min(10) as u32);
-            (
-                "pending",
-                DeliveryStatus::Sending,
-                Some(error),
-                None,
-                now + backoff,
-            )
-        }
-        Delivery::Retry { error } | Delivery::Failed { error } => {
-            ("failed", DeliveryStatus::Failed, Some(error), None, now)
-        }
-    };
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 WHERE id = $5",
-    )
-    .bind(state)
-    .bind(error.as_deref())
-    .bind(next_attempt)
-    .bind(now)
-    .bind(outbox_id)
-    .execute(tx.conn())
-    .await?;
-    sqlx::query(
-        "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), updated_at = $4 \
-         WHERE id = $5",
-    )
-    .bind(status.as_str())
-    .bind(if status == DeliveryStatus::Failed { error.as_deref() } else { None })
-    .bind(external_id.as_deref())
-    .bind(now)
-    .bind(message.message_id)
-    .execute(tx.conn())
-    .await?;
-    let view = message_in_tx(tx.conn(), message.message_id).await?;
-    tx.append_event(
+    let mut events: Vec<(i64, Vec<(EventScope, LiveEvent)>)> = Vec::new();
+    for Handed {
+        outbox_id,
         account_id,
-        EventScope {
-            inbox_id: Some(message.inbox_id),
-            conversation_id: Some(message.conversation_id),
-            agent_id: None,
-        },
-        LiveEvent::MessageUpdated { message: view },
-    )
-    .await?;
+        message,
+        outcome,
+    } in handed
+    {
+        let (state, status, error, external_id, next_attempt) = match outcome {
+            Delivery::Sent { external_id } => {
+                ("done", DeliveryStatus::Sent, None, external_id, now)
+            }
+            Delivery::Retry { error } if message.attempt < MAX_ATTEMPTS => {
+                let backoff = 1_000 * 2_i64.pow(message.attempt.min(10) as u32);
+                (
+                    "pending",
+                    DeliveryStatus::Sending,
+                    Some(error),
+                    None,
+                    now + backoff,
+                )
+            }
+            Delivery::Retry { error } | Delivery::Failed { error } => {
+                ("failed", DeliveryStatus::Failed, Some(error), None, now)
+            }
+        };
+        sqlx::query(
+            "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 WHERE id = $5",
+        )
+        .bind(state)
+        .bind(error.as_deref())
+        .bind(next_attempt)
+        .bind(now)
+        .bind(outbox_id)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), updated_at = $4 \
+             WHERE id = $5",
+        )
+        .bind(status.as_str())
+        .bind(if status == DeliveryStatus::Failed { error.as_deref() } else { None })
+        .bind(external_id.as_deref())
+        .bind(now)
+        .bind(message.message_id)
+        .execute(tx.conn())
+        .await?;
+        let view = message_in_tx(tx.conn(), message.message_id).await?;
+        let event = (
+            EventScope {
+                inbox_id: Some(message.inbox_id),
+                conversation_id: Some(message.conversation_id),
+                agent_id: None,
+            },
+            LiveEvent::MessageUpdated { message: view },
+        );
+        match events
+            .iter_mut()
+            .find(|(account, _)| *account == account_id)
+        {
+            Some((_, list)) => list.push(event),
+            None => events.push((account_id, vec![event])),
+        }
+    }
+    for (account_id, list) in events {
+        tx.append_events(account_id, list).await?;
+    }
     tx.commit(hub).await?;
     Ok(())
 }

@@ -10,4 +10,8 @@ impl Adapter for WebChat {
     fn deliver<'a>(&'a self, _message: &'a OutboundMessage) -> BoxFuture<'a, Delivery> {
         Box::pin(async { Delivery::Sent { external_id: None } })
     }
+
+    fn repeatable(&self) -> bool {
+        true
+    }
 }

@@ -37,23 +37,13 @@ impl WriteTx {
             .map(|(_, event)| serde_json::to_string(event))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        if self.backend == Backend::Postgres {
-            // Serialises event appends per account until commit, so ids are handed out in
-            // commit order and a client resuming "after id N" can never miss one.
-            sqlx::query("SELECT pg_advisory_xact_lock(7461, CAST($1 AS INTEGER))")
-                .bind(account_id)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        let mut sql = String::from(
-            "INSERT INTO events (account_id, inbox_id, conversation_id, agent_id, payload, created_at) VALUES ",
-        );
+        let mut rows = String::new();
         for k in 0..events.len() {
             let b = k * 5;
             if k > 0 {
-                sql.push_str(", ");
+                rows.push_str(", ");
             }
-            sql.push_str(&format!(
+            rows.push_str(&format!(
                 "($1, ${}, ${}, ${}, ${}, ${})",
                 b + 2,
                 b + 3,
@@ -62,7 +52,19 @@ impl WriteTx {
                 b + 6
             ));
         }
-        sql.push_str(" RETURNING id");
+        let columns = "account_id, inbox_id, conversation_id, agent_id, payload, created_at";
+        let sql = match self.backend {
+            Backend::Sqlite => format!("INSERT INTO events ({columns}) VALUES {rows} RETURNING id"),
+            // The account's event lock, held until commit, so ids are handed out in
+            // commit order and a client resuming "after id N" can never miss one. Taken
+            // by the insert itself (its rows are produced only once `held` is), which
+            // saves a round trip while the lock is held.
+            Backend::Postgres => format!(
+                "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(7461, CAST($1 AS INTEGER))) \
+                 INSERT INTO events ({columns}) SELECT v.* FROM held, (VALUES {rows}) AS v({columns}) \
+                 RETURNING id"
+            ),
+        };
         let mut insert = sqlx::query(&sql).bind(account_id);
         for ((scope, _), payload) in events.iter().zip(&payloads) {
             insert = insert

@@ -101,7 +101,18 @@ pub async fn summary_in_tx(
     conn: &mut sqlx::AnyConnection,
     id: i64,
 ) -> Result<ConversationSummary, sqlx::Error> {
-    let sql = format!("{SUMMARY_SELECT} WHERE c.id = $1");
+    Ok(summary_and_account_in_tx(conn, id).await?.0)
+}
+
+/// [`summary_in_tx`] with the conversation's account, in the same statement.
+pub async fn summary_and_account_in_tx(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<(ConversationSummary, i64), sqlx::Error> {
+    let sql = format!(
+        "{} WHERE c.id = $1",
+        SUMMARY_SELECT.replacen("SELECT ", "SELECT c.account_id, ", 1)
+    );
     let row = sqlx::query(&sql)
         .bind(id)
         .bind(0_i64) // $2, the unread viewer: nobody
@@ -109,7 +120,7 @@ pub async fn summary_in_tx(
         .await?;
     let mut summary = summary_from_row(&row)?;
     summary.unread_count = 0;
-    Ok(summary)
+    Ok((summary, row.try_get("account_id")?))
 }
 
 /// Agents who can see an inbox: its members and every administrator.

@@ -5,7 +5,9 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
+use super::access::{
+    inbox_teammates, summary_and_account_in_tx, summary_in_tx, visible_conversation, Viewer,
+};
 use super::routing::last_inbound_at;
 use crate::agents::AgentProfile;
 use crate::conversations::model::{
@@ -746,8 +748,7 @@ pub async fn emit_message(
         conversation_id: Some(before.id),
         agent_id: None,
     };
-    let account_id = account_of(tx, before.id).await?;
-    let after = summary_in_tx(tx.conn(), before.id).await?;
+    let (after, account_id) = summary_and_account_in_tx(tx.conn(), before.id).await?;
     tx.append_events(
         account_id,
         vec![
