@@ -41,6 +41,23 @@ async function conversation(vp, visitorName) {
   return { lucia, visitor };
 }
 
+/**
+ * An audio element's duration in seconds, once the browser knows it: Chromium may report
+ * an OGG's duration as Infinity at first and correct it after reading the end of the
+ * file (durationchange). Gives up after 10 s with whatever it reports then.
+ */
+function playingTime(audio) {
+  return audio.evaluate((a) => new Promise((resolve) => {
+    const settle = () => {
+      if (a.readyState >= 1 && Number.isFinite(a.duration)) resolve(a.duration);
+    };
+    a.addEventListener('loadedmetadata', settle);
+    a.addEventListener('durationchange', settle);
+    settle();
+    setTimeout(() => resolve(a.duration), 10_000);
+  }));
+}
+
 const tray = (page) => page.getByRole('list', { name: 'Archivos para enviar' });
 
 for (const vp of VIEWPORTS) {
@@ -159,20 +176,14 @@ for (const vp of VIEWPORTS) {
       assert.equal(res.status(), 200);
       assert.equal(res.headers()['content-type'], 'audio/ogg');
       assert.ok((await res.body()).subarray(0, 4).equals(Buffer.from('OggS')), 'an OGG file');
-      const seconds = await audio.evaluate((a) => new Promise((resolve) => {
-        if (a.readyState >= 1 && Number.isFinite(a.duration)) resolve(a.duration);
-        else a.addEventListener('loadedmetadata', () => resolve(a.duration), { once: true });
-      }));
+      const seconds = await playingTime(audio);
       assert.ok(seconds > 1 && seconds < 4, `plays for ${seconds} s`);
       await lucia.locator('.message.outgoing').filter({ hasText: /Nota de voz · 0:0[23]/ }).first().waitFor();
 
       // The visitor gets a player too.
       const heard = visitor.getByRole('log').locator('audio').first();
       await heard.waitFor();
-      const visitorSeconds = await heard.evaluate((a) => new Promise((resolve) => {
-        if (a.readyState >= 1 && Number.isFinite(a.duration)) resolve(a.duration);
-        else a.addEventListener('loadedmetadata', () => resolve(a.duration), { once: true });
-      }));
+      const visitorSeconds = await playingTime(heard);
       assert.ok(visitorSeconds > 1, `the visitor's player: ${visitorSeconds} s`);
     } finally {
       await lucia.context().close();
