@@ -285,10 +285,10 @@ impl Hub {
     }
 
     async fn refill(&self, db: &Db) -> Result<(), sqlx::Error> {
+        // Every account with sockets here, including one whose sockets have seen nothing
+        // yet (mark 0: the log was empty when they read it), else its events committed
+        // while the listener was away would reach nobody until a socket reconnects.
         for (account_id, last) in self.published_marks() {
-            if last == 0 {
-                continue; // sockets of a fresh account resume from the log themselves
-            }
             self.publish_all(db::events::since(db, account_id, last, 10_000).await?);
         }
         Ok(())
