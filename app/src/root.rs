@@ -51,12 +51,6 @@ fn page_policy_header() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::time::provide_time_zone();
-    // Runs only in the browser, once hydrated: tests wait for it before clicking.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <I18nContextProvider>
             <Stylesheet id="leptos" href="/pkg/charla.css" />

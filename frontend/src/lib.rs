@@ -1,8 +1,23 @@
 //! The WASM entry point: hydrates the server-rendered page. Asynchronously, because
 //! some routes are lazy (split into their own WASM chunks, fetched before they hydrate).
 #![recursion_limit = "512"]
+use leptos::prelude::*;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    // What `leptos::mount::hydrate_lazy` does, plus a mark once everything, a lazy
+    // page included, has hydrated: until then its buttons do nothing, and the browser
+    // tests wait for it before clicking.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }
