@@ -23,6 +23,19 @@ fn reply(conversation: i64, tag: &str, i: usize) -> serde_json::Value {
     })
 }
 
+/// One reply through the endpoint, timed from request to the end of the answer.
+async fn timed_send(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> anyhow::Result<Duration> {
+    let t = Instant::now();
+    let res = client.post(url).json(body).send().await?;
+    anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
+    let _ = res.bytes().await?;
+    Ok(t.elapsed())
+}
+
 async fn paced(
     client: &reqwest::Client,
     url: &str,
@@ -37,11 +50,7 @@ async fn paced(
         let (client, url) = (client.clone(), url.to_owned());
         let body = reply(conversations[i % conversations.len()], "paced", i);
         requests.push(tokio::spawn(async move {
-            let t = Instant::now();
-            let res = client.post(&url).json(&body).send().await?;
-            anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
-            let _ = res.bytes().await?;
-            Ok::<_, anyhow::Error>(t.elapsed())
+            timed_send(&client, &url, &body).await
         }));
     }
     let mut all = Samples::new();
@@ -76,11 +85,7 @@ async fn through_server(
                     &concurrency.to_string(),
                     i,
                 );
-                let t = Instant::now();
-                let res = client.post(&url).json(&body).send().await?;
-                anyhow::ensure!(res.status().is_success(), "send: {}", res.status());
-                let _ = res.bytes().await?;
-                samples.push(t.elapsed());
+                samples.push(timed_send(&client, &url, &body).await?);
             }
             Ok::<_, anyhow::Error>(samples)
         }));
