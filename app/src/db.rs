@@ -6,7 +6,7 @@ pub mod events;
 pub mod seed;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -29,6 +29,9 @@ pub struct Db {
     url: Arc<str>,
 }
 
+/// How long a pooled connection may sit unused before it is pinged on its way out.
+const IDLE_CHECK_AFTER: Duration = Duration::from_secs(2);
+
 static MIGRATE_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static MIGRATE_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -46,7 +49,20 @@ impl Db {
         };
         let mut options = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5));
+            .acquire_timeout(Duration::from_secs(5))
+            // sqlx pings every connection it hands out by default: one more round trip
+            // (on SQLite a hop to the connection's thread) on each of the several pool
+            // uses of a request. A connection busy a moment ago is alive; one that sat
+            // idle (perhaps through a database restart) is still checked.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_CHECK_AFTER {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            });
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -155,8 +171,28 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// `$first, $first+1, …` for an `IN (…)` list of `count` values.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads a 0/1 flag column (stored as an integer on both backends).
 pub fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
     use sqlx::Row;
     Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn numbers_an_in_list_from_the_given_placeholder() {
+        assert_eq!(placeholders(5, 3), "$5, $6, $7");
+        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(3, 0), "");
+    }
 }

@@ -63,7 +63,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
                         <ParentRoute path=path!("/conversations") view=ConversationsLayout>
                             <Route path=path!("") view=NoConversationSelected />
-                            <Route path=path!(":id") view=ChatView />
+                            <Route path=path!(":id") view={Lazy::<ChatRoute>::new()} />
                         </ParentRoute>
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
@@ -81,6 +81,28 @@ pub fn App() -> impl IntoView {
 // opens: their code is split out of the main WASM (`cargo leptos ... --split`) and
 // fetched when the route is first shown, so the conversations page downloads less
 // (BENCHMARKS.md, client weight). Each page loads its own data, so `data` is empty.
+
+/// The open conversation (chat, composer, recorder, file and template pickers): most of
+/// the client's code. Split out so the inbox list is interactive sooner; the list
+/// fetches it in the background as soon as it is ([`preload_chat`]), so opening a
+/// conversation does not wait for it.
+struct ChatRoute;
+
+#[lazy_route]
+impl LazyRoute for ChatRoute {
+    fn data() -> Self {
+        ChatRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ChatView /> }.into_any()
+    }
+}
+
+/// Fetches the chat's code ahead of the first click (a no-op on the server).
+pub async fn preload_chat() {
+    ChatRoute::preload().await;
+}
 
 struct WidgetRoute;
 

@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-use crate::conversations::ssr::messages::message_in_tx;
-use crate::db::{now_ms, Db};
+use crate::conversations::ssr::messages::{message_in_tx, messages_by_id_in_tx};
+use crate::db::{now_ms, placeholders, Db};
 use crate::domain::{ChannelKind, DeliveryStatus};
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
@@ -160,12 +160,9 @@ async fn claim(
         .iter()
         .map(|row| row.try_get::<i64, _>("id"))
         .collect::<Result<Vec<_>, _>>()?;
-    let placeholders = (0..ids.len())
-        .map(|k| format!("${}", k + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = placeholders(3, ids.len());
     let sql = format!(
-        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({placeholders}) \
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({list}) \
          AND state = 'pending' AND (locked_until IS NULL OR locked_until < $2) RETURNING id"
     );
     let mut q = sqlx::query(&sql).bind(now + LEASE_MS).bind(now);
@@ -178,28 +175,24 @@ async fn claim(
     rows.iter().map(|row| row.try_get::<i64, _>("id")).collect()
 }
 
-/// Records outcomes on their outbox rows and messages, in one transaction, and appends
-/// each message's new state as an event (one append per account, after the updates).
-async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Error> {
-    if handed.is_empty() {
-        return Ok(());
-    }
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let mut events: Vec<(i64, Vec<(EventScope, LiveEvent)>)> = Vec::new();
-    for Handed {
-        outbox_id,
-        account_id,
-        message,
-        outcome,
-    } in handed
-    {
+/// What an outcome writes on the outbox row and the message.
+#[derive(PartialEq)]
+struct Recorded {
+    state: &'static str,
+    status: DeliveryStatus,
+    error: Option<String>,
+    external_id: Option<String>,
+    next_attempt: i64,
+}
+
+impl Recorded {
+    fn of(outcome: Delivery, attempt: i64, now: i64) -> Self {
         let (state, status, error, external_id, next_attempt) = match outcome {
             Delivery::Sent { external_id } => {
                 ("done", DeliveryStatus::Sent, None, external_id, now)
             }
-            Delivery::Retry { error } if message.attempt < MAX_ATTEMPTS => {
-                let backoff = 1_000 * 2_i64.pow(message.attempt.min(10) as u32);
+            Delivery::Retry { error } if attempt < MAX_ATTEMPTS => {
+                let backoff = 1_000 * 2_i64.pow(attempt.min(10) as u32);
                 (
                     "pending",
                     DeliveryStatus::Sending,
@@ -212,42 +205,90 @@ async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Err
                 ("failed", DeliveryStatus::Failed, Some(error), None, now)
             }
         };
-        sqlx::query(
-            "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 WHERE id = $5",
-        )
-        .bind(state)
-        .bind(error.as_deref())
-        .bind(next_attempt)
-        .bind(now)
-        .bind(outbox_id)
-        .execute(tx.conn())
-        .await?;
-        sqlx::query(
-            "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), updated_at = $4 \
-             WHERE id = $5",
-        )
-        .bind(status.as_str())
-        .bind(if status == DeliveryStatus::Failed { error.as_deref() } else { None })
-        .bind(external_id.as_deref())
-        .bind(now)
-        .bind(message.message_id)
-        .execute(tx.conn())
-        .await?;
-        let view = message_in_tx(tx.conn(), message.message_id).await?;
+        Recorded {
+            state,
+            status,
+            error,
+            external_id,
+            next_attempt,
+        }
+    }
+}
+
+/// Records outcomes on their outbox rows and messages, in one transaction, and appends
+/// each message's new state as an event (one append per account, after the updates).
+/// Equal outcomes (a pass of web-chat messages: all "sent") share their two updates.
+async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Error> {
+    if handed.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut groups: Vec<(Recorded, Vec<(i64, i64)>)> = Vec::new();
+    for done in &handed {
+        let recorded = Recorded::of(done.outcome.clone(), done.message.attempt, now);
+        let ids = (done.outbox_id, done.message.message_id);
+        match groups.iter_mut().find(|(r, _)| *r == recorded) {
+            Some((_, list)) => list.push(ids),
+            None => groups.push((recorded, vec![ids])),
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    for (recorded, ids) in &groups {
+        let list = placeholders(5, ids.len());
+        let sql = format!(
+            "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 \
+             WHERE id IN ({list})"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(recorded.state)
+            .bind(recorded.error.as_deref())
+            .bind(recorded.next_attempt)
+            .bind(now);
+        for (outbox_id, _) in ids {
+            query = query.bind(*outbox_id);
+        }
+        query.execute(tx.conn()).await?;
+        let failed = recorded.status == DeliveryStatus::Failed;
+        let sql = format!(
+            "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), \
+             updated_at = $4 WHERE id IN ({list})"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(recorded.status.as_str())
+            .bind(if failed {
+                recorded.error.as_deref()
+            } else {
+                None
+            })
+            .bind(recorded.external_id.as_deref())
+            .bind(now);
+        for (_, message_id) in ids {
+            query = query.bind(*message_id);
+        }
+        query.execute(tx.conn()).await?;
+    }
+    let ids: Vec<i64> = handed.iter().map(|done| done.message.message_id).collect();
+    let mut views = messages_by_id_in_tx(tx.conn(), &ids).await?.into_iter();
+    let mut events: Vec<(i64, Vec<(EventScope, LiveEvent)>)> = Vec::new();
+    for done in &handed {
+        // In the order of `ids`; a message is never deleted while it has an outbox row.
+        let Some(view) = views.next().filter(|v| v.id == done.message.message_id) else {
+            return Err(sqlx::Error::RowNotFound);
+        };
         let event = (
             EventScope {
-                inbox_id: Some(message.inbox_id),
-                conversation_id: Some(message.conversation_id),
+                inbox_id: Some(done.message.inbox_id),
+                conversation_id: Some(done.message.conversation_id),
                 agent_id: None,
             },
             LiveEvent::MessageUpdated { message: view },
         );
         match events
             .iter_mut()
-            .find(|(account, _)| *account == account_id)
+            .find(|(account, _)| *account == done.account_id)
         {
             Some((_, list)) => list.push(event),
-            None => events.push((account_id, vec![event])),
+            None => events.push((done.account_id, vec![event])),
         }
     }
     for (account_id, list) in events {

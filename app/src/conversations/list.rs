@@ -70,6 +70,8 @@ pub fn ConversationsLayout() -> impl IntoView {
     // "Mark as unread" in the chat shows in the list at once.
     let marked_unread = RwSignal::new(None::<i64>);
     provide_context(MarkedUnread(marked_unread));
+    // Effects run only in the browser, once the list has hydrated.
+    Effect::new(|_| leptos::task::spawn_local(crate::root::preload_chat()));
     view! {
         <div class="inbox" class:chat-open=chat_open>
             <section class="inbox-list" aria-labelledby="conversations-title">

@@ -4,10 +4,9 @@ use sqlx::Row;
 use super::{now_ms, Backend, WriteTx};
 use crate::events::{EventEnvelope, EventScope, LiveEvent};
 
-/// PostgreSQL channel on which every replica hears committed events.
+/// PostgreSQL channel on which every replica hears committed events; the insert's
+/// trigger sends them (migration 0012), larger ones as a reference to read back.
 pub const NOTIFY_CHANNEL: &str = "charla_events";
-/// NOTIFY payloads must stay under 8000 bytes; larger events travel as a reference.
-const NOTIFY_INLINE_LIMIT: usize = 7000;
 
 impl WriteTx {
     pub async fn append_event(
@@ -58,7 +57,7 @@ impl WriteTx {
             // The account's event lock, held until commit, so ids are handed out in
             // commit order and a client resuming "after id N" can never miss one. Taken
             // by the insert itself (its rows are produced only once `held` is), which
-            // saves a round trip while the lock is held.
+            // saves a round trip while the lock is held; its trigger queues the NOTIFYs.
             Backend::Postgres => format!(
                 "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(7461, CAST($1 AS INTEGER))) \
                  INSERT INTO events ({columns}) SELECT v.* FROM held, (VALUES {rows}) AS v({columns}) \
@@ -93,29 +92,6 @@ impl WriteTx {
                 event,
             })
             .collect();
-        if self.backend == Backend::Postgres {
-            let mut notify = String::from("SELECT ");
-            let mut texts = Vec::with_capacity(envelopes.len());
-            for (k, envelope) in envelopes.iter().enumerate() {
-                let text = serde_json::to_string(envelope)
-                    .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-                texts.push(if text.len() <= NOTIFY_INLINE_LIMIT {
-                    text
-                } else {
-                    serde_json::json!({ "ref": envelope.id, "account_id": account_id }).to_string()
-                });
-                if k > 0 {
-                    notify.push_str(", ");
-                }
-                // Evaluated left to right: listeners hear them in id order.
-                notify.push_str(&format!("pg_notify($1, ${})", k + 2));
-            }
-            let mut q = sqlx::query(&notify).bind(NOTIFY_CHANNEL);
-            for text in &texts {
-                q = q.bind(text.as_str());
-            }
-            q.execute(&mut *self.tx).await?;
-        }
         self.events.extend(envelopes.iter().cloned());
         Ok(envelopes)
     }

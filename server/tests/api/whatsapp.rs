@@ -886,6 +886,39 @@ async fn secrets_stay_on_the_server(app: TestApp) {
     assert_eq!(after, stored);
 }
 
+/// A reply retried (same idempotency key) after the window closed gets the stored
+/// reply back, once, rather than "window closed": it was sent while the window was open.
+async fn a_retry_after_the_window_closed_gets_the_stored_reply(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let conversation = open_conversation(&app, inbox, "wamid.r1").await;
+    let lucia = app.sign_in(LUCIA).await;
+    let body = json!({"conversation_id": conversation, "body": "Te lo envío hoy", "private": false,
+        "idempotency_key": "retry-after-window", "mentions": []});
+    let first: MessageView = app
+        .ok(&lucia.cookie, "conversations/send", body.clone())
+        .await;
+    // The customer's last message now lies 25 hours back.
+    sqlx::query("UPDATE conversations SET last_customer_message_at = $1 WHERE id = $2")
+        .bind((now_secs() - 25 * 3600) * 1000)
+        .bind(conversation)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let again: MessageView = app.ok(&lucia.cookie, "conversations/send", body).await;
+    assert_eq!(again.id, first.id);
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE idempotency_key = 'retry-after-window'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 1);
+    // A new reply is refused: the window really is closed.
+    let res = reply(&app, &lucia.cookie, conversation, "Otra cosa").await;
+    assert_eq!(res.status(), 422);
+}
+
 on_both_backends!(
     handshake_and_signatures,
     every_inbound_type,
@@ -894,4 +927,5 @@ on_both_backends!(
     templates_and_the_window,
     outbound_media_as_meta_receives_it,
     secrets_stay_on_the_server,
+    a_retry_after_the_window_closed_gets_the_stored_reply,
 );

@@ -14,7 +14,7 @@ use crate::conversations::model::{
     AttachmentView, ConversationSummary, Mention, MessageExtra, MessagePage, MessageView,
     SenderKind,
 };
-use crate::db::{now_ms, Db, WriteTx};
+use crate::db::{now_ms, placeholders, Db, WriteTx};
 use crate::domain::whatsapp::Window;
 use crate::domain::{ChannelKind, DeliveryStatus, MessageBody, MessageDirection};
 use crate::error::AppError;
@@ -92,13 +92,7 @@ async fn attach_files(
     for row in rows {
         let message_id: i64 = row.try_get("message_id")?;
         if let Some(message) = messages.iter_mut().find(|m| m.id == message_id) {
-            message.attachments.push(AttachmentView {
-                id: row.try_get("id")?,
-                file_name: row.try_get("file_name")?,
-                content_type: row.try_get("content_type")?,
-                byte_size: row.try_get("byte_size")?,
-                duration_ms: row.try_get("duration_ms")?,
-            });
+            message.attachments.push(attachment_from_row(&row)?);
         }
     }
     Ok(())
@@ -227,6 +221,63 @@ pub async fn message_in_tx(
     Ok(message.remove(0))
 }
 
+/// Several messages by id, in the order of `ids`, each with its files (and, for notes,
+/// mentions): two statements whatever their number or conversations.
+pub async fn messages_by_id_in_tx(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<MessageView>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(1, ids.len());
+    let sql = format!("{MESSAGE_SELECT} WHERE m.id IN ({list})");
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut found = query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let sql = format!(
+        "SELECT a.id, a.message_id, a.file_name, a.content_type, a.byte_size, a.duration_ms \
+         FROM attachments a WHERE a.message_id IN ({list}) ORDER BY a.id"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let message_id: i64 = row.try_get("message_id")?;
+        if let Some(message) = found.iter_mut().find(|m| m.id == message_id) {
+            message.attachments.push(attachment_from_row(&row)?);
+        }
+    }
+    for message in found.iter_mut().filter(|m| m.private) {
+        attach_people(&mut *conn, std::slice::from_mut(message)).await?;
+    }
+    let mut ordered = Vec::with_capacity(found.len());
+    for id in ids {
+        if let Some(k) = found.iter().position(|m| m.id == *id) {
+            ordered.push(found.swap_remove(k));
+        }
+    }
+    Ok(ordered)
+}
+
+fn attachment_from_row(row: &AnyRow) -> Result<AttachmentView, sqlx::Error> {
+    Ok(AttachmentView {
+        id: row.try_get("id")?,
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        byte_size: row.try_get("byte_size")?,
+        duration_ms: row.try_get("duration_ms")?,
+    })
+}
+
 async fn by_idempotency_key(
     db: &Db,
     conversation_id: i64,
@@ -272,13 +323,18 @@ pub async fn send(
 ) -> Result<MessageView, AppError> {
     let viewer = Viewer::from(agent);
     let conversation = visible_conversation(db, viewer, conversation_id).await?;
-    if let Some(key) = &outgoing.idempotency_key {
-        if let Some(existing) = by_idempotency_key(db, conversation_id, key).await? {
-            return Ok(existing);
-        }
-    }
+    // A retried request is caught by the idempotency key's unique index when it is
+    // inserted again (see `store_outgoing`), not by a read before every send.
     if !outgoing.private {
-        free_form_allowed(db, &conversation).await?;
+        if let Err(closed) = free_form_allowed(db, &conversation).await {
+            // A retry of a reply stored while the window was open still gets its answer.
+            if let Some(key) = &outgoing.idempotency_key {
+                if let Some(existing) = by_idempotency_key(db, conversation_id, key).await? {
+                    return Ok(existing);
+                }
+            }
+            return Err(closed);
+        }
     }
     // Mentions only in notes, and only of teammates who can see this inbox.
     let mentions: Vec<i64> = if outgoing.private && !outgoing.mentions.is_empty() {
@@ -419,7 +475,31 @@ async fn store_outgoing(
             .await?;
     }
     mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
-    let message = message_in_tx(tx.conn(), message_id).await?;
+    // Built from what was just inserted rather than read back (two statements less on
+    // every send); only mentions and files come from their tables.
+    let mut message = [MessageView {
+        id: message_id,
+        conversation_id: conversation.id,
+        inbox_id: conversation.inbox_id,
+        direction: MessageDirection::Outgoing,
+        private: draft.private,
+        sender_kind: SenderKind::Agent,
+        sender_name: Some(agent.name.clone()),
+        body: draft.body.to_owned(),
+        delivery_status: (!draft.private).then_some(DeliveryStatus::Sending),
+        delivery_error: None,
+        created_at: now,
+        mentions: Vec::new(),
+        extra: draft.extra.cloned(),
+        attachments: Vec::new(),
+    }];
+    if !mentions.is_empty() {
+        attach_people(tx.conn(), &mut message).await?;
+    }
+    if !files.ids.is_empty() {
+        attach_files(tx.conn(), &mut message).await?;
+    }
+    let [message] = message;
     for mentioned in mentions {
         notify_mention(&mut tx, agent, conversation, &message, *mentioned).await?;
     }
