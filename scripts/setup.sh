@@ -128,7 +128,9 @@ drop_stale_fallback_env() {
 #   - $CHARLA_CACHE/wasm-sysroot/lib/rustlib/wasm32-unknown-unknown/lib/*.rlib
 #   - $CHARLA_CACHE/env.sh (sourced by scripts/env.sh) exports
 #       CHARLA_WASM_FALLBACK=1
-#       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--sysroot=<that sysroot>
+#       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--sysroot=<that sysroot> --cfg erase_components
+#                           (this variable replaces .cargo/config.toml's build.rustflags
+#                           for wasm32, so it repeats the erase_components cfg)
 #       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=<rust-lld or wasm-ld of lld-22>
 #       CHARLA_LEPTOS_ARGS  extra `cargo leptos` arguments: the WASM (lib) build runs
 #                           with Debian's /usr/bin/rustc, which made that sysroot
@@ -200,7 +202,7 @@ TOML
 # Delete this file to go back to rustup's target (setup.sh removes it once rustup has it).
 export CHARLA_WASM_FALLBACK=1
 export CHARLA_WASM_SYSROOT='$FALLBACK_SYSROOT'
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--sysroot=$FALLBACK_SYSROOT'
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--sysroot=$FALLBACK_SYSROOT --cfg erase_components'
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER='$linker'
 # cargo-leptos builds the WASM lib with Debian's rustc (the one that built the sysroot).
 export CHARLA_LEPTOS_ARGS='--lib-cargo-args=--config=build.rustc="/usr/bin/rustc"'

@@ -52,7 +52,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::time::provide_time_zone();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider ssr_lang_header_getter=crate::ui::language::server_languages()>
+            <crate::ui::language::RememberLanguage />
             <Stylesheet id="leptos" href="/pkg/charla.css" />
             <Title text="Charla" />
             <Router>

@@ -1,6 +1,7 @@
 //! Small pieces of UI shared by features: error text, language switch, labels.
 pub mod attachment;
 pub mod files;
+pub mod language;
 pub mod recorder;
 pub mod template_picker;
 pub mod time;
