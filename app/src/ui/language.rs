@@ -19,16 +19,12 @@ pub fn server_languages() -> UseLocalesOptions {
 #[cfg(feature = "ssr")]
 fn request_languages() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let cookies = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok());
+    let picked = crate::auth::ssr::cookie_value(&parts.headers, COOKIE);
     let accept = parts
         .headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok());
-    preferred(cookies, accept)
+    preferred(picked.as_deref(), accept)
 }
 
 #[cfg(not(feature = "ssr"))]
@@ -36,19 +32,11 @@ fn request_languages() -> Option<String> {
     None
 }
 
-/// The picked language if a `Cookie` header holds a known one, else `Accept-Language`
-/// as it came (leptos_i18n matches it against the locales).
+/// The picked language if the cookie holds a known one, else `Accept-Language` as it
+/// came (leptos_i18n matches it against the locales).
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-fn preferred<'a>(
-    cookie_headers: impl Iterator<Item = &'a str>,
-    accept_language: Option<&str>,
-) -> Option<String> {
-    let picked = cookie_headers
-        .flat_map(|header| header.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| value.trim().parse::<Locale>().ok());
-    match picked {
+fn preferred(picked: Option<&str>, accept_language: Option<&str>) -> Option<String> {
+    match picked.and_then(|value| value.trim().parse::<Locale>().ok()) {
         Some(locale) => Some(locale.to_string()),
         None => accept_language.map(str::to_owned),
     }
@@ -89,9 +77,8 @@ mod tests {
 
     #[test]
     fn a_picked_language_wins_over_the_browsers() {
-        let cookies = ["theme=dark; i18n_pref_locale=en", "charla_session=abc"];
         assert_eq!(
-            preferred(cookies.into_iter(), Some("es-ES,es;q=0.9")),
+            preferred(Some("en"), Some("es-ES,es;q=0.9")),
             Some("en".to_string())
         );
     }
@@ -99,21 +86,15 @@ mod tests {
     #[test]
     fn without_a_pick_the_browsers_languages_are_used() {
         assert_eq!(
-            preferred(["charla_session=abc"].into_iter(), Some("en-GB,en;q=0.8")),
+            preferred(None, Some("en-GB,en;q=0.8")),
             Some("en-GB,en;q=0.8".to_string())
         );
-        assert_eq!(preferred(std::iter::empty(), None), None);
+        assert_eq!(preferred(None, None), None);
     }
 
     #[test]
     fn an_unknown_picked_language_is_ignored() {
-        assert_eq!(
-            preferred(["i18n_pref_locale=fr"].into_iter(), Some("es")),
-            Some("es".to_string())
-        );
-        assert_eq!(
-            preferred(["i18n_pref_locale=<script>"].into_iter(), None),
-            None
-        );
+        assert_eq!(preferred(Some("fr"), Some("es")), Some("es".to_string()));
+        assert_eq!(preferred(Some("<script>"), None), None);
     }
 }
