@@ -3,13 +3,15 @@
 use crate::conversations::model::{ConversationSummary, MessageView};
 use crate::domain::{Availability, ConversationStatus, Millis};
 use crate::notifications::NotificationView;
-use serde::{Deserialize, Serialize};
+use crate::tag_first::{tag_first_deserialize, TagFirst};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Something that happened in an account that open dashboards should reflect.
 // Built once per change and serialized straight away; boxing the large variants
 // would buy nothing.
+// Decoded by `crate::tag_first` (its twin is `LiveEventTwin` below).
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     AgentAvailabilityChanged {
@@ -54,6 +56,51 @@ pub enum LiveEvent {
     },
 }
 
+#[derive(Deserialize)]
+#[serde(remote = "LiveEvent", rename_all = "snake_case")]
+enum LiveEventTwin {
+    AgentAvailabilityChanged {
+        agent_id: i64,
+        availability: Availability,
+    },
+    ConversationChanged {
+        conversation: ConversationSummary,
+        previous: Option<ConversationState>,
+    },
+    MessageCreated {
+        message: MessageView,
+    },
+    MessageUpdated {
+        message: MessageView,
+    },
+    NotificationCreated {
+        notification: NotificationView,
+    },
+    MembershipChanged {
+        agent_id: i64,
+        inbox_id: i64,
+        member: bool,
+    },
+    AgentChanged {
+        agent_id: i64,
+        role: crate::domain::Role,
+        active: bool,
+    },
+    ConversationDeleted {
+        conversation_id: i64,
+        inbox_id: i64,
+        previous: ConversationState,
+    },
+}
+
+impl TagFirst for LiveEvent {
+    const TAG: &'static str = "type";
+    fn from_variant<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        LiveEventTwin::deserialize(d)
+    }
+}
+tag_first_deserialize!(LiveEvent);
+
 /// The parts of a conversation that decide which tab and status view it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationState {
@@ -83,7 +130,7 @@ pub struct EventEnvelope {
 
 /// Frames the server writes on an agent's live socket.
 #[allow(clippy::large_enum_variant)] // same reason as LiveEvent
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// First frame: the newest event id at connection time, the point to resume from.
@@ -96,6 +143,22 @@ pub enum ServerFrame {
         last_event_id: i64,
     },
 }
+
+#[derive(Deserialize)]
+#[serde(remote = "ServerFrame", rename_all = "snake_case")]
+enum ServerFrameTwin {
+    Hello { last_event_id: i64 },
+    Event(EventEnvelope),
+    Resync { last_event_id: i64 },
+}
+
+impl TagFirst for ServerFrame {
+    const TAG: &'static str = "frame";
+    fn from_variant<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ServerFrameTwin::deserialize(d)
+    }
+}
+tag_first_deserialize!(ServerFrame);
 
 #[cfg(test)]
 mod tests {
@@ -120,5 +183,56 @@ mod tests {
             "{text}"
         );
         assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
+    }
+
+    #[test]
+    fn every_event_and_frame_reads_back() {
+        let events = [
+            LiveEvent::MembershipChanged {
+                agent_id: 2,
+                inbox_id: 3,
+                member: true,
+            },
+            LiveEvent::AgentChanged {
+                agent_id: 2,
+                role: crate::domain::Role::Administrator,
+                active: false,
+            },
+            LiveEvent::ConversationDeleted {
+                conversation_id: 9,
+                inbox_id: 3,
+                previous: ConversationState {
+                    assignee_id: None,
+                    status: ConversationStatus::Open,
+                },
+            },
+        ];
+        for event in events {
+            let text = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<LiveEvent>(&text).unwrap(), event);
+        }
+        for frame in [
+            ServerFrame::Hello { last_event_id: 4 },
+            ServerFrame::Resync { last_event_id: 5 },
+        ] {
+            let text = serde_json::to_string(&frame).unwrap();
+            assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);
+        }
+        // The variants with large payloads: the twin knows them (it asks for their
+        // fields, not "unknown variant").
+        for (tag, field) in [
+            ("conversation_changed", "conversation"),
+            ("message_created", "message"),
+            ("message_updated", "message"),
+            ("notification_created", "notification"),
+        ] {
+            let err = serde_json::from_str::<LiveEvent>(&format!(r#"{{"type":"{tag}"}}"#))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("missing field `{field}`")),
+                "{tag}: {err}"
+            );
+        }
     }
 }

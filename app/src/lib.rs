@@ -20,6 +20,7 @@ pub mod notifications;
 mod pages;
 mod root;
 mod shell;
+mod tag_first;
 mod ui;
 pub mod widget;
 

@@ -63,12 +63,28 @@ pub struct WidgetState {
 }
 
 /// Frames on the visitor's socket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Decoded by `crate::tag_first` (its twin is `VisitorFrameTwin` below).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "frame", rename_all = "snake_case")]
 pub enum VisitorFrame {
     Hello,
     Message(VisitorMessage),
 }
+
+#[derive(Deserialize)]
+#[serde(remote = "VisitorFrame", rename_all = "snake_case")]
+enum VisitorFrameTwin {
+    Hello,
+    Message(VisitorMessage),
+}
+
+impl crate::tag_first::TagFirst for VisitorFrame {
+    const TAG: &'static str = "frame";
+    fn from_variant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VisitorFrameTwin::deserialize(d)
+    }
+}
+crate::tag_first::tag_first_deserialize!(VisitorFrame);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetSent {
@@ -159,5 +175,15 @@ mod tests {
             VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
         assert!(reply.from_agent);
         assert_eq!(reply.agent_name.as_deref(), Some("Lucía"));
+    }
+
+    #[test]
+    fn visitor_frames_read_back() {
+        let reply =
+            VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
+        for frame in [VisitorFrame::Hello, VisitorFrame::Message(reply)] {
+            let text = serde_json::to_string(&frame).unwrap();
+            assert_eq!(serde_json::from_str::<VisitorFrame>(&text).unwrap(), frame);
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Sending replies through the real server-function endpoint (session, rules,
 //! persistence, outbox row, events and fan-out included) at rising concurrency, beside
-//! raw sqlx inserts of the same message rows on the same database in the same run.
+//! raw sqlx inserts of the same message rows on the same database in the same run: the
+//! message row alone (one statement per commit, the budget's baseline), and a reply's
+//! three rows (message, outbox row, event) in one transaction.
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -130,6 +132,63 @@ async fn raw_inserts(
     Ok((started.elapsed(), samples))
 }
 
+/// A reply's rows as the send path stores them, without the server: the message, its
+/// outbox row and its event, one transaction each.
+async fn raw_reply_rows(
+    db: &app::db::Db,
+    conversation: i64,
+    total: usize,
+) -> anyhow::Result<(Duration, Samples)> {
+    let (account, inbox): (i64, i64) =
+        sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_one(&db.pool)
+            .await?;
+    let started = Instant::now();
+    let mut samples = Samples::new();
+    for i in 0..total {
+        let t = Instant::now();
+        let _turn = db.write_turn().await;
+        let now = app::db::now_ms();
+        let mut tx = db.pool.begin().await?;
+        let message: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
+             content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5) \
+             RETURNING id",
+        )
+        .bind(account)
+        .bind(inbox)
+        .bind(conversation)
+        .bind(format!("Inserción directa {i}"))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, 'web_chat', 'done', 0, $3, $3, $3)",
+        )
+        .bind(account)
+        .bind(message)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO events (account_id, inbox_id, conversation_id, agent_id, payload, created_at) \
+             VALUES ($1, $2, $3, NULL, $4, $5)",
+        )
+        .bind(account)
+        .bind(inbox)
+        .bind(conversation)
+        .bind(format!(r#"{{"type":"message_created","message":{{"id":{message}}}}}"#))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        samples.push(t.elapsed());
+    }
+    Ok((started.elapsed(), samples))
+}
+
 pub async fn run(total: usize) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for postgres in [false, true] {
@@ -153,6 +212,22 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
             ms(raw_samples.percentile(99.0)),
             format!("{raw_rate:.0}"),
             "100%".to_owned(),
+            "–".to_owned(),
+        ]);
+        let (rows_took, rows_samples) =
+            raw_reply_rows(&running.state.db, conversations[0], total).await?;
+        let rows_rate = total as f64 / rows_took.as_secs_f64();
+        // What persisting a reply costs the database: the gap to the rows above is
+        // the server's (HTTP, session, rules, fan-out, delivery).
+        rows.push(vec![
+            backend.to_owned(),
+            "raw reply rows (message, outbox, event), 1 connection".to_owned(),
+            format!("{rows_rate:.0}"),
+            ms(rows_samples.percentile(50.0)),
+            ms(rows_samples.percentile(99.0)),
+            format!("{raw_rate:.0}"),
+            format!("{:.0}%", 100.0 * rows_rate / raw_rate),
+            "100%".to_owned(),
         ]);
         for &concurrency in CONCURRENCY {
             let (elapsed, samples) =
@@ -166,6 +241,7 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
                 ms(samples.percentile(99.0)),
                 format!("{raw_rate:.0}"),
                 format!("{:.0}%", 100.0 * rate / raw_rate),
+                format!("{:.0}%", 100.0 * rate / rows_rate),
             ]);
         }
         let (elapsed, samples) = paced(&client, &url, &conversations, PACED_RATE, total).await?;
@@ -177,6 +253,7 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
             ms(samples.percentile(50.0)),
             ms(samples.percentile(99.0)),
             format!("{raw_rate:.0}"),
+            "–".to_owned(),
             "–".to_owned(),
         ]);
         if postgres {
@@ -193,6 +270,7 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
             "p99 ms",
             "raw inserts/s",
             "ratio",
+            "vs raw reply rows",
         ],
         &rows,
     );

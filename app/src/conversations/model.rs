@@ -218,7 +218,9 @@ pub enum AttachmentKind {
 }
 
 /// What a message carries besides its body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Decoded by `crate::tag_first` (its twin is `MessageExtraTwin` below); stored as this
+// JSON in `messages.content_attributes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageExtra {
     /// Activity in an older conversation: the thread goes on in a newer one (S12).
@@ -262,6 +264,52 @@ pub enum MessageExtra {
     /// A message type the channel sent that Charla cannot show; kept, never dropped.
     Unsupported { message_type: String },
 }
+
+#[derive(Deserialize)]
+#[serde(remote = "MessageExtra", rename_all = "snake_case")]
+enum MessageExtraTwin {
+    ContinuedIn {
+        conversation_id: i64,
+        display_id: i64,
+    },
+    Template {
+        name: String,
+        language: String,
+        params: Vec<String>,
+        #[serde(default)]
+        header_params: Vec<String>,
+        #[serde(default)]
+        button_params: Vec<(usize, String)>,
+    },
+    Email {
+        subject: String,
+        #[serde(default)]
+        quoted: Option<String>,
+        #[serde(default)]
+        html: Option<String>,
+    },
+    Location {
+        latitude: f64,
+        longitude: f64,
+        name: Option<String>,
+        address: Option<String>,
+    },
+    Reaction {
+        emoji: String,
+        to_external_id: String,
+    },
+    Unsupported {
+        message_type: String,
+    },
+}
+
+impl crate::tag_first::TagFirst for MessageExtra {
+    const TAG: &'static str = "kind";
+    fn from_variant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        MessageExtraTwin::deserialize(d)
+    }
+}
+crate::tag_first::tag_first_deserialize!(MessageExtra);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessagePage {
@@ -350,6 +398,59 @@ mod tests {
                 mine: 1,
                 unassigned: 2,
                 all: 5
+            }
+        );
+    }
+
+    #[test]
+    fn every_message_extra_reads_back() {
+        let extras = [
+            MessageExtra::ContinuedIn {
+                conversation_id: 4,
+                display_id: 2,
+            },
+            MessageExtra::Template {
+                name: "pedido".into(),
+                language: "es".into(),
+                params: vec!["Ana".into()],
+                header_params: vec![],
+                button_params: vec![(0, "abc".into())],
+            },
+            MessageExtra::Email {
+                subject: "Hola".into(),
+                quoted: None,
+                html: Some("<p>hola</p>".into()),
+            },
+            MessageExtra::Location {
+                latitude: -34.6,
+                longitude: -58.4,
+                name: None,
+                address: Some("Corrientes 1234".into()),
+            },
+            MessageExtra::Reaction {
+                emoji: "👍".into(),
+                to_external_id: "wamid.1".into(),
+            },
+            MessageExtra::Unsupported {
+                message_type: "sticker".into(),
+            },
+        ];
+        for extra in extras {
+            let text = serde_json::to_string(&extra).unwrap();
+            assert_eq!(serde_json::from_str::<MessageExtra>(&text).unwrap(), extra);
+        }
+        // Rows stored before `header_params` and `button_params` existed.
+        assert_eq!(
+            serde_json::from_str::<MessageExtra>(
+                r#"{"kind":"template","name":"t","language":"en","params":[]}"#
+            )
+            .unwrap(),
+            MessageExtra::Template {
+                name: "t".into(),
+                language: "en".into(),
+                params: vec![],
+                header_params: vec![],
+                button_params: vec![],
             }
         );
     }

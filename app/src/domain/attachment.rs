@@ -93,7 +93,8 @@ pub struct UploadedFile {
 }
 
 /// Why a file was refused; each has its own translated message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Decoded by `crate::tag_first` (its twin is `FileRefusalTwin` below).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum FileRefusal {
     Empty {
@@ -127,6 +128,27 @@ pub enum FileRefusal {
         max_seconds: u32,
     },
 }
+
+#[derive(Deserialize)]
+#[serde(remote = "FileRefusal", rename_all = "snake_case")]
+enum FileRefusalTwin {
+    Empty { file_name: String },
+    TooLarge { file_name: String, limit_bytes: u64 },
+    TooMany { max: usize },
+    Executable { file_name: String },
+    Disguised { file_name: String, detected: String },
+    Unsupported { file_name: String },
+    BadRecording { file_name: String },
+    VoiceTooLong { max_seconds: u32 },
+}
+
+impl crate::tag_first::TagFirst for FileRefusal {
+    const TAG: &'static str = "reason";
+    fn from_variant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        FileRefusalTwin::deserialize(d)
+    }
+}
+crate::tag_first::tag_first_deserialize!(FileRefusal);
 
 /// The checks the browser can make before uploading: count, empty, size for the
 /// class it claims. The server checks again from the bytes.
@@ -182,6 +204,30 @@ pub fn clock(duration_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_refusal_reads_back() {
+        let name = || "a.exe".to_string();
+        for refusal in [
+            FileRefusal::Empty { file_name: name() },
+            FileRefusal::TooLarge {
+                file_name: name(),
+                limit_bytes: 5,
+            },
+            FileRefusal::TooMany { max: 10 },
+            FileRefusal::Executable { file_name: name() },
+            FileRefusal::Disguised {
+                file_name: name(),
+                detected: "application/x-elf".into(),
+            },
+            FileRefusal::Unsupported { file_name: name() },
+            FileRefusal::BadRecording { file_name: name() },
+            FileRefusal::VoiceTooLong { max_seconds: 300 },
+        ] {
+            let text = serde_json::to_string(&refusal).unwrap();
+            assert_eq!(serde_json::from_str::<FileRefusal>(&text).unwrap(), refusal);
+        }
+    }
 
     #[test]
     fn whatsapp_limits_per_kind() {

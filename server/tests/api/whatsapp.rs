@@ -8,7 +8,7 @@ use crate::fake_graph::{self, FakeGraph, APP_SECRET, PHONE_ID, TOKEN, VERIFY_TOK
 use crate::helpers::{client, TestApp, ADMIN, LUCIA, MARCOS};
 use crate::on_both_backends;
 use app::channels::whatsapp::webhook::sign;
-use app::conversations::model::{ConversationDetail, MessageExtra, MessageView};
+use app::conversations::model::{ConversationDetail, MessageExtra, MessagePage, MessageView};
 use app::domain::DeliveryStatus;
 
 const CUSTOMER: &str = "34699000111";
@@ -317,14 +317,14 @@ async fn every_inbound_type(app: TestApp) {
     // What the agent's view carries.
     let lucia = app.sign_in(LUCIA).await;
     let (_, conversation, _, _) = message_by_external(&app, "w.text").await;
-    let page: Value = app
+    let page: MessagePage = app
         .ok(
             &lucia.cookie,
             "conversations/messages",
             json!({"id": conversation, "before": null}),
         )
         .await;
-    let items: Vec<MessageView> = serde_json::from_value(page["items"].clone()).unwrap();
+    let items = page.items;
     let find = |body_or_kind: &str| {
         items
             .iter()
