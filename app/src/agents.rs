@@ -48,7 +48,7 @@ fn admin_session() -> Result<(crate::state::AppState, AgentProfile), AppError> {
 }
 
 /// Everyone in the account, deactivated agents included, with their inboxes.
-#[server(endpoint = "team/members", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/members", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
     crate::error::with_status(
         async move {
@@ -59,7 +59,7 @@ pub async fn team_members() -> Result<Vec<TeamMember>, AppError> {
     )
 }
 
-#[server(endpoint = "team/create_agent", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/create_agent", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn create_agent(
     email: String,
     name: String,
@@ -76,7 +76,7 @@ pub async fn create_agent(
 }
 
 /// Role and active state (deactivating ends the agent's sessions at once).
-#[server(endpoint = "team/update_agent", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/update_agent", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn update_agent(id: i64, role: Role, active: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -87,7 +87,7 @@ pub async fn update_agent(id: i64, role: Role, active: bool) -> Result<(), AppEr
     )
 }
 
-#[server(endpoint = "team/set_member", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/set_member", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn set_inbox_member(inbox_id: i64, agent_id: i64, member: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -98,7 +98,7 @@ pub async fn set_inbox_member(inbox_id: i64, agent_id: i64, member: bool) -> Res
     )
 }
 
-#[server(endpoint = "team/create_inbox", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/create_inbox", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn create_inbox(
     name: String,
     channel: crate::domain::ChannelKind,
@@ -112,7 +112,7 @@ pub async fn create_inbox(
     )
 }
 
-#[server(endpoint = "team/rename_inbox", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/rename_inbox", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn rename_inbox(id: i64, name: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -123,7 +123,7 @@ pub async fn rename_inbox(id: i64, name: String) -> Result<(), AppError> {
     )
 }
 
-#[server(endpoint = "team/web_chat_settings", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/web_chat_settings", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn web_chat_settings(
     id: i64,
 ) -> Result<crate::domain::web_chat::WebChatSettings, AppError> {
@@ -136,7 +136,7 @@ pub async fn web_chat_settings(
     )
 }
 
-#[server(endpoint = "team/save_web_chat", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/save_web_chat", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn save_web_chat(
     id: i64,
     settings: crate::domain::web_chat::WebChatSettings,
@@ -150,7 +150,7 @@ pub async fn save_web_chat(
     )
 }
 
-#[server(endpoint = "team/whatsapp_settings", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/whatsapp_settings", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn whatsapp_settings(
     id: i64,
 ) -> Result<crate::domain::whatsapp::WhatsAppSettings, AppError> {
@@ -170,7 +170,7 @@ pub async fn whatsapp_settings(
 }
 
 /// Saves a WhatsApp inbox's settings; an empty secret keeps the stored one.
-#[server(endpoint = "team/save_whatsapp", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/save_whatsapp", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn save_whatsapp(
     id: i64,
     settings: crate::domain::whatsapp::WhatsAppSettingsInput,
@@ -192,7 +192,7 @@ pub async fn save_whatsapp(
 }
 
 /// Sincronizar plantillas: fetches the business account's templates now; how many.
-#[server(endpoint = "team/sync_templates", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/sync_templates", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
     crate::error::with_status(
         async move {
@@ -217,7 +217,7 @@ pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
     )
 }
 
-#[server(endpoint = "team/email_settings", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/email_settings", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn email_settings(
     id: i64,
 ) -> Result<crate::domain::email_inbox::EmailSettings, AppError> {
@@ -237,7 +237,7 @@ pub async fn email_settings(
 }
 
 /// Saves an email inbox's settings; an empty password keeps the stored one.
-#[server(endpoint = "team/save_email", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/save_email", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn save_email(
     id: i64,
     settings: crate::domain::email_inbox::EmailSettingsInput,
@@ -260,7 +260,7 @@ pub async fn save_email(
 
 /// "Probar conexión" for the saved SMTP (`server: "smtp"`) or IMAP settings: Ok, or
 /// a validation error whose code is the server's own message.
-#[server(endpoint = "team/test_email", input = leptos::server_fn::codec::Json)]
+#[server(endpoint = "team/test_email", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -287,7 +287,7 @@ pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppErr
 }
 
 /// Sets the signed-in agent's availability; teammates see it change live.
-#[server(endpoint = "set_availability")]
+#[server(endpoint = "set_availability", output = crate::wire::Json)]
 pub async fn set_availability(availability: Availability) -> Result<(), AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};
@@ -302,7 +302,7 @@ pub async fn set_availability(availability: Availability) -> Result<(), AppError
 }
 
 /// Everyone in the signed-in agent's account, by name.
-#[server(endpoint = "list_team")]
+#[server(endpoint = "list_team", output = crate::wire::Json)]
 pub async fn list_team() -> Result<Vec<AgentProfile>, AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};

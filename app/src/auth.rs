@@ -22,7 +22,7 @@ pub struct SessionInfo {
 }
 
 /// The signed-in agent, or `None` when the request has no live session.
-#[server(endpoint = "session")]
+#[server(endpoint = "session", output = crate::wire::Json)]
 pub async fn load_session() -> Result<Option<SessionInfo>, AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};
@@ -44,7 +44,7 @@ pub async fn load_session() -> Result<Option<SessionInfo>, AppError> {
 }
 
 /// Signs in with email and password; sets the session cookie and goes to the inbox.
-#[server(endpoint = "login")]
+#[server(endpoint = "login", output = crate::wire::Json)]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::error::with_status;
     use crate::state::app_state;
@@ -88,7 +88,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 }
 
 /// Ends the current session and returns to the sign-in page.
-#[server(endpoint = "logout")]
+#[server(endpoint = "logout", output = crate::wire::Json)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};

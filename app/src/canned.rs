@@ -2,10 +2,10 @@
 //! administrators maintain it in Ajustes.
 use crate::domain::canned::CannedResponse;
 use crate::error::AppError;
+use crate::wire::Json;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
-#[server(endpoint = "canned/list", input = Json)]
+#[server(endpoint = "canned/list", input = Json, output = Json)]
 pub async fn list_canned() -> Result<Vec<CannedResponse>, AppError> {
     crate::error::with_status(
         async move {
@@ -18,7 +18,7 @@ pub async fn list_canned() -> Result<Vec<CannedResponse>, AppError> {
 }
 
 /// Creates (`id: None`) or updates a canned response (administrators).
-#[server(endpoint = "canned/save", input = Json)]
+#[server(endpoint = "canned/save", input = Json, output = Json)]
 pub async fn save_canned(
     id: Option<i64>,
     short_code: String,
@@ -42,7 +42,7 @@ pub async fn save_canned(
     )
 }
 
-#[server(endpoint = "canned/remove", input = Json)]
+#[server(endpoint = "canned/remove", input = Json, output = Json)]
 pub async fn remove_canned(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async move {

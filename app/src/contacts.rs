@@ -15,8 +15,8 @@ pub use list::ContactsPage;
 use crate::conversations::model::ConversationSummary;
 use crate::domain::ContactInput;
 use crate::error::AppError;
+use crate::wire::Json;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use model::*;
 
 #[cfg(feature = "ssr")]
@@ -25,7 +25,7 @@ fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), 
     Ok((crate::state::app_state()?, session.agent))
 }
 
-#[server(endpoint = "contacts/list", input = Json)]
+#[server(endpoint = "contacts/list", input = Json, output = Json)]
 pub async fn list_contacts(
     query: String,
     sort: ContactSort,
@@ -48,7 +48,7 @@ pub async fn list_contacts(
     )
 }
 
-#[server(endpoint = "contacts/get", input = Json)]
+#[server(endpoint = "contacts/get", input = Json, output = Json)]
 pub async fn get_contact(id: i64) -> Result<ContactDetail, AppError> {
     crate::error::with_status(
         async move {
@@ -63,7 +63,7 @@ pub async fn get_contact(id: i64) -> Result<ContactDetail, AppError> {
 }
 
 /// Creates (`id: None`) or updates a contact.
-#[server(endpoint = "contacts/save", input = Json)]
+#[server(endpoint = "contacts/save", input = Json, output = Json)]
 pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<ContactRow, AppError> {
     crate::error::with_status(
         async move {
@@ -80,7 +80,7 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
     )
 }
 
-#[server(endpoint = "contacts/history", input = Json)]
+#[server(endpoint = "contacts/history", input = Json, output = Json)]
 pub async fn contact_history(
     id: i64,
     after: Option<HistoryCursor>,
@@ -96,7 +96,7 @@ pub async fn contact_history(
     )
 }
 
-#[server(endpoint = "contacts/start_options", input = Json)]
+#[server(endpoint = "contacts/start_options", input = Json, output = Json)]
 pub async fn start_options(id: i64) -> Result<Vec<InboxChoice>, AppError> {
     crate::error::with_status(
         async move {
@@ -108,7 +108,7 @@ pub async fn start_options(id: i64) -> Result<Vec<InboxChoice>, AppError> {
 }
 
 /// "Enviar mensaje" in Nueva conversación.
-#[server(endpoint = "contacts/start", input = Json)]
+#[server(endpoint = "contacts/start", input = Json, output = Json)]
 pub async fn start_conversation(
     contact_id: i64,
     inbox_id: i64,
@@ -132,7 +132,7 @@ pub async fn start_conversation(
 }
 
 /// Erases the contact and everything about it (administrators; the name typed again).
-#[server(endpoint = "contacts/delete", input = Json)]
+#[server(endpoint = "contacts/delete", input = Json, output = Json)]
 pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {

@@ -14,8 +14,8 @@ pub use list::{ConversationsLayout, NoConversationSelected};
 
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
+use crate::wire::Json;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use model::*;
 
 #[cfg(feature = "ssr")]
@@ -24,7 +24,7 @@ fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), 
     Ok((crate::state::app_state()?, session.agent))
 }
 
-#[server(endpoint = "conversations/list", input = Json)]
+#[server(endpoint = "conversations/list", input = Json, output = Json)]
 pub async fn list_conversations(
     tab: Tab,
     status: ConversationStatus,
@@ -39,7 +39,7 @@ pub async fn list_conversations(
     )
 }
 
-#[server(endpoint = "conversations/counts", input = Json)]
+#[server(endpoint = "conversations/counts", input = Json, output = Json)]
 pub async fn conversation_counts(status: ConversationStatus) -> Result<TabCounts, AppError> {
     crate::error::with_status(
         async move {
@@ -50,7 +50,7 @@ pub async fn conversation_counts(status: ConversationStatus) -> Result<TabCounts
     )
 }
 
-#[server(endpoint = "conversations/get", input = Json)]
+#[server(endpoint = "conversations/get", input = Json, output = Json)]
 pub async fn get_conversation(id: i64) -> Result<ConversationDetail, AppError> {
     crate::error::with_status(
         async move {
@@ -94,7 +94,7 @@ pub async fn get_conversation(id: i64) -> Result<ConversationDetail, AppError> {
     )
 }
 
-#[server(endpoint = "conversations/messages", input = Json)]
+#[server(endpoint = "conversations/messages", input = Json, output = Json)]
 pub async fn conversation_messages(id: i64, before: Option<i64>) -> Result<MessagePage, AppError> {
     crate::error::with_status(
         async move {
@@ -106,7 +106,7 @@ pub async fn conversation_messages(id: i64, before: Option<i64>) -> Result<Messa
 }
 
 /// Responder (`private: false`) or Nota privada (`private: true`).
-#[server(endpoint = "conversations/send", input = Json)]
+#[server(endpoint = "conversations/send", input = Json, output = Json)]
 pub async fn send_message(
     conversation_id: i64,
     body: String,
@@ -140,7 +140,7 @@ pub async fn send_message(
 }
 
 /// A WhatsApp template (S7): the one reply allowed once the 24-hour window has closed.
-#[server(endpoint = "conversations/send_template", input = Json)]
+#[server(endpoint = "conversations/send_template", input = Json, output = Json)]
 pub async fn send_template(
     conversation_id: i64,
     template_id: i64,
@@ -168,7 +168,7 @@ pub async fn send_template(
     )
 }
 
-#[server(endpoint = "conversations/retry", input = Json)]
+#[server(endpoint = "conversations/retry", input = Json, output = Json)]
 pub async fn retry_message(conversation_id: i64, message_id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -191,7 +191,7 @@ pub async fn retry_message(conversation_id: i64, message_id: i64) -> Result<(), 
     )
 }
 
-#[server(endpoint = "conversations/assign", input = Json)]
+#[server(endpoint = "conversations/assign", input = Json, output = Json)]
 pub async fn assign_conversation(
     id: i64,
     assignee_id: Option<i64>,
@@ -205,7 +205,7 @@ pub async fn assign_conversation(
     )
 }
 
-#[server(endpoint = "conversations/status", input = Json)]
+#[server(endpoint = "conversations/status", input = Json, output = Json)]
 pub async fn set_conversation_status(
     id: i64,
     status: ConversationStatus,
@@ -221,7 +221,7 @@ pub async fn set_conversation_status(
 }
 
 /// `read: true` when the agent opens it; `false` for "mark as unread".
-#[server(endpoint = "conversations/read", input = Json)]
+#[server(endpoint = "conversations/read", input = Json, output = Json)]
 pub async fn mark_conversation(id: i64, read: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -237,7 +237,7 @@ pub async fn mark_conversation(id: i64, read: bool) -> Result<(), AppError> {
 }
 
 /// Teammates who can see this conversation's inbox (for assignment and @mentions).
-#[server(endpoint = "conversations/teammates", input = Json)]
+#[server(endpoint = "conversations/teammates", input = Json, output = Json)]
 pub async fn conversation_teammates(id: i64) -> Result<Vec<Teammate>, AppError> {
     crate::error::with_status(
         async move {

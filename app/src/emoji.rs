@@ -22,7 +22,7 @@ pub struct EmojiGroup {
     pub emojis: Vec<EmojiEntry>,
 }
 
-#[server(endpoint = "emoji")]
+#[server(endpoint = "emoji", output = crate::wire::Json)]
 pub async fn emoji_catalog() -> Result<Vec<EmojiGroup>, AppError> {
     crate::state::current_session()?;
     Ok(ssr::catalog())

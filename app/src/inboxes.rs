@@ -14,7 +14,7 @@ pub struct InboxView {
 }
 
 /// The inboxes the signed-in agent works (administrators: all of the account).
-#[server(endpoint = "inboxes")]
+#[server(endpoint = "inboxes", output = crate::wire::Json)]
 pub async fn my_inboxes() -> Result<Vec<InboxView>, AppError> {
     use sqlx::Row;
     crate::error::with_status(

@@ -23,6 +23,7 @@ mod shell;
 mod tag_first;
 mod ui;
 pub mod widget;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod csp;

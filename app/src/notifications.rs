@@ -23,7 +23,7 @@ pub struct NotificationView {
 }
 
 /// The signed-in agent's latest notifications, newest first.
-#[server(endpoint = "notifications")]
+#[server(endpoint = "notifications", output = crate::wire::Json)]
 pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};
@@ -37,7 +37,7 @@ pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
 }
 
 /// Marks one notification read (or all of them with `None`).
-#[server(endpoint = "notifications_read")]
+#[server(endpoint = "notifications_read", output = crate::wire::Json)]
 pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
     use crate::error::with_status;
     use crate::state::{app_state, current_session};

@@ -12,8 +12,8 @@ pub use page::WidgetPage;
 use crate::conversations::model::{AttachmentView, MessageView};
 use crate::domain::{MessageDirection, Millis};
 use crate::error::AppError;
+use crate::wire::Json;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,7 +94,7 @@ pub struct WidgetSent {
 }
 
 /// The widget's configuration and, for a returning visitor, their conversation.
-#[server(endpoint = "widget/open", input = Json)]
+#[server(endpoint = "widget/open", input = Json, output = Json)]
 pub async fn widget_open(token: String, visitor: Option<String>) -> Result<WidgetState, AppError> {
     crate::error::with_status(
         async move {
@@ -112,7 +112,7 @@ pub async fn widget_open(token: String, visitor: Option<String>) -> Result<Widge
 }
 
 /// A visitor's message; the pre-chat form's name and email come with the first one.
-#[server(endpoint = "widget/send", input = Json)]
+#[server(endpoint = "widget/send", input = Json, output = Json)]
 pub async fn widget_send(
     token: String,
     visitor: Option<String>,

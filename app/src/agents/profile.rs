@@ -1,8 +1,8 @@
 //! Mi perfil: what an agent changes about themselves. A password change needs the
 //! current password and ends every other session of the agent.
 use crate::error::AppError;
+use crate::wire::Json;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ impl ProfileView {
     }
 }
 
-#[server(endpoint = "profile/get", input = Json)]
+#[server(endpoint = "profile/get", input = Json, output = Json)]
 pub async fn get_profile() -> Result<ProfileView, AppError> {
     crate::error::with_status(
         async move {
@@ -59,7 +59,7 @@ pub async fn get_profile() -> Result<ProfileView, AppError> {
     )
 }
 
-#[server(endpoint = "profile/save", input = Json)]
+#[server(endpoint = "profile/save", input = Json, output = Json)]
 pub async fn save_profile(profile: ProfileView) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -71,7 +71,7 @@ pub async fn save_profile(profile: ProfileView) -> Result<(), AppError> {
     )
 }
 
-#[server(endpoint = "profile/password", input = Json)]
+#[server(endpoint = "profile/password", input = Json, output = Json)]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
