@@ -71,6 +71,8 @@ pub enum VisitorFrame {
     Message(VisitorMessage),
 }
 
+// Never built: it only gives serde the enum's shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Deserialize)]
 #[serde(remote = "VisitorFrame", rename_all = "snake_case")]
 enum VisitorFrameTwin {
