@@ -101,32 +101,38 @@ async fn through_server(
     Ok((started.elapsed(), all))
 }
 
+/// A reply's message row, as both raw baselines insert it.
+const MESSAGE_INSERT: &str = "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
+     content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5)";
+
+async fn account_and_inbox(db: &app::db::Db, conversation: i64) -> anyhow::Result<(i64, i64)> {
+    Ok(
+        sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_one(&db.pool)
+            .await?,
+    )
+}
+
 async fn raw_inserts(
     db: &app::db::Db,
     conversation: i64,
     total: usize,
 ) -> anyhow::Result<(Duration, Samples)> {
-    let (account, inbox): (i64, i64) =
-        sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
-            .bind(conversation)
-            .fetch_one(&db.pool)
-            .await?;
+    let (account, inbox) = account_and_inbox(db, conversation).await?;
     let started = Instant::now();
     let mut samples = Samples::new();
     for i in 0..total {
         let t = Instant::now();
         let _turn = db.write_turn().await;
-        sqlx::query(
-            "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
-             content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5)",
-        )
-        .bind(account)
-        .bind(inbox)
-        .bind(conversation)
-        .bind(format!("Inserción directa {i}"))
-        .bind(app::db::now_ms())
-        .execute(&db.pool)
-        .await?;
+        sqlx::query(MESSAGE_INSERT)
+            .bind(account)
+            .bind(inbox)
+            .bind(conversation)
+            .bind(format!("Inserción directa {i}"))
+            .bind(app::db::now_ms())
+            .execute(&db.pool)
+            .await?;
         samples.push(t.elapsed());
     }
     Ok((started.elapsed(), samples))
@@ -139,11 +145,8 @@ async fn raw_reply_rows(
     conversation: i64,
     total: usize,
 ) -> anyhow::Result<(Duration, Samples)> {
-    let (account, inbox): (i64, i64) =
-        sqlx::query_as("SELECT account_id, inbox_id FROM conversations WHERE id = $1")
-            .bind(conversation)
-            .fetch_one(&db.pool)
-            .await?;
+    let (account, inbox) = account_and_inbox(db, conversation).await?;
+    let returning_id = format!("{MESSAGE_INSERT} RETURNING id");
     let started = Instant::now();
     let mut samples = Samples::new();
     for i in 0..total {
@@ -151,18 +154,14 @@ async fn raw_reply_rows(
         let _turn = db.write_turn().await;
         let now = app::db::now_ms();
         let mut tx = db.pool.begin().await?;
-        let message: i64 = sqlx::query_scalar(
-            "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
-             content_type, delivery_status, created_at, updated_at) VALUES ($1, $2, $3, 'outgoing', 0, NULL, $4, 'text', 'sending', $5, $5) \
-             RETURNING id",
-        )
-        .bind(account)
-        .bind(inbox)
-        .bind(conversation)
-        .bind(format!("Inserción directa {i}"))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let message: i64 = sqlx::query_scalar(&returning_id)
+            .bind(account)
+            .bind(inbox)
+            .bind(conversation)
+            .bind(format!("Inserción directa {i}"))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, created_at, updated_at) \
              VALUES ($1, $2, 'web_chat', 'done', 0, $3, $3, $3)",
