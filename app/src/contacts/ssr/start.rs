@@ -11,7 +11,7 @@ use crate::contacts::ssr::store::{self, fill_missing_in_tx, identity_in_tx};
 use crate::conversations::model::{ConversationSummary, MessageExtra};
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::messages::{
-    add_activity_in_tx, emit_message, insert_outgoing_in_tx, mark_read_in_tx, message_in_tx,
+    add_activity_in_tx, emit_message, insert_outgoing_in_tx, message_in_tx,
     open_conversation_in_tx, NewConversation, OutgoingRow,
 };
 use crate::conversations::ssr::routing::superseded;
@@ -267,7 +267,6 @@ pub async fn start(
         extra: Some(&extra),
     };
     let message_id = insert_outgoing_in_tx(&mut tx, agent, &opened, &row, now).await?;
-    mark_read_in_tx(&mut tx, opened.id, agent.id, now).await?;
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(&mut tx, &opened, &message).await?;
     for old in older {

@@ -474,7 +474,6 @@ async fn store_outgoing(
             .execute(tx.conn())
             .await?;
     }
-    mark_read_in_tx(&mut tx, conversation.id, agent.id, now).await?;
     // Built from what was just inserted rather than read back (two statements less on
     // every send); only mentions and files come from their tables.
     let mut message = [MessageView {
@@ -520,8 +519,15 @@ pub struct OutgoingRow<'a> {
     pub extra: Option<&'a MessageExtra>,
 }
 
-/// Stores an agent's message, its outbox row (unless it is a note) and the
-/// conversation's new preview, inside the caller's transaction.
+/// Stores an agent's message, its outbox row (unless it is a note), the conversation's
+/// new activity time and preview, and the agent's read mark (whoever writes has read
+/// the conversation), inside the caller's transaction.
+///
+/// One round trip on either backend, because this runs while the transaction holds
+/// SQLite's write turn and every statement there is a hand-over to the connection's
+/// thread (BENCHMARKS.md, send): SQLite gets the four statements in one call (sqlx runs
+/// them in order and stops at the first error; `$n` is the n-th argument in each),
+/// PostgreSQL one statement whose CTEs do the four.
 pub async fn insert_outgoing_in_tx(
     tx: &mut WriteTx,
     agent: &AgentProfile,
@@ -532,49 +538,75 @@ pub async fn insert_outgoing_in_tx(
     let extra = row
         .extra
         .map(|e| serde_json::to_string(e).unwrap_or_default());
-    let message_id: i64 = sqlx::query(
-        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_agent_id, body, \
-         content_type, content_attributes, delivery_status, idempotency_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(agent.account_id)
-    .bind(conversation.inbox_id)
-    .bind(conversation.id)
-    .bind(row.private as i64)
-    .bind(agent.id)
-    .bind(row.body)
-    .bind(row.content_type)
-    .bind(extra)
-    .bind((!row.private).then_some(DeliveryStatus::Sending.as_str()))
-    .bind(row.idempotency_key)
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await?
-    .try_get("id")?;
-    if !row.private {
-        sqlx::query(
-            "INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
-        )
+    let sql = match tx.backend {
+        crate::db::Backend::Sqlite => OUTGOING_SQLITE,
+        crate::db::Backend::Postgres => OUTGOING_POSTGRES,
+    };
+    let rows = sqlx::query(sql)
         .bind(agent.account_id)
-        .bind(message_id)
-        .bind(conversation.channel.as_str())
+        .bind(conversation.inbox_id)
+        .bind(conversation.id)
+        .bind(row.private as i64)
+        .bind(agent.id)
+        .bind(row.body)
+        .bind(row.content_type)
+        .bind(extra)
+        .bind((!row.private).then_some(DeliveryStatus::Sending.as_str()))
+        .bind(row.idempotency_key)
         .bind(now)
-        .execute(tx.conn())
+        .bind(conversation.channel.as_str())
+        .bind(preview(row.body))
+        // Not `fetch_one`: on SQLite it would stop the batch after the first row.
+        .fetch_all(tx.conn())
         .await?;
-    }
-    sqlx::query(
-        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
-         last_message_preview = CASE WHEN $2 = 1 THEN last_message_preview ELSE $3 END WHERE id = $4",
-    )
-    .bind(now)
-    .bind(row.private as i64)
-    .bind(preview(row.body))
-    .bind(conversation.id)
-    .execute(tx.conn())
-    .await?;
-    Ok(message_id)
+    rows.first().ok_or(sqlx::Error::RowNotFound)?.try_get("id")
 }
+
+// $1 account, $2 inbox, $3 conversation, $4 private (0/1), $5 agent, $6 body,
+// $7 content type, $8 content attributes, $9 delivery status, $10 idempotency key,
+// $11 now, $12 channel kind, $13 preview. Macros, so that `concat!` can join them.
+macro_rules! outgoing_message_insert {
+    () => {
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, \
+         sender_agent_id, body, content_type, content_attributes, delivery_status, idempotency_key, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
+    };
+}
+macro_rules! outgoing_conversation_update {
+    () => {
+        "UPDATE conversations SET last_activity_at = $11, updated_at = $11, \
+         last_message_preview = CASE WHEN $4 = 1 THEN last_message_preview ELSE $13 END WHERE id = $3"
+    };
+}
+macro_rules! outgoing_read_mark {
+    () => {
+        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
+         VALUES ($3, $5, $11, 0, (SELECT incoming_count FROM conversations WHERE id = $3)) \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $11, marked_unread = 0, \
+         read_incoming = (SELECT incoming_count FROM conversations WHERE id = $3)"
+    };
+}
+const OUTGOING_SQLITE: &str = concat!(
+    outgoing_message_insert!(),
+    "; INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, \
+     created_at, updated_at) SELECT $1, last_insert_rowid(), $12, 'pending', 0, $11, $11, $11 WHERE $4 = 0; ",
+    outgoing_conversation_update!(),
+    "; ",
+    outgoing_read_mark!(),
+);
+// The CTEs share one snapshot: the read mark's incoming count is the one before this
+// statement, which an outgoing message does not change.
+const OUTGOING_POSTGRES: &str = concat!(
+    "WITH m AS (",
+    outgoing_message_insert!(),
+    "), o AS (INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, \
+     created_at, updated_at) SELECT $1, m.id, $12, 'pending', 0, $11, $11, $11 FROM m WHERE $4 = 0), u AS (",
+    outgoing_conversation_update!(),
+    "), r AS (",
+    outgoing_read_mark!(),
+    ") SELECT id FROM m",
+);
 
 /// An activity line in a conversation (no sender, never sent to the customer), with
 /// its events. It does not count as activity for the list order.
