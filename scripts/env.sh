@@ -33,3 +33,28 @@ CHARLA_LEPTOS_ARGV=()
 if [ -n "${CHARLA_LEPTOS_ARGS:-}" ]; then
   read -r -a CHARLA_LEPTOS_ARGV <<<"$CHARLA_LEPTOS_ARGS"
 fi
+
+# The release client is built for size with nightly-only flags, against a std rebuilt
+# with the same flags (scripts/setup.sh, step wasm-release-std, explains why). Only the release builds of run.sh and test.sh
+# use it, as `env "${CHARLA_RELEASE_ENV[@]}" cargo leptos ... --release
+# "${CHARLA_RELEASE_LEPTOS_ARGV[@]}"`; both arrays stay empty until that std is built for
+# this rustc, and on the fallback toolchain, so the release client then links the stock std.
+CHARLA_RELEASE_SYSROOT="$CHARLA_CACHE/wasm-release-sysroot"
+# Panics abort where they happen (no messages, no formatting), `{:?}` prints nothing (no
+# Debug code), no file/line records; std picks its smaller algorithms.
+CHARLA_RELEASE_WASM_FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
+CHARLA_RELEASE_STD_FEATURES="optimize_for_size"
+charla_release_std_stamp() { rustc -vV 2>/dev/null; echo "$CHARLA_RELEASE_WASM_FLAGS $CHARLA_RELEASE_STD_FEATURES"; }
+# shellcheck disable=SC2034 # used by run.sh and test.sh
+CHARLA_RELEASE_ENV=()
+# shellcheck disable=SC2034
+CHARLA_RELEASE_LEPTOS_ARGV=()
+if [ "${CHARLA_WASM_FALLBACK:-}" != 1 ] \
+  && [ "$(cat "$CHARLA_RELEASE_SYSROOT/rustc-vV.txt" 2>/dev/null || true)" = "$(charla_release_std_stamp)" ]; then
+  # This variable replaces .cargo/config.toml's build.rustflags for wasm32, so it repeats
+  # the erase_components cfg.
+  CHARLA_RELEASE_ENV=("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=--sysroot=$CHARLA_RELEASE_SYSROOT $CHARLA_RELEASE_WASM_FLAGS --cfg erase_components")
+  # The flags above are nightly-only: the WASM build's rustc calls (only those) run
+  # through a wrapper that allows them on the stable toolchain.
+  CHARLA_RELEASE_LEPTOS_ARGV=("--lib-cargo-args=--config=build.rustc-wrapper='$CHARLA_ROOT/scripts/rustc-unstable.sh'")
+fi

@@ -13,4 +13,5 @@ cd "$CHARLA_ROOT"
 export CHARLA_DATA_DIR="${CHARLA_DATA_DIR:-$CHARLA_ROOT/data}"
 mkdir -p "$CHARLA_DATA_DIR"
 echo "run: cargo leptos serve --release --precompress --split (data in $CHARLA_DATA_DIR)"
-exec cargo leptos serve --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "$@"
+exec env "${CHARLA_RELEASE_ENV[@]}" \
+  cargo leptos serve --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@"

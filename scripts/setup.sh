@@ -4,6 +4,7 @@
 #
 # Steps, in order (CHARLA_SETUP_ONLY=step,step,... runs only those, e.g. CHARLA_SETUP_ONLY=npm,chromium):
 #   wasm          the wasm32-unknown-unknown std (rustup; Debian rustc-web fallback), rustfmt, clippy
+#   wasm-release-std  the smaller wasm32 std the release client links (rust-src, built once)
 #   cargo-leptos  cargo-leptos 0.3.11 with `no_downloads`
 #   wasm-bindgen  wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock
 #   npm           end2end/node_modules (playwright-core, binaryen's wasm-opt)
@@ -25,6 +26,8 @@ readonly LEPTOS_VERSION=0.3.11
 readonly LEPTOS_TOOLCHAIN=1.96.0
 readonly FALLBACK_ENV="$CHARLA_CACHE/env.sh"
 readonly FALLBACK_SYSROOT="$CHARLA_CACHE/wasm-sysroot"
+# Written by step_wasm_release_std; where and with which flags come from scripts/env.sh.
+readonly RELEASE_SYSROOT="$CHARLA_RELEASE_SYSROOT"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -42,7 +45,7 @@ quietly() {
   return "$rc"
 }
 
-readonly STEPS="wasm cargo-leptos wasm-bindgen npm chromium mail s3 deny"
+readonly STEPS="wasm wasm-release-std cargo-leptos wasm-bindgen npm chromium mail s3 deny"
 if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
   for s in ${CHARLA_SETUP_ONLY//,/ }; do
     [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
@@ -219,6 +222,85 @@ ENV
 }
 
 # ---------------------------------------------------------------------------
+# a2. The release client's std, rebuilt for size with the flags the release client is
+# built with (scripts/env.sh, CHARLA_RELEASE_WASM_FLAGS): panic=immediate-abort (std's
+# panic machinery, messages and formatting left out; every panic is a trap),
+# -Zfmt-debug=none (`{:?}` prints nothing, so no Debug code), -Zlocation-detail=none,
+# and std's `optimize_for_size` algorithms. Together with the lazy parts, 318 -> 267 KB
+# brotli before the inbox is interactive (BENCHMARKS.md, client weight). In the released
+# client a panic shows in the console as "unreachable" with no message, and Debug output
+# is empty (nothing user-visible uses it; the server is built normally).
+# Built once per rustc, with rustup's rust-src, into $RELEASE_SYSROOT; scripts/env.sh
+# points only the release WASM build at it (CHARLA_RELEASE_ENV, CHARLA_RELEASE_LEPTOS_ARGV).
+# Nightly features on the stable toolchain (RUSTC_BOOTSTRAP) are needed for this build
+# and, through scripts/rustc-unstable.sh, for the release WASM build's rustc calls only,
+# never for the server's. Where rust-src cannot be had, or on the Debian fallback
+# toolchain, the release client links the stock std and is built without these flags.
+# ---------------------------------------------------------------------------
+# Bitcode embedded: the client's build is LTO, which reads std's bitcode too.
+readonly RELEASE_STD_FLAGS="$CHARLA_RELEASE_WASM_FLAGS -Cembed-bitcode=yes"
+step_wasm_release_std() {
+  if [ "${CHARLA_WASM_FALLBACK:-}" = 1 ]; then
+    say "release wasm32 std: skipped on the fallback toolchain (the client links the stock std)"
+    rm -rf "$RELEASE_SYSROOT"
+    return 0
+  fi
+  local src stamp want_stamp libdir
+  src="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+  if [ ! -d "$src/std" ]; then
+    say "rustup component add rust-src"
+    if ! rustup component add rust-src || [ ! -d "$src/std" ]; then
+      say "release wasm32 std: no rust-src here; the release client links the stock std"
+      rm -rf "$RELEASE_SYSROOT"
+      return 0
+    fi
+  fi
+  libdir="$RELEASE_SYSROOT/lib/rustlib/$WASM_TARGET/lib"
+  stamp="$RELEASE_SYSROOT/rustc-vV.txt"
+  want_stamp="$(charla_release_std_stamp)"
+  if has_std "$libdir" && [ "$(cat "$stamp" 2>/dev/null || true)" = "$want_stamp" ]; then
+    say "release wasm32 std (built for size): present in $RELEASE_SYSROOT"
+    return 0
+  fi
+  say "building the release $WASM_TARGET std (for size) into $RELEASE_SYSROOT (once, ~1 min)"
+  local build="$CHARLA_CACHE/wasm-release-std-build"
+  rm -rf "$build" "$RELEASE_SYSROOT"
+  mkdir -p "$build/src" "$libdir"
+  # The same size settings as the workspace's wasm-release profile.
+  cat >"$build/Cargo.toml" <<'TOML'
+[package]
+name = "charla-wasm-release-std"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+path = "src/lib.rs"
+
+[profile.release]
+opt-level = "z"
+codegen-units = 1
+panic = "abort"
+
+[workspace]
+TOML
+  printf '#![no_std]\n' >"$build/src/lib.rs"
+  (
+    cd "$build"
+    env -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
+      -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS \
+      RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_STD_FLAGS" \
+      cargo build --quiet --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort \
+        -Zbuild-std-features="$CHARLA_RELEASE_STD_FEATURES"
+  )
+  cp "$build/target/$WASM_TARGET/release/deps/"*.rlib "$libdir/"
+  rm -f "$libdir"/libcharla_wasm_release_std-*.rlib
+  has_std "$libdir" || die "no libstd-*.rlib came out of the -Zbuild-std build in $build"
+  printf '%s\n' "$want_stamp" >"$stamp"
+  rm -rf "$build"
+}
+
+# ---------------------------------------------------------------------------
 # b. cargo-leptos 0.3.11 (no_downloads: uses wasm-bindgen and wasm-opt from PATH)
 # ---------------------------------------------------------------------------
 step_cargo_leptos() {
@@ -292,6 +374,7 @@ step_chromium() {
 }
 
 want wasm && step_wasm
+want wasm-release-std && step_wasm_release_std
 want cargo-leptos && step_cargo_leptos
 want wasm-bindgen && step_wasm_bindgen
 want npm && step_npm

@@ -4,7 +4,6 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
-use crate::auth::LoginPage;
 use crate::contacts::{ContactDetailsPage, ContactsPage};
 use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
@@ -58,7 +57,7 @@ pub fn App() -> impl IntoView {
             <Title text="Charla" />
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
@@ -103,6 +102,21 @@ impl LazyRoute for ChatRoute {
 /// Fetches the chat's code ahead of the first click (a no-op on the server).
 pub async fn preload_chat() {
     ChatRoute::preload().await;
+}
+
+/// The sign-in page: an agent sees it once a session, and it is not on the way to the
+/// inbox, so it is not in the main WASM either.
+struct LoginRoute;
+
+#[lazy_route]
+impl LazyRoute for LoginRoute {
+    fn data() -> Self {
+        LoginRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::auth::LoginPage /> }.into_any()
+    }
 }
 
 struct WidgetRoute;

@@ -2,8 +2,8 @@
 //! agent's panel (availability, language, sign out) and the live connection state.
 mod availability;
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::auth::{load_session, Logout, SessionInfo};
@@ -57,7 +57,6 @@ fn Layout(info: SessionInfo) -> impl IntoView {
     provide_context(info.agent.clone());
     crate::conversations::queue::OfflineQueue::provide(info.agent.id);
     let menu_open = RwSignal::new(false);
-    let logout = ServerAction::<Logout>::new();
     let agent = info.agent;
     let role = agent.role;
     follow_own_changes(agent.id, live.resync);
@@ -92,9 +91,12 @@ fn Layout(info: SessionInfo) -> impl IntoView {
                 <p class="muted">{move || role_text(i18n, role)}</p>
                 <AvailabilitySelect initial=agent.availability />
                 <LanguageSwitch />
-                <ActionForm action=logout>
+                // A plain form, not an ActionForm: signing out loads the sign-in page
+                // afresh (the server answers 302), which also drops this page's state and
+                // socket, and keeps the form decoder (serde_qs) out of the main WASM.
+                <form method="post" action=Logout::PATH>
                     <button type="submit" class="secondary">{t!(i18n, sign_out)}</button>
-                </ActionForm>
+                </form>
             </section>
             <main class="content" on:click=move |_| menu_open.set(false)>
                 <Outlet />

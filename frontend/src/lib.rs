@@ -5,6 +5,9 @@ use leptos::prelude::*;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // The release client's std aborts at the panic site without calling any hook
+    // (scripts/setup.sh, wasm-release-std), so the hook and its formatting are left out.
+    #[cfg(not(panic = "immediate-abort"))]
     console_error_panic_hook::set_once();
     // What `leptos::mount::hydrate_lazy` does, plus a mark once everything, a lazy
     // page included, has hydrated: until then its buttons do nothing, and the browser

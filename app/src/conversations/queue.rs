@@ -109,45 +109,52 @@ impl OfflineQueue {
         }
         self.flushing.set(true);
         leptos::task::spawn_local(async move {
-            use crate::error::AppError;
-            loop {
-                let next = self.items.with_untracked(|items| {
-                    items.iter().find(|r| r.agent_id == self.agent_id).cloned()
-                });
-                let Some(reply) = next else { break };
-                let result = super::send_message(
-                    reply.conversation_id,
-                    reply.body.clone(),
-                    reply.private,
-                    Some(reply.key.clone()),
-                    reply.mentions.clone(),
-                    Vec::new(),
-                )
-                .await;
-                match result {
-                    Ok(message) => {
-                        self.remove(&reply.key);
-                        self.sent.set(Some(message));
-                    }
-                    // Still away: try again on the next wake-up.
-                    Err(AppError::Transport(_) | AppError::Unavailable) => break,
-                    // Refused for good (signed out, conversation gone…): the text goes
-                    // back to that conversation's draft rather than being dropped.
-                    Err(err) => {
-                        leptos::logging::warn!("queued reply refused: {err}");
-                        let draft = super::composer::draft::load(reply.conversation_id)
-                            .map(|d| format!("{d}\n{}", reply.body))
-                            .unwrap_or(reply.body.clone());
-                        super::composer::draft::save(reply.conversation_id, &draft);
-                        self.remove(&reply.key);
-                        if matches!(err, AppError::Unauthorized) {
-                            break;
-                        }
-                    }
-                }
-            }
+            send_queued(self).await;
             self.flushing.set(false);
         });
+    }
+}
+
+/// The sending itself. Its code (the request, the drafts) is fetched the first time
+/// something is queued, which most visits never do (BENCHMARKS.md, client weight).
+#[leptos::lazy]
+async fn send_queued(queue: OfflineQueue) {
+    use crate::error::AppError;
+    loop {
+        let next = queue
+            .items
+            .with_untracked(|items| items.iter().find(|r| r.agent_id == queue.agent_id).cloned());
+        let Some(reply) = next else { break };
+        let result = super::send_message(
+            reply.conversation_id,
+            reply.body.clone(),
+            reply.private,
+            Some(reply.key.clone()),
+            reply.mentions.clone(),
+            Vec::new(),
+        )
+        .await;
+        match result {
+            Ok(message) => {
+                queue.remove(&reply.key);
+                queue.sent.set(Some(message));
+            }
+            // Still away: try again on the next wake-up.
+            Err(AppError::Transport(_) | AppError::Unavailable) => break,
+            // Refused for good (signed out, conversation gone…): the text goes
+            // back to that conversation's draft rather than being dropped.
+            Err(err) => {
+                leptos::logging::warn!("queued reply refused: {err}");
+                let draft = super::composer::draft::load(reply.conversation_id)
+                    .map(|d| format!("{d}\n{}", reply.body))
+                    .unwrap_or(reply.body.clone());
+                super::composer::draft::save(reply.conversation_id, &draft);
+                queue.remove(&reply.key);
+                if matches!(err, AppError::Unauthorized) {
+                    break;
+                }
+            }
+        }
     }
 }
 

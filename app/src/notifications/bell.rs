@@ -1,4 +1,5 @@
 //! The bell: unread count (updated live), a list, mark read.
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -39,16 +40,6 @@ pub fn NotificationBell() -> impl IntoView {
         }
     });
     let unread = move || items.with(|list| list.iter().filter(|n| !n.read).count());
-    let mark = move |id: Option<i64>| {
-        items.update(|list| {
-            for n in list.iter_mut().filter(|n| id.is_none() || Some(n.id) == id) {
-                n.read = true;
-            }
-        });
-        leptos::task::spawn_local(async move {
-            let _ = mark_notifications_read(id).await;
-        });
-    };
     view! {
         <div class="bell">
             <button
@@ -69,26 +60,48 @@ pub fn NotificationBell() -> impl IntoView {
                     {move || format!(" ({})", td_string!(i18n.get_locale(), unread_count, count = unread()))}
                 </span>
             </button>
+            // The list's code is fetched the first time the bell is opened: most page
+            // loads never open it (BENCHMARKS.md, client weight).
             <Show when=move || open.get()>
-                <div id="notification-list" class="notification-panel" role="region" aria-label=move || t_string!(i18n, notifications)>
-                    <button type="button" class="link" on:click=move |_| mark(None)>{t!(i18n, mark_all_read)}</button>
-                    <ul>
-                        <For each=move || items.get() key=|n| (n.id, n.read) let:n>
-                            <li class:unread=!n.read>
-                                <A href=format!("/conversations/{}?tab=all", n.conversation_id) on:click=move |_| mark(Some(n.id))>
-                                    <strong>{n.actor_name.clone().unwrap_or_default()}</strong>
-                                    {format!(" · #{} · ", n.display_id)}
-                                    <time>{move || short(n.created_at)}</time>
-                                    <span class="preview">{n.preview.clone()}</span>
-                                </A>
-                            </li>
-                        </For>
-                    </ul>
-                    <Show when=move || items.with(Vec::is_empty)>
-                        <p class="muted">{t!(i18n, no_notifications)}</p>
-                    </Show>
-                </div>
+                {move || Suspend::new(notification_panel(items))}
             </Show>
         </div>
     }
+}
+
+/// The open list: mark all read, each notification a link to its conversation.
+#[lazy]
+fn notification_panel(items: RwSignal<Vec<NotificationView>>) -> AnyView {
+    let i18n = use_i18n();
+    let mark = move |id: Option<i64>| {
+        items.update(|list| {
+            for n in list.iter_mut().filter(|n| id.is_none() || Some(n.id) == id) {
+                n.read = true;
+            }
+        });
+        leptos::task::spawn_local(async move {
+            let _ = mark_notifications_read(id).await;
+        });
+    };
+    view! {
+        <div id="notification-list" class="notification-panel" role="region" aria-label=move || t_string!(i18n, notifications)>
+            <button type="button" class="link" on:click=move |_| mark(None)>{t!(i18n, mark_all_read)}</button>
+            <ul>
+                <For each=move || items.get() key=|n| (n.id, n.read) let:n>
+                    <li class:unread=!n.read>
+                        <A href=format!("/conversations/{}?tab=all", n.conversation_id) on:click=move |_| mark(Some(n.id))>
+                            <strong>{n.actor_name.clone().unwrap_or_default()}</strong>
+                            {format!(" · #{} · ", n.display_id)}
+                            <time>{move || short(n.created_at)}</time>
+                            <span class="preview">{n.preview.clone()}</span>
+                        </A>
+                    </li>
+                </For>
+            </ul>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="muted">{t!(i18n, no_notifications)}</p>
+            </Show>
+        </div>
+    }
+    .into_any()
 }

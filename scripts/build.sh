@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The release build to deploy: installs what is missing, then builds
+# target/release/server and target/site/ (the client, split and precompressed) the way
+# run.sh and test.sh do, the client linked against the smaller std (setup.sh,
+# wasm-release-std). Extra arguments go to `cargo leptos build`.
+set -euo pipefail
+
+bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$CHARLA_ROOT"
+
+echo "build: cargo leptos build --release --precompress --split"
+exec env "${CHARLA_RELEASE_ENV[@]}" \
+  cargo leptos build --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@"
