@@ -579,12 +579,18 @@ macro_rules! outgoing_conversation_update {
          last_message_preview = CASE WHEN $4 = 1 THEN last_message_preview ELSE $13 END WHERE id = $3"
     };
 }
-macro_rules! outgoing_read_mark {
-    () => {
-        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
-         VALUES ($3, $5, $11, 0, (SELECT incoming_count FROM conversations WHERE id = $3)) \
-         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $11, marked_unread = 0, \
-         read_incoming = (SELECT incoming_count FROM conversations WHERE id = $3)"
+/// The agent's read mark, with the placeholders of the conversation, the agent and the
+/// time: one text for [`mark_read_in_tx`] and for a reply's batch.
+macro_rules! read_mark {
+    ($conversation:literal, $agent:literal, $at:literal) => {
+        concat!(
+            "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
+             VALUES (", $conversation, ", ", $agent, ", ", $at,
+            ", 0, (SELECT incoming_count FROM conversations WHERE id = ", $conversation, ")) \
+             ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = ", $at,
+            ", marked_unread = 0, read_incoming = (SELECT incoming_count FROM conversations WHERE id = ",
+            $conversation, ")"
+        )
     };
 }
 const OUTGOING_SQLITE: &str = concat!(
@@ -593,7 +599,7 @@ const OUTGOING_SQLITE: &str = concat!(
      created_at, updated_at) SELECT $1, last_insert_rowid(), $12, 'pending', 0, $11, $11, $11 WHERE $4 = 0; ",
     outgoing_conversation_update!(),
     "; ",
-    outgoing_read_mark!(),
+    read_mark!("$3", "$5", "$11"),
 );
 // The CTEs share one snapshot: the read mark's incoming count is the one before this
 // statement, which an outgoing message does not change.
@@ -604,7 +610,7 @@ const OUTGOING_POSTGRES: &str = concat!(
      created_at, updated_at) SELECT $1, m.id, $12, 'pending', 0, $11, $11, $11 FROM m WHERE $4 = 0), u AS (",
     outgoing_conversation_update!(),
     "), r AS (",
-    outgoing_read_mark!(),
+    read_mark!("$3", "$5", "$11"),
     ") SELECT id FROM m",
 );
 
@@ -897,17 +903,12 @@ pub async fn mark_read_in_tx(
     agent_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
-         VALUES ($1, $2, $3, 0, (SELECT incoming_count FROM conversations WHERE id = $1)) \
-         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $3, marked_unread = 0, \
-         read_incoming = (SELECT incoming_count FROM conversations WHERE id = $1)",
-    )
-    .bind(conversation_id)
-    .bind(agent_id)
-    .bind(now)
-    .execute(tx.conn())
-    .await?;
+    sqlx::query(read_mark!("$1", "$2", "$3"))
+        .bind(conversation_id)
+        .bind(agent_id)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 
@@ -917,5 +918,19 @@ impl ConversationState {
             assignee_id: summary.assignee_id,
             status: summary.status,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_read_mark_text_takes_its_placeholders() {
+        assert_eq!(
+            read_mark!("$1", "$2", "$3"),
+            "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
+             VALUES ($1, $2, $3, 0, (SELECT incoming_count FROM conversations WHERE id = $1)) \
+             ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $3, marked_unread = 0, \
+             read_incoming = (SELECT incoming_count FROM conversations WHERE id = $1)"
+        );
     }
 }
