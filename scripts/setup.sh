@@ -112,6 +112,32 @@ step_wasm() {
   wasm_fallback
 }
 
+# Builds a wasm32 std with `-Zbuild-std` in a scratch crate and puts its rlibs in $1
+# (emptied first). $2: the scratch directory; $3: extra `[profile.release]` lines;
+# $4: std features (empty: std's defaults); the rest: the cargo to run there, with its
+# environment (e.g. `env RUSTFLAGS=... cargo`).
+build_wasm_std() {
+  local libdir="$1" build="$2" profile="$3" features="$4"
+  shift 4
+  local extra=()
+  if [ -n "$features" ]; then extra=("-Zbuild-std-features=$features"); fi
+  rm -rf "$build" "$libdir"
+  mkdir -p "$build/src" "$libdir"
+  printf '[package]\nname = "charla-wasm-std"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n[lib]\npath = "src/lib.rs"\n\n[profile.release]\npanic = "abort"\n%s\n\n[workspace]\n' \
+    "$profile" >"$build/Cargo.toml"
+  printf '#![no_std]\n' >"$build/src/lib.rs"
+  (
+    cd "$build"
+    env -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
+      -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
+      "$@" build --quiet --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort "${extra[@]}"
+  )
+  cp "$build/target/$WASM_TARGET/release/deps/"*.rlib "$libdir/"
+  rm -f "$libdir"/libcharla_wasm_std-*.rlib
+  has_std "$libdir" || die "no libstd-*.rlib came out of the -Zbuild-std build in $build"
+  rm -rf "$build"
+}
+
 # A fallback env file left from an earlier run would force the fallback toolchain
 # although rustup now has the target: remove it.
 drop_stale_fallback_env() {
@@ -151,39 +177,9 @@ wasm_fallback() {
     say "$WASM_TARGET std (fallback sysroot): present in $FALLBACK_SYSROOT"
   else
     say "building the $WASM_TARGET std with Debian's rustc into $FALLBACK_SYSROOT (once, ~30 s)"
-    local build="$CHARLA_CACHE/wasm-std-build"
-    rm -rf "$build"
-    mkdir -p "$build/src"
-    cat >"$build/Cargo.toml" <<'TOML'
-[package]
-name = "charla-wasm-std"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[lib]
-path = "src/lib.rs"
-
-[profile.release]
-panic = "abort"
-
-[workspace]
-TOML
-    printf '#![no_std]\n' >"$build/src/lib.rs"
-    (
-      cd "$build"
-      env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
-        -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER \
-        RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
-        /usr/bin/cargo build --quiet --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort
-    )
-    rm -rf "$libdir"
-    mkdir -p "$libdir"
-    cp "$build/target/$WASM_TARGET/release/deps/"*.rlib "$libdir/"
-    rm -f "$libdir"/libcharla_wasm_std-*.rlib
-    has_std "$libdir" || die "no libstd-*.rlib came out of the -Zbuild-std build in $build"
+    build_wasm_std "$libdir" "$CHARLA_CACHE/wasm-std-build" "" "" \
+      env -u RUSTFLAGS RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 /usr/bin/cargo
     printf '%s\n' "$rustc_vv" >"$stamp"
-    rm -rf "$build"
   fi
 
   # Linker for wasm32: /usr/bin/rust-lld dangles until lld-22 is installed; wasm-ld also works.
@@ -263,41 +259,10 @@ step_wasm_release_std() {
     return 0
   fi
   say "building the release $WASM_TARGET std (for size) into $RELEASE_SYSROOT (once, ~1 min)"
-  local build="$CHARLA_CACHE/wasm-release-std-build"
-  rm -rf "$build" "$RELEASE_SYSROOT"
-  mkdir -p "$build/src" "$libdir"
   # The same size settings as the workspace's wasm-release profile.
-  cat >"$build/Cargo.toml" <<'TOML'
-[package]
-name = "charla-wasm-release-std"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[lib]
-path = "src/lib.rs"
-
-[profile.release]
-opt-level = "z"
-codegen-units = 1
-panic = "abort"
-
-[workspace]
-TOML
-  printf '#![no_std]\n' >"$build/src/lib.rs"
-  (
-    cd "$build"
-    env -u CARGO_ENCODED_RUSTFLAGS -u CARGO_TARGET_DIR -u CARGO_BUILD_TARGET_DIR \
-      -u CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS \
-      RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_STD_FLAGS" \
-      cargo build --quiet --release --target "$WASM_TARGET" -Zbuild-std=std,panic_abort \
-        -Zbuild-std-features="$CHARLA_RELEASE_STD_FEATURES"
-  )
-  cp "$build/target/$WASM_TARGET/release/deps/"*.rlib "$libdir/"
-  rm -f "$libdir"/libcharla_wasm_release_std-*.rlib
-  has_std "$libdir" || die "no libstd-*.rlib came out of the -Zbuild-std build in $build"
+  build_wasm_std "$libdir" "$CHARLA_CACHE/wasm-release-std-build" $'opt-level = "z"\ncodegen-units = 1' \
+    "$CHARLA_RELEASE_STD_FEATURES" env RUSTC_BOOTSTRAP=1 RUSTFLAGS="$RELEASE_STD_FLAGS" cargo
   printf '%s\n' "$want_stamp" >"$stamp"
-  rm -rf "$build"
 }
 
 # ---------------------------------------------------------------------------
