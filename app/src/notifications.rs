@@ -4,7 +4,7 @@ mod bell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use bell::NotificationBell;
+pub use bell::{NotificationBell, Notifications};
 
 use crate::domain::Millis;
 use crate::error::AppError;

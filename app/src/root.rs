@@ -4,6 +4,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
+use crate::auth::LoginPage;
 use crate::contacts::{ContactDetailsPage, ContactsPage};
 use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
@@ -81,22 +82,30 @@ pub fn App() -> impl IntoView {
 // opens: their code is split out of the main WASM (`cargo leptos ... --split`) and
 // fetched when the route is first shown, so the conversations page downloads less
 // (BENCHMARKS.md, client weight). Each page loads its own data, so `data` is empty.
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+        $(#[$doc])*
+        struct $route;
 
-/// The open conversation (chat, composer, recorder, file and template pickers): most of
-/// the client's code. Split out so the inbox list is interactive sooner; the list
-/// fetches it in the background as soon as it is ([`preload_chat`]), so opening a
-/// conversation does not wait for it.
-struct ChatRoute;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
 
-#[lazy_route]
-impl LazyRoute for ChatRoute {
-    fn data() -> Self {
-        ChatRoute
-    }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
 
-    fn view(_this: Self) -> AnyView {
-        view! { <ChatView /> }.into_any()
-    }
+lazy_page! {
+    /// The open conversation (chat, composer, recorder, file and template pickers): most
+    /// of the client's code. Split out so the inbox list is interactive sooner; the list
+    /// fetches it in the background as soon as it is ([`preload_chat`]), so opening a
+    /// conversation does not wait for it.
+    ChatRoute => ChatView
 }
 
 /// Fetches the chat's code ahead of the first click (a no-op on the server).
@@ -104,95 +113,14 @@ pub async fn preload_chat() {
     ChatRoute::preload().await;
 }
 
-/// The sign-in page: an agent sees it once a session, and it is not on the way to the
-/// inbox, so it is not in the main WASM either.
-struct LoginRoute;
-
-#[lazy_route]
-impl LazyRoute for LoginRoute {
-    fn data() -> Self {
-        LoginRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <crate::auth::LoginPage /> }.into_any()
-    }
+lazy_page! {
+    /// The sign-in page: an agent sees it once a session, and it is not on the way to
+    /// the inbox, so it is not in the main WASM either.
+    LoginRoute => LoginPage
 }
-
-struct WidgetRoute;
-
-#[lazy_route]
-impl LazyRoute for WidgetRoute {
-    fn data() -> Self {
-        WidgetRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <WidgetPage /> }.into_any()
-    }
-}
-
-struct ContactsRoute;
-
-#[lazy_route]
-impl LazyRoute for ContactsRoute {
-    fn data() -> Self {
-        ContactsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ContactsPage /> }.into_any()
-    }
-}
-
-struct ContactDetailsRoute;
-
-#[lazy_route]
-impl LazyRoute for ContactDetailsRoute {
-    fn data() -> Self {
-        ContactDetailsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ContactDetailsPage /> }.into_any()
-    }
-}
-
-struct SettingsRoute;
-
-#[lazy_route]
-impl LazyRoute for SettingsRoute {
-    fn data() -> Self {
-        SettingsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <SettingsPage /> }.into_any()
-    }
-}
-
-struct TeamRoute;
-
-#[lazy_route]
-impl LazyRoute for TeamRoute {
-    fn data() -> Self {
-        TeamRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <TeamAdminPage /> }.into_any()
-    }
-}
-
-struct ProfileRoute;
-
-#[lazy_route]
-impl LazyRoute for ProfileRoute {
-    fn data() -> Self {
-        ProfileRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <ProfilePage /> }.into_any()
-    }
-}
+lazy_page! { WidgetRoute => WidgetPage }
+lazy_page! { ContactsRoute => ContactsPage }
+lazy_page! { ContactDetailsRoute => ContactDetailsPage }
+lazy_page! { SettingsRoute => SettingsPage }
+lazy_page! { TeamRoute => TeamAdminPage }
+lazy_page! { ProfileRoute => ProfilePage }

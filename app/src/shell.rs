@@ -9,7 +9,7 @@ use leptos_router::components::{Outlet, Redirect, A};
 use crate::auth::{load_session, Logout, SessionInfo};
 use crate::i18n::*;
 use crate::live::{provide_live, LiveStatus};
-use crate::notifications::NotificationBell;
+use crate::notifications::{NotificationBell, Notifications};
 use crate::ui::{role_text, LanguageSwitch};
 use availability::AvailabilitySelect;
 
@@ -56,6 +56,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
     let live = provide_live(info.last_event_id);
     provide_context(info.agent.clone());
     crate::conversations::queue::OfflineQueue::provide(info.agent.id);
+    let notifications = Notifications::load();
     let menu_open = RwSignal::new(false);
     let agent = info.agent;
     let role = agent.role;
@@ -65,7 +66,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">{t!(i18n, app_name)}</span>
                 <LiveIndicator status=live.status />
-                <NotificationBell />
+                <NotificationBell notifications panel_id="notifications-top" />
                 <button
                     type="button"
                     class="menu-toggle"
@@ -85,7 +86,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             <section id="account-panel" class="account-panel">
                 <div class="desktop-only">
                     <LiveIndicator status=live.status />
-                <NotificationBell />
+                    <NotificationBell notifications panel_id="notifications-panel" />
                 </div>
                 <p class="agent-name">{agent.shown_name().to_owned()}</p>
                 <p class="muted">{move || role_text(i18n, role)}</p>

@@ -9,43 +9,57 @@ use crate::i18n::*;
 use crate::live::on_event;
 use crate::ui::time::short;
 
-#[component]
-pub fn NotificationBell() -> impl IntoView {
-    let i18n = use_i18n();
-    let items = RwSignal::new(Vec::<NotificationView>::new());
-    let open = RwSignal::new(false);
-    // Loaded in the browser only. (A LocalResource would take a hydration id on the
-    // server but not in the browser, shifting every later resource's data.)
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            if let Ok(list) = list_notifications().await {
-                items.update(|current| {
-                    for n in list {
-                        if !current.iter().any(|c| c.id == n.id) {
-                            current.push(n);
+/// The signed-in agent's notifications, loaded once per page and kept current by live
+/// events. The layout shows a bell in two places (top bar on a phone, account panel on
+/// a desktop); both show this one list, so a page load fetches it once.
+#[derive(Clone, Copy)]
+pub struct Notifications(RwSignal<Vec<NotificationView>>);
+
+impl Notifications {
+    pub fn load() -> Self {
+        let items = RwSignal::new(Vec::<NotificationView>::new());
+        // Loaded in the browser only. (A LocalResource would take a hydration id on the
+        // server but not in the browser, shifting every later resource's data.)
+        Effect::new(move |_| {
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = list_notifications().await {
+                    items.update(|current| {
+                        for n in list {
+                            if !current.iter().any(|c| c.id == n.id) {
+                                current.push(n);
+                            }
                         }
+                        current.sort_by_key(|n| std::cmp::Reverse(n.id));
+                    });
+                }
+            });
+        });
+        on_event(move |envelope| {
+            if let LiveEvent::NotificationCreated { notification } = &envelope.event {
+                items.update(|list| {
+                    if !list.iter().any(|n| n.id == notification.id) {
+                        list.insert(0, notification.clone());
                     }
-                    current.sort_by_key(|n| std::cmp::Reverse(n.id));
                 });
             }
         });
-    });
-    on_event(move |envelope| {
-        if let LiveEvent::NotificationCreated { notification } = &envelope.event {
-            items.update(|list| {
-                if !list.iter().any(|n| n.id == notification.id) {
-                    list.insert(0, notification.clone());
-                }
-            });
-        }
-    });
+        Notifications(items)
+    }
+}
+
+/// `panel_id` names this bell's list (each bell on the page needs its own).
+#[component]
+pub fn NotificationBell(notifications: Notifications, panel_id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = notifications.0;
+    let open = RwSignal::new(false);
     let unread = move || items.with(|list| list.iter().filter(|n| !n.read).count());
     view! {
         <div class="bell">
             <button
                 type="button"
                 aria-expanded=move || open.get().to_string()
-                aria-controls="notification-list"
+                aria-controls=panel_id
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
@@ -63,15 +77,26 @@ pub fn NotificationBell() -> impl IntoView {
             // The list's code is fetched the first time the bell is opened: most page
             // loads never open it (BENCHMARKS.md, client weight).
             <Show when=move || open.get()>
-                {move || Suspend::new(notification_panel(items))}
+                {move || Suspend::new(notification_panel(Panel { items, id: panel_id }))}
             </Show>
         </div>
     }
 }
 
+/// What an open list shows, and the id its bell's button controls.
+#[derive(Clone, Copy)]
+struct Panel {
+    items: RwSignal<Vec<NotificationView>>,
+    id: &'static str,
+}
+
 /// The open list: mark all read, each notification a link to its conversation.
 #[lazy]
-fn notification_panel(items: RwSignal<Vec<NotificationView>>) -> AnyView {
+fn notification_panel(panel: Panel) -> AnyView {
+    let Panel {
+        items,
+        id: panel_id,
+    } = panel;
     let i18n = use_i18n();
     let mark = move |id: Option<i64>| {
         items.update(|list| {
@@ -84,7 +109,7 @@ fn notification_panel(items: RwSignal<Vec<NotificationView>>) -> AnyView {
         });
     };
     view! {
-        <div id="notification-list" class="notification-panel" role="region" aria-label=move || t_string!(i18n, notifications)>
+        <div id=panel_id class="notification-panel" role="region" aria-label=move || t_string!(i18n, notifications)>
             <button type="button" class="link" on:click=move |_| mark(None)>{t!(i18n, mark_all_read)}</button>
             <ul>
                 <For each=move || items.get() key=|n| (n.id, n.read) let:n>
