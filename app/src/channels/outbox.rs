@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use crate::conversations::ssr::messages::{message_in_tx, messages_by_id_in_tx};
-use crate::db::{now_ms, placeholders, Db};
+use crate::db::{now_ms, placeholders, Backend, Db};
 use crate::domain::{ChannelKind, DeliveryStatus};
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
@@ -149,7 +149,7 @@ struct Handed {
     outcome: Delivery,
 }
 
-/// Takes a lease on the due rows in one transaction (another worker that got to a row
+/// Takes a lease on the due rows in one statement (another worker that got to a row
 /// first keeps it); returns the ids this worker now holds.
 async fn claim(
     db: &Db,
@@ -169,9 +169,10 @@ async fn claim(
     for id in &ids {
         q = q.bind(*id);
     }
-    let mut tx = db.begin_write().await?;
-    let rows = q.fetch_all(tx.conn()).await?;
-    tx.finish().await?;
+    // One statement is its own transaction: no BEGIN and COMMIT round trips, which on
+    // SQLite would hold the write turn that replies wait for.
+    let _turn = db.write_turn().await;
+    let rows = q.fetch_all(&db.pool).await?;
     rows.iter().map(|row| row.try_get::<i64, _>("id")).collect()
 }
 
@@ -186,6 +187,15 @@ struct Recorded {
 }
 
 impl Recorded {
+    /// What the message shows: the error only once it has failed for good.
+    fn message_error(&self) -> Option<&str> {
+        if self.status == DeliveryStatus::Failed {
+            self.error.as_deref()
+        } else {
+            None
+        }
+    }
+
     fn of(outcome: Delivery, attempt: i64, now: i64) -> Self {
         let (state, status, error, external_id, next_attempt) = match outcome {
             Delivery::Sent { external_id } => {
@@ -217,64 +227,33 @@ impl Recorded {
 
 /// Records outcomes on their outbox rows and messages, in one transaction, and appends
 /// each message's new state as an event (one append per account, after the updates).
-/// Equal outcomes (a pass of web-chat messages: all "sent") share their two updates.
+/// Equal outcomes (a pass of web-chat messages: all "sent") share one update call.
+///
+/// The messages' views are read before the transaction and given their new delivery
+/// state here: on SQLite the transaction holds the write turn that replies wait for,
+/// and those reads were two of its round trips. Nothing else of an outgoing message
+/// changes while it is being handed over: a channel's status webhook finds the message
+/// by the id the channel gave it, which is stored here.
 async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Error> {
     if handed.is_empty() {
         return Ok(());
     }
+    let ids: Vec<i64> = handed.iter().map(|done| done.message.message_id).collect();
+    let mut views = {
+        let mut conn = db.pool.acquire().await?;
+        messages_by_id_in_tx(&mut conn, &ids).await?.into_iter()
+    };
     let now = now_ms();
     let mut groups: Vec<(Recorded, Vec<(i64, i64)>)> = Vec::new();
-    for done in &handed {
-        let recorded = Recorded::of(done.outcome.clone(), done.message.attempt, now);
-        let ids = (done.outbox_id, done.message.message_id);
-        match groups.iter_mut().find(|(r, _)| *r == recorded) {
-            Some((_, list)) => list.push(ids),
-            None => groups.push((recorded, vec![ids])),
-        }
-    }
-    let mut tx = db.begin_write().await?;
-    for (recorded, ids) in &groups {
-        let list = placeholders(5, ids.len());
-        let sql = format!(
-            "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 \
-             WHERE id IN ({list})"
-        );
-        let mut query = sqlx::query(&sql)
-            .bind(recorded.state)
-            .bind(recorded.error.as_deref())
-            .bind(recorded.next_attempt)
-            .bind(now);
-        for (outbox_id, _) in ids {
-            query = query.bind(*outbox_id);
-        }
-        query.execute(tx.conn()).await?;
-        let failed = recorded.status == DeliveryStatus::Failed;
-        let sql = format!(
-            "UPDATE messages SET delivery_status = $1, delivery_error = $2, external_id = COALESCE($3, external_id), \
-             updated_at = $4 WHERE id IN ({list})"
-        );
-        let mut query = sqlx::query(&sql)
-            .bind(recorded.status.as_str())
-            .bind(if failed {
-                recorded.error.as_deref()
-            } else {
-                None
-            })
-            .bind(recorded.external_id.as_deref())
-            .bind(now);
-        for (_, message_id) in ids {
-            query = query.bind(*message_id);
-        }
-        query.execute(tx.conn()).await?;
-    }
-    let ids: Vec<i64> = handed.iter().map(|done| done.message.message_id).collect();
-    let mut views = messages_by_id_in_tx(tx.conn(), &ids).await?.into_iter();
     let mut events: Vec<(i64, Vec<(EventScope, LiveEvent)>)> = Vec::new();
     for done in &handed {
+        let recorded = Recorded::of(done.outcome.clone(), done.message.attempt, now);
         // In the order of `ids`; a message is never deleted while it has an outbox row.
-        let Some(view) = views.next().filter(|v| v.id == done.message.message_id) else {
+        let Some(mut view) = views.next().filter(|v| v.id == done.message.message_id) else {
             return Err(sqlx::Error::RowNotFound);
         };
+        view.delivery_status = Some(recorded.status);
+        view.delivery_error = recorded.message_error().map(str::to_owned);
         let event = (
             EventScope {
                 inbox_id: Some(done.message.inbox_id),
@@ -290,12 +269,58 @@ async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Err
             Some((_, list)) => list.push(event),
             None => events.push((done.account_id, vec![event])),
         }
+        let ids = (done.outbox_id, done.message.message_id);
+        match groups.iter_mut().find(|(r, _)| *r == recorded) {
+            Some((_, list)) => list.push(ids),
+            None => groups.push((recorded, vec![ids])),
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    for (recorded, ids) in &groups {
+        let sql = record_sql(tx.backend, ids.len());
+        let mut query = sqlx::query(&sql)
+            .bind(recorded.state)
+            .bind(recorded.error.as_deref())
+            .bind(recorded.next_attempt)
+            .bind(now)
+            .bind(recorded.status.as_str())
+            .bind(recorded.message_error())
+            .bind(recorded.external_id.as_deref());
+        for (outbox_id, _) in ids {
+            query = query.bind(*outbox_id);
+        }
+        for (_, message_id) in ids {
+            query = query.bind(*message_id);
+        }
+        query.execute(tx.conn()).await?;
     }
     for (account_id, list) in events {
         tx.append_events(account_id, list).await?;
     }
     tx.commit(hub).await?;
     Ok(())
+}
+
+/// The outbox rows' and the messages' updates for `count` outcomes alike, in one round
+/// trip: two statements in one call on SQLite (`$n` is the n-th argument in each), one
+/// statement with a CTE on PostgreSQL. $1 state, $2 last error, $3 next attempt, $4 now,
+/// $5 delivery status, $6 the message's error, $7 external id, then the outbox ids and
+/// the message ids.
+fn record_sql(backend: Backend, count: usize) -> String {
+    let outbox_ids = placeholders(8, count);
+    let message_ids = placeholders(8 + count, count);
+    let outbox = format!(
+        "UPDATE outbox SET state = $1, last_error = $2, next_attempt_at = $3, locked_until = NULL, updated_at = $4 \
+         WHERE id IN ({outbox_ids})"
+    );
+    let messages = format!(
+        "UPDATE messages SET delivery_status = $5, delivery_error = $6, external_id = COALESCE($7, external_id), \
+         updated_at = $4 WHERE id IN ({message_ids})"
+    );
+    match backend {
+        Backend::Sqlite => format!("{outbox}; {messages}"),
+        Backend::Postgres => format!("WITH o AS ({outbox}) {messages}"),
+    }
 }
 
 /// Puts a failed message back in the queue (the agent's "retry").

@@ -455,6 +455,12 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     );
     let updated = wait_for_update(&mut socket, sent.id).await;
     assert_eq!(updated.delivery_status, Some(DeliveryStatus::Sent));
+    // The event carries the message as stored (the worker builds it from a read made
+    // before its transaction).
+    assert_eq!(
+        stored_message(&app, &admin.cookie, web, sent.id).await,
+        updated
+    );
 
     // The demo's email inbox has no SMTP settings: the failure is shown with its
     // reason, and retry works.
@@ -467,6 +473,10 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     assert_eq!(
         failed.delivery_error.as_deref(),
         Some("email_not_configured")
+    );
+    assert_eq!(
+        stored_message(&app, &admin.cookie, email, sent.id).await,
+        failed
     );
     let res = app
         .call_json(
@@ -489,6 +499,20 @@ async fn replies_go_through_the_outbox(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(queued, 0);
+}
+
+async fn stored_message(app: &TestApp, cookie: &str, conversation: i64, id: i64) -> MessageView {
+    let page: MessagePage = app
+        .ok(
+            cookie,
+            "conversations/messages",
+            json!({"id": conversation, "before": null}),
+        )
+        .await;
+    page.items
+        .into_iter()
+        .find(|m| m.id == id)
+        .expect("the message is in its conversation's history")
 }
 
 async fn wait_for_update(socket: &mut Socket, id: i64) -> MessageView {
