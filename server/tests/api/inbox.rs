@@ -19,6 +19,7 @@ on_both_backends!(
     unread_counts_follow_messages_and_reads,
     keyset_pages_hold_with_equal_timestamps,
     replies_go_through_the_outbox,
+    a_reply_moves_its_conversation_live,
     mentions_notify_only_teammates_of_the_inbox,
 );
 
@@ -513,6 +514,49 @@ async fn stored_message(app: &TestApp, cookie: &str, conversation: i64, id: i64)
         .into_iter()
         .find(|m| m.id == id)
         .expect("the message is in its conversation's history")
+}
+
+/// The conversation a reply's event carries is the one the list then shows: new
+/// preview and activity time, nothing else changed (unread counts are per agent and
+/// not in events).
+async fn a_reply_moves_its_conversation_live(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let mut socket = app.socket(Some(&admin.cookie), None).await.unwrap();
+    assert!(matches!(
+        next_frame(&mut socket).await,
+        ServerFrame::Hello { .. }
+    ));
+    let web = conversation_in(&app, "web_chat").await;
+    let sent: MessageView = app
+        .ok(&admin.cookie, "conversations/send", json!({"conversation_id": web, "body": "Respuesta en vivo", "private": false, "idempotency_key": null, "mentions": []}))
+        .await;
+    let (changed, previous) = loop {
+        if let ServerFrame::Event(e) = next_frame(&mut socket).await {
+            if let LiveEvent::ConversationChanged {
+                conversation,
+                previous,
+            } = e.event
+            {
+                if conversation.id == web {
+                    break (conversation, previous);
+                }
+            }
+        }
+    };
+    assert_eq!(
+        changed.last_message_preview.as_deref(),
+        Some("Respuesta en vivo")
+    );
+    assert_eq!(changed.last_activity_at, sent.created_at);
+    assert_eq!(changed.unread_count, 0);
+    assert!(previous.is_some(), "the state before, for the tab counts");
+    let mut listed = list(&app, &admin.cookie, "all", changed.status.as_str())
+        .await
+        .into_iter()
+        .find(|c| c.id == web)
+        .expect("the conversation is listed in its status");
+    listed.unread_count = 0;
+    assert_eq!(listed, changed);
 }
 
 async fn wait_for_update(socket: &mut Socket, id: i64) -> MessageView {
