@@ -150,7 +150,8 @@ struct Handed {
 }
 
 /// Takes a lease on the due rows in one statement (another worker that got to a row
-/// first keeps it); returns the ids this worker now holds.
+/// first keeps it, and a row another worker has put back for a later retry since `due`
+/// was read stays put); returns the ids this worker now holds.
 async fn claim(
     db: &Db,
     due: &[sqlx::any::AnyRow],
@@ -163,7 +164,8 @@ async fn claim(
     let list = placeholders(3, ids.len());
     let sql = format!(
         "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({list}) \
-         AND state = 'pending' AND (locked_until IS NULL OR locked_until < $2) RETURNING id"
+         AND state = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
+         RETURNING id"
     );
     let mut q = sqlx::query(&sql).bind(now + LEASE_MS).bind(now);
     for id in &ids {
@@ -231,9 +233,11 @@ impl Recorded {
 ///
 /// The messages' views are read before the transaction and given their new delivery
 /// state here: on SQLite the transaction holds the write turn that replies wait for,
-/// and those reads were two of its round trips. Nothing else of an outgoing message
-/// changes while it is being handed over: a channel's status webhook finds the message
-/// by the id the channel gave it, which is stored here.
+/// and those reads were two of its round trips. A message's delivery fields change only
+/// here while it is being handed over (a channel's status webhook finds the message by
+/// the id the channel gave it, which is stored here); the one other thing its view shows
+/// that can change meanwhile is the sender's name, if the agent renames themselves in
+/// that moment, which the next read of the conversation shows.
 async fn record(db: &Db, hub: &Hub, handed: Vec<Handed>) -> Result<(), sqlx::Error> {
     if handed.is_empty() {
         return Ok(());

@@ -59,7 +59,8 @@ pub fn NotificationBell(notifications: Notifications, panel_id: &'static str) ->
             <button
                 type="button"
                 aria-expanded=move || open.get().to_string()
-                aria-controls=panel_id
+                // Only while the list is in the page: it is not rendered while closed.
+                aria-controls=move || open.get().then_some(panel_id)
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
