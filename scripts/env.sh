@@ -27,7 +27,7 @@ export PATH
 # from PATH and never fetches tools, so no LEPTOS_*_VERSION variables are needed.
 
 # Extra arguments for `cargo leptos ...` (set by the fallback env file), as an array.
-# shellcheck disable=SC2034 # used by run.sh and test.sh
+# shellcheck disable=SC2034 # used by run.sh, test.sh and build.sh
 CHARLA_LEPTOS_ARGV=()
 # shellcheck disable=SC2034
 if [ -n "${CHARLA_LEPTOS_ARGS:-}" ]; then
@@ -35,9 +35,9 @@ if [ -n "${CHARLA_LEPTOS_ARGS:-}" ]; then
 fi
 
 # The release client is built for size with nightly-only flags, against a std rebuilt
-# with the same flags (scripts/setup.sh, step wasm-release-std, explains why). Only the release builds of run.sh and test.sh
-# use it, as `env "${CHARLA_RELEASE_ENV[@]}" cargo leptos ... --release
-# "${CHARLA_RELEASE_LEPTOS_ARGV[@]}"`; both arrays stay empty until that std is built for
+# with the same flags (scripts/setup.sh, step wasm-release-std, explains why). Only the
+# release builds of run.sh, test.sh and build.sh use it, as `env "${CHARLA_RELEASE_ENV[@]}"
+# cargo leptos ... --release "${CHARLA_RELEASE_LEPTOS_ARGV[@]}"`; both arrays stay empty until that std is built for
 # this rustc, and on the fallback toolchain, so the release client then links the stock std.
 CHARLA_RELEASE_SYSROOT="$CHARLA_CACHE/wasm-release-sysroot"
 # Panics abort where they happen (no messages, no formatting), `{:?}` prints nothing (no
@@ -45,7 +45,7 @@ CHARLA_RELEASE_SYSROOT="$CHARLA_CACHE/wasm-release-sysroot"
 CHARLA_RELEASE_WASM_FLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 CHARLA_RELEASE_STD_FEATURES="optimize_for_size"
 charla_release_std_stamp() { rustc -vV 2>/dev/null; echo "$CHARLA_RELEASE_WASM_FLAGS $CHARLA_RELEASE_STD_FEATURES"; }
-# shellcheck disable=SC2034 # used by run.sh and test.sh
+# shellcheck disable=SC2034 # used by run.sh, test.sh and build.sh
 CHARLA_RELEASE_ENV=()
 # shellcheck disable=SC2034
 CHARLA_RELEASE_LEPTOS_ARGV=()

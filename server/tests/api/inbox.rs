@@ -440,15 +440,9 @@ async fn keyset_pages_hold_with_equal_timestamps(app: TestApp) {
 
 async fn replies_go_through_the_outbox(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
-    let mut socket = app.socket(Some(&admin.cookie), None).await.unwrap();
-    assert!(matches!(
-        next_frame(&mut socket).await,
-        ServerFrame::Hello { .. }
-    ));
+    let mut socket = live_socket(&app, &admin.cookie).await;
     let web = conversation_in(&app, "web_chat").await;
-    let sent: MessageView = app
-        .ok(&admin.cookie, "conversations/send", json!({"conversation_id": web, "body": "Respuesta", "private": false, "idempotency_key": null, "mentions": []}))
-        .await;
+    let sent = reply(&app, &admin.cookie, web, "Respuesta").await;
     assert_eq!(
         sent.delivery_status,
         Some(DeliveryStatus::Sending),
@@ -466,9 +460,7 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     // The demo's email inbox has no SMTP settings: the failure is shown with its
     // reason, and retry works.
     let email = conversation_in(&app, "email").await;
-    let sent: MessageView = app
-        .ok(&admin.cookie, "conversations/send", json!({"conversation_id": email, "body": "Hola María", "private": false, "idempotency_key": null, "mentions": []}))
-        .await;
+    let sent = reply(&app, &admin.cookie, email, "Hola María").await;
     let failed = wait_for_update(&mut socket, sent.id).await;
     assert_eq!(failed.delivery_status, Some(DeliveryStatus::Failed));
     assert_eq!(
@@ -502,6 +494,26 @@ async fn replies_go_through_the_outbox(app: TestApp) {
     assert_eq!(queued, 0);
 }
 
+/// A signed-in agent's live socket, past its greeting.
+async fn live_socket(app: &TestApp, cookie: &str) -> Socket {
+    let mut socket = app.socket(Some(cookie), None).await.unwrap();
+    assert!(matches!(
+        next_frame(&mut socket).await,
+        ServerFrame::Hello { .. }
+    ));
+    socket
+}
+
+/// A reply (not a note) without key or mentions.
+async fn reply(app: &TestApp, cookie: &str, conversation: i64, body: &str) -> MessageView {
+    app.ok(
+        cookie,
+        "conversations/send",
+        json!({"conversation_id": conversation, "body": body, "private": false, "idempotency_key": null, "mentions": []}),
+    )
+    .await
+}
+
 async fn stored_message(app: &TestApp, cookie: &str, conversation: i64, id: i64) -> MessageView {
     let page: MessagePage = app
         .ok(
@@ -521,15 +533,9 @@ async fn stored_message(app: &TestApp, cookie: &str, conversation: i64, id: i64)
 /// not in events).
 async fn a_reply_moves_its_conversation_live(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
-    let mut socket = app.socket(Some(&admin.cookie), None).await.unwrap();
-    assert!(matches!(
-        next_frame(&mut socket).await,
-        ServerFrame::Hello { .. }
-    ));
+    let mut socket = live_socket(&app, &admin.cookie).await;
     let web = conversation_in(&app, "web_chat").await;
-    let sent: MessageView = app
-        .ok(&admin.cookie, "conversations/send", json!({"conversation_id": web, "body": "Respuesta en vivo", "private": false, "idempotency_key": null, "mentions": []}))
-        .await;
+    let sent = reply(&app, &admin.cookie, web, "Respuesta en vivo").await;
     let (changed, previous) = loop {
         if let ServerFrame::Event(e) = next_frame(&mut socket).await {
             if let LiveEvent::ConversationChanged {
