@@ -150,6 +150,62 @@ pub async fn save_web_chat(
     )
 }
 
+/// The web-chat inbox's identity secret (administrators), created on first view: host
+/// sites sign their users' identifiers with it.
+#[server(endpoint = "team/web_chat_identity_secret", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn web_chat_identity_secret(id: i64, regenerate: bool) -> Result<String, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            // The inbox must be a web chat of the administrator's own account.
+            ssr::manage::web_chat_settings(&state.db, &admin, id).await?;
+            let secrets = &state.settings.secrets;
+            if regenerate {
+                crate::widget::ssr::identity::regenerate_identity_secret(&state.db, secrets, id)
+                    .await
+            } else {
+                crate::widget::ssr::identity::identity_secret(&state.db, secrets, id).await
+            }
+        }
+        .await,
+    )
+}
+
+/// Whether the inbox reopens a resolved conversation when the customer writes again
+/// (else a new one opens).
+#[server(endpoint = "team/inbox_routing", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn inbox_routing(id: i64) -> Result<bool, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::conversations::ssr::routing::inbox_reopens_resolved(
+                &state.db,
+                admin.account_id,
+                id,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/save_inbox_routing", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn save_inbox_routing(id: i64, reopen_resolved: bool) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            crate::conversations::ssr::routing::set_reopens_resolved(
+                &state.db,
+                admin.account_id,
+                id,
+                reopen_resolved,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "team/whatsapp_settings", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn whatsapp_settings(
     id: i64,

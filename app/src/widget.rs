@@ -3,6 +3,7 @@
 //! session) that keeps its identity and conversation across reloads. Everything a
 //! visitor receives is built from [`VisitorMessage`], which has no field for private
 //! notes or internal events: those are dropped on the server.
+mod host;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -58,6 +59,12 @@ pub struct WidgetState {
     pub colour: Option<String>,
     /// Whether the visitor is known (wrote before or filled the form).
     pub identified: bool,
+    /// Whether the host site's identity for her verified.
+    #[serde(default)]
+    pub verified: bool,
+    /// A new visitor token to keep (a verified customer on a browser new to her).
+    #[serde(default)]
+    pub visitor: Option<String>,
     pub messages: Vec<VisitorMessage>,
     pub limits: crate::domain::attachment::UploadLimits,
 }
@@ -88,6 +95,19 @@ impl crate::tag_first::TagFirst for VisitorFrame {
 }
 crate::tag_first::tag_first_deserialize!(VisitorFrame);
 
+/// The host site's signed-in user, as `Charla.setUser` or the embed's `data-identifier`
+/// attributes pass it: `identifier_hash` is hex HMAC-SHA256(identifier) under the
+/// inbox's identity secret. Name and email count only once that verifies.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HostUser {
+    pub identifier: String,
+    pub identifier_hash: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetSent {
     /// The visitor token to keep (new on the first message).
@@ -97,14 +117,22 @@ pub struct WidgetSent {
 
 /// The widget's configuration and, for a returning visitor, their conversation.
 #[server(endpoint = "widget/open", input = Json, output = Json)]
-pub async fn widget_open(token: String, visitor: Option<String>) -> Result<WidgetState, AppError> {
+pub async fn widget_open(
+    token: String,
+    visitor: Option<String>,
+    /// The host site's verified user, if it passes one.
+    #[server(default)]
+    user: Option<HostUser>,
+) -> Result<WidgetState, AppError> {
     crate::error::with_status(
         async move {
             let state = crate::state::app_state()?;
             ssr::open(
                 &state.db,
+                &state.settings.secrets,
                 &token,
                 visitor.as_deref(),
+                user.as_ref(),
                 state.settings.uploads,
             )
             .await
@@ -124,6 +152,9 @@ pub async fn widget_send(
     /// Files uploaded to `/api/widget/uploads` (a known visitor only).
     #[server(default)]
     attachments: Vec<i64>,
+    /// The host site's verified user, if it passes one.
+    #[server(default)]
+    user: Option<HostUser>,
 ) -> Result<WidgetSent, AppError> {
     crate::error::with_status(
         async move {
@@ -137,7 +168,16 @@ pub async fn widget_send(
                 email,
                 attachments: &attachments,
             };
-            ssr::send(&state.db, &state.hub, &token, visitor.as_deref(), message).await
+            ssr::send(
+                &state.db,
+                &state.settings.secrets,
+                &state.hub,
+                &token,
+                visitor.as_deref(),
+                user.as_ref(),
+                message,
+            )
+            .await
         }
         .await,
     )

@@ -55,10 +55,13 @@ async fn serve(
     let mut live = state.hub.subscribe(account_id);
     // Which conversations are this visitor's (cached per id: asked once each).
     let mut mine: HashMap<i64, bool> = HashMap::new();
+    // What the visitor last got for each message: an update she cannot see (the
+    // delivery state of a reply, a replay racing the live feed) sends nothing.
+    let mut shown = Shown::default();
     if !send(&mut socket, &VisitorFrame::Hello).await {
         return;
     }
-    match replay(&mut socket, &state, identity, after).await {
+    match replay(&mut socket, &state, &mut shown, identity, after).await {
         Some(last) => after = last,
         None => return,
     }
@@ -76,13 +79,16 @@ async fn serve(
                         }
                         let Some(visible) = VisitorMessage::from_message(message) else { continue };
                         after = after.max(visible.id);
+                        if !shown.is_new(&visible) {
+                            continue;
+                        }
                         if !send(&mut socket, &VisitorFrame::Message(visible)).await {
                             return;
                         }
                     }
                 }
                 // Too slow for the buffer: catch up from the database instead.
-                Err(RecvError::Lagged(_)) => match replay(&mut socket, &state, identity, after).await {
+                Err(RecvError::Lagged(_)) => match replay(&mut socket, &state, &mut shown, identity, after).await {
                     Some(last) => after = last,
                     None => return,
                 },
@@ -101,6 +107,7 @@ async fn serve(
 async fn replay(
     socket: &mut WebSocket,
     state: &AppState,
+    shown: &mut Shown,
     identity: i64,
     mut after: i64,
 ) -> Option<i64> {
@@ -113,13 +120,35 @@ async fn replay(
     };
     for message in messages {
         after = after.max(message.id);
-        if let Some(m) = VisitorMessage::from_message(&message) {
+        if let Some(m) = VisitorMessage::from_message(&message).filter(|m| shown.is_new(m)) {
             if !send(socket, &VisitorFrame::Message(m)).await {
                 return None;
             }
         }
     }
     Some(after)
+}
+
+/// The last frame each message gave this socket, so each change reaches it once.
+#[derive(Default)]
+struct Shown(HashMap<i64, VisitorMessage>);
+
+impl Shown {
+    /// Bounds the memory of a socket left open for days; past it a repeat may slip
+    /// through once, which the widget's upsert absorbs.
+    const MAX: usize = 512;
+
+    /// Whether `message` differs from what was last sent for it (and records it).
+    fn is_new(&mut self, message: &VisitorMessage) -> bool {
+        if self.0.get(&message.id) == Some(message) {
+            return false;
+        }
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert(message.id, message.clone());
+        true
+    }
 }
 
 async fn is_mine(
@@ -158,21 +187,59 @@ pub async fn embed_script() -> impl IntoResponse {
     )
 }
 
+// The chat frame is third-party on the customer's site, where browsers deny or
+// partition its storage: the visitor token lives in the host page's own localStorage,
+// written here, and crosses to the frame by postMessage (checked both ways: only the
+// frame we made, only from Charla's origin). The host may pass its signed-in user with
+// `data-identifier` / `data-identifier-hash` (and `data-email`, `data-name`), with
+// `window.charlaSettings`, or later with `Charla.setUser(identifier, {identifier_hash,
+// email, name})`; `Charla.reset()` forgets the visitor (call it on sign-out).
 const EMBED_JS: &str = r#"(function () {
   var script = document.currentScript;
-  if (!script) return;
+  if (!script || window.Charla) return;
   var token = script.getAttribute('data-token');
   var origin = new URL(script.src).origin;
   var label = script.getAttribute('data-label') || 'Chat';
+  var key = 'charla:visitor:' + token;
+  var settings = window.charlaSettings || {};
+  function attr(name) { return script.getAttribute('data-' + name) || null; }
+  function person(identifier, attrs) {
+    attrs = attrs || {};
+    if (!identifier) return null;
+    return { identifier: String(identifier), identifier_hash: String(attrs.identifier_hash || attrs.identifierHash || ''),
+      email: attrs.email || null, name: attrs.name || null };
+  }
+  var user = attr('identifier')
+    ? person(attr('identifier'), { identifier_hash: attr('identifier-hash'), email: attr('email'), name: attr('name') })
+    : person(settings.identifier, settings);
+  function load() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
+  function save(visitor) {
+    try {
+      if (visitor) window.localStorage.setItem(key, visitor); else window.localStorage.removeItem(key);
+    } catch (e) { /* storage off: the visitor lasts this page only */ }
+  }
+  var frame = null;
+  var memory = load();
+  function hand() {
+    if (!frame || !frame.contentWindow) return;
+    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user }), origin);
+  }
+  window.addEventListener('message', function (ev) {
+    if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
+    var data;
+    try { data = JSON.parse(ev.data); } catch (e) { return; }
+    if (!data || typeof data.charla !== 'string') return;
+    if (data.charla === 'ready') hand();
+    else if (data.charla === 'visitor') { memory = typeof data.visitor === 'string' ? data.visitor : null; save(memory); }
+  });
   var button = document.createElement('button');
   button.type = 'button';
   button.textContent = label;
   button.setAttribute('aria-expanded', 'false');
   button.style.cssText = 'position:fixed;right:20px;bottom:20px;z-index:2147483000;min-width:56px;min-height:56px;' +
     'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
-  var frame = null;
-  button.addEventListener('click', function () {
-    if (!frame) {
+  function setOpen(open) {
+    if (open && !frame) {
       frame = document.createElement('iframe');
       frame.src = origin + '/widget/' + encodeURIComponent(token);
       frame.title = label;
@@ -180,13 +247,21 @@ const EMBED_JS: &str = r#"(function () {
       frame.style.cssText = 'position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
         'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
       document.body.appendChild(frame);
-      button.setAttribute('aria-expanded', 'true');
-      return;
+    } else if (frame) {
+      frame.style.display = open ? 'block' : 'none';
     }
-    var open = frame.style.display !== 'none';
-    frame.style.display = open ? 'none' : 'block';
-    button.setAttribute('aria-expanded', String(!open));
+    button.setAttribute('aria-expanded', String(open));
+  }
+  button.addEventListener('click', function () {
+    setOpen(!frame || frame.style.display === 'none');
   });
+  window.Charla = {
+    open: function () { setOpen(true); },
+    close: function () { setOpen(false); },
+    toggle: function () { button.click(); },
+    setUser: function (identifier, attrs) { user = person(identifier, attrs); hand(); },
+    reset: function () { user = null; memory = null; save(null); hand(); }
+  };
   document.body.appendChild(button);
 })();
 "#;

@@ -97,6 +97,10 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
         <dl class="contact-facts">
             <dt>{t!(i18n, contact_email)}</dt>
             <dd>{move || contact.with(|c| c.email.clone().unwrap_or_else(|| "—".into()))}</dd>
+            {move || contact.with(|c| c.claimed_email.clone()).map(|claimed| view! {
+                <dt>{t!(i18n, contact_claimed_email)}</dt>
+                <dd class="unverified">{claimed}</dd>
+            })}
             <dt>{t!(i18n, contact_phone)}</dt>
             <dd>{move || contact.with(|c| c.phone.clone().unwrap_or_else(|| "—".into()))}</dd>
             <dt>{t!(i18n, contact_company)}</dt>

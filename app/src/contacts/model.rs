@@ -47,6 +47,10 @@ pub struct ContactRow {
     pub company: Option<String>,
     pub last_activity_at: Millis,
     pub created_at: Millis,
+    /// What a website visitor typed as her email: a claim nobody verified, never used
+    /// to join her to a contact (agents may merge on purpose).
+    #[serde(default)]
+    pub claimed_email: Option<String>,
 }
 
 impl ContactRow {

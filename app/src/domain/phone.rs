@@ -65,6 +65,17 @@ impl PhoneNumber {
         ))
     }
 
+    /// The number WhatsApp gives (`wa_id`: country code and number, digits only). WhatsApp
+    /// has already verified it, so it is kept even where libphonenumber's metadata does
+    /// not know the range yet: E.164 from the digits (at most 15, no leading 0).
+    pub fn from_wa_id(wa_id: &str) -> Option<Self> {
+        let digits = wa_id.trim().trim_start_matches('+');
+        let shaped = (4..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        shaped.then(|| PhoneNumber(format!("+{digits}")))
+    }
+
     /// A value already stored as E.164.
     pub fn from_e164(stored: String) -> Self {
         PhoneNumber(stored)
@@ -112,6 +123,18 @@ mod tests {
                 Err(PhoneError::Invalid),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn whatsapp_numbers_are_kept_as_given() {
+        assert_eq!(
+            PhoneNumber::from_wa_id("999123456789").unwrap().as_str(),
+            "+999123456789"
+        );
+        assert_eq!(PhoneNumber::from_wa_id("2125").unwrap().as_str(), "+2125");
+        for bad in ["", "012345", "12a456", "1234567890123456", "+"] {
+            assert_eq!(PhoneNumber::from_wa_id(bad), None, "{bad}");
         }
     }
 

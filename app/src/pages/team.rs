@@ -1,7 +1,11 @@
 //! Ajustes > Equipo y bandejas (administrators): agents (create, role, deactivate) and
 //! inboxes (create, rename, members). The server refuses every one of these functions to
 //! agents; the page then shows that refusal.
+mod inbox_extras;
+
 use leptos::prelude::*;
+
+use inbox_extras::{IdentitySecret, InboxRoutingSwitch};
 
 use crate::agents::{
     create_agent, create_inbox, email_settings, rename_inbox, save_email, save_web_chat,
@@ -249,7 +253,8 @@ fn InboxesSection(
                         <legend>{legend}</legend>
                         {boxes}
                     </fieldset>
-                    {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> })}
+                    <InboxRoutingSwitch inbox_id />
+                    {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}
                 </div>

@@ -1,10 +1,11 @@
 //! The visitor's chat window (served at /widget/{token}, full page or inside the
-//! embed iframe). All data loads in the browser: the visitor token lives in its
-//! localStorage.
+//! embed iframe). All data loads in the browser; where the visitor token lives is
+//! `host`'s business.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{widget_open, widget_send, VisitorMessage, WidgetState};
+use super::host::{self, Handover};
+use super::{widget_open, widget_send, HostUser, VisitorMessage, WidgetState};
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -59,15 +60,46 @@ pub fn WidgetPage() -> impl IntoView {
         )
     };
 
-    Effect::new(move |_| {
-        let token = token.get();
-        let stored = store::load(&token);
+    // What the widget was opened with; a different hand-over later (the host's
+    // `Charla.setUser` or `Charla.reset`) starts the page afresh with it.
+    let opened_with = StoredValue::new(None::<Handover>);
+    let user = StoredValue::new(None::<HostUser>);
+    let open_with = move |handover: Handover| {
+        if let Some(previous) = opened_with.get_value() {
+            if previous != handover {
+                #[cfg(feature = "hydrate")]
+                let _ = window().location().reload();
+            }
+            return;
+        }
+        opened_with.set_value(Some(handover.clone()));
+        let Handover {
+            visitor: stored,
+            user: who,
+        } = handover;
         visitor.set(stored.clone());
+        user.set_value(who.clone());
+        let token = token.get_untracked();
         leptos::task::spawn_local(async move {
-            match widget_open(token, stored).await {
+            let mut result = widget_open(token.clone(), stored.clone(), who.clone()).await;
+            if who.is_some() && matches!(result, Err(AppError::Unauthorized)) {
+                // The site's identity did not verify: chat as a newcomer rather than not at all.
+                leptos::logging::warn!(
+                    "Charla: identifier_hash does not match identifier; the visitor is anonymous"
+                );
+                user.set_value(None);
+                result = widget_open(token.clone(), stored.clone(), None).await;
+            }
+            match result {
                 Ok(opened) => {
-                    if !opened.identified {
-                        // A token the server no longer knows: start afresh.
+                    if let Some(issued) = &opened.visitor {
+                        host::keep(&token, Some(issued));
+                        visitor.set(Some(issued.clone()));
+                    } else if !opened.identified {
+                        // A token the server no longer knows (or another person's): start afresh.
+                        if stored.is_some() {
+                            host::keep(&token, None);
+                        }
                         visitor.set(None);
                     }
                     messages.set(opened.messages.clone());
@@ -76,6 +108,17 @@ pub fn WidgetPage() -> impl IntoView {
                 Err(err) => error.set(Some(err)),
             }
         });
+    };
+    Effect::new(move |_| {
+        if host::embedded() {
+            host::listen(move |handover| open_with(handover.unwrap_or_default()));
+        } else {
+            let visitor = host::load(&token.get_untracked());
+            open_with(Handover {
+                visitor,
+                user: None,
+            });
+        }
     });
     // Once the visitor exists, listen for replies.
     Effect::new(move |connected: Option<bool>| {
@@ -110,11 +153,14 @@ pub fn WidgetPage() -> impl IntoView {
                 first.then_some(n).filter(|n| !n.trim().is_empty()),
                 first.then_some(e).filter(|e| !e.trim().is_empty()),
                 attachments.clone(),
+                user.get_value(),
             )
             .await;
             match result {
                 Ok(sent) => {
-                    store::save(&token.get_untracked(), &sent.visitor);
+                    if visitor.get_untracked().as_deref() != Some(sent.visitor.as_str()) {
+                        host::keep(&token.get_untracked(), Some(&sent.visitor));
+                    }
                     messages.update(|list| upsert(list, sent.message));
                     visitor.set(Some(sent.visitor));
                     state.update(|s| {
@@ -260,35 +306,6 @@ fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
             list.push(message);
             list.sort_by_key(|m| m.id);
         }
-    }
-}
-
-mod store {
-    pub fn load(token: &str) -> Option<String> {
-        #[cfg(feature = "hydrate")]
-        {
-            leptos::prelude::window()
-                .local_storage()
-                .ok()
-                .flatten()?
-                .get_item(&format!("charla:visitor:{token}"))
-                .ok()
-                .flatten()
-        }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = token;
-            None
-        }
-    }
-
-    pub fn save(token: &str, visitor: &str) {
-        #[cfg(feature = "hydrate")]
-        if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
-            let _ = storage.set_item(&format!("charla:visitor:{token}"), visitor);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (token, visitor);
     }
 }
 

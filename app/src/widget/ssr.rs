@@ -1,16 +1,18 @@
-//! Visitors: identity by a random token (stored as its SHA-256), contact creation from
-//! the pre-chat form, and their messages through the same service as every channel.
+//! Visitors: who they are (`identity`), what they see when the widget opens, and their
+//! messages through the same service as every channel.
+pub mod identity;
+
 use sqlx::Row;
 
-use super::{VisitorMessage, WidgetSent, WidgetState};
-use crate::auth::ssr::{new_token, token_hash};
-use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
+use self::identity::{Claim, Visitor};
+use super::{HostUser, VisitorMessage, WidgetSent, WidgetState};
 use crate::conversations::ssr::messages::{history_in_conversation, receive_in_tx, Inbound};
-use crate::conversations::ssr::routing::conversation_for_inbound;
+use crate::conversations::ssr::routing::{conversation_for, Customer};
 use crate::db::Db;
 use crate::domain::{EmailAddress, MessageBody};
 use crate::error::AppError;
 use crate::live::hub::Hub;
+use crate::secrets::SecretBox;
 
 /// A web-chat inbox found by its public token.
 pub struct WidgetInbox {
@@ -43,17 +45,7 @@ pub async fn visitor(
     inbox_id: i64,
     visitor_token: &str,
 ) -> Result<Option<(i64, i64)>, AppError> {
-    let row = sqlx::query(
-        "SELECT id, contact_id FROM contact_identities WHERE inbox_id = $1 AND kind = 'visitor' AND external_id = $2",
-    )
-    .bind(inbox_id)
-    .bind(token_hash(visitor_token))
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(match row {
-        Some(row) => Some((row.try_get("id")?, row.try_get("contact_id")?)),
-        None => None,
-    })
+    identity::by_token(db, inbox_id, visitor_token).await
 }
 
 /// A visitor of a web-chat inbox by the widget's and the visitor's tokens:
@@ -82,17 +74,26 @@ pub async fn latest_conversation(db: &Db, identity_id: i64) -> Result<Option<i64
 
 pub async fn open(
     db: &Db,
+    secrets: &SecretBox,
     token: &str,
     visitor_token: Option<&str>,
+    user: Option<&HostUser>,
     limits: crate::domain::attachment::UploadLimits,
 ) -> Result<WidgetState, AppError> {
     let inbox = inbox_by_token(db, token).await?;
-    let known = match visitor_token {
-        Some(v) => visitor(db, inbox.id, v).await?,
-        None => None,
+    let (known, issued) = match identity::resolve(db, secrets, &inbox, visitor_token, user).await? {
+        Visitor::Known(_, identity, _) => (Some(identity), None),
+        // A verified customer on a new browser: this browser gets its own token.
+        Visitor::VerifiedKnown(identity, _) => {
+            let mut tx = db.begin_write().await?;
+            let issued = identity::new_session_in_tx(&mut tx, identity).await?;
+            tx.finish().await?;
+            (Some(identity), Some(issued))
+        }
+        Visitor::VerifiedNew(_) | Visitor::Anonymous => (None, None),
     };
     let mut messages = Vec::new();
-    if let Some((identity, _)) = known {
+    if let Some(identity) = known {
         if let Some(conversation) = latest_conversation(db, identity).await? {
             messages = history_in_conversation(db, conversation, 200)
                 .await?
@@ -114,6 +115,8 @@ pub async fn open(
             .and_then(|g| g.as_str())
             .map(str::to_owned),
         identified: known.is_some(),
+        verified: user.is_some(),
+        visitor: issued,
         messages,
         limits,
     })
@@ -129,9 +132,11 @@ pub struct VisitorSend<'a> {
 
 pub async fn send(
     db: &Db,
+    secrets: &SecretBox,
     hub: &Hub,
     token: &str,
     visitor_token: Option<&str>,
+    user: Option<&HostUser>,
     message: VisitorSend<'_>,
 ) -> Result<WidgetSent, AppError> {
     let VisitorSend {
@@ -153,43 +158,26 @@ pub async fn send(
         }
         None => None,
     };
-    let known = match visitor_token {
-        Some(v) => visitor(db, inbox.id, v)
-            .await?
-            .map(|ids| (v.to_owned(), ids)),
-        None => None,
-    };
+    let claim = Claim { name, email };
+    let who = identity::resolve(db, secrets, &inbox, visitor_token, user).await?;
     let mut tx = db.begin_write().await?;
-    let (visitor_token, identity_id, contact_id) = match known {
-        Some((token, (identity, contact))) => (token, identity, contact),
-        None => {
-            // A visitor with an email becomes (or joins) an identified contact.
-            let profile = CustomerProfile {
-                name,
-                email,
-                phone: None,
-            };
-            let contact_id = contact_for_customer(&mut tx, inbox.account_id, &profile).await?;
-            let token = new_token();
-            let identity = identity_in_tx(
-                &mut tx,
-                contact_id,
-                inbox.id,
-                "visitor",
-                &token_hash(&token),
-            )
-            .await?;
-            (token, identity, contact_id)
+    let (visitor_token, identity_id, contact_id) = match who {
+        Visitor::Known(token, identity, contact) => (token, identity, contact),
+        Visitor::VerifiedKnown(identity, contact) => (
+            identity::new_session_in_tx(&mut tx, identity).await?,
+            identity,
+            contact,
+        ),
+        Visitor::VerifiedNew(user) => {
+            identity::new_verified_in_tx(&mut tx, &inbox, &user, &claim).await?
         }
+        Visitor::Anonymous => identity::new_anonymous_in_tx(&mut tx, &inbox, &claim).await?,
     };
-    let conversation_id = conversation_for_inbound(
-        &mut tx,
-        inbox.account_id,
-        inbox.id,
+    let customer = Customer::Identity {
         contact_id,
-        Some(identity_id),
-    )
-    .await?;
+        identity_id,
+    };
+    let conversation_id = conversation_for(&mut tx, inbox.account_id, inbox.id, customer).await?;
     let files = if attachments.is_empty() {
         Vec::new()
     } else {

@@ -631,6 +631,21 @@ fn rules() -> Vec<Rule> {
             expect: ADMIN_ONLY,
         },
         Rule {
+            route: "/api/team/web_chat_identity_secret",
+            build: |f, _| Req::Json(json!({"id": f.inbox, "regenerate": false})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/inbox_routing",
+            build: |f, _| Req::Json(json!({"id": f.inbox})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/save_inbox_routing",
+            build: |f, _| Req::Json(json!({"id": f.inbox, "reopen_resolved": false})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
             route: "/api/team/whatsapp_settings",
             build: |f, _| Req::Json(json!({"id": f.whatsapp_inbox})),
             expect: ADMIN_ONLY,

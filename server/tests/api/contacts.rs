@@ -18,7 +18,7 @@ on_both_backends!(
     pages_follow_the_sort_without_repeats,
     csv_import_is_all_or_nothing_and_export_reads_back,
     new_conversations_check_inbox_recipient_and_template,
-    customers_write_into_the_newest_unresolved_conversation,
+    customers_write_into_the_newest_conversation,
     no_route_deletes_conversations_or_messages,
     deleting_a_contact_leaves_nothing_behind,
 );
@@ -680,7 +680,7 @@ async fn new_conversations_check_inbox_recipient_and_template(app: TestApp) {
     assert_eq!(history.items[0].id, started.id);
 }
 
-async fn customers_write_into_the_newest_unresolved_conversation(app: TestApp) {
+async fn customers_write_into_the_newest_conversation(app: TestApp) {
     let lucia = app.sign_in(LUCIA).await;
     let carlos = contact_named(&app, "Carlos Pérez").await;
     let whatsapp: i64 = count(
@@ -729,7 +729,7 @@ async fn customers_write_into_the_newest_unresolved_conversation(app: TestApp) {
         .unwrap();
     assert_eq!(status, "open");
 
-    // A later customer message goes to the newest unresolved conversation...
+    // A later customer message goes to the newest conversation...
     let route = || async {
         let mut tx = app.state.db.begin_write().await.unwrap();
         let id = app::conversations::ssr::routing::conversation_for_inbound(
@@ -741,26 +741,54 @@ async fn customers_write_into_the_newest_unresolved_conversation(app: TestApp) {
         id
     };
     assert_eq!(route().await, new.id);
-    // ...which is the older one again once the newer is resolved,
-    let _: ConversationSummary = app
-        .ok(
-            &lucia.cookie,
-            "conversations/status",
-            json!({"id": new.id, "status": "resolved", "snoozed_until": null}),
-        )
-        .await;
-    assert_eq!(route().await, old);
-    // and a new one when every conversation is resolved.
-    let _: ConversationSummary = app
-        .ok(
-            &lucia.cookie,
-            "conversations/status",
-            json!({"id": old, "status": "resolved", "snoozed_until": null}),
-        )
-        .await;
+    // ...and once that one is resolved, never back to the older open one: a new one
+    // opens (the inbox's default), which then receives from now on.
+    let resolve = |id: i64| {
+        let cookie = lucia.cookie.clone();
+        let app = &app;
+        async move {
+            let _: ConversationSummary = app
+                .ok(
+                    &cookie,
+                    "conversations/status",
+                    json!({"id": id, "status": "resolved", "snoozed_until": null}),
+                )
+                .await;
+        }
+    };
+    resolve(new.id).await;
     let fresh = route().await;
-    assert!(fresh != old && fresh != new.id);
+    assert!(
+        fresh != old && fresh != new.id,
+        "{fresh} is a new conversation"
+    );
     assert_eq!(route().await, fresh);
+    // Resolving the older one changes nothing for the newest.
+    resolve(old).await;
+    assert_eq!(route().await, fresh);
+
+    // An inbox set to reopen: the resolved newest takes the message back.
+    let admin = app.sign_in(ADMIN).await;
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/save_inbox_routing",
+            json!({"id": whatsapp, "reopen_resolved": true}),
+        )
+        .await;
+    let reopen: bool = app
+        .ok(&admin.cookie, "team/inbox_routing", json!({"id": whatsapp}))
+        .await;
+    assert!(reopen);
+    resolve(fresh).await;
+    assert_eq!(route().await, fresh, "the resolved newest is reopened");
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/save_inbox_routing",
+            json!({"id": whatsapp, "reopen_resolved": false}),
+        )
+        .await;
 
     // The web widget follows the same rule: after "resolved", a new conversation.
     let token = app.web_chat_token().await;

@@ -613,7 +613,87 @@ async fn the_server_watches_the_mailbox_by_itself(app: TestApp) {
     panic!("the watcher never stored the customer's mail");
 }
 
+/// S12 for email: after Nueva conversación, a reply to the old thread goes to the new
+/// conversation; once that one is resolved, the next reply opens a new one (never the
+/// superseded thread).
+async fn replies_to_a_superseded_thread_go_to_the_newest(app: TestApp) {
+    if !mail_servers().await {
+        return;
+    }
+    let (inbox, support) = configure(&app, SMTP_PORT).await;
+    let customer = address("rocio");
+    let first_id = format!("s1.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: Roc\u{00ed}o Mar <{customer}>\r\nTo: <{support}>\r\nSubject: Factura\r\nMessage-ID: <{first_id}>\r\n\r\n\u{00bf}Y mi factura?\r\n"
+    )).await;
+    let of_customer = format!(
+        "SELECT COUNT(*) FROM messages m JOIN contacts c ON c.id = m.sender_contact_id WHERE c.email = '{customer}'"
+    );
+    poll_until(&app, inbox, &of_customer, 1).await;
+    let (old, contact): (i64, i64) = sqlx::query_as(
+        "SELECT m.conversation_id, m.sender_contact_id FROM messages m WHERE m.external_id = $1",
+    )
+    .bind(&first_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let marcos = app.sign_in(MARCOS).await;
+    let newer: app::conversations::model::ConversationSummary = app
+        .ok(
+            &marcos.cookie,
+            "contacts/start",
+            json!({"contact_id": contact, "inbox_id": inbox, "to": customer,
+            "first": {"kind": "email", "subject": "Tu factura", "body": "Te la enviamos aparte."}}),
+        )
+        .await;
+    assert_ne!(newer.id, old);
+
+    // A reply to the old thread: the newest conversation takes it, with its headers.
+    let second_id = format!("s2.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: <{customer}>\r\nTo: <{support}>\r\nSubject: Re: Factura\r\nMessage-ID: <{second_id}>\r\n\
+In-Reply-To: <{first_id}>\r\nReferences: <{first_id}>\r\n\r\nGracias, la espero.\r\n"
+    )).await;
+    poll_until(&app, inbox, &of_customer, 2).await;
+    let joined: i64 =
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE external_id = $1")
+            .bind(&second_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        joined, newer.id,
+        "the superseded thread handed its reply on"
+    );
+
+    // The newest is resolved: the next reply to the old thread opens a new one.
+    let _: app::conversations::model::ConversationSummary = app
+        .ok(
+            &marcos.cookie,
+            "conversations/status",
+            json!({"id": newer.id, "status": "resolved", "snoozed_until": null}),
+        )
+        .await;
+    let third_id = format!("s3.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: <{customer}>\r\nTo: <{support}>\r\nSubject: Re: Factura\r\nMessage-ID: <{third_id}>\r\n\
+In-Reply-To: <{first_id}>\r\nReferences: <{first_id}>\r\n\r\nOtra duda.\r\n"
+    )).await;
+    poll_until(&app, inbox, &of_customer, 3).await;
+    let third: i64 =
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE external_id = $1")
+            .bind(&third_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        third != old && third != newer.id,
+        "a new conversation, not {third}"
+    );
+}
+
 on_both_backends!(
+    replies_to_a_superseded_thread_go_to_the_newest,
     the_server_watches_the_mailbox_by_itself,
     attachments_go_out_as_mime_parts,
     customer_emails_thread_into_one_conversation,

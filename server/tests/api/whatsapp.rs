@@ -919,7 +919,69 @@ async fn a_retry_after_the_window_closed_gets_the_stored_reply(app: TestApp) {
     assert_eq!(res.status(), 422);
 }
 
+/// A number WhatsApp gives in a range libphonenumber's metadata does not know: the
+/// customer keeps it as her phone, found by search and offered in "Para".
+async fn a_whatsapp_customer_keeps_her_number(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    // Country code 999 is unassigned: libphonenumber refuses it; WhatsApp verified it.
+    let wa_id = "99912345678";
+    assert!(app::domain::PhoneNumber::parse(&format!("+{wa_id}"), "ES").is_err());
+    let mut body = delivery(
+        vec![
+            json!({"from": wa_id, "id": "w.newrange", "timestamp": now_secs().to_string(),
+                    "type": "text", "text": {"body": "Hola desde un número nuevo"}}),
+        ],
+        vec![],
+    );
+    body["entry"][0]["changes"][0]["value"]["contacts"] =
+        json!([{"profile": {"name": "Nuria Rango"}, "wa_id": wa_id}]);
+    assert_eq!(post_signed(&app, inbox, &body).await, 200);
+    let (contact, phone): (i64, Option<String>) =
+        sqlx::query_as("SELECT id, phone_e164 FROM contacts WHERE name = 'Nuria Rango'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(phone.as_deref(), Some("+99912345678"));
+
+    let lucia = app.sign_in(LUCIA).await;
+    let found: Value = app
+        .ok(
+            &lucia.cookie,
+            "contacts/list",
+            json!({"query": "99912345678", "sort": "name", "after": null}),
+        )
+        .await;
+    assert!(found.to_string().contains("Nuria Rango"), "{found}");
+    // Nueva conversación to her own number is accepted as stored.
+    let template: i64 =
+        sqlx::query_scalar("SELECT id FROM whatsapp_templates WHERE name = 'seguimiento_pedido'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let started = app
+        .call_json(
+            Some(&lucia.cookie),
+            "contacts/start",
+            json!({"contact_id": contact, "inbox_id": inbox, "to": "+999 1234 5678",
+                   "first": {"kind": "template", "template_id": template, "params": ["Nuria", "C-3"]}}),
+        )
+        .await;
+    assert_eq!(started.status(), 200, "{}", started.text().await.unwrap());
+    // Another unknown range typed by hand is still refused.
+    let typed = app
+        .call_json(
+            Some(&lucia.cookie),
+            "contacts/start",
+            json!({"contact_id": contact, "inbox_id": inbox, "to": "+999 7654 3210",
+                   "first": {"kind": "template", "template_id": template, "params": ["Nuria", "C-3"]}}),
+        )
+        .await;
+    assert_eq!(typed.status(), 422);
+}
+
 on_both_backends!(
+    a_whatsapp_customer_keeps_her_number,
     handshake_and_signatures,
     every_inbound_type,
     statuses_reach_the_message,

@@ -15,7 +15,9 @@ use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
     external_id_stored, receive_in_tx, Inbound, NewAttachment,
 };
-use crate::conversations::ssr::routing::conversation_for_inbound;
+use crate::conversations::ssr::routing::{
+    conversation_for_inbound, reopens_resolved, successor_of,
+};
 use crate::db::now_ms;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
@@ -121,9 +123,20 @@ async fn store_in_db(
         &profile,
     )
     .await?;
-    let conversation = match threaded {
-        Some(id) => id,
-        None => {
+    // A reply to a thread another conversation has taken over goes to the newest one
+    // (the thread's headers stay on the message, so the agent's answer threads too);
+    // a resolved newest one follows the inbox's rule, as any other customer message.
+    let successor = match threaded {
+        Some(id) => successor_of(tx.conn(), id).await?,
+        None => None,
+    };
+    let conversation = match successor {
+        Some((id, status))
+            if status != "resolved" || reopens_resolved(tx.conn(), inbox.id).await? =>
+        {
+            id
+        }
+        _ => {
             conversation_for_inbound(&mut tx, inbox.account_id, inbox.id, contact, Some(identity))
                 .await?
         }

@@ -172,7 +172,10 @@ async fn receive_one(
         Err(Err(err)) => return Err(err),
     };
     let attachments: Vec<NewAttachment> = attachment.into_iter().collect();
-    let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country).ok();
+    // WhatsApp verified the number: a range libphonenumber does not know keeps it too.
+    let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country)
+        .ok()
+        .or_else(|| PhoneNumber::from_wa_id(&incoming.from));
     let profile = CustomerProfile {
         name: name.cloned(),
         email: None,

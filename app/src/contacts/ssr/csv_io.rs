@@ -217,7 +217,10 @@ pub async fn export_batch(
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    for (_, name, email, phone, company, created, activity) in &rows {
+    // Visitors without an email or phone are not contacts yet (S9); the batch still
+    // advances past them.
+    let reachable = rows.iter().filter(|r| r.2.is_some() || r.3.is_some());
+    for (_, name, email, phone, company, created, activity) in reachable {
         writer
             .write_record([
                 inert(name),

@@ -59,6 +59,8 @@ pub async fn delete_contact(
         format!("DELETE FROM events WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM messages WHERE id IN ({messages_of_contact})"),
         "DELETE FROM conversations WHERE contact_id = $1".to_owned(),
+        "DELETE FROM widget_sessions WHERE identity_id IN (SELECT id FROM contact_identities WHERE contact_id = $1)"
+            .to_owned(),
         "DELETE FROM contact_identities WHERE contact_id = $1".to_owned(),
         "DELETE FROM contacts WHERE id = $1".to_owned(),
     ];

@@ -11,6 +11,10 @@ use crate::error::AppError;
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// A contact with an email or a phone: the ones Todos los contactos lists, searches
+/// and exports (anonymous website visitors are not among them).
+pub const REACHABLE: &str = "c.email IS NOT NULL OR c.phone_e164 IS NOT NULL";
+
 /// A value bound to a numbered placeholder of a query built at run time.
 enum Bind {
     Int(i64),
@@ -143,7 +147,12 @@ fn build(
         binds: Vec::new(),
     };
     let account = sql.push(Bind::Int(account_id));
-    let mut filters = vec![format!("c.account_id = {account}")];
+    // Only contacts one can reach (S9); the term is the page-order indexes' own WHERE,
+    // written the same way so both backends use those partial indexes.
+    let mut filters = vec![
+        format!("c.account_id = {account}"),
+        format!("({REACHABLE})"),
+    ];
     let searched = match query {
         Some(query) => search_filter(&mut sql, backend, query, lookup),
         None => Vec::new(),

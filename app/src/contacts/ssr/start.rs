@@ -109,7 +109,12 @@ type Recipient = (
     Option<PhoneNumber>,
 );
 
-fn recipient(channel: ChannelKind, to: &str, country: &str) -> Result<Recipient, AppError> {
+fn recipient(
+    channel: ChannelKind,
+    to: &str,
+    country: &str,
+    known_phone: Option<&str>,
+) -> Result<Recipient, AppError> {
     match channel {
         ChannelKind::Email => {
             let email =
@@ -117,8 +122,17 @@ fn recipient(channel: ChannelKind, to: &str, country: &str) -> Result<Recipient,
             Ok(("email", email.as_str().to_owned(), Some(email), None))
         }
         ChannelKind::WhatsApp => {
-            let phone = PhoneNumber::parse(to, country)
-                .map_err(|e| AppError::validation("to", e.code()))?;
+            // The contact's own number counts as it is stored, even in a range
+            // libphonenumber does not know yet (WhatsApp gave it, so it exists).
+            let digits: String = to.chars().filter(char::is_ascii_digit).collect();
+            let own = known_phone
+                .filter(|p| !digits.is_empty() && p.trim_start_matches('+') == digits)
+                .map(|p| PhoneNumber::from_e164(p.to_owned()));
+            let phone = match own {
+                Some(phone) => phone,
+                None => PhoneNumber::parse(to, country)
+                    .map_err(|e| AppError::validation("to", e.code()))?,
+            };
             // WhatsApp identifies customers by their number without "+" (the wa_id).
             Ok(("whatsapp", phone.digits().to_owned(), None, Some(phone)))
         }
@@ -221,7 +235,12 @@ pub async fn start(
         .into_iter()
         .find(|(id, _, _)| *id == request.inbox_id)
         .ok_or(AppError::NotFound)?;
-    let (kind, external_id, email, phone) = recipient(channel, &request.to, default_country)?;
+    let (kind, external_id, email, phone) = recipient(
+        channel,
+        &request.to,
+        default_country,
+        contact.phone.as_deref(),
+    )?;
     let (body, content_type, extra, subject) =
         first_message(db, request.inbox_id, channel, &request.first).await?;
 

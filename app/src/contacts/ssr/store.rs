@@ -11,7 +11,7 @@ use crate::domain::{ContactInput, EmailAddress, PhoneNumber};
 use crate::error::AppError;
 
 pub const CONTACT_COLUMNS: &str =
-    "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at";
+    "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email";
 
 pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
     Ok(ContactRow {
@@ -22,6 +22,7 @@ pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
         company: row.try_get("company")?,
         last_activity_at: row.try_get("last_activity_at")?,
         created_at: row.try_get("created_at")?,
+        claimed_email: row.try_get("claimed_email")?,
     })
 }
 

@@ -1,10 +1,23 @@
 //! Where a customer's message goes (S12): the newest conversation of that contact in
-//! that inbox that is not resolved; when every earlier one is resolved (or there is
-//! none), a new conversation. An agent's "Nueva conversación" therefore takes over
-//! the thread from older open ones, which keep their history.
+//! that inbox, whatever older ones are doing. An agent's "Nueva conversación" therefore
+//! takes over the thread for good: older conversations keep their history but never
+//! receive the customer's messages again. When the newest is resolved, the message
+//! opens a new conversation, or reopens that one where the inbox says so
+//! (`reopen_resolved` in its settings; off by default, as a resolved case is closed).
+//! Website visitors are routed by their own identity, never by a contact they merely
+//! share (a typed email is a claim, and claims never join conversations).
 use super::messages::{open_conversation_in_tx, NewConversation};
 use crate::db::WriteTx;
 use crate::error::AppError;
+
+/// Whose conversations a message may join.
+#[derive(Debug, Clone, Copy)]
+pub enum Customer {
+    /// Every conversation of the contact in the inbox (email, WhatsApp).
+    Contact { contact_id: i64, identity_id: i64 },
+    /// Only the conversations of this identity (website visitors).
+    Identity { contact_id: i64, identity_id: i64 },
+}
 
 /// The conversation a customer's message joins, opening one when needed.
 pub async fn conversation_for_inbound(
@@ -14,16 +27,43 @@ pub async fn conversation_for_inbound(
     contact_id: i64,
     identity_id: Option<i64>,
 ) -> Result<i64, AppError> {
-    if let Some(id) = current_conversation(tx.conn(), inbox_id, contact_id).await? {
-        return Ok(id);
+    let customer = Customer::Contact {
+        contact_id,
+        identity_id: identity_id.unwrap_or(0),
+    };
+    conversation_for(tx, account_id, inbox_id, customer).await
+}
+
+/// As [`conversation_for_inbound`], for any [`Customer`].
+pub async fn conversation_for(
+    tx: &mut WriteTx,
+    account_id: i64,
+    inbox_id: i64,
+    customer: Customer,
+) -> Result<i64, AppError> {
+    if let Some((id, status)) = newest_conversation(tx.conn(), inbox_id, customer).await? {
+        // A resolved one is reopened by `receive_in_tx` when the inbox keeps it.
+        if status != "resolved" || reopens_resolved(tx.conn(), inbox_id).await? {
+            return Ok(id);
+        }
     }
+    let (contact_id, identity_id) = match customer {
+        Customer::Contact {
+            contact_id,
+            identity_id,
+        }
+        | Customer::Identity {
+            contact_id,
+            identity_id,
+        } => (contact_id, identity_id),
+    };
     Ok(open_conversation_in_tx(
         tx,
         NewConversation {
             account_id,
             inbox_id,
             contact_id,
-            identity_id,
+            identity_id: (identity_id != 0).then_some(identity_id),
             assignee_id: None,
             subject: None,
         },
@@ -32,20 +72,58 @@ pub async fn conversation_for_inbound(
     .id)
 }
 
-/// The newest not-resolved conversation of the contact in the inbox.
-pub async fn current_conversation(
+/// The newest conversation of the customer in the inbox, with its status.
+pub async fn newest_conversation(
     conn: &mut sqlx::AnyConnection,
     inbox_id: i64,
-    contact_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM conversations WHERE contact_id = $1 AND inbox_id = $2 AND status <> 'resolved' \
-         ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
-    .bind(contact_id)
+    customer: Customer,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let (column, key) = match customer {
+        Customer::Contact { contact_id, .. } => ("contact_id", contact_id),
+        Customer::Identity { identity_id, .. } => ("contact_identity_id", identity_id),
+    };
+    sqlx::query_as(&format!(
+        "SELECT id, status FROM conversations WHERE {column} = $1 AND inbox_id = $2 \
+         ORDER BY created_at DESC, id DESC LIMIT 1"
+    ))
+    .bind(key)
     .bind(inbox_id)
     .fetch_optional(conn)
     .await
+}
+
+/// The conversation a reply to an email thread joins: the newest of that thread's
+/// contact in the inbox (a superseded thread hands its replies on).
+pub async fn successor_of(
+    conn: &mut sqlx::AnyConnection,
+    conversation_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id, n.status FROM conversations c JOIN conversations n \
+         ON n.contact_id = c.contact_id AND n.inbox_id = c.inbox_id \
+         WHERE c.id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Whether the inbox reopens a resolved conversation when the customer writes again.
+pub async fn reopens_resolved(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let settings: Option<String> = sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1")
+        .bind(inbox_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(settings
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|v| {
+            v.get("reopen_resolved")
+                .and_then(serde_json::Value::as_bool)
+        })
+        .unwrap_or(false))
 }
 
 /// The not-resolved conversations a new one supersedes (oldest first).
@@ -77,4 +155,53 @@ pub async fn last_inbound_at(
     .bind(inbox_id)
     .fetch_one(conn)
     .await
+}
+
+/// Sets whether the inbox reopens a resolved conversation (administrators; the inbox
+/// must be of their account). Other settings keys are kept.
+pub async fn set_reopens_resolved(
+    db: &crate::db::Db,
+    account_id: i64,
+    inbox_id: i64,
+    reopen: bool,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2")
+            .bind(inbox_id)
+            .bind(account_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let current = current.ok_or(AppError::NotFound)?;
+    let mut json: serde_json::Value =
+        serde_json::from_str(&current).unwrap_or_else(|_| serde_json::json!({}));
+    if !json.is_object() {
+        json = serde_json::json!({});
+    }
+    json["reopen_resolved"] = reopen.into();
+    sqlx::query("UPDATE inboxes SET settings = $1, updated_at = $2 WHERE id = $3")
+        .bind(json.to_string())
+        .bind(crate::db::now_ms())
+        .bind(inbox_id)
+        .execute(tx.conn())
+        .await?;
+    tx.finish().await?;
+    Ok(())
+}
+
+/// Whether an inbox of the account reopens resolved conversations.
+pub async fn inbox_reopens_resolved(
+    db: &crate::db::Db,
+    account_id: i64,
+    inbox_id: i64,
+) -> Result<bool, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM inboxes WHERE id = $1 AND account_id = $2")
+            .bind(inbox_id)
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    exists.ok_or(AppError::NotFound)?;
+    Ok(reopens_resolved(&mut conn, inbox_id).await?)
 }

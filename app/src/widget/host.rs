@@ -1,0 +1,164 @@
+//! Where the visitor token lives. Opened as a page of its own, the widget keeps it in
+//! its localStorage. Inside the embed's frame it is a third party on the customer's
+//! site, where browsers deny (Chromium with third-party cookies blocked) or partition
+//! (Safari, Firefox) that storage; there the host page's `widget.js` keeps the token in
+//! the site's own first-party storage and hands it over by postMessage, with the host's
+//! signed-in user if it passes one. Messages count only from the parent window.
+use serde::Deserialize;
+
+use crate::widget::HostUser;
+
+/// What the host page hands over.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Handover {
+    #[serde(default)]
+    pub visitor: Option<String>,
+    #[serde(default)]
+    pub user: Option<HostUser>,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Deserialize)]
+struct FromHost {
+    charla: String,
+    #[serde(flatten)]
+    handover: Handover,
+}
+
+/// How long a frame waits for the host page before opening as a newcomer (an older
+/// cached `widget.js` never answers).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const WAIT_MS: u32 = 1500;
+
+/// Whether the widget runs inside another page (the embed), not as a page of its own.
+pub fn embedded() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let own = leptos::prelude::window();
+        match own.parent() {
+            Ok(Some(parent)) => !js_sys::Object::is(&parent, &own),
+            _ => false,
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+/// Calls `on_handover` with each hand-over from the host page: the first one, or
+/// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`).
+pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+
+        let own = leptos::prelude::window();
+        let Some(parent) = own.parent().ok().flatten() else {
+            on_handover(None);
+            return;
+        };
+        let on_handover = Rc::new(on_handover);
+        let answered = Rc::new(Cell::new(false));
+        let listener = {
+            let (on_handover, answered) = (on_handover.clone(), answered.clone());
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                if !ev.source().is_some_and(|s| js_sys::Object::is(&s, &parent)) {
+                    return;
+                }
+                let Some(text) = ev.data().as_string() else {
+                    return;
+                };
+                let Ok(message) = serde_json::from_str::<FromHost>(&text) else {
+                    return;
+                };
+                if message.charla == "init" {
+                    answered.set(true);
+                    on_handover(Some(message.handover));
+                }
+            })
+        };
+        let _ = own.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+        // The page lives as long as the listener: nothing to drop it for.
+        listener.forget();
+        post(&serde_json::json!({ "charla": "ready" }));
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(WAIT_MS).await;
+            if !answered.replace(true) {
+                on_handover(None);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_handover;
+}
+
+/// The token a page of its own kept (never read inside a frame).
+pub fn load(token: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window()
+            .local_storage()
+            .ok()
+            .flatten()?
+            .get_item(&storage_key(token))
+            .ok()
+            .flatten()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = token;
+        None
+    }
+}
+
+/// Keeps (or, with `None`, forgets) the visitor token: in the host page when embedded.
+pub fn keep(token: &str, visitor: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    {
+        if embedded() {
+            post(&serde_json::json!({ "charla": "visitor", "visitor": visitor }));
+        } else if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
+            let _ = match visitor {
+                Some(v) => storage.set_item(&storage_key(token), v),
+                None => storage.remove_item(&storage_key(token)),
+            };
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (token, visitor);
+}
+
+#[cfg(feature = "hydrate")]
+fn storage_key(token: &str) -> String {
+    format!("charla:visitor:{token}")
+}
+
+/// To the parent window, any origin: what goes is this frame's own visitor token,
+/// which only the page that embeds the frame (and so made or gave it) receives.
+#[cfg(feature = "hydrate")]
+fn post(value: &serde_json::Value) {
+    if let Some(parent) = leptos::prelude::window().parent().ok().flatten() {
+        let _ = parent.post_message(&wasm_bindgen::JsValue::from_str(&value.to_string()), "*");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_messages_read_back() {
+        let text = r#"{"charla":"init","visitor":"abc","user":{"identifier":"42","identifier_hash":"ff","email":null,"name":"Eva"}}"#;
+        let message: FromHost = serde_json::from_str(text).unwrap();
+        assert_eq!(message.charla, "init");
+        assert_eq!(message.handover.visitor.as_deref(), Some("abc"));
+        assert_eq!(message.handover.user.unwrap().name.as_deref(), Some("Eva"));
+        let bare: FromHost =
+            serde_json::from_str(r#"{"charla":"init","visitor":null,"user":null}"#).unwrap();
+        assert_eq!(bare.handover, Handover::default());
+    }
+}

@@ -1,0 +1,306 @@
+//! Who a website visitor is. Anonymous visitors are known by a random token (stored as
+//! its SHA-256) and are each their own contact: what they type in the pre-chat form is
+//! a claim, kept beside the contact and never used to join one. A host site that knows
+//! its signed-in user vouches for her with `identifier_hash` = hex HMAC-SHA256 of the
+//! identifier under the inbox's identity secret; only such a verified identity joins a
+//! contact (by the email the host gives) and continues on any browser, each browser
+//! holding its own token in `widget_sessions`.
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::WidgetInbox;
+use crate::auth::ssr::{new_token, token_hash};
+use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::contact::ValidContact;
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use crate::secrets::SecretBox;
+use crate::widget::HostUser;
+
+/// The longest identifier a host may pass (Chatwoot's own limit is similar).
+pub const IDENTIFIER_MAX_CHARS: usize = 255;
+
+/// A verified identity's `external_id`: visitor tokens are 64 hex digits, so the
+/// prefix keeps the two apart.
+fn user_external_id(identifier: &str) -> String {
+    format!("user:{identifier}")
+}
+
+/// `hex(HMAC-SHA256(secret, identifier))`, what the host site computes.
+pub fn identifier_hash(secret: &str, identifier: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(identifier.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `hash` proves `identifier` under `secret` (constant-time).
+pub fn verify(secret: &str, identifier: &str, hash: &str) -> bool {
+    let Ok(given) = hex::decode(hash.trim()) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(identifier.as_bytes());
+    mac.verify_slice(&given).is_ok()
+}
+
+/// The inbox's identity secret, created on first use.
+pub async fn identity_secret(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+) -> Result<String, AppError> {
+    if let Some(secret) = stored_secret(db, secrets, inbox_id).await? {
+        return Ok(secret);
+    }
+    // Two first uses at once agree: only the first write lands.
+    sqlx::query("UPDATE inboxes SET secrets = $1 WHERE id = $2 AND channel_kind = 'web_chat' AND secrets IS NULL")
+        .bind(seal_secret(secrets, &new_token()))
+        .bind(inbox_id)
+        .execute(&db.pool)
+        .await?;
+    stored_secret(db, secrets, inbox_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A new identity secret: hashes made with the old one stop working at once.
+pub async fn regenerate_identity_secret(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+) -> Result<String, AppError> {
+    let secret = new_token();
+    let changed = sqlx::query(
+        "UPDATE inboxes SET secrets = $1, updated_at = $2 WHERE id = $3 AND channel_kind = 'web_chat'",
+    )
+    .bind(seal_secret(secrets, &secret))
+    .bind(now_ms())
+    .bind(inbox_id)
+    .execute(&db.pool)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(secret)
+}
+
+fn seal_secret(secrets: &SecretBox, secret: &str) -> String {
+    secrets.seal(&serde_json::json!({ "identity_secret": secret }).to_string())
+}
+
+async fn stored_secret(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+) -> Result<Option<String>, AppError> {
+    let sealed: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT secrets FROM inboxes WHERE id = $1 AND channel_kind = 'web_chat'",
+    )
+    .bind(inbox_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let sealed = sealed.ok_or(AppError::NotFound)?;
+    Ok(sealed
+        .and_then(|s| secrets.open(&s))
+        .and_then(|plain| serde_json::from_str::<serde_json::Value>(&plain).ok())
+        .and_then(|v| v.get("identity_secret")?.as_str().map(str::to_owned)))
+}
+
+/// Who is asking, before anything is written.
+pub enum Visitor {
+    /// A token this inbox knows: (token, identity, contact).
+    Known(String, i64, i64),
+    /// A verified identity seen before, on a browser without a token for it yet.
+    VerifiedKnown(i64, i64),
+    /// A verified identity never seen: created with her first message.
+    VerifiedNew(HostUser),
+    /// A new anonymous visitor.
+    Anonymous,
+}
+
+/// Resolves the visitor; `Err(Unauthorized)` when a host identity does not verify.
+pub async fn resolve(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox: &WidgetInbox,
+    token: Option<&str>,
+    user: Option<&HostUser>,
+) -> Result<Visitor, AppError> {
+    let by_token = match token {
+        Some(t) => by_token(db, inbox.id, t)
+            .await?
+            .map(|(i, c)| (t.to_owned(), i, c)),
+        None => None,
+    };
+    let Some(user) = user else {
+        return Ok(match by_token {
+            Some((t, i, c)) => Visitor::Known(t, i, c),
+            None => Visitor::Anonymous,
+        });
+    };
+    let identifier = user.identifier.trim();
+    if identifier.is_empty() || identifier.chars().count() > IDENTIFIER_MAX_CHARS {
+        return Err(AppError::validation("identifier", "invalid"));
+    }
+    let secret = identity_secret(db, secrets, inbox.id).await?;
+    if !verify(&secret, identifier, &user.identifier_hash) {
+        return Err(AppError::Unauthorized);
+    }
+    let known = by_external_id(db, inbox.id, &user_external_id(identifier)).await?;
+    Ok(match (known, by_token) {
+        // This browser already holds a token for this very identity.
+        (Some((i, c)), Some((t, ti, _))) if ti == i => Visitor::Known(t, i, c),
+        (Some((i, c)), _) => Visitor::VerifiedKnown(i, c),
+        (None, _) => Visitor::VerifiedNew(HostUser {
+            identifier: identifier.to_owned(),
+            ..user.clone()
+        }),
+    })
+}
+
+/// (identity, contact) of a visitor token: an anonymous visitor's own identity, or a
+/// browser's session of a verified one.
+pub async fn by_token(db: &Db, inbox_id: i64, token: &str) -> Result<Option<(i64, i64)>, AppError> {
+    let hash = token_hash(token);
+    Ok(sqlx::query_as(
+        "SELECT id, contact_id FROM contact_identities WHERE inbox_id = $1 AND kind = 'visitor' AND external_id = $2 \
+         UNION ALL \
+         SELECT i.id, i.contact_id FROM widget_sessions s JOIN contact_identities i ON i.id = s.identity_id \
+         WHERE s.token_hash = $3 AND i.inbox_id = $4",
+    )
+    .bind(inbox_id)
+    .bind(&hash)
+    .bind(&hash)
+    .bind(inbox_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+async fn by_external_id(
+    db: &Db,
+    inbox_id: i64,
+    external_id: &str,
+) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, contact_id FROM contact_identities WHERE inbox_id = $1 AND kind = 'visitor' AND external_id = $2",
+    )
+    .bind(inbox_id)
+    .bind(external_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A new token for a verified identity on this browser.
+pub async fn new_session_in_tx(tx: &mut WriteTx, identity_id: i64) -> Result<String, AppError> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO widget_sessions (token_hash, identity_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash(&token))
+    .bind(identity_id)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    Ok(token)
+}
+
+/// The pre-chat form's answers: unverified claims.
+pub struct Claim {
+    pub name: Option<String>,
+    pub email: Option<EmailAddress>,
+}
+
+/// A new anonymous visitor: her own contact (the claims beside it) and token.
+/// Returns (token, identity, contact).
+pub async fn new_anonymous_in_tx(
+    tx: &mut WriteTx,
+    inbox: &WidgetInbox,
+    claim: &Claim,
+) -> Result<(String, i64, i64), AppError> {
+    let contact = ValidContact {
+        name: claim.name.clone().unwrap_or_default(),
+        email: None,
+        phone: None,
+        company: None,
+    };
+    let contact_id =
+        crate::contacts::ssr::store::insert_in_tx(tx, inbox.account_id, &contact, now_ms()).await?;
+    if let Some(email) = &claim.email {
+        sqlx::query("UPDATE contacts SET claimed_email = $1 WHERE id = $2")
+            .bind(email.as_str())
+            .bind(contact_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let token = new_token();
+    let identity = identity_in_tx(tx, contact_id, inbox.id, "visitor", &token_hash(&token)).await?;
+    Ok((token, identity, contact_id))
+}
+
+/// A verified identity's first message: she joins the contact with the email the
+/// host vouched for (or a new one). Returns (token, identity, contact).
+pub async fn new_verified_in_tx(
+    tx: &mut WriteTx,
+    inbox: &WidgetInbox,
+    user: &HostUser,
+    claim: &Claim,
+) -> Result<(String, i64, i64), AppError> {
+    let email = match user
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        Some(e) => {
+            Some(EmailAddress::parse(e).map_err(|err| AppError::validation("email", err.code()))?)
+        }
+        None => None,
+    };
+    let name = user
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(120).collect())
+        .or_else(|| claim.name.clone());
+    let profile = CustomerProfile {
+        name,
+        email,
+        phone: None,
+    };
+    let contact_id = contact_for_customer(tx, inbox.account_id, &profile).await?;
+    let identity = identity_in_tx(
+        tx,
+        contact_id,
+        inbox.id,
+        "visitor",
+        &user_external_id(&user.identifier),
+    )
+    .await?;
+    let token = new_session_in_tx(tx, identity).await?;
+    Ok((token, identity, contact_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_only_under_their_secret() {
+        let hash = identifier_hash("s3cret", "cliente-42");
+        // The value any host computes: `hmac.new(b"s3cret", b"cliente-42", sha256).hexdigest()`.
+        assert_eq!(hash.len(), 64);
+        assert!(verify("s3cret", "cliente-42", &hash));
+        assert!(verify("s3cret", "cliente-42", &hash.to_uppercase()));
+        assert!(!verify("otro", "cliente-42", &hash));
+        assert!(!verify("s3cret", "cliente-43", &hash));
+        assert!(!verify("s3cret", "cliente-42", "zz"));
+        assert!(!verify("s3cret", "cliente-42", ""));
+        // RFC 4231-style known answer (the value every HMAC library gives).
+        assert_eq!(
+            identifier_hash("key", "The quick brown fox jumps over the lazy dog"),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        );
+    }
+}
