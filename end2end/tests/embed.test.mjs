@@ -55,7 +55,12 @@ async function hostSite(snippet) {
   return { url, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** A browser context whose Charla frames, when third-party, are denied storage. */
+/**
+ * A browser context whose Charla frames, when third-party, are denied storage: Chromium
+ * 156 already denies it by default (a probe here got SecurityError with and without the
+ * third-party-cookie settings); the init script keeps the test meaningful on a Chromium
+ * that partitions instead.
+ */
 async function visitorPage(vp) {
   const page = await newPage(browser(), vp);
   await page.context().addInitScript((charla) => {
