@@ -160,8 +160,8 @@ for (const vp of VIEWPORTS) {
     const customer = await newPage(browser(), vp);
     const impostor = await newPage(browser(), vp);
     try {
-      await customer.goto(`${BASE_URL}/settings`);
-      const link = customer.getByRole('link', { name: 'Abrir la página de chat' }).first();
+      await lucia.goto(`${BASE_URL}/settings`);
+      const link = lucia.getByRole('link', { name: 'Abrir la página de chat' }).first();
       const url = new URL(await link.getAttribute('href'), BASE_URL).toString();
 
       await customer.goto(url);
