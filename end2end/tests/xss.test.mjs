@@ -164,10 +164,13 @@ for (const vp of VIEWPORTS) {
       assert.ok((await reply.innerText()).includes(PAYLOADS[1]), 'the reply shows as text');
       await assertInert(visitor, 'widget: agent reply');
 
-      // The contact page shows the hostile name as text.
-      await admin.goto(`${BASE_URL}/contacts?q=${encodeURIComponent(tag)}`);
+      // The contact page shows the hostile name as text. An anonymous visitor is not in
+      // Todos los contactos (no email or phone, S9): her page opens from the conversation.
+      await openConversation(admin, vp, tag);
+      // (On a phone the contact panel is folded away: its link's address is followed.)
+      const contactHref = await admin.locator('.contact-panel a').first().getAttribute('href');
+      await admin.goto(new URL(contactHref, BASE_URL).toString());
       await waitForHydration(admin);
-      await admin.getByRole('link').filter({ hasText: `onerror=alert(1)> ${tag}` }).first().click();
       await admin.getByRole('heading').filter({ hasText: `onerror=alert(1)> ${tag}` }).first().waitFor();
       await assertInert(admin, 'agent: contact page');
 
