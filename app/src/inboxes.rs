@@ -1,4 +1,7 @@
 //! Inboxes as agents see them in Ajustes (for now: the web chat embed code).
+#[cfg(feature = "ssr")]
+pub mod settings;
+
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 use leptos::prelude::*;

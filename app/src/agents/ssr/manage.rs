@@ -350,29 +350,18 @@ pub async fn save_web_chat(
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
     let mut tx = db.begin_write().await?;
-    let current: Option<String> = sqlx::query_scalar(
-        "SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'web_chat'",
+    crate::inboxes::settings::update_in_tx(
+        &mut tx,
+        admin.account_id,
+        inbox_id,
+        Some("web_chat"),
+        |json| {
+            json.insert("colour".into(), settings.colour.into());
+            json.insert("greeting".into(), settings.greeting.into());
+            json.insert("allowed_origins".into(), settings.allowed_origins.into());
+        },
     )
-    .bind(inbox_id)
-    .bind(admin.account_id)
-    .fetch_optional(tx.conn())
     .await?;
-    let current = current.ok_or(AppError::NotFound)?;
-    // Other keys (set by later features) are kept.
-    let mut json: serde_json::Value =
-        serde_json::from_str(&current).unwrap_or_else(|_| serde_json::json!({}));
-    if !json.is_object() {
-        json = serde_json::json!({});
-    }
-    json["colour"] = settings.colour.into();
-    json["greeting"] = settings.greeting.into();
-    json["allowed_origins"] = settings.allowed_origins.into();
-    sqlx::query("UPDATE inboxes SET settings = $1, updated_at = $2 WHERE id = $3")
-        .bind(json.to_string())
-        .bind(now_ms())
-        .bind(inbox_id)
-        .execute(tx.conn())
-        .await?;
     tx.finish().await?;
     Ok(())
 }

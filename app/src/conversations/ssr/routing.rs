@@ -166,25 +166,10 @@ pub async fn set_reopens_resolved(
     reopen: bool,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let current: Option<String> =
-        sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2")
-            .bind(inbox_id)
-            .bind(account_id)
-            .fetch_optional(tx.conn())
-            .await?;
-    let current = current.ok_or(AppError::NotFound)?;
-    let mut json: serde_json::Value =
-        serde_json::from_str(&current).unwrap_or_else(|_| serde_json::json!({}));
-    if !json.is_object() {
-        json = serde_json::json!({});
-    }
-    json["reopen_resolved"] = reopen.into();
-    sqlx::query("UPDATE inboxes SET settings = $1, updated_at = $2 WHERE id = $3")
-        .bind(json.to_string())
-        .bind(crate::db::now_ms())
-        .bind(inbox_id)
-        .execute(tx.conn())
-        .await?;
+    crate::inboxes::settings::update_in_tx(&mut tx, account_id, inbox_id, None, |json| {
+        json.insert("reopen_resolved".into(), reopen.into());
+    })
+    .await?;
     tx.finish().await?;
     Ok(())
 }
