@@ -131,6 +131,19 @@ pub async fn start_conversation(
     )
 }
 
+/// Merges a web-chat visitor into the contact her typed email names (an agent's
+/// decision; the widget never merges); the id of the contact she now belongs to.
+#[server(endpoint = "contacts/merge_claimed", input = Json, output = Json)]
+pub async fn merge_claimed(id: i64) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::merge::merge_into_claimed(&state.db, &state.hub, &agent, id).await
+        }
+        .await,
+    )
+}
+
 /// Erases the contact and everything about it (administrators; the name typed again).
 #[server(endpoint = "contacts/delete", input = Json, output = Json)]
 pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppError> {

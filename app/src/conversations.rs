@@ -146,6 +146,9 @@ pub async fn send_template(
     template_id: i64,
     params: Vec<String>,
     idempotency_key: Option<String>,
+    /// The upload for an image, video or document header.
+    #[server(default)]
+    header_file: Option<i64>,
 ) -> Result<MessageView, AppError> {
     crate::error::with_status(
         async move {
@@ -158,8 +161,11 @@ pub async fn send_template(
                 &state.hub,
                 &agent,
                 conversation_id,
-                template_id,
-                &params,
+                &crate::domain::template::TemplateChoice {
+                    template_id,
+                    params,
+                    header_file,
+                },
                 idempotency_key,
             )
             .await

@@ -23,11 +23,15 @@ export function sign(body, secret = GRAPH.appSecret) {
 export async function startFakeGraph({ templates = [] } = {}) {
   const sent = [];
   const ids = [];
+  // Media uploads as Meta's endpoint receives them (multipart fields, the file's size).
+  const media = [];
   let next = 0;
   const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk) => (raw += chunk));
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const answer = (status, body) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -49,6 +53,30 @@ export async function startFakeGraph({ templates = [] } = {}) {
           messages: [{ id }],
         });
       }
+      if (req.method === 'POST' && parts[2] === 'media') {
+        const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] || '')?.[1];
+        if (!boundary) return answer(400, { error: { message: '(#100) Param file must be a file', type: 'OAuthException', code: 100 } });
+        const fields = {};
+        for (const part of bytes.toString('latin1').split(`--${boundary}`)) {
+          const [head, ...rest] = part.split('\r\n\r\n');
+          const name = /name="([^"]+)"/.exec(head || '')?.[1];
+          if (!name) continue;
+          const body = rest.join('\r\n\r\n').replace(/\r\n$/, '');
+          if (name === 'file') {
+            fields.file = {
+              file_name: /filename="([^"]*)"/.exec(head)?.[1],
+              content_type: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1],
+              size: Buffer.byteLength(body, 'latin1'),
+            };
+          } else {
+            fields[name] = body;
+          }
+        }
+        next += 1;
+        const id = `media.e2e${next}`;
+        media.push({ id, ...fields });
+        return answer(200, { id });
+      }
       if (req.method === 'GET' && parts[2] === 'message_templates') {
         const after = Number(url.searchParams.get('after') || 0);
         const page = { data: templates.slice(after, after + 1), paging: { cursors: { after: String(after + 1) } } };
@@ -64,6 +92,7 @@ export async function startFakeGraph({ templates = [] } = {}) {
   return {
     baseUrl: `http://127.0.0.1:${server.address().port}`,
     sent,
+    media,
     lastId: () => ids[ids.length - 1],
     close: () => new Promise((resolve) => server.close(resolve)),
   };

@@ -6,8 +6,9 @@
 // fake's statuses arrive. Desktop and phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, VIEWPORTS, button, signedInPage, waitForHydration, sharedBrowser } from './helpers.mjs';
-import { GRAPH, sign, startFakeGraph } from './fake-graph.mjs';
+import { BASE_URL, DEMO, VIEWPORTS, button, signedInPage, sharedBrowser } from './helpers.mjs';
+import { GRAPH, startFakeGraph } from './fake-graph.mjs';
+import { delivery, openOldConversation, postWebhook, setUpInbox } from './whatsapp-helpers.mjs';
 
 const browser = sharedBrowser();
 
@@ -22,28 +23,6 @@ const TEMPLATES = [
   },
 ];
 
-async function postWebhook(path, payload) {
-  const raw = JSON.stringify(payload);
-  const res = await fetch(`${BASE_URL}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(raw) },
-    body: raw,
-  });
-  assert.equal(res.status, 200, `webhook answered ${res.status}`);
-}
-
-function delivery({ messages = [], statuses = [], waId, name }) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [{ id: GRAPH.wabaId, changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '34900000000', phone_number_id: GRAPH.phoneNumberId },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages, statuses,
-    } }] }],
-  };
-}
-
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] closed 24-hour window: a template goes out and turns delivered, then read`, { timeout: 180_000 }, async () => {
     const tag = `${vp.name}${Date.now() % 100000}`;
@@ -54,46 +33,14 @@ for (const vp of VIEWPORTS) {
     const admin = await signedInPage(browser(), vp, DEMO.admin);
     try {
       // Set up the inbox: the Cloud API settings, then the templates.
-      await admin.goto(`${BASE_URL}/settings/team`);
-      await waitForHydration(admin);
-      await admin.getByLabel('Nombre de la bandeja', { exact: true }).fill(inboxName);
-      await admin.getByLabel('Canal', { exact: true }).selectOption('whatsapp');
-      await button(admin, 'Crear bandeja').click();
-      const card = admin.locator('.inbox-card').filter({ hasText: inboxName });
-      const settings = card.getByRole('form', { name: 'WhatsApp Cloud API' });
-      await settings.getByLabel('Identificador del número de teléfono').fill(GRAPH.phoneNumberId);
-      await settings.getByLabel('Identificador de la cuenta de WhatsApp Business').fill(GRAPH.wabaId);
-      await settings.getByLabel('Token de acceso').fill(GRAPH.token);
-      await settings.getByLabel('Clave secreta de la app').fill(GRAPH.appSecret);
-      await settings.getByLabel('Token de verificación del webhook').fill(GRAPH.verifyToken);
-      await settings.getByLabel('URL base de la Graph API').fill(graph.baseUrl);
-      await settings.getByRole('button', { name: 'Guardar WhatsApp' }).click();
-      await settings.getByText('Ajustes de WhatsApp guardados.').waitFor();
-      // Secrets are never shown again, only that they are set.
-      assert.equal(await settings.getByLabel('Token de acceso').inputValue(), '');
-      await settings.getByText('Guardado. Déjalo vacío para conservarlo.').first().waitFor();
-      await settings.getByRole('button', { name: 'Sincronizar plantillas' }).click();
-      await settings.getByText('Plantillas sincronizadas: 2.').waitFor();
-      const webhookUrl = await settings.getByLabel('URL del webhook (cópiala en Meta)').inputValue();
-      const webhookPath = new URL(webhookUrl).pathname;
-      assert.match(webhookPath, /^\/webhooks\/whatsapp\/\d+$/);
+      const webhookPath = await setUpInbox(admin, graph, inboxName, 2);
 
       // Meta's verification handshake, with the token just saved.
       const check = await fetch(`${BASE_URL}${webhookPath}?hub.mode=subscribe&hub.verify_token=${GRAPH.verifyToken}&hub.challenge=42`);
       assert.equal(await check.text(), '42');
 
       // The customer wrote 25 hours ago.
-      const sentAt = Math.floor(Date.now() / 1000) - 25 * 3600;
-      await postWebhook(webhookPath, delivery({
-        waId, name: customer,
-        messages: [{ from: waId, id: `wamid.in.${tag}`, timestamp: String(sentAt), type: 'text', text: { body: '¿Dónde está mi pedido?' } }],
-      }));
-
-      await admin.goto(`${BASE_URL}/conversations?tab=all&status=open`);
-      await waitForHydration(admin);
-      const list = admin.getByRole('list', { name: 'Lista de conversaciones' });
-      await list.getByRole('link').filter({ hasText: customer }).first().click();
-      await admin.getByText('¿Dónde está mi pedido?').filter({ visible: true }).first().waitFor();
+      await openOldConversation(admin, webhookPath, { waId, customer, tag, text: '¿Dónde está mi pedido?', hoursAgo: 25 });
       await admin.getByRole('status').filter({ hasText: 'La ventana de 24 horas está cerrada' }).first().waitFor();
       assert.equal(await admin.getByLabel('Mensaje', { exact: true }).isVisible(), false, 'no free text');
 

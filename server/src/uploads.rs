@@ -18,7 +18,10 @@ use app::widget::ssr::visitor_by_tokens;
 
 #[derive(Debug, Deserialize)]
 pub struct AgentUpload {
-    conversation_id: i64,
+    /// The conversation the file is for; or, for the header of a template that opens a
+    /// conversation (Nueva conversación), the inbox.
+    conversation_id: Option<i64>,
+    inbox_id: Option<i64>,
     name: String,
     #[serde(default)]
     voice: bool,
@@ -86,17 +89,26 @@ pub async fn agent_upload(
         return AppError::Unauthorized.into_response();
     };
     let agent = &session.agent;
-    let conversation =
-        match visible_conversation(&state.db, agent.into(), query.conversation_id).await {
-            Ok(conversation) => conversation,
+    let uploader = match (query.conversation_id, query.inbox_id) {
+        (Some(id), _) => match visible_conversation(&state.db, agent.into(), id).await {
+            Ok(conversation) => Uploader::agent(
+                agent.account_id,
+                agent.id,
+                conversation.id,
+                conversation.channel,
+            ),
             Err(err) => return err.into_response(),
-        };
-    let uploader = Uploader::agent(
-        agent.account_id,
-        agent.id,
-        conversation.id,
-        conversation.channel,
-    );
+        },
+        (None, Some(inbox_id)) => {
+            match app::contacts::ssr::start::startable_channel(&state.db, agent, inbox_id).await {
+                Ok(channel) => {
+                    Uploader::agent_new_conversation(agent.account_id, agent.id, channel)
+                }
+                Err(err) => return err.into_response(),
+            }
+        }
+        (None, None) => return AppError::validation("conversation_id", "required").into_response(),
+    };
     store(
         &state,
         uploader,

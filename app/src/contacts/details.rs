@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::form::ContactForm;
 use super::model::{ContactDetail, ContactRow, HistoryPage};
 use super::new_conversation::NewConversation;
-use super::{contact_history, delete_contact, get_contact};
+use super::{contact_history, delete_contact, get_contact, merge_claimed};
 use crate::conversations::list::status_text;
 use crate::domain::contact::confirms_deletion;
 use crate::domain::ContactInput;
@@ -97,9 +97,9 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
         <dl class="contact-facts">
             <dt>{t!(i18n, contact_email)}</dt>
             <dd>{move || contact.with(|c| c.email.clone().unwrap_or_else(|| "—".into()))}</dd>
-            {move || contact.with(|c| c.claimed_email.clone()).map(|claimed| view! {
+            {move || contact.with(|c| c.claimed_email.clone().filter(|_| c.email.is_none())).map(|claimed| view! {
                 <dt>{t!(i18n, contact_claimed_email)}</dt>
-                <dd class="unverified">{claimed}</dd>
+                <dd class="unverified">{claimed} " " <MergeClaim contact_id /></dd>
             })}
             <dt>{t!(i18n, contact_phone)}</dt>
             <dd>{move || contact.with(|c| c.phone.clone().unwrap_or_else(|| "—".into()))}</dd>
@@ -221,5 +221,45 @@ fn DeleteContact(contact_id: i64, name: String, on_cancel: Callback<()>) -> impl
                 </button>
             </div>
         </form>
+    }
+}
+
+/// "Fusionar con ese contacto": the agent decides the visitor is the customer whose
+/// email she typed; her conversations join that contact's page.
+#[component]
+fn MergeClaim(contact_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let merge = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failure.set(None);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match merge_claimed(contact_id).await {
+                Ok(target) => navigate(&format!("/contacts/{target}"), Default::default()),
+                Err(err) => {
+                    busy.set(false);
+                    failure.set(Some(match err {
+                        crate::error::AppError::Validation { field, .. }
+                            if field == "claimed_email" =>
+                        {
+                            t_string!(i18n, contact_merge_no_contact).to_string()
+                        }
+                        other => error_text(i18n, &other),
+                    }));
+                }
+            }
+        });
+    };
+    view! {
+        <button type="button" class="secondary" on:click=merge disabled=move || busy.get()>
+            {t!(i18n, contact_merge_claimed)}
+        </button>
+        {move || failure.get().map(|text| view! { <span role="alert" class="error">{text}</span> })}
     }
 }

@@ -125,6 +125,9 @@ pub enum FirstMessage {
     Template {
         template_id: i64,
         params: Vec<String>,
+        /// The upload for a template's image, video or document header.
+        #[serde(default)]
+        header_file: Option<i64>,
     },
 }
 

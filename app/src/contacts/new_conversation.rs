@@ -12,7 +12,8 @@ use crate::domain::{ChannelKind, EmailAddress, MessageBody, PhoneNumber};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;
-use crate::ui::template_picker::TemplatePicker;
+use crate::ui::files::UploadTarget;
+use crate::ui::template_picker::{first_sendable, TemplatePicker};
 
 #[component]
 pub fn NewConversation(contact_id: i64, on_cancel: Callback<()>) -> impl IntoView {
@@ -47,8 +48,9 @@ fn NewConversationForm(
     let to = RwSignal::new(first.to.clone().unwrap_or_default());
     let subject = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
-    let template_id = RwSignal::new(first.templates.first().map(|t| t.id));
+    let template_id = RwSignal::new(first_sendable(&first.templates));
     let params = RwSignal::new(Vec::<String>::new());
+    let header_file = RwSignal::new(None::<i64>);
     let errors = RwSignal::new(Vec::<(String, String)>::new());
     let failure = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
@@ -75,7 +77,7 @@ fn NewConversationForm(
                 .and_then(|c| c.to.clone())
                 .unwrap_or_default(),
         );
-        template_id.set(picked.and_then(|c| c.templates.first().map(|t| t.id)));
+        template_id.set(picked.and_then(|c| first_sendable(&c.templates)));
         errors.set(Vec::new());
     };
     let error_of = move |field: &'static str| {
@@ -115,6 +117,9 @@ fn NewConversationForm(
                         if let Some(n) = t.first_missing(&params.get_untracked()) {
                             fail(&format!("params.{n}"), "required");
                         }
+                        if t.header_media.is_some() && header_file.get_untracked().is_none() {
+                            fail("header_file", "required");
+                        }
                     }
                 }
             }
@@ -141,6 +146,7 @@ fn NewConversationForm(
             _ => FirstMessage::Template {
                 template_id: template_id.get_untracked().unwrap_or_default(),
                 params: params.get_untracked(),
+                header_file: header_file.get_untracked(),
             },
         };
         let inbox_id = inbox.get_untracked();
@@ -208,7 +214,8 @@ fn NewConversationForm(
                 </div>
             </Show>
             <Show when=move || channel() == Some(ChannelKind::WhatsApp)>
-                <TemplatePicker templates=Signal::derive(move || choice().map(|c| c.templates).unwrap_or_default()) template_id params errors id_prefix="nc" />
+                <TemplatePicker templates=Signal::derive(move || choice().map(|c| c.templates).unwrap_or_default()) template_id params header_file
+                    header_target=Signal::derive(move || Some(UploadTarget::AgentInbox { inbox_id: inbox.get() })) errors id_prefix="nc" />
             </Show>
             <p role="alert" class="error">{move || failure.get()}</p>
             <div class="form-actions">

@@ -3,6 +3,7 @@
 pub mod csv_io;
 pub mod delete;
 pub mod history;
+pub mod merge;
 pub mod search;
 pub mod start;
 pub mod store;

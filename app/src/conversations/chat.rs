@@ -284,6 +284,8 @@ fn Chat(detail: ConversationDetail, page: MessagePage, teammates: Vec<Teammate>)
                     <p class="muted">
                         <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
                         <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
+                        // The contact panel has no room on a phone: its link comes up here.
+                        <A href=move || format!("/contacts/{}", summary.with(|s| s.contact_id)) attr:class="phone-only chat-contact-link">{t!(i18n, view_contact)}</A>
                     </p>
                 </div>
                 <div class="chat-actions">

@@ -20,7 +20,7 @@ use crate::i18n::*;
 use crate::ui::error_text;
 use crate::ui::files::{tray_state, Attacher, FileTray, TrayState, UploadTarget};
 use crate::ui::recorder::VoiceRecorder;
-use crate::ui::template_picker::TemplatePicker;
+use crate::ui::template_picker::{first_sendable, TemplatePicker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -79,8 +79,9 @@ pub fn Composer(
         is_whatsapp.then(|| Window::at(last_inbound.get(), now() + skew))
     };
     let templates = StoredValue::new(whatsapp.map(|w| w.templates).unwrap_or_default());
-    let template_id = RwSignal::new(templates.with_value(|t| t.first().map(|t| t.id)));
+    let template_id = RwSignal::new(templates.with_value(|t| first_sendable(t)));
     let params = RwSignal::new(Vec::<String>::new());
+    let header_file = RwSignal::new(None::<i64>);
     let template_errors = RwSignal::new(Vec::<(String, String)>::new());
     Effect::new(move |_| {
         let id = template_id.get();
@@ -162,11 +163,16 @@ pub fn Composer(
             template_errors.set(vec![(format!("params.{n}"), "required".into())]);
             return;
         }
+        let header = header_file.get_untracked();
+        if template.header_media.is_some() && header.is_none() {
+            template_errors.set(vec![("header_file".into(), "required".into())]);
+            return;
+        }
         template_errors.set(Vec::new());
         error.set(None);
         let key = idempotency_key();
         leptos::task::spawn_local(async move {
-            match send_template(conversation_id, template.id, values, Some(key)).await {
+            match send_template(conversation_id, template.id, values, Some(key), header).await {
                 Ok(message) => {
                     messages.update(|list| {
                         if !list.iter().any(|m| m.id == message.id) {
@@ -175,10 +181,12 @@ pub fn Composer(
                     });
                     let count = params.with_untracked(Vec::len);
                     params.set(vec![String::new(); count]);
+                    // The file went with this message; the next one needs its own.
+                    template_id.notify();
                     on_sent();
                 }
                 Err(crate::error::AppError::Validation { field, code })
-                    if field.starts_with("params") =>
+                    if field.starts_with("params") || field == "header_file" =>
                 {
                     template_errors.set(vec![(field, code)]);
                 }
@@ -465,7 +473,8 @@ pub fn Composer(
             }}
             <Show when=template_only>
                 <div class="composer-template">
-                    <TemplatePicker templates=Signal::derive(move || templates.get_value()) template_id params errors=template_errors id_prefix="composer" />
+                    <TemplatePicker templates=Signal::derive(move || templates.get_value()) template_id params header_file
+                        header_target=Signal::derive(move || Some(UploadTarget::Agent { conversation_id })) errors=template_errors id_prefix="composer" />
                 </div>
             </Show>
             <label for=format!("composer-{conversation_id}") class="visually-hidden">{t!(i18n, message_label)}</label>

@@ -239,6 +239,14 @@ pub enum MessageExtra {
         /// (button index, URL suffix).
         #[serde(default)]
         button_params: Vec<(usize, String)>,
+        /// The variables' names, for a NAMED template (sent as `parameter_name`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        param_names: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        header_param_names: Vec<String>,
+        /// The header's file, which is the message's attachment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        header_media: Option<crate::domain::template::HeaderMedia>,
     },
     /// An email's subject line; for a customer's email also the quoted earlier text
     /// trimmed from `body`, and its HTML (sanitised on arrival).
@@ -282,6 +290,12 @@ enum MessageExtraTwin {
         header_params: Vec<String>,
         #[serde(default)]
         button_params: Vec<(usize, String)>,
+        #[serde(default)]
+        param_names: Vec<String>,
+        #[serde(default)]
+        header_param_names: Vec<String>,
+        #[serde(default)]
+        header_media: Option<crate::domain::template::HeaderMedia>,
     },
     Email {
         subject: String,
@@ -417,6 +431,9 @@ mod tests {
                 params: vec!["Ana".into()],
                 header_params: vec![],
                 button_params: vec![(0, "abc".into())],
+                param_names: vec!["nombre".into()],
+                header_param_names: vec![],
+                header_media: Some(crate::domain::template::HeaderMedia::Image),
             },
             MessageExtra::Email {
                 subject: "Hola".into(),
@@ -453,6 +470,9 @@ mod tests {
                 params: vec![],
                 header_params: vec![],
                 button_params: vec![],
+                param_names: vec![],
+                header_param_names: vec![],
+                header_media: None,
             }
         );
     }

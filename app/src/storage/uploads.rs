@@ -47,6 +47,16 @@ impl Uploader {
         }
     }
 
+    /// The header file of a template that opens a conversation not yet stored.
+    pub fn agent_new_conversation(account_id: i64, agent_id: i64, channel: ChannelKind) -> Self {
+        Uploader {
+            account_id,
+            owner: format!("agent:{agent_id}"),
+            conversation_id: None,
+            channel,
+        }
+    }
+
     pub fn visitor(account_id: i64, identity_id: i64) -> Self {
         Uploader {
             account_id,

@@ -16,8 +16,17 @@ use leptos_i18n::I18nContext;
 /// Where uploads go: an agent's conversation, or a visitor's widget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadTarget {
-    Agent { conversation_id: i64 },
-    Visitor { token: String, visitor: String },
+    Agent {
+        conversation_id: i64,
+    },
+    /// A template header for a conversation an agent is starting in this inbox.
+    AgentInbox {
+        inbox_id: i64,
+    },
+    Visitor {
+        token: String,
+        visitor: String,
+    },
 }
 
 impl UploadTarget {
@@ -26,6 +35,7 @@ impl UploadTarget {
             UploadTarget::Agent { conversation_id } => {
                 format!("/api/uploads?conversation_id={conversation_id}")
             }
+            UploadTarget::AgentInbox { inbox_id } => format!("/api/uploads?inbox_id={inbox_id}"),
             UploadTarget::Visitor { token, visitor } => format!(
                 "/api/widget/uploads?token={}&visitor={}",
                 encode(token),
@@ -44,7 +54,9 @@ impl UploadTarget {
 
     pub fn discard_url(&self, id: i64) -> String {
         match self {
-            UploadTarget::Agent { .. } => format!("/api/uploads/{id}/discard"),
+            UploadTarget::Agent { .. } | UploadTarget::AgentInbox { .. } => {
+                format!("/api/uploads/{id}/discard")
+            }
             UploadTarget::Visitor { token, visitor } => format!(
                 "/api/widget/uploads/{id}/discard?token={}&visitor={}",
                 encode(token),

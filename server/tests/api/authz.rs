@@ -510,6 +510,20 @@ fn rules() -> Vec<Rule> {
             expect: ADMIN_ONLY,
         },
         Rule {
+            route: "/api/contacts/merge_claimed",
+            // The fixture's visitor has an email by now (contacts/save): nothing to merge
+            // for anyone of the account; another account cannot even find her.
+            build: |f, _| Req::Json(json!({"id": f.contact})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                INVALID,
+                INVALID,
+                INVALID,
+            ],
+        },
+        Rule {
             route: "/api/contacts/export.csv",
             build: |_, _| Req::Get("/api/contacts/export.csv".into()),
             expect: ACCOUNT_WIDE,

@@ -33,6 +33,8 @@ struct Inner {
     media: HashMap<String, (Vec<u8>, String)>,
     templates: Vec<Value>,
     next_id: u64,
+    /// The id the last media upload was given.
+    last_media: Option<String>,
     /// How long `/messages` takes to answer after it has recorded the request.
     delay: std::time::Duration,
 }
@@ -127,6 +129,15 @@ impl FakeGraph {
         self.inner.lock().unwrap().delay = delay;
     }
 
+    pub fn last_media_id(&self) -> String {
+        self.inner
+            .lock()
+            .unwrap()
+            .last_media
+            .clone()
+            .unwrap_or_default()
+    }
+
     pub fn set_templates(&self, templates: Vec<Value>) {
         self.inner.lock().unwrap().templates = templates;
     }
@@ -203,8 +214,9 @@ async fn upload_media(
         path: format!("/{version}/{id}/media"),
         body: Value::Object(fields),
     });
-    let n = fake.next_id();
-    Json(json!({"id": format!("media{n}")})).into_response()
+    let id = format!("media{}", fake.next_id());
+    fake.inner.lock().unwrap().last_media = Some(id.clone());
+    Json(json!({"id": id})).into_response()
 }
 
 async fn media_info(

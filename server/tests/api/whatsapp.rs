@@ -9,6 +9,7 @@ use crate::helpers::{client, TestApp, ADMIN, LUCIA, MARCOS};
 use crate::on_both_backends;
 use app::channels::whatsapp::webhook::sign;
 use app::conversations::model::{ConversationDetail, MessageExtra, MessagePage, MessageView};
+use app::domain::template::{HeaderMedia, Unsupported};
 use app::domain::DeliveryStatus;
 
 const CUSTOMER: &str = "34699000111";
@@ -980,6 +981,232 @@ async fn a_whatsapp_customer_keeps_her_number(app: TestApp) {
     assert_eq!(typed.status(), 422);
 }
 
+/// An agent's upload (`/api/uploads?…`): the stored file's id.
+async fn agent_upload(app: &TestApp, cookie: &str, query: &str, body: &[u8]) -> (u16, Value) {
+    let res = client()
+        .post(app.url(&format!("/api/uploads?{query}")))
+        .header("cookie", cookie)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// S7: templates with an image or document header, with named variables, and those
+/// Charla cannot send, synced in Meta's documented shapes; the request Meta receives.
+async fn media_header_and_named_templates(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    fake.set_templates(vec![
+        json!({"id": "t-factura", "name": "factura_lista", "language": "es", "category": "UTILITY",
+            "status": "APPROVED", "parameter_format": "NAMED",
+            "components": [
+                {"type": "HEADER", "format": "DOCUMENT", "example": {"header_handle": ["4::YXBwbGljYXRpb24vcGRm:ARb"]}},
+                {"type": "BODY", "text": "Hola {{nombre}}, adjuntamos tu factura {{numero}}.",
+                 "example": {"body_text_named_params": [
+                     {"param_name": "nombre", "example": "Ana"}, {"param_name": "numero", "example": "F-1"}]}}]}),
+        json!({"id": "t-promo", "name": "promo_foto", "language": "es", "category": "MARKETING",
+            "status": "APPROVED", "parameter_format": "POSITIONAL",
+            "components": [
+                {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1hZ2UvcG5n:ARa"]}},
+                {"type": "BODY", "text": "Hola {{1}}, mira lo nuevo.", "example": {"body_text": [["Ana"]]}}]}),
+        json!({"id": "t-reserva", "name": "reserva", "language": "es", "category": "UTILITY",
+            "status": "APPROVED",
+            "components": [{"type": "BODY", "text": "Reserva tu cita."},
+                {"type": "BUTTONS", "buttons": [{"type": "FLOW", "text": "Reservar", "flow_id": "12", "flow_action": "navigate"}]}]}),
+    ]);
+    let admin = app.sign_in(ADMIN).await;
+    let synced: usize = app
+        .ok(&admin.cookie, "team/sync_templates", json!({"id": inbox}))
+        .await;
+    assert_eq!(synced, 3);
+
+    let old = now_secs() - 30 * 3600;
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(vec![text("wamid.t-old", "¿Y mi factura?", old)], vec![])
+        )
+        .await,
+        200
+    );
+    let (_, conversation, _, _) = message_by_external(&app, "wamid.t-old").await;
+    let lucia = app.sign_in(LUCIA).await;
+    let detail: ConversationDetail = app
+        .ok(
+            &lucia.cookie,
+            "conversations/get",
+            json!({"id": conversation}),
+        )
+        .await;
+    let templates = detail.whatsapp.unwrap().templates;
+    let find = |name: &str| templates.iter().find(|t| t.name == name).unwrap().clone();
+    let (factura, promo, reserva) = (find("factura_lista"), find("promo_foto"), find("reserva"));
+    assert!(factura.named);
+    assert_eq!(factura.header_media, Some(HeaderMedia::Document));
+    assert_eq!(factura.variable_count(), 2);
+    assert_eq!(promo.header_media, Some(HeaderMedia::Image));
+    assert_eq!(
+        reserva.unsupported,
+        Some(Unsupported::Button("FLOW".into())),
+        "listed, with the reason"
+    );
+
+    let send = |template: i64, params: Value, header: Value| {
+        json!({"conversation_id": conversation, "template_id": template, "params": params,
+            "idempotency_key": null, "header_file": header})
+    };
+    let refused = |res: reqwest::Response| async move {
+        assert_eq!(res.status(), 422);
+        res.json::<app::error::AppError>().await.unwrap()
+    };
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/send_template",
+            send(reserva.id, json!([]), Value::Null),
+        )
+        .await;
+    assert_eq!(
+        refused(res).await,
+        app::error::AppError::validation("template_id", "unsupported")
+    );
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/send_template",
+            send(factura.id, json!(["Ana", "F-9"]), Value::Null),
+        )
+        .await;
+    assert_eq!(
+        refused(res).await,
+        app::error::AppError::validation("header_file", "required")
+    );
+    let (status, png) = agent_upload(
+        &app,
+        &lucia.cookie,
+        &format!("conversation_id={conversation}&name=foto.png"),
+        PNG,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/send_template",
+            send(factura.id, json!(["Ana", "F-9"]), png["id"].clone()),
+        )
+        .await;
+    assert_eq!(
+        refused(res).await,
+        app::error::AppError::validation("header_file", "wrong_type"),
+        "a document header takes a PDF"
+    );
+    let before = fake.sent().len();
+    assert_eq!(before, 0, "nothing refused reached Meta");
+
+    let (status, pdf) = agent_upload(
+        &app,
+        &lucia.cookie,
+        &format!("conversation_id={conversation}&name=factura-F9.pdf"),
+        PDF,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let sent: MessageView = app
+        .ok(
+            &lucia.cookie,
+            "conversations/send_template",
+            send(factura.id, json!(["Ana", "F-9"]), pdf["id"].clone()),
+        )
+        .await;
+    assert_eq!(sent.body, "Hola Ana, adjuntamos tu factura F-9.");
+    assert_eq!(
+        sent.attachments.len(),
+        1,
+        "the header file shows in the thread"
+    );
+    assert_eq!(sent.attachments[0].file_name, "factura-F9.pdf");
+    wait_status(&app, sent.id, DeliveryStatus::Sent).await;
+    let requests = fake.requests();
+    let upload = requests
+        .iter()
+        .rfind(|r| r.path.ends_with("/media"))
+        .expect("the file went to the media endpoint");
+    assert_eq!(upload.body["type"], "application/pdf");
+    assert_eq!(upload.body["messaging_product"], "whatsapp");
+    assert_eq!(upload.body["file"]["size"], PDF.len());
+    let media_id = fake.last_media_id();
+    assert_eq!(
+        fake.sent().last().unwrap(),
+        &json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER, "type": "template",
+            "template": {"name": "factura_lista", "language": {"code": "es"}, "components": [
+                {"type": "header", "parameters": [{"type": "document", "document": {"id": media_id, "filename": "factura-F9.pdf"}}]},
+                {"type": "body", "parameters": [
+                    {"type": "text", "parameter_name": "nombre", "text": "Ana"},
+                    {"type": "text", "parameter_name": "numero", "text": "F-9"}]}]}})
+    );
+    // The same file cannot go twice.
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/send_template",
+            send(factura.id, json!(["Ana", "F-9"]), pdf["id"].clone()),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+
+    // Nueva conversación opening with the image template: the header is uploaded for
+    // the inbox, before the conversation exists.
+    let contact: i64 =
+        sqlx::query_scalar("SELECT c.contact_id FROM conversations c WHERE c.id = $1")
+            .bind(conversation)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let (status, _) = agent_upload(&app, &lucia.cookie, "inbox_id=999999&name=foto.png", PNG).await;
+    assert_eq!(status, 404, "only an inbox she works");
+    let (status, image) = agent_upload(
+        &app,
+        &lucia.cookie,
+        &format!("inbox_id={inbox}&name=foto.png"),
+        PNG,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let started: app::conversations::model::ConversationSummary = app
+        .ok(
+            &lucia.cookie,
+            "contacts/start",
+            json!({"contact_id": contact, "inbox_id": inbox, "to": format!("+{CUSTOMER}"),
+                   "first": {"kind": "template", "template_id": promo.id, "params": ["Ana"],
+                             "header_file": image["id"]}}),
+        )
+        .await;
+    let first: MessagePage = app
+        .ok(
+            &lucia.cookie,
+            "conversations/messages",
+            json!({"id": started.id, "before": null}),
+        )
+        .await;
+    let opening = first
+        .items
+        .iter()
+        .find(|m| m.body == "Hola Ana, mira lo nuevo.")
+        .unwrap();
+    assert_eq!(opening.attachments.len(), 1);
+    wait_status(&app, opening.id, DeliveryStatus::Sent).await;
+    assert_eq!(
+        fake.sent().last().unwrap()["template"]["components"],
+        json!([{"type": "header", "parameters": [{"type": "image", "image": {"id": fake.last_media_id()}}]},
+            {"type": "body", "parameters": [{"type": "text", "text": "Ana"}]}])
+    );
+}
+
 on_both_backends!(
     a_whatsapp_customer_keeps_her_number,
     handshake_and_signatures,
@@ -987,6 +1214,7 @@ on_both_backends!(
     statuses_reach_the_message,
     retries_then_gives_up_with_metas_reason,
     templates_and_the_window,
+    media_header_and_named_templates,
     outbound_media_as_meta_receives_it,
     secrets_stay_on_the_server,
     a_retry_after_the_window_closed_gets_the_stored_reply,

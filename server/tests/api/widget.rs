@@ -150,6 +150,73 @@ async fn a_typed_email_never_joins_another_customer(app: TestApp) {
             .await
             .unwrap();
     assert_eq!(claimed.as_deref(), Some(email));
+
+    // An agent who knows better merges her on purpose (say the customer confirmed by
+    // phone): her conversation joins the customer's page; the widget still shows her
+    // only her own conversation.
+    let none = app
+        .call_json(
+            Some(&lucia.cookie),
+            "contacts/merge_claimed",
+            json!({"id": contacts[0]}),
+        )
+        .await;
+    assert_eq!(
+        none.status(),
+        422,
+        "a contact with no claim has nothing to merge"
+    );
+    let merged: i64 = app
+        .ok(
+            &lucia.cookie,
+            "contacts/merge_claimed",
+            json!({"id": contacts[1]}),
+        )
+        .await;
+    assert_eq!(merged, contacts[0]);
+    let owners: Vec<i64> =
+        sqlx::query_scalar("SELECT contact_id FROM conversations WHERE id IN ($1, $2) ORDER BY id")
+            .bind(theirs)
+            .bind(impostors)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(owners, [contacts[0], contacts[0]]);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE id = $1")
+        .bind(contacts[1])
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the visitor's own contact is gone");
+    let history: app::contacts::model::HistoryPage = app
+        .ok(
+            &lucia.cookie,
+            "contacts/history",
+            json!({"id": contacts[0], "after": null}),
+        )
+        .await;
+    assert_eq!(history.items.len(), 2);
+    let opened: WidgetState = app
+        .ok(
+            "",
+            "widget/open",
+            json!({"token": token, "visitor": impostor.visitor}),
+        )
+        .await;
+    let bodies: Vec<_> = opened.messages.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        ["Soy Carla, ¿mi clave?"],
+        "one identity, one conversation"
+    );
+    let again = app
+        .call_json(
+            Some(&lucia.cookie),
+            "contacts/merge_claimed",
+            json!({"id": contacts[1]}),
+        )
+        .await;
+    assert_eq!(again.status(), 404);
 }
 
 /// A host site vouches for its signed-in user: a second browser sees her history; a

@@ -232,7 +232,7 @@ impl Graph {
         let mut url = Self::url(
             inbox,
             &format!(
-                "{}/message_templates?limit=100&fields=id,name,language,category,status,components",
+                "{}/message_templates?limit=100&fields=id,name,language,category,status,parameter_format,components",
                 inbox.business_account_id
             ),
         );

@@ -10,7 +10,7 @@ use super::inbox::{self, WhatsAppInbox};
 use super::WhatsApp;
 use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
 use crate::conversations::model::{AttachmentKind, AttachmentView, MessageExtra};
-use crate::domain::template::Filled;
+use crate::domain::template::{Filled, HeaderMedia};
 
 pub struct WhatsAppAdapter {
     wa: WhatsApp,
@@ -92,21 +92,49 @@ pub fn text_payload(to: &str, body: &str) -> Value {
     envelope(to, "text", json!({ "preview_url": false, "body": body }))
 }
 
-fn text_parameters(values: &[String]) -> Vec<Value> {
+/// Text values, with their `parameter_name` when the template is NAMED.
+fn text_parameters(values: &[String], names: &[String]) -> Vec<Value> {
     values
         .iter()
-        .map(|p| json!({ "type": "text", "text": p }))
+        .enumerate()
+        .map(|(i, p)| match names.get(i) {
+            Some(name) => json!({ "type": "text", "parameter_name": name, "text": p }),
+            None => json!({ "type": "text", "text": p }),
+        })
         .collect()
 }
 
-pub fn template_payload(to: &str, name: &str, language: &str, filled: &Filled) -> Value {
+/// A media header's parameter: the file as uploaded to Meta's media endpoint.
+pub fn header_media_parameter(media: HeaderMedia, media_id: &str, file_name: &str) -> Value {
+    let kind = media.cloud_type();
+    let mut object = json!({ "id": media_id });
+    if media == HeaderMedia::Document {
+        object["filename"] = json!(file_name);
+    }
+    let mut parameter = json!({ "type": kind });
+    parameter[kind] = object;
+    parameter
+}
+
+pub fn template_payload(
+    to: &str,
+    name: &str,
+    language: &str,
+    filled: &Filled,
+    header_media: Option<Value>,
+) -> Value {
     let mut template = json!({ "name": name, "language": { "code": language } });
     let mut components = Vec::new();
-    if !filled.header.is_empty() {
-        components.push(json!({ "type": "header", "parameters": text_parameters(&filled.header) }));
+    if let Some(media) = header_media {
+        components.push(json!({ "type": "header", "parameters": [media] }));
+    } else if !filled.header.is_empty() {
+        components.push(json!({ "type": "header",
+            "parameters": text_parameters(&filled.header, &filled.header_names) }));
     }
     if !filled.body.is_empty() {
-        components.push(json!({ "type": "body", "parameters": text_parameters(&filled.body) }));
+        components.push(
+            json!({ "type": "body", "parameters": text_parameters(&filled.body, &filled.body_names) }),
+        );
     }
     for (index, suffix) in &filled.buttons {
         components.push(
@@ -192,16 +220,33 @@ impl WhatsAppAdapter {
                 params,
                 header_params,
                 button_params,
+                param_names,
+                header_param_names,
+                header_media,
             }),
             "template",
         ) = (&stored.extra, stored.content_type.as_str())
         {
             let filled = Filled {
                 body: params.clone(),
+                body_names: param_names.clone(),
                 header: header_params.clone(),
+                header_names: header_param_names.clone(),
                 buttons: button_params.clone(),
             };
-            let payload = template_payload(&stored.to, name, language, &filled);
+            let header = match (header_media, stored.files.first()) {
+                (Some(media), Some(file)) => match self.upload(&inbox, file).await {
+                    Ok(id) => Some(header_media_parameter(*media, &id, &file.0.file_name)),
+                    Err(failed) => return failed,
+                },
+                (Some(_), None) => {
+                    return Delivery::Failed {
+                        error: "template header file missing".into(),
+                    }
+                }
+                (None, _) => None,
+            };
+            let payload = template_payload(&stored.to, name, language, &filled, header);
             return match graph.send(&inbox, &payload).await {
                 Ok(id) => Delivery::Sent {
                     external_id: Some(id),
@@ -234,22 +279,12 @@ impl WhatsAppAdapter {
             }
             caption = None;
         }
-        for (file, key) in &stored.files {
-            let bytes = match self.wa.files.read(key).await {
-                Ok(bytes) => bytes.to_vec(),
-                Err(err) => {
-                    return Delivery::Failed {
-                        error: format!("file missing: {err}"),
-                    }
-                }
-            };
-            let media_id = match graph
-                .upload(&inbox, bytes, &file.content_type, &file.file_name)
-                .await
-            {
+        for file in &stored.files {
+            let media_id = match self.upload(&inbox, file).await {
                 Ok(id) => id,
-                Err(err) => return outcome(err),
+                Err(failed) => return failed,
             };
+            let file = &file.0;
             let payload = media_payload(&stored.to, file, &media_id, caption.take());
             match graph.send(&inbox, &payload).await {
                 Ok(id) => last_id = Some(id),
@@ -259,6 +294,29 @@ impl WhatsAppAdapter {
         Delivery::Sent {
             external_id: last_id,
         }
+    }
+}
+
+impl WhatsAppAdapter {
+    /// A stored file sent to Meta's media endpoint: its media id.
+    async fn upload(
+        &self,
+        inbox: &WhatsAppInbox,
+        (file, key): &(AttachmentView, String),
+    ) -> Result<String, Delivery> {
+        let bytes = match self.wa.files.read(key).await {
+            Ok(bytes) => bytes.to_vec(),
+            Err(err) => {
+                return Err(Delivery::Failed {
+                    error: format!("file missing: {err}"),
+                })
+            }
+        };
+        self.wa
+            .graph
+            .upload(inbox, bytes, &file.content_type, &file.file_name)
+            .await
+            .map_err(outcome)
     }
 }
 
@@ -283,8 +341,9 @@ mod tests {
             body: vec!["Ana".into(), "A-17".into()],
             header: vec!["Pedido".into()],
             buttons: vec![(1, "A17".into())],
+            ..Filled::default()
         };
-        let t = template_payload("34612345678", "pedido_enviado", "es", &filled);
+        let t = template_payload("34612345678", "pedido_enviado", "es", &filled, None);
         assert_eq!(t["template"]["language"]["code"], "es");
         assert_eq!(
             t["template"]["components"],
@@ -295,9 +354,27 @@ mod tests {
             ])
         );
         assert!(
-            template_payload("3", "hola", "es", &Filled::default())["template"]
+            template_payload("3", "hola", "es", &Filled::default(), None)["template"]
                 .get("components")
                 .is_none()
+        );
+        let named = Filled {
+            body: vec!["Ana".into()],
+            body_names: vec!["nombre".into()],
+            ..Filled::default()
+        };
+        let pdf_header = header_media_parameter(HeaderMedia::Document, "m9", "factura.pdf");
+        assert_eq!(
+            template_payload("3", "factura", "es", &named, Some(pdf_header))["template"]
+                ["components"],
+            json!([
+                {"type": "header", "parameters": [{"type": "document", "document": {"id": "m9", "filename": "factura.pdf"}}]},
+                {"type": "body", "parameters": [{"type": "text", "parameter_name": "nombre", "text": "Ana"}]}
+            ])
+        );
+        assert_eq!(
+            header_media_parameter(HeaderMedia::Image, "m1", "x.png"),
+            json!({"type": "image", "image": {"id": "m1"}})
         );
         let voice = AttachmentView {
             id: 1,

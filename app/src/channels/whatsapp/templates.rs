@@ -40,10 +40,10 @@ pub async fn sync(db: &Db, graph: &Graph, inbox: &WhatsAppInbox) -> Result<usize
             .cloned()
             .unwrap_or(Value::Array(Vec::new()));
         sqlx::query(
-            "INSERT INTO whatsapp_templates (inbox_id, external_id, name, language, category, status, components, synced_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            "INSERT INTO whatsapp_templates (inbox_id, external_id, name, language, category, status, components, \
+             synced_at, parameter_format) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (inbox_id, name, language) DO UPDATE SET external_id = $2, category = $5, status = $6, \
-             components = $7, synced_at = $8",
+             components = $7, synced_at = $8, parameter_format = $9",
         )
         .bind(inbox.id)
         .bind(template["id"].as_str())
@@ -53,6 +53,7 @@ pub async fn sync(db: &Db, graph: &Graph, inbox: &WhatsAppInbox) -> Result<usize
         .bind(field("status", "PENDING"))
         .bind(components.to_string())
         .bind(started)
+        .bind(field("parameter_format", "POSITIONAL"))
         .execute(tx.conn())
         .await?;
         stored += 1;

@@ -11,15 +11,16 @@ use crate::contacts::ssr::store::{self, fill_missing_in_tx, identity_in_tx};
 use crate::conversations::model::{ConversationSummary, MessageExtra};
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::messages::{
-    add_activity_in_tx, emit_message, insert_outgoing_in_tx, message_in_tx,
-    open_conversation_in_tx, NewConversation, OutgoingRow,
+    add_activity_in_tx, emit_message, insert_attachments_in_tx, insert_outgoing_in_tx,
+    message_in_tx, open_conversation_in_tx, NewConversation, OutgoingRow,
 };
 use crate::conversations::ssr::routing::superseded;
 use crate::db::{now_ms, Db};
-use crate::domain::template::TemplateView;
+use crate::domain::template::{TemplateChoice, TemplateView};
 use crate::domain::{ChannelKind, EmailAddress, MessageBody, PhoneNumber};
 use crate::error::AppError;
 use crate::live::hub::Hub;
+use crate::storage::uploads::take_in_tx;
 
 /// Longest value accepted for one template variable (Meta's limit for body parameters).
 pub const TEMPLATE_PARAM_MAX_CHARS: usize = 1024;
@@ -52,11 +53,27 @@ async fn startable_inboxes(
         .map_err(AppError::from)
 }
 
-/// Templates the picker offers: approved, and never the AUTHENTICATION category (one-time
-/// codes are sent by systems, not typed by agents).
+/// The channel of an inbox the agent may start conversations in (for the header file
+/// of a first template, uploaded before the conversation exists).
+pub async fn startable_channel(
+    db: &Db,
+    agent: &AgentProfile,
+    inbox_id: i64,
+) -> Result<ChannelKind, AppError> {
+    startable_inboxes(db, agent)
+        .await?
+        .into_iter()
+        .find(|(id, _, _)| *id == inbox_id)
+        .map(|(_, _, channel)| channel)
+        .ok_or(AppError::NotFound)
+}
+
+/// Templates the picker lists: approved, and never the AUTHENTICATION category (one-time
+/// codes are sent by systems, not typed by agents). Those Charla cannot send come too,
+/// with the reason, so the agent knows why she cannot choose them.
 pub async fn offered_templates(db: &Db, inbox_id: i64) -> Result<Vec<TemplateView>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, name, language, category, components FROM whatsapp_templates \
+        "SELECT id, name, language, category, parameter_format, components FROM whatsapp_templates \
          WHERE inbox_id = $1 AND status = 'APPROVED' AND category <> 'AUTHENTICATION' ORDER BY name, language",
     )
     .bind(inbox_id)
@@ -65,11 +82,13 @@ pub async fn offered_templates(db: &Db, inbox_id: i64) -> Result<Vec<TemplateVie
     let mut templates = Vec::new();
     for row in rows {
         let components: String = row.try_get("components")?;
+        let format: String = row.try_get("parameter_format")?;
         if let Some(view) = TemplateView::from_components(
             row.try_get("id")?,
             row.try_get("name")?,
             row.try_get("language")?,
             row.try_get("category")?,
+            &format,
             &components,
         ) {
             templates.push(view);
@@ -140,19 +159,30 @@ fn recipient(
     }
 }
 
-/// An offered template with every variable filled: the rendered text and what the
-/// channel needs to send it.
+/// A template ready to store: its rendered text, what the channel needs to send it, and
+/// the header's file (an upload of the agent's) when it has one.
+pub struct TemplateMessage {
+    pub body: MessageBody,
+    pub extra: MessageExtra,
+    pub header_file: Option<i64>,
+}
+
+/// An offered template with every variable filled (and its header file picked).
 pub async fn template_message(
     db: &Db,
+    agent: &AgentProfile,
     inbox_id: i64,
-    template_id: i64,
-    params: &[String],
-) -> Result<(MessageBody, MessageExtra), AppError> {
+    choice: &TemplateChoice,
+) -> Result<TemplateMessage, AppError> {
+    let params = &choice.params;
     let template = offered_templates(db, inbox_id)
         .await?
         .into_iter()
-        .find(|t| t.id == template_id)
+        .find(|t| t.id == choice.template_id)
         .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
+    if !template.can_send() {
+        return Err(AppError::validation("template_id", "unsupported"));
+    }
     if let Some(n) = template.first_missing(params) {
         return Err(AppError::validation(&format!("params.{n}"), "required"));
     }
@@ -163,6 +193,27 @@ pub async fn template_message(
     {
         return Err(AppError::validation("params", "invalid"));
     }
+    // The file's type was read from its content at upload; the header decides which
+    // types Meta takes. Ownership is checked again where the message claims it.
+    let header_file = match (template.header_media, choice.header_file) {
+        (Some(media), Some(id)) => {
+            let content_type: Option<String> = sqlx::query_scalar(
+                "SELECT content_type FROM attachments WHERE id = $1 AND message_id IS NULL AND uploaded_by = $2",
+            )
+            .bind(id)
+            .bind(format!("agent:{}", agent.id))
+            .fetch_optional(&db.pool)
+            .await?;
+            match content_type {
+                Some(t) if media.accepts(&t) => Some(id),
+                Some(_) => return Err(AppError::validation("header_file", "wrong_type")),
+                None => return Err(AppError::validation("header_file", "invalid")),
+            }
+        }
+        (Some(_), None) => return Err(AppError::validation("header_file", "required")),
+        (None, Some(_)) => return Err(AppError::validation("header_file", "invalid")),
+        (None, None) => None,
+    };
     let body = MessageBody::parse(&template.render(params))
         .map_err(|c| AppError::validation("params", c))?;
     let filled = template.split(params);
@@ -172,17 +223,33 @@ pub async fn template_message(
         params: filled.body,
         header_params: filled.header,
         button_params: filled.buttons,
+        param_names: filled.body_names,
+        header_param_names: filled.header_names,
+        header_media: template.header_media,
     };
-    Ok((body, extra))
+    Ok(TemplateMessage {
+        body,
+        extra,
+        header_file,
+    })
 }
 
-/// The first message's stored form: (body, content type, extra, subject).
+/// The first message's stored form.
+struct FirstStored {
+    body: MessageBody,
+    content_type: &'static str,
+    extra: MessageExtra,
+    subject: Option<String>,
+    header_file: Option<i64>,
+}
+
 async fn first_message(
     db: &Db,
+    agent: &AgentProfile,
     inbox_id: i64,
     channel: ChannelKind,
     first: &FirstMessage,
-) -> Result<(MessageBody, &'static str, MessageExtra, Option<String>), AppError> {
+) -> Result<FirstStored, AppError> {
     match (channel, first) {
         (ChannelKind::Email, FirstMessage::Email { subject, body }) => {
             let subject = subject.trim();
@@ -198,17 +265,35 @@ async fn first_message(
                 quoted: None,
                 html: None,
             };
-            Ok((body, "text", extra, Some(subject.to_owned())))
+            Ok(FirstStored {
+                body,
+                content_type: "text",
+                extra,
+                subject: Some(subject.to_owned()),
+                header_file: None,
+            })
         }
         (
             ChannelKind::WhatsApp,
             FirstMessage::Template {
                 template_id,
                 params,
+                header_file,
             },
         ) => {
-            let (body, extra) = template_message(db, inbox_id, *template_id, params).await?;
-            Ok((body, "template", extra, None))
+            let choice = TemplateChoice {
+                template_id: *template_id,
+                params: params.clone(),
+                header_file: *header_file,
+            };
+            let template = template_message(db, agent, inbox_id, &choice).await?;
+            Ok(FirstStored {
+                body: template.body,
+                content_type: "template",
+                extra: template.extra,
+                subject: None,
+                header_file: template.header_file,
+            })
         }
         // A new WhatsApp conversation must open with a template; an email needs a subject.
         _ => Err(AppError::validation("message", "invalid")),
@@ -230,19 +315,20 @@ pub async fn start(
     request: StartRequest,
 ) -> Result<ConversationSummary, AppError> {
     let contact = store::get(db, agent.account_id, request.contact_id).await?;
-    let (_, _, channel) = startable_inboxes(db, agent)
-        .await?
-        .into_iter()
-        .find(|(id, _, _)| *id == request.inbox_id)
-        .ok_or(AppError::NotFound)?;
+    let channel = startable_channel(db, agent, request.inbox_id).await?;
     let (kind, external_id, email, phone) = recipient(
         channel,
         &request.to,
         default_country,
         contact.phone.as_deref(),
     )?;
-    let (body, content_type, extra, subject) =
-        first_message(db, request.inbox_id, channel, &request.first).await?;
+    let FirstStored {
+        body,
+        content_type,
+        extra,
+        subject,
+        header_file,
+    } = first_message(db, agent, request.inbox_id, channel, &request.first).await?;
 
     // An address of another contact would send this contact's conversation to them.
     let owner: Option<i64> = sqlx::query_scalar(
@@ -286,6 +372,12 @@ pub async fn start(
         extra: Some(&extra),
     };
     let message_id = insert_outgoing_in_tx(&mut tx, agent, &opened, &row, now).await?;
+    if let Some(file) = header_file {
+        // Uploaded before the conversation existed, so pending on none.
+        let owner = format!("agent:{}", agent.id);
+        let taken = take_in_tx(&mut tx, &owner, None, &[file]).await?;
+        insert_attachments_in_tx(&mut tx, message_id, &taken, now).await?;
+    }
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(&mut tx, &opened, &message).await?;
     for old in older {

@@ -385,8 +385,7 @@ pub async fn send_template(
     hub: &Hub,
     agent: &AgentProfile,
     conversation_id: i64,
-    template_id: i64,
-    params: &[String],
+    choice: &crate::domain::template::TemplateChoice,
     idempotency_key: Option<String>,
 ) -> Result<MessageView, AppError> {
     let conversation = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
@@ -398,23 +397,20 @@ pub async fn send_template(
             return Ok(existing);
         }
     }
-    let (body, extra) = crate::contacts::ssr::start::template_message(
-        db,
-        conversation.inbox_id,
-        template_id,
-        params,
-    )
-    .await?;
+    let template =
+        crate::contacts::ssr::start::template_message(db, agent, conversation.inbox_id, choice)
+            .await?;
     let draft = OutgoingRow {
-        body: body.as_str(),
+        body: template.body.as_str(),
         private: false,
         idempotency_key: idempotency_key.as_deref(),
         content_type: "template",
-        extra: Some(&extra),
+        extra: Some(&template.extra),
     };
+    let header: Vec<i64> = template.header_file.into_iter().collect();
     let files = Files {
-        owner: String::new(),
-        ids: &[],
+        owner: format!("agent:{}", agent.id),
+        ids: &header,
     };
     store_outgoing(db, hub, agent, &conversation, &draft, &[], &files).await
 }
