@@ -1,5 +1,7 @@
 //! Signing agents in and out. Sessions are server-side rows keyed by the hash of an
 //! HttpOnly cookie; see `auth::ssr`.
+#[cfg(feature = "ssr")]
+pub mod hashing;
 mod login_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -9,6 +9,7 @@
 //! cargo run --release -p bench -- email [--messages 500]   # needs scripts/mail-servers.sh
 //! cargo run --release -p bench -- list [--conversations 100000] [--messages 10] [--deep 400]
 //! cargo run --release -p bench -- weight [--site target/site]
+//! cargo run --release -p bench -- signin [--requests 1000]
 //! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
@@ -20,6 +21,7 @@ mod list;
 mod load;
 mod report;
 mod send;
+mod signin;
 mod uploads;
 mod weight;
 mod whatsapp;
@@ -66,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or("target/site"),
         ))
         .map(|_| ()),
+        "signin" => signin::run(number("requests", 1_000)?).await,
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
         "load" => {
             load::run(load::Options {
@@ -86,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, weight)"
+                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, signin, weight)"
             )
         }
     }
@@ -105,6 +108,7 @@ async fn quick() -> anyhow::Result<()> {
     })
     .await?;
     whatsapp::run(50).await?;
+    signin::run(40).await?;
     uploads::run(10, 64).await?;
     load::run(load::Options {
         seconds: 3,
@@ -182,12 +186,21 @@ pub async fn start(
     database_url: String,
     dir: Option<tempfile::TempDir>,
 ) -> anyhow::Result<Running> {
+    start_configured(database_url, dir, |_| {}).await
+}
+
+/// [`start`], with the configuration adjusted first.
+pub async fn start_configured(
+    database_url: String,
+    dir: Option<tempfile::TempDir>,
+    adjust: impl FnOnce(&mut server::Config),
+) -> anyhow::Result<Running> {
     let files = tempfile::tempdir()?;
     let data_dir = dir
         .as_ref()
         .map(|d| d.path().to_owned())
         .unwrap_or_else(std::env::temp_dir);
-    let config = server::Config {
+    let mut config = server::Config {
         data_dir,
         database_url,
         db_max_connections: 8,
@@ -204,9 +217,11 @@ pub async fn start(
         s3: None,
         uploads: Default::default(),
         sign_in: Default::default(),
+        hashing: Default::default(),
         trust_proxy: false,
         live_batch_ms: 20,
     };
+    adjust(&mut config);
     let (state, _) = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -23,6 +23,8 @@ pub struct Config {
     pub s3: Option<app::storage::S3Settings>,
     pub uploads: app::domain::attachment::UploadLimits,
     pub sign_in: app::auth::throttle::SignInLimits,
+    /// How many Argon2 hashes run at once, how long and how many wait their turn.
+    pub hashing: app::auth::hashing::HashingLimits,
     /// Behind a reverse proxy: client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// Live events committed within this many milliseconds reach a socket in one write.
@@ -126,6 +128,25 @@ fn sign_in_limits() -> Result<app::auth::throttle::SignInLimits, ConfigError> {
     Ok(limits)
 }
 
+fn hashing_limits() -> Result<app::auth::hashing::HashingLimits, ConfigError> {
+    let defaults = app::auth::hashing::HashingLimits::default();
+    let limits = app::auth::hashing::HashingLimits {
+        concurrency: parsed("CHARLA_PASSWORD_HASHING_CONCURRENCY", defaults.concurrency)?,
+        wait: std::time::Duration::from_secs(parsed(
+            "CHARLA_PASSWORD_HASHING_WAIT_SECS",
+            defaults.wait.as_secs(),
+        )?),
+        queue: parsed("CHARLA_PASSWORD_HASHING_QUEUE", defaults.queue)?,
+    };
+    if limits.concurrency == 0 {
+        return Err(ConfigError {
+            name: "CHARLA_PASSWORD_HASHING_CONCURRENCY",
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(limits)
+}
+
 impl Config {
     /// Where files are stored: the S3 bucket when one is configured, else `files_dir`.
     pub fn files(&self) -> anyhow::Result<app::storage::Files> {
@@ -167,6 +188,7 @@ impl Config {
             }),
             uploads: upload_limits()?,
             sign_in: sign_in_limits()?,
+            hashing: hashing_limits()?,
             trust_proxy: flag("CHARLA_TRUST_PROXY", false)?,
             live_batch_ms: parsed(
                 "CHARLA_LIVE_BATCH_MS",

@@ -78,6 +78,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
         .build();
+    // Process-wide, like the cores it shares out; the first configuration wins.
+    app::auth::hashing::configure(config.hashing);
     let state = AppState {
         leptos_options,
         db,

@@ -149,15 +149,14 @@ pub mod ssr {
             .fetch_one(&db.pool)
             .await?;
         let (current, new) = (current.to_owned(), new.to_owned());
-        let new_hash = tokio::task::spawn_blocking(move || {
+        let new_hash = crate::auth::hashing::run(move || {
             if verify_password(&hash, &current) {
                 hash_password(&new).map(Some)
             } else {
                 Ok(None)
             }
         })
-        .await
-        .map_err(|_| AppError::Internal)??
+        .await??
         .ok_or_else(|| AppError::validation("current", "invalid"))?;
         let mut tx = db.begin_write().await?;
         sqlx::query("UPDATE agents SET password_hash = $1, updated_at = $2 WHERE id = $3")

@@ -104,7 +104,7 @@ pub async fn sign_in(
     let email = attempt.email.trim().to_lowercase();
     let address = attempt.address;
     let now = now_ms();
-    super::throttle::check(db, limits, &email, address, now).await?;
+    let counted = super::throttle::begin_attempt(db, limits, &email, address, now).await?;
     let row = sqlx::query("SELECT id, password_hash FROM agents WHERE email = $1 AND active = 1")
         .bind(&email)
         .fetch_optional(&db.pool)
@@ -117,14 +117,12 @@ pub async fn sign_in(
         None => (None, decoy_hash().to_owned()),
     };
     let password = attempt.password.to_owned();
-    let valid = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|_| AppError::Internal)?;
+    // Past the count, so a refusal here (503, server busy) has still used an attempt.
+    let valid = super::hashing::run(move || verify_password(&hash, &password)).await?;
     let Some(agent_id) = agent_id.filter(|_| valid) else {
-        super::throttle::record_failure(db, limits, &email, address, now).await?;
         return Err(AppError::InvalidCredentials);
     };
-    super::throttle::clear_account(db, &email).await?;
+    super::throttle::succeeded(db, &email, counted).await?;
     let token = new_token();
     let mut tx = db.begin_write().await?;
     sqlx::query(

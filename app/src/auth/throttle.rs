@@ -1,9 +1,10 @@
-//! Sign-in throttling: failed attempts are counted per email typed and per client
-//! address inside a sliding window; past a limit, sign-in is refused (without checking
-//! the password) until enough failures leave the window. The email is counted whether
+//! Sign-in throttling: attempts are counted per email typed and per client address
+//! inside a sliding window, *before* the password is checked (a right one is forgiven
+//! after); past a limit, sign-in is refused without checking the password until
+//! enough attempts leave the window. The email is counted whether
 //! or not an agent has it, so the limit tells nothing about which addresses exist.
 //! Failures live in the database, so every replica sees the same counts.
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::error::AppError;
 
 /// How many failures a window allows. Configuration: `CHARLA_SIGN_IN_MAX_FAILURES`,
@@ -51,72 +52,93 @@ pub fn retry_after_secs(limit_th_newest_at: i64, window_secs: i64, now_ms: i64) 
     ((free_at - now_ms).max(0) + 999) / 1000
 }
 
-/// Refuses the attempt when the email or the address has used up its window.
-pub async fn check(
+/// An attempt counted before its password is checked: its rows, one per key.
+#[derive(Debug)]
+pub struct Attempt {
+    ids: Vec<i64>,
+}
+
+/// Counts the attempt against the email and the address, or refuses it when either has
+/// used up its window. The check and the count are one transaction, serialised per key
+/// (SQLite has one writer; PostgreSQL takes an advisory lock per key, on every
+/// replica), so a burst of concurrent attempts cannot all pass the check before any
+/// is counted: exactly the limit gets its password checked.
+pub async fn begin_attempt(
     db: &Db,
     limits: &SignInLimits,
     email: &str,
     address: Option<&str>,
     now_ms: i64,
-) -> Result<(), AppError> {
+) -> Result<Attempt, AppError> {
     let since = now_ms - limits.window_secs * 1000;
+    let keys = keys(limits, email, address);
+    let mut tx = db.begin_write().await?;
+    if tx.backend == Backend::Postgres {
+        // Always in the same order (account, then address): no two attempts deadlock.
+        for (scope, key, _) in &keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(format!("sign-in:{scope}:{key}"))
+                .execute(tx.conn())
+                .await?;
+        }
+    }
     let mut wait = 0;
-    for (scope, key, limit) in keys(limits, email, address) {
-        // The limit-th newest failure inside the window: while it is there, the key is
-        // at its limit; once it leaves, there is room for one more attempt.
+    for (scope, key, limit) in &keys {
+        // The limit-th newest attempt inside the window: while it is there, the key is
+        // at its limit; once it leaves, there is room for one more.
         let at: Option<i64> = sqlx::query_scalar(
             "SELECT at FROM sign_in_failures WHERE scope = $1 AND key = $2 AND at > $3 \
              ORDER BY at DESC LIMIT 1 OFFSET $4",
         )
-        .bind(scope)
-        .bind(key)
+        .bind(*scope)
+        .bind(*key)
         .bind(since)
-        .bind(i64::from(limit.max(1)) - 1)
-        .fetch_optional(&db.pool)
+        .bind(i64::from((*limit).max(1)) - 1)
+        .fetch_optional(tx.conn())
         .await?;
         if let Some(at) = at {
             wait = wait.max(retry_after_secs(at, limits.window_secs, now_ms).max(1));
         }
     }
     if wait > 0 {
+        drop(tx);
         tracing::warn!(email, address, retry_after_secs = wait, "sign-in throttled");
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
     }
-    Ok(())
-}
-
-/// Counts one failed attempt against the email and the address.
-pub async fn record_failure(
-    db: &Db,
-    limits: &SignInLimits,
-    email: &str,
-    address: Option<&str>,
-    now_ms: i64,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    for (scope, key, _) in keys(limits, email, address) {
-        sqlx::query("INSERT INTO sign_in_failures (scope, key, at) VALUES ($1, $2, $3)")
-            .bind(scope)
-            .bind(key)
-            .bind(now_ms)
-            .execute(tx.conn())
-            .await?;
+    let mut ids = Vec::with_capacity(keys.len());
+    for (scope, key, _) in &keys {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sign_in_failures (scope, key, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(*scope)
+        .bind(*key)
+        .bind(now_ms)
+        .fetch_one(tx.conn())
+        .await?;
+        ids.push(id);
     }
     tx.finish().await?;
-    Ok(())
+    Ok(Attempt { ids })
 }
 
-/// A successful sign-in forgives the account's failures (not the address's: one
-/// right password must not reset a guessing run over many accounts).
-pub async fn clear_account(db: &Db, email: &str) -> Result<(), AppError> {
+/// The password was right: the account's failures are forgiven, and this attempt stops
+/// counting against the address (earlier failures from it still count: one right
+/// password must not reset a guessing run over many accounts).
+pub async fn succeeded(db: &Db, email: &str, attempt: Attempt) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1 AND key = $2")
         .bind(ACCOUNT)
         .bind(email)
         .execute(tx.conn())
         .await?;
+    for id in attempt.ids {
+        sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
     tx.finish().await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ on_both_backends!(
     demo_data_is_seeded_once,
     sign_in_is_throttled_per_account,
     sign_in_is_throttled_per_address,
+    a_burst_of_sign_ins_checks_only_the_limit,
 );
 
 async fn sign_in_opens_a_server_side_session(app: TestApp) {
@@ -174,6 +175,50 @@ async fn sign_in_is_throttled_per_address(app: TestApp) {
     let (status, _, err) = refusal(login(&app, MARCOS, PASSWORD).await).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(matches!(err, AppError::RateLimited { .. }), "{err:?}");
+    assert_eq!(count_sessions(&app).await, 0);
+}
+
+/// Many guesses at once: each is counted before its password is checked, so exactly
+/// the limit is checked (the rest refused at once, 429), per account and per address.
+async fn a_burst_of_sign_ins_checks_only_the_limit(app: TestApp) {
+    let limits = app.state.settings.sign_in;
+    let statuses = |emails: Vec<String>| {
+        let app = &app;
+        async move {
+            let calls = emails
+                .into_iter()
+                .map(|email| async move { login(app, &email, "wrong-guess").await.status() });
+            futures::future::join_all(calls).await
+        }
+    };
+    let tally =
+        |list: &[StatusCode], wanted: StatusCode| list.iter().filter(|s| **s == wanted).count();
+    let one_account = statuses(vec![LUCIA.to_owned(); 40]).await;
+    assert_eq!(
+        tally(&one_account, StatusCode::UNAUTHORIZED),
+        limits.per_account as usize,
+        "checked: {one_account:?}"
+    );
+    assert_eq!(
+        tally(&one_account, StatusCode::TOO_MANY_REQUESTS),
+        40 - limits.per_account as usize
+    );
+    let attempts: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_failures WHERE scope = 'account' AND key = $1",
+    )
+    .bind(LUCIA)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(attempts, i64::from(limits.per_account));
+    // Random emails from one address: the address's limit, counting those above.
+    let random: Vec<String> = (0..60).map(|n| format!("azar{n}@charla.local")).collect();
+    let many = statuses(random).await;
+    assert_eq!(
+        tally(&many, StatusCode::UNAUTHORIZED),
+        (limits.per_address - limits.per_account) as usize,
+        "checked: {many:?}"
+    );
     assert_eq!(count_sessions(&app).await, 0);
 }
 

@@ -120,6 +120,7 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         s3: None,
         uploads: Default::default(),
         sign_in: Default::default(),
+        hashing: Default::default(),
         trust_proxy: false,
         live_batch_ms: 20,
     };

@@ -80,9 +80,7 @@ pub async fn create_agent(
     check_password(password).map_err(|code| AppError::validation("password", code))?;
     let hash = {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|_| AppError::Internal)??
+        crate::auth::hashing::run(move || hash_password(&password)).await??
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
