@@ -11,6 +11,8 @@ bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$CHARLA_ROOT"
 
 export CHARLA_DATA_DIR="${CHARLA_DATA_DIR:-$CHARLA_ROOT/data}"
+# Demo data is opt-in (the server never seeds it unless told); this command is the demo.
+export CHARLA_SEED_DEMO="${CHARLA_SEED_DEMO:-true}"
 mkdir -p "$CHARLA_DATA_DIR"
 echo "run: cargo leptos serve --release --precompress --split (data in $CHARLA_DATA_DIR)"
 exec env "${CHARLA_RELEASE_ENV[@]}" \

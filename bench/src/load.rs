@@ -147,6 +147,7 @@ async fn run_one(postgres: bool, options: &Options) -> anyhow::Result<Option<Vec
                 .env("CHARLA_DATA_DIR", data.path())
                 .env("LEPTOS_SITE_ADDR", addr.to_string())
                 .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
+                .env("CHARLA_SEED_DEMO", "true")
                 .env("RUST_LOG", "warn")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())

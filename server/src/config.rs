@@ -162,12 +162,12 @@ impl Config {
             format!("sqlite://{}?mode=rwc", data_dir.join("charla.db").display())
         });
         let is_sqlite = database_url.starts_with("sqlite:");
-        Ok(Config {
+        let config = Config {
             db_max_connections: parsed(
                 "CHARLA_DB_MAX_CONNECTIONS",
                 if is_sqlite { 8 } else { 16 },
             )?,
-            seed_demo: flag("CHARLA_SEED_DEMO", true)?,
+            seed_demo: flag("CHARLA_SEED_DEMO", false)?,
             session_ttl_hours: parsed("CHARLA_SESSION_TTL_HOURS", 720)?,
             event_retention_days: parsed("CHARLA_EVENT_RETENTION_DAYS", 7)?,
             public_url: var("CHARLA_PUBLIC_URL"),
@@ -196,7 +196,9 @@ impl Config {
             )?,
             data_dir,
             database_url,
-        })
+        };
+        demo_allowed(config.seed_demo, config.public_url.as_deref())?;
+        Ok(config)
     }
 
     /// The address people open in a browser.
@@ -219,5 +221,32 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// Demo data carries a published password: never on a public (https) deployment.
+fn demo_allowed(seed_demo: bool, public_url: Option<&str>) -> Result<(), ConfigError> {
+    if seed_demo
+        && public_url.is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    {
+        return Err(ConfigError {
+            name: "CHARLA_SEED_DEMO",
+            reason: "demo data (with its published password) is refused where CHARLA_PUBLIC_URL is https"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demo_allowed;
+
+    #[test]
+    fn demo_data_only_off_a_public_https_host() {
+        assert!(demo_allowed(true, None).is_ok());
+        assert!(demo_allowed(true, Some("http://127.0.0.1:3000")).is_ok());
+        assert!(demo_allowed(true, Some("HTTPS://soporte.example.com")).is_err());
+        assert!(demo_allowed(false, Some("https://soporte.example.com")).is_ok());
     }
 }

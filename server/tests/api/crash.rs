@@ -63,6 +63,7 @@ impl Process {
             .env("DATABASE_URL", database_url)
             .env("LEPTOS_SITE_ADDR", addr.to_string())
             .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
+            .env("CHARLA_SEED_DEMO", "true")
             .env("RUST_LOG", "error")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
