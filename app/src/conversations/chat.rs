@@ -471,6 +471,9 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                         <A href=format!("/conversations/{conversation_id}")>{format!("#{display_id}")}</A>
                     </p>
                 }.into_any(),
+                Some(MessageExtra::ThreadRefused { display_id }) => view! {
+                    <p class="body">{t!(i18n, email_thread_refused, n = display_id)}</p>
+                }.into_any(),
                 Some(MessageExtra::Email { subject, quoted, html }) => view! {
                     <p class="subject"><strong>{subject}</strong></p>
                     {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}

@@ -228,6 +228,9 @@ pub enum MessageExtra {
         conversation_id: i64,
         display_id: i64,
     },
+    /// An email that named another contact's conversation in its In-Reply-To or
+    /// References: kept out of it (anyone can write those headers), said here.
+    ThreadRefused { display_id: i64 },
     /// A WhatsApp template send; `body` holds the rendered text.
     Template {
         name: String,
@@ -280,6 +283,9 @@ pub enum MessageExtra {
 enum MessageExtraTwin {
     ContinuedIn {
         conversation_id: i64,
+        display_id: i64,
+    },
+    ThreadRefused {
         display_id: i64,
     },
     Template {

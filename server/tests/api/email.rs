@@ -692,7 +692,82 @@ In-Reply-To: <{first_id}>\r\nReferences: <{first_id}>\r\n\r\nOtra duda.\r\n"
     );
 }
 
+/// Anyone can write In-Reply-To: a stranger's mail naming a customer's thread gets its
+/// own conversation, which says why; the customer's conversation gets nothing.
+async fn another_sender_cannot_thread_into_a_conversation(app: TestApp) {
+    if !mail_servers().await {
+        return;
+    }
+    let (inbox, support) = configure(&app, SMTP_PORT).await;
+    let customer = address("elena");
+    let first_id = format!("t1.{}", address("id"));
+    customer_sends(&customer, &support, format!(
+        "From: Elena Paz <{customer}>\r\nTo: <{support}>\r\nSubject: Mi clave\r\nMessage-ID: <{first_id}>\r\n\r\nNo puedo entrar.\r\n"
+    )).await;
+    let of_customer = format!(
+        "SELECT COUNT(*) FROM messages m JOIN contacts c ON c.id = m.sender_contact_id WHERE c.email = '{customer}'"
+    );
+    poll_until(&app, inbox, &of_customer, 1).await;
+    let theirs: i64 =
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE external_id = $1")
+            .bind(&first_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let stranger = address("intruso");
+    let forged_id = format!("t2.{}", address("id"));
+    // Thousands of referenced ids, the real one last of all (the oldest).
+    // Folded lines, as mail allows (a line may not pass 998 characters).
+    let noise: String = (0..2000)
+        .map(|n| format!("\r\n <n{n}@x.example>"))
+        .collect();
+    customer_sends(&stranger, &support, format!(
+        "From: <{stranger}>\r\nTo: <{support}>\r\nSubject: Re: Mi clave\r\nMessage-ID: <{forged_id}>\r\n\
+In-Reply-To: <{first_id}>\r\nReferences: <{first_id}>{noise}\r\n\r\nMandadme la clave a m\u{00ed}.\r\n"
+    )).await;
+    let of_stranger = format!(
+        "SELECT COUNT(*) FROM messages m JOIN contacts c ON c.id = m.sender_contact_id WHERE c.email = '{stranger}'"
+    );
+    poll_until(&app, inbox, &of_stranger, 1).await;
+    let landed: i64 =
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE external_id = $1")
+            .bind(&forged_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_ne!(
+        landed, theirs,
+        "the stranger joined the customer's conversation"
+    );
+    let in_theirs: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE conversation_id = $1")
+            .bind(theirs)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(in_theirs, 1);
+    let (display_id,): (i64,) =
+        sqlx::query_as("SELECT display_id FROM conversations WHERE id = $1")
+            .bind(theirs)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let why: Vec<String> = sqlx::query_scalar(
+        "SELECT content_attributes FROM messages WHERE conversation_id = $1 AND direction = 'activity'",
+    )
+    .bind(landed)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert_eq!(
+        serde_json::from_str::<app::conversations::model::MessageExtra>(&why[0]).unwrap(),
+        app::conversations::model::MessageExtra::ThreadRefused { display_id }
+    );
+}
+
 on_both_backends!(
+    another_sender_cannot_thread_into_a_conversation,
     replies_to_a_superseded_thread_go_to_the_newest,
     the_server_watches_the_mailbox_by_itself,
     attachments_go_out_as_mime_parts,

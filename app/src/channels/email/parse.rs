@@ -147,6 +147,9 @@ pub fn parse(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
     })
 }
 
+/// How many In-Reply-To and References ids are read (the newest ones).
+pub const MAX_THREAD_IDS: usize = 20;
+
 fn parse_unguarded(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
     let message = MessageParser::default().parse(raw)?;
     let from = message.from().and_then(|a| a.first())?;
@@ -168,6 +171,8 @@ fn parse_unguarded(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
             thread_ids.push(id);
         }
     }
+    // Each is a lookup: a forged header with thousands of ids must not cost thousands.
+    thread_ids.truncate(MAX_THREAD_IDS);
     let html = message.body_html(0).map(|h| sanitise_html(&h));
     let text = message
         .body_text(0)
@@ -209,6 +214,19 @@ fn parse_unguarded(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reads_at_most_twenty_thread_ids() {
+        let refs: String = (0..500).map(|n| format!(" <r{n}@x.example>")).collect();
+        let raw = format!("From: a@b.example\r\nMessage-ID: <m@b.example>\r\nIn-Reply-To: <p@x.example>\r\nReferences:{refs}\r\n\r\nhola");
+        let mail = parse(raw.as_bytes(), "soporte@tienda.example").unwrap();
+        assert_eq!(mail.thread_ids.len(), MAX_THREAD_IDS);
+        assert_eq!(mail.thread_ids[0], "p@x.example");
+        assert_eq!(
+            mail.thread_ids[1], "r499@x.example",
+            "the newest references first"
+        );
+    }
+
     use super::*;
 
     const MAIL: &[u8] = b"From: Elena Prieto <elena@example.org>\r\nTo: soporte@tienda.example\r\n\

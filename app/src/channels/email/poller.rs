@@ -13,7 +13,7 @@ use super::Email;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
-    external_id_stored, receive_in_tx, Inbound, NewAttachment,
+    add_activity_in_tx, external_id_stored, receive_in_tx, Inbound, NewAttachment,
 };
 use crate::conversations::ssr::routing::{
     conversation_for_inbound, reopens_resolved, successor_of,
@@ -123,6 +123,26 @@ async fn store_in_db(
         &profile,
     )
     .await?;
+    // Anyone can write In-Reply-To and References: a thread is joined only by its own
+    // contact's mail. Another sender's opens (or joins) her own conversation, which
+    // says why.
+    let mut refused = None;
+    if let Some(id) = threaded {
+        let (owner, display_id): (i64, i64) =
+            sqlx::query_as("SELECT contact_id, display_id FROM conversations WHERE id = $1")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?;
+        if owner != contact {
+            tracing::warn!(
+                inbox = inbox.id,
+                conversation = id,
+                "email named another contact's thread; kept apart"
+            );
+            refused = Some(display_id);
+            threaded = None;
+        }
+    }
     // A reply to a thread another conversation has taken over goes to the newest one
     // (the thread's headers stay on the message, so the agent's answer threads too);
     // a resolved newest one follows the inbox's rule, as any other customer message.
@@ -167,6 +187,10 @@ async fn store_in_db(
         at: mail.date.unwrap_or_else(now_ms),
     };
     receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+    if let Some(display_id) = refused {
+        let note = MessageExtra::ThreadRefused { display_id };
+        add_activity_in_tx(&mut tx, conversation, &format!("≠ #{display_id}"), &note).await?;
+    }
     tx.commit(&email.hub).await?;
     Ok(())
 }

@@ -65,13 +65,20 @@ pub async fn test_connection(inbox: &EmailInbox) -> Result<(), String> {
 }
 
 /// The Message-ID of an outgoing message, without angle brackets. Derived from the
-/// message, so every attempt of the same reply carries the same id.
+/// message, so every attempt of the same reply carries the same id; its second part is
+/// an HMAC of the message id under the inbox's secret salt (never shown itself), so
+/// whoever receives one reply cannot work out another customer's ids to thread into.
 pub fn message_id_for(message_id: i64, salt: &str, from_address: &str) -> String {
+    use hmac::{Hmac, Mac};
     let domain = from_address
         .rsplit_once('@')
         .map(|(_, d)| d)
         .unwrap_or("charla.invalid");
-    format!("charla.{message_id}.{salt}@{domain}")
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(salt.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(message_id.to_string().as_bytes());
+    let tag = hex::encode(&mac.finalize().into_bytes()[..12]);
+    format!("charla.{message_id}.{tag}@{domain}")
 }
 
 /// Is this Message-ID one Charla made (a loop, when it comes back in)?
@@ -310,8 +317,17 @@ mod tests {
     fn ids_and_html_are_safe() {
         assert_eq!(
             message_id_for(7, "a1b2", "soporte@tienda.example"),
-            "charla.7.a1b2@tienda.example"
+            message_id_for(7, "a1b2", "soporte@tienda.example"),
+            "the same id at every attempt"
         );
+        let id = message_id_for(7, "a1b2", "soporte@tienda.example");
+        assert!(
+            id.starts_with("charla.7.") && id.ends_with("@tienda.example"),
+            "{id}"
+        );
+        assert!(!id.contains("a1b2"), "the salt itself never shows");
+        assert_ne!(id, message_id_for(7, "otra", "soporte@tienda.example"));
+        assert_ne!(id, message_id_for(8, "a1b2", "soporte@tienda.example"));
         assert!(is_ours("<charla.7.2@tienda.example>"));
         assert!(!is_ours("<CAF=x@mail.gmail.com>"));
         assert_eq!(
