@@ -56,7 +56,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
             // A new session on every sign-in: whatever this browser had is ended (no fixation).
             if let Some(old) = ssr::cookie_value(&parts.headers, ssr::SESSION_COOKIE) {
-                ssr::end_session(&state.db, &ssr::token_hash(&old)).await?;
+                ssr::end_session(&state.db, &state.hub, &ssr::token_hash(&old)).await?;
             }
             let user_agent = parts
                 .headers
@@ -98,7 +98,7 @@ pub async fn logout() -> Result<(), AppError> {
         async move {
             let state = app_state()?;
             if let Ok(session) = current_session() {
-                ssr::end_session(&state.db, &session.token_hash).await?;
+                ssr::end_session(&state.db, &state.hub, &session.token_hash).await?;
             }
             set_cookie(&ssr::clear_cookie(state.settings.secure_cookies));
             leptos_axum::redirect("/login");

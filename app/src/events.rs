@@ -54,6 +54,25 @@ pub enum LiveEvent {
         inbox_id: i64,
         previous: ConversationState,
     },
+    /// Sessions of this agent ended (sign-out: `only` that one; a password change:
+    /// all `except` the one that changed it): their live sockets close, on every
+    /// replica. Sessions are named by [`session_tag`], never by their cookie's hash.
+    SessionsEnded {
+        agent_id: i64,
+        #[serde(default)]
+        only: Option<String>,
+        #[serde(default)]
+        except: Option<String>,
+    },
+}
+
+/// A session's name in the event log: a digest of its stored hash, which says nothing
+/// about the cookie and cannot be looked up in `sessions`.
+#[cfg(feature = "ssr")]
+pub fn session_tag(token_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("live-session:{token_hash}").as_bytes());
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -92,6 +111,13 @@ enum LiveEventTwin {
         conversation_id: i64,
         inbox_id: i64,
         previous: ConversationState,
+    },
+    SessionsEnded {
+        agent_id: i64,
+        #[serde(default)]
+        only: Option<String>,
+        #[serde(default)]
+        except: Option<String>,
     },
 }
 
@@ -201,6 +227,11 @@ mod tests {
                 agent_id: 2,
                 role: crate::domain::Role::Administrator,
                 active: false,
+            },
+            LiveEvent::SessionsEnded {
+                agent_id: 2,
+                only: None,
+                except: Some("ab12".into()),
             },
             LiveEvent::ConversationDeleted {
                 conversation_id: 9,

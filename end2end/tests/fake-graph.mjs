@@ -94,6 +94,7 @@ export async function startFakeGraph({ templates = [] } = {}) {
     sent,
     media,
     lastId: () => ids[ids.length - 1],
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // Charla keeps its connections to Meta alive; closing them lets close() end now.
+    close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),
   };
 }

@@ -44,13 +44,15 @@ for (const vp of VIEWPORTS) {
       const webhookPath = await setUpInbox(admin, graph, `WhatsApp ${tag}`, 2);
       await openOldConversation(admin, webhookPath, { waId, customer, tag, text: '¿Me mandáis la factura?', hoursAgo: 30 });
 
+      await admin.getByRole('status').filter({ hasText: 'La ventana de 24 horas está cerrada' }).first().waitFor();
       const picker = admin.getByLabel('Plantilla', { exact: true });
+      await picker.locator('option').first().waitFor({ state: 'attached' });
       assert.deepEqual(await picker.locator('option').allTextContents(), [
         'factura_lista (es)',
         'reserva_cita (es) — no se puede enviar: botón de tipo FLOW',
       ]);
       assert.equal(await picker.locator('option', { hasText: 'reserva_cita' }).isDisabled(), true);
-      assert.equal(await picker.inputValue(), '11', 'the first template that can be sent');
+      assert.equal(await picker.evaluate((el) => el.selectedOptions[0]?.textContent), 'factura_lista (es)', 'the first template that can be sent');
 
       // One field per named variable, and the header's file.
       await admin.getByLabel('Variable nombre', { exact: true }).fill('Ana');

@@ -52,6 +52,8 @@ pub async fn upgrade(
 
 /// What one agent may see of the account's events.
 struct Visibility {
+    /// This socket's session, as `SessionsEnded` names it.
+    session: String,
     agent_id: i64,
     admin: bool,
     inboxes: HashSet<i64>,
@@ -64,6 +66,7 @@ impl Visibility {
             .fetch_all(&state.db.pool)
             .await?;
         Ok(Visibility {
+            session: app::events::session_tag(&session.token_hash),
             agent_id: session.agent.id,
             admin: session.agent.role.is_admin(),
             inboxes: rows
@@ -96,6 +99,17 @@ impl Visibility {
             } if *agent_id == self.agent_id => {
                 self.admin = role.is_admin();
                 *active
+            }
+            // This socket's session was signed out, or another browser changed the
+            // password: the socket must not outlive its session.
+            LiveEvent::SessionsEnded {
+                agent_id,
+                only,
+                except,
+            } if *agent_id == self.agent_id => {
+                let mine = only.as_deref().is_none_or(|tag| tag == self.session)
+                    && except.as_deref() != Some(self.session.as_str());
+                !mine
             }
             _ => true,
         }

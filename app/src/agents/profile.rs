@@ -77,7 +77,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         async move {
             let session = crate::state::current_session()?;
             let state = crate::state::app_state()?;
-            ssr::change_password(&state.db, &session, &current, &new).await
+            ssr::change_password(&state.db, &state.hub, &session, &current, &new).await
         }
         .await,
     )
@@ -139,6 +139,7 @@ pub mod ssr {
 
     pub async fn change_password(
         db: &Db,
+        hub: &crate::live::hub::Hub,
         session: &Session,
         current: &str,
         new: &str,
@@ -171,7 +172,21 @@ pub mod ssr {
             .bind(&session.token_hash)
             .execute(tx.conn())
             .await?;
-        tx.finish().await?;
+        // …and their live sockets close, on every replica.
+        tx.append_event(
+            session.agent.account_id,
+            crate::events::EventScope {
+                agent_id: Some(session.agent.id),
+                ..Default::default()
+            },
+            crate::events::LiveEvent::SessionsEnded {
+                agent_id: session.agent.id,
+                only: None,
+                except: Some(crate::events::session_tag(&session.token_hash)),
+            },
+        )
+        .await?;
+        tx.commit(hub).await?;
         Ok(())
     }
 }

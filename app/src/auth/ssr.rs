@@ -171,13 +171,39 @@ pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Sessio
     }))
 }
 
-pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
+/// Signs out: the session row goes, and its live sockets close on every replica.
+pub async fn end_session(
+    db: &Db,
+    hub: &crate::live::hub::Hub,
+    token_hash: &str,
+) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
+    let ended: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT s.agent_id, a.account_id FROM sessions s JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(tx.conn())
+    .await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(tx.conn())
         .await?;
-    tx.finish().await?;
+    if let Some((agent_id, account_id)) = ended {
+        tx.append_event(
+            account_id,
+            crate::events::EventScope {
+                agent_id: Some(agent_id),
+                ..Default::default()
+            },
+            crate::events::LiveEvent::SessionsEnded {
+                agent_id,
+                only: Some(crate::events::session_tag(token_hash)),
+                except: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit(hub).await?;
     Ok(())
 }
 
