@@ -30,6 +30,7 @@ use std::net::SocketAddr;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    server::tune_allocator();
     let mut args = std::env::args().skip(1);
     let scenario = args.next().unwrap_or_else(|| "contacts".into());
     let mut options = std::collections::HashMap::new();

@@ -43,6 +43,19 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// This process's resident set now, in MiB (`VmRSS`).
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// Starts a new peak: writing 5 to `clear_refs` resets `VmHWM` (Linux 4.0+).
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -84,6 +97,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
             .pool_max_idle_per_host(0)
             .build()?;
         reset_peak();
+        let before = rss_mib();
         let started = Instant::now();
         let guesses = (0..requests).map(|n| {
             let client = client.clone();
@@ -128,7 +142,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
             count(429).to_string(),
             count(503).to_string(),
             (statuses.len() - count(401) - count(429) - count(503)).to_string(),
-            format!("{:.0}", peak_rss_mib()),
+            format!("{:.0} → {:.0}", before, peak_rss_mib()),
             colleague.map_or("not in 120 s".to_owned(), ms),
             colleague_tries.to_string(),
             format!("{:.1}", took.as_secs_f64()),
@@ -143,7 +157,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
             "throttled (429)",
             "busy (503)",
             "other",
-            "peak RSS MiB",
+            "RSS before → peak MiB",
             "colleague in (ms)",
             "colleague tries",
             "storm s",

@@ -217,3 +217,16 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     })
     .await
 }
+
+/// glibc raises its mmap threshold after a large block is freed, so the 19 MiB that each
+/// Argon2id check allocates would then come from a thread's arena and stay resident
+/// after it is freed; with checks moving between blocking threads, resident memory grows
+/// by that much per thread. A fixed threshold (which turns the raising off) keeps such
+/// blocks mmapped and returned to the system when freed.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called once at startup.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    }
+}

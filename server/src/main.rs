@@ -11,6 +11,7 @@ use server::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    server::tune_allocator();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
