@@ -320,6 +320,41 @@ async fn settings_keep_passwords_and_test_connections(app: TestApp) {
         }
         other => panic!("{other:?}"),
     }
+    // Pointed at another host with the password left empty: the stored password is
+    // forgotten, so "Probar conexión" cannot hand it to that host.
+    let mut moved = settings(inbox, view["from_address"].as_str().unwrap(), SMTP_PORT);
+    moved["settings"]["imap"]["host"] = json!("localhost");
+    moved["settings"]["imap_password"] = json!("");
+    let _: () = app
+        .ok(&admin.cookie, "team/save_email", moved.clone())
+        .await;
+    let view: Value = app
+        .ok(&admin.cookie, "team/email_settings", json!({"id": inbox}))
+        .await;
+    assert_eq!(
+        view["has_imap_password"], false,
+        "the password followed the host"
+    );
+    let config =
+        app::channels::email::inbox::load(&app.state.db, &app.state.settings.secrets, inbox)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(config.imap_password, "");
+    // Saved again unchanged, with the password typed: kept.
+    moved["settings"]["imap_password"] = json!(PASSWORD);
+    let _: () = app
+        .ok(&admin.cookie, "team/save_email", moved.clone())
+        .await;
+    moved["settings"]["imap_password"] = json!("");
+    let _: () = app.ok(&admin.cookie, "team/save_email", moved).await;
+    let view: Value = app
+        .ok(&admin.cookie, "team/email_settings", json!({"id": inbox}))
+        .await;
+    assert_eq!(
+        view["has_imap_password"], true,
+        "same host: the password stays"
+    );
     let marcos = app.sign_in(MARCOS).await;
     let res = app
         .call_json(

@@ -981,6 +981,47 @@ async fn a_whatsapp_customer_keeps_her_number(app: TestApp) {
     assert_eq!(typed.status(), 422);
 }
 
+/// The access token goes where the base URL points: moved elsewhere with the token left
+/// empty, the stored token is forgotten, and a sync sends nothing to the new address.
+async fn a_new_base_url_forgets_the_token(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let elsewhere = FakeGraph::start().await;
+    let admin = app.sign_in(ADMIN).await;
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "team/save_whatsapp",
+            json!({"id": inbox, "settings": {
+                "phone_number_id": PHONE_ID, "business_account_id": WABA_ID,
+                "api_base_url": elsewhere.base_url(), "api_version": "v21.0",
+                "access_token": "", "app_secret": "", "verify_token": ""}}),
+        )
+        .await;
+    let res = app
+        .call_json(
+            Some(&admin.cookie),
+            "team/sync_templates",
+            json!({"id": inbox}),
+        )
+        .await;
+    assert!(!res.status().is_success(), "synced without a token");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the new address was called"
+    );
+    // Webhooks still verify: the app secret is not sent anywhere, so it stays.
+    assert_eq!(
+        post_signed(
+            &app,
+            inbox,
+            &delivery(vec![text("wamid.moved", "hola", now_secs())], vec![])
+        )
+        .await,
+        200
+    );
+}
+
 /// An agent's upload (`/api/uploads?…`): the stored file's id.
 async fn agent_upload(app: &TestApp, cookie: &str, query: &str, body: &[u8]) -> (u16, Value) {
     let res = client()
@@ -1215,6 +1256,7 @@ on_both_backends!(
     retries_then_gives_up_with_metas_reason,
     templates_and_the_window,
     media_header_and_named_templates,
+    a_new_base_url_forgets_the_token,
     outbound_media_as_meta_receives_it,
     secrets_stay_on_the_server,
     a_retry_after_the_window_closed_gets_the_stored_reply,

@@ -198,10 +198,20 @@ pub async fn save(
     if !json.is_object() {
         json = serde_json::json!({});
     }
-    let id_salt = Some(stored_of(&settings).id_salt)
+    let before = stored_of(&settings);
+    // A password goes to whatever server is set: pointed at another host, port or user,
+    // the stored one is forgotten, and only a password typed with the change is kept.
+    let moved = |old: &ServerSettings, new: &ServerSettings| {
+        old.host != new.host || old.port != new.port || old.user != new.user
+    };
+    let (smtp_moved, imap_moved) = (
+        moved(&before.smtp, &input.smtp),
+        moved(&before.imap, &input.imap),
+    );
+    let id_salt = Some(before.id_salt)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
-            let bytes: [u8; 5] = rand::random();
+            let bytes: [u8; 16] = rand::random();
             bytes.iter().map(|b| format!("{b:02x}")).collect()
         });
     json["email"] = serde_json::to_value(Stored {
@@ -215,6 +225,12 @@ pub async fn save(
     })
     .unwrap_or_default();
     let mut secret = secrets_of(secrets, sealed.as_deref());
+    if smtp_moved {
+        secret.smtp_password.clear();
+    }
+    if imap_moved {
+        secret.imap_password.clear();
+    }
     if !input.smtp_password.is_empty() {
         secret.smtp_password = input.smtp_password;
     }

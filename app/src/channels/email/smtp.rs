@@ -66,7 +66,8 @@ pub async fn test_connection(inbox: &EmailInbox) -> Result<(), String> {
 
 /// The Message-ID of an outgoing message, without angle brackets. Derived from the
 /// message, so every attempt of the same reply carries the same id; its second part is
-/// an HMAC of the message id under the inbox's secret salt (never shown itself), so
+/// an HMAC of the message id under a key only the server holds (the inbox's salt and
+/// SMTP password, never shown), so
 /// whoever receives one reply cannot work out another customer's ids to thread into.
 pub fn message_id_for(message_id: i64, salt: &str, from_address: &str) -> String {
     use hmac::{Hmac, Mac};
@@ -214,7 +215,10 @@ impl EmailAdapter {
                 }
             }
         };
-        let id = message_id_for(message.message_id, &inbox.id_salt, &inbox.from_address);
+        // The key mixes in the SMTP password, which never leaves the server, so even a
+        // short salt of an older inbox cannot be worked out from the ids it sent.
+        let key = format!("{}\u{0}{}", inbox.id_salt, inbox.smtp_password);
+        let id = message_id_for(message.message_id, &key, &inbox.from_address);
         let mut parts = Vec::new();
         for (name, mime, key) in &thread.files {
             match self.files.read(key).await {

@@ -159,11 +159,17 @@ pub async fn save(
     if !json.is_object() {
         json = serde_json::json!({});
     }
+    // The access token goes to whatever base URL is set: pointed somewhere else, the
+    // stored one is forgotten, and only a token typed with the new address is kept.
+    let moved = json["api_base_url"].as_str().unwrap_or_default() != input.api_base_url;
     json["phone_number_id"] = input.phone_number_id.into();
     json["business_account_id"] = input.business_account_id.into();
     json["api_base_url"] = input.api_base_url.into();
     json["api_version"] = input.api_version.into();
     let mut secret = open_secrets(secrets, sealed.as_deref());
+    if moved {
+        secret.access_token.clear();
+    }
     for (new, slot) in [
         (input.access_token, &mut secret.access_token),
         (input.app_secret, &mut secret.app_secret),
