@@ -66,5 +66,6 @@ export async function openOldConversation(admin, webhookPath, { waId, customer, 
   await waitForHydration(admin);
   const list = admin.getByRole('list', { name: 'Lista de conversaciones' });
   await list.getByRole('link').filter({ hasText: customer }).first().click();
-  await admin.getByText(text).filter({ visible: true }).first().waitFor();
+  await admin.waitForURL(/\/conversations\/\d+(\?|$)/);
+  await admin.locator('.chat').getByText(text).filter({ visible: true }).first().waitFor();
 }
