@@ -46,7 +46,8 @@ pub async fn verify(
 ) -> Response {
     let config = match inbox::load(&state.db, &state.settings.secrets, inbox_id).await {
         Ok(Some(config)) => config,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        // The same answer as a wrong token: nothing to learn about which inboxes exist.
+        Ok(None) => return StatusCode::FORBIDDEN.into_response(),
         Err(err) => {
             tracing::error!(error = %err, "loading a WhatsApp inbox failed");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();

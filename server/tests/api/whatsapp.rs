@@ -139,6 +139,18 @@ async fn handshake_and_signatures(app: TestApp) {
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.text().await.unwrap(), "1158201444");
     assert_eq!(verify("wrong").await.unwrap().status(), 403);
+    let unknown = client()
+        .get(app.url(&format!(
+            "/webhooks/whatsapp/999999?hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=1"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        403,
+        "an unknown inbox answers as a wrong token"
+    );
 
     let body = delivery(
         vec![text("wamid.in1", "Hola, ¿tenéis talla M?", now_secs())],
