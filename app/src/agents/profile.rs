@@ -77,7 +77,8 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         async move {
             let session = crate::state::current_session()?;
             let state = crate::state::app_state()?;
-            ssr::change_password(&state.db, &state.hub, &session, &current, &new).await
+            let limits = state.settings.sign_in;
+            ssr::change_password(&state.db, &state.hub, &limits, &session, &current, &new).await
         }
         .await,
     )
@@ -140,15 +141,21 @@ pub mod ssr {
     pub async fn change_password(
         db: &Db,
         hub: &crate::live::hub::Hub,
+        limits: &crate::auth::throttle::SignInLimits,
         session: &Session,
         current: &str,
         new: &str,
     ) -> Result<(), AppError> {
         check_password(new).map_err(|code| AppError::validation("new", code))?;
-        let hash: String = sqlx::query_scalar("SELECT password_hash FROM agents WHERE id = $1")
-            .bind(session.agent.id)
-            .fetch_one(&db.pool)
-            .await?;
+        let (hash, email): (String, String) =
+            sqlx::query_as("SELECT password_hash, email FROM agents WHERE id = $1")
+                .bind(session.agent.id)
+                .fetch_one(&db.pool)
+                .await?;
+        // A stolen session must not become unlimited guesses at the password: the current
+        // password's check counts against the account as a sign-in attempt does.
+        let attempt =
+            crate::auth::throttle::begin_attempt(db, limits, &email, None, now_ms()).await?;
         let (current, new) = (current.to_owned(), new.to_owned());
         let new_hash = crate::auth::hashing::run(move || {
             if verify_password(&hash, &current) {
@@ -159,6 +166,7 @@ pub mod ssr {
         })
         .await??
         .ok_or_else(|| AppError::validation("current", "invalid"))?;
+        crate::auth::throttle::succeeded(db, &email, attempt).await?;
         let mut tx = db.begin_write().await?;
         sqlx::query("UPDATE agents SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(new_hash)

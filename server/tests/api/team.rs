@@ -476,7 +476,32 @@ async fn a_password_change_needs_the_old_one_and_ends_other_sessions(app: TestAp
         .call(None, "login", &[("email", LUCIA), ("password", PASSWORD)])
         .await;
     assert_eq!(res.status(), 401);
-    app.sign_in_with(LUCIA, "nueva-clave-1").await;
+    let fresh = app.sign_in_with(LUCIA, "nueva-clave-1").await;
+    // Guessing the current password from a session is throttled like sign-in: past
+    // the account's limit even the right one is refused, without being checked.
+    let limit = app.state.settings.sign_in.per_account;
+    for _ in 0..limit {
+        let (status, _) = error_of(
+            app.call_json(
+                Some(&fresh.cookie),
+                "profile/password",
+                json!({"current": "adivinanza", "new": "otra-clave-larga"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+    }
+    let (status, err) = error_of(
+        app.call_json(
+            Some(&fresh.cookie),
+            "profile/password",
+            json!({"current": "nueva-clave-1", "new": "otra-clave-larga"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 429, "{err:?}");
 
     // The profile: the same rules on the server as in the form.
     let mut profile: ProfileView = app.ok(&here.cookie, "profile/get", json!({})).await;
