@@ -30,26 +30,14 @@ impl Storm {
     }
 }
 
-/// The kernel's peak resident set of this process, in MiB (`VmHWM`).
-fn peak_rss_mib() -> f64 {
+/// A memory figure of this process from `/proc/self/status`, in MiB: `VmRSS` (now)
+/// or `VmHWM` (the kernel's peak resident set).
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// This process's resident set now, in MiB (`VmRSS`).
-fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -97,7 +85,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
             .pool_max_idle_per_host(0)
             .build()?;
         reset_peak();
-        let before = rss_mib();
+        let before = status_mib("VmRSS:");
         let started = Instant::now();
         let guesses = (0..requests).map(|n| {
             let client = client.clone();
@@ -142,7 +130,7 @@ pub async fn run(requests: usize) -> anyhow::Result<()> {
             count(429).to_string(),
             count(503).to_string(),
             (statuses.len() - count(401) - count(429) - count(503)).to_string(),
-            format!("{:.0} → {:.0}", before, peak_rss_mib()),
+            format!("{:.0} → {:.0}", before, status_mib("VmHWM:")),
             colleague.map_or("not in 120 s".to_owned(), ms),
             colleague_tries.to_string(),
             format!("{:.1}", took.as_secs_f64()),

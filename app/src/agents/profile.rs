@@ -181,17 +181,13 @@ pub mod ssr {
             .execute(tx.conn())
             .await?;
         // …and their live sockets close, on every replica.
-        tx.append_event(
+        let except = Some(crate::events::session_tag(&session.token_hash));
+        crate::auth::ssr::sessions_ended_in_tx(
+            &mut tx,
             session.agent.account_id,
-            crate::events::EventScope {
-                agent_id: Some(session.agent.id),
-                ..Default::default()
-            },
-            crate::events::LiveEvent::SessionsEnded {
-                agent_id: session.agent.id,
-                only: None,
-                except: Some(crate::events::session_tag(&session.token_hash)),
-            },
+            session.agent.id,
+            None,
+            except,
         )
         .await?;
         tx.commit(hub).await?;

@@ -171,6 +171,31 @@ pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Sessio
     }))
 }
 
+/// Tells every replica that sessions of this agent ended (`only` one, or all `except`
+/// one, by [`crate::events::session_tag`]): their live sockets close.
+pub async fn sessions_ended_in_tx(
+    tx: &mut crate::db::WriteTx,
+    account_id: i64,
+    agent_id: i64,
+    only: Option<String>,
+    except: Option<String>,
+) -> Result<(), AppError> {
+    tx.append_event(
+        account_id,
+        crate::events::EventScope {
+            agent_id: Some(agent_id),
+            ..Default::default()
+        },
+        crate::events::LiveEvent::SessionsEnded {
+            agent_id,
+            only,
+            except,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Signs out: the session row goes, and its live sockets close on every replica.
 pub async fn end_session(
     db: &Db,
@@ -189,19 +214,8 @@ pub async fn end_session(
         .execute(tx.conn())
         .await?;
     if let Some((agent_id, account_id)) = ended {
-        tx.append_event(
-            account_id,
-            crate::events::EventScope {
-                agent_id: Some(agent_id),
-                ..Default::default()
-            },
-            crate::events::LiveEvent::SessionsEnded {
-                agent_id,
-                only: Some(crate::events::session_tag(token_hash)),
-                except: None,
-            },
-        )
-        .await?;
+        let only = Some(crate::events::session_tag(token_hash));
+        sessions_ended_in_tx(&mut tx, account_id, agent_id, only, None).await?;
     }
     tx.commit(hub).await?;
     Ok(())

@@ -1,5 +1,6 @@
 //! Server side of Contactos: saving with the uniqueness rules, search, history,
 //! CSV import/export, starting a conversation and deletion.
+pub mod audit;
 pub mod csv_io;
 pub mod delete;
 pub mod history;

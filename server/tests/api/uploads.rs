@@ -37,7 +37,8 @@ async fn visitor_conversation(app: &TestApp) -> (i64, String, String) {
     (conversation, token, sent.visitor)
 }
 
-async fn upload(app: &TestApp, cookie: &str, query: &str, body: Vec<u8>) -> (u16, Value) {
+/// An agent's upload (`/api/uploads?…`): the status and the answer's JSON.
+pub async fn upload(app: &TestApp, cookie: &str, query: &str, body: Vec<u8>) -> (u16, Value) {
     let res = client()
         .post(app.url(&format!("/api/uploads?{query}")))
         .header("cookie", cookie)

@@ -1034,19 +1034,6 @@ async fn a_new_base_url_forgets_the_token(app: TestApp) {
     );
 }
 
-/// An agent's upload (`/api/uploads?…`): the stored file's id.
-async fn agent_upload(app: &TestApp, cookie: &str, query: &str, body: &[u8]) -> (u16, Value) {
-    let res = client()
-        .post(app.url(&format!("/api/uploads?{query}")))
-        .header("cookie", cookie)
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
 /// S7: templates with an image or document header, with named variables, and those
 /// Charla cannot send, synced in Meta's documented shapes; the request Meta receives.
 async fn media_header_and_named_templates(app: TestApp) {
@@ -1138,11 +1125,11 @@ async fn media_header_and_named_templates(app: TestApp) {
         refused(res).await,
         app::error::AppError::validation("header_file", "required")
     );
-    let (status, png) = agent_upload(
+    let (status, png) = crate::uploads::upload(
         &app,
         &lucia.cookie,
         &format!("conversation_id={conversation}&name=foto.png"),
-        PNG,
+        PNG.to_vec(),
     )
     .await;
     assert_eq!(status, 201);
@@ -1161,11 +1148,11 @@ async fn media_header_and_named_templates(app: TestApp) {
     let before = fake.sent().len();
     assert_eq!(before, 0, "nothing refused reached Meta");
 
-    let (status, pdf) = agent_upload(
+    let (status, pdf) = crate::uploads::upload(
         &app,
         &lucia.cookie,
         &format!("conversation_id={conversation}&name=factura-F9.pdf"),
-        PDF,
+        PDF.to_vec(),
     )
     .await;
     assert_eq!(status, 201);
@@ -1220,13 +1207,19 @@ async fn media_header_and_named_templates(app: TestApp) {
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-    let (status, _) = agent_upload(&app, &lucia.cookie, "inbox_id=999999&name=foto.png", PNG).await;
+    let (status, _) = crate::uploads::upload(
+        &app,
+        &lucia.cookie,
+        "inbox_id=999999&name=foto.png",
+        PNG.to_vec(),
+    )
+    .await;
     assert_eq!(status, 404, "only an inbox she works");
-    let (status, image) = agent_upload(
+    let (status, image) = crate::uploads::upload(
         &app,
         &lucia.cookie,
         &format!("inbox_id={inbox}&name=foto.png"),
-        PNG,
+        PNG.to_vec(),
     )
     .await;
     assert_eq!(status, 201);

@@ -67,16 +67,7 @@ pub async fn delete_contact(
     for sql in &deletes {
         sqlx::query(sql).bind(contact_id).execute(tx.conn()).await?;
     }
-    sqlx::query(
-        "INSERT INTO audit_log (account_id, actor_agent_id, action, subject_kind, subject_id, created_at) \
-         VALUES ($1, $2, 'contact.deleted', 'contact', $3, $4)",
-    )
-    .bind(agent.account_id)
-    .bind(agent.id)
-    .bind(contact_id)
-    .bind(now)
-    .execute(tx.conn())
-    .await?;
+    super::audit::record_in_tx(&mut tx, agent, "contact.deleted", contact_id).await?;
     for row in &conversations {
         let status: String = row.try_get("status")?;
         let inbox_id: i64 = row.try_get("inbox_id")?;

@@ -66,16 +66,7 @@ pub async fn merge_into_claimed(
         .bind(visitor_id)
         .execute(tx.conn())
         .await?;
-    sqlx::query(
-        "INSERT INTO audit_log (account_id, actor_agent_id, action, subject_kind, subject_id, created_at) \
-         VALUES ($1, $2, 'contact.merged', 'contact', $3, $4)",
-    )
-    .bind(agent.account_id)
-    .bind(agent.id)
-    .bind(target)
-    .bind(now_ms())
-    .execute(tx.conn())
-    .await?;
+    super::audit::record_in_tx(&mut tx, agent, "contact.merged", target).await?;
     for old in &before {
         let after = summary_in_tx(tx.conn(), old.id).await?;
         let scope = EventScope {
