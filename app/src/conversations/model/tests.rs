@@ -1,0 +1,129 @@
+//! Tests of `model`.
+use super::*;
+use ConversationStatus::*;
+
+#[test]
+fn counts_follow_assignment_and_status_changes() {
+    let me = 7;
+    let mut counts = TabCounts {
+        mine: 1,
+        unassigned: 2,
+        all: 5,
+    };
+    // A new unassigned open conversation.
+    counts.apply(me, Open, None, (None, Open));
+    assert_eq!(
+        counts,
+        TabCounts {
+            mine: 1,
+            unassigned: 3,
+            all: 6
+        }
+    );
+    // I take it.
+    counts.apply(me, Open, Some((None, Open)), (Some(me), Open));
+    assert_eq!(
+        counts,
+        TabCounts {
+            mine: 2,
+            unassigned: 2,
+            all: 6
+        }
+    );
+    // I resolve it: it leaves the open view entirely.
+    counts.apply(me, Open, Some((Some(me), Open)), (Some(me), Resolved));
+    assert_eq!(
+        counts,
+        TabCounts {
+            mine: 1,
+            unassigned: 2,
+            all: 5
+        }
+    );
+    // Someone else's change in another status does not touch the open view.
+    counts.apply(me, Open, Some((Some(3), Resolved)), (Some(3), Pending));
+    assert_eq!(
+        counts,
+        TabCounts {
+            mine: 1,
+            unassigned: 2,
+            all: 5
+        }
+    );
+}
+
+#[test]
+fn every_message_extra_reads_back() {
+    let extras = [
+        MessageExtra::ContinuedIn {
+            conversation_id: 4,
+            display_id: 2,
+        },
+        MessageExtra::Template {
+            name: "pedido".into(),
+            language: "es".into(),
+            params: vec!["Ana".into()],
+            header_params: vec![],
+            button_params: vec![(0, "abc".into())],
+            param_names: vec!["nombre".into()],
+            header_param_names: vec![],
+            header_media: Some(crate::domain::template::HeaderMedia::Image),
+        },
+        MessageExtra::Email {
+            subject: "Hola".into(),
+            quoted: None,
+            html: Some("<p>hola</p>".into()),
+        },
+        MessageExtra::Location {
+            latitude: -34.6,
+            longitude: -58.4,
+            name: None,
+            address: Some("Corrientes 1234".into()),
+        },
+        MessageExtra::Reaction {
+            emoji: "👍".into(),
+            to_external_id: "wamid.1".into(),
+        },
+        MessageExtra::Unsupported {
+            message_type: "sticker".into(),
+        },
+    ];
+    for extra in extras {
+        let text = serde_json::to_string(&extra).unwrap();
+        assert_eq!(serde_json::from_str::<MessageExtra>(&text).unwrap(), extra);
+    }
+    // Rows stored before `header_params` and `button_params` existed.
+    assert_eq!(
+        serde_json::from_str::<MessageExtra>(
+            r#"{"kind":"template","name":"t","language":"en","params":[]}"#
+        )
+        .unwrap(),
+        MessageExtra::Template {
+            name: "t".into(),
+            language: "en".into(),
+            params: vec![],
+            header_params: vec![],
+            button_params: vec![],
+            param_names: vec![],
+            header_param_names: vec![],
+            header_media: None,
+        }
+    );
+}
+
+#[test]
+fn cursor_order_breaks_ties_by_id() {
+    let a = Cursor {
+        last_activity_at: 10,
+        id: 2,
+    };
+    let b = Cursor {
+        last_activity_at: 10,
+        id: 1,
+    };
+    let c = Cursor {
+        last_activity_at: 9,
+        id: 9,
+    };
+    assert!(a.comes_before(&b) && b.comes_before(&c) && !c.comes_before(&a));
+}
