@@ -92,7 +92,10 @@ e2e_log="$e2e_data/e2e.log"
 # cargo-leptos 0.3.11 can exit 0 when the build fails before any test runs, so the
 # runner's own summary is checked too: some tests passed and none failed.
 set +e
-env CHARLA_DATA_DIR="$e2e_data" CHARLA_SEED_DEMO=true "${CHARLA_RELEASE_ENV[@]}" \
+# The browser tests' mail servers and Graph fake listen on loopback, which channel
+# connections may reach only when allowed (SECURITY.md, "Channel secrets follow their host").
+env CHARLA_DATA_DIR="$e2e_data" CHARLA_SEED_DEMO=true \
+  CHARLA_OUTBOUND_ALLOW_PRIVATE=true CHARLA_GRAPH_ALLOW_HOSTS=127.0.0.1 "${CHARLA_RELEASE_ENV[@]}" \
   cargo leptos end-to-end --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
 e2e_status=${PIPESTATUS[0]}
 set -e

@@ -237,6 +237,7 @@ pub async fn save_whatsapp(
             crate::channels::whatsapp::inbox::save(
                 &state.db,
                 &state.settings.secrets,
+                &state.settings.outbound,
                 &admin,
                 id,
                 &settings,
@@ -247,7 +248,9 @@ pub async fn save_whatsapp(
     )
 }
 
-/// Sincronizar plantillas: fetches the business account's templates now; how many.
+/// Sincronizar plantillas: fetches the business account's templates now; how many. A
+/// failure reaches the browser as a code (`graph`: unreachable, address_not_allowed,
+/// failed); Meta's (or any server's) own words only reach the log.
 #[server(endpoint = "team/sync_templates", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
     crate::error::with_status(
@@ -265,7 +268,10 @@ pub async fn sync_whatsapp_templates(id: i64) -> Result<usize, AppError> {
                     templates::SyncError::NotConfigured => {
                         AppError::validation("access_token", "required")
                     }
-                    templates::SyncError::Graph(e) => AppError::validation("graph", e.text()),
+                    templates::SyncError::Graph(e) => {
+                        tracing::warn!(inbox = id, error = %e.text(), "template sync failed");
+                        AppError::validation("graph", e.failure().code())
+                    }
                     templates::SyncError::Database(e) => AppError::from(e),
                 })
         }
@@ -304,6 +310,7 @@ pub async fn save_email(
             crate::channels::email::inbox::save(
                 &state.db,
                 &state.settings.secrets,
+                &state.settings.outbound,
                 &admin,
                 id,
                 &settings,
@@ -315,7 +322,8 @@ pub async fn save_email(
 }
 
 /// "Probar conexión" for the saved SMTP (`server: "smtp"`) or IMAP settings: Ok, or
-/// a validation error whose code is the server's own message.
+/// a validation error whose code says only what failed (unreachable, auth_failed,
+/// address_not_allowed, failed); the server's own words only reach the log.
 #[server(endpoint = "team/test_email", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppError> {
     crate::error::with_status(
@@ -326,16 +334,23 @@ pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppErr
             let config = inbox::load(&state.db, &state.settings.secrets, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            let outbound = &state.settings.outbound;
             let outcome = match server.as_str() {
-                "smtp" => smtp::test_connection(&config).await,
+                "smtp" => smtp::test_connection(outbound, &config).await,
                 "imap" => {
-                    imap::test_connection(&config.imap, &config.imap_password, &config.imap_mailbox)
-                        .await
+                    imap::test_connection(
+                        outbound,
+                        &config.imap,
+                        &config.imap_password,
+                        &config.imap_mailbox,
+                    )
+                    .await
                 }
                 _ => return Err(AppError::validation("server", "invalid")),
             };
-            outcome.map_err(|reason| {
-                AppError::validation(&server, &reason.chars().take(300).collect::<String>())
+            outcome.map_err(|err| {
+                tracing::warn!(inbox = id, server = %server, error = %err, "email connection test failed");
+                AppError::validation(&server, err.kind.code())
             })
         }
         .await,

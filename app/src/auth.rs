@@ -55,7 +55,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let state = app_state()?;
             let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
             // A new session on every sign-in: whatever this browser had is ended (no fixation).
-            if let Some(old) = ssr::cookie_value(&parts.headers, ssr::SESSION_COOKIE) {
+            if let Some(old) = ssr::session_token(&parts.headers) {
                 ssr::end_session(&state.db, &state.hub, &ssr::token_hash(&old)).await?;
             }
             let user_agent = parts

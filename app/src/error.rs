@@ -113,7 +113,14 @@ mod ssr {
         fn into_response(self) -> axum::response::Response {
             let status = http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, axum::Json(self)).into_response()
+            let retry_after = self.retry_after_secs();
+            let mut response = (status, axum::Json(self)).into_response();
+            if let Some(secs) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
+            response
         }
     }
 

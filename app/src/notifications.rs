@@ -30,7 +30,7 @@ pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
     with_status(
         async move {
             let session = current_session()?;
-            ssr::list(&app_state()?.db, session.agent.id).await
+            ssr::list(&app_state()?.db, (&session.agent).into()).await
         }
         .await,
     )

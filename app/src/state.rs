@@ -16,14 +16,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The WhatsApp Cloud API client (one connection pool for every inbox).
     pub graph: crate::channels::whatsapp::graph::Graph,
+    /// Rate and socket limits of the public widget (counted in this process).
+    pub widget_guard: Arc<crate::widget::ssr::limits::WidgetGuard>,
 }
 
 /// Behaviour the application needs from configuration (the server crate parses it).
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub session_ttl_secs: i64,
-    /// Sets `Secure` on cookies; on when the public URL is https.
+    /// Sets `Secure` (and the `__Host-` name) on the session cookie; off only over
+    /// plain http on loopback.
     pub secure_cookies: bool,
+    /// Sends `Strict-Transport-Security` (the public URL is https).
+    pub hsts: bool,
     /// ISO 3166 country for phone numbers typed without an international prefix.
     pub default_country: String,
     /// Where stored files (attachments) live: a directory or an S3 bucket.
@@ -36,6 +41,8 @@ pub struct Settings {
     pub sign_in: crate::auth::throttle::SignInLimits,
     /// Client addresses come from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Where SMTP, IMAP and Graph API connections may go (`channels::outbound`).
+    pub outbound: crate::channels::outbound::OutboundPolicy,
 }
 
 impl Default for Settings {
@@ -43,6 +50,7 @@ impl Default for Settings {
         Settings {
             session_ttl_secs: 30 * 24 * 3600,
             secure_cookies: false,
+            hsts: false,
             default_country: "ES".to_owned(),
             files: crate::storage::Files::local(std::env::temp_dir().join("charla-files"))
                 .expect("a temporary directory for files"),
@@ -50,6 +58,7 @@ impl Default for Settings {
             secrets: crate::secrets::SecretBox::from_key(&rand::random()),
             sign_in: Default::default(),
             trust_proxy: false,
+            outbound: Default::default(),
         }
     }
 }

@@ -124,6 +124,30 @@ impl Files {
         })
     }
 
+    /// A file's size, to answer a `Range` request before reading it.
+    pub async fn size(&self, key: &str) -> Result<u64, StorageError> {
+        Ok(self.store.head(&path_of(key)?).await?.size)
+    }
+
+    /// A file's bytes `range` (all of it when `None`) as a stream: downloads never hold
+    /// a whole file in memory.
+    pub async fn stream(
+        &self,
+        key: &str,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<futures::stream::BoxStream<'static, Result<Bytes, StorageError>>, StorageError>
+    {
+        let options = object_store::GetOptions {
+            range: range.map(object_store::GetRange::Bounded),
+            ..Default::default()
+        };
+        Ok(self
+            .store
+            .get_opts(&path_of(key)?, options)
+            .await?
+            .into_stream())
+    }
+
     pub async fn read(&self, key: &str) -> Result<Bytes, StorageError> {
         let path = path_of(key)?;
         self.store.get(&path).await?.bytes().await

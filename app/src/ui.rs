@@ -20,6 +20,10 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
         AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
+        AppError::RateLimited { retry_after_secs } if *retry_after_secs < 60 => {
+            let seconds = (*retry_after_secs).max(1);
+            t_string!(i18n, error_rate_limited_seconds, seconds).to_string()
+        }
         AppError::RateLimited { retry_after_secs } => {
             let minutes = ((*retry_after_secs).max(1) + 59) / 60;
             t_string!(i18n, error_rate_limited, minutes).to_string()

@@ -17,6 +17,10 @@ use crate::wire::Json;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The header that carries a visitor's token on uploads and discards (never the
+/// address, which logs and histories keep).
+pub const VISITOR_HEADER: &str = "x-charla-visitor";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VisitorMessage {
     pub id: i64,
@@ -168,13 +172,20 @@ pub async fn widget_send(
                 email,
                 attachments: &attachments,
             };
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let address = crate::auth::ssr::client_address(&parts, state.settings.trust_proxy);
+            let sender = ssr::Sender {
+                token: &token,
+                visitor: visitor.as_deref(),
+                user: user.as_ref(),
+                address: address.as_deref(),
+            };
             ssr::send(
                 &state.db,
                 &state.settings.secrets,
                 &state.hub,
-                &token,
-                visitor.as_deref(),
-                user.as_ref(),
+                &state.widget_guard,
+                sender,
                 message,
             )
             .await

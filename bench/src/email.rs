@@ -123,9 +123,16 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
             security: Security::None,
             user: first,
         };
-        let mut session = imap::login(&mailbox, "secreto")
-            .await
-            .map_err(anyhow::Error::msg)?;
+        let mut session = imap::login(
+            &app::channels::outbound::OutboundPolicy {
+                allow_private: true,
+                ..Default::default()
+            },
+            &mailbox,
+            "secreto",
+        )
+        .await
+        .map_err(anyhow::Error::msg)?;
         let received = imap::unseen(&mut session, "INBOX")
             .await
             .map_err(anyhow::Error::msg)?

@@ -10,6 +10,7 @@
 //! cargo run --release -p bench -- list [--conversations 100000] [--messages 10] [--deep 400]
 //! cargo run --release -p bench -- weight [--site target/site]
 //! cargo run --release -p bench -- signin [--requests 1000]
+//! cargo run --release -p bench -- flood [--seconds 60] [--workers 32]
 //! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
@@ -17,6 +18,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
 mod contacts;
 mod email;
+mod flood;
 mod list;
 mod load;
 mod report;
@@ -70,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
         ))
         .map(|_| ()),
         "signin" => signin::run(number("requests", 1_000)?).await,
+        "flood" => flood::run(number("seconds", 60)? as u64, number("workers", 32)?).await,
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
         "load" => {
             load::run(load::Options {
@@ -90,7 +93,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, signin, weight)"
+                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, signin, flood, weight)"
             )
         }
     }
@@ -110,6 +113,7 @@ async fn quick() -> anyhow::Result<()> {
     .await?;
     whatsapp::run(50).await?;
     signin::run(40).await?;
+    flood::run(2, 4).await?;
     uploads::run(10, 64).await?;
     load::run(load::Options {
         seconds: 3,
@@ -214,13 +218,22 @@ pub async fn start_configured(
         default_country: "ES".into(),
         files_dir: files.path().to_owned(),
         secret_key: None,
+        secret_key_file: None,
         template_sync_minutes: 0,
         s3: None,
         uploads: Default::default(),
+        email_max_bytes: app::channels::email::DEFAULT_MAX_MAIL_BYTES,
         sign_in: Default::default(),
         hashing: Default::default(),
         trust_proxy: false,
+        secure_cookies: None,
         live_batch_ms: 20,
+        // The mail servers and the Graph fake listen on loopback.
+        outbound: app::channels::outbound::OutboundPolicy {
+            allow_private: true,
+            graph_hosts: vec!["127.0.0.1".into()],
+        },
+        widget: Default::default(),
     };
     adjust(&mut config);
     let (state, _) = server::build_state(&config).await?;

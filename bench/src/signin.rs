@@ -32,7 +32,7 @@ impl Storm {
 
 /// A memory figure of this process from `/proc/self/status`, in MiB: `VmRSS` (now)
 /// or `VmHWM` (the kernel's peak resident set).
-fn status_mib(field: &str) -> f64 {
+pub fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -45,7 +45,7 @@ fn status_mib(field: &str) -> f64 {
 }
 
 /// Starts a new peak: writing 5 to `clear_refs` resets `VmHWM` (Linux 4.0+).
-fn reset_peak() {
+pub fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

@@ -242,6 +242,9 @@ for (const vp of VIEWPORTS) {
       await admin.getByRole('button', { name: 'Ver el correo original' }).first().click();
       const frame = admin.frameLocator('.email-html iframe');
       await frame.getByText('Hola').first().waitFor();
+      // Sandboxed without scripts or same-origin; a link it opens stays sandboxed too.
+      const sandbox = await admin.locator('.email-html iframe').first().getAttribute('sandbox');
+      assert.deepEqual(sandbox.trim().split(/\s+/), ['allow-popups']);
       await assertInert(admin, 'agent: email conversation with its HTML open');
     } finally {
       await admin.context().close();

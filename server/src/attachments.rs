@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use http::header;
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use sqlx::Row;
 
 use app::auth::ssr::Session;
@@ -50,10 +50,29 @@ fn disposition(kind: &str, file_name: &str) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// What `serve` needs of an attachment's row.
+struct Stored {
+    storage_key: String,
+    content_type: String,
+    file_name: String,
+}
+
+impl Stored {
+    fn of(row: &sqlx::any::AnyRow) -> Self {
+        let field = |name: &str| row.try_get::<String, _>(name).unwrap_or_default();
+        Stored {
+            storage_key: field("storage_key"),
+            content_type: field("content_type"),
+            file_name: field("file_name"),
+        }
+    }
+}
+
 pub async fn download(
     State(state): State<AppState>,
     session: Option<Extension<Session>>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(Extension(session)) = session else {
         return AppError::Unauthorized.into_response();
@@ -71,7 +90,6 @@ pub async fn download(
         Ok(None) => return AppError::NotFound.into_response(),
         Err(err) => return AppError::from(err).into_response(),
     };
-    let field = |name: &str| row.try_get::<String, _>(name).unwrap_or_default();
     let conversation_id: i64 = row.try_get("conversation_id").unwrap_or_default();
     // Someone who cannot see the conversation learns nothing, not even that it exists.
     if visible_conversation(&state.db, (&session.agent).into(), conversation_id)
@@ -83,9 +101,8 @@ pub async fn download(
     serve(
         &state.settings.files,
         id,
-        &field("storage_key"),
-        &field("content_type"),
-        &field("file_name"),
+        &Stored::of(&row),
+        headers.get(header::RANGE),
     )
     .await
 }
@@ -100,6 +117,7 @@ pub async fn visitor_download(
     State(state): State<AppState>,
     Query(auth): Query<VisitorAuth>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Response {
     let identity = match visitor_by_tokens(&state.db, &auth.token, &auth.visitor).await {
         Ok((_, identity)) => identity,
@@ -116,13 +134,11 @@ pub async fn visitor_download(
     .await;
     match row {
         Ok(Some(row)) => {
-            let field = |name: &str| row.try_get::<String, _>(name).unwrap_or_default();
             serve(
                 &state.settings.files,
                 id,
-                &field("storage_key"),
-                &field("content_type"),
-                &field("file_name"),
+                &Stored::of(&row),
+                headers.get(header::RANGE),
             )
             .await
         }
@@ -131,48 +147,111 @@ pub async fn visitor_download(
     }
 }
 
+/// Streams the file (a `Range` of it for audio and video players, which seek): the
+/// whole file is never read into memory.
 async fn serve(
     files: &Files,
     id: i64,
-    storage_key: &str,
-    content_type: &str,
-    file_name: &str,
+    stored: &Stored,
+    range_header: Option<&HeaderValue>,
 ) -> Response {
-    let bytes = match files.read(storage_key).await {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            tracing::error!(attachment = id, error = %err, "stored file unreadable");
-            return AppError::NotFound.into_response();
+    let unreadable = |err: app::storage::StorageError| {
+        tracing::error!(attachment = id, error = %err, "stored file unreadable");
+        AppError::NotFound.into_response()
+    };
+    let size = match files.size(&stored.storage_key).await {
+        Ok(size) => size,
+        Err(err) => return unreadable(err),
+    };
+    let range = match range_header.map(|h| requested_range(h, size)) {
+        None | Some(Requested::Whole) => None,
+        Some(Requested::Part(range)) => Some(range),
+        Some(Requested::Unsatisfiable) => {
+            return (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+            )
+                .into_response();
         }
     };
-    let shown_inline = inline(content_type);
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                if shown_inline {
-                    content_type.to_owned()
-                } else {
-                    "application/octet-stream".to_owned()
-                },
+    let stream = match files.stream(&stored.storage_key, range.clone()).await {
+        Ok(stream) => stream,
+        Err(err) => return unreadable(err),
+    };
+    let shown_inline = inline(&stored.content_type);
+    let mut response = Body::from_stream(stream).into_response();
+    let headers = response.headers_mut();
+    let content_type = if shown_inline {
+        stored.content_type.as_str()
+    } else {
+        "application/octet-stream"
+    };
+    let fixed = [
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (
+            header::CONTENT_DISPOSITION,
+            disposition(
+                if shown_inline { "inline" } else { "attachment" },
+                &stored.file_name,
             ),
-            (
-                header::CONTENT_DISPOSITION,
-                disposition(
-                    if shown_inline { "inline" } else { "attachment" },
-                    file_name,
-                ),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
-        Body::from(bytes),
-    )
-        .into_response()
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox".to_owned(),
+        ),
+        (header::ACCEPT_RANGES, "bytes".to_owned()),
+    ];
+    for (name, value) in fixed {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    match range {
+        Some(range) => {
+            headers.insert(
+                header::CONTENT_LENGTH,
+                HeaderValue::from(range.end - range.start),
+            );
+            if let Ok(value) =
+                HeaderValue::from_str(&format!("bytes {}-{}/{size}", range.start, range.end - 1))
+            {
+                headers.insert(header::CONTENT_RANGE, value);
+            }
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        }
+        None => {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+        }
+    }
+    response
+}
+
+enum Requested {
+    Whole,
+    Part(std::ops::Range<u64>),
+    Unsatisfiable,
+}
+
+/// One range of `Range: bytes=…` (what media players ask); several ranges, or a header
+/// that is not a byte range, get the whole file (RFC 9110 lets a server ignore Range).
+fn requested_range(header: &HeaderValue, size: u64) -> Requested {
+    let Ok(text) = header.to_str() else {
+        return Requested::Whole;
+    };
+    let parsed = match http_range_header::parse_range_header(text) {
+        Ok(parsed) => parsed,
+        Err(_) => return Requested::Whole,
+    };
+    match parsed.validate(size) {
+        Ok(ranges) if ranges.len() == 1 => {
+            let range = &ranges[0];
+            Requested::Part(*range.start()..*range.end() + 1)
+        }
+        Ok(_) => Requested::Whole,
+        Err(_) => Requested::Unsatisfiable,
+    }
 }
 
 #[cfg(test)]

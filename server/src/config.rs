@@ -15,20 +15,32 @@ pub struct Config {
     pub site_root: String,
     pub default_country: String,
     pub files_dir: PathBuf,
-    /// Base64 key that seals channel secrets; `None`: a key file in the data directory.
+    /// Base64 key that seals channel secrets; `None`: the key file.
     pub secret_key: Option<String>,
+    /// Where the key file lives (`None`: `secret.key` in the data directory). Kept apart
+    /// from the database, a stolen backup of one is useless without the other.
+    pub secret_key_file: Option<PathBuf>,
     /// How often WhatsApp templates are synced from Meta (0: only by the button).
     pub template_sync_minutes: u64,
     /// Files in an S3-compatible bucket instead of `files_dir` (when a bucket is set).
     pub s3: Option<app::storage::S3Settings>,
     pub uploads: app::domain::attachment::UploadLimits,
+    /// A customer's mail larger than this is not downloaded (recorded as refused).
+    pub email_max_bytes: u64,
     pub sign_in: app::auth::throttle::SignInLimits,
     /// How many Argon2 hashes run at once, how long and how many wait their turn.
     pub hashing: app::auth::hashing::HashingLimits,
     /// Behind a reverse proxy: client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `CHARLA_SECURE_COOKIES`: `None` decides from the public URL (see `secure_cookies`).
+    pub secure_cookies: Option<bool>,
     /// Live events committed within this many milliseconds reach a socket in one write.
     pub live_batch_ms: u64,
+    /// Where SMTP, IMAP and Graph API connections may go: private addresses, other
+    /// Graph hosts (`CHARLA_OUTBOUND_ALLOW_PRIVATE`, `CHARLA_GRAPH_ALLOW_HOSTS`).
+    pub outbound: app::channels::outbound::OutboundPolicy,
+    /// What the public widget lets one address, inbox and visitor do.
+    pub widget: app::widget::ssr::limits::WidgetLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +111,18 @@ fn upload_limits() -> Result<app::domain::attachment::UploadLimits, ConfigError>
     })
 }
 
+fn email_max_bytes() -> Result<u64, ConfigError> {
+    let default_mb = app::channels::email::DEFAULT_MAX_MAIL_BYTES / (1024 * 1024);
+    let mb: u64 = parsed("CHARLA_EMAIL_MAX_MB", default_mb)?;
+    if mb == 0 || mb > 4095 {
+        return Err(ConfigError {
+            name: "CHARLA_EMAIL_MAX_MB",
+            reason: "must be from 1 to 4095 (IMAP sizes are 32-bit)".into(),
+        });
+    }
+    Ok(mb * 1024 * 1024)
+}
+
 fn sign_in_limits() -> Result<app::auth::throttle::SignInLimits, ConfigError> {
     let defaults = app::auth::throttle::SignInLimits::default();
     let limits = app::auth::throttle::SignInLimits {
@@ -147,6 +171,75 @@ fn hashing_limits() -> Result<app::auth::hashing::HashingLimits, ConfigError> {
     Ok(limits)
 }
 
+fn widget_limits() -> Result<app::widget::ssr::limits::WidgetLimits, ConfigError> {
+    let d = app::widget::ssr::limits::WidgetLimits::default();
+    let limits = app::widget::ssr::limits::WidgetLimits {
+        new_visitors_per_address: parsed(
+            "CHARLA_WIDGET_NEW_VISITORS_PER_ADDRESS",
+            d.new_visitors_per_address,
+        )?,
+        new_visitors_per_inbox: parsed(
+            "CHARLA_WIDGET_NEW_VISITORS_PER_INBOX",
+            d.new_visitors_per_inbox,
+        )?,
+        messages_per_address: parsed("CHARLA_WIDGET_MESSAGES_PER_ADDRESS", d.messages_per_address)?,
+        messages_per_inbox: parsed("CHARLA_WIDGET_MESSAGES_PER_INBOX", d.messages_per_inbox)?,
+        pending_files: parsed("CHARLA_WIDGET_PENDING_FILES", d.pending_files)?,
+        pending_bytes: parsed::<u64>("CHARLA_WIDGET_PENDING_MB", d.pending_bytes / (1024 * 1024))?
+            * 1024
+            * 1024,
+        upload_mb_per_address: parsed(
+            "CHARLA_WIDGET_UPLOAD_MB_PER_ADDRESS",
+            d.upload_mb_per_address,
+        )?,
+        sockets_per_identity: parsed("CHARLA_WIDGET_SOCKETS_PER_VISITOR", d.sockets_per_identity)?,
+        sockets_per_address: parsed("CHARLA_WIDGET_SOCKETS_PER_ADDRESS", d.sockets_per_address)?,
+    };
+    for (name, value) in [
+        (
+            "CHARLA_WIDGET_NEW_VISITORS_PER_ADDRESS",
+            u64::from(limits.new_visitors_per_address),
+        ),
+        (
+            "CHARLA_WIDGET_NEW_VISITORS_PER_INBOX",
+            u64::from(limits.new_visitors_per_inbox),
+        ),
+        (
+            "CHARLA_WIDGET_MESSAGES_PER_ADDRESS",
+            u64::from(limits.messages_per_address),
+        ),
+        (
+            "CHARLA_WIDGET_MESSAGES_PER_INBOX",
+            u64::from(limits.messages_per_inbox),
+        ),
+        (
+            "CHARLA_WIDGET_PENDING_FILES",
+            u64::from(limits.pending_files),
+        ),
+        ("CHARLA_WIDGET_PENDING_MB", limits.pending_bytes),
+        (
+            "CHARLA_WIDGET_UPLOAD_MB_PER_ADDRESS",
+            u64::from(limits.upload_mb_per_address),
+        ),
+        (
+            "CHARLA_WIDGET_SOCKETS_PER_VISITOR",
+            u64::from(limits.sockets_per_identity),
+        ),
+        (
+            "CHARLA_WIDGET_SOCKETS_PER_ADDRESS",
+            u64::from(limits.sockets_per_address),
+        ),
+    ] {
+        if value == 0 {
+            return Err(ConfigError {
+                name,
+                reason: "must be at least 1".into(),
+            });
+        }
+    }
+    Ok(limits)
+}
+
 impl Config {
     /// Where files are stored: the S3 bucket when one is configured, else `files_dir`.
     pub fn files(&self) -> anyhow::Result<app::storage::Files> {
@@ -178,6 +271,7 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("files")),
             secret_key: var("CHARLA_SECRET_KEY"),
+            secret_key_file: var("CHARLA_SECRET_KEY_FILE").map(PathBuf::from),
             template_sync_minutes: parsed("CHARLA_TEMPLATE_SYNC_MINUTES", 60)?,
             s3: var("CHARLA_S3_BUCKET").map(|bucket| app::storage::S3Settings {
                 bucket,
@@ -187,13 +281,31 @@ impl Config {
                 secret_access_key: var("CHARLA_S3_SECRET_ACCESS_KEY").unwrap_or_default(),
             }),
             uploads: upload_limits()?,
+            email_max_bytes: email_max_bytes()?,
             sign_in: sign_in_limits()?,
             hashing: hashing_limits()?,
             trust_proxy: flag("CHARLA_TRUST_PROXY", false)?,
+            secure_cookies: match var("CHARLA_SECURE_COOKIES") {
+                Some(_) => Some(flag("CHARLA_SECURE_COOKIES", true)?),
+                None => None,
+            },
+            outbound: app::channels::outbound::OutboundPolicy {
+                allow_private: flag("CHARLA_OUTBOUND_ALLOW_PRIVATE", false)?,
+                graph_hosts: var("CHARLA_GRAPH_ALLOW_HOSTS")
+                    .map(|hosts| {
+                        hosts
+                            .split(',')
+                            .map(|h| h.trim().to_ascii_lowercase())
+                            .filter(|h| !h.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            },
             live_batch_ms: parsed(
                 "CHARLA_LIVE_BATCH_MS",
                 app::live::hub::DEFAULT_BATCH_INTERVAL.as_millis() as u64,
             )?,
+            widget: widget_limits()?,
             data_dir,
             database_url,
         };
@@ -208,20 +320,58 @@ impl Config {
             .unwrap_or_else(|| format!("http://{bound}"))
     }
 
-    /// The key that seals channel secrets: `CHARLA_SECRET_KEY`, else `secret.key` in
-    /// the data directory (created on first start).
+    /// The key that seals channel secrets: `CHARLA_SECRET_KEY`, else the file
+    /// `CHARLA_SECRET_KEY_FILE`, else `secret.key` in the data directory (created on
+    /// first start).
     pub fn secrets(&self) -> anyhow::Result<app::secrets::SecretBox> {
         Ok(match &self.secret_key {
             Some(key) => app::secrets::SecretBox::from_base64(key)?,
-            None => app::secrets::SecretBox::from_file(&self.data_dir.join("secret.key"))?,
+            None => app::secrets::SecretBox::from_file(
+                &self
+                    .secret_key_file
+                    .clone()
+                    .unwrap_or_else(|| self.data_dir.join("secret.key")),
+            )?,
         })
     }
 
+    /// `Secure` session cookies (named `__Host-charla_session`): always, except where
+    /// Charla is reached over plain http on this machine (loopback), or where
+    /// `CHARLA_SECURE_COOKIES` says otherwise.
     pub fn secure_cookies(&self) -> bool {
+        if let Some(forced) = self.secure_cookies {
+            return forced;
+        }
+        match self.public_url.as_deref() {
+            Some(url) => !is_plain_http_loopback(url),
+            None => !self.site_addr.ip().is_loopback(),
+        }
+    }
+
+    /// `Strict-Transport-Security` only where the public URL is https (a browser told
+    /// so over plain http ignores it; over https it pins the host to https).
+    pub fn hsts(&self) -> bool {
         self.public_url
             .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
     }
+}
+
+/// `http://localhost…`, `http://127.x.x.x…`, `http://[::1]…`.
+fn is_plain_http_loopback(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Demo data carries a published password: never on a public (https) deployment.
@@ -241,6 +391,45 @@ fn demo_allowed(seed_demo: bool, public_url: Option<&str>) -> Result<(), ConfigE
 #[cfg(test)]
 mod tests {
     use super::demo_allowed;
+
+    #[test]
+    fn cookies_are_secure_except_over_plain_http_on_this_machine() {
+        let mut config = super::Config::from_env().unwrap();
+        config.secure_cookies = None;
+        for (url, secure, hsts) in [
+            (Some("http://127.0.0.1:3000"), false, false),
+            (Some("http://localhost:3000/"), false, false),
+            (Some("http://[::1]:3000"), false, false),
+            (Some("https://soporte.example.com"), true, true),
+            (Some("http://soporte.example.com"), true, false),
+            (Some("http://127.0.0.1.example.com"), true, false),
+        ] {
+            config.public_url = url.map(str::to_owned);
+            assert_eq!(config.secure_cookies(), secure, "{url:?}");
+            assert_eq!(config.hsts(), hsts, "{url:?}");
+        }
+        config.public_url = None;
+        config.site_addr = "127.0.0.1:3000".parse().unwrap();
+        assert!(!config.secure_cookies());
+        config.site_addr = "0.0.0.0:3000".parse().unwrap();
+        assert!(config.secure_cookies());
+        config.secure_cookies = Some(false);
+        assert!(!config.secure_cookies(), "the override wins");
+    }
+
+    #[test]
+    fn the_secret_key_file_may_live_apart_from_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = super::Config::from_env().unwrap();
+        config.secret_key = None;
+        config.data_dir = dir.path().join("data");
+        config.secret_key_file = Some(dir.path().join("keys/charla.key"));
+        let sealed = config.secrets().unwrap().seal("token");
+        assert!(dir.path().join("keys/charla.key").exists());
+        assert!(!dir.path().join("data/secret.key").exists());
+        // The same file opens what it sealed (a restart).
+        assert_eq!(config.secrets().unwrap().open(&sealed).unwrap(), "token");
+    }
 
     #[test]
     fn demo_data_only_off_a_public_https_host() {

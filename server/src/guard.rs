@@ -102,6 +102,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             headers.entry(name).or_insert(value);
         }
     };
+    if state.settings.hsts {
+        set("strict-transport-security", "max-age=31536000");
+    }
     set("x-content-type-options", "nosniff");
     set("referrer-policy", "strict-origin-when-cross-origin");
     set("cross-origin-opener-policy", "same-origin");

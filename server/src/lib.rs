@@ -47,7 +47,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     let hub = Hub::with_batch_interval(std::time::Duration::from_millis(config.live_batch_ms));
     hub.start_replication(&db);
     let secrets = config.secrets()?;
-    let graph = app::channels::whatsapp::graph::Graph::new();
+    let graph = app::channels::whatsapp::graph::Graph::new(config.outbound.clone());
     let files = config.files()?;
     let whatsapp = app::channels::whatsapp::WhatsApp {
         db: db.clone(),
@@ -64,12 +64,20 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         files.clone(),
     );
     maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
-    let email = app::channels::email::EmailAdapter::new(db.clone(), secrets.clone(), files.clone());
+    let email = app::channels::email::EmailAdapter::new(
+        db.clone(),
+        secrets.clone(),
+        files.clone(),
+        config.outbound.clone(),
+    );
     app::channels::email::poller::spawn(app::channels::email::Email {
         db: db.clone(),
         hub: hub.clone(),
         secrets: secrets.clone(),
         files: files.clone(),
+        outbound: config.outbound.clone(),
+        max_mail_bytes: config.email_max_bytes,
+        uploads: config.uploads,
     });
     app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
     let leptos_options = LeptosOptions::builder()
@@ -80,6 +88,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         .build();
     // Process-wide, like the cores it shares out; the first configuration wins.
     app::auth::hashing::configure(config.hashing);
+    let widget_guard = Arc::new(app::widget::ssr::limits::WidgetGuard::new(config.widget));
+    maintenance::spawn_widget_sweep(widget_guard.clone());
     let state = AppState {
         leptos_options,
         db,
@@ -87,14 +97,17 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         settings: Arc::new(Settings {
             session_ttl_secs: config.session_ttl_hours * 3600,
             secure_cookies: config.secure_cookies(),
+            hsts: config.hsts(),
             default_country: config.default_country.clone(),
             files: files.clone(),
             uploads: config.uploads,
             secrets,
             sign_in: config.sign_in,
             trust_proxy: config.trust_proxy,
+            outbound: config.outbound.clone(),
         }),
         graph,
+        widget_guard,
     };
     Ok((state, seeded))
 }
@@ -202,7 +215,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::resolve,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // The path only: query strings carry visitor tokens, which are never logged.
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(
+            |request: &http::Request<axum::body::Body>| {
+                tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+            },
+        ))
         .with_state(state)
 }
 

@@ -46,6 +46,17 @@ pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::F
     });
 }
 
+/// The widget's rate-limit buckets of addresses gone quiet are dropped every minute.
+pub fn spawn_widget_sweep(guard: std::sync::Arc<app::widget::ssr::limits::WidgetGuard>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            guard.sweep();
+        }
+    });
+}
+
 /// Deletes expired sessions and events older than the retention; returns both counts.
 pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sqlx::Error> {
     let now = now_ms();

@@ -5,7 +5,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::Method;
 
-use app::auth::ssr::{cookie_value, lookup, SESSION_COOKIE};
+use app::auth::ssr::{lookup, session_token};
 use app::state::AppState;
 
 /// Paths reachable without signing in.
@@ -25,7 +25,7 @@ fn is_page(method: &Method, path: &str) -> bool {
 }
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let session = match cookie_value(req.headers(), SESSION_COOKIE) {
+    let session = match session_token(req.headers()) {
         Some(token) => match lookup(&state.db, &token, state.settings.session_ttl_secs).await {
             Ok(session) => session,
             Err(err) => {

@@ -3,18 +3,19 @@
 //! answer is the stored file's id, sent later with the message. Refusals answer 422
 //! with the reason (`FileRefusal`), which the composer translates.
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
-use app::auth::ssr::Session;
+use app::auth::ssr::{client_address_of, Session};
 use app::conversations::ssr::access::visible_conversation;
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::uploads::{discard, store_upload, UploadError, UploadRequest, Uploader};
-use app::widget::ssr::visitor_by_tokens;
+use app::widget::ssr::{inbox_by_token, visitor};
 
 #[derive(Debug, Deserialize)]
 pub struct AgentUpload {
@@ -31,7 +32,8 @@ pub struct AgentUpload {
 #[derive(Debug, Deserialize)]
 pub struct VisitorUpload {
     token: String,
-    visitor: String,
+    /// Older widgets sent it here; today's send the `x-charla-visitor` header.
+    visitor: Option<String>,
     name: String,
     #[serde(default)]
     voice: bool,
@@ -139,45 +141,100 @@ async fn visitor_uploader(
     state: &AppState,
     token: &str,
     visitor_token: &str,
-) -> Result<Uploader, AppError> {
-    let (account_id, identity) = visitor_by_tokens(&state.db, token, visitor_token).await?;
-    Ok(Uploader::visitor(account_id, identity))
+) -> Result<(Uploader, i64), AppError> {
+    let inbox = inbox_by_token(&state.db, token).await?;
+    let (identity, _) = visitor(&state.db, inbox.id, visitor_token)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let pending = state.widget_guard.limits().pending();
+    Ok((
+        Uploader::visitor(inbox.account_id, identity, pending),
+        inbox.id,
+    ))
 }
 
 pub async fn visitor_upload(
     State(state): State<AppState>,
     Query(query): Query<VisitorUpload>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match visitor_uploader(&state, &query.token, &query.visitor).await {
-        Ok(uploader) => {
-            store(
-                &state,
-                uploader,
-                query.name,
-                query.voice,
-                query.duration_ms,
-                body,
-            )
-            .await
+    let address = client_address_of(&headers, Some(peer), state.settings.trust_proxy);
+    let visitor = match visitor_token(&headers, query.visitor.as_deref()) {
+        Ok(visitor) => visitor,
+        Err(err) => return err.into_response(),
+    };
+    let counted = visitor_uploader(&state, &query.token, visitor)
+        .await
+        .and_then(|(uploader, inbox_id)| {
+            // An upload counts as a message: one address cannot fill the disk faster.
+            state
+                .widget_guard
+                .message(inbox_id, address.as_deref())
+                .map(|()| uploader)
+        });
+    let uploader = match counted {
+        Ok(uploader) => uploader,
+        Err(err) => return err.into_response(),
+    };
+    let request = UploadRequest {
+        file_name: query.name,
+        voice: query.voice,
+        client_duration_ms: query.duration_ms,
+    };
+    let stored = store_upload(
+        &state.db,
+        &state.settings.files,
+        &state.settings.uploads,
+        &uploader,
+        &request,
+        body.into_data_stream(),
+    )
+    .await;
+    if let Ok(file) = &stored {
+        // Its megabytes count against the address once they are known; past the
+        // hour's allowance the file goes again.
+        let volume = state
+            .widget_guard
+            .uploaded(address.as_deref(), file.byte_size.max(0) as u64);
+        if let Err(err) = volume {
+            if let Err(gone) = discard(&state.db, &uploader.owner, file.id).await {
+                tracing::warn!(error = %gone, "a throttled upload was not removed");
+            }
+            return err.into_response();
         }
-        Err(err) => err.into_response(),
     }
+    answer(stored)
 }
 
 #[derive(Debug, Deserialize)]
 pub struct VisitorAuth {
     token: String,
-    visitor: String,
+    visitor: Option<String>,
+}
+
+/// The visitor token: the header the widget sends, else the query (older widgets).
+fn visitor_token<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Result<&'a str, AppError> {
+    headers
+        .get(app::widget::VISITOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .or(query)
+        .ok_or(AppError::Unauthorized)
 }
 
 pub async fn visitor_discard(
     State(state): State<AppState>,
     Query(query): Query<VisitorAuth>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
 ) -> Response {
-    let uploader = match visitor_uploader(&state, &query.token, &query.visitor).await {
-        Ok(uploader) => uploader,
+    let visitor = match visitor_token(&headers, query.visitor.as_deref()) {
+        Ok(visitor) => visitor,
+        Err(err) => return err.into_response(),
+    };
+    let uploader = match visitor_uploader(&state, &query.token, visitor).await {
+        Ok((uploader, _)) => uploader,
         Err(err) => return err.into_response(),
     };
     match discard(&state.db, &uploader.owner, id).await {

@@ -1,18 +1,21 @@
 //! The visitor's side of the website chat: the live socket (only the visitor's own
 //! conversation, only what `VisitorMessage` can carry) and the embed script.
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::conversations::model::MessageView;
+use app::auth::ssr::client_address_of;
+use app::conversations::model::{ConversationSummary, MessageView};
 use app::conversations::ssr::messages::visitor_messages_after;
 use app::error::AppError;
 use app::events::LiveEvent;
 use app::state::AppState;
-use app::widget::ssr::{inbox_by_token, visitor};
+use app::widget::ssr::{conversations_of, inbox_by_token, is_conversation_of, visitor};
 use app::widget::{VisitorFrame, VisitorMessage};
 
 use crate::ws::send;
@@ -27,34 +30,59 @@ pub struct VisitorQuery {
 pub async fn upgrade(
     State(state): State<AppState>,
     Query(query): Query<VisitorQuery>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     let inbox = match inbox_by_token(&state.db, &query.token).await {
         Ok(inbox) => inbox,
         Err(err) => return err.into_response(),
     };
-    let identity = match visitor(&state.db, inbox.id, &query.visitor).await {
-        Ok(Some((identity, _))) => identity,
+    let (identity, contact) = match visitor(&state.db, inbox.id, &query.visitor).await {
+        Ok(Some(found)) => found,
         Ok(None) => return AppError::Unauthorized.into_response(),
         Err(err) => return err.into_response(),
     };
+    let address = client_address_of(&headers, Some(peer), state.settings.trust_proxy);
+    let slot = match state.widget_guard.open_socket(identity, address.as_deref()) {
+        Ok(slot) => slot,
+        Err(err) => return err.into_response(),
+    };
     let after = query.after.unwrap_or(0);
+    let visitor = Who {
+        account_id: inbox.account_id,
+        inbox_id: inbox.id,
+        contact_id: contact,
+        identity,
+    };
     ws.max_message_size(16 * 1024)
         .read_buffer_size(crate::ws::READ_BUFFER)
         .write_buffer_size(crate::ws::WRITE_BUFFER)
-        .on_upgrade(move |socket| serve(socket, state, inbox.account_id, identity, after))
+        .on_upgrade(move |socket| async move {
+            serve(socket, state, visitor, after).await;
+            drop(slot);
+        })
 }
 
-async fn serve(
-    mut socket: WebSocket,
-    state: AppState,
+/// The visitor a socket serves.
+struct Who {
     account_id: i64,
+    inbox_id: i64,
+    contact_id: i64,
     identity: i64,
-    mut after: i64,
-) {
-    let mut live = state.hub.subscribe(account_id);
-    // Which conversations are this visitor's (cached per id: asked once each).
-    let mut mine: HashMap<i64, bool> = HashMap::new();
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64) {
+    let identity = who.identity;
+    // Subscribed before her conversations are read: one opened in between still counts.
+    let mut live = state.hub.subscribe(who.account_id);
+    let mut mine = match conversations_of(&state.db, identity).await {
+        Ok(ids) => Mine::new(who.inbox_id, who.contact_id, ids),
+        Err(err) => {
+            tracing::warn!(error = %err, "visitor socket could not read its conversations");
+            return;
+        }
+    };
     // What the visitor last got for each message: an update she cannot see (the
     // delivery state of a reply, a replay racing the live feed) sends nothing.
     let mut shown = Shown::default();
@@ -72,9 +100,13 @@ async fn serve(
                     for event in batch.iter() {
                         let message: &MessageView = match &event.event {
                             LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => message,
+                            LiveEvent::ConversationChanged { conversation, previous: None } => {
+                                mine.opened(&state, identity, conversation).await;
+                                continue;
+                            }
                             _ => continue, // internal events never reach a visitor
                         };
-                        if !is_mine(&state, &mut mine, identity, message.conversation_id).await {
+                        if !mine.has(message.conversation_id) {
                             continue;
                         }
                         let Some(visible) = VisitorMessage::from_message(message) else { continue };
@@ -87,17 +119,70 @@ async fn serve(
                         }
                     }
                 }
-                // Too slow for the buffer: catch up from the database instead.
-                Err(RecvError::Lagged(_)) => match replay(&mut socket, &state, &mut shown, identity, after).await {
-                    Some(last) => after = last,
-                    None => return,
-                },
+                // Too slow for the buffer: catch up from the database instead (a
+                // conversation opened meanwhile included).
+                Err(RecvError::Lagged(_)) => {
+                    if let Ok(ids) = conversations_of(&state.db, identity).await {
+                        mine.ids = ids.into_iter().collect();
+                    }
+                    match replay(&mut socket, &state, &mut shown, identity, after).await {
+                        Some(last) => after = last,
+                        None => return,
+                    }
+                }
                 Err(RecvError::Closed) => return,
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+        }
+    }
+}
+
+/// Which conversations are the visitor's: read once when the socket opens, then
+/// grown only by conversations opened for her contact in her inbox (asked once each),
+/// so the account's other traffic costs this socket no query at all.
+struct Mine {
+    inbox_id: i64,
+    contact_id: i64,
+    ids: HashSet<i64>,
+}
+
+impl Mine {
+    fn new(inbox_id: i64, contact_id: i64, ids: Vec<i64>) -> Self {
+        Mine {
+            inbox_id,
+            contact_id,
+            ids: ids.into_iter().collect(),
+        }
+    }
+
+    fn has(&self, conversation_id: i64) -> bool {
+        self.ids.contains(&conversation_id)
+    }
+
+    async fn opened(
+        &mut self,
+        state: &AppState,
+        identity: i64,
+        conversation: &ConversationSummary,
+    ) {
+        if conversation.inbox_id != self.inbox_id
+            || conversation.contact_id != self.contact_id
+            || self.ids.contains(&conversation.id)
+        {
+            return;
+        }
+        // Her contact may have other identities (merged on purpose by an agent).
+        match is_conversation_of(&state.db, identity, conversation.id).await {
+            Ok(true) => {
+                self.ids.insert(conversation.id);
+            }
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "visitor socket could not check a new conversation")
+            }
         }
     }
 }
@@ -149,27 +234,6 @@ impl Shown {
         self.0.insert(message.id, message.clone());
         true
     }
-}
-
-async fn is_mine(
-    state: &AppState,
-    cache: &mut HashMap<i64, bool>,
-    identity: i64,
-    conversation_id: i64,
-) -> bool {
-    if let Some(known) = cache.get(&conversation_id) {
-        return *known;
-    }
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM conversations WHERE id = $1 AND contact_identity_id = $2",
-    )
-    .bind(conversation_id)
-    .bind(identity)
-    .fetch_optional(&state.db.pool)
-    .await
-    .unwrap_or(None);
-    cache.insert(conversation_id, found.is_some());
-    found.is_some()
 }
 
 /// `<script src="https://charla.example/widget.js" data-token="…" async></script>`:

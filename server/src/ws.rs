@@ -146,6 +146,14 @@ async fn replay(
     visible: &mut Visibility,
     mut after: i64,
 ) -> Result<Option<i64>, AppError> {
+    // The log holds events of inboxes she has since left, and of ones she joined and
+    // left again within the gap: only inboxes she belongs to now are replayed.
+    let now = Visibility {
+        session: String::new(),
+        agent_id: visible.agent_id,
+        admin: visible.admin,
+        inboxes: visible.inboxes.clone(),
+    };
     loop {
         let batch = log::since(&state.db, account_id, after, 500).await?;
         let Some(last) = batch.last().map(|e| e.id) else {
@@ -153,7 +161,8 @@ async fn replay(
         };
         for event in batch {
             let open = visible.observe(&event);
-            if visible.allows(&event) && !send(socket, &ServerFrame::Event(event)).await {
+            let shown = visible.allows(&event) && now.allows(&event);
+            if shown && !send(socket, &ServerFrame::Event(event)).await {
                 return Ok(None);
             }
             if !open {

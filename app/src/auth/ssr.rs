@@ -13,6 +13,10 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "charla_session";
+/// The name where cookies are `Secure`: the `__Host-` prefix makes browsers refuse it
+/// unless it is Secure, for this exact host and path `/`, so neither a sibling
+/// subdomain nor a plain-http page can plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-charla_session";
 /// `last_seen_at` is refreshed at most this often, so reads do not all become writes.
 const TOUCH_INTERVAL_MS: i64 = 5 * 60 * 1000;
 
@@ -29,9 +33,21 @@ pub struct SignInAttempt<'a> {
 /// reverse proxy (`CHARLA_TRUST_PROXY`), the last hop the proxy appended to
 /// `X-Forwarded-For` (earlier entries are whatever the client claimed).
 pub fn client_address(parts: &http::request::Parts, trust_proxy: bool) -> Option<String> {
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0);
+    client_address_of(&parts.headers, peer, trust_proxy)
+}
+
+/// [`client_address`] for handlers that hold the headers and the peer apart.
+pub fn client_address_of(
+    headers: &http::HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+    trust_proxy: bool,
+) -> Option<String> {
     if trust_proxy {
-        let forwarded = parts
-            .headers
+        let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -42,10 +58,7 @@ pub fn client_address(parts: &http::request::Parts, trust_proxy: bool) -> Option
             return Some(ip.to_string());
         }
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+    peer.map(|peer| peer.ip().to_string())
 }
 
 /// A signed-in agent, as the session middleware puts it in the request.
@@ -222,10 +235,17 @@ pub async fn end_session(
 }
 
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    if secure {
+        format!("{SECURE_SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}; Secure")
+    } else {
+        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+    }
+}
+
+/// The session token a request carries, under either name (a deployment that moved
+/// to https keeps its sessions until they expire).
+pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie_value(headers, SECURE_SESSION_COOKIE).or_else(|| cookie_value(headers, SESSION_COOKIE))
 }
 
 pub fn clear_cookie(secure: bool) -> String {
@@ -285,5 +305,25 @@ mod tests {
         );
         headers.insert(http::header::COOKIE, "charla_session=".parse().unwrap());
         assert_eq!(cookie_value(&headers, SESSION_COOKIE), None);
+    }
+
+    #[test]
+    fn secure_cookies_carry_the_host_prefix() {
+        let secure = session_cookie("abc", 60, true);
+        assert!(
+            secure.starts_with("__Host-charla_session=abc; Path=/;"),
+            "{secure}"
+        );
+        assert!(!secure.contains("Domain"));
+        let plain = session_cookie("abc", 60, false);
+        assert!(plain.starts_with("charla_session=abc;") && !plain.contains("Secure"));
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::COOKIE,
+            "charla_session=old; __Host-charla_session=new"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(session_token(&headers).as_deref(), Some("new"));
     }
 }

@@ -437,6 +437,46 @@ fn scroll_to_bottom(scroller: NodeRef<leptos::html::Div>) {
     });
 }
 
+/// Why a file of a customer's email was not kept, in the reader's language.
+fn dropped_file_text(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    refusal: &crate::domain::attachment::FileRefusal,
+) -> String {
+    use crate::domain::attachment::{human_size, FileRefusal};
+    match refusal {
+        FileRefusal::Empty { file_name } => {
+            t_string!(i18n, email_file_empty, name = file_name.clone()).to_string()
+        }
+        FileRefusal::TooLarge {
+            file_name,
+            limit_bytes,
+        } => t_string!(
+            i18n,
+            email_file_too_large,
+            name = file_name.clone(),
+            limit = human_size(*limit_bytes)
+        )
+        .to_string(),
+        FileRefusal::Executable { file_name } => {
+            t_string!(i18n, email_file_executable, name = file_name.clone()).to_string()
+        }
+        FileRefusal::Disguised {
+            file_name,
+            detected,
+        } => t_string!(
+            i18n,
+            email_file_disguised,
+            name = file_name.clone(),
+            detected = detected.clone()
+        )
+        .to_string(),
+        FileRefusal::Unsupported { file_name } => {
+            t_string!(i18n, email_file_unsupported, name = file_name.clone()).to_string()
+        }
+        other => crate::ui::files::refusal_text(i18n, other),
+    }
+}
+
 #[component]
 fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
     let i18n = use_i18n();
@@ -473,6 +513,20 @@ fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
                 }.into_any(),
                 Some(MessageExtra::ThreadRefused { display_id }) => view! {
                     <p class="body">{t!(i18n, email_thread_refused, n = display_id)}</p>
+                }.into_any(),
+                Some(MessageExtra::MailRefused { byte_size, limit_bytes }) => {
+                    let size = crate::domain::attachment::human_size(byte_size);
+                    let limit = crate::domain::attachment::human_size(limit_bytes);
+                    view! {
+                        <p class="subject"><strong>{message.body.clone()}</strong></p>
+                        <p class="body refused">{t!(i18n, email_refused_too_large, size = size, limit = limit)}</p>
+                    }.into_any()
+                }
+                Some(MessageExtra::FilesRefused { files }) => view! {
+                    <p class="body">{t!(i18n, email_files_refused)}</p>
+                    <ul class="refused-files">
+                        {files.iter().map(|file| view! { <li>{dropped_file_text(i18n, file)}</li> }).collect_view()}
+                    </ul>
                 }.into_any(),
                 Some(MessageExtra::Email { subject, quoted, html }) => view! {
                     <p class="subject"><strong>{subject}</strong></p>
@@ -572,7 +626,7 @@ fn EmailHtml(html: String) -> impl IntoView {
                 {t!(i18n, email_show_html)}
             </button>
             <Show when=move || open.get()>
-                <iframe sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer"
+                <iframe sandbox="allow-popups" referrerpolicy="no-referrer"
                     title=move || t_string!(i18n, email_frame_title) srcdoc=document></iframe>
                 <Show when=move || !images.get()>
                     <button type="button" class="link" on:click=move |_| images.set(true)>{t!(i18n, email_load_images)}</button>

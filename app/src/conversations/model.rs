@@ -231,6 +231,14 @@ pub enum MessageExtra {
     /// An email that named another contact's conversation in its In-Reply-To or
     /// References: kept out of it (anyone can write those headers), said here.
     ThreadRefused { display_id: i64 },
+    /// A customer's email larger than the configured limit: not downloaded, only its
+    /// headers read (the message's body is its subject), so the agents know it came.
+    MailRefused { byte_size: u64, limit_bytes: u64 },
+    /// Activity after a customer's email: its files that were not kept (a program, a
+    /// disguised or unaccepted type, over the size limit), each with its reason.
+    FilesRefused {
+        files: Vec<crate::domain::attachment::FileRefusal>,
+    },
     /// A WhatsApp template send; `body` holds the rendered text.
     Template {
         name: String,
@@ -287,6 +295,13 @@ enum MessageExtraTwin {
     },
     ThreadRefused {
         display_id: i64,
+    },
+    MailRefused {
+        byte_size: u64,
+        limit_bytes: u64,
+    },
+    FilesRefused {
+        files: Vec<crate::domain::attachment::FileRefusal>,
     },
     Template {
         name: String,

@@ -127,6 +127,11 @@ pub enum FileRefusal {
     VoiceTooLong {
         max_seconds: u32,
     },
+    /// The visitor already holds as many unsent files (or bytes) as she may.
+    PendingFull {
+        max_files: u32,
+        max_bytes: u64,
+    },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -142,6 +147,7 @@ enum FileRefusalTwin {
     Unsupported { file_name: String },
     BadRecording { file_name: String },
     VoiceTooLong { max_seconds: u32 },
+    PendingFull { max_files: u32, max_bytes: u64 },
 }
 
 impl crate::tag_first::TagFirst for FileRefusal {
@@ -225,6 +231,10 @@ mod tests {
             FileRefusal::Unsupported { file_name: name() },
             FileRefusal::BadRecording { file_name: name() },
             FileRefusal::VoiceTooLong { max_seconds: 300 },
+            FileRefusal::PendingFull {
+                max_files: 10,
+                max_bytes: 1 << 20,
+            },
         ] {
             let text = serde_json::to_string(&refusal).unwrap();
             assert_eq!(serde_json::from_str::<FileRefusal>(&text).unwrap(), refusal);

@@ -53,16 +53,25 @@ pub async fn notify_mention(
     Ok(())
 }
 
-pub async fn list(db: &Db, agent_id: i64) -> Result<Vec<NotificationView>, AppError> {
-    let rows = sqlx::query(
+/// The agent's latest notifications, only of conversations she may see *now*: one
+/// written while she was a member of an inbox she has since left is not shown.
+pub async fn list(
+    db: &Db,
+    viewer: crate::conversations::ssr::access::Viewer,
+) -> Result<Vec<NotificationView>, AppError> {
+    let sql = format!(
         "SELECT n.id, n.conversation_id, c.display_id, a.name AS actor_name, m.body, n.created_at, n.read_at \
          FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
          LEFT JOIN agents a ON a.id = n.actor_agent_id LEFT JOIN messages m ON m.id = n.message_id \
-         WHERE n.agent_id = $1 ORDER BY n.id DESC LIMIT 50",
-    )
-    .bind(agent_id)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE n.agent_id = $2 AND {} ORDER BY n.id DESC LIMIT 50",
+        crate::conversations::ssr::access::VISIBLE
+    );
+    let rows = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
             let body: Option<String> = r.try_get("body")?;

@@ -31,8 +31,26 @@ fn refusal(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Validation { code, .. } if code == "too_short" => {
             t_string!(i18n, password_too_short).to_string()
         }
+        AppError::Validation { code, .. } if code == "address_not_allowed" => {
+            t_string!(i18n, connection_not_allowed).to_string()
+        }
+        AppError::Validation { code, .. } if code == "host_not_allowed" => {
+            t_string!(i18n, whatsapp_host_not_allowed).to_string()
+        }
         other => error_text(i18n, other),
     }
+}
+
+/// A failed "Probar conexión" or template sync, in Charla's words: the code says only
+/// what failed (the server's own text stays in the server's log).
+fn connection_text(i18n: I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "address_not_allowed" => t_string!(i18n, connection_not_allowed),
+        "unreachable" => t_string!(i18n, connection_unreachable),
+        "auth_failed" => t_string!(i18n, connection_auth_failed),
+        _ => t_string!(i18n, connection_failed),
+    }
+    .to_string()
 }
 
 fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static str {
@@ -518,7 +536,11 @@ fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
                 Err(AppError::Validation { field, code }) if field == "graph" => {
                     feedback.set(Some((
                         false,
-                        format!("{}: {code}", t_string!(i18n, whatsapp_sync_failed)),
+                        format!(
+                            "{}: {}",
+                            t_string!(i18n, whatsapp_sync_failed),
+                            connection_text(i18n, &code)
+                        ),
                     )));
                 }
                 Err(err) => feedback.set(Some((false, refusal(i18n, &err)))),
@@ -749,8 +771,9 @@ fn EmailForm(inbox_id: i64) -> impl IntoView {
                 Err(AppError::Validation { code, .. }) => feedback.set(Some((
                     false,
                     format!(
-                        "{}: {code}",
-                        t_string!(i18n, email_test_failed, server = server.to_uppercase())
+                        "{}: {}",
+                        t_string!(i18n, email_test_failed, server = server.to_uppercase()),
+                        connection_text(i18n, &code)
                     ),
                 ))),
                 Err(err) => feedback.set(Some((false, refusal(i18n, &err)))),

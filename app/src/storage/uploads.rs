@@ -17,8 +17,39 @@ use crate::domain::attachment::{
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 
-/// A voice message is short: a 5-minute Opus recording is about 2 MB.
+/// A voice message is short: a 5-minute Opus recording is about 2 MB. Never more
+/// than this is held in memory for one recording (remuxing needs it whole).
 const VOICE_MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Bytes per second of recording allowed for (192 kbit/s, above what browsers record
+/// voice at), so the cap follows the configured longest voice message.
+const VOICE_BYTES_PER_SECOND: u64 = 24 * 1024;
+/// Recordings held in memory at once (the others wait their turn).
+const VOICE_BUFFERS: usize = 4;
+
+fn voice_buffers() -> &'static tokio::sync::Semaphore {
+    static BUFFERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    BUFFERS.get_or_init(|| tokio::sync::Semaphore::new(VOICE_BUFFERS))
+}
+
+/// The most a recording of the longest allowed duration can weigh.
+fn voice_max_bytes(limits: &UploadLimits) -> u64 {
+    (u64::from(limits.voice_max_seconds) * VOICE_BYTES_PER_SECOND + 256 * 1024).min(VOICE_MAX_BYTES)
+}
+
+/// What one owner may hold uploaded but not yet sent (visitors of the widget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingLimit {
+    pub files: u32,
+    pub bytes: u64,
+}
+
+impl PendingLimit {
+    /// Whether `files` pending files of `bytes` leave room for one more of `incoming`.
+    pub fn allows(&self, files: i64, bytes: i64, incoming: u64) -> bool {
+        files < i64::from(self.files)
+            && (bytes.max(0) as u64).saturating_add(incoming) <= self.bytes
+    }
+}
 /// Uploads never sent are removed after this long.
 pub const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
 
@@ -30,6 +61,8 @@ pub struct Uploader {
     pub owner: String,
     pub conversation_id: Option<i64>,
     pub channel: ChannelKind,
+    /// Pending uploads allowed (`None`: no limit besides each file's own).
+    pub pending: Option<PendingLimit>,
 }
 
 impl Uploader {
@@ -44,6 +77,7 @@ impl Uploader {
             owner: format!("agent:{agent_id}"),
             conversation_id: Some(conversation_id),
             channel,
+            pending: None,
         }
     }
 
@@ -54,15 +88,17 @@ impl Uploader {
             owner: format!("agent:{agent_id}"),
             conversation_id: None,
             channel,
+            pending: None,
         }
     }
 
-    pub fn visitor(account_id: i64, identity_id: i64) -> Self {
+    pub fn visitor(account_id: i64, identity_id: i64, pending: PendingLimit) -> Self {
         Uploader {
             account_id,
             owner: format!("visitor:{identity_id}"),
             conversation_id: None,
             channel: ChannelKind::WebChat,
+            pending: Some(pending),
         }
     }
 }
@@ -112,52 +148,41 @@ where
     E: std::fmt::Display,
 {
     let file_name = clean_file_name(&request.file_name).unwrap_or_else(|| "archivo".to_owned());
-    // Enough of the start to decide the type (and, for a voice message, all of it).
-    let wanted = if request.voice {
-        VOICE_MAX_BYTES as usize + 1
-    } else {
-        HEAD_BYTES
+    // Room left under the owner's pending limit: refused before a byte is stored.
+    let room = match uploader.pending {
+        Some(limit) => {
+            let (files, bytes) = pending_of(db, &uploader.owner).await?;
+            if !limit.allows(files, bytes, 0) {
+                return Err(pending_full(limit).into());
+            }
+            Some(limit.bytes.saturating_sub(bytes.max(0) as u64))
+        }
+        None => None,
     };
-    let mut head = Vec::new();
-    let mut rest: Option<Bytes> = None;
-    let mut ended = false;
-    while head.len() < wanted {
-        match body.next().await {
-            Some(Ok(chunk)) => {
-                let room = wanted - head.len();
-                if chunk.len() > room {
-                    head.extend_from_slice(&chunk[..room]);
-                    rest = Some(chunk.slice(room..));
-                } else {
-                    head.extend_from_slice(&chunk);
-                }
-            }
-            Some(Err(err)) => return Err(UploadError::Interrupted(err.to_string())),
-            None => {
-                ended = true;
-                break;
-            }
-        }
-    }
+    // Enough of the start to decide the type.
+    let (head, rest, ended) = read_head(&mut body, HEAD_BYTES).await?;
     if request.voice {
-        if !ended {
-            return Err(FileRefusal::TooLarge {
-                file_name,
-                limit_bytes: VOICE_MAX_BYTES,
-            }
-            .into());
-        }
-        return store_voice(db, files, limits, uploader, request, &file_name, head).await;
+        return store_voice(
+            db, files, limits, uploader, request, &file_name, room, head, rest, ended, body,
+        )
+        .await;
     }
     let detected = detect(&file_name, &head)?;
-    let limit = max_bytes(limits, uploader.channel, detected.class);
-    let too_large = || FileRefusal::TooLarge {
-        file_name: file_name.clone(),
-        limit_bytes: limit,
+    let file_limit = max_bytes(limits, uploader.channel, detected.class);
+    let limit = room.map_or(file_limit, |room| room.min(file_limit));
+    let too_large = || -> UploadError {
+        match uploader.pending {
+            Some(pending) if limit < file_limit => pending_full(pending).into(),
+            _ => FileRefusal::TooLarge {
+                file_name: file_name.clone(),
+                limit_bytes: limit,
+            }
+            .into(),
+        }
     };
     let mut total = head.len() as u64 + rest.as_ref().map_or(0, |r| r.len() as u64);
     if total > limit {
-        return Err(too_large().into());
+        return Err(too_large());
     }
     let key = Files::new_key(uploader.account_id, &detected.extension);
     let mut writer = files.writer(&key).await.map_err(storage_failed)?;
@@ -172,7 +197,7 @@ where
                 let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
                 total += chunk.len() as u64;
                 if total > limit {
-                    return Err(too_large().into());
+                    return Err(too_large());
                 }
                 writer.write(chunk).await.map_err(storage_failed)?;
             }
@@ -197,20 +222,107 @@ where
     record(db, files, uploader, file).await
 }
 
+/// The first `wanted` bytes of `body` (fewer when it ends first), what came after them
+/// in the last chunk read, and whether the body ended.
+async fn read_head<S, E>(
+    body: &mut S,
+    wanted: usize,
+) -> Result<(Vec<u8>, Option<Bytes>, bool), UploadError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut head = Vec::new();
+    let mut rest: Option<Bytes> = None;
+    while head.len() < wanted {
+        match body.next().await {
+            Some(Ok(chunk)) => {
+                let room = wanted - head.len();
+                if chunk.len() > room {
+                    head.extend_from_slice(&chunk[..room]);
+                    rest = Some(chunk.slice(room..));
+                } else {
+                    head.extend_from_slice(&chunk);
+                }
+            }
+            Some(Err(err)) => return Err(UploadError::Interrupted(err.to_string())),
+            None => return Ok((head, rest, true)),
+        }
+    }
+    Ok((head, rest, false))
+}
+
 /// A recording: WebM/Opus becomes OGG/Opus, OGG is checked, MP4/AAC (Safari) kept.
-async fn store_voice(
+/// Its start must already be audio before the rest is read, and the rest may weigh no
+/// more than the longest allowed recording; only [`VOICE_BUFFERS`] are held at once.
+#[allow(clippy::too_many_arguments)]
+async fn store_voice<S, E>(
     db: &Db,
     files: &Files,
     limits: &UploadLimits,
     uploader: &Uploader,
     request: &UploadRequest,
     file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<UploadedFile, UploadError> {
+    room: Option<u64>,
+    head: Vec<u8>,
+    rest: Option<Bytes>,
+    ended: bool,
+    mut body: S,
+) -> Result<UploadedFile, UploadError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let bad = || FileRefusal::BadRecording {
         file_name: file_name.to_owned(),
     };
-    let detected = detect("", &bytes).map_err(|_| bad())?;
+    let detected = detect("", &head).map_err(|_| bad())?;
+    if !matches!(
+        detected.mime.as_str(),
+        "video/webm"
+            | "video/x-matroska"
+            | "audio/ogg"
+            | "audio/opus"
+            | "audio/m4a"
+            | "video/mp4"
+            | "audio/aac"
+    ) {
+        return Err(bad().into());
+    }
+    let cap = voice_max_bytes(limits);
+    let cap = room.map_or(cap, |room| room.min(cap));
+    let too_large = || -> UploadError {
+        match uploader.pending {
+            Some(pending) if room.is_some_and(|room| room < voice_max_bytes(limits)) => {
+                pending_full(pending).into()
+            }
+            _ => FileRefusal::TooLarge {
+                file_name: file_name.to_owned(),
+                limit_bytes: cap,
+            }
+            .into(),
+        }
+    };
+    let _turn = voice_buffers()
+        .acquire()
+        .await
+        .map_err(|_| UploadError::App(AppError::Internal))?;
+    let mut bytes = head;
+    if let Some(rest) = rest {
+        bytes.extend_from_slice(&rest);
+    }
+    if !ended {
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
+            if (bytes.len() + chunk.len()) as u64 > cap {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    if bytes.len() as u64 > cap {
+        return Err(too_large());
+    }
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name, |(stem, _)| stem)
@@ -261,6 +373,29 @@ async fn store_voice(
     record(db, files, uploader, file).await
 }
 
+/// How many files `owner` holds uploaded but not sent, and their bytes.
+async fn pending_of(db: &Db, owner: &str) -> Result<(i64, i64), UploadError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS bytes FROM attachments \
+         WHERE uploaded_by = $1 AND message_id IS NULL",
+    )
+    .bind(owner)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(AppError::from)?;
+    Ok((
+        row.try_get("files").map_err(AppError::from)?,
+        row.try_get("bytes").map_err(AppError::from)?,
+    ))
+}
+
+fn pending_full(limit: PendingLimit) -> FileRefusal {
+    FileRefusal::PendingFull {
+        max_files: limit.files,
+        max_bytes: limit.bytes,
+    }
+}
+
 /// The pending row; if it cannot be written, the stored file goes too.
 async fn record(
     db: &Db,
@@ -270,6 +405,26 @@ async fn record(
 ) -> Result<UploadedFile, UploadError> {
     let inserted = async {
         let mut tx = db.begin_write().await?;
+        if let Some(limit) = uploader.pending {
+            // Again inside the write: two uploads at once cannot both take the last room.
+            if tx.backend == crate::db::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(format!("pending:{}", uploader.owner))
+                    .execute(tx.conn())
+                    .await?;
+            }
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS bytes FROM attachments \
+                 WHERE uploaded_by = $1 AND message_id IS NULL",
+            )
+            .bind(&uploader.owner)
+            .fetch_one(tx.conn())
+            .await?;
+            let (files, bytes): (i64, i64) = (row.try_get("files")?, row.try_get("bytes")?);
+            if !limit.allows(files, bytes, file.byte_size.max(0) as u64) {
+                return Ok(Err(pending_full(limit)));
+            }
+        }
         let row = sqlx::query(
         "INSERT INTO attachments (account_id, message_id, file_name, content_type, byte_size, storage_key, \
          duration_ms, created_at, uploaded_by, pending_conversation_id) \
@@ -287,11 +442,17 @@ async fn record(
     .fetch_one(tx.conn())
     .await?;
         tx.finish().await?;
-        Ok::<_, sqlx::Error>(row)
+        Ok::<_, sqlx::Error>(Ok(row))
     }
     .await;
     match inserted {
-        Ok(row) => Ok(UploadedFile {
+        Ok(Err(refusal)) => {
+            if let Err(gone) = files.delete(&file.storage_key).await {
+                tracing::error!(key = file.storage_key, error = %gone, "orphan file left after a refused upload");
+            }
+            Err(refusal.into())
+        }
+        Ok(Ok(row)) => Ok(UploadedFile {
             id: row.try_get("id").map_err(AppError::from)?,
             file_name: file.file_name,
             content_type: file.content_type,

@@ -36,11 +36,11 @@ impl UploadTarget {
                 format!("/api/uploads?conversation_id={conversation_id}")
             }
             UploadTarget::AgentInbox { inbox_id } => format!("/api/uploads?inbox_id={inbox_id}"),
-            UploadTarget::Visitor { token, visitor } => format!(
-                "/api/widget/uploads?token={}&visitor={}",
-                encode(token),
-                encode(visitor)
-            ),
+            // The visitor's own token goes in a header (`VISITOR_HEADER`), never in
+            // an address that logs and histories keep.
+            UploadTarget::Visitor { token, .. } => {
+                format!("/api/widget/uploads?token={}", encode(token))
+            }
         };
         url.push_str(&format!("&name={}", encode(name)));
         if voice {
@@ -57,11 +57,17 @@ impl UploadTarget {
             UploadTarget::Agent { .. } | UploadTarget::AgentInbox { .. } => {
                 format!("/api/uploads/{id}/discard")
             }
-            UploadTarget::Visitor { token, visitor } => format!(
-                "/api/widget/uploads/{id}/discard?token={}&visitor={}",
-                encode(token),
-                encode(visitor)
-            ),
+            UploadTarget::Visitor { token, .. } => {
+                format!("/api/widget/uploads/{id}/discard?token={}", encode(token))
+            }
+        }
+    }
+
+    /// The visitor token to send in [`VISITOR_HEADER`] (visitors only).
+    pub fn visitor(&self) -> Option<String> {
+        match self {
+            UploadTarget::Visitor { visitor, .. } => Some(visitor.clone()),
+            _ => None,
         }
     }
 }
@@ -177,6 +183,16 @@ pub fn refusal_text(i18n: I18nContext<Locale>, refusal: &FileRefusal) -> String 
             max = crate::domain::attachment::clock(i64::from(*max_seconds) * 1000)
         )
         .to_string(),
+        FileRefusal::PendingFull {
+            max_files,
+            max_bytes,
+        } => t_string!(
+            i18n,
+            refused_pending_full,
+            max = *max_files,
+            size = human_size(*max_bytes)
+        )
+        .to_string(),
     }
 }
 
@@ -248,6 +264,7 @@ pub use browser::*;
 mod browser {
     use super::*;
     use crate::domain::attachment::{check_early, MAX_FILES};
+    use crate::widget::VISITOR_HEADER;
     use futures::channel::oneshot;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -295,13 +312,13 @@ mod browser {
                 let files = self.files;
                 let target = self.target.clone();
                 leptos::task::spawn_local(async move {
-                    let result = upload(&url, &file, pending.progress).await;
+                    let result = upload(&url, target.visitor(), &file, pending.progress).await;
                     let still_there =
                         files.with_untracked(|l| l.iter().any(|f| f.key == pending.key));
                     match result {
                         Ok(stored) if still_there => pending.state.set(FileState::Stored(stored)),
                         // Removed while uploading: the stored file goes too.
-                        Ok(stored) => discard(&target.discard_url(stored.id)),
+                        Ok(stored) => discard(&target.discard_url(stored.id), target.visitor()),
                         Err(UploadFailure::Refused(refusal)) => pending
                             .state
                             .set(FileState::Failed(refusal_text(i18n, &refusal))),
@@ -333,7 +350,7 @@ mod browser {
                     let _ = web_sys::Url::revoke_object_url(url);
                 }
                 if let FileState::Stored(stored) = file.state.get_untracked() {
-                    discard(&self.target.discard_url(stored.id));
+                    discard(&self.target.discard_url(stored.id), self.target.visitor());
                 }
             }
         }
@@ -365,9 +382,12 @@ mod browser {
         })
     }
 
-    fn discard(url: &str) {
+    fn discard(url: &str, visitor: Option<String>) {
         if let Ok(xhr) = web_sys::XmlHttpRequest::new() {
             if xhr.open("POST", url).is_ok() {
+                if let Some(visitor) = visitor {
+                    let _ = xhr.set_request_header(VISITOR_HEADER, &visitor);
+                }
                 let _ = xhr.send();
             }
         }
@@ -376,12 +396,17 @@ mod browser {
     /// POSTs a file as the raw body, reporting progress (0..1) as it goes.
     pub async fn upload(
         url: &str,
+        visitor: Option<String>,
         blob: &web_sys::Blob,
         progress: RwSignal<f64>,
     ) -> Result<UploadedFile, UploadFailure> {
         let transport = |what: &str| UploadFailure::Error(AppError::Transport(what.to_owned()));
         let xhr = web_sys::XmlHttpRequest::new().map_err(|_| transport("no XMLHttpRequest"))?;
         xhr.open("POST", url).map_err(|_| transport("open"))?;
+        if let Some(visitor) = visitor {
+            xhr.set_request_header(VISITOR_HEADER, &visitor)
+                .map_err(|_| transport("header"))?;
+        }
         let (done_tx, done_rx) = oneshot::channel::<bool>();
         let done_tx = std::rc::Rc::new(std::cell::RefCell::new(Some(done_tx)));
         let finish = |ok: bool| {

@@ -117,10 +117,11 @@ pub fn VoiceRecorder(
                 "webm"
             };
             let name = format!("nota-de-voz.{extension}");
-            let address = target.with_value(|t| t.upload_url(&name, true, Some(duration_ms)));
+            let (address, visitor) =
+                target.with_value(|t| (t.upload_url(&name, true, Some(duration_ms)), t.visitor()));
             leptos::task::spawn_local(async move {
                 let progress = RwSignal::new(0.0);
-                match super::files::upload(&address, &blob, progress).await {
+                match super::files::upload(&address, visitor, &blob, progress).await {
                     Ok(stored) => {
                         let _ = web_sys::Url::revoke_object_url(&url);
                         recorded.set_value(None);

@@ -132,10 +132,11 @@ pub fn TemplatePicker(
             let name = file.name();
             header_state.set(HeaderState::Uploading(name.clone()));
             let url = target.upload_url(&name, false, None);
+            let visitor = target.visitor();
             let chosen = template_id.get_untracked();
             leptos::task::spawn_local(async move {
                 let progress = RwSignal::new(0.0);
-                let result = crate::ui::files::upload(&url, &file, progress).await;
+                let result = crate::ui::files::upload(&url, visitor, &file, progress).await;
                 if template_id.get_untracked() != chosen {
                     return;
                 }

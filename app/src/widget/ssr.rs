@@ -1,10 +1,12 @@
 //! Visitors: who they are (`identity`), what they see when the widget opens, and their
 //! messages through the same service as every channel.
 pub mod identity;
+pub mod limits;
 
 use sqlx::Row;
 
 use self::identity::{Claim, Visitor};
+use self::limits::WidgetGuard;
 use super::{HostUser, VisitorMessage, WidgetSent, WidgetState};
 use crate::conversations::ssr::messages::{history_in_conversation, receive_in_tx, Inbound};
 use crate::conversations::ssr::routing::{conversation_for, Customer};
@@ -60,6 +62,32 @@ pub async fn visitor_by_tokens(
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok((inbox.account_id, identity))
+}
+
+/// Every conversation of this visitor's identity (her socket's filter, read once).
+pub async fn conversations_of(db: &Db, identity_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM conversations WHERE contact_identity_id = $1")
+            .bind(identity_id)
+            .fetch_all(&db.pool)
+            .await?,
+    )
+}
+
+/// Whether a conversation is this identity's.
+pub async fn is_conversation_of(
+    db: &Db,
+    identity_id: i64,
+    conversation_id: i64,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE id = $1 AND contact_identity_id = $2",
+    )
+    .bind(conversation_id)
+    .bind(identity_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// The visitor's latest conversation in this inbox.
@@ -130,15 +158,29 @@ pub struct VisitorSend<'a> {
     pub attachments: &'a [i64],
 }
 
+/// Who sends: the widget's and the visitor's tokens, the host's user, the address.
+pub struct Sender<'a> {
+    pub token: &'a str,
+    pub visitor: Option<&'a str>,
+    pub user: Option<&'a HostUser>,
+    /// The client's address, for the rate limits (`None` when unknown).
+    pub address: Option<&'a str>,
+}
+
 pub async fn send(
     db: &Db,
     secrets: &SecretBox,
     hub: &Hub,
-    token: &str,
-    visitor_token: Option<&str>,
-    user: Option<&HostUser>,
+    guard: &WidgetGuard,
+    sender: Sender<'_>,
     message: VisitorSend<'_>,
 ) -> Result<WidgetSent, AppError> {
+    let Sender {
+        token,
+        visitor: visitor_token,
+        user,
+        address,
+    } = sender;
     let VisitorSend {
         body,
         name,
@@ -149,6 +191,7 @@ pub async fn send(
         return Err(AppError::validation("body", "required"));
     }
     let inbox = inbox_by_token(db, token).await?;
+    guard.message(inbox.id, address)?;
     let name = name
         .map(|n| n.trim().chars().take(120).collect::<String>())
         .filter(|n| !n.is_empty());
@@ -160,6 +203,9 @@ pub async fn send(
     };
     let claim = Claim { name, email };
     let who = identity::resolve(db, secrets, &inbox, visitor_token, user).await?;
+    if matches!(who, Visitor::VerifiedNew(_) | Visitor::Anonymous) {
+        guard.new_visitor(inbox.id, address)?;
+    }
     let mut tx = db.begin_write().await?;
     let (visitor_token, identity_id, contact_id) = match who {
         Visitor::Known(token, identity, contact) => (token, identity, contact),

@@ -84,6 +84,11 @@ pub async fn fresh_postgres() -> Option<String> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with the configuration adjusted first (limits, say).
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -91,16 +96,25 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
                 "sqlite://{}?mode=rwc",
                 dir.path().join("charla.db").display()
             );
-            Some(spawn_on(url, Some(dir)).await)
+            Some(spawn_on_with(url, Some(dir), adjust).await)
         }
-        Backend::Postgres => Some(spawn_on(fresh_postgres().await?, None).await),
+        Backend::Postgres => Some(spawn_on_with(fresh_postgres().await?, None, adjust).await),
     }
 }
 
 /// Starts one server (one "replica") on the given database.
 pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> TestApp {
+    spawn_on_with(database_url, dir, |_| {}).await
+}
+
+/// [`spawn_on`] with the configuration adjusted first.
+pub async fn spawn_on_with(
+    database_url: String,
+    dir: Option<tempfile::TempDir>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let files = tempfile::tempdir().expect("files dir");
-    let config = Config {
+    let mut config = Config {
         data_dir: dir
             .as_ref()
             .map(|d| d.path().to_owned())
@@ -116,14 +130,24 @@ pub async fn spawn_on(database_url: String, dir: Option<tempfile::TempDir>) -> T
         default_country: "ES".into(),
         files_dir: files.path().to_owned(),
         secret_key: None,
+        secret_key_file: None,
         template_sync_minutes: 0,
         s3: None,
         uploads: Default::default(),
+        email_max_bytes: app::channels::email::DEFAULT_MAX_MAIL_BYTES,
         sign_in: Default::default(),
         hashing: Default::default(),
         trust_proxy: false,
+        secure_cookies: None,
         live_batch_ms: 20,
+        // The mail servers and the Graph fake listen on loopback.
+        outbound: app::channels::outbound::OutboundPolicy {
+            allow_private: true,
+            graph_hosts: vec!["127.0.0.1".into()],
+        },
+        widget: Default::default(),
     };
+    adjust(&mut config);
     let (state, _) = server::build_state(&config).await.expect("server state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -276,7 +300,8 @@ impl TestApp {
 pub fn session_cookie(header: Option<&HeaderValue>) -> Option<String> {
     let text = header?.to_str().ok()?;
     let pair = text.split(';').next()?.trim();
-    pair.starts_with("charla_session=").then(|| pair.to_owned())
+    (pair.starts_with("charla_session=") || pair.starts_with("__Host-charla_session="))
+        .then(|| pair.to_owned())
 }
 
 /// The next frame, or a panic after 10 s (a guard against hanging, not a timing check).

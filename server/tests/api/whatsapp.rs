@@ -1265,4 +1265,30 @@ on_both_backends!(
     outbound_media_as_meta_receives_it,
     secrets_stay_on_the_server,
     a_retry_after_the_window_closed_gets_the_stored_reply,
+    a_change_must_name_the_inbox_number,
 );
+
+/// A signed delivery whose change names no phone number id, or another one, stores
+/// nothing: only changes for the inbox's own number count.
+async fn a_change_must_name_the_inbox_number(app: TestApp) {
+    let fake = FakeGraph::start().await;
+    let inbox = configure(&app, &fake).await;
+    let messages = "SELECT COUNT(*) FROM messages WHERE direction = 'incoming'";
+    let before = count(&app, messages).await;
+    let mut unnamed = delivery(
+        vec![text("wamid.unnamed", "sin número", now_secs())],
+        vec![],
+    );
+    unnamed["entry"][0]["changes"][0]["value"]
+        .as_object_mut()
+        .unwrap()
+        .remove("metadata");
+    assert_eq!(post_signed(&app, inbox, &unnamed).await, 200);
+    let mut other = delivery(vec![text("wamid.other", "otro número", now_secs())], vec![]);
+    other["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = json!("999000999");
+    assert_eq!(post_signed(&app, inbox, &other).await, 200);
+    assert_eq!(count(&app, messages).await, before, "neither was stored");
+    let named = delivery(vec![text("wamid.named", "el mío", now_secs())], vec![]);
+    assert_eq!(post_signed(&app, inbox, &named).await, 200);
+    assert_eq!(count(&app, messages).await, before + 1);
+}

@@ -1,10 +1,11 @@
 //! IMAP access to an email inbox's mailbox (async-imap over TCP, STARTTLS or TLS with
-//! rustls): log in, list unseen messages, fetch them whole, mark them seen.
+//! rustls): log in, list unseen messages, size and fetch each on its own, mark them seen.
 use futures::TryStreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 
+use crate::channels::outbound::{ChannelError, Failure, OutboundPolicy};
 use crate::domain::email_inbox::{Security, ServerSettings};
 
 pub trait ImapStream:
@@ -33,22 +34,29 @@ fn tls_connector() -> tokio_rustls::TlsConnector {
     tokio_rustls::TlsConnector::from(Arc::new(config))
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> Result<Box<dyn ImapStream>, String> {
+async fn tls(host: &str, tcp: TcpStream) -> Result<Box<dyn ImapStream>, ChannelError> {
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ChannelError::new(Failure::Unreachable, format!("TLS name: {e}")))?;
     let stream = tls_connector()
         .connect(name, tcp)
         .await
-        .map_err(|e| format!("TLS: {e}"))?;
+        .map_err(|e| ChannelError::new(Failure::Unreachable, format!("TLS: {e}")))?;
     Ok(Box::new(stream))
 }
 
-/// Connects and logs in; the server's own words when it refuses.
-pub async fn login(server: &ServerSettings, password: &str) -> Result<Session, String> {
+fn refused(step: &str, err: impl std::fmt::Display) -> ChannelError {
+    ChannelError::new(Failure::Refused, format!("{step}: {err}"))
+}
+
+/// Connects (only to an address `outbound` allows) and logs in. A failure says which
+/// step failed; the server's own words are only in its detail, for the log.
+pub async fn connect(
+    outbound: &OutboundPolicy,
+    server: &ServerSettings,
+    password: &str,
+) -> Result<Session, ChannelError> {
     let attempt = async {
-        let tcp = TcpStream::connect((server.host.as_str(), server.port))
-            .await
-            .map_err(|e| format!("connect {}:{}: {e}", server.host, server.port))?;
+        let tcp = outbound.connect(&server.host, server.port).await?;
         let stream: Box<dyn ImapStream> = match server.security {
             Security::None => Box::new(tcp),
             Security::Tls => tls(&server.host, tcp).await?,
@@ -57,12 +65,12 @@ pub async fn login(server: &ServerSettings, password: &str) -> Result<Session, S
                 client
                     .read_response()
                     .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or("no greeting")?;
+                    .map_err(|e| refused("greeting", e))?
+                    .ok_or_else(|| refused("greeting", "none"))?;
                 client
                     .run_command_and_check_ok("STARTTLS", None)
                     .await
-                    .map_err(|e| format!("STARTTLS: {e}"))?;
+                    .map_err(|e| refused("STARTTLS", e))?;
                 tls(&server.host, client.into_inner()).await?
             }
         };
@@ -71,37 +79,49 @@ pub async fn login(server: &ServerSettings, password: &str) -> Result<Session, S
             client
                 .read_response()
                 .await
-                .map_err(|e| e.to_string())?
-                .ok_or("no greeting")?;
+                .map_err(|e| refused("greeting", e))?
+                .ok_or_else(|| refused("greeting", "none"))?;
         }
         client
             .login(&server.user, password)
             .await
-            .map_err(|(e, _)| format!("login: {e}"))
+            .map_err(|(e, _)| ChannelError::new(Failure::Auth, format!("login: {e}")))
     };
     tokio::time::timeout(TIMEOUT, attempt)
         .await
-        .map_err(|_| "timed out".to_owned())?
+        .map_err(|_| ChannelError::new(Failure::Unreachable, "timed out"))?
+}
+
+/// [`connect`], the failure as text (for the poller's log).
+pub async fn login(
+    outbound: &OutboundPolicy,
+    server: &ServerSettings,
+    password: &str,
+) -> Result<Session, String> {
+    connect(outbound, server, password)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// "Test connection": log in, open the mailbox, log out.
 pub async fn test_connection(
+    outbound: &OutboundPolicy,
     server: &ServerSettings,
     password: &str,
     mailbox: &str,
-) -> Result<(), String> {
-    let mut session = login(server, password).await?;
+) -> Result<(), ChannelError> {
+    let mut session = connect(outbound, server, password).await?;
     session
         .select(mailbox)
         .await
-        .map_err(|e| format!("select {mailbox}: {e}"))?;
+        .map_err(|e| refused(&format!("select {mailbox}"), e))?;
     let _ = session.logout().await;
     Ok(())
 }
 
-/// The unseen messages of `mailbox`: (UID, raw RFC 5322 bytes), oldest first. Fetched
-/// with `BODY.PEEK[]`, so nothing is marked seen until [`mark_seen`].
-pub async fn unseen(session: &mut Session, mailbox: &str) -> Result<Vec<(u32, Vec<u8>)>, String> {
+/// Opens `mailbox` and lists its unseen messages' UIDs, oldest first (only numbers:
+/// each message is then sized and fetched on its own).
+pub async fn unseen_uids(session: &mut Session, mailbox: &str) -> Result<Vec<u32>, String> {
     session
         .select(mailbox)
         .await
@@ -113,19 +133,72 @@ pub async fn unseen(session: &mut Session, mailbox: &str) -> Result<Vec<(u32, Ve
         .into_iter()
         .collect();
     uids.sort_unstable();
+    Ok(uids)
+}
+
+/// One `UID FETCH` of one message; the responses about other messages (unsolicited
+/// flag updates) are skipped.
+async fn fetch_one(
+    session: &mut Session,
+    uid: u32,
+    query: &str,
+) -> Result<Option<async_imap::types::Fetch>, String> {
+    let fetches: Vec<_> = session
+        .uid_fetch(uid.to_string(), query)
+        .await
+        .map_err(|e| format!("fetch: {e}"))?
+        .try_collect()
+        .await
+        .map_err(|e| format!("fetch: {e}"))?;
+    Ok(fetches.into_iter().find(|f| f.uid == Some(uid)))
+}
+
+/// The message's `RFC822.SIZE` in bytes; `None` when it is gone (expunged meanwhile).
+pub async fn size_of(session: &mut Session, uid: u32) -> Result<Option<u64>, String> {
+    Ok(fetch_one(session, uid, "(UID RFC822.SIZE)")
+        .await?
+        .and_then(|f| f.size)
+        .map(u64::from))
+}
+
+/// The raw RFC 5322 bytes of one message, at most `max` of them (`BODY.PEEK[]<0.max>`:
+/// whatever the server said its size was, no more is read into memory). Nothing is
+/// marked seen until [`mark_seen`]. `None` when the message is gone.
+pub async fn fetch_message(
+    session: &mut Session,
+    uid: u32,
+    max: u64,
+) -> Result<Option<Vec<u8>>, String> {
+    let max = max.min(u64::from(u32::MAX));
+    Ok(
+        fetch_one(session, uid, &format!("(UID BODY.PEEK[]<0.{max}>)"))
+            .await?
+            .and_then(|f| f.body().map(<[u8]>::to_vec)),
+    )
+}
+
+/// The header block of one message, at most `max` bytes of it (for a message too
+/// large to download: who sent it, its subject and ids). `None` when it is gone.
+pub async fn fetch_header(
+    session: &mut Session,
+    uid: u32,
+    max: u64,
+) -> Result<Option<Vec<u8>>, String> {
+    let max = max.min(u64::from(u32::MAX));
+    Ok(
+        fetch_one(session, uid, &format!("(UID BODY.PEEK[HEADER]<0.{max}>)"))
+            .await?
+            .and_then(|f| f.header().map(<[u8]>::to_vec)),
+    )
+}
+
+/// Every unseen message of `mailbox` whole, oldest first: for reading a customer's
+/// small test mailbox (tests, bench). The poller takes one message at a time instead.
+pub async fn unseen(session: &mut Session, mailbox: &str) -> Result<Vec<(u32, Vec<u8>)>, String> {
     let mut found = Vec::new();
-    for uid in uids {
-        let fetches: Vec<_> = session
-            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-            .await
-            .map_err(|e| format!("fetch: {e}"))?
-            .try_collect()
-            .await
-            .map_err(|e| format!("fetch: {e}"))?;
-        for fetch in fetches {
-            if let Some(body) = fetch.body() {
-                found.push((fetch.uid.unwrap_or(uid), body.to_vec()));
-            }
+    for uid in unseen_uids(session, mailbox).await? {
+        if let Some(raw) = fetch_message(session, uid, u64::from(u32::MAX)).await? {
+            found.push((uid, raw));
         }
     }
     Ok(found)

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use crate::agents::AgentProfile;
+use crate::channels::outbound::OutboundPolicy;
 use crate::db::{now_ms, Db};
 use crate::domain::email_inbox::{
     EmailSettings, EmailSettingsInput, ServerSettings, DEFAULT_POLL_SECS,
@@ -181,10 +182,13 @@ pub async fn settings_view(
     })
 }
 
-/// Saves the form; an empty password keeps the one stored.
+/// Saves the form; an empty password keeps the one stored. A host typed as a local or
+/// private address is refused unless `outbound` allows those (names are checked when
+/// they are resolved, at connect time).
 pub async fn save(
     db: &Db,
     secrets: &SecretBox,
+    outbound: &OutboundPolicy,
     admin: &AgentProfile,
     inbox_id: i64,
     input: &EmailSettingsInput,
@@ -192,6 +196,11 @@ pub async fn save(
     let input = input
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
+    for (field, server) in [("smtp.host", &input.smtp), ("imap.host", &input.imap)] {
+        if !outbound.host_allowed(&server.host) {
+            return Err(AppError::validation(field, "address_not_allowed"));
+        }
+    }
     let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
     let mut json: serde_json::Value =
         serde_json::from_str(&settings).unwrap_or_else(|_| serde_json::json!({}));

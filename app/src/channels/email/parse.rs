@@ -91,6 +91,21 @@ pub fn sanitise_html(html: &str) -> String {
                 .into_iter()
                 .collect(),
         )
+        // `data:` only as an image's source (inline pictures); as a link it could
+        // carry a whole page of its own.
+        .attribute_filter(|element, attribute, value| {
+            let data = value
+                .trim_start()
+                .get(..5)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("data:"));
+            let image = element == "img"
+                && attribute == "src"
+                && value
+                    .trim_start()
+                    .get(..11)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("data:image/"));
+            (!data || image).then(|| value.into())
+        })
         .clean(html)
         .to_string()
 }
@@ -214,6 +229,25 @@ fn parse_unguarded(raw: &[u8], own_address: &str) -> Option<ParsedMail> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn data_addresses_only_as_image_sources() {
+        let clean = super::sanitise_html(
+            r#"<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">premio</a>
+               <a href=" DATA:text/html,hola">otro</a>
+               <img src="data:image/png;base64,iVBORw0KGgo=" alt="logo">
+               <img src="data:text/html,hola" alt="no">"#,
+        );
+        assert!(!clean.contains("text/html"), "{clean}");
+        assert!(
+            clean.contains(r#"src="data:image/png;base64,iVBORw0KGgo=""#),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("premio") && clean.contains("otro"),
+            "{clean}"
+        );
+    }
+
     #[test]
     fn reads_at_most_twenty_thread_ids() {
         let refs: String = (0..500).map(|n| format!(" <r{n}@x.example>")).collect();

@@ -1,15 +1,17 @@
-//! Inbound email: each email inbox's mailbox is polled over IMAP; every unseen message
-//! is parsed, threaded (In-Reply-To / References into the conversation that holds the
+//! Inbound email: each email inbox's mailbox is polled over IMAP, one unseen message at
+//! a time (sized first: a mail over `CHARLA_EMAIL_MAX_MB` is not downloaded but
+//! recorded as refused from its headers); each is parsed, its files checked as uploads
+//! are, threaded (In-Reply-To / References into the conversation that holds the
 //! earlier message, else the S12 routing rule) and stored through the same `receive`
 //! service as every channel, and only then marked seen. A crash between storing and
 //! marking leaves it unseen; the next poll finds its Message-ID stored and skips it.
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::imap;
 use super::inbox::{self, EmailInbox};
 use super::parse::{parse, ParsedMail};
 use super::Email;
+use super::{attachments, imap};
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
@@ -19,9 +21,9 @@ use crate::conversations::ssr::routing::{
     conversation_for_inbound, reopens_resolved, successor_of,
 };
 use crate::db::now_ms;
+use crate::domain::attachment::FileRefusal;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
-use crate::storage::Files;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PollSummary {
@@ -29,6 +31,8 @@ pub struct PollSummary {
     pub duplicates: usize,
     pub automatic: usize,
     pub unreadable: usize,
+    /// Larger than the limit: not downloaded, recorded from their headers.
+    pub refused: usize,
     /// Left unseen, to be tried again next time.
     pub failed: usize,
 }
@@ -38,10 +42,27 @@ enum Outcome {
     Duplicate,
     Automatic,
     Unreadable,
+    Refused,
 }
 
-async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome, AppError> {
-    let Some(mail) = parse(raw, &inbox.from_address) else {
+/// How much of a refused mail's header block is read (sender, subject, ids).
+const REFUSED_HEADER_BYTES: u64 = 64 * 1024;
+
+/// What is recorded of one mail besides its headers.
+struct Content<'a> {
+    body: String,
+    extra: MessageExtra,
+    attachments: &'a [NewAttachment],
+    /// Its files that were not kept, said in an activity line after it.
+    refused_files: Vec<FileRefusal>,
+}
+
+/// One mail taken in whole (it is within the limit). `raw` is dropped once parsed, so
+/// at most the mail and then its files are held.
+async fn store(email: &Email, inbox: &EmailInbox, raw: Vec<u8>) -> Result<Outcome, AppError> {
+    let parsed = parse(&raw, &inbox.from_address);
+    drop(raw);
+    let Some(mut mail) = parsed else {
         return Ok(Outcome::Unreadable);
     };
     if let Some(why) = mail.automatic {
@@ -51,47 +72,94 @@ async fn store(email: &Email, inbox: &EmailInbox, raw: &[u8]) -> Result<Outcome,
     if external_id_stored(&email.db, inbox.id, &mail.message_id).await? {
         return Ok(Outcome::Duplicate);
     }
-    let mut attachments = Vec::new();
-    for (name, mime, bytes) in &mail.files {
-        let name = crate::storage::clean_file_name(name).unwrap_or_else(|| "adjunto".to_owned());
-        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
-        let key = Files::new_key(inbox.account_id, ext);
-        if let Err(err) = email.files.put(&key, bytes.clone()).await {
-            tracing::error!(error = %err, "storing an email attachment failed");
-            for file in &attachments {
-                let NewAttachment { storage_key, .. } = file;
-                let _ = email.files.delete(storage_key).await;
-            }
-            return Err(AppError::Internal);
-        }
-        attachments.push(NewAttachment {
-            file_name: name,
-            content_type: mime.clone(),
-            byte_size: bytes.len() as i64,
-            storage_key: key,
-            duration_ms: None,
-        });
-    }
-    let result = store_in_db(email, inbox, &mail, &attachments).await;
+    let parts = std::mem::take(&mut mail.files);
+    let (attachments, refused_files) =
+        attachments::store(&email.files, inbox.account_id, &email.uploads, parts).await?;
+    let content = Content {
+        body: mail
+            .shown
+            .chars()
+            .take(crate::domain::MessageBody::MAX_CHARS)
+            .collect(),
+        extra: MessageExtra::Email {
+            subject: mail.subject.clone(),
+            quoted: mail.quoted.take(),
+            html: mail.html.take(),
+        },
+        attachments: &attachments,
+        refused_files,
+    };
+    let result = store_in_db(email, inbox, &mail, content).await;
     if result.is_err() {
-        for file in &attachments {
-            let _ = email.files.delete(&file.storage_key).await;
-        }
-        if external_id_stored(&email.db, inbox.id, &mail.message_id)
-            .await
-            .unwrap_or(false)
-        {
-            return Ok(Outcome::Duplicate);
-        }
+        attachments::discard(&email.files, &attachments).await;
     }
-    result.map(|()| Outcome::Stored)
+    settle(email, inbox, &mail, result, Outcome::Stored).await
+}
+
+/// One mail over the limit, known by its header block only: recorded as a message of
+/// its sender (its subject as the text) saying it was not downloaded and why, so the
+/// agents know it came; automatic mail still records nothing.
+async fn refuse(
+    email: &Email,
+    inbox: &EmailInbox,
+    header: &[u8],
+    byte_size: u64,
+) -> Result<Outcome, AppError> {
+    tracing::warn!(
+        inbox = inbox.id,
+        bytes = byte_size,
+        limit = email.max_mail_bytes,
+        "email larger than the limit not downloaded"
+    );
+    let Some(mail) = parse(header, &inbox.from_address) else {
+        return Ok(Outcome::Unreadable);
+    };
+    if mail.automatic.is_some() {
+        return Ok(Outcome::Automatic);
+    }
+    if external_id_stored(&email.db, inbox.id, &mail.message_id).await? {
+        return Ok(Outcome::Duplicate);
+    }
+    let content = Content {
+        body: mail.subject.chars().take(200).collect(),
+        extra: MessageExtra::MailRefused {
+            byte_size,
+            limit_bytes: email.max_mail_bytes,
+        },
+        attachments: &[],
+        refused_files: Vec::new(),
+    };
+    let result = store_in_db(email, inbox, &mail, content).await;
+    settle(email, inbox, &mail, result, Outcome::Refused).await
+}
+
+/// A failed store whose Message-ID is stored after all (another poller took the same
+/// mail at the same moment) is a duplicate; any other failure stays an error.
+async fn settle(
+    email: &Email,
+    inbox: &EmailInbox,
+    mail: &ParsedMail,
+    result: Result<(), AppError>,
+    done: Outcome,
+) -> Result<Outcome, AppError> {
+    match result {
+        Ok(()) => Ok(done),
+        Err(_)
+            if external_id_stored(&email.db, inbox.id, &mail.message_id)
+                .await
+                .unwrap_or(false) =>
+        {
+            Ok(Outcome::Duplicate)
+        }
+        Err(err) => Err(err),
+    }
 }
 
 async fn store_in_db(
     email: &Email,
     inbox: &EmailInbox,
     mail: &ParsedMail,
-    attachments: &[NewAttachment],
+    content: Content<'_>,
 ) -> Result<(), AppError> {
     let address = mail.from_address.to_ascii_lowercase();
     let profile = CustomerProfile {
@@ -168,22 +236,12 @@ async fn store_in_db(
             .execute(tx.conn())
             .await?;
     }
-    let extra = MessageExtra::Email {
-        subject: mail.subject.clone(),
-        quoted: mail.quoted.clone(),
-        html: mail.html.clone(),
-    };
-    let body: String = mail
-        .shown
-        .chars()
-        .take(crate::domain::MessageBody::MAX_CHARS)
-        .collect();
     let inbound = Inbound {
-        body: &body,
+        body: &content.body,
         external_id: Some(&mail.message_id),
         content_type: "text",
-        extra: Some(&extra),
-        attachments,
+        extra: Some(&content.extra),
+        attachments: content.attachments,
         at: mail.date.unwrap_or_else(now_ms),
     };
     receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
@@ -191,13 +249,25 @@ async fn store_in_db(
         let note = MessageExtra::ThreadRefused { display_id };
         add_activity_in_tx(&mut tx, conversation, &format!("≠ #{display_id}"), &note).await?;
     }
+    if !content.refused_files.is_empty() {
+        let names: Vec<&str> = content
+            .refused_files
+            .iter()
+            .map(attachments::refused_name)
+            .collect();
+        let text = format!("✕ {}", names.join(", "));
+        let note = MessageExtra::FilesRefused {
+            files: content.refused_files,
+        };
+        add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
+    }
     tx.commit(&email.hub).await?;
     Ok(())
 }
 
 /// One pass over an inbox's unseen mail.
 pub async fn poll(email: &Email, inbox: &EmailInbox) -> Result<PollSummary, String> {
-    let mut session = imap::login(&inbox.imap, &inbox.imap_password).await?;
+    let mut session = imap::login(&email.outbound, &inbox.imap, &inbox.imap_password).await?;
     let summary = poll_session(email, inbox, &mut session).await?;
     let _ = session.logout().await;
     Ok(summary)
@@ -208,16 +278,22 @@ async fn poll_session(
     inbox: &EmailInbox,
     session: &mut imap::Session,
 ) -> Result<PollSummary, String> {
-    let messages = imap::unseen(session, &inbox.imap_mailbox).await?;
+    // Only the numbers are listed; each message is then sized, fetched, stored and
+    // marked seen before the next is touched, so one message is held at a time.
+    let uids = imap::unseen_uids(session, &inbox.imap_mailbox).await?;
     let mut summary = PollSummary::default();
-    for (uid, raw) in messages {
-        match store(email, inbox, &raw).await {
+    for uid in uids {
+        let Some(taken) = take(email, inbox, session, uid).await? else {
+            continue;
+        };
+        match taken {
             Ok(outcome) => {
                 match outcome {
                     Outcome::Stored => summary.stored += 1,
                     Outcome::Duplicate => summary.duplicates += 1,
                     Outcome::Automatic => summary.automatic += 1,
                     Outcome::Unreadable => summary.unreadable += 1,
+                    Outcome::Refused => summary.refused += 1,
                 }
                 imap::mark_seen(session, uid).await?;
             }
@@ -230,11 +306,42 @@ async fn poll_session(
     Ok(summary)
 }
 
+/// One message: its `RFC822.SIZE` first; within the limit it is fetched (never more
+/// than the limit, whatever the size said) and stored, over it only its header block is
+/// read and the refusal recorded. `None` when it is gone from the mailbox; an IMAP
+/// error ends the poll, a storing error leaves this message for the next one.
+async fn take(
+    email: &Email,
+    inbox: &EmailInbox,
+    session: &mut imap::Session,
+    uid: u32,
+) -> Result<Option<Result<Outcome, AppError>>, String> {
+    let max = email.max_mail_bytes;
+    let Some(size) = imap::size_of(session, uid).await? else {
+        return Ok(None);
+    };
+    let too_large = if size > max {
+        size
+    } else {
+        let Some(raw) = imap::fetch_message(session, uid, max.saturating_add(1)).await? else {
+            return Ok(None);
+        };
+        if raw.len() as u64 <= max {
+            return Ok(Some(store(email, inbox, raw).await));
+        }
+        raw.len() as u64
+    };
+    let header = imap::fetch_header(session, uid, REFUSED_HEADER_BYTES)
+        .await?
+        .unwrap_or_default();
+    Ok(Some(refuse(email, inbox, &header, too_large).await))
+}
+
 /// One cycle of an inbox's watcher: poll, then wait for new mail — in IDLE where the
 /// server supports it (woken as soon as mail arrives), else for the poll interval.
 async fn cycle(email: &Email, inbox: &EmailInbox) -> Result<(), String> {
     let every = Duration::from_secs(u64::from(inbox.poll_interval_secs));
-    let mut session = imap::login(&inbox.imap, &inbox.imap_password).await?;
+    let mut session = imap::login(&email.outbound, &inbox.imap, &inbox.imap_password).await?;
     let summary = poll_session(email, inbox, &mut session).await?;
     if summary != PollSummary::default() {
         tracing::info!(inbox = inbox.id, ?summary, "email poll");

@@ -12,6 +12,7 @@ use sqlx::Row;
 use std::time::Duration;
 
 use super::inbox::{self, EmailInbox};
+use crate::channels::outbound::{ChannelError, Failure, OutboundPolicy};
 use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
 use crate::db::Db;
 use crate::domain::email_inbox::{reply_subject, Security};
@@ -22,29 +23,43 @@ pub struct EmailAdapter {
     db: Db,
     secrets: SecretBox,
     files: Files,
+    outbound: OutboundPolicy,
 }
 
 impl EmailAdapter {
-    pub fn new(db: Db, secrets: SecretBox, files: Files) -> EmailAdapter {
-        EmailAdapter { db, secrets, files }
+    pub fn new(db: Db, secrets: SecretBox, files: Files, outbound: OutboundPolicy) -> EmailAdapter {
+        EmailAdapter {
+            db,
+            secrets,
+            files,
+            outbound,
+        }
     }
 }
 
-pub fn transport(inbox: &EmailInbox) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+/// The inbox's SMTP transport, to an address `outbound` allows: the name is resolved
+/// and checked here and the transport connects to that address (the first allowed one,
+/// in the resolver's order), while TLS still verifies the certificate against the name.
+pub async fn transport(
+    outbound: &OutboundPolicy,
+    inbox: &EmailInbox,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, ChannelError> {
     let host = inbox.smtp.host.as_str();
+    let parameters = || {
+        TlsParameters::new(host.to_owned())
+            .map_err(|e| ChannelError::new(Failure::Refused, format!("TLS name: {e}")))
+    };
     let tls = match inbox.smtp.security {
         Security::None => Tls::None,
-        Security::StartTls => {
-            Tls::Required(TlsParameters::new(host.to_owned()).map_err(|e| e.to_string())?)
-        }
-        Security::Tls => {
-            Tls::Wrapper(TlsParameters::new(host.to_owned()).map_err(|e| e.to_string())?)
-        }
+        Security::StartTls => Tls::Required(parameters()?),
+        Security::Tls => Tls::Wrapper(parameters()?),
     };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(inbox.smtp.port)
-        .tls(tls)
-        .timeout(Some(Duration::from_secs(30)));
+    let address = outbound.resolve(host, inbox.smtp.port).await?[0];
+    let mut builder =
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(address.ip().to_string())
+            .port(inbox.smtp.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(30)));
     if !inbox.smtp.user.is_empty() {
         builder = builder.credentials(Credentials::new(
             inbox.smtp.user.clone(),
@@ -54,13 +69,32 @@ pub fn transport(inbox: &EmailInbox) -> Result<AsyncSmtpTransport<Tokio1Executor
     Ok(builder.build())
 }
 
-/// "Test connection": connects, greets and logs in; the server's own error otherwise.
-pub async fn test_connection(inbox: &EmailInbox) -> Result<(), String> {
-    let transport = transport(inbox)?;
+/// What a failed SMTP exchange may be called in the browser.
+fn failure_of(err: &lettre::transport::smtp::Error) -> Failure {
+    match err.status().map(u16::from) {
+        // 530 authentication required, 534 mechanism too weak, 535 credentials invalid,
+        // 538 encryption required for the mechanism
+        Some(530 | 534 | 535 | 538) => Failure::Auth,
+        Some(_) => Failure::Refused,
+        None if err.is_response() || err.is_client() => Failure::Refused,
+        None => Failure::Unreachable,
+    }
+}
+
+/// "Test connection": connects, greets and logs in. The failure's kind is for the
+/// browser; the server's own words are only in its detail, for the log.
+pub async fn test_connection(
+    outbound: &OutboundPolicy,
+    inbox: &EmailInbox,
+) -> Result<(), ChannelError> {
+    let transport = transport(outbound, inbox).await?;
     match transport.test_connection().await {
         Ok(true) => Ok(()),
-        Ok(false) => Err("the server did not accept the connection".into()),
-        Err(err) => Err(err.to_string()),
+        Ok(false) => Err(ChannelError::new(
+            Failure::Refused,
+            "the server did not accept the connection",
+        )),
+        Err(err) => Err(ChannelError::new(failure_of(&err), err.to_string())),
     }
 }
 
@@ -234,9 +268,12 @@ impl EmailAdapter {
             Ok(email) => email,
             Err(error) => return Delivery::Failed { error },
         };
-        let transport = match transport(&inbox) {
+        let transport = match transport(&self.outbound, &inbox).await {
             Ok(t) => t,
-            Err(error) => return Delivery::Failed { error },
+            Err(err) if err.kind == Failure::Unreachable => {
+                return Delivery::Retry { error: err.detail }
+            }
+            Err(err) => return Delivery::Failed { error: err.detail },
         };
         match transport.send(email).await {
             Ok(_) => Delivery::Sent {

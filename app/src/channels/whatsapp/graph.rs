@@ -1,22 +1,57 @@
 //! The WhatsApp Cloud API (Meta's Graph API) as Charla uses it: send a message, upload
 //! and download media, list message templates. Errors are sorted into "try again"
-//! (network, 429, 5xx, Meta's throttling codes) and "give up" (everything else, with
-//! Meta's code and reason for the agent to read).
+//! (no answer, 429, 5xx, Meta's throttling codes) and "give up" (everything else, with
+//! Meta's code and reason for the agent to read). The access token goes only to the
+//! Graph API host the server allows, on a public address (`channels::outbound`).
 use serde_json::Value;
 use std::time::Duration;
 
 use super::inbox::WhatsAppInbox;
+use crate::channels::outbound::{self, Failure, OutboundPolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphError {
+    /// Meta answered "later" (429, 5xx, throttling codes).
     Retry(String),
+    /// No answer: the connection failed or timed out (tried again too).
+    Unreachable(String),
     Permanent(String),
+    /// The URL or the address it resolves to is not one this server sends a token to.
+    NotAllowed(String),
 }
 
 impl GraphError {
     pub fn text(&self) -> &str {
         match self {
-            GraphError::Retry(t) | GraphError::Permanent(t) => t,
+            GraphError::Retry(t)
+            | GraphError::Unreachable(t)
+            | GraphError::Permanent(t)
+            | GraphError::NotAllowed(t) => t,
+        }
+    }
+
+    /// Worth trying again later.
+    pub fn is_retry(&self) -> bool {
+        matches!(self, GraphError::Retry(_) | GraphError::Unreachable(_))
+    }
+
+    /// What the settings page may tell the browser: a code, never Meta's (or another
+    /// server's) words.
+    pub fn failure(&self) -> Failure {
+        match self {
+            GraphError::NotAllowed(_) => Failure::NotAllowed,
+            GraphError::Unreachable(_) => Failure::Unreachable,
+            GraphError::Retry(_) | GraphError::Permanent(_) => Failure::Refused,
+        }
+    }
+
+    /// A failed request: refused by the outbound policy's resolver, or no answer.
+    fn network(err: reqwest::Error) -> GraphError {
+        match outbound::find_refusal(&err) {
+            Some(refusal) if refusal.kind == Failure::NotAllowed => {
+                GraphError::NotAllowed(refusal.detail.clone())
+            }
+            _ => GraphError::Unreachable(format!("network: {err}")),
         }
     }
 }
@@ -33,11 +68,13 @@ pub const MEDIA_MAX_BYTES: u64 = 100 * 1024 * 1024;
 #[derive(Clone)]
 pub struct Graph {
     http: reqwest::Client,
+    outbound: OutboundPolicy,
 }
 
 impl Default for Graph {
+    /// Meta's host only, on public addresses.
     fn default() -> Self {
-        Graph::new()
+        Graph::new(OutboundPolicy::default())
     }
 }
 
@@ -73,30 +110,52 @@ pub fn describe_error(status: u16, body: &str) -> (bool, String) {
 }
 
 impl Graph {
-    pub fn new() -> Graph {
+    /// A client whose connections follow `outbound`: names resolve only to the
+    /// addresses it allows, and every URL is checked before the token goes to it.
+    pub fn new(outbound: OutboundPolicy) -> Graph {
         Graph {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
                 .connect_timeout(Duration::from_secs(10))
                 .redirect(reqwest::redirect::Policy::none())
+                .dns_resolver(outbound.resolver())
                 .build()
                 .expect("HTTP client"),
+            outbound,
         }
     }
 
-    fn url(inbox: &WhatsAppInbox, path: &str) -> String {
-        format!("{}/{}/{}", inbox.api_base_url, inbox.api_version, path)
+    /// The URL of an API path, if the server allows sending the token there.
+    fn url(&self, inbox: &WhatsAppInbox, path: &str) -> Result<String, GraphError> {
+        let url = format!("{}/{}/{}", inbox.api_base_url, inbox.api_version, path);
+        self.allowed(url, OutboundPolicy::graph_url)
+    }
+
+    fn allowed(
+        &self,
+        url: String,
+        rule: fn(&OutboundPolicy, &str) -> Result<(), &'static str>,
+    ) -> Result<String, GraphError> {
+        match rule(&self.outbound, &url) {
+            Ok(()) => Ok(url),
+            Err(code) => {
+                let host = reqwest::Url::parse(&url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_default();
+                Err(GraphError::NotAllowed(format!(
+                    "{code}: this server does not send the access token to {host:?}"
+                )))
+            }
+        }
     }
 
     async fn answer(
         response: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<Value, GraphError> {
-        let response = response.map_err(|e| GraphError::Retry(format!("network: {e}")))?;
+        let response = response.map_err(GraphError::network)?;
         let status = response.status().as_u16();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| GraphError::Retry(format!("network: {e}")))?;
+        let body = response.text().await.map_err(GraphError::network)?;
         if (200..300).contains(&status) {
             serde_json::from_str(&body)
                 .map_err(|_| GraphError::Retry(format!("HTTP {status}: unreadable answer")))
@@ -112,7 +171,7 @@ impl Graph {
 
     /// Sends one message payload; Meta's message id (`wamid…`).
     pub async fn send(&self, inbox: &WhatsAppInbox, payload: &Value) -> Result<String, GraphError> {
-        let url = Self::url(inbox, &format!("{}/messages", inbox.phone_number_id));
+        let url = self.url(inbox, &format!("{}/messages", inbox.phone_number_id))?;
         let answer = Self::answer(
             self.http
                 .post(url)
@@ -144,7 +203,7 @@ impl Graph {
             .text("messaging_product", "whatsapp")
             .text("type", content_type.to_owned())
             .part("file", part);
-        let url = Self::url(inbox, &format!("{}/media", inbox.phone_number_id));
+        let url = self.url(inbox, &format!("{}/media", inbox.phone_number_id))?;
         let answer = Self::answer(
             self.http
                 .post(url)
@@ -175,7 +234,7 @@ impl Graph {
         }
         let meta = Self::answer(
             self.http
-                .get(Self::url(inbox, media_id))
+                .get(self.url(inbox, media_id)?)
                 .bearer_auth(&inbox.access_token)
                 .send()
                 .await,
@@ -184,6 +243,7 @@ impl Graph {
         let url = meta["url"]
             .as_str()
             .ok_or_else(|| GraphError::Retry("media answer without a url".into()))?;
+        let url = self.allowed(url.to_owned(), OutboundPolicy::media_url)?;
         let mime = meta["mime_type"]
             .as_str()
             .unwrap_or("application/octet-stream")
@@ -194,7 +254,7 @@ impl Graph {
             .bearer_auth(&inbox.access_token)
             .send()
             .await
-            .map_err(|e| GraphError::Retry(format!("network: {e}")))?;
+            .map_err(GraphError::network)?;
         let status = response.status().as_u16();
         if !(200..300).contains(&status) {
             let body = response.text().await.unwrap_or_default();
@@ -212,11 +272,7 @@ impl Graph {
             return Err(GraphError::Permanent("media too large".into()));
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| GraphError::Retry(format!("network: {e}")))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(GraphError::network)? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > MEDIA_MAX_BYTES {
                 return Err(GraphError::Permanent("media too large".into()));
@@ -229,13 +285,13 @@ impl Graph {
     /// `next` links are followed only on the configured API host, so the access token
     /// never goes anywhere else.
     pub async fn templates(&self, inbox: &WhatsAppInbox) -> Result<Vec<Value>, GraphError> {
-        let mut url = Self::url(
+        let mut url = self.url(
             inbox,
             &format!(
                 "{}/message_templates?limit=100&fields=id,name,language,category,status,parameter_format,components",
                 inbox.business_account_id
             ),
-        );
+        )?;
         let mut all = Vec::new();
         for _ in 0..100 {
             let page = Self::answer(
@@ -251,7 +307,7 @@ impl Graph {
             }
             match page["paging"]["next"].as_str() {
                 Some(next) if next.starts_with(&format!("{}/", inbox.api_base_url)) => {
-                    url = next.to_owned();
+                    url = self.allowed(next.to_owned(), OutboundPolicy::graph_url)?;
                 }
                 _ => return Ok(all),
             }

@@ -41,8 +41,9 @@ pub async fn handle_webhook(
             .metadata
             .as_ref()
             .and_then(|m| m.phone_number_id.as_deref());
-        if number.is_some_and(|n| !inbox.phone_number_id.is_empty() && n != inbox.phone_number_id) {
-            // Another number of the same app: not this inbox's to store.
+        if inbox.phone_number_id.is_empty() || number != Some(inbox.phone_number_id.as_str()) {
+            // Another number of the same app, or a change that does not say whose it
+            // is: not this inbox's to store.
             summary.ignored += value.messages.len() + value.statuses.len();
             continue;
         }
@@ -142,11 +143,11 @@ async fn fetch_media(
                 duration_ms: None,
             }))
         }
-        Err(GraphError::Retry(err)) => {
+        Err(GraphError::Retry(err) | GraphError::Unreachable(err)) => {
             tracing::warn!(error = %err, "WhatsApp media not fetched yet; Meta will redeliver");
             Err(Err(AppError::Internal))
         }
-        Err(GraphError::Permanent(err)) => Err(Ok(err)),
+        Err(GraphError::Permanent(err) | GraphError::NotAllowed(err)) => Err(Ok(err)),
     }
 }
 

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use crate::agents::AgentProfile;
+use crate::channels::outbound::OutboundPolicy;
 use crate::db::{now_ms, Db};
 use crate::domain::whatsapp::{
     WhatsAppSettings, WhatsAppSettingsInput, DEFAULT_API_BASE, DEFAULT_API_VERSION,
@@ -142,10 +143,12 @@ pub async fn settings_view(
     })
 }
 
-/// Saves the form; an empty secret keeps the one stored.
+/// Saves the form; an empty secret keeps the one stored. The base URL must be one the
+/// server sends tokens to (Meta's host over https unless `outbound` names another).
 pub async fn save(
     db: &Db,
     secrets: &SecretBox,
+    outbound: &OutboundPolicy,
     admin: &AgentProfile,
     inbox_id: i64,
     input: &WhatsAppSettingsInput,
@@ -153,6 +156,9 @@ pub async fn save(
     let input = input
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
+    outbound
+        .graph_url(&input.api_base_url)
+        .map_err(|code| AppError::validation("api_base_url", code))?;
     let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
     let mut json: serde_json::Value =
         serde_json::from_str(&settings).unwrap_or_else(|_| serde_json::json!({}));

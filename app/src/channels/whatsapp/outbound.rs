@@ -178,8 +178,8 @@ pub fn media_payload(
 
 fn outcome(err: GraphError) -> Delivery {
     match err {
-        GraphError::Retry(error) => Delivery::Retry { error },
-        GraphError::Permanent(error) => Delivery::Failed { error },
+        GraphError::Retry(error) | GraphError::Unreachable(error) => Delivery::Retry { error },
+        GraphError::Permanent(error) | GraphError::NotAllowed(error) => Delivery::Failed { error },
     }
 }
 

@@ -87,6 +87,21 @@ fn every_message_extra_reads_back() {
         MessageExtra::Unsupported {
             message_type: "sticker".into(),
         },
+        MessageExtra::MailRefused {
+            byte_size: 200 * 1024 * 1024,
+            limit_bytes: 50 * 1024 * 1024,
+        },
+        MessageExtra::FilesRefused {
+            files: vec![
+                crate::domain::attachment::FileRefusal::Executable {
+                    file_name: "factura.pdf".into(),
+                },
+                crate::domain::attachment::FileRefusal::TooLarge {
+                    file_name: "video.mp4".into(),
+                    limit_bytes: 40 * 1024 * 1024,
+                },
+            ],
+        },
     ];
     for extra in extras {
         let text = serde_json::to_string(&extra).unwrap();

@@ -18,6 +18,11 @@ fn upload_urls_encode_names_and_tokens() {
     };
     assert_eq!(
         visitor.discard_url(3),
-        "/api/widget/uploads/3/discard?token=abc&visitor=x%2Fy"
+        "/api/widget/uploads/3/discard?token=abc"
     );
+    assert!(
+        !visitor.upload_url("a.png", false, None).contains("x%2Fy"),
+        "the visitor token travels in a header"
+    );
+    assert_eq!(visitor.visitor().as_deref(), Some("x/y"));
 }
