@@ -13,6 +13,12 @@ cd "$CHARLA_ROOT"
 export CHARLA_DATA_DIR="${CHARLA_DATA_DIR:-$CHARLA_ROOT/data}"
 # Demo data is opt-in (the server never seeds it unless told); this command is the demo.
 export CHARLA_SEED_DEMO="${CHARLA_SEED_DEMO:-true}"
+# The demo is a local trial: its channels may be pointed at mail servers and a Graph API
+# fake on this machine. A production server keeps both refused (SECURITY.md).
+if [ "$CHARLA_SEED_DEMO" = true ]; then
+  export CHARLA_OUTBOUND_ALLOW_PRIVATE="${CHARLA_OUTBOUND_ALLOW_PRIVATE:-true}"
+  export CHARLA_GRAPH_ALLOW_HOSTS="${CHARLA_GRAPH_ALLOW_HOSTS:-127.0.0.1,localhost}"
+fi
 mkdir -p "$CHARLA_DATA_DIR"
 echo "run: cargo leptos serve --release --precompress --split (data in $CHARLA_DATA_DIR)"
 exec env "${CHARLA_RELEASE_ENV[@]}" \
