@@ -64,6 +64,9 @@ impl Process {
             .env("LEPTOS_SITE_ADDR", addr.to_string())
             .env("CHARLA_TEMPLATE_SYNC_MINUTES", "0")
             .env("CHARLA_SEED_DEMO", "true")
+            // Its Graph fake and mail servers listen on loopback.
+            .env("CHARLA_OUTBOUND_ALLOW_PRIVATE", "true")
+            .env("CHARLA_GRAPH_ALLOW_HOSTS", "127.0.0.1")
             .env("RUST_LOG", "error")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
