@@ -6,7 +6,8 @@
 //! times a second. Printed per run: what the widget accepted and refused (429), the
 //! agent's reply latency, the process's RSS (the server runs in it) and the disk used by
 //! the database and stored files at the end. A run without a flood comes first, as the
-//! baseline for the agent's latency.
+//! baseline for the agent's latency, and one with every limit lifted last, as the
+//! widget behaved before it had any.
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ enum Source {
     None,
     OneAddress,
     ManyAddresses,
+    /// One address with every widget limit lifted: what the flood did before them.
+    Unlimited,
 }
 
 impl Source {
@@ -30,6 +33,7 @@ impl Source {
             Source::None => "no flood (baseline)",
             Source::OneAddress => "one address",
             Source::ManyAddresses => "200 addresses",
+            Source::Unlimited => "one address, limits lifted",
         }
     }
 }
@@ -206,7 +210,12 @@ async fn flood(
 pub async fn run(seconds: u64, workers: usize) -> anyhow::Result<()> {
     println!("\n## Widget flood: {workers} scripts for {seconds} s per run (SQLite)\n");
     let mut rows = Vec::new();
-    for source in [Source::None, Source::OneAddress, Source::ManyAddresses] {
+    for source in [
+        Source::None,
+        Source::OneAddress,
+        Source::ManyAddresses,
+        Source::Unlimited,
+    ] {
         let Some((url, dir)) = crate::fresh_database(false).await? else {
             continue;
         };
