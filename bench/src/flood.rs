@@ -44,6 +44,8 @@ struct Tally {
     ok: AtomicUsize,
     throttled: AtomicUsize,
     other: AtomicUsize,
+    /// The last "other" status seen (0: no answer at all).
+    last_other: AtomicUsize,
 }
 
 impl Tally {
@@ -51,17 +53,27 @@ impl Tally {
         match status {
             200 | 201 => &self.ok,
             429 => &self.throttled,
-            _ => &self.other,
+            _ => {
+                self.last_other
+                    .store(usize::from(status), Ordering::Relaxed);
+                &self.other
+            }
         }
         .fetch_add(1, Ordering::Relaxed);
     }
 
     fn cell(&self) -> String {
+        let other = self.other.load(Ordering::Relaxed);
         format!(
-            "{} / {} / {}",
+            "{} / {} / {}{}",
             self.ok.load(Ordering::Relaxed),
             self.throttled.load(Ordering::Relaxed),
-            self.other.load(Ordering::Relaxed)
+            other,
+            if other > 0 {
+                format!(" ({})", self.last_other.load(Ordering::Relaxed))
+            } else {
+                String::new()
+            }
         )
     }
 }
@@ -221,8 +233,23 @@ pub async fn run(seconds: u64, workers: usize) -> anyhow::Result<()> {
         };
         let db_dir = dir.as_ref().map(|d| d.path().to_owned());
         let mut files_dir = PathBuf::new();
-        let running =
-            crate::start_configured(url, dir, |c| files_dir = c.files_dir.clone()).await?;
+        let running = crate::start_configured(url, dir, |c| {
+            files_dir = c.files_dir.clone();
+            if source == Source::Unlimited {
+                c.widget = app::widget::ssr::limits::WidgetLimits {
+                    new_visitors_per_address: u32::MAX,
+                    new_visitors_per_inbox: u32::MAX,
+                    messages_per_address: u32::MAX,
+                    messages_per_inbox: u32::MAX,
+                    pending_files: u32::MAX,
+                    pending_bytes: u64::MAX,
+                    upload_mb_per_address: u32::MAX,
+                    sockets_per_identity: u32::MAX,
+                    sockets_per_address: u32::MAX,
+                };
+            }
+        })
+        .await?;
         let base = format!("http://{}", running.addr);
         let token: String = sqlx::query_scalar(
             "SELECT web_token FROM inboxes WHERE channel_kind = 'web_chat' ORDER BY id LIMIT 1",

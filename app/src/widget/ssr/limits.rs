@@ -313,6 +313,25 @@ mod tests {
     }
 
     #[test]
+    fn lifted_limits_let_everything_through() {
+        let guard = WidgetGuard::new(WidgetLimits {
+            new_visitors_per_address: u32::MAX,
+            new_visitors_per_inbox: u32::MAX,
+            messages_per_address: u32::MAX,
+            messages_per_inbox: u32::MAX,
+            pending_files: u32::MAX,
+            pending_bytes: u64::MAX,
+            upload_mb_per_address: u32::MAX,
+            sockets_per_identity: u32::MAX,
+            sockets_per_address: u32::MAX,
+        });
+        for _ in 0..10_000 {
+            guard.new_visitor(1, Some("10.0.0.1")).unwrap();
+            guard.message(1, Some("10.0.0.1")).unwrap();
+        }
+    }
+
+    #[test]
     fn messages_are_counted_per_address() {
         let guard = WidgetGuard::new(small());
         for _ in 0..3 {
