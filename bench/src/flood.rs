@@ -236,17 +236,7 @@ pub async fn run(seconds: u64, workers: usize) -> anyhow::Result<()> {
         let running = crate::start_configured(url, dir, |c| {
             files_dir = c.files_dir.clone();
             if source == Source::Unlimited {
-                c.widget = app::widget::ssr::limits::WidgetLimits {
-                    new_visitors_per_address: u32::MAX,
-                    new_visitors_per_inbox: u32::MAX,
-                    messages_per_address: u32::MAX,
-                    messages_per_inbox: u32::MAX,
-                    pending_files: u32::MAX,
-                    pending_bytes: u64::MAX,
-                    upload_mb_per_address: u32::MAX,
-                    sockets_per_identity: u32::MAX,
-                    sockets_per_address: u32::MAX,
-                };
+                c.widget = app::widget::ssr::limits::WidgetLimits::lifted();
             }
         })
         .await?;

@@ -57,28 +57,26 @@ fn answer(result: Result<app::domain::attachment::UploadedFile, UploadError>) ->
 /// Stores the request's body for `uploader`.
 async fn store(
     state: &AppState,
-    uploader: Uploader,
+    uploader: &Uploader,
     file_name: String,
     voice: bool,
     duration_ms: Option<i64>,
     body: Body,
-) -> Response {
+) -> Result<app::domain::attachment::UploadedFile, UploadError> {
     let request = UploadRequest {
         file_name,
         voice,
         client_duration_ms: duration_ms,
     };
-    answer(
-        store_upload(
-            &state.db,
-            &state.settings.files,
-            &state.settings.uploads,
-            &uploader,
-            &request,
-            body.into_data_stream(),
-        )
-        .await,
+    store_upload(
+        &state.db,
+        &state.settings.files,
+        &state.settings.uploads,
+        uploader,
+        &request,
+        body.into_data_stream(),
     )
+    .await
 }
 
 pub async fn agent_upload(
@@ -111,15 +109,17 @@ pub async fn agent_upload(
         }
         (None, None) => return AppError::validation("conversation_id", "required").into_response(),
     };
-    store(
-        &state,
-        uploader,
-        query.name,
-        query.voice,
-        query.duration_ms,
-        body,
+    answer(
+        store(
+            &state,
+            &uploader,
+            query.name,
+            query.voice,
+            query.duration_ms,
+            body,
+        )
+        .await,
     )
-    .await
 }
 
 pub async fn agent_discard(
@@ -178,18 +178,13 @@ pub async fn visitor_upload(
         Ok(uploader) => uploader,
         Err(err) => return err.into_response(),
     };
-    let request = UploadRequest {
-        file_name: query.name,
-        voice: query.voice,
-        client_duration_ms: query.duration_ms,
-    };
-    let stored = store_upload(
-        &state.db,
-        &state.settings.files,
-        &state.settings.uploads,
+    let stored = store(
+        &state,
         &uploader,
-        &request,
-        body.into_data_stream(),
+        query.name,
+        query.voice,
+        query.duration_ms,
+        body,
     )
     .await;
     if let Ok(file) = &stored {

@@ -17,41 +17,12 @@ use crate::domain::attachment::{
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 
-/// A voice message is short: a 5-minute Opus recording is about 2 MB. Never more
-/// than this is held in memory for one recording (remuxing needs it whole).
-const VOICE_MAX_BYTES: u64 = 16 * 1024 * 1024;
-/// Bytes per second of recording allowed for (192 kbit/s, above what browsers record
-/// voice at), so the cap follows the configured longest voice message.
-const VOICE_BYTES_PER_SECOND: u64 = 24 * 1024;
-/// Recordings held in memory at once (the others wait their turn).
-const VOICE_BUFFERS: usize = 4;
+mod pending;
+mod voice;
 
-fn voice_buffers() -> &'static tokio::sync::Semaphore {
-    static BUFFERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    BUFFERS.get_or_init(|| tokio::sync::Semaphore::new(VOICE_BUFFERS))
-}
-
-/// The most a recording of the longest allowed duration can weigh.
-fn voice_max_bytes(limits: &UploadLimits) -> u64 {
-    (u64::from(limits.voice_max_seconds) * VOICE_BYTES_PER_SECOND + 256 * 1024).min(VOICE_MAX_BYTES)
-}
-
-/// What one owner may hold uploaded but not yet sent (visitors of the widget).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PendingLimit {
-    pub files: u32,
-    pub bytes: u64,
-}
-
-impl PendingLimit {
-    /// Whether `files` pending files of `bytes` leave room for one more of `incoming`.
-    pub fn allows(&self, files: i64, bytes: i64, incoming: u64) -> bool {
-        files < i64::from(self.files)
-            && (bytes.max(0) as u64).saturating_add(incoming) <= self.bytes
-    }
-}
-/// Uploads never sent are removed after this long.
-pub const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
+pub use pending::{discard, sweep_abandoned, take_in_tx, PendingLimit, ABANDONED_AFTER_MS};
+use pending::{pending_full, pending_of, PENDING_OF};
+use voice::store_voice;
 
 /// Who uploads, for which conversation (visitors may not have one yet).
 #[derive(Debug, Clone)]
@@ -252,150 +223,6 @@ where
     Ok((head, rest, false))
 }
 
-/// A recording: WebM/Opus becomes OGG/Opus, OGG is checked, MP4/AAC (Safari) kept.
-/// Its start must already be audio before the rest is read, and the rest may weigh no
-/// more than the longest allowed recording; only [`VOICE_BUFFERS`] are held at once.
-#[allow(clippy::too_many_arguments)]
-async fn store_voice<S, E>(
-    db: &Db,
-    files: &Files,
-    limits: &UploadLimits,
-    uploader: &Uploader,
-    request: &UploadRequest,
-    file_name: &str,
-    room: Option<u64>,
-    head: Vec<u8>,
-    rest: Option<Bytes>,
-    ended: bool,
-    mut body: S,
-) -> Result<UploadedFile, UploadError>
-where
-    S: Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
-{
-    let bad = || FileRefusal::BadRecording {
-        file_name: file_name.to_owned(),
-    };
-    let detected = detect("", &head).map_err(|_| bad())?;
-    if !matches!(
-        detected.mime.as_str(),
-        "video/webm"
-            | "video/x-matroska"
-            | "audio/ogg"
-            | "audio/opus"
-            | "audio/m4a"
-            | "video/mp4"
-            | "audio/aac"
-    ) {
-        return Err(bad().into());
-    }
-    let cap = voice_max_bytes(limits);
-    let cap = room.map_or(cap, |room| room.min(cap));
-    let too_large = || -> UploadError {
-        match uploader.pending {
-            Some(pending) if room.is_some_and(|room| room < voice_max_bytes(limits)) => {
-                pending_full(pending).into()
-            }
-            _ => FileRefusal::TooLarge {
-                file_name: file_name.to_owned(),
-                limit_bytes: cap,
-            }
-            .into(),
-        }
-    };
-    let _turn = voice_buffers()
-        .acquire()
-        .await
-        .map_err(|_| UploadError::App(AppError::Internal))?;
-    let mut bytes = head;
-    if let Some(rest) = rest {
-        bytes.extend_from_slice(&rest);
-    }
-    if !ended {
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
-            if (bytes.len() + chunk.len()) as u64 > cap {
-                return Err(too_large());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-    }
-    if bytes.len() as u64 > cap {
-        return Err(too_large());
-    }
-    let stem = file_name
-        .rsplit_once('.')
-        .map_or(file_name, |(stem, _)| stem)
-        .to_owned();
-    let (bytes, content_type, extension, duration_ms) = match detected.mime.as_str() {
-        "video/webm" | "video/x-matroska" => {
-            let voice = webm_to_ogg(&bytes).map_err(|err| {
-                tracing::info!(error = %err, "recording refused");
-                bad()
-            })?;
-            (voice.ogg, "audio/ogg", "ogg", voice.duration_ms)
-        }
-        "audio/ogg" | "audio/opus" => {
-            let duration = ogg_opus_duration(&bytes).map_err(|_| bad())?;
-            (bytes, "audio/ogg", "ogg", duration)
-        }
-        "audio/m4a" | "video/mp4" | "audio/aac" => {
-            let duration = request.client_duration_ms.unwrap_or(0).max(0);
-            (bytes, "audio/mp4", "m4a", duration)
-        }
-        _ => return Err(bad().into()),
-    };
-    // A second of grace for the recorder's own stop latency.
-    if duration_ms > i64::from(limits.voice_max_seconds) * 1000 + 1000 {
-        return Err(FileRefusal::VoiceTooLong {
-            max_seconds: limits.voice_max_seconds,
-        }
-        .into());
-    }
-    let limit = max_bytes(limits, uploader.channel, FileClass::Audio);
-    if bytes.len() as u64 > limit {
-        return Err(FileRefusal::TooLarge {
-            file_name: file_name.to_owned(),
-            limit_bytes: limit,
-        }
-        .into());
-    }
-    let key = Files::new_key(uploader.account_id, extension);
-    let byte_size = bytes.len() as i64;
-    files.put(&key, bytes).await.map_err(storage_failed)?;
-    let file = NewAttachment {
-        file_name: format!("{stem}.{extension}"),
-        content_type: content_type.to_owned(),
-        byte_size,
-        storage_key: key,
-        duration_ms: Some(duration_ms),
-    };
-    record(db, files, uploader, file).await
-}
-
-/// How many files `owner` holds uploaded but not sent, and their bytes.
-async fn pending_of(db: &Db, owner: &str) -> Result<(i64, i64), UploadError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS bytes FROM attachments \
-         WHERE uploaded_by = $1 AND message_id IS NULL",
-    )
-    .bind(owner)
-    .fetch_one(&db.pool)
-    .await
-    .map_err(AppError::from)?;
-    Ok((
-        row.try_get("files").map_err(AppError::from)?,
-        row.try_get("bytes").map_err(AppError::from)?,
-    ))
-}
-
-fn pending_full(limit: PendingLimit) -> FileRefusal {
-    FileRefusal::PendingFull {
-        max_files: limit.files,
-        max_bytes: limit.bytes,
-    }
-}
-
 /// The pending row; if it cannot be written, the stored file goes too.
 async fn record(
     db: &Db,
@@ -414,8 +241,7 @@ async fn record(
                     .await?;
             }
             let row = sqlx::query(
-                "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS bytes FROM attachments \
-                 WHERE uploaded_by = $1 AND message_id IS NULL",
+                PENDING_OF,
             )
             .bind(&uploader.owner)
             .fetch_one(tx.conn())
@@ -485,97 +311,4 @@ fn with_extension(name: &str, extension: &str, class: FileClass) -> String {
     } else {
         format!("{name}.{extension}")
     }
-}
-
-/// Moves the owner's pending uploads onto a message being stored in `tx`: their rows
-/// are replaced by the message's own (same stored files). Any id that is not theirs,
-/// not for this conversation, or already sent fails the whole message.
-pub async fn take_in_tx(
-    tx: &mut WriteTx,
-    owner: &str,
-    conversation_id: Option<i64>,
-    ids: &[i64],
-) -> Result<Vec<NewAttachment>, AppError> {
-    if ids.len() > MAX_FILES {
-        return Err(AppError::validation("attachments", "too_many"));
-    }
-    let mut taken = Vec::with_capacity(ids.len());
-    for (n, id) in ids.iter().enumerate() {
-        if ids[..n].contains(id) {
-            continue;
-        }
-        let row = sqlx::query(
-            "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL AND uploaded_by = $2 \
-             AND (pending_conversation_id = $3 OR ($3 IS NULL AND pending_conversation_id IS NULL)) \
-             RETURNING file_name, content_type, byte_size, storage_key, duration_ms",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(conversation_id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or_else(|| AppError::validation("attachments", "invalid"))?;
-        taken.push(NewAttachment {
-            file_name: row.try_get("file_name")?,
-            content_type: row.try_get("content_type")?,
-            byte_size: row.try_get("byte_size")?,
-            storage_key: row.try_get("storage_key")?,
-            duration_ms: row.try_get("duration_ms")?,
-        });
-    }
-    Ok(taken)
-}
-
-/// Removed from the composer before sending: the row goes now, the file right after.
-pub async fn discard(db: &Db, owner: &str, id: i64) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    let key: Option<String> = sqlx::query_scalar(
-        "DELETE FROM attachments WHERE id = $1 AND message_id IS NULL AND uploaded_by = $2 RETURNING storage_key",
-    )
-    .bind(id)
-    .bind(owner)
-    .fetch_optional(tx.conn())
-    .await?;
-    let Some(key) = key else {
-        return Err(AppError::NotFound);
-    };
-    queue_deletion(tx.conn(), &key).await?;
-    tx.finish().await?;
-    Ok(())
-}
-
-/// Uploads nobody sent within [`ABANDONED_AFTER_MS`]: rows removed, files queued.
-pub async fn sweep_abandoned(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
-    // Through the write lock: on SQLite a plain transaction that reads, then writes,
-    // could collide with a message being stored.
-    let mut tx = db.begin_write().await?;
-    let cutoff = now - ABANDONED_AFTER_MS;
-    sqlx::query(
-        "INSERT INTO file_deletions (storage_key, attempts, next_attempt_at, created_at) \
-         SELECT storage_key, 0, $1, $1 FROM attachments WHERE message_id IS NULL AND created_at < $2",
-    )
-    .bind(now_ms())
-    .bind(cutoff)
-    .execute(tx.conn())
-    .await?;
-    let removed =
-        sqlx::query("DELETE FROM attachments WHERE message_id IS NULL AND created_at < $1")
-            .bind(cutoff)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-    tx.finish().await?;
-    Ok(removed)
-}
-
-async fn queue_deletion(conn: &mut sqlx::AnyConnection, key: &str) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO file_deletions (storage_key, attempts, next_attempt_at, created_at) VALUES ($1, 0, $2, $2)",
-    )
-    .bind(key)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }

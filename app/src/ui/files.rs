@@ -11,80 +11,12 @@ use crate::domain::attachment::{human_size, FileRefusal, UploadLimits, UploadedF
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 
-/// Where uploads go: an agent's conversation, or a visitor's widget.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadTarget {
-    Agent {
-        conversation_id: i64,
-    },
-    /// A template header for a conversation an agent is starting in this inbox.
-    AgentInbox {
-        inbox_id: i64,
-    },
-    Visitor {
-        token: String,
-        visitor: String,
-    },
-}
+mod refusal;
+mod target;
 
-impl UploadTarget {
-    pub fn upload_url(&self, name: &str, voice: bool, duration_ms: Option<i64>) -> String {
-        let mut url = match self {
-            UploadTarget::Agent { conversation_id } => {
-                format!("/api/uploads?conversation_id={conversation_id}")
-            }
-            UploadTarget::AgentInbox { inbox_id } => format!("/api/uploads?inbox_id={inbox_id}"),
-            // The visitor's own token goes in a header (`VISITOR_HEADER`), never in
-            // an address that logs and histories keep.
-            UploadTarget::Visitor { token, .. } => {
-                format!("/api/widget/uploads?token={}", encode(token))
-            }
-        };
-        url.push_str(&format!("&name={}", encode(name)));
-        if voice {
-            url.push_str("&voice=true");
-        }
-        if let Some(ms) = duration_ms {
-            url.push_str(&format!("&duration_ms={ms}"));
-        }
-        url
-    }
-
-    pub fn discard_url(&self, id: i64) -> String {
-        match self {
-            UploadTarget::Agent { .. } | UploadTarget::AgentInbox { .. } => {
-                format!("/api/uploads/{id}/discard")
-            }
-            UploadTarget::Visitor { token, .. } => {
-                format!("/api/widget/uploads/{id}/discard?token={}", encode(token))
-            }
-        }
-    }
-
-    /// The visitor token to send in [`VISITOR_HEADER`] (visitors only).
-    pub fn visitor(&self) -> Option<String> {
-        match self {
-            UploadTarget::Visitor { visitor, .. } => Some(visitor.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// Percent-encoding for a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+pub use refusal::refusal_text;
+pub use target::UploadTarget;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileState {
@@ -140,59 +72,6 @@ impl Attacher {
             list.iter()
                 .all(|f| !matches!(f.state.get(), FileState::Uploading))
         })
-    }
-}
-
-/// A refusal in the reader's language.
-pub fn refusal_text(i18n: I18nContext<Locale>, refusal: &FileRefusal) -> String {
-    match refusal {
-        FileRefusal::Empty { file_name } => {
-            t_string!(i18n, refused_empty, name = file_name.clone()).to_string()
-        }
-        FileRefusal::TooLarge {
-            file_name,
-            limit_bytes,
-        } => t_string!(
-            i18n,
-            refused_too_large,
-            name = file_name.clone(),
-            limit = human_size(*limit_bytes)
-        )
-        .to_string(),
-        FileRefusal::TooMany { max } => t_string!(i18n, refused_too_many, max = *max).to_string(),
-        FileRefusal::Executable { file_name } => {
-            t_string!(i18n, refused_executable, name = file_name.clone()).to_string()
-        }
-        FileRefusal::Disguised {
-            file_name,
-            detected,
-        } => t_string!(
-            i18n,
-            refused_disguised,
-            name = file_name.clone(),
-            detected = detected.clone()
-        )
-        .to_string(),
-        FileRefusal::Unsupported { file_name } => {
-            t_string!(i18n, refused_unsupported, name = file_name.clone()).to_string()
-        }
-        FileRefusal::BadRecording { .. } => t_string!(i18n, refused_bad_recording).to_string(),
-        FileRefusal::VoiceTooLong { max_seconds } => t_string!(
-            i18n,
-            refused_voice_too_long,
-            max = crate::domain::attachment::clock(i64::from(*max_seconds) * 1000)
-        )
-        .to_string(),
-        FileRefusal::PendingFull {
-            max_files,
-            max_bytes,
-        } => t_string!(
-            i18n,
-            refused_pending_full,
-            max = *max_files,
-            size = human_size(*max_bytes)
-        )
-        .to_string(),
     }
 }
 
@@ -266,6 +145,7 @@ mod browser {
     use crate::domain::attachment::{check_early, MAX_FILES};
     use crate::widget::VISITOR_HEADER;
     use futures::channel::oneshot;
+    use leptos_i18n::I18nContext;
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 

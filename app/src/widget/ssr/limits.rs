@@ -84,10 +84,13 @@ fn per_minute<K: Hash + Eq + Clone>(n: u32) -> DefaultKeyedRateLimiter<K> {
 
 /// Seconds until `limiter` lets `key` through again (at least one).
 fn check<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), i64> {
-    limiter.check_key(key).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        (wait.as_millis() as i64 + 999).div_euclid(1000).max(1)
-    })
+    limiter.check_key(key).map_err(seconds_until)
+}
+
+/// Whole seconds (at least one) until a refused cell is free.
+fn seconds_until(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> i64 {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    (wait.as_millis() as i64 + 999).div_euclid(1000).max(1)
 }
 
 impl WidgetGuard {
@@ -149,10 +152,9 @@ impl WidgetGuard {
         {
             Ok(Ok(())) => Ok(()),
             Ok(Err(not_until)) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
                 tracing::warn!(address, "widget upload volume throttled");
                 Err(AppError::RateLimited {
-                    retry_after_secs: (wait.as_millis() as i64 + 999).div_euclid(1000).max(1),
+                    retry_after_secs: seconds_until(not_until),
                 })
             }
             // Larger than a whole hour's allowance.
@@ -268,6 +270,21 @@ impl Drop for SocketSlot {
 }
 
 impl WidgetLimits {
+    /// Every limit lifted (the bench's "before" run).
+    pub fn lifted() -> Self {
+        WidgetLimits {
+            new_visitors_per_address: u32::MAX,
+            new_visitors_per_inbox: u32::MAX,
+            messages_per_address: u32::MAX,
+            messages_per_inbox: u32::MAX,
+            pending_files: u32::MAX,
+            pending_bytes: u64::MAX,
+            upload_mb_per_address: u32::MAX,
+            sockets_per_identity: u32::MAX,
+            sockets_per_address: u32::MAX,
+        }
+    }
+
     /// What a visitor may hold uploaded but not yet sent.
     pub fn pending(&self) -> crate::storage::uploads::PendingLimit {
         crate::storage::uploads::PendingLimit {
@@ -314,17 +331,7 @@ mod tests {
 
     #[test]
     fn lifted_limits_let_everything_through() {
-        let guard = WidgetGuard::new(WidgetLimits {
-            new_visitors_per_address: u32::MAX,
-            new_visitors_per_inbox: u32::MAX,
-            messages_per_address: u32::MAX,
-            messages_per_inbox: u32::MAX,
-            pending_files: u32::MAX,
-            pending_bytes: u64::MAX,
-            upload_mb_per_address: u32::MAX,
-            sockets_per_identity: u32::MAX,
-            sockets_per_address: u32::MAX,
-        });
+        let guard = WidgetGuard::new(WidgetLimits::lifted());
         for _ in 0..10_000 {
             guard.new_visitor(1, Some("10.0.0.1")).unwrap();
             guard.message(1, Some("10.0.0.1")).unwrap();
