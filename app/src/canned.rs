@@ -27,7 +27,7 @@ pub async fn save_canned(
     crate::error::with_status(
         async move {
             let session = crate::state::current_session()?;
-            crate::agents::ssr::manage::require_admin(&session.agent)?;
+            crate::auth::permission::require_admin(&session.agent)?;
             let state = crate::state::app_state()?;
             ssr::save(
                 &state.db,
@@ -47,7 +47,7 @@ pub async fn remove_canned(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
             let session = crate::state::current_session()?;
-            crate::agents::ssr::manage::require_admin(&session.agent)?;
+            crate::auth::permission::require_admin(&session.agent)?;
             let state = crate::state::app_state()?;
             ssr::remove(&state.db, session.agent.account_id, id).await
         }

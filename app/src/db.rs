@@ -3,6 +3,8 @@
 //! kept here. Write transactions go through [`Db::begin_write`] so event ids are
 //! allocated in commit order (see `live::hub`).
 pub mod events;
+pub mod inbox_settings;
+pub mod retention;
 pub mod seed;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -113,18 +115,21 @@ impl Db {
             tx,
             backend: self.backend,
             events: Vec::new(),
+            queued_outbound: false,
             _guard: guard,
         })
     }
 }
 
 /// A write transaction plus the events it appended, published after commit.
-/// End it with [`WriteTx::commit`] (events) or [`WriteTx::finish`] (none): both
-/// release the SQLite write turn.
+/// End it with `Hub::commit` (events) or [`WriteTx::finish`] (none): both release the
+/// SQLite write turn. The database floor does not know the hub: the hub commits.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     pub backend: Backend,
     events: Vec<EventEnvelope>,
+    /// An outbox row was written: the outbox worker is woken after commit.
+    queued_outbound: bool,
     _guard: Option<OwnedMutexGuard<()>>,
 }
 
@@ -133,23 +138,27 @@ impl WriteTx {
         &mut self.tx
     }
 
-    /// Commits, then hands the appended events to the hub. On SQLite that happens
-    /// before the write turn is released, so sockets receive events in id order; on
-    /// PostgreSQL the events travel by NOTIFY, which is delivered in commit order.
-    pub async fn commit(
+    /// Notes that this transaction queued a message for a channel.
+    pub fn queue_outbound(&mut self) {
+        self.queued_outbound = true;
+    }
+
+    /// Commits, and runs `committed` (given the backend, the appended events and
+    /// whether an outbox row was written) before the SQLite write turn is released,
+    /// so what it publishes leaves in id order. Called by `Hub::commit`.
+    pub async fn commit_then(
         self,
-        hub: &crate::live::hub::Hub,
+        committed: impl FnOnce(Backend, &[EventEnvelope], bool),
     ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
         let WriteTx {
             tx,
             backend,
             events,
+            queued_outbound,
             _guard,
         } = self;
         tx.commit().await?;
-        if backend == Backend::Sqlite {
-            hub.publish_all(events.iter().cloned());
-        }
+        committed(backend, &events, queued_outbound);
         drop(_guard);
         Ok(events)
     }
@@ -158,7 +167,7 @@ impl WriteTx {
 impl WriteTx {
     /// Commits a transaction that appended no events.
     pub async fn finish(self) -> Result<(), sqlx::Error> {
-        debug_assert!(self.events.is_empty(), "events need WriteTx::commit(hub)");
+        debug_assert!(self.events.is_empty(), "events need Hub::commit(tx)");
         self.tx.commit().await
     }
 }

@@ -5,6 +5,7 @@ pub mod canned;
 pub mod contact;
 mod email;
 pub mod email_inbox;
+pub mod name;
 mod phone;
 pub mod template;
 pub mod web_chat;

@@ -2,7 +2,7 @@
 //! and fans them out) and the client (which applies them as deltas).
 use crate::conversations::model::{ConversationSummary, MessageView};
 use crate::domain::{Availability, ConversationStatus, Millis};
-use crate::notifications::NotificationView;
+use crate::notifications::model::NotificationView;
 use crate::tag_first::{tag_first_deserialize, TagFirst};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -68,6 +68,21 @@ pub enum LiveEvent {
 
 /// A session's name in the event log: a digest of its stored hash, which says nothing
 /// about the cookie and cannot be looked up in `sessions`.
+impl LiveEvent {
+    /// A message waiting for its channel: an agent's reply, or one put back by "retry".
+    pub fn may_queue_outbound(&self) -> bool {
+        let sending = |m: &MessageView| {
+            !m.private && m.delivery_status == Some(crate::domain::DeliveryStatus::Sending)
+        };
+        match self {
+            LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => {
+                sending(message)
+            }
+            _ => false,
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub fn session_tag(token_hash: &str) -> String {
     use sha2::{Digest, Sha256};

@@ -1,6 +1,10 @@
 //! Channel secrets (access tokens, app secrets, passwords) encrypted at rest with
 //! XChaCha20-Poly1305 under a key from configuration, so a copied database or backup
 //! does not hand out credentials. Stored as `v1:` + base64(nonce ‖ ciphertext).
+pub mod hashing;
+pub mod password;
+pub mod token;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};

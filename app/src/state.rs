@@ -3,7 +3,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-use crate::auth::ssr::Session;
+use crate::auth::model::Session;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::live::hub::Hub;
@@ -38,7 +38,7 @@ pub struct Settings {
     /// Seals channel secrets (tokens, passwords) at rest.
     pub secrets: crate::secrets::SecretBox,
     /// Failed sign-ins allowed per email and per address.
-    pub sign_in: crate::auth::throttle::SignInLimits,
+    pub sign_in: crate::auth::model::SignInLimits,
     /// Client addresses come from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
     /// Where SMTP, IMAP and Graph API connections may go (`channels::outbound`).

@@ -2,9 +2,12 @@
 //! `file_deletions` in the same transaction; [`drain_deletions`] removes the files
 //! after commit and keeps retrying until each is gone, so a crash or a storage outage
 //! never leaves a file behind for good.
+pub mod attachment;
 pub mod detect;
 pub mod remux;
 pub mod uploads;
+
+pub use attachment::NewAttachment;
 
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;

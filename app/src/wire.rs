@@ -7,9 +7,16 @@
 //! server_fn's `from_slice` each type reaching the client both ways was decoded by two
 //! copies of the same code in the WASM (BENCHMARKS.md, client weight). Every
 //! `#[server]` here names `input = Json, output = Json` from this module.
+#[cfg(feature = "ssr")]
+pub mod request;
+
 use serde::{de::DeserializeOwned, Serialize};
 use server_fn::codec::Post;
 use server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+
+/// The header that carries a visitor's token on uploads and discards (never the
+/// address, which logs and histories keep).
+pub const VISITOR_HEADER: &str = "x-charla-visitor";
 
 /// JSON in the body of a `POST`, both ways.
 pub type Json = Post<JsonText>;

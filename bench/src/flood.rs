@@ -165,7 +165,7 @@ async fn upload(
         .post(format!(
             "{base}/api/widget/uploads?token={token}&name=spam.pdf"
         ))
-        .header(app::widget::VISITOR_HEADER, visitor)
+        .header(app::wire::VISITOR_HEADER, visitor)
         .body(file.to_vec())
         .send()
         .await

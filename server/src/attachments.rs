@@ -3,18 +3,15 @@
 //! conversation it is (never a private note's). Types that a browser could run (HTML,
 //! SVG…) are never served inline.
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use http::{header, HeaderMap, HeaderValue, StatusCode};
-use sqlx::Row;
 
-use app::auth::ssr::Session;
-use app::conversations::ssr::access::visible_conversation;
+use crate::extract::{Agent, Visitor};
+use app::conversations::ssr::attachments::{for_agent, for_visitor, StoredFile};
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::Files;
-use app::widget::ssr::visitor_by_tokens;
 
 /// Shown in the page: images, audio and video the browser plays itself.
 fn inline(content_type: &str) -> bool {
@@ -50,100 +47,42 @@ fn disposition(kind: &str, file_name: &str) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-/// What `serve` needs of an attachment's row.
-struct Stored {
-    storage_key: String,
-    content_type: String,
-    file_name: String,
-}
-
-impl Stored {
-    fn of(row: &sqlx::any::AnyRow) -> Self {
-        let field = |name: &str| row.try_get::<String, _>(name).unwrap_or_default();
-        Stored {
-            storage_key: field("storage_key"),
-            content_type: field("content_type"),
-            file_name: field("file_name"),
-        }
-    }
-}
-
 pub async fn download(
     State(state): State<AppState>,
-    session: Option<Extension<Session>>,
+    Agent(session): Agent,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
+    let stored = match for_agent(&state.db, (&session.agent).into(), id).await {
+        Ok(stored) => stored,
+        Err(err) => return err.into_response(),
     };
-    let row = sqlx::query(
-        "SELECT a.file_name, a.content_type, a.storage_key, m.conversation_id FROM attachments a \
-         JOIN messages m ON m.id = a.message_id WHERE a.id = $1 AND a.account_id = $2",
-    )
-    .bind(id)
-    .bind(session.agent.account_id)
-    .fetch_optional(&state.db.pool)
-    .await;
-    let row = match row {
-        Ok(Some(row)) => row,
-        Ok(None) => return AppError::NotFound.into_response(),
-        Err(err) => return AppError::from(err).into_response(),
-    };
-    let conversation_id: i64 = row.try_get("conversation_id").unwrap_or_default();
-    // Someone who cannot see the conversation learns nothing, not even that it exists.
-    if visible_conversation(&state.db, (&session.agent).into(), conversation_id)
-        .await
-        .is_err()
-    {
-        return AppError::NotFound.into_response();
-    }
     serve(
         &state.settings.files,
         id,
-        &Stored::of(&row),
+        &stored,
         headers.get(header::RANGE),
     )
     .await
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub struct VisitorAuth {
-    token: String,
-    visitor: String,
-}
-
 pub async fn visitor_download(
     State(state): State<AppState>,
-    Query(auth): Query<VisitorAuth>,
+    visitor: Visitor,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let identity = match visitor_by_tokens(&state.db, &auth.token, &auth.visitor).await {
-        Ok((_, identity)) => identity,
-        Err(err) => return err.into_response(),
-    };
-    let row = sqlx::query(
-        "SELECT a.file_name, a.content_type, a.storage_key FROM attachments a \
-         JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id \
-         WHERE a.id = $1 AND m.private = 0 AND m.direction <> 'activity' AND c.contact_identity_id = $2",
-    )
-    .bind(id)
-    .bind(identity)
-    .fetch_optional(&state.db.pool)
-    .await;
-    match row {
-        Ok(Some(row)) => {
+    match for_visitor(&state.db, visitor.identity_id, id).await {
+        Ok(stored) => {
             serve(
                 &state.settings.files,
                 id,
-                &Stored::of(&row),
+                &stored,
                 headers.get(header::RANGE),
             )
             .await
         }
-        Ok(None) => AppError::NotFound.into_response(),
-        Err(err) => AppError::from(err).into_response(),
+        Err(err) => err.into_response(),
     }
 }
 
@@ -152,7 +91,7 @@ pub async fn visitor_download(
 async fn serve(
     files: &Files,
     id: i64,
-    stored: &Stored,
+    stored: &StoredFile,
     range_header: Option<&HeaderValue>,
 ) -> Response {
     let unreadable = |err: app::storage::StorageError| {

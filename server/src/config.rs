@@ -27,9 +27,9 @@ pub struct Config {
     pub uploads: app::domain::attachment::UploadLimits,
     /// A customer's mail larger than this is not downloaded (recorded as refused).
     pub email_max_bytes: u64,
-    pub sign_in: app::auth::throttle::SignInLimits,
+    pub sign_in: app::auth::model::SignInLimits,
     /// How many Argon2 hashes run at once, how long and how many wait their turn.
-    pub hashing: app::auth::hashing::HashingLimits,
+    pub hashing: app::secrets::hashing::HashingLimits,
     /// Behind a reverse proxy: client addresses from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// `CHARLA_SECURE_COOKIES`: `None` decides from the public URL (see `secure_cookies`).
@@ -123,9 +123,9 @@ fn email_max_bytes() -> Result<u64, ConfigError> {
     Ok(mb * 1024 * 1024)
 }
 
-fn sign_in_limits() -> Result<app::auth::throttle::SignInLimits, ConfigError> {
-    let defaults = app::auth::throttle::SignInLimits::default();
-    let limits = app::auth::throttle::SignInLimits {
+fn sign_in_limits() -> Result<app::auth::model::SignInLimits, ConfigError> {
+    let defaults = app::auth::model::SignInLimits::default();
+    let limits = app::auth::model::SignInLimits {
         per_account: parsed("CHARLA_SIGN_IN_MAX_FAILURES", defaults.per_account)?,
         per_address: parsed(
             "CHARLA_SIGN_IN_MAX_FAILURES_PER_ADDRESS",
@@ -152,9 +152,9 @@ fn sign_in_limits() -> Result<app::auth::throttle::SignInLimits, ConfigError> {
     Ok(limits)
 }
 
-fn hashing_limits() -> Result<app::auth::hashing::HashingLimits, ConfigError> {
-    let defaults = app::auth::hashing::HashingLimits::default();
-    let limits = app::auth::hashing::HashingLimits {
+fn hashing_limits() -> Result<app::secrets::hashing::HashingLimits, ConfigError> {
+    let defaults = app::secrets::hashing::HashingLimits::default();
+    let limits = app::secrets::hashing::HashingLimits {
         concurrency: parsed("CHARLA_PASSWORD_HASHING_CONCURRENCY", defaults.concurrency)?,
         wait: std::time::Duration::from_secs(parsed(
             "CHARLA_PASSWORD_HASHING_WAIT_SECS",

@@ -3,22 +3,15 @@
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use http::header;
 
-use app::auth::ssr::Session;
+use crate::extract::Agent;
 use app::contacts::ssr::csv_io;
-use app::error::AppError;
 use app::state::AppState;
 
 /// `GET /api/contacts/export.csv`: the whole book, streamed a batch at a time.
-pub async fn export(
-    State(state): State<AppState>,
-    session: Option<Extension<Session>>,
-) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
-    };
+pub async fn export(State(state): State<AppState>, Agent(session): Agent) -> Response {
     let account_id = session.agent.account_id;
     let db = state.db.clone();
     let header_line = futures::stream::once(async {
@@ -51,14 +44,7 @@ pub async fn export(
 }
 
 /// `POST /api/contacts/import` with the CSV file as the body: all rows or none.
-pub async fn import(
-    State(state): State<AppState>,
-    session: Option<Extension<Session>>,
-    body: Bytes,
-) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
-    };
+pub async fn import(State(state): State<AppState>, Agent(session): Agent, body: Bytes) -> Response {
     match csv_io::import(
         &state.db,
         session.agent.account_id,

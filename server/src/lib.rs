@@ -6,6 +6,7 @@ mod attachments;
 pub mod config;
 mod contacts;
 mod errors;
+mod extract;
 mod guard;
 pub mod maintenance;
 mod session;
@@ -79,7 +80,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         max_mail_bytes: config.email_max_bytes,
         uploads: config.uploads,
     });
-    app::channels::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
+    app::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())
@@ -87,7 +88,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         .site_addr(config.site_addr)
         .build();
     // Process-wide, like the cores it shares out; the first configuration wins.
-    app::auth::hashing::configure(config.hashing);
+    app::secrets::hashing::configure(config.hashing);
     let widget_guard = Arc::new(app::widget::ssr::limits::WidgetGuard::new(config.widget));
     maintenance::spawn_widget_sweep(widget_guard.clone());
     let state = AppState {
@@ -116,8 +117,8 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
 fn channel_adapters(
     whatsapp: app::channels::whatsapp::WhatsApp,
     email: app::channels::email::EmailAdapter,
-) -> app::channels::outbox::Adapters {
-    let mut adapters: app::channels::outbox::Adapters = std::collections::HashMap::new();
+) -> app::channels::adapter::Adapters {
+    let mut adapters: app::channels::adapter::Adapters = std::collections::HashMap::new();
     adapters.insert(
         app::domain::ChannelKind::WebChat,
         Arc::new(app::channels::web_chat::WebChat),

@@ -57,29 +57,15 @@ pub fn spawn_widget_sweep(guard: std::sync::Arc<app::widget::ssr::limits::Widget
     });
 }
 
-/// Deletes expired sessions and events older than the retention; returns both counts.
+/// Deletes expired sessions, old sign-in failures and events older than the retention;
+/// returns how many sessions and events went.
 pub async fn sweep(db: &Db, event_retention_days: i64) -> Result<(u64, u64), sqlx::Error> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-    let events = sqlx::query("DELETE FROM events WHERE created_at < $1")
-        .bind(now - event_retention_days * 24 * 3600 * 1000)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
-        .bind(now - app::auth::throttle::KEEP_FAILURES_MS)
-        .execute(tx.conn())
-        .await?;
-    tx.finish().await?;
-    if sessions + events > 0 {
-        tracing::info!(sessions, events, "maintenance: deleted expired rows");
-    }
-    Ok((sessions, events))
+    app::db::retention::sweep(
+        db,
+        event_retention_days,
+        app::auth::throttle::KEEP_FAILURES_MS,
+    )
+    .await
 }
 
 /// Syncs every WhatsApp inbox's templates on a timer (the settings page also has a

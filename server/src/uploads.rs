@@ -5,17 +5,17 @@
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-use app::auth::ssr::{client_address_of, Session};
+use crate::extract::{Agent, Visitor};
 use app::conversations::ssr::access::visible_conversation;
 use app::error::AppError;
 use app::state::AppState;
 use app::storage::uploads::{discard, store_upload, UploadError, UploadRequest, Uploader};
-use app::widget::ssr::{inbox_by_token, visitor};
+use app::wire::request::client_address_of;
 
 #[derive(Debug, Deserialize)]
 pub struct AgentUpload {
@@ -31,9 +31,6 @@ pub struct AgentUpload {
 
 #[derive(Debug, Deserialize)]
 pub struct VisitorUpload {
-    token: String,
-    /// Older widgets sent it here; today's send the `x-charla-visitor` header.
-    visitor: Option<String>,
     name: String,
     #[serde(default)]
     voice: bool,
@@ -81,13 +78,10 @@ async fn store(
 
 pub async fn agent_upload(
     State(state): State<AppState>,
-    session: Option<Extension<Session>>,
+    Agent(session): Agent,
     Query(query): Query<AgentUpload>,
     body: Body,
 ) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
-    };
     let agent = &session.agent;
     let uploader = match (query.conversation_id, query.inbox_id) {
         (Some(id), _) => match visible_conversation(&state.db, agent.into(), id).await {
@@ -124,60 +118,38 @@ pub async fn agent_upload(
 
 pub async fn agent_discard(
     State(state): State<AppState>,
-    session: Option<Extension<Session>>,
+    Agent(session): Agent,
     Path(id): Path<i64>,
 ) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
-    };
     match discard(&state.db, &format!("agent:{}", session.agent.id), id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => err.into_response(),
     }
 }
 
-/// The visitor's identity (they must have written once: the widget keeps the token).
-async fn visitor_uploader(
-    state: &AppState,
-    token: &str,
-    visitor_token: &str,
-) -> Result<(Uploader, i64), AppError> {
-    let inbox = inbox_by_token(&state.db, token).await?;
-    let (identity, _) = visitor(&state.db, inbox.id, visitor_token)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+/// The visitor's uploader (she must have written once: the widget keeps her token).
+fn visitor_uploader(state: &AppState, visitor: &Visitor) -> Uploader {
     let pending = state.widget_guard.limits().pending();
-    Ok((
-        Uploader::visitor(inbox.account_id, identity, pending),
-        inbox.id,
-    ))
+    Uploader::visitor(visitor.inbox.account_id, visitor.identity_id, pending)
 }
 
 pub async fn visitor_upload(
     State(state): State<AppState>,
     Query(query): Query<VisitorUpload>,
+    visitor: Visitor,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let address = client_address_of(&headers, Some(peer), state.settings.trust_proxy);
-    let visitor = match visitor_token(&headers, query.visitor.as_deref()) {
-        Ok(visitor) => visitor,
-        Err(err) => return err.into_response(),
-    };
-    let counted = visitor_uploader(&state, &query.token, visitor)
-        .await
-        .and_then(|(uploader, inbox_id)| {
-            // An upload counts as a message: one address cannot fill the disk faster.
-            state
-                .widget_guard
-                .message(inbox_id, address.as_deref())
-                .map(|()| uploader)
-        });
-    let uploader = match counted {
-        Ok(uploader) => uploader,
-        Err(err) => return err.into_response(),
-    };
+    // An upload counts as a message: one address cannot fill the disk faster.
+    if let Err(err) = state
+        .widget_guard
+        .message(visitor.inbox.id, address.as_deref())
+    {
+        return err.into_response();
+    }
+    let uploader = visitor_uploader(&state, &visitor);
     let stored = store(
         &state,
         &uploader,
@@ -203,35 +175,12 @@ pub async fn visitor_upload(
     answer(stored)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct VisitorAuth {
-    token: String,
-    visitor: Option<String>,
-}
-
-/// The visitor token: the header the widget sends, else the query (older widgets).
-fn visitor_token<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Result<&'a str, AppError> {
-    headers
-        .get(app::widget::VISITOR_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .or(query)
-        .ok_or(AppError::Unauthorized)
-}
-
 pub async fn visitor_discard(
     State(state): State<AppState>,
-    Query(query): Query<VisitorAuth>,
+    visitor: Visitor,
     Path(id): Path<i64>,
-    headers: HeaderMap,
 ) -> Response {
-    let visitor = match visitor_token(&headers, query.visitor.as_deref()) {
-        Ok(visitor) => visitor,
-        Err(err) => return err.into_response(),
-    };
-    let uploader = match visitor_uploader(&state, &query.token, visitor).await {
-        Ok((uploader, _)) => uploader,
-        Err(err) => return err.into_response(),
-    };
+    let uploader = visitor_uploader(&state, &visitor);
     match discard(&state.db, &uploader.owner, id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => err.into_response(),

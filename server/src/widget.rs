@@ -9,40 +9,35 @@ use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use tokio::sync::broadcast::error::RecvError;
 
-use app::auth::ssr::client_address_of;
+use crate::extract::Visitor;
 use app::conversations::model::{ConversationSummary, MessageView};
 use app::conversations::ssr::messages::visitor_messages_after;
-use app::error::AppError;
 use app::events::LiveEvent;
 use app::state::AppState;
-use app::widget::ssr::{conversations_of, inbox_by_token, is_conversation_of, visitor};
+use app::widget::ssr::{conversations_of, is_conversation_of};
 use app::widget::{VisitorFrame, VisitorMessage};
+use app::wire::request::client_address_of;
 
 use crate::ws::send;
 
+/// Where the visitor's socket resumes (her tokens are read by [`Visitor`]).
 #[derive(Debug, Deserialize)]
-pub struct VisitorQuery {
-    token: String,
-    visitor: String,
+pub struct ResumeFrom {
     after: Option<i64>,
 }
 
 pub async fn upgrade(
     State(state): State<AppState>,
-    Query(query): Query<VisitorQuery>,
+    Query(query): Query<ResumeFrom>,
+    Visitor {
+        inbox,
+        identity_id: identity,
+        contact_id: contact,
+    }: Visitor,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let inbox = match inbox_by_token(&state.db, &query.token).await {
-        Ok(inbox) => inbox,
-        Err(err) => return err.into_response(),
-    };
-    let (identity, contact) = match visitor(&state.db, inbox.id, &query.visitor).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return AppError::Unauthorized.into_response(),
-        Err(err) => return err.into_response(),
-    };
     let address = client_address_of(&headers, Some(peer), state.settings.trust_proxy);
     let slot = match state.widget_guard.open_socket(identity, address.as_deref()) {
         Ok(slot) => slot,

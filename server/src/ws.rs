@@ -4,17 +4,16 @@
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use futures::SinkExt;
 use serde::Deserialize;
-use sqlx::Row;
-use std::collections::HashSet;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
-use app::auth::ssr::Session;
+use crate::extract::Agent;
+use app::auth::model::Session;
+use app::auth::permission::EventView;
 use app::db::events as log;
 use app::error::AppError;
-use app::events::{EventEnvelope, LiveEvent, ServerFrame};
+use app::events::ServerFrame;
 use app::state::AppState;
 
 /// Replay at most this many events on resume; past that the client reloads instead.
@@ -33,14 +32,11 @@ pub struct ResumeFrom {
 
 pub async fn upgrade(
     State(state): State<AppState>,
-    session: Option<Extension<Session>>,
+    Agent(session): Agent,
     Query(resume): Query<ResumeFrom>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let Some(Extension(session)) = session else {
-        return AppError::Unauthorized.into_response();
-    };
-    let visible = match Visibility::load(&state, &session).await {
+    let visible = match EventView::load(&state.db, &session).await {
         Ok(v) => v,
         Err(err) => return err.into_response(),
     };
@@ -48,82 +44,6 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, session, visible, resume.after))
-}
-
-/// What one agent may see of the account's events.
-struct Visibility {
-    /// This socket's session, as `SessionsEnded` names it.
-    session: String,
-    agent_id: i64,
-    admin: bool,
-    inboxes: HashSet<i64>,
-}
-
-impl Visibility {
-    async fn load(state: &AppState, session: &Session) -> Result<Self, AppError> {
-        let rows = sqlx::query("SELECT inbox_id FROM inbox_members WHERE agent_id = $1")
-            .bind(session.agent.id)
-            .fetch_all(&state.db.pool)
-            .await?;
-        Ok(Visibility {
-            session: app::events::session_tag(&session.token_hash),
-            agent_id: session.agent.id,
-            admin: session.agent.role.is_admin(),
-            inboxes: rows
-                .iter()
-                .map(|r| r.try_get::<i64, _>("inbox_id"))
-                .collect::<Result<_, _>>()?,
-        })
-    }
-
-    /// Follows membership and role changes of this agent, in event order; `false`
-    /// when the agent was deactivated and the socket must close.
-    fn observe(&mut self, event: &EventEnvelope) -> bool {
-        match &event.event {
-            LiveEvent::MembershipChanged {
-                agent_id,
-                inbox_id,
-                member,
-            } if *agent_id == self.agent_id => {
-                if *member {
-                    self.inboxes.insert(*inbox_id);
-                } else {
-                    self.inboxes.remove(inbox_id);
-                }
-                true
-            }
-            LiveEvent::AgentChanged {
-                agent_id,
-                role,
-                active,
-            } if *agent_id == self.agent_id => {
-                self.admin = role.is_admin();
-                *active
-            }
-            // This socket's session was signed out, or another browser changed the
-            // password: the socket must not outlive its session.
-            LiveEvent::SessionsEnded {
-                agent_id,
-                only,
-                except,
-            } if *agent_id == self.agent_id => {
-                let mine = only.as_deref().is_none_or(|tag| tag == self.session)
-                    && except.as_deref() != Some(self.session.as_str());
-                !mine
-            }
-            _ => true,
-        }
-    }
-
-    fn allows(&self, event: &EventEnvelope) -> bool {
-        if event.scope.agent_id.is_some_and(|id| id != self.agent_id) {
-            return false;
-        }
-        match event.scope.inbox_id {
-            Some(inbox) => self.admin || self.inboxes.contains(&inbox),
-            None => true,
-        }
-    }
 }
 
 /// Writes one JSON text frame; `false` when the socket is gone.
@@ -143,17 +63,12 @@ async fn replay(
     socket: &mut WebSocket,
     state: &AppState,
     account_id: i64,
-    visible: &mut Visibility,
+    visible: &mut EventView,
     mut after: i64,
 ) -> Result<Option<i64>, AppError> {
     // The log holds events of inboxes she has since left, and of ones she joined and
     // left again within the gap: only inboxes she belongs to now are replayed.
-    let now = Visibility {
-        session: String::new(),
-        agent_id: visible.agent_id,
-        admin: visible.admin,
-        inboxes: visible.inboxes.clone(),
-    };
+    let now = visible.clone();
     loop {
         let batch = log::since(&state.db, account_id, after, 500).await?;
         let Some(last) = batch.last().map(|e| e.id) else {
@@ -177,7 +92,7 @@ async fn serve(
     mut socket: WebSocket,
     state: AppState,
     session: Session,
-    mut visible: Visibility,
+    mut visible: EventView,
     after: Option<i64>,
 ) {
     let account_id = session.agent.account_id;

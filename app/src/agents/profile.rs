@@ -89,10 +89,11 @@ pub mod ssr {
     use sqlx::Row;
 
     use super::ProfileView;
-    use crate::auth::ssr::{hash_password, verify_password, Session};
+    use crate::auth::model::Session;
     use crate::db::{now_ms, Db};
     use crate::domain::check_password;
     use crate::error::AppError;
+    use crate::secrets::password::{hash_password, verify_password};
 
     pub async fn get(db: &Db, agent_id: i64) -> Result<ProfileView, AppError> {
         let row = sqlx::query(
@@ -141,7 +142,7 @@ pub mod ssr {
     pub async fn change_password(
         db: &Db,
         hub: &crate::live::hub::Hub,
-        limits: &crate::auth::throttle::SignInLimits,
+        limits: &crate::auth::model::SignInLimits,
         session: &Session,
         current: &str,
         new: &str,
@@ -157,7 +158,7 @@ pub mod ssr {
         let attempt =
             crate::auth::throttle::begin_attempt(db, limits, &email, None, now_ms()).await?;
         let (current, new) = (current.to_owned(), new.to_owned());
-        let new_hash = crate::auth::hashing::run(move || {
+        let new_hash = crate::secrets::hashing::run(move || {
             if verify_password(&hash, &current) {
                 hash_password(&new).map(Some)
             } else {
@@ -190,7 +191,7 @@ pub mod ssr {
             except,
         )
         .await?;
-        tx.commit(hub).await?;
+        hub.commit(tx).await?;
         Ok(())
     }
 }

@@ -1,31 +1,11 @@
 //! Agent queries and the availability service.
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
+pub use super::model::profile_from_row;
 use super::AgentProfile;
 use crate::db::{now_ms, Db};
-use crate::domain::{Availability, Role};
+use crate::domain::Availability;
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
-
-/// Builds a profile from a row with the `agents` columns id, account_id, email,
-/// name, display_name, role and availability.
-pub fn profile_from_row(row: &AnyRow) -> Result<AgentProfile, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    let availability: String = row.try_get("availability")?;
-    Ok(AgentProfile {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
-        availability: Availability::parse(&availability)
-            .ok_or_else(|| sqlx::Error::Decode(format!("availability {availability}").into()))?,
-    })
-}
 
 pub async fn list_team(db: &Db, account_id: i64) -> Result<Vec<AgentProfile>, AppError> {
     let rows = sqlx::query(
@@ -63,7 +43,7 @@ pub async fn set_availability(
         },
     )
     .await?;
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     Ok(())
 }
 pub mod manage;

@@ -1,5 +1,6 @@
 //! Tests of `agents`.
 use super::*;
+use crate::domain::{Availability, Role};
 
 #[test]
 fn display_name_wins_when_set() {

@@ -1,16 +1,13 @@
-//! Server side of authentication: Argon2id password hashes, session rows and cookies.
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+//! Server side of authentication: signing in (throttled, Argon2id-verified), session
+//! rows and their cookies.
 use sqlx::Row;
-use std::sync::OnceLock;
 
-use super::throttle::SignInLimits;
-use crate::agents::AgentProfile;
+use super::model::{Session, SignInLimits};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
+use crate::secrets::password::verify_password;
+use crate::secrets::token::{new_token, token_hash};
+use crate::wire::request::cookie_value;
 
 pub const SESSION_COOKIE: &str = "charla_session";
 /// The name where cookies are `Secure`: the `__Host-` prefix makes browsers refuse it
@@ -25,86 +22,8 @@ pub struct SignInAttempt<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub user_agent: Option<&'a str>,
-    /// The client's address (see [`client_address`]); `None` when unknown.
+    /// The client's address (see `wire::request::client_address`); `None` when unknown.
     pub address: Option<&'a str>,
-}
-
-/// The address a request came from: the connection's peer, or, behind a trusted
-/// reverse proxy (`CHARLA_TRUST_PROXY`), the last hop the proxy appended to
-/// `X-Forwarded-For` (earlier entries are whatever the client claimed).
-pub fn client_address(parts: &http::request::Parts, trust_proxy: bool) -> Option<String> {
-    let peer = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0);
-    client_address_of(&parts.headers, peer, trust_proxy)
-}
-
-/// [`client_address`] for handlers that hold the headers and the peer apart.
-pub fn client_address_of(
-    headers: &http::HeaderMap,
-    peer: Option<std::net::SocketAddr>,
-    trust_proxy: bool,
-) -> Option<String> {
-    if trust_proxy {
-        let forwarded = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|v| !v.is_empty());
-        if let Some(ip) = forwarded.and_then(|v| v.parse::<std::net::IpAddr>().ok()) {
-            return Some(ip.to_string());
-        }
-    }
-    peer.map(|peer| peer.ip().to_string())
-}
-
-/// A signed-in agent, as the session middleware puts it in the request.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub token_hash: String,
-    pub agent: AgentProfile,
-}
-
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| {
-            tracing::error!(error = %err, "password hashing failed");
-            AppError::Internal
-        })
-}
-
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A hash to verify against when the email is unknown, so timing does not tell
-/// which addresses have accounts.
-fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| hash_password("charla-decoy-password").unwrap_or_default())
-}
-
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks the credentials and opens a session; returns the cookie token.
@@ -127,11 +46,11 @@ pub async fn sign_in(
             Some(row.try_get::<i64, _>("id")?),
             row.try_get::<String, _>("password_hash")?,
         ),
-        None => (None, decoy_hash().to_owned()),
+        None => (None, crate::secrets::password::decoy_hash().to_owned()),
     };
     let password = attempt.password.to_owned();
     // Past the count, so a refusal here (503, server busy) has still used an attempt.
-    let valid = super::hashing::run(move || verify_password(&hash, &password)).await?;
+    let valid = crate::secrets::hashing::run(move || verify_password(&hash, &password)).await?;
     let Some(agent_id) = agent_id.filter(|_| valid) else {
         return Err(AppError::InvalidCredentials);
     };
@@ -180,7 +99,7 @@ pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Sessio
     }
     Ok(Some(Session {
         token_hash: hash,
-        agent: crate::agents::ssr::profile_from_row(&row)?,
+        agent: crate::agents::model::profile_from_row(&row)?,
     }))
 }
 
@@ -230,7 +149,7 @@ pub async fn end_session(
         let only = Some(crate::events::session_tag(token_hash));
         sessions_ended_in_tx(&mut tx, account_id, agent_id, only, None).await?;
     }
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     Ok(())
 }
 
@@ -252,21 +171,10 @@ pub fn clear_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)
 }
 
-/// Reads one cookie from the request headers.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, value)| *key == name && !value.is_empty())
-        .map(|(_, value)| value.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::password::hash_password;
 
     #[test]
     fn passwords_verify_only_against_their_own_hash() {

@@ -4,28 +4,9 @@
 //! enough attempts leave the window. The email is counted whether
 //! or not an agent has it, so the limit tells nothing about which addresses exist.
 //! Failures live in the database, so every replica sees the same counts.
+use super::model::SignInLimits;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
-
-/// How many failures a window allows. Configuration: `CHARLA_SIGN_IN_MAX_FAILURES`,
-/// `CHARLA_SIGN_IN_MAX_FAILURES_PER_ADDRESS`, `CHARLA_SIGN_IN_WINDOW_MINUTES`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SignInLimits {
-    pub per_account: u32,
-    /// Higher than per account: an office behind one address shares it.
-    pub per_address: u32,
-    pub window_secs: i64,
-}
-
-impl Default for SignInLimits {
-    fn default() -> Self {
-        SignInLimits {
-            per_account: 5,
-            per_address: 30,
-            window_secs: 15 * 60,
-        }
-    }
-}
 
 const ACCOUNT: &str = "account";
 const ADDRESS: &str = "address";

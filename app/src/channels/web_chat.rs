@@ -1,7 +1,7 @@
 //! The website chat adapter. The visitor's widget reads the conversation through its
 //! own socket and history endpoint, so handing a reply over means it is now visible
 //! to the visitor: "sent".
-use super::outbox::{Adapter, Delivery, OutboundMessage};
+use super::adapter::{Adapter, Delivery, OutboundMessage};
 use futures::future::BoxFuture;
 
 pub struct WebChat;

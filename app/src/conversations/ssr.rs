@@ -3,6 +3,9 @@
 //! appends the live events.
 pub mod access;
 pub mod actions;
+pub mod attachments;
+pub mod detail;
 pub mod list;
 pub mod messages;
 pub mod routing;
+pub mod templates;

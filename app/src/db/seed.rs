@@ -4,8 +4,8 @@
 use sqlx::Row;
 
 use super::{now_ms, Db};
-use crate::auth::ssr::hash_password;
 use crate::error::AppError;
+use crate::secrets::password::hash_password;
 
 pub const DEMO_PASSWORD: &str = "charla-demo";
 
@@ -214,7 +214,7 @@ pub async fn seed_demo_if_empty(db: &Db) -> Result<bool, AppError> {
 
     let mut inbox_ids = Vec::new();
     for (name, kind, settings) in INBOXES {
-        let web_token = (*kind == "web_chat").then(crate::auth::ssr::new_token);
+        let web_token = (*kind == "web_chat").then(crate::secrets::token::new_token);
         let id: i64 = sqlx::query(
             "INSERT INTO inboxes (account_id, name, channel_kind, web_token, settings, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",

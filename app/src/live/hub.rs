@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
-use crate::db::{self, events::NOTIFY_CHANNEL, Backend, Db};
+use crate::db::{self, events::NOTIFY_CHANNEL, Backend, Db, WriteTx};
 use crate::events::{EventEnvelope, ServerFrame};
 
 /// A committed event as the hub hands it to every socket of its account. The agent
@@ -67,6 +67,9 @@ pub struct Hub {
 struct Inner {
     accounts: Mutex<HashMap<i64, Account>>,
     interval: Duration,
+    /// Woken after a commit that queued a message for a channel (here, or on another
+    /// replica: its events arrive by NOTIFY), so the outbox worker sends it at once.
+    outbox: Notify,
 }
 
 struct Account {
@@ -99,8 +102,36 @@ impl Hub {
             inner: Arc::new(Inner {
                 accounts: Mutex::new(HashMap::new()),
                 interval,
+                outbox: Notify::new(),
             }),
         }
+    }
+
+    /// Commits a write transaction and publishes its events. On SQLite they are handed
+    /// to this process's sockets before the write turn is released, so sockets receive
+    /// events in id order; on PostgreSQL they travel by NOTIFY (to every replica, this
+    /// one included), which is delivered in commit order. A transaction that queued a
+    /// message wakes the outbox worker.
+    pub async fn commit(&self, tx: WriteTx) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+        tx.commit_then(|backend, events, queued_outbound| {
+            if backend == Backend::Sqlite {
+                self.publish_all(events.iter().cloned());
+            }
+            if queued_outbound {
+                self.wake_outbox();
+            }
+        })
+        .await
+    }
+
+    /// Tells the outbox worker there is something to send now (it also polls).
+    pub fn wake_outbox(&self) {
+        self.inner.outbox.notify_one();
+    }
+
+    /// Resolves when the outbox is woken.
+    pub async fn outbox_woken(&self) {
+        self.inner.outbox.notified().await
     }
 
     pub fn subscribe(&self, account_id: i64) -> broadcast::Receiver<Batch> {
@@ -262,6 +293,11 @@ impl Hub {
             if let Some(event) = Self::event_of(db, next.payload()).await? {
                 events.push(event);
             }
+        }
+        // Another replica's reply may have queued a message: this replica's worker
+        // looks too (claiming is a lease, so only one of them sends it).
+        if events.iter().any(|e| e.event.may_queue_outbound()) {
+            self.wake_outbox();
         }
         self.publish_all(events);
         Ok(())

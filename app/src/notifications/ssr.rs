@@ -57,14 +57,14 @@ pub async fn notify_mention(
 /// written while she was a member of an inbox she has since left is not shown.
 pub async fn list(
     db: &Db,
-    viewer: crate::conversations::ssr::access::Viewer,
+    viewer: crate::auth::permission::Viewer,
 ) -> Result<Vec<NotificationView>, AppError> {
     let sql = format!(
         "SELECT n.id, n.conversation_id, c.display_id, a.name AS actor_name, m.body, n.created_at, n.read_at \
          FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
          LEFT JOIN agents a ON a.id = n.actor_agent_id LEFT JOIN messages m ON m.id = n.message_id \
          WHERE n.agent_id = $2 AND {} ORDER BY n.id DESC LIMIT 50",
-        crate::conversations::ssr::access::VISIBLE
+        crate::auth::permission::VISIBLE
     );
     let rows = sqlx::query(&sql)
         .bind(viewer.account_id)

@@ -143,7 +143,7 @@ pub use browser::*;
 mod browser {
     use super::*;
     use crate::domain::attachment::{check_early, MAX_FILES};
-    use crate::widget::VISITOR_HEADER;
+    use crate::wire::VISITOR_HEADER;
     use futures::channel::oneshot;
     use leptos_i18n::I18nContext;
     use wasm_bindgen::closure::Closure;

@@ -19,7 +19,7 @@ pub fn server_languages() -> UseLocalesOptions {
 #[cfg(feature = "ssr")]
 fn request_languages() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let picked = crate::auth::ssr::cookie_value(&parts.headers, COOKIE);
+    let picked = crate::wire::request::cookie_value(&parts.headers, COOKIE);
     let accept = parts
         .headers
         .get(http::header::ACCEPT_LANGUAGE)

@@ -1,9 +1,10 @@
 //! Visitors: who they are (`identity`), what they see when the widget opens, and their
 //! messages through the same service as every channel.
 pub mod identity;
+pub mod inbox;
 pub mod limits;
 
-use sqlx::Row;
+pub use inbox::{inbox_by_token, WidgetInbox};
 
 use self::identity::{Claim, Visitor};
 use self::limits::WidgetGuard;
@@ -15,31 +16,6 @@ use crate::domain::{EmailAddress, MessageBody};
 use crate::error::AppError;
 use crate::live::hub::Hub;
 use crate::secrets::SecretBox;
-
-/// A web-chat inbox found by its public token.
-pub struct WidgetInbox {
-    pub id: i64,
-    pub account_id: i64,
-    pub name: String,
-    pub settings: serde_json::Value,
-}
-
-pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppError> {
-    let row = sqlx::query(
-        "SELECT id, account_id, name, settings FROM inboxes WHERE web_token = $1 AND channel_kind = 'web_chat'",
-    )
-    .bind(token)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let settings: String = row.try_get("settings")?;
-    Ok(WidgetInbox {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        name: row.try_get("name")?,
-        settings: serde_json::from_str(&settings).unwrap_or_default(),
-    })
-}
 
 /// A known visitor: (identity id, contact id).
 pub async fn visitor(
@@ -240,7 +216,7 @@ pub async fn send(
         ..Inbound::text(body.map_or("", MessageBody::as_str))
     };
     let message = receive_in_tx(&mut tx, conversation_id, contact_id, &inbound).await?;
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     Ok(WidgetSent {
         visitor: visitor_token,
         message: VisitorMessage::from_message(&message).ok_or(AppError::Internal)?,

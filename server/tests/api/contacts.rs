@@ -737,7 +737,7 @@ async fn customers_write_into_the_newest_conversation(app: TestApp) {
         )
         .await
         .unwrap();
-        tx.commit(&app.state.hub).await.unwrap();
+        app.state.hub.commit(tx).await.unwrap();
         id
     };
     assert_eq!(route().await, new.id);

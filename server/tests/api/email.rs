@@ -569,9 +569,9 @@ Message-ID: <auto.{second_id}>\r\nIn-Reply-To: <{reply_id}>\r\n\r\nEstoy de vaca
 async fn attachments_go_out_as_mime_parts(app: TestApp) {
     use app::conversations::ssr::access::summary_in_tx;
     use app::conversations::ssr::messages::{
-        insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
+        insert_attachments_in_tx, insert_outgoing_in_tx, OutgoingRow,
     };
-    use app::storage::Files;
+    use app::storage::{Files, NewAttachment};
     if !mail_servers().await {
         return;
     }
@@ -617,8 +617,8 @@ async fn attachments_go_out_as_mime_parts(app: TestApp) {
     insert_attachments_in_tx(&mut tx, message_id, &[file], app::db::now_ms())
         .await
         .unwrap();
-    tx.commit(&app.state.hub).await.unwrap();
-    app::channels::outbox::wake();
+    app.state.hub.commit(tx).await.unwrap();
+    app.state.hub.wake_outbox();
     wait_sent(&app, message_id).await;
     let mails = read_mailbox(&customer, 2).await;
     let with_file = mails

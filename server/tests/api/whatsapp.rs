@@ -772,9 +772,9 @@ async fn templates_and_the_window(app: TestApp) {
 async fn outbound_media_as_meta_receives_it(app: TestApp) {
     use app::conversations::ssr::access::summary_in_tx;
     use app::conversations::ssr::messages::{
-        insert_attachments_in_tx, insert_outgoing_in_tx, NewAttachment, OutgoingRow,
+        insert_attachments_in_tx, insert_outgoing_in_tx, OutgoingRow,
     };
-    use app::storage::Files;
+    use app::storage::{Files, NewAttachment};
     let fake = FakeGraph::start().await;
     let inbox = configure(&app, &fake).await;
     let conversation = open_conversation(&app, inbox, "wamid.m1").await;
@@ -817,8 +817,8 @@ async fn outbound_media_as_meta_receives_it(app: TestApp) {
     insert_attachments_in_tx(&mut tx, message_id, &stored, app::db::now_ms())
         .await
         .unwrap();
-    tx.commit(&app.state.hub).await.unwrap();
-    app::channels::outbox::wake();
+    app.state.hub.commit(tx).await.unwrap();
+    app.state.hub.wake_outbox();
     wait_status(&app, message_id, DeliveryStatus::Sent).await;
 
     let requests = fake.requests();

@@ -101,7 +101,7 @@ async fn upload(
             "/api/widget/uploads?token={token}&name=factura.pdf"
         )))
         .header("x-forwarded-for", from)
-        .header(app::widget::VISITOR_HEADER, visitor)
+        .header(app::wire::VISITOR_HEADER, visitor)
         .body(bytes)
         .send()
         .await
@@ -294,7 +294,7 @@ async fn a_voice_upload_that_is_not_audio_is_refused_at_once(app: TestApp) {
                 "/api/widget/uploads?token={token}&name=nota.webm&voice=true"
             )))
             .header("x-forwarded-for", "192.0.2.30")
-            .header(app::widget::VISITOR_HEADER, &visitor)
+            .header(app::wire::VISITOR_HEADER, &visitor)
             .body(reqwest::Body::wrap_stream(body))
             .send(),
     )

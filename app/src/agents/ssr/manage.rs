@@ -4,35 +4,16 @@
 //! their open sockets close on the event.
 use sqlx::Row;
 
-use crate::agents::ssr::profile_from_row;
+use crate::agents::model::profile_from_row;
 use crate::agents::{AgentProfile, TeamMember};
-use crate::auth::ssr::hash_password;
+use crate::auth::permission::require_admin;
 use crate::db::{now_ms, Db, WriteTx};
-use crate::domain::{check_password, ChannelKind, EmailAddress, Role};
+use crate::domain::name::clean_name;
+use crate::domain::{check_password, EmailAddress, Role};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
-
-pub const NAME_MAX_CHARS: usize = 120;
-
-pub fn require_admin(agent: &AgentProfile) -> Result<(), AppError> {
-    if agent.role.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn clean_name(name: &str, field: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::validation(field, "required"));
-    }
-    if name.chars().count() > NAME_MAX_CHARS {
-        return Err(AppError::validation(field, "too_long"));
-    }
-    Ok(name.to_owned())
-}
+use crate::secrets::password::hash_password;
 
 pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppError> {
     let rows = sqlx::query(
@@ -80,7 +61,7 @@ pub async fn create_agent(
     check_password(password).map_err(|code| AppError::validation("password", code))?;
     let hash = {
         let password = password.to_owned();
-        crate::auth::hashing::run(move || hash_password(&password)).await??
+        crate::secrets::hashing::run(move || hash_password(&password)).await??
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -174,7 +155,7 @@ pub async fn update_agent(
         },
     )
     .await?;
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     Ok(())
 }
 
@@ -232,67 +213,7 @@ pub async fn set_member(
         },
     )
     .await?;
-    tx.commit(hub).await?;
-    Ok(())
-}
-
-/// Creates an inbox of any kind (a web-chat inbox gets its public token).
-pub async fn create_inbox(
-    db: &Db,
-    admin: &AgentProfile,
-    name: &str,
-    channel: ChannelKind,
-) -> Result<i64, AppError> {
-    require_admin(admin)?;
-    let name = clean_name(name, "name")?;
-    let now = now_ms();
-    let token = (channel == ChannelKind::WebChat).then(crate::auth::ssr::new_token);
-    let settings = match channel {
-        ChannelKind::WebChat => {
-            serde_json::json!({"colour": "#1f6feb", "greeting": "", "allowed_origins": []})
-        }
-        _ => serde_json::json!({}),
-    };
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO inboxes (account_id, name, channel_kind, web_token, settings, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(admin.account_id)
-    .bind(&name)
-    .bind(channel.as_str())
-    .bind(token)
-    .bind(settings.to_string())
-    .bind(now)
-    .fetch_one(tx.conn())
-    .await?
-    .try_get("id")?;
-    tx.finish().await?;
-    Ok(id)
-}
-
-pub async fn rename_inbox(
-    db: &Db,
-    admin: &AgentProfile,
-    inbox_id: i64,
-    name: &str,
-) -> Result<(), AppError> {
-    require_admin(admin)?;
-    let name = clean_name(name, "name")?;
-    let mut tx = db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE inboxes SET name = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
-    )
-    .bind(&name)
-    .bind(now_ms())
-    .bind(inbox_id)
-    .bind(admin.account_id)
-    .execute(tx.conn())
-    .await?;
-    if updated.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    tx.finish().await?;
+    hub.commit(tx).await?;
     Ok(())
 }
 
@@ -334,68 +255,4 @@ pub async fn create_first_admin(
         availability: crate::domain::Availability::Offline,
     };
     create_agent(db, &installer, email, name, Role::Administrator, password).await
-}
-
-/// Saves a web-chat inbox's colour, greeting and allowed origins.
-pub async fn save_web_chat(
-    db: &Db,
-    admin: &AgentProfile,
-    inbox_id: i64,
-    settings: &crate::domain::web_chat::WebChatSettings,
-) -> Result<(), AppError> {
-    require_admin(admin)?;
-    let settings = settings
-        .checked()
-        .map_err(|(field, code)| AppError::validation(field, code))?;
-    let mut tx = db.begin_write().await?;
-    crate::inboxes::settings::update_in_tx(
-        &mut tx,
-        admin.account_id,
-        inbox_id,
-        Some("web_chat"),
-        |json| {
-            json.insert("colour".into(), settings.colour.into());
-            json.insert("greeting".into(), settings.greeting.into());
-            json.insert("allowed_origins".into(), settings.allowed_origins.into());
-        },
-    )
-    .await?;
-    tx.finish().await?;
-    Ok(())
-}
-
-pub async fn web_chat_settings(
-    db: &Db,
-    admin: &AgentProfile,
-    inbox_id: i64,
-) -> Result<crate::domain::web_chat::WebChatSettings, AppError> {
-    require_admin(admin)?;
-    let current: Option<String> = sqlx::query_scalar(
-        "SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'web_chat'",
-    )
-    .bind(inbox_id)
-    .bind(admin.account_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let json: serde_json::Value =
-        serde_json::from_str(&current.ok_or(AppError::NotFound)?).unwrap_or_default();
-    let text = |key: &str| {
-        json.get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    Ok(crate::domain::web_chat::WebChatSettings {
-        colour: text("colour"),
-        greeting: text("greeting"),
-        allowed_origins: json
-            .get("allowed_origins")
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|o| o.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    })
 }

@@ -2,11 +2,11 @@
 //! the content (`storage::detect`), never from the type the mail declares or the name;
 //! programs, disguised and unaccepted files are refused, and each file is held to the
 //! Email channel's upload limit. A refused file is not stored; the agents read why.
-use crate::conversations::ssr::messages::NewAttachment;
 use crate::domain::attachment::{max_bytes, FileClass, FileRefusal, UploadLimits};
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::storage::detect::{detect, HEAD_BYTES};
+use crate::storage::NewAttachment;
 use crate::storage::{clean_file_name, Files};
 
 /// Parts that sign the mail rather than carry something for the agents: left out

@@ -1,13 +1,12 @@
 //! An email inbox's configuration: servers and sender in `inboxes.settings` (under
 //! `email`), the SMTP and IMAP passwords sealed together in `inboxes.secrets`.
-use sqlx::Row;
-
-use crate::agents::AgentProfile;
 use crate::channels::outbound::OutboundPolicy;
-use crate::db::{now_ms, Db};
+use crate::db::inbox_settings::{self, Settings, StoredInbox};
+use crate::db::Db;
 use crate::domain::email_inbox::{
     EmailSettings, EmailSettingsInput, ServerSettings, DEFAULT_POLL_SECS,
 };
+use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::secrets::SecretBox;
 
@@ -63,10 +62,10 @@ struct Stored {
     id_salt: String,
 }
 
-fn stored_of(settings: &str) -> Stored {
-    serde_json::from_str::<serde_json::Value>(settings)
-        .ok()
-        .and_then(|json| json.get("email").cloned())
+fn stored_of(settings: &Settings) -> Stored {
+    settings
+        .get("email")
+        .cloned()
         .and_then(|email| serde_json::from_value(email).ok())
         .unwrap_or_default()
 }
@@ -78,42 +77,44 @@ fn secrets_of(secrets: &SecretBox, sealed: Option<&str>) -> Secrets {
         .unwrap_or_default()
 }
 
+fn mailbox_or_default(mailbox: String) -> String {
+    if mailbox.is_empty() {
+        "INBOX".into()
+    } else {
+        mailbox
+    }
+}
+
+fn poll_or_default(secs: u32) -> u32 {
+    if secs == 0 {
+        DEFAULT_POLL_SECS
+    } else {
+        secs
+    }
+}
+
 /// The inbox's configuration; `None` when it is not an email inbox.
 pub async fn load(
     db: &Db,
     secrets: &SecretBox,
     inbox_id: i64,
 ) -> Result<Option<EmailInbox>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, account_id, settings, secrets FROM inboxes WHERE id = $1 AND channel_kind = 'email'",
-    )
-    .bind(inbox_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let settings: String = row.try_get("settings")?;
-    let sealed: Option<String> = row.try_get("secrets")?;
-    let stored = stored_of(&settings);
-    let secret = secrets_of(secrets, sealed.as_deref());
+    let Some(row) = inbox_settings::read(db, inbox_id, ChannelKind::Email, None).await? else {
+        return Ok(None);
+    };
+    let stored = stored_of(&row.settings);
+    let secret = secrets_of(secrets, row.sealed.as_deref());
     Ok(Some(EmailInbox {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
+        id: row.id,
+        account_id: row.account_id,
         from_name: stored.from_name,
         from_address: stored.from_address,
         smtp: stored.smtp,
         smtp_password: secret.smtp_password,
         imap: stored.imap,
         imap_password: secret.imap_password,
-        imap_mailbox: if stored.imap_mailbox.is_empty() {
-            "INBOX".into()
-        } else {
-            stored.imap_mailbox
-        },
-        poll_interval_secs: if stored.poll_interval_secs == 0 {
-            DEFAULT_POLL_SECS
-        } else {
-            stored.poll_interval_secs
-        },
+        imap_mailbox: mailbox_or_default(stored.imap_mailbox),
+        poll_interval_secs: poll_or_default(stored.poll_interval_secs),
         id_salt: stored.id_salt,
     }))
 }
@@ -130,69 +131,31 @@ impl EmailInbox {
 
 /// Every email inbox (for the pollers).
 pub async fn all_ids(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'email' ORDER BY id")
-        .fetch_all(&db.pool)
-        .await
-}
-
-async fn admin_inbox(
-    db: &Db,
-    admin: &AgentProfile,
-    inbox_id: i64,
-) -> Result<(String, Option<String>), AppError> {
-    crate::agents::ssr::manage::require_admin(admin)?;
-    let row = sqlx::query(
-        "SELECT settings, secrets FROM inboxes WHERE id = $1 AND account_id = $2 AND channel_kind = 'email'",
-    )
-    .bind(inbox_id)
-    .bind(admin.account_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((row.try_get("settings")?, row.try_get("secrets")?))
+    inbox_settings::ids_of(db, ChannelKind::Email).await
 }
 
 /// The settings form's view: passwords only as "set" or "not set".
-pub async fn settings_view(
-    db: &Db,
-    secrets: &SecretBox,
-    admin: &AgentProfile,
-    inbox_id: i64,
-) -> Result<EmailSettings, AppError> {
-    let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
-    let stored = stored_of(&settings);
-    let secret = secrets_of(secrets, sealed.as_deref());
-    Ok(EmailSettings {
+pub fn settings_view(row: &StoredInbox, secrets: &SecretBox) -> EmailSettings {
+    let stored = stored_of(&row.settings);
+    let secret = secrets_of(secrets, row.sealed.as_deref());
+    EmailSettings {
         from_name: stored.from_name,
         from_address: stored.from_address,
         smtp: stored.smtp,
         has_smtp_password: !secret.smtp_password.is_empty(),
         imap: stored.imap,
         has_imap_password: !secret.imap_password.is_empty(),
-        imap_mailbox: if stored.imap_mailbox.is_empty() {
-            "INBOX".into()
-        } else {
-            stored.imap_mailbox
-        },
-        poll_interval_secs: if stored.poll_interval_secs == 0 {
-            DEFAULT_POLL_SECS
-        } else {
-            stored.poll_interval_secs
-        },
-    })
+        imap_mailbox: mailbox_or_default(stored.imap_mailbox),
+        poll_interval_secs: poll_or_default(stored.poll_interval_secs),
+    }
 }
 
-/// Saves the form; an empty password keeps the one stored. A host typed as a local or
-/// private address is refused unless `outbound` allows those (names are checked when
-/// they are resolved, at connect time).
-pub async fn save(
-    db: &Db,
-    secrets: &SecretBox,
-    outbound: &OutboundPolicy,
-    admin: &AgentProfile,
-    inbox_id: i64,
+/// The form, checked: a host typed as a local or private address is refused unless
+/// `outbound` allows those (names are checked when they are resolved, at connect time).
+pub fn checked(
     input: &EmailSettingsInput,
-) -> Result<(), AppError> {
+    outbound: &OutboundPolicy,
+) -> Result<EmailSettingsInput, AppError> {
     let input = input
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
@@ -201,13 +164,18 @@ pub async fn save(
             return Err(AppError::validation(field, "address_not_allowed"));
         }
     }
-    let (settings, sealed) = admin_inbox(db, admin, inbox_id).await?;
-    let mut json: serde_json::Value =
-        serde_json::from_str(&settings).unwrap_or_else(|_| serde_json::json!({}));
-    if !json.is_object() {
-        json = serde_json::json!({});
-    }
-    let before = stored_of(&settings);
+    Ok(input)
+}
+
+/// A checked form applied to what is stored: the new settings and sealed secrets. An
+/// empty password keeps the one stored.
+pub fn apply(
+    row: &StoredInbox,
+    secrets: &SecretBox,
+    input: EmailSettingsInput,
+) -> (Settings, String) {
+    let mut json = row.settings.clone();
+    let before = stored_of(&row.settings);
     // A password goes to whatever server is set: pointed at another host, port or user,
     // the stored one is forgotten, and only a password typed with the change is kept.
     let moved = |old: &ServerSettings, new: &ServerSettings| {
@@ -223,17 +191,20 @@ pub async fn save(
             let bytes: [u8; 16] = rand::random();
             bytes.iter().map(|b| format!("{b:02x}")).collect()
         });
-    json["email"] = serde_json::to_value(Stored {
-        from_name: input.from_name,
-        from_address: input.from_address,
-        smtp: input.smtp,
-        imap: input.imap,
-        imap_mailbox: input.imap_mailbox,
-        poll_interval_secs: input.poll_interval_secs,
-        id_salt,
-    })
-    .unwrap_or_default();
-    let mut secret = secrets_of(secrets, sealed.as_deref());
+    json.insert(
+        "email".into(),
+        serde_json::to_value(Stored {
+            from_name: input.from_name,
+            from_address: input.from_address,
+            smtp: input.smtp,
+            imap: input.imap,
+            imap_mailbox: input.imap_mailbox,
+            poll_interval_secs: input.poll_interval_secs,
+            id_salt,
+        })
+        .unwrap_or_default(),
+    );
+    let mut secret = secrets_of(secrets, row.sealed.as_deref());
     if smtp_moved {
         secret.smtp_password.clear();
     }
@@ -247,14 +218,5 @@ pub async fn save(
         secret.imap_password = input.imap_password;
     }
     let sealed = secrets.seal(&serde_json::to_string(&secret).unwrap_or_default());
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE inboxes SET settings = $1, secrets = $2, updated_at = $3 WHERE id = $4")
-        .bind(json.to_string())
-        .bind(sealed)
-        .bind(now_ms())
-        .bind(inbox_id)
-        .execute(tx.conn())
-        .await?;
-    tx.finish().await?;
-    Ok(())
+    (json, sealed)
 }

@@ -12,7 +12,7 @@ use super::{attachments, imap};
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
-    add_activity_in_tx, external_id_stored, receive_in_tx, Inbound, NewAttachment,
+    add_activity_in_tx, external_id_stored, receive_in_tx, Inbound,
 };
 use crate::conversations::ssr::routing::{
     conversation_for_inbound, reopens_resolved, successor_of,
@@ -21,6 +21,7 @@ use crate::db::now_ms;
 use crate::domain::attachment::FileRefusal;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
+use crate::storage::NewAttachment;
 
 mod watch;
 
@@ -262,7 +263,7 @@ async fn store_in_db(
         };
         add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
     }
-    tx.commit(&email.hub).await?;
+    email.hub.commit(tx).await?;
     Ok(())
 }
 

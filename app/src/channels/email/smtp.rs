@@ -12,8 +12,8 @@ use sqlx::Row;
 use std::time::Duration;
 
 use super::inbox::{self, EmailInbox};
+use crate::channels::adapter::{Adapter, Delivery, OutboundMessage};
 use crate::channels::outbound::{ChannelError, Failure, OutboundPolicy};
-use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
 use crate::db::Db;
 use crate::domain::email_inbox::{reply_subject, Security};
 use crate::secrets::SecretBox;

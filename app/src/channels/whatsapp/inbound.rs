@@ -10,14 +10,14 @@ use super::WhatsApp;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
-    account_of, external_id_stored, message_in_tx, receive_in_tx, Inbound, NewAttachment,
+    account_of, external_id_stored, message_in_tx, receive_in_tx, Inbound,
 };
 use crate::conversations::ssr::routing::conversation_for_inbound;
 use crate::db::now_ms;
 use crate::domain::{DeliveryStatus, PhoneNumber};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
-use crate::storage::Files;
+use crate::storage::{Files, NewAttachment};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WebhookSummary {
@@ -205,7 +205,7 @@ async fn receive_one(
             at: incoming.at.unwrap_or_else(now_ms),
         };
         receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
-        tx.commit(&wa.hub).await?;
+        wa.hub.commit(tx).await?;
         Ok::<_, AppError>(())
     }
     .await;
@@ -311,7 +311,7 @@ async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Re
         LiveEvent::MessageUpdated { message: view },
     )
     .await?;
-    tx.commit(&wa.hub).await?;
+    wa.hub.commit(tx).await?;
     Ok(())
 }
 

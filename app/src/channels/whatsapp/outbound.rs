@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::graph::GraphError;
 use super::inbox::{self, WhatsAppInbox};
 use super::WhatsApp;
-use crate::channels::outbox::{Adapter, Delivery, OutboundMessage};
+use crate::channels::adapter::{Adapter, Delivery, OutboundMessage};
 use crate::conversations::model::{AttachmentKind, AttachmentView, MessageExtra};
 use crate::domain::template::{Filled, HeaderMedia};
 

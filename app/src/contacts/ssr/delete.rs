@@ -90,7 +90,7 @@ pub async fn delete_contact(
         )
         .await?;
     }
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     tracing::info!(contact_id, actor = agent.id, "contact deleted");
     // Files go after commit; what fails here is retried by the maintenance worker.
     if let Err(err) = drain_deletions(db, files).await {

@@ -80,7 +80,7 @@ pub async fn merge_into_claimed(
         };
         tx.append_event(agent.account_id, scope, event).await?;
     }
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     tracing::info!(
         visitor_id,
         target,

@@ -12,18 +12,16 @@ use crate::conversations::model::{ConversationSummary, MessageExtra};
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::messages::{
     add_activity_in_tx, emit_message, insert_attachments_in_tx, insert_outgoing_in_tx,
-    message_in_tx, open_conversation_in_tx, NewConversation, OutgoingRow,
+    message_in_tx, OutgoingRow,
 };
-use crate::conversations::ssr::routing::superseded;
+use crate::conversations::ssr::routing::{open_conversation_in_tx, superseded, NewConversation};
+use crate::conversations::ssr::templates::{offered_templates, template_message};
 use crate::db::{now_ms, Db};
-use crate::domain::template::{TemplateChoice, TemplateView};
+use crate::domain::template::TemplateChoice;
 use crate::domain::{ChannelKind, EmailAddress, MessageBody, PhoneNumber};
 use crate::error::AppError;
 use crate::live::hub::Hub;
 use crate::storage::uploads::take_in_tx;
-
-/// Longest value accepted for one template variable (Meta's limit for body parameters).
-pub const TEMPLATE_PARAM_MAX_CHARS: usize = 1024;
 
 /// Email and WhatsApp inboxes the agent works (administrators: every one).
 async fn startable_inboxes(
@@ -66,35 +64,6 @@ pub async fn startable_channel(
         .find(|(id, _, _)| *id == inbox_id)
         .map(|(_, _, channel)| channel)
         .ok_or(AppError::NotFound)
-}
-
-/// Templates the picker lists: approved, and never the AUTHENTICATION category (one-time
-/// codes are sent by systems, not typed by agents). Those Charla cannot send come too,
-/// with the reason, so the agent knows why she cannot choose them.
-pub async fn offered_templates(db: &Db, inbox_id: i64) -> Result<Vec<TemplateView>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, name, language, category, parameter_format, components FROM whatsapp_templates \
-         WHERE inbox_id = $1 AND status = 'APPROVED' AND category <> 'AUTHENTICATION' ORDER BY name, language",
-    )
-    .bind(inbox_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut templates = Vec::new();
-    for row in rows {
-        let components: String = row.try_get("components")?;
-        let format: String = row.try_get("parameter_format")?;
-        if let Some(view) = TemplateView::from_components(
-            row.try_get("id")?,
-            row.try_get("name")?,
-            row.try_get("language")?,
-            row.try_get("category")?,
-            &format,
-            &components,
-        ) {
-            templates.push(view);
-        }
-    }
-    Ok(templates)
 }
 
 pub async fn options(
@@ -157,81 +126,6 @@ fn recipient(
         }
         ChannelKind::WebChat => Err(AppError::validation("inbox_id", "unsupported")),
     }
-}
-
-/// A template ready to store: its rendered text, what the channel needs to send it, and
-/// the header's file (an upload of the agent's) when it has one.
-pub struct TemplateMessage {
-    pub body: MessageBody,
-    pub extra: MessageExtra,
-    pub header_file: Option<i64>,
-}
-
-/// An offered template with every variable filled (and its header file picked).
-pub async fn template_message(
-    db: &Db,
-    agent: &AgentProfile,
-    inbox_id: i64,
-    choice: &TemplateChoice,
-) -> Result<TemplateMessage, AppError> {
-    let params = &choice.params;
-    let template = offered_templates(db, inbox_id)
-        .await?
-        .into_iter()
-        .find(|t| t.id == choice.template_id)
-        .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
-    if !template.can_send() {
-        return Err(AppError::validation("template_id", "unsupported"));
-    }
-    if let Some(n) = template.first_missing(params) {
-        return Err(AppError::validation(&format!("params.{n}"), "required"));
-    }
-    if params.len() > template.variable_count()
-        || params
-            .iter()
-            .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
-    {
-        return Err(AppError::validation("params", "invalid"));
-    }
-    // The file's type was read from its content at upload; the header decides which
-    // types Meta takes. Ownership is checked again where the message claims it.
-    let header_file = match (template.header_media, choice.header_file) {
-        (Some(media), Some(id)) => {
-            let content_type: Option<String> = sqlx::query_scalar(
-                "SELECT content_type FROM attachments WHERE id = $1 AND message_id IS NULL AND uploaded_by = $2",
-            )
-            .bind(id)
-            .bind(format!("agent:{}", agent.id))
-            .fetch_optional(&db.pool)
-            .await?;
-            match content_type {
-                Some(t) if media.accepts(&t) => Some(id),
-                Some(_) => return Err(AppError::validation("header_file", "wrong_type")),
-                None => return Err(AppError::validation("header_file", "invalid")),
-            }
-        }
-        (Some(_), None) => return Err(AppError::validation("header_file", "required")),
-        (None, Some(_)) => return Err(AppError::validation("header_file", "invalid")),
-        (None, None) => None,
-    };
-    let body = MessageBody::parse(&template.render(params))
-        .map_err(|c| AppError::validation("params", c))?;
-    let filled = template.split(params);
-    let extra = MessageExtra::Template {
-        name: template.name,
-        language: template.language,
-        params: filled.body,
-        header_params: filled.header,
-        button_params: filled.buttons,
-        param_names: filled.body_names,
-        header_param_names: filled.header_names,
-        header_media: template.header_media,
-    };
-    Ok(TemplateMessage {
-        body,
-        extra,
-        header_file,
-    })
 }
 
 /// The first message's stored form.
@@ -388,7 +282,6 @@ pub async fn start(
         add_activity_in_tx(&mut tx, old, &format!("→ #{}", opened.display_id), &note).await?;
     }
     let summary = summary_in_tx(tx.conn(), opened.id).await?;
-    tx.commit(hub).await?;
-    crate::channels::outbox::wake();
+    hub.commit(tx).await?;
     Ok(summary)
 }

@@ -1,37 +1,13 @@
-//! Visibility: administrators see every inbox of their account, agents only the
-//! inboxes they are members of. Invisible things are "not found", never "forbidden",
-//! so ids cannot be probed.
+//! Conversations as a viewer may see them (the rule itself is `auth::permission`):
+//! one conversation or its summary, the list row's columns, the inbox's teammates.
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::agents::AgentProfile;
+pub use crate::auth::permission::{Viewer, VISIBLE};
 use crate::conversations::model::ConversationSummary;
 use crate::db::Db;
 use crate::domain::{ChannelKind, ConversationStatus};
 use crate::error::AppError;
-
-/// The agent asking, reduced to what the queries bind as $1 (account), $2 (agent)
-/// and $3 (1 for administrators).
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer {
-    pub account_id: i64,
-    pub agent_id: i64,
-    pub admin: bool,
-}
-
-impl From<&AgentProfile> for Viewer {
-    fn from(agent: &AgentProfile) -> Self {
-        Viewer {
-            account_id: agent.account_id,
-            agent_id: agent.id,
-            admin: agent.role.is_admin(),
-        }
-    }
-}
-
-/// Conversations (alias `c`) the viewer may see; binds $1, $2, $3.
-pub const VISIBLE: &str = "c.account_id = $1 AND ($3 = 1 OR c.inbox_id IN \
-     (SELECT im.inbox_id FROM inbox_members im WHERE im.agent_id = $2))";
 
 /// The columns of a list row; `unread_count` is the viewer's ($2), from the counts
 /// kept in the rows (migration 0010) rather than counted per request.

@@ -134,7 +134,7 @@ async fn emit_change(
     let after = summary_in_tx(tx.conn(), before.id).await?;
     tx.append_event(account_id, scope(before), changed(before, &after))
         .await?;
-    tx.commit(hub).await?;
+    hub.commit(tx).await?;
     Ok(after)
 }
 
@@ -151,4 +151,26 @@ fn changed(before: &ConversationSummary, after: &ConversationSummary) -> LiveEve
         conversation: after.clone(),
         previous: Some(ConversationState::of(before)),
     }
+}
+
+/// The agent's "retry" of a failed message in a conversation she can see.
+pub async fn retry(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<(), AppError> {
+    visible_conversation(db, agent.into(), conversation_id).await?;
+    let belongs: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND conversation_id = $2")
+            .bind(message_id)
+            .bind(conversation_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    if belongs.is_none() {
+        return Err(AppError::NotFound);
+    }
+    crate::outbox::retry(db, hub, message_id).await?;
+    Ok(())
 }

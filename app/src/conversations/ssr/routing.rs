@@ -5,10 +5,15 @@
 //! opens a new conversation, or reopens that one where the inbox says so
 //! (`reopen_resolved` in its settings; off by default, as a resolved case is closed).
 //! Website visitors are routed by their own identity, never by a contact they merely
-//! share (a typed email is a claim, and claims never join conversations).
-use super::messages::{open_conversation_in_tx, NewConversation};
-use crate::db::WriteTx;
+//! share (a typed email is a claim, and claims never join conversations). Opening a
+//! conversation, by a customer or by an agent, is here too.
+use sqlx::Row;
+
+use super::access::summary_in_tx;
+use crate::conversations::model::ConversationSummary;
+use crate::db::{now_ms, WriteTx};
 use crate::error::AppError;
+use crate::events::{EventScope, LiveEvent};
 
 /// Whose conversations a message may join.
 #[derive(Debug, Clone, Copy)]
@@ -108,22 +113,13 @@ pub async fn successor_of(
     .await
 }
 
-/// Whether the inbox reopens a resolved conversation when the customer writes again.
+/// Whether the inbox reopens a resolved conversation when the customer writes again
+/// (`reopen_resolved` in its settings; off by default).
 pub async fn reopens_resolved(
     conn: &mut sqlx::AnyConnection,
     inbox_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let settings: Option<String> = sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1")
-        .bind(inbox_id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(settings
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-        .and_then(|v| {
-            v.get("reopen_resolved")
-                .and_then(serde_json::Value::as_bool)
-        })
-        .unwrap_or(false))
+    crate::db::inbox_settings::flag(conn, inbox_id, "reopen_resolved").await
 }
 
 /// The not-resolved conversations a new one supersedes (oldest first).
@@ -157,36 +153,60 @@ pub async fn last_inbound_at(
     .await
 }
 
-/// Sets whether the inbox reopens a resolved conversation (administrators; the inbox
-/// must be of their account). Other settings keys are kept.
-pub async fn set_reopens_resolved(
-    db: &crate::db::Db,
-    account_id: i64,
-    inbox_id: i64,
-    reopen: bool,
-) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    crate::inboxes::settings::update_in_tx(&mut tx, account_id, inbox_id, None, |json| {
-        json.insert("reopen_resolved".into(), reopen.into());
-    })
-    .await?;
-    tx.finish().await?;
-    Ok(())
+/// A conversation about to be opened: by a customer writing in (no assignee) or by an
+/// agent starting it from the contact (assigned to them).
+pub struct NewConversation<'a> {
+    pub account_id: i64,
+    pub inbox_id: i64,
+    pub contact_id: i64,
+    pub identity_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub subject: Option<&'a str>,
 }
 
-/// Whether an inbox of the account reopens resolved conversations.
-pub async fn inbox_reopens_resolved(
-    db: &crate::db::Db,
-    account_id: i64,
-    inbox_id: i64,
-) -> Result<bool, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM inboxes WHERE id = $1 AND account_id = $2")
-            .bind(inbox_id)
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    exists.ok_or(AppError::NotFound)?;
-    Ok(reopens_resolved(&mut conn, inbox_id).await?)
+/// Opens a new conversation and appends its event.
+pub async fn open_conversation_in_tx(
+    tx: &mut WriteTx,
+    new: NewConversation<'_>,
+) -> Result<ConversationSummary, AppError> {
+    let now = now_ms();
+    let number: i64 = sqlx::query(
+        "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
+         RETURNING next_conversation_number - 1 AS number",
+    )
+    .bind(new.account_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("number")?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, assignee_id, \
+         subject, status, last_activity_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8, $8) RETURNING id",
+    )
+    .bind(new.account_id)
+    .bind(number)
+    .bind(new.inbox_id)
+    .bind(new.contact_id)
+    .bind(new.identity_id)
+    .bind(new.assignee_id)
+    .bind(new.subject)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    let summary = summary_in_tx(tx.conn(), id).await?;
+    tx.append_event(
+        new.account_id,
+        EventScope {
+            inbox_id: Some(new.inbox_id),
+            conversation_id: Some(id),
+            agent_id: None,
+        },
+        LiveEvent::ConversationChanged {
+            conversation: summary.clone(),
+            previous: None,
+        },
+    )
+    .await?;
+    Ok(summary)
 }

@@ -1,24 +1,16 @@
 //! Uploads not yet sent: what one owner may hold, and their rows' life — claimed by
 //! a message, discarded from the composer, or swept when abandoned.
-use super::*;
+use sqlx::Row;
+
+use super::request::{PendingLimit, UploadError, Uploader};
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::attachment::{FileRefusal, UploadedFile, MAX_FILES};
+use crate::error::AppError;
+use crate::storage::{Files, NewAttachment};
 
 /// Uploads never sent are removed after this long.
 pub const ABANDONED_AFTER_MS: i64 = 24 * 3600 * 1000;
 
-/// What one owner may hold uploaded but not yet sent (visitors of the widget).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PendingLimit {
-    pub files: u32,
-    pub bytes: u64,
-}
-
-impl PendingLimit {
-    /// Whether `files` pending files of `bytes` leave room for one more of `incoming`.
-    pub fn allows(&self, files: i64, bytes: i64, incoming: u64) -> bool {
-        files < i64::from(self.files)
-            && (bytes.max(0) as u64).saturating_add(incoming) <= self.bytes
-    }
-}
 /// The files `owner` holds uploaded but not sent (`files`) and their bytes (`bytes`).
 pub(super) const PENDING_OF: &str =
     "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(byte_size), 0) AS BIGINT) AS bytes \
@@ -135,4 +127,75 @@ async fn queue_deletion(conn: &mut sqlx::AnyConnection, key: &str) -> Result<(),
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The pending row; if it cannot be written, the stored file goes too.
+pub(super) async fn record(
+    db: &Db,
+    files: &Files,
+    uploader: &Uploader,
+    file: NewAttachment,
+) -> Result<UploadedFile, UploadError> {
+    let inserted = async {
+        let mut tx = db.begin_write().await?;
+        if let Some(limit) = uploader.pending {
+            // Again inside the write: two uploads at once cannot both take the last room.
+            if tx.backend == crate::db::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(format!("pending:{}", uploader.owner))
+                    .execute(tx.conn())
+                    .await?;
+            }
+            let row = sqlx::query(
+                PENDING_OF,
+            )
+            .bind(&uploader.owner)
+            .fetch_one(tx.conn())
+            .await?;
+            let (files, bytes): (i64, i64) = (row.try_get("files")?, row.try_get("bytes")?);
+            if !limit.allows(files, bytes, file.byte_size.max(0) as u64) {
+                return Ok(Err(pending_full(limit)));
+            }
+        }
+        let row = sqlx::query(
+        "INSERT INTO attachments (account_id, message_id, file_name, content_type, byte_size, storage_key, \
+         duration_ms, created_at, uploaded_by, pending_conversation_id) \
+         VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(uploader.account_id)
+    .bind(&file.file_name)
+    .bind(&file.content_type)
+    .bind(file.byte_size)
+    .bind(&file.storage_key)
+    .bind(file.duration_ms)
+    .bind(now_ms())
+    .bind(&uploader.owner)
+    .bind(uploader.conversation_id)
+    .fetch_one(tx.conn())
+    .await?;
+        tx.finish().await?;
+        Ok::<_, sqlx::Error>(Ok(row))
+    }
+    .await;
+    match inserted {
+        Ok(Err(refusal)) => {
+            if let Err(gone) = files.delete(&file.storage_key).await {
+                tracing::error!(key = file.storage_key, error = %gone, "orphan file left after a refused upload");
+            }
+            Err(refusal.into())
+        }
+        Ok(Ok(row)) => Ok(UploadedFile {
+            id: row.try_get("id").map_err(AppError::from)?,
+            file_name: file.file_name,
+            content_type: file.content_type,
+            byte_size: file.byte_size,
+            duration_ms: file.duration_ms,
+        }),
+        Err(err) => {
+            if let Err(gone) = files.delete(&file.storage_key).await {
+                tracing::error!(key = file.storage_key, error = %gone, "orphan file left after a failed upload");
+            }
+            Err(AppError::from(err).into())
+        }
+    }
 }

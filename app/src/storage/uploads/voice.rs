@@ -1,7 +1,17 @@
 //! Voice messages recorded in a composer or the widget: typed from their first bytes,
 //! read whole (remuxing needs it) but never more than the longest allowed recording can
 //! weigh, and only a few at a time.
-use super::*;
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+
+use super::pending::{pending_full, record};
+use super::request::{storage_failed, UploadError, UploadRequest, Uploader};
+use crate::db::Db;
+use crate::domain::attachment::{max_bytes, FileClass, FileRefusal, UploadLimits, UploadedFile};
+use crate::error::AppError;
+use crate::storage::detect::detect;
+use crate::storage::remux::{ogg_opus_duration, webm_to_ogg};
+use crate::storage::{Files, NewAttachment};
 
 /// A voice message is short: a 5-minute Opus recording is about 2 MB. Never more
 /// than this is held in memory for one recording (remuxing needs it whole).

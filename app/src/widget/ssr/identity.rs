@@ -8,13 +8,13 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::WidgetInbox;
-use crate::auth::ssr::{new_token, token_hash};
+use super::inbox::WidgetInbox;
 use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::contact::ValidContact;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
+use crate::secrets::token::{new_token, token_hash};
 use crate::secrets::SecretBox;
 use crate::widget::HostUser;
 
@@ -42,69 +42,6 @@ pub fn verify(secret: &str, identifier: &str, hash: &str) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(identifier.as_bytes());
     mac.verify_slice(&given).is_ok()
-}
-
-/// The inbox's identity secret, created on first use.
-pub async fn identity_secret(
-    db: &Db,
-    secrets: &SecretBox,
-    inbox_id: i64,
-) -> Result<String, AppError> {
-    if let Some(secret) = stored_secret(db, secrets, inbox_id).await? {
-        return Ok(secret);
-    }
-    // Two first uses at once agree: only the first write lands.
-    sqlx::query("UPDATE inboxes SET secrets = $1 WHERE id = $2 AND channel_kind = 'web_chat' AND secrets IS NULL")
-        .bind(seal_secret(secrets, &new_token()))
-        .bind(inbox_id)
-        .execute(&db.pool)
-        .await?;
-    stored_secret(db, secrets, inbox_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// A new identity secret: hashes made with the old one stop working at once.
-pub async fn regenerate_identity_secret(
-    db: &Db,
-    secrets: &SecretBox,
-    inbox_id: i64,
-) -> Result<String, AppError> {
-    let secret = new_token();
-    let changed = sqlx::query(
-        "UPDATE inboxes SET secrets = $1, updated_at = $2 WHERE id = $3 AND channel_kind = 'web_chat'",
-    )
-    .bind(seal_secret(secrets, &secret))
-    .bind(now_ms())
-    .bind(inbox_id)
-    .execute(&db.pool)
-    .await?;
-    if changed.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(secret)
-}
-
-fn seal_secret(secrets: &SecretBox, secret: &str) -> String {
-    secrets.seal(&serde_json::json!({ "identity_secret": secret }).to_string())
-}
-
-async fn stored_secret(
-    db: &Db,
-    secrets: &SecretBox,
-    inbox_id: i64,
-) -> Result<Option<String>, AppError> {
-    let sealed: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT secrets FROM inboxes WHERE id = $1 AND channel_kind = 'web_chat'",
-    )
-    .bind(inbox_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let sealed = sealed.ok_or(AppError::NotFound)?;
-    Ok(sealed
-        .and_then(|s| secrets.open(&s))
-        .and_then(|plain| serde_json::from_str::<serde_json::Value>(&plain).ok())
-        .and_then(|v| v.get("identity_secret")?.as_str().map(str::to_owned)))
 }
 
 /// Who is asking, before anything is written.
@@ -143,7 +80,7 @@ pub async fn resolve(
     if identifier.is_empty() || identifier.chars().count() > IDENTIFIER_MAX_CHARS {
         return Err(AppError::validation("identifier", "invalid"));
     }
-    let secret = identity_secret(db, secrets, inbox.id).await?;
+    let secret = crate::inboxes::ssr::identity_secret::get(db, secrets, inbox.id).await?;
     if !verify(&secret, identifier, &user.identifier_hash) {
         return Err(AppError::Unauthorized);
     }

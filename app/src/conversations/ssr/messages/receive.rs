@@ -1,0 +1,124 @@
+//! A customer's message as a channel hands it over: stored with its files, the
+//! conversation reopened and its 24-hour window moved, in the caller's transaction.
+use sqlx::Row;
+
+use super::read::message_in_tx;
+use super::store::{emit_message, insert_attachments_in_tx, preview_of};
+use crate::conversations::model::{MessageExtra, MessageView};
+use crate::conversations::ssr::access::summary_in_tx;
+use crate::db::{now_ms, Db, WriteTx};
+use crate::error::AppError;
+use crate::live::hub::Hub;
+use crate::storage::NewAttachment;
+
+/// A customer's message as a channel hands it over.
+pub struct Inbound<'a> {
+    /// May be empty when the message is only a file (or a type Charla cannot show).
+    pub body: &'a str,
+    /// The channel's id for it (WhatsApp message id, email Message-ID): deduplication.
+    pub external_id: Option<&'a str>,
+    pub content_type: &'a str,
+    pub extra: Option<&'a MessageExtra>,
+    pub attachments: &'a [NewAttachment],
+    /// When the customer sent it (the channel's clock, never later than now).
+    pub at: i64,
+}
+
+impl<'a> Inbound<'a> {
+    /// A plain text message sent now.
+    pub fn text(body: &'a str) -> Inbound<'a> {
+        Inbound {
+            body,
+            external_id: None,
+            content_type: "text",
+            extra: None,
+            attachments: &[],
+            at: now_ms(),
+        }
+    }
+}
+
+/// Whether a channel's message id is already stored in the inbox (redelivery, a second
+/// poll, a crash between storing and acknowledging).
+pub async fn external_id_stored(
+    db: &Db,
+    inbox_id: i64,
+    external_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE inbox_id = $1 AND external_id = $2")
+            .bind(inbox_id)
+            .bind(external_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// A customer's message (routed by `routing`): wakes a snoozed conversation.
+pub async fn receive(
+    db: &Db,
+    hub: &Hub,
+    conversation_id: i64,
+    contact_id: i64,
+    inbound: &Inbound<'_>,
+) -> Result<MessageView, AppError> {
+    let mut tx = db.begin_write().await?;
+    let message = receive_in_tx(&mut tx, conversation_id, contact_id, inbound).await?;
+    hub.commit(tx).await?;
+    Ok(message)
+}
+
+/// [`receive`] inside a caller's transaction (which may have just opened the conversation).
+pub async fn receive_in_tx(
+    tx: &mut WriteTx,
+    conversation_id: i64,
+    contact_id: i64,
+    inbound: &Inbound<'_>,
+) -> Result<MessageView, AppError> {
+    let now = now_ms();
+    let at = inbound.at.min(now);
+    let before = summary_in_tx(tx.conn(), conversation_id).await?;
+    let extra = inbound
+        .extra
+        .map(|e| serde_json::to_string(e).unwrap_or_default());
+    let message_id: i64 = sqlx::query(
+        "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_contact_id, body, \
+         content_type, content_attributes, external_id, created_at, updated_at) \
+         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, $3, $4, $5, $6, $7 FROM conversations c \
+         WHERE c.id = $8 RETURNING id",
+    )
+    .bind(contact_id)
+    .bind(inbound.body)
+    .bind(inbound.content_type)
+    .bind(extra)
+    .bind(inbound.external_id)
+    .bind(at)
+    .bind(now)
+    .bind(conversation_id)
+    .fetch_one(tx.conn())
+    .await?
+    .try_get("id")?;
+    insert_attachments_in_tx(tx, message_id, inbound.attachments, now).await?;
+    // The 24-hour window runs from the customer's own clock time, never backwards.
+    sqlx::query(
+        "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
+         last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
+         THEN $2 ELSE last_customer_message_at END, \
+         last_message_preview = $3, snoozed_until = NULL, \
+         status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $4",
+    )
+    .bind(now)
+    .bind(at)
+    .bind(preview_of(inbound.body, inbound.attachments))
+    .bind(conversation_id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE contacts SET last_activity_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(contact_id)
+        .execute(tx.conn())
+        .await?;
+    let message = message_in_tx(tx.conn(), message_id).await?;
+    emit_message(tx, &before, &message).await?;
+    Ok(message)
+}

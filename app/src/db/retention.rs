@@ -1,0 +1,34 @@
+//! What the database keeps only for a while: sessions until they expire, sign-in
+//! failures for the throttle's longest window, the event log for its retention (a
+//! client resuming from before the cut is told to reload).
+use super::{now_ms, Db};
+
+/// Deletes expired sessions, sign-in failures older than `keep_failures_ms` and events
+/// older than the retention; returns how many sessions and events went.
+pub async fn sweep(
+    db: &Db,
+    event_retention_days: i64,
+    keep_failures_ms: i64,
+) -> Result<(u64, u64), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    let events = sqlx::query("DELETE FROM events WHERE created_at < $1")
+        .bind(now - event_retention_days * 24 * 3600 * 1000)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(now - keep_failures_ms)
+        .execute(tx.conn())
+        .await?;
+    tx.finish().await?;
+    if sessions + events > 0 {
+        tracing::info!(sessions, events, "maintenance: deleted expired rows");
+    }
+    Ok((sessions, events))
+}

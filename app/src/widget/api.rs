@@ -1,0 +1,83 @@
+//! The widget's server functions: open (configuration, and a returning visitor's
+//! conversation) and send. Public: a visitor never signs in.
+use super::model::{HostUser, WidgetSent, WidgetState};
+#[cfg(feature = "ssr")]
+use super::ssr;
+use crate::error::AppError;
+use crate::wire::Json;
+use leptos::prelude::*;
+
+/// The widget's configuration and, for a returning visitor, their conversation.
+#[server(endpoint = "widget/open", input = Json, output = Json)]
+pub async fn widget_open(
+    token: String,
+    visitor: Option<String>,
+    /// The host site's verified user, if it passes one.
+    #[server(default)]
+    user: Option<HostUser>,
+) -> Result<WidgetState, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            ssr::open(
+                &state.db,
+                &state.settings.secrets,
+                &token,
+                visitor.as_deref(),
+                user.as_ref(),
+                state.settings.uploads,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// A visitor's message; the pre-chat form's name and email come with the first one.
+#[server(endpoint = "widget/send", input = Json, output = Json)]
+pub async fn widget_send(
+    token: String,
+    visitor: Option<String>,
+    body: String,
+    name: Option<String>,
+    email: Option<String>,
+    /// Files uploaded to `/api/widget/uploads` (a known visitor only).
+    #[server(default)]
+    attachments: Vec<i64>,
+    /// The host site's verified user, if it passes one.
+    #[server(default)]
+    user: Option<HostUser>,
+) -> Result<WidgetSent, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            let body =
+                crate::domain::MessageBody::parse_beside_files(&body, !attachments.is_empty())
+                    .map_err(|code| AppError::validation("body", code))?;
+            let message = ssr::VisitorSend {
+                body: body.as_ref(),
+                name,
+                email,
+                attachments: &attachments,
+            };
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let address = crate::wire::request::client_address(&parts, state.settings.trust_proxy);
+            let sender = ssr::Sender {
+                token: &token,
+                visitor: visitor.as_deref(),
+                user: user.as_ref(),
+                address: address.as_deref(),
+            };
+            ssr::send(
+                &state.db,
+                &state.settings.secrets,
+                &state.hub,
+                &state.widget_guard,
+                sender,
+                message,
+            )
+            .await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,151 @@
+//! What travels between the widget and the server. Everything a visitor receives is
+//! built from [`VisitorMessage`], which has no field for private notes or internal
+//! events: those are dropped on the server.
+use crate::conversations::model::{AttachmentView, MessageView};
+use crate::domain::{MessageDirection, Millis};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitorMessage {
+    pub id: i64,
+    pub body: String,
+    /// Written by the support team (else by the visitor).
+    pub from_agent: bool,
+    pub agent_name: Option<String>,
+    pub created_at: Millis,
+    /// Files in the message (served to this visitor at `/api/widget/attachments/<id>`).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
+}
+
+impl VisitorMessage {
+    /// The visitor's view of a message, or `None` for what they must never see.
+    pub fn from_message(message: &MessageView) -> Option<Self> {
+        if message.private || message.direction == MessageDirection::Activity {
+            return None;
+        }
+        let from_agent = message.direction == MessageDirection::Outgoing;
+        Some(VisitorMessage {
+            id: message.id,
+            body: message.body.clone(),
+            from_agent,
+            agent_name: if from_agent {
+                message.sender_name.clone()
+            } else {
+                None
+            },
+            created_at: message.created_at,
+            attachments: message.attachments.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetState {
+    pub inbox_name: String,
+    pub greeting: Option<String>,
+    pub colour: Option<String>,
+    /// Whether the visitor is known (wrote before or filled the form).
+    pub identified: bool,
+    /// Whether the host site's identity for her verified.
+    #[serde(default)]
+    pub verified: bool,
+    /// A new visitor token to keep (a verified customer on a browser new to her).
+    #[serde(default)]
+    pub visitor: Option<String>,
+    pub messages: Vec<VisitorMessage>,
+    pub limits: crate::domain::attachment::UploadLimits,
+}
+
+/// Frames on the visitor's socket.
+// Decoded by `crate::tag_first` (its twin is `VisitorFrameTwin` below).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum VisitorFrame {
+    Hello,
+    Message(VisitorMessage),
+}
+
+// Never built: it only gives serde the enum's shape.
+#[allow(clippy::large_enum_variant)]
+#[derive(Deserialize)]
+#[serde(remote = "VisitorFrame", rename_all = "snake_case")]
+enum VisitorFrameTwin {
+    Hello,
+    Message(VisitorMessage),
+}
+
+impl crate::tag_first::TagFirst for VisitorFrame {
+    const TAG: &'static str = "frame";
+    fn from_variant<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        VisitorFrameTwin::deserialize(d)
+    }
+}
+crate::tag_first::tag_first_deserialize!(VisitorFrame);
+
+/// The host site's signed-in user, as `Charla.setUser` or the embed's `data-identifier`
+/// attributes pass it: `identifier_hash` is hex HMAC-SHA256(identifier) under the
+/// inbox's identity secret. Name and email count only once that verifies.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HostUser {
+    pub identifier: String,
+    pub identifier_hash: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidgetSent {
+    /// The visitor token to keep (new on the first message).
+    pub visitor: String,
+    pub message: VisitorMessage,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversations::model::SenderKind;
+
+    fn message(direction: MessageDirection, private: bool) -> MessageView {
+        MessageView {
+            id: 1,
+            conversation_id: 1,
+            inbox_id: 1,
+            direction,
+            private,
+            sender_kind: SenderKind::Agent,
+            sender_name: Some("Lucía".into()),
+            body: "hola".into(),
+            delivery_status: None,
+            delivery_error: None,
+            created_at: 0,
+            mentions: vec![],
+            extra: None,
+            attachments: vec![],
+        }
+    }
+
+    #[test]
+    fn visitors_never_see_notes_or_activity() {
+        assert!(VisitorMessage::from_message(&message(MessageDirection::Outgoing, true)).is_none());
+        assert!(
+            VisitorMessage::from_message(&message(MessageDirection::Activity, false)).is_none()
+        );
+        let reply =
+            VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
+        assert!(reply.from_agent);
+        assert_eq!(reply.agent_name.as_deref(), Some("Lucía"));
+    }
+
+    #[test]
+    fn visitor_frames_read_back() {
+        let reply =
+            VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
+        for frame in [VisitorFrame::Hello, VisitorFrame::Message(reply)] {
+            let text = serde_json::to_string(&frame).unwrap();
+            assert_eq!(serde_json::from_str::<VisitorFrame>(&text).unwrap(), frame);
+        }
+    }
+}
