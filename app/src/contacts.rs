@@ -1,16 +1,13 @@
 //! Contactos (S8–S13): the contact book with search, the contact's details and
 //! conversation history, Nueva conversación, CSV import/export and deletion. Server
 //! functions resolve the session and call the services in `ssr`.
-mod details;
+pub(crate) mod details;
 mod form;
-mod list;
+pub(crate) mod list;
 pub mod model;
 mod new_conversation;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-
-pub use details::ContactDetailsPage;
-pub use list::ContactsPage;
 
 use crate::conversations::model::ConversationSummary;
 use crate::domain::ContactInput;

@@ -1,16 +1,16 @@
 //! Conversaciones: the inbox list (Mías / Sin asignar / Todas), the chat view and the
 //! composer. Server functions here are thin: they resolve the session and call the
 //! services in `ssr`, which check visibility and the domain rules.
-mod chat;
+pub(crate) mod chat;
 mod composer;
+mod draft;
+pub(crate) mod inbox_state;
 pub(crate) mod list;
 pub mod model;
 pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-
-pub use chat::ChatView;
-pub use list::{ConversationsLayout, NoConversationSelected};
+mod thread;
 
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
