@@ -2,14 +2,15 @@
 //! composer. Server functions (`api`) are thin: they resolve the session and call the
 //! services in `ssr`, which check visibility and the domain rules.
 mod api;
-mod chat;
+pub(crate) mod chat;
 mod composer;
+mod draft;
+pub(crate) mod inbox_state;
 pub(crate) mod list;
 pub mod model;
 pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod thread;
 
 pub use api::*;
-pub use chat::ChatView;
-pub use list::{ConversationsLayout, NoConversationSelected};

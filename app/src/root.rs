@@ -5,8 +5,10 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use crate::auth::LoginPage;
-use crate::contacts::{ContactDetailsPage, ContactsPage};
-use crate::conversations::{ChatView, ConversationsLayout, NoConversationSelected};
+use crate::contacts::details::ContactDetailsPage;
+use crate::contacts::list::ContactsPage;
+use crate::conversations::chat::ChatView;
+use crate::conversations::list::{ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
 use crate::pages::{NotFound, ProfilePage, SettingsPage, TeamAdminPage};
 use crate::shell::Shell;
@@ -62,7 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
-                        <ParentRoute path=path!("/conversations") view=ConversationsLayout>
+                        <ParentRoute path=path!("/conversations") view=Inbox>
                             <Route path=path!("") view=NoConversationSelected />
                             <Route path=path!(":id") view={Lazy::<ChatRoute>::new()} />
                         </ParentRoute>
@@ -102,15 +104,24 @@ macro_rules! lazy_page {
 
 lazy_page! {
     /// The open conversation (chat, composer, recorder, file and template pickers): most
-    /// of the client's code. Split out so the inbox list is interactive sooner; the list
-    /// fetches it in the background as soon as it is ([`preload_chat`]), so opening a
-    /// conversation does not wait for it.
+    /// of the client's code. Split out so the inbox list is interactive sooner; the
+    /// inbox fetches it in the background as soon as the list is ([`Inbox`]), so
+    /// opening a conversation does not wait for it.
     ChatRoute => ChatView
 }
 
 /// Fetches the chat's code ahead of the first click (a no-op on the server).
-pub async fn preload_chat() {
+async fn preload_chat() {
     ChatRoute::preload().await;
+}
+
+/// The inbox list, which starts [`preload_chat`]: the route table owns the split, so
+/// the list itself need not know the chat is loaded apart.
+#[component]
+fn Inbox() -> impl IntoView {
+    // Effects run only in the browser, once the list has hydrated.
+    Effect::new(|_| leptos::task::spawn_local(preload_chat()));
+    view! { <ConversationsLayout /> }
 }
 
 lazy_page! {

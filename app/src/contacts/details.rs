@@ -9,7 +9,7 @@ use super::form::ContactForm;
 use super::model::{ContactDetail, ContactRow, HistoryPage};
 use super::new_conversation::NewConversation;
 use super::{contact_history, delete_contact, get_contact, merge_claimed};
-use crate::conversations::list::status_text;
+use crate::conversations::inbox_state::status_text;
 use crate::domain::contact::confirms_deletion;
 use crate::domain::ContactInput;
 use crate::i18n::*;

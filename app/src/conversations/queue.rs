@@ -145,10 +145,10 @@ async fn send_queued(queue: OfflineQueue) {
             // back to that conversation's draft rather than being dropped.
             Err(err) => {
                 leptos::logging::warn!("queued reply refused: {err}");
-                let draft = super::composer::draft::load(reply.conversation_id)
+                let draft = super::draft::load(reply.conversation_id)
                     .map(|d| format!("{d}\n{}", reply.body))
                     .unwrap_or(reply.body.clone());
-                super::composer::draft::save(reply.conversation_id, &draft);
+                super::draft::save(reply.conversation_id, &draft);
                 queue.remove(&reply.key);
                 if matches!(err, AppError::Unauthorized) {
                     break;
@@ -160,7 +160,7 @@ async fn send_queued(queue: OfflineQueue) {
 
 #[cfg(feature = "hydrate")]
 mod storage {
-    use super::{QueuedReply, STORAGE_KEY};
+    use crate::conversations::queue::{QueuedReply, STORAGE_KEY};
 
     fn local() -> Option<leptos::web_sys::Storage> {
         leptos::prelude::window().local_storage().ok().flatten()

@@ -1,0 +1,149 @@
+//! The contact book's server functions: thin, each resolves the session and calls one
+//! service in `ssr`.
+use super::model::*;
+#[cfg(feature = "ssr")]
+use super::ssr;
+use crate::conversations::model::ConversationSummary;
+use crate::domain::ContactInput;
+use crate::error::AppError;
+use crate::wire::Json;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), AppError> {
+    let session = crate::state::current_session()?;
+    Ok((crate::state::app_state()?, session.agent))
+}
+
+#[server(endpoint = "contacts/list", input = Json, output = Json)]
+pub async fn list_contacts(
+    query: String,
+    sort: ContactSort,
+    after: Option<ContactCursor>,
+) -> Result<ContactPage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let query = crate::domain::ContactQuery::parse(&query);
+            ssr::search::page(
+                &state.db,
+                agent.account_id,
+                query.as_ref(),
+                sort,
+                after.as_ref(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/get", input = Json, output = Json)]
+pub async fn get_contact(id: i64) -> Result<ContactDetail, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            Ok(ContactDetail {
+                contact: ssr::store::get(&state.db, agent.account_id, id).await?,
+                can_delete: agent.role.is_admin(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Creates (`id: None`) or updates a contact.
+#[server(endpoint = "contacts/save", input = Json, output = Json)]
+pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<ContactRow, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let country = &state.settings.default_country;
+            match id {
+                None => ssr::store::create(&state.db, agent.account_id, &input, country).await,
+                Some(id) => {
+                    ssr::store::update(&state.db, agent.account_id, id, &input, country).await
+                }
+            }
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/history", input = Json, output = Json)]
+pub async fn contact_history(
+    id: i64,
+    after: Option<HistoryCursor>,
+) -> Result<HistoryPage, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::store::get(&state.db, agent.account_id, id).await?;
+            let (items, next) = ssr::history::page(&state.db, (&agent).into(), id, after).await?;
+            Ok(HistoryPage { items, next })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "contacts/start_options", input = Json, output = Json)]
+pub async fn start_options(id: i64) -> Result<Vec<InboxChoice>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::start::options(&state.db, &agent, id).await
+        }
+        .await,
+    )
+}
+
+/// "Enviar mensaje" in Nueva conversación.
+#[server(endpoint = "contacts/start", input = Json, output = Json)]
+pub async fn start_conversation(
+    contact_id: i64,
+    inbox_id: i64,
+    to: String,
+    first: FirstMessage,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let request = ssr::start::StartRequest {
+                contact_id,
+                inbox_id,
+                to,
+                first,
+            };
+            let country = state.settings.default_country.clone();
+            ssr::start::start(&state.db, &state.hub, &agent, &country, request).await
+        }
+        .await,
+    )
+}
+
+/// Merges a web-chat visitor into the contact her typed email names (an agent's
+/// decision; the widget never merges); the id of the contact she now belongs to.
+#[server(endpoint = "contacts/merge_claimed", input = Json, output = Json)]
+pub async fn merge_claimed(id: i64) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::merge::merge_into_claimed(&state.db, &state.hub, &agent, id).await
+        }
+        .await,
+    )
+}
+
+/// Erases the contact and everything about it (administrators; the name typed again).
+#[server(endpoint = "contacts/delete", input = Json, output = Json)]
+pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let files = state.settings.files.clone();
+            ssr::delete::delete_contact(&state.db, &state.hub, &files, &agent, id, &confirmation)
+                .await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,166 @@
+//! The open conversation's header: who it is with, its number, inbox and status, and
+//! the actions on it (assign, resolve or reopen, snooze, mark unread).
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::agents::AgentProfile;
+use crate::conversations::assign_conversation;
+use crate::conversations::inbox_state::{current_query, status_text, MarkedUnread};
+use crate::conversations::mark_conversation;
+use crate::conversations::model::{ConversationSummary, Teammate};
+use crate::conversations::set_conversation_status;
+use crate::domain::ConversationStatus;
+use crate::i18n::*;
+use crate::ui::error_text;
+
+/// The contact's name, or the word for a visitor who gave none.
+pub(super) fn contact_name(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    summary: RwSignal<ConversationSummary>,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || {
+        let name = summary.with(|s| s.contact_name.clone());
+        if name.is_empty() {
+            t_string!(i18n, visitor).to_owned()
+        } else {
+            name
+        }
+    }
+}
+
+#[component]
+pub(super) fn ChatHeader(
+    conversation_id: i64,
+    summary: RwSignal<ConversationSummary>,
+    teammates: Vec<Teammate>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let my_id = use_context::<AgentProfile>()
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let action_error = RwSignal::new(None);
+    let run = move |fut: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<ConversationSummary, crate::error::AppError>>>,
+    >| {
+        leptos::task::spawn_local(async move {
+            match fut.await {
+                Ok(updated) => {
+                    summary.set(updated);
+                    action_error.set(None);
+                }
+                Err(err) => action_error.set(Some(err)),
+            }
+        });
+    };
+    let assign_to =
+        move |assignee: Option<i64>| run(Box::pin(assign_conversation(conversation_id, assignee)));
+    let set_status = move |status: ConversationStatus, until: Option<i64>| {
+        run(Box::pin(set_conversation_status(
+            conversation_id,
+            status,
+            until,
+        )))
+    };
+    let on_snooze = move |ev| {
+        let value = event_target_value(&ev);
+        let hour = 3_600_000;
+        let until = match value.as_str() {
+            "1h" => Some(now() + hour),
+            "tomorrow" => Some(now() + 24 * hour),
+            "reply" => None,
+            _ => return,
+        };
+        set_status(ConversationStatus::Snoozed, until);
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    let marked = use_context::<MarkedUnread>();
+    let mark_unread = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match mark_conversation(conversation_id, false).await {
+                // Back to the list, where it now shows as unread (as in Chatwoot).
+                Ok(()) => {
+                    if let Some(MarkedUnread(m)) = marked {
+                        m.set(Some(conversation_id));
+                    }
+                    navigate(
+                        &format!("/conversations{}", current_query()),
+                        Default::default(),
+                    );
+                }
+                Err(err) => action_error.set(Some(err)),
+            }
+        });
+    };
+    let contact_name = contact_name(i18n, summary);
+    view! {
+        <header class="chat-header">
+            <A href="/conversations" attr:class="back">{t!(i18n, back_to_list)}</A>
+            <div class="chat-title">
+                <h2 id="chat-title">{contact_name}</h2>
+                <p class="muted">
+                    <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
+                    <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
+                    // The contact panel has no room on a phone: its link comes up here.
+                    <A href=move || format!("/contacts/{}", summary.with(|s| s.contact_id)) attr:class="phone-only chat-contact-link">{t!(i18n, view_contact)}</A>
+                </p>
+            </div>
+            <div class="chat-actions">
+                <label class="assign">
+                    <span>{t!(i18n, assignee_label)}</span>
+                    <select on:change=move |ev| assign_to(event_target_value(&ev).parse::<i64>().ok())>
+                        <option value="" selected=move || summary.with(|s| s.assignee_id.is_none())>
+                            {t!(i18n, nobody)}
+                        </option>
+                        {teammates
+                            .into_iter()
+                            .map(|t| {
+                                let id = t.id;
+                                view! {
+                                    <option value=id.to_string() selected=move || summary.with(|s| s.assignee_id == Some(id))>
+                                        {t.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <Show when=move || summary.with(|s| s.assignee_id != Some(my_id))>
+                    <button type="button" on:click=move |_| assign_to(Some(my_id))>{t!(i18n, assign_to_me)}</button>
+                </Show>
+                <Show
+                    when=move || summary.with(|s| s.status == ConversationStatus::Resolved)
+                    fallback=move || view! {
+                        <button type="button" class="primary" on:click=move |_| set_status(ConversationStatus::Resolved, None)>
+                            {t!(i18n, resolve)}
+                        </button>
+                    }
+                >
+                    <button type="button" on:click=move |_| set_status(ConversationStatus::Open, None)>{t!(i18n, reopen)}</button>
+                </Show>
+                <label class="snooze">
+                    <span>{t!(i18n, snooze)}</span>
+                    <select on:change=on_snooze>
+                        <option value="" selected>"—"</option>
+                        <option value="1h">{t!(i18n, snooze_hour)}</option>
+                        <option value="tomorrow">{t!(i18n, snooze_tomorrow)}</option>
+                        <option value="reply">{t!(i18n, snooze_reply)}</option>
+                    </select>
+                </label>
+                <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+            </div>
+            {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+        </header>
+    }
+}
+
+fn now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}

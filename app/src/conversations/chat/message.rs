@@ -1,0 +1,164 @@
+//! One message as the agent sees it: sender, time, body (with mentions as chips),
+//! what a channel added (email subject and quote, template, location, reaction…),
+//! attachments, and the delivery state with a retry when it failed.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::email::{dropped_file_text, EmailHtml};
+use crate::conversations::model::{MessageExtra, MessageView, SenderKind};
+use crate::conversations::retry_message;
+use crate::domain::{DeliveryStatus, MessageDirection};
+use crate::i18n::*;
+use crate::ui::attachment::AttachmentItem;
+use crate::ui::time::clock;
+
+#[component]
+pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = match (message.direction, message.private) {
+        (_, true) => "message note",
+        (MessageDirection::Incoming, _) => "message incoming",
+        (MessageDirection::Outgoing, _) => "message outgoing",
+        (MessageDirection::Activity, _) => "message activity",
+    };
+    let sender = message.sender_name.clone().unwrap_or_default();
+    let at = message.created_at;
+    let status = message.delivery_status;
+    let error = message.delivery_error.clone();
+    let message_id = message.id;
+    let retry = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = retry_message(conversation_id, message_id).await;
+        });
+    };
+    view! {
+        <li class=class data-message-id=message.id>
+            <p class="meta">
+                {(message.sender_kind != SenderKind::System && !sender.is_empty())
+                    .then(|| view! { <span class="sender">{sender}</span> })}
+                {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
+                <time>{move || clock(at)}</time>
+            </p>
+            {match message.extra.clone() {
+                Some(MessageExtra::ContinuedIn { conversation_id, display_id }) => view! {
+                    <p class="body">
+                        {t!(i18n, continued_in)}" "
+                        <A href=format!("/conversations/{conversation_id}")>{format!("#{display_id}")}</A>
+                    </p>
+                }.into_any(),
+                Some(MessageExtra::ThreadRefused { display_id }) => view! {
+                    <p class="body">{t!(i18n, email_thread_refused, n = display_id)}</p>
+                }.into_any(),
+                Some(MessageExtra::MailRefused { byte_size, limit_bytes }) => {
+                    let size = crate::domain::attachment::human_size(byte_size);
+                    let limit = crate::domain::attachment::human_size(limit_bytes);
+                    view! {
+                        <p class="subject"><strong>{message.body.clone()}</strong></p>
+                        <p class="body refused">{t!(i18n, email_refused_too_large, size = size, limit = limit)}</p>
+                    }.into_any()
+                }
+                Some(MessageExtra::FilesRefused { files }) => view! {
+                    <p class="body">{t!(i18n, email_files_refused)}</p>
+                    <ul class="refused-files">
+                        {files.iter().map(|file| view! { <li>{dropped_file_text(i18n, file)}</li> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Some(MessageExtra::Email { subject, quoted, html }) => view! {
+                    <p class="subject"><strong>{subject}</strong></p>
+                    {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                    {quoted.map(|q| view! {
+                        <details class="quoted"><summary>{t!(i18n, email_show_quoted)}</summary><pre>{q}</pre></details>
+                    })}
+                    {html.map(|html| view! { <EmailHtml html /> })}
+                }.into_any(),
+                Some(MessageExtra::Template { name, .. }) => view! {
+                    <p class="template-tag">{t!(i18n, template_tag, name = name.clone())}</p>
+                    <p class="body">{render_body(&message)}</p>
+                }.into_any(),
+                Some(MessageExtra::Location { latitude, longitude, .. }) => {
+                    let map = format!("https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=16/{latitude}/{longitude}");
+                    view! {
+                        <p class="body">{render_body(&message)}</p>
+                        <p><a href=map target="_blank" rel="noopener noreferrer">{t!(i18n, message_location_open)}</a></p>
+                    }.into_any()
+                }
+                Some(MessageExtra::Reaction { emoji, .. }) => {
+                    let text = if emoji.is_empty() {
+                        t_string!(i18n, message_reaction_removed).to_string()
+                    } else {
+                        t_string!(i18n, message_reaction, emoji = emoji.clone()).to_string()
+                    };
+                    view! { <p class="body reaction">{text}</p> }.into_any()
+                }
+                Some(MessageExtra::Unsupported { message_type }) => view! {
+                    <p class="body unsupported">{t!(i18n, message_unsupported, kind = message_type.clone())}</p>
+                    {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                }.into_any(),
+                None if message.body.is_empty() => ().into_any(),
+                None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
+            }}
+            {(!message.attachments.is_empty()).then(|| view! {
+                <ul class="attachments">
+                    {message.attachments.iter().map(|file| view! { <li><AttachmentItem url=file.url() file=file.clone() /></li> }).collect_view()}
+                </ul>
+            })}
+            {status
+                .map(|status| {
+                    let label = move || match status {
+                        DeliveryStatus::Sending => t_string!(i18n, delivery_sending),
+                        DeliveryStatus::Sent => t_string!(i18n, delivery_sent),
+                        DeliveryStatus::Delivered => t_string!(i18n, delivery_delivered),
+                        DeliveryStatus::Read => t_string!(i18n, delivery_read),
+                        DeliveryStatus::Failed => t_string!(i18n, delivery_failed),
+                    };
+                    view! {
+                        <p class=format!("delivery delivery-{status}")>
+                            {label}
+                            {error.clone().map(|e| view! { <span class="delivery-error">{format!(": {}", delivery_error_text(i18n, &e))}</span> })}
+                            {(status == DeliveryStatus::Failed)
+                                .then(|| view! { <button type="button" class="link" on:click=retry>{t!(i18n, retry)}</button> })}
+                        </p>
+                    }
+                })}
+        </li>
+    }
+}
+
+/// Charla's own failure codes in words; a channel's reason (Meta's "131047 · …") as is.
+fn delivery_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: &str) -> String {
+    match error {
+        "channel_unavailable" => t_string!(i18n, delivery_error_channel).to_string(),
+        "whatsapp_not_configured" => t_string!(i18n, delivery_error_whatsapp_setup).to_string(),
+        "email_not_configured" => t_string!(i18n, delivery_error_email_setup).to_string(),
+        "no_recipient" => t_string!(i18n, delivery_error_no_recipient).to_string(),
+        other => other.to_owned(),
+    }
+}
+
+/// The body as text, with mentioned teammates shown as chips.
+fn render_body(message: &MessageView) -> impl IntoView {
+    let mut parts: Vec<AnyView> = Vec::new();
+    let mut rest = message.body.as_str();
+    loop {
+        let next = message
+            .mentions
+            .iter()
+            .filter_map(|m| rest.find(&format!("@{}", m.name)).map(|at| (at, m)))
+            .min_by_key(|(at, _)| *at);
+        match next {
+            Some((at, mention)) => {
+                parts.push(rest[..at].to_owned().into_any());
+                parts.push(
+                    view! { <span class="mention">{format!("@{}", mention.name)}</span> }
+                        .into_any(),
+                );
+                rest = &rest[at + mention.name.len() + 1..];
+            }
+            None => {
+                parts.push(rest.to_owned().into_any());
+                break;
+            }
+        }
+    }
+    parts
+}

@@ -1,0 +1,81 @@
+//! The inbox page: the list beside (desktop) or instead of (phone) the open
+//! conversation, loaded for the tab and status in the address.
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::items::ConversationList;
+use crate::conversations::conversation_counts;
+use crate::conversations::inbox_state::MarkedUnread;
+use crate::conversations::list_conversations;
+use crate::conversations::model::Tab;
+use crate::domain::ConversationStatus;
+use crate::i18n::*;
+use crate::live::Live;
+use crate::ui::error_text;
+
+fn tab_from(text: Option<String>) -> Tab {
+    match text.as_deref() {
+        Some("unassigned") => Tab::Unassigned,
+        Some("all") => Tab::All,
+        _ => Tab::Mine,
+    }
+}
+
+/// The list beside (desktop) or instead of (phone) the open conversation.
+#[component]
+pub fn ConversationsLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let params = use_params_map();
+    let tab = Memo::new(move |_| tab_from(query.read().get("tab")));
+    let status = Memo::new(move |_| {
+        query
+            .read()
+            .get("status")
+            .and_then(|s| ConversationStatus::parse(&s))
+            .unwrap_or(ConversationStatus::Open)
+    });
+    let resync = use_context::<Live>().map(|l| l.resync);
+    let data = Resource::new(
+        move || (tab.get(), status.get(), resync.map(|r| r.get())),
+        |(tab, status, _)| async move {
+            let page = list_conversations(tab, status, None).await?;
+            let counts = conversation_counts(status).await?;
+            Ok::<_, crate::error::AppError>((page, counts))
+        },
+    );
+    let chat_open = move || params.read().get("id").is_some();
+    // "Mark as unread" in the chat shows in the list at once.
+    let marked_unread = RwSignal::new(None::<i64>);
+    provide_context(MarkedUnread(marked_unread));
+    view! {
+        <div class="inbox" class:chat-open=chat_open>
+            <section class="inbox-list" aria-labelledby="conversations-title">
+                <h1 id="conversations-title">{t!(i18n, conversations_title)}</h1>
+                <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok((page, counts)) => {
+                                view! { <ConversationList tab=tab.get_untracked() status=status.get_untracked() page counts /> }
+                                    .into_any()
+                            }
+                            Err(err) => {
+                                view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section class="inbox-chat">
+                <Outlet />
+            </section>
+        </div>
+    }
+}
+
+#[component]
+pub fn NoConversationSelected() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="empty-chat muted">{t!(i18n, select_conversation)}</p> }
+}

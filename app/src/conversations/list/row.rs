@@ -1,0 +1,59 @@
+//! One row of the list: contact, last activity, preview, unread badge, and the
+//! conversation's number, inbox and assignee.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::conversations::inbox_state::current_query;
+use crate::conversations::model::ConversationSummary;
+use crate::i18n::*;
+use crate::ui::time::short;
+
+#[component]
+pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/conversations/{}{}", row.id, current_query());
+    let name = if row.contact_name.is_empty() {
+        None
+    } else {
+        Some(row.contact_name.clone())
+    };
+    let unread = row.unread_count;
+    let at = row.last_activity_at;
+    view! {
+        <li class="conversation-row" class:selected=selected class:unread=move || unread != 0>
+            <A href=href>
+                <span class="row-top">
+                    <span class="contact-name">
+                        {move || name.clone().unwrap_or_else(|| t_string!(i18n, visitor).to_owned())}
+                    </span>
+                    <time class="muted">{move || short(at)}</time>
+                </span>
+                <span class="row-bottom">
+                    // Empty text nodes do not survive the HTML round trip: render none at all.
+                    {row
+                        .last_message_preview
+                        .clone()
+                        .filter(|p| !p.is_empty())
+                        .map(|p| view! { <span class="preview muted">{p}</span> })}
+                    {(unread > 0)
+                        .then(|| {
+                            view! {
+                                <span class="badge" aria-label=move || td_string!(i18n.get_locale(), unread_badge, count = unread).to_string()>
+                                    {unread}
+                                </span>
+                            }
+                        })}
+                </span>
+                <span class="row-meta muted">
+                    // One text node: adjacent text would merge in the HTML and break hydration.
+                    {format!(
+                        "#{} · {}{}",
+                        row.display_id,
+                        row.inbox_name,
+                        row.assignee_name.as_deref().map(|n| format!(" · {n}")).unwrap_or_default(),
+                    )}
+                </span>
+            </A>
+        </li>
+    }
+}

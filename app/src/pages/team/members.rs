@@ -1,0 +1,127 @@
+//! The team's agents: each with role and active state (changed in place), and the
+//! form that creates one.
+use leptos::prelude::*;
+
+use crate::agents::{create_agent, update_agent, TeamMember};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::role_text;
+
+#[component]
+pub(super) fn AgentsSection(
+    team: Vec<TeamMember>,
+    refresh: Callback<Result<(), AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = team
+        .into_iter()
+        .map(|member| {
+            let id = member.profile.id;
+            let role = member.profile.role;
+            let active = member.active;
+            let name = member.profile.name.clone();
+            let role_label = format!("{} — {}", t_string!(i18n, team_role), name);
+            let toggle_label = if active {
+                format!("{} {}", t_string!(i18n, team_deactivate), name)
+            } else {
+                format!("{} {}", t_string!(i18n, team_reactivate), name)
+            };
+            let change_role = move |ev| {
+                let role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Agent);
+                leptos::task::spawn_local(async move {
+                    refresh.run(update_agent(id, role, active).await);
+                });
+            };
+            let toggle = move |_| {
+                leptos::task::spawn_local(async move {
+                    refresh.run(update_agent(id, role, !active).await);
+                });
+            };
+            view! {
+                <tr class:inactive=!active>
+                    <th scope="row">{name.clone()}</th>
+                    <td>{member.profile.email.clone()}</td>
+                    <td>
+                        <select aria-label=role_label on:change=change_role>
+                            {Role::ALL.iter().map(|r| view! {
+                                <option value=r.as_str() selected=*r == role>{move || role_text(i18n, *r)}</option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                    <td>{if active { t_string!(i18n, team_active) } else { t_string!(i18n, team_inactive) }}</td>
+                    <td><button type="button" class="secondary" on:click=toggle>{toggle_label}</button></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="agents-title">
+            <h2 id="agents-title">{t!(i18n, team_agents)}</h2>
+            <table class="contact-table team-table">
+                <thead><tr>
+                    <th scope="col">{t!(i18n, contact_name)}</th>
+                    <th scope="col">{t!(i18n, email_label)}</th>
+                    <th scope="col">{t!(i18n, team_role)}</th>
+                    <th scope="col">{t!(i18n, team_state)}</th>
+                    <th scope="col"><span class="visually-hidden">{t!(i18n, team_actions)}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn NewAgentForm(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Agent);
+    let password = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (e, n, r, p) = (
+            email.get_untracked(),
+            name.get_untracked(),
+            role.get_untracked(),
+            password.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let result = create_agent(e, n, r, p).await.map(|_| ());
+            if result.is_ok() {
+                email.set(String::new());
+                name.set(String::new());
+                password.set(String::new());
+            }
+            refresh.run(result);
+        });
+    };
+    view! {
+        <form class="contact-form stack" on:submit=submit aria-labelledby="new-agent-title">
+            <h2 id="new-agent-title">{t!(i18n, team_new_agent)}</h2>
+            <div class="field">
+                <label for="agent-email">{t!(i18n, email_label)}</label>
+                <input id="agent-email" type="email" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="agent-name">{t!(i18n, contact_name)}</label>
+                <input id="agent-name" type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="agent-role">{t!(i18n, team_role)}</label>
+                <select id="agent-role" on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Agent))>
+                    <option value="agent">{t!(i18n, role_agent)}</option>
+                    <option value="administrator">{t!(i18n, role_administrator)}</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="agent-password">{t!(i18n, team_initial_password)}</label>
+                <input id="agent-password" type="text" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="primary">{t!(i18n, team_create_agent)}</button>
+            </div>
+        </form>
+    }
+}
