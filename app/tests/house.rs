@@ -187,13 +187,7 @@ fn clean(source: &str) -> String {
 
 /// `r"…"`, `r#"…"#`: the number of hashes and where the contents start.
 fn raw_string_at(source: &str, i: usize) -> Option<(usize, usize)> {
-    let prev_is_ident = i > 0
-        && source.as_bytes()[i - 1]
-            .is_ascii_alphanumeric()
-            .then_some(())
-            .is_some()
-        || (i > 0 && source.as_bytes()[i - 1] == b'_');
-    if prev_is_ident {
+    if i > 0 && is_ident_byte(source.as_bytes()[i - 1]) {
         return None;
     }
     let rest = &source.as_bytes()[i + 1..];
