@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::texts::{connection_text, refusal};
-use crate::agents::{email_settings, save_email, test_email_connection};
+use crate::inboxes::{email_settings, save_email, test_email_connection};
 use crate::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use crate::error::AppError;
 use crate::i18n::*;

@@ -3,7 +3,7 @@
 //! their users with (web chat).
 use leptos::prelude::*;
 
-use crate::agents::{inbox_routing, save_inbox_routing, web_chat_identity_secret};
+use crate::inboxes::{inbox_routing, save_inbox_routing, web_chat_identity_secret};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;

@@ -7,11 +7,12 @@ use super::inbox_extras::{IdentitySecret, InboxRoutingSwitch};
 use super::texts::channel_text;
 use super::web_chat::WebChatForm;
 use super::whatsapp::WhatsAppForm;
-use crate::agents::{create_inbox, rename_inbox, set_inbox_member, TeamMember};
+use crate::agents::{set_inbox_member, TeamMember};
 use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::inboxes::InboxView;
+use crate::inboxes::{create_inbox, rename_inbox};
 
 #[component]
 pub(super) fn InboxesSection(

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 
 use super::texts::refusal;
-use crate::agents::{save_web_chat, web_chat_settings};
+use crate::inboxes::{save_web_chat, web_chat_settings};
 use crate::domain::web_chat::WebChatSettings;
 use crate::error::AppError;
 use crate::i18n::*;

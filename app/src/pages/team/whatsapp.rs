@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::texts::{connection_text, refusal};
-use crate::agents::{save_whatsapp, sync_whatsapp_templates, whatsapp_settings};
+use crate::inboxes::{save_whatsapp, sync_whatsapp_templates, whatsapp_settings};
 use crate::domain::whatsapp::WhatsAppSettingsInput;
 use crate::error::AppError;
 use crate::i18n::*;
