@@ -143,22 +143,27 @@ impl WriteTx {
         self.queued_outbound = true;
     }
 
-    /// Commits, and runs `committed` (given the backend, the appended events and
-    /// whether an outbox row was written) before the SQLite write turn is released,
-    /// so what it publishes leaves in id order. Called by `Hub::commit`.
+    /// Whether this transaction queued a message for a channel.
+    pub fn queued_outbound(&self) -> bool {
+        self.queued_outbound
+    }
+
+    /// Commits, and runs `committed` (given the backend and the appended events)
+    /// before the SQLite write turn is released, so what it publishes leaves in id
+    /// order. Called by `Hub::commit`.
     pub async fn commit_then(
         self,
-        committed: impl FnOnce(Backend, &[EventEnvelope], bool),
+        committed: impl FnOnce(Backend, &[EventEnvelope]),
     ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
         let WriteTx {
             tx,
             backend,
             events,
-            queued_outbound,
+            queued_outbound: _,
             _guard,
         } = self;
         tx.commit().await?;
-        committed(backend, &events, queued_outbound);
+        committed(backend, &events);
         drop(_guard);
         Ok(events)
     }

@@ -113,15 +113,19 @@ impl Hub {
     /// one included), which is delivered in commit order. A transaction that queued a
     /// message wakes the outbox worker.
     pub async fn commit(&self, tx: WriteTx) -> Result<Vec<EventEnvelope>, sqlx::Error> {
-        tx.commit_then(|backend, events, queued_outbound| {
-            if backend == Backend::Sqlite {
-                self.publish_all(events.iter().cloned());
-            }
-            if queued_outbound {
-                self.wake_outbox();
-            }
-        })
-        .await
+        let queued_outbound = tx.queued_outbound();
+        let events = tx
+            .commit_then(|backend, events| {
+                if backend == Backend::Sqlite {
+                    self.publish_all(events.iter().cloned());
+                }
+            })
+            .await?;
+        // After the write turn is released: the worker's claim needs it.
+        if queued_outbound {
+            self.wake_outbox();
+        }
+        Ok(events)
     }
 
     /// Tells the outbox worker there is something to send now (it also polls).

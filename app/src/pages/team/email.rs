@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::texts::{connection_text, refusal};
-use crate::inboxes::{email_settings, save_email, test_email_connection};
 use crate::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::inboxes::{email_settings, save_email, test_email_connection};
 
 /// One server's fields (host, port, security, user, password) of an email inbox.
 #[derive(Clone, Copy)]

@@ -3,9 +3,9 @@
 //! their users with (web chat).
 use leptos::prelude::*;
 
-use crate::inboxes::{inbox_routing, save_inbox_routing, web_chat_identity_secret};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::inboxes::{inbox_routing, save_inbox_routing, web_chat_identity_secret};
 use crate::ui::error_text;
 
 /// "Reopen the resolved conversation" switch, saved as it changes.

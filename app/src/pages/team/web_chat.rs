@@ -2,10 +2,10 @@
 use leptos::prelude::*;
 
 use super::texts::refusal;
-use crate::inboxes::{save_web_chat, web_chat_settings};
 use crate::domain::web_chat::WebChatSettings;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::inboxes::{save_web_chat, web_chat_settings};
 
 /// Colour, greeting and the sites allowed to embed a web-chat inbox's widget.
 #[component]

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::texts::{connection_text, refusal};
-use crate::inboxes::{save_whatsapp, sync_whatsapp_templates, whatsapp_settings};
 use crate::domain::whatsapp::WhatsAppSettingsInput;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::inboxes::{save_whatsapp, sync_whatsapp_templates, whatsapp_settings};
 
 /// A WhatsApp inbox's Cloud API settings. Secrets are write-only: the form shows
 /// whether each is set and keeps it when its field is left empty.
