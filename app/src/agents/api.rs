@@ -8,11 +8,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-fn admin_session() -> Result<(crate::state::AppState, AgentProfile), AppError> {
-    let session = crate::state::current_session()?;
-    crate::auth::permission::require_admin(&session.agent)?;
-    Ok((crate::state::app_state()?, session.agent))
-}
+use crate::auth::permission::admin_session;
 
 /// Everyone in the account, deactivated agents included, with their inboxes.
 #[server(endpoint = "team/members", input = crate::wire::Json, output = crate::wire::Json)]

@@ -20,6 +20,19 @@ pub fn require_admin(agent: &AgentProfile) -> Result<(), AppError> {
     }
 }
 
+/// A server function's signed-in agent, with the state.
+pub fn signed_in() -> Result<(crate::state::AppState, AgentProfile), AppError> {
+    let session = crate::state::current_session()?;
+    Ok((crate::state::app_state()?, session.agent))
+}
+
+/// A server function's signed-in administrator, with the state.
+pub fn admin_session() -> Result<(crate::state::AppState, AgentProfile), AppError> {
+    let (state, agent) = signed_in()?;
+    require_admin(&agent)?;
+    Ok((state, agent))
+}
+
 /// The agent asking, reduced to what the queries bind as $1 (account), $2 (agent)
 /// and $3 (1 for administrators).
 #[derive(Debug, Clone, Copy)]

@@ -10,10 +10,7 @@ use leptos::prelude::*;
 use super::ssr;
 
 #[cfg(feature = "ssr")]
-fn signed_in() -> Result<(crate::state::AppState, crate::agents::AgentProfile), AppError> {
-    let session = crate::state::current_session()?;
-    Ok((crate::state::app_state()?, session.agent))
-}
+use crate::auth::permission::signed_in;
 
 #[server(endpoint = "conversations/list", input = Json, output = Json)]
 pub async fn list_conversations(

@@ -9,12 +9,7 @@ use leptos::prelude::*;
 use super::ssr;
 
 #[cfg(feature = "ssr")]
-fn admin_session() -> Result<(crate::state::AppState, crate::agents::model::AgentProfile), AppError>
-{
-    let session = crate::state::current_session()?;
-    crate::auth::permission::require_admin(&session.agent)?;
-    Ok((crate::state::app_state()?, session.agent))
-}
+use crate::auth::permission::admin_session;
 
 /// The inboxes the signed-in agent works (administrators: all of the account).
 #[server(endpoint = "inboxes", output = crate::wire::Json)]

@@ -26,20 +26,6 @@ pub async fn visitor(
     identity::by_token(db, inbox_id, visitor_token).await
 }
 
-/// A visitor of a web-chat inbox by the widget's and the visitor's tokens:
-/// (account id, identity id); unknown visitors are unauthorised.
-pub async fn visitor_by_tokens(
-    db: &Db,
-    token: &str,
-    visitor_token: &str,
-) -> Result<(i64, i64), AppError> {
-    let inbox = inbox_by_token(db, token).await?;
-    let (identity, _) = visitor(db, inbox.id, visitor_token)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    Ok((inbox.account_id, identity))
-}
-
 /// Every conversation of this visitor's identity (her socket's filter, read once).
 pub async fn conversations_of(db: &Db, identity_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(
