@@ -5,7 +5,10 @@
 # Extra arguments go to `cargo leptos serve` (e.g. `-- <server args>`).
 set -euo pipefail
 
-bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# Only what building and running needs; the test tools (Chromium, mail and S3 servers,
+# cargo-deny) are installed by scripts/test.sh.
+CHARLA_SETUP_ONLY="${CHARLA_SETUP_ONLY:-wasm,wasm-release-std,cargo-leptos,wasm-bindgen,npm}" \
+  bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CHARLA_ROOT"

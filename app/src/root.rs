@@ -18,12 +18,18 @@ use crate::widget::WidgetPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     page_policy_header();
+    #[cfg(feature = "ssr")]
+    let theme = crate::ui::theme::requested();
+    #[cfg(not(feature = "ssr"))]
+    let theme: Option<&str> = None;
     view! {
         <!DOCTYPE html>
-        <html>
+        <html data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content="Charla" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

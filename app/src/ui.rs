@@ -1,14 +1,17 @@
 //! Small pieces of UI shared by features: error text, language switch, labels.
 pub mod attachment;
+pub mod avatar;
 pub mod files;
+pub mod icons;
 pub mod language;
 pub mod recorder;
 pub mod template_picker;
+pub mod theme;
 pub mod time;
 
 use leptos::prelude::*;
 
-use crate::domain::{Availability, Role};
+use crate::domain::{Availability, ChannelKind, Role};
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -72,5 +75,14 @@ pub fn LanguageSwitch() -> impl IntoView {
         <button type="button" class="link" lang=move || t_string!(i18n, other_language_code) on:click=switch>
             {t!(i18n, other_language)}
         </button>
+    }
+}
+
+/// A channel's name in the current language ("Chat web", "WhatsApp", "Correo electrónico").
+pub fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static str {
+    match channel {
+        ChannelKind::WebChat => t_string!(i18n, channel_web_chat),
+        ChannelKind::WhatsApp => t_string!(i18n, channel_whatsapp),
+        ChannelKind::Email => t_string!(i18n, channel_email),
     }
 }

@@ -53,12 +53,13 @@ export async function launch() {
  * A fresh browser context (own cookies) with the viewport and locale given,
  * and a page in it. Close it with `page.context().close()`.
  */
-export async function newPage(browser, viewport, { locale = 'es-ES' } = {}) {
+export async function newPage(browser, viewport, { locale = 'es-ES', colorScheme = 'light' } = {}) {
   const context = await browser.newContext({
     viewport: { width: viewport.width, height: viewport.height },
     isMobile: Boolean(viewport.isMobile),
     hasTouch: Boolean(viewport.hasTouch),
     locale,
+    colorScheme,
   });
   context.setDefaultTimeout(STEP_TIMEOUT);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT);

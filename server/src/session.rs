@@ -17,6 +17,7 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/webhooks/")
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
+        || path == "/favicon.svg"
 }
 
 /// Everything that is not an API call or a static file is a page.

@@ -107,6 +107,7 @@ fn ProfileForm(profile: ProfileView) -> impl IntoView {
                     <option value="en">"English"</option>
                 </select>
             </div>
+            <crate::ui::theme::ThemeSelect />
             <p role="status">{move || matches!(outcome.get(), Some(Ok(()))).then(|| t_string!(i18n, profile_saved))}</p>
             <p role="alert" class="error">{move || outcome.get().and_then(|o| o.err())}</p>
             <div class="form-actions">

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use super::files::UploadTarget;
+use super::icons::{Icon, IconKind};
 use crate::domain::attachment::{clock, UploadLimits, UploadedFile};
 use crate::i18n::*;
 
@@ -154,8 +155,9 @@ pub fn VoiceRecorder(
         <div class="voice-recorder">
             {move || match phase.get() {
                 Phase::Idle | Phase::Starting => view! {
-                    <button type="button" disabled=move || phase.get() == Phase::Starting on:click=start>
-                        {t!(i18n, record_audio)}
+                    <button type="button" class="icon-button" disabled=move || phase.get() == Phase::Starting on:click=start
+                        aria-label=move || t_string!(i18n, record_audio) data-tip=move || t_string!(i18n, record_audio)>
+                        <Icon kind=IconKind::Microphone />
                     </button>
                 }.into_any(),
                 Phase::Recording => view! {

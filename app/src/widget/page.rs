@@ -13,6 +13,7 @@ use crate::live::LiveStatus;
 use crate::ui::attachment::AttachmentItem;
 use crate::ui::error_text;
 use crate::ui::files::{tray_state, Attacher, FileTray, TrayState, UploadTarget};
+use crate::ui::icons::{Icon, IconKind};
 use crate::ui::recorder::VoiceRecorder;
 use crate::ui::time::clock;
 
@@ -236,7 +237,9 @@ pub fn WidgetPage() -> impl IntoView {
             <p class="widget-greeting">
                 {move || state.with(|s| s.as_ref().and_then(|s| s.greeting.clone()))}
             </p>
-            <ol class="widget-messages" role="log" aria-label=move || t_string!(i18n, messages_label)>
+            // The log holds the list (a list's items need the list as their parent).
+            <div class="widget-log" role="log" aria-label=move || t_string!(i18n, messages_label)>
+            <ol class="widget-messages">
                 <For each=move || messages.get() key=|m| m.id let:m>
                     <li class=if m.from_agent { "message incoming" } else { "message outgoing" }>
                         <p class="meta">
@@ -260,6 +263,7 @@ pub fn WidgetPage() -> impl IntoView {
                     </li>
                 </For>
             </ol>
+            </div>
             <form class="widget-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| !s.identified))>
                     <fieldset class="prechat">
@@ -288,7 +292,10 @@ pub fn WidgetPage() -> impl IntoView {
                 {move || file_error.get().map(|message| view! { <p role="alert" class="error">{message}</p> })}
                 <div class="widget-actions">
                     {move || target().map(|target| view! {
-                        <label class="button file-pick" for="widget-attach">{t!(i18n, attach_files)}</label>
+                        <label class="button icon-button file-pick" for="widget-attach" data-tip=move || t_string!(i18n, attach_files)>
+                            <Icon kind=IconKind::Attach />
+                            <span class="visually-hidden">{t!(i18n, attach_files)}</span>
+                        </label>
                         <input type="file" multiple class="visually-hidden" id="widget-attach" on:change=on_pick />
                         <VoiceRecorder target limits=state.with_untracked(|s| s.as_ref().map(|s| s.limits).unwrap_or_default()) on_recorded=send_voice />
                     })}

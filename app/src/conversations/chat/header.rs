@@ -11,7 +11,9 @@ use crate::conversations::model::{ConversationSummary, Teammate};
 use crate::conversations::set_conversation_status;
 use crate::domain::ConversationStatus;
 use crate::i18n::*;
+use crate::ui::avatar::Avatar;
 use crate::ui::error_text;
+use crate::ui::icons::{Icon, IconKind};
 
 /// The contact's name, or the word for a visitor who gave none.
 pub(super) fn contact_name(
@@ -93,12 +95,18 @@ pub(super) fn ChatHeader(
         });
     };
     let contact_name = contact_name(i18n, summary);
+    // On a phone the less used actions wait behind "Más acciones"; a desktop shows them all.
+    let more_open = RwSignal::new(false);
     view! {
         <header class="chat-header">
-            <A href="/conversations" attr:class="back">{t!(i18n, back_to_list)}</A>
+            <A href="/conversations" attr:class="back">
+                <Icon kind=IconKind::Back />
+                <span class="back-label">{t!(i18n, back_to_list)}</span>
+            </A>
+            {move || summary.with(|s| view! { <Avatar name=s.contact_name.clone() seed=s.contact_id /> })}
             <div class="chat-title">
                 <h2 id="chat-title">{contact_name}</h2>
-                <p class="muted">
+                <p class="muted chat-meta">
                     <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
                     <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
                     // The contact panel has no room on a phone: its link comes up here.
@@ -106,25 +114,6 @@ pub(super) fn ChatHeader(
                 </p>
             </div>
             <div class="chat-actions">
-                <label class="assign">
-                    <span>{t!(i18n, assignee_label)}</span>
-                    <select on:change=move |ev| assign_to(event_target_value(&ev).parse::<i64>().ok())>
-                        <option value="" selected=move || summary.with(|s| s.assignee_id.is_none())>
-                            {t!(i18n, nobody)}
-                        </option>
-                        {teammates
-                            .into_iter()
-                            .map(|t| {
-                                let id = t.id;
-                                view! {
-                                    <option value=id.to_string() selected=move || summary.with(|s| s.assignee_id == Some(id))>
-                                        {t.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
                 <Show when=move || summary.with(|s| s.assignee_id != Some(my_id))>
                     <button type="button" on:click=move |_| assign_to(Some(my_id))>{t!(i18n, assign_to_me)}</button>
                 </Show>
@@ -138,16 +127,43 @@ pub(super) fn ChatHeader(
                 >
                     <button type="button" on:click=move |_| set_status(ConversationStatus::Open, None)>{t!(i18n, reopen)}</button>
                 </Show>
-                <label class="snooze">
-                    <span>{t!(i18n, snooze)}</span>
-                    <select on:change=on_snooze>
-                        <option value="" selected>"—"</option>
-                        <option value="1h">{t!(i18n, snooze_hour)}</option>
-                        <option value="tomorrow">{t!(i18n, snooze_tomorrow)}</option>
-                        <option value="reply">{t!(i18n, snooze_reply)}</option>
-                    </select>
-                </label>
-                <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+                <button type="button" class="icon-button chat-more-toggle" aria-controls="chat-more"
+                    aria-expanded=move || more_open.get().to_string()
+                    aria-label=move || t_string!(i18n, more_actions) data-tip=move || t_string!(i18n, more_actions)
+                    on:click=move |_| more_open.update(|o| *o = !*o)>
+                    <Icon kind=IconKind::More />
+                </button>
+                <div id="chat-more" class="chat-more" class:open=move || more_open.get()>
+                    <label class="assign">
+                        <span>{t!(i18n, assignee_label)}</span>
+                        <select on:change=move |ev| assign_to(event_target_value(&ev).parse::<i64>().ok())>
+                            <option value="" selected=move || summary.with(|s| s.assignee_id.is_none())>
+                                {t!(i18n, nobody)}
+                            </option>
+                            {teammates
+                                .into_iter()
+                                .map(|t| {
+                                    let id = t.id;
+                                    view! {
+                                        <option value=id.to_string() selected=move || summary.with(|s| s.assignee_id == Some(id))>
+                                            {t.name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label class="snooze">
+                        <span>{t!(i18n, snooze)}</span>
+                        <select on:change=on_snooze>
+                            <option value="" selected>"—"</option>
+                            <option value="1h">{t!(i18n, snooze_hour)}</option>
+                            <option value="tomorrow">{t!(i18n, snooze_tomorrow)}</option>
+                            <option value="reply">{t!(i18n, snooze_reply)}</option>
+                        </select>
+                    </label>
+                    <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+                </div>
             </div>
             {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
         </header>

@@ -63,7 +63,7 @@ pub(super) fn MessageList(
                     key=|(label, m)| (m.id, m.delivery_status, m.delivery_error.clone(), label.is_some())
                     let:item
                 >
-                    {item.0.map(|label| view! { <li class="day-label" role="separator">{label}</li> })}
+                    {item.0.map(|label| view! { <li class="day-label">{label}</li> })}
                     <MessageItem message=item.1 conversation_id />
                 </For>
                 <For

@@ -7,6 +7,7 @@ use crate::domain::attachment::{UploadLimits, UploadedFile};
 use crate::domain::ChannelKind;
 use crate::i18n::*;
 use crate::ui::files::{Attacher, FileTray, PendingFile, UploadTarget};
+use crate::ui::icons::{Icon, IconKind};
 use crate::ui::recorder::VoiceRecorder;
 
 #[derive(Clone, Copy)]
@@ -126,7 +127,10 @@ pub(super) fn AttachButtons(
         let _ = (ev, files);
     };
     view! {
-        <label class="button file-pick" for=format!("attach-{conversation_id}")>{t!(i18n, attach_files)}</label>
+        <label class="button icon-button file-pick" for=format!("attach-{conversation_id}") data-tip=move || t_string!(i18n, attach_files)>
+            <Icon kind=IconKind::Attach />
+            <span class="visually-hidden">{t!(i18n, attach_files)}</span>
+        </label>
         <input type="file" multiple class="visually-hidden" id=format!("attach-{conversation_id}") on:change=on_pick />
         <VoiceRecorder target=UploadTarget::Agent { conversation_id } limits on_recorded />
     }

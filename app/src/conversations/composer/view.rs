@@ -17,6 +17,7 @@ use crate::domain::ChannelKind;
 use crate::emoji::EmojiPicker;
 use crate::i18n::*;
 use crate::ui::error_text;
+use crate::ui::icons::{Icon, IconKind};
 
 #[component]
 pub fn Composer(
@@ -147,8 +148,9 @@ pub fn Composer(
                 <Show when=move || !template_only()>
                     <AttachButtons conversation_id limits files on_recorded=send_voice />
                 </Show>
-                <button type="button" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)>
-                    {t!(i18n, emoji)}
+                <button type="button" class="icon-button" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)
+                    aria-label=move || t_string!(i18n, emoji) data-tip=move || t_string!(i18n, emoji)>
+                    <Icon kind=IconKind::Smile />
                 </button>
                 <button type="submit" class="primary">
                     {move || if template_only() { t_string!(i18n, send_template) } else { t_string!(i18n, send) }}

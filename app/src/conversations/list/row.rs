@@ -6,6 +6,9 @@ use leptos_router::components::A;
 use crate::conversations::inbox_state::current_query;
 use crate::conversations::model::ConversationSummary;
 use crate::i18n::*;
+use crate::ui::avatar::Avatar;
+use crate::ui::channel_text;
+use crate::ui::icons::{Icon, IconKind};
 use crate::ui::time::short;
 
 #[component]
@@ -19,9 +22,17 @@ pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) 
     };
     let unread = row.unread_count;
     let at = row.last_activity_at;
+    let channel = row.channel;
+    let avatar_name = row.contact_name.clone();
     view! {
         <li class="conversation-row" class:selected=selected class:unread=move || unread != 0>
             <A href=href>
+                <span class="row-avatar">
+                    <Avatar name=avatar_name seed=row.contact_id />
+                    <span class="channel-mark" role="img" aria-label=move || channel_text(i18n, channel) title=move || channel_text(i18n, channel)>
+                        <Icon kind=IconKind::of_channel(channel) />
+                    </span>
+                </span>
                 <span class="row-top">
                     <span class="contact-name">
                         {move || name.clone().unwrap_or_else(|| t_string!(i18n, visitor).to_owned())}

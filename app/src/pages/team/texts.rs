@@ -1,6 +1,5 @@
 //! The words the team page uses for the server's refusals, a failed connection
 //! test, and each channel.
-use crate::domain::ChannelKind;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;
@@ -36,10 +35,4 @@ pub(super) fn connection_text(i18n: I18nContext<Locale>, code: &str) -> String {
     .to_string()
 }
 
-pub(super) fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static str {
-    match channel {
-        ChannelKind::WebChat => t_string!(i18n, channel_web_chat),
-        ChannelKind::WhatsApp => t_string!(i18n, channel_whatsapp),
-        ChannelKind::Email => t_string!(i18n, channel_email),
-    }
-}
+pub(super) use crate::ui::channel_text;

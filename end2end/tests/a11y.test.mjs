@@ -1,0 +1,121 @@
+// Every screen under axe-core (WCAG 2.1 A and AA rules), desktop and phone, light and
+// dark: no serious or critical violation and no console error on any of them. Each
+// screen is also photographed into end2end/screenshots/ (the README shows them).
+//
+// Screens: sign-in, the conversation list, an open conversation (and its emoji picker),
+// contacts, a contact, Ajustes, Equipo, Mi perfil, and the visitor's chat page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
+import {
+  BASE_URL,
+  DEMO,
+  VIEWPORTS,
+  button,
+  newPage,
+  sharedBrowser,
+  signIn,
+  waitForHydration,
+  waitForPath,
+} from './helpers.mjs';
+
+const browser = sharedBrowser();
+const SHOTS = new URL('../screenshots/', import.meta.url);
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Serious and critical violations on the page as it is now, one line each. */
+async function violations(page) {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+}
+
+async function photograph(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await writeFile(new URL(`${name}.png`, SHOTS), await page.screenshot({ fullPage: false }));
+}
+
+/** The screens of a signed-in administrator: [name, how to get there]. */
+function screens() {
+  const visit = (path) => async (page) => {
+    await page.goto(`${BASE_URL}${path}`);
+    await waitForHydration(page);
+  };
+  return [
+    ['conversations', async (page) => {
+      await visit('/conversations?tab=all&status=open')(page);
+      await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().waitFor();
+    }],
+    ['conversation', async (page) => {
+      await visit('/conversations?tab=all&status=open')(page);
+      await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().click();
+      await waitForPath(page, /^\/conversations\/\d+$/);
+      await page.getByLabel('Mensaje', { exact: true }).waitFor();
+    }],
+    ['emoji-picker', async (page) => {
+      await button(page, 'Emoji').click();
+      await page.getByRole('dialog', { name: 'Selector de emoji' }).getByRole('button', { name: 'cara sonriendo', exact: true }).waitFor();
+    }],
+    ['contacts', async (page) => {
+      await visit('/contacts')(page);
+      await page.locator('a[href^="/contacts/"]').first().waitFor();
+    }],
+    ['contact', async (page) => {
+      const link = page.locator('a[href^="/contacts/"]').first();
+      await link.click();
+      await waitForPath(page, /^\/contacts\/\d+$/);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+    }],
+    ['settings', visit('/settings')],
+    ['team', visit('/settings/team')],
+    ['profile', visit('/settings/profile')],
+  ];
+}
+
+for (const vp of VIEWPORTS) {
+  for (const scheme of ['light', 'dark']) {
+    test(`[${vp.name}, ${scheme}] axe finds no serious or critical violation on any screen`, { timeout: 240_000 }, async () => {
+      const found = [];
+      const page = await newPage(browser(), vp, { colorScheme: scheme });
+      const check = async (name) => {
+        // Let transitions and late fetches settle before judging colours.
+        await page.waitForTimeout(300);
+        for (const line of await violations(page)) found.push(`${name}: ${line}`);
+        for (const line of page.charlaErrors.splice(0)) found.push(`${name}: ${line}`);
+        await photograph(page, `${name}-${vp.name}-${scheme}`);
+      };
+      try {
+        await page.goto(`${BASE_URL}/login`);
+        await waitForHydration(page);
+        await check('login');
+        await signIn(page, DEMO.admin.email, DEMO.admin.password);
+        await waitForPath(page, /^\/conversations/);
+        await waitForHydration(page);
+        for (const [name, go] of screens()) {
+          await go(page);
+          await check(name);
+        }
+        // The visitor's chat page, as the link in Ajustes opens it.
+        await page.goto(`${BASE_URL}/settings`);
+        await waitForHydration(page);
+        const href = await page.getByRole('link', { name: 'Abrir la página de chat' }).first().getAttribute('href');
+        const visitor = await newPage(browser(), vp, { colorScheme: scheme });
+        try {
+          await visitor.goto(new URL(href, BASE_URL).toString());
+          await waitForHydration(visitor);
+          await visitor.waitForTimeout(300);
+          for (const line of await violations(visitor)) found.push(`widget: ${line}`);
+          for (const line of visitor.charlaErrors) found.push(`widget: ${line}`);
+          await photograph(visitor, `widget-${vp.name}-${scheme}`);
+        } finally {
+          await visitor.context().close();
+        }
+      } finally {
+        await page.context().close();
+      }
+      assert.deepEqual(found, [], `axe or the console, ${vp.name} ${scheme}:\n${found.join('\n')}`);
+    });
+  }
+}
