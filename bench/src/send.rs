@@ -152,7 +152,7 @@ async fn raw_reply_rows(
         let t = Instant::now();
         let _turn = db.write_turn().await;
         let mut tx = db.pool.begin().await?;
-        reply_rows(&mut *tx, (account, inbox, conversation), i).await?;
+        reply_rows(&mut tx, (account, inbox, conversation), i).await?;
         tx.commit().await?;
         samples.push(t.elapsed());
     }
@@ -178,7 +178,7 @@ async fn grouped_reply_rows(
         let count = GROUP.min(total - first);
         for i in first..first + count {
             sqlx::query("SAVEPOINT reply").execute(&mut *tx).await?;
-            reply_rows(&mut *tx, (account, inbox, conversation), i).await?;
+            reply_rows(&mut tx, (account, inbox, conversation), i).await?;
             sqlx::query("RELEASE SAVEPOINT reply")
                 .execute(&mut *tx)
                 .await?;
