@@ -3,7 +3,11 @@
 # conversation and the contact list, on the release build with demo data. Prints scores
 # and metrics (median of CHARLA_LH_RUNS runs, default 3). Not a test: it asserts nothing.
 # Needs what scripts/test.sh installs (Chromium); installs Lighthouse in bench/lighthouse.
+#   --profile   instead of Lighthouse: the long tasks and the functions with the most self
+#               time while each page loads and hydrates (bench/lighthouse/profile.mjs)
 set -euo pipefail
+program=run.mjs
+if [ "${1:-}" = --profile ]; then program=profile.mjs; fi
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CHARLA_ROOT"
@@ -27,4 +31,4 @@ for _ in $(seq 1 120); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/login" && break
   sleep 0.5
 done
-CHARLA_LH_URL="http://127.0.0.1:$port" node bench/lighthouse/run.mjs
+CHARLA_LH_URL="http://127.0.0.1:$port" node "bench/lighthouse/$program"

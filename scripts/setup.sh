@@ -268,6 +268,21 @@ step_wasm_release_std() {
 # ---------------------------------------------------------------------------
 # b. cargo-leptos 0.3.11 (no_downloads: uses wasm-bindgen and wasm-opt from PATH)
 # ---------------------------------------------------------------------------
+# Build tools are compiled lightly optimised. cargo-leptos's own release profile (fat LTO,
+# one codegen unit, opt-level 3) spends most of its 20-minute install optimising swc and
+# cargo-generate, which a build of Charla barely runs; a tool's optimisation level does
+# not change what it writes (the same site, the same bindings, the same report), only how
+# fast it runs, and the parts that crunch bytes on every build (brotli, gzip, the WASM
+# reader and splitter, CSS) stay fully optimised. Measured in BENCHMARKS.md ("First run").
+TOOL_BUILD_PROFILE=(CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1)
+TOOL_BUILD_CONFIG=()
+for crate in brotli brotli-decompressor flate2 miniz_oxide libflate libflate_lz77 walrus \
+  wasmparser wasm-encoder wasm_split_cli_support lightningcss; do
+  TOOL_BUILD_CONFIG+=(--config "profile.release.package.$crate.opt-level=3")
+done
+# Installs a build tool with the profile above: tool_install <cargo…> install <args…>.
+tool_install() { env "${TOOL_BUILD_PROFILE[@]}" "$@" "${TOOL_BUILD_CONFIG[@]}"; }
 step_cargo_leptos() {
   local have
   have="$(cargo leptos --version 2>/dev/null || true)"
@@ -275,17 +290,18 @@ step_cargo_leptos() {
     say "cargo-leptos: $have"
     return 0
   fi
-  say "installing cargo-leptos $LEPTOS_VERSION (found: ${have:-none}; a long build, 10-25 min on 2 cores)"
+  say "installing cargo-leptos $LEPTOS_VERSION (found: ${have:-none}; about 9 min on 2 cores)"
   local toolchains
   toolchains="$(rustup toolchain list 2>/dev/null || true)"
   if grep -q "^$LEPTOS_TOOLCHAIN-" <<<"$toolchains" \
     || rustup toolchain install "$LEPTOS_TOOLCHAIN" --profile minimal; then
-    cargo "+$LEPTOS_TOOLCHAIN" install cargo-leptos --version "$LEPTOS_VERSION" --locked --features no_downloads
+    tool_install cargo "+$LEPTOS_TOOLCHAIN" install cargo-leptos \
+      --version "$LEPTOS_VERSION" --locked --features no_downloads
   else
     # FALLBACK: rustup cannot install 1.96; Debian's cargo-web/rustc-web are 1.96.
     say "rustup could not install $LEPTOS_TOOLCHAIN: installing cargo-leptos with Debian's cargo-web"
     apt_install rustc-web cargo-web
-    RUSTC=/usr/bin/rustc /usr/bin/cargo install --root "$HOME/.cargo" \
+    RUSTC=/usr/bin/rustc tool_install /usr/bin/cargo install --root "$HOME/.cargo" \
       cargo-leptos --version "$LEPTOS_VERSION" --locked --features no_downloads
   fi
 }
@@ -303,9 +319,9 @@ step_wasm_bindgen() {
     say "wasm-bindgen-cli: $have (= Cargo.lock)"
     return 0
   fi
-  say "installing wasm-bindgen-cli $want (found: ${have:-none}; ~3 min)"
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}; under 2 min)"
   # Not --locked: its lock pins a yanked crate.
-  cargo install wasm-bindgen-cli --version "$want" --force
+  tool_install cargo install wasm-bindgen-cli --version "$want" --force
 }
 
 # ---------------------------------------------------------------------------
@@ -381,7 +397,7 @@ step_deny() {
     return 0
   fi
   say "installing cargo-deny $DENY_VERSION (found: ${have:-none}; ~6 min on 2 cores)"
-  quietly cargo install cargo-deny --version "$DENY_VERSION" --locked --force
+  quietly tool_install cargo install cargo-deny --version "$DENY_VERSION" --locked --force
 }
 want deny && step_deny
 

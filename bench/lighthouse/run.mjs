@@ -46,7 +46,11 @@ async function audit(port, url, cookie) {
     .flatMap((c) => c.auditRefs.filter((r) => r.weight > 0).map((r) => lhr.audits[r.id]))
     .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
     .filter((a) => !['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift'].includes(a.id))
-    .map((a) => a.id);
+    .map((a) => {
+      // Which elements, for the audits that name them (contrast, target size, …).
+      const where = (a.details?.items || []).map((i) => i.node?.selector).filter(Boolean).slice(0, 3);
+      return where.length ? `${a.id} (${where.join(', ')})` : a.id;
+    });
   return {
     performance: Math.round(lhr.categories.performance.score * 100),
     accessibility: Math.round(lhr.categories.accessibility.score * 100),
@@ -81,7 +85,9 @@ try {
   ];
   const rows = [];
   const notes = [];
-  for (const [name, path, jar] of pages) {
+  // CHARLA_LH_PAGES=inbox,contacts: only those.
+  const only = (process.env.CHARLA_LH_PAGES || '').split(',').filter(Boolean);
+  for (const [name, path, jar] of pages.filter(([n]) => only.length === 0 || only.includes(n))) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await audit(chrome.port, `${BASE}${path}`, jar));
     const m = (k) => median(runs.map((r) => r[k]));
