@@ -5,11 +5,12 @@
 # wasm-release-std). Extra arguments go to `cargo leptos build`.
 set -euo pipefail
 
-bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# Only what building needs (the test tools are test.sh's).
+CHARLA_SETUP_ONLY="${CHARLA_SETUP_ONLY:-wasm,wasm-release-std,cargo-leptos,wasm-bindgen,npm}" \
+  bash "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$CHARLA_ROOT"
 
-echo "build: cargo leptos build --release --precompress --split"
-exec env "${CHARLA_RELEASE_ENV[@]}" \
-  cargo leptos build --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@"
+echo "build: cargo leptos build --release --precompress --split (front end and server side by side)"
+charla_release_build "$@"

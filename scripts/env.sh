@@ -15,11 +15,12 @@ if [ -f "$CHARLA_CACHE/env.sh" ]; then
   . "$CHARLA_CACHE/env.sh"
 fi
 
-# binaryen's wasm-opt from npm first (Debian's wasm-opt 108 breaks hydration),
-# then cargo-installed tools (cargo-leptos, wasm-bindgen) and rustup's proxies.
+# scripts/bin first (wasm-opt behind a cache of its results), then binaryen's wasm-opt
+# from npm (Debian's wasm-opt 108 breaks hydration), then cargo-installed tools
+# (cargo-leptos, wasm-bindgen) and rustup's proxies.
 case ":$PATH:" in
-  *":$CHARLA_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:"*) ;;
-  *) PATH="$CHARLA_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH" ;;
+  *":$CHARLA_ROOT/scripts/bin:$CHARLA_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:"*) ;;
+  *) PATH="$CHARLA_ROOT/scripts/bin:$CHARLA_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH" ;;
 esac
 export PATH
 
@@ -58,3 +59,23 @@ if [ "${CHARLA_WASM_FALLBACK:-}" != 1 ] \
   # through a wrapper that allows them on the stable toolchain.
   CHARLA_RELEASE_LEPTOS_ARGV=("--lib-cargo-args=--config=build.rustc-wrapper='$CHARLA_ROOT/scripts/rustc-unstable.sh'")
 fi
+
+# The release build (target/release/server and target/site/, the client split and
+# precompressed), the front end and the server side by side. `cargo leptos build
+# --precompress` builds them one after the other (so that a server could embed the
+# compressed files, which Charla's does not); the two share no cargo lock (target/front/
+# and target/), and the front end's last steps (its single LTO unit, wasm-opt) keep one
+# core busy, so side by side they finish sooner on 2 cores (BENCHMARKS.md, "First run").
+# Used by run.sh, build.sh and lighthouse.sh; arguments go to both `cargo leptos build`s.
+charla_release_build() {
+  local front server rc=0
+  env "${CHARLA_RELEASE_ENV[@]}" cargo leptos build --release --precompress --split --frontend-only \
+    "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@" &
+  front=$!
+  env "${CHARLA_RELEASE_ENV[@]}" cargo leptos build --release --split --server-only \
+    "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@" &
+  server=$!
+  wait "$front" || rc=$?
+  wait "$server" || rc=$?
+  return "$rc"
+}

@@ -21,8 +21,7 @@ log="$data/server.log"
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
 
-env "${CHARLA_RELEASE_ENV[@]}" cargo leptos build --release --precompress --split \
-  "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}"
+charla_release_build
 CHARLA_DATA_DIR="$data" CHARLA_SEED_DEMO=true LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   LEPTOS_SITE_ROOT=target/site \
   "${CHARLA_TARGET_DIR:-target}/release/server" >"$log" 2>&1 &

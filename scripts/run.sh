@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs Charla: installs what is missing, then builds and serves the release build.
+# Runs Charla: installs what is missing, then builds and starts the release build.
 # The server seeds demo data on first start and prints its URL and the demo logins.
 #   CHARLA_DATA_DIR  where the server keeps its data (default: <repo>/data)
-# Extra arguments go to `cargo leptos serve` (e.g. `-- <server args>`).
+# Extra arguments go to the server.
 set -euo pipefail
 
 # Only what building and running needs; the test tools (Chromium, mail and S3 servers,
@@ -23,6 +23,7 @@ if [ "$CHARLA_SEED_DEMO" = true ]; then
   export CHARLA_GRAPH_ALLOW_HOSTS="${CHARLA_GRAPH_ALLOW_HOSTS:-127.0.0.1,localhost}"
 fi
 mkdir -p "$CHARLA_DATA_DIR"
-echo "run: cargo leptos serve --release --precompress --split (data in $CHARLA_DATA_DIR)"
-exec env "${CHARLA_RELEASE_ENV[@]}" \
-  cargo leptos serve --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" "$@"
+echo "run: cargo leptos build --release --precompress --split (front end and server side by side)"
+charla_release_build
+echo "run: target/release/server (data in $CHARLA_DATA_DIR)"
+exec env LEPTOS_SITE_ROOT="$CHARLA_ROOT/target/site" "$CHARLA_ROOT/target/release/server" "$@"

@@ -31,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Charla" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <DeferredHydration options />
                 <MetaTags />
             </head>
             <body>
@@ -39,6 +39,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts the WASM client once the browser is idle (2 s at the latest), as leptos's
+/// `<HydrationScripts defer=true>` does, but without the `<link rel="preload">` hints that
+/// component writes for the client's JS and WASM and for every WASM chunk of a lazy page
+/// (up to 63 for an open conversation). A preload starts downloading at once, before the
+/// page's own content has painted; on a phone's connection Lighthouse then counts the
+/// WASM (270 KB compressed) as something the largest paint waited for, 2.4–3.7 s instead
+/// of under 1 s. The server's HTML is the page until then: links and plain forms work.
+#[component]
+fn DeferredHydration(options: LeptosOptions) -> impl IntoView {
+    // cargo-leptos names the WASM after the output name; a plain wasm-bindgen run adds `_bg`.
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        options.output_name.to_string()
+    } else {
+        format!("{}_bg", options.output_name)
+    };
+    let script = format!(
+        "(function (pkg, js, wasm) {{\
+         const start = () => import(`/${{pkg}}/${{js}}.js`).then((m) =>\
+         m.default({{ module_or_path: `/${{pkg}}/${{wasm}}.wasm` }}).then(() => m.hydrate()));\
+         if ('requestIdleCallback' in window) window.requestIdleCallback(start, {{ timeout: 2000 }});\
+         else start();\
+         }})({:?}, {:?}, {:?});",
+        options.site_pkg_dir.as_ref(),
+        options.output_name.as_ref(),
+        wasm
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 /// Sends the page's Content-Security-Policy, built around the nonce leptos_axum made
@@ -111,12 +140,13 @@ macro_rules! lazy_page {
 lazy_page! {
     /// The open conversation (chat, composer, recorder, file and template pickers): most
     /// of the client's code. Split out so the inbox list is interactive sooner; the
-    /// inbox fetches it in the background as soon as the list is ([`Inbox`]), so
-    /// opening a conversation does not wait for it.
+    /// inbox fetches it at the agent's first move ([`Inbox`]), so opening a
+    /// conversation seldom waits for it.
     ChatRoute => ChatView
 }
 
-/// Fetches the chat's code ahead of the first click (a no-op on the server).
+/// Fetches the chat's code ahead of the first click.
+#[cfg(feature = "hydrate")]
 async fn preload_chat() {
     ChatRoute::preload().await;
 }
@@ -126,8 +156,42 @@ async fn preload_chat() {
 #[component]
 fn Inbox() -> impl IntoView {
     // Effects run only in the browser, once the list has hydrated.
-    Effect::new(|_| leptos::task::spawn_local(preload_chat()));
+    Effect::new(|_| preload_chat_on_intent());
     view! { <ConversationsLayout /> }
+}
+
+/// Fetches the chat's code when the agent first moves (a pointer over the page, a touch,
+/// focus moving, a key), not as soon as the list has started: its 63 WASM chunks are
+/// compiled and instantiated on the main thread, which on a slow phone is a long task of
+/// its own right after the list's, making the page slower to answer the agent's first
+/// tap (Lighthouse's blocking time). A move comes a moment before the click on a
+/// conversation, which then seldom waits for the code.
+fn preload_chat_on_intent() {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::cell::Cell;
+        thread_local! {
+            static ARMED: Cell<bool> = const { Cell::new(false) };
+            static STARTED: Cell<bool> = const { Cell::new(false) };
+        }
+        if ARMED.replace(true) {
+            return;
+        }
+        for event in [
+            "pointerover",
+            "pointerdown",
+            "touchstart",
+            "focusin",
+            "keydown",
+        ] {
+            // Kept for the page's life: the flag makes every later event a no-op.
+            let _ = window_event_listener_untyped(event, |_| {
+                if !STARTED.replace(true) {
+                    leptos::task::spawn_local(preload_chat());
+                }
+            });
+        }
+    }
 }
 
 lazy_page! {

@@ -56,6 +56,14 @@ async function profilePage(browser, name, path, cookies) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
     }).observe({ type: 'longtask', buffered: true });
+    window.__lcp = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const el = e.element;
+        const name = el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ')[0] : ''}` : '(removed)';
+        window.__lcp.push(`${name} ${e.size}px² @${Math.round(e.startTime)}`);
+      }
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
   });
   const cdp = await page.createCDPSession();
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
@@ -71,13 +79,14 @@ async function profilePage(browser, name, path, cookies) {
     const paint = Object.fromEntries(performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)]));
     const wasm = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm'))
       .map((r) => `${r.name.replace(location.origin, '')} ${Math.round(r.startTime)}→${Math.round(r.responseEnd)} ms`);
-    return { dcl: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd), paint, wasm, longTasks: window.__longTasks };
+    return { dcl: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd), paint, wasm, longTasks: window.__longTasks, lcp: window.__lcp };
   });
   await context.close();
   const blocking = timing.longTasks.reduce((sum, [, d]) => sum + Math.max(0, d - 50), 0);
   console.log(`\n## ${name} (${path}), CPU ×${SLOWDOWN}`);
   console.log(`first contentful paint ${timing.paint['first-contentful-paint']} ms, DOMContentLoaded ${timing.dcl} ms, load ${timing.load} ms`);
-  console.log(`WASM fetched: ${timing.wasm.join('; ') || 'none'}`);
+  console.log(`largest contentful paint candidates: ${timing.lcp.join('; ')}`);
+  console.log(`WASM fetched: ${timing.wasm.length} files, ${timing.wasm.slice(0, 3).join('; ')}${timing.wasm.length > 3 ? '; …' : ''}`);
   console.log(`long tasks [start ms, length ms]: ${JSON.stringify(timing.longTasks)}; blocking time over 50 ms: ${blocking} ms`);
   console.log('top self time (ms):');
   for (const [fn, ms] of selfTimes(profile).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(8)}  ${fn}`);

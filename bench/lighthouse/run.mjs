@@ -65,6 +65,10 @@ async function audit(port, url, cookie) {
     mainThread: lhr.audits['mainthread-work-breakdown']?.details?.items
       ?.slice(0, 4)
       .map((i) => `${i.groupLabel || i.group} ${Math.round(i.duration)} ms`),
+    lcpElement: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.selector,
+    longTasks: lhr.audits['long-tasks']?.details?.items
+      ?.slice(0, 4)
+      .map((i) => `${(i.url || '').replace(BASE, '') || 'other'} @${Math.round(i.startTime)} ${Math.round(i.duration)} ms`),
     bootup: lhr.audits['bootup-time']?.details?.items
       ?.slice(0, 3)
       .map((i) => `${i.url.replace(BASE, '')} ${Math.round(i.scripting)} ms`),
@@ -93,7 +97,7 @@ try {
     const m = (k) => median(runs.map((r) => r[k]));
     rows.push([name, m('performance'), m('accessibility'), m('bestPractices'), m('fcp').toFixed(0), m('lcp').toFixed(0), m('tbt').toFixed(0), m('cls').toFixed(3), m('si').toFixed(0), m('kib').toFixed(0)]);
     const failed = [...new Set(runs.flatMap((r) => r.failed))];
-    notes.push(`- ${name}: failed audits: ${failed.join(', ') || 'none'}; main thread: ${runs[0].mainThread?.join(', ')}; scripts: ${runs[0].bootup?.join(', ')}`);
+    notes.push(`- ${name}: failed audits: ${failed.join(', ') || 'none'}; LCP element: ${runs[0].lcpElement}; long tasks: ${runs[0].longTasks?.join(', ')}; main thread: ${runs[0].mainThread?.join(', ')}; scripts: ${runs[0].bootup?.join(', ')}`);
   }
   const header = ['page', 'performance', 'accessibility', 'best practices', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'speed index ms', 'KiB'];
   console.log([

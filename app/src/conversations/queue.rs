@@ -115,9 +115,8 @@ impl OfflineQueue {
     }
 }
 
-/// The sending itself. Its code (the request, the drafts) is fetched the first time
-/// something is queued, which most visits never do (BENCHMARKS.md, client weight).
-#[leptos::lazy]
+/// The sending itself. In the main WASM, not a split point of its own: each split point
+/// multiplies the chunks the pages load (BENCHMARKS.md, "Phone users").
 async fn send_queued(queue: OfflineQueue) {
     use crate::error::AppError;
     loop {

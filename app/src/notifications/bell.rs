@@ -1,5 +1,4 @@
 //! The bell: unread count (updated live), a list, mark read.
-use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -75,10 +74,8 @@ pub fn NotificationBell(notifications: Notifications, panel_id: &'static str) ->
                     {move || format!(" ({})", td_string!(i18n.get_locale(), unread_count, count = unread()))}
                 </span>
             </button>
-            // The list's code is fetched the first time the bell is opened: most page
-            // loads never open it (BENCHMARKS.md, client weight).
             <Show when=move || open.get()>
-                {move || Suspend::new(notification_panel(Panel { items, id: panel_id }))}
+                {move || notification_panel(Panel { items, id: panel_id })}
             </Show>
         </div>
     }
@@ -91,8 +88,9 @@ struct Panel {
     id: &'static str,
 }
 
-/// The open list: mark all read, each notification a link to its conversation.
-#[lazy]
+/// The open list: mark all read, each notification a link to its conversation. Not split
+/// into a WASM chunk of its own (as it once was): each split point multiplies the chunks
+/// the pages load (BENCHMARKS.md, "Phone users").
 fn notification_panel(panel: Panel) -> AnyView {
     let Panel {
         items,
