@@ -95,7 +95,7 @@ pub fn App() -> impl IntoView {
             <Title text="Charla" />
             <Router>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
@@ -105,9 +105,9 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
-                        <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                        <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
-                        <Route path=path!("/settings/profile") view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=path!("/settings/profile") view=ProfilePage />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -115,10 +115,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-// Pages an agent opens now and then, and the visitor's widget, which an agent never
-// opens: their code is split out of the main WASM (`cargo leptos ... --split`) and
+// Large pages an agent opens now and then, and the visitor's widget, which an agent
+// never opens: their code is split out of the main WASM (`cargo leptos ... --split`) and
 // fetched when the route is first shown, so the conversations page downloads less
 // (BENCHMARKS.md, client weight). Each page loads its own data, so `data` is empty.
+// Small pages (sign-in, Ajustes, Mi perfil) stay in the main WASM: every split point
+// multiplies the chunks the others load (wasm-split makes one per set of split points
+// sharing code), and each chunk is one more request and module to start on a phone
+// (BENCHMARKS.md, "Phone users").
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident => $page:ident) => {
         $(#[$doc])*
@@ -161,7 +165,7 @@ fn Inbox() -> impl IntoView {
 }
 
 /// Fetches the chat's code when the agent first moves (a pointer over the page, a touch,
-/// focus moving, a key), not as soon as the list has started: its 63 WASM chunks are
+/// focus moving, a key), not as soon as the list has started: its WASM chunks are
 /// compiled and instantiated on the main thread, which on a slow phone is a long task of
 /// its own right after the list's, making the page slower to answer the agent's first
 /// tap (Lighthouse's blocking time). A move comes a moment before the click on a
@@ -194,14 +198,7 @@ fn preload_chat_on_intent() {
     }
 }
 
-lazy_page! {
-    /// The sign-in page: an agent sees it once a session, and it is not on the way to
-    /// the inbox, so it is not in the main WASM either.
-    LoginRoute => LoginPage
-}
 lazy_page! { WidgetRoute => WidgetPage }
 lazy_page! { ContactsRoute => ContactsPage }
 lazy_page! { ContactDetailsRoute => ContactDetailsPage }
-lazy_page! { SettingsRoute => SettingsPage }
 lazy_page! { TeamRoute => TeamAdminPage }
-lazy_page! { ProfileRoute => ProfilePage }
