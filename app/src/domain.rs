@@ -58,6 +58,36 @@ text_enum!(ChannelKind { WebChat => "web_chat", WhatsApp => "whatsapp", Email =>
 text_enum!(ConversationStatus { Open => "open", Pending => "pending", Snoozed => "snoozed", Resolved => "resolved" });
 text_enum!(MessageDirection { Incoming => "incoming", Outgoing => "outgoing", Activity => "activity" });
 text_enum!(DeliveryStatus { Sending => "sending", Sent => "sent", Delivered => "delivered", Read => "read", Failed => "failed" });
+text_enum!(
+    /// How urgent a conversation is; `None` is the default. Stored as its [`Priority::rank`]
+    /// so the list can sort by it.
+    Priority { None => "none", Low => "low", Medium => "medium", High => "high", Urgent => "urgent" }
+);
+
+impl Priority {
+    /// 0 (none) to 4 (urgent): the stored value and the sort order.
+    pub fn rank(self) -> i64 {
+        match self {
+            Priority::None => 0,
+            Priority::Low => 1,
+            Priority::Medium => 2,
+            Priority::High => 3,
+            Priority::Urgent => 4,
+        }
+    }
+
+    pub fn from_rank(rank: i64) -> Option<Self> {
+        Priority::ALL.iter().copied().find(|p| p.rank() == rank)
+    }
+}
+
+// `text_enum!` writes the derives; a `#[default]` variant would need a macro arm of its own.
+#[allow(clippy::derivable_impls)]
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::None
+    }
+}
 
 /// The text of a message: trimmed, not empty, at most [`MessageBody::MAX_CHARS`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +153,12 @@ mod tests {
             assert_eq!(ChannelKind::parse(s.as_str()), Some(*s));
         }
         assert_eq!(Role::parse("owner"), None);
+        for p in Priority::ALL {
+            assert_eq!(Priority::parse(p.as_str()), Some(*p));
+            assert_eq!(Priority::from_rank(p.rank()), Some(*p));
+        }
+        assert_eq!(Priority::from_rank(5), None);
+        assert!(Priority::Urgent.rank() > Priority::High.rank());
     }
 
     #[test]

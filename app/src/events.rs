@@ -64,6 +64,8 @@ pub enum LiveEvent {
         #[serde(default)]
         except: Option<String>,
     },
+    /// The account's labels were created, changed or deleted: dashboards reload them.
+    LabelsChanged {},
 }
 
 /// A session's name in the event log: a digest of its stored hash, which says nothing
@@ -134,6 +136,8 @@ enum LiveEventTwin {
         #[serde(default)]
         except: Option<String>,
     },
+    /// The account's labels were created, changed or deleted: dashboards reload them.
+    LabelsChanged {},
 }
 
 impl TagFirst for LiveEvent {
@@ -248,6 +252,7 @@ mod tests {
                 only: None,
                 except: Some("ab12".into()),
             },
+            LiveEvent::LabelsChanged {},
             LiveEvent::ConversationDeleted {
                 conversation_id: 9,
                 inbox_id: 3,

@@ -15,6 +15,7 @@ mod emoji;
 pub mod error;
 pub mod events;
 pub mod inboxes;
+pub mod labels;
 pub mod live;
 pub mod notifications;
 mod pages;

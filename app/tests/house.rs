@@ -29,7 +29,7 @@ fn floor_of_top(top: &str) -> Floor {
     match top {
         "" | "root" | "shell" | "pages" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
-        | "notifications" | "widget" | "auth" | "emoji" => Floor::Feature,
+        | "notifications" | "widget" | "auth" | "emoji" | "labels" => Floor::Feature,
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -60,6 +60,9 @@ const ACROSS: &[(&str, &str)] = &[
     // The composer offers the canned responses and the emoji picker.
     ("conversations", "canned"),
     ("conversations", "emoji"),
+    // A conversation's labels are the account's: the chat and the list show them as
+    // chips, the list filters by them, and putting one on checks that it exists.
+    ("conversations", "labels"),
     // Routing reads the inbox's settings ("reopen resolved"); the team's inbox
     // membership writes them.
     ("conversations", "inboxes"),

@@ -120,6 +120,35 @@ async fn seed(db: &app::db::Db, options: &Options) -> anyhow::Result<std::time::
         tx.finish().await?;
         from = to;
     }
+    // Triage: five labels, each on a fifth of the conversations, and the priorities
+    // spread evenly (issue 27's filtered list).
+    let mut tx = db.begin_write().await?;
+    for k in 0..5 {
+        sqlx::query(
+            "INSERT INTO labels (account_id, name, color, created_at, updated_at) VALUES (1, $1, '#1f77b4', 0, 0) \
+             ON CONFLICT (account_id, name) DO NOTHING",
+        )
+        .bind(format!("bench-{k}"))
+        .execute(tx.conn())
+        .await?;
+    }
+    let first_label: i64 = sqlx::query_scalar(
+        "SELECT MIN(id) FROM labels WHERE account_id = 1 AND name LIKE 'bench-%'",
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO conversation_labels (conversation_id, label_id, created_at) \
+         SELECT id, {first_label} + id % 5, 0 FROM conversations WHERE id > {before_conversations}"
+    ))
+    .execute(tx.conn())
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE conversations SET priority = (id / 5) % 5 WHERE id > {before_conversations}"
+    ))
+    .execute(tx.conn())
+    .await?;
+    tx.finish().await?;
     crate::analyze(db).await?;
     Ok(started.elapsed())
 }
@@ -164,6 +193,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             .fetch_one(&running.state.db.pool)
             .await?;
         eprintln!("{backend}: seeded in {:.1} s", seeded.as_secs_f64());
+        let label: i64 = sqlx::query_scalar("SELECT MIN(id) FROM labels WHERE name LIKE 'bench-%'")
+            .fetch_one(&running.state.db.pool)
+            .await?;
         let client = crate::signed_in(running.addr, "admin@charla.local").await?;
         let list_url = format!("http://{}/api/conversations/list", running.addr);
         let counts_url = format!("http://{}/api/conversations/counts", running.addr);
@@ -208,6 +240,16 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 "Sin asignar, first page",
                 list_url.as_str(),
                 json!({"tab": "unassigned", "status": "open", "after": null}),
+            ),
+            (
+                "Todas, one label (a fifth of them), first page",
+                list_url.as_str(),
+                json!({"tab": "all", "status": "open", "after": null, "filter": {"label_id": label}}),
+            ),
+            (
+                "Sin asignar, label + priority high, first page",
+                list_url.as_str(),
+                json!({"tab": "unassigned", "status": "open", "after": null, "filter": {"label_id": label, "priority": "high"}}),
             ),
         ];
         for (label, url, body) in cases {

@@ -1,7 +1,7 @@
 //! The inbox's server functions: thin, each resolves the session and calls one
 //! service in `ssr`, which checks visibility and the domain rules.
 use super::model::*;
-use crate::domain::ConversationStatus;
+use crate::domain::{ConversationStatus, Priority};
 use crate::error::AppError;
 use crate::wire::Json;
 use leptos::prelude::*;
@@ -17,11 +17,12 @@ pub async fn list_conversations(
     tab: Tab,
     status: ConversationStatus,
     after: Option<Cursor>,
+    #[server(default)] filter: ListFilter,
 ) -> Result<ConversationPage, AppError> {
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
-            ssr::list::page(&state.db, (&agent).into(), tab, status, after).await
+            ssr::list::page(&state.db, (&agent).into(), tab, status, after, filter).await
         }
         .await,
     )
@@ -164,6 +165,35 @@ pub async fn set_conversation_status(
         async move {
             let (state, agent) = signed_in()?;
             ssr::actions::set_status(&state.db, &state.hub, &agent, id, status, snoozed_until).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "conversations/priority", input = Json, output = Json)]
+pub async fn set_conversation_priority(
+    id: i64,
+    priority: Priority,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::actions::set_priority(&state.db, &state.hub, &agent, id, priority).await
+        }
+        .await,
+    )
+}
+
+/// The whole set of labels the conversation should have.
+#[server(endpoint = "conversations/labels", input = Json, output = Json)]
+pub async fn set_conversation_labels(
+    id: i64,
+    label_ids: Vec<i64>,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::actions::set_labels(&state.db, &state.hub, &agent, id, &label_ids).await
         }
         .await,
     )

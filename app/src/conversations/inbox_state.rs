@@ -1,11 +1,42 @@
-//! What the inbox list and the open chat share: the list's tab and status filter as
+//! What the inbox list and the open chat share: the list's tab, status and filter as
 //! they stand in the address, the conversation just marked unread, and the words for
-//! a conversation's status (also shown in a contact's history).
+//! a conversation's status (also shown in a contact's history) and priority.
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::domain::ConversationStatus;
+use crate::conversations::model::ListFilter;
+use crate::domain::{ConversationStatus, Priority};
 use crate::i18n::*;
+
+pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> &'static str {
+    match priority {
+        Priority::None => t_string!(i18n, priority_none),
+        Priority::Low => t_string!(i18n, priority_low),
+        Priority::Medium => t_string!(i18n, priority_medium),
+        Priority::High => t_string!(i18n, priority_high),
+        Priority::Urgent => t_string!(i18n, priority_urgent),
+    }
+}
+
+/// The list filter as it stands in the address (`label`, `priority`).
+pub fn filter_from(label: Option<String>, priority: Option<String>) -> ListFilter {
+    ListFilter {
+        label_id: label.and_then(|l| l.parse().ok()),
+        priority: priority.and_then(|p| Priority::parse(&p)),
+    }
+}
+
+/// The address of the list for a tab, status and filter.
+pub fn list_query(tab: &str, status: &str, filter: ListFilter) -> String {
+    let mut query = format!("?tab={tab}&status={status}");
+    if let Some(label) = filter.label_id {
+        query.push_str(&format!("&label={label}"));
+    }
+    if let Some(priority) = filter.priority {
+        query.push_str(&format!("&priority={priority}"));
+    }
+    query
+}
 
 pub fn status_text(
     i18n: leptos_i18n::I18nContext<Locale>,
@@ -27,5 +58,9 @@ pub fn current_query() -> String {
     let query = use_query_map().get_untracked();
     let tab = query.get("tab").unwrap_or_else(|| "mine".into());
     let status = query.get("status").unwrap_or_else(|| "open".into());
-    format!("?tab={tab}&status={status}")
+    list_query(
+        &tab,
+        &status,
+        filter_from(query.get("label"), query.get("priority")),
+    )
 }

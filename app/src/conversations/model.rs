@@ -1,7 +1,9 @@
 //! Wire types of the inbox: list rows, pages, tab counts, messages.
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ChannelKind, ConversationStatus, DeliveryStatus, MessageDirection, Millis};
+use crate::domain::{
+    ChannelKind, ConversationStatus, DeliveryStatus, MessageDirection, Millis, Priority,
+};
 
 /// Conversaciones > Mías / Sin asignar / Todas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -45,6 +47,12 @@ pub struct ConversationSummary {
     pub last_message_preview: Option<String>,
     /// For the signed-in agent; 0 in events (each client keeps its own count).
     pub unread_count: i64,
+    #[serde(default)]
+    pub priority: Priority,
+    /// Ids of the account's labels on it, ascending; the client names them from the
+    /// account's list of labels.
+    #[serde(default)]
+    pub label_ids: Vec<i64>,
 }
 
 impl ConversationSummary {
@@ -53,6 +61,29 @@ impl ConversationSummary {
             last_activity_at: self.last_activity_at,
             id: self.id,
         }
+    }
+}
+
+/// Narrows the list beyond its tab and status (kept in the address: `?label=3&priority=high`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ListFilter {
+    #[serde(default)]
+    pub label_id: Option<i64>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+}
+
+impl ListFilter {
+    /// Whether a conversation (already in the tab and status) passes the filter: the
+    /// live deltas use it as the server's query does.
+    pub fn matches(&self, conversation: &ConversationSummary) -> bool {
+        self.label_id
+            .is_none_or(|label| conversation.label_ids.contains(&label))
+            && self.priority.is_none_or(|p| conversation.priority == p)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.label_id.is_none() && self.priority.is_none()
     }
 }
 

@@ -148,6 +148,7 @@ struct Fixture {
     pending: i64,
     visitor_pending: i64,
     canned: i64,
+    label: i64,
     deletable_contact: i64,
     spare_agent: i64,
 }
@@ -362,6 +363,16 @@ fn rules() -> Vec<Rule> {
             expect: CONVERSATION,
         },
         Rule {
+            route: "/api/conversations/priority",
+            build: |f, _| Req::Json(json!({"id": f.conversation, "priority": "high"})),
+            expect: CONVERSATION,
+        },
+        Rule {
+            route: "/api/conversations/labels",
+            build: |f, _| Req::Json(json!({"id": f.conversation, "label_ids": [f.label]})),
+            expect: CONVERSATION,
+        },
+        Rule {
             route: "/api/conversations/read",
             build: |f, _| Req::Json(json!({"id": f.conversation, "read": true})),
             expect: CONVERSATION,
@@ -568,6 +579,34 @@ fn rules() -> Vec<Rule> {
         Rule {
             route: "/api/canned/remove",
             build: |f, _| Req::Json(json!({"id": f.canned})),
+            expect: ADMIN_ONLY,
+        },
+        // --- labels ------------------------------------------------------------------
+        Rule {
+            route: "/api/labels/list",
+            build: |_, _| Req::Json(json!({})),
+            expect: ACCOUNT_WIDE,
+        },
+        Rule {
+            route: "/api/labels/save",
+            build: |_, c| {
+                Req::Json(
+                    json!({"id": null, "name": format!("etiqueta-{}", tag(c)), "color": "#2ca02c"}),
+                )
+            },
+            // Another account's administrator saves into their own account.
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
+            route: "/api/labels/remove",
+            build: |f, _| Req::Json(json!({"id": f.label})),
             expect: ADMIN_ONLY,
         },
         // --- the team and inboxes (administration) --------------------------------
@@ -1001,6 +1040,13 @@ async fn fixture(app: TestApp) -> Fixture {
             json!({"id": null, "short_code": "marcador", "content": format!("Texto {MARKER}")}),
         )
         .await;
+    let label: app::labels::Label = app
+        .ok(
+            &admin,
+            "labels/save",
+            json!({"id": null, "name": "marcador", "description": format!("Etiqueta {MARKER}"), "color": "#1f77b4"}),
+        )
+        .await;
     let deletable: app::contacts::model::ContactRow = app
         .ok(
             &admin,
@@ -1066,6 +1112,7 @@ async fn fixture(app: TestApp) -> Fixture {
         pending,
         visitor_pending,
         canned: canned.id,
+        label: label.id,
         deletable_contact: deletable.id,
         spare_agent: spare.id,
         app,

@@ -18,6 +18,7 @@ mod outbound;
 mod replicas;
 mod s3;
 mod team;
+mod triage;
 mod uploads;
 mod whatsapp;
 mod widget;

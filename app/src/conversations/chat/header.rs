@@ -5,12 +5,15 @@ use leptos_router::components::A;
 
 use crate::agents::AgentProfile;
 use crate::conversations::assign_conversation;
-use crate::conversations::inbox_state::{current_query, status_text, MarkedUnread};
+use crate::conversations::inbox_state::{current_query, priority_text, status_text, MarkedUnread};
 use crate::conversations::mark_conversation;
 use crate::conversations::model::{ConversationSummary, Teammate};
-use crate::conversations::set_conversation_status;
-use crate::domain::ConversationStatus;
+use crate::conversations::{
+    set_conversation_labels, set_conversation_priority, set_conversation_status,
+};
+use crate::domain::{ConversationStatus, Priority};
 use crate::i18n::*;
+use crate::labels::{LabelCatalog, LabelChip, LabelChips};
 use crate::ui::avatar::Avatar;
 use crate::ui::error_text;
 use crate::ui::icons::{Icon, IconKind};
@@ -63,6 +66,24 @@ pub(super) fn ChatHeader(
             until,
         )))
     };
+    let set_priority = move |ev| {
+        if let Some(priority) = Priority::parse(&event_target_value(&ev)) {
+            run(Box::pin(set_conversation_priority(
+                conversation_id,
+                priority,
+            )));
+        }
+    };
+    let toggle_label = move |label_id: i64, on: bool| {
+        let mut ids = summary.with_untracked(|s| s.label_ids.clone());
+        ids.retain(|id| *id != label_id);
+        if on {
+            ids.push(label_id);
+        }
+        run(Box::pin(set_conversation_labels(conversation_id, ids)));
+    };
+    let catalog = use_context::<LabelCatalog>();
+    let all_labels = move || catalog.map(|c| c.0.get()).unwrap_or_default();
     let on_snooze = move |ev| {
         let value = event_target_value(&ev);
         let hour = 3_600_000;
@@ -109,6 +130,14 @@ pub(super) fn ChatHeader(
                 <p class="muted chat-meta">
                     <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
                     <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
+                    {move || {
+                        let priority = summary.with(|s| s.priority);
+                        (priority != Priority::None)
+                            .then(|| view! {
+                                <span class=format!("priority-badge priority-{priority}")>{priority_text(i18n, priority)}</span>
+                            })
+                    }}
+                    <LabelChips ids=Signal::derive(move || summary.with(|s| s.label_ids.clone())) />
                     // The contact panel has no room on a phone: its link comes up here.
                     <A href=move || format!("/contacts/{}", summary.with(|s| s.contact_id)) attr:class="phone-only chat-contact-link">{t!(i18n, view_contact)}</A>
                 </p>
@@ -162,6 +191,44 @@ pub(super) fn ChatHeader(
                             <option value="reply">{t!(i18n, snooze_reply)}</option>
                         </select>
                     </label>
+                    <label class="priority">
+                        <span>{t!(i18n, priority_label)}</span>
+                        <select on:change=set_priority>
+                            {Priority::ALL
+                                .iter()
+                                .map(|p| {
+                                    let p = *p;
+                                    view! {
+                                        <option value=p.as_str() selected=move || summary.with(|s| s.priority == p)>
+                                            {move || priority_text(i18n, p)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <details class="label-picker">
+                        <summary>{t!(i18n, labels_title)}</summary>
+                        <fieldset>
+                        <legend class="visually-hidden">{t!(i18n, labels_title)}</legend>
+                        <For each=all_labels key=|l| (l.id, l.name.clone(), l.color.clone()) let:label>
+                            {
+                                let id = label.id;
+                                view! {
+                                    <label class="label-option">
+                                        <input type="checkbox"
+                                            prop:checked=move || summary.with(|s| s.label_ids.contains(&id))
+                                            on:change=move |ev| toggle_label(id, event_target_checked(&ev)) />
+                                        <LabelChip label />
+                                    </label>
+                                }
+                            }
+                        </For>
+                        <Show when=move || catalog.is_some_and(|c| c.0.with(Vec::is_empty))>
+                            <p class="muted">{t!(i18n, no_labels)}</p>
+                        </Show>
+                        </fieldset>
+                    </details>
                     <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
                 </div>
             </div>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::conversations::inbox_state::MarkedUnread;
-use crate::conversations::model::{ConversationSummary, Cursor, Tab, TabCounts};
+use crate::conversations::model::{ConversationSummary, Cursor, ListFilter, Tab, TabCounts};
 use crate::domain::ConversationStatus;
 use crate::events::LiveEvent;
 use crate::live::on_event;
@@ -23,8 +23,7 @@ pub(super) fn open_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'stat
 
 pub(super) fn follow_live(
     me: i64,
-    tab: Tab,
-    status: ConversationStatus,
+    (tab, status, filter): (Tab, ConversationStatus, ListFilter),
     items: RwSignal<Vec<ConversationSummary>>,
     next: RwSignal<Option<Cursor>>,
     counts: RwSignal<TabCounts>,
@@ -54,8 +53,9 @@ pub(super) fn follow_live(
                     (conversation.assignee_id, conversation.status),
                 )
             });
-            let belongs =
-                conversation.status == status && tab.includes(conversation.assignee_id, me);
+            let belongs = conversation.status == status
+                && tab.includes(conversation.assignee_id, me)
+                && filter.matches(conversation);
             items
                 .update(|list| upsert(list, conversation, belongs, next.get_untracked().is_some()));
         }

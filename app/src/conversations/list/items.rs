@@ -4,10 +4,10 @@ use leptos::prelude::*;
 
 use super::deltas::{follow_badges, follow_live, open_id};
 use super::row::ConversationRow;
-use super::tabs::{StatusFilter, TabBar};
+use super::tabs::{StatusFilter, TabBar, TriageFilter};
 use crate::agents::AgentProfile;
 use crate::conversations::list_conversations;
-use crate::conversations::model::{ConversationPage, Tab, TabCounts};
+use crate::conversations::model::{ConversationPage, ListFilter, Tab, TabCounts};
 use crate::domain::ConversationStatus;
 use crate::i18n::*;
 use crate::ui::error_text;
@@ -16,6 +16,7 @@ use crate::ui::error_text;
 pub(super) fn ConversationList(
     tab: Tab,
     status: ConversationStatus,
+    filter: ListFilter,
     page: ConversationPage,
     counts: TabCounts,
 ) -> impl IntoView {
@@ -29,7 +30,7 @@ pub(super) fn ConversationList(
     let counts = RwSignal::new(counts);
     let loading_more = RwSignal::new(false);
     let load_error = RwSignal::new(None);
-    follow_live(me, tab, status, items, next, counts, open_id);
+    follow_live(me, (tab, status, filter), items, next, counts, open_id);
     follow_badges(items, open_id);
 
     let load_more = move || {
@@ -41,7 +42,7 @@ pub(super) fn ConversationList(
         }
         loading_more.set(true);
         leptos::task::spawn_local(async move {
-            match list_conversations(tab, status, Some(after)).await {
+            match list_conversations(tab, status, Some(after), filter).await {
                 Ok(page) => {
                     items.update(|list| {
                         for row in page.items {
@@ -66,10 +67,13 @@ pub(super) fn ConversationList(
     };
 
     view! {
-        <TabBar tab status counts />
-        <StatusFilter tab status />
+        <TabBar tab status filter counts />
+        <div class="list-filters">
+            <StatusFilter tab status filter />
+            <TriageFilter tab status filter />
+        </div>
         <ul class="conversation-list" aria-label=move || t_string!(i18n, conversation_list) on:scroll=on_scroll>
-            <For each=move || items.get() key=|c| (c.id, c.last_activity_at, c.unread_count, c.assignee_id, c.status) let:row>
+            <For each=move || items.get() key=|c| (c.id, c.last_activity_at, c.unread_count, c.assignee_id, c.status, c.priority, c.label_ids.clone()) let:row>
                 <ConversationRow selected=Signal::derive({
                     let id = row.id;
                     move || open_id() == Some(id)

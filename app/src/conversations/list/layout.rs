@@ -6,12 +6,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::items::ConversationList;
 use crate::conversations::conversation_counts;
-use crate::conversations::inbox_state::MarkedUnread;
+use crate::conversations::inbox_state::{filter_from, MarkedUnread};
 use crate::conversations::list_conversations;
 use crate::conversations::model::Tab;
 use crate::domain::ConversationStatus;
+use crate::events::LiveEvent;
 use crate::i18n::*;
-use crate::live::Live;
+use crate::labels::list_labels;
+use crate::labels::LabelCatalog;
+use crate::live::{on_event, Live};
 use crate::ui::error_text;
 
 fn tab_from(text: Option<String>) -> Tab {
@@ -36,15 +39,41 @@ pub fn ConversationsLayout() -> impl IntoView {
             .and_then(|s| ConversationStatus::parse(&s))
             .unwrap_or(ConversationStatus::Open)
     });
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        filter_from(query.get("label"), query.get("priority"))
+    });
     let resync = use_context::<Live>().map(|l| l.resync);
     let data = Resource::new(
-        move || (tab.get(), status.get(), resync.map(|r| r.get())),
-        |(tab, status, _)| async move {
-            let page = list_conversations(tab, status, None).await?;
+        move || {
+            (
+                tab.get(),
+                status.get(),
+                filter.get(),
+                resync.map(|r| r.get()),
+            )
+        },
+        |(tab, status, filter, _)| async move {
+            let page = list_conversations(tab, status, None, filter).await?;
             let counts = conversation_counts(status).await?;
             Ok::<_, crate::error::AppError>((page, counts))
         },
     );
+    // The account's labels, for the chips, the filter and the chat's label menu.
+    let catalog = LabelCatalog(RwSignal::new(Vec::new()));
+    provide_context(catalog);
+    let labels_changed = RwSignal::new(0_u32);
+    on_event(move |envelope| {
+        if matches!(envelope.event, LiveEvent::LabelsChanged {}) {
+            labels_changed.update(|n| *n += 1);
+        }
+    });
+    let labels = Resource::new(move || labels_changed.get(), |_| list_labels());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = labels.get() {
+            catalog.0.set(list);
+        }
+    });
     let chat_open = move || params.read().get("id").is_some();
     // "Mark as unread" in the chat shows in the list at once.
     let marked_unread = RwSignal::new(None::<i64>);
@@ -57,7 +86,7 @@ pub fn ConversationsLayout() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match data.await {
                             Ok((page, counts)) => {
-                                view! { <ConversationList tab=tab.get_untracked() status=status.get_untracked() page counts /> }
+                                view! { <ConversationList tab=tab.get_untracked() status=status.get_untracked() filter=filter.get_untracked() page counts /> }
                                     .into_any()
                             }
                             Err(err) => {

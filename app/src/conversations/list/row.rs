@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::conversations::inbox_state::current_query;
+use crate::conversations::inbox_state::{current_query, priority_text};
 use crate::conversations::model::ConversationSummary;
+use crate::domain::Priority;
 use crate::i18n::*;
+use crate::labels::LabelChips;
 use crate::ui::avatar::Avatar;
 use crate::ui::channel_text;
 use crate::ui::icons::{Icon, IconKind};
@@ -24,6 +26,8 @@ pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) 
     let at = row.last_activity_at;
     let channel = row.channel;
     let avatar_name = row.contact_name.clone();
+    let priority = row.priority;
+    let label_ids = row.label_ids.clone();
     view! {
         <li class="conversation-row" class:selected=selected class:unread=move || unread != 0>
             <A href=href>
@@ -55,6 +59,22 @@ pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) 
                             }
                         })}
                 </span>
+                {(priority != Priority::None || !label_ids.is_empty())
+                    .then(|| {
+                        view! {
+                            <span class="row-triage">
+                                {(priority != Priority::None)
+                                    .then(|| {
+                                        view! {
+                                            <span class=format!("priority-badge priority-{priority}")>
+                                                {move || priority_text(i18n, priority)}
+                                            </span>
+                                        }
+                                    })}
+                                <LabelChips ids=Signal::stored(label_ids) />
+                            </span>
+                        }
+                    })}
                 <span class="row-meta muted">
                     // One text node: adjacent text would merge in the HTML and break hydration.
                     {format!(

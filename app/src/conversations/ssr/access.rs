@@ -6,7 +6,7 @@ use sqlx::Row;
 pub use crate::auth::permission::{Viewer, VISIBLE};
 use crate::conversations::model::ConversationSummary;
 use crate::db::Db;
-use crate::domain::{ChannelKind, ConversationStatus};
+use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::error::AppError;
 
 /// The columns of a list row; `unread_count` is the viewer's ($2), from the counts
@@ -15,7 +15,9 @@ pub const SUMMARY_SELECT: &str = "SELECT c.id, c.display_id, c.inbox_id, i.name 
      i.channel_kind, c.contact_id, ct.name AS contact_name, ct.email AS contact_email, \
      ct.phone_e164 AS contact_phone, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
      c.last_activity_at, c.last_customer_message_at, c.last_message_preview, \
-     c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) AS unread_count \
+     c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) AS unread_count, \
+     c.priority, (SELECT group_concat(CAST(cl.label_id AS TEXT)) FROM conversation_labels cl \
+       WHERE cl.conversation_id = c.id) AS label_ids \
      FROM conversations c JOIN inboxes i ON i.id = c.inbox_id JOIN contacts ct ON ct.id = c.contact_id \
      LEFT JOIN agents a ON a.id = c.assignee_id \
      LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2";
@@ -48,7 +50,20 @@ pub fn summary_from_row(row: &AnyRow) -> Result<ConversationSummary, sqlx::Error
         last_customer_message_at: row.try_get("last_customer_message_at")?,
         last_message_preview: row.try_get("last_message_preview")?,
         unread_count: row.try_get("unread_count")?,
+        priority: Priority::from_rank(row.try_get("priority")?).unwrap_or_default(),
+        label_ids: label_ids(row.try_get("label_ids")?),
     })
+}
+
+/// `group_concat`'s text ("3,1") as sorted ids.
+fn label_ids(text: Option<String>) -> Vec<i64> {
+    let mut ids: Vec<i64> = text
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 /// The conversation if the viewer may see it, else `NotFound`.

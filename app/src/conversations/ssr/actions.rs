@@ -4,7 +4,7 @@ use super::messages::mark_read_in_tx;
 use crate::agents::AgentProfile;
 use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, Db, WriteTx};
-use crate::domain::ConversationStatus;
+use crate::domain::{ConversationStatus, Priority};
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
@@ -65,6 +65,76 @@ pub async fn set_status(
     .await?;
     emit_change(tx, hub, agent.account_id, &before).await
 }
+
+/// Sets how urgent a conversation is.
+pub async fn set_priority(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    priority: Priority,
+) -> Result<ConversationSummary, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE conversations SET priority = $1, updated_at = $2 WHERE id = $3")
+        .bind(priority.rank())
+        .bind(now_ms())
+        .bind(conversation_id)
+        .execute(tx.conn())
+        .await?;
+    emit_change(tx, hub, agent.account_id, &before).await
+}
+
+/// Puts exactly these labels on a conversation (the chat's label menu sends the whole
+/// set). A label that is not the account's refuses the change as a whole.
+pub async fn set_labels(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    label_ids: &[i64],
+) -> Result<ConversationSummary, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut wanted = label_ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.len() > MAX_LABELS {
+        return Err(AppError::validation("labels", "too_many"));
+    }
+    let mut tx = db.begin_write().await?;
+    let known = crate::labels::ssr::existing_in_tx(&mut tx, agent.account_id, &wanted).await?;
+    if known.len() != wanted.len() {
+        return Err(AppError::validation("labels", "invalid"));
+    }
+    let now = now_ms();
+    for gone in before.label_ids.iter().filter(|id| !wanted.contains(id)) {
+        sqlx::query("DELETE FROM conversation_labels WHERE conversation_id = $1 AND label_id = $2")
+            .bind(conversation_id)
+            .bind(gone)
+            .execute(tx.conn())
+            .await?;
+    }
+    for added in wanted.iter().filter(|id| !before.label_ids.contains(id)) {
+        sqlx::query(
+            "INSERT INTO conversation_labels (conversation_id, label_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (conversation_id, label_id) DO NOTHING",
+        )
+        .bind(conversation_id)
+        .bind(added)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    }
+    sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(conversation_id)
+        .execute(tx.conn())
+        .await?;
+    emit_change(tx, hub, agent.account_id, &before).await
+}
+
+/// More labels than anyone sorts by is a mistake, not a use.
+const MAX_LABELS: usize = 30;
 
 /// Snoozed conversations whose time has come open again (run by a worker).
 pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {

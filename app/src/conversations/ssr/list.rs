@@ -2,7 +2,7 @@
 use sqlx::Row;
 
 use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
-use crate::conversations::model::{ConversationPage, Cursor, Tab, TabCounts};
+use crate::conversations::model::{ConversationPage, Cursor, ListFilter, Tab, TabCounts};
 use crate::db::Db;
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
@@ -15,12 +15,25 @@ pub async fn page(
     tab: Tab,
     status: ConversationStatus,
     after: Option<Cursor>,
+    filter: ListFilter,
 ) -> Result<ConversationPage, AppError> {
-    let tab_filter = match tab {
+    let mut tab_filter = match tab {
         Tab::Mine => "AND c.assignee_id = $2",
         Tab::Unassigned => "AND c.assignee_id IS NULL",
         Tab::All => "",
-    };
+    }
+    .to_owned();
+    // Numbered after the seven fixed parameters, and bound in the same order below.
+    let mut next_param = 8;
+    if filter.label_id.is_some() {
+        tab_filter.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${next_param})"
+        ));
+        next_param += 1;
+    }
+    if filter.priority.is_some() {
+        tab_filter.push_str(&format!(" AND c.priority = ${next_param}"));
+    }
     // Keyset: strictly after the cursor in (last_activity_at DESC, id DESC) order, which
     // stays correct when many conversations share a timestamp.
     let sql = format!(
@@ -32,16 +45,21 @@ pub async fn page(
         last_activity_at: i64::MAX,
         id: i64::MAX,
     });
-    let rows = sqlx::query(&sql)
+    let mut query = sqlx::query(&sql)
         .bind(viewer.account_id)
         .bind(viewer.agent_id)
         .bind(viewer.admin as i64)
         .bind(status.as_str())
         .bind(after.last_activity_at)
         .bind(after.id)
-        .bind(PAGE_SIZE + 1)
-        .fetch_all(&db.pool)
-        .await?;
+        .bind(PAGE_SIZE + 1);
+    if let Some(label) = filter.label_id {
+        query = query.bind(label);
+    }
+    if let Some(priority) = filter.priority {
+        query = query.bind(priority.rank());
+    }
+    let rows = query.fetch_all(&db.pool).await?;
     let mut items = rows
         .iter()
         .map(summary_from_row)

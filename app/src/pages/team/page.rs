@@ -10,6 +10,7 @@ use crate::agents::team_members;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::inboxes::my_inboxes;
+use crate::labels::LabelsAdmin;
 use crate::ui::error_text;
 
 #[component]
@@ -44,6 +45,7 @@ pub fn TeamAdminPage() -> impl IntoView {
                         <InboxesSection team inboxes refresh />
                         <NewInboxForm refresh />
                         <CannedSection refresh />
+                        <LabelsAdmin />
                     }.into_any(),
                     Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                 }
