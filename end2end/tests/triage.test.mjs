@@ -77,7 +77,7 @@ for (const vp of VIEWPORTS) {
       await target.click();
       await waitForPath(agent, new RegExp(`^/conversations/${id}$`));
       await toggleLabel(agent, vp, name, true);
-      const header = agent.locator('.chat-header');
+      const header = agent.locator('.chat-header .chat-meta');
       await header.locator('.label-chip', { hasText: name }).waitFor();
       await openActions(agent, vp);
       await agent.getByRole('combobox', { name: 'Prioridad', exact: true }).selectOption({ label: 'Alta' });
