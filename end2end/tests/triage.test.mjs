@@ -26,6 +26,13 @@ async function openList(page, query = 'tab=all&status=open') {
   return page.getByRole('list', { name: 'Lista de conversaciones' });
 }
 
+/** The list's filters, behind "Filtros y orden" unless one is in force. */
+async function filters(page) {
+  const panel = page.locator('details.filter-panel');
+  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+  return panel;
+}
+
 /** The chat's label menu and priority: behind "Más acciones" on a phone. */
 async function openActions(page, vp) {
   if (vp.isMobile) {
@@ -63,7 +70,7 @@ for (const vp of VIEWPORTS) {
 
       // Another agent's list, filtered by the label: empty for now.
       const adminList = await openList(admin);
-      await admin.getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
+      await (await filters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
       await admin.waitForURL(/[?&]label=\d+/);
       await admin.getByText('No hay conversaciones', { exact: false }).first().waitFor();
       assert.equal(await adminList.getByRole('link').count(), 0);
@@ -92,7 +99,7 @@ for (const vp of VIEWPORTS) {
       // The agent's list filtered by label and priority, kept in the address: a
       // bookmark of it opens the same view.
       await openList(agent);
-      await agent.getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
+      await (await filters(agent)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
       await agent.waitForURL(/[?&]label=\d+/);
       await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Alta' });
       await agent.waitForURL(/[?&]priority=high/);

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::conversations::model::ListFilter;
-use crate::domain::{ConversationStatus, Priority};
+use crate::conversations::model::{ListFilter, ListSort};
+use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::i18n::*;
 
 pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority) -> &'static str {
@@ -18,11 +18,19 @@ pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority)
     }
 }
 
-/// The list filter as it stands in the address (`label`, `priority`).
-pub fn filter_from(label: Option<String>, priority: Option<String>) -> ListFilter {
+/// The list filter as it stands in the address (`label`, `priority`, `inbox`,
+/// `channel`, `waiting`, `sort`); anything it cannot read is left out.
+pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
     ListFilter {
-        label_id: label.and_then(|l| l.parse().ok()),
-        priority: priority.and_then(|p| Priority::parse(&p)),
+        label_id: query.get("label").and_then(|l| l.parse().ok()),
+        priority: query.get("priority").and_then(|p| Priority::parse(&p)),
+        inbox_id: query.get("inbox").and_then(|i| i.parse().ok()),
+        channel: query.get("channel").and_then(|c| ChannelKind::parse(&c)),
+        waiting: query.get("waiting").as_deref() == Some("1"),
+        sort: query
+            .get("sort")
+            .and_then(|s| ListSort::parse(&s))
+            .unwrap_or_default(),
     }
 }
 
@@ -34,6 +42,18 @@ pub fn list_query(tab: &str, status: &str, filter: ListFilter) -> String {
     }
     if let Some(priority) = filter.priority {
         query.push_str(&format!("&priority={priority}"));
+    }
+    if let Some(inbox) = filter.inbox_id {
+        query.push_str(&format!("&inbox={inbox}"));
+    }
+    if let Some(channel) = filter.channel {
+        query.push_str(&format!("&channel={channel}"));
+    }
+    if filter.waiting {
+        query.push_str("&waiting=1");
+    }
+    if filter.sort != ListSort::default() {
+        query.push_str(&format!("&sort={}", filter.sort.as_str()));
     }
     query
 }
@@ -58,9 +78,5 @@ pub fn current_query() -> String {
     let query = use_query_map().get_untracked();
     let tab = query.get("tab").unwrap_or_else(|| "mine".into());
     let status = query.get("status").unwrap_or_else(|| "open".into());
-    list_query(
-        &tab,
-        &status,
-        filter_from(query.get("label"), query.get("priority")),
-    )
+    list_query(&tab, &status, filter_from(&query))
 }

@@ -53,24 +53,47 @@ pub struct ConversationSummary {
     /// account's list of labels.
     #[serde(default)]
     pub label_ids: Vec<i64>,
+    #[serde(default)]
+    pub created_at: Millis,
+    /// Since when the customer waits for a reply (`None`: an agent answered last).
+    #[serde(default)]
+    pub waiting_since: Option<Millis>,
 }
 
 impl ConversationSummary {
-    pub fn cursor(&self) -> Cursor {
+    /// This row's place in the list under `sort`.
+    pub fn cursor(&self, sort: ListSort) -> Cursor {
+        let (key, tie) = match sort {
+            ListSort::LastActivity => (self.last_activity_at, 0),
+            ListSort::CreatedNewest | ListSort::CreatedOldest => (self.created_at, 0),
+            ListSort::Waiting => (self.waiting_since.unwrap_or(i64::MAX), 0),
+            ListSort::Priority => (self.priority.rank(), self.last_activity_at),
+        };
         Cursor {
-            last_activity_at: self.last_activity_at,
+            key,
+            tie,
             id: self.id,
         }
     }
 }
 
-/// Narrows the list beyond its tab and status (kept in the address: `?label=3&priority=high`).
+/// Narrows and orders the list beyond its tab and status, kept in the address
+/// (`?label=3&priority=high&inbox=2&channel=whatsapp&waiting=1&sort=waiting`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListFilter {
     #[serde(default)]
     pub label_id: Option<i64>,
     #[serde(default)]
     pub priority: Option<Priority>,
+    #[serde(default)]
+    pub inbox_id: Option<i64>,
+    #[serde(default)]
+    pub channel: Option<ChannelKind>,
+    /// Only conversations whose customer waits for a reply.
+    #[serde(default)]
+    pub waiting: bool,
+    #[serde(default)]
+    pub sort: ListSort,
 }
 
 impl ListFilter {
@@ -80,24 +103,89 @@ impl ListFilter {
         self.label_id
             .is_none_or(|label| conversation.label_ids.contains(&label))
             && self.priority.is_none_or(|p| conversation.priority == p)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.label_id.is_none() && self.priority.is_none()
+            && self.inbox_id.is_none_or(|i| conversation.inbox_id == i)
+            && self.channel.is_none_or(|c| conversation.channel == c)
+            && (!self.waiting || conversation.waiting_since.is_some())
     }
 }
 
-/// Keyset position: rows strictly after (older than) this one.
+/// The list's order (`?sort=` in the address).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListSort {
+    /// Newest activity first (the default).
+    #[default]
+    LastActivity,
+    CreatedNewest,
+    CreatedOldest,
+    /// The customer waiting longest for a reply first; those not waiting last.
+    Waiting,
+    /// Urgent first, then newest activity.
+    Priority,
+}
+
+impl ListSort {
+    pub const ALL: [ListSort; 5] = [
+        ListSort::LastActivity,
+        ListSort::CreatedNewest,
+        ListSort::CreatedOldest,
+        ListSort::Waiting,
+        ListSort::Priority,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListSort::LastActivity => "last_activity",
+            ListSort::CreatedNewest => "created_newest",
+            ListSort::CreatedOldest => "created_oldest",
+            ListSort::Waiting => "waiting",
+            ListSort::Priority => "priority",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        ListSort::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Smaller keys first (oldest created, longest waiting); the others go newest first.
+    pub fn ascending(self) -> bool {
+        matches!(self, ListSort::CreatedOldest | ListSort::Waiting)
+    }
+
+    /// A position before every row.
+    pub fn start(self) -> Cursor {
+        let edge = if self.ascending() { i64::MIN } else { i64::MAX };
+        Cursor {
+            key: edge,
+            tie: edge,
+            id: edge,
+        }
+    }
+}
+
+/// Keyset position under a sort: rows strictly after this one. `key` is the sort's
+/// value, `tie` its second value (0 where it has none), then the id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
-    pub last_activity_at: Millis,
+    #[serde(alias = "last_activity_at")]
+    pub key: i64,
+    #[serde(default)]
+    pub tie: i64,
     pub id: i64,
 }
 
 impl Cursor {
-    /// Newest activity first, then higher id first: the list order.
-    pub fn comes_before(&self, other: &Cursor) -> bool {
-        (self.last_activity_at, self.id) > (other.last_activity_at, other.id)
+    /// Whether this row comes before `other` in the list under `sort`.
+    pub fn comes_before(&self, other: &Cursor, sort: ListSort) -> bool {
+        let (a, b) = (
+            (self.key, self.tie, self.id),
+            (other.key, other.tie, other.id),
+        );
+        if sort.ascending() {
+            a < b
+        } else {
+            a > b
+        }
     }
 }
 

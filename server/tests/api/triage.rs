@@ -14,6 +14,7 @@ on_both_backends!(
     labels_are_checked_and_kept_by_administrators,
     labels_and_priority_narrow_the_list,
     bad_triage_changes_nothing,
+    sort_orders_and_the_waiting_filter,
 );
 
 async fn save_label(app: &TestApp, cookie: &str, name: &str, color: &str) -> reqwest::Response {
@@ -272,4 +273,172 @@ async fn bad_triage_changes_nothing(app: TestApp) {
     assert_eq!(now.len(), 1);
     assert_eq!(now[0].id, conversation.id);
     assert_eq!(now[0].priority, Priority::None);
+}
+
+async fn page(
+    app: &TestApp,
+    cookie: &str,
+    filter: serde_json::Value,
+    after: serde_json::Value,
+) -> ConversationPage {
+    app.ok(
+        cookie,
+        "conversations/list",
+        json!({"tab": "all", "status": "open", "after": after, "filter": filter}),
+    )
+    .await
+}
+
+async fn sort_orders_and_the_waiting_filter(app: TestApp) {
+    use app::conversations::model::ListSort;
+    let admin = app.sign_in(ADMIN).await;
+    // Enough open conversations for several pages: more customers write in.
+    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    for i in 0..60 {
+        let contact: i64 = sqlx::query_scalar(
+            "INSERT INTO contacts (account_id, name, email, search_text, sort_name, last_activity_at, created_at, updated_at) \
+             VALUES (1, $1, $2, $1, $1, 0, 0, 0) RETURNING id",
+        )
+        .bind(format!("Cliente {i}"))
+        .bind(format!("cliente{i}@example.com"))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let mut tx = app.state.db.begin_write().await.unwrap();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, status, priority, \
+             last_activity_at, created_at, updated_at) VALUES (1, $1, $2, $3, 'open', $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(1000 + i)
+        .bind(inbox)
+        .bind(contact)
+        .bind(i % 5)
+        // Equal activity times in threes: the keyset must break ties.
+        .bind(1_700_000_000_000_i64 + (i / 3) * 1000)
+        .bind(1_600_000_000_000_i64 + (i * 7 % 60) * 1000)
+        .fetch_one(tx.conn())
+        .await
+        .unwrap();
+        tx.finish().await.unwrap();
+        if i % 2 == 0 {
+            let text = format!("Hola {i}");
+            app::conversations::ssr::messages::receive(
+                &app.state.db,
+                &app.state.hub,
+                id,
+                contact,
+                &app::conversations::ssr::messages::Inbound::text(&text),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    for sort in ListSort::ALL {
+        for waiting in [false, true] {
+            let filter = json!({"sort": sort, "waiting": waiting});
+            let mut seen: Vec<ConversationSummary> = Vec::new();
+            let mut after = serde_json::Value::Null;
+            loop {
+                let p = page(&app, &admin.cookie, filter.clone(), after).await;
+                seen.extend(p.items);
+                match p.next {
+                    Some(next) => after = serde_json::to_value(next).unwrap(),
+                    None => break,
+                }
+            }
+            let all = page(&app, &admin.cookie, json!({}), serde_json::Value::Null).await;
+            assert!(all.next.is_some(), "more than one page");
+            let mut ids: Vec<i64> = seen.iter().map(|c| c.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), seen.len(), "{sort:?}: no row twice");
+            for pair in seen.windows(2) {
+                assert!(
+                    pair[0]
+                        .cursor(sort)
+                        .comes_before(&pair[1].cursor(sort), sort),
+                    "{sort:?}: {:?} before {:?}",
+                    pair[0].cursor(sort),
+                    pair[1].cursor(sort)
+                );
+            }
+            if waiting {
+                assert!(seen.iter().all(|c| c.waiting_since.is_some()));
+                assert!(seen.len() >= 30, "the thirty customers who wrote wait");
+            } else {
+                assert!(seen.len() >= 60);
+            }
+        }
+    }
+    // A reply ends the wait; a note does not; the customer's next message starts it again.
+    let waiting = page(
+        &app,
+        &admin.cookie,
+        json!({"waiting": true, "sort": "waiting"}),
+        serde_json::Value::Null,
+    )
+    .await
+    .items;
+    let first = &waiting[0];
+    let send = |body: &str, private: bool| json!({"conversation_id": first.id, "body": body, "private": private, "idempotency_key": null, "mentions": []});
+    let _: app::conversations::model::MessageView = app
+        .ok(
+            &admin.cookie,
+            "conversations/send",
+            send("Nota interna", true),
+        )
+        .await;
+    let still = page(
+        &app,
+        &admin.cookie,
+        json!({"waiting": true}),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert!(
+        still.items.iter().any(|c| c.id == first.id),
+        "a note is not a reply"
+    );
+    let _: app::conversations::model::MessageView = app
+        .ok(
+            &admin.cookie,
+            "conversations/send",
+            send("Respuesta", false),
+        )
+        .await;
+    let after_reply = page(
+        &app,
+        &admin.cookie,
+        json!({"waiting": true}),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert!(!after_reply.items.iter().any(|c| c.id == first.id));
+    app::conversations::ssr::messages::receive(
+        &app.state.db,
+        &app.state.hub,
+        first.id,
+        first.contact_id,
+        &app::conversations::ssr::messages::Inbound::text("¿Hola?"),
+    )
+    .await
+    .unwrap();
+    let again = page(
+        &app,
+        &admin.cookie,
+        json!({"waiting": true}),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert!(again.items.iter().any(|c| c.id == first.id));
+    // Inbox and channel narrow it too.
+    let rows = list(&app, &admin.cookie, json!({"inbox_id": inbox})).await;
+    assert!(!rows.is_empty() && rows.iter().all(|c| c.inbox_id == inbox));
+    let rows = list(&app, &admin.cookie, json!({"channel": "whatsapp"})).await;
+    assert!(rows
+        .iter()
+        .all(|c| c.channel == app::domain::ChannelKind::WhatsApp));
 }

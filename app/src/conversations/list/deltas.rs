@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::conversations::inbox_state::MarkedUnread;
-use crate::conversations::model::{ConversationSummary, Cursor, ListFilter, Tab, TabCounts};
+use crate::conversations::model::{
+    ConversationSummary, Cursor, ListFilter, ListSort, Tab, TabCounts,
+};
 use crate::domain::ConversationStatus;
 use crate::events::LiveEvent;
 use crate::live::on_event;
@@ -56,8 +58,8 @@ pub(super) fn follow_live(
             let belongs = conversation.status == status
                 && tab.includes(conversation.assignee_id, me)
                 && filter.matches(conversation);
-            items
-                .update(|list| upsert(list, conversation, belongs, next.get_untracked().is_some()));
+            let more_below = next.get_untracked().is_some();
+            items.update(|list| upsert(list, conversation, belongs, more_below, filter.sort));
         }
         LiveEvent::ConversationDeleted {
             conversation_id,
@@ -122,6 +124,7 @@ fn upsert(
     changed: &ConversationSummary,
     belongs: bool,
     more_below: bool,
+    sort: ListSort,
 ) {
     let unread = list
         .iter()
@@ -131,8 +134,10 @@ fn upsert(
     if !belongs {
         return;
     }
-    let cursor = changed.cursor();
-    let position = list.iter().position(|c| cursor.comes_before(&c.cursor()));
+    let cursor = changed.cursor(sort);
+    let position = list
+        .iter()
+        .position(|c| cursor.comes_before(&c.cursor(sort), sort));
     let mut row = changed.clone();
     row.unread_count = unread.unwrap_or(0);
     match position {

@@ -39,10 +39,7 @@ pub fn ConversationsLayout() -> impl IntoView {
             .and_then(|s| ConversationStatus::parse(&s))
             .unwrap_or(ConversationStatus::Open)
     });
-    let filter = Memo::new(move |_| {
-        let query = query.read();
-        filter_from(query.get("label"), query.get("priority"))
-    });
+    let filter = Memo::new(move |_| filter_from(&query.read()));
     let resync = use_context::<Live>().map(|l| l.resync);
     let data = Resource::new(
         move || {

@@ -1,15 +1,17 @@
 //! Above the list: the tabs (Mías / Sin asignar / Todas, each with its live count),
-//! the status filter and the triage filter (label, priority). All of them are the
+//! the status filter, the triage filters and the sort order. All of them are the
 //! address, which the list follows.
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::conversations::inbox_state::{list_query, priority_text, status_text};
-use crate::conversations::model::{ListFilter, Tab, TabCounts};
-use crate::domain::{ConversationStatus, Priority};
+use crate::conversations::model::{ListFilter, ListSort, Tab, TabCounts};
+use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::i18n::*;
+use crate::inboxes::my_inboxes;
 use crate::labels::LabelCatalog;
+use crate::ui::channel_text;
 
 fn tab_key(tab: Tab) -> &'static str {
     match tab {
@@ -87,7 +89,8 @@ pub(super) fn StatusFilter(
     }
 }
 
-/// Label and priority: each a select whose first option is "any".
+/// Label, priority, inbox, channel, "waiting for a reply" and the sort order: each a
+/// control whose first choice is "any", all of them in the address.
 #[component]
 pub(super) fn TriageFilter(
     tab: Tab,
@@ -106,19 +109,44 @@ pub(super) fn TriageFilter(
             Default::default(),
         )
     };
-    let select_label = {
+    let on = |change: fn(&mut ListFilter, String)| {
         let go = go.clone();
-        move |ev| {
-            let label_id = event_target_value(&ev).parse().ok();
-            go(ListFilter { label_id, ..filter });
+        move |ev: leptos::ev::Event| {
+            let mut next = filter;
+            change(&mut next, event_target_value(&ev));
+            go(next);
         }
     };
-    let select_priority = move |ev| {
-        let priority = Priority::parse(&event_target_value(&ev));
-        go(ListFilter { priority, ..filter });
+    let select_label = on(|f, v| f.label_id = v.parse().ok());
+    let select_priority = on(|f, v| f.priority = Priority::parse(&v));
+    let select_inbox = on(|f, v| f.inbox_id = v.parse().ok());
+    let select_channel = on(|f, v| f.channel = ChannelKind::parse(&v));
+    let select_sort = on(|f, v| f.sort = ListSort::parse(&v).unwrap_or_default());
+    let toggle_waiting = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(ListFilter {
+                waiting: event_target_checked(&ev),
+                ..filter
+            })
+        }
     };
     let labels = move || catalog.map(|c| c.0.get()).unwrap_or_default();
+    // The inboxes the agent works, fetched in the browser once the list is up.
+    let inboxes = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = my_inboxes().await {
+                inboxes.set(list);
+            }
+        });
+    });
+    // Opened by itself when a filter or a sort other than the default is in force.
+    let active = filter != ListFilter::default();
     view! {
+        <details class="filter-panel" open=active>
+        <summary>{t!(i18n, filters_title)}</summary>
+        <div class="filter-fields">
         <label class="label-filter">
             <span>{t!(i18n, label_filter)}</span>
             <select on:change=select_label aria-label=move || t_string!(i18n, filter_by_label)>
@@ -145,5 +173,63 @@ pub(super) fn TriageFilter(
                     .collect_view()}
             </select>
         </label>
+        <label class="inbox-filter">
+            <span>{t!(i18n, inbox_filter)}</span>
+            <select on:change=select_inbox aria-label=move || t_string!(i18n, filter_by_inbox)>
+                <option value="" selected=filter.inbox_id.is_none()>{t!(i18n, any_inbox)}</option>
+                <For each=move || inboxes.get() key=|i| (i.id, i.name.clone()) let:inbox>
+                    <option value=inbox.id.to_string() selected=filter.inbox_id == Some(inbox.id)>{inbox.name}</option>
+                </For>
+            </select>
+        </label>
+        <label class="channel-filter">
+            <span>{t!(i18n, channel_filter)}</span>
+            <select on:change=select_channel aria-label=move || t_string!(i18n, filter_by_channel)>
+                <option value="" selected=filter.channel.is_none()>{t!(i18n, any_channel)}</option>
+                {ChannelKind::ALL
+                    .iter()
+                    .map(|c| {
+                        let c = *c;
+                        view! {
+                            <option value=c.as_str() selected=filter.channel == Some(c)>
+                                {move || channel_text(i18n, c)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        <label class="waiting-filter">
+            <input type="checkbox" checked=filter.waiting on:change=toggle_waiting />
+            <span>{t!(i18n, waiting_filter)}</span>
+        </label>
+        <label class="sort-select">
+            <span>{t!(i18n, sort_label)}</span>
+            <select on:change=select_sort>
+                {ListSort::ALL
+                    .iter()
+                    .map(|s| {
+                        let s = *s;
+                        view! {
+                            <option value=s.as_str() selected=filter.sort == s>
+                                {move || sort_text(i18n, s)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        </div>
+        </details>
+    }
+}
+
+fn sort_text(i18n: leptos_i18n::I18nContext<Locale>, sort: ListSort) -> &'static str {
+    match sort {
+        ListSort::LastActivity => t_string!(i18n, sort_last_activity),
+        ListSort::CreatedNewest => t_string!(i18n, sort_created_newest),
+        ListSort::CreatedOldest => t_string!(i18n, sort_created_oldest),
+        ListSort::Waiting => t_string!(i18n, sort_waiting),
+        ListSort::Priority => t_string!(i18n, sort_priority),
     }
 }

@@ -128,17 +128,65 @@ fn every_message_extra_reads_back() {
 
 #[test]
 fn cursor_order_breaks_ties_by_id() {
-    let a = Cursor {
-        last_activity_at: 10,
-        id: 2,
+    let at = |key, tie, id| Cursor { key, tie, id };
+    let (a, b, c) = (at(10, 0, 2), at(10, 0, 1), at(9, 0, 9));
+    let newest = ListSort::LastActivity;
+    assert!(
+        a.comes_before(&b, newest) && b.comes_before(&c, newest) && !c.comes_before(&a, newest)
+    );
+    let oldest = ListSort::CreatedOldest;
+    assert!(c.comes_before(&b, oldest) && b.comes_before(&a, oldest));
+    // Priority: the rank first, then the activity time.
+    assert!(at(4, 1, 1).comes_before(&at(3, 99, 2), ListSort::Priority));
+    assert!(at(3, 99, 1).comes_before(&at(3, 98, 2), ListSort::Priority));
+    for sort in ListSort::ALL {
+        assert_eq!(ListSort::parse(sort.as_str()), Some(sort));
+        assert!(sort.start().comes_before(&a, sort));
+    }
+}
+
+fn summary(id: i64, waiting_since: Option<i64>) -> ConversationSummary {
+    ConversationSummary {
+        id,
+        display_id: id,
+        inbox_id: 1,
+        inbox_name: "Web".into(),
+        channel: crate::domain::ChannelKind::WebChat,
+        contact_id: id,
+        contact_name: "Ana".into(),
+        assignee_id: None,
+        assignee_name: None,
+        status: Open,
+        snoozed_until: None,
+        last_activity_at: 100,
+        last_customer_message_at: None,
+        last_message_preview: None,
+        unread_count: 0,
+        priority: Priority::None,
+        label_ids: vec![],
+        created_at: 1,
+        waiting_since,
+    }
+}
+
+#[test]
+fn waiting_rows_sort_before_answered_ones() {
+    let waiting = ListSort::Waiting;
+    let (long, short, answered) = (summary(1, Some(5)), summary(2, Some(50)), summary(3, None));
+    assert!(long
+        .cursor(waiting)
+        .comes_before(&short.cursor(waiting), waiting));
+    assert!(short
+        .cursor(waiting)
+        .comes_before(&answered.cursor(waiting), waiting));
+    let filter = ListFilter {
+        waiting: true,
+        ..Default::default()
     };
-    let b = Cursor {
-        last_activity_at: 10,
-        id: 1,
+    assert!(filter.matches(&long) && !filter.matches(&answered));
+    let elsewhere = ListFilter {
+        inbox_id: Some(2),
+        ..Default::default()
     };
-    let c = Cursor {
-        last_activity_at: 9,
-        id: 9,
-    };
-    assert!(a.comes_before(&b) && b.comes_before(&c) && !c.comes_before(&a));
+    assert!(!elsewhere.matches(&long));
 }

@@ -2,7 +2,7 @@
 use sqlx::Row;
 
 use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
-use crate::conversations::model::{ConversationPage, Cursor, ListFilter, Tab, TabCounts};
+use crate::conversations::model::{ConversationPage, Cursor, ListFilter, ListSort, Tab, TabCounts};
 use crate::db::Db;
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
@@ -17,47 +17,93 @@ pub async fn page(
     after: Option<Cursor>,
     filter: ListFilter,
 ) -> Result<ConversationPage, AppError> {
-    let mut tab_filter = match tab {
+    let mut conditions = match tab {
         Tab::Mine => "AND c.assignee_id = $2",
         Tab::Unassigned => "AND c.assignee_id IS NULL",
         Tab::All => "",
     }
     .to_owned();
-    // Numbered after the seven fixed parameters, and bound in the same order below.
-    let mut next_param = 8;
-    if filter.label_id.is_some() {
-        tab_filter.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${next_param})"
-        ));
+    let sort = filter.sort;
+    // Keyset: strictly after the cursor in (key, tie, id) order, which stays correct
+    // when many conversations share a value. Parameters after the four fixed ones are
+    // numbered as they are written, and bound in the same order below.
+    let (key, tie) = match sort {
+        ListSort::LastActivity => ("c.last_activity_at", None),
+        ListSort::CreatedNewest | ListSort::CreatedOldest => ("c.created_at", None),
+        ListSort::Waiting => ("COALESCE(c.waiting_since, 9223372036854775807)", None),
+        ListSort::Priority => ("c.priority", Some("c.last_activity_at")),
+    };
+    let (cmp, dir) = if sort.ascending() {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
+    let mut next_param = 5;
+    let mut param = || {
         next_param += 1;
+        next_param - 1
+    };
+    let keyset = match tie {
+        None => {
+            let (k, i) = (param(), param());
+            format!("({key} {cmp} ${k} OR ({key} = ${k} AND c.id {cmp} ${i}))")
+        }
+        Some(tie) => {
+            let (k, t, i) = (param(), param(), param());
+            format!(
+                "({key} {cmp} ${k} OR ({key} = ${k} AND ({tie} {cmp} ${t} OR ({tie} = ${t} AND c.id {cmp} ${i}))))"
+            )
+        }
+    };
+    let order = match tie {
+        None => format!("{key} {dir}, c.id {dir}"),
+        Some(tie) => format!("{key} {dir}, {tie} {dir}, c.id {dir}"),
+    };
+    let limit = param();
+    if filter.label_id.is_some() {
+        conditions.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${})",
+            param()
+        ));
     }
     if filter.priority.is_some() {
-        tab_filter.push_str(&format!(" AND c.priority = ${next_param}"));
+        conditions.push_str(&format!(" AND c.priority = ${}", param()));
     }
-    // Keyset: strictly after the cursor in (last_activity_at DESC, id DESC) order, which
-    // stays correct when many conversations share a timestamp.
+    if filter.inbox_id.is_some() {
+        conditions.push_str(&format!(" AND c.inbox_id = ${}", param()));
+    }
+    if filter.channel.is_some() {
+        conditions.push_str(&format!(" AND i.channel_kind = ${}", param()));
+    }
+    if filter.waiting {
+        conditions.push_str(" AND c.waiting_since IS NOT NULL");
+    }
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE {VISIBLE} AND c.status = $4 {tab_filter} \
-         AND (c.last_activity_at < $5 OR (c.last_activity_at = $5 AND c.id < $6)) \
-         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $7"
+        "{SUMMARY_SELECT} WHERE {VISIBLE} AND c.status = $4 {conditions} AND {keyset} \
+         ORDER BY {order} LIMIT ${limit}"
     );
-    let after = after.unwrap_or(Cursor {
-        last_activity_at: i64::MAX,
-        id: i64::MAX,
-    });
+    let after = after.unwrap_or(sort.start());
     let mut query = sqlx::query(&sql)
         .bind(viewer.account_id)
         .bind(viewer.agent_id)
         .bind(viewer.admin as i64)
         .bind(status.as_str())
-        .bind(after.last_activity_at)
-        .bind(after.id)
-        .bind(PAGE_SIZE + 1);
+        .bind(after.key);
+    if tie.is_some() {
+        query = query.bind(after.tie);
+    }
+    query = query.bind(after.id).bind(PAGE_SIZE + 1);
     if let Some(label) = filter.label_id {
         query = query.bind(label);
     }
     if let Some(priority) = filter.priority {
         query = query.bind(priority.rank());
+    }
+    if let Some(inbox) = filter.inbox_id {
+        query = query.bind(inbox);
+    }
+    if let Some(channel) = filter.channel {
+        query = query.bind(channel.as_str());
     }
     let rows = query.fetch_all(&db.pool).await?;
     let mut items = rows
@@ -66,7 +112,7 @@ pub async fn page(
         .collect::<Result<Vec<_>, _>>()?;
     let next = if items.len() as i64 > PAGE_SIZE {
         items.truncate(PAGE_SIZE as usize);
-        items.last().map(|c| c.cursor())
+        items.last().map(|c| c.cursor(sort))
     } else {
         None
     };

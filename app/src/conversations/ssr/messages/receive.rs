@@ -104,7 +104,7 @@ pub async fn receive_in_tx(
         "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
          last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
          THEN $2 ELSE last_customer_message_at END, \
-         last_message_preview = $3, snoozed_until = NULL, \
+         last_message_preview = $3, snoozed_until = NULL, waiting_since = COALESCE(waiting_since, $2), \
          status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $4",
     )
     .bind(now)

@@ -96,7 +96,8 @@ macro_rules! outgoing_message_insert {
 macro_rules! outgoing_conversation_update {
     () => {
         "UPDATE conversations SET last_activity_at = $11, updated_at = $11, \
-         last_message_preview = CASE WHEN $4 = 1 THEN last_message_preview ELSE $13 END WHERE id = $3"
+         last_message_preview = CASE WHEN $4 = 1 THEN last_message_preview ELSE $13 END, \
+         waiting_since = CASE WHEN $4 = 1 THEN waiting_since ELSE NULL END WHERE id = $3"
     };
 }
 /// The agent's read mark, with the placeholders of the conversation, the agent and the
