@@ -50,6 +50,10 @@ function screens() {
       await visit('/conversations?tab=all&status=open')(page);
       await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().waitFor();
     }],
+    ['list-filters', async (page) => {
+      await page.locator('details.filter-panel summary').click();
+      await page.getByRole('combobox', { name: 'Ordenar por', exact: true }).waitFor();
+    }],
     ['conversation', async (page) => {
       await visit('/conversations?tab=all&status=open')(page);
       await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().click();

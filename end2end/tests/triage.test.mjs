@@ -11,6 +11,7 @@ import {
   DEMO,
   VIEWPORTS,
   button,
+  newPage,
   signedInPage,
   waitForHydration,
   waitForPath,
@@ -124,6 +125,57 @@ for (const vp of VIEWPORTS) {
     } finally {
       await admin.context().close();
       await agent.context().close();
+    }
+  });
+}
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] waiting for a reply, longest first: comes in live, a reply takes it off`, { timeout: 180_000 }, async () => {
+    const tag = `${vp.name}${Date.now() % 100000}`;
+    const page = await signedInPage(browser(), vp, DEMO.admin);
+    const visitor = await newPage(browser(), vp);
+    try {
+      // The widget's page, as Ajustes links it.
+      await page.goto(`${BASE_URL}/settings`);
+      await waitForHydration(page);
+      const widget = await page.getByRole('link', { name: 'Abrir la página de chat' }).first().getAttribute('href');
+
+      await openList(page);
+      await (await filters(page)).getByRole('combobox', { name: 'Ordenar por', exact: true }).selectOption({ label: 'Más tiempo esperando' });
+      await page.waitForURL(/[?&]sort=waiting/);
+      await (await filters(page)).getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).check();
+      await page.waitForURL(/[?&]waiting=1/);
+      await (await filters(page)).getByRole('combobox', { name: 'Filtrar por canal', exact: true }).selectOption({ value: 'web_chat' });
+      await page.waitForURL(/[?&]channel=web_chat/);
+      // The view survives a reload (it is the address).
+      const view = new URL(page.url()).search.slice(1);
+      const list = await openList(page, view);
+      assert.equal(await page.getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).isChecked(), true);
+      assert.equal(await page.getByRole('combobox', { name: 'Ordenar por', exact: true }).inputValue(), 'waiting');
+
+      // A customer writes: her conversation comes into the view live.
+      await visitor.goto(new URL(widget, BASE_URL).toString());
+      await waitForHydration(visitor);
+      await visitor.getByLabel('Nombre', { exact: true }).fill(`Espera ${tag}`);
+      await visitor.getByLabel('Mensaje', { exact: true }).fill(`¿Hay alguien? ${tag}`);
+      await button(visitor, 'Enviar').click();
+      await visitor.getByRole('log').getByText(`¿Hay alguien? ${tag}`).waitFor();
+      const row = list.getByRole('link').filter({ hasText: `Espera ${tag}` });
+      await row.waitFor();
+
+      // Answered, it leaves the view at once.
+      await row.click();
+      await waitForPath(page, /^\/conversations\/\d+$/);
+      await page.getByLabel('Mensaje', { exact: true }).fill(`Ya te atendemos (${tag})`);
+      await button(page, 'Enviar').click();
+      await page.locator('.message-list .message', { hasText: `Ya te atendemos (${tag})` }).first().waitFor();
+      // On a desktop the list beside the chat drops it live; a fresh load agrees.
+      if (!vp.isMobile) await row.waitFor({ state: 'detached' });
+      await openList(page, view);
+      await list.getByRole('link').filter({ hasText: `Espera ${tag}` }).waitFor({ state: 'detached' });
+    } finally {
+      await page.context().close();
+      await visitor.context().close();
     }
   });
 }

@@ -329,6 +329,16 @@ pub async fn seed_demo_if_empty(db: &Db) -> Result<bool, AppError> {
             .execute(&mut *conn)
             .await?;
     }
+    // Who still waits for a reply, as the message paths keep it (migration 0018).
+    sqlx::query(
+        "UPDATE conversations SET waiting_since = (SELECT MIN(m.created_at) FROM messages m \
+         WHERE m.conversation_id = conversations.id AND m.direction = 'incoming' AND m.created_at > \
+         COALESCE((SELECT MAX(o.created_at) FROM messages o WHERE o.conversation_id = conversations.id \
+         AND o.direction = 'outgoing' AND o.private = 0), 0)) WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("UPDATE accounts SET next_conversation_number = $1 WHERE id = $2")
         .bind(CONVERSATIONS.len() as i64 + 1)
         .bind(account_id)
