@@ -143,8 +143,11 @@ async fn seed(db: &app::db::Db, options: &Options) -> anyhow::Result<std::time::
     ))
     .execute(tx.conn())
     .await?;
+    // Half the customers wrote last and wait, since shortly before their last activity.
     sqlx::query(&format!(
-        "UPDATE conversations SET priority = (id / 5) % 5 WHERE id > {before_conversations}"
+        "UPDATE conversations SET priority = (id / 5) % 5, \
+         waiting_since = CASE WHEN id % 2 = 0 THEN last_activity_at - 1000 ELSE NULL END \
+         WHERE id > {before_conversations}"
     ))
     .execute(tx.conn())
     .await?;
@@ -201,20 +204,31 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let counts_url = format!("http://{}/api/conversations/counts", running.addr);
 
         // The cursor of page `deep_pages + 1`, walked page by page as a client would.
-        let mut after = serde_json::Value::Null;
-        for _ in 0..options.deep_pages {
-            let res = client
-                .post(&list_url)
-                .json(&json!({"tab": "all", "status": "open", "after": after}))
-                .send()
-                .await?;
-            anyhow::ensure!(res.status().is_success(), "walk: {}", res.status());
-            let page: serde_json::Value = res.json().await?;
-            after = page["next"].clone();
-            if after.is_null() {
-                break;
+        let walk = |filter: serde_json::Value| {
+            let (client, list_url) = (&client, &list_url);
+            async move {
+                let mut after = serde_json::Value::Null;
+                for _ in 0..options.deep_pages {
+                    let res = client
+                        .post(list_url)
+                        .json(&json!({"tab": "all", "status": "open", "after": after, "filter": filter}))
+                        .send()
+                        .await?;
+                    anyhow::ensure!(res.status().is_success(), "walk: {}", res.status());
+                    let page: serde_json::Value = res.json().await?;
+                    if page["next"].is_null() {
+                        break;
+                    }
+                    after = page["next"].clone();
+                }
+                Ok::<_, anyhow::Error>(after)
             }
-        }
+        };
+        let after = walk(json!({})).await?;
+        let triage = json!({"label_id": label, "sort": "waiting"});
+        let triage_after = walk(triage.clone()).await?;
+        let triage_deep =
+            json!({"tab": "all", "status": "open", "after": triage_after, "filter": triage});
         let cases = [
             (
                 "Todas, first page",
@@ -245,6 +259,16 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 "Todas, one label (a fifth of them), first page",
                 list_url.as_str(),
                 json!({"tab": "all", "status": "open", "after": null, "filter": {"label_id": label}}),
+            ),
+            (
+                "Todas, one label, waiting longest first, first page",
+                list_url.as_str(),
+                json!({"tab": "all", "status": "open", "after": null, "filter": {"label_id": label, "sort": "waiting"}}),
+            ),
+            (
+                "the same, after walking the label's pages (deep)",
+                list_url.as_str(),
+                triage_deep,
             ),
             (
                 "Sin asignar, label + priority high, first page",

@@ -10,4 +10,6 @@ UPDATE conversations SET waiting_since = (
           WHERE o.conversation_id = conversations.id AND o.direction = 'outgoing' AND o.private = 0
       ), 0)
 );
-CREATE INDEX conversations_waiting_idx ON conversations (account_id, status, waiting_since, id) WHERE waiting_since IS NOT NULL;
+-- "Waiting longest first" walks this in order (those not waiting last, as the list
+-- query writes it: the same expression, so the index serves it).
+CREATE INDEX conversations_waiting_idx ON conversations (account_id, status, COALESCE(waiting_since, 9223372036854775807), id);
