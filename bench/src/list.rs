@@ -156,6 +156,67 @@ async fn seed(db: &app::db::Db, options: &Options) -> anyhow::Result<std::time::
     Ok(started.elapsed())
 }
 
+/// A bulk action on 500 open conversations (the most one request takes), the
+/// priority flipped each time so every sample changes all of them.
+async fn bulk_row(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    backend: &str,
+    conversations: i64,
+    messages: i64,
+    samples: usize,
+) -> anyhow::Result<Vec<String>> {
+    let list_url = format!("http://{addr}/api/conversations/list");
+    let mut ids: Vec<i64> = Vec::new();
+    let mut after = serde_json::Value::Null;
+    while ids.len() < 500 {
+        let page: serde_json::Value = client
+            .post(&list_url)
+            .json(&json!({"tab": "all", "status": "open", "after": after}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        ids.extend(items.iter().filter_map(|c| c["id"].as_i64()));
+        if page["next"].is_null() {
+            break;
+        }
+        after = page["next"].clone();
+    }
+    ids.truncate(500);
+    let url = format!("http://{addr}/api/conversations/bulk");
+    let mut timings = Samples::new();
+    let runs = samples.clamp(5, 20);
+    for k in 0..runs + 2 {
+        let priority = if k % 2 == 0 { "high" } else { "low" };
+        let started = Instant::now();
+        let res = client
+            .post(&url)
+            .json(&json!({"ids": ids, "action": {"kind": "set_priority", "priority": priority}}))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status().is_success(), "bulk: {}", res.status());
+        let done: serde_json::Value = res.json().await?;
+        anyhow::ensure!(
+            done["updated"].as_array().map(Vec::len) == Some(ids.len()),
+            "bulk updated all"
+        );
+        // The first two warm the caches.
+        if k >= 2 {
+            timings.push(started.elapsed());
+        }
+    }
+    Ok(vec![
+        backend.to_owned(),
+        format!("{conversations} / {messages}"),
+        format!("bulk priority on {} conversations ({runs} runs)", ids.len()),
+        format!("{} updated", ids.len()),
+        ms(timings.percentile(50.0)),
+        ms(timings.percentile(99.0)),
+    ])
+}
+
 async fn time(
     client: &reqwest::Client,
     url: &str,
@@ -276,6 +337,35 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 json!({"tab": "unassigned", "status": "open", "after": null, "filter": {"label_id": label, "priority": "high"}}),
             ),
         ];
+        // Ten saved folders of the administrator's, as a lead might keep them.
+        let folders_url = format!("http://{}/api/folders/save", running.addr);
+        let folder_filters = [
+            json!({"label_id": label}),
+            json!({"label_id": label, "sort": "waiting"}),
+            json!({"priority": "urgent"}),
+            json!({"priority": "high", "waiting": true}),
+            json!({"waiting": true}),
+            json!({"channel": "whatsapp"}),
+            json!({"channel": "email", "priority": "low"}),
+            json!({"unread": true}),
+            json!({"label_id": label, "priority": "medium"}),
+            json!({"assignee_id": 2}),
+        ];
+        for (k, filter) in folder_filters.iter().enumerate() {
+            let res = client
+                .post(&folders_url)
+                .json(&json!({"name": format!("Carpeta {k}"), "tab": if k == 4 { "unassigned" } else { "all" }, "status": "open", "filter": filter}))
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "folder {k}: {}", res.status());
+        }
+        let folder_counts_url = format!("http://{}/api/folders/counts", running.addr);
+        let mut cases = cases.to_vec();
+        cases.push((
+            "counts of 10 saved folders",
+            folder_counts_url.as_str(),
+            json!({}),
+        ));
         for (label, url, body) in cases {
             let (timings, answer) = time(&client, url, &body, options.samples).await?;
             let shown = answer["items"]
@@ -291,6 +381,17 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 ms(timings.percentile(99.0)),
             ]);
         }
+        rows.push(
+            bulk_row(
+                &client,
+                running.addr,
+                backend,
+                conversations,
+                messages,
+                options.samples,
+            )
+            .await?,
+        );
         if postgres {
             crate::drop_database(&running).await;
         }

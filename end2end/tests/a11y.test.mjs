@@ -54,6 +54,10 @@ function screens() {
       await page.locator('details.filter-panel summary').click();
       await page.getByRole('combobox', { name: 'Ordenar por', exact: true }).waitFor();
     }],
+    ['list-bulk', async (page) => {
+      await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('checkbox').first().check();
+      await page.getByRole('group', { name: 'Acciones en bloque' }).waitFor();
+    }],
     ['conversation', async (page) => {
       await visit('/conversations?tab=all&status=open')(page);
       await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().click();

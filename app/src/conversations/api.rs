@@ -1,5 +1,8 @@
 //! The inbox's server functions: thin, each resolves the session and calls one
 //! service in `ssr`, which checks visibility and the domain rules.
+mod triage;
+pub use triage::*;
+
 use super::model::*;
 use crate::domain::{ConversationStatus, Priority};
 use crate::error::AppError;

@@ -19,7 +19,7 @@ pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority)
 }
 
 /// The list filter as it stands in the address (`label`, `priority`, `inbox`,
-/// `channel`, `waiting`, `sort`); anything it cannot read is left out.
+/// `channel`, `waiting`, `assignee`, `unread`, `sort`); anything it cannot read is left out.
 pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
     ListFilter {
         label_id: query.get("label").and_then(|l| l.parse().ok()),
@@ -27,6 +27,8 @@ pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
         inbox_id: query.get("inbox").and_then(|i| i.parse().ok()),
         channel: query.get("channel").and_then(|c| ChannelKind::parse(&c)),
         waiting: query.get("waiting").as_deref() == Some("1"),
+        assignee_id: query.get("assignee").and_then(|a| a.parse().ok()),
+        unread: query.get("unread").as_deref() == Some("1"),
         sort: query
             .get("sort")
             .and_then(|s| ListSort::parse(&s))
@@ -51,6 +53,12 @@ pub fn list_query(tab: &str, status: &str, filter: ListFilter) -> String {
     }
     if filter.waiting {
         query.push_str("&waiting=1");
+    }
+    if let Some(assignee) = filter.assignee_id {
+        query.push_str(&format!("&assignee={assignee}"));
+    }
+    if filter.unread {
+        query.push_str("&unread=1");
     }
     if filter.sort != ListSort::default() {
         query.push_str(&format!("&sort={}", filter.sort.as_str()));

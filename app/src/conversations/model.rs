@@ -78,7 +78,7 @@ impl ConversationSummary {
 }
 
 /// Narrows and orders the list beyond its tab and status, kept in the address
-/// (`?label=3&priority=high&inbox=2&channel=whatsapp&waiting=1&sort=waiting`).
+/// (`?label=3&priority=high&inbox=2&channel=whatsapp&waiting=1&assignee=4&unread=1&sort=waiting`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListFilter {
     #[serde(default)]
@@ -92,6 +92,12 @@ pub struct ListFilter {
     /// Only conversations whose customer waits for a reply.
     #[serde(default)]
     pub waiting: bool,
+    /// Assigned to this agent (the tabs cover "mine" and "nobody").
+    #[serde(default)]
+    pub assignee_id: Option<i64>,
+    /// Only conversations with messages the viewer has not read.
+    #[serde(default)]
+    pub unread: bool,
     #[serde(default)]
     pub sort: ListSort,
 }
@@ -106,6 +112,10 @@ impl ListFilter {
             && self.inbox_id.is_none_or(|i| conversation.inbox_id == i)
             && self.channel.is_none_or(|c| conversation.channel == c)
             && (!self.waiting || conversation.waiting_since.is_some())
+            && self
+                .assignee_id
+                .is_none_or(|a| conversation.assignee_id == Some(a))
+            && (!self.unread || conversation.unread_count > 0)
     }
 }
 
@@ -505,3 +515,8 @@ pub struct Teammate {
 
 #[cfg(test)]
 mod tests;
+
+mod bulk;
+mod folder;
+pub use bulk::*;
+pub use folder::*;

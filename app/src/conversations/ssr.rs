@@ -4,7 +4,9 @@
 pub mod access;
 pub mod actions;
 pub mod attachments;
+pub mod bulk;
 pub mod detail;
+pub mod folders;
 pub mod list;
 pub mod messages;
 pub mod routing;

@@ -17,6 +17,18 @@ pub fn provide_time_zone() {
     });
 }
 
+/// The browser's clock (0 while rendering on the server, where nothing is scheduled).
+pub fn now() -> Millis {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as Millis
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
 fn offset() -> i32 {
     use_context::<TimeZone>().map(|tz| tz.0.get()).unwrap_or(0)
 }

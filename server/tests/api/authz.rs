@@ -149,6 +149,8 @@ struct Fixture {
     visitor_pending: i64,
     canned: i64,
     label: i64,
+    /// A saved folder of this account's administrator.
+    folder: i64,
     deletable_contact: i64,
     spare_agent: i64,
 }
@@ -371,6 +373,48 @@ fn rules() -> Vec<Rule> {
             route: "/api/conversations/labels",
             build: |f, _| Req::Json(json!({"id": f.conversation, "label_ids": [f.label]})),
             expect: CONVERSATION,
+        },
+        Rule {
+            route: "/api/conversations/bulk",
+            build: |f, _| {
+                Req::Json(
+                    json!({"ids": [f.conversation], "action": {"kind": "set_priority", "priority": "high"}}),
+                )
+            },
+            // Others get an answer that refuses the conversation without naming it.
+            expect: BY_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/folders/list",
+            build: |_, _| Req::Json(json!({})),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/folders/counts",
+            build: |_, _| Req::Json(json!({})),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/folders/save",
+            build: |_, c| {
+                Req::Json(
+                    json!({"name": format!("carpeta {}", tag(c)), "tab": "mine", "status": "open", "filter": {}}),
+                )
+            },
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/folders/remove",
+            build: |f, _| Req::Json(json!({"id": f.folder})),
+            // A folder is its owner's alone (here the administrator's).
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                NOT_FOUND,
+                NOT_FOUND,
+                Allowed,
+            ],
         },
         Rule {
             route: "/api/conversations/read",
@@ -1047,6 +1091,13 @@ async fn fixture(app: TestApp) -> Fixture {
             json!({"id": null, "name": "marcador", "description": format!("Etiqueta {MARKER}"), "color": "#1f77b4"}),
         )
         .await;
+    let folder: app::conversations::model::SavedFolder = app
+        .ok(
+            &admin,
+            "folders/save",
+            json!({"name": "marcador", "tab": "all", "status": "open", "filter": {"label_id": label.id}}),
+        )
+        .await;
     let deletable: app::contacts::model::ContactRow = app
         .ok(
             &admin,
@@ -1113,6 +1164,7 @@ async fn fixture(app: TestApp) -> Fixture {
         visitor_pending,
         canned: canned.id,
         label: label.id,
+        folder: folder.id,
         deletable_contact: deletable.id,
         spare_agent: spare.id,
         app,

@@ -834,8 +834,9 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
                 .any(|w| p.contains(w))
         })
         .collect();
-    // Each one reviewed: a contact (S13), a canned response and a label (which leaves
-    // the conversations that had it); never a conversation or message.
+    // Each one reviewed: a contact (S13), a canned response, a label (which leaves
+    // the conversations that had it) and a saved folder (a filter, no conversation in
+    // it); never a conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
@@ -843,6 +844,7 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
         [
             &"/api/canned/remove".to_owned(),
             &"/api/contacts/delete".to_owned(),
+            &"/api/folders/remove".to_owned(),
             &"/api/labels/remove".to_owned()
         ]
     );

@@ -3,6 +3,7 @@
 //! where one is reachable, a fresh PostgreSQL database.
 mod auth;
 mod authz;
+mod bulk;
 mod contacts;
 mod crash;
 mod email;

@@ -17,6 +17,7 @@ use crate::labels::{LabelCatalog, LabelChip, LabelChips};
 use crate::ui::avatar::Avatar;
 use crate::ui::error_text;
 use crate::ui::icons::{Icon, IconKind};
+use crate::ui::time::now;
 
 /// The contact's name, or the word for a visitor who gave none.
 pub(super) fn contact_name(
@@ -234,16 +235,5 @@ pub(super) fn ChatHeader(
             </div>
             {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
         </header>
-    }
-}
-
-fn now() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        0
     }
 }

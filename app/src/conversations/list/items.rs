@@ -2,6 +2,7 @@
 //! kept current by live deltas, with more loaded on scroll.
 use leptos::prelude::*;
 
+use super::bulk::{BulkBar, Selection};
 use super::deltas::{follow_badges, follow_live, open_id};
 use super::row::ConversationRow;
 use super::tabs::{StatusFilter, TabBar, TriageFilter};
@@ -32,6 +33,20 @@ pub(super) fn ConversationList(
     let load_error = RwSignal::new(None);
     follow_live(me, (tab, status, filter), items, next, counts, open_id);
     follow_badges(items, open_id);
+    let selection = Selection::new();
+    provide_context(selection);
+    // A row that leaves the list leaves the selection.
+    Effect::new(move |_| {
+        let present: Vec<i64> = items.with(|l| l.iter().map(|c| c.id).collect());
+        if selection
+            .ids
+            .with_untracked(|ids| ids.iter().any(|id| !present.contains(id)))
+        {
+            selection
+                .ids
+                .update(|ids| ids.retain(|id| present.contains(id)));
+        }
+    });
 
     let load_more = move || {
         let Some(after) = next.get_untracked() else {
@@ -72,12 +87,15 @@ pub(super) fn ConversationList(
             <StatusFilter tab status filter />
             <TriageFilter tab status filter />
         </div>
+        <Show when=move || items.with(|l| !l.is_empty())>
+            <BulkBar selection items />
+        </Show>
         <ul class="conversation-list" aria-label=move || t_string!(i18n, conversation_list) on:scroll=on_scroll>
             <For each=move || items.get() key=|c| (c.id, c.last_activity_at, c.unread_count, c.assignee_id, c.status, c.priority, c.label_ids.clone()) let:row>
                 <ConversationRow selected=Signal::derive({
                     let id = row.id;
                     move || open_id() == Some(id)
-                }) row />
+                }) row items />
             </For>
         </ul>
         <Show when=move || items.with(Vec::is_empty)>

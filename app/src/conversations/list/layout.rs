@@ -71,6 +71,8 @@ pub fn ConversationsLayout() -> impl IntoView {
             catalog.0.set(list);
         }
     });
+    // Saved folders outlive each list load (their counts follow live events).
+    super::folders::provide_folders();
     let chat_open = move || params.read().get("id").is_some();
     // "Mark as unread" in the chat shows in the list at once.
     let marked_unread = RwSignal::new(None::<i64>);

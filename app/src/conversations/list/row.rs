@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::bulk::Selection;
 use crate::conversations::inbox_state::{current_query, priority_text};
 use crate::conversations::model::ConversationSummary;
 use crate::domain::Priority;
@@ -14,8 +15,33 @@ use crate::ui::icons::{Icon, IconKind};
 use crate::ui::time::short;
 
 #[component]
-pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) -> impl IntoView {
+pub(super) fn ConversationRow(
+    row: ConversationSummary,
+    selected: Signal<bool>,
+    items: RwSignal<Vec<ConversationSummary>>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let selection = use_context::<Selection>();
+    let id = row.id;
+    let checked = move || selection.is_some_and(|s| s.has(id));
+    let on_check = move |ev: leptos::ev::MouseEvent| {
+        if let Some(s) = selection {
+            let on = event_target_checked(&ev);
+            items.with_untracked(|rows| s.toggle(id, on, ev.shift_key(), rows));
+        }
+    };
+    let check_label = {
+        let (number, name) = (row.display_id, row.contact_name.clone());
+        move || {
+            td_string!(
+                i18n.get_locale(),
+                select_row,
+                number = number,
+                name = name.clone()
+            )
+            .to_string()
+        }
+    };
     let href = format!("/conversations/{}{}", row.id, current_query());
     let name = if row.contact_name.is_empty() {
         None
@@ -29,7 +55,8 @@ pub(super) fn ConversationRow(row: ConversationSummary, selected: Signal<bool>) 
     let priority = row.priority;
     let label_ids = row.label_ids.clone();
     view! {
-        <li class="conversation-row" class:selected=selected class:unread=move || unread != 0>
+        <li class="conversation-row" class:selected=selected class:unread=move || unread != 0 class:checked=checked>
+            <input type="checkbox" class="row-check" prop:checked=checked on:click=on_check aria-label=check_label />
             <A href=href>
                 <span class="row-avatar">
                     <Avatar name=avatar_name seed=row.contact_id />

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use super::folders::{open_folder, FolderForm, FolderTabs};
 use crate::conversations::inbox_state::{list_query, priority_text, status_text};
 use crate::conversations::model::{ListFilter, ListSort, Tab, TabCounts};
 use crate::domain::{ChannelKind, ConversationStatus, Priority};
@@ -29,6 +30,7 @@ pub(super) fn TabBar(
     counts: RwSignal<TabCounts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let folder = open_folder();
     view! {
         <div class="tabs" role="tablist" aria-label=move || t_string!(i18n, tabs_label)>
             {Tab::ALL
@@ -41,7 +43,7 @@ pub(super) fn TabBar(
                     };
                     let href = format!("/conversations{}", list_query(tab_key(t), status.as_str(), filter));
                     view! {
-                        <A href=href attr:role="tab" attr:aria-selected=(t == tab).to_string() attr:class="tab">
+                        <A href=href attr:role="tab" attr:aria-selected=move || (t == tab && folder().is_none()).to_string() attr:class="tab">
                             <span class="tab-label">{label}</span>
                             <span class="count" data-testid=format!("count-{}", tab_key(t))>
                                 {move || counts.get().get(t)}
@@ -50,6 +52,7 @@ pub(super) fn TabBar(
                     }
                 })
                 .collect_view()}
+            <FolderTabs />
         </div>
     }
 }
@@ -121,12 +124,22 @@ pub(super) fn TriageFilter(
     let select_priority = on(|f, v| f.priority = Priority::parse(&v));
     let select_inbox = on(|f, v| f.inbox_id = v.parse().ok());
     let select_channel = on(|f, v| f.channel = ChannelKind::parse(&v));
+    let select_assignee = on(|f, v| f.assignee_id = v.parse().ok());
     let select_sort = on(|f, v| f.sort = ListSort::parse(&v).unwrap_or_default());
     let toggle_waiting = {
         let go = go.clone();
         move |ev: leptos::ev::Event| {
             go(ListFilter {
                 waiting: event_target_checked(&ev),
+                ..filter
+            })
+        }
+    };
+    let toggle_unread = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            go(ListFilter {
+                unread: event_target_checked(&ev),
                 ..filter
             })
         }
@@ -138,6 +151,15 @@ pub(super) fn TriageFilter(
         leptos::task::spawn_local(async move {
             if let Ok(list) = my_inboxes().await {
                 inboxes.set(list);
+            }
+        });
+    });
+    // The account's agents, for the assignee filter.
+    let team = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::agents::list_team().await {
+                team.set(list);
             }
         });
     });
@@ -199,9 +221,22 @@ pub(super) fn TriageFilter(
                     .collect_view()}
             </select>
         </label>
+        <label class="assignee-filter">
+            <span>{t!(i18n, assignee_filter)}</span>
+            <select on:change=select_assignee aria-label=move || t_string!(i18n, filter_by_assignee)>
+                <option value="" selected=filter.assignee_id.is_none()>{t!(i18n, any_assignee)}</option>
+                <For each=move || team.get() key=|a| (a.id, a.name.clone()) let:agent>
+                    <option value=agent.id.to_string() selected=filter.assignee_id == Some(agent.id)>{agent.name}</option>
+                </For>
+            </select>
+        </label>
         <label class="waiting-filter">
             <input type="checkbox" checked=filter.waiting on:change=toggle_waiting />
             <span>{t!(i18n, waiting_filter)}</span>
+        </label>
+        <label class="unread-filter">
+            <input type="checkbox" checked=filter.unread on:change=toggle_unread />
+            <span>{t!(i18n, unread_filter)}</span>
         </label>
         <label class="sort-select">
             <span>{t!(i18n, sort_label)}</span>
@@ -219,6 +254,9 @@ pub(super) fn TriageFilter(
                     .collect_view()}
             </select>
         </label>
+        </div>
+        <div class="folder-fields">
+            <FolderForm tab status filter />
         </div>
         </details>
     }

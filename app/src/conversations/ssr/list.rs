@@ -17,12 +17,6 @@ pub async fn page(
     after: Option<Cursor>,
     filter: ListFilter,
 ) -> Result<ConversationPage, AppError> {
-    let mut conditions = match tab {
-        Tab::Mine => "AND c.assignee_id = $2",
-        Tab::Unassigned => "AND c.assignee_id IS NULL",
-        Tab::All => "",
-    }
-    .to_owned();
     let sort = filter.sort;
     // Keyset: strictly after the cursor in (key, tie, id) order, which stays correct
     // when many conversations share a value. Parameters after the four fixed ones are
@@ -72,24 +66,7 @@ pub async fn page(
         Some(tie) => format!("{key} {dir}, {tie} {dir}, c.id {dir}"),
     };
     let limit = param();
-    if filter.label_id.is_some() {
-        conditions.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${})",
-            param()
-        ));
-    }
-    if filter.priority.is_some() {
-        conditions.push_str(&format!(" AND c.priority = ${}", param()));
-    }
-    if filter.inbox_id.is_some() {
-        conditions.push_str(&format!(" AND c.inbox_id = ${}", param()));
-    }
-    if filter.channel.is_some() {
-        conditions.push_str(&format!(" AND i.channel_kind = ${}", param()));
-    }
-    if filter.waiting {
-        conditions.push_str(" AND c.waiting_since IS NOT NULL");
-    }
+    let (conditions, args) = filter_conditions(tab, &filter, &mut param);
     let sql = format!(
         "{SUMMARY_SELECT} WHERE {VISIBLE} AND c.status = $4 {conditions} AND {keyset} \
          ORDER BY {order} LIMIT ${limit}"
@@ -105,17 +82,8 @@ pub async fn page(
         query = query.bind(after.tie);
     }
     query = query.bind(after.id).bind(PAGE_SIZE + 1);
-    if let Some(label) = filter.label_id {
-        query = query.bind(label);
-    }
-    if let Some(priority) = filter.priority {
-        query = query.bind(priority.rank());
-    }
-    if let Some(inbox) = filter.inbox_id {
-        query = query.bind(inbox);
-    }
-    if let Some(channel) = filter.channel {
-        query = query.bind(channel.as_str());
+    for arg in args {
+        query = arg.bind(query);
     }
     let rows = query.fetch_all(&db.pool).await?;
     let mut items = rows
@@ -129,6 +97,104 @@ pub async fn page(
         None
     };
     Ok(ConversationPage { items, next })
+}
+
+/// A value bound to one of [`filter_conditions`]' parameters.
+pub enum Arg {
+    Int(i64),
+    Text(&'static str),
+}
+
+impl Arg {
+    pub fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        match self {
+            Arg::Int(v) => query.bind(v),
+            Arg::Text(v) => query.bind(v),
+        }
+    }
+}
+
+/// The tab's and the filter's conditions (each starting with `AND`), over the list
+/// row's tables (`c`, `i`, and `r`, the viewer's read marker), with parameters
+/// numbered by `param` and their values in the same order. `$2` is the viewer.
+pub fn filter_conditions(
+    tab: Tab,
+    filter: &ListFilter,
+    param: &mut impl FnMut() -> usize,
+) -> (String, Vec<Arg>) {
+    let mut conditions = match tab {
+        Tab::Mine => "AND c.assignee_id = $2",
+        Tab::Unassigned => "AND c.assignee_id IS NULL",
+        Tab::All => "",
+    }
+    .to_owned();
+    let mut args = Vec::new();
+    if let Some(label) = filter.label_id {
+        conditions.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${})",
+            param()
+        ));
+        args.push(Arg::Int(label));
+    }
+    if let Some(priority) = filter.priority {
+        conditions.push_str(&format!(" AND c.priority = ${}", param()));
+        args.push(Arg::Int(priority.rank()));
+    }
+    if let Some(inbox) = filter.inbox_id {
+        conditions.push_str(&format!(" AND c.inbox_id = ${}", param()));
+        args.push(Arg::Int(inbox));
+    }
+    if let Some(channel) = filter.channel {
+        conditions.push_str(&format!(" AND i.channel_kind = ${}", param()));
+        args.push(Arg::Text(channel.as_str()));
+    }
+    if let Some(assignee) = filter.assignee_id {
+        conditions.push_str(&format!(" AND c.assignee_id = ${}", param()));
+        args.push(Arg::Int(assignee));
+    }
+    if filter.waiting {
+        conditions.push_str(" AND c.waiting_since IS NOT NULL");
+    }
+    if filter.unread {
+        conditions.push_str(
+            " AND c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) > 0",
+        );
+    }
+    (conditions, args)
+}
+
+/// How many conversations a tab, status and filter hold for the viewer (a saved
+/// folder's count).
+pub async fn count(
+    db: &Db,
+    viewer: Viewer,
+    tab: Tab,
+    status: ConversationStatus,
+    filter: &ListFilter,
+) -> Result<i64, AppError> {
+    let mut next_param = 5;
+    let mut param = || {
+        next_param += 1;
+        next_param - 1
+    };
+    let (conditions, args) = filter_conditions(tab, filter, &mut param);
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM conversations c JOIN inboxes i ON i.id = c.inbox_id \
+         LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2 \
+         WHERE {VISIBLE} AND c.status = $4 {conditions}"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.as_str());
+    for arg in args {
+        query = arg.bind(query);
+    }
+    Ok(query.fetch_one(&db.pool).await?.try_get(0)?)
 }
 
 /// The tab counts, summed from the tallies the database keeps (migration 0009), so
