@@ -66,6 +66,8 @@ pub enum LiveEvent {
     },
     /// The account's labels were created, changed or deleted: dashboards reload them.
     LabelsChanged {},
+    /// The account's teams (or their members) changed: dashboards reload them.
+    TeamsChanged {},
 }
 
 /// A session's name in the event log: a digest of its stored hash, which says nothing
@@ -138,6 +140,8 @@ enum LiveEventTwin {
     },
     /// The account's labels were created, changed or deleted: dashboards reload them.
     LabelsChanged {},
+    /// The account's teams (or their members) changed: dashboards reload them.
+    TeamsChanged {},
 }
 
 impl TagFirst for LiveEvent {
@@ -253,6 +257,7 @@ mod tests {
                 except: Some("ab12".into()),
             },
             LiveEvent::LabelsChanged {},
+            LiveEvent::TeamsChanged {},
             LiveEvent::ConversationDeleted {
                 conversation_id: 9,
                 inbox_id: 3,

@@ -22,6 +22,7 @@ mod pages;
 mod root;
 mod shell;
 mod tag_first;
+pub mod teams;
 mod ui;
 pub mod widget;
 pub mod wire;

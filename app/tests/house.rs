@@ -29,7 +29,7 @@ fn floor_of_top(top: &str) -> Floor {
     match top {
         "" | "root" | "shell" | "pages" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
-        | "notifications" | "widget" | "auth" | "emoji" | "labels" => Floor::Feature,
+        | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" => Floor::Feature,
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -63,6 +63,13 @@ const ACROSS: &[(&str, &str)] = &[
     // A conversation's labels are the account's: the chat and the list show them as
     // chips, the list filters by them, and putting one on checks that it exists.
     ("conversations", "labels"),
+    // The list's assignee filter and bulk assignment offer the account's agents.
+    ("conversations", "agents"),
+    // A conversation may be in a team's queue: the list filters by it, the chat and
+    // the bulk bar put it there, and putting it there checks the team exists.
+    ("conversations", "teams"),
+    // A team's members are the account's agents (Ajustes offers them).
+    ("teams", "agents"),
     // Routing reads the inbox's settings ("reopen resolved"); the team's inbox
     // membership writes them.
     ("conversations", "inboxes"),

@@ -74,11 +74,11 @@ for (const vp of VIEWPORTS) {
       await rows.nth(0).getByRole('checkbox').click();
       await rows.nth(2).getByRole('checkbox').click({ modifiers: ['Shift'] });
       const bar = agent.getByRole('group', { name: 'Acciones en bloque' });
-      await bar.getByText('3 seleccionadas').waitFor();
+      await bar.getByText('Seleccionadas: 3').waitFor();
       for (let k = 0; k < 3; k++) assert.equal(await rows.nth(k).getByRole('checkbox').isChecked(), true);
       assert.equal(await rows.nth(3).getByRole('checkbox').isChecked(), false);
       await bar.getByRole('combobox', { name: 'Añadir etiqueta', exact: true }).selectOption({ label: name });
-      await agent.getByRole('status').filter({ hasText: '3 conversaciones actualizadas' }).waitFor();
+      await agent.getByRole('status').filter({ hasText: 'Conversaciones actualizadas: 3' }).waitFor();
       for (const id of ids) {
         await list.locator(`a[href^="/conversations/${id}"] .label-chip`, { hasText: name }).waitFor();
       }
@@ -95,7 +95,7 @@ for (const vp of VIEWPORTS) {
       // The agent takes it off the whole page at once; the folder empties live.
       await agent.getByRole('checkbox', { name: 'Seleccionar todas las de esta página', exact: true }).check();
       await bar.getByRole('combobox', { name: 'Quitar etiqueta', exact: true }).selectOption({ label: name });
-      await agent.getByRole('status').filter({ hasText: 'conversaciones actualizadas' }).waitFor();
+      await agent.getByRole('status').filter({ hasText: 'Conversaciones actualizadas:' }).waitFor();
       await admin.waitForFunction((el) => el.textContent.trim() === '0', await folderCount.elementHandle());
       await adminList.getByRole('link').first().waitFor({ state: 'detached' });
 

@@ -187,6 +187,21 @@ pub async fn set_conversation_priority(
     )
 }
 
+/// Puts the conversation in a team's queue, or in none.
+#[server(endpoint = "conversations/team", input = Json, output = Json)]
+pub async fn set_conversation_team(
+    id: i64,
+    team_id: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::actions::set_team(&state.db, &state.hub, &agent, id, team_id).await
+        }
+        .await,
+    )
+}
+
 /// The whole set of labels the conversation should have.
 #[server(endpoint = "conversations/labels", input = Json, output = Json)]
 pub async fn set_conversation_labels(

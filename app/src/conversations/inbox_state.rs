@@ -19,7 +19,7 @@ pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority)
 }
 
 /// The list filter as it stands in the address (`label`, `priority`, `inbox`,
-/// `channel`, `waiting`, `assignee`, `unread`, `sort`); anything it cannot read is left out.
+/// `channel`, `waiting`, `team`, `assignee`, `unread`, `sort`); anything it cannot read is left out.
 pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
     ListFilter {
         label_id: query.get("label").and_then(|l| l.parse().ok()),
@@ -28,6 +28,7 @@ pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
         channel: query.get("channel").and_then(|c| ChannelKind::parse(&c)),
         waiting: query.get("waiting").as_deref() == Some("1"),
         assignee_id: query.get("assignee").and_then(|a| a.parse().ok()),
+        team_id: query.get("team").and_then(|t| t.parse().ok()),
         unread: query.get("unread").as_deref() == Some("1"),
         sort: query
             .get("sort")
@@ -53,6 +54,9 @@ pub fn list_query(tab: &str, status: &str, filter: ListFilter) -> String {
     }
     if filter.waiting {
         query.push_str("&waiting=1");
+    }
+    if let Some(team) = filter.team_id {
+        query.push_str(&format!("&team={team}"));
     }
     if let Some(assignee) = filter.assignee_id {
         query.push_str(&format!("&assignee={assignee}"));

@@ -58,6 +58,9 @@ pub struct ConversationSummary {
     /// Since when the customer waits for a reply (`None`: an agent answered last).
     #[serde(default)]
     pub waiting_since: Option<Millis>,
+    /// The team whose queue it is in.
+    #[serde(default)]
+    pub team_id: Option<i64>,
 }
 
 impl ConversationSummary {
@@ -98,6 +101,9 @@ pub struct ListFilter {
     /// Only conversations with messages the viewer has not read.
     #[serde(default)]
     pub unread: bool,
+    /// In this team's queue.
+    #[serde(default)]
+    pub team_id: Option<i64>,
     #[serde(default)]
     pub sort: ListSort,
 }
@@ -116,6 +122,7 @@ impl ListFilter {
                 .assignee_id
                 .is_none_or(|a| conversation.assignee_id == Some(a))
             && (!self.unread || conversation.unread_count > 0)
+            && self.team_id.is_none_or(|t| conversation.team_id == Some(t))
     }
 }
 

@@ -151,6 +151,7 @@ struct Fixture {
     label: i64,
     /// A saved folder of this account's administrator.
     folder: i64,
+    team: i64,
     deletable_contact: i64,
     spare_agent: i64,
 }
@@ -383,6 +384,11 @@ fn rules() -> Vec<Rule> {
             },
             // Others get an answer that refuses the conversation without naming it.
             expect: BY_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/conversations/team",
+            build: |f, _| Req::Json(json!({"id": f.conversation, "team_id": f.team})),
+            expect: CONVERSATION,
         },
         Rule {
             route: "/api/folders/list",
@@ -651,6 +657,35 @@ fn rules() -> Vec<Rule> {
         Rule {
             route: "/api/labels/remove",
             build: |f, _| Req::Json(json!({"id": f.label})),
+            expect: ADMIN_ONLY,
+        },
+        // --- teams ------------------------------------------------------------------
+        Rule {
+            route: "/api/teams/list",
+            build: |_, _| Req::Json(json!({})),
+            expect: ACCOUNT_WIDE,
+        },
+        Rule {
+            route: "/api/teams/save",
+            build: |_, c| Req::Json(json!({"id": null, "name": format!("Equipo {}", tag(c))})),
+            // Another account's administrator saves into their own account.
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
+            route: "/api/teams/members",
+            build: |f, _| Req::Json(json!({"id": f.team, "agent_ids": []})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/teams/remove",
+            build: |f, _| Req::Json(json!({"id": f.team})),
             expect: ADMIN_ONLY,
         },
         // --- the team and inboxes (administration) --------------------------------
@@ -1091,6 +1126,13 @@ async fn fixture(app: TestApp) -> Fixture {
             json!({"id": null, "name": "marcador", "description": format!("Etiqueta {MARKER}"), "color": "#1f77b4"}),
         )
         .await;
+    let team: app::teams::Team = app
+        .ok(
+            &admin,
+            "teams/save",
+            json!({"id": null, "name": "Equipo marcador", "description": format!("Equipo {MARKER}")}),
+        )
+        .await;
     let folder: app::conversations::model::SavedFolder = app
         .ok(
             &admin,
@@ -1165,6 +1207,7 @@ async fn fixture(app: TestApp) -> Fixture {
         canned: canned.id,
         label: label.id,
         folder: folder.id,
+        team: team.id,
         deletable_contact: deletable.id,
         spare_agent: spare.id,
         app,

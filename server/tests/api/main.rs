@@ -19,6 +19,7 @@ mod outbound;
 mod replicas;
 mod s3;
 mod team;
+mod teams;
 mod triage;
 mod uploads;
 mod whatsapp;

@@ -4,16 +4,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::agents::AgentProfile;
-use crate::conversations::assign_conversation;
 use crate::conversations::inbox_state::{current_query, priority_text, status_text, MarkedUnread};
 use crate::conversations::mark_conversation;
 use crate::conversations::model::{ConversationSummary, Teammate};
+use crate::conversations::{assign_conversation, set_conversation_team};
 use crate::conversations::{
     set_conversation_labels, set_conversation_priority, set_conversation_status,
 };
 use crate::domain::{ConversationStatus, Priority};
 use crate::i18n::*;
 use crate::labels::{LabelCatalog, LabelChip, LabelChips};
+use crate::teams::TeamCatalog;
 use crate::ui::avatar::Avatar;
 use crate::ui::error_text;
 use crate::ui::icons::{Icon, IconKind};
@@ -60,6 +61,10 @@ pub(super) fn ChatHeader(
     };
     let assign_to =
         move |assignee: Option<i64>| run(Box::pin(assign_conversation(conversation_id, assignee)));
+    let set_team =
+        move |team: Option<i64>| run(Box::pin(set_conversation_team(conversation_id, team)));
+    let team_catalog = use_context::<TeamCatalog>();
+    let teams = move || team_catalog.map(|c| c.0.get()).unwrap_or_default();
     let set_status = move |status: ConversationStatus, until: Option<i64>| {
         run(Box::pin(set_conversation_status(
             conversation_id,
@@ -181,6 +186,24 @@ pub(super) fn ChatHeader(
                                     }
                                 })
                                 .collect_view()}
+                        </select>
+                    </label>
+                    <label class="team">
+                        <span>{t!(i18n, team_label)}</span>
+                        <select on:change=move |ev| set_team(event_target_value(&ev).parse::<i64>().ok())>
+                            <option value="" selected=move || summary.with(|s| s.team_id.is_none())>
+                                {t!(i18n, no_team)}
+                            </option>
+                            <For each=teams key=|t| (t.id, t.name.clone()) let:team>
+                                {
+                                    let id = team.id;
+                                    view! {
+                                        <option value=id.to_string() selected=move || summary.with(|s| s.team_id == Some(id))>
+                                            {team.name}
+                                        </option>
+                                    }
+                                }
+                            </For>
                         </select>
                     </label>
                     <label class="snooze">

@@ -9,6 +9,7 @@ use crate::conversations::model::{BulkAction, BulkOutcome, ConversationSummary};
 use crate::domain::{ConversationStatus, Priority};
 use crate::i18n::*;
 use crate::labels::LabelCatalog;
+use crate::teams::TeamCatalog;
 use crate::ui::error_text;
 use crate::ui::time::now;
 
@@ -62,6 +63,8 @@ pub(super) fn BulkBar(
     let i18n = use_i18n();
     let catalog = use_context::<LabelCatalog>();
     let labels = move || catalog.map(|c| c.0.get()).unwrap_or_default();
+    let team_catalog = use_context::<TeamCatalog>();
+    let teams = move || team_catalog.map(|c| c.0.get()).unwrap_or_default();
     let team = RwSignal::new(Vec::<AgentProfile>::new());
     let outcome = RwSignal::new(None::<BulkOutcome>);
     let error = RwSignal::new(None);
@@ -138,6 +141,14 @@ pub(super) fn BulkBar(
         id => id.parse().ok().map(|id| BulkAction::Assign {
             assignee_id: Some(id),
         }),
+    });
+    let set_team = on_choice(|v| match v {
+        "" => None,
+        "none" => Some(BulkAction::SetTeam { team_id: None }),
+        id => id
+            .parse()
+            .ok()
+            .map(|id| BulkAction::SetTeam { team_id: Some(id) }),
     });
     let add_label = on_choice(|v| {
         v.parse()
@@ -216,6 +227,16 @@ pub(super) fn BulkBar(
                             <option value="none">{t!(i18n, nobody)}</option>
                             <For each=move || team.get() key=|a| a.id let:agent>
                                 <option value=agent.id.to_string()>{agent.name}</option>
+                            </For>
+                        </select>
+                    </label>
+                    <label>
+                        <span>{t!(i18n, bulk_team)}</span>
+                        <select on:change=set_team disabled=busy>
+                            <option value="">{t!(i18n, bulk_choose)}</option>
+                            <option value="none">{t!(i18n, no_team)}</option>
+                            <For each=teams key=|t| (t.id, t.name.clone()) let:team>
+                                <option value=team.id.to_string()>{team.name}</option>
                             </For>
                         </select>
                     </label>

@@ -15,6 +15,7 @@ use crate::i18n::*;
 use crate::labels::list_labels;
 use crate::labels::LabelCatalog;
 use crate::live::{on_event, Live};
+use crate::teams::{list_teams, TeamCatalog};
 use crate::ui::error_text;
 
 fn tab_from(text: Option<String>) -> Tab {
@@ -70,6 +71,24 @@ pub fn ConversationsLayout() -> impl IntoView {
         if let Some(Ok(list)) = labels.get() {
             catalog.0.set(list);
         }
+    });
+    // The account's teams, for the filter, the bulk bar and the chat's team menu:
+    // fetched in the browser, again when an administrator changes them.
+    let teams = TeamCatalog(RwSignal::new(Vec::new()));
+    provide_context(teams);
+    let teams_changed = RwSignal::new(0_u32);
+    on_event(move |envelope| {
+        if matches!(envelope.event, LiveEvent::TeamsChanged {}) {
+            teams_changed.update(|n| *n += 1);
+        }
+    });
+    Effect::new(move |_| {
+        teams_changed.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_teams().await {
+                teams.0.set(list);
+            }
+        });
     });
     // Saved folders outlive each list load (their counts follow live events).
     super::folders::provide_folders();

@@ -12,6 +12,7 @@ use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::i18n::*;
 use crate::inboxes::my_inboxes;
 use crate::labels::LabelCatalog;
+use crate::teams::TeamCatalog;
 use crate::ui::channel_text;
 
 fn tab_key(tab: Tab) -> &'static str {
@@ -125,6 +126,9 @@ pub(super) fn TriageFilter(
     let select_inbox = on(|f, v| f.inbox_id = v.parse().ok());
     let select_channel = on(|f, v| f.channel = ChannelKind::parse(&v));
     let select_assignee = on(|f, v| f.assignee_id = v.parse().ok());
+    let select_team = on(|f, v| f.team_id = v.parse().ok());
+    let teams = use_context::<TeamCatalog>();
+    let teams = move || teams.map(|c| c.0.get()).unwrap_or_default();
     let select_sort = on(|f, v| f.sort = ListSort::parse(&v).unwrap_or_default());
     let toggle_waiting = {
         let go = go.clone();
@@ -219,6 +223,15 @@ pub(super) fn TriageFilter(
                         }
                     })
                     .collect_view()}
+            </select>
+        </label>
+        <label class="team-filter">
+            <span>{t!(i18n, team_filter)}</span>
+            <select on:change=select_team aria-label=move || t_string!(i18n, filter_by_team)>
+                <option value="" selected=filter.team_id.is_none()>{t!(i18n, any_team)}</option>
+                <For each=teams key=|t| (t.id, t.name.clone()) let:team>
+                    <option value=team.id.to_string() selected=filter.team_id == Some(team.id)>{team.name}</option>
+                </For>
             </select>
         </label>
         <label class="assignee-filter">

@@ -26,6 +26,10 @@ pub enum BulkAction {
     SetPriority {
         priority: Priority,
     },
+    /// Put in a team's queue, or in none with `None`.
+    SetTeam {
+        team_id: Option<i64>,
+    },
     /// Resolve, reopen, mark pending or snooze (`snoozed_until: None`: until the
     /// customer writes).
     SetStatus {

@@ -166,7 +166,45 @@ fn summary(id: i64, waiting_since: Option<i64>) -> ConversationSummary {
         label_ids: vec![],
         created_at: 1,
         waiting_since,
+        team_id: None,
     }
+}
+
+#[test]
+fn team_assignee_and_unread_filters_match_as_the_query_does() {
+    let mut row = summary(1, None);
+    row.team_id = Some(7);
+    row.assignee_id = Some(3);
+    row.unread_count = 2;
+    let pass = |f: ListFilter| f.matches(&row);
+    assert!(pass(ListFilter::default()));
+    assert!(pass(ListFilter {
+        team_id: Some(7),
+        assignee_id: Some(3),
+        unread: true,
+        ..Default::default()
+    }));
+    assert!(!pass(ListFilter {
+        team_id: Some(8),
+        ..Default::default()
+    }));
+    assert!(!pass(ListFilter {
+        assignee_id: Some(4),
+        ..Default::default()
+    }));
+    let mut read = row.clone();
+    read.unread_count = 0;
+    assert!(!ListFilter {
+        unread: true,
+        ..Default::default()
+    }
+    .matches(&read));
+    read.team_id = None;
+    assert!(!ListFilter {
+        team_id: Some(7),
+        ..Default::default()
+    }
+    .matches(&read));
 }
 
 #[test]

@@ -16,7 +16,7 @@ pub const SUMMARY_SELECT: &str = "SELECT c.id, c.display_id, c.inbox_id, i.name 
      ct.phone_e164 AS contact_phone, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
      c.last_activity_at, c.last_customer_message_at, c.last_message_preview, \
      c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) AS unread_count, \
-     c.priority, c.created_at, c.waiting_since, (SELECT group_concat(CAST(cl.label_id AS TEXT)) FROM conversation_labels cl \
+     c.priority, c.created_at, c.waiting_since, c.team_id, (SELECT group_concat(CAST(cl.label_id AS TEXT)) FROM conversation_labels cl \
        WHERE cl.conversation_id = c.id) AS label_ids \
      FROM conversations c JOIN inboxes i ON i.id = c.inbox_id JOIN contacts ct ON ct.id = c.contact_id \
      LEFT JOIN agents a ON a.id = c.assignee_id \
@@ -54,6 +54,7 @@ pub fn summary_from_row(row: &AnyRow) -> Result<ConversationSummary, sqlx::Error
         label_ids: label_ids(row.try_get("label_ids")?),
         created_at: row.try_get("created_at")?,
         waiting_since: row.try_get("waiting_since")?,
+        team_id: row.try_get("team_id")?,
     })
 }
 

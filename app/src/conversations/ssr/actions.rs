@@ -85,6 +85,30 @@ pub async fn set_priority(
     emit_change(tx, hub, agent.account_id, &before).await
 }
 
+/// Puts a conversation in a team's queue (`None`: in no team's).
+pub async fn set_team(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    team_id: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut tx = db.begin_write().await?;
+    if let Some(team) = team_id {
+        if !crate::teams::ssr::exists_in_tx(&mut tx, agent.account_id, team).await? {
+            return Err(AppError::validation("team", "invalid"));
+        }
+    }
+    sqlx::query("UPDATE conversations SET team_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(team_id)
+        .bind(now_ms())
+        .bind(conversation_id)
+        .execute(tx.conn())
+        .await?;
+    emit_change(tx, hub, agent.account_id, &before).await
+}
+
 /// Puts exactly these labels on a conversation (the chat's label menu sends the whole
 /// set). A label that is not the account's refuses the change as a whole.
 pub async fn set_labels(

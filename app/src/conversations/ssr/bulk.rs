@@ -136,6 +136,7 @@ fn same(before: &ConversationSummary, after: &ConversationSummary) -> bool {
         && before.snoozed_until == after.snoozed_until
         && before.priority == after.priority
         && before.label_ids == after.label_ids
+        && before.team_id == after.team_id
 }
 
 /// The label or assignee the action names must be this account's; otherwise the
@@ -150,6 +151,14 @@ async fn check_action(
             let known = crate::labels::ssr::existing_in_tx(tx, account_id, &[label_id]).await?;
             if known.is_empty() {
                 return Err(AppError::validation("label", "invalid"));
+            }
+        }
+        BulkAction::SetTeam {
+            team_id: Some(team),
+        } => {
+            let known = crate::teams::ssr::exists_in_tx(tx, account_id, team).await?;
+            if !known {
+                return Err(AppError::validation("team", "invalid"));
             }
         }
         BulkAction::Assign {
@@ -252,6 +261,10 @@ async fn write(
                 "UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id IN ({list})"
             ),
             assignee_id,
+        ),
+        BulkAction::SetTeam { team_id } => (
+            format!("UPDATE conversations SET team_id = $1, updated_at = $2 WHERE id IN ({list})"),
+            team_id,
         ),
         BulkAction::SetPriority { priority } => (
             format!("UPDATE conversations SET priority = $1, updated_at = $2 WHERE id IN ({list})"),

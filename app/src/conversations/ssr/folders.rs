@@ -171,6 +171,11 @@ async fn check_references(db: &Db, viewer: Viewer, filter: &ListFilter) -> Resul
             return Err(AppError::validation("inbox", "invalid"));
         }
     }
+    if let Some(team) = filter.team_id {
+        if !crate::teams::ssr::exists(db, viewer.account_id, team).await? {
+            return Err(AppError::validation("team", "invalid"));
+        }
+    }
     if let Some(assignee) = filter.assignee_id {
         let found: Option<i64> =
             sqlx::query_scalar("SELECT id FROM agents WHERE id = $1 AND account_id = $2")

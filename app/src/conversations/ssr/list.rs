@@ -151,6 +151,10 @@ pub fn filter_conditions(
         conditions.push_str(&format!(" AND i.channel_kind = ${}", param()));
         args.push(Arg::Text(channel.as_str()));
     }
+    if let Some(team) = filter.team_id {
+        conditions.push_str(&format!(" AND c.team_id = ${}", param()));
+        args.push(Arg::Int(team));
+    }
     if let Some(assignee) = filter.assignee_id {
         conditions.push_str(&format!(" AND c.assignee_id = ${}", param()));
         args.push(Arg::Int(assignee));

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::inboxes::my_inboxes;
 use crate::labels::LabelsAdmin;
+use crate::teams::TeamsAdmin;
 use crate::ui::error_text;
 
 #[component]
@@ -46,6 +47,7 @@ pub fn TeamAdminPage() -> impl IntoView {
                         <NewInboxForm refresh />
                         <CannedSection refresh />
                         <LabelsAdmin />
+                        <TeamsAdmin />
                     }.into_any(),
                     Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                 }
