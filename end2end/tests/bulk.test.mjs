@@ -65,7 +65,8 @@ for (const vp of VIEWPORTS) {
       // The agent selects three rows: the first, then shift-click on the third.
       const list = await openList(agent);
       const rows = list.getByRole('listitem');
-      assert.ok((await rows.count()) >= 4, 'the demo has open conversations');
+      await rows.nth(2).waitFor();
+      const total = await rows.count();
       const ids = [];
       for (let k = 0; k < 3; k++) {
         const href = await rows.nth(k).getByRole('link').getAttribute('href');
@@ -76,7 +77,7 @@ for (const vp of VIEWPORTS) {
       const bar = agent.getByRole('group', { name: 'Acciones en bloque' });
       await bar.getByText('Seleccionadas: 3').waitFor();
       for (let k = 0; k < 3; k++) assert.equal(await rows.nth(k).getByRole('checkbox').isChecked(), true);
-      assert.equal(await rows.nth(3).getByRole('checkbox').isChecked(), false);
+      for (let k = 3; k < total; k++) assert.equal(await rows.nth(k).getByRole('checkbox').isChecked(), false);
       await bar.getByRole('combobox', { name: 'Añadir etiqueta', exact: true }).selectOption({ label: name });
       await agent.getByRole('status').filter({ hasText: 'Conversaciones actualizadas: 3' }).waitFor();
       for (const id of ids) {
