@@ -4,6 +4,7 @@
 mod api;
 pub(crate) mod details;
 mod form;
+mod labels;
 pub(crate) mod list;
 pub mod model;
 mod new_conversation;

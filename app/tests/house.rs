@@ -53,6 +53,8 @@ const ACROSS: &[(&str, &str)] = &[
     // contact's.
     ("widget", "conversations"),
     ("widget", "contacts"),
+    // A contact's labels are the account's (shown as chips, checked when put on).
+    ("contacts", "labels"),
     // The identity secret host sites sign with is the inbox's (kept with its settings).
     ("widget", "inboxes"),
     // A mention in a note notifies the teammate in the note's own transaction.

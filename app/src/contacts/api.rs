@@ -40,10 +40,24 @@ pub async fn get_contact(id: i64) -> Result<ContactDetail, AppError> {
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
+            let contact = ssr::store::get(&state.db, agent.account_id, id).await?;
             Ok(ContactDetail {
-                contact: ssr::store::get(&state.db, agent.account_id, id).await?,
+                label_ids: ssr::labels::of(&state.db, contact.id).await?,
+                contact,
                 can_delete: agent.role.is_admin(),
             })
+        }
+        .await,
+    )
+}
+
+/// The whole set of labels the contact should have; answers the set now on it.
+#[server(endpoint = "contacts/labels", input = Json, output = Json)]
+pub async fn set_contact_labels(id: i64, label_ids: Vec<i64>) -> Result<Vec<i64>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::labels::set(&state.db, agent.account_id, id, &label_ids).await
         }
         .await,
     )

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::form::ContactForm;
+use super::labels::ContactLabels;
 use super::model::{ContactDetail, ContactRow, HistoryPage};
 use super::new_conversation::NewConversation;
 use super::{contact_history, delete_contact, get_contact, merge_claimed};
@@ -62,6 +63,7 @@ enum Panel {
 fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView {
     let i18n = use_i18n();
     let contact = RwSignal::new(detail.contact);
+    let label_ids = detail.label_ids;
     let panel = RwSignal::new(Panel::None);
     let toggle = move |p: Panel| {
         panel.update(|current| *current = if *current == p { Panel::None } else { p })
@@ -108,6 +110,7 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
             <dt>{t!(i18n, contact_created)}</dt>
             <dd>{created}</dd>
         </dl>
+        <ContactLabels contact_id initial=label_ids />
         {move || match panel.get() {
             Panel::None => None,
             Panel::Edit => {

@@ -78,6 +78,9 @@ pub struct ContactDetail {
     pub contact: ContactRow,
     /// Deletion is for administrators; the page offers it only to them.
     pub can_delete: bool,
+    /// The account's labels on this contact, ascending.
+    #[serde(default)]
+    pub label_ids: Vec<i64>,
 }
 
 /// Keyset position in a contact's history: newest activity first.

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod csv_io;
 pub mod delete;
 pub mod history;
+pub mod labels;
 pub mod merge;
 pub mod search;
 pub mod start;

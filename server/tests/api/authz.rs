@@ -590,6 +590,19 @@ fn rules() -> Vec<Rule> {
             expect: ACCOUNT_WIDE,
         },
         Rule {
+            route: "/api/contacts/labels",
+            build: |f, _| Req::Json(json!({"id": f.contact, "label_ids": [f.label]})),
+            // Contacts are account-wide; another account's caller does not find it.
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                Allowed,
+                Allowed,
+                Allowed,
+            ],
+        },
+        Rule {
             route: "/api/contacts/import",
             build: |_, c| {
                 Req::Post(

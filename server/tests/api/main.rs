@@ -4,6 +4,7 @@
 mod auth;
 mod authz;
 mod bulk;
+mod contact_labels;
 mod contacts;
 mod crash;
 mod email;

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::conversations::inbox_state::list_query;
-use crate::conversations::model::{FolderCount, ListFilter, SavedFolder, Tab};
+use crate::conversations::model::{folder_count_text, FolderCount, ListFilter, SavedFolder, Tab};
 use crate::conversations::{folder_counts, list_folders, remove_folder, save_folder};
 use crate::domain::ConversationStatus;
 use crate::events::LiveEvent;
@@ -115,7 +115,7 @@ pub(super) fn FolderTabs() -> impl IntoView {
                     <A href=folder_href(&folder) attr:role="tab" attr:aria-selected=move || (open() == Some(id)).to_string() attr:class="tab folder-tab">
                         <span class="tab-label">{folder.name.clone()}</span>
                         <span class="count" data-testid=format!("count-folder-{id}")>
-                            {move || count_of(id).map(|n| n.to_string()).unwrap_or_default()}
+                            {move || count_of(id).map(folder_count_text).unwrap_or_default()}
                         </span>
                     </A>
                 }

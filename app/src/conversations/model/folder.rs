@@ -19,7 +19,21 @@ pub struct SavedFolder {
     pub filter: ListFilter,
 }
 
-/// A folder's count of conversations, now.
+/// Above this a folder shows "99+": its count stops there, so ten folders over a
+/// hundred thousand conversations cost a few milliseconds rather than full scans
+/// (measured: `bench list`, BENCHMARKS.md).
+pub const FOLDER_COUNT_SHOWN: i64 = 99;
+
+/// A folder's count as the tab shows it.
+pub fn folder_count_text(count: i64) -> String {
+    if count > FOLDER_COUNT_SHOWN {
+        format!("{FOLDER_COUNT_SHOWN}+")
+    } else {
+        count.to_string()
+    }
+}
+
+/// A folder's count of conversations, now, up to [`FOLDER_COUNT_SHOWN`] + 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FolderCount {
     pub id: i64,
@@ -42,6 +56,13 @@ pub fn folder_name(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_counts_show_as_ninety_nine_plus() {
+        assert_eq!(folder_count_text(0), "0");
+        assert_eq!(folder_count_text(99), "99");
+        assert_eq!(folder_count_text(100), "99+");
+    }
 
     #[test]
     fn folder_names_are_trimmed_and_bounded() {

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::access::Viewer;
 use super::list::count;
 use crate::conversations::model::{
-    folder_name, FolderCount, ListFilter, SavedFolder, Tab, FOLDERS_MAX,
+    folder_name, FolderCount, ListFilter, SavedFolder, Tab, FOLDERS_MAX, FOLDER_COUNT_SHOWN,
 };
 use crate::db::{now_ms, Db};
 use crate::domain::ConversationStatus;
@@ -56,17 +56,27 @@ pub async fn list(db: &Db, viewer: Viewer) -> Result<Vec<SavedFolder>, AppError>
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
-/// Each folder's count, as the list would show it now.
+/// Each folder's count, as the list would show it now (up to "99+"), the folders
+/// counted side by side on the pool.
 pub async fn counts(db: &Db, viewer: Viewer) -> Result<Vec<FolderCount>, AppError> {
-    let mut out = Vec::new();
-    for folder in list(db, viewer).await? {
-        let n = count(db, viewer, folder.tab, folder.status, &folder.filter).await?;
-        out.push(FolderCount {
+    let folders = list(db, viewer).await?;
+    let counted = futures::future::try_join_all(folders.iter().map(|folder| async move {
+        let n = count(
+            db,
+            viewer,
+            folder.tab,
+            folder.status,
+            &folder.filter,
+            FOLDER_COUNT_SHOWN + 1,
+        )
+        .await?;
+        Ok::<_, AppError>(FolderCount {
             id: folder.id,
             count: n,
-        });
-    }
-    Ok(out)
+        })
+    }))
+    .await?;
+    Ok(counted)
 }
 
 /// Saves the current view under a name. The filter's label, inbox and assignee must

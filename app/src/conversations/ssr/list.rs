@@ -171,13 +171,14 @@ pub fn filter_conditions(
 }
 
 /// How many conversations a tab, status and filter hold for the viewer (a saved
-/// folder's count).
+/// folder's count), counting no further than `cap`.
 pub async fn count(
     db: &Db,
     viewer: Viewer,
     tab: Tab,
     status: ConversationStatus,
     filter: &ListFilter,
+    cap: i64,
 ) -> Result<i64, AppError> {
     let mut next_param = 5;
     let mut param = || {
@@ -185,10 +186,12 @@ pub async fn count(
         next_param - 1
     };
     let (conditions, args) = filter_conditions(tab, filter, &mut param);
+    let limit = param();
     let sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM conversations c JOIN inboxes i ON i.id = c.inbox_id \
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 AS one FROM conversations c \
+         JOIN inboxes i ON i.id = c.inbox_id \
          LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2 \
-         WHERE {VISIBLE} AND c.status = $4 {conditions}"
+         WHERE {VISIBLE} AND c.status = $4 {conditions} LIMIT ${limit}) capped"
     );
     let mut query = sqlx::query(&sql)
         .bind(viewer.account_id)
@@ -198,6 +201,7 @@ pub async fn count(
     for arg in args {
         query = arg.bind(query);
     }
+    query = query.bind(cap);
     Ok(query.fetch_one(&db.pool).await?.try_get(0)?)
 }
 

@@ -1,0 +1,116 @@
+//! Labels on contacts (issue 27): the account's labels, put on from the contact's
+//! page by any agent, refused whole when one is unknown, gone with the contact.
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::on_both_backends;
+use app::contacts::model::ContactDetail;
+use app::error::AppError;
+use app::labels::Label;
+
+on_both_backends!(labels_go_on_contacts_and_go_with_them);
+
+async fn labels_go_on_contacts_and_go_with_them(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let marcos = app.sign_in(MARCOS).await;
+    let mut labels = Vec::new();
+    for name in ["vip", "mayorista"] {
+        let label: Label = app
+            .ok(
+                &admin.cookie,
+                "labels/save",
+                json!({"id": null, "name": name, "color": "#2ca02c"}),
+            )
+            .await;
+        labels.push(label.id);
+    }
+    let contact: i64 = sqlx::query_scalar("SELECT MIN(id) FROM contacts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let detail: ContactDetail = app
+        .ok(&marcos.cookie, "contacts/get", json!({"id": contact}))
+        .await;
+    assert!(detail.label_ids.is_empty());
+    // Any agent labels a contact (contacts are the account's), duplicates folded.
+    let now: Vec<i64> = app
+        .ok(
+            &marcos.cookie,
+            "contacts/labels",
+            json!({"id": contact, "label_ids": [labels[1], labels[0], labels[1]]}),
+        )
+        .await;
+    let mut want = labels.clone();
+    want.sort();
+    assert_eq!(now, want);
+    let detail: ContactDetail = app
+        .ok(&admin.cookie, "contacts/get", json!({"id": contact}))
+        .await;
+    assert_eq!(detail.label_ids, want);
+
+    // An unknown label, or a contact that is not there: nothing changes.
+    let res = app
+        .call_json(
+            Some(&marcos.cookie),
+            "contacts/labels",
+            json!({"id": contact, "label_ids": [labels[0], 999_999]}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        res.json::<AppError>().await.unwrap(),
+        AppError::validation("labels", "invalid")
+    );
+    let res = app
+        .call_json(
+            Some(&marcos.cookie),
+            "contacts/labels",
+            json!({"id": 999_999, "label_ids": []}),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let detail: ContactDetail = app
+        .ok(&marcos.cookie, "contacts/get", json!({"id": contact}))
+        .await;
+    assert_eq!(detail.label_ids, want);
+
+    // A deleted label leaves the contact; so does taking one off.
+    let _: () = app
+        .ok(&admin.cookie, "labels/remove", json!({"id": labels[0]}))
+        .await;
+    let detail: ContactDetail = app
+        .ok(&marcos.cookie, "contacts/get", json!({"id": contact}))
+        .await;
+    assert_eq!(detail.label_ids, vec![labels[1]]);
+    let now: Vec<i64> = app
+        .ok(
+            &marcos.cookie,
+            "contacts/labels",
+            json!({"id": contact, "label_ids": []}),
+        )
+        .await;
+    assert!(now.is_empty());
+
+    // Erased with the contact (S13).
+    let _: Vec<i64> = app
+        .ok(
+            &marcos.cookie,
+            "contacts/labels",
+            json!({"id": contact, "label_ids": [labels[1]]}),
+        )
+        .await;
+    let name = detail.contact.display_name().to_owned();
+    let _: () = app
+        .ok(
+            &admin.cookie,
+            "contacts/delete",
+            json!({"id": contact, "confirmation": name}),
+        )
+        .await;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_labels WHERE contact_id = $1")
+        .bind(contact)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
