@@ -3,6 +3,7 @@
 //! appends the live events.
 pub mod access;
 pub mod actions;
+pub mod assignment;
 pub mod attachments;
 pub mod bulk;
 pub mod detail;

@@ -153,6 +153,23 @@ pub async fn account_flag(
     }))
 }
 
+/// One whole-number setting of an inbox of the account (`None` when unset or there is
+/// no such inbox).
+pub async fn account_number(
+    db: &Db,
+    account_id: i64,
+    inbox_id: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let settings: Option<String> =
+        sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1 AND account_id = $2")
+            .bind(inbox_id)
+            .bind(account_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(settings.and_then(|s| settings_of(&s).get(key).and_then(serde_json::Value::as_i64)))
+}
+
 /// Every inbox of a channel, oldest first (pollers, the template sync).
 pub async fn ids_of(db: &Db, channel: ChannelKind) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = $1 ORDER BY id")

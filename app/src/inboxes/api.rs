@@ -100,6 +100,29 @@ pub async fn save_inbox_routing(id: i64, reopen_resolved: bool) -> Result<(), Ap
     )
 }
 
+/// An inbox's automatic assignment: (on, limit of open conversations per agent).
+#[server(endpoint = "team/inbox_assignment", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn inbox_assignment(id: i64) -> Result<(bool, i64), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::forms::assignment(&state.db, &admin, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/save_inbox_assignment", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn save_inbox_assignment(id: i64, enabled: bool, limit: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::forms::set_assignment(&state.db, &admin, id, enabled, limit).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "team/whatsapp_settings", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn whatsapp_settings(
     id: i64,

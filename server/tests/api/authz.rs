@@ -791,6 +791,16 @@ fn rules() -> Vec<Rule> {
             expect: ADMIN_ONLY,
         },
         Rule {
+            route: "/api/team/inbox_assignment",
+            build: |f, _| Req::Json(json!({"id": f.inbox})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/save_inbox_assignment",
+            build: |f, _| Req::Json(json!({"id": f.inbox, "enabled": false, "limit": 0})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
             route: "/api/team/whatsapp_settings",
             build: |f, _| Req::Json(json!({"id": f.whatsapp_inbox})),
             expect: ADMIN_ONLY,

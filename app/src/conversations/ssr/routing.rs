@@ -194,6 +194,16 @@ pub async fn open_conversation_in_tx(
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;
+    // Opened by a customer: the inbox may hand it to whoever's turn it is.
+    if new.assignee_id.is_none() {
+        if let Some(agent) = super::assignment::pick_in_tx(tx, new.inbox_id, None).await? {
+            sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
+                .bind(agent)
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
     let summary = summary_in_tx(tx.conn(), id).await?;
     tx.append_event(
         new.account_id,

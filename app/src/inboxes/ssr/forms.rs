@@ -94,6 +94,50 @@ pub async fn reopens_resolved(
         .ok_or(AppError::NotFound)
 }
 
+/// An inbox's automatic assignment: on or off, and the most open conversations one
+/// agent is given (0: no limit).
+pub async fn assignment(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+) -> Result<(bool, i64), AppError> {
+    require_admin(admin)?;
+    let on = inbox_settings::account_flag(db, admin.account_id, inbox_id, "auto_assign")
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let limit = inbox_settings::account_number(db, admin.account_id, inbox_id, "auto_assign_limit")
+        .await?
+        .unwrap_or(0);
+    Ok((on, limit.max(0)))
+}
+
+/// Turns automatic assignment on or off with its limit (0..=1000; a negative or
+/// larger one is refused and nothing changes). Other keys are kept.
+pub async fn set_assignment(
+    db: &Db,
+    admin: &AgentProfile,
+    inbox_id: i64,
+    enabled: bool,
+    limit: i64,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    if !(0..=1000).contains(&limit) {
+        return Err(AppError::validation("limit", "invalid"));
+    }
+    let mut tx = db.begin_write().await?;
+    let found =
+        inbox_settings::update_in_tx(&mut tx, Some(admin.account_id), inbox_id, None, |json| {
+            json.insert("auto_assign".into(), enabled.into());
+            json.insert("auto_assign_limit".into(), limit.into());
+        })
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    tx.finish().await?;
+    Ok(())
+}
+
 /// Sets whether the inbox reopens a resolved conversation. Other keys are kept.
 pub async fn set_reopens_resolved(
     db: &Db,

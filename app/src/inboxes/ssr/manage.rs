@@ -26,6 +26,9 @@ pub async fn create_inbox(
         }
         _ => serde_json::json!({}),
     };
+    // New inboxes hand their conversations out by themselves (Ajustes can turn it off).
+    let mut settings = settings;
+    settings["auto_assign"] = true.into();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query(
         "INSERT INTO inboxes (account_id, name, channel_kind, web_token, settings, created_at, updated_at) \

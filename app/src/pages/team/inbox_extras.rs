@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::inboxes::{inbox_routing, save_inbox_routing, web_chat_identity_secret};
+use crate::inboxes::{
+    inbox_assignment, inbox_routing, save_inbox_assignment, save_inbox_routing,
+    web_chat_identity_secret,
+};
 use crate::ui::error_text;
 
 /// "Reopen the resolved conversation" switch, saved as it changes.
@@ -43,6 +46,66 @@ pub fn InboxRoutingSwitch(inbox_id: i64) -> impl IntoView {
             <label for=id>{t!(i18n, inbox_reopen_resolved)}</label>
             {move || failure.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
         </div>
+    }
+}
+
+/// Automatic assignment: the switch and the limit of open conversations per agent,
+/// saved together.
+#[component]
+pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let enabled = RwSignal::new(false);
+    let limit = RwSignal::new(String::from("0"));
+    let saved = RwSignal::new(false);
+    let failure = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok((on, max)) = inbox_assignment(inbox_id).await {
+                enabled.set(on);
+                limit.set(max.to_string());
+            }
+        });
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(max) = limit.get_untracked().trim().parse::<i64>() else {
+            failure.set(Some(AppError::validation("limit", "invalid")));
+            return;
+        };
+        let on = enabled.get_untracked();
+        leptos::task::spawn_local(async move {
+            match save_inbox_assignment(inbox_id, on, max).await {
+                Ok(()) => {
+                    failure.set(None);
+                    saved.set(true);
+                }
+                Err(err) => {
+                    saved.set(false);
+                    failure.set(Some(err));
+                }
+            }
+        });
+    };
+    let switch_id = format!("inbox-{inbox_id}-auto-assign");
+    let limit_id = format!("inbox-{inbox_id}-auto-assign-limit");
+    view! {
+        <form class="inbox-assignment" on:submit=save>
+            <div class="field checkbox">
+                <input id=switch_id.clone() type="checkbox" prop:checked=move || enabled.get()
+                    on:change=move |ev| { saved.set(false); enabled.set(event_target_checked(&ev)) } />
+                <label for=switch_id>{t!(i18n, inbox_auto_assign)}</label>
+            </div>
+            <div class="field">
+                <label for=limit_id.clone()>{t!(i18n, inbox_auto_assign_limit)}</label>
+                <input id=limit_id type="number" min="0" max="1000" inputmode="numeric"
+                    prop:value=move || limit.get() on:input=move |ev| { saved.set(false); limit.set(event_target_value(&ev)) } />
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="secondary">{t!(i18n, inbox_auto_assign_save)}</button>
+            </div>
+            <p role="status" class="muted">{move || saved.get().then(|| t_string!(i18n, inbox_auto_assign_saved))}</p>
+            {move || failure.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
+        </form>
     }
 }
 

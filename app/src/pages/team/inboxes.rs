@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::email::EmailForm;
-use super::inbox_extras::{IdentitySecret, InboxRoutingSwitch};
+use super::inbox_extras::{IdentitySecret, InboxAssignment, InboxRoutingSwitch};
 use super::texts::channel_text;
 use super::web_chat::WebChatForm;
 use super::whatsapp::WhatsAppForm;
@@ -70,6 +70,7 @@ pub(super) fn InboxesSection(
                         {boxes}
                     </fieldset>
                     <InboxRoutingSwitch inbox_id />
+                    <InboxAssignment inbox_id />
                     {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}

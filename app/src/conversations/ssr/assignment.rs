@@ -1,0 +1,86 @@
+//! Automatic assignment: a conversation a customer opens goes to the next member of
+//! its inbox (of its team, when it has one) who is online and under the inbox's limit
+//! of open conversations, by round robin. Nobody fits: it stays unassigned. Chosen in
+//! the transaction that opens the conversation, so its first event already carries
+//! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns.
+use sqlx::Row;
+
+use crate::db::{Backend, WriteTx};
+
+/// An inbox's automatic assignment (its settings' `auto_assign`, on for inboxes
+/// created since, and `auto_assign_limit`, 0 for no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutoAssign {
+    pub enabled: bool,
+    pub limit: i64,
+}
+
+pub async fn settings(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+) -> Result<AutoAssign, sqlx::Error> {
+    let text: Option<String> = sqlx::query_scalar("SELECT settings FROM inboxes WHERE id = $1")
+        .bind(inbox_id)
+        .fetch_optional(conn)
+        .await?;
+    let json: serde_json::Value = text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    Ok(AutoAssign {
+        enabled: json["auto_assign"].as_bool().unwrap_or(false),
+        limit: json["auto_assign_limit"].as_i64().unwrap_or(0).max(0),
+    })
+}
+
+/// The agent whose turn it is, if anyone may take one more conversation now; her
+/// turn is taken in the same transaction.
+pub async fn pick_in_tx(
+    tx: &mut WriteTx,
+    inbox_id: i64,
+    team_id: Option<i64>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let rule = settings(tx.conn(), inbox_id).await?;
+    if !rule.enabled {
+        return Ok(None);
+    }
+    if tx.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7462, CAST($1 AS INTEGER))")
+            .bind(inbox_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let rows = sqlx::query(
+        "SELECT a.id, \
+         (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') AS open_count, \
+         COALESCE((SELECT t.turn FROM assignment_turns t WHERE t.inbox_id = $1 AND t.agent_id = a.id), 0) AS turn \
+         FROM agents a JOIN inbox_members m ON m.agent_id = a.id AND m.inbox_id = $1 \
+         WHERE a.active = 1 AND a.availability = 'online' \
+         AND ($2 = 0 OR a.id IN (SELECT tm.agent_id FROM team_members tm WHERE tm.team_id = $2)) \
+         ORDER BY turn, a.id",
+    )
+    .bind(inbox_id)
+    .bind(team_id.unwrap_or(0))
+    .fetch_all(tx.conn())
+    .await?;
+    let mut chosen = None;
+    for row in &rows {
+        let open: i64 = row.try_get("open_count")?;
+        if rule.limit == 0 || open < rule.limit {
+            chosen = Some(row.try_get::<i64, _>("id")?);
+            break;
+        }
+    }
+    let Some(agent) = chosen else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO assignment_turns (inbox_id, agent_id, turn) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(turn), 0) + 1 FROM assignment_turns WHERE inbox_id = $1)) \
+         ON CONFLICT (inbox_id, agent_id) DO UPDATE SET turn = EXCLUDED.turn",
+    )
+    .bind(inbox_id)
+    .bind(agent)
+    .execute(tx.conn())
+    .await?;
+    Ok(Some(agent))
+}
