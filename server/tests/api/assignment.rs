@@ -38,11 +38,13 @@ async fn visitor_writes(app: &TestApp, token: &str, name: &str) -> Option<i64> {
         .unwrap()
 }
 
-async fn open_of(app: &TestApp, agent: i64) -> i64 {
+/// The agent's open conversations in the inbox (what the inbox's limit counts).
+async fn open_of(app: &TestApp, agent: i64, inbox: i64) -> i64 {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND status = 'open'",
+        "SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND inbox_id = $2 AND status = 'open'",
     )
     .bind(agent)
+    .bind(inbox)
     .fetch_one(&app.state.db.pool)
     .await
     .unwrap()
@@ -115,13 +117,14 @@ async fn round_robin_over_online_members_with_room(app: TestApp) {
     assert_eq!((got[0], got[1]), (got[2], got[3]), "{got:?}");
 
     // A limit Lucía has reached: she is skipped, whoever's turn it is.
-    let limit = open_of(&app, lucia).await;
-    while open_of(&app, marcos).await >= limit {
+    let limit = open_of(&app, lucia, inbox).await;
+    while open_of(&app, marcos, inbox).await >= limit {
         sqlx::query(
             "UPDATE conversations SET assignee_id = NULL WHERE id = \
-             (SELECT MIN(id) FROM conversations WHERE assignee_id = $1 AND status = 'open')",
+             (SELECT MIN(id) FROM conversations WHERE assignee_id = $1 AND inbox_id = $2 AND status = 'open')",
         )
         .bind(marcos)
+        .bind(inbox)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
@@ -138,7 +141,7 @@ async fn round_robin_over_online_members_with_room(app: TestApp) {
         visitor_writes(&app, &token, "Con límite").await,
         Some(marcos)
     );
-    assert!(open_of(&app, lucia).await <= limit);
+    assert!(open_of(&app, lucia, inbox).await <= limit);
 
     // Away or busy is not online: nobody gets it.
     set_online(&app, LUCIA, "busy").await;
@@ -181,13 +184,16 @@ async fn concurrent_arrivals_respect_the_limit(app: TestApp) {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    // Their open conversations elsewhere count too: start both at zero.
-    sqlx::query("UPDATE conversations SET assignee_id = NULL WHERE assignee_id IN ($1, $2)")
-        .bind(lucia)
-        .bind(marcos)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    // Their open conversations in other inboxes do not count against this one's limit.
+    let elsewhere: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversations WHERE assignee_id IN ($1, $2) AND status = 'open'",
+    )
+    .bind(lucia)
+    .bind(marcos)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(elsewhere > 0, "the demo gives them open conversations");
     let arrivals = (0..6).map(|k| {
         let (app, token) = (&app, token.clone());
         async move { visitor_writes(app, &token, &format!("Cliente {k}")).await }
@@ -196,6 +202,6 @@ async fn concurrent_arrivals_respect_the_limit(app: TestApp) {
     let given: Vec<i64> = got.iter().flatten().copied().collect();
     assert_eq!(given.len(), 2, "one each, then nobody has room: {got:?}");
     assert!(given.contains(&lucia) && given.contains(&marcos), "{got:?}");
-    assert_eq!(open_of(&app, lucia).await, 1);
-    assert_eq!(open_of(&app, marcos).await, 1);
+    assert_eq!(open_of(&app, lucia, inbox).await, 1);
+    assert_eq!(open_of(&app, marcos, inbox).await, 1);
 }

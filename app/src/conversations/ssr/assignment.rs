@@ -1,6 +1,6 @@
 //! Automatic assignment: a conversation a customer opens goes to the next member of
 //! its inbox (of its team, when it has one) who is online and under the inbox's limit
-//! of open conversations, by round robin. Nobody fits: it stays unassigned. Chosen in
+//! of open conversations (hers in that inbox), by round robin. Nobody fits: it stays unassigned. Chosen in
 //! the transaction that opens the conversation, so its first event already carries
 //! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns.
 use sqlx::Row;
@@ -51,7 +51,7 @@ pub async fn pick_in_tx(
     }
     let rows = sqlx::query(
         "SELECT a.id, \
-         (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') AS open_count, \
+         (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.inbox_id = $1 AND c.status = 'open') AS open_count, \
          COALESCE((SELECT t.turn FROM assignment_turns t WHERE t.inbox_id = $1 AND t.agent_id = a.id), 0) AS turn \
          FROM agents a JOIN inbox_members m ON m.agent_id = a.id AND m.inbox_id = $1 \
          WHERE a.active = 1 AND a.availability = 'online' \

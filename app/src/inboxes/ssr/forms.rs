@@ -94,8 +94,8 @@ pub async fn reopens_resolved(
         .ok_or(AppError::NotFound)
 }
 
-/// An inbox's automatic assignment: on or off, and the most open conversations one
-/// agent is given (0: no limit).
+/// An inbox's automatic assignment: on or off, and the most open conversations of the
+/// inbox one agent is given (0: no limit).
 pub async fn assignment(
     db: &Db,
     admin: &AgentProfile,
