@@ -37,11 +37,11 @@ async fn instant_graph() -> anyhow::Result<String> {
     Ok(format!("http://{addr}"))
 }
 
-fn delivery(n: usize) -> Vec<u8> {
-    let wa_id = format!("3460{:07}", n % CUSTOMERS);
+fn delivery(n: usize, customers: usize) -> Vec<u8> {
+    let wa_id = format!("3460{:07}", n % customers);
     let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages",
         "value": {"messaging_product": "whatsapp", "metadata": {"phone_number_id": PHONE_ID},
-            "contacts": [{"profile": {"name": format!("Cliente {}", n % CUSTOMERS)}, "wa_id": wa_id}],
+            "contacts": [{"profile": {"name": format!("Cliente {}", n % customers)}, "wa_id": wa_id}],
             "messages": [{"from": wa_id, "id": format!("wamid.in{n}"), "timestamp": (app::db::now_ms() / 1000).to_string(),
                 "type": "text", "text": {"body": format!("Mensaje de prueba {n}")}}]}}]}]});
     serde_json::to_vec(&body).expect("json")
@@ -52,6 +52,7 @@ async fn inbound(
     first: usize,
     total: usize,
     concurrency: usize,
+    customers: usize,
 ) -> anyhow::Result<(Duration, Samples)> {
     let client = reqwest::Client::new();
     let next = Arc::new(AtomicUsize::new(0));
@@ -66,7 +67,7 @@ async fn inbound(
                 if i >= total {
                     break;
                 }
-                let body = delivery(first + i);
+                let body = delivery(first + i, customers);
                 let signature = sign(SECRET, &body);
                 let t = Instant::now();
                 let res = client
@@ -95,6 +96,7 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
     let graph = instant_graph().await?;
     let mut inbound_rows = Vec::new();
     let mut outbound_rows = Vec::new();
+    let mut assignment_rows = Vec::new();
     for postgres in [false, true] {
         let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
@@ -120,7 +122,8 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
         let webhook = format!("http://{}/webhooks/whatsapp/{inbox}", running.addr);
         let mut first = 0;
         for &concurrency in CONCURRENCY {
-            let (elapsed, samples) = inbound(&webhook, first, total, concurrency).await?;
+            let (elapsed, samples) =
+                inbound(&webhook, first, total, concurrency, CUSTOMERS).await?;
             first += total;
             inbound_rows.push(vec![
                 backend.to_owned(),
@@ -129,6 +132,47 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
                 ms(samples.percentile(50.0)),
                 ms(samples.percentile(99.0)),
             ]);
+        }
+
+        // Every delivery from a new customer (each opens a conversation), with the
+        // inbox's automatic assignment off and then on (Lucía, a member, online): what
+        // choosing an assignee adds to an inbound message.
+        let mut offset = 1_000_000;
+        for enabled in [false, true] {
+            let res = admin
+                .post(format!(
+                    "http://{}/api/team/save_inbox_assignment",
+                    running.addr
+                ))
+                .json(&json!({"id": inbox, "enabled": enabled, "limit": 0}))
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "assignment: {}", res.status());
+            sqlx::query(
+                "UPDATE agents SET availability = 'online' WHERE email = 'lucia@charla.local'",
+            )
+            .execute(&running.state.db.pool)
+            .await?;
+            for concurrency in [1, 8] {
+                let (elapsed, samples) =
+                    inbound(&webhook, offset, total, concurrency, usize::MAX).await?;
+                offset += total;
+                let assigned: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM conversations WHERE inbox_id = $1 AND assignee_id IS NOT NULL",
+                )
+                .bind(inbox)
+                .fetch_one(&running.state.db.pool)
+                .await?;
+                assignment_rows.push(vec![
+                    backend.to_owned(),
+                    if enabled { "on" } else { "off" }.to_owned(),
+                    concurrency.to_string(),
+                    format!("{:.0}", total as f64 / elapsed.as_secs_f64()),
+                    ms(samples.percentile(50.0)),
+                    ms(samples.percentile(99.0)),
+                    assigned.to_string(),
+                ]);
+            }
         }
 
         // Replies to the customers who just wrote (their windows are open), queued
@@ -179,6 +223,19 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
             crate::drop_database(&running).await;
         }
     }
+    println!("\n### New customers through the WhatsApp webhook, automatic assignment off / on ({total} deliveries per row, each a new conversation)\n");
+    table(
+        &[
+            "database",
+            "assignment",
+            "concurrency",
+            "messages/s",
+            "p50 ms",
+            "p99 ms",
+            "assigned in the inbox so far",
+        ],
+        &assignment_rows,
+    );
     println!("\n### WhatsApp inbound: signed `POST /webhooks/whatsapp/<inbox>` ({total} deliveries per row, {CUSTOMERS} customers)\n");
     table(
         &[
