@@ -16,6 +16,7 @@ import {
   signedInPage,
   waitForHydration,
   sharedBrowser,
+  openConversationList,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -34,12 +35,7 @@ async function setAvailability(page, value) {
   await page.getByLabel('Disponibilidad', { exact: true }).selectOption(value);
 }
 
-async function mine(page) {
-  await page.goto(`${BASE_URL}/conversations?tab=mine&status=open`);
-  await waitForHydration(page);
-  await page.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
-  return page.getByRole('list', { name: 'Lista de conversaciones' });
-}
+const mine = (page) => openConversationList(page, 'tab=mine&status=open');
 
 async function visitorWrites(vp, widget, name) {
   const visitor = await newPage(browser(), vp);

@@ -14,22 +14,11 @@ import {
   signedInPage,
   waitForHydration,
   sharedBrowser,
+  openConversationList,
+  openFilters,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function openList(page, query = 'tab=all&status=open') {
-  await page.goto(`${BASE_URL}/conversations?${query}`);
-  await waitForHydration(page);
-  await page.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
-  return page.getByRole('list', { name: 'Lista de conversaciones' });
-}
-
-async function filters(page) {
-  const panel = page.locator('details.filter-panel');
-  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
-  return panel;
-}
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] bulk label on three conversations; a saved folder counts them live elsewhere`, { timeout: 180_000 }, async () => {
@@ -47,10 +36,10 @@ for (const vp of VIEWPORTS) {
       await labels.getByRole('button', { name: `Eliminar etiqueta ${name}`, exact: true }).waitFor();
 
       // The administrator saves "open, with the label" as a folder: empty for now.
-      await openList(admin);
-      await (await filters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
+      await openConversationList(admin);
+      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
       await admin.waitForURL(/[?&]label=\d+/);
-      const panel = await filters(admin);
+      const panel = await openFilters(admin);
       // An empty name is refused by the form and saves nothing.
       await button(panel, 'Guardar como carpeta').click();
       assert.equal(await admin.getByRole('tab', { name: new RegExp(folderName) }).count(), 0);
@@ -63,7 +52,7 @@ for (const vp of VIEWPORTS) {
       await admin.waitForFunction((el) => el.textContent.trim() === '0', await folderCount.elementHandle());
 
       // The agent selects three rows: the first, then shift-click on the third.
-      const list = await openList(agent);
+      const list = await openConversationList(agent);
       const rows = list.getByRole('listitem');
       await rows.nth(2).waitFor();
       const total = await rows.count();
@@ -101,7 +90,7 @@ for (const vp of VIEWPORTS) {
       await adminList.getByRole('link').first().waitFor({ state: 'detached' });
 
       // The administrator deletes the folder.
-      await button(await filters(admin), `Eliminar la carpeta «${folderName}»`).click();
+      await button(await openFilters(admin), `Eliminar la carpeta «${folderName}»`).click();
       await folderTab.waitFor({ state: 'detached' });
     } finally {
       await admin.context().close();

@@ -206,3 +206,18 @@ export async function openAccountPanel(page) {
   await button(page, /^(Menú|Menu)$/).click();
   await signOut.waitFor({ state: 'visible' });
 }
+
+/** The conversation list at `query` once the page is live (its socket says "En vivo"). */
+export async function openConversationList(page, query = 'tab=all&status=open') {
+  await page.goto(`${BASE_URL}/conversations?${query}`);
+  await waitForHydration(page);
+  await page.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
+  return page.getByRole('list', { name: 'Lista de conversaciones' });
+}
+
+/** The list's filters, behind "Filtros y orden" unless one is in force. */
+export async function openFilters(page) {
+  const panel = page.locator('details.filter-panel');
+  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+  return panel;
+}

@@ -14,22 +14,11 @@ import {
   waitForHydration,
   waitForPath,
   sharedBrowser,
+  openConversationList,
+  openFilters,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function openList(page, query = 'tab=all&status=open') {
-  await page.goto(`${BASE_URL}/conversations?${query}`);
-  await waitForHydration(page);
-  await page.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
-  return page.getByRole('list', { name: 'Lista de conversaciones' });
-}
-
-async function filters(page) {
-  const panel = page.locator('details.filter-panel');
-  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
-  return panel;
-}
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] a team: created with a member, its queue filled from the chat and emptied in bulk, live`, { timeout: 180_000 }, async () => {
@@ -61,13 +50,13 @@ for (const vp of VIEWPORTS) {
         .getByRole('checkbox', { name: 'Lucía Fernández', exact: true }).and(admin.locator(':checked')).waitFor();
 
       // The administrator watches the team's queue.
-      const adminList = await openList(admin);
-      await (await filters(admin)).getByRole('combobox', { name: 'Filtrar por equipo', exact: true }).selectOption({ label: name });
+      const adminList = await openConversationList(admin);
+      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por equipo', exact: true }).selectOption({ label: name });
       await admin.waitForURL(/[?&]team=\d+/);
       await admin.getByText('No hay conversaciones', { exact: false }).first().waitFor();
 
       // The agent puts a conversation in it from the chat.
-      const list = await openList(agent);
+      const list = await openConversationList(agent);
       const target = list.getByRole('link').nth(1);
       const id = (await target.getAttribute('href')).match(/\/conversations\/(\d+)/)[1];
       await target.click();
@@ -81,7 +70,7 @@ for (const vp of VIEWPORTS) {
       assert.equal(await adminList.getByRole('link').count(), 1);
 
       // Out of every team in bulk: the queue empties live.
-      const agentList = await openList(agent);
+      const agentList = await openConversationList(agent);
       const row = agentList.getByRole('listitem').filter({ has: agent.locator(`a[href^="/conversations/${id}"]`) });
       await row.getByRole('checkbox').check();
       await agent.getByRole('group', { name: 'Acciones en bloque' })

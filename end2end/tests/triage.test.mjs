@@ -16,23 +16,11 @@ import {
   waitForHydration,
   waitForPath,
   sharedBrowser,
+  openConversationList,
+  openFilters,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function openList(page, query = 'tab=all&status=open') {
-  await page.goto(`${BASE_URL}/conversations?${query}`);
-  await waitForHydration(page);
-  await page.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
-  return page.getByRole('list', { name: 'Lista de conversaciones' });
-}
-
-/** The list's filters, behind "Filtros y orden" unless one is in force. */
-async function filters(page) {
-  const panel = page.locator('details.filter-panel');
-  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
-  return panel;
-}
 
 /** The chat's label menu and priority: behind "Más acciones" on a phone. */
 async function openActions(page, vp) {
@@ -70,15 +58,15 @@ for (const vp of VIEWPORTS) {
       assert.equal(await labels.getByText(`con espacio ${tag}`).count(), 0, 'the refused name created nothing');
 
       // Another agent's list, filtered by the label: empty for now.
-      const adminList = await openList(admin);
-      await (await filters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
+      const adminList = await openConversationList(admin);
+      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
       await admin.waitForURL(/[?&]label=\d+/);
       await admin.getByText('No hay conversaciones', { exact: false }).first().waitFor();
       assert.equal(await adminList.getByRole('link').count(), 0);
 
       // The agent opens a conversation (not the first: other tests open that one) and
       // puts the label and a priority on it.
-      const list = await openList(agent);
+      const list = await openConversationList(agent);
       const target = list.getByRole('link').nth(2);
       const href = await target.getAttribute('href');
       const id = href.match(/\/conversations\/(\d+)/)[1];
@@ -99,13 +87,13 @@ for (const vp of VIEWPORTS) {
 
       // The agent's list filtered by label and priority, kept in the address: a
       // bookmark of it opens the same view.
-      await openList(agent);
-      await (await filters(agent)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
+      await openConversationList(agent);
+      await (await openFilters(agent)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
       await agent.waitForURL(/[?&]label=\d+/);
       await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Alta' });
       await agent.waitForURL(/[?&]priority=high/);
       const bookmark = new URL(agent.url());
-      const filtered = await openList(agent, bookmark.search.slice(1));
+      const filtered = await openConversationList(agent, bookmark.search.slice(1));
       await filtered.locator(`a[href^="/conversations/${id}"]`).waitFor();
       assert.equal(await filtered.getByRole('link').count(), 1, 'only the labelled, high-priority conversation');
       assert.equal(await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).inputValue(), 'high');
@@ -140,16 +128,16 @@ for (const vp of VIEWPORTS) {
       await waitForHydration(page);
       const widget = await page.getByRole('link', { name: 'Abrir la página de chat' }).first().getAttribute('href');
 
-      await openList(page);
-      await (await filters(page)).getByRole('combobox', { name: 'Ordenar por', exact: true }).selectOption({ label: 'Más tiempo esperando' });
+      await openConversationList(page);
+      await (await openFilters(page)).getByRole('combobox', { name: 'Ordenar por', exact: true }).selectOption({ label: 'Más tiempo esperando' });
       await page.waitForURL(/[?&]sort=waiting/);
-      await (await filters(page)).getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).check();
+      await (await openFilters(page)).getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).check();
       await page.waitForURL(/[?&]waiting=1/);
-      await (await filters(page)).getByRole('combobox', { name: 'Filtrar por canal', exact: true }).selectOption({ value: 'web_chat' });
+      await (await openFilters(page)).getByRole('combobox', { name: 'Filtrar por canal', exact: true }).selectOption({ value: 'web_chat' });
       await page.waitForURL(/[?&]channel=web_chat/);
       // The view survives a reload (it is the address).
       const view = new URL(page.url()).search.slice(1);
-      const list = await openList(page, view);
+      const list = await openConversationList(page, view);
       assert.equal(await page.getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).isChecked(), true);
       assert.equal(await page.getByRole('combobox', { name: 'Ordenar por', exact: true }).inputValue(), 'waiting');
 
@@ -171,7 +159,7 @@ for (const vp of VIEWPORTS) {
       await page.locator('.message-list .message', { hasText: `Ya te atendemos (${tag})` }).first().waitFor();
       // On a desktop the list beside the chat drops it live; a fresh load agrees.
       if (!vp.isMobile) await row.waitFor({ state: 'detached' });
-      await openList(page, view);
+      await openConversationList(page, view);
       await list.getByRole('link').filter({ hasText: `Espera ${tag}` }).waitFor({ state: 'detached' });
     } finally {
       await page.context().close();

@@ -21,6 +21,10 @@ impl Label {
     }
 }
 
+/// The most labels one conversation or contact carries: more than anyone sorts by is
+/// a mistake, not a use.
+pub const MAX_PER_ITEM: usize = 30;
+
 pub const NAME_MAX_CHARS: usize = 50;
 pub const DESCRIPTION_MAX_CHARS: usize = 200;
 

@@ -56,24 +56,18 @@ async fn one_in_tx(tx: &mut WriteTx, account_id: i64, id: i64) -> Result<Team, A
     }
 }
 
-/// Whether a team of this account exists, in a write transaction (so a team deleted
-/// meanwhile is not put on a conversation).
-pub async fn exists_in_tx(tx: &mut WriteTx, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+/// Whether a team of this account exists (inside a write transaction, so a team
+/// deleted meanwhile is not put on a conversation).
+pub async fn exists(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM teams WHERE id = $1 AND account_id = $2")
             .bind(id)
             .bind(account_id)
-            .fetch_optional(tx.conn())
-            .await?;
-    Ok(found.is_some())
-}
-
-pub async fn exists(db: &Db, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM teams WHERE id = $1 AND account_id = $2")
-            .bind(id)
-            .bind(account_id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(conn)
             .await?;
     Ok(found.is_some())
 }

@@ -3,9 +3,6 @@
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 
-/// More labels than anyone sorts by is a mistake, not a use (as on conversations).
-const MAX_LABELS: usize = 30;
-
 /// The contact's label ids, ascending.
 pub async fn of(db: &Db, contact_id: i64) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -27,7 +24,7 @@ pub async fn set(
     let mut wanted = label_ids.to_vec();
     wanted.sort_unstable();
     wanted.dedup();
-    if wanted.len() > MAX_LABELS {
+    if wanted.len() > crate::labels::model::MAX_PER_ITEM {
         return Err(AppError::validation("labels", "too_many"));
     }
     let mut tx = db.begin_write().await?;

@@ -63,6 +63,14 @@ pub(super) fn BulkBar(
     let i18n = use_i18n();
     let catalog = use_context::<LabelCatalog>();
     let labels = move || catalog.map(|c| c.0.get()).unwrap_or_default();
+    // The account's labels as choices (the add and the remove menus offer the same).
+    let label_options = move || {
+        view! {
+            <For each=labels key=|l| (l.id, l.name.clone()) let:label>
+                <option value=label.id.to_string()>{label.name}</option>
+            </For>
+        }
+    };
     let team_catalog = use_context::<TeamCatalog>();
     let teams = move || team_catalog.map(|c| c.0.get()).unwrap_or_default();
     let team = RwSignal::new(Vec::<AgentProfile>::new());
@@ -82,13 +90,6 @@ pub(super) fn BulkBar(
         } else {
             Vec::new()
         });
-        if on && team.with_untracked(Vec::is_empty) {
-            leptos::task::spawn_local(async move {
-                if let Ok(list) = crate::agents::list_team().await {
-                    team.set(list);
-                }
-            });
-        }
     };
     // The team is fetched once a selection exists (most list views never need it).
     Effect::new(move |_| {
@@ -244,18 +245,14 @@ pub(super) fn BulkBar(
                         <span>{t!(i18n, bulk_add_label)}</span>
                         <select on:change=add_label disabled=busy>
                             <option value="">{t!(i18n, bulk_choose)}</option>
-                            <For each=labels key=|l| (l.id, l.name.clone()) let:label>
-                                <option value=label.id.to_string()>{label.name}</option>
-                            </For>
+                            {label_options()}
                         </select>
                     </label>
                     <label>
                         <span>{t!(i18n, bulk_remove_label)}</span>
                         <select on:change=remove_label disabled=busy>
                             <option value="">{t!(i18n, bulk_choose)}</option>
-                            <For each=labels key=|l| (l.id, l.name.clone()) let:label>
-                                <option value=label.id.to_string()>{label.name}</option>
-                            </For>
+                            {label_options()}
                         </select>
                     </label>
                     <label>

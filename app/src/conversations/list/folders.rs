@@ -77,14 +77,9 @@ pub fn provide_folders() -> Folders {
 }
 
 pub fn folder_href(folder: &SavedFolder) -> String {
-    let tab = match folder.tab {
-        Tab::Mine => "mine",
-        Tab::Unassigned => "unassigned",
-        Tab::All => "all",
-    };
     format!(
         "/conversations{}&folder={}",
-        list_query(tab, folder.status.as_str(), folder.filter),
+        list_query(folder.tab.as_str(), folder.status.as_str(), folder.filter),
         folder.id
     )
 }

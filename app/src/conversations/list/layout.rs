@@ -18,21 +18,13 @@ use crate::live::{on_event, Live};
 use crate::teams::{list_teams, TeamCatalog};
 use crate::ui::error_text;
 
-fn tab_from(text: Option<String>) -> Tab {
-    match text.as_deref() {
-        Some("unassigned") => Tab::Unassigned,
-        Some("all") => Tab::All,
-        _ => Tab::Mine,
-    }
-}
-
 /// The list beside (desktop) or instead of (phone) the open conversation.
 #[component]
 pub fn ConversationsLayout() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let params = use_params_map();
-    let tab = Memo::new(move |_| tab_from(query.read().get("tab")));
+    let tab = Memo::new(move |_| Tab::parse_or_mine(&query.read().get("tab").unwrap_or_default()));
     let status = Memo::new(move |_| {
         query
             .read()

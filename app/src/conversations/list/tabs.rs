@@ -15,14 +15,6 @@ use crate::labels::LabelCatalog;
 use crate::teams::TeamCatalog;
 use crate::ui::channel_text;
 
-fn tab_key(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Mine => "mine",
-        Tab::Unassigned => "unassigned",
-        Tab::All => "all",
-    }
-}
-
 #[component]
 pub(super) fn TabBar(
     tab: Tab,
@@ -42,11 +34,11 @@ pub(super) fn TabBar(
                         Tab::Unassigned => t_string!(i18n, tab_unassigned),
                         Tab::All => t_string!(i18n, tab_all),
                     };
-                    let href = format!("/conversations{}", list_query(tab_key(t), status.as_str(), filter));
+                    let href = format!("/conversations{}", list_query(t.as_str(), status.as_str(), filter));
                     view! {
                         <A href=href attr:role="tab" attr:aria-selected=move || (t == tab && folder().is_none()).to_string() attr:class="tab">
                             <span class="tab-label">{label}</span>
-                            <span class="count" data-testid=format!("count-{}", tab_key(t))>
+                            <span class="count" data-testid=format!("count-{}", t.as_str())>
                                 {move || counts.get().get(t)}
                             </span>
                         </A>
@@ -69,7 +61,7 @@ pub(super) fn StatusFilter(
     let select_status = move |ev| {
         let value = event_target_value(&ev);
         navigate(
-            &format!("/conversations{}", list_query(tab_key(tab), &value, filter)),
+            &format!("/conversations{}", list_query(tab.as_str(), &value, filter)),
             Default::default(),
         );
     };
@@ -108,7 +100,7 @@ pub(super) fn TriageFilter(
         navigate(
             &format!(
                 "/conversations{}",
-                list_query(tab_key(tab), status.as_str(), filter)
+                list_query(tab.as_str(), status.as_str(), filter)
             ),
             Default::default(),
         )

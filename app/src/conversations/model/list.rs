@@ -18,6 +18,23 @@ pub enum Tab {
 impl Tab {
     pub const ALL: [Tab; 3] = [Tab::Mine, Tab::Unassigned, Tab::All];
 
+    /// Its name in the address (`?tab=`) and in a saved folder.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tab::Mine => "mine",
+            Tab::Unassigned => "unassigned",
+            Tab::All => "all",
+        }
+    }
+
+    /// The tab a name means; anything else is "Mías".
+    pub fn parse_or_mine(text: &str) -> Tab {
+        Tab::ALL
+            .into_iter()
+            .find(|t| t.as_str() == text)
+            .unwrap_or(Tab::Mine)
+    }
+
     /// Whether a conversation with this assignee belongs in the tab for `me`.
     pub fn includes(self, assignee_id: Option<i64>, me: i64) -> bool {
         match self {

@@ -96,7 +96,7 @@ pub async fn set_team(
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
     let mut tx = db.begin_write().await?;
     if let Some(team) = team_id {
-        if !crate::teams::ssr::exists_in_tx(&mut tx, agent.account_id, team).await? {
+        if !crate::teams::ssr::exists(tx.conn(), agent.account_id, team).await? {
             return Err(AppError::validation("team", "invalid"));
         }
     }
@@ -122,7 +122,7 @@ pub async fn set_labels(
     let mut wanted = label_ids.to_vec();
     wanted.sort_unstable();
     wanted.dedup();
-    if wanted.len() > MAX_LABELS {
+    if wanted.len() > crate::labels::model::MAX_PER_ITEM {
         return Err(AppError::validation("labels", "too_many"));
     }
     let mut tx = db.begin_write().await?;
@@ -156,9 +156,6 @@ pub async fn set_labels(
         .await?;
     emit_change(tx, hub, agent.account_id, &before).await
 }
-
-/// More labels than anyone sorts by is a mistake, not a use.
-const MAX_LABELS: usize = 30;
 
 /// Snoozed conversations whose time has come open again (run by a worker).
 pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {
@@ -232,7 +229,7 @@ async fn emit_change(
     Ok(after)
 }
 
-fn scope(conversation: &ConversationSummary) -> EventScope {
+pub(super) fn scope(conversation: &ConversationSummary) -> EventScope {
     EventScope {
         inbox_id: Some(conversation.inbox_id),
         conversation_id: Some(conversation.id),
@@ -240,7 +237,7 @@ fn scope(conversation: &ConversationSummary) -> EventScope {
     }
 }
 
-fn changed(before: &ConversationSummary, after: &ConversationSummary) -> LiveEvent {
+pub(super) fn changed(before: &ConversationSummary, after: &ConversationSummary) -> LiveEvent {
     LiveEvent::ConversationChanged {
         conversation: after.clone(),
         previous: Some(ConversationState::of(before)),

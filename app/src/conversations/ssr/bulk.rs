@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
+use super::actions::{changed, scope};
 use crate::agents::AgentProfile;
 use crate::conversations::model::{
     BulkAction, BulkOutcome, BulkRefusal, ConversationSummary, BULK_MAX,
@@ -10,11 +11,8 @@ use crate::conversations::model::{
 use crate::db::{now_ms, placeholders, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
-use crate::events::{ConversationState, EventScope, LiveEvent};
+use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
-
-/// The most labels one conversation carries (as the chat's label menu allows).
-const MAX_LABELS: usize = 30;
 
 pub async fn apply(
     db: &Db,
@@ -78,7 +76,8 @@ pub async fn apply(
         }
         BulkAction::AddLabel { label_id } => accepted.retain(|id| {
             let labels = &before[id].label_ids;
-            let ok = labels.contains(&label_id) || labels.len() < MAX_LABELS;
+            let ok =
+                labels.contains(&label_id) || labels.len() < crate::labels::model::MAX_PER_ITEM;
             if !ok {
                 refused.push(BulkRefusal {
                     id: *id,
@@ -102,20 +101,7 @@ pub async fn apply(
     let events: Vec<(EventScope, LiveEvent)> = after
         .iter()
         .filter(|a| !same(&before[&a.id], a))
-        .map(|a| {
-            let b = &before[&a.id];
-            (
-                EventScope {
-                    inbox_id: Some(a.inbox_id),
-                    conversation_id: Some(a.id),
-                    agent_id: None,
-                },
-                LiveEvent::ConversationChanged {
-                    conversation: a.clone(),
-                    previous: Some(ConversationState::of(b)),
-                },
-            )
-        })
+        .map(|a| (scope(a), changed(&before[&a.id], a)))
         .collect();
     tx.append_events(agent.account_id, events).await?;
     hub.commit(tx).await?;
@@ -156,7 +142,7 @@ async fn check_action(
         BulkAction::SetTeam {
             team_id: Some(team),
         } => {
-            let known = crate::teams::ssr::exists_in_tx(tx, account_id, team).await?;
+            let known = crate::teams::ssr::exists(tx.conn(), account_id, team).await?;
             if !known {
                 return Err(AppError::validation("team", "invalid"));
             }

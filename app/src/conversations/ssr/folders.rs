@@ -12,14 +12,6 @@ use crate::db::{now_ms, Db};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
 
-fn tab_text(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Mine => "mine",
-        Tab::Unassigned => "unassigned",
-        Tab::All => "all",
-    }
-}
-
 fn folder_from_row(row: &AnyRow) -> Result<SavedFolder, sqlx::Error> {
     let tab: String = row.try_get("tab")?;
     let status: String = row.try_get("status")?;
@@ -27,11 +19,7 @@ fn folder_from_row(row: &AnyRow) -> Result<SavedFolder, sqlx::Error> {
     Ok(SavedFolder {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        tab: match tab.as_str() {
-            "mine" => Tab::Mine,
-            "unassigned" => Tab::Unassigned,
-            _ => Tab::All,
-        },
+        tab: Tab::parse_or_mine(&tab),
         status: ConversationStatus::parse(&status)
             .ok_or_else(|| sqlx::Error::Decode(status.into()))?,
         // A filter written by an older version reads with its missing fields at their
@@ -118,7 +106,7 @@ pub async fn save(
     .bind(viewer.account_id)
     .bind(viewer.agent_id)
     .bind(&name)
-    .bind(tab_text(tab))
+    .bind(tab.as_str())
     .bind(status.as_str())
     .bind(&filter_json)
     .bind(now_ms())
@@ -182,7 +170,8 @@ async fn check_references(db: &Db, viewer: Viewer, filter: &ListFilter) -> Resul
         }
     }
     if let Some(team) = filter.team_id {
-        if !crate::teams::ssr::exists(db, viewer.account_id, team).await? {
+        let mut conn = db.pool.acquire().await?;
+        if !crate::teams::ssr::exists(&mut conn, viewer.account_id, team).await? {
             return Err(AppError::validation("team", "invalid"));
         }
     }
