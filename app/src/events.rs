@@ -195,6 +195,15 @@ pub enum ServerFrame {
     },
 }
 
+/// What an agent's tab says on its live socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Someone is using the tab (sent at most once a minute while they do): she is
+    /// not idle.
+    Active,
+}
+
 // Never built: it only gives serde the enum's shape.
 #[allow(clippy::large_enum_variant)]
 #[derive(Deserialize)]

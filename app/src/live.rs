@@ -2,6 +2,8 @@
 //! event id it saw, and a registry of handlers that apply events as deltas.
 #[cfg(feature = "ssr")]
 pub mod hub;
+#[cfg(feature = "ssr")]
+pub mod presence;
 
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -94,69 +96,4 @@ pub fn on_event(handler: impl Fn(&EventEnvelope) + Send + Sync + 'static) {
 }
 
 #[cfg(feature = "hydrate")]
-mod client {
-    use futures::StreamExt;
-    use gloo_net::websocket::{futures::WebSocket, Message};
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-
-    use super::{Live, LiveStatus};
-    use crate::events::ServerFrame;
-    use leptos::prelude::*;
-
-    const MAX_BACKOFF_MS: u32 = 15_000;
-
-    pub fn connect(live: Live) {
-        let stopped = Arc::new(AtomicBool::new(false));
-        {
-            let stopped = stopped.clone();
-            on_cleanup(move || stopped.store(true, Ordering::SeqCst));
-        }
-        leptos::task::spawn_local(async move {
-            let mut backoff = 500;
-            while !stopped.load(Ordering::SeqCst) {
-                live.status.set(LiveStatus::Connecting);
-                if let Ok(socket) = WebSocket::open(&socket_url(live.last_id())) {
-                    let (_sink, mut stream) = socket.split();
-                    while let Some(Ok(message)) = stream.next().await {
-                        if stopped.load(Ordering::SeqCst) {
-                            return;
-                        }
-                        let Message::Text(text) = message else {
-                            continue;
-                        };
-                        match serde_json::from_str::<ServerFrame>(&text) {
-                            Ok(ServerFrame::Hello { .. }) => {
-                                live.status.set(LiveStatus::Live);
-                                backoff = 500;
-                            }
-                            Ok(ServerFrame::Event(event)) => live.dispatch(&event),
-                            Ok(ServerFrame::Resync { last_event_id }) => {
-                                live.last_id.store(last_event_id, Ordering::SeqCst);
-                                live.resync.update(|n| *n += 1);
-                            }
-                            Err(err) => leptos::logging::warn!("unreadable live frame: {err}"),
-                        }
-                    }
-                }
-                if stopped.load(Ordering::SeqCst) {
-                    return;
-                }
-                live.status.set(LiveStatus::Offline);
-                gloo_timers::future::TimeoutFuture::new(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF_MS);
-            }
-        });
-    }
-
-    fn socket_url(after: i64) -> String {
-        let location = window().location();
-        let scheme = if location.protocol().as_deref() == Ok("https:") {
-            "wss"
-        } else {
-            "ws"
-        };
-        let host = location.host().unwrap_or_default();
-        format!("{scheme}://{host}/api/live?after={after}")
-    }
-}
+mod client;

@@ -90,7 +90,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
                 </div>
                 <p class="agent-name">{agent.shown_name().to_owned()}</p>
                 <p class="muted">{move || role_text(i18n, role)}</p>
-                <AvailabilitySelect initial=agent.availability />
+                <AvailabilitySelect agent_id=agent.id initial=agent.availability />
                 <LanguageSwitch />
                 // A plain form, not an ActionForm: signing out loads the sign-in page
                 // afresh (the server answers 302), which also drops this page's state and

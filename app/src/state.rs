@@ -18,6 +18,8 @@ pub struct AppState {
     pub graph: crate::channels::whatsapp::graph::Graph,
     /// Rate and socket limits of the public widget (counted in this process).
     pub widget_guard: Arc<crate::widget::ssr::limits::WidgetGuard>,
+    /// Which agents have the app open and in use (availability that follows it).
+    pub presence: Arc<crate::live::presence::Presence>,
 }
 
 /// Behaviour the application needs from configuration (the server crate parses it).

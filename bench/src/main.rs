@@ -234,6 +234,13 @@ pub async fn start_configured(
             graph_hosts: vec!["127.0.0.1".into()],
         },
         widget: Default::default(),
+        // Figures comparable with earlier runs: availability only by hand, no round of
+        // waiting conversations in the background.
+        presence: app::live::presence::PresenceRules {
+            automatic: false,
+            ..Default::default()
+        },
+        assign_waiting_secs: 0,
     };
     adjust(&mut config);
     let (state, _) = server::build_state(&config).await?;

@@ -2,6 +2,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod presence;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
@@ -41,6 +43,10 @@ pub struct Config {
     pub outbound: app::channels::outbound::OutboundPolicy,
     /// What the public widget lets one address, inbox and visitor do.
     pub widget: app::widget::ssr::limits::WidgetLimits,
+    /// Availability that follows the open app (`config/presence.rs`).
+    pub presence: app::live::presence::PresenceRules,
+    /// How often waiting conversations are offered again (0: only when someone comes online).
+    pub assign_waiting_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -306,6 +312,8 @@ impl Config {
                 app::live::hub::DEFAULT_BATCH_INTERVAL.as_millis() as u64,
             )?,
             widget: widget_limits()?,
+            presence: presence::rules()?,
+            assign_waiting_secs: parsed("CHARLA_ASSIGN_WAITING_SECONDS", 5)?,
             data_dir,
             database_url,
         };

@@ -91,6 +91,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     app::secrets::hashing::configure(config.hashing);
     let widget_guard = Arc::new(app::widget::ssr::limits::WidgetGuard::new(config.widget));
     maintenance::spawn_widget_sweep(widget_guard.clone());
+    let presence = Arc::new(app::live::presence::Presence::new(config.presence));
+    maintenance::spawn_waiting_assignment(
+        db.clone(),
+        hub.clone(),
+        presence.arrivals.clone(),
+        config.assign_waiting_secs,
+    );
     let state = AppState {
         leptos_options,
         db,
@@ -109,6 +116,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         }),
         graph,
         widget_guard,
+        presence,
     };
     Ok((state, seeded))
 }

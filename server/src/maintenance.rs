@@ -46,6 +46,30 @@ pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::F
     });
 }
 
+/// Conversations waiting for an agent go to whoever can take them: every few seconds
+/// (a resolved conversation frees room), and at once when someone comes online
+/// (`Notify` keeps one wake-up that comes while a round runs).
+pub fn spawn_waiting_assignment(
+    db: Db,
+    hub: Hub,
+    arrivals: std::sync::Arc<tokio::sync::Notify>,
+    every_secs: u64,
+) {
+    tokio::spawn(async move {
+        loop {
+            if every_secs == 0 {
+                arrivals.notified().await;
+            } else {
+                let every = Duration::from_secs(every_secs);
+                let _ = tokio::time::timeout(every, arrivals.notified()).await;
+            }
+            if let Err(err) = app::conversations::ssr::waiting::assign_waiting(&db, &hub).await {
+                tracing::warn!(error = %err, "assigning waiting conversations failed; will retry");
+            }
+        }
+    });
+}
+
 /// The widget's rate-limit buckets of addresses gone quiet are dropped every minute.
 pub fn spawn_widget_sweep(guard: std::sync::Arc<app::widget::ssr::limits::WidgetGuard>) {
     tokio::spawn(async move {

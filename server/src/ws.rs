@@ -13,13 +13,14 @@ use app::auth::model::Session;
 use app::auth::permission::EventView;
 use app::db::events as log;
 use app::error::AppError;
-use app::events::ServerFrame;
+use app::events::{ClientFrame, ServerFrame};
+use app::live::presence::Here;
 use app::state::AppState;
 
 /// Replay at most this many events on resume; past that the client reloads instead.
 const MAX_REPLAY: i64 = 2_000;
 
-/// Agents send nothing but pings and closes, so the read buffer can be small; the
+/// Agents send little (pings, closes, "still in use"), so the read buffer can be small; the
 /// default (128 KiB, zero-filled on the first read) was most of an idle socket's memory.
 pub(crate) const READ_BUFFER: usize = 4 * 1024;
 /// Frames are written once this much is waiting (or on flush, once per batch).
@@ -44,6 +45,14 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, session, visible, resume.after))
+}
+
+/// Sleeps until `at`; never wakes without one.
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Writes one JSON text frame; `false` when the socket is gone.
@@ -98,6 +107,15 @@ async fn serve(
     let account_id = session.agent.account_id;
     // Subscribe before reading the log, so nothing falls between the two.
     let mut live = state.hub.subscribe(account_id);
+    let mut here = Here::arrive(
+        state.presence.clone(),
+        state.db.clone(),
+        state.hub.clone(),
+        account_id,
+        session.agent.id,
+    );
+    let idle_after = state.presence.rules.idle_after;
+    let mut idle_at = idle_after.map(|idle| tokio::time::Instant::now() + idle);
     let result: Result<(), AppError> = async {
         let newest = log::last_id(&state.db, account_id).await?;
         state.hub.mark_read(account_id, newest);
@@ -206,8 +224,18 @@ async fn serve(
                 },
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
-                    Some(Ok(_)) => {} // pings are answered by axum; clients send nothing else
+                    Some(Ok(Message::Text(text))) => {
+                        if let Ok(ClientFrame::Active) = serde_json::from_str(&text) {
+                            here.active();
+                            idle_at = idle_after.map(|idle| tokio::time::Instant::now() + idle);
+                        }
+                    }
+                    Some(Ok(_)) => {} // pings are answered by axum
                 },
+                _ = sleep_until(idle_at) => {
+                    here.idle();
+                    idle_at = None;
+                }
             }
         }
     }

@@ -70,7 +70,12 @@ pub async fn set_availability(availability: Availability) -> Result<(), AppError
         async move {
             let session = current_session()?;
             let state = app_state()?;
-            ssr::set_availability(&state.db, &state.hub, &session.agent, availability).await
+            ssr::set_availability(&state.db, &state.hub, &session.agent, availability).await?;
+            if availability == Availability::Online {
+                // Conversations waiting in her inboxes may go to her now.
+                state.presence.arrivals.notify_one();
+            }
+            Ok(())
         }
         .await,
     )

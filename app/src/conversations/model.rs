@@ -207,6 +207,17 @@ pub enum MessageExtra {
     },
     /// A message type the channel sent that Charla cannot show; kept, never dropped.
     Unsupported { message_type: String },
+    /// A change of hands: to `assignee` (`None`: unassigned), by the agent named in
+    /// `by` or by automatic assignment (`by: None`). Names as they were then.
+    Assigned {
+        assignee: Option<String>,
+        by: Option<String>,
+    },
+    /// Into a team's queue (`None`: out of its team's), by the agent named in `by`.
+    TeamChanged {
+        team: Option<String>,
+        by: Option<String>,
+    },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -262,6 +273,14 @@ enum MessageExtraTwin {
     },
     Unsupported {
         message_type: String,
+    },
+    Assigned {
+        assignee: Option<String>,
+        by: Option<String>,
+    },
+    TeamChanged {
+        team: Option<String>,
+        by: Option<String>,
     },
 }
 

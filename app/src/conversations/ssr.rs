@@ -3,6 +3,7 @@
 //! appends the live events.
 pub mod access;
 pub mod actions;
+pub mod activity;
 pub mod assignment;
 pub mod attachments;
 pub mod bulk;
@@ -12,3 +13,4 @@ pub mod list;
 pub mod messages;
 pub mod routing;
 pub mod templates;
+pub mod waiting;

@@ -146,6 +146,13 @@ pub async fn spawn_on_with(
             graph_hosts: vec!["127.0.0.1".into()],
         },
         widget: Default::default(),
+        // Availability changes by hand only, so a socket's frames are the test's own;
+        // the presence tests turn it on.
+        presence: app::live::presence::PresenceRules {
+            automatic: false,
+            ..Default::default()
+        },
+        assign_waiting_secs: 0,
     };
     adjust(&mut config);
     let (state, _) = server::build_state(&config).await.expect("server state");

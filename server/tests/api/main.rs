@@ -18,6 +18,7 @@ mod live;
 mod membership;
 mod outage;
 mod outbound;
+mod presence;
 mod replicas;
 mod s3;
 mod team;

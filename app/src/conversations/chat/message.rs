@@ -94,6 +94,24 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                     <p class="body unsupported">{t!(i18n, message_unsupported, kind = message_type.clone())}</p>
                     {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
                 }.into_any(),
+                Some(MessageExtra::Assigned { assignee, by }) => {
+                    let text = match (assignee, by) {
+                        (Some(name), Some(by)) => t_string!(i18n, activity_assigned_by, name = name, by = by).to_string(),
+                        (Some(name), None) => t_string!(i18n, activity_assigned_auto, name = name).to_string(),
+                        (None, Some(by)) => t_string!(i18n, activity_unassigned_by, by = by).to_string(),
+                        (None, None) => t_string!(i18n, activity_unassigned_auto).to_string(),
+                    };
+                    view! { <p class="body">{text}</p> }.into_any()
+                }
+                Some(MessageExtra::TeamChanged { team, by }) => {
+                    let text = match (team, by) {
+                        (Some(team), Some(by)) => t_string!(i18n, activity_team_by, team = team, by = by).to_string(),
+                        (Some(team), None) => t_string!(i18n, activity_team_auto, team = team).to_string(),
+                        (None, Some(by)) => t_string!(i18n, activity_team_removed_by, by = by).to_string(),
+                        (None, None) => t_string!(i18n, activity_team_removed_auto).to_string(),
+                    };
+                    view! { <p class="body">{text}</p> }.into_any()
+                }
                 None if message.body.is_empty() => ().into_any(),
                 None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
             }}

@@ -1,5 +1,6 @@
 //! Assignment, status changes (resolve, reopen, snooze) and read markers.
 use super::access::{inbox_teammates, summary_in_tx, visible_conversation, Viewer};
+use super::activity::{self, Actor};
 use super::messages::mark_read_in_tx;
 use crate::agents::AgentProfile;
 use crate::conversations::model::ConversationSummary;
@@ -32,7 +33,14 @@ pub async fn assign(
         .bind(conversation_id)
         .execute(tx.conn())
         .await?;
-    emit_change(tx, hub, agent.account_id, &before).await
+    let after = append_change(&mut tx, agent.account_id, &before).await?;
+    if before.assignee_id != assignee_id {
+        let changed = [(before.id, before.inbox_id)];
+        let by = Actor::Agent(agent.shown_name());
+        activity::assigned_in_tx(&mut tx, agent.account_id, &changed, assignee_id, by, now).await?;
+    }
+    hub.commit(tx).await?;
+    Ok(after)
 }
 
 /// Resolve, reopen, mark pending, or snooze until a time (`None`: until the next reply).
@@ -100,13 +108,21 @@ pub async fn set_team(
             return Err(AppError::validation("team", "invalid"));
         }
     }
+    let now = now_ms();
     sqlx::query("UPDATE conversations SET team_id = $1, updated_at = $2 WHERE id = $3")
         .bind(team_id)
-        .bind(now_ms())
+        .bind(now)
         .bind(conversation_id)
         .execute(tx.conn())
         .await?;
-    emit_change(tx, hub, agent.account_id, &before).await
+    let after = append_change(&mut tx, agent.account_id, &before).await?;
+    if before.team_id != team_id {
+        let changed = [(before.id, before.inbox_id)];
+        let by = Actor::Agent(agent.shown_name());
+        activity::team_in_tx(&mut tx, agent.account_id, &changed, team_id, by, now).await?;
+    }
+    hub.commit(tx).await?;
+    Ok(after)
 }
 
 /// Puts exactly these labels on a conversation (the chat's label menu sends the whole
@@ -222,10 +238,20 @@ async fn emit_change(
     account_id: i64,
     before: &ConversationSummary,
 ) -> Result<ConversationSummary, AppError> {
+    let after = append_change(&mut tx, account_id, before).await?;
+    hub.commit(tx).await?;
+    Ok(after)
+}
+
+/// Re-reads the changed conversation and appends the change event.
+async fn append_change(
+    tx: &mut WriteTx,
+    account_id: i64,
+    before: &ConversationSummary,
+) -> Result<ConversationSummary, sqlx::Error> {
     let after = summary_in_tx(tx.conn(), before.id).await?;
     tx.append_event(account_id, scope(before), changed(before, &after))
         .await?;
-    hub.commit(tx).await?;
     Ok(after)
 }
 

@@ -5,6 +5,7 @@
 //! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns.
 use sqlx::Row;
 
+use crate::conversations::model::ConversationSummary;
 use crate::db::{Backend, WriteTx};
 
 /// An inbox's automatic assignment (its settings' `auto_assign`, on for inboxes
@@ -32,6 +33,18 @@ pub async fn settings(
     })
 }
 
+/// Concurrent assignments in one inbox take turns (PostgreSQL; SQLite has one writer).
+/// Held to the end of the transaction; taking it again in it is free.
+pub async fn lock_inbox(tx: &mut WriteTx, inbox_id: i64) -> Result<(), sqlx::Error> {
+    if tx.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7462, CAST($1 AS INTEGER))")
+            .bind(inbox_id)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 /// The agent whose turn it is, if anyone may take one more conversation now; her
 /// turn is taken in the same transaction.
 pub async fn pick_in_tx(
@@ -43,12 +56,7 @@ pub async fn pick_in_tx(
     if !rule.enabled {
         return Ok(None);
     }
-    if tx.backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7462, CAST($1 AS INTEGER))")
-            .bind(inbox_id)
-            .execute(tx.conn())
-            .await?;
-    }
+    lock_inbox(tx, inbox_id).await?;
     let rows = sqlx::query(
         "SELECT a.id, \
          (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.inbox_id = $1 AND c.status = 'open') AS open_count, \
@@ -83,4 +91,33 @@ pub async fn pick_in_tx(
     .execute(tx.conn())
     .await?;
     Ok(Some(agent))
+}
+
+/// A conversation the customer has just reopened goes back into the rotation when
+/// nobody has it or its agent is not online (away, busy, deactivated); it stays hers
+/// when nobody else is online either. Returns the new assignee.
+pub async fn reopened_in_tx(
+    tx: &mut WriteTx,
+    conversation: &ConversationSummary,
+) -> Result<Option<i64>, sqlx::Error> {
+    if let Some(agent) = conversation.assignee_id {
+        let online: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM agents WHERE id = $1 AND active = 1 AND availability = 'online'",
+        )
+        .bind(agent)
+        .fetch_optional(tx.conn())
+        .await?;
+        if online.is_some() {
+            return Ok(None);
+        }
+    }
+    let picked = pick_in_tx(tx, conversation.inbox_id, conversation.team_id).await?;
+    if let Some(agent) = picked {
+        sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
+            .bind(agent)
+            .bind(conversation.id)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(picked)
 }

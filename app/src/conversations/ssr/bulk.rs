@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
 use super::actions::{changed, scope};
+use super::activity::{self, Actor};
 use crate::agents::AgentProfile;
 use crate::conversations::model::{
     BulkAction, BulkOutcome, BulkRefusal, ConversationSummary, BULK_MAX,
@@ -104,6 +105,7 @@ pub async fn apply(
         .map(|a| (scope(a), changed(&before[&a.id], a)))
         .collect();
     tx.append_events(agent.account_id, events).await?;
+    hands_changed(&mut tx, agent, action, &before, &after, now).await?;
     hub.commit(tx).await?;
     let updated = after
         .into_iter()
@@ -113,6 +115,37 @@ pub async fn apply(
         })
         .collect();
     Ok(BulkOutcome { updated, refused })
+}
+
+/// The activity lines of an assignment or a team change, for the conversations whose
+/// assignee or team it changed.
+async fn hands_changed(
+    tx: &mut WriteTx,
+    agent: &AgentProfile,
+    action: BulkAction,
+    before: &BTreeMap<i64, ConversationSummary>,
+    after: &[ConversationSummary],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let by = Actor::Agent(agent.shown_name());
+    let changed = |differs: fn(&ConversationSummary, &ConversationSummary) -> bool| {
+        after
+            .iter()
+            .filter(|a| differs(&before[&a.id], a))
+            .map(|a| (a.id, a.inbox_id))
+            .collect::<Vec<_>>()
+    };
+    match action {
+        BulkAction::Assign { assignee_id } => {
+            let ids = changed(|b, a| b.assignee_id != a.assignee_id);
+            activity::assigned_in_tx(tx, agent.account_id, &ids, assignee_id, by, now).await
+        }
+        BulkAction::SetTeam { team_id } => {
+            let ids = changed(|b, a| b.team_id != a.team_id);
+            activity::team_in_tx(tx, agent.account_id, &ids, team_id, by, now).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether nothing a list shows changed (the unread count is the viewer's own).

@@ -10,6 +10,7 @@
 use sqlx::Row;
 
 use super::access::summary_in_tx;
+use super::activity::Actor;
 use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, WriteTx};
 use crate::error::AppError;
@@ -195,14 +196,16 @@ pub async fn open_conversation_in_tx(
     .await?
     .try_get("id")?;
     // Opened by a customer: the inbox may hand it to whoever's turn it is.
-    if new.assignee_id.is_none() {
-        if let Some(agent) = super::assignment::pick_in_tx(tx, new.inbox_id, None).await? {
-            sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
-                .bind(agent)
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
-        }
+    let picked = match new.assignee_id {
+        None => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
+        Some(_) => None,
+    };
+    if let Some(agent) = picked {
+        sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
+            .bind(agent)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
     }
     let summary = summary_in_tx(tx.conn(), id).await?;
     tx.append_event(
@@ -218,5 +221,17 @@ pub async fn open_conversation_in_tx(
         },
     )
     .await?;
+    if picked.is_some() {
+        let changed = [(id, new.inbox_id)];
+        super::activity::assigned_in_tx(
+            tx,
+            new.account_id,
+            &changed,
+            picked,
+            Actor::Automatic,
+            now,
+        )
+        .await?;
+    }
     Ok(summary)
 }

@@ -3,10 +3,13 @@
 use sqlx::Row;
 
 use super::read::message_in_tx;
-use super::store::{emit_message, insert_attachments_in_tx, preview_of};
+use super::store::{account_of, emit_message, insert_attachments_in_tx, preview_of};
 use crate::conversations::model::{MessageExtra, MessageView};
 use crate::conversations::ssr::access::summary_in_tx;
+use crate::conversations::ssr::activity::{self, Actor};
+use crate::conversations::ssr::assignment;
 use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::live::hub::Hub;
 use crate::storage::NewAttachment;
@@ -118,7 +121,20 @@ pub async fn receive_in_tx(
         .bind(contact_id)
         .execute(tx.conn())
         .await?;
+    let reopened = matches!(
+        before.status,
+        ConversationStatus::Resolved | ConversationStatus::Snoozed
+    );
+    let picked = match reopened {
+        true => assignment::reopened_in_tx(tx, &before).await?,
+        false => None,
+    };
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
+    if picked.is_some() {
+        let changed = [(before.id, before.inbox_id)];
+        let account_id = account_of(tx, before.id).await?;
+        activity::assigned_in_tx(tx, account_id, &changed, picked, Actor::Automatic, now).await?;
+    }
     Ok(message)
 }

@@ -1,0 +1,147 @@
+//! Activity lines for changes of hands (assignee, team), written in the transaction
+//! that makes the change, so the thread tells who handed what to whom and when.
+//! Many at once (bulk, automatic assignment) cost one insert each and no re-read.
+use sqlx::Row;
+
+use crate::conversations::model::{MessageExtra, MessageView, SenderKind};
+use crate::db::WriteTx;
+use crate::domain::MessageDirection;
+use crate::events::{EventScope, LiveEvent};
+
+/// Who made the change: a named agent, or automatic assignment.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    Agent(&'a str),
+    Automatic,
+}
+
+impl Actor<'_> {
+    fn name(self) -> Option<String> {
+        match self {
+            Actor::Agent(name) => Some(name.to_owned()),
+            Actor::Automatic => None,
+        }
+    }
+}
+
+/// A conversation whose hands changed: (id, inbox id).
+pub type Changed = (i64, i64);
+
+/// Lines saying the conversations are now `assignee`'s (`None`: nobody's).
+pub async fn assigned_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    assignee: Option<i64>,
+    by: Actor<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if conversations.is_empty() {
+        return Ok(());
+    }
+    let assignee = match assignee {
+        Some(id) => Some(agent_name(tx, id).await?),
+        None => None,
+    };
+    let body = format!("→ {}", assignee.as_deref().unwrap_or("∅"));
+    let extra = MessageExtra::Assigned {
+        assignee,
+        by: by.name(),
+    };
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
+/// Lines saying the conversations are now in `team`'s queue (`None`: in none).
+pub async fn team_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    team: Option<i64>,
+    by: Actor<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if conversations.is_empty() {
+        return Ok(());
+    }
+    let team = match team {
+        Some(id) => Some(
+            sqlx::query_scalar::<_, String>("SELECT name FROM teams WHERE id = $1")
+                .bind(id)
+                .fetch_one(tx.conn())
+                .await?,
+        ),
+        None => None,
+    };
+    let body = format!("→ {}", team.as_deref().unwrap_or("∅"));
+    let extra = MessageExtra::TeamChanged {
+        team,
+        by: by.name(),
+    };
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
+/// The name teammates see (as `AgentProfile::shown_name`).
+pub async fn agent_name(tx: &mut WriteTx, agent_id: i64) -> Result<String, sqlx::Error> {
+    let row = sqlx::query("SELECT name, display_name FROM agents WHERE id = $1")
+        .bind(agent_id)
+        .fetch_one(tx.conn())
+        .await?;
+    let display: Option<String> = row.try_get("display_name")?;
+    display
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| row.try_get("name"), Ok)
+}
+
+async fn write(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    body: &str,
+    extra: &MessageExtra,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let attributes = serde_json::to_string(extra).unwrap_or_default();
+    let mut events = Vec::with_capacity(conversations.len());
+    for &(conversation_id, inbox_id) in conversations {
+        let id: i64 = sqlx::query(
+            "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, body, content_type, \
+             content_attributes, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'activity', 0, $4, 'activity', $5, $6, $6) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(inbox_id)
+        .bind(conversation_id)
+        .bind(body)
+        .bind(&attributes)
+        .bind(now)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("id")?;
+        let message = MessageView {
+            id,
+            conversation_id,
+            inbox_id,
+            direction: MessageDirection::Activity,
+            private: false,
+            sender_kind: SenderKind::System,
+            sender_name: None,
+            body: body.to_owned(),
+            delivery_status: None,
+            delivery_error: None,
+            created_at: now,
+            mentions: Vec::new(),
+            extra: Some(extra.clone()),
+            attachments: Vec::new(),
+        };
+        events.push((
+            EventScope {
+                inbox_id: Some(inbox_id),
+                conversation_id: Some(conversation_id),
+                agent_id: None,
+            },
+            LiveEvent::MessageCreated { message },
+        ));
+    }
+    tx.append_events(account_id, events).await?;
+    Ok(())
+}
