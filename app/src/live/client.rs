@@ -12,7 +12,7 @@ use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{Live, LiveStatus};
+use super::registry::{Live, LiveStatus};
 use crate::events::{ClientFrame, ServerFrame};
 use leptos::prelude::*;
 
