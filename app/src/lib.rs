@@ -20,6 +20,7 @@ pub mod live;
 pub mod notifications;
 mod pages;
 mod root;
+pub mod search;
 mod shell;
 mod tag_first;
 pub mod teams;

@@ -11,6 +11,7 @@ use crate::conversations::chat::ChatView;
 use crate::conversations::list::{ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
 use crate::pages::{NotFound, ProfilePage, SettingsPage, TeamAdminPage};
+use crate::search::SearchPage;
 use crate::shell::Shell;
 use crate::widget::WidgetPage;
 
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                         </ParentRoute>
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
+                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
                         <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
@@ -202,3 +204,4 @@ lazy_page! { WidgetRoute => WidgetPage }
 lazy_page! { ContactsRoute => ContactsPage }
 lazy_page! { ContactDetailsRoute => ContactDetailsPage }
 lazy_page! { TeamRoute => TeamAdminPage }
+lazy_page! { SearchRoute => SearchPage }

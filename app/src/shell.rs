@@ -10,6 +10,7 @@ use crate::auth::{load_session, Logout, SessionInfo};
 use crate::i18n::*;
 use crate::live::{provide_live, LiveStatus};
 use crate::notifications::{NotificationBell, Notifications};
+use crate::search::SearchBox;
 use crate::ui::{role_text, LanguageSwitch};
 use availability::AvailabilitySelect;
 
@@ -79,8 +80,10 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label=move || t_string!(i18n, nav_main)>
                 <span class="brand">{t!(i18n, app_name)}</span>
+                <SearchBox />
                 <A href="/conversations">{t!(i18n, nav_conversations)}</A>
                 <A href="/contacts">{t!(i18n, nav_contacts)}</A>
+                <A href="/search" attr:class="nav-search">{t!(i18n, nav_search)}</A>
                 <A href="/settings">{t!(i18n, nav_settings)}</A>
             </nav>
             <section id="account-panel" class="account-panel">

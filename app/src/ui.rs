@@ -37,6 +37,9 @@ pub fn error_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Validation { code, .. } if code == "window_closed" => {
             t_string!(i18n, whatsapp_window_closed_error).to_string()
         }
+        AppError::Validation { code, .. } if code == "query_too_short" => {
+            t_string!(i18n, error_query_too_short).to_string()
+        }
         AppError::Validation { .. } => t_string!(i18n, error_invalid).to_string(),
         AppError::Conflict { .. } => t_string!(i18n, error_taken).to_string(),
         AppError::Transport(_) => t_string!(i18n, error_network).to_string(),
@@ -85,4 +88,18 @@ pub fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static
         ChannelKind::WhatsApp => t_string!(i18n, channel_whatsapp),
         ChannelKind::Email => t_string!(i18n, channel_email),
     }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn encode_query(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

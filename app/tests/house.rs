@@ -29,7 +29,9 @@ fn floor_of_top(top: &str) -> Floor {
     match top {
         "" | "root" | "shell" | "pages" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
-        | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" => Floor::Feature,
+        | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search" => {
+            Floor::Feature
+        }
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -72,6 +74,10 @@ const ACROSS: &[(&str, &str)] = &[
     ("conversations", "teams"),
     // A team's members are the account's agents (Ajustes offers them).
     ("teams", "agents"),
+    // Search finds conversations (by number, with the list's row) and contacts (with
+    // the contact book's own search) besides messages.
+    ("search", "conversations"),
+    ("search", "contacts"),
     // Routing reads the inbox's settings ("reopen resolved"); the team's inbox
     // membership writes them.
     ("conversations", "inboxes"),

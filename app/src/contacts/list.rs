@@ -17,25 +17,11 @@ use crate::ui::time::short;
 
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
-/// Percent-encodes a query-string value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 fn contacts_url(query: &str, sort: ContactSort) -> String {
     let mut url = String::from("/contacts");
     let mut sep = '?';
     if !query.trim().is_empty() {
-        url.push_str(&format!("?q={}", encode(query.trim())));
+        url.push_str(&format!("?q={}", crate::ui::encode_query(query.trim())));
         sep = '&';
     }
     if sort != ContactSort::Name {

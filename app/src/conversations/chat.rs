@@ -3,6 +3,7 @@
 //! panel and the composer.
 mod conversation;
 mod email;
+mod found;
 mod header;
 mod live;
 mod message;

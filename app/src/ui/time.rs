@@ -57,6 +57,30 @@ pub fn civil(ms: Millis, offset_min: i32) -> (i64, u32, u32, u32, u32) {
     )
 }
 
+/// The first instant of a day (`YYYY-MM-DD`) at `offset_min`; `None` for a bad date.
+pub fn day_start(date: &str, offset_min: i32) -> Option<Millis> {
+    let mut parts = date.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Proleptic Gregorian date to days since 1970-01-01 (H. Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 1440 - offset_min as i64) * 60_000)
+}
+
+/// The display time zone's offset (minutes east of UTC; 0 while rendering on the server).
+pub fn display_offset() -> i32 {
+    offset()
+}
+
 /// "14:05", reactive to the display time zone.
 pub fn clock(ms: Millis) -> String {
     let (_, _, _, h, m) = civil(ms, offset());
@@ -91,5 +115,16 @@ mod tests {
         assert_eq!(civil(1_795_474_800_000, 60), (2026, 11, 24, 0, 0));
         assert_eq!(civil(1_795_474_800_000, 0), (2026, 11, 23, 23, 0));
         assert_eq!(civil(951_782_400_000, 0), (2000, 2, 29, 0, 0));
+    }
+
+    #[test]
+    fn days_start_at_the_offset() {
+        use super::day_start;
+        assert_eq!(day_start("1970-01-01", 0), Some(0));
+        assert_eq!(day_start("2000-02-29", 0), Some(951_782_400_000));
+        // Midnight in Madrid (UTC+1) is 23:00 UTC the day before.
+        assert_eq!(day_start("2026-11-24", 60), Some(1_795_474_800_000));
+        assert_eq!(day_start("2026-13-01", 0), None);
+        assert_eq!(day_start("nonsense", 0), None);
     }
 }

@@ -476,6 +476,24 @@ fn rules() -> Vec<Rule> {
             build: |f, _| Req::Get(format!("/api/attachments/{}", f.file)),
             expect: CONVERSATION,
         },
+        // --- search -----------------------------------------------------------------
+        Rule {
+            route: "/api/search/messages",
+            build: |_, _| Req::Json(json!({"query": {"text": MARKER}, "before": null})),
+            expect: BY_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/search/quick",
+            // Contacts are the account's (the marker is in the fixture's contact too);
+            // the messages' visibility is the rule above.
+            build: |_, _| Req::Json(json!({"text": MARKER})),
+            expect: ACCOUNT_WIDE,
+        },
+        Rule {
+            route: "/search",
+            build: |_, _| Req::Get("/search".into()),
+            expect: PAGE,
+        },
         // --- contacts ---------------------------------------------------------------
         Rule {
             route: "/api/contacts/list",

@@ -21,6 +21,7 @@ mod outbound;
 mod presence;
 mod replicas;
 mod s3;
+mod search;
 mod team;
 mod teams;
 mod triage;

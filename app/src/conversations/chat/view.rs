@@ -2,10 +2,9 @@
 //! be assigned to) and holds the messages that change while it loads.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::conversation::Chat;
-use crate::conversations::conversation_messages;
 use crate::conversations::conversation_teammates;
 use crate::conversations::get_conversation;
 use crate::conversations::model::MessageView;
@@ -24,6 +23,14 @@ pub fn ChatView() -> impl IntoView {
             .read()
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
+    });
+    // Opened at a message (a search hit): its page of history and those after it.
+    let query = use_query_map();
+    let target = Memo::new(move |_| {
+        query
+            .read()
+            .get("message")
+            .and_then(|m| m.parse::<i64>().ok())
     });
     let resync = use_context::<Live>().map(|l| l.resync);
     // Messages that change while the conversation loads (a reply's delivery state,
@@ -44,11 +51,11 @@ pub fn ChatView() -> impl IntoView {
         _ => {}
     });
     let data = Resource::new(
-        move || (id.get(), resync.map(|r| r.get())),
-        |(id, _)| async move {
+        move || (id.get(), resync.map(|r| r.get()), target.get()),
+        |(id, _, target)| async move {
             let id = id.ok_or(crate::error::AppError::NotFound)?;
             let detail = get_conversation(id).await?;
-            let page = conversation_messages(id, None).await?;
+            let page = super::found::history_through(id, target).await?;
             let teammates = conversation_teammates(id).await?;
             Ok::<_, crate::error::AppError>((detail, page, teammates))
         },
@@ -65,6 +72,7 @@ pub fn ChatView() -> impl IntoView {
                             }
                         }
                         early.set(Vec::new());
+                        super::found::reveal_later(target.get_untracked());
                         view! { <Chat detail page teammates /> }.into_any()
                     }
                     Err(err) => {

@@ -25,10 +25,13 @@ impl UploadTarget {
             // The visitor's own token goes in a header (`VISITOR_HEADER`), never in
             // an address that logs and histories keep.
             UploadTarget::Visitor { token, .. } => {
-                format!("/api/widget/uploads?token={}", encode(token))
+                format!(
+                    "/api/widget/uploads?token={}",
+                    crate::ui::encode_query(token)
+                )
             }
         };
-        url.push_str(&format!("&name={}", encode(name)));
+        url.push_str(&format!("&name={}", crate::ui::encode_query(name)));
         if voice {
             url.push_str("&voice=true");
         }
@@ -44,7 +47,10 @@ impl UploadTarget {
                 format!("/api/uploads/{id}/discard")
             }
             UploadTarget::Visitor { token, .. } => {
-                format!("/api/widget/uploads/{id}/discard?token={}", encode(token))
+                format!(
+                    "/api/widget/uploads/{id}/discard?token={}",
+                    crate::ui::encode_query(token)
+                )
             }
         }
     }
@@ -56,18 +62,4 @@ impl UploadTarget {
             _ => None,
         }
     }
-}
-
-/// Percent-encoding for a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
