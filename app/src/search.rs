@@ -10,6 +10,6 @@ mod search_box;
 pub mod ssr;
 
 pub use api::*;
-pub use hits::{hit_url, Hits};
+pub use hits::{hit_url, search_url, Hits};
 pub use page::SearchPage;
 pub use search_box::SearchBox;

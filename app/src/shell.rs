@@ -1,6 +1,8 @@
 //! The signed-in layout: navigation (sidebar on desktop, bottom bar on a phone), the
 //! agent's panel (availability, language, sign out) and the live connection state.
 mod availability;
+mod palette;
+mod shortcuts;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -105,6 +107,8 @@ fn Layout(info: SessionInfo) -> impl IntoView {
             <main class="content" on:click=move |_| menu_open.set(false)>
                 <Outlet />
             </main>
+            <palette::CommandPalette agent_id=agent.id sign_out_path=Logout::PATH />
+            <shortcuts::Shortcuts />
         </div>
     }
 }

@@ -8,6 +8,7 @@
 //! cargo run --release -p bench -- whatsapp [--messages 1000]
 //! cargo run --release -p bench -- email [--messages 500]   # needs scripts/mail-servers.sh
 //! cargo run --release -p bench -- list [--conversations 100000] [--messages 10] [--deep 400]
+//! cargo run --release -p bench -- search [--conversations 500000] [--messages 10] [--samples 100]
 //! cargo run --release -p bench -- weight [--site target/site]
 //! cargo run --release -p bench -- signin [--requests 1000]
 //! cargo run --release -p bench -- flood [--seconds 60] [--workers 32]
@@ -22,6 +23,7 @@ mod flood;
 mod list;
 mod load;
 mod report;
+mod search;
 mod send;
 mod signin;
 mod uploads;
@@ -64,6 +66,14 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
+        "search" => {
+            search::run(search::Options {
+                conversations: number("conversations", 500_000)?,
+                messages_per_conversation: number("messages", 10)?,
+                samples: number("samples", 100)?,
+            })
+            .await
+        }
         "weight" => weight::run(std::path::Path::new(
             options
                 .get("site")
@@ -93,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, whatsapp, email, uploads, load, signin, flood, weight)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight)"
             )
         }
     }
@@ -112,6 +122,12 @@ async fn quick() -> anyhow::Result<()> {
     })
     .await?;
     whatsapp::run(50).await?;
+    search::run(search::Options {
+        conversations: 2_000,
+        messages_per_conversation: 5,
+        samples: 10,
+    })
+    .await?;
     signin::run(40).await?;
     flood::run(2, 4).await?;
     uploads::run(10, 64).await?;

@@ -78,6 +78,10 @@ function screens() {
       await waitForPath(page, /^\/contacts\/\d+$/);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
     }],
+    ['search', async (page) => {
+      await visit('/search?q=factura')(page);
+      await page.locator('.search-hits a').first().waitFor();
+    }],
     ['settings', visit('/settings')],
     ['team', visit('/settings/team')],
     ['profile', visit('/settings/profile')],

@@ -93,7 +93,7 @@ for (const vp of VIEWPORTS) {
 
       // The thread says how it came to him.
       await mine.getByRole('link').filter({ hasText: customer }).click();
-      const thread = marcos.getByRole('log');
+      const thread = marcos.getByRole('list', { name: 'Mensajes', exact: true });
       await thread.getByText('Asignada a Marcos Ruiz por asignación automática').waitFor();
 
       // The administrator hands it to Lucía from the chat: the line names her.
@@ -101,7 +101,7 @@ for (const vp of VIEWPORTS) {
       await admin.goto(`${BASE_URL}${conversation}`);
       await waitForHydration(admin);
       await admin.getByRole('combobox', { name: 'Asignada a' }).selectOption({ label: 'Lucía Fernández' });
-      await admin.getByRole('log').getByText('Asignada a Lucía Fernández por Ana Administradora').waitFor();
+      await admin.getByRole('list', { name: 'Mensajes', exact: true }).getByText('Asignada a Lucía Fernández por Ana Administradora').waitFor();
       await thread.getByText('Asignada a Lucía Fernández por Ana Administradora').waitFor();
 
       // Marcos closes Charla: the administrator sees him "Ausente" (after a short grace).

@@ -6,6 +6,11 @@ use super::model::MessageHit;
 use crate::i18n::*;
 use crate::ui::time::short;
 
+/// The search page's address for a text alone.
+pub fn search_url(q: &str) -> String {
+    format!("/search?q={}", crate::ui::encode_query(q.trim()))
+}
+
 /// Where a hit opens: its conversation, scrolled to the message.
 pub fn hit_url(hit: &MessageHit) -> String {
     format!(

@@ -14,11 +14,6 @@ use crate::ui::encode_query;
 use crate::ui::time::{day_start, display_offset};
 use crate::ui::{channel_text, error_text};
 
-/// The search page's address for a text alone.
-pub fn search_url(q: &str) -> String {
-    format!("/search?q={}", encode_query(q.trim()))
-}
-
 const DAY_MS: i64 = 86_400_000;
 
 /// The query an address holds; dates are days in the display time zone.

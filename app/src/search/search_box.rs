@@ -1,7 +1,7 @@
 //! The search box beside the navigation: as the agent types (debounced) it shows a
 //! few conversations (by number), contacts and messages, grouped; Enter opens the
-//! search page with every message. `/` or Ctrl+K (⌘K) focuses it from anywhere but a
-//! field being typed in.
+//! search page with every message. `/` focuses it from anywhere but a field being
+//! typed in (Ctrl+K opens the command palette, which searches too).
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -56,7 +56,7 @@ pub fn SearchBox() -> impl IntoView {
             return;
         }
         open.set(false);
-        navigate(&super::page::search_url(&q), Default::default());
+        navigate(&super::search_url(&q), Default::default());
     };
     focus_on_shortcut(input);
     let close = move || open.set(false);
@@ -130,12 +130,12 @@ fn quick_view(i18n: I18nContext<Locale>, found: QuickResults, q: String) -> impl
             </section>
         })}
         {searchable.then(|| view! {
-            <a class="search-all" href=super::page::search_url(&q)>{t!(i18n, search_all_messages)}</a>
+            <a class="search-all" href=super::search_url(&q)>{t!(i18n, search_all_messages)}</a>
         })}
     }
 }
 
-/// `/` (outside a field) and Ctrl+K / ⌘K put the cursor in the search box.
+/// `/` (outside a field) puts the cursor in the search box.
 fn focus_on_shortcut(input: NodeRef<leptos::html::Input>) {
     #[cfg(feature = "hydrate")]
     {
@@ -148,9 +148,8 @@ fn focus_on_shortcut(input: NodeRef<leptos::html::Input>) {
                     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                         || el.is_content_editable()
                 });
-            let combo = (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k");
             let slash = ev.key() == "/" && !typing && !ev.ctrl_key() && !ev.meta_key();
-            if combo || slash {
+            if slash {
                 if let Some(el) = input.get_untracked() {
                     ev.prevent_default();
                     let _ = el.focus();

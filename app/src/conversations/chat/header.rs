@@ -150,12 +150,12 @@ pub(super) fn ChatHeader(
             </div>
             <div class="chat-actions">
                 <Show when=move || summary.with(|s| s.assignee_id != Some(my_id))>
-                    <button type="button" on:click=move |_| assign_to(Some(my_id))>{t!(i18n, assign_to_me)}</button>
+                    <button type="button" data-shortcut="assign-me" on:click=move |_| assign_to(Some(my_id))>{t!(i18n, assign_to_me)}</button>
                 </Show>
                 <Show
                     when=move || summary.with(|s| s.status == ConversationStatus::Resolved)
                     fallback=move || view! {
-                        <button type="button" class="primary" on:click=move |_| set_status(ConversationStatus::Resolved, None)>
+                        <button type="button" class="primary" data-shortcut="resolve" on:click=move |_| set_status(ConversationStatus::Resolved, None)>
                             {t!(i18n, resolve)}
                         </button>
                     }

@@ -117,10 +117,10 @@ pub fn Composer(
     view! {
         <form class="composer" class:note=move || mode.get() == Mode::Note on:submit=move |ev| { ev.prevent_default(); send.run(()); }>
             <div class="composer-modes" role="group" aria-label=move || t_string!(i18n, composer_mode)>
-                <button type="button" aria-pressed=move || (mode.get() == Mode::Reply).to_string() on:click=move |_| mode.set(Mode::Reply)>
+                <button type="button" data-shortcut="reply" aria-pressed=move || (mode.get() == Mode::Reply).to_string() on:click=move |_| mode.set(Mode::Reply)>
                     {t!(i18n, reply)}
                 </button>
-                <button type="button" aria-pressed=move || (mode.get() == Mode::Note).to_string() on:click=move |_| mode.set(Mode::Note)>
+                <button type="button" data-shortcut="note" aria-pressed=move || (mode.get() == Mode::Note).to_string() on:click=move |_| mode.set(Mode::Note)>
                     {t!(i18n, private_note)}
                 </button>
             </div>
@@ -148,7 +148,7 @@ pub fn Composer(
                 <Show when=move || !template_only()>
                     <AttachButtons conversation_id limits files on_recorded=send_voice />
                 </Show>
-                <button type="button" class="icon-button" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)
+                <button type="button" class="icon-button" data-shortcut="emoji" hidden=template_only aria-expanded=move || emoji_open.get().to_string() on:click=move |_| emoji_open.update(|o| *o = !*o)
                     aria-label=move || t_string!(i18n, emoji) data-tip=move || t_string!(i18n, emoji)>
                     <Icon kind=IconKind::Smile />
                 </button>
