@@ -3,7 +3,7 @@
 // waits in "Sin asignar"; Marcos signs in, is "En línea" at once (his own panel and an
 // administrator's Ajustes say so live), and the waiting conversation lands in his "Mías"
 // with the activity line "Asignada a Marcos Ruiz por asignación automática". The
-// administrator hands it to Lucía from the chat: a line says who did it. Marcos closes
+// administrator takes it from the chat: a line says who did it. Marcos closes
 // Charla and the administrator sees him "Ausente". Desktop and phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,13 +96,14 @@ for (const vp of VIEWPORTS) {
       const thread = marcos.getByRole('list', { name: 'Mensajes', exact: true });
       await thread.getByText('Asignada a Marcos Ruiz por asignación automática').waitFor();
 
-      // The administrator hands it to Lucía from the chat: the line names her.
+      // The administrator takes it from the chat: the line says who did it.
       const conversation = new URL(marcos.url()).pathname;
       await admin.goto(`${BASE_URL}${conversation}`);
       await waitForHydration(admin);
-      await admin.getByRole('combobox', { name: 'Asignada a' }).selectOption({ label: 'Lucía Fernández' });
-      await admin.getByRole('list', { name: 'Mensajes', exact: true }).getByText('Asignada a Lucía Fernández por Ana Administradora').waitFor();
-      await thread.getByText('Asignada a Lucía Fernández por Ana Administradora').waitFor();
+      if (vp.isMobile) await admin.getByRole('button', { name: 'Más acciones', exact: true }).click();
+      await admin.locator('.chat-header').getByRole('combobox', { name: 'Asignada a' }).selectOption({ label: 'Ana Administradora' });
+      await admin.getByRole('list', { name: 'Mensajes', exact: true }).getByText('Asignada a Ana Administradora por Ana Administradora').waitFor();
+      await thread.getByText('Asignada a Ana Administradora por Ana Administradora').waitFor();
 
       // Marcos closes Charla: the administrator sees him "Ausente" (after a short grace).
       await admin.goto(`${BASE_URL}/settings`);

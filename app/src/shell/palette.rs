@@ -84,31 +84,30 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
         all.retain(|i| {
             typed.is_empty() || crate::domain::search_text(&[Some(&i.label)]).contains(&typed)
         });
+        // A conversation by its number first, then the commands, the contacts, and
+        // last searching the messages for what was typed.
         let quick = found.get();
-        let mut dynamic: Vec<Item> = quick
+        let mut list: Vec<Item> = quick
             .conversations
             .iter()
             .map(|c| Item {
                 label: format!("#{} · {}", c.display_id, c.contact_name),
                 command: Command::Go(format!("/conversations/{}", c.id)),
             })
-            .chain(
-                quick.contacts.iter().map(|c| Item {
-                    label: t_string!(i18n, palette_contact, name = c.display_name().to_owned())
-                        .to_string(),
-                    command: Command::Go(format!("/contacts/{}", c.id)),
-                }),
-            )
             .collect();
+        list.extend(all);
+        list.extend(quick.contacts.iter().map(|c| Item {
+            label: t_string!(i18n, palette_contact, name = c.display_name().to_owned()).to_string(),
+            command: Command::Go(format!("/contacts/{}", c.id)),
+        }));
         let q = text.get();
         if !crate::search::model::terms(&q).is_empty() {
-            dynamic.push(Item {
+            list.push(Item {
                 label: t_string!(i18n, palette_search, text = q.trim().to_owned()).to_string(),
                 command: Command::Go(crate::search::search_url(&q)),
             });
         }
-        dynamic.extend(all);
-        dynamic
+        list
     });
     let navigate = use_navigate();
     let run = Callback::new(move |command: Command| {

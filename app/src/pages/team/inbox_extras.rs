@@ -16,11 +16,15 @@ use crate::ui::error_text;
 pub fn InboxRoutingSwitch(inbox_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let reopen = RwSignal::new(false);
+    // Off until the saved value is in: a click on the placeholder would save the
+    // opposite of what the agent sees once it arrives.
+    let loaded = RwSignal::new(false);
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(value) = inbox_routing(inbox_id).await {
                 reopen.set(value);
+                loaded.set(true);
             }
         });
     });
@@ -42,7 +46,7 @@ pub fn InboxRoutingSwitch(inbox_id: i64) -> impl IntoView {
     let id = format!("inbox-{inbox_id}-reopen");
     view! {
         <div class="field checkbox">
-            <input id=id.clone() type="checkbox" prop:checked=move || reopen.get() on:change=change />
+            <input id=id.clone() type="checkbox" prop:checked=move || reopen.get() disabled=move || !loaded.get() on:change=change />
             <label for=id>{t!(i18n, inbox_reopen_resolved)}</label>
             {move || failure.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
         </div>
@@ -56,6 +60,8 @@ pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(false);
     let limit = RwSignal::new(String::from("0"));
+    // As the routing switch: nothing to save until the saved values are in.
+    let loaded = RwSignal::new(false);
     let saved = RwSignal::new(false);
     let failure = RwSignal::new(None::<AppError>);
     Effect::new(move |_| {
@@ -63,6 +69,7 @@ pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
             if let Ok((on, max)) = inbox_assignment(inbox_id).await {
                 enabled.set(on);
                 limit.set(max.to_string());
+                loaded.set(true);
             }
         });
     });
@@ -92,7 +99,7 @@ pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
         <form class="inbox-assignment" on:submit=save>
             <div class="field checkbox">
                 <input id=switch_id.clone() type="checkbox" prop:checked=move || enabled.get()
-                    on:change=move |ev| { saved.set(false); enabled.set(event_target_checked(&ev)) } />
+                    disabled=move || !loaded.get() on:change=move |ev| { saved.set(false); enabled.set(event_target_checked(&ev)) } />
                 <label for=switch_id>{t!(i18n, inbox_auto_assign)}</label>
             </div>
             <div class="field">
@@ -101,7 +108,7 @@ pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
                     prop:value=move || limit.get() on:input=move |ev| { saved.set(false); limit.set(event_target_value(&ev)) } />
             </div>
             <div class="form-actions">
-                <button type="submit" class="secondary">{t!(i18n, inbox_auto_assign_save)}</button>
+                <button type="submit" class="secondary" disabled=move || !loaded.get()>{t!(i18n, inbox_auto_assign_save)}</button>
             </div>
             <p role="status" class="muted">{move || saved.get().then(|| t_string!(i18n, inbox_auto_assign_saved))}</p>
             {move || failure.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}
