@@ -82,6 +82,10 @@ function screens() {
       await visit('/search?q=factura')(page);
       await page.locator('.search-hits a').first().waitFor();
     }],
+    ['palette', async (page) => {
+      await page.keyboard.press('Control+k');
+      await page.getByRole('dialog', { name: 'Paleta de comandos' }).getByRole('option').first().waitFor();
+    }],
     ['settings', visit('/settings')],
     ['team', visit('/settings/team')],
     ['profile', visit('/settings/profile')],

@@ -83,7 +83,6 @@ pub fn SearchBox() -> impl IntoView {
                 autocomplete="off"
                 placeholder=move || t_string!(i18n, search_placeholder)
                 aria-controls="search-quick"
-                aria-expanded=move || open.get().to_string()
                 prop:value=move || text.get()
                 on:input=on_input
             />

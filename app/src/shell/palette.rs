@@ -36,6 +36,14 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
     let input = NodeRef::<leptos::html::Input>::new();
     let asked = StoredValue::new(0_u64);
     toggle_on_shortcut(open, input);
+    // Each opening starts afresh.
+    Effect::new(move |_| {
+        if open.get() {
+            text.set(String::new());
+            active.set(0);
+            found.set(QuickResults::default());
+        }
+    });
     let location = use_location();
     let conversation = Memo::new(move |_| {
         location.pathname.with(|path| {
