@@ -2,7 +2,9 @@
 //! tokenizer (diacritics removed) and PostgreSQL's trigram GIN index over the folded
 //! body (`charla_fold`: lower case, unaccent). Both serve words, fragments and
 //! phrases as substrings, newest first, in keyset pages; visibility is the one rule
-//! every list uses. Activity lines are not indexed.
+//! every list uses. Activity lines are not indexed. On PostgreSQL a bounded walk over
+//! the newest messages answers common words before the index is asked (as the
+//! contact search does).
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -16,6 +18,10 @@ use crate::error::AppError;
 
 /// Characters of text around the first match in a hit's snippet.
 const SNIPPET: usize = 120;
+/// PostgreSQL first reads this many newest messages (before the cursor) and filters
+/// them: a common word fills a page there at once, where the trigram index would hand
+/// over most of the table to be sorted. Fewer hits than a page: the index answers.
+const WALK: i64 = 10_000;
 
 enum Bind {
     Int(i64),
@@ -35,6 +41,7 @@ fn build(
     query: &MessageQuery,
     before: Option<i64>,
     limit: i64,
+    walk: bool,
 ) -> Result<Built, AppError> {
     let terms = terms(&query.text);
     if terms.is_empty() {
@@ -75,8 +82,13 @@ fn build(
                 let p = param(&mut binds, Bind::Text(format!("%{escaped}%")));
                 conditions.push(format!("charla_fold(m.body) LIKE {p}"));
             }
+            let from = if walk {
+                format!("(SELECT * FROM messages WHERE id < $4 ORDER BY id DESC LIMIT {WALK}) m")
+            } else {
+                "messages m".to_owned()
+            };
             (
-                "messages m".to_owned(),
+                from,
                 format!(
                     "{} AND m.direction <> 'activity' AND m.id < $4",
                     conditions.join(" AND ")
@@ -158,8 +170,22 @@ pub async fn messages(
     limit: i64,
 ) -> Result<MessageResults, AppError> {
     let limit = limit.clamp(1, PAGE);
-    let built = build(db.backend, viewer, query, before, limit + 1)?;
-    let rows = bound(&built).fetch_all(&db.pool).await?;
+    let mut answered = None;
+    if db.backend == Backend::Postgres {
+        let walked = build(db.backend, viewer, query, before, limit + 1, true)?;
+        let rows = bound(&walked).fetch_all(&db.pool).await?;
+        if rows.len() as i64 > limit {
+            answered = Some((walked, rows));
+        }
+    }
+    let (built, rows) = match answered {
+        Some(done) => done,
+        None => {
+            let built = build(db.backend, viewer, query, before, limit + 1, false)?;
+            let rows = bound(&built).fetch_all(&db.pool).await?;
+            (built, rows)
+        }
+    };
     let mut items = rows
         .iter()
         .map(|row| hit_from(row, &built.terms))
@@ -209,7 +235,7 @@ fn hit_from(row: &AnyRow, terms: &[String]) -> Result<MessageHit, sqlx::Error> {
 /// On PostgreSQL sequential scans are disabled for the transaction, so a small test
 /// table still shows which index applies.
 pub async fn plan(db: &Db, viewer: Viewer, query: &MessageQuery) -> Result<Vec<String>, AppError> {
-    let built = build(db.backend, viewer, query, None, PAGE + 1)?;
+    let built = build(db.backend, viewer, query, None, PAGE + 1, false)?;
     let mut tx = db.pool.begin().await?;
     let explain = match db.backend {
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {}", built.sql),
