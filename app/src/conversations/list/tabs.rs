@@ -3,10 +3,10 @@
 //! address, which the list follows.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::folders::{open_folder, FolderForm, FolderTabs};
-use crate::conversations::inbox_state::{list_query, priority_text, status_text};
+use crate::conversations::inbox_state::{filter_from, list_query, priority_text, status_text};
 use crate::conversations::model::{ListFilter, ListSort, Tab, TabCounts};
 use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::i18n::*;
@@ -105,10 +105,14 @@ pub(super) fn TriageFilter(
             Default::default(),
         )
     };
+    // Each change starts from the filter in the address now, not the one this bar was
+    // drawn with: two quick changes in a row must both stay.
+    let query = use_query_map();
+    let current = move || query.with_untracked(filter_from);
     let on = |change: fn(&mut ListFilter, String)| {
         let go = go.clone();
         move |ev: leptos::ev::Event| {
-            let mut next = filter;
+            let mut next = current();
             change(&mut next, event_target_value(&ev));
             go(next);
         }
@@ -127,7 +131,7 @@ pub(super) fn TriageFilter(
         move |ev: leptos::ev::Event| {
             go(ListFilter {
                 waiting: event_target_checked(&ev),
-                ..filter
+                ..current()
             })
         }
     };
@@ -136,7 +140,7 @@ pub(super) fn TriageFilter(
         move |ev: leptos::ev::Event| {
             go(ListFilter {
                 unread: event_target_checked(&ev),
-                ..filter
+                ..current()
             })
         }
     };
