@@ -214,8 +214,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 backend.to_owned(),
                 name.to_owned(),
                 hits.to_string(),
-                ms(timings.percentile(0.5)),
-                ms(timings.percentile(0.99)),
+                ms(timings.percentile(50.0)),
+                ms(timings.percentile(99.0)),
             ]);
         }
         let (index, text) = sizes(&running.state.db).await?;
