@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 // Shared helpers for Charla's browser tests (node:test + playwright-core).
 //
 // No browser is downloaded: playwright-core drives Debian's /usr/bin/chromium
@@ -220,4 +221,14 @@ export async function openFilters(page) {
   const panel = page.locator('details.filter-panel');
   if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
   return panel;
+}
+
+/** Marcos, the demo's second agent (web chat and email). */
+export const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
+
+/** A server function called with the page's session; fails the test on an error status. */
+export async function api(page, path, data) {
+  const res = await page.request.post(`${BASE_URL}/api/${path}`, { data });
+  assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
+  return res.json();
 }

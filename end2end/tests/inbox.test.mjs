@@ -14,9 +14,9 @@ import {
   signedInPage,
   waitForHydration,
   sharedBrowser,
+  MARCOS,
 } from './helpers.mjs';
 
-const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
 const browser = sharedBrowser();
 
 const signedIn = (vp, who) => signedInPage(browser(), vp, who);

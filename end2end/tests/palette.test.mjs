@@ -14,15 +14,10 @@ import {
   waitForHydration,
   waitForPath,
   sharedBrowser,
+  api,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function api(page, path, data) {
-  const res = await page.request.post(`${BASE_URL}/api/${path}`, { data });
-  assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
 
 const palette = (page) => page.getByRole('dialog', { name: 'Paleta de comandos' });
 

@@ -18,16 +18,11 @@ import {
   waitForHydration,
   sharedBrowser,
   openConversationList,
+  api,
+  MARCOS,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
-
-async function api(page, path, data) {
-  const res = await page.request.post(`${BASE_URL}/api/${path}`, { data });
-  assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
 
 /** An agent in Ajustes' team list (name, role, availability). */
 const memberRow = (page, name) =>

@@ -16,16 +16,11 @@ import {
   waitForHydration,
   waitForPath,
   sharedBrowser,
+  api,
+  MARCOS,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
-
-async function api(page, path, data) {
-  const res = await page.request.post(`${BASE_URL}/api/${path}`, { data });
-  assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
-  return res.json();
-}
 
 /** The search page's hits. */
 const hits = (page) => page.locator('.search-hits').last().getByRole('link');
