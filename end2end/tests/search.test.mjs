@@ -56,6 +56,15 @@ for (const vp of VIEWPORTS) {
         const quick = lucia.locator('#search-quick');
         await quick.getByRole('heading', { name: 'Mensajes' }).waitFor();
         await quick.getByRole('link').filter({ hasText: 'facturación' }).first().waitFor();
+        // Arrow keys walk the quick results and back to the box.
+        await box.press('ArrowDown');
+        await lucia.waitForFunction(() => document.activeElement?.tagName === 'A' && !!document.activeElement.closest('#search-quick'));
+        const first = await lucia.evaluate(() => document.activeElement.getAttribute('href'));
+        await lucia.keyboard.press('ArrowDown');
+        await lucia.waitForFunction((href) => document.activeElement?.tagName === 'A' && document.activeElement.getAttribute('href') !== href, first);
+        await lucia.keyboard.press('ArrowUp');
+        await lucia.keyboard.press('ArrowUp');
+        await lucia.waitForFunction(() => document.activeElement?.id === 'search-input');
         await box.press('Enter');
         await waitForPath(lucia, /^\/search$/);
       } else {
@@ -100,6 +109,22 @@ for (const vp of VIEWPORTS) {
       await lucia.locator('.message.note').filter({ hasText: note }).first().waitFor();
       await lucia.goto(`${BASE_URL}/search?q=${encodeURIComponent(`reembolso ${tag}`)}&notes=only`);
       await waitForHydration(lucia);
+      await hits(lucia).filter({ hasText: 'Nota privada' }).first().waitFor();
+      // Written by a named agent: Marcos wrote none of it, Lucía the note.
+      const byAgent = async (name) => {
+        const sender = lucia.getByLabel('Escrito por');
+        const option = sender.locator('option').filter({ hasText: name });
+        await option.waitFor({ state: 'attached' });
+        await sender.selectOption(await option.getAttribute('value'));
+        await lucia.getByRole('button', { name: 'Buscar', exact: true }).click();
+        await lucia.waitForFunction(() => /[?&]sender=agent-\d+/.test(location.search));
+      };
+      await lucia.goto(`${BASE_URL}/search?q=${encodeURIComponent(`reembolso ${tag}`)}`);
+      await waitForHydration(lucia);
+      await hits(lucia).first().waitFor();
+      await byAgent('Marcos');
+      await lucia.getByRole('status').filter({ hasText: 'Nada encontrado.' }).waitFor();
+      await byAgent('Lucía');
       await hits(lucia).filter({ hasText: 'Nota privada' }).first().waitFor();
       await visitor.reload();
       await waitForHydration(visitor);

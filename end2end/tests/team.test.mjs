@@ -2,7 +2,8 @@
 // inbox and makes her a member; she signs in and sees only that inbox's conversation;
 // removed from the inbox, her open list loses it live; she cannot open the
 // administrator page; deactivated, she cannot sign in. A canned response is inserted
-// with `/` and its variables filled. Desktop and phone.
+// with `/` and its variables filled. Her own limit of open conversations keeps a
+// second visitor's conversation from her while she has one. Desktop and phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -16,6 +17,7 @@ import {
   waitForHydration,
   waitForPath,
   sharedBrowser,
+  api,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -68,6 +70,40 @@ for (const vp of VIEWPORTS) {
       const row = list.getByRole('link').filter({ hasText: `Visita ${tag}` });
       await row.waitFor();
       assert.equal(await list.getByRole('link').count(), 1, 'only the conversation of her inbox');
+
+      // Her own limit of open conversations: a bad value is refused, one is kept; a
+      // second visitor then waits in "Sin asignar" while she has the first.
+      await openTeam(admin);
+      const capacityLabel = `Máximo de abiertas — ${nora.name}`;
+      const capacity = admin.getByLabel(capacityLabel, { exact: true });
+      await capacity.fill('1001');
+      await capacity.press('Tab');
+      await admin.getByRole('alert').filter({ hasText: 'entre 0 y 1000' }).first().waitFor();
+      await capacity.fill('1');
+      await capacity.press('Tab');
+      await admin.getByRole('alert').filter({ hasText: 'entre 0 y 1000' }).waitFor({ state: 'detached' });
+      await openTeam(admin);
+      assert.equal(await admin.getByLabel(capacityLabel, { exact: true }).inputValue(), '1');
+      const second = await newPage(browser(), vp);
+      try {
+        await second.goto(new URL(href, BASE_URL).toString());
+        await waitForHydration(second);
+        await second.getByLabel('Nombre', { exact: true }).fill(`Segunda ${tag}`);
+        await second.getByLabel('Mensaje', { exact: true }).fill(`Otra pregunta ${tag}`);
+        await button(second, 'Enviar').click();
+        await second.getByRole('log').getByText(`Otra pregunta ${tag}`).waitFor();
+      } finally {
+        await second.context().close();
+      }
+      const count = async (tab) => (await api(agent, 'conversations/list', { tab, status: 'open', after: null, filter: {} })).items.length;
+      // Both are in her inbox; one is hers (whichever came first to her), one waits.
+      for (let i = 0; i < 100 && ((await count('mine')) !== 1 || (await count('unassigned')) !== 1); i++) {
+        await agent.waitForTimeout(100);
+      }
+      assert.deepEqual([await count('mine'), await count('unassigned')], [1, 1]);
+      // The waiting round (every 5 s) does not give it to her either.
+      await agent.waitForTimeout(6_000);
+      assert.deepEqual([await count('mine'), await count('unassigned')], [1, 1]);
 
       // A canned response with its variables, inserted with "/".
       await openTeam(admin);

@@ -50,6 +50,18 @@ pub async fn update_agent(id: i64, role: Role, active: bool) -> Result<(), AppEr
     )
 }
 
+/// The most open conversations automatic assignment gives the agent (0: no limit).
+#[server(endpoint = "team/set_capacity", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn set_agent_capacity(id: i64, max_open: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::manage::set_capacity(&state.db, &admin, id, max_open).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "team/set_member", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn set_inbox_member(inbox_id: i64, agent_id: i64, member: bool) -> Result<(), AppError> {
     crate::error::with_status(

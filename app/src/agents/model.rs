@@ -32,7 +32,13 @@ pub struct TeamMember {
     pub active: bool,
     /// Inboxes they are a member of.
     pub inboxes: Vec<i64>,
+    /// Open conversations automatic assignment gives her at most (0: no limit).
+    #[serde(default)]
+    pub max_open: i64,
 }
+
+/// The highest per-agent limit of open conversations an administrator may set.
+pub const MAX_OPEN_LIMIT: i64 = 1000;
 
 #[cfg(feature = "ssr")]
 /// Builds a profile from a row (a query's decoding, shared by every repository that

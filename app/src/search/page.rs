@@ -28,7 +28,7 @@ fn query_of(params: &ParamsMap, offset: i32) -> MessageQuery {
             Some("agents") => SenderFilter::Agents,
             _ => SenderFilter::Anyone,
         },
-        agent_id: None,
+        agent_id: get("sender").and_then(|v| named_agent(&v)),
         notes: match get("notes").as_deref() {
             Some("only") => NotesFilter::OnlyNotes,
             Some("none") => NotesFilter::NoNotes,
@@ -111,17 +111,26 @@ pub fn SearchPage() -> impl IntoView {
         }
         navigate(&url_of(&pairs), Default::default());
     };
+    // The account's agents, for "written by" one of them.
+    let team = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::agents::list_team().await {
+                team.set(list);
+            }
+        });
+    });
     let select = move |k: usize,
                        name: &'static str,
                        id: &'static str,
                        label: String,
-                       options: Vec<(&'static str, String)>| {
+                       options: Vec<(String, String)>| {
         let current = field(name);
         view! {
             <label for=id>{label}</label>
             <select id=id name=name node_ref=selects[k]>
                 {options.into_iter().map(|(value, text)| view! {
-                    <option value=value selected=current == value>{text}</option>
+                    <option selected=current == value value=value>{text}</option>
                 }).collect_view()}
             </select>
         }
@@ -134,19 +143,23 @@ pub fn SearchPage() -> impl IntoView {
                 <input id="search-page-q" node_ref=q_field type="search" name="q" value=move || field("q") autocomplete="off" />
                 <div class="search-filters">
                     {move || select(0, "channel", "search-channel", t_string!(i18n, search_channel).into(), {
-                        let mut options = vec![("", t_string!(i18n, search_any).to_string())];
-                        options.extend(ChannelKind::ALL.iter().map(|c| (c.as_str(), channel_text(i18n, *c).to_string())));
+                        let mut options = vec![(String::new(), t_string!(i18n, search_any).to_string())];
+                        options.extend(ChannelKind::ALL.iter().map(|c| (c.as_str().to_owned(), channel_text(i18n, *c).to_string())));
                         options
                     })}
-                    {move || select(1, "sender", "search-sender", t_string!(i18n, search_sender).into(), vec![
-                        ("", t_string!(i18n, search_anyone).into()),
-                        ("customer", t_string!(i18n, search_sender_customer).into()),
-                        ("agents", t_string!(i18n, search_sender_agents).into()),
-                    ])}
+                    {move || select(1, "sender", "search-sender", t_string!(i18n, search_sender).into(), {
+                        let mut options = vec![
+                            (String::new(), t_string!(i18n, search_anyone).to_string()),
+                            ("customer".into(), t_string!(i18n, search_sender_customer).to_string()),
+                            ("agents".into(), t_string!(i18n, search_sender_agents).to_string()),
+                        ];
+                        options.extend(team.get().into_iter().map(|a| (agent_value(a.id), a.shown_name().to_owned())));
+                        options
+                    })}
                     {move || select(2, "notes", "search-notes", t_string!(i18n, search_notes).into(), vec![
-                        ("", t_string!(i18n, search_notes_both).into()),
-                        ("only", t_string!(i18n, search_notes_only).into()),
-                        ("none", t_string!(i18n, search_notes_none).into()),
+                        (String::new(), t_string!(i18n, search_notes_both).to_string()),
+                        ("only".into(), t_string!(i18n, search_notes_only).to_string()),
+                        ("none".into(), t_string!(i18n, search_notes_none).to_string()),
                     ])}
                     <label for="search-from">{t!(i18n, search_from)}</label>
                     <input id="search-from" node_ref=from_field type="date" name="from" value=move || field("from") />
@@ -178,6 +191,15 @@ enum Searching {
     Busy,
     Done,
     Failed(AppError),
+}
+
+/// The sender filter's value for one named agent, and back.
+fn agent_value(id: i64) -> String {
+    format!("agent-{id}")
+}
+
+fn named_agent(value: &str) -> Option<i64> {
+    value.strip_prefix("agent-")?.parse().ok()
 }
 
 /// The search page's address for these fields (empty ones left out).

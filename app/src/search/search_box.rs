@@ -69,8 +69,11 @@ pub fn SearchBox() -> impl IntoView {
             aria-label=move || t_string!(i18n, search_label)
             on:submit=on_submit
             on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    close();
+                match ev.key().as_str() {
+                    "Escape" => close(),
+                    "ArrowDown" => step_focus(&ev, 1),
+                    "ArrowUp" => step_focus(&ev, -1),
+                    _ => {}
                 }
             }
         >
@@ -132,6 +135,42 @@ fn quick_view(i18n: I18nContext<Locale>, found: QuickResults, q: String) -> impl
             <a class="search-all" href=super::search_url(&q)>{t!(i18n, search_all_messages)}</a>
         })}
     }
+}
+
+/// Arrow keys walk from the box through the quick results' links and back: the box,
+/// then each link in order (Tab reaches them too).
+fn step_focus(ev: &leptos::ev::KeyboardEvent, by: i32) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(links) = doc.query_selector_all("#search-input, #search-quick:not([hidden]) a")
+        else {
+            return;
+        };
+        let items: Vec<web_sys::HtmlElement> = (0..links.length())
+            .filter_map(|i| links.item(i)?.dyn_into().ok())
+            .collect();
+        if items.len() < 2 {
+            return;
+        }
+        let active = doc.active_element();
+        let at = items.iter().position(|el| {
+            active
+                .as_ref()
+                .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+        });
+        let Some(at) = at else { return };
+        let next = (at as i32 + by).clamp(0, items.len() as i32 - 1) as usize;
+        if next != at {
+            ev.prevent_default();
+            let _ = items[next].focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, by);
 }
 
 /// `/` (outside a field) puts the cursor in the search box.

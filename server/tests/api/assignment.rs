@@ -10,6 +10,7 @@ use app::error::AppError;
 on_both_backends!(
     round_robin_over_online_members_with_room,
     concurrent_arrivals_respect_the_limit,
+    an_agent_at_her_own_limit_is_skipped,
 );
 
 async fn set_online(app: &TestApp, email: &str, availability: &str) {
@@ -204,4 +205,112 @@ async fn concurrent_arrivals_respect_the_limit(app: TestApp) {
     assert!(given.contains(&lucia) && given.contains(&marcos), "{got:?}");
     assert_eq!(open_of(&app, lucia, inbox).await, 1);
     assert_eq!(open_of(&app, marcos, inbox).await, 1);
+}
+
+/// Every open conversation of the agent, whatever the inbox (what her own limit counts).
+async fn all_open_of(app: &TestApp, agent: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conversations WHERE assignee_id = $1 AND status = 'open'",
+    )
+    .bind(agent)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn an_agent_at_her_own_limit_is_skipped(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let lucia_session = app.sign_in(LUCIA).await;
+    let (lucia, marcos) = (app.agent_id(LUCIA).await, app.agent_id(MARCOS).await);
+    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let token = app.web_chat_token().await;
+    assert_eq!(
+        save(&app, &admin.cookie, inbox, true, 0).await.status(),
+        200
+    );
+    set_online(&app, LUCIA, "online").await;
+    set_online(&app, MARCOS, "online").await;
+
+    // Bad limits change nothing; only administrators set them; nobody else's agents.
+    let capacity = |cookie: String, id: i64, max_open: i64| {
+        let app = &app;
+        async move {
+            app.call_json(
+                Some(&cookie),
+                "team/set_capacity",
+                json!({"id": id, "max_open": max_open}),
+            )
+            .await
+        }
+    };
+    for bad in [-1, 1001] {
+        let res = capacity(admin.cookie.clone(), lucia, bad).await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(
+            res.json::<AppError>().await.unwrap(),
+            AppError::validation("max_open", "capacity_out_of_range")
+        );
+    }
+    assert_eq!(
+        capacity(lucia_session.cookie.clone(), lucia, 1)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        capacity(admin.cookie.clone(), 999_999, 1).await.status(),
+        404
+    );
+    let members: Vec<app::agents::TeamMember> =
+        app.ok(&admin.cookie, "team/members", json!({})).await;
+    assert!(members.iter().all(|m| m.max_open == 0), "{members:?}");
+
+    // Her limit counts what she has open in every inbox: with one more in WhatsApp she
+    // is at it, and skipped here although this inbox has no limit; Marcos takes all.
+    sqlx::query(
+        "UPDATE conversations SET assignee_id = $1 WHERE status = 'open' AND assignee_id IS NULL \
+         AND inbox_id = (SELECT id FROM inboxes WHERE channel_kind = 'whatsapp')",
+    )
+    .bind(lucia)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let limit = all_open_of(&app, lucia).await;
+    assert!(
+        limit > open_of(&app, lucia, inbox).await,
+        "the other inbox counts"
+    );
+    assert_eq!(
+        capacity(admin.cookie.clone(), lucia, limit).await.status(),
+        200
+    );
+    let members: Vec<app::agents::TeamMember> =
+        app.ok(&admin.cookie, "team/members", json!({})).await;
+    let saved = members.iter().find(|m| m.profile.id == lucia).unwrap();
+    assert_eq!(saved.max_open, limit);
+    for k in 0..3 {
+        assert_eq!(
+            visitor_writes(&app, &token, &format!("Lleno {k}")).await,
+            Some(marcos)
+        );
+    }
+    assert_eq!(all_open_of(&app, lucia).await, limit);
+
+    // Both full: it waits unassigned. Back to no limit: she takes turns again.
+    assert_eq!(
+        capacity(
+            admin.cookie.clone(),
+            marcos,
+            all_open_of(&app, marcos).await
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(visitor_writes(&app, &token, "Nadie con sitio").await, None);
+    assert_eq!(capacity(admin.cookie.clone(), lucia, 0).await.status(), 200);
+    assert_eq!(visitor_writes(&app, &token, "Otra vez").await, Some(lucia));
 }

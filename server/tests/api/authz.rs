@@ -754,6 +754,11 @@ fn rules() -> Vec<Rule> {
             expect: ADMIN_ONLY,
         },
         Rule {
+            route: "/api/team/set_capacity",
+            build: |f, _| Req::Json(json!({"id": f.spare_agent, "max_open": 3})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
             route: "/api/team/set_member",
             build: |f, _| {
                 Req::Json(json!({"inbox_id": f.inbox, "agent_id": f.spare_agent, "member": true}))

@@ -17,7 +17,7 @@ use crate::secrets::password::hash_password;
 
 pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, account_id, email, name, display_name, role, availability, active FROM agents \
+        "SELECT id, account_id, email, name, display_name, role, availability, active, max_open FROM agents \
          WHERE account_id = $1 ORDER BY active DESC, name, id",
     )
     .bind(account_id)
@@ -37,6 +37,7 @@ pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppErr
         team.push(TeamMember {
             profile: profile_from_row(row)?,
             active: crate::db::flag(row, "active")?,
+            max_open: row.try_get("max_open")?,
             inboxes: memberships
                 .iter()
                 .filter(|(agent, _)| *agent == id)
@@ -101,6 +102,33 @@ async fn other_admins(tx: &mut WriteTx, account_id: i64, except: i64) -> Result<
     .bind(except)
     .fetch_one(tx.conn())
     .await
+}
+
+/// Sets how many open conversations automatic assignment gives an agent at most
+/// (0: no limit of her own).
+pub async fn set_capacity(
+    db: &Db,
+    admin: &AgentProfile,
+    agent_id: i64,
+    max_open: i64,
+) -> Result<(), AppError> {
+    require_admin(admin)?;
+    if !(0..=crate::agents::model::MAX_OPEN_LIMIT).contains(&max_open) {
+        return Err(AppError::validation("max_open", "capacity_out_of_range"));
+    }
+    let done = sqlx::query(
+        "UPDATE agents SET max_open = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
+    )
+    .bind(max_open)
+    .bind(now_ms())
+    .bind(agent_id)
+    .bind(admin.account_id)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 /// Changes an agent's role and/or active state, keeping one active administrator.

@@ -1,6 +1,7 @@
 //! Automatic assignment: a conversation a customer opens goes to the next member of
-//! its inbox (of its team, when it has one) who is online and under the inbox's limit
-//! of open conversations (hers in that inbox), by round robin. Nobody fits: it stays unassigned. Chosen in
+//! its inbox (of its team, when it has one) who is online, under the inbox's limit of
+//! open conversations (hers in that inbox) and under her own (hers in every inbox), by
+//! round robin. Nobody fits: it stays unassigned. Chosen in
 //! the transaction that opens the conversation, so its first event already carries
 //! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns.
 use sqlx::Row;
@@ -60,6 +61,8 @@ pub async fn pick_in_tx(
     let rows = sqlx::query(
         "SELECT a.id, \
          (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.inbox_id = $1 AND c.status = 'open') AS open_count, \
+         CASE WHEN a.max_open > 0 THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') ELSE 0 END AS all_open, \
+         a.max_open, \
          COALESCE((SELECT t.turn FROM assignment_turns t WHERE t.inbox_id = $1 AND t.agent_id = a.id), 0) AS turn \
          FROM agents a JOIN inbox_members m ON m.agent_id = a.id AND m.inbox_id = $1 \
          WHERE a.active = 1 AND a.availability = 'online' \
@@ -73,7 +76,9 @@ pub async fn pick_in_tx(
     let mut chosen = None;
     for row in &rows {
         let open: i64 = row.try_get("open_count")?;
-        if rule.limit == 0 || open < rule.limit {
+        let all_open: i64 = row.try_get("all_open")?;
+        let own_limit: i64 = row.try_get("max_open")?;
+        if (rule.limit == 0 || open < rule.limit) && (own_limit <= 0 || all_open < own_limit) {
             chosen = Some(row.try_get::<i64, _>("id")?);
             break;
         }

@@ -1,8 +1,10 @@
-//! The team's agents: each with role and active state (changed in place), and the
-//! form that creates one.
+//! The team's agents: each with role, active state and her own limit of open
+//! conversations for automatic assignment (changed in place), and the form that
+//! creates one.
 use leptos::prelude::*;
 
-use crate::agents::{create_agent, update_agent, TeamMember};
+use crate::agents::model::MAX_OPEN_LIMIT;
+use crate::agents::{create_agent, set_agent_capacity, update_agent, TeamMember};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -33,6 +35,19 @@ pub(super) fn AgentsSection(
                     refresh.run(update_agent(id, role, active).await);
                 });
             };
+            let capacity_label = format!("{} — {}", t_string!(i18n, team_capacity), name);
+            let max_open = member.max_open;
+            let change_capacity = move |ev| {
+                let text = event_target_value(&ev);
+                let value = if text.trim().is_empty() { Ok(0) } else { text.trim().parse::<i64>() };
+                leptos::task::spawn_local(async move {
+                    let result = match value {
+                        Ok(n) => set_agent_capacity(id, n).await,
+                        Err(_) => Err(AppError::validation("max_open", "capacity_out_of_range")),
+                    };
+                    refresh.run(result);
+                });
+            };
             let toggle = move |_| {
                 leptos::task::spawn_local(async move {
                     refresh.run(update_agent(id, role, !active).await);
@@ -49,6 +64,11 @@ pub(super) fn AgentsSection(
                             }).collect_view()}
                         </select>
                     </td>
+                    <td>
+                        <input type="number" class="capacity" min="0" max=MAX_OPEN_LIMIT step="1" inputmode="numeric"
+                            aria-label=capacity_label aria-describedby="capacity-hint"
+                            value=(max_open > 0).then(|| max_open.to_string()) on:change=change_capacity />
+                    </td>
                     <td>{if active { t_string!(i18n, team_active) } else { t_string!(i18n, team_inactive) }}</td>
                     <td><button type="button" class="secondary" on:click=toggle>{toggle_label}</button></td>
                 </tr>
@@ -63,11 +83,13 @@ pub(super) fn AgentsSection(
                     <th scope="col">{t!(i18n, contact_name)}</th>
                     <th scope="col">{t!(i18n, email_label)}</th>
                     <th scope="col">{t!(i18n, team_role)}</th>
+                    <th scope="col">{t!(i18n, team_capacity)}</th>
                     <th scope="col">{t!(i18n, team_state)}</th>
                     <th scope="col"><span class="visually-hidden">{t!(i18n, team_actions)}</span></th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            <p id="capacity-hint" class="muted">{t!(i18n, team_capacity_hint)}</p>
         </section>
     }
 }

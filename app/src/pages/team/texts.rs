@@ -10,6 +10,9 @@ pub(super) fn refusal(i18n: I18nContext<Locale>, err: &AppError) -> String {
         AppError::Validation { code, .. } if code == "last_administrator" => {
             t_string!(i18n, team_last_admin).to_string()
         }
+        AppError::Validation { code, .. } if code == "capacity_out_of_range" => {
+            t_string!(i18n, team_capacity_invalid).to_string()
+        }
         AppError::Validation { code, .. } if code == "too_short" => {
             t_string!(i18n, password_too_short).to_string()
         }
