@@ -1,7 +1,9 @@
 // Labels on a contact, end to end (issue 27): an administrator defines a label; an
-// agent ticks it on a contact's page, its chip shows and a reload keeps it; unticked,
-// it is gone. Desktop and phone.
+// agent ticks it on a contact's page, its chip shows and a reload keeps it; the
+// contact list shows it on the contact's row, and unticked there it is gone from the
+// list and from the contact's page. Desktop and phone.
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import {
   BASE_URL,
   DEMO,
@@ -43,9 +45,21 @@ for (const vp of VIEWPORTS) {
       await agent.reload();
       await waitForHydration(agent);
       await chip.waitFor();
-      await picker.locator('summary').click();
-      await box.getByRole('checkbox', { name, exact: true }).uncheck();
-      await chip.waitFor({ state: 'detached' });
+
+      // In the contact list: the row shows it, and the row's own menu takes it off.
+      await agent.goto(`${BASE_URL}/contacts`);
+      await waitForHydration(agent);
+      const row = agent.getByRole('row').filter({ has: agent.locator(`a[href="${href}"]`) });
+      const rowChip = row.locator('.label-chips .label-chip', { hasText: name });
+      await rowChip.waitFor();
+      const menu = row.locator('details.label-picker');
+      await menu.locator('summary').click();
+      await row.getByRole('checkbox', { name, exact: true }).uncheck();
+      await rowChip.waitFor({ state: 'detached' });
+      await agent.goto(new URL(href, BASE_URL).toString());
+      await waitForHydration(agent);
+      await box.locator('details.label-picker').waitFor();
+      assert.equal(await chip.count(), 0);
     } finally {
       await admin.context().close();
       await agent.context().close();

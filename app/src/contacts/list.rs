@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 use std::time::Duration;
 
 use super::form::{field_label, field_message, ContactForm};
+use super::labels::{provide_catalog, ContactLabels};
 use super::list_contacts;
 use super::model::{ContactPage, ContactRow, ContactSort, ImportReport};
 use crate::domain::ContactInput;
@@ -33,6 +34,8 @@ fn contacts_url(query: &str, sort: ContactSort) -> String {
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let i18n = use_i18n();
+    // One catalogue of labels for every row's chips and menu.
+    provide_catalog();
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.read().get("q").unwrap_or_default());
     let sort = Memo::new(move |_| ContactSort::from_key(query_map.read().get("sort").as_deref()));
@@ -172,6 +175,7 @@ fn ContactTable(page: ContactPage, query: String, sort: ContactSort) -> impl Int
                     <th scope="col">{t!(i18n, contact_phone)}</th>
                     <th scope="col">{t!(i18n, contact_company)}</th>
                     <th scope="col">{t!(i18n, contacts_last_activity)}</th>
+                    <th scope="col">{t!(i18n, labels_title)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -200,6 +204,7 @@ fn ContactLine(row: ContactRow) -> impl IntoView {
     let name = row.display_name().to_owned();
     // Options, not empty strings: an empty text node would not hydrate.
     let (email, phone, company) = (row.email, row.phone, row.company);
+    let (contact_id, labels, of) = (row.id, row.label_ids, name.clone());
     view! {
         <tr>
             <th scope="row">
@@ -209,6 +214,9 @@ fn ContactLine(row: ContactRow) -> impl IntoView {
             <td data-label=move || t_string!(i18n, contact_phone)>{phone}</td>
             <td data-label=move || t_string!(i18n, contact_company)>{company}</td>
             <td data-label=move || t_string!(i18n, contacts_last_activity)>{move || short(at)}</td>
+            <td data-label=move || t_string!(i18n, labels_title)>
+                <ContactLabels contact_id initial=labels of />
+            </td>
         </tr>
     }
 }

@@ -51,6 +51,9 @@ pub struct ContactRow {
     /// to join her to a contact (agents may merge on purpose).
     #[serde(default)]
     pub claimed_email: Option<String>,
+    /// Its labels' ids (filled for the contact list's pages).
+    #[serde(default)]
+    pub label_ids: Vec<i64>,
 }
 
 impl ContactRow {

@@ -19,7 +19,8 @@ pub fn priority_text(i18n: leptos_i18n::I18nContext<Locale>, priority: Priority)
 }
 
 /// The list filter as it stands in the address (`label`, `priority`, `inbox`,
-/// `channel`, `waiting`, `team`, `assignee`, `unread`, `sort`); anything it cannot read is left out.
+/// `channel`, `waiting`, `team`, `assignee`, `unread`, the date ranges, `sort`); anything
+/// it cannot read is left out.
 pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
     ListFilter {
         label_id: query.get("label").and_then(|l| l.parse().ok()),
@@ -30,6 +31,10 @@ pub fn filter_from(query: &leptos_router::params::ParamsMap) -> ListFilter {
         assignee_id: query.get("assignee").and_then(|a| a.parse().ok()),
         team_id: query.get("team").and_then(|t| t.parse().ok()),
         unread: query.get("unread").as_deref() == Some("1"),
+        created_since: query.get("created_since").and_then(|v| v.parse().ok()),
+        created_until: query.get("created_until").and_then(|v| v.parse().ok()),
+        active_since: query.get("active_since").and_then(|v| v.parse().ok()),
+        active_until: query.get("active_until").and_then(|v| v.parse().ok()),
         sort: query
             .get("sort")
             .and_then(|s| ListSort::parse(&s))
@@ -63,6 +68,16 @@ pub fn list_query(tab: &str, status: &str, filter: ListFilter) -> String {
     }
     if filter.unread {
         query.push_str("&unread=1");
+    }
+    for (name, value) in [
+        ("created_since", filter.created_since),
+        ("created_until", filter.created_until),
+        ("active_since", filter.active_since),
+        ("active_until", filter.active_until),
+    ] {
+        if let Some(value) = value {
+            query.push_str(&format!("&{name}={value}"));
+        }
     }
     if filter.sort != ListSort::default() {
         query.push_str(&format!("&sort={}", filter.sort.as_str()));

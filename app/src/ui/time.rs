@@ -57,6 +57,12 @@ pub fn civil(ms: Millis, offset_min: i32) -> (i64, u32, u32, u32, u32) {
     )
 }
 
+/// The day (`YYYY-MM-DD`) an instant falls on at `offset_min` (a date field's value).
+pub fn iso_day(ms: Millis, offset_min: i32) -> String {
+    let (y, mo, d, _, _) = civil(ms, offset_min);
+    format!("{y:04}-{mo:02}-{d:02}")
+}
+
 /// The first instant of a day (`YYYY-MM-DD`) at `offset_min`; `None` for a bad date.
 pub fn day_start(date: &str, offset_min: i32) -> Option<Millis> {
     let mut parts = date.trim().splitn(3, '-');
@@ -126,5 +132,17 @@ mod tests {
         assert_eq!(day_start("2026-11-24", 60), Some(1_795_474_800_000));
         assert_eq!(day_start("2026-13-01", 0), None);
         assert_eq!(day_start("nonsense", 0), None);
+    }
+
+    #[test]
+    fn a_date_field_shows_the_day_it_began() {
+        use super::{day_start, iso_day};
+        for (day, offset) in [("2026-11-24", 60), ("2000-02-29", 0), ("2026-03-01", -300)] {
+            let start = day_start(day, offset).unwrap();
+            assert_eq!(iso_day(start, offset), day);
+            // The last instant of the day is still that day; the next one is not.
+            assert_eq!(iso_day(start + 86_399_999, offset), day);
+            assert_ne!(iso_day(start + 86_400_000, offset), day);
+        }
     }
 }

@@ -47,6 +47,23 @@ async fn labels_go_on_contacts_and_go_with_them(app: TestApp) {
         .ok(&admin.cookie, "contacts/get", json!({"id": contact}))
         .await;
     assert_eq!(detail.label_ids, want);
+    // The contact list carries each row's labels (one query for the page).
+    let page: app::contacts::model::ContactPage = app
+        .ok(
+            &marcos.cookie,
+            "contacts/list",
+            json!({"query": "", "sort": "name", "after": null}),
+        )
+        .await;
+    for row in &page.items {
+        let expected = if row.id == contact {
+            want.clone()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(row.label_ids, expected, "contact {}", row.id);
+    }
+    assert!(page.items.iter().any(|r| r.id == contact));
 
     // An unknown label, or a contact that is not there: nothing changes.
     let res = app

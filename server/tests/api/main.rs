@@ -14,6 +14,7 @@ mod fake_graph;
 mod guard;
 mod helpers;
 mod inbox;
+mod list_dates;
 mod live;
 mod membership;
 mod outage;

@@ -1,5 +1,6 @@
 //! A contact's labels: the account's labels, put on by any agent (contacts are
 //! account-wide), checked in the write transaction like a conversation's.
+use crate::contacts::model::ContactRow;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 
@@ -11,6 +12,30 @@ pub async fn of(db: &Db, contact_id: i64) -> Result<Vec<i64>, AppError> {
     .bind(contact_id)
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// Fills in the labels of a page of contacts, in one query.
+pub async fn fill(db: &Db, rows: &mut [ContactRow]) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let placeholders = (1..=rows.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT contact_id, label_id FROM contact_labels WHERE contact_id IN ({placeholders}) ORDER BY label_id"
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for row in rows.iter() {
+        query = query.bind(row.id);
+    }
+    for (contact, label) in query.fetch_all(&db.pool).await? {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == contact) {
+            row.label_ids.push(label);
+        }
+    }
+    Ok(())
 }
 
 /// Puts exactly these labels on a contact of the account; an unknown label refuses

@@ -258,7 +258,8 @@ pub async fn page(
     }
     let has_more = rows.len() as i64 > PAGE_SIZE;
     let rows = &rows[..rows.len().min(PAGE_SIZE as usize)];
-    let items = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
+    let mut items = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
+    super::labels::fill(db, &mut items).await?;
     let next = match (has_more, rows.last(), items.last()) {
         (true, Some(row), Some(last)) => Some(match sort {
             ContactSort::Name => ContactCursor::Name {

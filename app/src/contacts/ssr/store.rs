@@ -23,6 +23,7 @@ pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
         last_activity_at: row.try_get("last_activity_at")?,
         created_at: row.try_get("created_at")?,
         claimed_email: row.try_get("claimed_email")?,
+        label_ids: Vec::new(),
     })
 }
 

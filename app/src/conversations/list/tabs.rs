@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::dates::DateRanges;
 use super::folders::{open_folder, FolderForm, FolderTabs};
 use crate::conversations::inbox_state::{filter_from, list_query, priority_text, status_text};
 use crate::conversations::model::{ListFilter, ListSort, Tab, TabCounts};
@@ -247,6 +248,7 @@ pub(super) fn TriageFilter(
             <input type="checkbox" checked=filter.unread on:change=toggle_unread />
             <span>{t!(i18n, unread_filter)}</span>
         </label>
+        <DateRanges filter go=Callback::new(go.clone()) />
         <label class="sort-select">
             <span>{t!(i18n, sort_label)}</span>
             <select on:change=select_sort>

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ConversationSummary;
-use crate::domain::{ChannelKind, ConversationStatus, Priority};
+use crate::domain::{ChannelKind, ConversationStatus, Millis, Priority};
 
 /// Conversaciones > Mías / Sin asignar / Todas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -46,7 +46,10 @@ impl Tab {
 }
 
 /// Narrows and orders the list beyond its tab and status, kept in the address
-/// (`?label=3&priority=high&inbox=2&channel=whatsapp&waiting=1&assignee=4&unread=1&sort=waiting`).
+/// (`?label=3&priority=high&inbox=2&channel=whatsapp&waiting=1&assignee=4&unread=1&sort=waiting`,
+/// and date ranges as instants: `created_since`, `created_until`, `active_since`,
+/// `active_until`, Unix milliseconds, `since` included and `until` not; the browser
+/// turns the agent's days into them, so a shared address means the same range for all).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListFilter {
     #[serde(default)]
@@ -69,6 +72,16 @@ pub struct ListFilter {
     /// In this team's queue.
     #[serde(default)]
     pub team_id: Option<i64>,
+    /// Created at or after / before this instant.
+    #[serde(default)]
+    pub created_since: Option<Millis>,
+    #[serde(default)]
+    pub created_until: Option<Millis>,
+    /// Last activity at or after / before this instant.
+    #[serde(default)]
+    pub active_since: Option<Millis>,
+    #[serde(default)]
+    pub active_until: Option<Millis>,
     #[serde(default)]
     pub sort: ListSort,
 }
@@ -88,7 +101,22 @@ impl ListFilter {
                 .is_none_or(|a| conversation.assignee_id == Some(a))
             && (!self.unread || conversation.unread_count > 0)
             && self.team_id.is_none_or(|t| conversation.team_id == Some(t))
+            && within(
+                conversation.created_at,
+                self.created_since,
+                self.created_until,
+            )
+            && within(
+                conversation.last_activity_at,
+                self.active_since,
+                self.active_until,
+            )
     }
+}
+
+/// `since <= at < until`, each bound where given.
+fn within(at: Millis, since: Option<Millis>, until: Option<Millis>) -> bool {
+    since.is_none_or(|s| at >= s) && until.is_none_or(|u| at < u)
 }
 
 /// The list's order (`?sort=` in the address).

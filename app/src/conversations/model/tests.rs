@@ -228,3 +228,26 @@ fn waiting_rows_sort_before_answered_ones() {
     };
     assert!(!elsewhere.matches(&long));
 }
+
+#[test]
+fn date_ranges_match_as_the_query_does() {
+    let mut row = summary(1, None);
+    row.created_at = 1_000;
+    row.last_activity_at = 5_000;
+    let f = |cs, cu, as_, au| ListFilter {
+        created_since: cs,
+        created_until: cu,
+        active_since: as_,
+        active_until: au,
+        ..Default::default()
+    };
+    assert!(f(None, None, None, None).matches(&row));
+    // `since` is included, `until` is not.
+    assert!(f(Some(1_000), Some(1_001), None, None).matches(&row));
+    assert!(!f(Some(1_001), None, None, None).matches(&row));
+    assert!(!f(None, Some(1_000), None, None).matches(&row));
+    assert!(f(None, None, Some(5_000), Some(5_001)).matches(&row));
+    assert!(!f(None, None, None, Some(5_000)).matches(&row));
+    // Both ranges must hold.
+    assert!(!f(Some(0), Some(2_000), Some(6_000), None).matches(&row));
+}

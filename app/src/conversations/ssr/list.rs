@@ -167,6 +167,17 @@ pub fn filter_conditions(
             " AND c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) > 0",
         );
     }
+    for (column, bound, value) in [
+        ("c.created_at", ">=", filter.created_since),
+        ("c.created_at", "<", filter.created_until),
+        ("c.last_activity_at", ">=", filter.active_since),
+        ("c.last_activity_at", "<", filter.active_until),
+    ] {
+        if let Some(value) = value {
+            conditions.push_str(&format!(" AND {column} {bound} ${}", param()));
+            args.push(Arg::Int(value));
+        }
+    }
     (conditions, args)
 }
 
