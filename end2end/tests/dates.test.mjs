@@ -27,6 +27,14 @@ const localDay = (page, daysAgo) =>
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   }, daysAgo);
 
+/** The list's date fields, behind "Fechas" in the filters unless a date is in force. */
+async function openDates(page) {
+  const panel = await openFilters(page);
+  const dates = panel.locator('details.date-filters');
+  if ((await dates.getAttribute('open')) === null) await dates.locator('summary').click();
+  return dates;
+}
+
 const params = (page) => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
 
 for (const vp of VIEWPORTS) {
@@ -42,7 +50,7 @@ for (const vp of VIEWPORTS) {
 
       // Created from today on: a conversation a visitor opens now shows up live.
       const list = await openConversationList(admin);
-      let panel = await openFilters(admin);
+      let panel = await openDates(admin);
       await panel.getByLabel('Creada desde', { exact: true }).fill(today);
       await admin.waitForFunction(() => new URLSearchParams(location.search).has('created_since'));
       await visitor.goto(new URL(widget, BASE_URL).toString());
@@ -58,28 +66,29 @@ for (const vp of VIEWPORTS) {
       assert.equal(since, await admin.evaluate((day) => new Date(`${day}T00:00`).getTime(), today));
       await admin.reload();
       await waitForHydration(admin);
-      panel = await openFilters(admin);
+      panel = await openDates(admin);
       assert.equal(await panel.getByLabel('Creada desde', { exact: true }).inputValue(), today);
       await row.waitFor();
 
-      // Created until yesterday (inclusive): nothing created today.
-      await panel.getByLabel('Creada desde', { exact: true }).fill('');
-      await admin.waitForFunction(() => !new URLSearchParams(location.search).has('created_since'));
-      panel = await openFilters(admin);
+      // Created until yesterday (inclusive): nothing created today. (Each change keeps
+      // a filter in force, so the panel stays open.)
       await panel.getByLabel('Creada hasta', { exact: true }).fill(yesterday);
       await admin.waitForFunction(() => new URLSearchParams(location.search).has('created_until'));
       await row.waitFor({ state: 'detached' });
+      panel = await openDates(admin);
+      await panel.getByLabel('Creada desde', { exact: true }).fill('');
+      await admin.waitForFunction(() => !new URLSearchParams(location.search).has('created_since'));
       const until = Number((await params(admin)).created_until);
       assert.equal(until, await admin.evaluate((day) => new Date(`${day}T00:00`).getTime(), today));
 
       // Last activity today, whenever it was created: back in the list.
-      panel = await openFilters(admin);
-      await panel.getByLabel('Creada hasta', { exact: true }).fill('');
-      await admin.waitForFunction(() => !new URLSearchParams(location.search).has('created_until'));
-      panel = await openFilters(admin);
+      panel = await openDates(admin);
       await panel.getByLabel('Con actividad desde', { exact: true }).fill(today);
       await admin.waitForFunction(() => new URLSearchParams(location.search).has('active_since'));
-      panel = await openFilters(admin);
+      panel = await openDates(admin);
+      await panel.getByLabel('Creada hasta', { exact: true }).fill('');
+      await admin.waitForFunction(() => !new URLSearchParams(location.search).has('created_until'));
+      panel = await openDates(admin);
       await panel.getByLabel('Con actividad hasta', { exact: true }).fill(today);
       await admin.waitForFunction(() => {
         const q = new URLSearchParams(location.search);

@@ -80,13 +80,25 @@ pub(super) fn DateRanges(filter: ListFilter, go: Callback<ListFilter>) -> impl I
             </label>
         }
     };
+    // Folded away unless a date is in force: four more fields would push the list
+    // itself out of a short screen.
+    let open = [
+        Bound::CreatedSince,
+        Bound::CreatedUntil,
+        Bound::ActiveSince,
+        Bound::ActiveUntil,
+    ]
+    .iter()
+    .any(|b| b.get(&filter).is_some());
     view! {
-        <fieldset class="date-filters">
-            <legend>{t!(i18n, date_filters)}</legend>
-            {field(Bound::CreatedSince, t_string!(i18n, created_since_label).into())}
-            {field(Bound::CreatedUntil, t_string!(i18n, created_until_label).into())}
-            {field(Bound::ActiveSince, t_string!(i18n, active_since_label).into())}
-            {field(Bound::ActiveUntil, t_string!(i18n, active_until_label).into())}
-        </fieldset>
+        <details class="date-filters" open=open>
+            <summary>{t!(i18n, date_filters)}</summary>
+            <div class="date-fields">
+                {field(Bound::CreatedSince, t_string!(i18n, created_since_label).into())}
+                {field(Bound::CreatedUntil, t_string!(i18n, created_until_label).into())}
+                {field(Bound::ActiveSince, t_string!(i18n, active_since_label).into())}
+                {field(Bound::ActiveUntil, t_string!(i18n, active_until_label).into())}
+            </div>
+        </details>
     }
 }
