@@ -51,8 +51,10 @@ function screens() {
       await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').first().waitFor();
     }],
     ['list-filters', async (page) => {
-      await page.locator('details.filter-panel summary').click();
+      await page.locator('details.filter-panel > summary').click();
       await page.getByRole('combobox', { name: 'Ordenar por', exact: true }).waitFor();
+      await page.locator('details.date-filters > summary').click();
+      await page.getByLabel('Creada desde', { exact: true }).waitFor();
     }],
     ['list-bulk', async (page) => {
       await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('checkbox').first().check();

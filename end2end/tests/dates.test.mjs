@@ -31,7 +31,7 @@ const localDay = (page, daysAgo) =>
 async function openDates(page) {
   const panel = await openFilters(page);
   const dates = panel.locator('details.date-filters');
-  if ((await dates.getAttribute('open')) === null) await dates.locator('summary').click();
+  if ((await dates.getAttribute('open')) === null) await dates.locator(':scope > summary').click();
   return dates;
 }
 

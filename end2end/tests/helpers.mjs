@@ -219,7 +219,7 @@ export async function openConversationList(page, query = 'tab=all&status=open') 
 /** The list's filters, behind "Filtros y orden" unless one is in force. */
 export async function openFilters(page) {
   const panel = page.locator('details.filter-panel');
-  if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click();
+  if ((await panel.getAttribute('open')) === null) await panel.locator(':scope > summary').click();
   return panel;
 }
 
