@@ -78,6 +78,8 @@ const ACROSS: &[(&str, &str)] = &[
     // the contact book's own search) besides messages.
     ("search", "conversations"),
     ("search", "contacts"),
+    // The search page's "written by" offers the account's agents by name.
+    ("search", "agents"),
     // Routing reads the inbox's settings ("reopen resolved"); the team's inbox
     // membership writes them.
     ("conversations", "inboxes"),
