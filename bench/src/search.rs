@@ -210,16 +210,23 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 let _ = res.bytes().await?;
                 timings.push(started.elapsed());
             }
-            rows.push(vec![
+            let row = vec![
                 backend.to_owned(),
                 name.to_owned(),
                 hits.to_string(),
                 ms(timings.percentile(50.0)),
                 ms(timings.percentile(99.0)),
-            ]);
+            ];
+            // As it comes: a long run's figures survive if it is stopped before the table.
+            eprintln!("{}", row.join(" | "));
+            rows.push(row);
         }
         let (index, text) = sizes(&running.state.db).await?;
         let rebuilt = rebuild(&running.state.db).await?;
+        eprintln!(
+            "{backend}: index {index} bytes, text {text} bytes, rebuilt in {:.1} s",
+            rebuilt.as_secs_f64()
+        );
         sizes_rows.push(vec![
             backend.to_owned(),
             messages.to_string(),
