@@ -112,14 +112,7 @@ pub fn SearchPage() -> impl IntoView {
         navigate(&url_of(&pairs), Default::default());
     };
     // The account's agents, for "written by" one of them.
-    let team = RwSignal::new(Vec::new());
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            if let Ok(list) = crate::agents::list_team().await {
-                team.set(list);
-            }
-        });
-    });
+    let team = crate::agents::fetched_team();
     let select = move |k: usize,
                        name: &'static str,
                        id: &'static str,

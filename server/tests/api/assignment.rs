@@ -39,6 +39,14 @@ async fn visitor_writes(app: &TestApp, token: &str, name: &str) -> Option<i64> {
         .unwrap()
 }
 
+/// The demo's web chat inbox.
+async fn web_chat_inbox(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
 /// The agent's open conversations in the inbox (what the inbox's limit counts).
 async fn open_of(app: &TestApp, agent: i64, inbox: i64) -> i64 {
     sqlx::query_scalar(
@@ -70,10 +78,7 @@ async fn round_robin_over_online_members_with_room(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let lucia_session = app.sign_in(LUCIA).await;
     let (lucia, marcos) = (app.agent_id(LUCIA).await, app.agent_id(MARCOS).await);
-    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let inbox = web_chat_inbox(&app).await;
     let token = app.web_chat_token().await;
     // The demo's inboxes start with it off: nobody gets the visitor.
     set_online(&app, LUCIA, "online").await;
@@ -222,10 +227,7 @@ async fn an_agent_at_her_own_limit_is_skipped(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let lucia_session = app.sign_in(LUCIA).await;
     let (lucia, marcos) = (app.agent_id(LUCIA).await, app.agent_id(MARCOS).await);
-    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'web_chat'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let inbox = web_chat_inbox(&app).await;
     let token = app.web_chat_token().await;
     assert_eq!(
         save(&app, &admin.cookie, inbox, true, 0).await.status(),

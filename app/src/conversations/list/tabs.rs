@@ -156,14 +156,7 @@ pub(super) fn TriageFilter(
         });
     });
     // The account's agents, for the assignee filter.
-    let team = RwSignal::new(Vec::new());
-    Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            if let Ok(list) = crate::agents::list_team().await {
-                team.set(list);
-            }
-        });
-    });
+    let team = crate::agents::fetched_team();
     // Opened by itself when a filter or a sort other than the default is in force.
     let active = filter != ListFilter::default();
     view! {
