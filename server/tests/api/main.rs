@@ -23,6 +23,7 @@ mod presence;
 mod replicas;
 mod s3;
 mod search;
+mod search_dates;
 mod team;
 mod teams;
 mod triage;
