@@ -193,6 +193,8 @@ pub enum ServerFrame {
     Resync {
         last_event_id: i64,
     },
+    /// Someone is writing in a conversation she may see (never logged nor replayed).
+    Typing(crate::live::typing::Typing),
 }
 
 /// What an agent's tab says on its live socket.
@@ -202,6 +204,13 @@ pub enum ClientFrame {
     /// Someone is using the tab (sent at most once a minute while they do): she is
     /// not idle.
     Active,
+    /// She is writing in this conversation (again every few seconds while she does),
+    /// or stopped.
+    Typing {
+        conversation_id: i64,
+        private: bool,
+        typing: bool,
+    },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -212,6 +221,7 @@ enum ServerFrameTwin {
     Hello { last_event_id: i64 },
     Event(EventEnvelope),
     Resync { last_event_id: i64 },
+    Typing(crate::live::typing::Typing),
 }
 
 impl TagFirst for ServerFrame {
@@ -283,6 +293,13 @@ mod tests {
         for frame in [
             ServerFrame::Hello { last_event_id: 4 },
             ServerFrame::Resync { last_event_id: 5 },
+            ServerFrame::Typing(crate::live::typing::Typing {
+                conversation_id: 3,
+                agent_id: Some(2),
+                name: "Lucía".into(),
+                private: true,
+                typing: true,
+            }),
         ] {
             let text = serde_json::to_string(&frame).unwrap();
             assert_eq!(serde_json::from_str::<ServerFrame>(&text).unwrap(), frame);

@@ -4,14 +4,17 @@
 pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod presence;
+#[cfg(feature = "ssr")]
+mod relay;
 
 mod registry;
+pub mod typing;
 
 use leptos::prelude::*;
 use std::sync::Arc;
 
 use crate::events::EventEnvelope;
-pub use registry::{Live, LiveStatus};
+pub use registry::{Live, LiveStatus, Writer};
 
 /// Starts the live connection (in the browser) and makes it available below.
 pub fn provide_live(last_event_id: i64) -> Live {

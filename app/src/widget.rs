@@ -7,9 +7,12 @@ mod api;
 mod host;
 pub mod model;
 mod page;
+#[cfg(feature = "hydrate")]
+mod socket;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod typing;
 
 pub use api::{widget_open, widget_send};
-pub use model::{HostUser, VisitorFrame, VisitorMessage, WidgetSent, WidgetState};
+pub use model::{HostUser, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent, WidgetState};
 pub use page::WidgetPage;

@@ -13,9 +13,10 @@ use crate::extract::Visitor;
 use app::conversations::model::{ConversationSummary, MessageView};
 use app::conversations::ssr::messages::visitor_messages_after;
 use app::events::LiveEvent;
+use app::live::typing::{Signal, Typing};
 use app::state::AppState;
 use app::widget::ssr::{conversations_of, is_conversation_of};
-use app::widget::{VisitorFrame, VisitorMessage};
+use app::widget::{VisitorFrame, VisitorMessage, VisitorSays};
 use app::wire::request::client_address_of;
 
 use crate::ws::send;
@@ -71,6 +72,8 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
     let identity = who.identity;
     // Subscribed before her conversations are read: one opened in between still counts.
     let mut live = state.hub.subscribe(who.account_id);
+    let mut signals = state.hub.subscribe_signals();
+    let mut typist = crate::ws::Typist::default();
     let mut mine = match conversations_of(&state.db, identity).await {
         Ok(ids) => Mine::new(who.inbox_id, who.contact_id, ids),
         Err(err) => {
@@ -127,12 +130,63 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
                 }
                 Err(RecvError::Closed) => return,
             },
+            signal = signals.recv() => match signal {
+                Ok(signal) => {
+                    let typing = &signal.typing;
+                    // Only agents' replies in her own conversations; never a note.
+                    if signal.account_id == who.account_id
+                        && typing.agent_id.is_some()
+                        && !typing.private
+                        && mine.has(typing.conversation_id)
+                    {
+                        let frame = VisitorFrame::Typing { name: typing.name.clone(), typing: typing.typing };
+                        if !send(&mut socket, &frame).await {
+                            return;
+                        }
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(Message::Text(text))) => {
+                    if let Ok(VisitorSays::Typing { typing }) = serde_json::from_str(&text) {
+                        // Her newest conversation is the one the widget shows.
+                        if let Some(conversation_id) = mine.ids.iter().max().copied() {
+                            if typist.may_say(conversation_id, typing) {
+                                say_typing(&state, &who, conversation_id, typing).await;
+                            }
+                        }
+                    }
+                }
                 Some(Ok(_)) => {}
             },
         }
     }
+}
+
+/// Relays the visitor's "writing" to the agents who may see her conversation.
+async fn say_typing(state: &AppState, who: &Who, conversation_id: i64, typing: bool) {
+    let name: String = sqlx::query_scalar("SELECT name FROM contacts WHERE id = $1")
+        .bind(who.contact_id)
+        .fetch_optional(&state.db.pool)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let signal = Signal {
+        account_id: who.account_id,
+        inbox_id: who.inbox_id,
+        typing: Typing {
+            conversation_id,
+            agent_id: None,
+            name,
+            private: false,
+            typing,
+        },
+    };
+    state.hub.say(&state.db, signal).await;
 }
 
 /// Which conversations are the visitor's: read once when the socket opens, then

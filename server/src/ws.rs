@@ -15,6 +15,7 @@ use app::db::events as log;
 use app::error::AppError;
 use app::events::{ClientFrame, ServerFrame};
 use app::live::presence::Here;
+use app::live::typing::{Signal, Typing};
 use app::state::AppState;
 
 /// Replay at most this many events on resume; past that the client reloads instead.
@@ -97,6 +98,65 @@ async fn replay(
     }
 }
 
+/// How often one socket may say "writing" in the same conversation; "stopped" always
+/// passes. A tab repeats it every few seconds, so this only stops a flood.
+pub(crate) const TYPING_AT_MOST_EVERY: std::time::Duration =
+    std::time::Duration::from_millis(1_000);
+
+/// What a socket last said about writing, to bound how often it may.
+#[derive(Default)]
+pub(crate) struct Typist {
+    last: Option<(i64, tokio::time::Instant)>,
+}
+
+impl Typist {
+    pub(crate) fn may_say(&mut self, conversation_id: i64, typing: bool) -> bool {
+        let now = tokio::time::Instant::now();
+        if typing
+            && self.last.is_some_and(|(id, at)| {
+                id == conversation_id && now.duration_since(at) < TYPING_AT_MOST_EVERY
+            })
+        {
+            return false;
+        }
+        self.last = typing.then_some((conversation_id, now));
+        true
+    }
+}
+
+/// Relays an agent's "writing" in a conversation she may see to those who may see it.
+async fn say_typing(
+    state: &AppState,
+    session: &Session,
+    visible: &EventView,
+    conversation_id: i64,
+    private: bool,
+    typing: bool,
+) -> Result<(), AppError> {
+    let inbox: Option<i64> =
+        sqlx::query_scalar("SELECT inbox_id FROM conversations WHERE id = $1 AND account_id = $2")
+            .bind(conversation_id)
+            .bind(session.agent.account_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let Some(inbox_id) = inbox.filter(|inbox| visible.sees_inbox(*inbox)) else {
+        return Ok(()); // not hers to see: nothing is said
+    };
+    let signal = Signal {
+        account_id: session.agent.account_id,
+        inbox_id,
+        typing: Typing {
+            conversation_id,
+            agent_id: Some(session.agent.id),
+            name: session.agent.shown_name().to_owned(),
+            private,
+            typing,
+        },
+    };
+    state.hub.say(&state.db, signal).await;
+    Ok(())
+}
+
 async fn serve(
     mut socket: WebSocket,
     state: AppState,
@@ -107,6 +167,8 @@ async fn serve(
     let account_id = session.agent.account_id;
     // Subscribe before reading the log, so nothing falls between the two.
     let mut live = state.hub.subscribe(account_id);
+    let mut signals = state.hub.subscribe_signals();
+    let mut typist = Typist::default();
     let mut here = Here::arrive(
         state.presence.clone(),
         state.db.clone(),
@@ -222,14 +284,34 @@ async fn serve(
                     }
                     Err(RecvError::Closed) => return Ok(()),
                 },
+                signal = signals.recv() => match signal {
+                    Ok(signal) => {
+                        if signal.account_id == account_id
+                            && signal.typing.agent_id != Some(session.agent.id)
+                            && visible.sees_inbox(signal.inbox_id)
+                            && !send(&mut socket, &ServerFrame::Typing(signal.typing.clone())).await
+                        {
+                            return Ok(());
+                        }
+                    }
+                    // Missed signals are repeated by their writers.
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return Ok(()),
+                },
                 incoming = socket.recv() => match incoming {
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
-                    Some(Ok(Message::Text(text))) => {
-                        if let Ok(ClientFrame::Active) = serde_json::from_str(&text) {
+                    Some(Ok(Message::Text(text))) => match serde_json::from_str(&text) {
+                        Ok(ClientFrame::Active) => {
                             here.active();
                             idle_at = idle_after.map(|idle| tokio::time::Instant::now() + idle);
                         }
-                    }
+                        Ok(ClientFrame::Typing { conversation_id, private, typing }) => {
+                            if typist.may_say(conversation_id, typing) {
+                                say_typing(&state, &session, &visible, conversation_id, private, typing).await?;
+                            }
+                        }
+                        Err(_) => {}
+                    },
                     Some(Ok(_)) => {} // pings are answered by axum
                 },
                 _ = sleep_until(idle_at) => {

@@ -131,9 +131,18 @@ impl EventView {
         {
             return false;
         }
-        match event.scope.inbox_id {
-            Some(inbox) => self.viewer.admin || self.inboxes.contains(&inbox),
-            None => true,
-        }
+        event
+            .scope
+            .inbox_id
+            .is_none_or(|inbox| self.sees_inbox(inbox))
+    }
+
+    /// Whether the agent may see this inbox's conversations now.
+    pub fn sees_inbox(&self, inbox_id: i64) -> bool {
+        self.viewer.admin || self.inboxes.contains(&inbox_id)
+    }
+
+    pub fn agent_id(&self) -> i64 {
+        self.viewer.agent_id
     }
 }

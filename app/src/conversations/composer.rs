@@ -9,6 +9,7 @@ mod mentions;
 mod send;
 mod state;
 mod template;
+mod typing;
 mod view;
 mod window;
 

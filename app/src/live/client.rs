@@ -20,7 +20,7 @@ const MAX_BACKOFF_MS: u32 = 15_000;
 /// At most one "still here" a minute: the server's idle time is counted in minutes.
 const ACTIVE_EVERY_MS: f64 = 60_000.0;
 
-type Activity = Rc<RefCell<Option<UnboundedSender<()>>>>;
+type Activity = Rc<RefCell<Option<UnboundedSender<ClientFrame>>>>;
 
 pub fn connect(live: Live) {
     let stopped = Arc::new(AtomicBool::new(false));
@@ -36,18 +36,24 @@ pub fn connect(live: Live) {
             live.status.set(LiveStatus::Connecting);
             if let Ok(socket) = WebSocket::open(&socket_url(live.last_id())) {
                 let (mut sink, mut stream) = socket.split();
-                let (said, mut to_say) = unbounded::<()>();
-                *activity.borrow_mut() = Some(said);
+                let (said, mut to_say) = unbounded::<ClientFrame>();
+                *activity.borrow_mut() = Some(said.clone());
+                if let Ok(mut sayer) = live.sayer.lock() {
+                    *sayer = Some(Box::new(move |frame| {
+                        let _ = said.unbounded_send(frame);
+                    }));
+                }
                 loop {
                     let message = match select(stream.next(), to_say.next()).await {
                         Either::Left((Some(Ok(message)), _)) => message,
                         Either::Left(_) => break,
-                        Either::Right(_) => {
-                            if let Ok(text) = serde_json::to_string(&ClientFrame::Active) {
+                        Either::Right((Some(frame), _)) => {
+                            if let Ok(text) = serde_json::to_string(&frame) {
                                 let _ = sink.send(Message::Text(text)).await;
                             }
                             continue;
                         }
+                        Either::Right((None, _)) => continue,
                     };
                     if stopped.load(Ordering::SeqCst) {
                         return;
@@ -61,6 +67,9 @@ pub fn connect(live: Live) {
                             backoff = 500;
                         }
                         Ok(ServerFrame::Event(event)) => live.dispatch(&event),
+                        Ok(ServerFrame::Typing(typing)) => {
+                            live.writing(typing, js_sys::Date::now())
+                        }
                         Ok(ServerFrame::Resync { last_event_id }) => {
                             live.last_id.store(last_event_id, Ordering::SeqCst);
                             live.resync.update(|n| *n += 1);
@@ -69,6 +78,9 @@ pub fn connect(live: Live) {
                     }
                 }
                 activity.borrow_mut().take();
+                if let Ok(mut sayer) = live.sayer.lock() {
+                    sayer.take();
+                }
             }
             if stopped.load(Ordering::SeqCst) {
                 return;
@@ -93,7 +105,7 @@ fn watch_activity(activity: Activity, stopped: Arc<AtomicBool>) {
         }
         last.set(now);
         if let Some(said) = activity.borrow().as_ref() {
-            let _ = said.unbounded_send(());
+            let _ = said.unbounded_send(ClientFrame::Active);
         }
     });
     for kind in [

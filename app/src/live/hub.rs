@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, Notify};
 
+use super::relay::SIGNALS_CHANNEL;
+use super::typing::Signal;
 use crate::db::{self, events::NOTIFY_CHANNEL, Backend, Db, WriteTx};
 use crate::events::{EventEnvelope, ServerFrame};
 
@@ -51,6 +53,8 @@ pub type Batch = Arc<[Published]>;
 
 /// Per-account buffer, in batches; a socket that falls further behind refills from the log.
 const CHANNEL_CAPACITY: usize = 256;
+/// Signals buffered for slow sockets; past it they miss some (each is repeated anyway).
+const SIGNALS_CAPACITY: usize = 1024;
 
 /// At most one batch per account per this interval. The first event after a quiet spell
 /// goes out at once; under load each socket wakes and writes once per interval instead
@@ -70,6 +74,8 @@ struct Inner {
     /// Woken after a commit that queued a message for a channel (here, or on another
     /// replica: its events arrive by NOTIFY), so the outbox worker sends it at once.
     outbox: Notify,
+    /// "Is writing" signals for every socket here (see `relay`).
+    signals: broadcast::Sender<Arc<Signal>>,
 }
 
 struct Account {
@@ -103,6 +109,7 @@ impl Hub {
                 accounts: Mutex::new(HashMap::new()),
                 interval,
                 outbox: Notify::new(),
+                signals: broadcast::channel(SIGNALS_CAPACITY).0,
             }),
         }
     }
@@ -126,6 +133,10 @@ impl Hub {
             self.wake_outbox();
         }
         Ok(events)
+    }
+
+    pub(super) fn signals(&self) -> &broadcast::Sender<Arc<Signal>> {
+        &self.inner.signals
     }
 
     /// Tells the outbox worker there is something to send now (it also polls).
@@ -264,11 +275,16 @@ impl Hub {
 
     async fn listen(&self, db: &Db) -> Result<(), sqlx::Error> {
         let mut listener = sqlx::postgres::PgListener::connect(db.url()).await?;
-        listener.listen(NOTIFY_CHANNEL).await?;
+        listener
+            .listen_all([NOTIFY_CHANNEL, SIGNALS_CHANNEL])
+            .await?;
         // Anything committed while we were not listening comes from the log.
         self.refill(db).await?;
         loop {
             match listener.try_recv().await? {
+                Some(notification) if notification.channel() == SIGNALS_CHANNEL => {
+                    self.signal_received(notification.payload())
+                }
                 Some(notification) => {
                     let payload = notification.payload().to_owned();
                     self.on_notification(db, &mut listener, &payload).await?
@@ -294,6 +310,10 @@ impl Hub {
             events.push(event);
         }
         while let Some(next) = listener.next_buffered() {
+            if next.channel() == SIGNALS_CHANNEL {
+                self.signal_received(next.payload());
+                continue;
+            }
             if let Some(event) = Self::event_of(db, next.payload()).await? {
                 events.push(event);
             }

@@ -64,6 +64,19 @@ pub struct WidgetState {
 pub enum VisitorFrame {
     Hello,
     Message(VisitorMessage),
+    /// An agent is writing a reply to her (never a private note), or stopped.
+    Typing {
+        name: String,
+        typing: bool,
+    },
+}
+
+/// What the visitor's widget says on its socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum VisitorSays {
+    /// She is writing (again every few seconds while she does), or stopped.
+    Typing { typing: bool },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -73,6 +86,7 @@ pub enum VisitorFrame {
 enum VisitorFrameTwin {
     Hello,
     Message(VisitorMessage),
+    Typing { name: String, typing: bool },
 }
 
 impl crate::tag_first::TagFirst for VisitorFrame {
@@ -143,7 +157,11 @@ mod tests {
     fn visitor_frames_read_back() {
         let reply =
             VisitorMessage::from_message(&message(MessageDirection::Outgoing, false)).unwrap();
-        for frame in [VisitorFrame::Hello, VisitorFrame::Message(reply)] {
+        let typing = VisitorFrame::Typing {
+            name: "Lucía".into(),
+            typing: true,
+        };
+        for frame in [VisitorFrame::Hello, VisitorFrame::Message(reply), typing] {
             let text = serde_json::to_string(&frame).unwrap();
             assert_eq!(serde_json::from_str::<VisitorFrame>(&text).unwrap(), frame);
         }

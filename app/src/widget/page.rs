@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::host::{self, Handover};
+use super::typing::{Typing, TypingNote};
 use super::{widget_open, widget_send, HostUser, VisitorMessage, WidgetState};
 use crate::domain::ChannelKind;
 use crate::error::AppError;
@@ -33,6 +34,7 @@ pub fn WidgetPage() -> impl IntoView {
     let sending = RwSignal::new(false);
     let tray = RwSignal::new(Vec::new());
     let file_error = RwSignal::new(None::<String>);
+    let typing = Typing::new();
     // Files need a known visitor (uploads are theirs until the message claims them).
     let target = move || {
         let identified = state.with(|s| s.as_ref().is_some_and(|s| s.identified));
@@ -130,7 +132,7 @@ pub fn WidgetPage() -> impl IntoView {
         match (visitor.get(), identified) {
             (Some(v), true) => {
                 #[cfg(feature = "hydrate")]
-                socket::connect(token.get_untracked(), v, messages, status);
+                super::socket::connect(token.get_untracked(), v, messages, status, typing);
                 #[cfg(not(feature = "hydrate"))]
                 let _ = v;
                 true
@@ -173,6 +175,7 @@ pub fn WidgetPage() -> impl IntoView {
                         tray.set(Vec::new());
                     }
                     text.set(String::new());
+                    typing.wrote("");
                     error.set(None);
                 }
                 Err(err) => error.set(Some(err)),
@@ -264,6 +267,7 @@ pub fn WidgetPage() -> impl IntoView {
                 </For>
             </ol>
             </div>
+            <TypingNote typing />
             <form class="widget-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| !s.identified))>
                     <fieldset class="prechat">
@@ -279,7 +283,11 @@ pub fn WidgetPage() -> impl IntoView {
                     id="widget-message"
                     rows="2"
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        typing.wrote(&value);
+                        text.set(value);
+                    }
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                             ev.prevent_default();
@@ -306,67 +314,12 @@ pub fn WidgetPage() -> impl IntoView {
     }
 }
 
-fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
+pub(super) fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
     match list.iter_mut().find(|m| m.id == message.id) {
         Some(existing) => *existing = message,
         None => {
             list.push(message);
             list.sort_by_key(|m| m.id);
         }
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod socket {
-    use futures::StreamExt;
-    use gloo_net::websocket::{futures::WebSocket, Message};
-    use leptos::prelude::*;
-
-    use super::{upsert, VisitorMessage};
-    use crate::live::LiveStatus;
-    use crate::widget::VisitorFrame;
-
-    pub fn connect(
-        token: String,
-        visitor: String,
-        messages: RwSignal<Vec<VisitorMessage>>,
-        status: RwSignal<LiveStatus>,
-    ) {
-        leptos::task::spawn_local(async move {
-            let mut backoff = 500;
-            loop {
-                status.set(LiveStatus::Connecting);
-                let location = window().location();
-                let scheme = if location.protocol().as_deref() == Ok("https:") {
-                    "wss"
-                } else {
-                    "ws"
-                };
-                let after = messages.with_untracked(|m| m.iter().map(|m| m.id).max().unwrap_or(0));
-                let url = format!(
-                    "{scheme}://{}/api/widget/live?token={token}&visitor={visitor}&after={after}",
-                    location.host().unwrap_or_default()
-                );
-                if let Ok(socket) = WebSocket::open(&url) {
-                    let (_sink, mut stream) = socket.split();
-                    while let Some(Ok(message)) = stream.next().await {
-                        let Message::Text(text) = message else {
-                            continue;
-                        };
-                        match serde_json::from_str::<VisitorFrame>(&text) {
-                            Ok(VisitorFrame::Hello) => {
-                                status.set(LiveStatus::Live);
-                                backoff = 500;
-                            }
-                            Ok(VisitorFrame::Message(m)) => messages.update(|list| upsert(list, m)),
-                            Err(_) => {}
-                        }
-                    }
-                }
-                status.set(LiveStatus::Offline);
-                gloo_timers::future::TimeoutFuture::new(backoff).await;
-                backoff = (backoff * 2).min(15_000);
-            }
-        });
     }
 }

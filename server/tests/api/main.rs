@@ -27,6 +27,7 @@ mod search_dates;
 mod team;
 mod teams;
 mod triage;
+mod typing;
 mod uploads;
 mod whatsapp;
 mod widget;

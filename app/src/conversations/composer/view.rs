@@ -9,6 +9,7 @@ use super::mentions::{insert_mention, mention_choices, trailing_mention, Mention
 use super::send::{reply_sender, voice_sender};
 use super::state::{focus_end, Mode, Writing};
 use super::template::{TemplateArea, TemplateChoice};
+use super::typing::{announce, TypingNote};
 use super::window::{window_clock, WindowNotice};
 use crate::conversations::draft;
 use crate::conversations::model::{MessageView, Teammate, WhatsAppComposer};
@@ -48,6 +49,7 @@ pub fn Composer(
         textarea,
         ..
     } = writing;
+    let typed = announce(conversation_id, text, mode);
     let mention_query = RwSignal::new(None::<String>);
     let emoji_open = RwSignal::new(false);
     let teammates = StoredValue::new(teammates);
@@ -110,6 +112,7 @@ pub fn Composer(
             None
         });
         canned.follow(&value);
+        typed();
         text.set(value);
     };
     let on_paste = files.on_paste();
@@ -124,6 +127,7 @@ pub fn Composer(
                     {t!(i18n, private_note)}
                 </button>
             </div>
+            <TypingNote conversation_id />
             <WindowNotice window mode />
             <Show when=template_only>
                 <TemplateArea choice=template conversation_id />
