@@ -7,6 +7,7 @@ mod api;
 mod host;
 pub mod model;
 mod page;
+mod receipts;
 #[cfg(feature = "hydrate")]
 mod socket;
 #[cfg(feature = "ssr")]

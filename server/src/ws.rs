@@ -15,7 +15,7 @@ use app::db::events as log;
 use app::error::AppError;
 use app::events::{ClientFrame, ServerFrame};
 use app::live::presence::Here;
-use app::live::typing::{Signal, Typing};
+use app::live::typing::{Said, Signal, Typing};
 use app::state::AppState;
 
 /// Replay at most this many events on resume; past that the client reloads instead.
@@ -145,13 +145,13 @@ async fn say_typing(
     let signal = Signal {
         account_id: session.agent.account_id,
         inbox_id,
-        typing: Typing {
+        said: Said::Typing(Typing {
             conversation_id,
             agent_id: Some(session.agent.id),
             name: session.agent.shown_name().to_owned(),
             private,
             typing,
-        },
+        }),
     };
     state.hub.say(&state.db, signal).await;
     Ok(())
@@ -286,12 +286,14 @@ async fn serve(
                 },
                 signal = signals.recv() => match signal {
                     Ok(signal) => {
-                        if signal.account_id == account_id
-                            && signal.typing.agent_id != Some(session.agent.id)
-                            && visible.sees_inbox(signal.inbox_id)
-                            && !send(&mut socket, &ServerFrame::Typing(signal.typing.clone())).await
-                        {
-                            return Ok(());
+                        if let Said::Typing(typing) = &signal.said {
+                            if signal.account_id == account_id
+                                && typing.agent_id != Some(session.agent.id)
+                                && visible.sees_inbox(signal.inbox_id)
+                                && !send(&mut socket, &ServerFrame::Typing(typing.clone())).await
+                            {
+                                return Ok(());
+                            }
                         }
                     }
                     // Missed signals are repeated by their writers.

@@ -224,7 +224,7 @@ pub async fn mark_conversation(id: i64, read: bool) -> Result<(), AppError> {
         async move {
             let (state, agent) = signed_in()?;
             if read {
-                ssr::actions::mark_read(&state.db, &agent, id).await
+                ssr::actions::mark_read(&state.db, &state.hub, &agent, id).await
             } else {
                 ssr::actions::mark_unread(&state.db, &agent, id).await
             }

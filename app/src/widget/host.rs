@@ -21,8 +21,29 @@ pub struct Handover {
 #[derive(Debug, Deserialize)]
 struct FromHost {
     charla: String,
+    /// `shown`: whether the host shows the frame (its launcher opened or closed it).
+    #[serde(default)]
+    open: Option<bool>,
     #[serde(flatten)]
     handover: Handover,
+}
+
+thread_local! {
+    /// Whether the host shows the frame (a page of its own always is).
+    static SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether the visitor can see the chat now: the page is visible and, inside the
+/// embed, the host has not closed the frame.
+pub fn shown() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        SHOWN.with(|s| s.get()) && !leptos::prelude::document().hidden()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
 }
 
 /// How long a frame waits for the host page before opening as a newcomer (an older
@@ -48,7 +69,7 @@ pub fn embedded() -> bool {
 
 /// Calls `on_handover` with each hand-over from the host page: the first one, or
 /// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`).
-pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static) {
+pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl Fn() + 'static) {
     #[cfg(feature = "hydrate")]
     {
         use std::cell::Cell;
@@ -78,6 +99,9 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static) {
                 if message.charla == "init" {
                     answered.set(true);
                     on_handover(Some(message.handover));
+                } else if message.charla == "shown" {
+                    SHOWN.with(|s| s.set(message.open.unwrap_or(true)));
+                    on_shown();
                 }
             })
         };
@@ -93,7 +117,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static) {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = on_handover;
+    let _ = (on_handover, on_shown);
 }
 
 /// The token a page of its own kept (never read inside a frame).

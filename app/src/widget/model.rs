@@ -54,6 +54,9 @@ pub struct WidgetState {
     #[serde(default)]
     pub visitor: Option<String>,
     pub messages: Vec<VisitorMessage>,
+    /// When an agent last read her conversation (what she wrote until then is "Visto").
+    #[serde(default)]
+    pub seen_at: Option<Millis>,
     pub limits: crate::domain::attachment::UploadLimits,
 }
 
@@ -69,6 +72,10 @@ pub enum VisitorFrame {
         name: String,
         typing: bool,
     },
+    /// An agent has read what she wrote until `at` ("Visto").
+    Seen {
+        at: Millis,
+    },
 }
 
 /// What the visitor's widget says on its socket.
@@ -77,6 +84,8 @@ pub enum VisitorFrame {
 pub enum VisitorSays {
     /// She is writing (again every few seconds while she does), or stopped.
     Typing { typing: bool },
+    /// She has the conversation open in front of her and has read up to this message.
+    Seen { up_to: i64 },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -87,6 +96,7 @@ enum VisitorFrameTwin {
     Hello,
     Message(VisitorMessage),
     Typing { name: String, typing: bool },
+    Seen { at: Millis },
 }
 
 impl crate::tag_first::TagFirst for VisitorFrame {
@@ -161,7 +171,13 @@ mod tests {
             name: "Lucía".into(),
             typing: true,
         };
-        for frame in [VisitorFrame::Hello, VisitorFrame::Message(reply), typing] {
+        let seen = VisitorFrame::Seen { at: 5 };
+        for frame in [
+            VisitorFrame::Hello,
+            VisitorFrame::Message(reply),
+            typing,
+            seen,
+        ] {
             let text = serde_json::to_string(&frame).unwrap();
             assert_eq!(serde_json::from_str::<VisitorFrame>(&text).unwrap(), frame);
         }

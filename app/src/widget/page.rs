@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::host::{self, Handover};
+use super::receipts::{self, Receipts};
 use super::typing::{Typing, TypingNote};
 use super::{widget_open, widget_send, HostUser, VisitorMessage, WidgetState};
 use crate::domain::ChannelKind;
@@ -35,6 +36,8 @@ pub fn WidgetPage() -> impl IntoView {
     let tray = RwSignal::new(Vec::new());
     let file_error = RwSignal::new(None::<String>);
     let typing = Typing::new();
+    let receipts = Receipts::new(messages, typing);
+    Effect::new(move |_| receipts::watch(receipts));
     // Files need a known visitor (uploads are theirs until the message claims them).
     let target = move || {
         let identified = state.with(|s| s.as_ref().is_some_and(|s| s.identified));
@@ -106,6 +109,9 @@ pub fn WidgetPage() -> impl IntoView {
                         visitor.set(None);
                     }
                     messages.set(opened.messages.clone());
+                    if let Some(at) = opened.seen_at {
+                        receipts.agent_read(at);
+                    }
                     state.set(Some(opened));
                 }
                 Err(err) => error.set(Some(err)),
@@ -114,7 +120,10 @@ pub fn WidgetPage() -> impl IntoView {
     };
     Effect::new(move |_| {
         if host::embedded() {
-            host::listen(move |handover| open_with(handover.unwrap_or_default()));
+            host::listen(
+                move |handover| open_with(handover.unwrap_or_default()),
+                move || receipts.check(),
+            );
         } else {
             let visitor = host::load(&token.get_untracked());
             open_with(Handover {
@@ -132,7 +141,14 @@ pub fn WidgetPage() -> impl IntoView {
         match (visitor.get(), identified) {
             (Some(v), true) => {
                 #[cfg(feature = "hydrate")]
-                super::socket::connect(token.get_untracked(), v, messages, status, typing);
+                super::socket::connect(
+                    token.get_untracked(),
+                    v,
+                    messages,
+                    status,
+                    typing,
+                    receipts,
+                );
                 #[cfg(not(feature = "hydrate"))]
                 let _ = v;
                 true
@@ -254,6 +270,14 @@ pub fn WidgetPage() -> impl IntoView {
                                 }}
                             </span>
                             <time>{move || clock(m.created_at)}</time>
+                            {(!m.from_agent).then(|| {
+                                let id = m.id;
+                                view! {
+                                    <Show when=move || receipts.last_seen() == Some(id)>
+                                        <span class="seen">{t!(i18n, widget_seen)}</span>
+                                    </Show>
+                                }
+                            })}
                         </p>
                         {(!m.body.is_empty()).then(|| view! { <p class="body">{m.body.clone()}</p> })}
                         {(!m.attachments.is_empty()).then(|| view! {

@@ -7,6 +7,7 @@ use gloo_net::websocket::{futures::WebSocket, Message};
 use leptos::prelude::*;
 
 use super::page::upsert;
+use super::receipts::Receipts;
 use super::typing::Typing;
 use super::{VisitorFrame, VisitorMessage, VisitorSays};
 use crate::live::LiveStatus;
@@ -17,6 +18,7 @@ pub fn connect(
     messages: RwSignal<Vec<VisitorMessage>>,
     status: RwSignal<LiveStatus>,
     typing: Typing,
+    receipts: Receipts,
 ) {
     leptos::task::spawn_local(async move {
         let mut backoff = 500;
@@ -56,14 +58,19 @@ pub fn connect(
                         Ok(VisitorFrame::Hello) => {
                             status.set(LiveStatus::Live);
                             backoff = 500;
+                            receipts.check();
                         }
                         Ok(VisitorFrame::Message(m)) => {
-                            // A reply arrived: whoever wrote it has stopped writing.
+                            // A reply arrived: whoever wrote it has stopped writing,
+                            // and read what came before it.
                             if m.from_agent {
                                 typing.agent_writes(String::new(), false);
+                                receipts.agent_read(m.created_at);
                             }
-                            messages.update(|list| upsert(list, m))
+                            messages.update(|list| upsert(list, m));
+                            receipts.check();
                         }
+                        Ok(VisitorFrame::Seen { at }) => receipts.agent_read(at),
                         Ok(VisitorFrame::Typing { name, typing: on }) => {
                             typing.agent_writes(name, on)
                         }

@@ -3,8 +3,10 @@
 pub mod identity;
 pub mod inbox;
 pub mod limits;
+pub mod receipts;
 
 pub use inbox::{inbox_by_token, WidgetInbox};
+pub use receipts::read_by_visitor;
 
 use self::identity::{Claim, Visitor};
 use self::limits::WidgetGuard;
@@ -83,8 +85,10 @@ pub async fn open(
         Visitor::VerifiedNew(_) | Visitor::Anonymous => (None, None),
     };
     let mut messages = Vec::new();
+    let mut seen_at = None;
     if let Some(identity) = known {
         if let Some(conversation) = latest_conversation(db, identity).await? {
+            seen_at = receipts::seen_at(db, conversation).await?;
             messages = history_in_conversation(db, conversation, 200)
                 .await?
                 .iter()
@@ -108,6 +112,7 @@ pub async fn open(
         verified: user.is_some(),
         visitor: issued,
         messages,
+        seen_at,
         limits,
     })
 }

@@ -58,6 +58,11 @@ impl Typing {
             self.said.set_value(at);
             VisitorSays::Typing { typing: true }
         };
+        self.send(frame);
+    }
+
+    /// Writes a frame on the socket while it is open (dropped otherwise).
+    pub(super) fn send(&self, frame: VisitorSays) {
         self.outbox.with_value(|outbox| {
             if let Some(outbox) = outbox {
                 let _ = outbox.unbounded_send(frame);

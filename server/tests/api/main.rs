@@ -20,6 +20,7 @@ mod membership;
 mod outage;
 mod outbound;
 mod presence;
+mod receipts;
 mod replicas;
 mod s3;
 mod search;

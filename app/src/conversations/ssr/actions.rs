@@ -9,6 +9,7 @@ use crate::domain::{ConversationStatus, Priority};
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
+use crate::live::typing::{Said, Signal};
 
 /// Assigns to a teammate who can see the inbox, or unassigns with `None`.
 pub async fn assign(
@@ -199,16 +200,34 @@ pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {
     Ok(ids.len())
 }
 
-/// Opening a conversation marks it read for this agent.
+/// Opening a conversation marks it read for this agent; a web-chat customer's widget
+/// hears it ("Visto").
 pub async fn mark_read(
     db: &Db,
+    hub: &Hub,
     agent: &AgentProfile,
     conversation_id: i64,
 ) -> Result<(), AppError> {
-    visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let summary = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
     let mut tx = db.begin_write().await?;
-    mark_read_in_tx(&mut tx, conversation_id, agent.id, now_ms()).await?;
+    let at = now_ms();
+    mark_read_in_tx(&mut tx, conversation_id, agent.id, at).await?;
     tx.finish().await?;
+    if summary.channel == crate::domain::ChannelKind::WebChat {
+        let said = Said::Read {
+            conversation_id,
+            at,
+        };
+        hub.say(
+            db,
+            Signal {
+                account_id: agent.account_id,
+                inbox_id: summary.inbox_id,
+                said,
+            },
+        )
+        .await;
+    }
     Ok(())
 }
 

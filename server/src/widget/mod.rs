@@ -12,14 +12,19 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::extract::Visitor;
 use app::conversations::model::{ConversationSummary, MessageView};
 use app::conversations::ssr::messages::visitor_messages_after;
+use app::domain::{DeliveryStatus, MessageDirection};
 use app::events::LiveEvent;
-use app::live::typing::{Signal, Typing};
+use app::live::typing::{Said, Signal, Typing};
 use app::state::AppState;
 use app::widget::ssr::{conversations_of, is_conversation_of};
 use app::widget::{VisitorFrame, VisitorMessage, VisitorSays};
 use app::wire::request::client_address_of;
 
 use crate::ws::send;
+pub use embed::embed_script;
+
+mod embed;
+mod receipts;
 
 /// Where the visitor's socket resumes (her tokens are read by [`Visitor`]).
 #[derive(Debug, Deserialize)]
@@ -74,6 +79,7 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
     let mut live = state.hub.subscribe(who.account_id);
     let mut signals = state.hub.subscribe_signals();
     let mut typist = crate::ws::Typist::default();
+    let mut reading = receipts::Reading::default();
     let mut mine = match conversations_of(&state.db, identity).await {
         Ok(ids) => Mine::new(who.inbox_id, who.contact_id, ids),
         Err(err) => {
@@ -107,6 +113,11 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
                         if !mine.has(message.conversation_id) {
                             continue;
                         }
+                        if message.direction == MessageDirection::Outgoing
+                            && message.delivery_status == Some(DeliveryStatus::Sent)
+                        {
+                            reading.sent(&state, message.conversation_id, message.id).await;
+                        }
                         let Some(visible) = VisitorMessage::from_message(message) else { continue };
                         after = after.max(visible.id);
                         if !shown.is_new(&visible) {
@@ -132,14 +143,16 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
             },
             signal = signals.recv() => match signal {
                 Ok(signal) => {
-                    let typing = &signal.typing;
-                    // Only agents' replies in her own conversations; never a note.
-                    if signal.account_id == who.account_id
-                        && typing.agent_id.is_some()
-                        && !typing.private
-                        && mine.has(typing.conversation_id)
-                    {
-                        let frame = VisitorFrame::Typing { name: typing.name.clone(), typing: typing.typing };
+                    let frame = match &signal.said {
+                        // Only agents' replies in her own conversations; never a note.
+                        Said::Typing(typing) => (signal.account_id == who.account_id
+                            && typing.agent_id.is_some()
+                            && !typing.private
+                            && mine.has(typing.conversation_id))
+                        .then(|| VisitorFrame::Typing { name: typing.name.clone(), typing: typing.typing }),
+                        Said::Read { .. } => receipts::seen_frame(&signal, who.account_id, |id| mine.has(id)),
+                    };
+                    if let Some(frame) = frame {
                         if !send(&mut socket, &frame).await {
                             return;
                         }
@@ -150,8 +163,8 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(Message::Text(text))) => {
-                    if let Ok(VisitorSays::Typing { typing }) = serde_json::from_str(&text) {
+                Some(Ok(Message::Text(text))) => match serde_json::from_str(&text) {
+                    Ok(VisitorSays::Typing { typing }) => {
                         // Her newest conversation is the one the widget shows.
                         if let Some(conversation_id) = mine.ids.iter().max().copied() {
                             if typist.may_say(conversation_id, typing) {
@@ -159,7 +172,12 @@ async fn serve(mut socket: WebSocket, state: AppState, who: Who, mut after: i64)
                             }
                         }
                     }
-                }
+                    Ok(VisitorSays::Seen { up_to }) => {
+                        let ids: Vec<i64> = mine.ids.iter().copied().collect();
+                        reading.read(&state, &ids, up_to).await;
+                    }
+                    Err(_) => {}
+                },
                 Some(Ok(_)) => {}
             },
         }
@@ -178,13 +196,13 @@ async fn say_typing(state: &AppState, who: &Who, conversation_id: i64, typing: b
     let signal = Signal {
         account_id: who.account_id,
         inbox_id: who.inbox_id,
-        typing: Typing {
+        said: Said::Typing(Typing {
             conversation_id,
             agent_id: None,
             name,
             private: false,
             typing,
-        },
+        }),
     };
     state.hub.say(&state.db, signal).await;
 }
@@ -284,97 +302,3 @@ impl Shown {
         true
     }
 }
-
-/// `<script src="https://charla.example/widget.js" data-token="…" async></script>`:
-/// a launcher button that opens the chat in an iframe.
-pub async fn embed_script() -> impl IntoResponse {
-    (
-        [
-            (
-                http::header::CONTENT_TYPE,
-                "application/javascript; charset=utf-8",
-            ),
-            (http::header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        EMBED_JS,
-    )
-}
-
-// The chat frame is third-party on the customer's site, where browsers deny or
-// partition its storage: the visitor token lives in the host page's own localStorage,
-// written here, and crosses to the frame by postMessage (checked both ways: only the
-// frame we made, only from Charla's origin). The host may pass its signed-in user with
-// `data-identifier` / `data-identifier-hash` (and `data-email`, `data-name`), with
-// `window.charlaSettings`, or later with `Charla.setUser(identifier, {identifier_hash,
-// email, name})`; `Charla.reset()` forgets the visitor (call it on sign-out).
-const EMBED_JS: &str = r#"(function () {
-  var script = document.currentScript;
-  if (!script || window.Charla) return;
-  var token = script.getAttribute('data-token');
-  var origin = new URL(script.src).origin;
-  var label = script.getAttribute('data-label') || 'Chat';
-  var key = 'charla:visitor:' + token;
-  var settings = window.charlaSettings || {};
-  function attr(name) { return script.getAttribute('data-' + name) || null; }
-  function person(identifier, attrs) {
-    attrs = attrs || {};
-    if (!identifier) return null;
-    return { identifier: String(identifier), identifier_hash: String(attrs.identifier_hash || attrs.identifierHash || ''),
-      email: attrs.email || null, name: attrs.name || null };
-  }
-  var user = attr('identifier')
-    ? person(attr('identifier'), { identifier_hash: attr('identifier-hash'), email: attr('email'), name: attr('name') })
-    : person(settings.identifier, settings);
-  function load() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
-  function save(visitor) {
-    try {
-      if (visitor) window.localStorage.setItem(key, visitor); else window.localStorage.removeItem(key);
-    } catch (e) { /* storage off: the visitor lasts this page only */ }
-  }
-  var frame = null;
-  var memory = load();
-  function hand() {
-    if (!frame || !frame.contentWindow) return;
-    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user }), origin);
-  }
-  window.addEventListener('message', function (ev) {
-    if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
-    var data;
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
-    if (!data || typeof data.charla !== 'string') return;
-    if (data.charla === 'ready') hand();
-    else if (data.charla === 'visitor') { memory = typeof data.visitor === 'string' ? data.visitor : null; save(memory); }
-  });
-  var button = document.createElement('button');
-  button.type = 'button';
-  button.textContent = label;
-  button.setAttribute('aria-expanded', 'false');
-  button.style.cssText = 'position:fixed;right:20px;bottom:20px;z-index:2147483000;min-width:56px;min-height:56px;' +
-    'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
-  function setOpen(open) {
-    if (open && !frame) {
-      frame = document.createElement('iframe');
-      frame.src = origin + '/widget/' + encodeURIComponent(token);
-      frame.title = label;
-      frame.allow = 'microphone';
-      frame.style.cssText = 'position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
-        'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
-      document.body.appendChild(frame);
-    } else if (frame) {
-      frame.style.display = open ? 'block' : 'none';
-    }
-    button.setAttribute('aria-expanded', String(open));
-  }
-  button.addEventListener('click', function () {
-    setOpen(!frame || frame.style.display === 'none');
-  });
-  window.Charla = {
-    open: function () { setOpen(true); },
-    close: function () { setOpen(false); },
-    toggle: function () { button.click(); },
-    setUser: function (identifier, attrs) { user = person(identifier, attrs); hand(); },
-    reset: function () { user = null; memory = null; save(null); hand(); }
-  };
-  document.body.appendChild(button);
-})();
-"#;

@@ -1,7 +1,9 @@
-// "Is writing" both ways, in three browser contexts: the visitor writes in the widget
-// and Lucía and Marcos see it in the conversation; Lucía writes a reply and the visitor
-// and Marcos see her name; she writes a private note and only Marcos sees it (the
-// visitor sees nothing). On a desktop and a phone viewport.
+// "Is writing" and read receipts both ways, in three browser contexts: the visitor
+// writes in the widget and Lucía and Marcos see it in the conversation; Lucía opening
+// it shows the visitor "Visto"; Lucía writes a reply and the visitor and Marcos see her
+// name; the visitor, looking at the chat, reads it and Lucía sees "Leído"; Lucía
+// writes a private note and only Marcos sees it (the visitor sees nothing). On a
+// desktop and a phone viewport.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -39,7 +41,7 @@ async function openConversation(page, visitorName) {
 const writing = (page, text) => page.getByRole('status').filter({ hasText: text });
 
 for (const vp of VIEWPORTS) {
-  test(`[${vp.name}] who is writing, both ways, notes to teammates only`, { timeout: 150_000 }, async () => {
+  test(`[${vp.name}] who is writing and who has read, both ways; notes to teammates only`, { timeout: 150_000 }, async () => {
     const visitorName = `Escribe ${vp.name} ${Date.now() % 100000}`;
     const lucia = await signedIn(vp, DEMO.agent);
     const marcos = await signedIn(vp, MARCOS);
@@ -56,6 +58,8 @@ for (const vp of VIEWPORTS) {
       await visitor.getByRole('status').filter({ hasText: 'Conectado' }).waitFor();
 
       await openConversation(lucia, visitorName);
+      // Lucía has read it: the visitor's message shows "Visto".
+      await visitor.getByRole('log').getByRole('listitem').filter({ hasText: 'Hola, tengo una duda' }).getByText('Visto').waitFor();
       await openConversation(marcos, visitorName);
 
       // The visitor writes (without sending): both agents see it, with her name.
@@ -75,6 +79,8 @@ for (const vp of VIEWPORTS) {
       await composer.press('Enter');
       await visitor.getByRole('log').getByText('Te ayudo ahora').waitFor();
       await writing(visitor, 'está escribiendo').waitFor({ state: 'detached' });
+      // The visitor has the chat in front of her: Lucía's reply turns "Leído".
+      await lucia.locator('.message.outgoing').filter({ hasText: 'Te ayudo ahora' }).filter({ hasText: 'Leído' }).first().waitFor();
 
       // A private note: Marcos sees it marked as a note; the visitor sees nothing.
       await button(lucia, 'Nota privada').click();
