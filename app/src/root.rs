@@ -31,6 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="description" content="Charla" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/charla-192.png" />
+                <meta name="theme-color" content="#1a5fd0" />
                 <AutoReload options=options.clone() />
                 <DeferredHydration options />
                 <MetaTags />

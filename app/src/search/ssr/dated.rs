@@ -15,8 +15,9 @@ use crate::search::model::MessageQuery;
 /// reads only their stretch of each term's list (by id), and a page that fills there
 /// is the answer. A term too rare in them goes to the whole range.
 const SQLITE_WALKS: [i64; 2] = [1_000, 20_000];
-/// PostgreSQL filters the range's first messages itself, as the newest walk does.
-const POSTGRES_WALK: i64 = 10_000;
+/// PostgreSQL filters the range's first messages itself (folding each body costs a few
+/// microseconds: a common word fills a page within the first few hundred).
+const POSTGRES_WALKS: [i64; 2] = [500, 10_000];
 
 /// The first messages of the range after the cursor.
 struct Stretch {
@@ -85,11 +86,13 @@ pub(super) async fn page(
             }
         }
         Backend::Postgres => {
-            let found = run(Walk::Rows(POSTGRES_WALK)).await?;
-            if found.1.len() as i64 > limit
-                || stretch(db, query, before, POSTGRES_WALK).await?.count < POSTGRES_WALK
-            {
-                return Ok(Some(found));
+            for rows in POSTGRES_WALKS {
+                let found = run(Walk::Rows(rows)).await?;
+                if found.1.len() as i64 > limit
+                    || stretch(db, query, before, rows).await?.count < rows
+                {
+                    return Ok(Some(found));
+                }
             }
         }
     }

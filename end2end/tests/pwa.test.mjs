@@ -1,0 +1,60 @@
+// Installable, and able to show notifications: the page links a manifest whose icons
+// load; the signed-in app registers its service worker for the whole site; a push
+// message delivered to that worker (the DevTools protocol plays the push service)
+// shows a notification with the pushed title. On a desktop and a phone viewport.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, signedInPage, waitForHydration, sharedBrowser } from './helpers.mjs';
+
+const browser = sharedBrowser();
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] a manifest, a service worker, a pushed notification`, { timeout: TEST_TIMEOUT }, async () => {
+    const page = await signedInPage(browser(), vp, DEMO.agent);
+    try {
+      await page.goto(`${BASE_URL}/conversations`);
+      await waitForHydration(page);
+      const href = await page.locator('link[rel=manifest]').getAttribute('href');
+      const res = await page.request.get(new URL(href, BASE_URL).toString());
+      assert.equal(res.status(), 200);
+      const manifest = await res.json();
+      assert.equal(manifest.name, 'Charla');
+      assert.equal(manifest.display, 'standalone');
+      assert.equal(manifest.start_url, '/conversations');
+      for (const size of ['192x192', '512x512']) {
+        const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png');
+        assert.ok(icon, `an icon of ${size}`);
+        const image = await page.request.get(new URL(icon.src, BASE_URL).toString());
+        assert.equal(image.status(), 200);
+        assert.equal(image.headers()['content-type'], 'image/png');
+      }
+
+      // The worker is registered for the whole site.
+      const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+      assert.equal(scope, `${BASE_URL}/`);
+
+      await page.context().grantPermissions(['notifications'], { origin: BASE_URL });
+      const cdp = await page.context().newCDPSession(page);
+      const registered = new Promise((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const found = registrations.find((r) => r.scopeURL === `${BASE_URL}/` && !r.isDeleted);
+          if (found) resolve(found.registrationId);
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      const registrationId = await registered;
+      const title = `Te mencionaron ${vp.name}`;
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: BASE_URL,
+        registrationId,
+        data: JSON.stringify({ title, body: 'Lucía: revisa esto', url: '/conversations', tag: `t-${vp.name}` }),
+      });
+      await page.waitForFunction(async (want) => {
+        const registration = await navigator.serviceWorker.ready;
+        return (await registration.getNotifications()).some((n) => n.title === want && n.body === 'Lucía: revisa esto');
+      }, title);
+    } finally {
+      await page.context().close();
+    }
+  });
+}
