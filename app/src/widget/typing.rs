@@ -16,7 +16,7 @@ pub struct Typing {
     /// When "writing" was last said (0: she is not writing).
     said: StoredValue<f64>,
     /// The open socket's outgoing frames.
-    outbox: StoredValue<Option<UnboundedSender<VisitorSays>>, LocalStorage>,
+    outbox: StoredValue<Option<UnboundedSender<VisitorSays>>>,
 }
 
 impl Typing {
@@ -24,7 +24,7 @@ impl Typing {
         Typing {
             agent: RwSignal::new(None),
             said: StoredValue::new(0.0),
-            outbox: StoredValue::new_local(None),
+            outbox: StoredValue::new(None),
         }
     }
 
