@@ -24,7 +24,7 @@ pub fn register() {
         };
         let Ok(promise) = register
             .call1(&container, &JsValue::from_str("/sw.js"))
-            .and_then(|p| p.dyn_into::<Promise>().map_err(JsValue::from))
+            .and_then(|p| p.dyn_into::<Promise>())
         else {
             return;
         };
