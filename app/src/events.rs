@@ -179,6 +179,20 @@ pub struct EventEnvelope {
     pub event: LiveEvent,
 }
 
+/// One "is writing" (or "stopped") as the reader receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Typing {
+    pub conversation_id: i64,
+    /// The agent writing; `None`: the customer.
+    pub agent_id: Option<i64>,
+    /// The writer's name as the reader should see it (empty: a customer without one).
+    pub name: String,
+    /// A private note: said to teammates only, never to the customer.
+    pub private: bool,
+    /// `false`: she sent it, cleared it or left.
+    pub typing: bool,
+}
+
 /// Frames the server writes on an agent's live socket.
 #[allow(clippy::large_enum_variant)] // same reason as LiveEvent
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,7 +208,7 @@ pub enum ServerFrame {
         last_event_id: i64,
     },
     /// Someone is writing in a conversation she may see (never logged nor replayed).
-    Typing(crate::live::typing::Typing),
+    Typing(Typing),
 }
 
 /// What an agent's tab says on its live socket.
@@ -221,7 +235,7 @@ enum ServerFrameTwin {
     Hello { last_event_id: i64 },
     Event(EventEnvelope),
     Resync { last_event_id: i64 },
-    Typing(crate::live::typing::Typing),
+    Typing(Typing),
 }
 
 impl TagFirst for ServerFrame {
@@ -293,7 +307,7 @@ mod tests {
         for frame in [
             ServerFrame::Hello { last_event_id: 4 },
             ServerFrame::Resync { last_event_id: 5 },
-            ServerFrame::Typing(crate::live::typing::Typing {
+            ServerFrame::Typing(Typing {
                 conversation_id: 3,
                 agent_id: Some(2),
                 name: "Lucía".into(),

@@ -7,6 +7,8 @@ use crate::events::{EventEnvelope, EventScope, LiveEvent};
 /// PostgreSQL channel on which every replica hears committed events; the insert's
 /// trigger sends them (migration 0012), larger ones as a reference to read back.
 pub const NOTIFY_CHANNEL: &str = "charla_events";
+/// Where "is writing" and "read" signals travel between replicas (never stored).
+pub const SIGNALS_CHANNEL: &str = "charla_signals";
 
 impl WriteTx {
     pub async fn append_event(

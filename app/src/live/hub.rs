@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, Notify};
 
-use super::relay::SIGNALS_CHANNEL;
 use super::typing::Signal;
-use crate::db::{self, events::NOTIFY_CHANNEL, Backend, Db, WriteTx};
+use crate::db::{self, events::NOTIFY_CHANNEL, events::SIGNALS_CHANNEL, Backend, Db, WriteTx};
 use crate::events::{EventEnvelope, ServerFrame};
 
 /// A committed event as the hub hands it to every socket of its account. The agent

@@ -6,9 +6,7 @@ use tokio::sync::broadcast;
 
 use super::hub::Hub;
 use super::typing::Signal;
-use crate::db::{Backend, Db};
-
-pub const SIGNALS_CHANNEL: &str = "charla_signals";
+use crate::db::{events::SIGNALS_CHANNEL, Backend, Db};
 
 impl Hub {
     pub fn subscribe_signals(&self) -> broadcast::Receiver<Arc<Signal>> {

@@ -2,6 +2,7 @@
 //! forgotten by whoever shows it when nothing follows for a few seconds (a closed tab
 //! cannot say that it stopped). The same way carries an agent's "read" to the
 //! customer's widget.
+#[cfg(feature = "ssr")]
 use serde::{Deserialize, Serialize};
 
 /// How long a "writing" is shown without a new one.
@@ -9,19 +10,7 @@ pub const SHOWN_MS: f64 = 6_000.0;
 /// The writer repeats "writing" at most this often while she writes.
 pub const EVERY_MS: f64 = 2_500.0;
 
-/// One "is writing" (or "stopped") as the reader receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Typing {
-    pub conversation_id: i64,
-    /// The agent writing; `None`: the customer.
-    pub agent_id: Option<i64>,
-    /// The writer's name as the reader should see it (empty: a customer without one).
-    pub name: String,
-    /// A private note: said to teammates only, never to the customer.
-    pub private: bool,
-    /// `false`: she sent it, cleared it or left.
-    pub typing: bool,
-}
+pub use crate::events::Typing;
 
 /// A passing word between sockets, with what the server needs to route it.
 #[cfg(feature = "ssr")]

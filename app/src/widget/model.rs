@@ -40,6 +40,17 @@ impl VisitorMessage {
     }
 }
 
+/// Adds a message to the list in id order, or replaces the one it updates.
+pub fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
+    match list.iter_mut().find(|m| m.id == message.id) {
+        Some(existing) => *existing = message,
+        None => {
+            list.push(message);
+            list.sort_by_key(|m| m.id);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetState {
     pub inbox_name: String,

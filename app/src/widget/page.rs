@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::host::{self, Handover};
+use super::model::upsert;
 use super::receipts::{self, Receipts};
 use super::typing::{Typing, TypingNote};
 use super::{widget_open, widget_send, HostUser, VisitorMessage, WidgetState};
@@ -335,15 +336,5 @@ pub fn WidgetPage() -> impl IntoView {
                 </div>
             </form>
         </main>
-    }
-}
-
-pub(super) fn upsert(list: &mut Vec<VisitorMessage>, message: VisitorMessage) {
-    match list.iter_mut().find(|m| m.id == message.id) {
-        Some(existing) => *existing = message,
-        None => {
-            list.push(message);
-            list.sort_by_key(|m| m.id);
-        }
     }
 }

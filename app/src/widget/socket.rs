@@ -6,7 +6,7 @@ use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message};
 use leptos::prelude::*;
 
-use super::page::upsert;
+use super::model::upsert;
 use super::receipts::Receipts;
 use super::typing::Typing;
 use super::{VisitorFrame, VisitorMessage, VisitorSays};
