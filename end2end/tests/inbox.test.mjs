@@ -100,7 +100,8 @@ for (const vp of VIEWPORTS) {
       // message can both be on screen for a moment.
       const reply = lucia.locator('.message.outgoing').filter({ hasText: '¡Hola! Soy Lucía 👋' }).first();
       await reply.waitFor();
-      await lucia.locator('.message.outgoing').filter({ hasText: '¡Hola! Soy Lucía 👋' }).filter({ hasText: 'Enviado' }).first().waitFor();
+      // Sent, and at once "Leído": the visitor has the chat open in front of her.
+      await lucia.locator('.message.outgoing').filter({ hasText: '¡Hola! Soy Lucía 👋' }).filter({ hasText: /Enviado|Leído/ }).first().waitFor();
 
       // The visitor sees it live, with the agent's name.
       const seen = visitor.getByRole('log').getByRole('listitem').filter({ hasText: '¡Hola! Soy Lucía 👋' }).first();

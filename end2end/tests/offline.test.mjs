@@ -86,7 +86,7 @@ for (const vp of VIEWPORTS) {
       await agent.unroute('**/api/conversations/send');
       // Back: the same draft goes with Enter.
       await composer.press('Enter');
-      await agent.locator('.message.outgoing').filter({ hasText: draft }).filter({ hasText: 'Enviado' }).first().waitFor();
+      await agent.locator('.message.outgoing').filter({ hasText: draft }).filter({ hasText: /Enviado|Leído/ }).first().waitFor();
       assert.equal(await composer.inputValue(), '');
 
       // 1. The answer to a send is lost on the way: the server stored it, the browser
@@ -104,7 +104,7 @@ for (const vp of VIEWPORTS) {
       const lost = `Respuesta perdida ${tag}`;
       await composer.fill(lost);
       await composer.press('Enter');
-      await agent.locator('.message.outgoing').filter({ hasText: lost }).filter({ hasText: 'Enviado' }).first().waitFor();
+      await agent.locator('.message.outgoing').filter({ hasText: lost }).filter({ hasText: /Enviado|Leído/ }).first().waitFor();
       await agent.locator('.message.queued').filter({ hasText: lost }).waitFor({ state: 'detached', timeout: 30_000 });
       assert.equal(await countSent(agent, lost), 1, 'the retried reply is stored once');
       await agent.unroute('**/api/conversations/send');
@@ -137,7 +137,7 @@ for (const vp of VIEWPORTS) {
       await agent.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
       await agent.locator('.message.incoming').filter({ hasText: `¿Sigues ahí? ${tag}` }).waitFor();
       await queued.waitFor({ state: 'detached', timeout: 30_000 });
-      await agent.locator('.message.outgoing').filter({ hasText: offline }).filter({ hasText: 'Enviado' }).first().waitFor();
+      await agent.locator('.message.outgoing').filter({ hasText: offline }).filter({ hasText: /Enviado|Leído/ }).first().waitFor();
       assert.equal(await countSent(agent, offline), 1, 'the queued reply is sent once');
       assert.equal(await agent.evaluate(() => window.localStorage.getItem('charla:queue')), null);
 
