@@ -31,23 +31,31 @@ self.addEventListener('push', (event) => {
   );
 });
 
+// Opens `wanted` (a path in Charla) in Charla's open tab, or in a new one.
+async function openFromNotification(wanted) {
+  const url = new URL(wanted || '/conversations', self.location.origin);
+  // Only Charla's own pages: a message cannot send the agent elsewhere.
+  const target = url.origin === self.location.origin ? url.href : `${self.location.origin}/conversations`;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin !== self.location.origin) continue;
+    // Focusing may be refused (no user gesture); going there is what matters.
+    try {
+      await client.focus();
+    } catch (e) {
+      // keep going
+    }
+    try {
+      if ('navigate' in client) return await client.navigate(target);
+    } catch (e) {
+      break;
+    }
+    return undefined;
+  }
+  return self.clients.openWindow(target);
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const wanted = (event.notification.data && event.notification.data.url) || '/conversations';
-  const url = new URL(wanted, self.location.origin);
-  // Only Charla's own pages: a message cannot send the agent elsewhere.
-  const target = url.origin === self.location.origin ? url.href : self.location.origin + '/conversations';
-  event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      for (const client of windows) {
-        if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
-          await client.focus();
-          if ('navigate' in client) return client.navigate(target);
-          return undefined;
-        }
-      }
-      return self.clients.openWindow(target);
-    })(),
-  );
+  event.waitUntil(openFromNotification(event.notification.data && event.notification.data.url));
 });

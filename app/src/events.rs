@@ -73,6 +73,11 @@ pub enum LiveEvent {
 /// A session's name in the event log: a digest of its stored hash, which says nothing
 /// about the cookie and cannot be looked up in `sessions`.
 impl LiveEvent {
+    /// A notification was written: the push worker has something to send.
+    pub fn notifies(&self) -> bool {
+        matches!(self, LiveEvent::NotificationCreated { .. })
+    }
+
     /// A message waiting for its channel: an agent's reply, or one put back by "retry".
     pub fn may_queue_outbound(&self) -> bool {
         let sending = |m: &MessageView| {

@@ -45,6 +45,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Where SMTP, IMAP and Graph API connections may go (`channels::outbound`).
     pub outbound: crate::channels::outbound::OutboundPolicy,
+    /// Email notifications can be sent (`CHARLA_SMTP_URL` is set).
+    pub notify_email: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +63,7 @@ impl Default for Settings {
             sign_in: Default::default(),
             trust_proxy: false,
             outbound: Default::default(),
+            notify_email: false,
         }
     }
 }

@@ -22,6 +22,8 @@ mod email;
 mod flood;
 mod list;
 mod load;
+mod notify;
+mod notify_email;
 mod report;
 mod search;
 mod send;
@@ -84,6 +86,15 @@ async fn main() -> anyhow::Result<()> {
         "signin" => signin::run(number("requests", 1_000)?).await,
         "flood" => flood::run(number("seconds", 60)? as u64, number("workers", 32)?).await,
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
+        "push" => notify::run_push(number("agents", 2_000)?, number("rounds", 5)?).await,
+        "notify-email" => {
+            notify_email::run(
+                number("mentions", 1_000)?,
+                number("agents", 100)?,
+                number("seconds", 60)? as u64,
+            )
+            .await
+        }
         "load" => {
             load::run(load::Options {
                 seconds: number("seconds", 60)? as u64,
@@ -103,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email)"
             )
         }
     }
@@ -122,6 +133,8 @@ async fn quick() -> anyhow::Result<()> {
     })
     .await?;
     whatsapp::run(50).await?;
+    notify::run_push(50, 2).await?;
+    notify_email::run(20, 5, 1).await?;
     search::run(search::Options {
         conversations: 2_000,
         messages_per_conversation: 5,
@@ -257,6 +270,7 @@ pub async fn start_configured(
             ..Default::default()
         },
         assign_waiting_secs: 0,
+        notify: Default::default(),
     };
     adjust(&mut config);
     let (state, _) = server::build_state(&config).await?;

@@ -2,7 +2,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod notify;
 mod presence;
+mod widget;
+pub use notify::NotifyConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -47,6 +50,8 @@ pub struct Config {
     pub presence: app::live::presence::PresenceRules,
     /// How often waiting conversations are offered again (0: only when someone comes online).
     pub assign_waiting_secs: u64,
+    /// Web Push and email notifications (`config/notify.rs`).
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,73 +182,20 @@ fn hashing_limits() -> Result<app::secrets::hashing::HashingLimits, ConfigError>
     Ok(limits)
 }
 
-fn widget_limits() -> Result<app::widget::ssr::limits::WidgetLimits, ConfigError> {
-    let d = app::widget::ssr::limits::WidgetLimits::default();
-    let limits = app::widget::ssr::limits::WidgetLimits {
-        new_visitors_per_address: parsed(
-            "CHARLA_WIDGET_NEW_VISITORS_PER_ADDRESS",
-            d.new_visitors_per_address,
-        )?,
-        new_visitors_per_inbox: parsed(
-            "CHARLA_WIDGET_NEW_VISITORS_PER_INBOX",
-            d.new_visitors_per_inbox,
-        )?,
-        messages_per_address: parsed("CHARLA_WIDGET_MESSAGES_PER_ADDRESS", d.messages_per_address)?,
-        messages_per_inbox: parsed("CHARLA_WIDGET_MESSAGES_PER_INBOX", d.messages_per_inbox)?,
-        pending_files: parsed("CHARLA_WIDGET_PENDING_FILES", d.pending_files)?,
-        pending_bytes: parsed::<u64>("CHARLA_WIDGET_PENDING_MB", d.pending_bytes / (1024 * 1024))?
-            * 1024
-            * 1024,
-        upload_mb_per_address: parsed(
-            "CHARLA_WIDGET_UPLOAD_MB_PER_ADDRESS",
-            d.upload_mb_per_address,
-        )?,
-        sockets_per_identity: parsed("CHARLA_WIDGET_SOCKETS_PER_VISITOR", d.sockets_per_identity)?,
-        sockets_per_address: parsed("CHARLA_WIDGET_SOCKETS_PER_ADDRESS", d.sockets_per_address)?,
-    };
-    for (name, value) in [
-        (
-            "CHARLA_WIDGET_NEW_VISITORS_PER_ADDRESS",
-            u64::from(limits.new_visitors_per_address),
-        ),
-        (
-            "CHARLA_WIDGET_NEW_VISITORS_PER_INBOX",
-            u64::from(limits.new_visitors_per_inbox),
-        ),
-        (
-            "CHARLA_WIDGET_MESSAGES_PER_ADDRESS",
-            u64::from(limits.messages_per_address),
-        ),
-        (
-            "CHARLA_WIDGET_MESSAGES_PER_INBOX",
-            u64::from(limits.messages_per_inbox),
-        ),
-        (
-            "CHARLA_WIDGET_PENDING_FILES",
-            u64::from(limits.pending_files),
-        ),
-        ("CHARLA_WIDGET_PENDING_MB", limits.pending_bytes),
-        (
-            "CHARLA_WIDGET_UPLOAD_MB_PER_ADDRESS",
-            u64::from(limits.upload_mb_per_address),
-        ),
-        (
-            "CHARLA_WIDGET_SOCKETS_PER_VISITOR",
-            u64::from(limits.sockets_per_identity),
-        ),
-        (
-            "CHARLA_WIDGET_SOCKETS_PER_ADDRESS",
-            u64::from(limits.sockets_per_address),
-        ),
-    ] {
-        if value == 0 {
-            return Err(ConfigError {
-                name,
-                reason: "must be at least 1".into(),
-            });
-        }
-    }
-    Ok(limits)
+/// `CHARLA_OUTBOUND_ALLOW_PRIVATE`, `CHARLA_GRAPH_ALLOW_HOSTS`.
+fn outbound_policy() -> Result<app::channels::outbound::OutboundPolicy, ConfigError> {
+    Ok(app::channels::outbound::OutboundPolicy {
+        allow_private: flag("CHARLA_OUTBOUND_ALLOW_PRIVATE", false)?,
+        graph_hosts: var("CHARLA_GRAPH_ALLOW_HOSTS")
+            .map(|hosts| {
+                hosts
+                    .split(',')
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
 }
 
 impl Config {
@@ -295,25 +247,15 @@ impl Config {
                 Some(_) => Some(flag("CHARLA_SECURE_COOKIES", true)?),
                 None => None,
             },
-            outbound: app::channels::outbound::OutboundPolicy {
-                allow_private: flag("CHARLA_OUTBOUND_ALLOW_PRIVATE", false)?,
-                graph_hosts: var("CHARLA_GRAPH_ALLOW_HOSTS")
-                    .map(|hosts| {
-                        hosts
-                            .split(',')
-                            .map(|h| h.trim().to_ascii_lowercase())
-                            .filter(|h| !h.is_empty())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            },
+            outbound: outbound_policy()?,
             live_batch_ms: parsed(
                 "CHARLA_LIVE_BATCH_MS",
                 app::live::hub::DEFAULT_BATCH_INTERVAL.as_millis() as u64,
             )?,
-            widget: widget_limits()?,
+            widget: widget::limits()?,
             presence: presence::rules()?,
             assign_waiting_secs: parsed("CHARLA_ASSIGN_WAITING_SECONDS", 5)?,
+            notify: notify::notify()?,
             data_dir,
             database_url,
         };

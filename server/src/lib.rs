@@ -81,6 +81,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         uploads: config.uploads,
     });
     app::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
+    spawn_notifications(config, &db, &hub, &secrets).await?;
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
         .site_root(config.site_root.as_str())
@@ -113,12 +114,34 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
             sign_in: config.sign_in,
             trust_proxy: config.trust_proxy,
             outbound: config.outbound.clone(),
+            notify_email: config.notify.smtp_url.is_some(),
         }),
         graph,
         widget_guard,
         presence,
     };
     Ok((state, seeded))
+}
+
+/// Web Push (with the installation's VAPID key) and email notifications.
+async fn spawn_notifications(
+    config: &Config,
+    db: &Db,
+    hub: &Hub,
+    secrets: &app::secrets::SecretBox,
+) -> anyhow::Result<()> {
+    use app::notifications::ssr::{email, push::Pusher, push_worker, vapid};
+    let subject = config.notify.subject(config.public_url.as_deref());
+    let key = config.notify.vapid_private_key.as_deref();
+    let vapid = vapid::load(db, secrets, key, &subject).await?;
+    let pusher = Arc::new(Pusher::new(vapid, &config.outbound));
+    push_worker::spawn(db.clone(), hub.clone(), pusher);
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.site_addr));
+    email::spawn(db.clone(), config.notify.email(public_url));
+    Ok(())
 }
 
 /// The adapter of each channel; a channel without one fails its sends visibly.

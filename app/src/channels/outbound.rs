@@ -244,6 +244,27 @@ impl OutboundPolicy {
         Ok(())
     }
 
+    /// Whether pushes may go to this subscription endpoint (a URL a browser handed
+    /// over): https to any host, http only where private addresses are allowed (a
+    /// local push service in tests); an address literal must pass [`Self::allows`]
+    /// (names are checked by [`Self::resolver`] when connecting).
+    pub fn push_endpoint(&self, url: &str) -> Result<(), &'static str> {
+        let url = reqwest::Url::parse(url).map_err(|_| "invalid")?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("invalid");
+        }
+        let host = url.host_str().ok_or("invalid")?;
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_private => {}
+            _ => return Err("invalid"),
+        }
+        if !self.host_allowed(host.trim_start_matches('[').trim_end_matches(']')) {
+            return Err("address_not_allowed");
+        }
+        Ok(())
+    }
+
     /// A DNS resolver for reqwest that keeps only the addresses this policy allows (an
     /// address literal in a URL bypasses resolvers: check URLs with [`Self::graph_url`]).
     pub fn resolver(&self) -> Arc<PolicyResolver> {

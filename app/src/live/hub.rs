@@ -73,6 +73,8 @@ struct Inner {
     /// Woken after a commit that queued a message for a channel (here, or on another
     /// replica: its events arrive by NOTIFY), so the outbox worker sends it at once.
     outbox: Notify,
+    /// Woken after a commit that wrote notifications, so the push worker sends them.
+    notices: Notify,
     /// "Is writing" signals for every socket here (see `relay`).
     signals: broadcast::Sender<Arc<Signal>>,
 }
@@ -108,6 +110,7 @@ impl Hub {
                 accounts: Mutex::new(HashMap::new()),
                 interval,
                 outbox: Notify::new(),
+                notices: Notify::new(),
                 signals: broadcast::channel(SIGNALS_CAPACITY).0,
             }),
         }
@@ -131,6 +134,9 @@ impl Hub {
         if queued_outbound {
             self.wake_outbox();
         }
+        if events.iter().any(|e| e.event.notifies()) {
+            self.inner.notices.notify_one();
+        }
         Ok(events)
     }
 
@@ -141,6 +147,11 @@ impl Hub {
     /// Tells the outbox worker there is something to send now (it also polls).
     pub fn wake_outbox(&self) {
         self.inner.outbox.notify_one();
+    }
+
+    /// Resolves when notifications were written (here, or on another replica).
+    pub async fn notices_woken(&self) {
+        self.inner.notices.notified().await
     }
 
     /// Resolves when the outbox is woken.
@@ -321,6 +332,9 @@ impl Hub {
         // looks too (claiming is a lease, so only one of them sends it).
         if events.iter().any(|e| e.event.may_queue_outbound()) {
             self.wake_outbox();
+        }
+        if events.iter().any(|e| e.event.notifies()) {
+            self.inner.notices.notify_one();
         }
         self.publish_all(events);
         Ok(())

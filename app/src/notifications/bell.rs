@@ -1,7 +1,9 @@
 //! The bell: unread count (updated live), a list, mark read.
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
+use super::model::NotificationKind;
 use super::{list_notifications, mark_notifications_read, NotificationView};
 use crate::events::LiveEvent;
 use crate::i18n::*;
@@ -42,6 +44,29 @@ impl Notifications {
                 });
             }
         });
+        // Opening a conversation marks her notifications of it read (the server does
+        // the same when the chat marks the conversation read).
+        let location = use_location();
+        Effect::new(move |_| {
+            let path = location.pathname.get();
+            let open = path
+                .strip_prefix("/conversations/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|id| id.parse::<i64>().ok());
+            if let Some(open) = open {
+                let unread = items.with_untracked(|list| {
+                    list.iter().any(|n| n.conversation_id == open && !n.read)
+                });
+                if unread {
+                    items.update(|list| {
+                        for n in list.iter_mut().filter(|n| n.conversation_id == open) {
+                            n.read = true;
+                        }
+                    });
+                }
+            }
+        });
+        super::attention::follow();
         Notifications(items)
     }
 }
@@ -116,6 +141,8 @@ fn notification_panel(panel: Panel) -> AnyView {
                         <A href=format!("/conversations/{}?tab=all", n.conversation_id) on:click=move |_| mark(Some(n.id))>
                             <strong>{n.actor_name.clone().unwrap_or_default()}</strong>
                             {format!(" · #{} · ", n.display_id)}
+                            <span class="kind">{kind_text(i18n, n.kind)}</span>
+                            " · "
                             <time>{move || short(n.created_at)}</time>
                             <span class="preview">{n.preview.clone()}</span>
                         </A>
@@ -128,4 +155,15 @@ fn notification_panel(panel: Panel) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// What happened, in a word or two, beside who and where.
+fn kind_text(i18n: leptos_i18n::I18nContext<Locale>, kind: NotificationKind) -> String {
+    match kind {
+        NotificationKind::Mention => t_string!(i18n, notify_kind_mention),
+        NotificationKind::Assigned => t_string!(i18n, notify_kind_assigned),
+        NotificationKind::NewConversation => t_string!(i18n, notify_kind_new_conversation),
+        NotificationKind::CustomerReply => t_string!(i18n, notify_kind_customer_reply),
+    }
+    .to_string()
 }

@@ -948,6 +948,39 @@ fn rules() -> Vec<Rule> {
             expect: SIGNED_IN,
         },
         Rule {
+            route: "/api/notifications/prefs",
+            build: |_, _| Req::Form(Vec::new()),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/notifications/prefs/save",
+            build: |_, _| {
+                Req::Json(
+                    json!({ "kinds": [{"kind": "mention", "ways": {"push": true, "email": false, "sound": true}}] }),
+                )
+            },
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/notifications/push/subscribe",
+            // The P-256 base point: a valid browser key; nothing is sent on subscribing.
+            build: |_, c| {
+                Req::Json(json!({ "subscription": {
+                    "endpoint": format!("https://push.example.org/{}", tag(c)),
+                    "p256dh": "BGsX0fLhLEJH-Lzm5WOkQPJ3A32BLeszoPShOUXYmMKWT-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU",
+                    "auth": "AAECAwQFBgcICQoLDA0ODw",
+                } }))
+            },
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/notifications/push/unsubscribe",
+            build: |_, c| {
+                Req::Json(json!({ "endpoint": format!("https://push.example.org/{}", tag(c)) }))
+            },
+            expect: SIGNED_IN,
+        },
+        Rule {
             route: "/api/emoji",
             build: |_, _| Req::Form(vec![("lang", "es".into())]),
             // The same CLDR catalogue for every account: it names people and places

@@ -825,3 +825,15 @@ on_both_backends!(
     smtp_outage_is_retried_until_delivered,
     settings_keep_passwords_and_test_connections,
 );
+
+/// How many unread messages a mailbox holds now.
+pub async fn unseen_count(user: &str) -> usize {
+    let mut session = imap::login(&loopback(), &mailbox_of(user), PASSWORD)
+        .await
+        .expect("IMAP login");
+    let found = imap::unseen(&mut session, "INBOX")
+        .await
+        .expect("IMAP fetch");
+    let _ = session.logout().await;
+    found.len()
+}

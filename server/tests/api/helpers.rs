@@ -153,6 +153,7 @@ pub async fn spawn_on_with(
             ..Default::default()
         },
         assign_waiting_secs: 0,
+        notify: Default::default(),
     };
     adjust(&mut config);
     let (state, _) = server::build_state(&config).await.expect("server state");

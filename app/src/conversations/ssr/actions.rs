@@ -37,7 +37,10 @@ pub async fn assign(
     let after = append_change(&mut tx, agent.account_id, &before).await?;
     if before.assignee_id != assignee_id {
         let changed = [(before.id, before.inbox_id)];
-        let by = Actor::Agent(agent.shown_name());
+        let by = Actor::Agent {
+            id: agent.id,
+            name: agent.shown_name(),
+        };
         activity::assigned_in_tx(&mut tx, agent.account_id, &changed, assignee_id, by, now).await?;
     }
     hub.commit(tx).await?;
@@ -119,7 +122,10 @@ pub async fn set_team(
     let after = append_change(&mut tx, agent.account_id, &before).await?;
     if before.team_id != team_id {
         let changed = [(before.id, before.inbox_id)];
-        let by = Actor::Agent(agent.shown_name());
+        let by = Actor::Agent {
+            id: agent.id,
+            name: agent.shown_name(),
+        };
         activity::team_in_tx(&mut tx, agent.account_id, &changed, team_id, by, now).await?;
     }
     hub.commit(tx).await?;
@@ -200,8 +206,8 @@ pub async fn wake_snoozed(db: &Db, hub: &Hub) -> Result<usize, AppError> {
     Ok(ids.len())
 }
 
-/// Opening a conversation marks it read for this agent; a web-chat customer's widget
-/// hears it ("Visto").
+/// Opening a conversation marks it read for this agent, and her notifications of it;
+/// a web-chat customer's widget hears it ("Visto").
 pub async fn mark_read(
     db: &Db,
     hub: &Hub,
@@ -212,6 +218,7 @@ pub async fn mark_read(
     let mut tx = db.begin_write().await?;
     let at = now_ms();
     mark_read_in_tx(&mut tx, conversation_id, agent.id, at).await?;
+    crate::notifications::ssr::seen_in_tx(&mut tx, agent.id, conversation_id, at).await?;
     tx.finish().await?;
     if summary.channel == crate::domain::ChannelKind::WebChat {
         let said = Said::Read {

@@ -7,18 +7,27 @@ use crate::conversations::model::{MessageExtra, MessageView, SenderKind};
 use crate::db::WriteTx;
 use crate::domain::MessageDirection;
 use crate::events::{EventScope, LiveEvent};
+use crate::notifications::model::NotificationKind;
+use crate::notifications::ssr::{notify_in_tx, Notice};
 
 /// Who made the change: a named agent, or automatic assignment.
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
-    Agent(&'a str),
+    Agent { id: i64, name: &'a str },
     Automatic,
 }
 
 impl Actor<'_> {
     fn name(self) -> Option<String> {
         match self {
-            Actor::Agent(name) => Some(name.to_owned()),
+            Actor::Agent { name, .. } => Some(name.to_owned()),
+            Actor::Automatic => None,
+        }
+    }
+
+    fn agent_id(self) -> Option<i64> {
+        match self {
+            Actor::Agent { id, .. } => Some(id),
             Actor::Automatic => None,
         }
     }
@@ -27,7 +36,8 @@ impl Actor<'_> {
 /// A conversation whose hands changed: (id, inbox id).
 pub type Changed = (i64, i64);
 
-/// Lines saying the conversations are now `assignee`'s (`None`: nobody's).
+/// Lines saying the conversations are now `assignee`'s (`None`: nobody's), and a
+/// notification for her of each (unless she took them herself).
 pub async fn assigned_in_tx(
     tx: &mut WriteTx,
     account_id: i64,
@@ -39,6 +49,7 @@ pub async fn assigned_in_tx(
     if conversations.is_empty() {
         return Ok(());
     }
+    let assignee_id = assignee;
     let assignee = match assignee {
         Some(id) => Some(agent_name(tx, id).await?),
         None => None,
@@ -48,7 +59,20 @@ pub async fn assigned_in_tx(
         assignee,
         by: by.name(),
     };
-    write(tx, account_id, conversations, &body, &extra, now).await
+    write(tx, account_id, conversations, &body, &extra, now).await?;
+    if let Some(assignee) = assignee_id {
+        for &(conversation_id, _) in conversations {
+            let notice = Notice {
+                kind: NotificationKind::Assigned,
+                conversation_id,
+                message_id: None,
+                actor_agent_id: by.agent_id(),
+                preview: None,
+            };
+            notify_in_tx(tx, &notice, &[assignee]).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Lines saying the conversations are now in `team`'s queue (`None`: in none).

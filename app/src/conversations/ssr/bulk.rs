@@ -127,7 +127,10 @@ async fn hands_changed(
     after: &[ConversationSummary],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let by = Actor::Agent(agent.shown_name());
+    let by = Actor::Agent {
+        id: agent.id,
+        name: agent.shown_name(),
+    };
     let changed = |differs: fn(&ConversationSummary, &ConversationSummary) -> bool| {
         after
             .iter()

@@ -15,6 +15,9 @@ use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, WriteTx};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
+use crate::notifications::model::NotificationKind;
+use crate::notifications::ssr::create::new_conversation_listeners;
+use crate::notifications::ssr::{notify_in_tx, Notice};
 
 /// Whose conversations a message may join.
 #[derive(Debug, Clone, Copy)]
@@ -221,6 +224,18 @@ pub async fn open_conversation_in_tx(
         },
     )
     .await?;
+    // Opened by a customer: teammates who asked hear of it.
+    if new.assignee_id.is_none() {
+        let listeners = new_conversation_listeners(tx, new.account_id, new.inbox_id).await?;
+        let notice = Notice {
+            kind: NotificationKind::NewConversation,
+            conversation_id: id,
+            message_id: None,
+            actor_agent_id: None,
+            preview: None,
+        };
+        notify_in_tx(tx, &notice, &listeners).await?;
+    }
     if picked.is_some() {
         let changed = [(id, new.inbox_id)];
         super::activity::assigned_in_tx(

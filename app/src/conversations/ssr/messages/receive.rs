@@ -12,6 +12,8 @@ use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::live::hub::Hub;
+use crate::notifications::model::NotificationKind;
+use crate::notifications::ssr::{notify_in_tx, Notice};
 use crate::storage::NewAttachment;
 
 /// A customer's message as a channel hands it over.
@@ -135,6 +137,16 @@ pub async fn receive_in_tx(
         let changed = [(before.id, before.inbox_id)];
         let account_id = account_of(tx, before.id).await?;
         activity::assigned_in_tx(tx, account_id, &changed, picked, Actor::Automatic, now).await?;
+    } else if let Some(assignee) = before.assignee_id {
+        // Newly handed over, she was just told of the conversation; else of the reply.
+        let notice = Notice {
+            kind: NotificationKind::CustomerReply,
+            conversation_id: before.id,
+            message_id: Some(message.id),
+            actor_agent_id: None,
+            preview: Some(preview_of(inbound.body, inbound.attachments)),
+        };
+        notify_in_tx(tx, &notice, &[assignee]).await?;
     }
     Ok(message)
 }

@@ -15,7 +15,8 @@ use crate::domain::whatsapp::Window;
 use crate::domain::{ChannelKind, DeliveryStatus, MessageBody, MessageDirection};
 use crate::error::AppError;
 use crate::live::hub::Hub;
-use crate::notifications::ssr::notify_mention;
+use crate::notifications::model::NotificationKind;
+use crate::notifications::ssr::{notify_in_tx, Notice};
 
 /// What an agent writes in the composer.
 pub struct Outgoing {
@@ -214,8 +215,15 @@ async fn store_outgoing(
         attach_files(tx.conn(), &mut message).await?;
     }
     let [message] = message;
-    for mentioned in mentions {
-        notify_mention(&mut tx, agent, conversation, &message, *mentioned).await?;
+    if !mentions.is_empty() {
+        let notice = Notice {
+            kind: NotificationKind::Mention,
+            conversation_id: conversation.id,
+            message_id: Some(message.id),
+            actor_agent_id: Some(agent.id),
+            preview: Some(message.body.clone()),
+        };
+        notify_in_tx(&mut tx, &notice, mentions).await?;
     }
     emit_message(&mut tx, conversation, &message).await?;
     hub.commit(tx).await?;

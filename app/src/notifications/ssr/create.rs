@@ -1,0 +1,168 @@
+//! Writing notifications inside the transaction of what caused them: a row per
+//! recipient (the bell's list and the delivery workers' queue at once) and a live
+//! event to that agent only. Nothing is sent from here: after commit the hub wakes
+//! the push worker, and the email worker finds what is due.
+use sqlx::Row;
+
+use crate::db::{now_ms, placeholders, WriteTx};
+use crate::events::{EventScope, LiveEvent};
+use crate::notifications::model::{NotificationKind, NotificationView, Ways};
+
+/// What happened, to whom it is told.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub kind: NotificationKind,
+    pub conversation_id: i64,
+    pub message_id: Option<i64>,
+    /// The teammate who did it (never notified of her own act); `None`: the customer
+    /// or automatic assignment.
+    pub actor_agent_id: Option<i64>,
+    /// What the bell and the push show under the title; `None`: the conversation's
+    /// latest message.
+    pub preview: Option<String>,
+}
+
+/// Previews are cut to this many characters (bell, push, email alike).
+pub const PREVIEW_CHARS: usize = 140;
+
+/// A notification of `notice` for each of `recipients` whose preferences want one.
+pub async fn notify_in_tx(
+    tx: &mut WriteTx,
+    notice: &Notice,
+    recipients: &[i64],
+) -> Result<(), sqlx::Error> {
+    let recipients: Vec<i64> = recipients
+        .iter()
+        .copied()
+        .filter(|r| Some(*r) != notice.actor_agent_id)
+        .collect();
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let about = sqlx::query(
+        "SELECT c.account_id, c.display_id, c.inbox_id, c.last_message_preview, ct.name AS contact_name, \
+         (SELECT COALESCE(NULLIF(a.display_name, ''), a.name) FROM agents a WHERE a.id = $2) AS actor_name \
+         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+    )
+    .bind(notice.conversation_id)
+    .bind(notice.actor_agent_id.unwrap_or(0))
+    .fetch_one(tx.conn())
+    .await?;
+    let account_id: i64 = about.try_get("account_id")?;
+    let inbox_id: i64 = about.try_get("inbox_id")?;
+    let display_id: i64 = about.try_get("display_id")?;
+    let actor_name: Option<String> = match notice.actor_agent_id {
+        Some(_) => about.try_get("actor_name")?,
+        None => Some(about.try_get("contact_name")?),
+    };
+    let preview: String = match &notice.preview {
+        Some(p) => p.clone(),
+        None => about
+            .try_get::<Option<String>, _>("last_message_preview")?
+            .unwrap_or_default(),
+    }
+    .chars()
+    .take(PREVIEW_CHARS)
+    .collect();
+    let chosen = ways_of(tx, notice.kind, &recipients).await?;
+    let now = now_ms();
+    let mut events = Vec::with_capacity(recipients.len());
+    for agent_id in recipients {
+        let ways = chosen
+            .iter()
+            .find(|(a, _)| *a == agent_id)
+            .map_or_else(|| notice.kind.default_ways(), |(_, w)| *w);
+        // The bell always tells of what is hers; of every new conversation only if asked.
+        if notice.kind == NotificationKind::NewConversation && !ways.any() {
+            continue;
+        }
+        let email = (ways.email && notice.kind.emails()).then_some("pending");
+        let id: i64 = sqlx::query(
+            "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, message_id, actor_agent_id, \
+             created_at, push_pending, email_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(agent_id)
+        .bind(notice.kind.as_str())
+        .bind(notice.conversation_id)
+        .bind(notice.message_id)
+        .bind(notice.actor_agent_id)
+        .bind(now)
+        .bind(ways.push as i64)
+        .bind(email)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("id")?;
+        let notification = NotificationView {
+            id,
+            kind: notice.kind,
+            conversation_id: notice.conversation_id,
+            display_id,
+            actor_name: actor_name.clone(),
+            preview: preview.clone(),
+            created_at: now,
+            read: false,
+            sound: ways.sound,
+        };
+        events.push((
+            EventScope {
+                inbox_id: Some(inbox_id),
+                conversation_id: Some(notice.conversation_id),
+                agent_id: Some(agent_id),
+            },
+            LiveEvent::NotificationCreated { notification },
+        ));
+    }
+    tx.append_events(account_id, events).await?;
+    Ok(())
+}
+
+/// Agents of the inbox (members, and administrators, who see every inbox) who asked to
+/// hear of new conversations there.
+pub async fn new_conversation_listeners(
+    tx: &mut WriteTx,
+    account_id: i64,
+    inbox_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.id FROM notification_prefs p JOIN agents a ON a.id = p.agent_id \
+         WHERE p.kind = 'new_conversation' AND (p.push = 1 OR p.email = 1 OR p.sound = 1) \
+         AND a.account_id = $1 AND a.active = 1 AND (a.role = 'administrator' \
+         OR EXISTS (SELECT 1 FROM inbox_members im WHERE im.agent_id = a.id AND im.inbox_id = $2))",
+    )
+    .bind(account_id)
+    .bind(inbox_id)
+    .fetch_all(tx.conn())
+    .await
+}
+
+/// The stored choices of these agents for `kind` (absent: the defaults).
+async fn ways_of(
+    tx: &mut WriteTx,
+    kind: NotificationKind,
+    agents: &[i64],
+) -> Result<Vec<(i64, Ways)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT agent_id, push, email, sound FROM notification_prefs WHERE kind = $1 AND agent_id IN ({})",
+        placeholders(2, agents.len())
+    );
+    let mut query = sqlx::query(&sql).bind(kind.as_str());
+    for agent in agents {
+        query = query.bind(*agent);
+    }
+    query
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("agent_id")?,
+                Ways {
+                    push: r.try_get::<i64, _>("push")? != 0,
+                    email: r.try_get::<i64, _>("email")? != 0,
+                    sound: r.try_get::<i64, _>("sound")? != 0,
+                },
+            ))
+        })
+        .collect()
+}
