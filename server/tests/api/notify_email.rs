@@ -57,6 +57,7 @@ async fn unseen_mentions_are_emailed_once_grouped(backend: Backend) {
         return;
     };
     let (marcos_id, lucia_id) = (app.agent_id(MARCOS).await, app.agent_id(LUCIA).await);
+    let (conversation, number) = shared_conversation(&app).await;
     let (marcos_mail, lucia_mail) = (address("marcos"), address("lucia"));
     for (id, mail) in [(marcos_id, &marcos_mail), (lucia_id, &lucia_mail)] {
         sqlx::query("UPDATE agents SET email = $1, availability = 'offline' WHERE id = $2")
@@ -66,7 +67,6 @@ async fn unseen_mentions_are_emailed_once_grouped(backend: Backend) {
             .await
             .unwrap();
     }
-    let (conversation, number) = shared_conversation(&app).await;
     let lucia = sign_in_as(&app, &lucia_mail).await;
 
     // Two mentions Marcos does not see: one email with both.
