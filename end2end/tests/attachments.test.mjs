@@ -7,7 +7,7 @@
 // for the agent and the visitor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, VIEWPORTS, button, newPage, signedInPage, waitForHydration, sharedBrowser } from './helpers.mjs';
+import { BASE_URL, DEMO, VIEWPORTS, button, newPage, signedInPage, waitForHydration, sharedBrowser, widgetUrl } from './helpers.mjs';
 
 const browser = sharedBrowser();
 
@@ -15,13 +15,6 @@ const browser = sharedBrowser();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(248)]);
-
-async function widgetUrl(page) {
-  await page.goto(`${BASE_URL}/settings`);
-  await waitForHydration(page);
-  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
-  return new URL(await link.getAttribute('href'), BASE_URL).toString();
-}
 
 /** A visitor writes in; Lucía opens the conversation. */
 async function conversation(vp, visitorName) {

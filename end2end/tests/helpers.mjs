@@ -232,3 +232,29 @@ export async function api(page, path, data) {
   assert.ok(res.ok(), `${path}: ${res.status()} ${await res.text()}`);
   return res.json();
 }
+
+/** The demo web-chat inbox's own chat page (Ajustes links it), for a visitor to open. */
+export async function widgetUrl(page) {
+  await page.goto(`${BASE_URL}/settings`);
+  await waitForHydration(page);
+  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
+  return new URL(await link.getAttribute('href'), BASE_URL).toString();
+}
+
+/**
+ * The notification the page's service worker shows with this title ({ body, url }),
+ * waiting up to 10 s; `null` if none shows. (An async predicate cannot be given to
+ * `waitForFunction`: the promise it returns counts as truthy at once.)
+ */
+export async function shownNotification(page, title) {
+  for (let i = 0; i < 100; i += 1) {
+    const shown = await page.evaluate(async (want) => {
+      const registration = await navigator.serviceWorker.ready;
+      const found = (await registration.getNotifications()).find((n) => n.title === want);
+      return found ? { body: found.body, url: found.data && found.data.url } : null;
+    }, title);
+    if (shown) return shown;
+    await page.waitForTimeout(100);
+  }
+  return null;
+}

@@ -15,6 +15,7 @@ import {
   waitForHydration,
   sharedBrowser,
   MARCOS,
+  widgetUrl,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -29,14 +30,6 @@ async function trace(page, label) {
   const alerts = await page.getByRole('alert').allTextContents();
   const value = await page.getByLabel('Mensaje', { exact: true }).inputValue().catch(() => '?');
   console.error(`# ${label}: url=${page.url()} composer=${JSON.stringify(value)} alerts=${JSON.stringify(alerts)} rows=${JSON.stringify(rows)}`);
-}
-
-/** The customer page of the first web-chat inbox, as shown in Ajustes. */
-async function widgetUrl(page) {
-  await page.goto(`${BASE_URL}/settings`);
-  await waitForHydration(page);
-  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
-  return new URL(await link.getAttribute('href'), BASE_URL).toString();
 }
 
 for (const vp of VIEWPORTS) {

@@ -20,16 +20,10 @@ import {
   sharedBrowser,
   signedInPage,
   waitForHydration,
+  widgetUrl,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function widgetUrl(page) {
-  await page.goto(`${BASE_URL}/settings`);
-  await waitForHydration(page);
-  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
-  return new URL(await link.getAttribute('href'), BASE_URL).toString();
-}
 
 /** Settles, then counts the agent's messages with this text (queued copies excluded). */
 async function countSent(page, text) {

@@ -4,7 +4,7 @@
 // shows a notification with the pushed title. On a desktop and a phone viewport.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, signedInPage, waitForHydration, sharedBrowser } from './helpers.mjs';
+import { BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, signedInPage, shownNotification, waitForHydration, sharedBrowser } from './helpers.mjs';
 
 const browser = sharedBrowser();
 
@@ -49,10 +49,8 @@ for (const vp of VIEWPORTS) {
         registrationId,
         data: JSON.stringify({ title, body: 'Lucía: revisa esto', url: '/conversations', tag: `t-${vp.name}` }),
       });
-      await page.waitForFunction(async (want) => {
-        const registration = await navigator.serviceWorker.ready;
-        return (await registration.getNotifications()).some((n) => n.title === want && n.body === 'Lucía: revisa esto');
-      }, title);
+      const shown = await shownNotification(page, title);
+      assert.deepEqual(shown, { body: 'Lucía: revisa esto', url: '/conversations' });
     } finally {
       await page.context().close();
     }

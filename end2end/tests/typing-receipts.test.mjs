@@ -16,17 +16,11 @@ import {
   waitForHydration,
   sharedBrowser,
   MARCOS,
+  widgetUrl,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
 const signedIn = (vp, who) => signedInPage(browser(), vp, who);
-
-async function widgetUrl(page) {
-  await page.goto(`${BASE_URL}/settings`);
-  await waitForHydration(page);
-  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
-  return new URL(await link.getAttribute('href'), BASE_URL).toString();
-}
 
 /** Opens the visitor's conversation from the list of all open ones. */
 async function openConversation(page, visitorName) {

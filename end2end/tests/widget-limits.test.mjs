@@ -6,16 +6,9 @@
 // throttled one (429, Retry-After, the error's JSON).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, VIEWPORTS, button, newPage, signedInPage, DEMO, waitForHydration, sharedBrowser } from './helpers.mjs';
+import { BASE_URL, VIEWPORTS, button, newPage, signedInPage, DEMO, waitForHydration, sharedBrowser, widgetUrl } from './helpers.mjs';
 
 const browser = sharedBrowser();
-
-async function widgetUrl(page) {
-  await page.goto(`${BASE_URL}/settings`);
-  await waitForHydration(page);
-  const link = page.getByRole('link', { name: 'Abrir la página de chat' }).first();
-  return new URL(await link.getAttribute('href'), BASE_URL).toString();
-}
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] a throttled visitor is told how long to wait and keeps her message`, { timeout: 90_000 }, async () => {
