@@ -108,6 +108,23 @@ pub fn short(ms: Millis) -> String {
     format!("{d:02}/{mo:02} {h:02}:{m:02}")
 }
 
+/// A signal that changes every second while the calling component is mounted (in the
+/// browser): what reads it is redrawn as time passes ("writing…" lines that expire).
+pub fn every_second() -> leptos::prelude::RwSignal<u32> {
+    use leptos::prelude::*;
+    let tick = RwSignal::new(0_u32);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|n| *n = n.wrapping_add(1)),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    tick
+}
+
 #[cfg(test)]
 mod tests {
     use super::civil;

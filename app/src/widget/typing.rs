@@ -81,16 +81,7 @@ impl Default for Typing {
 #[component]
 pub fn TypingNote(typing: Typing) -> impl IntoView {
     let i18n = use_i18n();
-    let tick = RwSignal::new(0_u32);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|n| *n = n.wrapping_add(1)),
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = crate::ui::time::every_second();
     let line = move || {
         tick.track();
         typing

@@ -73,16 +73,7 @@ pub(super) fn announce(
 pub(super) fn TypingNote(conversation_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_context::<Live>();
-    let tick = RwSignal::new(0_u32);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|n| *n = n.wrapping_add(1)),
-            std::time::Duration::from_secs(1),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = crate::ui::time::every_second();
     let lines = move || {
         tick.track();
         let at = now() as f64;
