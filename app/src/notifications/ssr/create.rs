@@ -22,6 +22,9 @@ pub struct Notice {
     pub preview: Option<String>,
 }
 
+/// Rows per insert statement (three parameters each, within every backend's limit).
+const INSERT_CHUNK: usize = 500;
+
 /// Previews are cut to this many characters (bell, push, email alike).
 pub const PREVIEW_CHARS: usize = 140;
 
@@ -65,36 +68,71 @@ pub async fn notify_in_tx(
     .take(PREVIEW_CHARS)
     .collect();
     let chosen = ways_of(tx, notice.kind, &recipients).await?;
+    // The bell always tells of what is hers; of every new conversation only if asked.
+    let wanted: Vec<(i64, Ways)> = recipients
+        .iter()
+        .map(|agent| {
+            let ways = chosen
+                .iter()
+                .find(|(a, _)| a == agent)
+                .map_or_else(|| notice.kind.default_ways(), |(_, w)| *w);
+            (*agent, ways)
+        })
+        .filter(|(_, ways)| notice.kind != NotificationKind::NewConversation || ways.any())
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
     let now = now_ms();
-    let mut events = Vec::with_capacity(recipients.len());
-    for agent_id in recipients {
-        let ways = chosen
-            .iter()
-            .find(|(a, _)| *a == agent_id)
-            .map_or_else(|| notice.kind.default_ways(), |(_, w)| *w);
-        // The bell always tells of what is hers; of every new conversation only if asked.
-        if notice.kind == NotificationKind::NewConversation && !ways.any() {
-            continue;
-        }
-        let email = (ways.email && notice.kind.emails()).then_some("pending");
-        let id: i64 = sqlx::query(
-            "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, message_id, actor_agent_id, \
-             created_at, push_pending, email_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(account_id)
-        .bind(agent_id)
-        .bind(notice.kind.as_str())
-        .bind(notice.conversation_id)
-        .bind(notice.message_id)
-        .bind(notice.actor_agent_id)
-        .bind(now)
-        .bind(ways.push as i64)
-        .bind(email)
+    // Rows in a few statements rather than one per agent (a new conversation may tell
+    // thousands), then their ids read back: the rows after the highest id before them
+    // are this transaction's own (others' uncommitted rows are not visible).
+    let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
         .fetch_one(tx.conn())
-        .await?
-        .try_get("id")?;
+        .await?;
+    for chunk in wanted.chunks(INSERT_CHUNK) {
+        let rows = (0..chunk.len())
+            .map(|k| {
+                let p = 7 + k * 3;
+                format!("($1, ${p}, $2, $3, $4, $5, $6, ${}, ${})", p + 1, p + 2)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, message_id, actor_agent_id, \
+             created_at, push_pending, email_state) VALUES {rows}"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(account_id)
+            .bind(notice.kind.as_str())
+            .bind(notice.conversation_id)
+            .bind(notice.message_id)
+            .bind(notice.actor_agent_id)
+            .bind(now);
+        for (agent_id, ways) in chunk {
+            let email = (ways.email && notice.kind.emails()).then_some("pending");
+            query = query.bind(*agent_id).bind(ways.push as i64).bind(email);
+        }
+        query.execute(tx.conn()).await?;
+    }
+    let ids = sqlx::query(
+        "SELECT id, agent_id FROM notifications WHERE id > $1 AND conversation_id = $2 AND kind = $3 ORDER BY id",
+    )
+    .bind(before)
+    .bind(notice.conversation_id)
+    .bind(notice.kind.as_str())
+    .fetch_all(tx.conn())
+    .await?;
+    let sound: std::collections::HashMap<i64, bool> =
+        wanted.iter().map(|(a, w)| (*a, w.sound)).collect();
+    let mut events = Vec::with_capacity(wanted.len());
+    for row in &ids {
+        let agent_id: i64 = row.try_get("agent_id")?;
+        let Some(&sound) = sound.get(&agent_id) else {
+            continue;
+        };
         let notification = NotificationView {
-            id,
+            id: row.try_get("id")?,
             kind: notice.kind,
             conversation_id: notice.conversation_id,
             display_id,
@@ -102,7 +140,7 @@ pub async fn notify_in_tx(
             preview: preview.clone(),
             created_at: now,
             read: false,
-            sound: ways.sound,
+            sound,
         };
         events.push((
             EventScope {
