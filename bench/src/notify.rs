@@ -45,15 +45,7 @@ async fn subscribe_agents(db: &app::db::Db, base: &str, agents: usize) -> anyhow
     let now = app::db::now_ms();
     let mut tx = db.begin_write().await?;
     for i in 0..agents {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO agents (account_id, email, name, password_hash, role, availability, created_at, updated_at) \
-             VALUES (1, $1, $2, 'x', 'agent', 'offline', $3, $3) RETURNING id",
-        )
-        .bind(format!("push{i}@bench.test"))
-        .bind(format!("Agente {i}"))
-        .bind(now)
-        .fetch_one(tx.conn())
-        .await?;
+        let id = insert_agent(&mut tx, &format!("push{i}"), "agent", now).await?;
         sqlx::query(
             "INSERT INTO inbox_members (inbox_id, agent_id, created_at) VALUES ($1, $2, $3)",
         )
@@ -101,6 +93,25 @@ async fn subscribe_agents(db: &app::db::Db, base: &str, agents: usize) -> anyhow
     }
     tx.finish().await?;
     Ok(inbox)
+}
+
+/// An away agent of the demo account who cannot sign in (`who@bench.test`).
+pub async fn insert_agent(
+    tx: &mut app::db::WriteTx,
+    who: &str,
+    role: &str,
+    now: i64,
+) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO agents (account_id, email, name, password_hash, role, availability, created_at, updated_at) \
+         VALUES (1, $1, $2, 'x', $3, 'offline', $4, $4) RETURNING id",
+    )
+    .bind(format!("{who}@bench.test"))
+    .bind(who)
+    .bind(role)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?)
 }
 
 fn rand_bytes<const N: usize>() -> [u8; N] {

@@ -82,14 +82,12 @@ pub async fn run(mentions: usize, agents: usize, seconds: u64) -> anyhow::Result
         {
             let mut tx = db.begin_write().await?;
             for i in 0..agents {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO agents (account_id, email, name, password_hash, role, availability, created_at, updated_at) \
-                     VALUES (1, $1, $2, 'x', 'administrator', 'offline', $3, $3) RETURNING id",
+                let id = crate::notify::insert_agent(
+                    &mut tx,
+                    &format!("aviso{i}"),
+                    "administrator",
+                    now,
                 )
-                .bind(format!("aviso{i}@bench.test"))
-                .bind(format!("Aviso {i}"))
-                .bind(now)
-                .fetch_one(tx.conn())
                 .await?;
                 ids.push(id);
             }

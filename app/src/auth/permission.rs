@@ -52,6 +52,15 @@ impl From<&AgentProfile> for Viewer {
     }
 }
 
+/// The same rule for many agents at once: agent `a` may see the inbox `inbox` (an SQL
+/// expression) as an administrator or a member of it.
+pub fn sees_inbox(inbox: &str) -> String {
+    format!(
+        "(a.role = 'administrator' OR EXISTS (SELECT 1 FROM inbox_members im \
+         WHERE im.agent_id = a.id AND im.inbox_id = {inbox}))"
+    )
+}
+
 /// The rule in SQL: conversations (alias `c`) the viewer may see; binds $1, $2, $3.
 pub const VISIBLE: &str = "c.account_id = $1 AND ($3 = 1 OR c.inbox_id IN \
      (SELECT im.inbox_id FROM inbox_members im WHERE im.agent_id = $2))";

@@ -18,6 +18,16 @@ pub mod vapid;
 
 pub use create::{notify_in_tx, Notice};
 
+/// What both delivery workers read of a notification: `a` is its agent, `actor` who
+/// caused it (else the contact), `m` its message (else the conversation's latest).
+const DETAIL_COLUMNS: &str = "n.id, n.agent_id, n.kind, n.conversation_id, c.display_id, \
+     COALESCE(a.locale, '') AS locale, \
+     COALESCE(NULLIF(actor.display_name, ''), actor.name, ct.name) AS actor_name, \
+     COALESCE(m.body, c.last_message_preview, '') AS body";
+const DETAIL_FROM: &str = "FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
+     JOIN contacts ct ON ct.id = c.contact_id JOIN agents a ON a.id = n.agent_id \
+     LEFT JOIN agents actor ON actor.id = n.actor_agent_id LEFT JOIN messages m ON m.id = n.message_id";
+
 /// The agent's latest notifications, only of conversations she may see *now*: one
 /// written while she was a member of an inbox she has since left is not shown.
 pub async fn list(

@@ -61,13 +61,7 @@ pub fn loopback() -> app::channels::outbound::OutboundPolicy {
 /// Every message in a mailbox (waits up to 15 s for `at_least` to arrive; a guard, not a timing).
 pub async fn read_mailbox(user: &str, at_least: usize) -> Vec<mail_parser::Message<'static>> {
     for _ in 0..150 {
-        let mut session = imap::login(&loopback(), &mailbox_of(user), PASSWORD)
-            .await
-            .expect("IMAP login");
-        let found = imap::unseen(&mut session, "INBOX")
-            .await
-            .expect("IMAP fetch");
-        let _ = session.logout().await;
+        let found = fetch_unseen(user).await;
         if found.len() >= at_least {
             return found
                 .into_iter()
@@ -828,6 +822,11 @@ on_both_backends!(
 
 /// How many unread messages a mailbox holds now.
 pub async fn unseen_count(user: &str) -> usize {
+    fetch_unseen(user).await.len()
+}
+
+/// The unread messages of a mailbox now (uid, raw).
+async fn fetch_unseen(user: &str) -> Vec<(u32, Vec<u8>)> {
     let mut session = imap::login(&loopback(), &mailbox_of(user), PASSWORD)
         .await
         .expect("IMAP login");
@@ -835,5 +834,5 @@ pub async fn unseen_count(user: &str) -> usize {
         .await
         .expect("IMAP fetch");
     let _ = session.logout().await;
-    found.len()
+    found
 }

@@ -162,16 +162,17 @@ pub async fn new_conversation_listeners(
     account_id: i64,
     inbox_id: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
+    let sql = format!(
         "SELECT a.id FROM notification_prefs p JOIN agents a ON a.id = p.agent_id \
          WHERE p.kind = 'new_conversation' AND (p.push = 1 OR p.email = 1 OR p.sound = 1) \
-         AND a.account_id = $1 AND a.active = 1 AND (a.role = 'administrator' \
-         OR EXISTS (SELECT 1 FROM inbox_members im WHERE im.agent_id = a.id AND im.inbox_id = $2))",
-    )
-    .bind(account_id)
-    .bind(inbox_id)
-    .fetch_all(tx.conn())
-    .await
+         AND a.account_id = $1 AND a.active = 1 AND {}",
+        crate::auth::permission::sees_inbox("$2")
+    );
+    sqlx::query_scalar(&sql)
+        .bind(account_id)
+        .bind(inbox_id)
+        .fetch_all(tx.conn())
+        .await
 }
 
 /// The stored choices of these agents for `kind` (absent: the defaults).

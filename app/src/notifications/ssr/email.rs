@@ -9,6 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::Row;
 
 use super::texts::{locale_of, title};
+use crate::auth::permission::sees_inbox;
 use crate::db::{now_ms, placeholders, Db};
 use crate::i18n::*;
 use crate::notifications::model::NotificationKind;
@@ -163,16 +164,11 @@ pub async fn run_once(
 
 async fn read(db: &Db, ids: &[i64], public_url: &str) -> Result<Vec<Due>, sqlx::Error> {
     let sql = format!(
-        "SELECT n.id, n.agent_id, n.kind, n.read_at, n.conversation_id, c.display_id, a.email, a.name, \
-         COALESCE(a.locale, '') AS locale, a.availability, a.active, \
-         CASE WHEN a.role = 'administrator' OR EXISTS (SELECT 1 FROM inbox_members im \
-         WHERE im.agent_id = a.id AND im.inbox_id = c.inbox_id) THEN 1 ELSE 0 END AS visible, \
-         COALESCE(NULLIF(actor.display_name, ''), actor.name, ct.name) AS actor_name, \
-         COALESCE(m.body, c.last_message_preview, '') AS body \
-         FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
-         JOIN contacts ct ON ct.id = c.contact_id JOIN agents a ON a.id = n.agent_id \
-         LEFT JOIN agents actor ON actor.id = n.actor_agent_id LEFT JOIN messages m ON m.id = n.message_id \
-         WHERE n.id IN ({}) ORDER BY n.id",
+        "SELECT {}, n.read_at, a.email, a.name, a.availability, a.active, \
+         CASE WHEN {} THEN 1 ELSE 0 END AS visible {} WHERE n.id IN ({}) ORDER BY n.id",
+        super::DETAIL_COLUMNS,
+        sees_inbox("c.inbox_id"),
+        super::DETAIL_FROM,
         placeholders(1, ids.len())
     );
     let mut query = sqlx::query(&sql);

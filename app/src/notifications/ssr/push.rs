@@ -61,10 +61,6 @@ impl Pusher {
         Pusher { vapid, client }
     }
 
-    pub fn vapid(&self) -> &Vapid {
-        &self.vapid
-    }
-
     /// The encrypted request for one subscription.
     pub fn request(
         &self,

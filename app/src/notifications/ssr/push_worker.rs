@@ -9,6 +9,7 @@ use futures::StreamExt;
 use sqlx::Row;
 
 use super::push::{payload, Outcome, Pusher, Subscription};
+use crate::auth::permission::sees_inbox;
 use crate::db::{now_ms, placeholders, Db};
 use crate::live::hub::Hub;
 use crate::notifications::model::NotificationKind;
@@ -80,15 +81,11 @@ async fn claim(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
 async fn deliver(db: &Db, pusher: &Pusher, ids: &[i64]) -> Result<(), sqlx::Error> {
     // Visible now: she is active, and an administrator or a member of the inbox.
     let sql = format!(
-        "SELECT n.id, n.agent_id, n.kind, n.conversation_id, c.display_id, COALESCE(a.locale, '') AS locale, \
-         COALESCE(NULLIF(actor.display_name, ''), actor.name, ct.name) AS actor_name, \
-         COALESCE(m.body, c.last_message_preview, '') AS body \
-         FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
-         JOIN contacts ct ON ct.id = c.contact_id JOIN agents a ON a.id = n.agent_id \
-         LEFT JOIN agents actor ON actor.id = n.actor_agent_id LEFT JOIN messages m ON m.id = n.message_id \
-         WHERE n.id IN ({}) AND a.active = 1 AND (a.role = 'administrator' OR EXISTS \
-         (SELECT 1 FROM inbox_members im WHERE im.agent_id = a.id AND im.inbox_id = c.inbox_id))",
-        placeholders(1, ids.len())
+        "SELECT {} {} WHERE n.id IN ({}) AND a.active = 1 AND {}",
+        super::DETAIL_COLUMNS,
+        super::DETAIL_FROM,
+        placeholders(1, ids.len()),
+        sees_inbox("c.inbox_id")
     );
     let mut query = sqlx::query(&sql);
     for id in ids {
