@@ -1,5 +1,6 @@
 //! Signing agents in and out. Sessions are server-side rows keyed by the hash of an
 //! HttpOnly cookie; see `auth::ssr`.
+pub mod access_token;
 mod api;
 mod login_page;
 pub mod model;

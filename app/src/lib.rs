@@ -8,6 +8,8 @@ pub mod agents;
 pub mod auth;
 pub mod canned;
 pub mod channels;
+#[cfg(feature = "ssr")]
+pub mod chatwoot;
 pub mod contacts;
 pub mod conversations;
 pub mod domain;

@@ -27,7 +27,7 @@ enum Floor {
 
 fn floor_of_top(top: &str) -> Floor {
     match top {
-        "" | "root" | "shell" | "pages" => Floor::Composition,
+        "" | "root" | "shell" | "pages" | "chatwoot" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
         | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search" => {
             Floor::Feature

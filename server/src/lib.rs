@@ -3,6 +3,7 @@
 #![recursion_limit = "512"]
 
 mod attachments;
+mod chatwoot;
 pub mod config;
 mod contacts;
 mod errors;
@@ -207,8 +208,12 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 }
 
 /// The paths of [`plain_routes`], for the authorisation test.
-pub fn plain_route_paths() -> Vec<&'static str> {
-    plain_routes().into_iter().map(|(path, _)| path).collect()
+pub fn plain_route_paths() -> Vec<String> {
+    plain_routes()
+        .into_iter()
+        .map(|(path, _)| path.to_owned())
+        .chain(chatwoot::routes().into_iter().map(|(path, _)| path))
+        .collect()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -217,6 +222,9 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (path, route) in plain_routes() {
         router = router.route(path, route);
+    }
+    for (path, route) in chatwoot::routes() {
+        router = router.route(&path, route);
     }
     // The client bundle, as `cargo leptos build --release --precompress --split` left it: the
     // brotli or gzip file when the browser takes it (a fifth of the WASM's size), else

@@ -6,6 +6,7 @@ pub mod delete;
 pub mod history;
 pub mod labels;
 pub mod merge;
+pub mod numbered;
 pub mod search;
 pub mod start;
 pub mod store;

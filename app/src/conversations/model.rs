@@ -87,6 +87,9 @@ pub struct MessageView {
     pub private: bool,
     pub sender_kind: SenderKind,
     pub sender_name: Option<String>,
+    /// The agent's or the contact's id (`None` for activity lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
     pub body: String,
     pub delivery_status: Option<DeliveryStatus>,
     pub delivery_error: Option<String>,

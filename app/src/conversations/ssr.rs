@@ -11,6 +11,7 @@ pub mod detail;
 pub mod folders;
 pub mod list;
 pub mod messages;
+pub mod numbered;
 pub mod routing;
 pub mod templates;
 pub mod waiting;

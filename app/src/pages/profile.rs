@@ -1,5 +1,5 @@
 //! Ajustes > Mi perfil: name, display name, avatar, signature, language, how
-//! notifications reach her, and the password (the current one required; other sessions end). Availability is in the
+//! notifications reach her, her API access token, and the password (the current one required; other sessions end). Availability is in the
 //! account panel, where teammates' changes show live.
 use leptos::prelude::*;
 
@@ -18,7 +18,7 @@ pub fn ProfilePage() -> impl IntoView {
         <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(profile) => view! { <ProfileForm profile /><NotificationSettings /><PasswordForm /> }.into_any(),
+                    Ok(profile) => view! { <ProfileForm profile /><NotificationSettings /><crate::auth::access_token::AccessTokenSettings /><PasswordForm /> }.into_any(),
                     Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                 }
             })}

@@ -152,6 +152,7 @@ mod tests {
             private,
             sender_kind: SenderKind::Agent,
             sender_name: Some("Lucía".into()),
+            sender_id: None,
             body: "hola".into(),
             delivery_status: None,
             delivery_error: None,

@@ -23,6 +23,9 @@ use app::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
+mod chatwoot_rules;
+use chatwoot_rules::api_rules;
+
 on_both_backends!(every_route_answers_each_caller_as_it_should);
 
 /// Written into everything the fixture's conversation holds, so a leak shows.
@@ -83,6 +86,8 @@ enum Req {
     Post(String, Vec<u8>),
     /// A WebSocket handshake (GET with upgrade).
     Socket(String),
+    /// Any method, with a JSON body if given.
+    Other(reqwest::Method, String, Option<Value>),
 }
 
 struct Rule {
@@ -127,6 +132,52 @@ const ACCOUNT_WIDE: [Expect; 6] = SIGNED_IN;
 const BY_MEMBERSHIP: [Expect; 6] = [UNAUTHORIZED, UNAUTHORIZED, Hidden, Hidden, Allowed, Allowed];
 /// Public: everyone gets the same.
 const PUBLIC: [Expect; 6] = [Allowed; 6];
+/// The Chatwoot API (`/api/v1/accounts/{this account}/…`): another account's agent is
+/// refused (401) before anything is read.
+const API_ACCOUNT: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    Allowed,
+    Allowed,
+    Allowed,
+];
+/// The API's lists narrowed by inbox membership.
+const API_MEMBERSHIP: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    Hidden,
+    Allowed,
+    Allowed,
+];
+/// The API about the fixture's conversation or inbox.
+const API_CONVERSATION: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    NOT_FOUND,
+    Allowed,
+    Allowed,
+];
+/// The API's administrator-only changes.
+const API_ADMIN: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    FORBIDDEN,
+    Allowed,
+];
+/// What the API refuses to everyone signed in (deleting messages).
+const API_REFUSED: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    Status(405),
+    Status(405),
+    Status(405),
+];
 /// A signed-in page: everyone else is sent to sign in.
 const PAGE: [Expect; 6] = [Status(303), Status(303), Allowed, Allowed, Allowed, Allowed];
 
@@ -154,6 +205,9 @@ struct Fixture {
     team: i64,
     deletable_contact: i64,
     spare_agent: i64,
+    /// The account, and the conversation's number in it (the Chatwoot API's ids).
+    account: i64,
+    number: i64,
 }
 
 impl Fixture {
@@ -193,7 +247,8 @@ fn tag(caller: Caller) -> String {
 }
 
 fn rules() -> Vec<Rule> {
-    vec![
+    let mut rules = api_rules();
+    rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {
             route: "/api/widget/open",
@@ -1111,7 +1166,8 @@ fn rules() -> Vec<Rule> {
             // Signing out without a session is harmless and answered alike.
             expect: PUBLIC,
         },
-    ]
+    ]);
+    rules
 }
 
 async fn created_inbox(app: &TestApp, admin: &str, name: &str, channel: &str) -> i64 {
@@ -1263,6 +1319,12 @@ async fn fixture(app: TestApp) -> Fixture {
     .unwrap();
     let other = app.sign_in(OTHER_ADMIN).await.cookie;
 
+    let (account, number): (i64, i64) =
+        sqlx::query_as("SELECT account_id, display_id FROM conversations WHERE id = $1")
+            .bind(conversation)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     Fixture {
         cookies: [
             None,
@@ -1289,6 +1351,8 @@ async fn fixture(app: TestApp) -> Fixture {
         team: team.id,
         deletable_contact: deletable.id,
         spare_agent: spare.id,
+        account,
+        number,
         app,
     }
 }
@@ -1320,6 +1384,13 @@ async fn send(f: &Fixture, route: &str, caller: Caller, req: Req) -> (u16, Strin
         Req::Form(form) => client().post(f.app.url(route)).form(&form),
         Req::Get(path) => client().get(f.app.url(&path)),
         Req::Post(path, body) => client().post(f.app.url(&path)).body(body),
+        Req::Other(method, path, body) => {
+            let request = client().request(method, f.app.url(&path));
+            match body {
+                Some(body) => request.json(&body),
+                None => request,
+            }
+        }
     };
     let request = match cookie {
         Some(cookie) => request.header("cookie", cookie),
@@ -1357,7 +1428,7 @@ async fn every_route_answers_each_caller_as_it_should(app: TestApp) {
     let mut routes: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_owned())
         .collect();
-    routes.extend(server::plain_route_paths().into_iter().map(str::to_owned));
+    routes.extend(server::plain_route_paths());
     routes.extend(
         leptos_axum::generate_route_list(app::App)
             .iter()

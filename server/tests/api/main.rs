@@ -5,6 +5,7 @@ mod assignment;
 mod auth;
 mod authz;
 mod bulk;
+mod chatwoot;
 mod contact_labels;
 mod contacts;
 mod crash;

@@ -76,6 +76,7 @@ pub(super) fn reply_sender(
             private,
             sender_kind: SenderKind::Agent,
             sender_name: me.as_ref().map(|a| a.shown_name().to_owned()),
+            sender_id: me.as_ref().map(|a| a.id),
             body: body.clone(),
             delivery_status: (!private).then_some(DeliveryStatus::Sending),
             delivery_error: None,

@@ -137,3 +137,15 @@ pub async fn inbox_teammates(
         .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
         .collect::<Result<_, sqlx::Error>>()?)
 }
+
+/// A conversation's internal id from its number in the account (`#12`), if it exists.
+pub async fn by_number(db: &Db, account_id: i64, display_id: i64) -> Result<i64, AppError> {
+    sqlx::query("SELECT id FROM conversations WHERE account_id = $1 AND display_id = $2")
+        .bind(account_id)
+        .bind(display_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get::<i64, _>(0))
+        .transpose()?
+        .ok_or(AppError::NotFound)
+}

@@ -149,6 +149,7 @@ async fn write(
             private: false,
             sender_kind: SenderKind::System,
             sender_name: None,
+            sender_id: None,
             body: body.to_owned(),
             delivery_status: None,
             delivery_error: None,

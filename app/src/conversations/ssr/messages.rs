@@ -2,11 +2,13 @@
 //! customer's incoming message. A reply is stored together with its outbox row and its
 //! events in one transaction before any channel is tried, so nothing is lost if the
 //! channel is down, and an idempotency key makes a retried request harmless.
+mod latest;
 mod read;
 mod receive;
 mod send;
 mod store;
 
+pub use latest::{last_of, window, WINDOW_AFTER, WINDOW_BEFORE};
 pub use read::{
     history, history_in_conversation, message_in_tx, messages_by_id_in_tx, visitor_messages_after,
     HISTORY_PAGE,

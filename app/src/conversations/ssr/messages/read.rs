@@ -9,7 +9,7 @@ use crate::db::{placeholders, Db};
 use crate::domain::{DeliveryStatus, MessageDirection};
 use crate::error::AppError;
 
-const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
+pub(super) const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
      m.sender_agent_id, ag.name AS agent_name, m.sender_contact_id, ct.name AS contact_name, m.body, \
      m.delivery_status, m.delivery_error, m.created_at, m.content_attributes \
      FROM messages m LEFT JOIN agents ag ON ag.id = m.sender_agent_id \
@@ -17,17 +17,17 @@ const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.dire
 
 pub const HISTORY_PAGE: i64 = 30;
 
-fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
+pub(super) fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
     let direction: String = row.try_get("direction")?;
     let direction =
         MessageDirection::parse(&direction).ok_or_else(|| sqlx::Error::Decode(direction.into()))?;
     let agent: Option<i64> = row.try_get("sender_agent_id")?;
     let contact: Option<i64> = row.try_get("sender_contact_id")?;
     let status: Option<String> = row.try_get("delivery_status")?;
-    let (sender_kind, sender_name) = match (agent, contact) {
-        (Some(_), _) => (SenderKind::Agent, row.try_get("agent_name")?),
-        (None, Some(_)) => (SenderKind::Contact, row.try_get("contact_name")?),
-        (None, None) => (SenderKind::System, None),
+    let (sender_kind, sender_name, sender_id) = match (agent, contact) {
+        (Some(id), _) => (SenderKind::Agent, row.try_get("agent_name")?, Some(id)),
+        (None, Some(id)) => (SenderKind::Contact, row.try_get("contact_name")?, Some(id)),
+        (None, None) => (SenderKind::System, None, None),
     };
     Ok(MessageView {
         id: row.try_get("id")?,
@@ -37,6 +37,7 @@ fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error> {
         private: crate::db::flag(row, "private")?,
         sender_kind,
         sender_name,
+        sender_id,
         body: row.try_get("body")?,
         delivery_status: status.as_deref().and_then(DeliveryStatus::parse),
         delivery_error: row.try_get("delivery_error")?,

@@ -200,6 +200,7 @@ async fn store_outgoing(
         private: draft.private,
         sender_kind: SenderKind::Agent,
         sender_name: Some(agent.name.clone()),
+        sender_id: Some(agent.id),
         body: draft.body.to_owned(),
         delivery_status: (!draft.private).then_some(DeliveryStatus::Sending),
         delivery_error: None,

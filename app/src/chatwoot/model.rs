@@ -1,0 +1,323 @@
+//! The JSON shapes of Chatwoot's Application API v1, as its published OpenAPI
+//! document and its views give them: times in unix seconds (0 when unset), a
+//! conversation's `id` is its number in the account (`display_id`), a message's
+//! `message_type` is 0 incoming, 1 outgoing, 2 activity.
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A teammate (`/agents`, a conversation's assignee, an inbox's members).
+#[derive(Debug, Clone, Serialize)]
+pub struct Agent {
+    pub id: i64,
+    pub account_id: i64,
+    pub availability_status: &'static str,
+    pub auto_offline: bool,
+    pub confirmed: bool,
+    pub email: String,
+    pub provider: &'static str,
+    pub available_name: String,
+    pub name: String,
+    pub role: &'static str,
+    pub thumbnail: String,
+}
+
+/// `GET /api/v1/profile`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub available_name: String,
+    pub email: String,
+    pub uid: String,
+    pub role: &'static str,
+    pub availability_status: &'static str,
+    pub avatar_url: String,
+    pub confirmed: bool,
+    pub provider: &'static str,
+    pub message_signature: Option<String>,
+    pub ui_settings: Value,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub accounts: Vec<ProfileAccount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileAccount {
+    pub id: i64,
+    pub name: String,
+    pub status: &'static str,
+    pub role: &'static str,
+    pub availability: &'static str,
+    pub availability_status: &'static str,
+    pub auto_offline: bool,
+}
+
+/// An inbox, with the keys of its channel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inbox {
+    pub id: i64,
+    pub avatar_url: String,
+    pub channel_id: i64,
+    pub name: String,
+    pub channel_type: &'static str,
+    pub greeting_enabled: bool,
+    pub greeting_message: Option<String>,
+    pub working_hours_enabled: bool,
+    pub enable_email_collect: bool,
+    pub csat_survey_enabled: bool,
+    pub enable_auto_assignment: bool,
+    pub allow_messages_after_resolved: bool,
+    pub lock_to_single_conversation: bool,
+    pub timezone: &'static str,
+    /// Web chat: the widget's public token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website_token: Option<String>,
+    /// WhatsApp: the business number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Email: the inbox's address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<&'static str>,
+}
+
+/// The short inbox inside a contact's `contact_inboxes`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxSlim {
+    pub id: i64,
+    pub avatar_url: String,
+    pub channel_id: i64,
+    pub name: String,
+    pub channel_type: &'static str,
+    pub provider: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub allow_auto_assign: bool,
+    pub account_id: i64,
+    pub is_member: bool,
+}
+
+/// A contact. `contact_inboxes` only on the contacts endpoints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub identifier: Option<String>,
+    pub thumbnail: String,
+    pub availability_status: &'static str,
+    pub blocked: bool,
+    pub additional_attributes: Value,
+    pub custom_attributes: Value,
+    pub last_activity_at: i64,
+    pub created_at: i64,
+    /// Always "contact" (the `sender` of a message tells people apart by it).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_inboxes: Option<Vec<ContactInbox>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactInbox {
+    pub source_id: Option<String>,
+    pub inbox: InboxSlim,
+}
+
+/// Who wrote a message: a teammate or the contact.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Sender {
+    User(UserSender),
+    Contact(Box<Contact>),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSender {
+    pub id: i64,
+    pub name: String,
+    pub available_name: String,
+    pub avatar_url: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub availability_status: &'static str,
+    pub thumbnail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub message_id: i64,
+    pub file_type: &'static str,
+    pub account_id: i64,
+    pub extension: Option<String>,
+    pub data_url: String,
+    pub thumb_url: String,
+    pub file_size: i64,
+    pub file_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub content: Option<String>,
+    pub inbox_id: i64,
+    /// The conversation's number in the account, as in the addresses.
+    pub conversation_id: i64,
+    pub message_type: i64,
+    pub content_type: &'static str,
+    pub status: &'static str,
+    pub content_attributes: Value,
+    pub created_at: i64,
+    pub private: bool,
+    pub source_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Sender>,
+    /// "User", "Contact" or absent (activity); in a conversation's `messages`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationMeta {
+    pub sender: Contact,
+    pub channel: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Agent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<Team>,
+    pub hmac_verified: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    pub meta: ConversationMeta,
+    /// The number in the account (`#12`), which the addresses use.
+    pub id: i64,
+    /// The last message, if any.
+    pub messages: Vec<Message>,
+    pub account_id: i64,
+    pub inbox_id: i64,
+    pub status: &'static str,
+    pub priority: Option<&'static str>,
+    pub labels: Vec<String>,
+    pub unread_count: i64,
+    pub can_reply: bool,
+    pub muted: bool,
+    pub snoozed_until: Option<i64>,
+    pub additional_attributes: Value,
+    pub custom_attributes: Value,
+    pub agent_last_seen_at: i64,
+    pub contact_last_seen_at: i64,
+    pub first_reply_created_at: i64,
+    pub waiting_since: i64,
+    pub created_at: i64,
+    pub timestamp: i64,
+    pub last_activity_at: i64,
+}
+
+/// The tab counts of the list, for the status and filters asked (not the assignee type).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ListCounts {
+    pub mine_count: i64,
+    pub assigned_count: i64,
+    pub unassigned_count: i64,
+    pub all_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub color: String,
+    pub show_on_sidebar: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CannedResponse {
+    pub id: i64,
+    pub account_id: i64,
+    pub short_code: String,
+    pub content: String,
+}
+
+/// `POST /contacts`, `PUT /contacts/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ContactBody {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub inbox_id: Option<i64>,
+    #[serde(default)]
+    pub additional_attributes: Option<Value>,
+    #[serde(default)]
+    pub custom_attributes: Option<Value>,
+    pub identifier: Option<String>,
+}
+
+/// `POST /conversations`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewConversationBody {
+    pub inbox_id: i64,
+    pub contact_id: Option<i64>,
+    pub source_id: Option<String>,
+    pub status: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub message: Option<FirstMessageBody>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FirstMessageBody {
+    pub content: Option<String>,
+    pub template_params: Option<TemplateParams>,
+    /// Email inboxes: the subject line (Charla's; Chatwoot takes it from the inbox).
+    pub subject: Option<String>,
+}
+
+/// A WhatsApp template by name and language, its variables numbered from 1.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateParams {
+    pub name: String,
+    pub language: Option<String>,
+    #[serde(default)]
+    pub processed_params: Value,
+}
+
+/// `POST /conversations/{id}/messages` (JSON; multipart carries the same fields).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewMessageBody {
+    pub content: Option<String>,
+    pub message_type: Option<String>,
+    #[serde(default)]
+    pub private: bool,
+    pub content_type: Option<String>,
+    pub template_params: Option<TemplateParams>,
+    pub echo_id: Option<String>,
+}
+
+/// The `meta` of a conversation's messages.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessagesMeta {
+    pub labels: Vec<String>,
+    pub additional_attributes: Value,
+    pub contact: Contact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Agent>,
+    pub agent_last_seen_at: Option<String>,
+    pub assignee_last_seen_at: Option<String>,
+}

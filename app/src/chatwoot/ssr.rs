@@ -1,0 +1,29 @@
+//! The API's services: each reads through, or changes through, the service the
+//! dashboard uses, then gives the answer Chatwoot's shape.
+pub mod account;
+pub mod contacts;
+pub mod conversations;
+pub mod messages;
+pub mod render;
+pub mod start;
+
+use crate::agents::model::AgentProfile;
+use crate::state::AppState;
+
+/// Who calls, and where the server is reached (for absolute file addresses).
+pub struct Caller<'a> {
+    pub state: &'a AppState,
+    pub agent: &'a AgentProfile,
+    /// `https://charla.example`, no trailing slash.
+    pub base_url: &'a str,
+}
+
+impl Caller<'_> {
+    pub fn viewer(&self) -> crate::auth::permission::Viewer {
+        self.agent.into()
+    }
+
+    pub fn db(&self) -> &crate::db::Db {
+        &self.state.db
+    }
+}

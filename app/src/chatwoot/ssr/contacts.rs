@@ -1,0 +1,185 @@
+//! Contacts through the API: pages by number, search, one contact with the inboxes
+//! it can be reached in, and saving under the rules of Contactos (S9: an email or a
+//! phone; one contact per email and per phone).
+use super::account::rename_field;
+use super::render;
+use super::Caller;
+use crate::chatwoot::model as cw;
+use crate::contacts::model::ContactRow;
+use crate::contacts::ssr::numbered::{self, SortBy};
+use crate::contacts::ssr::{search, start, store};
+use crate::domain::{ContactInput, ContactQuery};
+use crate::error::AppError;
+
+/// Chatwoot's page size for contacts.
+pub const PER_PAGE: i64 = 15;
+/// Search pages are read in order; further than this is refused.
+pub const SEARCH_MAX_PAGE: i64 = 40;
+
+pub async fn list(
+    caller: &Caller<'_>,
+    page: i64,
+    sort: Option<&str>,
+) -> Result<(Vec<cw::Contact>, i64), AppError> {
+    let sort = match sort.filter(|s| !s.is_empty()) {
+        Some(key) => SortBy::parse(key).ok_or_else(|| AppError::validation("sort", "invalid"))?,
+        None => SortBy::default(),
+    };
+    let (rows, total) =
+        numbered::page(caller.db(), caller.agent.account_id, sort, page, PER_PAGE).await?;
+    Ok((rows.iter().map(render::contact).collect(), total))
+}
+
+/// Contacts whose name, email or phone match `q`, page `page` of 25.
+pub async fn search(caller: &Caller<'_>, q: &str, page: i64) -> Result<Vec<cw::Contact>, AppError> {
+    let query = ContactQuery::parse(q).ok_or_else(|| AppError::validation("q", "required"))?;
+    if page > SEARCH_MAX_PAGE {
+        return Err(AppError::validation("page", "too_deep"));
+    }
+    let sort = crate::contacts::model::ContactSort::Name;
+    let mut after = None;
+    for _ in 1..page.max(1) {
+        let skipped = search::page(
+            caller.db(),
+            caller.agent.account_id,
+            Some(&query),
+            sort,
+            after.as_ref(),
+        )
+        .await?;
+        match skipped.next {
+            Some(next) => after = Some(next),
+            None => return Ok(Vec::new()),
+        }
+    }
+    let found = search::page(
+        caller.db(),
+        caller.agent.account_id,
+        Some(&query),
+        sort,
+        after.as_ref(),
+    )
+    .await?;
+    Ok(found.items.iter().map(render::contact).collect())
+}
+
+/// A contact with its `contact_inboxes`: the inboxes the caller may write to it in
+/// (email and WhatsApp), with its address there as the `source_id`.
+pub async fn get(caller: &Caller<'_>, id: i64) -> Result<cw::Contact, AppError> {
+    let row = store::get(caller.db(), caller.agent.account_id, id).await?;
+    with_inboxes(caller, &row).await
+}
+
+async fn with_inboxes(caller: &Caller<'_>, row: &ContactRow) -> Result<cw::Contact, AppError> {
+    let mut contact = render::contact(row);
+    contact.contact_inboxes = Some(reachable(caller, row.id).await?);
+    Ok(contact)
+}
+
+async fn reachable(caller: &Caller<'_>, id: i64) -> Result<Vec<cw::ContactInbox>, AppError> {
+    let choices = start::options(caller.db(), caller.agent, id).await?;
+    Ok(choices
+        .into_iter()
+        .map(|choice| cw::ContactInbox {
+            source_id: choice.to.clone(),
+            inbox: render::inbox_slim(&crate::inboxes::model::InboxView {
+                id: choice.id,
+                name: choice.name,
+                channel: choice.channel,
+                web_token: None,
+            }),
+        })
+        .collect())
+}
+
+/// `contactable_inboxes`: where the caller can start a conversation with the contact.
+pub async fn contactable_inboxes(
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<Vec<cw::ContactInbox>, AppError> {
+    store::get(caller.db(), caller.agent.account_id, id).await?;
+    reachable(caller, id).await
+}
+
+/// Chatwoot's fields over a contact's current ones (a field not sent is kept).
+fn input_of(body: &cw::ContactBody, current: Option<&ContactRow>) -> ContactInput {
+    let kept = |sent: &Option<String>, now: Option<&String>| match sent {
+        Some(value) => value.clone(),
+        None => now.cloned().unwrap_or_default(),
+    };
+    let company = body
+        .additional_attributes
+        .as_ref()
+        .and_then(|a| a.get("company_name"))
+        .and_then(|c| c.as_str())
+        .map(str::to_owned);
+    ContactInput {
+        name: kept(&body.name, current.map(|c| &c.name)),
+        email: kept(&body.email, current.and_then(|c| c.email.as_ref())),
+        phone: kept(&body.phone_number, current.and_then(|c| c.phone.as_ref())),
+        company: kept(&company, current.and_then(|c| c.company.as_ref())),
+    }
+}
+
+/// Charla's field names as Chatwoot's clients send them.
+fn api_field(err: AppError) -> AppError {
+    let err = rename_field(err, "phone", "phone_number");
+    rename_field(err, "company", "company_name")
+}
+
+pub async fn create(
+    caller: &Caller<'_>,
+    body: &cw::ContactBody,
+) -> Result<(cw::Contact, Option<cw::ContactInbox>), AppError> {
+    let input = input_of(body, None);
+    let country = &caller.state.settings.default_country;
+    let row = store::create(caller.db(), caller.agent.account_id, &input, country)
+        .await
+        .map_err(api_field)?;
+    let contact = with_inboxes(caller, &row).await?;
+    let contact_inbox = body.inbox_id.and_then(|inbox| {
+        contact
+            .contact_inboxes
+            .as_ref()
+            .and_then(|all| all.iter().find(|ci| ci.inbox.id == inbox).cloned())
+    });
+    Ok((contact, contact_inbox))
+}
+
+pub async fn update(
+    caller: &Caller<'_>,
+    id: i64,
+    body: &cw::ContactBody,
+) -> Result<cw::Contact, AppError> {
+    let account = caller.agent.account_id;
+    let current = store::get(caller.db(), account, id).await?;
+    let input = input_of(body, Some(&current));
+    let country = &caller.state.settings.default_country;
+    let row = store::update(caller.db(), account, id, &input, country)
+        .await
+        .map_err(api_field)?;
+    with_inboxes(caller, &row).await
+}
+
+/// The contact's conversations the caller may see, newest activity first (at most
+/// the first 100).
+pub async fn conversations(
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<Vec<cw::Conversation>, AppError> {
+    const MAX: usize = 100;
+    store::get(caller.db(), caller.agent.account_id, id).await?;
+    let mut rows = Vec::new();
+    let mut after = None;
+    loop {
+        let (items, next) =
+            crate::contacts::ssr::history::page(caller.db(), caller.viewer(), id, after).await?;
+        rows.extend(items);
+        match next {
+            Some(next) if rows.len() < MAX => after = Some(next),
+            _ => break,
+        }
+    }
+    rows.truncate(MAX);
+    super::conversations::shape(caller, rows).await
+}

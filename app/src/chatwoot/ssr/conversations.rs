@@ -1,0 +1,299 @@
+//! Conversations through the API: the list by page with its counts, one conversation,
+//! and the changes (status, priority, assignment, team, labels), each through the
+//! dashboard's own service.
+use std::collections::HashMap;
+
+use super::render::{self, ConversationParts, MessageContext};
+use super::Caller;
+use crate::chatwoot::model as cw;
+use crate::conversations::model::{ConversationSummary, ListFilter, Tab, TabCounts};
+use crate::conversations::ssr::numbered::{self, Assignee};
+use crate::conversations::ssr::{access, actions, messages};
+use crate::domain::{ConversationStatus, Priority};
+use crate::error::AppError;
+
+/// Chatwoot's page size for conversations.
+pub const PER_PAGE: i64 = 25;
+
+/// The list's query, as Chatwoot names it.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// `open` (default), `resolved`, `pending`, `snoozed` or `all`.
+    pub status: Option<String>,
+    /// `me`, `unassigned`, `assigned` or `all` (default).
+    pub assignee_type: Option<String>,
+    pub inbox_id: Option<i64>,
+    pub team_id: Option<i64>,
+    /// Label titles; a conversation with any of them is listed (one is supported for now: the first).
+    pub labels: Vec<String>,
+    pub page: Option<i64>,
+}
+
+fn parse_status(text: Option<&str>) -> Result<Option<ConversationStatus>, AppError> {
+    match text.unwrap_or("open") {
+        "all" => Ok(None),
+        other => ConversationStatus::parse(other)
+            .map(Some)
+            .ok_or_else(|| AppError::validation("status", "invalid")),
+    }
+}
+
+fn parse_assignee(text: Option<&str>) -> Result<Assignee, AppError> {
+    Ok(match text.unwrap_or("all") {
+        "me" | "mine" => Assignee::Tab(Tab::Mine),
+        "unassigned" => Assignee::Tab(Tab::Unassigned),
+        "assigned" => Assignee::Anyone,
+        "all" => Assignee::Tab(Tab::All),
+        _ => return Err(AppError::validation("assignee_type", "invalid")),
+    })
+}
+
+/// The filter of a query; `None` when it names a label the account does not have
+/// (nothing can match).
+async fn filter_of(caller: &Caller<'_>, query: &ListQuery) -> Result<Option<ListFilter>, AppError> {
+    let mut filter = ListFilter {
+        inbox_id: query.inbox_id,
+        team_id: query.team_id,
+        ..ListFilter::default()
+    };
+    if let Some(title) = query.labels.first() {
+        let labels = crate::labels::ssr::list(caller.db(), caller.agent.account_id).await?;
+        match labels.iter().find(|l| l.name.eq_ignore_ascii_case(title)) {
+            Some(label) => filter.label_id = Some(label.id),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(filter))
+}
+
+fn counts_shape(counts: TabCounts) -> cw::ListCounts {
+    cw::ListCounts {
+        mine_count: counts.mine,
+        assigned_count: counts.all - counts.unassigned,
+        unassigned_count: counts.unassigned,
+        all_count: counts.all,
+    }
+}
+
+/// The counts for the query's status and filters (not its assignee type).
+pub async fn meta(caller: &Caller<'_>, query: &ListQuery) -> Result<cw::ListCounts, AppError> {
+    let status = parse_status(query.status.as_deref())?;
+    let Some(filter) = filter_of(caller, query).await? else {
+        return Ok(counts_shape(TabCounts::default()));
+    };
+    let counts = numbered::counts(caller.db(), caller.viewer(), status, &filter).await?;
+    Ok(counts_shape(counts))
+}
+
+pub async fn list(
+    caller: &Caller<'_>,
+    query: &ListQuery,
+) -> Result<(cw::ListCounts, Vec<cw::Conversation>), AppError> {
+    let status = parse_status(query.status.as_deref())?;
+    let assignee = parse_assignee(query.assignee_type.as_deref())?;
+    let Some(filter) = filter_of(caller, query).await? else {
+        return Ok((counts_shape(TabCounts::default()), Vec::new()));
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    let db = caller.db();
+    let rows = numbered::page(
+        db,
+        caller.viewer(),
+        assignee,
+        status,
+        &filter,
+        page,
+        PER_PAGE,
+    )
+    .await?;
+    let counts = numbered::counts(db, caller.viewer(), status, &filter).await?;
+    Ok((counts_shape(counts), shape(caller, rows).await?))
+}
+
+/// The caller's conversation by its number in the account; any other is not found.
+pub async fn resolve(
+    caller: &Caller<'_>,
+    display_id: i64,
+) -> Result<ConversationSummary, AppError> {
+    let id = access::by_number(caller.db(), caller.agent.account_id, display_id).await?;
+    access::visible_conversation(caller.db(), caller.viewer(), id).await
+}
+
+pub async fn get(caller: &Caller<'_>, display_id: i64) -> Result<cw::Conversation, AppError> {
+    let row = resolve(caller, display_id).await?;
+    one(caller, row).await
+}
+
+pub async fn one(
+    caller: &Caller<'_>,
+    row: ConversationSummary,
+) -> Result<cw::Conversation, AppError> {
+    Ok(shape(caller, vec![row]).await?.remove(0))
+}
+
+/// Rows in Chatwoot's shape, with what they name read once for the whole page.
+pub async fn shape(
+    caller: &Caller<'_>,
+    rows: Vec<ConversationSummary>,
+) -> Result<Vec<cw::Conversation>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let db = caller.db();
+    let account = caller.agent.account_id;
+    let contact_ids: Vec<i64> = rows.iter().map(|r| r.contact_id).collect();
+    let contacts: HashMap<i64, cw::Contact> =
+        crate::contacts::ssr::numbered::many(db, account, &contact_ids)
+            .await?
+            .iter()
+            .map(|c| (c.id, render::contact(c)))
+            .collect();
+    let agents = crate::agents::ssr::list_team(db, account).await?;
+    let teams = crate::teams::ssr::list(db, account).await?;
+    let labels = crate::labels::ssr::list(db, account).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let last: HashMap<i64, crate::conversations::model::MessageView> = messages::last_of(db, &ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.conversation_id, m))
+        .collect();
+    let mut shaped = Vec::with_capacity(rows.len());
+    for row in rows {
+        let contact = contacts
+            .get(&row.contact_id)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let last = last.get(&row.id).map(|m| {
+            render::message(
+                m,
+                &MessageContext {
+                    account_id: account,
+                    display_id: row.display_id,
+                    base_url: caller.base_url,
+                    contact: &contact,
+                    agents: &agents,
+                    with_sender_ids: true,
+                },
+            )
+        });
+        let parts = ConversationParts {
+            account_id: account,
+            assignee: row
+                .assignee_id
+                .and_then(|id| agents.iter().find(|a| a.id == id)),
+            team: row
+                .team_id
+                .and_then(|id| teams.iter().find(|t| t.id == id))
+                .map(|t| render::team(t, account, caller.agent.id)),
+            labels: row
+                .label_ids
+                .iter()
+                .filter_map(|id| labels.iter().find(|l| l.id == *id))
+                .map(|l| l.name.clone())
+                .collect(),
+            contact,
+            last,
+        };
+        shaped.push(render::conversation(&row, parts));
+    }
+    Ok(shaped)
+}
+
+/// `toggle_status`: to the status asked, or open ↔ resolved when none is.
+pub async fn toggle_status(
+    caller: &Caller<'_>,
+    display_id: i64,
+    status: Option<&str>,
+    snoozed_until_secs: Option<i64>,
+) -> Result<ConversationSummary, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let next = match status {
+        Some(text) => ConversationStatus::parse(text)
+            .ok_or_else(|| AppError::validation("status", "invalid"))?,
+        None if row.status == ConversationStatus::Open => ConversationStatus::Resolved,
+        None => ConversationStatus::Open,
+    };
+    let until = snoozed_until_secs.map(|s| s.saturating_mul(1000));
+    let state = caller.state;
+    actions::set_status(&state.db, &state.hub, caller.agent, row.id, next, until).await
+}
+
+/// `toggle_priority` and `PATCH`: `None` clears it.
+pub async fn set_priority(
+    caller: &Caller<'_>,
+    display_id: i64,
+    priority: Option<&str>,
+) -> Result<ConversationSummary, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let priority = match priority {
+        None => Priority::None,
+        Some(text) => Priority::parse(text)
+            .filter(|p| *p != Priority::None)
+            .ok_or_else(|| AppError::validation("priority", "invalid"))?,
+    };
+    let state = caller.state;
+    actions::set_priority(&state.db, &state.hub, caller.agent, row.id, priority).await
+}
+
+/// `assignments` with an `assignee_id` (`None`: unassign): the agent now assigned.
+pub async fn assign(
+    caller: &Caller<'_>,
+    display_id: i64,
+    assignee_id: Option<i64>,
+) -> Result<Option<cw::Agent>, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let state = caller.state;
+    let after = actions::assign(&state.db, &state.hub, caller.agent, row.id, assignee_id).await?;
+    let Some(id) = after.assignee_id else {
+        return Ok(None);
+    };
+    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    Ok(agents.iter().find(|a| a.id == id).map(render::agent))
+}
+
+/// `assignments` with a `team_id` (`None`: out of any team's queue): the team now set.
+pub async fn set_team(
+    caller: &Caller<'_>,
+    display_id: i64,
+    team_id: Option<i64>,
+) -> Result<Option<cw::Team>, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let state = caller.state;
+    let after = actions::set_team(&state.db, &state.hub, caller.agent, row.id, team_id).await?;
+    let Some(id) = after.team_id else {
+        return Ok(None);
+    };
+    let account = caller.agent.account_id;
+    let teams = crate::teams::ssr::list(caller.db(), account).await?;
+    Ok(teams
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| render::team(t, account, caller.agent.id)))
+}
+
+pub async fn labels(caller: &Caller<'_>, display_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(get(caller, display_id).await?.labels)
+}
+
+/// Replaces the conversation's labels by these titles; a title the account does not
+/// have is refused (labels are the administrators' to create) and nothing changes.
+pub async fn set_labels(
+    caller: &Caller<'_>,
+    display_id: i64,
+    titles: &[String],
+) -> Result<Vec<String>, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let account = caller.agent.account_id;
+    let known = crate::labels::ssr::list(caller.db(), account).await?;
+    let mut ids = Vec::new();
+    for title in titles {
+        let label = known
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(title.trim()))
+            .ok_or_else(|| AppError::validation("labels", "unknown"))?;
+        ids.push(label.id);
+    }
+    let state = caller.state;
+    actions::set_labels(&state.db, &state.hub, caller.agent, row.id, &ids).await?;
+    labels(caller, display_id).await
+}

@@ -1,0 +1,183 @@
+//! A conversation's messages through the API: a window of its history, and a new
+//! message (a reply, a private note or a WhatsApp template) through the one send path
+//! every reply takes, with its rules (the 24-hour window among them).
+use serde_json::Value;
+
+use super::conversations::{one, resolve};
+use super::render::{self, MessageContext};
+use super::Caller;
+use crate::chatwoot::model as cw;
+use crate::conversations::model::MessageView;
+use crate::conversations::ssr::messages;
+use crate::domain::template::{Slot, TemplateChoice};
+use crate::domain::MessageBody;
+use crate::error::AppError;
+
+/// The longest `echo_id` kept as the message's idempotency key.
+const ECHO_ID_MAX: usize = 100;
+
+pub async fn list(
+    caller: &Caller<'_>,
+    display_id: i64,
+    before: Option<i64>,
+    after: Option<i64>,
+) -> Result<(cw::MessagesMeta, Vec<cw::Message>), AppError> {
+    let row = resolve(caller, display_id).await?;
+    let items = messages::window(caller.db(), caller.viewer(), row.id, before, after).await?;
+    let conversation = one(caller, row).await?;
+    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    let shaped = items
+        .iter()
+        .map(|m| shape(caller, m, display_id, &conversation.meta.sender, &agents))
+        .collect();
+    let meta = cw::MessagesMeta {
+        labels: conversation.labels,
+        additional_attributes: serde_json::json!({}),
+        contact: conversation.meta.sender,
+        assignee: conversation.meta.assignee,
+        agent_last_seen_at: None,
+        assignee_last_seen_at: None,
+    };
+    Ok((meta, shaped))
+}
+
+fn shape(
+    caller: &Caller<'_>,
+    message: &MessageView,
+    display_id: i64,
+    contact: &cw::Contact,
+    agents: &[crate::agents::model::AgentProfile],
+) -> cw::Message {
+    render::message(
+        message,
+        &MessageContext {
+            account_id: caller.agent.account_id,
+            display_id,
+            base_url: caller.base_url,
+            contact,
+            agents,
+            with_sender_ids: false,
+        },
+    )
+}
+
+/// What a client sends to add a message.
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    pub content: Option<String>,
+    /// `outgoing` (default) or `incoming`.
+    pub message_type: Option<String>,
+    pub private: bool,
+    pub template: Option<cw::TemplateParams>,
+    pub echo_id: Option<String>,
+    /// Files already stored as the caller's pending uploads.
+    pub attachments: Vec<i64>,
+}
+
+pub async fn create(
+    caller: &Caller<'_>,
+    display_id: i64,
+    new: NewMessage,
+) -> Result<cw::Message, AppError> {
+    match new.message_type.as_deref().unwrap_or("outgoing") {
+        "outgoing" => {}
+        // Customers' messages come in through their channel (an API inbox lets a
+        // program write as the customer; Charla has none yet).
+        "incoming" => {
+            return Err(AppError::validation(
+                "message_type",
+                "incoming_needs_api_inbox",
+            ))
+        }
+        _ => return Err(AppError::validation("message_type", "invalid")),
+    }
+    let row = resolve(caller, display_id).await?;
+    let key = new
+        .echo_id
+        .filter(|k| !k.is_empty() && k.len() <= ECHO_ID_MAX);
+    let state = caller.state;
+    let sent = match &new.template {
+        Some(template) => {
+            if new.private {
+                return Err(AppError::validation("private", "template_is_public"));
+            }
+            let choice = template_choice(caller, row.inbox_id, template).await?;
+            messages::send_template(&state.db, &state.hub, caller.agent, row.id, &choice, key)
+                .await?
+        }
+        None => {
+            let body = MessageBody::parse_beside_files(
+                new.content.as_deref().unwrap_or_default(),
+                !new.attachments.is_empty(),
+            )
+            .map_err(|code| AppError::validation("content", code))?;
+            let outgoing = messages::Outgoing {
+                body,
+                private: new.private,
+                idempotency_key: key,
+                mentions: Vec::new(),
+                attachments: new.attachments,
+            };
+            messages::send(&state.db, &state.hub, caller.agent, row.id, outgoing)
+                .await
+                .map_err(|err| super::account::rename_field(err, "body", "content"))?
+        }
+    };
+    let conversation = one(caller, row).await?;
+    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    Ok(shape(
+        caller,
+        &sent,
+        display_id,
+        &conversation.meta.sender,
+        &agents,
+    ))
+}
+
+/// Chatwoot's `template_params` (a template by name and language, its values by
+/// variable name under `processed_params`, or its `body`, `header` and `buttons`) as
+/// the inbox's approved template and its values in Charla's order.
+pub async fn template_choice(
+    caller: &Caller<'_>,
+    inbox_id: i64,
+    params: &cw::TemplateParams,
+) -> Result<TemplateChoice, AppError> {
+    let offered =
+        crate::conversations::ssr::templates::offered_templates(caller.db(), inbox_id).await?;
+    let template = offered
+        .iter()
+        .filter(|t| t.name == params.name)
+        .find(|t| params.language.as_ref().is_none_or(|l| *l == t.language))
+        .ok_or_else(|| AppError::validation("template_params.name", "unknown"))?;
+    let processed = &params.processed_params;
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let mut buttons = processed
+        .get("buttons")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter();
+    let values = template
+        .slots()
+        .into_iter()
+        .map(|slot| match slot {
+            Slot::Body(name) => text(
+                processed
+                    .get("body")
+                    .and_then(|b| b.get(&name))
+                    .or_else(|| processed.get(&name)),
+            ),
+            Slot::Header(name) => text(processed.get("header").and_then(|h| h.get(&name))),
+            Slot::Button { .. } => text(buttons.next().as_ref().and_then(|b| b.get("parameter"))),
+        })
+        .collect();
+    Ok(TemplateChoice {
+        template_id: template.id,
+        params: values,
+        header_file: None,
+    })
+}

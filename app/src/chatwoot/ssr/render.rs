@@ -1,0 +1,299 @@
+//! Charla's types in Chatwoot's shapes. Pure functions: the reads that feed them are
+//! in the sibling modules.
+use serde_json::{json, Value};
+
+use crate::agents::model::AgentProfile;
+use crate::chatwoot::model as cw;
+use crate::contacts::model::ContactRow;
+use crate::conversations::model::{
+    AttachmentKind, AttachmentView, ConversationSummary, MessageView,
+};
+use crate::domain::{ChannelKind, ConversationStatus, DeliveryStatus, MessageDirection, Priority};
+use crate::inboxes::model::InboxView;
+
+/// Unix seconds from Charla's milliseconds.
+pub fn secs(ms: i64) -> i64 {
+    ms.div_euclid(1000)
+}
+
+pub fn channel_type(channel: ChannelKind) -> &'static str {
+    match channel {
+        ChannelKind::WebChat => "Channel::WebWidget",
+        ChannelKind::WhatsApp => "Channel::Whatsapp",
+        ChannelKind::Email => "Channel::Email",
+    }
+}
+
+fn provider(channel: ChannelKind) -> Option<&'static str> {
+    match channel {
+        ChannelKind::WhatsApp => Some("whatsapp_cloud"),
+        _ => None,
+    }
+}
+
+pub fn role(profile: &AgentProfile) -> &'static str {
+    profile.role.as_str()
+}
+
+pub fn agent(profile: &AgentProfile) -> cw::Agent {
+    cw::Agent {
+        id: profile.id,
+        account_id: profile.account_id,
+        availability_status: profile.availability.as_str(),
+        auto_offline: true,
+        confirmed: true,
+        email: profile.email.clone(),
+        provider: "email",
+        available_name: profile.shown_name().to_owned(),
+        name: profile.name.clone(),
+        role: role(profile),
+        thumbnail: String::new(),
+    }
+}
+
+pub fn inbox(view: &InboxView, auto_assign: bool, address: Option<String>) -> cw::Inbox {
+    let (phone_number, email) = match view.channel {
+        ChannelKind::WhatsApp => (address, None),
+        ChannelKind::Email => (None, address),
+        ChannelKind::WebChat => (None, None),
+    };
+    cw::Inbox {
+        id: view.id,
+        avatar_url: String::new(),
+        channel_id: view.id,
+        name: view.name.clone(),
+        channel_type: channel_type(view.channel),
+        greeting_enabled: false,
+        greeting_message: None,
+        working_hours_enabled: false,
+        enable_email_collect: view.channel == ChannelKind::WebChat,
+        csat_survey_enabled: false,
+        enable_auto_assignment: auto_assign,
+        allow_messages_after_resolved: true,
+        lock_to_single_conversation: false,
+        timezone: "UTC",
+        website_token: view.web_token.clone(),
+        phone_number,
+        email,
+        provider: provider(view.channel),
+    }
+}
+
+pub fn inbox_slim(view: &InboxView) -> cw::InboxSlim {
+    cw::InboxSlim {
+        id: view.id,
+        avatar_url: String::new(),
+        channel_id: view.id,
+        name: view.name.clone(),
+        channel_type: channel_type(view.channel),
+        provider: provider(view.channel),
+    }
+}
+
+pub fn team(team: &crate::teams::model::Team, account_id: i64, me: i64) -> cw::Team {
+    cw::Team {
+        id: team.id,
+        name: team.name.clone(),
+        description: team.description.clone(),
+        allow_auto_assign: true,
+        account_id,
+        is_member: team.member_ids.contains(&me),
+    }
+}
+
+pub fn label(label: &crate::labels::model::Label) -> cw::Label {
+    cw::Label {
+        id: label.id,
+        title: label.name.clone(),
+        description: label.description.clone(),
+        color: label.color.clone(),
+        show_on_sidebar: true,
+    }
+}
+
+pub fn contact(row: &ContactRow) -> cw::Contact {
+    cw::Contact {
+        id: row.id,
+        name: row.name.clone(),
+        email: row.email.clone(),
+        phone_number: row.phone.clone(),
+        identifier: None,
+        thumbnail: String::new(),
+        availability_status: "offline",
+        blocked: false,
+        additional_attributes: json!({ "company_name": row.company.clone().unwrap_or_default() }),
+        custom_attributes: json!({}),
+        last_activity_at: secs(row.last_activity_at),
+        created_at: secs(row.created_at),
+        kind: "contact",
+        contact_inboxes: None,
+    }
+}
+
+pub fn status(status: ConversationStatus) -> &'static str {
+    status.as_str()
+}
+
+pub fn priority(priority: Priority) -> Option<&'static str> {
+    (priority != Priority::None).then(|| priority.as_str())
+}
+
+fn message_type(direction: MessageDirection) -> i64 {
+    match direction {
+        MessageDirection::Incoming => 0,
+        MessageDirection::Outgoing => 1,
+        MessageDirection::Activity => 2,
+    }
+}
+
+/// Chatwoot's message status: a message is "sent" from the moment it is stored.
+fn message_status(status: Option<DeliveryStatus>) -> &'static str {
+    match status {
+        Some(DeliveryStatus::Delivered) => "delivered",
+        Some(DeliveryStatus::Read) => "read",
+        Some(DeliveryStatus::Failed) => "failed",
+        _ => "sent",
+    }
+}
+
+fn file_type(file: &AttachmentView) -> &'static str {
+    match file.kind() {
+        AttachmentKind::Image => "image",
+        AttachmentKind::Audio => "audio",
+        AttachmentKind::Video => "video",
+        AttachmentKind::File => "file",
+    }
+}
+
+/// Where a message's pieces come from besides the message itself.
+pub struct MessageContext<'a> {
+    pub account_id: i64,
+    pub display_id: i64,
+    /// The address files are served from (`https://charla.example`), for `data_url`.
+    pub base_url: &'a str,
+    pub contact: &'a cw::Contact,
+    pub agents: &'a [AgentProfile],
+    /// The push form (inside a conversation) names the sender's type and id.
+    pub with_sender_ids: bool,
+}
+
+pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
+    use crate::conversations::model::SenderKind;
+    let sender = match view.sender_kind {
+        SenderKind::Agent => {
+            let found = view
+                .sender_id
+                .and_then(|id| cx.agents.iter().find(|a| a.id == id));
+            Some(cw::Sender::User(cw::UserSender {
+                id: view.sender_id.unwrap_or(0),
+                name: found.map_or_else(
+                    || view.sender_name.clone().unwrap_or_default(),
+                    |a| a.name.clone(),
+                ),
+                available_name: found.map_or_else(
+                    || view.sender_name.clone().unwrap_or_default(),
+                    |a| a.shown_name().to_owned(),
+                ),
+                avatar_url: String::new(),
+                kind: "user",
+                availability_status: found.map_or("offline", |a| a.availability.as_str()),
+                thumbnail: String::new(),
+            }))
+        }
+        SenderKind::Contact => Some(cw::Sender::Contact(Box::new(cx.contact.clone()))),
+        SenderKind::System => None,
+    };
+    let sender_type = match view.sender_kind {
+        SenderKind::Agent => Some("User"),
+        SenderKind::Contact => Some("Contact"),
+        SenderKind::System => None,
+    };
+    let mut attributes = json!({});
+    if let Some(error) = &view.delivery_error {
+        attributes["external_error"] = Value::String(error.clone());
+    }
+    cw::Message {
+        id: view.id,
+        content: (!view.body.is_empty() || view.attachments.is_empty()).then(|| view.body.clone()),
+        inbox_id: view.inbox_id,
+        conversation_id: cx.display_id,
+        message_type: message_type(view.direction),
+        content_type: "text",
+        status: message_status(view.delivery_status),
+        content_attributes: attributes,
+        created_at: secs(view.created_at),
+        private: view.private,
+        source_id: None,
+        sender,
+        sender_type: sender_type.filter(|_| cx.with_sender_ids),
+        sender_id: view.sender_id.filter(|_| cx.with_sender_ids),
+        attachments: view
+            .attachments
+            .iter()
+            .map(|file| {
+                let url = format!("{}{}", cx.base_url, file.url());
+                cw::Attachment {
+                    id: file.id,
+                    message_id: view.id,
+                    file_type: file_type(file),
+                    account_id: cx.account_id,
+                    extension: file
+                        .file_name
+                        .rsplit_once('.')
+                        .map(|(_, ext)| ext.to_lowercase()),
+                    data_url: url.clone(),
+                    thumb_url: url,
+                    file_size: file.byte_size,
+                    file_name: file.file_name.clone(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Everything a conversation's shape needs beyond its list row.
+pub struct ConversationParts<'a> {
+    pub account_id: i64,
+    pub contact: cw::Contact,
+    pub assignee: Option<&'a AgentProfile>,
+    pub team: Option<cw::Team>,
+    pub labels: Vec<String>,
+    pub last: Option<cw::Message>,
+}
+
+pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> cw::Conversation {
+    cw::Conversation {
+        meta: cw::ConversationMeta {
+            sender: parts.contact,
+            channel: channel_type(row.channel),
+            assignee: parts.assignee.map(agent),
+            team: parts.team,
+            hmac_verified: false,
+        },
+        id: row.display_id,
+        messages: parts.last.into_iter().collect(),
+        account_id: parts.account_id,
+        inbox_id: row.inbox_id,
+        status: status(row.status),
+        priority: priority(row.priority),
+        labels: parts.labels,
+        unread_count: row.unread_count,
+        can_reply: row.channel != ChannelKind::WhatsApp
+            || crate::domain::whatsapp::Window::at(
+                row.last_customer_message_at,
+                crate::db::now_ms(),
+            )
+            .is_open(),
+        muted: false,
+        snoozed_until: row.snoozed_until.map(secs),
+        additional_attributes: json!({}),
+        custom_attributes: json!({}),
+        agent_last_seen_at: 0,
+        contact_last_seen_at: 0,
+        first_reply_created_at: 0,
+        waiting_since: row.waiting_since.map_or(0, secs),
+        created_at: secs(row.created_at),
+        timestamp: secs(row.last_activity_at),
+        last_activity_at: secs(row.last_activity_at),
+    }
+}

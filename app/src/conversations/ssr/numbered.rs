@@ -1,0 +1,112 @@
+//! The conversation list by page number, for the Chatwoot-compatible API (`?page=`):
+//! the same visibility and filters as the list's keyset pages, newest activity first,
+//! every status at once if asked, and the tab counts for the same filters.
+use sqlx::Row;
+
+use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
+use super::list::filter_conditions;
+use crate::conversations::model::{ConversationSummary, ListFilter, Tab, TabCounts};
+use crate::db::Db;
+use crate::domain::ConversationStatus;
+use crate::error::AppError;
+
+/// Which conversations by assignee: a tab, or "assigned to anyone".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    Tab(Tab),
+    Anyone,
+}
+
+/// The status condition on `$4`: one status, or any (the parameter is still bound,
+/// so every query numbers its parameters the same way).
+fn status_condition(status: Option<ConversationStatus>) -> &'static str {
+    match status {
+        Some(_) => "AND c.status = $4",
+        None => "AND CAST($4 AS TEXT) IS NOT NULL",
+    }
+}
+
+/// Page `page` (from 1) of `per_page` rows.
+pub async fn page(
+    db: &Db,
+    viewer: Viewer,
+    assignee: Assignee,
+    status: Option<ConversationStatus>,
+    filter: &ListFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<Vec<ConversationSummary>, AppError> {
+    let mut next_param = 5;
+    let mut param = || {
+        next_param += 1;
+        next_param - 1
+    };
+    let (tab, anyone) = match assignee {
+        Assignee::Tab(tab) => (tab, ""),
+        Assignee::Anyone => (Tab::All, "AND c.assignee_id IS NOT NULL"),
+    };
+    let (limit, offset) = (param(), param());
+    let (conditions, args) = filter_conditions(tab, filter, &mut param);
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE {VISIBLE} {} {conditions} {anyone} \
+         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ${limit} OFFSET ${offset}",
+        status_condition(status)
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.map_or("", |s| s.as_str()))
+        .bind(per_page)
+        .bind((page.max(1) - 1).saturating_mul(per_page));
+    for arg in args {
+        query = arg.bind(query);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    Ok(rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Mine, unassigned and all for a status (or every status) and filter. Without a
+/// filter, from the tallies the database keeps; with one, counted.
+pub async fn counts(
+    db: &Db,
+    viewer: Viewer,
+    status: Option<ConversationStatus>,
+    filter: &ListFilter,
+) -> Result<TabCounts, AppError> {
+    if let (Some(status), true) = (status, *filter == ListFilter::default()) {
+        return super::list::counts(db, viewer, status).await;
+    }
+    let mut next_param = 5;
+    let mut param = || {
+        next_param += 1;
+        next_param - 1
+    };
+    let (conditions, args) = filter_conditions(Tab::All, filter, &mut param);
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
+         CAST(COALESCE(SUM(CASE WHEN c.assignee_id = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine, \
+         CAST(COALESCE(SUM(CASE WHEN c.assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unassigned \
+         FROM conversations c JOIN inboxes i ON i.id = c.inbox_id \
+         LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2 \
+         WHERE {VISIBLE} {} {conditions}",
+        status_condition(status)
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.map_or("", |s| s.as_str()));
+    for arg in args {
+        query = arg.bind(query);
+    }
+    let row = query.fetch_one(&db.pool).await?;
+    Ok(TabCounts {
+        mine: row.try_get("mine")?,
+        unassigned: row.try_get("unassigned")?,
+        all: row.try_get("total")?,
+    })
+}

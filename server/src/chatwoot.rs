@@ -1,0 +1,102 @@
+//! Chatwoot's Application API v1 (`/api/v1/…`, `api_access_token` header): thin
+//! handlers over `app::chatwoot::ssr`, which calls the dashboard's own services.
+mod account;
+mod caller;
+mod contacts;
+mod conversations;
+mod error;
+
+use axum::routing::{get, post, MethodRouter};
+
+use app::state::AppState;
+
+const ACCOUNT: &str = "/api/v1/accounts/{account_id}";
+
+/// Every route of the API, for the router and the authorisation test.
+pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
+    let at = |path: &str| format!("{ACCOUNT}{path}");
+    vec![
+        ("/api/v1/profile".to_owned(), get(account::profile)),
+        (at("/agents"), get(account::agents)),
+        (at("/inboxes"), get(account::inboxes)),
+        (at("/inboxes/{id}"), get(account::inbox)),
+        (at("/inbox_members/{id}"), get(account::inbox_members)),
+        (at("/teams"), get(account::teams)),
+        (at("/teams/{id}"), get(account::team)),
+        (at("/teams/{id}/team_members"), get(account::team_members)),
+        (
+            at("/labels"),
+            get(account::labels).post(account::create_label),
+        ),
+        (
+            at("/labels/{id}"),
+            get(account::label)
+                .patch(account::update_label)
+                .put(account::update_label)
+                .delete(account::delete_label),
+        ),
+        (
+            at("/canned_responses"),
+            get(account::canned).post(account::create_canned),
+        ),
+        (
+            at("/canned_responses/{id}"),
+            axum::routing::patch(account::update_canned)
+                .put(account::update_canned)
+                .delete(account::delete_canned),
+        ),
+        (at("/contacts"), get(contacts::list).post(contacts::create)),
+        (at("/contacts/search"), get(contacts::search)),
+        (
+            at("/contacts/{id}"),
+            get(contacts::get)
+                .put(contacts::update)
+                .patch(contacts::update),
+        ),
+        (
+            at("/contacts/{id}/conversations"),
+            get(contacts::conversations),
+        ),
+        (
+            at("/contacts/{id}/contactable_inboxes"),
+            get(contacts::contactable_inboxes),
+        ),
+        (
+            at("/conversations"),
+            get(conversations::list).post(conversations::create),
+        ),
+        (at("/conversations/meta"), get(conversations::meta)),
+        (
+            at("/conversations/{id}"),
+            get(conversations::get)
+                .patch(conversations::update)
+                .delete(conversations::delete),
+        ),
+        (
+            at("/conversations/{id}/toggle_status"),
+            post(conversations::toggle_status),
+        ),
+        (
+            at("/conversations/{id}/toggle_priority"),
+            post(conversations::toggle_priority),
+        ),
+        (
+            at("/conversations/{id}/assignments"),
+            post(conversations::assignments),
+        ),
+        (
+            at("/conversations/{id}/labels"),
+            get(conversations::labels).post(conversations::set_labels),
+        ),
+        (
+            at("/conversations/{id}/messages"),
+            get(conversations::messages).post(conversations::create_message),
+        ),
+        (
+            at("/conversations/{id}/messages/{message_id}"),
+            axum::routing::delete(conversations::delete_message)
+                .patch(conversations::delete_message)
+                .put(conversations::delete_message),
+        ),
+    ]
+}

@@ -1,0 +1,198 @@
+//! Handlers: conversations and their messages.
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::caller::{ApiAgent, Body, Ids, Params};
+use super::error::{ApiError, ApiResult};
+use app::chatwoot::model as cw;
+use app::chatwoot::ssr::conversations::{self, ListQuery};
+use app::chatwoot::ssr::{messages, start};
+use app::error::AppError;
+
+fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
+    Ok(ListQuery {
+        status: params.get("status").map(str::to_owned),
+        assignee_type: params.get("assignee_type").map(str::to_owned),
+        inbox_id: params.number("inbox_id")?,
+        team_id: params.number("team_id")?,
+        labels: params.all("labels"),
+        page: params.number("page")?,
+    })
+}
+
+/// Searching the list by text (`q`) is not served yet: refused, not ignored.
+fn refuse_text_search(params: &Params) -> Result<(), ApiError> {
+    match params.get("q").map(str::trim) {
+        Some(q) if !q.is_empty() => Err(ApiError::App(AppError::validation("q", "unsupported"))),
+        _ => Ok(()),
+    }
+}
+
+pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Value> {
+    refuse_text_search(&params)?;
+    let query = list_query(&params)?;
+    let (meta, payload) = conversations::list(&api.caller(), &query).await?;
+    Ok(Json(json!({"data": {"meta": meta, "payload": payload}})))
+}
+
+pub async fn meta(api: ApiAgent, params: Params) -> ApiResult<Value> {
+    refuse_text_search(&params)?;
+    let query = list_query(&params)?;
+    Ok(Json(
+        json!({"meta": conversations::meta(&api.caller(), &query).await?}),
+    ))
+}
+
+pub async fn get(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Conversation> {
+    Ok(Json(conversations::get(&api.caller(), id).await?))
+}
+
+pub async fn create(
+    api: ApiAgent,
+    Body(body): Body<cw::NewConversationBody>,
+) -> ApiResult<cw::Conversation> {
+    Ok(Json(start::create(&api.caller(), &body).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PriorityBody {
+    #[serde(default)]
+    priority: Option<String>,
+}
+
+/// `PATCH`: Chatwoot lets only the priority change here.
+pub async fn update(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<PriorityBody>,
+) -> ApiResult<cw::Conversation> {
+    let caller = api.caller();
+    let row = conversations::set_priority(&caller, id, body.priority.as_deref()).await?;
+    Ok(Json(conversations::one(&caller, row).await?))
+}
+
+pub async fn delete(_api: ApiAgent) -> Result<(), ApiError> {
+    Err(ApiError::NotAllowed(
+        "Conversations cannot be deleted: the history of what was said to a customer is kept. Resolve it instead.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct StatusBody {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    snoozed_until: Option<i64>,
+}
+
+pub async fn toggle_status(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<StatusBody>,
+) -> ApiResult<Value> {
+    let caller = api.caller();
+    let row = conversations::toggle_status(&caller, id, body.status.as_deref(), body.snoozed_until)
+        .await?;
+    Ok(Json(json!({
+        "meta": {},
+        "payload": {
+            "success": true,
+            "conversation_id": row.display_id,
+            "current_status": row.status.as_str(),
+            "snoozed_until": row.snoozed_until.map(|ms| ms / 1000),
+        }
+    })))
+}
+
+pub async fn toggle_priority(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<PriorityBody>,
+) -> Result<(), ApiError> {
+    conversations::set_priority(&api.caller(), id, body.priority.as_deref()).await?;
+    Ok(())
+}
+
+pub async fn assignments(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<Value>,
+) -> ApiResult<Value> {
+    let caller = api.caller();
+    let number = |key: &str| -> Result<Option<i64>, ApiError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                .map(Some)
+                .ok_or_else(|| ApiError::App(AppError::validation(key, "invalid"))),
+        }
+    };
+    if body.get("assignee_id").is_some() {
+        let agent = conversations::assign(&caller, id, number("assignee_id")?).await?;
+        return Ok(Json(json!(agent)));
+    }
+    if body.get("team_id").is_some() {
+        let team = conversations::set_team(&caller, id, number("team_id")?).await?;
+        return Ok(Json(json!(team)));
+    }
+    Err(ApiError::App(AppError::validation(
+        "assignee_id",
+        "required",
+    )))
+}
+
+pub async fn labels(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
+    Ok(Json(
+        json!({"payload": conversations::labels(&api.caller(), id).await?}),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct LabelsBody {
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+pub async fn set_labels(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<LabelsBody>,
+) -> ApiResult<Value> {
+    let labels = conversations::set_labels(&api.caller(), id, &body.labels).await?;
+    Ok(Json(json!({"payload": labels})))
+}
+
+pub async fn messages(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    params: Params,
+) -> ApiResult<Value> {
+    let (before, after) = (params.number("before")?, params.number("after")?);
+    let (meta, payload) = messages::list(&api.caller(), id, before, after).await?;
+    Ok(Json(json!({"meta": meta, "payload": payload})))
+}
+
+pub async fn create_message(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<cw::NewMessageBody>,
+) -> ApiResult<cw::Message> {
+    let new = messages::NewMessage {
+        content: body.content,
+        message_type: body.message_type,
+        private: body.private,
+        template: body.template_params,
+        echo_id: body.echo_id,
+        attachments: Vec::new(),
+    };
+    Ok(Json(messages::create(&api.caller(), id, new).await?))
+}
+
+pub async fn delete_message(_api: ApiAgent) -> Result<(), ApiError> {
+    Err(ApiError::NotAllowed(
+        "Messages cannot be deleted or edited: what was sent to a customer stays as it was sent.",
+    ))
+}

@@ -1,0 +1,193 @@
+//! The rules of the Chatwoot-compatible API (`/api/v1/…`) and of the access token in
+//! Mi perfil. The matrix's callers hold session cookies, which the API takes as the
+//! dashboard's pages do; the token header itself is tested in `chatwoot.rs`.
+use reqwest::Method;
+use serde_json::json;
+
+use super::*;
+
+fn at(f: &Fixture, path: &str) -> String {
+    format!("/api/v1/accounts/{}{path}", f.account)
+}
+
+fn read(f: &Fixture, path: &str) -> Req {
+    Req::Get(at(f, path))
+}
+
+pub(super) fn api_rules() -> Vec<Rule> {
+    vec![
+        Rule {
+            route: "/api/profile/access_token",
+            build: |_, _| Req::Json(json!({})),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/profile/access_token/regenerate",
+            build: |_, _| Req::Json(json!({})),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/v1/profile",
+            build: |_, _| Req::Get("/api/v1/profile".into()),
+            expect: SIGNED_IN,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/agents",
+            build: |f, _| read(f, "/agents"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/inboxes",
+            build: |f, _| read(f, "/inboxes"),
+            expect: API_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/inboxes/{id}",
+            build: |f, _| read(f, &format!("/inboxes/{}", f.inbox)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/inbox_members/{id}",
+            build: |f, _| read(f, &format!("/inbox_members/{}", f.inbox)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/teams",
+            build: |f, _| read(f, "/teams"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/teams/{id}",
+            build: |f, _| read(f, &format!("/teams/{}", f.team)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/teams/{id}/team_members",
+            build: |f, _| read(f, &format!("/teams/{}/team_members", f.team)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/labels",
+            build: |f, _| read(f, "/labels"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/labels/{id}",
+            build: |f, _| read(f, &format!("/labels/{}", f.label)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/canned_responses",
+            build: |f, _| read(f, "/canned_responses"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/canned_responses/{id}",
+            build: |f, _| {
+                Req::Other(
+                    Method::PATCH,
+                    at(f, &format!("/canned_responses/{}", f.canned)),
+                    Some(json!({"content": format!("Texto {MARKER}")})),
+                )
+            },
+            expect: API_ADMIN,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts",
+            build: |f, _| read(f, "/contacts"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/search",
+            build: |f, _| read(f, &format!("/contacts/search?q={MARKER}")),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/{id}",
+            build: |f, _| read(f, &format!("/contacts/{}", f.contact)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/{id}/conversations",
+            build: |f, _| read(f, &format!("/contacts/{}/conversations", f.contact)),
+            expect: API_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes",
+            build: |f, _| read(f, &format!("/contacts/{}/contactable_inboxes", f.contact)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations",
+            build: |f, _| read(f, "/conversations?status=all"),
+            expect: API_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/meta",
+            build: |f, _| read(f, "/conversations/meta"),
+            expect: API_MEMBERSHIP,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}",
+            build: |f, _| read(f, &format!("/conversations/{}", f.number)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/toggle_status",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, &format!("/conversations/{}/toggle_status", f.number)),
+                    Some(json!({"status": "open"})),
+                )
+            },
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/toggle_priority",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, &format!("/conversations/{}/toggle_priority", f.number)),
+                    Some(json!({"priority": "low"})),
+                )
+            },
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/assignments",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, &format!("/conversations/{}/assignments", f.number)),
+                    Some(json!({"team_id": null})),
+                )
+            },
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/labels",
+            build: |f, _| read(f, &format!("/conversations/{}/labels", f.number)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/messages",
+            build: |f, _| read(f, &format!("/conversations/{}/messages", f.number)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/messages/{message_id}",
+            build: |f, _| {
+                Req::Other(
+                    Method::DELETE,
+                    at(
+                        f,
+                        &format!("/conversations/{}/messages/{}", f.number, f.message),
+                    ),
+                    None,
+                )
+            },
+            expect: API_REFUSED,
+        },
+    ]
+}
