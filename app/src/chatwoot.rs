@@ -4,6 +4,8 @@
 //! Charla's types in `ssr`; the axum handlers are in `server/src/chatwoot/`. Every
 //! change goes through the same service the dashboard's server functions call, so
 //! the seed's rules, permissions and live events hold on the API exactly as in the UI.
+#[cfg(feature = "ssr")]
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod webhooks;

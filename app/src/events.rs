@@ -78,6 +78,16 @@ impl LiveEvent {
         matches!(self, LiveEvent::NotificationCreated { .. })
     }
 
+    /// Something webhooks tell of (conversations and messages) happened.
+    pub fn hooked(&self) -> bool {
+        matches!(
+            self,
+            LiveEvent::ConversationChanged { .. }
+                | LiveEvent::MessageCreated { .. }
+                | LiveEvent::MessageUpdated { .. }
+        )
+    }
+
     /// A message waiting for its channel: an agent's reply, or one put back by "retry".
     pub fn may_queue_outbound(&self) -> bool {
         let sending = |m: &MessageView| {

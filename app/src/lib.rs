@@ -8,7 +8,6 @@ pub mod agents;
 pub mod auth;
 pub mod canned;
 pub mod channels;
-#[cfg(feature = "ssr")]
 pub mod chatwoot;
 pub mod contacts;
 pub mod conversations;

@@ -5,6 +5,7 @@ mod caller;
 mod contacts;
 mod conversations;
 mod error;
+mod webhooks;
 
 use axum::routing::{get, post, MethodRouter};
 
@@ -97,6 +98,13 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             axum::routing::delete(conversations::delete_message)
                 .patch(conversations::delete_message)
                 .put(conversations::delete_message),
+        ),
+        (at("/webhooks"), get(webhooks::list).post(webhooks::create)),
+        (
+            at("/webhooks/{id}"),
+            axum::routing::patch(webhooks::update)
+                .put(webhooks::update)
+                .delete(webhooks::delete),
         ),
     ]
 }

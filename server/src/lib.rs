@@ -121,6 +121,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         widget_guard,
         presence,
     };
+    spawn_webhooks(config, &state);
     Ok((state, seeded))
 }
 
@@ -143,6 +144,23 @@ async fn spawn_notifications(
         .unwrap_or_else(|| format!("http://{}", config.site_addr));
     email::spawn(db.clone(), config.notify.email(public_url));
     Ok(())
+}
+
+/// Webhooks: the dispatcher (event log to deliveries) and the sender.
+fn spawn_webhooks(config: &Config, state: &AppState) {
+    use app::chatwoot::ssr::webhooks::{dispatch, send};
+    let woken = Arc::new(tokio::sync::Notify::new());
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.site_addr));
+    dispatch::spawn(state.clone(), public_url, woken.clone());
+    let sender = send::Sender::new(
+        state.db.clone(),
+        state.settings.secrets.clone(),
+        &config.outbound,
+    );
+    send::spawn(sender, woken);
 }
 
 /// The adapter of each channel; a channel without one fails its sends visibly.

@@ -265,6 +265,24 @@ impl OutboundPolicy {
         Ok(())
     }
 
+    /// Whether a webhook URL may be called: http or https with no credentials in it; an
+    /// address literal must pass [`Self::allows`] (names are checked by
+    /// [`Self::resolver`] when connecting, so a name pointing inside is refused then).
+    pub fn webhook_url(&self, url: &str) -> Result<(), &'static str> {
+        let url = reqwest::Url::parse(url).map_err(|_| "invalid")?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("invalid");
+        }
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err("invalid");
+        }
+        let host = url.host_str().ok_or("invalid")?;
+        if !self.host_allowed(host.trim_start_matches('[').trim_end_matches(']')) {
+            return Err("address_not_allowed");
+        }
+        Ok(())
+    }
+
     /// A DNS resolver for reqwest that keeps only the addresses this policy allows (an
     /// address literal in a URL bypasses resolvers: check URLs with [`Self::graph_url`]).
     pub fn resolver(&self) -> Arc<PolicyResolver> {

@@ -75,6 +75,8 @@ struct Inner {
     outbox: Notify,
     /// Woken after a commit that wrote notifications, so the push worker sends them.
     notices: Notify,
+    /// Woken after a commit with events webhooks tell of, so their dispatcher runs.
+    hooks: Notify,
     /// "Is writing" signals for every socket here (see `relay`).
     signals: broadcast::Sender<Arc<Signal>>,
 }
@@ -111,6 +113,7 @@ impl Hub {
                 interval,
                 outbox: Notify::new(),
                 notices: Notify::new(),
+                hooks: Notify::new(),
                 signals: broadcast::channel(SIGNALS_CAPACITY).0,
             }),
         }
@@ -137,6 +140,9 @@ impl Hub {
         if events.iter().any(|e| e.event.notifies()) {
             self.inner.notices.notify_one();
         }
+        if events.iter().any(|e| e.event.hooked()) {
+            self.inner.hooks.notify_one();
+        }
         Ok(events)
     }
 
@@ -152,6 +158,11 @@ impl Hub {
     /// Resolves when notifications were written (here, or on another replica).
     pub async fn notices_woken(&self) {
         self.inner.notices.notified().await
+    }
+
+    /// Resolves when events webhooks tell of were committed (here or on another replica).
+    pub async fn hooks_woken(&self) {
+        self.inner.hooks.notified().await
     }
 
     /// Resolves when the outbox is woken.
@@ -335,6 +346,9 @@ impl Hub {
         }
         if events.iter().any(|e| e.event.notifies()) {
             self.inner.notices.notify_one();
+        }
+        if events.iter().any(|e| e.event.hooked()) {
+            self.inner.hooks.notify_one();
         }
         self.publish_all(events);
         Ok(())

@@ -57,6 +57,13 @@ pub fn civil(ms: Millis, offset_min: i32) -> (i64, u32, u32, u32, u32) {
     )
 }
 
+/// An instant in UTC as ISO 8601 with milliseconds (`2026-12-05T09:30:05.120Z`).
+pub fn iso_instant(ms: Millis) -> String {
+    let (y, mo, d, h, mi) = civil(ms, 0);
+    let (s, milli) = (ms.div_euclid(1000).rem_euclid(60), ms.rem_euclid(1000));
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}Z")
+}
+
 /// The day (`YYYY-MM-DD`) an instant falls on at `offset_min` (a date field's value).
 pub fn iso_day(ms: Millis, offset_min: i32) -> String {
     let (y, mo, d, _, _) = civil(ms, offset_min);
@@ -127,7 +134,13 @@ pub fn every_second() -> leptos::prelude::RwSignal<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::civil;
+    use super::{civil, iso_instant};
+
+    #[test]
+    fn writes_instants_as_iso_8601() {
+        assert_eq!(iso_instant(1_795_492_582_045), "2026-11-24T03:56:22.045Z");
+        assert_eq!(iso_instant(0), "1970-01-01T00:00:00.000Z");
+    }
 
     #[test]
     fn converts_epoch_instants_to_civil_time() {

@@ -48,6 +48,7 @@ pub fn TeamAdminPage() -> impl IntoView {
                         <CannedSection refresh />
                         <LabelsAdmin />
                         <TeamsAdmin />
+                        <crate::chatwoot::webhooks::WebhooksAdmin />
                     }.into_any(),
                     Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                 }

@@ -189,5 +189,81 @@ pub(super) fn api_rules() -> Vec<Rule> {
             },
             expect: API_REFUSED,
         },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/webhooks",
+            build: |f, _| read(f, "/webhooks"),
+            expect: API_ADMIN,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/webhooks/{id}",
+            build: |f, _| {
+                Req::Other(
+                    Method::PATCH,
+                    at(f, "/webhooks/999999"),
+                    Some(json!({"name": "x"})),
+                )
+            },
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        },
+        // Webhooks in Ajustes: administrators of their own account only.
+        Rule {
+            route: "/api/webhooks/list",
+            build: |_, _| Req::Json(json!({})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
+            route: "/api/webhooks/save",
+            build: |_, c| {
+                Req::Json(
+                    json!({"id": null, "input": {"name": "", "url": format!("https://hooks.example.com/{}", tag(c)), "subscriptions": ["message_created"]}}),
+                )
+            },
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
+            route: "/api/webhooks/remove",
+            build: |_, _| Req::Json(json!({"id": 999999})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        },
+        Rule {
+            route: "/api/webhooks/deliveries",
+            build: |_, _| Req::Json(json!({"id": 999999})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
     ]
 }

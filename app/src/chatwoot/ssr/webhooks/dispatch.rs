@@ -1,0 +1,201 @@
+//! The dispatcher: reads each account's event log after its cursor, builds what the
+//! events tell webhooks, and writes one delivery per webhook that asked for it, moving
+//! the cursor in the same transaction. A crash before the commit leaves the cursor
+//! where it was (the run is redone); two replicas racing see the cursor moved under
+//! them and the second one's run changes nothing.
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sqlx::Row;
+use tokio::sync::Notify;
+
+use super::payload::{hooks, Hook};
+use crate::agents::model::AgentProfile;
+use crate::chatwoot::ssr::Caller;
+use crate::db::now_ms;
+use crate::domain::{Availability, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Events read per run.
+const BATCH: i64 = 200;
+/// Also looked at this often without a wake-up (another replica's events, a lost wake).
+const POLL: Duration = Duration::from_secs(2);
+
+/// Runs the dispatcher for the life of the process; `sent` wakes the sender.
+pub fn spawn(state: AppState, base_url: String, sent: Arc<Notify>) {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&state, &base_url).await {
+                Ok(0) => {}
+                Ok(_) => sent.notify_one(),
+                Err(err) => tracing::warn!(error = %err, "webhook dispatch failed; retrying"),
+            }
+            tokio::select! {
+                _ = state.hub.hooks_woken() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+        }
+    });
+}
+
+/// Dispatches everything the log holds for every account with webhooks; the number of
+/// deliveries written.
+pub async fn run_once(state: &AppState, base_url: &str) -> Result<usize, AppError> {
+    let accounts: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT account_id FROM webhooks")
+        .fetch_all(&state.db.pool)
+        .await?;
+    let mut written = 0;
+    for account in accounts {
+        loop {
+            match run_account(state, base_url, account).await? {
+                None => break,
+                Some(n) => written += n,
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// The account as the system sees it: an administrator nobody is (every inbox).
+fn system(account_id: i64) -> AgentProfile {
+    AgentProfile {
+        id: 0,
+        account_id,
+        email: String::new(),
+        name: String::new(),
+        display_name: None,
+        role: Role::Administrator,
+        availability: Availability::Offline,
+    }
+}
+
+async fn cursor(state: &AppState, account: i64) -> Result<i64, AppError> {
+    let db = &state.db;
+    if let Some(at) = sqlx::query_scalar::<_, i64>(
+        "SELECT last_event_id FROM webhook_cursors WHERE account_id = $1",
+    )
+    .bind(account)
+    .fetch_optional(&db.pool)
+    .await?
+    {
+        return Ok(at);
+    }
+    // The first webhook of the account starts at the log as it was when it was made.
+    let start: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(MAX(e.id), 0) AS BIGINT) FROM events e WHERE e.account_id = $1 \
+         AND e.created_at < (SELECT MIN(w.created_at) FROM webhooks w WHERE w.account_id = $1)",
+    )
+    .bind(account)
+    .fetch_one(&db.pool)
+    .await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO webhook_cursors (account_id, last_event_id) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING",
+    )
+    .bind(account)
+    .bind(start)
+    .execute(tx.conn())
+    .await?;
+    tx.finish().await?;
+    Ok(
+        sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE account_id = $1")
+            .bind(account)
+            .fetch_one(&db.pool)
+            .await?,
+    )
+}
+
+struct Subscriber {
+    id: i64,
+    events: Vec<String>,
+    include_private: bool,
+    created_at: i64,
+}
+
+impl Subscriber {
+    fn wants(&self, hook: &Hook) -> bool {
+        self.events.iter().any(|e| e == hook.event)
+            && (!hook.private || self.include_private)
+            && self.created_at <= hook.at
+    }
+}
+
+/// One run over an account's log; `None` when it had nothing new.
+async fn run_account(
+    state: &AppState,
+    base_url: &str,
+    account: i64,
+) -> Result<Option<usize>, AppError> {
+    let db = &state.db;
+    let from = cursor(state, account).await?;
+    let events = crate::db::events::since(db, account, from, BATCH).await?;
+    let Some(last) = events.last().map(|e| e.id) else {
+        return Ok(None);
+    };
+    let subscribers = sqlx::query(
+        "SELECT id, subscriptions, include_private, created_at FROM webhooks WHERE account_id = $1",
+    )
+    .bind(account)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let events: String = r.try_get("subscriptions")?;
+        Ok(Subscriber {
+            id: r.try_get("id")?,
+            events: serde_json::from_str(&events).unwrap_or_default(),
+            include_private: crate::db::flag(r, "include_private")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let name: String = sqlx::query("SELECT name FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    let agent = system(account);
+    let caller = Caller {
+        state,
+        agent: &agent,
+        base_url,
+    };
+    let account_json: Value = json!({"id": account, "name": name});
+    let built = hooks(&caller, &account_json, &events).await?;
+
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE webhook_cursors SET last_event_id = $1 WHERE account_id = $2 AND last_event_id = $3",
+    )
+    .bind(last)
+    .bind(account)
+    .bind(from)
+    .execute(tx.conn())
+    .await?;
+    if moved.rows_affected() == 0 {
+        // Another replica dispatched this run.
+        return Ok(Some(0));
+    }
+    let mut written = 0;
+    for hook in &built {
+        let body = hook.payload.to_string();
+        for subscriber in subscribers.iter().filter(|s| s.wants(hook)) {
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+                 VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+            )
+            .bind(subscriber.id)
+            .bind(hook.event)
+            .bind(&body)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+            written += 1;
+        }
+    }
+    tx.finish().await?;
+    Ok(Some(written))
+}

@@ -1,0 +1,198 @@
+//! Chatwoot's webhook payloads, built from the event log: `message_created` and
+//! `message_updated` (incoming, outgoing and template messages, never activity
+//! lines), `conversation_created`, `conversation_status_changed` and
+//! `conversation_updated` with `changed_attributes`. Message payloads use strings for
+//! `message_type` and ISO times for `created_at`, as Chatwoot's do.
+use serde_json::{json, Value};
+
+use crate::chatwoot::ssr::conversations::shape;
+use crate::chatwoot::ssr::render;
+use crate::chatwoot::ssr::Caller;
+use crate::conversations::model::{ConversationSummary, MessageView};
+use crate::conversations::ssr::access::visible_conversation;
+use crate::domain::MessageDirection;
+use crate::error::AppError;
+use crate::events::{ConversationState, EventEnvelope, LiveEvent};
+use crate::ui::time::iso_instant;
+
+/// One webhook event to send.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub event: &'static str,
+    pub payload: Value,
+    /// A private note: only webhooks that ask for them get it.
+    pub private: bool,
+    /// When what it tells of happened (webhooks made later do not get it).
+    pub at: i64,
+}
+
+/// What a run of the log tells webhooks, in order. A conversation's change right
+/// after one of its messages is that message's doing (its activity time): it is told
+/// only if it changed the status or the assignee.
+pub async fn hooks(
+    caller: &Caller<'_>,
+    account: &Value,
+    events: &[EventEnvelope],
+) -> Result<Vec<Hook>, AppError> {
+    let mut hooks = Vec::new();
+    let mut after_message: Option<i64> = None;
+    for envelope in events {
+        let at = envelope.created_at;
+        match &envelope.event {
+            LiveEvent::MessageCreated { message } | LiveEvent::MessageUpdated { message } => {
+                after_message = Some(message.conversation_id);
+                if message.direction == MessageDirection::Activity {
+                    continue;
+                }
+                let event = match envelope.event {
+                    LiveEvent::MessageCreated { .. } => "message_created",
+                    _ => "message_updated",
+                };
+                let Some(payload) = message_payload(caller, account, event, message).await? else {
+                    continue;
+                };
+                hooks.push(Hook {
+                    event,
+                    payload,
+                    private: message.private,
+                    at,
+                });
+            }
+            LiveEvent::ConversationChanged {
+                conversation,
+                previous,
+            } => {
+                let bump = after_message.take() == Some(conversation.id);
+                for (event, changes) in conversation_events(conversation, previous.as_ref(), bump) {
+                    let Some(mut payload) =
+                        conversation_payload(caller, account, conversation.id).await?
+                    else {
+                        continue;
+                    };
+                    payload["event"] = json!(event);
+                    if event != "conversation_created" {
+                        payload["changed_attributes"] = changes.clone();
+                    }
+                    hooks.push(Hook {
+                        event,
+                        payload,
+                        private: false,
+                        at,
+                    });
+                }
+            }
+            _ => after_message = None,
+        }
+    }
+    Ok(hooks)
+}
+
+/// Which conversation events a change is, with its `changed_attributes`.
+fn conversation_events(
+    now: &ConversationSummary,
+    previous: Option<&ConversationState>,
+    bump: bool,
+) -> Vec<(&'static str, Value)> {
+    let Some(before) = previous else {
+        return vec![("conversation_created", Value::Null)];
+    };
+    let change = |name: &str, from: Value, to: Value| json!({ name: {"previous_value": from, "current_value": to} });
+    let mut events = Vec::new();
+    if before.status != now.status {
+        let changes = json!([change(
+            "status",
+            json!(before.status.as_str()),
+            json!(now.status.as_str())
+        )]);
+        events.push(("conversation_status_changed", changes));
+    }
+    if before.assignee_id != now.assignee_id {
+        let changes = json!([change(
+            "assignee_id",
+            json!(before.assignee_id),
+            json!(now.assignee_id)
+        )]);
+        events.push(("conversation_updated", changes));
+    } else if !bump && before.status == now.status {
+        // Labels, priority, team or snooze: the log keeps no "before" of those.
+        events.push(("conversation_updated", json!([])));
+    }
+    events
+}
+
+/// The conversation as Chatwoot's webhooks carry it (its REST shape, with the
+/// account), and its inbox's name; `None` when it is gone.
+async fn conversation_shape(
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<Option<(crate::chatwoot::model::Conversation, String)>, AppError> {
+    let row = match visible_conversation(caller.db(), caller.viewer(), id).await {
+        Ok(row) => row,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    let inbox_name = row.inbox_name.clone();
+    let mut shaped = shape(caller, vec![row]).await?;
+    Ok(Some((shaped.remove(0), inbox_name)))
+}
+
+async fn conversation_payload(
+    caller: &Caller<'_>,
+    account: &Value,
+    id: i64,
+) -> Result<Option<Value>, AppError> {
+    let Some((conversation, _)) = conversation_shape(caller, id).await? else {
+        return Ok(None);
+    };
+    let mut value = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
+    value["account"] = account.clone();
+    Ok(Some(value))
+}
+
+async fn message_payload(
+    caller: &Caller<'_>,
+    account: &Value,
+    event: &str,
+    message: &MessageView,
+) -> Result<Option<Value>, AppError> {
+    let Some((conversation, inbox_name)) =
+        conversation_shape(caller, message.conversation_id).await?
+    else {
+        return Ok(None);
+    };
+    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    let shaped = render::message(
+        message,
+        &render::MessageContext {
+            account_id: caller.agent.account_id,
+            display_id: conversation.id,
+            base_url: caller.base_url,
+            contact: &conversation.meta.sender,
+            agents: &agents,
+            with_sender_ids: false,
+        },
+    );
+    let message_type = match message.direction {
+        MessageDirection::Incoming => "incoming",
+        _ if is_template(message) => "template",
+        _ => "outgoing",
+    };
+    let mut value = serde_json::to_value(&shaped).map_err(|_| AppError::Internal)?;
+    value["event"] = json!(event);
+    value["message_type"] = json!(message_type);
+    value["created_at"] = json!(iso_instant(message.created_at));
+    value["additional_attributes"] = json!({});
+    value["inbox"] = json!({"id": message.inbox_id, "name": inbox_name});
+    value["account"] = account.clone();
+    let mut conversation = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
+    conversation["account"] = account.clone();
+    value["conversation"] = conversation;
+    Ok(Some(value))
+}
+
+fn is_template(message: &MessageView) -> bool {
+    matches!(
+        message.extra,
+        Some(crate::conversations::model::MessageExtra::Template { .. })
+    )
+}
