@@ -1,13 +1,15 @@
 //! The conversation list at scale: seeds N conversations with M messages each (one
 //! contact per conversation, spread over the demo inboxes, statuses and assignees),
 //! then times through the real server: the first page of "Todas" with the tab counts,
-//! the same tab 400 pages deep (keyset cursor), and the administrator's "Mías".
+//! the same tab 400 pages deep (keyset cursor), and the administrator's "Mías"; then
+//! the Chatwoot-compatible API's lists.
 use serde_json::json;
 use std::time::Instant;
 
 use crate::report::{ms, table, Samples};
 
 mod bulk;
+mod chatwoot;
 use bulk::bulk_row;
 
 pub struct Options {
@@ -334,6 +336,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             )
             .await?,
         );
+        let sizes = format!("{conversations} / {messages}");
+        rows.extend(chatwoot::api_rows(&running, backend, &sizes, options.samples).await?);
         if postgres {
             crate::drop_database(&running).await;
         }

@@ -29,6 +29,7 @@ mod search;
 mod send;
 mod signin;
 mod uploads;
+mod webhooks;
 mod weight;
 mod whatsapp;
 
@@ -86,6 +87,7 @@ async fn main() -> anyhow::Result<()> {
         "signin" => signin::run(number("requests", 1_000)?).await,
         "flood" => flood::run(number("seconds", 60)? as u64, number("workers", 32)?).await,
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
+        "webhooks" => webhooks::run(number("rate", 200)?, number("seconds", 20)? as u64).await,
         "push" => notify::run_push(number("agents", 2_000)?, number("rounds", 5)?).await,
         "notify-email" => {
             notify_email::run(
@@ -114,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks)"
             )
         }
     }
@@ -135,6 +137,7 @@ async fn quick() -> anyhow::Result<()> {
     whatsapp::run(50).await?;
     notify::run_push(50, 2).await?;
     notify_email::run(20, 5, 1).await?;
+    webhooks::run(20, 2).await?;
     search::run(search::Options {
         conversations: 2_000,
         messages_per_conversation: 5,

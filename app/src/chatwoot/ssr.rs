@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod messages;
 pub mod render;
 pub mod start;
+mod text_search;
 pub mod webhooks;
 
 use crate::agents::model::AgentProfile;

@@ -18,26 +18,17 @@ fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
         team_id: params.number("team_id")?,
         labels: params.all("labels"),
         page: params.number("page")?,
+        q: params.get("q").map(str::to_owned),
     })
 }
 
-/// Searching the list by text (`q`) is not served yet: refused, not ignored.
-fn refuse_text_search(params: &Params) -> Result<(), ApiError> {
-    match params.get("q").map(str::trim) {
-        Some(q) if !q.is_empty() => Err(ApiError::App(AppError::validation("q", "unsupported"))),
-        _ => Ok(()),
-    }
-}
-
 pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Value> {
-    refuse_text_search(&params)?;
     let query = list_query(&params)?;
     let (meta, payload) = conversations::list(&api.caller(), &query).await?;
     Ok(Json(json!({"data": {"meta": meta, "payload": payload}})))
 }
 
 pub async fn meta(api: ApiAgent, params: Params) -> ApiResult<Value> {
-    refuse_text_search(&params)?;
     let query = list_query(&params)?;
     Ok(Json(
         json!({"meta": conversations::meta(&api.caller(), &query).await?}),

@@ -605,17 +605,28 @@ async fn conversations_change_through_the_api(app: TestApp) {
         .contains("cannot be deleted"));
     let (status, _) = api(&app, None, Method::DELETE, &at("/conversations/2"), None).await;
     assert_eq!(status, 401);
-    let (status, _) = api(
+    // `q` finds conversations by their messages' words, accents or not, any status.
+    let found = get(&app, &lucia, &at("/conversations?q=planes%20de%20envio")).await;
+    let numbers: Vec<i64> = found["data"]["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![2], "{found}");
+    assert_eq!(found["data"]["meta"]["all_count"], 1);
+    let (_, hidden) = api(
         &app,
-        Some(&lucia),
+        Some(&marcos),
         Method::GET,
-        &at("/conversations?q=hola"),
+        &at("/conversations?q=planes%20de%20envio"),
         None,
     )
     .await;
     assert_eq!(
-        status, 422,
-        "text search through the list is refused, not ignored"
+        hidden["data"]["payload"],
+        json!([]),
+        "not in Marcos's inboxes"
     );
 }
 

@@ -27,6 +27,14 @@ pub struct ListQuery {
     /// Label titles; a conversation with any of them is listed (one is supported for now: the first).
     pub labels: Vec<String>,
     pub page: Option<i64>,
+    /// Words of a message in the conversation (every status, as in Chatwoot).
+    pub q: Option<String>,
+}
+
+impl ListQuery {
+    fn text(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
 }
 
 fn parse_status(text: Option<&str>) -> Result<Option<ConversationStatus>, AppError> {
@@ -77,6 +85,9 @@ fn counts_shape(counts: TabCounts) -> cw::ListCounts {
 
 /// The counts for the query's status and filters (not its assignee type).
 pub async fn meta(caller: &Caller<'_>, query: &ListQuery) -> Result<cw::ListCounts, AppError> {
+    if query.text().is_some() {
+        return Ok(list(caller, query).await?.0);
+    }
     let status = parse_status(query.status.as_deref())?;
     let Some(filter) = filter_of(caller, query).await? else {
         return Ok(counts_shape(TabCounts::default()));
@@ -91,6 +102,25 @@ pub async fn list(
 ) -> Result<(cw::ListCounts, Vec<cw::Conversation>), AppError> {
     let status = parse_status(query.status.as_deref())?;
     let assignee = parse_assignee(query.assignee_type.as_deref())?;
+    if let Some(text) = query.text() {
+        let page = query.page.unwrap_or(1);
+        let (rows, [mine, unassigned, all]) = super::text_search::page(
+            caller,
+            text,
+            query.inbox_id,
+            query.team_id,
+            assignee,
+            page,
+            PER_PAGE,
+        )
+        .await?;
+        let counts = TabCounts {
+            mine,
+            unassigned,
+            all,
+        };
+        return Ok((counts_shape(counts), shape(caller, rows).await?));
+    }
     let Some(filter) = filter_of(caller, query).await? else {
         return Ok((counts_shape(TabCounts::default()), Vec::new()));
     };

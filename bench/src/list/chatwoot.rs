@@ -1,0 +1,79 @@
+//! The same lists through the Chatwoot-compatible API (`GET /api/v1/…` with an
+//! `api_access_token`), as an integration polling Charla would call them.
+use std::time::Instant;
+
+use crate::report::{ms, Samples};
+
+/// Rows of the list table: each API request timed `samples` times.
+pub(super) async fn api_rows(
+    running: &crate::Running,
+    backend: &str,
+    sizes: &str,
+    samples: usize,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let state = &running.state;
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = 'admin@charla.local'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    let token = app::auth::access_token::ssr::current(&state.db, &state.settings.secrets, admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("token: {e}"))?
+        .token;
+    let client = reqwest::Client::new();
+    let base = format!("http://{}/api/v1/accounts/1", running.addr);
+    let cases = [
+        (
+            "API: conversations, open, page 1 (with data.meta)",
+            "/conversations?status=open",
+        ),
+        (
+            "API: conversations, assignee_type=me",
+            "/conversations?status=open&assignee_type=me",
+        ),
+        (
+            "API: conversations, every status, page 40",
+            "/conversations?status=all&page=40",
+        ),
+        ("API: conversations/meta", "/conversations/meta?status=open"),
+        ("API: contacts, page 1", "/contacts"),
+    ];
+    let mut rows = Vec::new();
+    for (label, path) in cases {
+        let url = format!("{base}{path}");
+        let mut answer = serde_json::Value::Null;
+        for _ in 0..samples.min(10) {
+            let res = client
+                .get(&url)
+                .header("api_access_token", &token)
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "{url}: {}", res.status());
+            answer = res.json().await?;
+        }
+        let mut timings = Samples::new();
+        for _ in 0..samples {
+            let started = Instant::now();
+            let res = client
+                .get(&url)
+                .header("api_access_token", &token)
+                .send()
+                .await?;
+            let _ = res.bytes().await?;
+            timings.push(started.elapsed());
+        }
+        let items = answer["data"]["payload"]
+            .as_array()
+            .or(answer["payload"].as_array())
+            .map(|items| format!("{} rows", items.len()))
+            .unwrap_or_else(|| answer.to_string());
+        rows.push(vec![
+            backend.to_owned(),
+            sizes.to_owned(),
+            label.to_owned(),
+            items,
+            ms(timings.percentile(50.0)),
+            ms(timings.percentile(99.0)),
+        ]);
+    }
+    Ok(rows)
+}
