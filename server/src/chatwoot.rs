@@ -5,6 +5,7 @@ mod caller;
 mod contacts;
 mod conversations;
 mod error;
+mod multipart;
 mod webhooks;
 
 use axum::routing::{get, post, MethodRouter};

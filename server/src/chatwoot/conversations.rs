@@ -1,4 +1,5 @@
 //! Handlers: conversations and their messages.
+use axum::extract::FromRequest;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -166,18 +167,24 @@ pub async fn messages(
     Ok(Json(json!({"meta": meta, "payload": payload})))
 }
 
+/// A new message: JSON, or multipart/form-data with files (`attachments[]`).
 pub async fn create_message(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
-    Body(body): Body<cw::NewMessageBody>,
+    request: axum::extract::Request,
 ) -> ApiResult<cw::Message> {
-    let new = messages::NewMessage {
-        content: body.content,
-        message_type: body.message_type,
-        private: body.private,
-        template: body.template_params,
-        echo_id: body.echo_id,
-        attachments: Vec::new(),
+    let new = if super::multipart::is_multipart(&request) {
+        super::multipart::read(&api, id, request).await?
+    } else {
+        let Body(body) = Body::<cw::NewMessageBody>::from_request(request, &()).await?;
+        messages::NewMessage {
+            content: body.content,
+            message_type: body.message_type,
+            private: body.private,
+            template: body.template_params,
+            echo_id: body.echo_id,
+            attachments: Vec::new(),
+        }
     };
     Ok(Json(messages::create(&api.caller(), id, new).await?))
 }

@@ -701,6 +701,47 @@ async fn messages_follow_the_send_rules(app: TestApp) {
         .unwrap();
     assert_eq!(count, 5, "refused messages change nothing");
 
+    // Files go as multipart `attachments[]`, as Chatwoot's clients send them.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("content", "Aquí tienes la foto")
+        .part(
+            "attachments[]",
+            reqwest::multipart::Part::bytes(png).file_name("taladro.png"),
+        );
+    let res = client()
+        .post(app.url(&at("/conversations/1/messages")))
+        .header("api_access_token", &lucia)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let with_file: Value = res.json().await.unwrap();
+    assert_eq!(with_file["content"], "Aquí tienes la foto");
+    assert_eq!(
+        with_file["attachments"][0]["file_type"], "image",
+        "{with_file}"
+    );
+    assert!(with_file["attachments"][0]["data_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://"));
+    let empty = reqwest::multipart::Form::new()
+        .text("content", "vacío")
+        .part(
+            "attachments[]",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name("nada.txt"),
+        );
+    let res = client()
+        .post(app.url(&at("/conversations/1/messages")))
+        .header("api_access_token", &lucia)
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "an empty file is refused");
+
     // The seed's rule: a message is never deleted nor edited.
     let id = sent["id"].as_i64().unwrap();
     for method in [Method::DELETE, Method::PATCH] {
