@@ -57,7 +57,9 @@ pub fn civil(ms: Millis, offset_min: i32) -> (i64, u32, u32, u32, u32) {
     )
 }
 
-/// An instant in UTC as ISO 8601 with milliseconds (`2026-12-05T09:30:05.120Z`).
+/// An instant in UTC as ISO 8601 with milliseconds (`2026-12-05T09:30:05.120Z`), as
+/// webhook payloads carry it (the server's only).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 pub fn iso_instant(ms: Millis) -> String {
     let (y, mo, d, h, mi) = civil(ms, 0);
     let (s, milli) = (ms.div_euclid(1000).rem_euclid(60), ms.rem_euclid(1000));
