@@ -68,6 +68,11 @@ pub enum LiveEvent {
     LabelsChanged {},
     /// The account's teams (or their members) changed: dashboards reload them.
     TeamsChanged {},
+    /// A contact was created or changed (webhooks tell of it; dashboards ignore it).
+    ContactChanged {
+        contact_id: i64,
+        created: bool,
+    },
 }
 
 /// A session's name in the event log: a digest of its stored hash, which says nothing
@@ -85,6 +90,7 @@ impl LiveEvent {
             LiveEvent::ConversationChanged { .. }
                 | LiveEvent::MessageCreated { .. }
                 | LiveEvent::MessageUpdated { .. }
+                | LiveEvent::ContactChanged { .. }
         )
     }
 
@@ -157,6 +163,10 @@ enum LiveEventTwin {
     LabelsChanged {},
     /// The account's teams (or their members) changed: dashboards reload them.
     TeamsChanged {},
+    ContactChanged {
+        contact_id: i64,
+        created: bool,
+    },
 }
 
 impl TagFirst for LiveEvent {
@@ -306,6 +316,10 @@ mod tests {
             },
             LiveEvent::LabelsChanged {},
             LiveEvent::TeamsChanged {},
+            LiveEvent::ContactChanged {
+                contact_id: 4,
+                created: true,
+            },
             LiveEvent::ConversationDeleted {
                 conversation_id: 9,
                 inbox_id: 3,

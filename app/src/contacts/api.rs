@@ -71,9 +71,13 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
             let (state, agent) = signed_in()?;
             let country = &state.settings.default_country;
             match id {
-                None => ssr::store::create(&state.db, agent.account_id, &input, country).await,
+                None => {
+                    ssr::store::create(&state.db, &state.hub, agent.account_id, &input, country)
+                        .await
+                }
                 Some(id) => {
-                    ssr::store::update(&state.db, agent.account_id, id, &input, country).await
+                    ssr::store::update(&state.db, &state.hub, agent.account_id, id, &input, country)
+                        .await
                 }
             }
         }

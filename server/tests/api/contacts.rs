@@ -836,7 +836,8 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
         .collect();
     // Each one reviewed: a contact (S13), a canned response, a label (which leaves
     // the conversations that had it) a saved folder (a filter, no conversation in
-    // it) and a team (its conversations stay, without one); never a conversation or message.
+    // it), a team (its conversations stay, without one) and a webhook (its delivery
+    // log goes with it); never a conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
@@ -846,7 +847,8 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
             &"/api/contacts/delete".to_owned(),
             &"/api/folders/remove".to_owned(),
             &"/api/labels/remove".to_owned(),
-            &"/api/teams/remove".to_owned()
+            &"/api/teams/remove".to_owned(),
+            &"/api/webhooks/remove".to_owned()
         ]
     );
 

@@ -238,7 +238,7 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
         &admin,
         Method::POST,
         &at("/webhooks"),
-        Some(json!({"url": url2, "subscriptions": ["message_created"], "include_private": true})),
+        Some(json!({"url": url2, "subscriptions": ["message_created", "contact_created", "contact_updated"], "include_private": true})),
     )
     .await;
     assert_eq!(status, 200);
@@ -253,6 +253,35 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
     assert_eq!(status, 200);
     let (_, _, note) = wait_for(&notes, 0, |b| b["content"] == "Otra nota").await;
     assert_eq!(note["private"], true);
+
+    // Contacts: created and changed.
+    let (status, created) = api(
+        &app,
+        &lucia,
+        Method::POST,
+        &at("/contacts"),
+        Some(json!({"name": "Nueva Clienta", "email": "nueva@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let contact_id = created["payload"]["contact"]["id"].clone();
+    let (_, _, born) = wait_for(&notes, 0, |b| b["event"] == "contact_created").await;
+    assert_eq!(
+        (&born["id"], &born["email"]),
+        (&contact_id, &json!("nueva@example.com"))
+    );
+    assert_eq!(born["account"]["id"], account);
+    let (status, _) = api(
+        &app,
+        &lucia,
+        Method::PUT,
+        &at(&format!("/contacts/{contact_id}")),
+        Some(json!({"name": "Nueva Clienta López"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, _, changed) = wait_for(&notes, 0, |b| b["event"] == "contact_updated").await;
+    assert_eq!(changed["name"], "Nueva Clienta López");
 
     // Removing a webhook stops it.
     let (status, _) = api(

@@ -133,9 +133,15 @@ pub async fn create(
 ) -> Result<(cw::Contact, Option<cw::ContactInbox>), AppError> {
     let input = input_of(body, None);
     let country = &caller.state.settings.default_country;
-    let row = store::create(caller.db(), caller.agent.account_id, &input, country)
-        .await
-        .map_err(api_field)?;
+    let row = store::create(
+        caller.db(),
+        &caller.state.hub,
+        caller.agent.account_id,
+        &input,
+        country,
+    )
+    .await
+    .map_err(api_field)?;
     let contact = with_inboxes(caller, &row).await?;
     let contact_inbox = body.inbox_id.and_then(|inbox| {
         contact
@@ -155,7 +161,7 @@ pub async fn update(
     let current = store::get(caller.db(), account, id).await?;
     let input = input_of(body, Some(&current));
     let country = &caller.state.settings.default_country;
-    let row = store::update(caller.db(), account, id, &input, country)
+    let row = store::update(caller.db(), &caller.state.hub, account, id, &input, country)
         .await
         .map_err(api_field)?;
     with_inboxes(caller, &row).await

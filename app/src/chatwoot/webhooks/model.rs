@@ -11,12 +11,12 @@ pub const EVENTS: &[&str] = &[
     "conversation_updated",
     "message_created",
     "message_updated",
+    "contact_created",
+    "contact_updated",
 ];
 
 /// Chatwoot's names Charla does not send yet (accepted in a subscription, never sent).
 pub const NOT_YET_SENT: &[&str] = &[
-    "contact_created",
-    "contact_updated",
     "conversation_typing_on",
     "conversation_typing_off",
     "webwidget_triggered",

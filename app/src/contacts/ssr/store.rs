@@ -9,6 +9,7 @@ use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::contact::{sort_name, ValidContact};
 use crate::domain::{ContactInput, EmailAddress, PhoneNumber};
 use crate::error::AppError;
+use crate::live::hub::Hub;
 
 pub const CONTACT_COLUMNS: &str =
     "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email";
@@ -122,6 +123,25 @@ pub async fn insert_in_tx(
     Ok(inserted.try_get("id")?)
 }
 
+/// Tells webhooks a contact was created or changed (in the change's own transaction).
+pub async fn contact_changed_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    contact_id: i64,
+    created: bool,
+) -> Result<(), sqlx::Error> {
+    tx.append_event(
+        account_id,
+        crate::events::EventScope::default(),
+        crate::events::LiveEvent::ContactChanged {
+            contact_id,
+            created,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// A unique-index violation that raced past [`taken_field`] is still a field error.
 fn conflict_or(err: sqlx::Error) -> AppError {
     match &err {
@@ -141,6 +161,7 @@ fn conflict_or(err: sqlx::Error) -> AppError {
 
 pub async fn create(
     db: &Db,
+    hub: &Hub,
     account_id: i64,
     input: &ContactInput,
     default_country: &str,
@@ -153,12 +174,14 @@ pub async fn create(
         });
     }
     let id = insert_in_tx(&mut tx, account_id, &contact, now_ms()).await?;
-    tx.finish().await?;
+    contact_changed_in_tx(&mut tx, account_id, id, true).await?;
+    hub.commit(tx).await?;
     get(db, account_id, id).await
 }
 
 pub async fn update(
     db: &Db,
+    hub: &Hub,
     account_id: i64,
     id: i64,
     input: &ContactInput,
@@ -190,7 +213,8 @@ pub async fn update(
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    tx.finish().await?;
+    contact_changed_in_tx(&mut tx, account_id, id, false).await?;
+    hub.commit(tx).await?;
     get(db, account_id, id).await
 }
 
@@ -239,7 +263,9 @@ pub async fn contact_for_customer(
         phone: profile.phone.clone(),
         company: None,
     };
-    insert_in_tx(tx, account_id, &contact, now_ms()).await
+    let id = insert_in_tx(tx, account_id, &contact, now_ms()).await?;
+    contact_changed_in_tx(tx, account_id, id, true).await?;
+    Ok(id)
 }
 
 /// A customer writing in through a channel: (identity, contact). A known identity

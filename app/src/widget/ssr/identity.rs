@@ -163,6 +163,8 @@ pub async fn new_anonymous_in_tx(
     };
     let contact_id =
         crate::contacts::ssr::store::insert_in_tx(tx, inbox.account_id, &contact, now_ms()).await?;
+    crate::contacts::ssr::store::contact_changed_in_tx(tx, inbox.account_id, contact_id, true)
+        .await?;
     if let Some(email) = &claim.email {
         sqlx::query("UPDATE contacts SET claimed_email = $1 WHERE id = $2")
             .bind(email.as_str())

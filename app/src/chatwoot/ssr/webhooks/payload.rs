@@ -81,6 +81,27 @@ pub async fn hooks(
                     });
                 }
             }
+            LiveEvent::ContactChanged {
+                contact_id,
+                created,
+            } => {
+                after_message = None;
+                let event = if *created {
+                    "contact_created"
+                } else {
+                    "contact_updated"
+                };
+                let Some(payload) = contact_payload(caller, account, event, *contact_id).await?
+                else {
+                    continue;
+                };
+                hooks.push(Hook {
+                    event,
+                    payload,
+                    private: false,
+                    at,
+                });
+            }
             _ => after_message = None,
         }
     }
@@ -187,6 +208,30 @@ async fn message_payload(
     let mut conversation = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
     conversation["account"] = account.clone();
     value["conversation"] = conversation;
+    Ok(Some(value))
+}
+
+/// A contact as Chatwoot's contact webhooks carry it; `None` when it is gone.
+async fn contact_payload(
+    caller: &Caller<'_>,
+    account: &Value,
+    event: &str,
+    id: i64,
+) -> Result<Option<Value>, AppError> {
+    let row = match crate::contacts::ssr::store::get(caller.db(), caller.agent.account_id, id).await
+    {
+        Ok(row) => row,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    let mut value = serde_json::to_value(render::contact(&row)).map_err(|_| AppError::Internal)?;
+    value["event"] = json!(event);
+    value["avatar"] = json!("");
+    value["account"] = account.clone();
+    if event == "contact_updated" {
+        // The log keeps no "before" of a contact.
+        value["changed_attributes"] = json!([]);
+    }
     Ok(Some(value))
 }
 
