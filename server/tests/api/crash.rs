@@ -51,13 +51,13 @@ async fn postgres() {
 }
 
 /// The real `server` binary, as deployed, configured by its environment.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     addr: SocketAddr,
 }
 
 impl Process {
-    async fn start(addr: SocketAddr, data_dir: &Path, database_url: &str) -> Process {
+    pub(crate) async fn start(addr: SocketAddr, data_dir: &Path, database_url: &str) -> Process {
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env("CHARLA_DATA_DIR", data_dir)
             .env("DATABASE_URL", database_url)
@@ -85,11 +85,11 @@ impl Process {
         panic!("the server did not start within 60 s");
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
 
-    fn kill_9(&mut self) {
+    pub(crate) fn kill_9(&mut self) {
         // `Child::kill` is SIGKILL on Unix: no shutdown code runs.
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reap");
@@ -103,14 +103,14 @@ impl Drop for Process {
     }
 }
 
-fn free_port() -> SocketAddr {
+pub(crate) fn free_port() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
 }
 
-async fn call(base: &str, cookie: &str, endpoint: &str, body: Value) -> Value {
+pub(crate) async fn call(base: &str, cookie: &str, endpoint: &str, body: Value) -> Value {
     let res = client()
         .post(format!("{base}/api/{endpoint}"))
         .header("cookie", cookie)
@@ -124,7 +124,7 @@ async fn call(base: &str, cookie: &str, endpoint: &str, body: Value) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
-async fn sign_in(base: &str) -> String {
+pub(crate) async fn sign_in(base: &str) -> String {
     let res = client()
         .post(format!("{base}/api/login"))
         .form(&[("email", ADMIN), ("password", PASSWORD)])

@@ -33,6 +33,7 @@ mod teams;
 mod triage;
 mod typing;
 mod uploads;
+mod webhook_crash;
 mod webhooks;
 mod whatsapp;
 mod widget;
