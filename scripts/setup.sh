@@ -11,6 +11,7 @@
 #   chromium      Debian's /usr/bin/chromium for the browser tests
 #   mail          Dovecot (IMAP + LMTP) and OpenSMTPD for the email channel's tests
 #   s3            moto_server (PyPI moto[server]): a local S3-compatible server for storage tests
+#   fuzzer        schemathesis (PyPI): the API fuzzer driven by /api/v1/openapi.json
 #   deny          cargo-deny: licences, bans, sources and advisories of the dependency graph
 # The installed versions are printed at the end.
 # Facts behind these choices: shared/docs/toolchain.md.
@@ -45,7 +46,7 @@ quietly() {
   return "$rc"
 }
 
-readonly STEPS="wasm wasm-release-std cargo-leptos wasm-bindgen npm chromium mail s3 deny"
+readonly STEPS="wasm wasm-release-std cargo-leptos wasm-bindgen npm chromium mail s3 fuzzer deny"
 if [ -n "${CHARLA_SETUP_ONLY:-}" ]; then
   for s in ${CHARLA_SETUP_ONLY//,/ }; do
     [[ " $STEPS " == *" $s "* ]] || die "unknown step '$s' in CHARLA_SETUP_ONLY (steps: $STEPS)"
@@ -384,6 +385,20 @@ step_s3() {
   fi
 }
 want s3 && step_s3
+
+# The property-based API fuzzer the suite runs against the OpenAPI document.
+readonly SCHEMATHESIS_VERSION=4.32.5
+step_fuzzer() {
+  local have
+  have="$(schemathesis --version 2>/dev/null | awk '{ print $3 }' || true)"
+  if [ "$have" = "$SCHEMATHESIS_VERSION" ]; then
+    say "schemathesis: $have"
+  else
+    say "pip install schemathesis==$SCHEMATHESIS_VERSION"
+    quietly python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+want fuzzer && step_fuzzer
 
 # ---------------------------------------------------------------------------
 # e4. cargo-deny for the dependency checks (deny.toml)

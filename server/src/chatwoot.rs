@@ -6,6 +6,7 @@ mod contacts;
 mod conversations;
 mod error;
 mod multipart;
+mod openapi;
 mod webhooks;
 
 use axum::routing::{get, post, MethodRouter};
@@ -18,6 +19,7 @@ const ACCOUNT: &str = "/api/v1/accounts/{account_id}";
 pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
     let at = |path: &str| format!("{ACCOUNT}{path}");
     vec![
+        ("/api/v1/openapi.json".to_owned(), get(openapi::document)),
         ("/api/v1/profile".to_owned(), get(account::profile)),
         (at("/agents"), get(account::agents)),
         (at("/inboxes"), get(account::inboxes)),

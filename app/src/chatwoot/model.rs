@@ -4,9 +4,10 @@
 //! `message_type` is 0 incoming, 1 outgoing, 2 activity.
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 /// A teammate (`/agents`, a conversation's assignee, an inbox's members).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Agent {
     pub id: i64,
     pub account_id: i64,
@@ -22,7 +23,7 @@ pub struct Agent {
 }
 
 /// `GET /api/v1/profile`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Profile {
     pub id: i64,
     pub account_id: i64,
@@ -37,13 +38,15 @@ pub struct Profile {
     pub confirmed: bool,
     pub provider: &'static str,
     pub message_signature: Option<String>,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub ui_settings: Value,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub accounts: Vec<ProfileAccount>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProfileAccount {
     pub id: i64,
     pub name: String,
@@ -55,7 +58,7 @@ pub struct ProfileAccount {
 }
 
 /// An inbox, with the keys of its channel.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Inbox {
     pub id: i64,
     pub avatar_url: String,
@@ -85,7 +88,7 @@ pub struct Inbox {
 }
 
 /// The short inbox inside a contact's `contact_inboxes`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InboxSlim {
     pub id: i64,
     pub avatar_url: String,
@@ -95,7 +98,7 @@ pub struct InboxSlim {
     pub provider: Option<&'static str>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Team {
     pub id: i64,
     pub name: String,
@@ -106,7 +109,7 @@ pub struct Team {
 }
 
 /// A contact. `contact_inboxes` only on the contacts endpoints.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Contact {
     pub id: i64,
     pub name: String,
@@ -116,7 +119,11 @@ pub struct Contact {
     pub thumbnail: String,
     pub availability_status: &'static str,
     pub blocked: bool,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub additional_attributes: Value,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub custom_attributes: Value,
     pub last_activity_at: i64,
     pub created_at: i64,
@@ -127,21 +134,21 @@ pub struct Contact {
     pub contact_inboxes: Option<Vec<ContactInbox>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContactInbox {
     pub source_id: Option<String>,
     pub inbox: InboxSlim,
 }
 
 /// Who wrote a message: a teammate or the contact.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Sender {
     User(UserSender),
     Contact(Box<Contact>),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserSender {
     pub id: i64,
     pub name: String,
@@ -153,7 +160,7 @@ pub struct UserSender {
     pub thumbnail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Attachment {
     pub id: i64,
     pub message_id: i64,
@@ -166,7 +173,7 @@ pub struct Attachment {
     pub file_name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Message {
     pub id: i64,
     pub content: Option<String>,
@@ -176,6 +183,8 @@ pub struct Message {
     pub message_type: i64,
     pub content_type: &'static str,
     pub status: &'static str,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub content_attributes: Value,
     pub created_at: i64,
     pub private: bool,
@@ -191,7 +200,7 @@ pub struct Message {
     pub attachments: Vec<Attachment>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ConversationMeta {
     pub sender: Contact,
     pub channel: &'static str,
@@ -202,7 +211,7 @@ pub struct ConversationMeta {
     pub hmac_verified: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Conversation {
     pub meta: ConversationMeta,
     /// The number in the account (`#12`), which the addresses use.
@@ -218,7 +227,11 @@ pub struct Conversation {
     pub can_reply: bool,
     pub muted: bool,
     pub snoozed_until: Option<i64>,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub additional_attributes: Value,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub custom_attributes: Value,
     pub agent_last_seen_at: i64,
     pub contact_last_seen_at: i64,
@@ -230,7 +243,7 @@ pub struct Conversation {
 }
 
 /// The tab counts of the list, for the status and filters asked (not the assignee type).
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 pub struct ListCounts {
     pub mine_count: i64,
     pub assigned_count: i64,
@@ -238,7 +251,7 @@ pub struct ListCounts {
     pub all_count: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Label {
     pub id: i64,
     pub title: String,
@@ -247,7 +260,7 @@ pub struct Label {
     pub show_on_sidebar: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CannedResponse {
     pub id: i64,
     pub account_id: i64,
@@ -256,21 +269,25 @@ pub struct CannedResponse {
 }
 
 /// `POST /contacts`, `PUT /contacts/{id}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ContactBody {
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone_number: Option<String>,
     pub inbox_id: Option<i64>,
+    #[schema(value_type = Object)]
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub additional_attributes: Option<Value>,
+    #[schema(value_type = Object)]
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub custom_attributes: Option<Value>,
     pub identifier: Option<String>,
 }
 
 /// `POST /conversations`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewConversationBody {
     pub inbox_id: i64,
     pub contact_id: Option<i64>,
@@ -281,7 +298,7 @@ pub struct NewConversationBody {
     pub message: Option<FirstMessageBody>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct FirstMessageBody {
     pub content: Option<String>,
     pub template_params: Option<TemplateParams>,
@@ -290,16 +307,18 @@ pub struct FirstMessageBody {
 }
 
 /// A WhatsApp template by name and language, its variables numbered from 1.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TemplateParams {
     pub name: String,
     pub language: Option<String>,
+    #[schema(value_type = Object)]
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub processed_params: Value,
 }
 
 /// `POST /conversations/{id}/messages` (JSON; multipart carries the same fields).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewMessageBody {
     pub content: Option<String>,
     pub message_type: Option<String>,
@@ -311,9 +330,11 @@ pub struct NewMessageBody {
 }
 
 /// The `meta` of a conversation's messages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MessagesMeta {
     pub labels: Vec<String>,
+    #[schema(value_type = Object)]
+    #[schema(value_type = Object)]
     pub additional_attributes: Value,
     pub contact: Contact,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,38 +7,46 @@ use super::error::{ApiError, ApiResult};
 use app::chatwoot::model as cw;
 use app::chatwoot::ssr::account;
 
+#[utoipa::path(get, path = "/api/v1/profile", tag = "profile", responses((status = 200, body = cw::Profile), super::openapi::Refusals))]
 pub async fn profile(api: ApiAgent) -> ApiResult<cw::Profile> {
     Ok(Json(account::profile(&api.caller()).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/agents", tag = "agents", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = Vec<cw::Agent>), super::openapi::Refusals))]
 pub async fn agents(api: ApiAgent) -> ApiResult<Vec<cw::Agent>> {
     Ok(Json(account::agents(&api.caller()).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/inboxes", tag = "inboxes", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = super::openapi::InboxList), super::openapi::Refusals))]
 pub async fn inboxes(api: ApiAgent) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": account::inboxes(&api.caller()).await?}),
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/inboxes/{id}", tag = "inboxes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = cw::Inbox), super::openapi::Refusals))]
 pub async fn inbox(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Inbox> {
     Ok(Json(account::inbox(&api.caller(), id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/inbox_members/{id}", tag = "inboxes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::AgentPayload), super::openapi::Refusals))]
 pub async fn inbox_members(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": account::inbox_members(&api.caller(), id).await?}),
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/teams", tag = "teams", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = Vec<cw::Team>), super::openapi::Refusals))]
 pub async fn teams(api: ApiAgent) -> ApiResult<Vec<cw::Team>> {
     Ok(Json(account::teams(&api.caller()).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/teams/{id}", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = cw::Team), super::openapi::Refusals))]
 pub async fn team(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Team> {
     Ok(Json(account::team(&api.caller(), id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/teams/{id}/team_members", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = Vec<cw::Agent>), super::openapi::Refusals))]
 pub async fn team_members(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -46,12 +54,14 @@ pub async fn team_members(
     Ok(Json(account::team_members(&api.caller(), id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/labels", tag = "labels", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = super::openapi::LabelList), super::openapi::Refusals))]
 pub async fn labels(api: ApiAgent) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": account::labels(&api.caller()).await?}),
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/labels/{id}", tag = "labels", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = cw::Label), super::openapi::Refusals))]
 pub async fn label(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Label> {
     Ok(Json(account::label(&api.caller(), id).await?))
 }
@@ -93,10 +103,12 @@ async fn save_label(api: &ApiAgent, id: Option<i64>, body: &Value) -> Result<cw:
     Ok(account::save_label(&api.caller(), id, fields).await?)
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/labels", tag = "labels", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::LabelBody, responses((status = 200, body = cw::Label), super::openapi::Refusals))]
 pub async fn create_label(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<cw::Label> {
     Ok(Json(save_label(&api, None, &body).await?))
 }
 
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/labels/{id}", tag = "labels", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::LabelBody, responses((status = 200, body = cw::Label), super::openapi::Refusals))]
 pub async fn update_label(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -105,10 +117,12 @@ pub async fn update_label(
     Ok(Json(save_label(&api, Some(id), &body).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/labels/{id}", tag = "labels", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Removed"), super::openapi::Refusals))]
 pub async fn delete_label(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     Ok(account::remove_label(&api.caller(), id).await?)
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/canned_responses", tag = "canned_responses", params(("account_id" = i64, Path, description = "The account"), ("search" = Option<String>, Query)), responses((status = 200, body = Vec<cw::CannedResponse>), super::openapi::Refusals))]
 pub async fn canned(api: ApiAgent, params: Params) -> ApiResult<Vec<cw::CannedResponse>> {
     Ok(Json(
         account::canned(&api.caller(), params.get("search")).await?,
@@ -142,6 +156,7 @@ async fn save_canned(
     Ok(account::save_canned(&api.caller(), id, &short_code, &content).await?)
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/canned_responses", tag = "canned_responses", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::CannedBody, responses((status = 200, body = cw::CannedResponse), super::openapi::Refusals))]
 pub async fn create_canned(
     api: ApiAgent,
     Body(body): Body<Value>,
@@ -149,6 +164,7 @@ pub async fn create_canned(
     Ok(Json(save_canned(&api, None, &body).await?))
 }
 
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/canned_responses/{id}", tag = "canned_responses", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::CannedBody, responses((status = 200, body = cw::CannedResponse), super::openapi::Refusals))]
 pub async fn update_canned(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -157,6 +173,7 @@ pub async fn update_canned(
     Ok(Json(save_canned(&api, Some(id), &body).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/canned_responses/{id}", tag = "canned_responses", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Removed"), super::openapi::Refusals))]
 pub async fn delete_canned(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     Ok(account::remove_canned(&api.caller(), id).await?)
 }

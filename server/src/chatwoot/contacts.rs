@@ -17,6 +17,7 @@ fn page_number(params: &Params) -> Result<i64, ApiError> {
     Ok(params.number("page")?.unwrap_or(1).max(1))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query), ("sort" = Option<String>, Query, description = "name, email, phone_number, last_activity_at, created_at, company_name; - for descending")), responses((status = 200, body = super::openapi::ContactPage), super::openapi::Refusals))]
 pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Value> {
     let page = page_number(&params)?;
     let (items, count) = contacts::list(&api.caller(), page, params.get("sort")).await?;
@@ -26,6 +27,7 @@ pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Value> {
     })))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/search", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("q" = String, Query), ("page" = Option<i64>, Query)), responses((status = 200, body = super::openapi::ContactPage), super::openapi::Refusals))]
 pub async fn search(api: ApiAgent, params: Params) -> ApiResult<Value> {
     let q = params.get("q").map(str::trim).unwrap_or_default();
     if q.is_empty() {
@@ -39,12 +41,14 @@ pub async fn search(api: ApiAgent, params: Params) -> ApiResult<Value> {
     })))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/{id}", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::ContactOne), super::openapi::Refusals))]
 pub async fn get(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": contacts::get(&api.caller(), id).await?}),
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts", tag = "contacts", params(("account_id" = i64, Path, description = "The account")), request_body = cw::ContactBody, responses((status = 200, body = super::openapi::ContactCreated), super::openapi::Refusals))]
 pub async fn create(api: ApiAgent, Body(body): Body<cw::ContactBody>) -> ApiResult<Value> {
     let (contact, contact_inbox) = contacts::create(&api.caller(), &body).await?;
     let contact_inbox = match contact_inbox {
@@ -56,6 +60,7 @@ pub async fn create(api: ApiAgent, Body(body): Body<cw::ContactBody>) -> ApiResu
     ))
 }
 
+#[utoipa::path(put, path = "/api/v1/accounts/{account_id}/contacts/{id}", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = cw::ContactBody, responses((status = 200, body = super::openapi::ContactOne), super::openapi::Refusals))]
 pub async fn update(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -66,12 +71,14 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/{id}/conversations", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::ConversationPayload), super::openapi::Refusals))]
 pub async fn conversations(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": contacts::conversations(&api.caller(), id).await?}),
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::ContactInboxes), super::openapi::Refusals))]
 pub async fn contactable_inboxes(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": contacts::contactable_inboxes(&api.caller(), id).await?}),

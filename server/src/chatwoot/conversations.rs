@@ -23,12 +23,14 @@ fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("status" = Option<String>, Query, description = "open (default), resolved, pending, snoozed, all"), ("assignee_type" = Option<String>, Query, description = "me, unassigned, assigned, all"), ("inbox_id" = Option<i64>, Query), ("team_id" = Option<i64>, Query), ("q" = Option<String>, Query), ("page" = Option<i64>, Query)), responses((status = 200, body = super::openapi::ConversationList), super::openapi::Refusals))]
 pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Value> {
     let query = list_query(&params)?;
     let (meta, payload) = conversations::list(&api.caller(), &query).await?;
     Ok(Json(json!({"data": {"meta": meta, "payload": payload}})))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/meta", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("status" = Option<String>, Query), ("inbox_id" = Option<i64>, Query), ("team_id" = Option<i64>, Query)), responses((status = 200, body = super::openapi::ConversationCounts), super::openapi::Refusals))]
 pub async fn meta(api: ApiAgent, params: Params) -> ApiResult<Value> {
     let query = list_query(&params)?;
     Ok(Json(
@@ -36,10 +38,12 @@ pub async fn meta(api: ApiAgent, params: Params) -> ApiResult<Value> {
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number in the account")), responses((status = 200, body = cw::Conversation), super::openapi::Refusals))]
 pub async fn get(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Conversation> {
     Ok(Json(conversations::get(&api.caller(), id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations", tag = "conversations", params(("account_id" = i64, Path, description = "The account")), request_body = cw::NewConversationBody, responses((status = 200, body = cw::Conversation), super::openapi::Refusals))]
 pub async fn create(
     api: ApiAgent,
     Body(body): Body<cw::NewConversationBody>,
@@ -47,13 +51,14 @@ pub async fn create(
     Ok(Json(start::create(&api.caller(), &body).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PriorityBody {
     #[serde(default)]
     priority: Option<String>,
 }
 
 /// `PATCH`: Chatwoot lets only the priority change here.
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/conversations/{id}", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = PriorityBody, responses((status = 200, body = cw::Conversation), super::openapi::Refusals))]
 pub async fn update(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -64,13 +69,14 @@ pub async fn update(
     Ok(Json(conversations::one(&caller, row).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/conversations/{id}", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 405, description = "Conversations are never deleted", body = super::openapi::ErrorBody), super::openapi::Refusals))]
 pub async fn delete(_api: ApiAgent) -> Result<(), ApiError> {
     Err(ApiError::NotAllowed(
         "Conversations cannot be deleted: the history of what was said to a customer is kept. Resolve it instead.",
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusBody {
     #[serde(default)]
     status: Option<String>,
@@ -78,6 +84,7 @@ pub struct StatusBody {
     snoozed_until: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_status", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = StatusBody, responses((status = 200, body = super::openapi::StatusAnswer), super::openapi::Refusals))]
 pub async fn toggle_status(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -97,6 +104,7 @@ pub async fn toggle_status(
     })))
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_priority", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = PriorityBody, responses((status = 200, description = "Changed (empty body)"), super::openapi::Refusals))]
 pub async fn toggle_priority(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -106,6 +114,7 @@ pub async fn toggle_priority(
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/assignments", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::AssignmentBody, responses((status = 200, description = "The agent or team now set, or null", body = Object), super::openapi::Refusals))]
 pub async fn assignments(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -136,18 +145,20 @@ pub async fn assignments(
     )))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}/labels", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]
 pub async fn labels(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
         json!({"payload": conversations::labels(&api.caller(), id).await?}),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LabelsBody {
     #[serde(default)]
     labels: Vec<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/labels", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = LabelsBody, responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]
 pub async fn set_labels(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -157,6 +168,7 @@ pub async fn set_labels(
     Ok(Json(json!({"payload": labels})))
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path), ("before" = Option<i64>, Query), ("after" = Option<i64>, Query)), responses((status = 200, body = super::openapi::MessagePage), super::openapi::Refusals))]
 pub async fn messages(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -168,6 +180,7 @@ pub async fn messages(
 }
 
 /// A new message: JSON, or multipart/form-data with files (`attachments[]`).
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = cw::NewMessageBody, responses((status = 200, body = cw::Message), super::openapi::Refusals))]
 pub async fn create_message(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -189,6 +202,7 @@ pub async fn create_message(
     Ok(Json(messages::create(&api.caller(), id, new).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages/{message_id}", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path), ("message_id" = i64, Path)), responses((status = 405, description = "Messages are never deleted nor edited", body = super::openapi::ErrorBody), super::openapi::Refusals))]
 pub async fn delete_message(_api: ApiAgent) -> Result<(), ApiError> {
     Err(ApiError::NotAllowed(
         "Messages cannot be deleted or edited: what was sent to a customer stays as it was sent.",

@@ -19,6 +19,7 @@ fn shaped(hook: WebhookView, account_id: i64) -> Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/webhooks", tag = "webhooks", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = super::openapi::WebhookList), super::openapi::Refusals))]
 pub async fn list(api: ApiAgent) -> ApiResult<Value> {
     let state = &api.state;
     let hooks = store::list(&state.db, &state.settings.secrets, &api.agent).await?;
@@ -70,6 +71,7 @@ fn input_of(body: &Value, current: Option<&WebhookView>) -> Result<WebhookInput,
     })
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/webhooks", tag = "webhooks", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::WebhookBody, responses((status = 200, body = super::openapi::WebhookOne), super::openapi::Refusals))]
 pub async fn create(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<Value> {
     let state = &api.state;
     let input = input_of(&body, None)?;
@@ -88,6 +90,7 @@ pub async fn create(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<Value> 
     ))
 }
 
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/webhooks/{id}", tag = "webhooks", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::WebhookBody, responses((status = 200, body = super::openapi::WebhookOne), super::openapi::Refusals))]
 pub async fn update(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -111,6 +114,7 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/webhooks/{id}", tag = "webhooks", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Removed"), super::openapi::Refusals))]
 pub async fn delete(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     Ok(store::remove(&api.state.db, &api.agent, id).await?)
 }

@@ -19,6 +19,7 @@ mod list_dates;
 mod live;
 mod membership;
 mod notify_email;
+mod openapi;
 mod outage;
 mod outbound;
 mod presence;

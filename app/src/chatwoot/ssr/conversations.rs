@@ -169,8 +169,41 @@ pub async fn shape(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    let catalog = Catalog::load(caller).await?;
+    shape_with(caller, &catalog, rows).await
+}
+
+/// The account's agents, teams and labels, which every conversation's shape names:
+/// read once for a page (or a run of webhook events).
+pub struct Catalog {
+    pub agents: Vec<crate::agents::model::AgentProfile>,
+    pub teams: Vec<crate::teams::model::Team>,
+    pub labels: Vec<crate::labels::model::Label>,
+}
+
+impl Catalog {
+    pub async fn load(caller: &Caller<'_>) -> Result<Catalog, AppError> {
+        let (db, account) = (caller.db(), caller.agent.account_id);
+        Ok(Catalog {
+            agents: crate::agents::ssr::list_team(db, account).await?,
+            teams: crate::teams::ssr::list(db, account).await?,
+            labels: crate::labels::ssr::list(db, account).await?,
+        })
+    }
+}
+
+pub async fn shape_with(
+    caller: &Caller<'_>,
+    catalog: &Catalog,
+    rows: Vec<ConversationSummary>,
+) -> Result<Vec<cw::Conversation>, AppError> {
     let db = caller.db();
     let account = caller.agent.account_id;
+    let Catalog {
+        agents,
+        teams,
+        labels,
+    } = catalog;
     let contact_ids: Vec<i64> = rows.iter().map(|r| r.contact_id).collect();
     let contacts: HashMap<i64, cw::Contact> =
         crate::contacts::ssr::numbered::many(db, account, &contact_ids)
@@ -178,9 +211,6 @@ pub async fn shape(
             .iter()
             .map(|c| (c.id, render::contact(c)))
             .collect();
-    let agents = crate::agents::ssr::list_team(db, account).await?;
-    let teams = crate::teams::ssr::list(db, account).await?;
-    let labels = crate::labels::ssr::list(db, account).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let last: HashMap<i64, crate::conversations::model::MessageView> = messages::last_of(db, &ids)
         .await?
@@ -201,7 +231,7 @@ pub async fn shape(
                     display_id: row.display_id,
                     base_url: caller.base_url,
                     contact: &contact,
-                    agents: &agents,
+                    agents,
                     with_sender_ids: true,
                 },
             )

@@ -17,6 +17,12 @@ fn read(f: &Fixture, path: &str) -> Req {
 pub(super) fn api_rules() -> Vec<Rule> {
     vec![
         Rule {
+            route: "/api/v1/openapi.json",
+            build: |_, _| Req::Get("/api/v1/openapi.json".into()),
+            // The API's description, as Chatwoot publishes its own.
+            expect: PUBLIC,
+        },
+        Rule {
             route: "/api/profile/access_token",
             build: |_, _| Req::Json(json!({})),
             expect: SIGNED_IN,

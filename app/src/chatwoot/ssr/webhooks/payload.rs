@@ -5,7 +5,7 @@
 //! `message_type` and ISO times for `created_at`, as Chatwoot's do.
 use serde_json::{json, Value};
 
-use crate::chatwoot::ssr::conversations::shape;
+use crate::chatwoot::ssr::conversations::{shape_with, Catalog};
 use crate::chatwoot::ssr::render;
 use crate::chatwoot::ssr::Caller;
 use crate::conversations::model::{ConversationSummary, MessageView};
@@ -36,6 +36,7 @@ pub async fn hooks(
 ) -> Result<Vec<Hook>, AppError> {
     let mut hooks = Vec::new();
     let mut after_message: Option<i64> = None;
+    let catalog = Catalog::load(caller).await?;
     for envelope in events {
         let at = envelope.created_at;
         match &envelope.event {
@@ -48,7 +49,9 @@ pub async fn hooks(
                     LiveEvent::MessageCreated { .. } => "message_created",
                     _ => "message_updated",
                 };
-                let Some(payload) = message_payload(caller, account, event, message).await? else {
+                let Some(payload) =
+                    message_payload(caller, &catalog, account, event, message).await?
+                else {
                     continue;
                 };
                 hooks.push(Hook {
@@ -65,7 +68,7 @@ pub async fn hooks(
                 let bump = after_message.take() == Some(conversation.id);
                 for (event, changes) in conversation_events(conversation, previous.as_ref(), bump) {
                     let Some(mut payload) =
-                        conversation_payload(caller, account, conversation.id).await?
+                        conversation_payload(caller, &catalog, account, conversation.id).await?
                     else {
                         continue;
                     };
@@ -145,6 +148,7 @@ fn conversation_events(
 /// account), and its inbox's name; `None` when it is gone.
 async fn conversation_shape(
     caller: &Caller<'_>,
+    catalog: &Catalog,
     id: i64,
 ) -> Result<Option<(crate::chatwoot::model::Conversation, String)>, AppError> {
     let row = match visible_conversation(caller.db(), caller.viewer(), id).await {
@@ -153,16 +157,17 @@ async fn conversation_shape(
         Err(err) => return Err(err),
     };
     let inbox_name = row.inbox_name.clone();
-    let mut shaped = shape(caller, vec![row]).await?;
+    let mut shaped = shape_with(caller, catalog, vec![row]).await?;
     Ok(Some((shaped.remove(0), inbox_name)))
 }
 
 async fn conversation_payload(
     caller: &Caller<'_>,
+    catalog: &Catalog,
     account: &Value,
     id: i64,
 ) -> Result<Option<Value>, AppError> {
-    let Some((conversation, _)) = conversation_shape(caller, id).await? else {
+    let Some((conversation, _)) = conversation_shape(caller, catalog, id).await? else {
         return Ok(None);
     };
     let mut value = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
@@ -172,16 +177,16 @@ async fn conversation_payload(
 
 async fn message_payload(
     caller: &Caller<'_>,
+    catalog: &Catalog,
     account: &Value,
     event: &str,
     message: &MessageView,
 ) -> Result<Option<Value>, AppError> {
     let Some((conversation, inbox_name)) =
-        conversation_shape(caller, message.conversation_id).await?
+        conversation_shape(caller, catalog, message.conversation_id).await?
     else {
         return Ok(None);
     };
-    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
     let shaped = render::message(
         message,
         &render::MessageContext {
@@ -189,7 +194,7 @@ async fn message_payload(
             display_id: conversation.id,
             base_url: caller.base_url,
             contact: &conversation.meta.sender,
-            agents: &agents,
+            agents: &catalog.agents,
             with_sender_ids: false,
         },
     );

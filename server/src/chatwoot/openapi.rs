@@ -1,0 +1,280 @@
+//! The OpenAPI 3 document of what Charla serves of Chatwoot's API, generated from the
+//! handlers' `#[utoipa::path]` and the answer types' `ToSchema` (never written by
+//! hand), served at `GET /api/v1/openapi.json`. The wrapper types below are never
+//! built: they give the document the shapes the handlers answer with `json!`.
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use app::chatwoot::model as cw;
+
+/// Any error: `error` (most), `message` and `attributes` (a field's rule), `errors`
+/// (no token).
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: Option<String>,
+    pub message: Option<String>,
+    pub attributes: Option<Vec<String>>,
+    pub code: Option<String>,
+    pub errors: Option<Vec<String>>,
+}
+
+/// What every endpoint may answer besides its success.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Refusals {
+    /// A body or query that cannot be read.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No token, a wrong token, or another account's path.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Administrators only.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// Not found, or not the caller's to see.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// A field fails a rule (`attributes` names it).
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InboxList {
+    pub payload: Vec<cw::Inbox>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentPayload {
+    pub payload: Vec<cw::Agent>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LabelList {
+    pub payload: Vec<cw::Label>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LabelTitles {
+    pub payload: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactMeta {
+    pub count: i64,
+    /// The page asked for, as sent (text), else the number 1 (as Chatwoot answers).
+    pub current_page: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactPage {
+    pub meta: ContactMeta,
+    pub payload: Vec<cw::Contact>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactOne {
+    pub payload: cw::Contact,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewContactInbox {
+    pub inbox: Option<cw::InboxSlim>,
+    pub source_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewContact {
+    pub contact: cw::Contact,
+    pub contact_inbox: NewContactInbox,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactCreated {
+    pub payload: NewContact,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationPayload {
+    pub payload: Vec<cw::Conversation>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactInboxes {
+    pub payload: Vec<cw::ContactInbox>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationListData {
+    pub meta: cw::ListCounts,
+    pub payload: Vec<cw::Conversation>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationList {
+    pub data: ConversationListData,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationCounts {
+    pub meta: cw::ListCounts,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusToggled {
+    pub success: bool,
+    pub conversation_id: i64,
+    pub current_status: String,
+    pub snoozed_until: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusAnswer {
+    #[schema(value_type = Object)]
+    pub meta: Value,
+    pub payload: StatusToggled,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    pub meta: cw::MessagesMeta,
+    pub payload: Vec<cw::Message>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Webhook {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub account_id: i64,
+    pub subscriptions: Vec<String>,
+    pub include_private: bool,
+    pub secret: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Webhooks {
+    pub webhooks: Vec<Webhook>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookList {
+    pub payload: Webhooks,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookWrapped {
+    pub webhook: Webhook,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookOne {
+    pub payload: WebhookWrapped,
+}
+
+/// `POST`/`PATCH …/webhooks` (also accepted wrapped as `{"webhook": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookBody {
+    pub url: Option<String>,
+    pub name: Option<String>,
+    /// Chatwoot's event names.
+    pub subscriptions: Option<Vec<String>>,
+    pub include_private: Option<bool>,
+}
+
+/// `POST`/`PATCH …/labels` (also accepted wrapped as `{"label": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct LabelBody {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub color: Option<String>,
+}
+
+/// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct CannedBody {
+    pub short_code: Option<String>,
+    pub content: Option<String>,
+}
+
+/// `assignments`: an agent (`null` unassigns) or, without `assignee_id`, a team.
+#[derive(Serialize, ToSchema)]
+pub struct AssignmentBody {
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+}
+
+struct TokenHeader;
+
+impl Modify for TokenHeader {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_access_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("api_access_token"))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Charla — Chatwoot-compatible Application API",
+        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header."
+    ),
+    modifiers(&TokenHeader),
+    security(("api_access_token" = [])),
+    paths(
+        super::account::profile,
+        super::account::agents,
+        super::account::inboxes,
+        super::account::inbox,
+        super::account::inbox_members,
+        super::account::teams,
+        super::account::team,
+        super::account::team_members,
+        super::account::labels,
+        super::account::label,
+        super::account::canned,
+        super::contacts::list,
+        super::contacts::search,
+        super::contacts::get,
+        super::contacts::create,
+        super::contacts::update,
+        super::contacts::conversations,
+        super::contacts::contactable_inboxes,
+        super::conversations::list,
+        super::conversations::meta,
+        super::conversations::get,
+        super::conversations::create,
+        super::conversations::update,
+        super::conversations::toggle_status,
+        super::conversations::toggle_priority,
+        super::conversations::labels,
+        super::conversations::set_labels,
+        super::conversations::messages,
+        super::conversations::create_message,
+        super::conversations::delete_message,
+        super::webhooks::list,
+        super::webhooks::create,
+        super::webhooks::update,
+        super::webhooks::delete,
+        super::account::create_label,
+        super::account::update_label,
+        super::account::delete_label,
+        super::account::create_canned,
+        super::account::update_canned,
+        super::account::delete_canned,
+        super::conversations::assignments,
+        super::conversations::delete,
+    ),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

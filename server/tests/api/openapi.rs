@@ -1,0 +1,93 @@
+//! The OpenAPI document of the Chatwoot-compatible API (`/api/v1/openapi.json`),
+//! generated from the handlers: it describes every API route, and a property-based
+//! fuzzer from PyPI (schemathesis) drives the running server from it: no answer is a
+//! server error and every answer matches the document.
+use serde_json::Value;
+
+use crate::helpers::*;
+use app::auth::access_token::AccessTokenView;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_describes_every_api_route() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let res = client()
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let document: Value = res.json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = document["paths"].as_object().unwrap();
+    let missing: Vec<String> = server::plain_route_paths()
+        .into_iter()
+        .filter(|p| p.starts_with("/api/v1/") && p != "/api/v1/openapi.json")
+        .filter(|p| !paths.contains_key(p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes the document does not describe: {missing:?}"
+    );
+    assert_eq!(
+        document["components"]["securitySchemes"]["api_access_token"]["name"],
+        "api_access_token"
+    );
+}
+
+/// Runs `schemathesis` (installed by `scripts/setup.sh`); without it the test says so and
+/// passes, as the PostgreSQL tests do without a database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fuzzer_finds_no_server_error_and_no_answer_off_the_document() {
+    if std::process::Command::new("schemathesis")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("schemathesis is not installed (scripts/setup.sh installs it): fuzzing skipped");
+        return;
+    }
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let signed = app.sign_in(ADMIN).await;
+    let token: AccessTokenView = app
+        .ok(
+            &signed.cookie,
+            "profile/access_token",
+            serde_json::json!({}),
+        )
+        .await;
+    let document = app.url("/api/v1/openapi.json");
+    let base = app.url("");
+    let header = format!("api_access_token: {}", token.token);
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("schemathesis")
+            .args([
+                "--config-file",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/schemathesis.toml"),
+            ])
+            .args(["run", &document, "--url", &base, "--header", &header])
+            .args(["--checks", "not_a_server_error,response_schema_conformance"])
+            .args([
+                "--max-examples",
+                "15",
+                "--seed",
+                "20261205",
+                "--request-timeout",
+                "10",
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("schemathesis runs")
+    })
+    .await
+    .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{text}");
+    assert!(
+        output.status.success(),
+        "the fuzzer found failures:\n{text}"
+    );
+}
