@@ -384,3 +384,50 @@ async fn a_private_address_is_refused_unless_allowed() {
         );
     }
 }
+
+/// The delivery log keeps a week of finished deliveries; pending ones are never removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_deliveries_older_than_a_week_are_removed() {
+    use app::chatwoot::ssr::webhooks::send::{prune, LOG_KEPT_MS};
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let account = account_id(&app).await;
+    let admin = token_of(&app, ADMIN).await;
+    let (status, created) = api(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("/api/v1/accounts/{account}/webhooks"),
+        Some(json!({"url": "https://hooks.example.com/a", "subscriptions": ["message_created"]})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = created["payload"]["webhook"]["id"].as_i64().unwrap();
+    let now = app::db::now_ms();
+    let old = now - LOG_KEPT_MS - 1;
+    // A delivery far in the future is never due: the sender leaves it pending.
+    for (state, at) in [
+        ("delivered", old),
+        ("failed", old),
+        ("pending", old),
+        ("delivered", now),
+    ] {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+             VALUES ($1, 'message_created', '{}', $2, 1, $3, $4)",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(now + 3_600_000)
+        .bind(at)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let removed = prune(&app.state.db, now - LOG_KEPT_MS).await.unwrap();
+    assert_eq!(removed, 2);
+    let left: Vec<String> = sqlx::query_scalar("SELECT state FROM webhook_deliveries ORDER BY id")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, vec!["pending", "delivered"]);
+}

@@ -163,7 +163,12 @@ async fn run_account(
         base_url,
     };
     let account_json: Value = json!({"id": account, "name": name});
-    let built = hooks(&caller, &account_json, &events).await?;
+    let wants = |event: &str| {
+        subscribers
+            .iter()
+            .any(|s| s.events.iter().any(|e| e == event))
+    };
+    let built = hooks(&caller, &account_json, &events, wants).await?;
 
     let now = now_ms();
     let mut tx = db.begin_write().await?;

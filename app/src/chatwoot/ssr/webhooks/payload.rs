@@ -29,10 +29,12 @@ pub struct Hook {
 /// What a run of the log tells webhooks, in order. A conversation's change right
 /// after one of its messages is that message's doing (its activity time): it is told
 /// only if it changed the status or the assignee.
+/// Only events some webhook `wants` are built (building one reads the database).
 pub async fn hooks(
     caller: &Caller<'_>,
     account: &Value,
     events: &[EventEnvelope],
+    wants: impl Fn(&str) -> bool,
 ) -> Result<Vec<Hook>, AppError> {
     let mut hooks = Vec::new();
     let mut after_message: Option<i64> = None;
@@ -49,6 +51,9 @@ pub async fn hooks(
                     LiveEvent::MessageCreated { .. } => "message_created",
                     _ => "message_updated",
                 };
+                if !wants(event) {
+                    continue;
+                }
                 let Some(payload) =
                     message_payload(caller, &catalog, account, event, message).await?
                 else {
@@ -67,6 +72,9 @@ pub async fn hooks(
             } => {
                 let bump = after_message.take() == Some(conversation.id);
                 for (event, changes) in conversation_events(conversation, previous.as_ref(), bump) {
+                    if !wants(event) {
+                        continue;
+                    }
                     let Some(mut payload) =
                         conversation_payload(caller, &catalog, account, conversation.id).await?
                     else {
@@ -94,6 +102,9 @@ pub async fn hooks(
                 } else {
                     "contact_updated"
                 };
+                if !wants(event) {
+                    continue;
+                }
                 let Some(payload) = contact_payload(caller, account, event, *contact_id).await?
                 else {
                     continue;

@@ -56,12 +56,24 @@ impl Sender {
     }
 }
 
+/// Delivered and failed deliveries are kept this long (the log), then removed.
+pub const LOG_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
+/// How often old deliveries are removed.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
 /// Runs the sender for the life of the process.
 pub fn spawn(sender: Sender, woken: Arc<Notify>) {
     tokio::spawn(async move {
+        let mut pruned = tokio::time::Instant::now() - PRUNE_EVERY;
         loop {
             if let Err(err) = run_once(&sender).await {
                 tracing::warn!(error = %err, "webhook delivery failed; retrying");
+            }
+            if pruned.elapsed() >= PRUNE_EVERY {
+                pruned = tokio::time::Instant::now();
+                if let Err(err) = prune(&sender.db, now_ms() - LOG_KEPT_MS).await {
+                    tracing::warn!(error = %err, "removing old webhook deliveries failed");
+                }
             }
             tokio::select! {
                 _ = woken.notified() => {}
@@ -142,6 +154,17 @@ async fn claim(sender: &Sender) -> Result<Vec<Due>, sqlx::Error> {
             })
         })
         .collect()
+}
+
+/// Removes finished deliveries made before `before`; how many.
+pub async fn prune(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let _turn = db.write_turn().await;
+    let done =
+        sqlx::query("DELETE FROM webhook_deliveries WHERE state <> 'pending' AND created_at < $1")
+            .bind(before)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected())
 }
 
 /// `sha256=<hex>` of `"{timestamp}.{body}"` under the secret.
