@@ -108,9 +108,12 @@ pub async fn run_once(sender: &Sender) -> Result<usize, sqlx::Error> {
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
-        for (due, outcome) in outcomes {
-            record(&sender.db, &due, outcome).await?;
+        // One commit for the batch's outcomes.
+        let mut tx = sender.db.begin_write().await?;
+        for (due, outcome) in &outcomes {
+            record(&mut tx, due, outcome).await?;
         }
+        tx.finish().await?;
     }
 }
 
@@ -196,14 +199,18 @@ async fn post(sender: &Sender, due: &Due) -> Result<u16, String> {
     Ok(res.status().as_u16())
 }
 
-async fn record(db: &Db, due: &Due, outcome: Result<u16, String>) -> Result<(), sqlx::Error> {
+async fn record(
+    tx: &mut crate::db::WriteTx,
+    due: &Due,
+    outcome: &Result<u16, String>,
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let attempts = due.attempts + 1;
     let (status, error) = match &outcome {
         Ok(code) => (Some(i64::from(*code)), None),
         Err(err) => (None, Some(err.chars().take(ERROR_MAX).collect::<String>())),
     };
-    let delivered = matches!(outcome, Ok(code) if (200..300).contains(&code));
+    let delivered = matches!(outcome, Ok(code) if (200..300).contains(code));
     let (state, next) = if delivered {
         ("delivered", now)
     } else {
@@ -214,7 +221,6 @@ async fn record(db: &Db, due: &Due, outcome: Result<u16, String>) -> Result<(), 
     };
     let error =
         error.or_else(|| (!delivered).then(|| format!("HTTP {}", status.unwrap_or_default())));
-    let _turn = db.write_turn().await;
     sqlx::query(
         "UPDATE webhook_deliveries SET state = $1, attempts = $2, next_attempt_at = $3, claimed_until = NULL, \
          last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
@@ -226,7 +232,7 @@ async fn record(db: &Db, due: &Due, outcome: Result<u16, String>) -> Result<(), 
     .bind(error)
     .bind(delivered.then_some(now))
     .bind(due.id)
-    .execute(&db.pool)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
