@@ -2,9 +2,12 @@
 //! document and its views give them: times in unix seconds (0 when unset), a
 //! conversation's `id` is its number in the account (`display_id`), a message's
 //! `message_type` is 0 incoming, 1 outgoing, 2 activity.
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
+
+mod requests;
+pub use requests::*;
 
 /// A teammate (`/agents`, a conversation's assignee, an inbox's members).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -266,67 +269,6 @@ pub struct CannedResponse {
     pub account_id: i64,
     pub short_code: String,
     pub content: String,
-}
-
-/// `POST /contacts`, `PUT /contacts/{id}`.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct ContactBody {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone_number: Option<String>,
-    pub inbox_id: Option<i64>,
-    #[schema(value_type = Object)]
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub additional_attributes: Option<Value>,
-    #[schema(value_type = Object)]
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub custom_attributes: Option<Value>,
-    pub identifier: Option<String>,
-}
-
-/// `POST /conversations`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct NewConversationBody {
-    pub inbox_id: i64,
-    pub contact_id: Option<i64>,
-    pub source_id: Option<String>,
-    pub status: Option<String>,
-    pub assignee_id: Option<i64>,
-    pub team_id: Option<i64>,
-    pub message: Option<FirstMessageBody>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct FirstMessageBody {
-    pub content: Option<String>,
-    pub template_params: Option<TemplateParams>,
-    /// Email inboxes: the subject line (Charla's; Chatwoot takes it from the inbox).
-    pub subject: Option<String>,
-}
-
-/// A WhatsApp template by name and language, its variables numbered from 1.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct TemplateParams {
-    pub name: String,
-    pub language: Option<String>,
-    #[schema(value_type = Object)]
-    #[serde(default)]
-    #[schema(value_type = Object)]
-    pub processed_params: Value,
-}
-
-/// `POST /conversations/{id}/messages` (JSON; multipart carries the same fields).
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct NewMessageBody {
-    pub content: Option<String>,
-    pub message_type: Option<String>,
-    #[serde(default)]
-    pub private: bool,
-    pub content_type: Option<String>,
-    pub template_params: Option<TemplateParams>,
-    pub echo_id: Option<String>,
 }
 
 /// The `meta` of a conversation's messages.

@@ -1,6 +1,7 @@
 //! The API's services: each reads through, or changes through, the service the
 //! dashboard uses, then gives the answer Chatwoot's shape.
 pub mod account;
+pub mod changes;
 pub mod contacts;
 pub mod conversations;
 pub mod messages;

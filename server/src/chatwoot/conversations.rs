@@ -8,7 +8,7 @@ use super::caller::{ApiAgent, Body, Ids, Params};
 use super::error::{ApiError, ApiResult};
 use app::chatwoot::model as cw;
 use app::chatwoot::ssr::conversations::{self, ListQuery};
-use app::chatwoot::ssr::{messages, start};
+use app::chatwoot::ssr::{changes, messages, start};
 use app::error::AppError;
 
 fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
@@ -65,7 +65,7 @@ pub async fn update(
     Body(body): Body<PriorityBody>,
 ) -> ApiResult<cw::Conversation> {
     let caller = api.caller();
-    let row = conversations::set_priority(&caller, id, body.priority.as_deref()).await?;
+    let row = changes::set_priority(&caller, id, body.priority.as_deref()).await?;
     Ok(Json(conversations::one(&caller, row).await?))
 }
 
@@ -91,8 +91,8 @@ pub async fn toggle_status(
     Body(body): Body<StatusBody>,
 ) -> ApiResult<Value> {
     let caller = api.caller();
-    let row = conversations::toggle_status(&caller, id, body.status.as_deref(), body.snoozed_until)
-        .await?;
+    let row =
+        changes::toggle_status(&caller, id, body.status.as_deref(), body.snoozed_until).await?;
     Ok(Json(json!({
         "meta": {},
         "payload": {
@@ -110,7 +110,7 @@ pub async fn toggle_priority(
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<PriorityBody>,
 ) -> Result<(), ApiError> {
-    conversations::set_priority(&api.caller(), id, body.priority.as_deref()).await?;
+    changes::set_priority(&api.caller(), id, body.priority.as_deref()).await?;
     Ok(())
 }
 
@@ -132,11 +132,11 @@ pub async fn assignments(
         }
     };
     if body.get("assignee_id").is_some() {
-        let agent = conversations::assign(&caller, id, number("assignee_id")?).await?;
+        let agent = changes::assign(&caller, id, number("assignee_id")?).await?;
         return Ok(Json(json!(agent)));
     }
     if body.get("team_id").is_some() {
-        let team = conversations::set_team(&caller, id, number("team_id")?).await?;
+        let team = changes::set_team(&caller, id, number("team_id")?).await?;
         return Ok(Json(json!(team)));
     }
     Err(ApiError::App(AppError::validation(
@@ -148,7 +148,7 @@ pub async fn assignments(
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}/labels", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]
 pub async fn labels(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
-        json!({"payload": conversations::labels(&api.caller(), id).await?}),
+        json!({"payload": changes::labels(&api.caller(), id).await?}),
     ))
 }
 
@@ -164,7 +164,7 @@ pub async fn set_labels(
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<LabelsBody>,
 ) -> ApiResult<Value> {
-    let labels = conversations::set_labels(&api.caller(), id, &body.labels).await?;
+    let labels = changes::set_labels(&api.caller(), id, &body.labels).await?;
     Ok(Json(json!({"payload": labels})))
 }
 

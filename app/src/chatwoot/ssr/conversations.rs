@@ -8,8 +8,8 @@ use super::Caller;
 use crate::chatwoot::model as cw;
 use crate::conversations::model::{ConversationSummary, ListFilter, Tab, TabCounts};
 use crate::conversations::ssr::numbered::{self, Assignee};
-use crate::conversations::ssr::{access, actions, messages};
-use crate::domain::{ConversationStatus, Priority};
+use crate::conversations::ssr::{access, messages};
+use crate::domain::ConversationStatus;
 use crate::error::AppError;
 
 /// Chatwoot's page size for conversations.
@@ -257,103 +257,4 @@ pub async fn shape_with(
         shaped.push(render::conversation(&row, parts));
     }
     Ok(shaped)
-}
-
-/// `toggle_status`: to the status asked, or open ↔ resolved when none is.
-pub async fn toggle_status(
-    caller: &Caller<'_>,
-    display_id: i64,
-    status: Option<&str>,
-    snoozed_until_secs: Option<i64>,
-) -> Result<ConversationSummary, AppError> {
-    let row = resolve(caller, display_id).await?;
-    let next = match status {
-        Some(text) => ConversationStatus::parse(text)
-            .ok_or_else(|| AppError::validation("status", "invalid"))?,
-        None if row.status == ConversationStatus::Open => ConversationStatus::Resolved,
-        None => ConversationStatus::Open,
-    };
-    let until = snoozed_until_secs.map(|s| s.saturating_mul(1000));
-    let state = caller.state;
-    actions::set_status(&state.db, &state.hub, caller.agent, row.id, next, until).await
-}
-
-/// `toggle_priority` and `PATCH`: `None` clears it.
-pub async fn set_priority(
-    caller: &Caller<'_>,
-    display_id: i64,
-    priority: Option<&str>,
-) -> Result<ConversationSummary, AppError> {
-    let row = resolve(caller, display_id).await?;
-    let priority = match priority {
-        None => Priority::None,
-        Some(text) => Priority::parse(text)
-            .filter(|p| *p != Priority::None)
-            .ok_or_else(|| AppError::validation("priority", "invalid"))?,
-    };
-    let state = caller.state;
-    actions::set_priority(&state.db, &state.hub, caller.agent, row.id, priority).await
-}
-
-/// `assignments` with an `assignee_id` (`None`: unassign): the agent now assigned.
-pub async fn assign(
-    caller: &Caller<'_>,
-    display_id: i64,
-    assignee_id: Option<i64>,
-) -> Result<Option<cw::Agent>, AppError> {
-    let row = resolve(caller, display_id).await?;
-    let state = caller.state;
-    let after = actions::assign(&state.db, &state.hub, caller.agent, row.id, assignee_id).await?;
-    let Some(id) = after.assignee_id else {
-        return Ok(None);
-    };
-    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
-    Ok(agents.iter().find(|a| a.id == id).map(render::agent))
-}
-
-/// `assignments` with a `team_id` (`None`: out of any team's queue): the team now set.
-pub async fn set_team(
-    caller: &Caller<'_>,
-    display_id: i64,
-    team_id: Option<i64>,
-) -> Result<Option<cw::Team>, AppError> {
-    let row = resolve(caller, display_id).await?;
-    let state = caller.state;
-    let after = actions::set_team(&state.db, &state.hub, caller.agent, row.id, team_id).await?;
-    let Some(id) = after.team_id else {
-        return Ok(None);
-    };
-    let account = caller.agent.account_id;
-    let teams = crate::teams::ssr::list(caller.db(), account).await?;
-    Ok(teams
-        .iter()
-        .find(|t| t.id == id)
-        .map(|t| render::team(t, account, caller.agent.id)))
-}
-
-pub async fn labels(caller: &Caller<'_>, display_id: i64) -> Result<Vec<String>, AppError> {
-    Ok(get(caller, display_id).await?.labels)
-}
-
-/// Replaces the conversation's labels by these titles; a title the account does not
-/// have is refused (labels are the administrators' to create) and nothing changes.
-pub async fn set_labels(
-    caller: &Caller<'_>,
-    display_id: i64,
-    titles: &[String],
-) -> Result<Vec<String>, AppError> {
-    let row = resolve(caller, display_id).await?;
-    let account = caller.agent.account_id;
-    let known = crate::labels::ssr::list(caller.db(), account).await?;
-    let mut ids = Vec::new();
-    for title in titles {
-        let label = known
-            .iter()
-            .find(|l| l.name.eq_ignore_ascii_case(title.trim()))
-            .ok_or_else(|| AppError::validation("labels", "unknown"))?;
-        ids.push(label.id);
-    }
-    let state = caller.state;
-    actions::set_labels(&state.db, &state.hub, caller.agent, row.id, &ids).await?;
-    labels(caller, display_id).await
 }

@@ -1,0 +1,65 @@
+//! What clients send: the bodies of the API's writes, as Chatwoot names their fields.
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// `POST /contacts`, `PUT /contacts/{id}`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ContactBody {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub inbox_id: Option<i64>,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub additional_attributes: Option<Value>,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_attributes: Option<Value>,
+    pub identifier: Option<String>,
+}
+
+/// `POST /conversations`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewConversationBody {
+    pub inbox_id: i64,
+    pub contact_id: Option<i64>,
+    pub source_id: Option<String>,
+    pub status: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub message: Option<FirstMessageBody>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct FirstMessageBody {
+    pub content: Option<String>,
+    pub template_params: Option<TemplateParams>,
+    /// Email inboxes: the subject line (Charla's; Chatwoot takes it from the inbox).
+    pub subject: Option<String>,
+}
+
+/// A WhatsApp template by name and language, its variables numbered from 1.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TemplateParams {
+    pub name: String,
+    pub language: Option<String>,
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub processed_params: Value,
+}
+
+/// `POST /conversations/{id}/messages` (JSON; multipart carries the same fields).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewMessageBody {
+    pub content: Option<String>,
+    pub message_type: Option<String>,
+    #[serde(default)]
+    pub private: bool,
+    pub content_type: Option<String>,
+    pub template_params: Option<TemplateParams>,
+    pub echo_id: Option<String>,
+}
