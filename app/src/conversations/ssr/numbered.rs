@@ -70,15 +70,27 @@ pub async fn page(
 }
 
 /// Mine, unassigned and all for a status (or every status) and filter. Without a
-/// filter, from the tallies the database keeps; with one, counted.
+/// filter, from the tallies the database keeps (summed over the statuses for every
+/// status); with one, counted.
 pub async fn counts(
     db: &Db,
     viewer: Viewer,
     status: Option<ConversationStatus>,
     filter: &ListFilter,
 ) -> Result<TabCounts, AppError> {
-    if let (Some(status), true) = (status, *filter == ListFilter::default()) {
-        return super::list::counts(db, viewer, status).await;
+    if *filter == ListFilter::default() {
+        let statuses = match status {
+            Some(status) => vec![status],
+            None => ConversationStatus::ALL.to_vec(),
+        };
+        let mut total = TabCounts::default();
+        for status in statuses {
+            let counts = super::list::counts(db, viewer, status).await?;
+            total.mine += counts.mine;
+            total.unassigned += counts.unassigned;
+            total.all += counts.all;
+        }
+        return Ok(total);
     }
     let mut next_param = 5;
     let mut param = || {
