@@ -114,7 +114,7 @@ pub async fn toggle_priority(
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/assignments", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::AssignmentBody, responses((status = 200, description = "The agent or team now set, or null", body = Object), super::openapi::Refusals))]
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/assignments", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::AssignmentBody, responses((status = 200, description = "The agent or team now set, or null", body = Value), super::openapi::Refusals))]
 pub async fn assignments(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,

@@ -117,7 +117,7 @@ pub async fn save(
             id
         }
         None => {
-            sqlx::query(
+            let id = sqlx::query(
                 "INSERT INTO webhooks (account_id, name, url, subscriptions, include_private, secret_sealed, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -130,7 +130,18 @@ pub async fn save(
             .bind(now_ms())
             .fetch_one(tx.conn())
             .await?
-            .try_get(0)?
+            .try_get::<i64, _>(0)?;
+            // The account's first webhook (again): the dispatcher starts from now, not
+            // from where it stopped when the last one was removed.
+            sqlx::query(
+                "DELETE FROM webhook_cursors WHERE account_id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2)",
+            )
+            .bind(admin.account_id)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            id
         }
     };
     tx.finish().await?;
