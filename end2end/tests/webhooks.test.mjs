@@ -37,13 +37,13 @@ for (const vp of VIEWPORTS) {
       const section = admin.getByRole('region', { name: 'Webhooks' });
       await section.getByRole('heading', { name: 'Nuevo webhook' }).scrollIntoViewIfNeeded();
       // A bad URL is refused in the form.
-      await section.getByLabel('URL', { exact: true }).fill('ftp://tienda.example');
+      await section.getByLabel('URL del webhook', { exact: true }).fill('ftp://tienda.example');
       await button(section, 'Añadir webhook').click();
       await section.getByText('Escribe una URL que empiece por https:// o http://.').waitFor();
 
       const name = `Tienda ${vp.name} ${Date.now() % 100000}`;
-      await section.getByLabel('Nombre', { exact: true }).fill(name);
-      await section.getByLabel('URL', { exact: true }).fill(receiver.url);
+      await section.getByLabel('Nombre del webhook', { exact: true }).fill(name);
+      await section.getByLabel('URL del webhook', { exact: true }).fill(receiver.url);
       await section.getByRole('group', { name: 'Eventos' }).getByRole('checkbox', { name: 'conversation_status_changed' }).check();
       await button(section, 'Añadir webhook').click();
       const item = section.getByRole('listitem').filter({ has: admin.getByRole('heading', { name }) });

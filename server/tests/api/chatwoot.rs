@@ -5,7 +5,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 use crate::on_both_backends;
-use app::auth::access_token::AccessTokenView;
 
 on_both_backends!(
     tokens_authenticate_as_their_agent,
@@ -14,21 +13,6 @@ on_both_backends!(
     conversations_change_through_the_api,
     messages_follow_the_send_rules,
 );
-
-async fn token_of(app: &TestApp, email: &str) -> String {
-    let signed = app.sign_in(email).await;
-    let view: AccessTokenView = app
-        .ok(&signed.cookie, "profile/access_token", json!({}))
-        .await;
-    view.token
-}
-
-async fn account_id(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT MIN(id) FROM accounts")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
 
 /// One API call with a token; the status and the JSON answer (`null` when empty).
 async fn api(
@@ -82,13 +66,13 @@ async fn tokens_authenticate_as_their_agent(app: TestApp) {
         (401, json!({"error": "Invalid Access Token"}))
     );
 
-    let token = token_of(&app, LUCIA).await;
+    let token = app.api_token(LUCIA).await;
     // The same token on every ask: Mi perfil shows it again.
-    assert_eq!(token_of(&app, LUCIA).await, token);
+    assert_eq!(app.api_token(LUCIA).await, token);
     let profile = get(&app, &token, "/api/v1/profile").await;
     assert_eq!(profile["email"], LUCIA);
     assert_eq!(profile["role"], "agent");
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     assert_eq!(profile["accounts"][0]["id"], account);
     // Only its hash and a sealed copy are kept.
     let stored: Vec<(String, String)> =
@@ -113,7 +97,7 @@ async fn tokens_authenticate_as_their_agent(app: TestApp) {
 
     // Regenerating ends the old token at once.
     let signed = app.sign_in(LUCIA).await;
-    let fresh: AccessTokenView = app
+    let fresh: app::auth::access_token::AccessTokenView = app
         .ok(&signed.cookie, "profile/access_token/regenerate", json!({}))
         .await;
     assert_ne!(fresh.token, token);
@@ -126,10 +110,10 @@ async fn tokens_authenticate_as_their_agent(app: TestApp) {
 }
 
 async fn the_account_reads_as_chatwoot_shapes_it(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let lucia = token_of(&app, LUCIA).await;
-    let admin = token_of(&app, ADMIN).await;
+    let lucia = app.api_token(LUCIA).await;
+    let admin = app.api_token(ADMIN).await;
 
     let agents = get(&app, &lucia, &at("/agents")).await;
     let emails: Vec<&str> = agents
@@ -280,9 +264,9 @@ async fn the_account_reads_as_chatwoot_shapes_it(app: TestApp) {
 }
 
 async fn contacts_keep_the_seed_rules(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let lucia = token_of(&app, LUCIA).await;
+    let lucia = app.api_token(LUCIA).await;
 
     let list = get(&app, &lucia, &at("/contacts")).await;
     assert_eq!(list["meta"]["count"], 5, "{list}");
@@ -415,10 +399,10 @@ async fn contacts_keep_the_seed_rules(app: TestApp) {
 }
 
 async fn conversations_change_through_the_api(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let lucia = token_of(&app, LUCIA).await;
-    let marcos = token_of(&app, MARCOS).await;
+    let lucia = app.api_token(LUCIA).await;
+    let marcos = app.api_token(MARCOS).await;
 
     let list = get(
         &app,
@@ -631,9 +615,9 @@ async fn conversations_change_through_the_api(app: TestApp) {
 }
 
 async fn messages_follow_the_send_rules(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let lucia = token_of(&app, LUCIA).await;
+    let lucia = app.api_token(LUCIA).await;
 
     let history = get(&app, &lucia, &at("/conversations/1/messages")).await;
     let messages = history["payload"].as_array().unwrap();

@@ -254,6 +254,27 @@ impl TestApp {
         Ok(socket)
     }
 
+    /// The agent's access token for the Chatwoot-compatible API (as Mi perfil shows it).
+    pub async fn api_token(&self, email: &str) -> String {
+        let signed = self.sign_in(email).await;
+        let view: app::auth::access_token::AccessTokenView = self
+            .ok(
+                &signed.cookie,
+                "profile/access_token",
+                serde_json::json!({}),
+            )
+            .await;
+        view.token
+    }
+
+    /// The demo account's id (the API's paths carry it).
+    pub async fn account_id(&self) -> i64 {
+        sqlx::query_scalar("SELECT MIN(id) FROM accounts")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn agent_id(&self, email: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM agents WHERE email = $1")
             .bind(email)

@@ -5,7 +5,6 @@
 use serde_json::Value;
 
 use crate::helpers::*;
-use app::auth::access_token::AccessTokenView;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_describes_every_api_route() {
@@ -47,17 +46,10 @@ async fn the_fuzzer_finds_no_server_error_and_no_answer_off_the_document() {
         return;
     }
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let signed = app.sign_in(ADMIN).await;
-    let token: AccessTokenView = app
-        .ok(
-            &signed.cookie,
-            "profile/access_token",
-            serde_json::json!({}),
-        )
-        .await;
+    let token = app.api_token(ADMIN).await;
     let document = app.url("/api/v1/openapi.json");
     let base = app.url("");
-    let header = format!("api_access_token: {}", token.token);
+    let header = format!("api_access_token: {token}");
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("schemathesis")
             .args([

@@ -15,7 +15,6 @@ use sha2::Sha256;
 
 use crate::helpers::*;
 use crate::on_both_backends;
-use app::auth::access_token::AccessTokenView;
 
 on_both_backends!(
     events_arrive_signed_and_failures_are_retried,
@@ -82,14 +81,6 @@ async fn wait_for(
     );
 }
 
-async fn token_of(app: &TestApp, email: &str) -> String {
-    let signed = app.sign_in(email).await;
-    let view: AccessTokenView = app
-        .ok(&signed.cookie, "profile/access_token", json!({}))
-        .await;
-    view.token
-}
-
 async fn api(
     app: &TestApp,
     token: &str,
@@ -109,13 +100,6 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn account_id(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT MIN(id) FROM accounts")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
 fn verify(secret: &str, received: &Received) {
     let timestamp = received.headers["x-chatwoot-timestamp"].to_str().unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
@@ -132,10 +116,10 @@ fn hex_encode(bytes: &[u8]) -> String {
 }
 
 async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let admin = token_of(&app, ADMIN).await;
-    let lucia = token_of(&app, LUCIA).await;
+    let admin = app.api_token(ADMIN).await;
+    let lucia = app.api_token(LUCIA).await;
     let (url, receiver) = start_receiver(1).await;
     let (status, created) = api(&app, &admin, Method::POST, &at("/webhooks"), Some(json!({"webhook": {"url": url, "name": "tienda", "subscriptions": ["message_created", "conversation_status_changed"]}}))).await;
     assert_eq!(status, 200, "{created}");
@@ -298,10 +282,10 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
 }
 
 async fn only_administrators_add_webhooks_to_allowed_addresses(app: TestApp) {
-    let account = account_id(&app).await;
+    let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
-    let admin = token_of(&app, ADMIN).await;
-    let lucia = token_of(&app, LUCIA).await;
+    let admin = app.api_token(ADMIN).await;
+    let lucia = app.api_token(LUCIA).await;
     let good =
         json!({"url": "https://hooks.example.com/charla", "subscriptions": ["message_created"]});
     let (status, _) = api(
@@ -362,8 +346,8 @@ async fn a_private_address_is_refused_unless_allowed() {
     })
     .await
     .unwrap();
-    let account = account_id(&app).await;
-    let admin = token_of(&app, ADMIN).await;
+    let account = app.account_id().await;
+    let admin = app.api_token(ADMIN).await;
     for url in [
         "http://127.0.0.1:9/hook",
         "http://10.0.0.7/hook",
@@ -390,8 +374,8 @@ async fn a_private_address_is_refused_unless_allowed() {
 async fn finished_deliveries_older_than_a_week_are_removed() {
     use app::chatwoot::ssr::webhooks::send::{prune, LOG_KEPT_MS};
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let account = account_id(&app).await;
-    let admin = token_of(&app, ADMIN).await;
+    let account = app.account_id().await;
+    let admin = app.api_token(ADMIN).await;
     let (status, created) = api(
         &app,
         &admin,
