@@ -396,6 +396,8 @@ step_fuzzer() {
   else
     say "pip install schemathesis==$SCHEMATHESIS_VERSION"
     quietly python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+    # Under pyenv a new command needs its shim.
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
   fi
 }
 want fuzzer && step_fuzzer
