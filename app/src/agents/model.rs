@@ -16,6 +16,20 @@ pub struct AgentProfile {
 }
 
 impl AgentProfile {
+    /// The installation acting on an account (creating its first administrator,
+    /// telling webhooks): an administrator nobody is, who sees every inbox.
+    pub fn system(account_id: i64) -> AgentProfile {
+        AgentProfile {
+            id: 0,
+            account_id,
+            email: String::new(),
+            name: String::new(),
+            display_name: None,
+            role: Role::Administrator,
+            availability: Availability::Offline,
+        }
+    }
+
     /// The name teammates and customers see.
     pub fn shown_name(&self) -> &str {
         self.display_name

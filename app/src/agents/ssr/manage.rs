@@ -272,15 +272,6 @@ pub async fn create_first_admin(
             id
         }
     };
-    // Acting as the installation itself: an administrator of that account.
-    let installer = AgentProfile {
-        id: 0,
-        account_id,
-        email: String::new(),
-        name: String::new(),
-        display_name: None,
-        role: Role::Administrator,
-        availability: crate::domain::Availability::Offline,
-    };
+    let installer = AgentProfile::system(account_id);
     create_agent(db, &installer, email, name, Role::Administrator, password).await
 }

@@ -14,7 +14,6 @@ use super::payload::{hooks, Hook};
 use crate::agents::model::AgentProfile;
 use crate::chatwoot::ssr::Caller;
 use crate::db::now_ms;
-use crate::domain::{Availability, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -56,19 +55,6 @@ pub async fn run_once(state: &AppState, base_url: &str) -> Result<usize, AppErro
         }
     }
     Ok(written)
-}
-
-/// The account as the system sees it: an administrator nobody is (every inbox).
-fn system(account_id: i64) -> AgentProfile {
-    AgentProfile {
-        id: 0,
-        account_id,
-        email: String::new(),
-        name: String::new(),
-        display_name: None,
-        role: Role::Administrator,
-        availability: Availability::Offline,
-    }
 }
 
 async fn cursor(state: &AppState, account: i64) -> Result<i64, AppError> {
@@ -156,7 +142,7 @@ async fn run_account(
         .fetch_one(&db.pool)
         .await?
         .try_get(0)?;
-    let agent = system(account);
+    let agent = AgentProfile::system(account);
     let caller = Caller {
         state,
         agent: &agent,
