@@ -3,7 +3,7 @@
 //! every reply takes, with its rules (the 24-hour window among them).
 use serde_json::Value;
 
-use super::conversations::{one, resolve};
+use super::conversations::{resolve, shape_with, Catalog};
 use super::render::{self, MessageContext};
 use super::Caller;
 use crate::chatwoot::model as cw;
@@ -24,11 +24,13 @@ pub async fn list(
 ) -> Result<(cw::MessagesMeta, Vec<cw::Message>), AppError> {
     let row = resolve(caller, display_id).await?;
     let items = messages::window(caller.db(), caller.viewer(), row.id, before, after).await?;
-    let conversation = one(caller, row).await?;
-    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    // The conversation's shape reads the account's agents once; the messages use them too.
+    let catalog = Catalog::load(caller).await?;
+    let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
+    let agents = &catalog.agents;
     let shaped = items
         .iter()
-        .map(|m| shape(caller, m, display_id, &conversation.meta.sender, &agents))
+        .map(|m| shape(caller, m, display_id, &conversation.meta.sender, agents))
         .collect();
     let meta = cw::MessagesMeta {
         labels: conversation.labels,
@@ -123,14 +125,16 @@ pub async fn create(
                 .map_err(|err| super::account::rename_field(err, "body", "content"))?
         }
     };
-    let conversation = one(caller, row).await?;
-    let agents = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
+    // The conversation's shape reads the account's agents once; the messages use them too.
+    let catalog = Catalog::load(caller).await?;
+    let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
+    let agents = &catalog.agents;
     Ok(shape(
         caller,
         &sent,
         display_id,
         &conversation.meta.sender,
-        &agents,
+        agents,
     ))
 }
 
