@@ -3,6 +3,8 @@
 #[cfg(feature = "ssr")]
 pub mod adapter;
 #[cfg(feature = "ssr")]
+pub mod api_inbox;
+#[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod outbound;

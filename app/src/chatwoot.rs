@@ -8,4 +8,5 @@
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod api_inbox;
 pub mod webhooks;

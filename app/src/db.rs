@@ -92,7 +92,26 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
-            Backend::Sqlite => MIGRATE_SQLITE.run(&self.pool).await,
+            Backend::Sqlite => {
+                // A table rebuild (0029) must not cascade: foreign keys off for the run,
+                // on one connection (the pragma is per connection and ignored inside
+                // the migrations' transactions), checked before they are back on.
+                let mut conn = self.pool.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let ran = MIGRATE_SQLITE.run(&mut *conn).await;
+                let broken = sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                if !broken.is_empty() {
+                    tracing::warn!(rows = broken.len(), "rows break a foreign key after migrating");
+                }
+                ran
+            }
             Backend::Postgres => MIGRATE_POSTGRES.run(&self.pool).await,
         }
     }

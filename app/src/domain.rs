@@ -1,5 +1,6 @@
 //! Domain vocabulary shared by client and server: roles, statuses and the small
 //! value types that parse user input. Each enum maps to the TEXT stored in the database.
+pub mod api_inbox;
 pub mod attachment;
 pub mod canned;
 pub mod contact;
@@ -54,7 +55,7 @@ text_enum!(
     /// Shown to teammates next to the agent's name.
     Availability { Online => "online", Busy => "busy", Offline => "offline" }
 );
-text_enum!(ChannelKind { WebChat => "web_chat", WhatsApp => "whatsapp", Email => "email" });
+text_enum!(ChannelKind { WebChat => "web_chat", WhatsApp => "whatsapp", Email => "email", Api => "api" });
 text_enum!(ConversationStatus { Open => "open", Pending => "pending", Snoozed => "snoozed", Resolved => "resolved" });
 text_enum!(MessageDirection { Incoming => "incoming", Outgoing => "outgoing", Activity => "activity" });
 text_enum!(DeliveryStatus { Sending => "sending", Sent => "sent", Delivered => "delivered", Read => "read", Failed => "failed" });

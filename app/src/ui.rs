@@ -87,6 +87,7 @@ pub fn channel_text(i18n: I18nContext<Locale>, channel: ChannelKind) -> &'static
         ChannelKind::WebChat => t_string!(i18n, channel_web_chat),
         ChannelKind::WhatsApp => t_string!(i18n, channel_whatsapp),
         ChannelKind::Email => t_string!(i18n, channel_email),
+        ChannelKind::Api => t_string!(i18n, channel_api),
     }
 }
 

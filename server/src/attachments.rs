@@ -72,7 +72,17 @@ pub async fn visitor_download(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    match for_visitor(&state.db, visitor.identity_id, id).await {
+    for_identity(&state, visitor.identity_id, id, &headers).await
+}
+
+/// A file of one customer identity's conversations (a visitor's, a Client API contact's).
+pub async fn for_identity(
+    state: &AppState,
+    identity_id: i64,
+    id: i64,
+    headers: &HeaderMap,
+) -> Response {
+    match for_visitor(&state.db, identity_id, id).await {
         Ok(stored) => {
             serve(
                 &state.settings.files,

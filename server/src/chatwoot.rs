@@ -7,6 +7,7 @@ mod conversations;
 mod error;
 mod multipart;
 mod openapi;
+mod public;
 mod webhooks;
 
 use axum::routing::{get, post, MethodRouter};
@@ -22,7 +23,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         ("/api/v1/openapi.json".to_owned(), get(openapi::document)),
         ("/api/v1/profile".to_owned(), get(account::profile)),
         (at("/agents"), get(account::agents)),
-        (at("/inboxes"), get(account::inboxes)),
+        (
+            at("/inboxes"),
+            get(account::inboxes).post(account::create_inbox),
+        ),
         (at("/inboxes/{id}"), get(account::inbox)),
         (at("/inbox_members/{id}"), get(account::inbox_members)),
         (at("/teams"), get(account::teams)),
@@ -110,4 +114,67 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .delete(webhooks::delete),
         ),
     ]
+    .into_iter()
+    .chain(public_routes())
+    .collect()
+}
+
+const PUBLIC: &str = "/public/api/v1/inboxes/{inbox_identifier}";
+
+/// The Client API, callable from any site's pages (no credentials cross).
+fn public_routes() -> Vec<(String, MethodRouter<AppState>)> {
+    let at = |path: &str| format!("{PUBLIC}{path}");
+    let contact = |path: &str| format!("{PUBLIC}/contacts/{{contact_identifier}}{path}");
+    let conversation = |path: &str| {
+        format!(
+            "{PUBLIC}/contacts/{{contact_identifier}}/conversations/{{conversation_id}}{path}"
+        )
+    };
+    let cors = || {
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(tower_http::cors::Any)
+            .allow_methods([
+                http::Method::GET,
+                http::Method::POST,
+                http::Method::PATCH,
+                http::Method::PUT,
+            ])
+            .allow_headers([http::header::CONTENT_TYPE])
+            .max_age(std::time::Duration::from_secs(3600))
+    };
+    vec![
+        (at(""), get(public::inbox)),
+        (at("/contacts"), post(public::create_contact)),
+        (
+            contact(""),
+            get(public::contact)
+                .patch(public::update_contact)
+                .put(public::update_contact),
+        ),
+        (
+            contact("/conversations"),
+            get(public::conversations).post(public::create_conversation),
+        ),
+        (contact("/attachments/{id}"), get(public::attachment)),
+        (conversation(""), get(public::conversation)),
+        (
+            conversation("/toggle_status"),
+            post(public::toggle_status),
+        ),
+        (
+            conversation("/toggle_typing"),
+            post(public::toggle_typing),
+        ),
+        (
+            conversation("/update_last_seen"),
+            post(public::update_last_seen),
+        ),
+        (
+            conversation("/messages"),
+            get(public::messages).post(public::create_message),
+        ),
+    ]
+    .into_iter()
+    .map(|(path, route)| (path, route.layer(cors())))
+    .collect()
 }

@@ -154,7 +154,11 @@ fn spawn_webhooks(config: &Config, state: &AppState) {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.site_addr));
-    dispatch::spawn(state.clone(), public_url, woken.clone());
+    dispatch::spawn(
+        state.clone(),
+        public_url.trim_end_matches('/').to_owned(),
+        woken.clone(),
+    );
     let sender = send::Sender::new(
         state.db.clone(),
         state.settings.secrets.clone(),
@@ -178,6 +182,10 @@ fn channel_adapters(
         Arc::new(app::channels::whatsapp::WhatsAppAdapter::new(whatsapp)),
     );
     adapters.insert(app::domain::ChannelKind::Email, Arc::new(email));
+    adapters.insert(
+        app::domain::ChannelKind::Api,
+        Arc::new(app::channels::api_inbox::ApiInbox),
+    );
     adapters
 }
 

@@ -15,6 +15,7 @@ fn is_public(path: &str) -> bool {
         || path == "/widget.js"
         || path.starts_with("/widget/")
         || path.starts_with("/webhooks/")
+        || path.starts_with("/public/api/")
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
         || path == "/favicon.svg"
@@ -22,7 +23,10 @@ fn is_public(path: &str) -> bool {
 
 /// Everything that is not an API call or a static file is a page.
 fn is_page(method: &Method, path: &str) -> bool {
-    method == Method::GET && !path.starts_with("/api/") && !path.starts_with("/pkg/")
+    method == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/public/api/")
+        && !path.starts_with("/pkg/")
 }
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

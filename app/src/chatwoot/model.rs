@@ -6,7 +6,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+mod public;
 mod requests;
+pub use public::*;
 pub use requests::*;
 
 /// A teammate (`/agents`, a conversation's assignee, an inbox's members).
@@ -88,6 +90,12 @@ pub struct Inbox {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<&'static str>,
+    /// API inboxes: the Client API's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbox_identifier: Option<String>,
+    /// API inboxes: where the inbox's events go ("" when nowhere).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
 }
 
 /// The short inbox inside a contact's `contact_inboxes`.

@@ -1,10 +1,12 @@
 //! The API's services: each reads through, or changes through, the service the
 //! dashboard uses, then gives the answer Chatwoot's shape.
 pub mod account;
+pub mod api_inbox;
 pub mod changes;
 pub mod contacts;
 pub mod conversations;
 pub mod messages;
+pub mod public;
 pub mod render;
 pub mod start;
 mod text_search;

@@ -1,6 +1,7 @@
 //! Server side of Contactos: saving with the uniqueness rules, search, history,
 //! CSV import/export, starting a conversation and deletion.
 pub mod audit;
+pub mod claims;
 pub mod csv_io;
 pub mod delete;
 pub mod history;

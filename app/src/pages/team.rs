@@ -2,6 +2,7 @@
 //! inboxes (create, rename, members, each channel's settings) and canned responses. The
 //! server refuses every one of these functions to agents; the page then shows that
 //! refusal.
+mod api_inbox;
 mod canned_responses;
 mod email;
 mod inbox_extras;

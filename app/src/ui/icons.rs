@@ -14,6 +14,7 @@ pub enum IconKind {
     WebChat,
     WhatsApp,
     Email,
+    Api,
 }
 
 impl IconKind {
@@ -22,6 +23,7 @@ impl IconKind {
             ChannelKind::WebChat => IconKind::WebChat,
             ChannelKind::WhatsApp => IconKind::WhatsApp,
             ChannelKind::Email => IconKind::Email,
+            ChannelKind::Api => IconKind::Api,
         }
     }
 
@@ -44,6 +46,7 @@ impl IconKind {
                 "M5.5 4h3.2l1.6 4-2 1.4a10 10 0 0 0 6.3 6.3l1.4-2 4 1.6v3.2a1.5 1.5 0 0 1-1.6 1.5A16 16 0 0 1 4 5.6 1.5 1.5 0 0 1 5.5 4z"
             }
             IconKind::Email => "M4 6h16v12H4zM4 7l8 6 8-6",
+            IconKind::Api => "M8 7 3 12l5 5M16 7l5 5-5 5M13.5 5l-3 14",
         }
     }
 }

@@ -134,6 +134,21 @@ pub struct Sender<'a> {
     pub address: Option<&'a str>,
 }
 
+/// What a customer says about herself (the pre-chat form, a Client API contact): a
+/// name cut to 120 characters, an email that must be one. Empty answers are none.
+pub fn claim(name: Option<String>, email: Option<String>) -> Result<Claim, AppError> {
+    let name = name
+        .map(|n| n.trim().chars().take(120).collect::<String>())
+        .filter(|n| !n.is_empty());
+    let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => {
+            Some(EmailAddress::parse(e).map_err(|err| AppError::validation("email", err.code()))?)
+        }
+        None => None,
+    };
+    Ok(Claim { name, email })
+}
+
 pub async fn send(
     db: &Db,
     secrets: &SecretBox,
@@ -159,16 +174,7 @@ pub async fn send(
     }
     let inbox = inbox_by_token(db, token).await?;
     guard.message(inbox.id, address)?;
-    let name = name
-        .map(|n| n.trim().chars().take(120).collect::<String>())
-        .filter(|n| !n.is_empty());
-    let email = match email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(e) => {
-            Some(EmailAddress::parse(e).map_err(|err| AppError::validation("email", err.code()))?)
-        }
-        None => None,
-    };
-    let claim = Claim { name, email };
+    let claim = claim(name, email)?;
     let who = identity::resolve(db, secrets, &inbox, visitor_token, user).await?;
     if matches!(who, Visitor::VerifiedNew(_) | Visitor::Anonymous) {
         guard.new_visitor(inbox.id, address)?;
@@ -184,7 +190,7 @@ pub async fn send(
         Visitor::VerifiedNew(user) => {
             identity::new_verified_in_tx(&mut tx, &inbox, &user, &claim).await?
         }
-        Visitor::Anonymous => identity::new_anonymous_in_tx(&mut tx, &inbox, &claim).await?,
+        Visitor::Anonymous => identity::new_anonymous_in_tx(&mut tx, &inbox, &claim, None).await?,
     };
     let customer = Customer::Identity {
         contact_id,

@@ -58,22 +58,26 @@ impl FromRequestParts<AppState> for ApiAgent {
                 return Err(ApiError::OtherAccount);
             }
         }
-        let host = parts
-            .headers
-            .get(http::header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("localhost");
-        let scheme = if state.settings.secure_cookies {
-            "https"
-        } else {
-            "http"
-        };
         Ok(ApiAgent {
             state: state.clone(),
             agent,
-            base_url: format!("{scheme}://{host}"),
+            base_url: base_url_of(&parts.headers, state),
         })
     }
+}
+
+/// The server's address as the caller reached it (files' `data_url`).
+pub fn base_url_of(headers: &http::HeaderMap, state: &AppState) -> String {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.settings.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 /// Path parameters; an id that is not a number names nothing (404).

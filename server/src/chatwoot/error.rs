@@ -34,6 +34,7 @@ fn explain(field: &str, code: &str) -> String {
             "A contact needs an email or a phone number".to_owned()
         }
         "required" => format!("{field} is required"),
+        "incoming_needs_api_inbox" => "Incoming messages are only allowed in Api inboxes".to_owned(),
         "template_required" => format!(
             "{field}: outside the 24-hour window (or before the customer has written) only a WhatsApp template can be sent"
         ),

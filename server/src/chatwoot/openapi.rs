@@ -42,6 +42,24 @@ pub enum Refusals {
     Invalid(ErrorBody),
 }
 
+/// What the Client API may answer besides its success.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum PublicRefusals {
+    /// A body or query that cannot be read.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No API inbox with that identifier, no such contact in it, or not hers.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// A field fails a rule (`attributes` names it), or a chosen `source_id` is taken.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// Too many new contacts or messages from one address or for one inbox.
+    #[response(status = 429)]
+    TooMany(ErrorBody),
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct InboxList {
     pub payload: Vec<cw::Inbox>,
@@ -231,6 +249,7 @@ impl Modify for TokenHeader {
         super::account::profile,
         super::account::agents,
         super::account::inboxes,
+        super::account::create_inbox,
         super::account::inbox,
         super::account::inbox_members,
         super::account::teams,
@@ -270,6 +289,18 @@ impl Modify for TokenHeader {
         super::account::delete_canned,
         super::conversations::assignments,
         super::conversations::delete,
+        super::public::inbox,
+        super::public::create_contact,
+        super::public::contact,
+        super::public::update_contact,
+        super::public::conversations,
+        super::public::create_conversation,
+        super::public::conversation,
+        super::public::toggle_status,
+        super::public::toggle_typing,
+        super::public::update_last_seen,
+        super::public::messages,
+        super::public::create_message,
     ),
     components(schemas(ErrorBody))
 )]

@@ -24,7 +24,9 @@ use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
 mod chatwoot_rules;
+mod client_api_rules;
 use chatwoot_rules::api_rules;
+use client_api_rules::{api_fixture, client_api_rules};
 
 on_both_backends!(every_route_answers_each_caller_as_it_should);
 
@@ -208,6 +210,12 @@ struct Fixture {
     /// The account, and the conversation's number in it (the Chatwoot API's ids).
     account: i64,
     number: i64,
+    /// An API inbox (id, Client API identifier), a contact of it (its identifier) and
+    /// her conversation's number.
+    api_inbox_id: i64,
+    api_inbox: String,
+    api_contact: String,
+    api_number: i64,
 }
 
 impl Fixture {
@@ -248,6 +256,7 @@ fn tag(caller: Caller) -> String {
 
 fn rules() -> Vec<Rule> {
     let mut rules = api_rules();
+    rules.extend(client_api_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {
@@ -1196,6 +1205,7 @@ async fn fixture(app: TestApp) -> Fixture {
         .await;
     let whatsapp_inbox = created_inbox(&app, &admin, "WhatsApp authz", "whatsapp").await;
     let email_inbox = created_inbox(&app, &admin, "Correo authz", "email").await;
+    let (api_inbox_id, api_inbox, api_contact, api_number) = api_fixture(&app, &admin).await;
     let inbox_token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
         .bind(inbox)
         .fetch_one(&app.state.db.pool)
@@ -1354,6 +1364,10 @@ async fn fixture(app: TestApp) -> Fixture {
         account,
         number,
         app,
+        api_inbox_id,
+        api_inbox,
+        api_contact,
+        api_number,
     }
 }
 

@@ -66,6 +66,11 @@ async fn tokens_authenticate_as_their_agent(app: TestApp) {
         (401, json!({"error": "Invalid Access Token"}))
     );
 
+    // Two first asks at once (a render and a second tab) show the same, working token.
+    let (one, two) = tokio::join!(app.api_token(MARCOS), app.api_token(MARCOS));
+    assert_eq!(one, two);
+    assert_eq!(get(&app, &one, "/api/v1/profile").await["email"], MARCOS);
+
     let token = app.api_token(LUCIA).await;
     // The same token on every ask: Mi perfil shows it again.
     assert_eq!(app.api_token(LUCIA).await, token);

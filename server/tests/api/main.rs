@@ -6,6 +6,7 @@ mod auth;
 mod authz;
 mod bulk;
 mod chatwoot;
+mod client_api;
 mod contact_labels;
 mod contacts;
 mod crash;

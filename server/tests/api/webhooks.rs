@@ -22,14 +22,14 @@ on_both_backends!(
 );
 
 #[derive(Clone, Debug)]
-struct Received {
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Received {
+    pub headers: HeaderMap,
+    pub body: String,
 }
 
 #[derive(Clone, Default)]
-struct Receiver {
-    got: Arc<Mutex<Vec<Received>>>,
+pub(crate) struct Receiver {
+    pub got: Arc<Mutex<Vec<Received>>>,
     /// Answers 500 to this many requests first.
     fail_first: Arc<Mutex<usize>>,
 }
@@ -45,7 +45,7 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: String) ->
     }
 }
 
-async fn start_receiver(fail_first: usize) -> (String, Receiver) {
+pub(crate) async fn start_receiver(fail_first: usize) -> (String, Receiver) {
     let receiver = Receiver {
         fail_first: Arc::new(Mutex::new(fail_first)),
         ..Default::default()
@@ -60,7 +60,7 @@ async fn start_receiver(fail_first: usize) -> (String, Receiver) {
 }
 
 /// Waits until the receiver holds a request matching `want` (after `from`).
-async fn wait_for(
+pub(crate) async fn wait_for(
     receiver: &Receiver,
     from: usize,
     want: impl Fn(&Value) -> bool,
@@ -100,7 +100,7 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-fn verify(secret: &str, received: &Received) {
+pub(crate) fn verify(secret: &str, received: &Received) {
     let timestamp = received.headers["x-chatwoot-timestamp"].to_str().unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{timestamp}.{}", received.body).as_bytes());

@@ -11,27 +11,56 @@ use crate::secrets::SecretBox;
 /// `last_used_at` is written at most this often, so reads do not all become writes.
 const TOUCH_INTERVAL_MS: i64 = 5 * 60 * 1000;
 
-/// The agent's token, made (and stored) if she has none yet.
+/// The agent's token, made (and stored) if she has none yet. Two first asks at once
+/// (the page's render and a second tab) must show the same token: the first insert
+/// wins and both read it back, rather than the second replacing the first.
 pub async fn current(
     db: &Db,
     secrets: &SecretBox,
     agent_id: i64,
 ) -> Result<AccessTokenView, AppError> {
+    if let Some(view) = stored(db, secrets, agent_id).await? {
+        return Ok(view);
+    }
+    let token = new_token();
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO api_access_tokens (agent_id, token_hash, sealed, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (agent_id) DO NOTHING",
+    )
+    .bind(agent_id)
+    .bind(token_hash(&token))
+    .bind(secrets.seal(&token))
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    tx.finish().await?;
+    match stored(db, secrets, agent_id).await? {
+        Some(view) => Ok(view),
+        // A copy sealed under another key (the key was changed) cannot be shown: a new one is made.
+        None => regenerate(db, secrets, agent_id).await,
+    }
+}
+
+/// The stored token, if there is one this installation's key can open.
+async fn stored(
+    db: &Db,
+    secrets: &SecretBox,
+    agent_id: i64,
+) -> Result<Option<AccessTokenView>, AppError> {
     let row = sqlx::query("SELECT sealed, created_at FROM api_access_tokens WHERE agent_id = $1")
         .bind(agent_id)
         .fetch_optional(&db.pool)
         .await?;
-    if let Some(row) = row {
-        let sealed: String = row.try_get("sealed")?;
-        // A copy sealed under another key (the key was changed) cannot be shown: a new one is made.
-        if let Some(token) = secrets.open(&sealed) {
-            return Ok(AccessTokenView {
-                token,
-                created_at: row.try_get("created_at")?,
-            });
-        }
-    }
-    regenerate(db, secrets, agent_id).await
+    let Some(row) = row else { return Ok(None) };
+    let sealed: String = row.try_get("sealed")?;
+    Ok(match secrets.open(&sealed) {
+        Some(token) => Some(AccessTokenView {
+            token,
+            created_at: row.try_get("created_at")?,
+        }),
+        None => None,
+    })
 }
 
 /// Replaces the agent's token: the old one finds nobody from this commit on.

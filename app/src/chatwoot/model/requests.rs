@@ -63,3 +63,18 @@ pub struct NewMessageBody {
     pub template_params: Option<TemplateParams>,
     pub echo_id: Option<String>,
 }
+
+/// `POST /inboxes`: Charla makes API inboxes here (other channels need Ajustes).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewInboxBody {
+    pub name: Option<String>,
+    pub channel: Option<NewChannelBody>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewChannelBody {
+    /// "api".
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub webhook_url: Option<String>,
+}

@@ -54,13 +54,20 @@ async fn visible_inboxes(caller: &Caller<'_>) -> Result<Vec<InboxView>, AppError
     crate::inboxes::ssr::manage::mine(caller.db(), caller.agent).await
 }
 
-async fn inbox_shape(caller: &Caller<'_>, view: &InboxView) -> Result<cw::Inbox, AppError> {
+pub async fn inbox_shape(caller: &Caller<'_>, view: &InboxView) -> Result<cw::Inbox, AppError> {
     let account = caller.agent.account_id;
     let auto =
         crate::db::inbox_settings::account_flag(caller.db(), account, view.id, "auto_assign")
             .await?
             .unwrap_or(false);
-    Ok(render::inbox(view, auto, None))
+    let mut shaped = render::inbox(view, auto, None);
+    if view.channel == crate::domain::ChannelKind::Api {
+        let url = crate::db::inbox_settings::read(caller.db(), view.id, view.channel, Some(account))
+            .await?
+            .map(|stored| stored.text("webhook_url", ""));
+        shaped.webhook_url = Some(url.unwrap_or_default());
+    }
+    Ok(shaped)
 }
 
 /// The inboxes the caller works (administrators: every inbox of the account).

@@ -76,24 +76,64 @@ pub struct NewMessage {
     pub attachments: Vec<i64>,
 }
 
+/// A customer's message written by a program: only in an API inbox (customers of other
+/// channels write through their channel), as the conversation's contact, through the
+/// same `receive_in_tx` as every channel's inbound message.
+async fn incoming_message(
+    caller: &Caller<'_>,
+    row: &crate::conversations::model::ConversationSummary,
+    new: &NewMessage,
+) -> Result<MessageView, AppError> {
+    if row.channel != crate::domain::ChannelKind::Api {
+        return Err(AppError::validation(
+            "message_type",
+            "incoming_needs_api_inbox",
+        ));
+    }
+    if new.private || new.template.is_some() {
+        return Err(AppError::validation("message_type", "invalid"));
+    }
+    if !new.attachments.is_empty() {
+        return Err(AppError::validation("attachments", "unsupported"));
+    }
+    let body = MessageBody::parse(new.content.as_deref().unwrap_or_default())
+        .map_err(|code| AppError::validation("content", code))?;
+    let state = caller.state;
+    let mut tx = state.db.begin_write().await?;
+    let message = messages::receive_in_tx(
+        &mut tx,
+        row.id,
+        row.contact_id,
+        &messages::Inbound::text(body.as_str()),
+    )
+    .await?;
+    state.hub.commit(tx).await?;
+    Ok(message)
+}
+
 pub async fn create(
     caller: &Caller<'_>,
     display_id: i64,
     new: NewMessage,
 ) -> Result<cw::Message, AppError> {
-    match new.message_type.as_deref().unwrap_or("outgoing") {
-        "outgoing" => {}
-        // Customers' messages come in through their channel (an API inbox lets a
-        // program write as the customer; Charla has none yet).
-        "incoming" => {
-            return Err(AppError::validation(
-                "message_type",
-                "incoming_needs_api_inbox",
-            ))
-        }
+    let incoming = match new.message_type.as_deref().unwrap_or("outgoing") {
+        "outgoing" => false,
+        "incoming" => true,
         _ => return Err(AppError::validation("message_type", "invalid")),
-    }
+    };
     let row = resolve(caller, display_id).await?;
+    if incoming {
+        let sent = incoming_message(caller, &row, &new).await?;
+        let catalog = Catalog::load(caller).await?;
+        let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
+        return Ok(shape(
+            caller,
+            &sent,
+            display_id,
+            &conversation.meta.sender,
+            &catalog.agents,
+        ));
+    }
     let key = new
         .echo_id
         .filter(|k| !k.is_empty() && k.len() <= ECHO_ID_MAX);

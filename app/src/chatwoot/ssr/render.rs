@@ -21,6 +21,7 @@ pub fn channel_type(channel: ChannelKind) -> &'static str {
         ChannelKind::WebChat => "Channel::WebWidget",
         ChannelKind::WhatsApp => "Channel::Whatsapp",
         ChannelKind::Email => "Channel::Email",
+        ChannelKind::Api => "Channel::Api",
     }
 }
 
@@ -55,7 +56,7 @@ pub fn inbox(view: &InboxView, auto_assign: bool, address: Option<String>) -> cw
     let (phone_number, email) = match view.channel {
         ChannelKind::WhatsApp => (address, None),
         ChannelKind::Email => (None, address),
-        ChannelKind::WebChat => (None, None),
+        ChannelKind::WebChat | ChannelKind::Api => (None, None),
     };
     cw::Inbox {
         id: view.id,
@@ -72,10 +73,18 @@ pub fn inbox(view: &InboxView, auto_assign: bool, address: Option<String>) -> cw
         allow_messages_after_resolved: true,
         lock_to_single_conversation: false,
         timezone: "UTC",
-        website_token: view.web_token.clone(),
+        website_token: view
+            .web_token
+            .clone()
+            .filter(|_| view.channel == ChannelKind::WebChat),
         phone_number,
         email,
         provider: provider(view.channel),
+        inbox_identifier: view
+            .web_token
+            .clone()
+            .filter(|_| view.channel == ChannelKind::Api),
+        webhook_url: None,
     }
 }
 

@@ -19,11 +19,14 @@ pub async fn create_inbox(
     require_admin(admin)?;
     let name = clean_name(name, "name")?;
     let now = now_ms();
-    let token = (channel == ChannelKind::WebChat).then(crate::secrets::token::new_token);
+    // Web chats' widget token; API inboxes' Client API identifier.
+    let token = matches!(channel, ChannelKind::WebChat | ChannelKind::Api)
+        .then(crate::secrets::token::new_token);
     let settings = match channel {
         ChannelKind::WebChat => {
             serde_json::json!({"colour": "#1f6feb", "greeting": "", "allowed_origins": []})
         }
+        ChannelKind::Api => serde_json::json!({"webhook_url": ""}),
         _ => serde_json::json!({}),
     };
     // New inboxes hand their conversations out by themselves (Ajustes can turn it off).

@@ -2,6 +2,7 @@
 //! form), and the form that creates one.
 use leptos::prelude::*;
 
+use super::api_inbox::ApiInboxForm;
 use super::email::EmailForm;
 use super::inbox_extras::{IdentitySecret, InboxAssignment, InboxRoutingSwitch};
 use super::texts::channel_text;
@@ -74,6 +75,7 @@ pub(super) fn InboxesSection(
                     {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}
+                    {(inbox.channel == ChannelKind::Api).then(|| view! { <ApiInboxForm inbox_id /> })}
                 </div>
             }
         })

@@ -148,12 +148,13 @@ pub struct Claim {
     pub email: Option<EmailAddress>,
 }
 
-/// A new anonymous visitor: her own contact (the claims beside it) and token.
-/// Returns (token, identity, contact).
+/// A new anonymous visitor: her own contact (the claims beside it) and token (a new
+/// one, or the one a Client API caller chose). Returns (token, identity, contact).
 pub async fn new_anonymous_in_tx(
     tx: &mut WriteTx,
     inbox: &WidgetInbox,
     claim: &Claim,
+    chosen: Option<String>,
 ) -> Result<(String, i64, i64), AppError> {
     let contact = ValidContact {
         name: claim.name.clone().unwrap_or_default(),
@@ -172,7 +173,7 @@ pub async fn new_anonymous_in_tx(
             .execute(tx.conn())
             .await?;
     }
-    let token = new_token();
+    let token = chosen.unwrap_or_else(new_token);
     let identity = identity_in_tx(tx, contact_id, inbox.id, "visitor", &token_hash(&token)).await?;
     Ok((token, identity, contact_id))
 }

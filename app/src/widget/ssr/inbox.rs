@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::error::AppError;
 
 /// A web-chat inbox found by its public token.
+#[derive(Debug, Clone)]
 pub struct WidgetInbox {
     pub id: i64,
     pub account_id: i64,

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
 use sqlx::Row;
 use tokio::sync::Notify;
 
@@ -98,6 +97,8 @@ struct Subscriber {
     events: Vec<String>,
     include_private: bool,
     created_at: i64,
+    /// An API inbox's own webhook: only that inbox's events.
+    inbox_id: Option<i64>,
 }
 
 impl Subscriber {
@@ -105,6 +106,7 @@ impl Subscriber {
         self.events.iter().any(|e| e == hook.event)
             && (!hook.private || self.include_private)
             && self.created_at <= hook.at
+            && self.inbox_id.is_none_or(|inbox| hook.inbox_id == Some(inbox))
     }
 }
 
@@ -121,7 +123,7 @@ async fn run_account(
         return Ok(None);
     };
     let subscribers = sqlx::query(
-        "SELECT id, subscriptions, include_private, created_at FROM webhooks WHERE account_id = $1",
+        "SELECT id, subscriptions, include_private, created_at, inbox_id FROM webhooks WHERE account_id = $1",
     )
     .bind(account)
     .fetch_all(&db.pool)
@@ -134,21 +136,17 @@ async fn run_account(
             events: serde_json::from_str(&events).unwrap_or_default(),
             include_private: crate::db::flag(r, "include_private")?,
             created_at: r.try_get("created_at")?,
+            inbox_id: r.try_get("inbox_id")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let name: String = sqlx::query("SELECT name FROM accounts WHERE id = $1")
-        .bind(account)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
     let agent = AgentProfile::system(account);
     let caller = Caller {
         state,
         agent: &agent,
         base_url,
     };
-    let account_json: Value = json!({"id": account, "name": name});
+    let account_json = super::payload::account_json(db, account).await?;
     let wants = |event: &str| {
         subscribers
             .iter()

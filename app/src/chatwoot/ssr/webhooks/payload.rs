@@ -24,6 +24,8 @@ pub struct Hook {
     pub private: bool,
     /// When what it tells of happened (webhooks made later do not get it).
     pub at: i64,
+    /// The inbox it happened in (API inboxes' own webhooks get only theirs).
+    pub inbox_id: Option<i64>,
 }
 
 /// What a run of the log tells webhooks, in order. A conversation's change right
@@ -64,6 +66,7 @@ pub async fn hooks(
                     payload,
                     private: message.private,
                     at,
+                    inbox_id: Some(message.inbox_id),
                 });
             }
             LiveEvent::ConversationChanged {
@@ -89,6 +92,7 @@ pub async fn hooks(
                         payload,
                         private: false,
                         at,
+                        inbox_id: Some(conversation.inbox_id),
                     });
                 }
             }
@@ -114,6 +118,7 @@ pub async fn hooks(
                     payload,
                     private: false,
                     at,
+                    inbox_id: None,
                 });
             }
             _ => after_message = None,
@@ -184,6 +189,15 @@ async fn conversation_payload(
     let mut value = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
     value["account"] = account.clone();
     Ok(Some(value))
+}
+
+/// The account as every payload carries it.
+pub async fn account_json(db: &crate::db::Db, account: i64) -> Result<Value, AppError> {
+    let name: String = sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(json!({"id": account, "name": name}))
 }
 
 async fn message_payload(

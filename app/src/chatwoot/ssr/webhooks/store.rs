@@ -6,7 +6,9 @@ use sqlx::Row;
 use crate::agents::model::AgentProfile;
 use crate::auth::permission::require_admin;
 use crate::channels::outbound::OutboundPolicy;
-use crate::chatwoot::webhooks::model::{DeliveryState, DeliveryView, WebhookInput, WebhookView};
+use crate::chatwoot::webhooks::model::{
+    DeliveryState, DeliveryView, WebhookInput, WebhookView, EVENTS,
+};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::secrets::token::new_token;
@@ -38,7 +40,9 @@ pub async fn list(
     admin: &AgentProfile,
 ) -> Result<Vec<WebhookView>, AppError> {
     require_admin(admin)?;
-    let rows = sqlx::query(&format!("{SELECT} WHERE account_id = $1 ORDER BY id"))
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE account_id = $1 AND inbox_id IS NULL ORDER BY id"
+    ))
         .bind(admin.account_id)
         .fetch_all(&db.pool)
         .await?;
@@ -52,7 +56,9 @@ pub async fn get(
     id: i64,
 ) -> Result<WebhookView, AppError> {
     require_admin(admin)?;
-    let row = sqlx::query(&format!("{SELECT} WHERE account_id = $1 AND id = $2"))
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE account_id = $1 AND id = $2 AND inbox_id IS NULL"
+    ))
         .bind(admin.account_id)
         .bind(id)
         .fetch_optional(&db.pool)
@@ -85,7 +91,7 @@ pub async fn save(
     let subscriptions = serde_json::to_string(&subscriptions).unwrap_or_default();
     let mut tx = db.begin_write().await?;
     let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM webhooks WHERE account_id = $1 AND url = $2 AND id <> $3",
+        "SELECT id FROM webhooks WHERE account_id = $1 AND url = $2 AND id <> $3 AND inbox_id IS NULL",
     )
     .bind(admin.account_id)
     .bind(url)
@@ -101,7 +107,7 @@ pub async fn save(
         Some(id) => {
             let changed = sqlx::query(
                 "UPDATE webhooks SET name = $1, url = $2, subscriptions = $3, include_private = $4 \
-                 WHERE id = $5 AND account_id = $6",
+                 WHERE id = $5 AND account_id = $6 AND inbox_id IS NULL",
             )
             .bind(input.name.trim())
             .bind(url)
@@ -131,16 +137,7 @@ pub async fn save(
             .fetch_one(tx.conn())
             .await?
             .try_get::<i64, _>(0)?;
-            // The account's first webhook (again): the dispatcher starts from now, not
-            // from where it stopped when the last one was removed.
-            sqlx::query(
-                "DELETE FROM webhook_cursors WHERE account_id = $1 \
-                 AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2)",
-            )
-            .bind(admin.account_id)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
+            first_starts_now(tx.conn(), admin.account_id, id).await?;
             id
         }
     };
@@ -148,10 +145,100 @@ pub async fn save(
     get(db, secrets, admin, id).await
 }
 
+/// The account's first webhook (again): the dispatcher starts from now, not from
+/// where it stopped when the last one was removed.
+async fn first_starts_now(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM webhook_cursors WHERE account_id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2)",
+    )
+    .bind(account_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An API inbox's own webhook: every event of the inbox that an account webhook may
+/// get (not contacts', not private notes) to `url`; an empty URL removes it. Returns
+/// its signing secret (empty without a URL). The URL was checked by the caller.
+pub async fn set_inbox_hook_in_tx(
+    conn: &mut sqlx::AnyConnection,
+    secrets: &SecretBox,
+    account_id: i64,
+    inbox_id: i64,
+    url: &str,
+) -> Result<String, AppError> {
+    if url.is_empty() {
+        sqlx::query("DELETE FROM webhooks WHERE inbox_id = $1")
+            .bind(inbox_id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(String::new());
+    }
+    let events: Vec<&str> = EVENTS
+        .iter()
+        .copied()
+        .filter(|e| !e.starts_with("contact_"))
+        .collect();
+    let events = serde_json::to_string(&events).unwrap_or_default();
+    let existing: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, secret_sealed FROM webhooks WHERE inbox_id = $1")
+            .bind(inbox_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((id, sealed)) = existing {
+        sqlx::query("UPDATE webhooks SET url = $1, subscriptions = $2 WHERE id = $3")
+            .bind(url)
+            .bind(&events)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(secrets.open(&sealed).unwrap_or_default());
+    }
+    let secret = new_token();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO webhooks (account_id, inbox_id, name, url, subscriptions, include_private, secret_sealed, created_at) \
+         VALUES ($1, $2, '', $3, $4, 0, $5, $6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(inbox_id)
+    .bind(url)
+    .bind(&events)
+    .bind(secrets.seal(&secret))
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    first_starts_now(conn, account_id, id).await?;
+    Ok(secret)
+}
+
+/// An API inbox's webhook signing secret, if it has a URL.
+pub async fn inbox_hook_secret(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+) -> Result<String, AppError> {
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT secret_sealed FROM webhooks WHERE inbox_id = $1")
+            .bind(inbox_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(sealed
+        .and_then(|s| secrets.open(&s))
+        .unwrap_or_default())
+}
+
 pub async fn remove(db: &Db, admin: &AgentProfile, id: i64) -> Result<(), AppError> {
     require_admin(admin)?;
     let mut tx = db.begin_write().await?;
-    let removed = sqlx::query("DELETE FROM webhooks WHERE id = $1 AND account_id = $2")
+    let removed = sqlx::query(
+        "DELETE FROM webhooks WHERE id = $1 AND account_id = $2 AND inbox_id IS NULL",
+    )
         .bind(id)
         .bind(admin.account_id)
         .execute(tx.conn())

@@ -1,0 +1,138 @@
+//! Client API messages: the conversation's (never a private note or an activity line),
+//! and the customer's new one through the same `receive_in_tx` as every channel's.
+use crate::agents::model::AgentProfile;
+use crate::auth::permission::Viewer;
+use crate::chatwoot::model::{Contact, PublicMessage, PublicMessageBody};
+use crate::chatwoot::ssr::render::{self, MessageContext};
+use crate::conversations::model::MessageView;
+use crate::conversations::ssr::messages::{receive_in_tx, window, Inbound};
+use crate::db::Db;
+use crate::domain::{MessageBody, MessageDirection};
+use crate::error::AppError;
+use crate::state::AppState;
+
+use super::Customer;
+
+/// The messages a customer sees: neither notes nor activity lines.
+pub fn chat(messages: &[MessageView]) -> impl Iterator<Item = &MessageView> {
+    messages
+        .iter()
+        .filter(|m| !m.private && m.direction != MessageDirection::Activity)
+}
+
+/// What turning messages into the Client API's shape needs, read once.
+pub struct Shaper {
+    pub contact: Contact,
+    agents: Vec<AgentProfile>,
+    account_id: i64,
+    base_url: String,
+    /// `{base}/public/api/v1/inboxes/{identifier}/contacts/{source_id}`.
+    files_base: String,
+}
+
+impl Shaper {
+    pub async fn load(db: &Db, customer: &Customer, base_url: &str) -> Result<Shaper, AppError> {
+        let account_id = customer.inbox.account_id;
+        let identifier: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
+            .bind(customer.inbox.id)
+            .fetch_one(&db.pool)
+            .await?;
+        Ok(Shaper {
+            contact: super::contacts::record(db, customer).await?,
+            agents: crate::agents::ssr::list_team(db, account_id).await?,
+            account_id,
+            base_url: base_url.to_owned(),
+            files_base: format!(
+                "{base_url}/public/api/v1/inboxes/{}/contacts/{}",
+                crate::ui::encode_query(&identifier),
+                crate::ui::encode_query(&customer.source_id)
+            ),
+        })
+    }
+
+    pub fn message(&self, view: &MessageView, number: i64) -> PublicMessage {
+        let shaped = render::message(
+            view,
+            &MessageContext {
+                account_id: self.account_id,
+                display_id: number,
+                base_url: &self.base_url,
+                contact: &self.contact,
+                agents: &self.agents,
+                with_sender_ids: false,
+            },
+        );
+        let template = matches!(
+            view.extra,
+            Some(crate::conversations::model::MessageExtra::Template { .. })
+        );
+        PublicMessage {
+            id: shaped.id,
+            content: shaped.content,
+            message_type: if template { 3 } else { shaped.message_type },
+            content_type: shaped.content_type,
+            content_attributes: shaped.content_attributes,
+            created_at: shaped.created_at,
+            conversation_id: number,
+            attachments: shaped
+                .attachments
+                .into_iter()
+                .map(|mut file| {
+                    // The contact's own address for it, not the agents'.
+                    file.data_url = format!("{}/attachments/{}", self.files_base, file.id);
+                    file.thumb_url = file.data_url.clone();
+                    file
+                })
+                .collect(),
+            sender: shaped.sender,
+        }
+    }
+}
+
+/// A page of the conversation's messages, oldest first: the latest, or those before
+/// the message `before`.
+pub async fn list(
+    db: &Db,
+    customer: &Customer,
+    number: i64,
+    before: Option<i64>,
+    base_url: &str,
+) -> Result<Vec<PublicMessage>, AppError> {
+    let id = customer.conversation(db, number).await?;
+    let system = AgentProfile::system(customer.inbox.account_id);
+    let mut page = window(db, Viewer::from(&system), id, before, None).await?;
+    page.sort_by_key(|m| m.id);
+    let shaper = Shaper::load(db, customer, base_url).await?;
+    Ok(chat(&page).map(|m| shaper.message(m, number)).collect())
+}
+
+/// The customer writes in her conversation (a resolved one reopens).
+pub async fn create(
+    state: &AppState,
+    customer: &Customer,
+    number: i64,
+    address: Option<&str>,
+    body: &PublicMessageBody,
+    base_url: &str,
+) -> Result<PublicMessage, AppError> {
+    let (db, hub) = (&state.db, &state.hub);
+    let content = MessageBody::parse(body.content.as_deref().unwrap_or_default())
+        .map_err(|code| AppError::validation("content", code))?;
+    let id = customer.conversation(db, number).await?;
+    state.widget_guard.message(customer.inbox.id, address)?;
+    let mut tx = db.begin_write().await?;
+    let message = receive_in_tx(
+        &mut tx,
+        id,
+        customer.contact_id,
+        &Inbound::text(content.as_str()),
+    )
+    .await?;
+    hub.commit(tx).await?;
+    let shaper = Shaper::load(db, customer, base_url).await?;
+    let mut shaped = shaper.message(&message, number);
+    if let Some(echo) = &body.echo_id {
+        shaped.content_attributes["echo_id"] = serde_json::Value::String(echo.clone());
+    }
+    Ok(shaped)
+}
