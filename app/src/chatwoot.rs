@@ -4,9 +4,9 @@
 //! Charla's types in `ssr`; the axum handlers are in `server/src/chatwoot/`. Every
 //! change goes through the same service the dashboard's server functions call, so
 //! the seed's rules, permissions and live events hold on the API exactly as in the UI.
+pub mod api_inbox;
 #[cfg(feature = "ssr")]
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod api_inbox;
 pub mod webhooks;

@@ -108,7 +108,10 @@ impl Db {
                     .execute(&mut *conn)
                     .await?;
                 if !broken.is_empty() {
-                    tracing::warn!(rows = broken.len(), "rows break a foreign key after migrating");
+                    tracing::warn!(
+                        rows = broken.len(),
+                        "rows break a foreign key after migrating"
+                    );
                 }
                 ran
             }

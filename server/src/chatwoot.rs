@@ -126,9 +126,7 @@ fn public_routes() -> Vec<(String, MethodRouter<AppState>)> {
     let at = |path: &str| format!("{PUBLIC}{path}");
     let contact = |path: &str| format!("{PUBLIC}/contacts/{{contact_identifier}}{path}");
     let conversation = |path: &str| {
-        format!(
-            "{PUBLIC}/contacts/{{contact_identifier}}/conversations/{{conversation_id}}{path}"
-        )
+        format!("{PUBLIC}/contacts/{{contact_identifier}}/conversations/{{conversation_id}}{path}")
     };
     let cors = || {
         tower_http::cors::CorsLayer::new()
@@ -157,14 +155,8 @@ fn public_routes() -> Vec<(String, MethodRouter<AppState>)> {
         ),
         (contact("/attachments/{id}"), get(public::attachment)),
         (conversation(""), get(public::conversation)),
-        (
-            conversation("/toggle_status"),
-            post(public::toggle_status),
-        ),
-        (
-            conversation("/toggle_typing"),
-            post(public::toggle_typing),
-        ),
+        (conversation("/toggle_status"), post(public::toggle_status)),
+        (conversation("/toggle_typing"), post(public::toggle_typing)),
         (
             conversation("/update_last_seen"),
             post(public::update_last_seen),

@@ -25,7 +25,10 @@ pub async fn inboxes(api: ApiAgent) -> ApiResult<Value> {
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/inboxes", tag = "inboxes", params(("account_id" = i64, Path, description = "The account")), request_body = cw::NewInboxBody, responses((status = 200, body = cw::Inbox), super::openapi::Refusals))]
-pub async fn create_inbox(api: ApiAgent, Body(body): Body<cw::NewInboxBody>) -> ApiResult<cw::Inbox> {
+pub async fn create_inbox(
+    api: ApiAgent,
+    Body(body): Body<cw::NewInboxBody>,
+) -> ApiResult<cw::Inbox> {
     Ok(Json(
         app::chatwoot::ssr::api_inbox::create(&api.caller(), &body).await?,
     ))

@@ -168,8 +168,7 @@ pub async fn toggle_status(
     let customer = client.customer(&inbox, &source).await?;
     let state = &client.state;
     Ok(Json(
-        conversations::resolve(&state.db, &state.hub, &customer, number, &client.base_url)
-            .await?,
+        conversations::resolve(&state.db, &state.hub, &customer, number, &client.base_url).await?,
     ))
 }
 

@@ -62,7 +62,10 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     assert_eq!(inbox["webhook_url"], url);
     assert!(inbox.get("website_token").is_none());
     let (status, public) = call(&app, None, Method::GET, &base, None).await;
-    assert_eq!((status.as_u16(), &public["name"]), (200, &json!("Tienda API")));
+    assert_eq!(
+        (status.as_u16(), &public["name"]),
+        (200, &json!("Tienda API"))
+    );
 
     // The customer, as a custom chat front makes her.
     let (status, contact) = call(
@@ -82,8 +85,14 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     let (_, again) = call(&app, None, Method::GET, &me, None).await;
     assert_eq!(again["id"], contact["id"]);
 
-    let (status, conversation) =
-        call(&app, None, Method::POST, &format!("{me}/conversations"), None).await;
+    let (status, conversation) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{me}/conversations"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{conversation}");
     let number = conversation["id"].as_i64().unwrap();
     assert_eq!(conversation["status"], "open");
@@ -103,8 +112,18 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     assert_eq!(said["content_attributes"]["echo_id"], "eco-1");
 
     // The agents see it as any customer's message, and answer; a note stays inside.
-    let (_, history) = call(&app, Some(&admin), Method::GET, &at(&format!("/conversations/{number}/messages")), None).await;
-    assert!(history["payload"].to_string().contains("pedido 4411"), "{history}");
+    let (_, history) = call(
+        &app,
+        Some(&admin),
+        Method::GET,
+        &at(&format!("/conversations/{number}/messages")),
+        None,
+    )
+    .await;
+    assert!(
+        history["payload"].to_string().contains("pedido 4411"),
+        "{history}"
+    );
     let (status, reply) = call(
         &app,
         Some(&admin),
@@ -133,24 +152,40 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     assert_eq!(body["conversation"]["id"], number);
     let signed = app.sign_in(ADMIN).await;
     let settings: app::domain::api_inbox::ApiInboxSettings = app
-        .ok(&signed.cookie, "api_inbox/settings", json!({"id": inbox["id"]}))
+        .ok(
+            &signed.cookie,
+            "api_inbox/settings",
+            json!({"id": inbox["id"]}),
+        )
         .await;
     assert_eq!(settings.webhook_url, url);
     verify(&settings.secret, &received);
-    wait_for(&receiver, 0, |b| b["event"] == "message_created" && b["message_type"] == "incoming").await;
+    wait_for(&receiver, 0, |b| {
+        b["event"] == "message_created" && b["message_type"] == "incoming"
+    })
+    .await;
 
     // The program reads the reply; never the note.
-    let (status, messages) = call(&app, None, Method::GET, &format!("{thread}/messages"), None).await;
+    let (status, messages) =
+        call(&app, None, Method::GET, &format!("{thread}/messages"), None).await;
     assert_eq!(status, 200, "{messages}");
     let kinds: Vec<(i64, &str)> = messages
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["message_type"].as_i64().unwrap(), m["content"].as_str().unwrap_or("")))
+        .map(|m| {
+            (
+                m["message_type"].as_i64().unwrap(),
+                m["content"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
-        vec![(0, "¿Dónde está mi pedido 4411?"), (1, "Sale hoy por mensajería")]
+        vec![
+            (0, "¿Dónde está mi pedido 4411?"),
+            (1, "Sale hoy por mensajería")
+        ]
     );
     assert_eq!(messages[1]["sender"]["type"], "user");
     let (_, whole) = call(&app, None, Method::GET, &thread, None).await;
@@ -168,11 +203,27 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
         assert_eq!(status, 200, "{path}");
     }
     for _ in 0..2 {
-        let (status, resolved) =
-            call(&app, None, Method::POST, &format!("{thread}/toggle_status"), None).await;
-        assert_eq!((status.as_u16(), &resolved["status"]), (200, &json!("resolved")));
+        let (status, resolved) = call(
+            &app,
+            None,
+            Method::POST,
+            &format!("{thread}/toggle_status"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), &resolved["status"]),
+            (200, &json!("resolved"))
+        );
     }
-    call(&app, None, Method::POST, &format!("{thread}/messages"), Some(json!({"content": "Una cosa más"}))).await;
+    call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{thread}/messages"),
+        Some(json!({"content": "Una cosa más"})),
+    )
+    .await;
     let (_, reopened) = call(&app, None, Method::GET, &thread, None).await;
     assert_eq!(reopened["status"], "open");
 
@@ -197,10 +248,20 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     )
     .await;
     assert_eq!(status, 422);
-    assert_eq!(refused["message"], "Incoming messages are only allowed in Api inboxes");
+    assert_eq!(
+        refused["message"],
+        "Incoming messages are only allowed in Api inboxes"
+    );
 
     // The list of her conversations, and the inbox in the account's list.
-    let (_, mine) = call(&app, None, Method::GET, &format!("{me}/conversations"), None).await;
+    let (_, mine) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{me}/conversations"),
+        None,
+    )
+    .await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     let (_, inboxes) = call(&app, Some(&admin), Method::GET, &at("/inboxes"), None).await;
     assert!(inboxes["payload"]
@@ -224,56 +285,191 @@ async fn the_client_api_refuses_strangers_and_bad_input(app: TestApp) {
 
     // Only administrators make inboxes, and only API ones here.
     let path = format!("/api/v1/accounts/{account}/inboxes");
-    let (status, _) = call(&app, Some(&lucia), Method::POST, &path, Some(json!({"name": "X", "channel": {"type": "api"}}))).await;
+    let (status, _) = call(
+        &app,
+        Some(&lucia),
+        Method::POST,
+        &path,
+        Some(json!({"name": "X", "channel": {"type": "api"}})),
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, body) = call(&app, Some(&admin), Method::POST, &path, Some(json!({"name": "X", "channel": {"type": "email"}}))).await;
-    assert_eq!((status.as_u16(), &body["attributes"]), (422, &json!(["channel"])));
-    let (status, _) = call(&app, Some(&admin), Method::POST, &path, Some(json!({"name": "X", "channel": {"type": "api", "webhook_url": "ftp://x"}}))).await;
+    let (status, body) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &path,
+        Some(json!({"name": "X", "channel": {"type": "email"}})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["attributes"]),
+        (422, &json!(["channel"]))
+    );
+    let (status, _) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &path,
+        Some(json!({"name": "X", "channel": {"type": "api", "webhook_url": "ftp://x"}})),
+    )
+    .await;
     assert_eq!(status, 422);
 
     // Unknown identifiers, and a web chat's widget token, name no API inbox.
-    let web_token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE channel_kind = 'web_chat' LIMIT 1")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let web_token: String =
+        sqlx::query_scalar("SELECT web_token FROM inboxes WHERE channel_kind = 'web_chat' LIMIT 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     for inbox in ["nope", web_token.as_str()] {
-        let (status, _) = call(&app, None, Method::POST, &format!("/public/api/v1/inboxes/{inbox}/contacts"), Some(json!({"name": "X"}))).await;
+        let (status, _) = call(
+            &app,
+            None,
+            Method::POST,
+            &format!("/public/api/v1/inboxes/{inbox}/contacts"),
+            Some(json!({"name": "X"})),
+        )
+        .await;
         assert_eq!(status, 404, "{inbox}");
     }
-    let (status, _) = call(&app, None, Method::GET, &format!("{base}/contacts/nobody"), None).await;
+    let (status, _) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{base}/contacts/nobody"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Bad input is refused with the field named, and makes nothing.
     let before = contacts().await;
-    let (status, body) = call(&app, None, Method::POST, &format!("{base}/contacts"), Some(json!({"name": "X", "email": "no-es-un-correo"}))).await;
-    assert_eq!((status.as_u16(), &body["attributes"]), (422, &json!(["email"])));
-    let (status, body) = call(&app, None, Method::POST, &format!("{base}/contacts"), Some(json!({"phone_number": "12"}))).await;
-    assert_eq!((status.as_u16(), &body["attributes"]), (422, &json!(["phone_number"])));
+    let (status, body) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"name": "X", "email": "no-es-un-correo"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["attributes"]),
+        (422, &json!(["email"]))
+    );
+    let (status, body) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"phone_number": "12"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["attributes"]),
+        (422, &json!(["phone_number"]))
+    );
     assert_eq!(contacts().await, before);
 
     // A chosen contact identifier works, once.
-    let (status, made) = call(&app, None, Method::POST, &format!("{base}/contacts"), Some(json!({"source_id": "crm-7781"}))).await;
-    assert_eq!((status.as_u16(), &made["source_id"]), (200, &json!("crm-7781")));
-    let (status, _) = call(&app, None, Method::POST, &format!("{base}/contacts"), Some(json!({"source_id": "crm-7781"}))).await;
+    let (status, made) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"source_id": "crm-7781"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &made["source_id"]),
+        (200, &json!("crm-7781"))
+    );
+    let (status, _) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"source_id": "crm-7781"})),
+    )
+    .await;
     assert_eq!(status, 422);
     let me = format!("{base}/contacts/crm-7781");
-    let (status, updated) = call(&app, None, Method::PATCH, &me, Some(json!({"name": "Jaime Ruiz"}))).await;
-    assert_eq!((status.as_u16(), &updated["name"]), (200, &json!("Jaime Ruiz")));
+    let (status, updated) = call(
+        &app,
+        None,
+        Method::PATCH,
+        &me,
+        Some(json!({"name": "Jaime Ruiz"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &updated["name"]),
+        (200, &json!("Jaime Ruiz"))
+    );
 
     // Another customer's conversation is not hers; empty messages are refused.
-    let (_, other) = call(&app, None, Method::POST, &format!("{base}/contacts"), Some(json!({}))).await;
+    let (_, other) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({})),
+    )
+    .await;
     let other = other["source_id"].as_str().unwrap().to_owned();
-    let (_, theirs) = call(&app, None, Method::POST, &format!("{base}/contacts/{other}/conversations"), None).await;
+    let (_, theirs) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts/{other}/conversations"),
+        None,
+    )
+    .await;
     let theirs = theirs["id"].as_i64().unwrap();
-    for (method, path) in [(Method::GET, ""), (Method::GET, "/messages"), (Method::POST, "/toggle_status")] {
-        let (status, _) = call(&app, None, method, &format!("{me}/conversations/{theirs}{path}"), None).await;
+    for (method, path) in [
+        (Method::GET, ""),
+        (Method::GET, "/messages"),
+        (Method::POST, "/toggle_status"),
+    ] {
+        let (status, _) = call(
+            &app,
+            None,
+            method,
+            &format!("{me}/conversations/{theirs}{path}"),
+            None,
+        )
+        .await;
         assert_eq!(status, 404, "{path}");
     }
-    let (_, mine) = call(&app, None, Method::POST, &format!("{me}/conversations"), None).await;
+    let (_, mine) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{me}/conversations"),
+        None,
+    )
+    .await;
     let mine = mine["id"].as_i64().unwrap();
-    let (status, body) = call(&app, None, Method::POST, &format!("{me}/conversations/{mine}/messages"), Some(json!({"content": "  "}))).await;
-    assert_eq!((status.as_u16(), &body["attributes"]), (422, &json!(["content"])));
-    let (status, _) = call(&app, None, Method::POST, &format!("{me}/conversations/{mine}/toggle_typing"), Some(json!({"typing_status": "maybe"}))).await;
+    let (status, body) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{me}/conversations/{mine}/messages"),
+        Some(json!({"content": "  "})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &body["attributes"]),
+        (422, &json!(["content"]))
+    );
+    let (status, _) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{me}/conversations/{mine}/toggle_typing"),
+        Some(json!({"typing_status": "maybe"})),
+    )
+    .await;
     assert_eq!(status, 422);
 
     // Browsers on any site may call it (no credentials).

@@ -50,12 +50,11 @@ async fn the_fuzzer_finds_no_server_error_and_no_answer_off_the_document() {
     let document = app.url("/api/v1/openapi.json");
     let base = app.url("");
     let header = format!("api_access_token: {token}");
+    let config = client_api_config(&app, &token).await;
+    let config_path = config.path().to_owned();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("schemathesis")
-            .args([
-                "--config-file",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/schemathesis.toml"),
-            ])
+            .args(["--config-file", config_path.to_str().unwrap()])
             .args(["run", &document, "--url", &base, "--header", &header])
             .args(["--checks", "not_a_server_error,response_schema_conformance"])
             .args([
@@ -82,4 +81,45 @@ async fn the_fuzzer_finds_no_server_error_and_no_answer_off_the_document() {
         output.status.success(),
         "the fuzzer found failures:\n{text}"
     );
+}
+
+/// The fuzzer's settings with an API inbox and a Client API contact of it, so the
+/// Client API's paths reach real records rather than only "not found".
+async fn client_api_config(app: &TestApp, token: &str) -> tempfile::NamedTempFile {
+    let account = app.account_id().await;
+    let inbox: Value = client()
+        .post(app.url(&format!("/api/v1/accounts/{account}/inboxes")))
+        .header("api_access_token", token)
+        .json(&serde_json::json!({"name": "Fuzz API", "channel": {"type": "api"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let identifier = inbox["inbox_identifier"].as_str().unwrap().to_owned();
+    let contact: Value = client()
+        .post(app.url(&format!("/public/api/v1/inboxes/{identifier}/contacts")))
+        .json(&serde_json::json!({"name": "Fuzz"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/api/schemathesis.toml"
+    ))
+    .unwrap();
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        config.path(),
+        format!(
+            "{base}\"path.inbox_identifier\" = \"{identifier}\"\n\"path.contact_identifier\" = \"{}\"\n",
+            contact["source_id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    config
 }

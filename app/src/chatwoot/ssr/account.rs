@@ -62,9 +62,10 @@ pub async fn inbox_shape(caller: &Caller<'_>, view: &InboxView) -> Result<cw::In
             .unwrap_or(false);
     let mut shaped = render::inbox(view, auto, None);
     if view.channel == crate::domain::ChannelKind::Api {
-        let url = crate::db::inbox_settings::read(caller.db(), view.id, view.channel, Some(account))
-            .await?
-            .map(|stored| stored.text("webhook_url", ""));
+        let url =
+            crate::db::inbox_settings::read(caller.db(), view.id, view.channel, Some(account))
+                .await?
+                .map(|stored| stored.text("webhook_url", ""));
         shaped.webhook_url = Some(url.unwrap_or_default());
     }
     Ok(shaped)

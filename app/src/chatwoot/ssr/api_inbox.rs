@@ -103,7 +103,15 @@ pub async fn create(
     )
     .await?;
     if !url.is_empty() {
-        save(db, &caller.state.settings.secrets, outbound, caller.agent, id, &input).await?;
+        save(
+            db,
+            &caller.state.settings.secrets,
+            outbound,
+            caller.agent,
+            id,
+            &input,
+        )
+        .await?;
     }
     let view = crate::inboxes::ssr::manage::mine(db, caller.agent)
         .await?

@@ -124,7 +124,9 @@ fn recipient(
             // WhatsApp identifies customers by their number without "+" (the wa_id).
             Ok(("whatsapp", phone.digits().to_owned(), None, Some(phone)))
         }
-        ChannelKind::WebChat | ChannelKind::Api => Err(AppError::validation("inbox_id", "unsupported")),
+        ChannelKind::WebChat | ChannelKind::Api => {
+            Err(AppError::validation("inbox_id", "unsupported"))
+        }
     }
 }
 

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::texts::refusal;
+use crate::chatwoot::api_inbox::{load_api_inbox, save_api_inbox};
 use crate::domain::api_inbox::ApiInboxSettings;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::chatwoot::api_inbox::{load_api_inbox, save_api_inbox};
 
 #[component]
 pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {

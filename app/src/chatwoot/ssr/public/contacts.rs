@@ -5,8 +5,8 @@ use crate::contacts::ssr::claims::claim_in_tx;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::live::hub::Hub;
-use crate::widget::ssr::identity::{self, Claim, IDENTIFIER_MAX_CHARS};
 use crate::state::AppState;
+use crate::widget::ssr::identity::{self, Claim, IDENTIFIER_MAX_CHARS};
 
 use super::Customer;
 
@@ -75,9 +75,8 @@ pub async fn get(db: &Db, customer: &Customer) -> Result<PublicContact, AppError
 /// The contact's record (what the Client API's conversations carry), with the email
 /// she claims where she has no verified one.
 pub async fn record(db: &Db, customer: &Customer) -> Result<Contact, AppError> {
-    let row =
-        crate::contacts::ssr::store::get(db, customer.inbox.account_id, customer.contact_id)
-            .await?;
+    let row = crate::contacts::ssr::store::get(db, customer.inbox.account_id, customer.contact_id)
+        .await?;
     let claimed = row.claimed_email.clone();
     let mut contact = render::contact(&row);
     if contact.email.is_none() {

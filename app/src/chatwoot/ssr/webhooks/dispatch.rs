@@ -106,7 +106,9 @@ impl Subscriber {
         self.events.iter().any(|e| e == hook.event)
             && (!hook.private || self.include_private)
             && self.created_at <= hook.at
-            && self.inbox_id.is_none_or(|inbox| hook.inbox_id == Some(inbox))
+            && self
+                .inbox_id
+                .is_none_or(|inbox| hook.inbox_id == Some(inbox))
     }
 }
 

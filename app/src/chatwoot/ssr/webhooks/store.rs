@@ -43,9 +43,9 @@ pub async fn list(
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE account_id = $1 AND inbox_id IS NULL ORDER BY id"
     ))
-        .bind(admin.account_id)
-        .fetch_all(&db.pool)
-        .await?;
+    .bind(admin.account_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(|r| from_row(r, secrets)).collect()
 }
 
@@ -59,11 +59,11 @@ pub async fn get(
     let row = sqlx::query(&format!(
         "{SELECT} WHERE account_id = $1 AND id = $2 AND inbox_id IS NULL"
     ))
-        .bind(admin.account_id)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    .bind(admin.account_id)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
     from_row(&row, secrets)
 }
 
@@ -228,21 +228,18 @@ pub async fn inbox_hook_secret(
             .bind(inbox_id)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(sealed
-        .and_then(|s| secrets.open(&s))
-        .unwrap_or_default())
+    Ok(sealed.and_then(|s| secrets.open(&s)).unwrap_or_default())
 }
 
 pub async fn remove(db: &Db, admin: &AgentProfile, id: i64) -> Result<(), AppError> {
     require_admin(admin)?;
     let mut tx = db.begin_write().await?;
-    let removed = sqlx::query(
-        "DELETE FROM webhooks WHERE id = $1 AND account_id = $2 AND inbox_id IS NULL",
-    )
-        .bind(id)
-        .bind(admin.account_id)
-        .execute(tx.conn())
-        .await?;
+    let removed =
+        sqlx::query("DELETE FROM webhooks WHERE id = $1 AND account_id = $2 AND inbox_id IS NULL")
+            .bind(id)
+            .bind(admin.account_id)
+            .execute(tx.conn())
+            .await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
