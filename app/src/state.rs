@@ -47,6 +47,9 @@ pub struct Settings {
     pub outbound: crate::channels::outbound::OutboundPolicy,
     /// Email notifications can be sent (`CHARLA_SMTP_URL` is set).
     pub notify_email: bool,
+    /// `CHARLA_PUBLIC_URL` without a trailing slash: the address the API's answers
+    /// give files (else the request's own host).
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             trust_proxy: false,
             outbound: Default::default(),
             notify_email: false,
+            public_url: None,
         }
     }
 }

@@ -27,7 +27,12 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             at("/inboxes"),
             get(account::inboxes).post(account::create_inbox),
         ),
-        (at("/inboxes/{id}"), get(account::inbox)),
+        (
+            at("/inboxes/{id}"),
+            get(account::inbox)
+                .patch(account::update_inbox)
+                .put(account::update_inbox),
+        ),
         (at("/inbox_members/{id}"), get(account::inbox_members)),
         (at("/teams"), get(account::teams)),
         (at("/teams/{id}"), get(account::team)),

@@ -116,6 +116,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
             trust_proxy: config.trust_proxy,
             outbound: config.outbound.clone(),
             notify_email: config.notify.smtp_url.is_some(),
+            public_url: config
+                .public_url
+                .as_deref()
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
         }),
         graph,
         widget_guard,
@@ -154,11 +159,9 @@ fn spawn_webhooks(config: &Config, state: &AppState) {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.site_addr));
-    dispatch::spawn(
-        state.clone(),
-        public_url.trim_end_matches('/').to_owned(),
-        woken.clone(),
-    );
+    let base_url = public_url.trim_end_matches('/').to_owned();
+    app::chatwoot::ssr::webhooks::typing::spawn(state.clone(), base_url.clone());
+    dispatch::spawn(state.clone(), base_url, woken.clone());
     let sender = send::Sender::new(
         state.db.clone(),
         state.settings.secrets.clone(),

@@ -264,21 +264,26 @@ pub async fn test_email_connection(id: i64, server: String) -> Result<(), AppErr
     )
 }
 
-/// The web-chat inbox's identity secret (administrators), created on first view: host
-/// sites sign their users' identifiers with it.
+/// A web-chat or API inbox's identity secret (administrators), created on first view:
+/// host sites and integrations sign their users' identifiers with it.
 #[server(endpoint = "team/web_chat_identity_secret", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn web_chat_identity_secret(id: i64, regenerate: bool) -> Result<String, AppError> {
     crate::error::with_status(
         async move {
             let (state, admin) = admin_session()?;
-            // The inbox must be a web chat of the administrator's own account.
-            ssr::forms::admin_inbox(&state.db, &admin, id, crate::domain::ChannelKind::WebChat)
-                .await?;
+            // A web chat or an API inbox of the administrator's own account.
+            let channel = ssr::manage::mine(&state.db, &admin)
+                .await?
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| i.channel)
+                .filter(|c| ssr::identity_secret::verifies(*c))
+                .ok_or(AppError::NotFound)?;
             let secrets = &state.settings.secrets;
             if regenerate {
-                ssr::identity_secret::regenerate(&state.db, secrets, id).await
+                ssr::identity_secret::regenerate(&state.db, secrets, id, channel).await
             } else {
-                ssr::identity_secret::get(&state.db, secrets, id).await
+                ssr::identity_secret::get(&state.db, secrets, id, channel).await
             }
         }
         .await,

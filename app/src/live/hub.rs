@@ -79,6 +79,9 @@ struct Inner {
     hooks: Notify,
     /// "Is writing" signals for every socket here (see `relay`).
     signals: broadcast::Sender<Arc<Signal>>,
+    /// The signals said in this process only (on PostgreSQL `signals` also carries every
+    /// other replica's): what webhooks tell of, once whatever the replicas.
+    said: broadcast::Sender<Arc<Signal>>,
 }
 
 struct Account {
@@ -115,6 +118,7 @@ impl Hub {
                 notices: Notify::new(),
                 hooks: Notify::new(),
                 signals: broadcast::channel(SIGNALS_CAPACITY).0,
+                said: broadcast::channel(SIGNALS_CAPACITY).0,
             }),
         }
     }
@@ -144,6 +148,10 @@ impl Hub {
             self.inner.hooks.notify_one();
         }
         Ok(events)
+    }
+
+    pub(super) fn said(&self) -> &broadcast::Sender<Arc<Signal>> {
+        &self.inner.said
     }
 
     pub(super) fn signals(&self) -> &broadcast::Sender<Arc<Signal>> {

@@ -13,8 +13,15 @@ impl Hub {
         self.signals().subscribe()
     }
 
+    /// The signals said in this process, whatever the backend (webhooks' typing events).
+    pub fn subscribe_said(&self) -> broadcast::Receiver<Arc<Signal>> {
+        self.said().subscribe()
+    }
+
     /// Hands a signal to every socket that may show it (each socket filters).
     pub async fn say(&self, db: &Db, signal: Signal) {
+        // An error only means nobody listens.
+        let _ = self.said().send(Arc::new(signal.clone()));
         match db.backend {
             Backend::Sqlite => {
                 // An error only means no socket is listening.

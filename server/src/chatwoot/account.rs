@@ -34,6 +34,17 @@ pub async fn create_inbox(
     ))
 }
 
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/inboxes/{id}", tag = "inboxes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = cw::NewInboxBody, responses((status = 200, body = cw::Inbox), super::openapi::Refusals))]
+pub async fn update_inbox(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<cw::NewInboxBody>,
+) -> ApiResult<cw::Inbox> {
+    Ok(Json(
+        app::chatwoot::ssr::api_inbox::update(&api.caller(), id, &body).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/inboxes/{id}", tag = "inboxes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = cw::Inbox), super::openapi::Refusals))]
 pub async fn inbox(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Inbox> {
     Ok(Json(account::inbox(&api.caller(), id).await?))

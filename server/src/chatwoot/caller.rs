@@ -66,8 +66,12 @@ impl FromRequestParts<AppState> for ApiAgent {
     }
 }
 
-/// The server's address as the caller reached it (files' `data_url`).
+/// The server's address for files' `data_url`: the configured public URL, else as the
+/// caller reached it (a `Host` header is the caller's to choose).
 pub fn base_url_of(headers: &http::HeaderMap, state: &AppState) -> String {
+    if let Some(url) = &state.settings.public_url {
+        return url.clone();
+    }
     let host = headers
         .get(http::header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -250,6 +250,7 @@ impl Modify for TokenHeader {
         super::account::agents,
         super::account::inboxes,
         super::account::create_inbox,
+        super::account::update_inbox,
         super::account::inbox,
         super::account::inbox_members,
         super::account::teams,

@@ -13,6 +13,7 @@ use crate::webhooks::{start_receiver, verify, wait_for};
 on_both_backends!(
     a_program_writes_as_the_customer_and_reads_the_replies,
     the_client_api_refuses_strangers_and_bad_input,
+    a_verified_identity_joins_her_contact_everywhere,
 );
 
 /// One call; the status and the JSON answer (`null` when empty).
@@ -194,14 +195,36 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     let all = receiver.got.lock().unwrap().clone();
     assert!(all.iter().all(|r| !r.body.contains("Nota interna API")));
 
-    // Typing and "seen"; resolving (once), and her next message reopens.
+    // Typing (told to the inbox's URL once per change) and "seen"; resolving (once),
+    // and her next message reopens.
     for (path, body) in [
         ("toggle_typing", Some(json!({"typing_status": "on"}))),
+        ("toggle_typing", Some(json!({"typing_status": "on"}))),
+        ("toggle_typing", Some(json!({"typing_status": "off"}))),
         ("update_last_seen", None),
     ] {
         let (status, _) = call(&app, None, Method::POST, &format!("{thread}/{path}"), body).await;
         assert_eq!(status, 200, "{path}");
     }
+    let (on_at, _, on) = wait_for(&receiver, 0, |b| b["event"] == "conversation_typing_on").await;
+    assert_eq!(
+        (&on["user"]["type"], &on["user"]["name"]),
+        (&json!("contact"), &json!("Rosa Prieto"))
+    );
+    assert_eq!(
+        (&on["conversation"]["id"], &on["is_private"]),
+        (&json!(number), &json!(false))
+    );
+    let (off_at, _, _) = wait_for(&receiver, 0, |b| b["event"] == "conversation_typing_off").await;
+    assert!(off_at > on_at);
+    let typing_on = receiver
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.body.contains("\"conversation_typing_on\""))
+        .count();
+    assert_eq!(typing_on, 1, "a repeated \"writing\" is told once");
     for _ in 0..2 {
         let (status, resolved) = call(
             &app,
@@ -252,6 +275,26 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
         refused["message"],
         "Incoming messages are only allowed in Api inboxes"
     );
+
+    // The inbox's URL changes through the API too (an empty one stops the deliveries).
+    let (status, changed) = call(
+        &app,
+        Some(&admin),
+        Method::PATCH,
+        &at(&format!("/inboxes/{}", inbox["id"])),
+        Some(json!({"name": "Tienda API 2", "channel": {"webhook_url": ""}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        (&changed["name"], &changed["webhook_url"]),
+        (&json!("Tienda API 2"), &json!(""))
+    );
+    let hooks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE inbox_id IS NOT NULL")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(hooks, 0);
 
     // The list of her conversations, and the inbox in the account's list.
     let (_, mine) = call(
@@ -493,4 +536,100 @@ async fn the_client_api_refuses_strangers_and_bad_input(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
+}
+
+/// `identifier` + `identifier_hash` (HMAC-SHA256 under the inbox's identity secret):
+/// the same customer from two devices is one contact with all her conversations; a
+/// wrong hash is refused and makes nothing; an identifier without a hash is ignored.
+async fn a_verified_identity_joins_her_contact_everywhere(app: TestApp) {
+    let admin = app.api_token(ADMIN).await;
+    let (inbox, base) = api_inbox(&app, &admin, "").await;
+    let signed = app.sign_in(ADMIN).await;
+    let secret: String = app
+        .ok(
+            &signed.cookie,
+            "team/web_chat_identity_secret",
+            json!({"id": inbox["id"], "regenerate": false}),
+        )
+        .await;
+    let hash = app::widget::ssr::identity::identifier_hash(&secret, "cliente-42");
+    let body = json!({"identifier": "cliente-42", "identifier_hash": hash, "name": "Lola", "email": "lola@example.com"});
+    let (status, first) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    let (_, second) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(second["id"], first["id"], "one contact");
+    assert_ne!(
+        second["source_id"], first["source_id"],
+        "each device its own identifier"
+    );
+    let one = format!("{base}/contacts/{}", first["source_id"].as_str().unwrap());
+    let two = format!("{base}/contacts/{}", second["source_id"].as_str().unwrap());
+    let (_, opened) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{one}/conversations"),
+        None,
+    )
+    .await;
+    let (_, seen) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{two}/conversations"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        seen[0]["id"], opened["id"],
+        "her conversation from the other device"
+    );
+
+    let contacts = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM contacts")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    let before = contacts().await;
+    let (status, refused) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"identifier": "cliente-42", "identifier_hash": "00ff"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &refused["attributes"]),
+        (422, &json!(["identifier_hash"]))
+    );
+    assert_eq!(contacts().await, before);
+    let (status, anonymous) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"identifier": "cliente-42"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_ne!(
+        anonymous["id"], first["id"],
+        "an unproven identifier joins nothing"
+    );
 }

@@ -64,7 +64,8 @@ pub struct NewMessageBody {
     pub echo_id: Option<String>,
 }
 
-/// `POST /inboxes`: Charla makes API inboxes here (other channels need Ajustes).
+/// `POST /inboxes` (Charla makes API inboxes here; other channels need Ajustes) and
+/// `PATCH /inboxes/{id}` (a new name; an API inbox's webhook URL).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewInboxBody {
     pub name: Option<String>,

@@ -120,3 +120,57 @@ pub async fn create(
         .ok_or(AppError::NotFound)?;
     crate::chatwoot::ssr::account::inbox_shape(caller, &view).await
 }
+
+/// `PATCH /inboxes/{id}` of the Application API: a new name (any inbox) and, for an API
+/// inbox, its webhook URL (administrators).
+pub async fn update(
+    caller: &crate::chatwoot::ssr::Caller<'_>,
+    id: i64,
+    body: &crate::chatwoot::model::NewInboxBody,
+) -> Result<crate::chatwoot::model::Inbox, AppError> {
+    crate::auth::permission::require_admin(caller.agent)?;
+    let db = caller.db();
+    let view = crate::inboxes::ssr::manage::mine(db, caller.agent)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    let url = match body.channel.as_ref().and_then(|c| c.webhook_url.clone()) {
+        Some(_) if view.channel != ChannelKind::Api => {
+            return Err(AppError::validation("webhook_url", "unsupported"))
+        }
+        Some(url) => {
+            let input = ApiInboxSettings {
+                webhook_url: url,
+                ..ApiInboxSettings::default()
+            };
+            // Checked before anything changes.
+            input
+                .checked_url()
+                .map_err(|(field, code)| AppError::validation(field, code))?;
+            Some(input)
+        }
+        None => None,
+    };
+    if let Some(name) = body.name.as_deref() {
+        crate::inboxes::ssr::manage::rename_inbox(db, caller.agent, id, name).await?;
+    }
+    if let Some(input) = url {
+        let settings = &caller.state.settings;
+        save(
+            db,
+            &settings.secrets,
+            &settings.outbound,
+            caller.agent,
+            id,
+            &input,
+        )
+        .await?;
+    }
+    let view = crate::inboxes::ssr::manage::mine(db, caller.agent)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    crate::chatwoot::ssr::account::inbox_shape(caller, &view).await
+}

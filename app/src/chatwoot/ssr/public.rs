@@ -30,6 +30,7 @@ pub async fn inbox(db: &Db, identifier: &str) -> Result<WidgetInbox, AppError> {
         account_id: row.try_get("account_id")?,
         name: row.try_get("name")?,
         settings: serde_json::from_str(&settings).unwrap_or_default(),
+        channel: crate::domain::ChannelKind::Api,
     })
 }
 

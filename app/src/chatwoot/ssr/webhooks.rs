@@ -4,3 +4,4 @@ pub mod dispatch;
 pub mod payload;
 pub mod send;
 pub mod store;
+pub mod typing;

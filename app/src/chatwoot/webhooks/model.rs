@@ -13,14 +13,12 @@ pub const EVENTS: &[&str] = &[
     "message_updated",
     "contact_created",
     "contact_updated",
+    "conversation_typing_on",
+    "conversation_typing_off",
 ];
 
 /// Chatwoot's names Charla does not send yet (accepted in a subscription, never sent).
-pub const NOT_YET_SENT: &[&str] = &[
-    "conversation_typing_on",
-    "conversation_typing_off",
-    "webwidget_triggered",
-];
+pub const NOT_YET_SENT: &[&str] = &["webwidget_triggered"];
 
 pub const NAME_MAX_CHARS: usize = 100;
 pub const URL_MAX_CHARS: usize = 2000;

@@ -1,6 +1,6 @@
-//! A web-chat inbox's identity secret: host sites sign their signed-in users'
-//! identifiers with it (the widget verifies them). Sealed with the inbox's secrets,
-//! created on first use, replaced on demand.
+//! A web-chat or API inbox's identity secret: host sites (the widget) and integrations
+//! (the Client API's `identifier_hash`) sign their users' identifiers with it. Sealed
+//! with the inbox's secrets, created on first use, replaced on demand.
 use crate::db::inbox_settings;
 use crate::db::Db;
 use crate::domain::ChannelKind;
@@ -12,8 +12,18 @@ fn seal(secrets: &SecretBox, secret: &str) -> String {
     secrets.seal(&serde_json::json!({ "identity_secret": secret }).to_string())
 }
 
-async fn stored(db: &Db, secrets: &SecretBox, inbox_id: i64) -> Result<Option<String>, AppError> {
-    let sealed = inbox_settings::sealed_of(db, inbox_id, ChannelKind::WebChat)
+/// The kinds of inbox whose customers may prove who they are.
+pub fn verifies(channel: ChannelKind) -> bool {
+    matches!(channel, ChannelKind::WebChat | ChannelKind::Api)
+}
+
+async fn stored(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+    channel: ChannelKind,
+) -> Result<Option<String>, AppError> {
+    let sealed = inbox_settings::sealed_of(db, inbox_id, channel)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(sealed
@@ -23,27 +33,31 @@ async fn stored(db: &Db, secrets: &SecretBox, inbox_id: i64) -> Result<Option<St
 }
 
 /// The inbox's identity secret, created on first use.
-pub async fn get(db: &Db, secrets: &SecretBox, inbox_id: i64) -> Result<String, AppError> {
-    if let Some(secret) = stored(db, secrets, inbox_id).await? {
+pub async fn get(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+    channel: ChannelKind,
+) -> Result<String, AppError> {
+    if let Some(secret) = stored(db, secrets, inbox_id, channel).await? {
         return Ok(secret);
     }
     // Two first uses at once agree: only the first write lands.
-    inbox_settings::seal_first(
-        db,
-        inbox_id,
-        ChannelKind::WebChat,
-        &seal(secrets, &new_token()),
-    )
-    .await?;
-    stored(db, secrets, inbox_id)
+    inbox_settings::seal_first(db, inbox_id, channel, &seal(secrets, &new_token())).await?;
+    stored(db, secrets, inbox_id, channel)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 /// A new identity secret: hashes made with the old one stop working at once.
-pub async fn regenerate(db: &Db, secrets: &SecretBox, inbox_id: i64) -> Result<String, AppError> {
+pub async fn regenerate(
+    db: &Db,
+    secrets: &SecretBox,
+    inbox_id: i64,
+    channel: ChannelKind,
+) -> Result<String, AppError> {
     let secret = new_token();
-    if !inbox_settings::reseal(db, inbox_id, ChannelKind::WebChat, &seal(secrets, &secret)).await? {
+    if !inbox_settings::reseal(db, inbox_id, channel, &seal(secrets, &secret)).await? {
         return Err(AppError::NotFound);
     }
     Ok(secret)

@@ -118,7 +118,12 @@ pub fn InboxAssignment(inbox_id: i64) -> impl IntoView {
 
 /// The web-chat inbox's identity secret: hidden until asked for, regenerable.
 #[component]
-pub fn IdentitySecret(inbox_id: i64) -> impl IntoView {
+pub fn IdentitySecret(
+    inbox_id: i64,
+    /// An API inbox: the Client API's `identifier_hash`, not the widget's attributes.
+    #[prop(optional)]
+    api: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let secret = RwSignal::new(None::<String>);
     let notice = RwSignal::new(false);
@@ -139,7 +144,13 @@ pub fn IdentitySecret(inbox_id: i64) -> impl IntoView {
     view! {
         <fieldset class="identity-secret">
             <legend>{t!(i18n, web_chat_identity)}</legend>
-            <p class="hint muted">{t!(i18n, web_chat_identity_help)}</p>
+            <p class="hint muted">
+                {move || if api {
+                    t_string!(i18n, api_inbox_identity_help)
+                } else {
+                    t_string!(i18n, web_chat_identity_help)
+                }}
+            </p>
             {move || secret.get().map(|value| view! {
                 <label for=id.clone()>{t!(i18n, web_chat_identity_secret)}</label>
                 <input id=id.clone() type="text" readonly prop:value=value class="mono" />

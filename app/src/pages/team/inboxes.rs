@@ -75,7 +75,7 @@ pub(super) fn InboxesSection(
                     {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}
-                    {(inbox.channel == ChannelKind::Api).then(|| view! { <ApiInboxForm inbox_id /> })}
+                    {(inbox.channel == ChannelKind::Api).then(|| view! { <ApiInboxForm inbox_id /> <IdentitySecret inbox_id api=true /> })}
                 </div>
             }
         })

@@ -80,7 +80,8 @@ pub async fn resolve(
     if identifier.is_empty() || identifier.chars().count() > IDENTIFIER_MAX_CHARS {
         return Err(AppError::validation("identifier", "invalid"));
     }
-    let secret = crate::inboxes::ssr::identity_secret::get(db, secrets, inbox.id).await?;
+    let secret =
+        crate::inboxes::ssr::identity_secret::get(db, secrets, inbox.id, inbox.channel).await?;
     if !verify(&secret, identifier, &user.identifier_hash) {
         return Err(AppError::Unauthorized);
     }
@@ -131,15 +132,25 @@ async fn by_external_id(
 /// A new token for a verified identity on this browser.
 pub async fn new_session_in_tx(tx: &mut WriteTx, identity_id: i64) -> Result<String, AppError> {
     let token = new_token();
+    session_in_tx(tx, identity_id, &token).await?;
+    Ok(token)
+}
+
+/// `token` (one a Client API caller chose) names this verified identity from now on.
+pub async fn session_in_tx(
+    tx: &mut WriteTx,
+    identity_id: i64,
+    token: &str,
+) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO widget_sessions (token_hash, identity_id, created_at) VALUES ($1, $2, $3)",
     )
-    .bind(token_hash(&token))
+    .bind(token_hash(token))
     .bind(identity_id)
     .bind(now_ms())
     .execute(tx.conn())
     .await?;
-    Ok(token)
+    Ok(())
 }
 
 /// The pre-chat form's answers: unverified claims.

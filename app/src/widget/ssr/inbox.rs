@@ -12,6 +12,8 @@ pub struct WidgetInbox {
     pub account_id: i64,
     pub name: String,
     pub settings: serde_json::Value,
+    /// Web chat, or API for the Client API's customers.
+    pub channel: crate::domain::ChannelKind,
 }
 
 pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppError> {
@@ -28,5 +30,6 @@ pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppErro
         account_id: row.try_get("account_id")?,
         name: row.try_get("name")?,
         settings: serde_json::from_str(&settings).unwrap_or_default(),
+        channel: crate::domain::ChannelKind::WebChat,
     })
 }

@@ -6,7 +6,8 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::live::hub::Hub;
 use crate::state::AppState;
-use crate::widget::ssr::identity::{self, Claim, IDENTIFIER_MAX_CHARS};
+use crate::widget::ssr::identity::{self, Claim, Visitor, IDENTIFIER_MAX_CHARS};
+use crate::widget::HostUser;
 
 use super::Customer;
 
@@ -21,6 +22,10 @@ fn claim_of(body: &PublicContactBody, default_country: &str) -> Result<Claim, Ap
         }
     }
     crate::widget::ssr::claim(body.name.clone(), body.email.clone())
+}
+
+fn non_empty(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 pub async fn create(
@@ -46,10 +51,62 @@ pub async fn create(
             Some(id.to_owned())
         }
     };
-    state.widget_guard.new_visitor(inbox.id, address)?;
+    // An identifier with its HMAC under the inbox's identity secret: the integration
+    // vouches for her, so she joins her contact (by the email it gives) and sees all her
+    // conversations of the inbox. Without a hash the identifier is not used (anyone
+    // could send anyone's), as the widget does.
+    let who = match (
+        non_empty(&body.identifier),
+        non_empty(&body.identifier_hash),
+    ) {
+        (Some(identifier), Some(hash)) => {
+            let user = HostUser {
+                identifier: identifier.to_owned(),
+                identifier_hash: hash.to_owned(),
+                email: body.email.clone(),
+                name: body.name.clone(),
+            };
+            match identity::resolve(db, &state.settings.secrets, &inbox, None, Some(&user)).await {
+                Err(AppError::Unauthorized) => {
+                    return Err(AppError::validation("identifier_hash", "invalid"))
+                }
+                other => other?,
+            }
+        }
+        _ => Visitor::Anonymous,
+    };
+    if matches!(who, Visitor::Anonymous | Visitor::VerifiedNew(_)) {
+        state.widget_guard.new_visitor(inbox.id, address)?;
+    }
     let mut tx = db.begin_write().await?;
-    let (token, identity_id, contact_id) =
-        identity::new_anonymous_in_tx(&mut tx, &inbox, &claim, chosen).await?;
+    let (token, identity_id, contact_id) = match who {
+        Visitor::VerifiedNew(user) => {
+            let (token, identity_id, contact_id) =
+                identity::new_verified_in_tx(&mut tx, &inbox, &user, &claim).await?;
+            let token = match chosen {
+                Some(chosen) => {
+                    identity::session_in_tx(&mut tx, identity_id, &chosen).await?;
+                    chosen
+                }
+                None => token,
+            };
+            (token, identity_id, contact_id)
+        }
+        Visitor::VerifiedKnown(identity_id, contact_id)
+        | Visitor::Known(_, identity_id, contact_id) => {
+            let token = match chosen {
+                Some(chosen) => {
+                    identity::session_in_tx(&mut tx, identity_id, &chosen).await?;
+                    chosen
+                }
+                None => identity::new_session_in_tx(&mut tx, identity_id).await?,
+            };
+            (token, identity_id, contact_id)
+        }
+        Visitor::Anonymous => {
+            identity::new_anonymous_in_tx(&mut tx, &inbox, &claim, chosen).await?
+        }
+    };
     hub.commit(tx).await?;
     let customer = Customer {
         inbox,

@@ -177,7 +177,7 @@ async fn conversation_shape(
     Ok(Some((shaped.remove(0), inbox_name)))
 }
 
-async fn conversation_payload(
+pub async fn conversation_payload(
     caller: &Caller<'_>,
     catalog: &Catalog,
     account: &Value,
