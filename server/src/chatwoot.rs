@@ -71,6 +71,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             get(contacts::conversations),
         ),
         (
+            at("/contacts/{id}/contact_inboxes"),
+            post(contacts::create_contact_inbox),
+        ),
+        (
             at("/contacts/{id}/contactable_inboxes"),
             get(contacts::contactable_inboxes),
         ),

@@ -2,6 +2,7 @@
 //! dashboard uses, then gives the answer Chatwoot's shape.
 pub mod account;
 pub mod api_inbox;
+pub mod api_start;
 pub mod changes;
 pub mod contacts;
 pub mod conversations;

@@ -84,3 +84,20 @@ pub async fn contactable_inboxes(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -
         json!({"payload": contacts::contactable_inboxes(&api.caller(), id).await?}),
     ))
 }
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/{id}/contact_inboxes", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = cw::ContactInboxBody, responses((status = 200, body = cw::ContactInbox), super::openapi::Refusals))]
+pub async fn create_contact_inbox(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<cw::ContactInboxBody>,
+) -> ApiResult<cw::ContactInbox> {
+    Ok(Json(
+        app::chatwoot::ssr::api_start::contact_inbox(
+            &api.caller(),
+            id,
+            body.inbox_id,
+            body.source_id.as_deref(),
+        )
+        .await?,
+    ))
+}

@@ -266,6 +266,7 @@ impl Modify for TokenHeader {
         super::contacts::update,
         super::contacts::conversations,
         super::contacts::contactable_inboxes,
+        super::contacts::create_contact_inbox,
         super::conversations::list,
         super::conversations::meta,
         super::conversations::get,

@@ -14,6 +14,7 @@ on_both_backends!(
     a_program_writes_as_the_customer_and_reads_the_replies,
     the_client_api_refuses_strangers_and_bad_input,
     a_verified_identity_joins_her_contact_everywhere,
+    an_integration_opens_conversations_for_its_contacts,
 );
 
 /// One call; the status and the JSON answer (`null` when empty).
@@ -632,4 +633,115 @@ async fn a_verified_identity_joins_her_contact_everywhere(app: TestApp) {
         anonymous["id"], first["id"],
         "an unproven identifier joins nothing"
     );
+}
+
+/// The Application API side of an API inbox, as integrations use it: a contact made
+/// with the inbox's id gets a `source_id`; a conversation opened with it (and a first
+/// message) is the one the Client API shows that contact.
+async fn an_integration_opens_conversations_for_its_contacts(app: TestApp) {
+    let account = app.account_id().await;
+    let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
+    let admin = app.api_token(ADMIN).await;
+    let (inbox, base) = api_inbox(&app, &admin, "").await;
+    let (status, made) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at("/contacts"),
+        Some(
+            json!({"name": "Pedro CRM", "email": "pedro.crm@example.com", "inbox_id": inbox["id"]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    let contact_id = made["payload"]["contact"]["id"].as_i64().unwrap();
+    let source = made["payload"]["contact_inbox"]["source_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(made["payload"]["contact_inbox"]["inbox"]["id"], inbox["id"]);
+
+    let (status, opened) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at("/conversations"),
+        Some(json!({"inbox_id": inbox["id"], "source_id": source, "message": {"content": "Hola Pedro, te escribimos desde la tienda"}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    let number = opened["id"].as_i64().unwrap();
+    let me = format!("{base}/contacts/{source}");
+    let (_, mine) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{me}/conversations"),
+        None,
+    )
+    .await;
+    assert_eq!(mine[0]["id"], number);
+    let (_, messages) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{me}/conversations/{number}/messages"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        messages[0]["content"],
+        "Hola Pedro, te escribimos desde la tienda"
+    );
+    assert_eq!(messages[0]["message_type"], 1);
+
+    // A chosen identifier through contact_inboxes; another contact cannot take it.
+    let (status, chosen) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at(&format!("/contacts/{contact_id}/contact_inboxes")),
+        Some(json!({"inbox_id": inbox["id"], "source_id": "crm-pedro"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &chosen["source_id"]),
+        (200, &json!("crm-pedro"))
+    );
+    let (status, _) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{base}/contacts/crm-pedro"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, other) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at("/contacts"),
+        Some(json!({"name": "Otra", "email": "otra.crm@example.com"})),
+    )
+    .await;
+    let other = other["payload"]["contact"]["id"].as_i64().unwrap();
+    let (status, _) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at("/conversations"),
+        Some(json!({"inbox_id": inbox["id"], "source_id": "crm-pedro", "contact_id": other})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = call(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &at(&format!("/contacts/{other}/contact_inboxes")),
+        Some(json!({"inbox_id": inbox["id"], "source_id": "crm-pedro"})),
+    )
+    .await;
+    assert_eq!(status, 422);
 }

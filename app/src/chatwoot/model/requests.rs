@@ -79,3 +79,11 @@ pub struct NewChannelBody {
     pub kind: Option<String>,
     pub webhook_url: Option<String>,
 }
+
+/// `POST /contacts/{id}/contact_inboxes`: the contact's identity in an API inbox.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ContactInboxBody {
+    pub inbox_id: i64,
+    /// The identifier the Client API will take (else one is made).
+    pub source_id: Option<String>,
+}

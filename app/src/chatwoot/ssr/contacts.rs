@@ -143,6 +143,16 @@ pub async fn create(
     .await
     .map_err(api_field)?;
     let contact = with_inboxes(caller, &row).await?;
+    // An API inbox: her identity there, with the `source_id` the Client API takes.
+    if let Some(inbox) = body.inbox_id {
+        if super::api_start::api_inbox_of(caller, inbox)
+            .await?
+            .is_some()
+        {
+            let made = super::api_start::contact_inbox(caller, row.id, inbox, None).await?;
+            return Ok((contact, Some(made)));
+        }
+    }
     let contact_inbox = body.inbox_id.and_then(|inbox| {
         contact
             .contact_inboxes

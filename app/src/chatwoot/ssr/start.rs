@@ -1,7 +1,8 @@
 //! `POST /conversations`: an agent starts a conversation with a contact in an email or
 //! WhatsApp inbox (S11), with its first message: an email's text, or a WhatsApp
 //! template (free text cannot open a conversation there: the 24-hour window is
-//! closed until the customer writes). Then the status, assignee and team asked.
+//! closed until the customer writes); or in an API inbox (`api_start`). Then the
+//! status, assignee and team asked.
 use super::conversations::one;
 use super::messages::template_choice;
 use super::Caller;
@@ -18,11 +19,6 @@ pub async fn create(
     body: &cw::NewConversationBody,
 ) -> Result<cw::Conversation, AppError> {
     let account = caller.agent.account_id;
-    let contact_id = body
-        .contact_id
-        .ok_or_else(|| AppError::validation("contact_id", "required"))?;
-    let contact = store::get(caller.db(), account, contact_id).await?;
-    let channel = start::startable_channel(caller.db(), caller.agent, body.inbox_id).await?;
     let status = body
         .status
         .as_deref()
@@ -30,6 +26,15 @@ pub async fn create(
             ConversationStatus::parse(s).ok_or_else(|| AppError::validation("status", "invalid"))
         })
         .transpose()?;
+    if let Some(inbox) = super::api_start::api_inbox_of(caller, body.inbox_id).await? {
+        let row = super::api_start::start(caller, &inbox, body).await?;
+        return settle(caller, body, row, status).await;
+    }
+    let contact_id = body
+        .contact_id
+        .ok_or_else(|| AppError::validation("contact_id", "required"))?;
+    let contact = store::get(caller.db(), account, contact_id).await?;
+    let channel = start::startable_channel(caller.db(), caller.agent, body.inbox_id).await?;
     let message = body
         .message
         .as_ref()
@@ -83,8 +88,19 @@ pub async fn create(
         first,
     };
     let country = &state.settings.default_country;
-    let mut row = start::start(&state.db, &state.hub, caller.agent, country, request).await?;
-    // The conversation exists from here on: what follows changes it as an agent would.
+    let row = start::start(&state.db, &state.hub, caller.agent, country, request).await?;
+    settle(caller, body, row, status).await
+}
+
+/// The conversation exists from here on: the assignee, team and status asked change it
+/// as an agent would.
+async fn settle(
+    caller: &Caller<'_>,
+    body: &cw::NewConversationBody,
+    mut row: crate::conversations::model::ConversationSummary,
+    status: Option<ConversationStatus>,
+) -> Result<cw::Conversation, AppError> {
+    let state = caller.state;
     if body.assignee_id.is_some_and(|id| id != caller.agent.id) {
         row = actions::assign(
             &state.db,

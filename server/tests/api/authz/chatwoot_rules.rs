@@ -17,6 +17,25 @@ fn read(f: &Fixture, path: &str) -> Req {
 pub(super) fn api_rules() -> Vec<Rule> {
     vec![
         Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/{id}/contact_inboxes",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, &format!("/contacts/{}/contact_inboxes", f.contact)),
+                    Some(json!({"inbox_id": f.api_inbox_id})),
+                )
+            },
+            // The API inbox has no members: only administrators work it.
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                NOT_FOUND,
+                Allowed,
+            ],
+        },
+        Rule {
             route: "/api/v1/openapi.json",
             build: |_, _| Req::Get("/api/v1/openapi.json".into()),
             // The API's description, as Chatwoot publishes its own.
