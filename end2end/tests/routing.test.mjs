@@ -17,12 +17,20 @@ async function setSwitch(admin, inboxName, on) {
   await waitForHydration(admin);
   const card = admin.locator('.inbox-card').filter({ hasText: inboxName });
   const box = card.getByLabel(SWITCH, { exact: true });
-  await box.setChecked(on);
-  // Kept on the server: a fresh page shows it as set.
+  // Enabled once the saved value is in; then the save must land before the page goes
+  // (a reload would cancel it).
+  await admin.waitForFunction((el) => !el.disabled, await box.elementHandle());
+  if ((await box.isChecked()) !== on) {
+    const saved = admin.waitForResponse((r) => r.url().endsWith('/api/team/save_inbox_routing') && r.ok());
+    await box.setChecked(on);
+    await saved;
+  }
+  // Kept on the server: a fresh page shows it as set, once it has read it (the switch
+  // stays disabled until then).
   await admin.reload();
   await waitForHydration(admin);
   const again = admin.locator('.inbox-card').filter({ hasText: inboxName }).getByLabel(SWITCH, { exact: true });
-  await admin.waitForFunction(([el, want]) => el.checked === want, [await again.elementHandle(), on]);
+  await admin.waitForFunction(([el, want]) => !el.disabled && el.checked === want, [await again.elementHandle(), on]);
 }
 
 for (const vp of VIEWPORTS) {
