@@ -43,19 +43,7 @@ pub(super) async fn page(
             None => return Ok(None),
         },
     };
-    let run = |walk| async move {
-        let built = build(
-            db.backend,
-            viewer,
-            query,
-            before,
-            limit + 1,
-            Order::ByDate,
-            walk,
-        )?;
-        let rows = bound(&built.sql, &built.binds).fetch_all(&db.pool).await?;
-        Ok::<_, AppError>((built, rows))
-    };
+    let run = |walk| super::fetch(db, viewer, query, before, limit, Order::ByDate, walk);
     match db.backend {
         Backend::Sqlite => {
             for rows in SQLITE_WALKS {
