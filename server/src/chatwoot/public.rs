@@ -4,7 +4,7 @@
 //! credentials: there is no cookie to abuse), and the widget's rate limits apply.
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::request::Parts;
@@ -241,9 +241,18 @@ pub async fn messages(
 pub async fn create_message(
     client: Client,
     Ids((inbox, source, number)): Ids<(String, String, i64)>,
-    Body(body): Body<cw::PublicMessageBody>,
+    request: axum::extract::Request,
 ) -> ApiResult<cw::PublicMessage> {
     let customer = client.customer(&inbox, &source).await?;
+    // Hers, before any file of hers is stored.
+    customer.conversation(&client.state.db, number).await?;
+    let body = if super::multipart::is_multipart(&request) {
+        let address = client.address.as_deref();
+        super::multipart::read_public(&client.state, &customer, address, request).await?
+    } else {
+        let Body(body) = Body::<cw::PublicMessageBody>::from_request(request, &()).await?;
+        body
+    };
     Ok(Json(
         messages::create(
             &client.state,

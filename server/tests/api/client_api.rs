@@ -251,6 +251,55 @@ async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     let (_, reopened) = call(&app, None, Method::GET, &thread, None).await;
     assert_eq!(reopened["status"], "open");
 
+    // A file, as multipart `attachments[]`: stored as hers, served to her at its
+    // `data_url`; an empty one is refused and makes no message.
+    let form = reqwest::multipart::Form::new()
+        .text("content", "El ticket")
+        .part(
+            "attachments[]",
+            reqwest::multipart::Part::bytes(crate::uploads::PNG.to_vec()).file_name("ticket.png"),
+        );
+    let res = client()
+        .post(app.url(&format!("{thread}/messages")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let with_file: Value = res.json().await.unwrap();
+    assert_eq!(
+        with_file["attachments"][0]["file_type"], "image",
+        "{with_file}"
+    );
+    let data_url = with_file["attachments"][0]["data_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(data_url.contains("/public/api/v1/inboxes/"), "{data_url}");
+    let file = client().get(&data_url).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), crate::uploads::PNG);
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let empty = reqwest::multipart::Form::new().part(
+        "attachments[]",
+        reqwest::multipart::Part::bytes(Vec::new()).file_name("nada.txt"),
+    );
+    let res = client()
+        .post(app.url(&format!("{thread}/messages")))
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before, "a refused file makes no message");
+
     // A program may write as the customer through the Application API (API inboxes only).
     let (status, incoming) = call(
         &app,

@@ -73,12 +73,17 @@ pub struct PublicContactBody {
     pub custom_attributes: Option<Value>,
 }
 
-/// `POST …/conversations/{id}/messages`.
+/// `POST …/conversations/{id}/messages` (JSON, or multipart/form-data with files as
+/// `attachments[]`).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct PublicMessageBody {
     pub content: Option<String>,
     /// The client's own id of the message, echoed in `content_attributes`.
     pub echo_id: Option<String>,
+    /// Files already stored as the contact's pending uploads (from the multipart form).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub attachments: Vec<i64>,
 }
 
 /// `POST …/conversations/{id}/toggle_typing`.

@@ -58,6 +58,25 @@ pub async fn customer(db: &Db, identifier: &str, source_id: &str) -> Result<Cust
 }
 
 impl Customer {
+    /// Whose pending uploads her files are (the widget's visitors' kind of owner).
+    pub fn uploader_owner(&self) -> String {
+        format!("visitor:{}", self.identity_id)
+    }
+
+    /// Her uploads: as a widget visitor's, with the inbox's channel's file limits.
+    pub fn uploader(
+        &self,
+        pending: crate::storage::uploads::PendingLimit,
+    ) -> crate::storage::uploads::Uploader {
+        crate::storage::uploads::Uploader {
+            account_id: self.inbox.account_id,
+            owner: self.uploader_owner(),
+            conversation_id: None,
+            channel: self.inbox.channel,
+            pending: Some(pending),
+        }
+    }
+
     /// The id of this customer's conversation number `number` (another's: not found).
     pub async fn conversation(&self, db: &Db, number: i64) -> Result<i64, AppError> {
         sqlx::query_scalar(

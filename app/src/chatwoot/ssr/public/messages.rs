@@ -116,18 +116,30 @@ pub async fn create(
     base_url: &str,
 ) -> Result<PublicMessage, AppError> {
     let (db, hub) = (&state.db, &state.hub);
-    let content = MessageBody::parse(body.content.as_deref().unwrap_or_default())
-        .map_err(|code| AppError::validation("content", code))?;
+    let content = MessageBody::parse_beside_files(
+        body.content.as_deref().unwrap_or_default(),
+        !body.attachments.is_empty(),
+    )
+    .map_err(|code| AppError::validation("content", code))?;
     let id = customer.conversation(db, number).await?;
     state.widget_guard.message(customer.inbox.id, address)?;
     let mut tx = db.begin_write().await?;
-    let message = receive_in_tx(
-        &mut tx,
-        id,
-        customer.contact_id,
-        &Inbound::text(content.as_str()),
-    )
-    .await?;
+    let files = if body.attachments.is_empty() {
+        Vec::new()
+    } else {
+        crate::storage::uploads::take_in_tx(
+            &mut tx,
+            &customer.uploader_owner(),
+            None,
+            &body.attachments,
+        )
+        .await?
+    };
+    let inbound = Inbound {
+        attachments: &files,
+        ..Inbound::text(content.as_ref().map_or("", MessageBody::as_str))
+    };
+    let message = receive_in_tx(&mut tx, id, customer.contact_id, &inbound).await?;
     hub.commit(tx).await?;
     let shaper = Shaper::load(db, customer, base_url).await?;
     let mut shaped = shaper.message(&message, number);
