@@ -15,6 +15,10 @@ pub struct ApiInboxSettings {
     /// The key of their `X-Chatwoot-Signature` (read only; empty without a URL).
     #[serde(default)]
     pub secret: String,
+    /// Client API contacts must prove who they are (`identifier_hash`); Chatwoot's
+    /// `hmac_mandatory`.
+    #[serde(default)]
+    pub hmac_mandatory: bool,
 }
 
 impl ApiInboxSettings {
@@ -44,6 +48,7 @@ mod tests {
             identifier: String::new(),
             webhook_url: text.into(),
             secret: String::new(),
+            hmac_mandatory: false,
         }
         .checked_url()
     }

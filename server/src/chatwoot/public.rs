@@ -59,7 +59,7 @@ pub async fn inbox(
     let inbox = public::inbox(&state.db, &identifier).await?;
     Ok(Json(cw::PublicInbox {
         identifier,
-        identity_validation_enabled: false,
+        identity_validation_enabled: contacts::mandatory(&inbox),
         name: inbox.name,
         timezone: "UTC",
         working_hours_enabled: false,

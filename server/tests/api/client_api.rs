@@ -682,6 +682,44 @@ async fn a_verified_identity_joins_her_contact_everywhere(app: TestApp) {
         anonymous["id"], first["id"],
         "an unproven identifier joins nothing"
     );
+
+    // With identity required, only a proven customer is made.
+    let account = app.account_id().await;
+    let (status, _) = call(
+        &app,
+        Some(&admin),
+        Method::PATCH,
+        &format!("/api/v1/accounts/{account}/inboxes/{}", inbox["id"]),
+        Some(json!({"channel": {"hmac_mandatory": true}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, public) = call(&app, None, Method::GET, &base, None).await;
+    assert_eq!(public["identity_validation_enabled"], true);
+    let before = contacts().await;
+    let (status, refused) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"name": "Sin prueba"})),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), &refused["attributes"]),
+        (422, &json!(["identifier_hash"]))
+    );
+    assert_eq!(contacts().await, before);
+    let hash = app::widget::ssr::identity::identifier_hash(&secret, "cliente-43");
+    let (status, _) = call(
+        &app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"identifier": "cliente-43", "identifier_hash": hash, "email": "c43@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 200);
 }
 
 /// The Application API side of an API inbox, as integrations use it: a contact made

@@ -78,6 +78,8 @@ pub struct NewChannelBody {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub webhook_url: Option<String>,
+    /// Client API contacts must prove who they are (`identifier_hash`).
+    pub hmac_mandatory: Option<bool>,
 }
 
 /// `POST /contacts/{id}/contact_inboxes`: the contact's identity in an API inbox.

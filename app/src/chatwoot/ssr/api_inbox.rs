@@ -28,6 +28,11 @@ pub async fn settings(
         identifier: identifier.unwrap_or_default(),
         webhook_url: stored.text("webhook_url", ""),
         secret: inbox_hook_secret(db, secrets, inbox_id).await?,
+        hmac_mandatory: stored
+            .settings
+            .get("hmac_mandatory")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
     })
 }
 
@@ -58,6 +63,7 @@ pub async fn save(
         Some(ChannelKind::Api),
         |json| {
             json.insert("webhook_url".into(), url.clone().into());
+            json.insert("hmac_mandatory".into(), input.hmac_mandatory.into());
         },
     )
     .await?;
@@ -82,6 +88,7 @@ pub async fn create(
     }
     let input = ApiInboxSettings {
         webhook_url: channel.webhook_url.unwrap_or_default(),
+        hmac_mandatory: channel.hmac_mandatory.unwrap_or(false),
         ..ApiInboxSettings::default()
     };
     // Both checks before anything is made: a bad URL leaves no inbox behind.
@@ -102,7 +109,7 @@ pub async fn create(
         ChannelKind::Api,
     )
     .await?;
-    if !url.is_empty() {
+    if !url.is_empty() || input.hmac_mandatory {
         save(
             db,
             &caller.state.settings.secrets,
@@ -135,13 +142,19 @@ pub async fn update(
         .into_iter()
         .find(|i| i.id == id)
         .ok_or(AppError::NotFound)?;
-    let url = match body.channel.as_ref().and_then(|c| c.webhook_url.clone()) {
-        Some(_) if view.channel != ChannelKind::Api => {
-            return Err(AppError::validation("webhook_url", "unsupported"))
+    let channel = body.channel.clone().unwrap_or_default();
+    let url = match (channel.webhook_url, channel.hmac_mandatory) {
+        (None, None) => None,
+        _ if view.channel != ChannelKind::Api => {
+            return Err(AppError::validation("channel", "unsupported"))
         }
-        Some(url) => {
+        (url, mandatory) => {
+            // What is not sent stays as it is.
+            let secrets = &caller.state.settings.secrets;
+            let current = settings(db, secrets, caller.agent, id).await?;
             let input = ApiInboxSettings {
-                webhook_url: url,
+                webhook_url: url.unwrap_or(current.webhook_url),
+                hmac_mandatory: mandatory.unwrap_or(current.hmac_mandatory),
                 ..ApiInboxSettings::default()
             };
             // Checked before anything changes.
@@ -150,7 +163,6 @@ pub async fn update(
                 .map_err(|(field, code)| AppError::validation(field, code))?;
             Some(input)
         }
-        None => None,
     };
     if let Some(name) = body.name.as_deref() {
         crate::inboxes::ssr::manage::rename_inbox(db, caller.agent, id, name).await?;

@@ -14,6 +14,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
     let identifier = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
+    let mandatory = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     Effect::new(move |_| {
@@ -22,6 +23,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
                 identifier.set(s.identifier);
                 url.set(s.webhook_url);
                 secret.set(s.secret);
+                mandatory.set(s.hmac_mandatory);
             }
         });
     });
@@ -32,6 +34,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
             identifier: identifier.get_untracked(),
             webhook_url: url.get_untracked(),
             secret: String::new(),
+            hmac_mandatory: mandatory.get_untracked(),
         };
         if let Err((field, code)) = settings.checked_url() {
             failure.set(Some(refusal(i18n, &AppError::validation(field, code))));
@@ -72,6 +75,11 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
                     <p class="hint muted">{t!(i18n, api_inbox_secret_hint)}</p>
                 </div>
             </Show>
+            <div class="field checkbox">
+                <input id=id("mandatory") type="checkbox" prop:checked=move || mandatory.get()
+                    on:change=move |ev| mandatory.set(event_target_checked(&ev)) />
+                <label for=id("mandatory")>{t!(i18n, api_inbox_mandatory)}</label>
+            </div>
             <p role="alert" class="error">{move || failure.get()}</p>
             <p role="status">{move || saved.get().then(|| t_string!(i18n, api_inbox_saved))}</p>
             <div class="form-actions">

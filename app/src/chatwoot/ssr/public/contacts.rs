@@ -24,6 +24,15 @@ fn claim_of(body: &PublicContactBody, default_country: &str) -> Result<Claim, Ap
     crate::widget::ssr::claim(body.name.clone(), body.email.clone())
 }
 
+/// Whether the inbox takes only customers who prove who they are.
+pub fn mandatory(inbox: &crate::widget::ssr::WidgetInbox) -> bool {
+    inbox
+        .settings
+        .get("hmac_mandatory")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 fn non_empty(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
@@ -72,6 +81,9 @@ pub async fn create(
                 }
                 other => other?,
             }
+        }
+        _ if mandatory(&inbox) => {
+            return Err(AppError::validation("identifier_hash", "required"));
         }
         _ => Visitor::Anonymous,
     };
