@@ -173,8 +173,11 @@ async fn conversation_shape(
         Err(err) => return Err(err),
     };
     let inbox_name = row.inbox_name.clone();
-    let mut shaped = shape_with(caller, catalog, vec![row]).await?;
-    Ok(Some((shaped.remove(0), inbox_name)))
+    let mut shaped = shape_with(caller, catalog, vec![row]).await?.remove(0);
+    // A conversation's last message may be a note: never in a webhook's conversation
+    // (the note itself goes only to webhooks that ask for notes).
+    shaped.messages.retain(|m| !m.private);
+    Ok(Some((shaped, inbox_name)))
 }
 
 pub async fn conversation_payload(
