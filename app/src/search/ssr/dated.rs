@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::statement::{bound, build, date_range, Bind, Built, Key, Order, Walk};
+use super::statement::{self, bound, build, date_range, Bind, Built, Key, Order, Walk};
 use crate::auth::permission::Viewer;
 use crate::db::{Backend, Db};
 use crate::error::AppError;
@@ -43,7 +43,7 @@ pub(super) async fn page(
             None => return Ok(None),
         },
     };
-    let run = |walk| super::fetch(db, viewer, query, before, limit, Order::ByDate, walk);
+    let run = |walk| statement::fetch(db, viewer, query, before, limit, Order::ByDate, walk);
     match db.backend {
         Backend::Sqlite => {
             for rows in SQLITE_WALKS {

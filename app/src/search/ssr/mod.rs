@@ -59,22 +59,6 @@ pub async fn messages(
     Ok(MessageResults { items, next })
 }
 
-/// One statement of a search, built and run: a page (`limit`, and one more to tell
-/// whether another follows) after `before`, in `order`, walking as `walk` says.
-async fn fetch(
-    db: &Db,
-    viewer: Viewer,
-    query: &MessageQuery,
-    before: Option<Key>,
-    limit: i64,
-    order: Order,
-    walk: Walk,
-) -> Result<(Built, Vec<AnyRow>), AppError> {
-    let built = build(db.backend, viewer, query, before, limit + 1, order, walk)?;
-    let rows = bound(&built.sql, &built.binds).fetch_all(&db.pool).await?;
-    Ok((built, rows))
-}
-
 /// Newest first by id, with no date range.
 async fn newest(
     db: &Db,
@@ -84,7 +68,7 @@ async fn newest(
     limit: i64,
 ) -> Result<(Built, Vec<AnyRow>), AppError> {
     let before = before.map(|id| Key { at: 0, id });
-    let run = |walk| fetch(db, viewer, query, before, limit, Order::ById, walk);
+    let run = |walk| statement::fetch(db, viewer, query, before, limit, Order::ById, walk);
     if db.backend == Backend::Postgres {
         let walked = run(Walk::Rows(WALK)).await?;
         if walked.1.len() as i64 > limit {

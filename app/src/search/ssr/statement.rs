@@ -218,3 +218,19 @@ pub(super) fn bound<'q>(
     }
     q
 }
+
+/// One statement of a search, built and run: a page (`limit`, and one more to tell
+/// whether another follows) after `before`, in `order`, walking as `walk` says.
+pub(super) async fn fetch(
+    db: &crate::db::Db,
+    viewer: Viewer,
+    query: &MessageQuery,
+    before: Option<Key>,
+    limit: i64,
+    order: Order,
+    walk: Walk,
+) -> Result<(Built, Vec<sqlx::any::AnyRow>), AppError> {
+    let built = build(db.backend, viewer, query, before, limit + 1, order, walk)?;
+    let rows = bound(&built.sql, &built.binds).fetch_all(&db.pool).await?;
+    Ok((built, rows))
+}
