@@ -103,10 +103,12 @@ impl Db {
                 let ran = MIGRATE_SQLITE.run(&mut *conn).await;
                 let broken = sqlx::query("PRAGMA foreign_key_check")
                     .fetch_all(&mut *conn)
-                    .await?;
+                    .await;
+                // Back on before anything else can fail: the connection returns to the pool.
                 sqlx::query("PRAGMA foreign_keys = ON")
                     .execute(&mut *conn)
                     .await?;
+                let broken = broken?;
                 if !broken.is_empty() {
                     tracing::warn!(
                         rows = broken.len(),

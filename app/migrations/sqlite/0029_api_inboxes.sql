@@ -19,6 +19,9 @@ CREATE TABLE inboxes_next (
 );
 INSERT INTO inboxes_next (id, account_id, name, channel_kind, web_token, settings, secrets, created_at, updated_at)
     SELECT id, account_id, name, channel_kind, web_token, settings, secrets, created_at, updated_at FROM inboxes;
+-- The ids of removed inboxes stay used (saved folders and old events name inboxes).
+DELETE FROM sqlite_sequence WHERE name = 'inboxes_next';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'inboxes_next', seq FROM sqlite_sequence WHERE name = 'inboxes';
 DROP TABLE inboxes;
 ALTER TABLE inboxes_next RENAME TO inboxes;
 CREATE INDEX inboxes_account_idx ON inboxes (account_id, name);

@@ -102,6 +102,9 @@ pub async fn update_contact(
 ) -> ApiResult<cw::Contact> {
     let customer = client.customer(&inbox, &source).await?;
     let state = &client.state;
+    state
+        .widget_guard
+        .message(customer.inbox.id, client.address.as_deref())?;
     Ok(Json(
         contacts::update(
             &state.db,
@@ -189,6 +192,10 @@ pub async fn toggle_typing(
     };
     let customer = client.customer(&inbox, &source).await?;
     let state = &client.state;
+    // Each change may become a webhook delivery: counted as a message.
+    state
+        .widget_guard
+        .message(customer.inbox.id, client.address.as_deref())?;
     conversations::typing(&state.db, &state.hub, &customer, number, on).await?;
     Ok(StatusCode::OK.into_response())
 }
@@ -202,6 +209,9 @@ pub async fn update_last_seen(
 ) -> Result<Response, ApiError> {
     let customer = client.customer(&inbox, &source).await?;
     let state = &client.state;
+    state
+        .widget_guard
+        .message(customer.inbox.id, client.address.as_deref())?;
     conversations::seen(&state.db, &state.hub, &customer, number).await?;
     Ok(StatusCode::OK.into_response())
 }

@@ -85,6 +85,21 @@ pub async fn contact_inbox(
         .await?
         .ok_or(AppError::NotFound)?;
     store::get(caller.db(), caller.agent.account_id, contact_id).await?;
+    // An identifier already held (by an identity or a verified customer's session)
+    // names its owner only.
+    if let Some(source) = source_id {
+        if let Some((_, owner)) = identity::by_token(caller.db(), inbox.id, source).await? {
+            if owner != contact_id {
+                return Err(AppError::Conflict {
+                    field: "source_id".to_owned(),
+                });
+            }
+            return Ok(cw::ContactInbox {
+                source_id: Some(source.to_owned()),
+                inbox: render::inbox_slim(&inbox),
+            });
+        }
+    }
     let mut tx = caller.db().begin_write().await?;
     let (_, source) = identity_in(&mut tx, inbox.id, contact_id, source_id).await?;
     tx.finish().await?;
@@ -127,7 +142,15 @@ pub async fn start(
         None => None,
     };
     let mut tx = state.db.begin_write().await?;
-    let (identity_id, _) = identity_in(&mut tx, inbox.id, contact_id, source_id).await?;
+    let identity_id = match known {
+        // Hers already (an identity, or a verified customer's session of one).
+        Some((identity, _)) => identity,
+        None => {
+            identity_in(&mut tx, inbox.id, contact_id, source_id)
+                .await?
+                .0
+        }
+    };
     let opened = open_conversation_in_tx(
         &mut tx,
         NewConversation {

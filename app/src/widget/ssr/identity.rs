@@ -149,7 +149,14 @@ pub async fn session_in_tx(
     .bind(identity_id)
     .bind(now_ms())
     .execute(tx.conn())
-    .await?;
+    .await
+    .map_err(|err| match err.as_database_error() {
+        // A chosen identifier some other inbox's customer already holds.
+        Some(db) if db.is_unique_violation() => AppError::Conflict {
+            field: "source_id".to_owned(),
+        },
+        _ => AppError::from(err),
+    })?;
     Ok(())
 }
 

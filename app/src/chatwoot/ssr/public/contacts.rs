@@ -69,10 +69,12 @@ pub async fn create(
         non_empty(&body.identifier_hash),
     ) {
         (Some(identifier), Some(hash)) => {
+            // The hash proves the identifier only: the email beside it is the
+            // caller's to write, so it stays a claim and joins no one.
             let user = HostUser {
                 identifier: identifier.to_owned(),
                 identifier_hash: hash.to_owned(),
-                email: body.email.clone(),
+                email: None,
                 name: body.name.clone(),
             };
             match identity::resolve(db, &state.settings.secrets, &inbox, None, Some(&user)).await {

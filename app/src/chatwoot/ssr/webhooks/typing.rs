@@ -18,8 +18,11 @@ use crate::error::AppError;
 use crate::live::typing::{Said, Typing, SHOWN_MS};
 use crate::state::AppState;
 
-/// A "writing" not repeated for this long has ended (the reader stops showing it).
+/// A "writing" not repeated for this long has ended (the reader stops showing it): the
+/// next one is told again.
 const SILENCE: Duration = Duration::from_millis(SHOWN_MS as u64);
+/// Writers not heard of for this long are forgotten (a closed tab never says "off").
+const FORGOTTEN: Duration = Duration::from_secs(3600);
 
 /// Tells webhooks of typing for the life of the process.
 pub fn spawn(state: AppState, base_url: String) {
@@ -58,13 +61,20 @@ fn changed(
     typing: &Typing,
     now: Instant,
 ) -> bool {
-    writing.retain(|_, at| now.duration_since(*at) < SILENCE);
     let key = (typing.conversation_id, typing.agent_id);
-    if typing.typing {
-        writing.insert(key, now).is_none()
-    } else {
-        writing.remove(&key).is_some()
+    if !typing.typing {
+        // An "off" after any silence still ends what was told (clients that say "on"
+        // once and "off" when done).
+        let told = writing.remove(&key).is_some();
+        writing.retain(|_, at| now.duration_since(*at) < FORGOTTEN);
+        return told;
     }
+    let fresh = writing
+        .get(&key)
+        .is_none_or(|at| now.duration_since(*at) >= SILENCE);
+    writing.insert(key, now);
+    writing.retain(|_, at| now.duration_since(*at) < FORGOTTEN);
+    fresh
 }
 
 async fn enqueue(
@@ -201,6 +211,12 @@ mod tests {
             &mut writing,
             &said(Some(3), true),
             t0 + Duration::from_secs(30)
+        ));
+        // An "off" long after a single "on" is still told.
+        assert!(changed(
+            &mut writing,
+            &said(Some(3), false),
+            t0 + Duration::from_secs(90)
         ));
     }
 }
