@@ -207,6 +207,31 @@ async fn an_integration_opens_conversations_for_its_contacts(app: TestApp) {
         "Hola Pedro, te escribimos desde la tienda"
     );
     assert_eq!(messages[0]["message_type"], 1);
+    // A run of notes longer than a page does not hide her history.
+    for i in 0..25 {
+        let (status, _) = call(
+            &app,
+            Some(&admin),
+            Method::POST,
+            &at(&format!("/conversations/{number}/messages")),
+            Some(json!({"content": format!("Nota {i}"), "private": true})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let (_, messages) = call(
+        &app,
+        None,
+        Method::GET,
+        &format!("{me}/conversations/{number}/messages"),
+        None,
+    )
+    .await;
+    assert_eq!(messages.as_array().unwrap().len(), 1, "{messages}");
+    assert_eq!(
+        messages[0]["content"],
+        "Hola Pedro, te escribimos desde la tienda"
+    );
 
     // A chosen identifier through contact_inboxes; another contact cannot take it.
     let (status, chosen) = call(

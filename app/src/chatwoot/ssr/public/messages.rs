@@ -5,7 +5,7 @@ use crate::auth::permission::Viewer;
 use crate::chatwoot::model::{Contact, PublicMessage, PublicMessageBody};
 use crate::chatwoot::ssr::render::{self, MessageContext};
 use crate::conversations::model::MessageView;
-use crate::conversations::ssr::messages::{receive_in_tx, window, Inbound};
+use crate::conversations::ssr::messages::{receive_in_tx, window, Inbound, WINDOW_BEFORE};
 use crate::db::Db;
 use crate::domain::{MessageBody, MessageDirection};
 use crate::error::AppError;
@@ -100,11 +100,28 @@ pub async fn list(
 ) -> Result<Vec<PublicMessage>, AppError> {
     let id = customer.conversation(db, number).await?;
     let system = AgentProfile::system(customer.inbox.account_id);
-    let mut page = window(db, Viewer::from(&system), id, before, None).await?;
+    // Windows further back until a page of what she may see is full (notes and
+    // activity lines are not hers), so a run of them never ends her paging early.
+    let mut page: Vec<MessageView> = Vec::new();
+    let mut cursor = before;
+    for _ in 0..MAX_WINDOWS {
+        let window = window(db, Viewer::from(&system), id, cursor, None).await?;
+        let last = (window.len() as i64) < WINDOW_BEFORE;
+        cursor = window.iter().map(|m| m.id).min();
+        page.extend(chat(&window).cloned());
+        if last || page.len() as i64 >= WINDOW_BEFORE {
+            break;
+        }
+    }
     page.sort_by_key(|m| m.id);
+    let extra = page.len().saturating_sub(WINDOW_BEFORE as usize);
+    page.drain(..extra);
     let shaper = Shaper::load(db, customer, base_url).await?;
-    Ok(chat(&page).map(|m| shaper.message(m, number)).collect())
+    Ok(page.iter().map(|m| shaper.message(m, number)).collect())
 }
+
+/// The most history windows one page reads.
+const MAX_WINDOWS: usize = 20;
 
 /// The customer writes in her conversation (a resolved one reopens).
 pub async fn create(
