@@ -6,27 +6,13 @@
 // program reads it back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import {
-  BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, button, openConversationList, signedInPage, waitForHydration, sharedBrowser,
+  BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, button, openConversationList, signedInPage, waitForHydration, sharedBrowser, startReceiver,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
 
-async function startReceiver() {
-  const got = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/charla`, got, close: () => server.close() };
-}
 
 /** A program's call to the Client API: no cookie, no token. */
 async function client(path, method = 'GET', body) {
@@ -41,7 +27,7 @@ async function client(path, method = 'GET', body) {
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] an API inbox: a program writes as the customer, the agent answers live`, { timeout: TEST_TIMEOUT }, async () => {
-    const receiver = await startReceiver();
+    const receiver = await startReceiver('/charla');
     const admin = await signedInPage(browser(), vp, DEMO.admin);
     const n = `${vp.name} ${Date.now() % 100000}`;
     try {

@@ -258,3 +258,19 @@ export async function shownNotification(page, title) {
   }
   return null;
 }
+
+/** A receiver on 127.0.0.1 that keeps every request (webhooks, API inboxes' URLs). */
+export async function startReceiver(path = '/hook') {
+  const { createServer } = await import('node:http');
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}${path}`, got, close: () => server.close() };
+}

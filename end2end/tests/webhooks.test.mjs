@@ -4,28 +4,13 @@
 // `message_created`, signed with that secret; the delivery log shows it delivered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import {
-  BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, api, button, signedInPage, waitForHydration, sharedBrowser,
+  BASE_URL, DEMO, TEST_TIMEOUT, VIEWPORTS, api, button, signedInPage, waitForHydration, sharedBrowser, startReceiver,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
 
-/** A receiver on 127.0.0.1 that keeps every request. */
-async function startReceiver() {
-  const got = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/hook`, got, close: () => server.close() };
-}
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] a webhook added in Ajustes gets a signed message_created and logs it`, { timeout: TEST_TIMEOUT }, async () => {

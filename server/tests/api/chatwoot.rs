@@ -15,7 +15,7 @@ on_both_backends!(
 );
 
 /// One API call with a token; the status and the JSON answer (`null` when empty).
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     token: Option<&str>,
     method: Method,

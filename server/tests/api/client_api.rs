@@ -3,7 +3,7 @@
 //! a customer through the Client API; the agent's reply reaches the inbox's webhook
 //! URL (signed) and the Client API; notes never do; a program may also write as the
 //! customer through the Application API, only in an API inbox.
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -15,26 +15,7 @@ on_both_backends!(
     the_client_api_refuses_strangers_and_bad_input,
 );
 
-/// One call; the status and the JSON answer (`null` when empty).
-pub(crate) async fn call(
-    app: &TestApp,
-    token: Option<&str>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = client().request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.header("api_access_token", token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let res = request.send().await.unwrap();
-    let status = res.status();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
+pub(crate) use crate::chatwoot::api as call;
 
 /// A new API inbox through the Application API: (its JSON, its Client API base path).
 pub(crate) async fn api_inbox(app: &TestApp, admin: &str, webhook_url: &str) -> (Value, String) {

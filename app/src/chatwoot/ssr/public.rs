@@ -8,8 +8,6 @@ pub mod contacts;
 pub mod conversations;
 pub mod messages;
 
-use sqlx::Row;
-
 use crate::db::Db;
 use crate::error::AppError;
 use crate::widget::ssr::identity;
@@ -17,21 +15,8 @@ use crate::widget::ssr::WidgetInbox;
 
 /// The API inbox an identifier names (any other kind of inbox: not found).
 pub async fn inbox(db: &Db, identifier: &str) -> Result<WidgetInbox, AppError> {
-    let row = sqlx::query(
-        "SELECT id, account_id, name, settings FROM inboxes WHERE web_token = $1 AND channel_kind = 'api'",
-    )
-    .bind(identifier)
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let settings: String = row.try_get("settings")?;
-    Ok(WidgetInbox {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        name: row.try_get("name")?,
-        settings: serde_json::from_str(&settings).unwrap_or_default(),
-        channel: crate::domain::ChannelKind::Api,
-    })
+    crate::widget::ssr::inbox::by_public_token(db, identifier, crate::domain::ChannelKind::Api)
+        .await
 }
 
 /// The customer a contact identifier names in this inbox.

@@ -17,10 +17,21 @@ pub struct WidgetInbox {
 }
 
 pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppError> {
+    by_public_token(db, token, crate::domain::ChannelKind::WebChat).await
+}
+
+/// The inbox of `channel` a public token names: a web chat's widget token, an API
+/// inbox's Client API identifier (another kind's token names nothing).
+pub async fn by_public_token(
+    db: &Db,
+    token: &str,
+    channel: crate::domain::ChannelKind,
+) -> Result<WidgetInbox, AppError> {
     let row = sqlx::query(
-        "SELECT id, account_id, name, settings FROM inboxes WHERE web_token = $1 AND channel_kind = 'web_chat'",
+        "SELECT id, account_id, name, settings FROM inboxes WHERE web_token = $1 AND channel_kind = $2",
     )
     .bind(token)
+    .bind(channel.as_str())
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
@@ -30,6 +41,6 @@ pub async fn inbox_by_token(db: &Db, token: &str) -> Result<WidgetInbox, AppErro
         account_id: row.try_get("account_id")?,
         name: row.try_get("name")?,
         settings: serde_json::from_str(&settings).unwrap_or_default(),
-        channel: crate::domain::ChannelKind::WebChat,
+        channel,
     })
 }
