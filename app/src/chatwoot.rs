@@ -5,6 +5,7 @@
 //! change goes through the same service the dashboard's server functions call, so
 //! the seed's rules, permissions and live events hold on the API exactly as in the UI.
 pub mod api_inbox;
+pub mod bots;
 #[cfg(feature = "ssr")]
 pub mod model;
 #[cfg(feature = "ssr")]

@@ -13,11 +13,13 @@
 //! cargo run --release -p bench -- signin [--requests 1000]
 //! cargo run --release -p bench -- flood [--seconds 60] [--workers 32]
 //! cargo run --release -p bench -- client-api [--customers 50] [--messages 20]
+//! cargo run --release -p bench -- bots [--customers 20] [--messages 5]
 //! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
+mod bots;
 mod client_api;
 mod contacts;
 mod email;
@@ -91,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         "uploads" => uploads::run(number("files", 200)?, number("size-kb", 1024)?).await,
         "webhooks" => webhooks::run(number("rate", 200)?, number("seconds", 20)? as u64).await,
         "client-api" => client_api::run(number("customers", 50)?, number("messages", 20)?).await,
+        "bots" => bots::run(number("customers", 20)?, number("messages", 5)?).await,
         "push" => notify::run_push(number("agents", 2_000)?, number("rounds", 5)?).await,
         "notify-email" => {
             notify_email::run(
@@ -119,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api, bots)"
             )
         }
     }
@@ -142,6 +145,7 @@ async fn quick() -> anyhow::Result<()> {
     notify_email::run(20, 5, 1).await?;
     webhooks::run(20, 2).await?;
     client_api::run(4, 3).await?;
+    bots::run(2, 2).await?;
     search::run(search::Options {
         conversations: 2_000,
         messages_per_conversation: 5,

@@ -1,6 +1,7 @@
 //! Chatwoot's Application API v1 (`/api/v1/…`, `api_access_token` header): thin
 //! handlers over `app::chatwoot::ssr`, which calls the dashboard's own services.
 mod account;
+mod bots;
 mod caller;
 mod contacts;
 mod conversations;
@@ -122,6 +123,20 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .put(webhooks::update)
                 .delete(webhooks::delete),
         ),
+        (at("/agent_bots"), get(bots::list).post(bots::create)),
+        (
+            at("/agent_bots/{id}"),
+            get(bots::get)
+                .patch(bots::update)
+                .put(bots::update)
+                .delete(bots::remove),
+        ),
+        (
+            at("/agent_bots/{id}/reset_access_token"),
+            post(bots::reset_token),
+        ),
+        (at("/inboxes/{id}/set_agent_bot"), post(bots::set_inbox_bot)),
+        (at("/inboxes/{id}/agent_bot"), get(bots::inbox_bot)),
     ]
     .into_iter()
     .chain(public_routes())

@@ -151,12 +151,40 @@ pub struct ContactInbox {
     pub inbox: InboxSlim,
 }
 
-/// Who wrote a message: a teammate or the contact.
+/// Who wrote a message: a teammate, the contact, or an agent bot.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Sender {
     User(UserSender),
     Contact(Box<Contact>),
+    Bot(BotSender),
+}
+
+/// An agent bot as a message's sender (`type: "agent_bot"`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BotSender {
+    pub id: i64,
+    pub name: String,
+    pub avatar_url: String,
+    /// Always `agent_bot`.
+    #[serde(rename = "type")]
+    #[schema(pattern = "^agent_bot$")]
+    pub kind: &'static str,
+}
+
+/// An agent bot as Chatwoot's API gives it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgentBot {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub outgoing_url: String,
+    pub account_id: i64,
+    pub bot_type: &'static str,
+    pub bot_config: serde_json::Value,
+    /// Its `api_access_token`: given to administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -165,7 +193,9 @@ pub struct UserSender {
     pub name: String,
     pub available_name: String,
     pub avatar_url: String,
+    /// Always `user`: it tells this sender from a bot.
     #[serde(rename = "type")]
+    #[schema(pattern = "^user$")]
     pub kind: &'static str,
     pub availability_status: &'static str,
     pub thumbnail: String,

@@ -70,6 +70,8 @@ pub enum SenderKind {
     Agent,
     Contact,
     System,
+    /// An agent bot answering through the API (its messages are marked as such).
+    Bot,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,6 +223,9 @@ pub enum MessageExtra {
         team: Option<String>,
         by: Option<String>,
     },
+    /// Out of an agent bot's hands into the team's queue: by the bot named in `by`, or
+    /// (`None`) because the customer asked for a person.
+    HandedOff { by: Option<String> },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -283,6 +288,9 @@ enum MessageExtraTwin {
     },
     TeamChanged {
         team: Option<String>,
+        by: Option<String>,
+    },
+    HandedOff {
         by: Option<String>,
     },
 }

@@ -13,5 +13,6 @@ pub mod list;
 pub mod messages;
 pub mod numbered;
 pub mod routing;
+mod status;
 pub mod templates;
 pub mod waiting;

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use app::agents::model::AgentProfile;
 use app::auth::model::Session;
+use app::chatwoot::ssr::bots::{self, Bot};
 use app::chatwoot::ssr::Caller;
 use app::state::AppState;
 
@@ -39,30 +40,88 @@ impl FromRequestParts<AppState> for ApiAgent {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match ApiActor::from_request_parts(parts, state).await? {
+            ApiActor::Agent(api) => Ok(api),
+            // A bot's token opens only the endpoints Chatwoot opens to bots.
+            ApiActor::Bot(_) => Err(ApiError::InvalidToken),
+        }
+    }
+}
+
+/// An agent bot calling with its own token.
+pub struct ApiBot {
+    pub state: AppState,
+    pub bot: Bot,
+    /// The installation acting on the bot's account: reads and shapes for it; what the
+    /// bot may touch is checked by `app::chatwoot::ssr::bots::act`.
+    pub system: AgentProfile,
+    pub base_url: String,
+}
+
+impl ApiBot {
+    pub fn caller(&self) -> Caller<'_> {
+        Caller {
+            state: &self.state,
+            agent: &self.system,
+            base_url: &self.base_url,
+        }
+    }
+}
+
+/// Who calls an endpoint Chatwoot opens to agent bots too (messages, status, priority).
+pub enum ApiActor {
+    Agent(ApiAgent),
+    Bot(ApiBot),
+}
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(TOKEN_HEADER)
-            .and_then(|v| v.to_str().ok());
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim);
+        let base_url = base_url_of(&parts.headers, state);
         let agent = match token {
-            Some(token) => app::auth::access_token::ssr::lookup(&state.db, token.trim())
-                .await?
-                .ok_or(ApiError::InvalidToken)?,
+            Some(token) => match app::auth::access_token::ssr::lookup(&state.db, token).await? {
+                Some(agent) => agent,
+                None => {
+                    let bot = bots::lookup(&state.db, token)
+                        .await?
+                        .ok_or(ApiError::InvalidToken)?;
+                    same_account(parts, bot.account_id)?;
+                    return Ok(ApiActor::Bot(ApiBot {
+                        state: state.clone(),
+                        system: AgentProfile::system(bot.account_id),
+                        bot,
+                        base_url,
+                    }));
+                }
+            },
             None => parts
                 .extensions
                 .get::<Session>()
                 .map(|s| s.agent.clone())
                 .ok_or(ApiError::NoToken)?,
         };
-        if let Some(account) = path_account(parts.uri.path()) {
-            if account.parse::<i64>().ok() != Some(agent.account_id) {
-                return Err(ApiError::OtherAccount);
-            }
-        }
-        Ok(ApiAgent {
+        same_account(parts, agent.account_id)?;
+        Ok(ApiActor::Agent(ApiAgent {
             state: state.clone(),
             agent,
-            base_url: base_url_of(&parts.headers, state),
-        })
+            base_url,
+        }))
+    }
+}
+
+/// The account in the path must be the caller's.
+fn same_account(parts: &Parts, account_id: i64) -> Result<(), ApiError> {
+    match path_account(parts.uri.path()) {
+        Some(account) if account.parse::<i64>().ok() != Some(account_id) => {
+            Err(ApiError::OtherAccount)
+        }
+        _ => Ok(()),
     }
 }
 

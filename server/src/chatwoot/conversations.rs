@@ -4,9 +4,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::caller::{ApiAgent, Body, Ids, Params};
+use super::caller::{ApiActor, ApiAgent, Body, Ids, Params};
 use super::error::{ApiError, ApiResult};
 use app::chatwoot::model as cw;
+use app::chatwoot::ssr::bots::act;
 use app::chatwoot::ssr::conversations::{self, ListQuery};
 use app::chatwoot::ssr::{changes, messages, start};
 use app::error::AppError;
@@ -86,13 +87,17 @@ pub struct StatusBody {
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_status", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = StatusBody, responses((status = 200, body = super::openapi::StatusAnswer), super::openapi::Refusals))]
 pub async fn toggle_status(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<StatusBody>,
 ) -> ApiResult<Value> {
-    let caller = api.caller();
-    let row =
-        changes::toggle_status(&caller, id, body.status.as_deref(), body.snoozed_until).await?;
+    let (status, until) = (body.status.as_deref(), body.snoozed_until);
+    let row = match &actor {
+        ApiActor::Agent(api) => changes::toggle_status(&api.caller(), id, status, until).await?,
+        ApiActor::Bot(api) => {
+            act::toggle_status(&api.caller(), &api.bot, id, status, until).await?
+        }
+    };
     Ok(Json(json!({
         "meta": {},
         "payload": {
@@ -106,11 +111,15 @@ pub async fn toggle_status(
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_priority", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = PriorityBody, responses((status = 200, description = "Changed (empty body)"), super::openapi::Refusals))]
 pub async fn toggle_priority(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<PriorityBody>,
 ) -> Result<(), ApiError> {
-    changes::set_priority(&api.caller(), id, body.priority.as_deref()).await?;
+    let priority = body.priority.as_deref();
+    match &actor {
+        ApiActor::Agent(api) => changes::set_priority(&api.caller(), id, priority).await?,
+        ApiActor::Bot(api) => act::set_priority(&api.caller(), &api.bot, id, priority).await?,
+    };
     Ok(())
 }
 
@@ -182,24 +191,40 @@ pub async fn messages(
 /// A new message: JSON, or multipart/form-data with files (`attachments[]`).
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = cw::NewMessageBody, responses((status = 200, body = cw::Message), super::openapi::Refusals))]
 pub async fn create_message(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     request: axum::extract::Request,
 ) -> ApiResult<cw::Message> {
+    let api = match actor {
+        ApiActor::Agent(api) => api,
+        ApiActor::Bot(api) => {
+            if super::multipart::is_multipart(&request) {
+                return Err(ApiError::App(AppError::validation("content", "text_only")));
+            }
+            let Body(body) = Body::<cw::NewMessageBody>::from_request(request, &()).await?;
+            return Ok(Json(
+                act::reply(&api.caller(), &api.bot, id, new_message(body)).await?,
+            ));
+        }
+    };
     let new = if super::multipart::is_multipart(&request) {
         super::multipart::read(&api, id, request).await?
     } else {
         let Body(body) = Body::<cw::NewMessageBody>::from_request(request, &()).await?;
-        messages::NewMessage {
-            content: body.content,
-            message_type: body.message_type,
-            private: body.private,
-            template: body.template_params,
-            echo_id: body.echo_id,
-            attachments: Vec::new(),
-        }
+        new_message(body)
     };
     Ok(Json(messages::create(&api.caller(), id, new).await?))
+}
+
+fn new_message(body: cw::NewMessageBody) -> messages::NewMessage {
+    messages::NewMessage {
+        content: body.content,
+        message_type: body.message_type,
+        private: body.private,
+        template: body.template_params,
+        echo_id: body.echo_id,
+        attachments: Vec::new(),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages/{message_id}", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path), ("message_id" = i64, Path)), responses((status = 405, description = "Messages are never deleted nor edited", body = super::openapi::ErrorBody), super::openapi::Refusals))]

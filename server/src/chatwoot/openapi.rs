@@ -241,7 +241,7 @@ impl Modify for TokenHeader {
 #[openapi(
     info(
         title = "Charla — Chatwoot-compatible Application API",
-        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header."
+        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header; an agent bot's token opens only messages, toggle_status and toggle_priority in its inboxes."
     ),
     modifiers(&TokenHeader),
     security(("api_access_token" = [])),
@@ -303,6 +303,14 @@ impl Modify for TokenHeader {
         super::public::update_last_seen,
         super::public::messages,
         super::public::create_message,
+        super::bots::list,
+        super::bots::create,
+        super::bots::get,
+        super::bots::update,
+        super::bots::remove,
+        super::bots::reset_token,
+        super::bots::set_inbox_bot,
+        super::bots::inbox_bot,
     ),
     components(schemas(ErrorBody))
 )]

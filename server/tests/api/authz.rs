@@ -23,6 +23,7 @@ use app::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
+mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
 use chatwoot_rules::api_rules;
@@ -257,6 +258,7 @@ fn tag(caller: Caller) -> String {
 fn rules() -> Vec<Rule> {
     let mut rules = api_rules();
     rules.extend(client_api_rules());
+    rules.extend(bot_rules::bot_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

@@ -836,13 +836,15 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
         .collect();
     // Each one reviewed: a contact (S13), a canned response, a label (which leaves
     // the conversations that had it) a saved folder (a filter, no conversation in
-    // it), a team (its conversations stay, without one) and a webhook (its delivery
-    // log goes with it); never a conversation or message.
+    // it), a team (its conversations stay, without one), a webhook (its delivery
+    // log goes with it) and an agent bot (emptied: its messages keep its name); never a
+    // conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
         deleting,
         [
+            &"/api/bots/remove".to_owned(),
             &"/api/canned/remove".to_owned(),
             &"/api/contacts/delete".to_owned(),
             &"/api/folders/remove".to_owned(),

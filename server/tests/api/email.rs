@@ -598,9 +598,15 @@ async fn attachments_go_out_as_mime_parts(app: TestApp) {
         content_type: "text",
         extra: None,
     };
-    let message_id = insert_outgoing_in_tx(&mut tx, &agent, &summary, &row, app::db::now_ms())
-        .await
-        .unwrap();
+    let message_id = insert_outgoing_in_tx(
+        &mut tx,
+        app::conversations::ssr::messages::Author::Agent(&agent),
+        &summary,
+        &row,
+        app::db::now_ms(),
+    )
+    .await
+    .unwrap();
     let file = NewAttachment {
         file_name: "presupuesto.pdf".into(),
         content_type: "application/pdf".into(),

@@ -5,6 +5,7 @@ mod api_inbox_flows;
 mod assignment;
 mod auth;
 mod authz;
+mod bots;
 mod bulk;
 mod chatwoot;
 mod client_api;

@@ -811,9 +811,15 @@ async fn outbound_media_as_meta_receives_it(app: TestApp) {
         content_type: "text",
         extra: None,
     };
-    let message_id = insert_outgoing_in_tx(&mut tx, &agent, &summary, &row, app::db::now_ms())
-        .await
-        .unwrap();
+    let message_id = insert_outgoing_in_tx(
+        &mut tx,
+        app::conversations::ssr::messages::Author::Agent(&agent),
+        &summary,
+        &row,
+        app::db::now_ms(),
+    )
+    .await
+    .unwrap();
     insert_attachments_in_tx(&mut tx, message_id, &stored, app::db::now_ms())
         .await
         .unwrap();

@@ -14,7 +14,7 @@ use crate::domain::MessageBody;
 use crate::error::AppError;
 
 /// The longest `echo_id` kept as the message's idempotency key.
-const ECHO_ID_MAX: usize = 100;
+pub(super) const ECHO_ID_MAX: usize = 100;
 
 pub async fn list(
     caller: &Caller<'_>,
@@ -43,7 +43,7 @@ pub async fn list(
     Ok((meta, shaped))
 }
 
-fn shape(
+pub(super) fn shape(
     caller: &Caller<'_>,
     message: &MessageView,
     display_id: i64,

@@ -210,11 +210,18 @@ pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
             }))
         }
         SenderKind::Contact => Some(cw::Sender::Contact(Box::new(cx.contact.clone()))),
+        SenderKind::Bot => Some(cw::Sender::Bot(cw::BotSender {
+            id: view.sender_id.unwrap_or(0),
+            name: view.sender_name.clone().unwrap_or_default(),
+            avatar_url: String::new(),
+            kind: "agent_bot",
+        })),
         SenderKind::System => None,
     };
     let sender_type = match view.sender_kind {
         SenderKind::Agent => Some("User"),
         SenderKind::Contact => Some("Contact"),
+        SenderKind::Bot => Some("AgentBot"),
         SenderKind::System => None,
     };
     let mut attributes = json!({});

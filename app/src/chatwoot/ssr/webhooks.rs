@@ -1,5 +1,6 @@
 //! Webhooks on the server: the administrators' store, the dispatcher that turns the
 //! event log into deliveries, the Chatwoot-shaped payloads, and the sender.
+pub mod bot_hook;
 pub mod dispatch;
 pub mod payload;
 pub mod send;

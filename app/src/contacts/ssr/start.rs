@@ -12,7 +12,7 @@ use crate::conversations::model::{ConversationSummary, MessageExtra};
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::messages::{
     add_activity_in_tx, emit_message, insert_attachments_in_tx, insert_outgoing_in_tx,
-    message_in_tx, OutgoingRow,
+    message_in_tx, Author, OutgoingRow,
 };
 use crate::conversations::ssr::routing::{open_conversation_in_tx, superseded, NewConversation};
 use crate::conversations::ssr::templates::{offered_templates, template_message};
@@ -267,7 +267,8 @@ pub async fn start(
         content_type,
         extra: Some(&extra),
     };
-    let message_id = insert_outgoing_in_tx(&mut tx, agent, &opened, &row, now).await?;
+    let message_id =
+        insert_outgoing_in_tx(&mut tx, Author::Agent(agent), &opened, &row, now).await?;
     if let Some(file) = header_file {
         // Uploaded before the conversation existed, so pending on none.
         let owner = format!("agent:{}", agent.id);

@@ -36,6 +36,8 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
             <p class="meta">
                 {(message.sender_kind != SenderKind::System && !sender.is_empty())
                     .then(|| view! { <span class="sender">{sender}</span> })}
+                {(message.sender_kind == SenderKind::Bot)
+                    .then(|| view! { <span class="bot-tag">{t!(i18n, message_bot_tag)}</span> })}
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
                 <time>{move || clock(at)}</time>
             </p>
@@ -109,6 +111,13 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                         (Some(team), None) => t_string!(i18n, activity_team_auto, team = team).to_string(),
                         (None, Some(by)) => t_string!(i18n, activity_team_removed_by, by = by).to_string(),
                         (None, None) => t_string!(i18n, activity_team_removed_auto).to_string(),
+                    };
+                    view! { <p class="body">{text}</p> }.into_any()
+                }
+                Some(MessageExtra::HandedOff { by }) => {
+                    let text = match by {
+                        Some(by) => t_string!(i18n, activity_handed_off_by, by = by).to_string(),
+                        None => t_string!(i18n, activity_handed_off_customer).to_string(),
                     };
                     view! { <p class="body">{text}</p> }.into_any()
                 }

@@ -11,6 +11,8 @@ use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
 use crate::live::typing::{Said, Signal};
 
+pub use super::status::{change_status, set_status};
+
 /// Assigns to a teammate who can see the inbox, or unassigns with `None`.
 pub async fn assign(
     db: &Db,
@@ -45,37 +47,6 @@ pub async fn assign(
     }
     hub.commit(tx).await?;
     Ok(after)
-}
-
-/// Resolve, reopen, mark pending, or snooze until a time (`None`: until the next reply).
-pub async fn set_status(
-    db: &Db,
-    hub: &Hub,
-    agent: &AgentProfile,
-    conversation_id: i64,
-    status: ConversationStatus,
-    snoozed_until: Option<i64>,
-) -> Result<ConversationSummary, AppError> {
-    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
-    let now = now_ms();
-    let snoozed_until = match status {
-        ConversationStatus::Snoozed => match snoozed_until {
-            Some(at) if at <= now => return Err(AppError::validation("snoozed_until", "in_past")),
-            other => other,
-        },
-        _ => None,
-    };
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE conversations SET status = $1, snoozed_until = $2, updated_at = $3 WHERE id = $4",
-    )
-    .bind(status.as_str())
-    .bind(snoozed_until)
-    .bind(now)
-    .bind(conversation_id)
-    .execute(tx.conn())
-    .await?;
-    emit_change(tx, hub, agent.account_id, &before).await
 }
 
 /// Sets how urgent a conversation is.
@@ -270,7 +241,7 @@ async fn emit_change(
 }
 
 /// Re-reads the changed conversation and appends the change event.
-async fn append_change(
+pub(super) async fn append_change(
     tx: &mut WriteTx,
     account_id: i64,
     before: &ConversationSummary,

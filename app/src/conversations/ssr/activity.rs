@@ -104,6 +104,22 @@ pub async fn team_in_tx(
     write(tx, account_id, conversations, &body, &extra, now).await
 }
 
+/// A line saying the conversation left its agent bot for the team's queue: handed
+/// over by the bot named `by`, or (`None`) because the customer asked for a person.
+pub async fn handed_off_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    by: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let extra = MessageExtra::HandedOff {
+        by: by.map(str::to_owned),
+    };
+    let body = format!("→ {}", by.unwrap_or("👤"));
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
 /// The name teammates see (as `AgentProfile::shown_name`).
 pub async fn agent_name(tx: &mut WriteTx, agent_id: i64) -> Result<String, sqlx::Error> {
     let row = sqlx::query("SELECT name, display_name FROM agents WHERE id = $1")

@@ -157,6 +157,16 @@ pub async fn last_inbound_at(
     .await
 }
 
+/// Whether an agent bot answers the inbox's new conversations.
+pub async fn has_bot(conn: &mut sqlx::AnyConnection, inbox_id: i64) -> Result<bool, sqlx::Error> {
+    let bot: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT agent_bot_id FROM inboxes WHERE id = $1")
+            .bind(inbox_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(bot.flatten().is_some())
+}
+
 /// A conversation about to be opened: by a customer writing in (no assignee) or by an
 /// agent starting it from the contact (assigned to them).
 pub struct NewConversation<'a> {
@@ -182,10 +192,14 @@ pub async fn open_conversation_in_tx(
     .fetch_one(tx.conn())
     .await?
     .try_get("number")?;
+    // Opened by a customer where an agent bot answers: pending with the bot until it
+    // (or the customer) hands it over.
+    let with_bot = new.assignee_id.is_none() && has_bot(tx.conn(), new.inbox_id).await?;
+    let status = if with_bot { "pending" } else { "open" };
     let id: i64 = sqlx::query(
         "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, assignee_id, \
          subject, status, last_activity_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $8, $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $8) RETURNING id",
     )
     .bind(new.account_id)
     .bind(number)
@@ -195,13 +209,14 @@ pub async fn open_conversation_in_tx(
     .bind(new.assignee_id)
     .bind(new.subject)
     .bind(now)
+    .bind(status)
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;
     // Opened by a customer: the inbox may hand it to whoever's turn it is.
     let picked = match new.assignee_id {
-        None => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
-        Some(_) => None,
+        None if !with_bot => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
+        _ => None,
     };
     if let Some(agent) = picked {
         sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
@@ -225,7 +240,7 @@ pub async fn open_conversation_in_tx(
     )
     .await?;
     // Opened by a customer: teammates who asked hear of it.
-    if new.assignee_id.is_none() {
+    if new.assignee_id.is_none() && !with_bot {
         let listeners = new_conversation_listeners(tx, new.account_id, new.inbox_id).await?;
         let notice = Notice {
             kind: NotificationKind::NewConversation,

@@ -43,12 +43,13 @@ pub fn TeamAdminPage() -> impl IntoView {
                     Ok((team, inboxes)) => view! {
                         <AgentsSection team=team.clone() refresh />
                         <NewAgentForm refresh />
-                        <InboxesSection team inboxes refresh />
+                        <InboxesSection team inboxes=inboxes.clone() refresh />
                         <NewInboxForm refresh />
                         <CannedSection refresh />
                         <LabelsAdmin />
                         <TeamsAdmin />
                         <crate::chatwoot::webhooks::WebhooksAdmin />
+                        <crate::chatwoot::bots::BotsAdmin inboxes />
                     }.into_any(),
                     Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                 }

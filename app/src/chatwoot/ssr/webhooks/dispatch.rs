@@ -99,6 +99,8 @@ struct Subscriber {
     created_at: i64,
     /// An API inbox's own webhook: only that inbox's events.
     inbox_id: Option<i64>,
+    /// An agent bot's webhook: only the events of the inboxes it is connected to.
+    bot_inboxes: Option<Vec<i64>>,
 }
 
 impl Subscriber {
@@ -109,6 +111,10 @@ impl Subscriber {
             && self
                 .inbox_id
                 .is_none_or(|inbox| hook.inbox_id == Some(inbox))
+            && self
+                .bot_inboxes
+                .as_ref()
+                .is_none_or(|inboxes| hook.inbox_id.is_some_and(|inbox| inboxes.contains(&inbox)))
     }
 }
 
@@ -124,8 +130,14 @@ async fn run_account(
     let Some(last) = events.last().map(|e| e.id) else {
         return Ok(None);
     };
+    let bots: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, agent_bot_id FROM inboxes WHERE account_id = $1 AND agent_bot_id IS NOT NULL",
+    )
+    .bind(account)
+    .fetch_all(&db.pool)
+    .await?;
     let subscribers = sqlx::query(
-        "SELECT id, subscriptions, include_private, created_at, inbox_id FROM webhooks WHERE account_id = $1",
+        "SELECT id, subscriptions, include_private, created_at, inbox_id, bot_id FROM webhooks WHERE account_id = $1",
     )
     .bind(account)
     .fetch_all(&db.pool)
@@ -133,12 +145,20 @@ async fn run_account(
     .iter()
     .map(|r| {
         let events: String = r.try_get("subscriptions")?;
+        let bot: Option<i64> = r.try_get("bot_id")?;
+        let bot_inboxes = bot.map(|bot| {
+            bots.iter()
+                .filter(|(_, b)| *b == bot)
+                .map(|(inbox, _)| *inbox)
+                .collect()
+        });
         Ok(Subscriber {
             id: r.try_get("id")?,
             events: serde_json::from_str(&events).unwrap_or_default(),
             include_private: crate::db::flag(r, "include_private")?,
             created_at: r.try_get("created_at")?,
             inbox_id: r.try_get("inbox_id")?,
+            bot_inboxes,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

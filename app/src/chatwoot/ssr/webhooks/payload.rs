@@ -10,7 +10,7 @@ use crate::chatwoot::ssr::render;
 use crate::chatwoot::ssr::Caller;
 use crate::conversations::model::{ConversationSummary, MessageView};
 use crate::conversations::ssr::access::visible_conversation;
-use crate::domain::MessageDirection;
+use crate::domain::{ConversationStatus, MessageDirection};
 use crate::error::AppError;
 use crate::events::{ConversationState, EventEnvelope, LiveEvent};
 use crate::ui::time::iso_instant;
@@ -144,7 +144,13 @@ fn conversation_events(
             json!(before.status.as_str()),
             json!(now.status.as_str())
         )]);
-        events.push(("conversation_status_changed", changes));
+        events.push(("conversation_status_changed", changes.clone()));
+        // What Chatwoot tells agent bots of the same change.
+        match now.status {
+            ConversationStatus::Open => events.push(("conversation_opened", changes)),
+            ConversationStatus::Resolved => events.push(("conversation_resolved", changes)),
+            _ => {}
+        }
     }
     if before.assignee_id != now.assignee_id {
         let changes = json!([change(

@@ -11,9 +11,11 @@ use crate::error::AppError;
 
 pub(super) const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
      m.sender_agent_id, ag.name AS agent_name, m.sender_contact_id, ct.name AS contact_name, m.body, \
-     m.delivery_status, m.delivery_error, m.created_at, m.content_attributes \
+     m.delivery_status, m.delivery_error, m.created_at, m.content_attributes, \
+     m.sender_bot_id, bt.name AS bot_name \
      FROM messages m LEFT JOIN agents ag ON ag.id = m.sender_agent_id \
-     LEFT JOIN contacts ct ON ct.id = m.sender_contact_id";
+     LEFT JOIN contacts ct ON ct.id = m.sender_contact_id \
+     LEFT JOIN agent_bots bt ON bt.id = m.sender_bot_id";
 
 pub const HISTORY_PAGE: i64 = 30;
 
@@ -24,10 +26,12 @@ pub(super) fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error>
     let agent: Option<i64> = row.try_get("sender_agent_id")?;
     let contact: Option<i64> = row.try_get("sender_contact_id")?;
     let status: Option<String> = row.try_get("delivery_status")?;
-    let (sender_kind, sender_name, sender_id) = match (agent, contact) {
-        (Some(id), _) => (SenderKind::Agent, row.try_get("agent_name")?, Some(id)),
-        (None, Some(id)) => (SenderKind::Contact, row.try_get("contact_name")?, Some(id)),
-        (None, None) => (SenderKind::System, None, None),
+    let bot: Option<i64> = row.try_get("sender_bot_id")?;
+    let (sender_kind, sender_name, sender_id) = match (agent, contact, bot) {
+        (Some(id), _, _) => (SenderKind::Agent, row.try_get("agent_name")?, Some(id)),
+        (None, Some(id), _) => (SenderKind::Contact, row.try_get("contact_name")?, Some(id)),
+        (None, None, Some(id)) => (SenderKind::Bot, row.try_get("bot_name")?, Some(id)),
+        (None, None, None) => (SenderKind::System, None, None),
     };
     Ok(MessageView {
         id: row.try_get("id")?,

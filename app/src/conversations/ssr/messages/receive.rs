@@ -4,10 +4,11 @@ use sqlx::Row;
 
 use super::read::message_in_tx;
 use super::store::{account_of, emit_message, insert_attachments_in_tx, preview_of};
-use crate::conversations::model::{MessageExtra, MessageView};
+use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView};
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::activity::{self, Actor};
 use crate::conversations::ssr::assignment;
+use crate::conversations::ssr::routing::has_bot;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
@@ -59,6 +60,28 @@ pub async fn external_id_stored(
     Ok(found.is_some())
 }
 
+/// What a customer's message makes of the conversation's status: a resolved or
+/// snoozed one opens again (pending again where an agent bot answers); a pending one
+/// with a bot goes to the team when the customer asks for a person.
+async fn next_status(
+    tx: &mut WriteTx,
+    before: &ConversationSummary,
+    body: &str,
+) -> Result<ConversationStatus, sqlx::Error> {
+    use ConversationStatus::*;
+    if before.status == Open {
+        return Ok(Open);
+    }
+    let bot = has_bot(tx.conn(), before.inbox_id).await?;
+    let asks = bot && crate::domain::bot::asks_for_person(body);
+    Ok(match before.status {
+        Resolved | Snoozed if bot && !asks => Pending,
+        Resolved | Snoozed => Open,
+        Pending if asks => Open,
+        other => other,
+    })
+}
+
 /// A customer's message (routed by `routing`): wakes a snoozed conversation.
 pub async fn receive(
     db: &Db,
@@ -83,6 +106,7 @@ pub async fn receive_in_tx(
     let now = now_ms();
     let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
+    let next = next_status(tx, &before, inbound.body).await?;
     let extra = inbound
         .extra
         .map(|e| serde_json::to_string(e).unwrap_or_default());
@@ -110,12 +134,13 @@ pub async fn receive_in_tx(
          last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
          THEN $2 ELSE last_customer_message_at END, \
          last_message_preview = $3, snoozed_until = NULL, waiting_since = COALESCE(waiting_since, $2), \
-         status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END WHERE id = $4",
+         status = $5 WHERE id = $4",
     )
     .bind(now)
     .bind(at)
     .bind(preview_of(inbound.body, inbound.attachments))
     .bind(conversation_id)
+    .bind(next.as_str())
     .execute(tx.conn())
     .await?;
     sqlx::query("UPDATE contacts SET last_activity_at = $1 WHERE id = $2")
@@ -123,16 +148,19 @@ pub async fn receive_in_tx(
         .bind(contact_id)
         .execute(tx.conn())
         .await?;
-    let reopened = matches!(
-        before.status,
-        ConversationStatus::Resolved | ConversationStatus::Snoozed
-    );
-    let picked = match reopened {
+    // Back to the team (or, with a bot, back to it) unless it was already there.
+    let picked = match next == ConversationStatus::Open && before.status != ConversationStatus::Open
+    {
         true => assignment::reopened_in_tx(tx, &before).await?,
         false => None,
     };
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
+    if before.status == ConversationStatus::Pending && next == ConversationStatus::Open {
+        let account_id = account_of(tx, before.id).await?;
+        let changed = [(before.id, before.inbox_id)];
+        activity::handed_off_in_tx(tx, account_id, &changed, None, now).await?;
+    }
     if picked.is_some() {
         let changed = [(before.id, before.inbox_id)];
         let account_id = account_of(tx, before.id).await?;

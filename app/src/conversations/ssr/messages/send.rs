@@ -4,10 +4,10 @@
 
 use super::read::{attach_files, attach_people, by_idempotency_key};
 use super::store::{
-    emit_message, insert_attachments_in_tx, insert_outgoing_in_tx, preview_of, OutgoingRow,
+    emit_message, insert_attachments_in_tx, insert_outgoing_in_tx, preview_of, Author, OutgoingRow,
 };
 use crate::agents::AgentProfile;
-use crate::conversations::model::{ConversationSummary, MessageView, SenderKind};
+use crate::conversations::model::{ConversationSummary, MessageView};
 use crate::conversations::ssr::access::{inbox_teammates, visible_conversation, Viewer};
 use crate::conversations::ssr::routing::last_inbound_at;
 use crate::db::{now_ms, Db};
@@ -77,7 +77,55 @@ pub async fn send(
         owner: format!("agent:{}", agent.id),
         ids: &outgoing.attachments,
     };
-    store_outgoing(db, hub, agent, &conversation, &draft, &mentions, &files).await
+    store_outgoing(
+        db,
+        hub,
+        Author::Agent(agent),
+        &conversation,
+        &draft,
+        &mentions,
+        &files,
+    )
+    .await
+}
+
+/// What an agent bot sends through the API: a reply or a note, text only.
+pub struct BotReply {
+    pub body: MessageBody,
+    pub private: bool,
+    pub idempotency_key: Option<String>,
+}
+
+/// An agent bot's message in a conversation it may answer (the caller checked that
+/// the conversation's inbox is connected to it): the 24-hour window holds for it as
+/// for anyone, and it takes the one path every message takes.
+pub async fn send_as_bot(
+    db: &Db,
+    hub: &Hub,
+    bot: Author<'_>,
+    conversation: &ConversationSummary,
+    reply: BotReply,
+) -> Result<MessageView, AppError> {
+    if let Some(key) = &reply.idempotency_key {
+        if let Some(existing) = by_idempotency_key(db, conversation.id, key).await? {
+            return Ok(existing);
+        }
+    }
+    if !reply.private {
+        free_form_allowed(db, conversation).await?;
+    }
+    let draft = OutgoingRow {
+        body: reply.body.as_str(),
+        private: reply.private,
+        idempotency_key: reply.idempotency_key.as_deref(),
+        content_type: "text",
+        extra: None,
+    };
+    let files = Files {
+        owner: String::new(),
+        ids: &[],
+    };
+    store_outgoing(db, hub, bot, conversation, &draft, &[], &files).await
 }
 
 /// WhatsApp (S7): a free-form reply only inside the 24-hour window; templates and
@@ -132,7 +180,16 @@ pub async fn send_template(
         owner: format!("agent:{}", agent.id),
         ids: &header,
     };
-    store_outgoing(db, hub, agent, &conversation, &draft, &[], &files).await
+    store_outgoing(
+        db,
+        hub,
+        Author::Agent(agent),
+        &conversation,
+        &draft,
+        &[],
+        &files,
+    )
+    .await
 }
 
 /// Uploads an agent sends with a message.
@@ -145,7 +202,7 @@ struct Files<'a> {
 async fn store_outgoing(
     db: &Db,
     hub: &Hub,
-    agent: &AgentProfile,
+    author: Author<'_>,
     conversation: &ConversationSummary,
     draft: &OutgoingRow<'_>,
     mentions: &[i64],
@@ -153,7 +210,7 @@ async fn store_outgoing(
 ) -> Result<MessageView, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let message_id = match insert_outgoing_in_tx(&mut tx, agent, conversation, draft, now).await {
+    let message_id = match insert_outgoing_in_tx(&mut tx, author, conversation, draft, now).await {
         Ok(id) => id,
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
             // The same request raced in twice: answer with the one that won.
@@ -198,9 +255,9 @@ async fn store_outgoing(
         inbox_id: conversation.inbox_id,
         direction: MessageDirection::Outgoing,
         private: draft.private,
-        sender_kind: SenderKind::Agent,
-        sender_name: Some(agent.name.clone()),
-        sender_id: Some(agent.id),
+        sender_kind: author.kind(),
+        sender_name: Some(author.name()),
+        sender_id: author.agent_id().or(author.bot_id()),
         body: draft.body.to_owned(),
         delivery_status: (!draft.private).then_some(DeliveryStatus::Sending),
         delivery_error: None,
@@ -221,7 +278,7 @@ async fn store_outgoing(
             kind: NotificationKind::Mention,
             conversation_id: conversation.id,
             message_id: Some(message.id),
-            actor_agent_id: Some(agent.id),
+            actor_agent_id: author.agent_id(),
             preview: Some(message.body.clone()),
         };
         notify_in_tx(&mut tx, &notice, mentions).await?;

@@ -2,8 +2,8 @@
 //! appends their events: every path (reply, template, start, inbound, activity) ends here.
 use sqlx::Row;
 
+pub use super::author::Author;
 use super::read::message_in_tx;
-use crate::agents::AgentProfile;
 use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView};
 use crate::conversations::ssr::access::{summary_and_account_in_tx, summary_in_tx};
 use crate::db::{now_ms, WriteTx};
@@ -36,9 +36,9 @@ pub struct OutgoingRow<'a> {
     pub extra: Option<&'a MessageExtra>,
 }
 
-/// Stores an agent's message, its outbox row (unless it is a note), the conversation's
+/// Stores an outgoing message, its outbox row (unless it is a note), the conversation's
 /// new activity time and preview, and the agent's read mark (whoever writes has read
-/// the conversation), inside the caller's transaction.
+/// the conversation; a bot keeps none), inside the caller's transaction.
 ///
 /// One round trip on either backend, because this runs while the transaction holds
 /// SQLite's write turn and every statement there is a hand-over to the connection's
@@ -47,7 +47,7 @@ pub struct OutgoingRow<'a> {
 /// PostgreSQL one statement whose CTEs do the four.
 pub async fn insert_outgoing_in_tx(
     tx: &mut WriteTx,
-    agent: &AgentProfile,
+    author: Author<'_>,
     conversation: &ConversationSummary,
     row: &OutgoingRow<'_>,
     now: i64,
@@ -63,11 +63,11 @@ pub async fn insert_outgoing_in_tx(
         tx.queue_outbound();
     }
     let rows = sqlx::query(sql)
-        .bind(agent.account_id)
+        .bind(author.account_id())
         .bind(conversation.inbox_id)
         .bind(conversation.id)
         .bind(row.private as i64)
-        .bind(agent.id)
+        .bind(author.agent_id())
         .bind(row.body)
         .bind(row.content_type)
         .bind(extra)
@@ -76,6 +76,7 @@ pub async fn insert_outgoing_in_tx(
         .bind(now)
         .bind(conversation.channel.as_str())
         .bind(preview(row.body))
+        .bind(author.bot_id())
         // Not `fetch_one`: on SQLite it would stop the batch after the first row.
         .fetch_all(tx.conn())
         .await?;
@@ -84,13 +85,13 @@ pub async fn insert_outgoing_in_tx(
 
 // $1 account, $2 inbox, $3 conversation, $4 private (0/1), $5 agent, $6 body,
 // $7 content type, $8 content attributes, $9 delivery status, $10 idempotency key,
-// $11 now, $12 channel kind, $13 preview. Macros, so that `concat!` can join them.
+// $11 now, $12 channel kind, $13 preview, $14 bot. Macros, so that `concat!` can join them.
 macro_rules! outgoing_message_insert {
     () => {
         "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, \
-         sender_agent_id, body, content_type, content_attributes, delivery_status, idempotency_key, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, 'outgoing', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
+         sender_agent_id, sender_bot_id, body, content_type, content_attributes, delivery_status, \
+         idempotency_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'outgoing', $4, $5, $14, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
     };
 }
 macro_rules! outgoing_conversation_update {
@@ -114,13 +115,22 @@ macro_rules! read_mark {
         )
     };
 }
+/// The writer's read mark in a reply's batch: none when a bot wrote ($5 is null).
+macro_rules! author_read_mark {
+    () => {
+        "INSERT INTO conversation_reads (conversation_id, agent_id, last_read_at, marked_unread, read_incoming) \
+         SELECT $3, $5, $11, 0, (SELECT incoming_count FROM conversations WHERE id = $3) WHERE $5 IS NOT NULL \
+         ON CONFLICT (conversation_id, agent_id) DO UPDATE SET last_read_at = $11, marked_unread = 0, \
+         read_incoming = (SELECT incoming_count FROM conversations WHERE id = $3)"
+    };
+}
 const OUTGOING_SQLITE: &str = concat!(
     outgoing_message_insert!(),
     "; INSERT INTO outbox (account_id, message_id, channel_kind, state, attempts, next_attempt_at, \
      created_at, updated_at) SELECT $1, last_insert_rowid(), $12, 'pending', 0, $11, $11, $11 WHERE $4 = 0; ",
     outgoing_conversation_update!(),
     "; ",
-    read_mark!("$3", "$5", "$11"),
+    author_read_mark!(),
 );
 // The CTEs share one snapshot: the read mark's incoming count is the one before this
 // statement, which an outgoing message does not change.
@@ -131,7 +141,7 @@ const OUTGOING_POSTGRES: &str = concat!(
      created_at, updated_at) SELECT $1, m.id, $12, 'pending', 0, $11, $11, $11 FROM m WHERE $4 = 0), u AS (",
     outgoing_conversation_update!(),
     "), r AS (",
-    read_mark!("$3", "$5", "$11"),
+    author_read_mark!(),
     ") SELECT id FROM m",
 );
 
