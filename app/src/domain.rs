@@ -3,6 +3,7 @@
 pub mod api_inbox;
 pub mod attachment;
 pub mod bot;
+pub mod business_hours;
 pub mod canned;
 pub mod contact;
 mod email;

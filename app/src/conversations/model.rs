@@ -226,6 +226,9 @@ pub enum MessageExtra {
     /// Out of an agent bot's hands into the team's queue: by the bot named in `by`, or
     /// (`None`) because the customer asked for a person.
     HandedOff { by: Option<String> },
+    /// The customer wrote outside the inbox's business hours and got its
+    /// out-of-office reply (the message just before).
+    OutOfOffice,
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -293,6 +296,7 @@ enum MessageExtraTwin {
     HandedOff {
         by: Option<String>,
     },
+    OutOfOffice,
 }
 
 impl crate::tag_first::TagFirst for MessageExtra {

@@ -289,3 +289,31 @@ pub async fn web_chat_identity_secret(id: i64, regenerate: bool) -> Result<Strin
         .await,
     )
 }
+
+/// An inbox's business hours and out-of-office reply (issue 31).
+#[server(endpoint = "team/inbox_business_hours", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn inbox_business_hours(
+    id: i64,
+) -> Result<crate::domain::business_hours::BusinessHours, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::business_hours::load(&state.db, &admin, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/save_inbox_business_hours", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn save_inbox_business_hours(
+    id: i64,
+    hours: crate::domain::business_hours::BusinessHours,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::business_hours::save(&state.db, &admin, id, &hours).await
+        }
+        .await,
+    )
+}

@@ -3,6 +3,7 @@
 //! server refuses every one of these functions to agents; the page then shows that
 //! refusal.
 mod api_inbox;
+mod business_hours;
 mod canned_responses;
 mod email;
 mod inbox_extras;

@@ -68,6 +68,9 @@ pub struct WidgetState {
     /// When an agent last read her conversation (what she wrote until then is "Visto").
     #[serde(default)]
     pub seen_at: Option<Millis>,
+    /// Outside the inbox's business hours: the widget says the team is away.
+    #[serde(default)]
+    pub away: bool,
     pub limits: crate::domain::attachment::UploadLimits,
 }
 

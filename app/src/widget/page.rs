@@ -257,6 +257,9 @@ pub fn WidgetPage() -> impl IntoView {
             <p class="widget-greeting">
                 {move || state.with(|s| s.as_ref().and_then(|s| s.greeting.clone()))}
             </p>
+            <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| s.away))>
+                <p class="widget-away">{t!(i18n, widget_away)}</p>
+            </Show>
             // The log holds the list (a list's items need the list as their parent).
             <div class="widget-log" role="log" aria-label=move || t_string!(i18n, messages_label)>
             <ol class="widget-messages">

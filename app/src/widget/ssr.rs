@@ -96,7 +96,11 @@ pub async fn open(
                 .collect();
         }
     }
+    let hours =
+        crate::inboxes::ssr::business_hours::from_settings(inbox.settings.get("business_hours"));
+    let away = !crate::inboxes::ssr::business_hours::open_at(&hours, crate::db::now_ms());
     Ok(WidgetState {
+        away,
         inbox_name: inbox.name,
         greeting: inbox
             .settings

@@ -890,6 +890,20 @@ fn rules() -> Vec<Rule> {
             expect: ADMIN_ONLY,
         },
         Rule {
+            route: "/api/team/inbox_business_hours",
+            build: |f, _| Req::Json(json!({"id": f.inbox})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/save_inbox_business_hours",
+            // Switched off: the fixture's inbox keeps answering as before.
+            build: |f, _| {
+                Req::Json(json!({"id": f.inbox, "hours": {"enabled": false, "time_zone": "Europe/Madrid",
+                    "days": [null, null, null, null, null, null, null], "holidays": [], "out_of_office": ""}}))
+            },
+            expect: ADMIN_ONLY,
+        },
+        Rule {
             route: "/api/team/whatsapp_settings",
             build: |f, _| Req::Json(json!({"id": f.whatsapp_inbox})),
             expect: ADMIN_ONLY,

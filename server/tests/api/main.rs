@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod bots;
 mod bulk;
+mod business_hours;
 mod chatwoot;
 mod client_api;
 mod contact_labels;

@@ -36,6 +36,8 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
             <p class="meta">
                 {(message.sender_kind != SenderKind::System && !sender.is_empty())
                     .then(|| view! { <span class="sender">{sender}</span> })}
+                {(message.sender_kind == SenderKind::System && message.direction == MessageDirection::Outgoing)
+                    .then(|| view! { <span class="bot-tag">{t!(i18n, message_automatic_tag)}</span> })}
                 {(message.sender_kind == SenderKind::Bot)
                     .then(|| view! { <span class="bot-tag">{t!(i18n, message_bot_tag)}</span> })}
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
@@ -121,6 +123,9 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                     };
                     view! { <p class="body">{text}</p> }.into_any()
                 }
+                Some(MessageExtra::OutOfOffice) => view! {
+                    <p class="body">{t!(i18n, activity_out_of_office)}</p>
+                }.into_any(),
                 None if message.body.is_empty() => ().into_any(),
                 None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
             }}

@@ -120,6 +120,17 @@ pub async fn handed_off_in_tx(
     write(tx, account_id, conversations, &body, &extra, now).await
 }
 
+/// A line saying the customer got the out-of-office reply (she wrote outside the hours).
+pub async fn out_of_office_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let extra = MessageExtra::OutOfOffice;
+    write(tx, account_id, conversations, "🌙", &extra, now).await
+}
+
 /// The name teammates see (as `AgentProfile::shown_name`).
 pub async fn agent_name(tx: &mut WriteTx, agent_id: i64) -> Result<String, sqlx::Error> {
     let row = sqlx::query("SELECT name, display_name FROM agents WHERE id = $1")

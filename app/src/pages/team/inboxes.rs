@@ -72,6 +72,7 @@ pub(super) fn InboxesSection(
                     </fieldset>
                     <InboxRoutingSwitch inbox_id />
                     <InboxAssignment inbox_id />
+                    <super::business_hours::BusinessHoursForm inbox_id />
                     {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}

@@ -12,26 +12,30 @@ pub enum Author<'a> {
         account_id: i64,
         name: &'a str,
     },
+    /// The inbox itself (the out-of-office reply): no sender.
+    Automatic {
+        account_id: i64,
+    },
 }
 
 impl Author<'_> {
     pub fn account_id(self) -> i64 {
         match self {
             Author::Agent(agent) => agent.account_id,
-            Author::Bot { account_id, .. } => account_id,
+            Author::Bot { account_id, .. } | Author::Automatic { account_id } => account_id,
         }
     }
 
     pub fn agent_id(self) -> Option<i64> {
         match self {
             Author::Agent(agent) => Some(agent.id),
-            Author::Bot { .. } => None,
+            Author::Bot { .. } | Author::Automatic { .. } => None,
         }
     }
 
     pub fn bot_id(self) -> Option<i64> {
         match self {
-            Author::Agent(_) => None,
+            Author::Agent(_) | Author::Automatic { .. } => None,
             Author::Bot { id, .. } => Some(id),
         }
     }
@@ -40,6 +44,7 @@ impl Author<'_> {
         match self {
             Author::Agent(agent) => agent.name.clone(),
             Author::Bot { name, .. } => name.to_owned(),
+            Author::Automatic { .. } => String::new(),
         }
     }
 
@@ -47,6 +52,7 @@ impl Author<'_> {
         match self {
             Author::Agent(_) => SenderKind::Agent,
             Author::Bot { .. } => SenderKind::Bot,
+            Author::Automatic { .. } => SenderKind::System,
         }
     }
 }

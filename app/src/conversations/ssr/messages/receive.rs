@@ -156,6 +156,18 @@ pub async fn receive_in_tx(
     };
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
+    // A pending conversation is an agent bot's to answer.
+    if next != ConversationStatus::Pending {
+        let account_id = account_of(tx, before.id).await?;
+        crate::conversations::ssr::out_of_office::reply_in_tx(
+            tx,
+            account_id,
+            before.id,
+            before.inbox_id,
+            now,
+        )
+        .await?;
+    }
     if before.status == ConversationStatus::Pending && next == ConversationStatus::Open {
         let account_id = account_of(tx, before.id).await?;
         let changed = [(before.id, before.inbox_id)];

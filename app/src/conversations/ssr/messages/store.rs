@@ -98,7 +98,7 @@ macro_rules! outgoing_conversation_update {
     () => {
         "UPDATE conversations SET last_activity_at = $11, updated_at = $11, \
          last_message_preview = CASE WHEN $4 = 1 THEN last_message_preview ELSE $13 END, \
-         waiting_since = CASE WHEN $4 = 1 THEN waiting_since ELSE NULL END WHERE id = $3"
+         waiting_since = CASE WHEN $4 = 1 OR $5 IS NULL THEN waiting_since ELSE NULL END WHERE id = $3"
     };
 }
 /// The agent's read mark, with the placeholders of the conversation, the agent and the
