@@ -215,8 +215,10 @@ for (const vp of VIEWPORTS) {
     const snippet = await embedSnippet(admin);
     await admin.goto(`${BASE_URL}/settings/team`);
     await waitForHydration(admin);
-    await button(admin, 'Mostrar clave').click();
-    const secret = await admin.getByLabel('Clave de verificación', { exact: true }).first().inputValue();
+    // The web chat's card (API inboxes other tests made have a key of their own).
+    const card = admin.locator('.inbox-card').filter({ has: admin.getByRole('heading', { name: /· Chat web$/ }) }).first();
+    await button(card, 'Mostrar clave').click();
+    const secret = await card.getByLabel('Clave de verificación', { exact: true }).inputValue();
     assert.ok(secret.length >= 32, 'an identity secret is shown');
     const identifier = `socio-${n}`;
     const hash = createHmac('sha256', secret).update(identifier).digest('hex');

@@ -13,6 +13,7 @@ on_both_backends!(
     a_customer_outside_the_hours_gets_the_reply_once,
     inside_the_hours_nothing_is_sent,
     bad_hours_are_refused,
+    the_widget_says_the_team_is_away,
 );
 
 const AWAY: &str = "Estamos fuera del horario; te respondemos mañana a primera hora.";
@@ -174,4 +175,31 @@ async fn bad_hours_are_refused(app: TestApp) {
         .unwrap();
     let kept: Value = res.json().await.unwrap();
     assert_eq!(kept["out_of_office"], AWAY, "nothing changed");
+}
+
+/// The web chat's widget says whether the team is in: away outside the hours, not
+/// inside them nor without hours.
+async fn the_widget_says_the_team_is_away(app: TestApp) {
+    let signed = app.sign_in(ADMIN).await;
+    let token = app.web_chat_token().await;
+    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE web_token = $1")
+        .bind(&token)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let inbox = json!({"id": inbox});
+    let away = || async {
+        let state: app::widget::model::WidgetState = app
+            .ok("", "widget/open", json!({"token": token, "visitor": null}))
+            .await;
+        state.away
+    };
+    assert!(!away().await, "no hours: always in");
+    let closed = json!([null, null, null, null, null, null, null]);
+    set_hours(&app, &signed.cookie, &inbox, hours(closed, "")).await;
+    assert!(away().await);
+    let always = json!({"open": 0, "close": 1440});
+    let open = json!([always, always, always, always, always, always, always]);
+    set_hours(&app, &signed.cookie, &inbox, hours(open, "")).await;
+    assert!(!away().await);
 }
