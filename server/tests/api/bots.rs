@@ -15,6 +15,7 @@ on_both_backends!(
     a_bot_answers_first_and_hands_over,
     a_customer_who_asks_for_a_person_goes_to_the_team,
     bots_are_the_administrators_to_change,
+    what_the_team_took_stays_with_the_team,
 );
 
 /// A bot connected to a new API inbox: (bot JSON, inbox JSON, Client API base, signing secret).
@@ -364,4 +365,48 @@ async fn bots_are_the_administrators_to_change(app: TestApp) {
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// A snoozed conversation (the team had it) opens for the team when the customer writes,
+/// not for the bot; and a conversation pending with a bot that is then removed goes to
+/// the team at the customer's next message instead of waiting for nobody.
+async fn what_the_team_took_stays_with_the_team(app: TestApp) {
+    let account = app.account_id().await;
+    let admin = app.api_token(ADMIN).await;
+    let (url, _receiver) = start_receiver(0).await;
+    let (bot, _, base, _) = bot_inbox(&app, &admin, &url).await;
+    let toggle = |number: i64, status: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let (code, _) = call(
+                app,
+                Some(&admin),
+                Method::POST,
+                &format!("/api/v1/accounts/{account}/conversations/{number}/toggle_status"),
+                Some(json!({"status": status})),
+            )
+            .await;
+            assert_eq!(code, 200);
+        }
+    };
+    let (number, thread) = customer_writes(&app, &base, "Hola").await;
+    toggle(number, "open").await;
+    toggle(number, "snoozed").await;
+    say(&app, &thread, "¿Seguís ahí?").await;
+    assert_eq!(status_of(&app, &admin, number).await, "open");
+
+    let (second, thread) = customer_writes(&app, &base, "Hola otra vez").await;
+    assert_eq!(status_of(&app, &admin, second).await, "pending");
+    let (code, _) = call(
+        &app,
+        Some(&admin),
+        Method::DELETE,
+        &format!("/api/v1/accounts/{account}/agent_bots/{}", bot["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200);
+    say(&app, &thread, "¿Hay alguien?").await;
+    assert_eq!(status_of(&app, &admin, second).await, "open");
 }

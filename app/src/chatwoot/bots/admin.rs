@@ -22,6 +22,9 @@ fn refusal(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
         AppError::Validation { field, .. } if field == "name" => {
             t_string!(i18n, bot_error_name).to_string()
         }
+        AppError::Validation { field, .. } if field == "description" => {
+            t_string!(i18n, bot_error_description).to_string()
+        }
         other => error_text(i18n, other),
     }
 }
@@ -53,7 +56,7 @@ pub fn BotsAdmin(inboxes: Vec<InboxView>) -> impl IntoView {
                 <p class="muted">{t!(i18n, bots_empty)}</p>
             </Show>
             <ul class="webhook-list">
-                <For each=move || list.get() key=|b| (b.id, b.name.clone(), b.access_token.clone(), b.inbox_ids.clone(), b.outgoing_url.clone()) let:bot>
+                <For each=move || list.get() key=|b| (b.id, b.name.clone(), b.description.clone(), b.access_token.clone(), b.inbox_ids.clone(), b.outgoing_url.clone()) let:bot>
                     <BotItem bot inboxes=inboxes.get_value() on_changed=changed />
                 </For>
             </ul>

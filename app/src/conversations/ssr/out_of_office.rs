@@ -1,10 +1,10 @@
 //! The out-of-office reply (issue 31): a customer who writes outside her inbox's
 //! business hours gets the inbox's reply once per conversation, through the one path
 //! every outgoing message takes (outbox, channel adapter), and the agents see a line
-//! saying so. An inbox answered by an agent bot leaves it to the bot.
+//! saying so. A conversation pending with an agent bot is the bot's to answer (the
+//! caller does not ask); once handed to the team, the reply is sent as anywhere.
 use super::access::summary_in_tx;
 use super::messages::{emit_message, insert_outgoing_in_tx, message_in_tx, Author, OutgoingRow};
-use super::routing::has_bot;
 use crate::db::WriteTx;
 use crate::error::AppError;
 use crate::inboxes::ssr::business_hours::{hours_of, open_at};
@@ -22,9 +22,6 @@ pub async fn reply_in_tx(
         return Ok(());
     };
     if !hours.enabled || hours.out_of_office.is_empty() || open_at(&hours, now) {
-        return Ok(());
-    }
-    if has_bot(tx.conn(), inbox_id).await? {
         return Ok(());
     }
     let first = sqlx::query(

@@ -63,7 +63,11 @@ pub async fn change_status(
     .bind(conversation_id)
     .execute(tx.conn())
     .await?;
-    let handed = before.status == ConversationStatus::Pending && status == ConversationStatus::Open;
+    // Out of a bot's hands (an agent opening a conversation she set pending herself
+    // in an inbox without a bot keeps it as it was).
+    let handed = before.status == ConversationStatus::Pending
+        && status == ConversationStatus::Open
+        && (bot.is_some() || super::routing::has_bot(tx.conn(), before.inbox_id).await?);
     let picked = match handed {
         true => super::assignment::reopened_in_tx(&mut tx, before).await?,
         false => None,

@@ -80,9 +80,12 @@ pub fn BusinessHoursForm(inbox_id: i64) -> impl IntoView {
     };
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(hours) = inbox_business_hours(inbox_id).await {
-                show(hours);
-                loaded.set(true);
+            match inbox_business_hours(inbox_id).await {
+                Ok(hours) => {
+                    show(hours);
+                    loaded.set(true);
+                }
+                Err(err) => failure.set(Some(refusal(i18n, &err))),
             }
         });
     });

@@ -60,26 +60,29 @@ pub async fn external_id_stored(
     Ok(found.is_some())
 }
 
-/// What a customer's message makes of the conversation's status: a resolved or
-/// snoozed one opens again (pending again where an agent bot answers); a pending one
-/// with a bot goes to the team when the customer asks for a person.
+/// What a customer's message makes of the conversation's status, and whether she
+/// asked a bot for a person: a resolved one opens again (pending again, with the bot,
+/// where an agent bot answers); a snoozed one opens (the team had it); a pending one
+/// goes to the team when she asks for a person, or when no bot answers the inbox
+/// any more (it was removed or disconnected).
 async fn next_status(
     tx: &mut WriteTx,
     before: &ConversationSummary,
     body: &str,
-) -> Result<ConversationStatus, sqlx::Error> {
+) -> Result<(ConversationStatus, bool), sqlx::Error> {
     use ConversationStatus::*;
     if before.status == Open {
-        return Ok(Open);
+        return Ok((Open, false));
     }
     let bot = has_bot(tx.conn(), before.inbox_id).await?;
     let asks = bot && crate::domain::bot::asks_for_person(body);
-    Ok(match before.status {
-        Resolved | Snoozed if bot && !asks => Pending,
+    let next = match before.status {
+        Resolved if bot && !asks => Pending,
         Resolved | Snoozed => Open,
-        Pending if asks => Open,
+        Pending if asks || !bot => Open,
         other => other,
-    })
+    };
+    Ok((next, asks))
 }
 
 /// A customer's message (routed by `routing`): wakes a snoozed conversation.
@@ -106,7 +109,7 @@ pub async fn receive_in_tx(
     let now = now_ms();
     let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
-    let next = next_status(tx, &before, inbound.body).await?;
+    let (next, asked_for_person) = next_status(tx, &before, inbound.body).await?;
     let extra = inbound
         .extra
         .map(|e| serde_json::to_string(e).unwrap_or_default());
@@ -168,7 +171,7 @@ pub async fn receive_in_tx(
         )
         .await?;
     }
-    if before.status == ConversationStatus::Pending && next == ConversationStatus::Open {
+    if before.status == ConversationStatus::Pending && asked_for_person {
         let account_id = account_of(tx, before.id).await?;
         let changed = [(before.id, before.inbox_id)];
         activity::handed_off_in_tx(tx, account_id, &changed, None, now).await?;
