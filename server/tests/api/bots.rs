@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::client_api::{api_inbox, call};
+use crate::client_api::{api_inbox, call, customer_writes, say};
 use crate::helpers::*;
 use crate::on_both_backends;
 use crate::webhooks::{start_receiver, verify, wait_for};
@@ -55,43 +55,6 @@ async fn bot_inbox(app: &TestApp, admin: &str, url: &str) -> (Value, Value, Stri
     (bot, inbox, base, mine.secret.clone())
 }
 
-/// A customer of the Client API writes: (conversation number, thread path).
-async fn customer_writes(app: &TestApp, base: &str, text: &str) -> (i64, String) {
-    let (_, contact) = call(
-        app,
-        None,
-        Method::POST,
-        &format!("{base}/contacts"),
-        Some(json!({"name": "Rosa"})),
-    )
-    .await;
-    let me = format!("{base}/contacts/{}", contact["source_id"].as_str().unwrap());
-    let (_, conversation) = call(
-        app,
-        None,
-        Method::POST,
-        &format!("{me}/conversations"),
-        None,
-    )
-    .await;
-    let number = conversation["id"].as_i64().unwrap();
-    let thread = format!("{me}/conversations/{number}");
-    say(app, &thread, text).await;
-    (number, thread)
-}
-
-async fn say(app: &TestApp, thread: &str, text: &str) {
-    let (status, said) = call(
-        app,
-        None,
-        Method::POST,
-        &format!("{thread}/messages"),
-        Some(json!({"content": text})),
-    )
-    .await;
-    assert_eq!(status, 200, "{said}");
-}
-
 async fn status_of(app: &TestApp, token: &str, number: i64) -> Value {
     let account = app.account_id().await;
     let (_, conversation) = call(
@@ -122,7 +85,7 @@ async fn a_bot_answers_first_and_hands_over(app: TestApp) {
     .await;
     assert_eq!((status.as_u16(), &connected["id"]), (200, &bot["id"]));
 
-    let (number, _) = customer_writes(&app, &base, "¿Tenéis la talla M?").await;
+    let (number, _) = customer_writes(&app, &base, &["¿Tenéis la talla M?"]).await;
     assert_eq!(status_of(&app, &admin, number).await, "pending");
     let (_, heard, body) = wait_for(&receiver, 0, |b| {
         b["event"] == "message_created" && b["message_type"] == "incoming"
@@ -214,7 +177,7 @@ async fn a_customer_who_asks_for_a_person_goes_to_the_team(app: TestApp) {
     let admin = app.api_token(ADMIN).await;
     let (url, _receiver) = start_receiver(0).await;
     let (_, _, base, _) = bot_inbox(&app, &admin, &url).await;
-    let (number, thread) = customer_writes(&app, &base, "Hola, una pregunta sobre envíos").await;
+    let (number, thread) = customer_writes(&app, &base, &["Hola, una pregunta sobre envíos"]).await;
     assert_eq!(status_of(&app, &admin, number).await, "pending");
     say(&app, &thread, "Quiero hablar con una persona").await;
     assert_eq!(status_of(&app, &admin, number).await, "open");
@@ -299,7 +262,7 @@ async fn bots_are_the_administrators_to_change(app: TestApp) {
     // A regenerated token ends the old one; a removed bot's token opens nothing, and
     // what it wrote still says it was the bot.
     let old = bot["access_token"].as_str().unwrap().to_owned();
-    let (number, _) = customer_writes(&app, &base, "Hola").await;
+    let (number, _) = customer_writes(&app, &base, &["Hola"]).await;
     let messages = format!("/api/v1/accounts/{account}/conversations/{number}/messages");
     let (status, _) = call(
         &app,
@@ -390,13 +353,13 @@ async fn what_the_team_took_stays_with_the_team(app: TestApp) {
             assert_eq!(code, 200);
         }
     };
-    let (number, thread) = customer_writes(&app, &base, "Hola").await;
+    let (number, thread) = customer_writes(&app, &base, &["Hola"]).await;
     toggle(number, "open").await;
     toggle(number, "snoozed").await;
     say(&app, &thread, "¿Seguís ahí?").await;
     assert_eq!(status_of(&app, &admin, number).await, "open");
 
-    let (second, thread) = customer_writes(&app, &base, "Hola otra vez").await;
+    let (second, thread) = customer_writes(&app, &base, &["Hola otra vez"]).await;
     assert_eq!(status_of(&app, &admin, second).await, "pending");
     let (code, _) = call(
         &app,

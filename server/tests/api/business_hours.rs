@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::client_api::{api_inbox, call};
+use crate::client_api::{api_inbox, call, customer_writes};
 use crate::helpers::*;
 use crate::on_both_backends;
 
@@ -34,40 +34,6 @@ async fn set_hours(app: &TestApp, cookie: &str, inbox: &Value, hours: Value) -> 
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-/// A new customer writes `texts` in a new conversation: its number.
-async fn customer_writes(app: &TestApp, base: &str, texts: &[&str]) -> i64 {
-    let (_, contact) = call(
-        app,
-        None,
-        Method::POST,
-        &format!("{base}/contacts"),
-        Some(json!({"name": "Noa"})),
-    )
-    .await;
-    let me = format!("{base}/contacts/{}", contact["source_id"].as_str().unwrap());
-    let (_, conversation) = call(
-        app,
-        None,
-        Method::POST,
-        &format!("{me}/conversations"),
-        None,
-    )
-    .await;
-    let number = conversation["id"].as_i64().unwrap();
-    for text in texts {
-        let (status, said) = call(
-            app,
-            None,
-            Method::POST,
-            &format!("{me}/conversations/{number}/messages"),
-            Some(json!({"content": text})),
-        )
-        .await;
-        assert_eq!(status, 200, "{said}");
-    }
-    number
-}
-
 async fn messages(app: &TestApp, token: &str, number: i64) -> Vec<Value> {
     let account = app.account_id().await;
     let (_, page) = call(
@@ -94,7 +60,9 @@ async fn a_customer_outside_the_hours_gets_the_reply_once(app: TestApp) {
     )
     .await;
     assert_eq!(status, 200);
-    let first = customer_writes(&app, &base, &["Hola, ¿seguís ahí?", "¿Hola?"]).await;
+    let first = customer_writes(&app, &base, &["Hola, ¿seguís ahí?", "¿Hola?"])
+        .await
+        .0;
     let said = messages(&app, &admin, first).await;
     let replies: Vec<&Value> = said.iter().filter(|m| m["content"] == AWAY).collect();
     assert_eq!(replies.len(), 1, "once per conversation: {said:?}");
@@ -116,7 +84,7 @@ async fn a_customer_outside_the_hours_gets_the_reply_once(app: TestApp) {
     assert!(["pending", "done"].contains(&stored.as_str()), "{stored}");
 
     // Another conversation gets its own.
-    let second = customer_writes(&app, &base, &["Otra consulta"]).await;
+    let second = customer_writes(&app, &base, &["Otra consulta"]).await.0;
     let said = messages(&app, &admin, second).await;
     assert_eq!(said.iter().filter(|m| m["content"] == AWAY).count(), 1);
 }
@@ -137,7 +105,7 @@ async fn inside_the_hours_nothing_is_sent(app: TestApp) {
     )
     .await;
     assert_eq!(status, 200);
-    let number = customer_writes(&app, &base, &["Buenos días"]).await;
+    let number = customer_writes(&app, &base, &["Buenos días"]).await.0;
     let said = messages(&app, &admin, number).await;
     assert_eq!(said.len(), 1, "only hers: {said:?}");
 }

@@ -33,6 +33,47 @@ pub(crate) async fn api_inbox(app: &TestApp, admin: &str, webhook_url: &str) -> 
     (inbox, format!("/public/api/v1/inboxes/{identifier}"))
 }
 
+/// A new Client API customer writes `texts` in a new conversation of the inbox at
+/// `base`: (its number, its thread's path).
+pub(crate) async fn customer_writes(app: &TestApp, base: &str, texts: &[&str]) -> (i64, String) {
+    let (_, contact) = call(
+        app,
+        None,
+        Method::POST,
+        &format!("{base}/contacts"),
+        Some(json!({"name": "Rosa"})),
+    )
+    .await;
+    let me = format!("{base}/contacts/{}", contact["source_id"].as_str().unwrap());
+    let (_, conversation) = call(
+        app,
+        None,
+        Method::POST,
+        &format!("{me}/conversations"),
+        None,
+    )
+    .await;
+    let number = conversation["id"].as_i64().unwrap();
+    let thread = format!("{me}/conversations/{number}");
+    for text in texts {
+        say(app, &thread, text).await;
+    }
+    (number, thread)
+}
+
+/// The customer writes `text` in her thread.
+pub(crate) async fn say(app: &TestApp, thread: &str, text: &str) {
+    let (status, said) = call(
+        app,
+        None,
+        Method::POST,
+        &format!("{thread}/messages"),
+        Some(json!({"content": text})),
+    )
+    .await;
+    assert_eq!(status, 200, "{said}");
+}
+
 async fn a_program_writes_as_the_customer_and_reads_the_replies(app: TestApp) {
     let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
