@@ -361,6 +361,8 @@ want cargo-leptos && step_cargo_leptos
 want wasm-bindgen && step_wasm_bindgen
 want npm && step_npm
 want chromium && step_chromium
+# The reports' browser test writes a month of history into the server's SQLite file.
+want chromium && apt_install sqlite3
 
 # ---------------------------------------------------------------------------
 # e2. Real mail servers for the email channel's tests (started by scripts/mail-servers.sh)

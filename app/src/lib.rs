@@ -20,6 +20,7 @@ pub mod labels;
 pub mod live;
 pub mod notifications;
 mod pages;
+pub mod reports;
 mod root;
 pub mod search;
 mod shell;

@@ -16,10 +16,10 @@ use crate::channels::adapter::Adapters;
 use crate::db::Db;
 use crate::live::hub::Hub;
 
-pub fn spawn(db: Db, hub: Hub, adapters: Adapters) {
+pub fn spawn(db: Db, hub: Hub, adapters: Adapters, public_url: String) {
     tokio::spawn(async move {
         loop {
-            match run_once(&db, &hub, &adapters).await {
+            match run_once(&db, &hub, &adapters, &public_url).await {
                 Ok(0) => {
                     let _ = tokio::time::timeout(Duration::from_secs(1), hub.outbox_woken()).await;
                 }

@@ -11,9 +11,10 @@ use crate::conversations::chat::ChatView;
 use crate::conversations::list::{ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
 use crate::pages::{NotFound, ProfilePage, SettingsPage, TeamAdminPage};
+use crate::reports::ReportsPage;
 use crate::search::SearchPage;
 use crate::shell::Shell;
-use crate::widget::WidgetPage;
+use crate::widget::{SurveyPage, WidgetPage};
 
 /// The document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
+                    <Route path=path!("/survey/:token") view={Lazy::<SurveyRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
                         <ParentRoute path=path!("/conversations") view=Inbox>
@@ -110,6 +112,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
                         <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
+                        <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} />
                         <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
@@ -204,7 +207,9 @@ fn preload_chat_on_intent() {
 }
 
 lazy_page! { WidgetRoute => WidgetPage }
+lazy_page! { SurveyRoute => SurveyPage }
 lazy_page! { ContactsRoute => ContactsPage }
 lazy_page! { ContactDetailsRoute => ContactDetailsPage }
 lazy_page! { TeamRoute => TeamAdminPage }
 lazy_page! { SearchRoute => SearchPage }
+lazy_page! { ReportsRoute => ReportsPage }

@@ -12,8 +12,13 @@ mod receipts;
 mod socket;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod survey;
+mod survey_page;
 mod typing;
 
-pub use api::{widget_open, widget_send};
-pub use model::{HostUser, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent, WidgetState};
+pub use api::{survey_answer, survey_state, widget_open, widget_rate, widget_send};
+pub use model::{
+    HostUser, SurveyCard, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent, WidgetState,
+};
 pub use page::WidgetPage;
+pub use survey_page::SurveyPage;

@@ -29,9 +29,8 @@ fn floor_of_top(top: &str) -> Floor {
     match top {
         "" | "root" | "shell" | "pages" | "chatwoot" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
-        | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search" => {
-            Floor::Feature
-        }
+        | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search"
+        | "reports" => Floor::Feature,
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -84,6 +83,8 @@ const ACROSS: &[(&str, &str)] = &[
     // membership writes them.
     ("conversations", "inboxes"),
     ("agents", "inboxes"),
+    // Reports count times in each inbox's business hours, as the inbox keeps them.
+    ("reports", "inboxes"),
     // The server's state holds each floor's long-lived services (the Graph client's
     // pool, the widget's rate limits) and names their types; it calls none of them.
     ("state", "channels"),

@@ -14,6 +14,7 @@
 //! cargo run --release -p bench -- flood [--seconds 60] [--workers 32]
 //! cargo run --release -p bench -- client-api [--customers 50] [--messages 20]
 //! cargo run --release -p bench -- bots [--customers 20] [--messages 5]
+//! cargo run --release -p bench -- reports [--conversations 1000000] [--messages 10] [--samples 50] [--replies 200]
 //! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
@@ -29,6 +30,7 @@ mod load;
 mod notify;
 mod notify_email;
 mod report;
+mod reports;
 mod search;
 mod send;
 mod signin;
@@ -94,6 +96,15 @@ async fn main() -> anyhow::Result<()> {
         "webhooks" => webhooks::run(number("rate", 200)?, number("seconds", 20)? as u64).await,
         "client-api" => client_api::run(number("customers", 50)?, number("messages", 20)?).await,
         "bots" => bots::run(number("customers", 20)?, number("messages", 5)?).await,
+        "reports" => {
+            reports::run(reports::Options {
+                conversations: number("conversations", 1_000_000)?,
+                messages_per_conversation: number("messages", 10)?,
+                samples: number("samples", 50)?,
+                replies: number("replies", 200)?,
+            })
+            .await
+        }
         "push" => notify::run_push(number("agents", 2_000)?, number("rounds", 5)?).await,
         "notify-email" => {
             notify_email::run(
@@ -122,7 +133,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api, bots)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api, bots, reports)"
             )
         }
     }
@@ -146,6 +157,13 @@ async fn quick() -> anyhow::Result<()> {
     webhooks::run(20, 2).await?;
     client_api::run(4, 3).await?;
     bots::run(2, 2).await?;
+    reports::run(reports::Options {
+        conversations: 2_000,
+        messages_per_conversation: 4,
+        samples: 5,
+        replies: 10,
+    })
+    .await?;
     search::run(search::Options {
         conversations: 2_000,
         messages_per_conversation: 5,

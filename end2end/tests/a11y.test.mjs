@@ -91,6 +91,13 @@ function screens() {
     ['settings', visit('/settings')],
     ['team', visit('/settings/team')],
     ['profile', visit('/settings/profile')],
+    ['reports', async (page) => {
+      await visit('/reports?period=90')(page);
+      await page.locator('.figure').first().waitFor();
+      // The charts' data tables are judged too.
+      await page.getByText('Ver los datos', { exact: true }).first().click();
+      await page.locator('.report-table').first().waitFor();
+    }],
   ];
 }
 

@@ -9,6 +9,7 @@ mod error;
 mod multipart;
 mod openapi;
 mod public;
+mod reports;
 mod webhooks;
 
 use axum::routing::{get, post, MethodRouter};
@@ -137,6 +138,14 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         ),
         (at("/inboxes/{id}/set_agent_bot"), post(bots::set_inbox_bot)),
         (at("/inboxes/{id}/agent_bot"), get(bots::inbox_bot)),
+        (
+            "/api/v2/accounts/{account_id}/reports/summary".to_owned(),
+            get(reports::summary),
+        ),
+        (
+            "/api/v2/accounts/{account_id}/reports/conversations".to_owned(),
+            get(reports::conversations),
+        ),
     ]
     .into_iter()
     .chain(public_routes())

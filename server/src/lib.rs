@@ -10,6 +10,7 @@ mod errors;
 mod extract;
 mod guard;
 pub mod maintenance;
+mod reports;
 mod session;
 mod uploads;
 mod whatsapp;
@@ -65,6 +66,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         config.event_retention_days,
         files.clone(),
     );
+    maintenance::spawn_report_hours(db.clone());
     maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
     let email = app::channels::email::EmailAdapter::new(
         db.clone(),
@@ -81,7 +83,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         max_mail_bytes: config.email_max_bytes,
         uploads: config.uploads,
     });
-    app::outbox::spawn(db.clone(), hub.clone(), channel_adapters(whatsapp, email));
+    app::outbox::spawn(
+        db.clone(),
+        hub.clone(),
+        channel_adapters(whatsapp, email),
+        config.public_url(config.site_addr),
+    );
     spawn_notifications(config, &db, &hub, &secrets).await?;
     let leptos_options = LeptosOptions::builder()
         .output_name("charla")
@@ -201,6 +208,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/widget/live", get(widget::upgrade)),
         ("/widget.js", get(widget::embed_script)),
         ("/api/contacts/export.csv", get(contacts::export)),
+        ("/api/reports/export.csv", get(reports::export)),
         (
             "/api/contacts/import",
             post(contacts::import).layer(DefaultBodyLimit::max(

@@ -46,6 +46,19 @@ pub fn spawn(db: Db, hub: Hub, event_retention_days: i64, files: app::storage::F
     });
 }
 
+/// Report durations counted in business hours, a few seconds after they are measured.
+pub fn spawn_report_hours(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(err) = app::reports::ssr::business::fill_all(&db).await {
+                tracing::warn!(error = %err, "counting report times in business hours failed; will retry");
+            }
+        }
+    });
+}
+
 /// Conversations waiting for an agent go to whoever can take them: every few seconds
 /// (a resolved conversation frees room), and at once when someone comes online
 /// (`Notify` keeps one wake-up that comes while a round runs).

@@ -14,6 +14,7 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == "/widget.js"
         || path.starts_with("/widget/")
+        || path.starts_with("/survey/")
         || path.starts_with("/webhooks/")
         || path.starts_with("/public/api/")
         || path.starts_with("/pkg/")

@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod messages;
 pub mod public;
 pub mod render;
+pub mod reports;
 pub mod start;
 mod text_search;
 pub mod webhooks;

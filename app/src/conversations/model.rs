@@ -229,6 +229,17 @@ pub enum MessageExtra {
     /// The customer wrote outside the inbox's business hours and got its
     /// out-of-office reply (the message just before).
     OutOfOffice,
+    /// The satisfaction survey sent when the conversation was resolved (`input_csat`):
+    /// its link's token, and the customer's answer once she gives it.
+    Survey {
+        token: String,
+        #[serde(default)]
+        rating: Option<u8>,
+        #[serde(default)]
+        comment: Option<String>,
+    },
+    /// The customer rated the conversation (1-5), with her comment.
+    SurveyAnswered { rating: u8, comment: String },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -297,6 +308,17 @@ enum MessageExtraTwin {
         by: Option<String>,
     },
     OutOfOffice,
+    Survey {
+        token: String,
+        #[serde(default)]
+        rating: Option<u8>,
+        #[serde(default)]
+        comment: Option<String>,
+    },
+    SurveyAnswered {
+        rating: u8,
+        comment: String,
+    },
 }
 
 impl crate::tag_first::TagFirst for MessageExtra {

@@ -15,5 +15,6 @@ pub mod numbered;
 pub mod out_of_office;
 pub mod routing;
 mod status;
+pub mod survey;
 pub mod templates;
 pub mod waiting;

@@ -317,3 +317,29 @@ pub async fn save_inbox_business_hours(
         .await,
     )
 }
+
+/// An inbox's satisfaction survey: the switch and the question (issue 31).
+#[server(endpoint = "team/inbox_csat", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn inbox_csat(id: i64) -> Result<crate::domain::csat::CsatSettings, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::csat::load(&state.db, &admin, id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "team/save_inbox_csat", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn save_inbox_csat(
+    id: i64,
+    settings: crate::domain::csat::CsatSettings,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::csat::save(&state.db, &admin, id, &settings).await
+        }
+        .await,
+    )
+}

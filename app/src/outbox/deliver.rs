@@ -10,7 +10,12 @@ use crate::domain::ChannelKind;
 use crate::live::hub::Hub;
 
 /// One pass over due rows; returns how many were handled.
-pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, sqlx::Error> {
+pub async fn run_once(
+    db: &Db,
+    hub: &Hub,
+    adapters: &Adapters,
+    public_url: &str,
+) -> Result<usize, sqlx::Error> {
     let now = now_ms();
     let due = claim::due(db, now).await?;
     if due.is_empty() {
@@ -29,7 +34,7 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
             message_id: row.try_get("message_id")?,
             conversation_id: row.try_get("conversation_id")?,
             inbox_id: row.try_get("inbox_id")?,
-            body: row.try_get("body")?,
+            body: with_survey_link(&row, &channel, public_url)?,
             attempt: row.try_get::<i64, _>("attempts")? + 1,
         };
         let adapter = ChannelKind::parse(&channel).and_then(|kind| adapters.get(&kind));
@@ -58,4 +63,88 @@ pub async fn run_once(db: &Db, hub: &Hub, adapters: &Adapters) -> Result<usize, 
     }
     record::record(db, hub, repeatable).await?;
     Ok(handled)
+}
+
+/// A satisfaction survey sent by email or WhatsApp carries the link to its page (the
+/// widget shows it as a card instead; an API inbox's program gets the token).
+fn with_survey_link(
+    row: &sqlx::any::AnyRow,
+    channel: &str,
+    public_url: &str,
+) -> Result<String, sqlx::Error> {
+    Ok(survey_link(
+        row.try_get("body")?,
+        &row.try_get::<String, _>("content_type")?,
+        row.try_get::<Option<String>, _>("content_attributes")?
+            .as_deref(),
+        channel,
+        public_url,
+    ))
+}
+
+fn survey_link(
+    body: String,
+    content_type: &str,
+    extra: Option<&str>,
+    channel: &str,
+    public_url: &str,
+) -> String {
+    use crate::conversations::model::MessageExtra;
+    if content_type != "input_csat" || !matches!(channel, "email" | "whatsapp") {
+        return body;
+    }
+    match extra.and_then(|e| serde_json::from_str::<MessageExtra>(e).ok()) {
+        Some(MessageExtra::Survey { token, .. }) => {
+            format!(
+                "{body}\n{}/survey/{token}",
+                public_url.trim_end_matches('/')
+            )
+        }
+        _ => body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::survey_link;
+
+    #[test]
+    fn a_survey_by_email_or_whatsapp_carries_its_link() {
+        let extra = r#"{"kind":"survey","token":"abc"}"#;
+        let asked = || "¿Qué tal?".to_owned();
+        assert_eq!(
+            survey_link(
+                asked(),
+                "input_csat",
+                Some(extra),
+                "email",
+                "https://charla.example/"
+            ),
+            "¿Qué tal?\nhttps://charla.example/survey/abc"
+        );
+        assert_eq!(
+            survey_link(
+                asked(),
+                "input_csat",
+                Some(extra),
+                "whatsapp",
+                "https://c.example"
+            ),
+            "¿Qué tal?\nhttps://c.example/survey/abc"
+        );
+        assert_eq!(
+            survey_link(
+                asked(),
+                "input_csat",
+                Some(extra),
+                "web_chat",
+                "https://c.example"
+            ),
+            asked()
+        );
+        assert_eq!(
+            survey_link(asked(), "text", Some(extra), "email", "https://c.example"),
+            asked()
+        );
+    }
 }

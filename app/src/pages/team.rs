@@ -5,6 +5,7 @@
 mod api_inbox;
 mod business_hours;
 mod canned_responses;
+mod csat;
 mod email;
 mod inbox_extras;
 mod inboxes;

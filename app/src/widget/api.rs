@@ -81,3 +81,56 @@ pub async fn widget_send(
         .await,
     )
 }
+
+/// The visitor's answer to the satisfaction survey in her conversation (1-5 and an
+/// optional comment); once.
+#[server(endpoint = "widget/rate", input = Json, output = Json)]
+pub async fn widget_rate(
+    token: String,
+    visitor: String,
+    message_id: i64,
+    rating: u8,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            ssr::rate(
+                &state.db, &state.hub, &token, &visitor, message_id, rating, &comment,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// The survey behind a link sent by email or WhatsApp (its public page).
+#[server(endpoint = "survey/get", input = Json, output = Json)]
+pub async fn survey_state(token: String) -> Result<crate::domain::csat::SurveyState, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            crate::conversations::ssr::survey::by_token(&state.db, &token).await
+        }
+        .await,
+    )
+}
+
+/// The customer's answer on the survey's public page; once.
+#[server(endpoint = "survey/answer", input = Json, output = Json)]
+pub async fn survey_answer(
+    token: String,
+    rating: u8,
+    #[server(default)] comment: String,
+) -> Result<crate::domain::csat::SurveyState, AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            crate::conversations::ssr::survey::answer(
+                &state.db, &state.hub, &token, rating, &comment,
+            )
+            .await
+        }
+        .await,
+    )
+}

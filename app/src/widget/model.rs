@@ -1,7 +1,7 @@
 //! What travels between the widget and the server. Everything a visitor receives is
 //! built from [`VisitorMessage`], which has no field for private notes or internal
 //! events: those are dropped on the server.
-use crate::conversations::model::{AttachmentView, MessageView};
+use crate::conversations::model::{AttachmentView, MessageExtra, MessageView};
 use crate::domain::{MessageDirection, Millis};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,17 @@ pub struct VisitorMessage {
     /// Files in the message (served to this visitor at `/api/widget/attachments/<id>`).
     #[serde(default)]
     pub attachments: Vec<AttachmentView>,
+    /// A satisfaction survey: the widget shows it as a card with the ratings.
+    #[serde(default)]
+    pub survey: Option<SurveyCard>,
+}
+
+/// A survey as the visitor sees it: her answer once she gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyCard {
+    pub rating: Option<u8>,
+    #[serde(default)]
+    pub comment: String,
 }
 
 impl VisitorMessage {
@@ -36,6 +47,15 @@ impl VisitorMessage {
             },
             created_at: message.created_at,
             attachments: message.attachments.clone(),
+            survey: match &message.extra {
+                Some(MessageExtra::Survey {
+                    rating, comment, ..
+                }) => Some(SurveyCard {
+                    rating: *rating,
+                    comment: comment.clone().unwrap_or_default(),
+                }),
+                _ => None,
+            },
         })
     }
 }

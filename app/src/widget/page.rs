@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::host::{self, Handover};
 use super::model::upsert;
 use super::receipts::{self, Receipts};
+use super::survey::{Answering, SurveyCardView};
 use super::typing::{Typing, TypingNote};
 use super::{widget_open, widget_send, HostUser, VisitorMessage, WidgetState};
 use crate::domain::ChannelKind;
@@ -290,6 +291,10 @@ pub fn WidgetPage() -> impl IntoView {
                                     <li><AttachmentItem url=file_url(file.id) file=file.clone() /></li>
                                 }).collect_view()}
                             </ul>
+                        })}
+                        {m.survey.clone().map(|card| {
+                            let answering = Answering::Widget { message_id: m.id, token, visitor };
+                            view! { <SurveyCardView card answering /> }
                         })}
                     </li>
                 </For>

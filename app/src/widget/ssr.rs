@@ -54,6 +54,36 @@ pub async fn is_conversation_of(
     Ok(found.is_some())
 }
 
+/// The visitor's answer to a survey in one of her conversations (not found for
+/// anyone else's).
+pub async fn rate(
+    db: &Db,
+    hub: &Hub,
+    token: &str,
+    visitor_token: &str,
+    message_id: i64,
+    rating: u8,
+    comment: &str,
+) -> Result<(), AppError> {
+    let inbox = inbox::inbox_by_token(db, token).await?;
+    let (identity, _) = visitor(db, inbox.id, visitor_token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let conversation: Option<i64> =
+        sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = $1")
+            .bind(message_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let conversation = conversation.ok_or(AppError::NotFound)?;
+    if !is_conversation_of(db, identity, conversation).await? {
+        return Err(AppError::NotFound);
+    }
+    let survey =
+        crate::conversations::ssr::survey::token_of_message(db, conversation, message_id).await?;
+    crate::conversations::ssr::survey::answer(db, hub, &survey, rating, comment).await?;
+    Ok(())
+}
+
 /// The visitor's latest conversation in this inbox.
 pub async fn latest_conversation(db: &Db, identity_id: i64) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(

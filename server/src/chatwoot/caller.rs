@@ -31,9 +31,12 @@ impl ApiAgent {
     }
 }
 
-/// The account id of `/api/v1/accounts/{id}/…`, if the path has one.
+/// The account id of `/api/v1/accounts/{id}/…` (or v2's), if the path has one.
 fn path_account(path: &str) -> Option<&str> {
-    path.strip_prefix("/api/v1/accounts/")?.split('/').next()
+    path.strip_prefix("/api/v1/accounts/")
+        .or_else(|| path.strip_prefix("/api/v2/accounts/"))?
+        .split('/')
+        .next()
 }
 
 impl FromRequestParts<AppState> for ApiAgent {

@@ -311,6 +311,8 @@ impl Modify for TokenHeader {
         super::bots::reset_token,
         super::bots::set_inbox_bot,
         super::bots::inbox_bot,
+        super::reports::summary,
+        super::reports::conversations,
     ),
     components(schemas(ErrorBody))
 )]

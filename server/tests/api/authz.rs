@@ -26,6 +26,7 @@ use app::widget::WidgetSent;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
+mod report_rules;
 use chatwoot_rules::api_rules;
 use client_api_rules::{api_fixture, client_api_rules};
 
@@ -116,6 +117,15 @@ const ADMIN_ONLY: [Expect; 6] = [
     UNAUTHORIZED,
     UNAUTHORIZED,
     NOT_FOUND,
+    FORBIDDEN,
+    FORBIDDEN,
+    Allowed,
+];
+/// Administrators, about their own account (another account's sees its own).
+const OWN_ADMIN: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    Hidden,
     FORBIDDEN,
     FORBIDDEN,
     Allowed,
@@ -259,6 +269,7 @@ fn rules() -> Vec<Rule> {
     let mut rules = api_rules();
     rules.extend(client_api_rules());
     rules.extend(bot_rules::bot_rules());
+    rules.extend(report_rules::report_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {
@@ -285,6 +296,32 @@ fn rules() -> Vec<Rule> {
             // An unknown visitor token is a new visitor with a conversation of their
             // own: it never reaches the fixture's.
             expect: [Hidden, Allowed, Hidden, Hidden, Hidden, Hidden],
+        },
+        Rule {
+            route: "/api/widget/rate",
+            build: |f, c| {
+                Req::Json(
+                    json!({"token": f.inbox_token, "visitor": f.visitor_token(c), "message_id": f.message, "rating": 5}),
+                )
+            },
+            // The fixture's message is no survey: nobody finds one to answer.
+            expect: [NOT_FOUND; 6],
+        },
+        Rule {
+            route: "/api/survey/get",
+            build: |_, _| Req::Json(json!({"token": "no-such-survey"})),
+            expect: [NOT_FOUND; 6],
+        },
+        Rule {
+            route: "/api/survey/answer",
+            build: |_, _| Req::Json(json!({"token": "no-such-survey", "rating": 5})),
+            expect: [NOT_FOUND; 6],
+        },
+        Rule {
+            route: "/survey/{token}",
+            build: |_, _| Req::Get("/survey/no-such-survey".into()),
+            // The page loads its survey in the browser (`survey/get` says 404).
+            expect: PUBLIC,
         },
         Rule {
             route: "/api/widget/live",
@@ -673,6 +710,26 @@ fn rules() -> Vec<Rule> {
             build: |_, _| Req::Get("/api/contacts/export.csv".into()),
             expect: ACCOUNT_WIDE,
         },
+        // --- reports (administrators; another account's reads its own) ---------------
+        Rule {
+            route: "/api/reports/get",
+            build: |_, _| {
+                Req::Json(
+                    json!({"query": {"period": {"Last": 30}, "scope": "Account", "business_hours": false}}),
+                )
+            },
+            expect: OWN_ADMIN,
+        },
+        Rule {
+            route: "/api/reports/time_zone",
+            build: |_, _| Req::Json(json!({"time_zone": "UTC"})),
+            expect: OWN_ADMIN,
+        },
+        Rule {
+            route: "/api/reports/export.csv",
+            build: |_, _| Req::Get("/api/reports/export.csv?kind=conversations&period=7".into()),
+            expect: OWN_ADMIN,
+        },
         Rule {
             route: "/api/contacts/labels",
             build: |f, _| Req::Json(json!({"id": f.contact, "label_ids": [f.label]})),
@@ -901,6 +958,17 @@ fn rules() -> Vec<Rule> {
                 Req::Json(json!({"id": f.inbox, "hours": {"enabled": false, "time_zone": "Europe/Madrid",
                     "days": [null, null, null, null, null, null, null], "holidays": [], "out_of_office": ""}}))
             },
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/inbox_csat",
+            build: |f, _| Req::Json(json!({"id": f.inbox})),
+            expect: ADMIN_ONLY,
+        },
+        Rule {
+            route: "/api/team/save_inbox_csat",
+            // Switched off: resolving the fixture's conversation sends nothing.
+            build: |f, _| Req::Json(json!({"id": f.inbox, "settings": {"enabled": false, "question": ""}})),
             expect: ADMIN_ONLY,
         },
         Rule {
@@ -1153,6 +1221,19 @@ fn rules() -> Vec<Rule> {
         Rule {
             route: "/settings/team",
             build: |_, _| Req::Get("/settings/team".into()),
+            // Agents get the page's "administrators only" answer.
+            expect: [
+                Status(303),
+                Status(303),
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
+            route: "/reports",
+            build: |_, _| Req::Get("/reports".into()),
             // Agents get the page's "administrators only" answer.
             expect: [
                 Status(303),

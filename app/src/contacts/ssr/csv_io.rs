@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::contacts::model::{ImportReport, ImportRowError};
 use crate::contacts::ssr::store::{insert_in_tx, taken_field};
 use crate::db::{now_ms, Db};
+use crate::domain::spreadsheet::inert;
 use crate::domain::{ContactInput, EmailAddress, PhoneNumber};
 use crate::error::AppError;
 use crate::ui::time::civil;
@@ -166,16 +167,6 @@ pub async fn import(
         imported: contacts.len() as u64,
         errors: Vec::new(),
     })
-}
-
-/// A value a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, CR) gets an
-/// apostrophe, which spreadsheets hide and [`import`] removes.
-fn inert(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
 }
 
 fn iso_date(ms: i64) -> String {

@@ -126,6 +126,21 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 Some(MessageExtra::OutOfOffice) => view! {
                     <p class="body">{t!(i18n, activity_out_of_office)}</p>
                 }.into_any(),
+                Some(MessageExtra::Survey { rating, .. }) => view! {
+                    <p class="body">{render_body(&message)}</p>
+                    <p class="survey-state muted">{match rating {
+                        Some(rating) => t_string!(i18n, survey_rated, rating = rating).to_string(),
+                        None => t_string!(i18n, survey_waiting).to_string(),
+                    }}</p>
+                }.into_any(),
+                Some(MessageExtra::SurveyAnswered { rating, comment }) => {
+                    let text = if comment.is_empty() {
+                        t_string!(i18n, activity_survey_answered, rating = rating).to_string()
+                    } else {
+                        t_string!(i18n, activity_survey_answered_comment, rating = rating, comment = comment).to_string()
+                    };
+                    view! { <p class="body">{text}</p> }.into_any()
+                }
                 None if message.body.is_empty() => ().into_any(),
                 None => view! { <p class="body">{render_body(&message)}</p> }.into_any(),
             }}

@@ -131,6 +131,23 @@ pub async fn out_of_office_in_tx(
     write(tx, account_id, conversations, "🌙", &extra, now).await
 }
 
+/// A line saying the customer rated the conversation.
+pub async fn survey_answered_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    rating: u8,
+    comment: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let extra = MessageExtra::SurveyAnswered {
+        rating,
+        comment: comment.to_owned(),
+    };
+    let body = format!("★ {rating}/5");
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
 /// The name teammates see (as `AgentProfile::shown_name`).
 pub async fn agent_name(tx: &mut WriteTx, agent_id: i64) -> Result<String, sqlx::Error> {
     let row = sqlx::query("SELECT name, display_name FROM agents WHERE id = $1")

@@ -106,6 +106,12 @@ pub async fn apply(
         .collect();
     tx.append_events(agent.account_id, events).await?;
     hands_changed(&mut tx, agent, action, &before, &after, now).await?;
+    if let BulkAction::SetStatus { status, .. } = action {
+        for id in &accepted {
+            super::survey::on_status_in_tx(&mut tx, agent.account_id, &before[id], status, now)
+                .await?;
+        }
+    }
     hub.commit(tx).await?;
     let updated = after
         .into_iter()

@@ -73,6 +73,7 @@ pub async fn change_status(
         false => None,
     };
     let after = append_change(&mut tx, account_id, before).await?;
+    super::survey::on_status_in_tx(&mut tx, account_id, before, status, now).await?;
     let changed = [(before.id, before.inbox_id)];
     if handed && bot.is_some() {
         activity::handed_off_in_tx(&mut tx, account_id, &changed, bot, now).await?;

@@ -91,9 +91,63 @@ pub fn open_at(hours: &BusinessHours, at_ms: i64) -> bool {
     hours.open_at(weekday, minute, &date)
 }
 
+/// The longest stretch [`business_seconds`] walks day by day; a longer wait is counted
+/// whole (no answer takes that long, and a report must not).
+const MAX_WALK_DAYS: i64 = 400;
+
+/// How many seconds of `start_ms..end_ms` fall inside these hours (all of them when
+/// the hours are off or their zone unknown): a reply time as the team's clock runs.
+pub fn business_seconds(hours: &BusinessHours, start_ms: i64, end_ms: i64) -> i64 {
+    let whole = (end_ms - start_ms).max(0) / 1000;
+    let Some(zone) = hours
+        .enabled
+        .then(|| jiff::tz::TimeZone::get(&hours.time_zone).ok())
+        .flatten()
+    else {
+        return whole;
+    };
+    let (Ok(start), Ok(end)) = (
+        jiff::Timestamp::from_millisecond(start_ms),
+        jiff::Timestamp::from_millisecond(end_ms),
+    ) else {
+        return whole;
+    };
+    if end <= start {
+        return 0;
+    }
+    let mut day = start.to_zoned(zone.clone()).date();
+    let last = end.to_zoned(zone.clone()).date();
+    let mut open_ms = 0_i64;
+    for _ in 0..MAX_WALK_DAYS {
+        let weekday = day.weekday().to_monday_zero_offset() as usize;
+        let holiday = hours.holidays.iter().any(|h| *h == day.to_string());
+        if let (false, Some(Some(span))) = (holiday, hours.days.get(weekday)) {
+            let at = |minutes: u16| -> Option<i64> {
+                let time = jiff::civil::Time::midnight();
+                let midnight = day.to_datetime(time).to_zoned(zone.clone()).ok()?;
+                let moment = midnight
+                    .checked_add(jiff::Span::new().minutes(i64::from(minutes)))
+                    .ok()?;
+                Some(moment.timestamp().as_millisecond())
+            };
+            if let (Some(open), Some(close)) = (at(span.open), at(span.close)) {
+                open_ms += (close.min(end_ms) - open.max(start_ms)).max(0);
+            }
+        }
+        if day >= last {
+            return open_ms / 1000;
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => return whole,
+        }
+    }
+    whole
+}
+
 #[cfg(test)]
 mod tests {
-    use super::open_at;
+    use super::{business_seconds, open_at};
     use crate::domain::business_hours::BusinessHours;
 
     /// 2026-12-07 (a Monday) at `hh:mm` UTC, in milliseconds.
@@ -130,5 +184,41 @@ mod tests {
         let july = 1_783_296_000_000 + (7 * 60 + 30) * 60_000;
         assert!(open_at(&hours, july));
         assert!(!open_at(&hours, july - 60 * 60_000));
+    }
+
+    #[test]
+    fn business_seconds_count_only_open_hours() {
+        let hours = BusinessHours {
+            enabled: true,
+            ..Default::default()
+        };
+        // Monday 07:00 UTC (08:00 Madrid) to 09:00 UTC (10:00): open from 08:00 UTC.
+        assert_eq!(
+            business_seconds(&hours, monday_utc(7, 0), monday_utc(9, 0)),
+            3600
+        );
+        // Monday 16:00 UTC (17:00) to Tuesday 09:00 UTC (10:00): 1 h + 1 h.
+        let tuesday_nine = monday_utc(9, 0) + 86_400_000;
+        assert_eq!(
+            business_seconds(&hours, monday_utc(16, 0), tuesday_nine),
+            7200
+        );
+        // Friday 17:00 UTC (18:00, closing) to Monday 08:30 UTC (09:30): 30 min.
+        let friday_five = monday_utc(17, 0) - 3 * 86_400_000;
+        assert_eq!(
+            business_seconds(&hours, friday_five, monday_utc(8, 30)),
+            1800
+        );
+        let mut holiday = hours.clone();
+        holiday.holidays = vec!["2026-12-07".into()];
+        assert_eq!(
+            business_seconds(&holiday, monday_utc(7, 0), monday_utc(9, 0)),
+            0
+        );
+        let off = BusinessHours::default();
+        assert_eq!(
+            business_seconds(&off, monday_utc(7, 0), monday_utc(9, 0)),
+            7200
+        );
     }
 }

@@ -73,6 +73,7 @@ pub(super) fn InboxesSection(
                     <InboxRoutingSwitch inbox_id />
                     <InboxAssignment inbox_id />
                     <super::business_hours::BusinessHoursForm inbox_id />
+                    <super::csat::CsatForm inbox_id />
                     {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}
