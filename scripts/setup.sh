@@ -361,8 +361,19 @@ want cargo-leptos && step_cargo_leptos
 want wasm-bindgen && step_wasm_bindgen
 want npm && step_npm
 want chromium && step_chromium
-# The reports' browser test writes a month of history into the server's SQLite file.
-want chromium && apt_install sqlite3
+# The reports' browser test writes a month of history into the server's SQLite file,
+# whose full-text index needs a newer SQLite than Debian's (its trigram tokenizer's
+# remove_diacritics): Python with the pysqlite3 wheel, which bundles one.
+readonly PYSQLITE3_VERSION=0.5.4.post2
+step_pysqlite3() {
+  if python3 -c "import pysqlite3" 2>/dev/null; then
+    say "pysqlite3: $(python3 -c 'import pysqlite3; print(pysqlite3.sqlite_version)')"
+  else
+    say "pip install pysqlite3-binary==$PYSQLITE3_VERSION"
+    quietly python3 -m pip install --quiet "pysqlite3-binary==$PYSQLITE3_VERSION"
+  fi
+}
+want chromium && step_pysqlite3
 
 # ---------------------------------------------------------------------------
 # e2. Real mail servers for the email channel's tests (started by scripts/mail-servers.sh)

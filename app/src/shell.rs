@@ -89,7 +89,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
                 <A href="/contacts">{t!(i18n, nav_contacts)}</A>
                 <A href="/search" attr:class="nav-search">{t!(i18n, nav_search)}</A>
                 <Show when=move || role.is_admin()>
-                    <A href="/reports">{t!(i18n, nav_reports)}</A>
+                    <A href="/reports" attr:class="nav-reports">{t!(i18n, nav_reports)}</A>
                 </Show>
                 <A href="/settings">{t!(i18n, nav_settings)}</A>
             </nav>

@@ -14,9 +14,14 @@ import {
 const browser = sharedBrowser();
 const DATA_DIR = process.env.CHARLA_E2E_DATA_DIR;
 
-/** Runs SQL on the server's SQLite file (WAL: the server keeps running). */
+/**
+ * Runs SQL on the server's SQLite file (WAL: the server keeps running), through Python
+ * and the pysqlite3 wheel (scripts/setup.sh): the full-text index's tokenizer needs a
+ * newer SQLite than Debian's `sqlite3`.
+ */
 function sql(text) {
-  const run = spawnSync('sqlite3', [`${DATA_DIR}/charla.db`], { input: `.timeout 10000\n${text}\n`, encoding: 'utf8' });
+  const script = 'import sys, pysqlite3.dbapi2 as s; c = s.connect(sys.argv[1], timeout=10, isolation_level=None); c.executescript(sys.stdin.read())';
+  const run = spawnSync('python3', ['-c', script, `${DATA_DIR}/charla.db`], { input: text, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   return run.stdout.trim();
 }
@@ -89,9 +94,14 @@ for (const vp of VIEWPORTS) {
       const inbox = await api(admin, 'team/create_inbox', { name, channel: 'web_chat' });
       seedMonth(inbox);
 
-      // Informes is in the administrator's navigation.
+      // Informes is in the administrator's navigation (on a phone, under Ajustes).
       await openNavIfCollapsed(admin);
-      await mainNav(admin).getByRole('link', { name: 'Informes', exact: true }).click();
+      if (vp.isMobile) {
+        await mainNav(admin).getByRole('link', { name: 'Ajustes', exact: true }).click();
+        await admin.getByRole('link', { name: 'Informes: cómo trabaja el equipo' }).click();
+      } else {
+        await mainNav(admin).getByRole('link', { name: 'Informes', exact: true }).click();
+      }
       await admin.getByRole('heading', { name: 'Informes', level: 1 }).waitFor();
       await waitForHydration(admin);
       await admin.getByLabel('Periodo').selectOption({ label: 'Personalizado' });
@@ -151,6 +161,9 @@ for (const vp of VIEWPORTS) {
       await openNavIfCollapsed(agent);
       await mainNav(agent).getByRole('link', { name: 'Contactos', exact: true }).waitFor();
       assert.equal(await mainNav(agent).getByRole('link', { name: 'Informes', exact: true }).count(), 0);
+      await agent.goto(`${BASE_URL}/settings`);
+      await waitForHydration(agent);
+      assert.equal(await agent.getByRole('link', { name: 'Informes: cómo trabaja el equipo' }).count(), 0);
       const res = await agent.goto(`${BASE_URL}/reports`);
       assert.equal(res.status(), 403);
       await agent.getByRole('alert').first().waitFor();

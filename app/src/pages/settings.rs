@@ -19,6 +19,8 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>{t!(i18n, settings_title)}</h1>
         <p><a href="/settings/profile">{t!(i18n, profile_link)}</a></p>
         {admin.then(|| view! { <p><a href="/settings/team">{t!(i18n, team_manage_link)}</a></p> })}
+        // On a phone the bottom bar has no room for Informes: it is here.
+        {admin.then(|| view! { <p><a href="/reports">{t!(i18n, reports_link)}</a></p> })}
         <section aria-labelledby="team-title">
             <h2 id="team-title">{t!(i18n, team_title)}</h2>
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>

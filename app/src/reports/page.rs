@@ -90,27 +90,27 @@ pub fn ReportsPage() -> impl IntoView {
                 </div>
             </header>
             <div class="report-filters" role="group" aria-label=move || t_string!(i18n, reports_filters)>
-                <label>
-                    {t!(i18n, reports_period)}
-                    <select prop:value=period_key on:change=move |ev| set_period("period", event_target_value(&ev))>
+                <div class="field">
+                    <label for="report-period">{t!(i18n, reports_period)}</label>
+                    <select id="report-period" prop:value=period_key on:change=move |ev| set_period("period", event_target_value(&ev))>
                         <option value="today">{t!(i18n, reports_today)}</option>
                         <option value="7">{t!(i18n, reports_last_7)}</option>
                         <option value="30">{t!(i18n, reports_last_30)}</option>
                         <option value="90">{t!(i18n, reports_last_90)}</option>
                         <option value="custom">{t!(i18n, reports_custom)}</option>
                     </select>
-                </label>
+                </div>
                 <Show when=custom>
-                    <label>
-                        {t!(i18n, reports_from)}
-                        <input type="date" prop:value=move || params.with(|p| p.get("from").unwrap_or_default())
+                    <div class="field">
+                        <label for="report-from">{t!(i18n, reports_from)}</label>
+                        <input id="report-from" type="date" prop:value=move || params.with(|p| p.get("from").unwrap_or_default())
                             on:change={let set_from = set_from.clone(); move |ev| set_from("from", event_target_value(&ev))} />
-                    </label>
-                    <label>
-                        {t!(i18n, reports_to)}
-                        <input type="date" prop:value=move || params.with(|p| p.get("to").unwrap_or_default())
+                    </div>
+                    <div class="field">
+                        <label for="report-to">{t!(i18n, reports_to)}</label>
+                        <input id="report-to" type="date" prop:value=move || params.with(|p| p.get("to").unwrap_or_default())
                             on:change={let set_to = set_to.clone(); move |ev| set_to("to", event_target_value(&ev))} />
-                    </label>
+                    </div>
                 </Show>
                 <Transition>
                     {move || {
@@ -155,16 +155,16 @@ fn ScopeSelect(options: ScopeOptions, on_change: Callback<String>) -> impl IntoV
         })
     };
     view! {
-        <label>
-            {t!(i18n, reports_scope)}
-            <select prop:value=current on:change=move |ev| on_change.run(event_target_value(&ev))>
+        <div class="field">
+            <label for="report-scope">{t!(i18n, reports_scope)}</label>
+            <select id="report-scope" prop:value=current on:change=move |ev| on_change.run(event_target_value(&ev))>
                 <option value="">{t!(i18n, reports_scope_account)}</option>
                 {group(t_string!(i18n, reports_inboxes).to_string(), "inbox", options.inboxes)}
                 {group(t_string!(i18n, reports_agents).to_string(), "agent", options.agents)}
                 {group(t_string!(i18n, reports_teams).to_string(), "team", options.teams)}
                 {group(t_string!(i18n, reports_labels).to_string(), "label", options.labels)}
             </select>
-        </label>
+        </div>
     }
 }
 

@@ -35,11 +35,12 @@ pub async fn fill(db: &Db) -> Result<usize, AppError> {
             row.try_get("at")?,
             row.try_get("value")?,
         );
-        if !hours.contains_key(&inbox_id) {
-            let found = hours_of(&mut conn, None, inbox_id)
-                .await?
-                .unwrap_or_default();
-            hours.insert(inbox_id, found);
+        if let std::collections::hash_map::Entry::Vacant(slot) = hours.entry(inbox_id) {
+            slot.insert(
+                hours_of(&mut conn, None, inbox_id)
+                    .await?
+                    .unwrap_or_default(),
+            );
         }
         let counted = match (value, hours.get(&inbox_id)) {
             (0, _) | (_, None) => value,
