@@ -55,7 +55,7 @@ async fn seed(db: &app::db::Db, options: &Options) -> anyhow::Result<Duration> {
         let take = CHUNK.min(n - done);
         let mut tx = db.begin_write().await?;
         sqlx::query(&format!(
-            "WITH RECURSIVE g(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM g WHERE i < {to}) \
+            "WITH RECURSIVE g(i) AS (SELECT CAST({from} AS BIGINT) UNION ALL SELECT i + 1 FROM g WHERE i < {to}) \
              INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, assignee_id, status, \
              last_activity_at, created_at, updated_at) \
              SELECT 1, {display_base} + i, {inbox}, {contact}, {agent}, 'open', {start} + i * {step}, \
