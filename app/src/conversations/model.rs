@@ -229,10 +229,10 @@ pub enum MessageExtra {
     /// The customer wrote outside the inbox's business hours and got its
     /// out-of-office reply (the message just before).
     OutOfOffice,
-    /// The satisfaction survey sent when the conversation was resolved (`input_csat`):
-    /// its link's token, and the customer's answer once she gives it.
+    /// The satisfaction survey sent when the conversation was resolved (`input_csat`),
+    /// and the customer's answer once she gives it. Its link's token is not here: agents
+    /// receive this, and the token is the customer's alone (`csat_surveys`).
     Survey {
-        token: String,
         #[serde(default)]
         rating: Option<u8>,
         #[serde(default)]
@@ -309,7 +309,6 @@ enum MessageExtraTwin {
     },
     OutOfOffice,
     Survey {
-        token: String,
         #[serde(default)]
         rating: Option<u8>,
         #[serde(default)]

@@ -11,7 +11,8 @@ const LEASE_MS: i64 = 60_000;
 pub async fn due(db: &Db, now: i64) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
     sqlx::query(
         "SELECT o.id, o.account_id, o.message_id, o.channel_kind, o.attempts, m.conversation_id, m.inbox_id, m.body, \
-         m.content_type, m.content_attributes \
+         m.content_type, \
+         (SELECT s.token FROM csat_surveys s WHERE s.message_id = m.id) AS survey_token \
          FROM outbox o JOIN messages m ON m.id = o.message_id \
          WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.locked_until IS NULL OR o.locked_until < $1) \
          ORDER BY o.id LIMIT 20",

@@ -66,7 +66,7 @@ pub async fn run_once(
 }
 
 /// A satisfaction survey sent by email or WhatsApp carries the link to its page (the
-/// widget shows it as a card instead; an API inbox's program gets the token).
+/// widget shows it as a card instead; an API inbox's program gets the message).
 fn with_survey_link(
     row: &sqlx::any::AnyRow,
     channel: &str,
@@ -75,8 +75,7 @@ fn with_survey_link(
     Ok(survey_link(
         row.try_get("body")?,
         &row.try_get::<String, _>("content_type")?,
-        row.try_get::<Option<String>, _>("content_attributes")?
-            .as_deref(),
+        row.try_get::<Option<String>, _>("survey_token")?.as_deref(),
         channel,
         public_url,
     ))
@@ -85,16 +84,12 @@ fn with_survey_link(
 fn survey_link(
     body: String,
     content_type: &str,
-    extra: Option<&str>,
+    token: Option<&str>,
     channel: &str,
     public_url: &str,
 ) -> String {
-    use crate::conversations::model::MessageExtra;
-    if content_type != "input_csat" || !matches!(channel, "email" | "whatsapp") {
-        return body;
-    }
-    match extra.and_then(|e| serde_json::from_str::<MessageExtra>(e).ok()) {
-        Some(MessageExtra::Survey { token, .. }) => {
+    match token {
+        Some(token) if content_type == "input_csat" && matches!(channel, "email" | "whatsapp") => {
             format!(
                 "{body}\n{}/survey/{token}",
                 public_url.trim_end_matches('/')
@@ -110,13 +105,13 @@ mod tests {
 
     #[test]
     fn a_survey_by_email_or_whatsapp_carries_its_link() {
-        let extra = r#"{"kind":"survey","token":"abc"}"#;
+        let token = Some("abc");
         let asked = || "¿Qué tal?".to_owned();
         assert_eq!(
             survey_link(
                 asked(),
                 "input_csat",
-                Some(extra),
+                token,
                 "email",
                 "https://charla.example/"
             ),
@@ -126,7 +121,7 @@ mod tests {
             survey_link(
                 asked(),
                 "input_csat",
-                Some(extra),
+                token,
                 "whatsapp",
                 "https://c.example"
             ),
@@ -136,14 +131,18 @@ mod tests {
             survey_link(
                 asked(),
                 "input_csat",
-                Some(extra),
+                token,
                 "web_chat",
                 "https://c.example"
             ),
             asked()
         );
         assert_eq!(
-            survey_link(asked(), "text", Some(extra), "email", "https://c.example"),
+            survey_link(asked(), "text", token, "email", "https://c.example"),
+            asked()
+        );
+        assert_eq!(
+            survey_link(asked(), "input_csat", None, "email", "https://c.example"),
             asked()
         );
     }

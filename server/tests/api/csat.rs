@@ -182,14 +182,32 @@ async fn the_survey_link_answers_once(app: TestApp) {
         .call_json(None, "survey/answer", json!({"token": token, "rating": 0}))
         .await;
     assert!(res.status().is_client_error());
-    let answered: SurveyState = app
-        .ok(
-            "",
+    // Two answers at once: one is kept, the other refused.
+    let (first, second) = tokio::join!(
+        app.call_json(
+            None,
             "survey/answer",
-            json!({"token": token, "rating": 3, "comment": ""}),
-        )
-        .await;
+            json!({"token": token, "rating": 3, "comment": ""})
+        ),
+        app.call_json(
+            None,
+            "survey/answer",
+            json!({"token": token, "rating": 3, "comment": ""})
+        ),
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let answered: SurveyState = app.ok("", "survey/get", json!({"token": token})).await;
     assert_eq!(answered.rating, Some(3));
+    let lines: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND content_attributes LIKE '%survey_answered%'",
+    )
+    .bind(conversation)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(lines, 1, "one line in the thread");
     let again = app
         .call_json(None, "survey/answer", json!({"token": token, "rating": 5}))
         .await;

@@ -46,7 +46,13 @@ pub async fn summary(
     business_hours: bool,
 ) -> Result<Value, AppError> {
     require_admin(caller.agent)?;
-    if until <= since || until - since > 731 * 86_400 {
+    // Unix seconds from 1970 to 9999: nothing below can overflow.
+    let known = 0..=253_402_300_799_i64;
+    if !known.contains(&since)
+        || !known.contains(&until)
+        || until <= since
+        || until - since > 731 * 86_400
+    {
         return Err(AppError::validation("until", "invalid"));
     }
     let db = &caller.state.db;

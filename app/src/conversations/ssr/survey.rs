@@ -63,7 +63,6 @@ pub async fn on_status_in_tx(
     }
     let current = summary_in_tx(tx.conn(), before.id).await?;
     let extra = MessageExtra::Survey {
-        token: token.clone(),
         rating: None,
         comment: None,
     };
@@ -137,25 +136,21 @@ pub async fn answer(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let row = sqlx::query(
-        "SELECT id, account_id, conversation_id, message_id, answered_at FROM csat_surveys WHERE token = $1",
+        "SELECT id, account_id, conversation_id, message_id FROM csat_surveys WHERE token = $1",
     )
     .bind(token)
     .fetch_optional(tx.conn())
     .await?
     .ok_or(AppError::NotFound)?;
-    let answered: Option<i64> = row.try_get("answered_at")?;
-    if answered.is_some() {
-        return Err(AppError::Conflict {
-            field: "rating".into(),
-        });
-    }
     let (survey, account_id, conversation_id): (i64, i64, i64) = (
         row.try_get("id")?,
         row.try_get("account_id")?,
         row.try_get("conversation_id")?,
     );
-    sqlx::query(
-        "UPDATE csat_surveys SET rating = $1, comment = $2, answered_at = $3 WHERE id = $4",
+    // Only the first answer is kept: on PostgreSQL two answers at once both read the
+    // row unanswered, and only one of them finds it so here.
+    let kept = sqlx::query(
+        "UPDATE csat_surveys SET rating = $1, comment = $2, answered_at = $3 WHERE id = $4 AND answered_at IS NULL",
     )
     .bind(i64::from(rating))
     .bind(&comment)
@@ -163,10 +158,14 @@ pub async fn answer(
     .bind(survey)
     .execute(tx.conn())
     .await?;
+    if kept.rows_affected() == 0 {
+        return Err(AppError::Conflict {
+            field: "rating".into(),
+        });
+    }
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
     if let Some(message_id) = row.try_get::<Option<i64>, _>("message_id")? {
         let extra = MessageExtra::Survey {
-            token: token.to_owned(),
             rating: Some(rating),
             comment: Some(comment.clone()),
         };

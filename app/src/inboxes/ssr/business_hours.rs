@@ -122,12 +122,15 @@ pub fn business_seconds(hours: &BusinessHours, start_ms: i64, end_ms: i64) -> i6
         let weekday = day.weekday().to_monday_zero_offset() as usize;
         let holiday = hours.holidays.iter().any(|h| *h == day.to_string());
         if let (false, Some(Some(span))) = (holiday, hours.days.get(weekday)) {
+            // Local clock times (as `open_at` reads them), so a day when the clocks
+            // change keeps its 09:00; closing at 24:00 is the next day's midnight.
             let at = |minutes: u16| -> Option<i64> {
-                let time = jiff::civil::Time::midnight();
-                let midnight = day.to_datetime(time).to_zoned(zone.clone()).ok()?;
-                let moment = midnight
-                    .checked_add(jiff::Span::new().minutes(i64::from(minutes)))
-                    .ok()?;
+                let (date, minutes) = match minutes {
+                    m if m >= 24 * 60 => (day.tomorrow().ok()?, 0),
+                    m => (day, m),
+                };
+                let (h, m) = ((minutes / 60) as i8, (minutes % 60) as i8);
+                let moment = date.at(h, m, 0, 0).to_zoned(zone.clone()).ok()?;
                 Some(moment.timestamp().as_millisecond())
             };
             if let (Some(open), Some(close)) = (at(span.open), at(span.close)) {
@@ -215,6 +218,13 @@ mod tests {
             business_seconds(&holiday, monday_utc(7, 0), monday_utc(9, 0)),
             0
         );
+        // 2026-10-25, the Sunday Madrid's clocks go back at 03:00: its 09:00 is 08:00
+        // UTC (counting 9 hours from midnight would give 07:00 UTC).
+        let mut every_day = hours.clone();
+        every_day.days = vec![every_day.days[0]; 7];
+        let sunday = 1_792_886_400_000; // 2026-10-25T00:00:00Z
+        let at = |hh: i64| sunday + hh * 3_600_000;
+        assert_eq!(business_seconds(&every_day, at(7), at(9)), 3600);
         let off = BusinessHours::default();
         assert_eq!(
             business_seconds(&off, monday_utc(7, 0), monday_utc(9, 0)),
