@@ -5,3 +5,4 @@ pub mod csat;
 pub mod forms;
 pub mod identity_secret;
 pub mod manage;
+mod setting;

@@ -3,7 +3,7 @@
 //! database built in, so every installation answers the same).
 use crate::agents::model::AgentProfile;
 use crate::auth::permission::require_admin;
-use crate::db::{inbox_settings, Db};
+use crate::db::Db;
 use crate::domain::business_hours::BusinessHours;
 use crate::error::AppError;
 
@@ -31,17 +31,7 @@ pub async fn hours_of(
     account_id: Option<i64>,
     inbox_id: i64,
 ) -> Result<Option<BusinessHours>, sqlx::Error> {
-    let text: Option<String> = sqlx::query_scalar(
-        "SELECT settings FROM inboxes WHERE id = $1 AND ($2 IS NULL OR account_id = $2)",
-    )
-    .bind(inbox_id)
-    .bind(account_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(text.map(|text| {
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        from_settings(json.get(KEY))
-    }))
+    super::setting::part_of(conn, account_id, inbox_id, KEY).await
 }
 
 /// Saves an inbox's hours; bad ones (an unknown zone too) are refused and nothing changes.
@@ -58,18 +48,7 @@ pub async fn save(
     if jiff::tz::TimeZone::get(&hours.time_zone).is_err() {
         return Err(AppError::validation("time_zone", "unknown"));
     }
-    let value = serde_json::to_value(&hours).map_err(|_| AppError::Internal)?;
-    let mut tx = db.begin_write().await?;
-    let found =
-        inbox_settings::update_in_tx(&mut tx, Some(admin.account_id), inbox_id, None, |json| {
-            json.insert(KEY.into(), value);
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
-    tx.finish().await?;
-    Ok(())
+    super::setting::save_part(db, admin.account_id, inbox_id, KEY, &hours).await
 }
 
 /// Whether the team works at `at_ms` by these hours (an unknown zone counts as open:

@@ -1,7 +1,7 @@
 //! An inbox's satisfaction survey settings at rest (`settings.csat`).
 use crate::agents::model::AgentProfile;
 use crate::auth::permission::require_admin;
-use crate::db::{inbox_settings, Db};
+use crate::db::Db;
 use crate::domain::csat::CsatSettings;
 use crate::error::AppError;
 
@@ -14,19 +14,7 @@ pub async fn csat_of(
     account_id: Option<i64>,
     inbox_id: i64,
 ) -> Result<Option<CsatSettings>, sqlx::Error> {
-    let text: Option<String> = sqlx::query_scalar(
-        "SELECT settings FROM inboxes WHERE id = $1 AND ($2 IS NULL OR account_id = $2)",
-    )
-    .bind(inbox_id)
-    .bind(account_id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(text.map(|text| {
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        json.get(KEY)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default()
-    }))
+    super::setting::part_of(conn, account_id, inbox_id, KEY).await
 }
 
 pub async fn load(db: &Db, admin: &AgentProfile, inbox_id: i64) -> Result<CsatSettings, AppError> {
@@ -48,16 +36,5 @@ pub async fn save(
     let settings = settings
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
-    let value = serde_json::to_value(&settings).map_err(|_| AppError::Internal)?;
-    let mut tx = db.begin_write().await?;
-    let found =
-        inbox_settings::update_in_tx(&mut tx, Some(admin.account_id), inbox_id, None, |json| {
-            json.insert(KEY.into(), value);
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
-    tx.finish().await?;
-    Ok(())
+    super::setting::save_part(db, admin.account_id, inbox_id, KEY, &settings).await
 }
