@@ -94,7 +94,7 @@ e2e_log="$e2e_data/e2e.log"
 set +e
 # The browser tests' mail servers and Graph fake listen on loopback, which channel
 # connections may reach only when allowed (SECURITY.md, "Channel secrets follow their host").
-env CHARLA_DATA_DIR="$e2e_data" CHARLA_E2E_DATA_DIR="$e2e_data" CHARLA_SEED_DEMO=true \
+env CHARLA_DATA_DIR="$e2e_data" CHARLA_E2E_DATA_DIR="$e2e_data" CHARLA_SEED_DEMO=true CHARLA_WIDGET_EMAIL_AFTER_SECONDS=3 \
   CHARLA_OUTBOUND_ALLOW_PRIVATE=true CHARLA_GRAPH_ALLOW_HOSTS=127.0.0.1 "${CHARLA_RELEASE_ENV[@]}" \
   cargo leptos end-to-end --release --precompress --split "${CHARLA_LEPTOS_ARGV[@]}" "${CHARLA_RELEASE_LEPTOS_ARGV[@]}" 2>&1 | tee "$e2e_log"
 e2e_status=${PIPESTATUS[0]}

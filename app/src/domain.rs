@@ -10,6 +10,7 @@ pub mod csat;
 mod email;
 pub mod email_inbox;
 pub mod name;
+pub mod offline;
 mod phone;
 pub mod spreadsheet;
 pub mod template;
@@ -58,6 +59,11 @@ text_enum!(
 text_enum!(
     /// Shown to teammates next to the agent's name.
     Availability { Online => "online", Busy => "busy", Offline => "offline" }
+);
+text_enum!(
+    /// When the team usually answers, as the widget tells a visitor (Chatwoot's
+    /// `reply_time` values).
+    ReplyTime { Minutes => "in_a_few_minutes", Hours => "in_a_few_hours", Day => "in_a_day" }
 );
 text_enum!(ChannelKind { WebChat => "web_chat", WhatsApp => "whatsapp", Email => "email", Api => "api" });
 text_enum!(ConversationStatus { Open => "open", Pending => "pending", Snoozed => "snoozed", Resolved => "resolved" });

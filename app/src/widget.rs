@@ -6,6 +6,7 @@
 mod api;
 mod host;
 pub mod model;
+mod offline;
 mod page;
 mod receipts;
 #[cfg(feature = "hydrate")]
@@ -16,7 +17,7 @@ mod survey;
 mod survey_page;
 mod typing;
 
-pub use api::{survey_answer, survey_state, widget_open, widget_rate, widget_send};
+pub use api::{survey_answer, survey_state, widget_email, widget_open, widget_rate, widget_send};
 pub use model::{
     HostUser, SurveyCard, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent, WidgetState,
 };

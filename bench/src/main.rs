@@ -299,6 +299,7 @@ pub async fn start_configured(
             ..Default::default()
         },
         assign_waiting_secs: 0,
+        widget_email_after_secs: 120,
         notify: Default::default(),
     };
     adjust(&mut config);

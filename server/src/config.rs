@@ -50,6 +50,9 @@ pub struct Config {
     pub presence: app::live::presence::PresenceRules,
     /// How often waiting conversations are offered again (0: only when someone comes online).
     pub assign_waiting_secs: u64,
+    /// `CHARLA_WIDGET_EMAIL_AFTER_SECONDS`: how long a website visitor's unread reply
+    /// waits before it is mailed to her.
+    pub widget_email_after_secs: u64,
     /// Web Push and email notifications (`config/notify.rs`).
     pub notify: NotifyConfig,
 }
@@ -255,6 +258,7 @@ impl Config {
             widget: widget::limits()?,
             presence: presence::rules()?,
             assign_waiting_secs: parsed("CHARLA_ASSIGN_WAITING_SECONDS", 5)?,
+            widget_email_after_secs: parsed("CHARLA_WIDGET_EMAIL_AFTER_SECONDS", 120)?,
             notify: notify::notify()?,
             data_dir,
             database_url,

@@ -83,6 +83,13 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         max_mail_bytes: config.email_max_bytes,
         uploads: config.uploads,
     });
+    app::channels::web_chat::mailing::spawn(app::channels::web_chat::mailing::Mailing {
+        db: db.clone(),
+        hub: hub.clone(),
+        secrets: secrets.clone(),
+        outbound: config.outbound.clone(),
+        after: std::time::Duration::from_secs(config.widget_email_after_secs),
+    });
     app::outbox::spawn(
         db.clone(),
         hub.clone(),

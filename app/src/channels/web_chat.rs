@@ -1,6 +1,10 @@
 //! The website chat adapter. The visitor's widget reads the conversation through its
 //! own socket and history endpoint, so handing a reply over means it is now visible
-//! to the visitor: "sent".
+//! to the visitor: "sent". Replies she has not read once she has left go to her by
+//! email (`mailing`), and her answer by email comes back (`answers`).
+pub mod answers;
+pub mod mailing;
+
 use super::adapter::{Adapter, Delivery, OutboundMessage};
 use futures::future::BoxFuture;
 

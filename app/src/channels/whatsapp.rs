@@ -5,6 +5,7 @@ pub mod graph;
 mod inbound;
 pub mod inbox;
 mod outbound;
+pub mod survey;
 pub mod templates;
 pub mod webhook;
 

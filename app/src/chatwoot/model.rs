@@ -78,7 +78,13 @@ pub struct Inbox {
     pub enable_auto_assignment: bool,
     pub allow_messages_after_resolved: bool,
     pub lock_to_single_conversation: bool,
-    pub timezone: &'static str,
+    pub timezone: String,
+    /// Shown to customers outside the working hours.
+    pub out_of_office_message: Option<String>,
+    /// Web chat: when the team usually replies (`in_a_few_minutes`, `in_a_few_hours`,
+    /// `in_a_day`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_time: Option<&'static str>,
     /// Web chat: the widget's public token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website_token: Option<String>,

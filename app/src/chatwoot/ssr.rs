@@ -7,6 +7,7 @@ pub mod bots;
 pub mod changes;
 pub mod contacts;
 pub mod conversations;
+pub mod inbox_traits;
 pub mod messages;
 pub mod public;
 pub mod render;

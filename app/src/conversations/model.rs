@@ -240,6 +240,8 @@ pub enum MessageExtra {
     },
     /// The customer rated the conversation (1-5), with her comment.
     SurveyAnswered { rating: u8, comment: String },
+    /// Replies a website visitor had not read were mailed to her at `address`.
+    MailedToVisitor { address: String },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -317,6 +319,9 @@ enum MessageExtraTwin {
     SurveyAnswered {
         rating: u8,
         comment: String,
+    },
+    MailedToVisitor {
+        address: String,
     },
 }
 

@@ -47,6 +47,19 @@ pub struct SurveyState {
     pub comment: String,
 }
 
+/// The id a rating's choice carries where the customer picks it from a list
+/// (WhatsApp's interactive list).
+pub fn choice_id(rating: u8) -> String {
+    format!("csat:{rating}")
+}
+
+/// The rating a choice id names, if it is one.
+pub fn rating_of_choice(id: &str) -> Option<u8> {
+    id.strip_prefix("csat:")
+        .and_then(|n| n.parse::<u8>().ok())
+        .filter(|n| (1..=5).contains(n))
+}
+
 /// A customer's answer: a rating from 1 to 5 and an optional comment (trimmed).
 pub fn check_answer(rating: u8, comment: &str) -> Result<String, (&'static str, &'static str)> {
     if !(1..=5).contains(&rating) {

@@ -5,6 +5,9 @@ use super::model::InboxView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+mod offline;
+pub use offline::*;
+
 #[cfg(feature = "ssr")]
 use super::ssr;
 

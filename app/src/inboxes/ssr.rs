@@ -5,4 +5,5 @@ pub mod csat;
 pub mod forms;
 pub mod identity_secret;
 pub mod manage;
+pub mod offline;
 mod setting;

@@ -10,6 +10,7 @@ mod email;
 mod inbox_extras;
 mod inboxes;
 mod members;
+mod offline;
 mod page;
 mod texts;
 mod web_chat;

@@ -82,6 +82,40 @@ pub async fn widget_send(
     )
 }
 
+/// A known visitor leaves her email while nobody is online, so a reply can reach her
+/// after she has gone (kept as her claim).
+#[server(endpoint = "widget/email", input = Json, output = Json)]
+pub async fn widget_email(
+    token: String,
+    visitor: String,
+    email: String,
+    #[server(default)] user: Option<HostUser>,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let state = crate::state::app_state()?;
+            let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+            let address = crate::wire::request::client_address(&parts, state.settings.trust_proxy);
+            let sender = ssr::Sender {
+                token: &token,
+                visitor: Some(&visitor),
+                user: user.as_ref(),
+                address: address.as_deref(),
+            };
+            ssr::offline::leave_email(
+                &state.db,
+                &state.settings.secrets,
+                &state.hub,
+                &state.widget_guard,
+                sender,
+                &email,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
 /// The visitor's answer to the satisfaction survey in her conversation (1-5 and an
 /// optional comment); once.
 #[server(endpoint = "widget/rate", input = Json, output = Json)]

@@ -88,9 +88,14 @@ pub struct WidgetState {
     /// When an agent last read her conversation (what she wrote until then is "Visto").
     #[serde(default)]
     pub seen_at: Option<Millis>,
-    /// Outside the inbox's business hours: the widget says the team is away.
+    /// Whether anyone can answer now (online, away, outside the hours).
     #[serde(default)]
-    pub away: bool,
+    pub presence: crate::domain::offline::TeamPresence,
+    /// When the team usually replies.
+    pub reply_time: crate::domain::ReplyTime,
+    /// Ask her for an email (nobody online and none known).
+    #[serde(default)]
+    pub ask_email: bool,
     pub limits: crate::domain::attachment::UploadLimits,
 }
 

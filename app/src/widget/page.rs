@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::host::{self, Handover};
 use super::model::upsert;
+use super::offline::{EmailCapture, TeamStatus};
 use super::receipts::{self, Receipts};
 use super::survey::{Answering, SurveyCardView};
 use super::typing::{Typing, TypingNote};
@@ -166,6 +167,7 @@ pub fn WidgetPage() -> impl IntoView {
         sending.set(true);
         let first = visitor.get_untracked().is_none();
         let (n, e) = (name.get_untracked(), email.get_untracked());
+        let gave_email = first && !e.trim().is_empty();
         leptos::task::spawn_local(async move {
             let result = widget_send(
                 token.get_untracked(),
@@ -187,6 +189,7 @@ pub fn WidgetPage() -> impl IntoView {
                     state.update(|s| {
                         if let Some(s) = s {
                             s.identified = true;
+                            s.ask_email &= !gave_email;
                         }
                     });
                     if !attachments.is_empty() {
@@ -258,9 +261,7 @@ pub fn WidgetPage() -> impl IntoView {
             <p class="widget-greeting">
                 {move || state.with(|s| s.as_ref().and_then(|s| s.greeting.clone()))}
             </p>
-            <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| s.away))>
-                <p class="widget-away">{t!(i18n, widget_away)}</p>
-            </Show>
+            <TeamStatus state />
             // The log holds the list (a list's items need the list as their parent).
             <div class="widget-log" role="log" aria-label=move || t_string!(i18n, messages_label)>
             <ol class="widget-messages">
@@ -301,6 +302,7 @@ pub fn WidgetPage() -> impl IntoView {
             </ol>
             </div>
             <TypingNote typing />
+            <EmailCapture state token visitor user />
             <form class="widget-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| !s.identified))>
                     <fieldset class="prechat">

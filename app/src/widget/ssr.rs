@@ -3,8 +3,10 @@
 pub mod identity;
 pub mod inbox;
 pub mod limits;
+pub mod offline;
 pub mod receipts;
 
+pub use identity::Sender;
 pub use inbox::{inbox_by_token, WidgetInbox};
 pub use receipts::read_by_visitor;
 
@@ -104,19 +106,19 @@ pub async fn open(
 ) -> Result<WidgetState, AppError> {
     let inbox = inbox_by_token(db, token).await?;
     let (known, issued) = match identity::resolve(db, secrets, &inbox, visitor_token, user).await? {
-        Visitor::Known(_, identity, _) => (Some(identity), None),
+        Visitor::Known(_, identity, contact) => (Some((identity, contact)), None),
         // A verified customer on a new browser: this browser gets its own token.
-        Visitor::VerifiedKnown(identity, _) => {
+        Visitor::VerifiedKnown(identity, contact) => {
             let mut tx = db.begin_write().await?;
             let issued = identity::new_session_in_tx(&mut tx, identity).await?;
             tx.finish().await?;
-            (Some(identity), Some(issued))
+            (Some((identity, contact)), Some(issued))
         }
         Visitor::VerifiedNew(_) | Visitor::Anonymous => (None, None),
     };
     let mut messages = Vec::new();
     let mut seen_at = None;
-    if let Some(identity) = known {
+    if let Some((identity, _)) = known {
         if let Some(conversation) = latest_conversation(db, identity).await? {
             seen_at = receipts::seen_at(db, conversation).await?;
             messages = history_in_conversation(db, conversation, 200)
@@ -126,11 +128,11 @@ pub async fn open(
                 .collect();
         }
     }
-    let hours =
-        crate::inboxes::ssr::business_hours::from_settings(inbox.settings.get("business_hours"));
-    let away = !crate::inboxes::ssr::business_hours::open_at(&hours, crate::db::now_ms());
+    let team = offline::state_of(db, &inbox, known.map(|(_, contact)| contact)).await?;
     Ok(WidgetState {
-        away,
+        presence: team.presence,
+        reply_time: team.settings.reply_time,
+        ask_email: team.ask_email,
         inbox_name: inbox.name,
         greeting: inbox
             .settings
@@ -157,15 +159,6 @@ pub struct VisitorSend<'a> {
     pub name: Option<String>,
     pub email: Option<String>,
     pub attachments: &'a [i64],
-}
-
-/// Who sends: the widget's and the visitor's tokens, the host's user, the address.
-pub struct Sender<'a> {
-    pub token: &'a str,
-    pub visitor: Option<&'a str>,
-    pub user: Option<&'a HostUser>,
-    /// The client's address, for the rate limits (`None` when unknown).
-    pub address: Option<&'a str>,
 }
 
 /// What a customer says about herself (the pre-chat form, a Client API contact): a

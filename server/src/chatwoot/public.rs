@@ -57,14 +57,18 @@ pub async fn inbox(
     Ids(identifier): Ids<String>,
 ) -> ApiResult<cw::PublicInbox> {
     let inbox = public::inbox(&state.db, &identifier).await?;
+    let traits = app::chatwoot::ssr::inbox_traits::traits(
+        inbox.channel,
+        inbox.settings.as_object().unwrap_or(&Default::default()),
+    );
     Ok(Json(cw::PublicInbox {
         identifier,
         identity_validation_enabled: contacts::mandatory(&inbox),
         name: inbox.name,
-        timezone: "UTC",
-        working_hours_enabled: false,
-        csat_survey_enabled: false,
-        greeting_enabled: false,
+        timezone: traits.timezone,
+        working_hours_enabled: traits.working_hours_enabled,
+        csat_survey_enabled: traits.csat_survey_enabled,
+        greeting_enabled: traits.greeting.is_some(),
     }))
 }
 

@@ -26,6 +26,7 @@ use app::widget::WidgetSent;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
+mod offline_rules;
 mod report_rules;
 use chatwoot_rules::api_rules;
 use client_api_rules::{api_fixture, client_api_rules};
@@ -270,6 +271,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(client_api_rules());
     rules.extend(bot_rules::bot_rules());
     rules.extend(report_rules::report_rules());
+    rules.extend(offline_rules::offline_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

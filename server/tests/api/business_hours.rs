@@ -160,7 +160,7 @@ async fn the_widget_says_the_team_is_away(app: TestApp) {
         let state: app::widget::model::WidgetState = app
             .ok("", "widget/open", json!({"token": token, "visitor": null}))
             .await;
-        state.away
+        state.presence == app::domain::offline::TeamPresence::Closed
     };
     assert!(!away().await, "no hours: always in");
     let closed = json!([null, null, null, null, null, null, null]);

@@ -26,7 +26,7 @@ async fn web_chat(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-async fn switch_on(app: &TestApp, cookie: &str, inbox: i64, question: &str) {
+pub(crate) async fn switch_on(app: &TestApp, cookie: &str, inbox: i64, question: &str) {
     let _: Value = app
         .ok(
             cookie,
@@ -47,7 +47,7 @@ async fn resolved_chat(app: &TestApp, cookie: &str) -> (String, i64) {
     (sent.visitor, conversation)
 }
 
-async fn set_status(app: &TestApp, cookie: &str, conversation: i64, status: &str) {
+pub(crate) async fn set_status(app: &TestApp, cookie: &str, conversation: i64, status: &str) {
     let _: ConversationSummary = app
         .ok(
             cookie,

@@ -153,6 +153,8 @@ pub async fn spawn_on_with(
             ..Default::default()
         },
         assign_waiting_secs: 0,
+        // Unread replies to a website visitor are mailed at once.
+        widget_email_after_secs: 0,
         notify: Default::default(),
     };
     adjust(&mut config);

@@ -43,5 +43,7 @@ mod uploads;
 mod webhook_crash;
 mod webhooks;
 mod whatsapp;
+mod whatsapp_survey;
 mod widget;
 mod widget_limits;
+mod widget_offline;

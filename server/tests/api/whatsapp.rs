@@ -12,7 +12,7 @@ use app::conversations::model::{ConversationDetail, MessageExtra, MessagePage, M
 use app::domain::template::{HeaderMedia, Unsupported};
 use app::domain::DeliveryStatus;
 
-const CUSTOMER: &str = "34699000111";
+pub(crate) const CUSTOMER: &str = "34699000111";
 
 async fn whatsapp_inbox(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT id FROM inboxes WHERE channel_kind = 'whatsapp' ORDER BY id LIMIT 1")
@@ -22,7 +22,7 @@ async fn whatsapp_inbox(app: &TestApp) -> i64 {
 }
 
 /// Points the seeded WhatsApp inbox at the fake, as an administrator would.
-async fn configure(app: &TestApp, fake: &FakeGraph) -> i64 {
+pub(crate) async fn configure(app: &TestApp, fake: &FakeGraph) -> i64 {
     let inbox = whatsapp_inbox(app).await;
     let admin = app.sign_in(ADMIN).await;
     let _: () = app
@@ -38,12 +38,12 @@ async fn configure(app: &TestApp, fake: &FakeGraph) -> i64 {
     inbox
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     app::db::now_ms() / 1000
 }
 
 /// A delivery as Meta posts it, with the customer's profile.
-fn delivery(messages: Vec<Value>, statuses: Vec<Value>) -> Value {
+pub(crate) fn delivery(messages: Vec<Value>, statuses: Vec<Value>) -> Value {
     json!({"object": "whatsapp_business_account", "entry": [{"id": WABA_ID, "changes": [{"field": "messages",
         "value": {"messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "34900000000", "phone_number_id": PHONE_ID},
@@ -51,7 +51,7 @@ fn delivery(messages: Vec<Value>, statuses: Vec<Value>) -> Value {
             "messages": messages, "statuses": statuses}}]}]})
 }
 
-fn text(id: &str, body: &str, at_secs: i64) -> Value {
+pub(crate) fn text(id: &str, body: &str, at_secs: i64) -> Value {
     json!({"from": CUSTOMER, "id": id, "timestamp": at_secs.to_string(), "type": "text", "text": {"body": body}})
 }
 
@@ -59,7 +59,12 @@ fn status(wamid: &str, state: &str) -> Value {
     json!({"id": wamid, "status": state, "timestamp": now_secs().to_string(), "recipient_id": CUSTOMER})
 }
 
-async fn post(app: &TestApp, inbox: i64, body: &Value, signature: Option<String>) -> u16 {
+pub(crate) async fn post(
+    app: &TestApp,
+    inbox: i64,
+    body: &Value,
+    signature: Option<String>,
+) -> u16 {
     let raw = serde_json::to_vec(body).unwrap();
     let mut request = client()
         .post(app.url(&format!("/webhooks/whatsapp/{inbox}")))
@@ -71,7 +76,7 @@ async fn post(app: &TestApp, inbox: i64, body: &Value, signature: Option<String>
     request.send().await.unwrap().status().as_u16()
 }
 
-async fn post_signed(app: &TestApp, inbox: i64, body: &Value) -> u16 {
+pub(crate) async fn post_signed(app: &TestApp, inbox: i64, body: &Value) -> u16 {
     let raw = serde_json::to_vec(body).unwrap();
     post(app, inbox, body, Some(sign(APP_SECRET, &raw))).await
 }
@@ -83,7 +88,10 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-async fn message_by_external(app: &TestApp, external: &str) -> (i64, i64, String, String) {
+pub(crate) async fn message_by_external(
+    app: &TestApp,
+    external: &str,
+) -> (i64, i64, String, String) {
     sqlx::query_as(
         "SELECT id, conversation_id, body, content_type FROM messages WHERE external_id = $1",
     )
@@ -94,7 +102,7 @@ async fn message_by_external(app: &TestApp, external: &str) -> (i64, i64, String
 }
 
 /// Waits (up to 20 s, a guard rather than a timing check) for a delivery state.
-async fn wait_status(
+pub(crate) async fn wait_status(
     app: &TestApp,
     message_id: i64,
     wanted: DeliveryStatus,
@@ -410,7 +418,7 @@ async fn every_inbound_type(app: TestApp) {
 }
 
 /// A conversation with a customer message just now (the window is open).
-async fn open_conversation(app: &TestApp, inbox: i64, id: &str) -> i64 {
+pub(crate) async fn open_conversation(app: &TestApp, inbox: i64, id: &str) -> i64 {
     assert_eq!(
         post_signed(
             app,

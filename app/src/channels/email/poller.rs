@@ -9,6 +9,7 @@ use super::inbox::EmailInbox;
 use super::parse::{parse, ParsedMail};
 use super::Email;
 use super::{attachments, imap};
+use crate::channels::web_chat::answers;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::{
@@ -164,12 +165,60 @@ async fn store_in_db(
     content: Content<'_>,
 ) -> Result<(), AppError> {
     let address = mail.from_address.to_ascii_lowercase();
+    let mut tx = email.db.begin_write().await?;
+    // An answer to a reply mailed to a website visitor goes back to her chat.
+    let widget =
+        answers::thread_in_tx(&mut tx, inbox.account_id, &mail.thread_ids, &address).await?;
+    let (conversation, contact, refused) = match widget {
+        Some(thread) if answers::stored_in_tx(&mut tx, &thread, &mail.message_id).await? => {
+            tx.finish().await?;
+            return Ok(());
+        }
+        Some(thread) => (thread.conversation_id, thread.contact_id, None),
+        None => email_conversation_in_tx(&mut tx, inbox, mail, &address).await?,
+    };
+    let inbound = Inbound {
+        body: &content.body,
+        external_id: Some(&mail.message_id),
+        content_type: "text",
+        extra: Some(&content.extra),
+        attachments: content.attachments,
+        at: mail.date.unwrap_or_else(now_ms),
+    };
+    receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+    if let Some(display_id) = refused {
+        let note = MessageExtra::ThreadRefused { display_id };
+        add_activity_in_tx(&mut tx, conversation, &format!("≠ #{display_id}"), &note).await?;
+    }
+    if !content.refused_files.is_empty() {
+        let names: Vec<&str> = content
+            .refused_files
+            .iter()
+            .map(attachments::refused_name)
+            .collect();
+        let text = format!("✕ {}", names.join(", "));
+        let note = MessageExtra::FilesRefused {
+            files: content.refused_files,
+        };
+        add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
+    }
+    email.hub.commit(tx).await?;
+    Ok(())
+}
+
+/// The email conversation a mail belongs to, its contact, and the number of another
+/// contact's conversation it named and was kept apart from.
+async fn email_conversation_in_tx(
+    tx: &mut crate::db::WriteTx,
+    inbox: &EmailInbox,
+    mail: &ParsedMail,
+    address: &str,
+) -> Result<(i64, i64, Option<i64>), AppError> {
     let profile = CustomerProfile {
         name: mail.from_name.clone(),
-        email: EmailAddress::parse(&address).ok(),
+        email: EmailAddress::parse(address).ok(),
         phone: None,
     };
-    let mut tx = email.db.begin_write().await?;
     // The conversation that holds the message this one answers, if any.
     let mut threaded = None;
     for id in &mail.thread_ids {
@@ -184,15 +233,8 @@ async fn store_in_db(
             break;
         }
     }
-    let (identity, contact) = customer_in_tx(
-        &mut tx,
-        inbox.account_id,
-        inbox.id,
-        "email",
-        &address,
-        &profile,
-    )
-    .await?;
+    let (identity, contact) =
+        customer_in_tx(tx, inbox.account_id, inbox.id, "email", address, &profile).await?;
     // Anyone can write In-Reply-To and References: a thread is joined only by its own
     // contact's mail. Another sender's opens (or joins) her own conversation, which
     // says why.
@@ -227,7 +269,7 @@ async fn store_in_db(
             id
         }
         _ => {
-            conversation_for_inbound(&mut tx, inbox.account_id, inbox.id, contact, Some(identity))
+            conversation_for_inbound(tx, inbox.account_id, inbox.id, contact, Some(identity))
                 .await?
         }
     };
@@ -238,33 +280,7 @@ async fn store_in_db(
             .execute(tx.conn())
             .await?;
     }
-    let inbound = Inbound {
-        body: &content.body,
-        external_id: Some(&mail.message_id),
-        content_type: "text",
-        extra: Some(&content.extra),
-        attachments: content.attachments,
-        at: mail.date.unwrap_or_else(now_ms),
-    };
-    receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
-    if let Some(display_id) = refused {
-        let note = MessageExtra::ThreadRefused { display_id };
-        add_activity_in_tx(&mut tx, conversation, &format!("≠ #{display_id}"), &note).await?;
-    }
-    if !content.refused_files.is_empty() {
-        let names: Vec<&str> = content
-            .refused_files
-            .iter()
-            .map(attachments::refused_name)
-            .collect();
-        let text = format!("✕ {}", names.join(", "));
-        let note = MessageExtra::FilesRefused {
-            files: content.refused_files,
-        };
-        add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
-    }
-    email.hub.commit(tx).await?;
-    Ok(())
+    Ok((conversation, contact, refused))
 }
 
 /// One pass over an inbox's unseen mail.

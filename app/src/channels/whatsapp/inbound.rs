@@ -55,7 +55,9 @@ pub async fn handle_webhook(
         for message in &value.messages {
             match incoming(message) {
                 Some(incoming) => {
-                    if receive_one(wa, inbox, &incoming, names.get(&incoming.from)).await? {
+                    if super::survey::answered(wa, inbox, &incoming).await?
+                        || receive_one(wa, inbox, &incoming, names.get(&incoming.from)).await?
+                    {
                         summary.stored += 1;
                     } else {
                         summary.duplicates += 1;

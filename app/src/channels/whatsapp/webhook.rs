@@ -103,6 +103,10 @@ pub struct Incoming {
     pub content_type: String,
     pub extra: Option<MessageExtra>,
     pub media: Option<MediaRef>,
+    /// A rating chosen from the satisfaction survey's list (`list_reply` `csat:N`).
+    pub survey_rating: Option<u8>,
+    /// The message it answers (`context.id`), when WhatsApp says.
+    pub context: Option<String>,
 }
 
 fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -262,6 +266,8 @@ pub fn incoming(message: &Value) -> Option<Incoming> {
         .chars()
         .take(crate::domain::MessageBody::MAX_CHARS)
         .collect();
+    let survey_rating = str_at(message, &["interactive", "list_reply", "id"])
+        .and_then(crate::domain::csat::rating_of_choice);
     Some(Incoming {
         id,
         from,
@@ -270,6 +276,8 @@ pub fn incoming(message: &Value) -> Option<Incoming> {
         content_type,
         extra,
         media,
+        survey_rating,
+        context: str_at(message, &["context", "id"]).map(str::to_owned),
     })
 }
 

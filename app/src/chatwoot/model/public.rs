@@ -99,7 +99,7 @@ pub struct PublicInbox {
     pub identifier: String,
     pub identity_validation_enabled: bool,
     pub name: String,
-    pub timezone: &'static str,
+    pub timezone: String,
     pub working_hours_enabled: bool,
     pub csat_survey_enabled: bool,
     pub greeting_enabled: bool,

@@ -60,13 +60,22 @@ pub async fn inbox_shape(caller: &Caller<'_>, view: &InboxView) -> Result<cw::In
         crate::db::inbox_settings::account_flag(caller.db(), account, view.id, "auto_assign")
             .await?
             .unwrap_or(false);
-    let mut shaped = render::inbox(view, auto, None);
+    let stored =
+        crate::db::inbox_settings::read(caller.db(), view.id, view.channel, Some(account)).await?;
+    let traits = super::inbox_traits::traits(
+        view.channel,
+        &stored
+            .as_ref()
+            .map(|s| s.settings.clone())
+            .unwrap_or_default(),
+    );
+    let mut shaped = render::inbox(view, auto, None, traits);
     if view.channel == crate::domain::ChannelKind::Api {
-        let url =
-            crate::db::inbox_settings::read(caller.db(), view.id, view.channel, Some(account))
-                .await?
-                .map(|stored| stored.text("webhook_url", ""));
-        shaped.webhook_url = Some(url.unwrap_or_default());
+        shaped.webhook_url = Some(
+            stored
+                .map(|stored| stored.text("webhook_url", ""))
+                .unwrap_or_default(),
+        );
     }
     Ok(shaped)
 }

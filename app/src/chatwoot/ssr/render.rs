@@ -52,7 +52,12 @@ pub fn agent(profile: &AgentProfile) -> cw::Agent {
     }
 }
 
-pub fn inbox(view: &InboxView, auto_assign: bool, address: Option<String>) -> cw::Inbox {
+pub fn inbox(
+    view: &InboxView,
+    auto_assign: bool,
+    address: Option<String>,
+    traits: super::inbox_traits::InboxTraits,
+) -> cw::Inbox {
     let (phone_number, email) = match view.channel {
         ChannelKind::WhatsApp => (address, None),
         ChannelKind::Email => (None, address),
@@ -64,15 +69,17 @@ pub fn inbox(view: &InboxView, auto_assign: bool, address: Option<String>) -> cw
         channel_id: view.id,
         name: view.name.clone(),
         channel_type: channel_type(view.channel),
-        greeting_enabled: false,
-        greeting_message: None,
-        working_hours_enabled: false,
-        enable_email_collect: view.channel == ChannelKind::WebChat,
-        csat_survey_enabled: false,
+        greeting_enabled: traits.greeting.is_some(),
+        greeting_message: traits.greeting,
+        working_hours_enabled: traits.working_hours_enabled,
+        enable_email_collect: traits.enable_email_collect,
+        csat_survey_enabled: traits.csat_survey_enabled,
         enable_auto_assignment: auto_assign,
         allow_messages_after_resolved: true,
         lock_to_single_conversation: false,
-        timezone: "UTC",
+        timezone: traits.timezone,
+        out_of_office_message: traits.out_of_office_message,
+        reply_time: traits.reply_time,
         website_token: view
             .web_token
             .clone()

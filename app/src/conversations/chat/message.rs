@@ -126,6 +126,9 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 Some(MessageExtra::OutOfOffice) => view! {
                     <p class="body">{t!(i18n, activity_out_of_office)}</p>
                 }.into_any(),
+                Some(MessageExtra::MailedToVisitor { address }) => view! {
+                    <p class="body">{t_string!(i18n, activity_mailed_to_visitor, address = address).to_string()}</p>
+                }.into_any(),
                 Some(MessageExtra::Survey { rating, .. }) => view! {
                     <p class="body">{render_body(&message)}</p>
                     <p class="survey-state muted">{match rating {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::api_inbox::ApiInboxForm;
 use super::email::EmailForm;
 use super::inbox_extras::{IdentitySecret, InboxAssignment, InboxRoutingSwitch};
+use super::offline::OfflineForm;
 use super::texts::channel_text;
 use super::web_chat::WebChatForm;
 use super::whatsapp::WhatsAppForm;
@@ -23,6 +24,11 @@ pub(super) fn InboxesSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let team = StoredValue::new(team);
+    let email_inboxes: Vec<(i64, String)> = inboxes
+        .iter()
+        .filter(|i| i.channel == ChannelKind::Email)
+        .map(|i| (i.id, i.name.clone()))
+        .collect();
     let cards = inboxes
         .into_iter()
         .map(|inbox| {
@@ -74,7 +80,10 @@ pub(super) fn InboxesSection(
                     <InboxAssignment inbox_id />
                     <super::business_hours::BusinessHoursForm inbox_id />
                     <super::csat::CsatForm inbox_id />
-                    {(inbox.channel == ChannelKind::WebChat).then(|| view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> })}
+                    {(inbox.channel == ChannelKind::WebChat).then(|| {
+                        let email_inboxes = email_inboxes.clone();
+                        view! { <WebChatForm inbox_id refresh /> <IdentitySecret inbox_id /> <OfflineForm inbox_id email_inboxes /> }
+                    })}
                     {(inbox.channel == ChannelKind::WhatsApp).then(|| view! { <WhatsAppForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Email).then(|| view! { <EmailForm inbox_id /> })}
                     {(inbox.channel == ChannelKind::Api).then(|| view! { <ApiInboxForm inbox_id /> <IdentitySecret inbox_id api=true /> })}

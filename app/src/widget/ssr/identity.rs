@@ -240,6 +240,15 @@ pub async fn new_verified_in_tx(
     Ok((token, identity, contact_id))
 }
 
+/// Who sends: the widget's and the visitor's tokens, the host's user, the address.
+pub struct Sender<'a> {
+    pub token: &'a str,
+    pub visitor: Option<&'a str>,
+    pub user: Option<&'a HostUser>,
+    /// The client's address, for the rate limits (`None` when unknown).
+    pub address: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,332 @@
+//! Replies by email to a website visitor who has left (issue 31). The database queues
+//! every agent's public reply in a web-chat conversation (`widget_mailings`); this
+//! worker takes the ones older than the wait (`CHARLA_WIDGET_EMAIL_AFTER_SECONDS`)
+//! that she has still not read, and sends them, one mail per conversation, to the
+//! address she left, through the email inbox her web-chat inbox names; a line in the
+//! conversation tells the agents. Read ones, and those of an inbox that mails nobody
+//! or of a visitor without an address, are dropped. A lease on the rows keeps two
+//! replicas from sending the same mail; a temporary failure is tried again later.
+use lettre::message::{Mailbox, MultiPart};
+use lettre::AsyncTransport;
+use sqlx::Row;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::channels::email::inbox::{self, EmailInbox};
+use crate::channels::email::smtp::{html_of, message_id_for, transport};
+use crate::channels::outbound::{Failure, OutboundPolicy};
+use crate::conversations::model::MessageExtra;
+use crate::conversations::ssr::messages::add_activity_in_tx;
+use crate::db::{now_ms, placeholders, Db};
+use crate::domain::offline::OfflineSettings;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::live::hub::Hub;
+use crate::secrets::SecretBox;
+
+/// How long a claimed row stays with its worker before another may take it over.
+const LEASE_MS: i64 = 120_000;
+/// Temporary failures tried again at most this many times, then given up.
+const MAX_ATTEMPTS: i64 = 6;
+
+#[derive(Clone)]
+pub struct Mailing {
+    pub db: Db,
+    pub hub: Hub,
+    pub secrets: SecretBox,
+    pub outbound: OutboundPolicy,
+    /// How long an unread reply waits before it is mailed.
+    pub after: Duration,
+}
+
+pub fn spawn(mailing: Mailing) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = run_once(&mailing).await {
+                tracing::warn!(error = %err, "widget mailing pass failed");
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+    });
+}
+
+/// One pass: the rows due now, leased, mailed by conversation. Returns the mails sent.
+pub async fn run_once(mailing: &Mailing) -> Result<usize, AppError> {
+    let now = now_ms();
+    let after = i64::try_from(mailing.after.as_millis()).unwrap_or(i64::MAX);
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT message_id FROM widget_mailings WHERE state = 'pending' AND next_attempt_at <= $1 \
+         AND created_at <= $2 ORDER BY created_at LIMIT 100",
+    )
+    .bind(now)
+    .bind(now.saturating_sub(after))
+    .fetch_all(&mailing.db.pool)
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let list = placeholders(3, due.len());
+    let sql = format!(
+        "UPDATE widget_mailings SET next_attempt_at = $1, attempts = attempts + 1 \
+         WHERE message_id IN ({list}) AND state = 'pending' AND next_attempt_at <= $2 \
+         RETURNING message_id, conversation_id, attempts"
+    );
+    let mut query = sqlx::query(&sql).bind(now + LEASE_MS).bind(now);
+    for id in &due {
+        query = query.bind(*id);
+    }
+    let leased = {
+        let _turn = mailing.db.write_turn().await;
+        query.fetch_all(&mailing.db.pool).await?
+    };
+    let mut by_conversation: BTreeMap<i64, (Vec<i64>, i64)> = BTreeMap::new();
+    for row in &leased {
+        let entry = by_conversation
+            .entry(row.try_get("conversation_id")?)
+            .or_default();
+        entry.0.push(row.try_get("message_id")?);
+        entry.1 = entry.1.max(row.try_get("attempts")?);
+    }
+    let mut sent = 0;
+    for (conversation, (mut messages, attempts)) in by_conversation {
+        messages.sort_unstable();
+        if conversation_once(mailing, conversation, &messages, attempts).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Who the mail goes to and through which inbox.
+struct Recipient {
+    account_id: i64,
+    inbox_name: String,
+    name: String,
+    address: Option<String>,
+    settings: OfflineSettings,
+}
+
+async fn recipient(db: &Db, conversation: i64) -> Result<Option<Recipient>, AppError> {
+    let row = sqlx::query(
+        "SELECT c.account_id, i.name AS inbox_name, i.settings, ct.name, \
+         COALESCE(ct.email, ct.claimed_email) AS address FROM conversations c \
+         JOIN inboxes i ON i.id = c.inbox_id JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+    )
+    .bind(conversation)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let settings: String = row.try_get("settings")?;
+    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
+    Ok(Some(Recipient {
+        account_id: row.try_get("account_id")?,
+        inbox_name: row.try_get("inbox_name")?,
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        settings: settings
+            .get("offline")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default(),
+    }))
+}
+
+/// A reply as the mail quotes it.
+struct Reply {
+    id: i64,
+    author: Option<String>,
+    body: String,
+}
+
+/// The replies among `ids` she has not read yet (the rest are dropped from the queue).
+async fn unread(db: &Db, ids: &[i64]) -> Result<Vec<Reply>, AppError> {
+    let list = placeholders(1, ids.len());
+    let sql = format!(
+        "SELECT m.id, m.body, m.delivery_status, a.name AS author FROM messages m \
+         LEFT JOIN agents a ON a.id = m.sender_agent_id WHERE m.id IN ({list}) ORDER BY m.id"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let mut replies = Vec::new();
+    let mut read = Vec::new();
+    for row in query.fetch_all(&db.pool).await? {
+        let id: i64 = row.try_get("id")?;
+        let status: Option<String> = row.try_get("delivery_status")?;
+        if status.as_deref() == Some("read") {
+            read.push(id);
+        } else {
+            replies.push(Reply {
+                id,
+                author: row.try_get("author")?,
+                body: row.try_get("body")?,
+            });
+        }
+    }
+    drop_rows(db, &read).await?;
+    Ok(replies)
+}
+
+async fn drop_rows(db: &Db, ids: &[i64]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(1, ids.len());
+    let sql = format!("DELETE FROM widget_mailings WHERE message_id IN ({list})");
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let _turn = db.write_turn().await;
+    query.execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Records a failure: tried again later (with a longer wait each time) or given up.
+async fn failed(
+    db: &Db,
+    ids: &[i64],
+    attempts: i64,
+    error: &str,
+    permanent: bool,
+) -> Result<(), AppError> {
+    let give_up = permanent || attempts >= MAX_ATTEMPTS;
+    let wait = 30_000 * (1_i64 << attempts.clamp(0, 8));
+    let list = placeholders(4, ids.len());
+    let sql = format!(
+        "UPDATE widget_mailings SET state = $1, error = $2, next_attempt_at = $3 WHERE message_id IN ({list})"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(if give_up { "failed" } else { "pending" })
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(now_ms() + wait);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    tracing::warn!(
+        error,
+        give_up,
+        "mailing a reply to a website visitor failed"
+    );
+    let _turn = db.write_turn().await;
+    query.execute(&db.pool).await?;
+    Ok(())
+}
+
+/// Mails one conversation's unread replies; `Ok(true)` when a mail went out.
+async fn conversation_once(
+    mailing: &Mailing,
+    conversation: i64,
+    ids: &[i64],
+    attempts: i64,
+) -> Result<bool, AppError> {
+    let db = &mailing.db;
+    let Some(to) = recipient(db, conversation).await? else {
+        drop_rows(db, ids).await?;
+        return Ok(false);
+    };
+    let (Some(address), Some(through)) = (to.address.clone(), to.settings.email_inbox_id) else {
+        drop_rows(db, ids).await?;
+        return Ok(false);
+    };
+    let replies = unread(db, ids).await?;
+    if replies.is_empty() {
+        return Ok(false);
+    }
+    let ids: Vec<i64> = replies.iter().map(|r| r.id).collect();
+    let email_inbox = match inbox::load(db, &mailing.secrets, through).await? {
+        Some(inbox) if inbox.can_send() && inbox.account_id == to.account_id => inbox,
+        _ => {
+            failed(db, &ids, attempts, "email_not_configured", true).await?;
+            return Ok(false);
+        }
+    };
+    let earlier: Option<String> = sqlx::query_scalar(
+        "SELECT mail_id FROM widget_mailings WHERE conversation_id = $1 AND mail_id IS NOT NULL \
+         ORDER BY message_id DESC LIMIT 1",
+    )
+    .bind(conversation)
+    .fetch_optional(&db.pool)
+    .await?;
+    let key = format!("{}\u{0}{}", email_inbox.id_salt, email_inbox.smtp_password);
+    let mail_id = message_id_for(ids[0], &key, &email_inbox.from_address);
+    let mail = match compose(&email_inbox, &to, &address, &replies, &mail_id, earlier) {
+        Ok(mail) => mail,
+        Err(error) => {
+            failed(db, &ids, attempts, &error, true).await?;
+            return Ok(false);
+        }
+    };
+    let sent = match transport(&mailing.outbound, &email_inbox).await {
+        Ok(transport) => transport
+            .send(mail)
+            .await
+            .map_err(|err| (err.to_string(), err.is_permanent())),
+        Err(err) => Err((err.detail, err.kind != Failure::Unreachable)),
+    };
+    if let Err((error, permanent)) = sent {
+        failed(db, &ids, attempts, &error, permanent).await?;
+        return Ok(false);
+    }
+    let mut tx = db.begin_write().await?;
+    let list = placeholders(2, ids.len());
+    let sql = format!(
+        "UPDATE widget_mailings SET state = 'sent', mail_id = $1, error = NULL WHERE message_id IN ({list})"
+    );
+    let mut query = sqlx::query(&sql).bind(&mail_id);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    query.execute(tx.conn()).await?;
+    let extra = MessageExtra::MailedToVisitor {
+        address: address.clone(),
+    };
+    add_activity_in_tx(&mut tx, conversation, &format!("✉ {address}"), &extra).await?;
+    mailing.hub.commit(tx).await?;
+    Ok(true)
+}
+
+fn compose(
+    inbox: &EmailInbox,
+    to: &Recipient,
+    address: &str,
+    replies: &[Reply],
+    mail_id: &str,
+    earlier: Option<String>,
+) -> Result<lettre::Message, String> {
+    let l = Locale::es;
+    let from = Mailbox::new(
+        Some(inbox.from_name.clone()).filter(|n| !n.is_empty()),
+        inbox
+            .from_address
+            .parse()
+            .map_err(|e| format!("from: {e}"))?,
+    );
+    let recipient = Mailbox::new(
+        Some(to.name.clone()).filter(|n| !n.is_empty()),
+        address.parse().map_err(|e| format!("to: {e}"))?,
+    );
+    let mut text = String::new();
+    for reply in replies {
+        let author = reply.author.as_deref().unwrap_or(&to.inbox_name);
+        text.push_str(&format!("{author}:\n{}\n\n", reply.body));
+    }
+    text.push_str(&format!("-- \n{}\n", td_string!(l, mailing_footer)));
+    let subject = td_string!(l, mailing_subject, inbox = to.inbox_name.as_str()).to_string();
+    let mut builder = lettre::Message::builder()
+        .from(from)
+        .to(recipient)
+        .subject(subject)
+        .message_id(Some(format!("<{mail_id}>")));
+    if let Some(earlier) = earlier {
+        builder = builder
+            .in_reply_to(format!("<{earlier}>"))
+            .references(format!("<{earlier}>"));
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            text.clone(),
+            html_of(&text),
+        ))
+        .map_err(|e| e.to_string())
+}
