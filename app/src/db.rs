@@ -162,6 +162,11 @@ impl WriteTx {
         &mut self.tx
     }
 
+    /// The ids of the events appended so far, in order.
+    pub fn appended(&self) -> Vec<i64> {
+        self.events.iter().map(|e| e.id).collect()
+    }
+
     /// Notes that this transaction queued a message for a channel.
     pub fn queue_outbound(&mut self) {
         self.queued_outbound = true;

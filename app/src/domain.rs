@@ -2,6 +2,7 @@
 //! value types that parse user input. Each enum maps to the TEXT stored in the database.
 pub mod api_inbox;
 pub mod attachment;
+pub mod automation;
 pub mod bot;
 pub mod business_hours;
 pub mod canned;

@@ -6,6 +6,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod agents;
 pub mod auth;
+pub mod automation;
 pub mod canned;
 pub mod channels;
 pub mod chatwoot;

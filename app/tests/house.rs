@@ -30,7 +30,7 @@ fn floor_of_top(top: &str) -> Floor {
         "" | "root" | "shell" | "pages" | "chatwoot" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
         | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search"
-        | "reports" => Floor::Feature,
+        | "reports" | "automation" => Floor::Feature,
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -85,6 +85,10 @@ const ACROSS: &[(&str, &str)] = &[
     ("agents", "inboxes"),
     // Reports count times in each inbox's business hours, as the inbox keeps them.
     ("reports", "inboxes"),
+    // Rules act on conversations through their services (the bulk actions' writes,
+    // the one outgoing path) and read the inbox's business hours for a condition.
+    ("automation", "conversations"),
+    ("automation", "inboxes"),
     // The server's state holds each floor's long-lived services (the Graph client's
     // pool, the widget's rate limits) and names their types; it calls none of them.
     ("state", "channels"),

@@ -38,9 +38,17 @@ function mailbox(user) {
   });
 }
 
+/** The raw mailbox with its quoted-printable and base64 parts decoded beside it. */
+function readable(raw) {
+  const qp = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  const b64 = [...raw.matchAll(/\r\n\r\n([A-Za-z0-9+/=\r\n]{24,})/g)]
+    .map((m) => Buffer.from(m[1].replace(/\r?\n/g, ''), 'base64').toString('utf8'));
+  return [raw, qp, ...b64].join('\n');
+}
+
 async function waitForMail(user, text) {
   for (let i = 0; i < 150; i += 1) {
-    const raw = await mailbox(user);
+    const raw = readable(await mailbox(user));
     if (raw.includes(text)) return raw;
     await new Promise((r) => setTimeout(r, 200));
   }

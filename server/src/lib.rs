@@ -83,6 +83,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         max_mail_bytes: config.email_max_bytes,
         uploads: config.uploads,
     });
+    app::automation::ssr::engine::spawn(db.clone(), hub.clone());
     app::channels::web_chat::mailing::spawn(app::channels::web_chat::mailing::Mailing {
         db: db.clone(),
         hub: hub.clone(),

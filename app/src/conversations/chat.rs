@@ -1,6 +1,7 @@
 //! The open conversation: header with actions (assign, resolve, snooze, mark unread),
 //! messages grouped by day with delivery state, older history on scroll, the contact
 //! panel and the composer.
+mod automation_line;
 mod conversation;
 mod email;
 mod found;

@@ -242,6 +242,8 @@ pub enum MessageExtra {
     SurveyAnswered { rating: u8, comment: String },
     /// Replies a website visitor had not read were mailed to her at `address`.
     MailedToVisitor { address: String },
+    /// An automation rule acted on the conversation (Chatwoot's action names).
+    AutomationRan { rule: String, actions: Vec<String> },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -322,6 +324,10 @@ enum MessageExtraTwin {
     },
     MailedToVisitor {
         address: String,
+    },
+    AutomationRan {
+        rule: String,
+        actions: Vec<String>,
     },
 }
 

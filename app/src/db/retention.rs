@@ -22,6 +22,12 @@ pub async fn sweep(
         .execute(tx.conn())
         .await?
         .rows_affected();
+    // What the automation's own actions caused goes with the events themselves.
+    sqlx::query(
+        "DELETE FROM automation_event_origins WHERE event_id < (SELECT COALESCE(MIN(id), 0) FROM events)",
+    )
+    .execute(tx.conn())
+    .await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
         .bind(now - keep_failures_ms)
         .execute(tx.conn())

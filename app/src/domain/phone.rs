@@ -65,6 +65,13 @@ impl PhoneNumber {
         ))
     }
 
+    /// The ISO country (`ES`) of a number in E.164, when the numbering plan tells.
+    #[cfg(feature = "ssr")]
+    pub fn country_of(e164: &str) -> Option<String> {
+        let number = phonenumber::parse(None, e164.trim()).ok()?;
+        number.country().id().map(|id| id.as_ref().to_owned())
+    }
+
     /// The number WhatsApp gives (`wa_id`: country code and number, digits only). WhatsApp
     /// has already verified it, so it is kept even where libphonenumber's metadata does
     /// not know the range yet: E.164 from the digits (at most 15, no leading 0).

@@ -23,6 +23,7 @@ use app::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
+mod automation_rules;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
@@ -272,6 +273,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(bot_rules::bot_rules());
     rules.extend(report_rules::report_rules());
     rules.extend(offline_rules::offline_rules());
+    rules.extend(automation_rules::automation_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

@@ -837,13 +837,15 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
     // Each one reviewed: a contact (S13), a canned response, a label (which leaves
     // the conversations that had it) a saved folder (a filter, no conversation in
     // it), a team (its conversations stay, without one), a webhook (its delivery
-    // log goes with it) and an agent bot (emptied: its messages keep its name); never a
-    // conversation or message.
+    // log goes with it), an agent bot (emptied: its messages keep its name) and an
+    // automation rule (what it did stays in the activity); never a conversation or
+    // message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
         deleting,
         [
+            &"/api/automation/remove".to_owned(),
             &"/api/bots/remove".to_owned(),
             &"/api/canned/remove".to_owned(),
             &"/api/contacts/delete".to_owned(),

@@ -5,6 +5,8 @@ mod api_inbox_flows;
 mod assignment;
 mod auth;
 mod authz;
+mod automation;
+mod automation_engine;
 mod bots;
 mod bulk;
 mod business_hours;

@@ -126,6 +126,10 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 Some(MessageExtra::OutOfOffice) => view! {
                     <p class="body">{t!(i18n, activity_out_of_office)}</p>
                 }.into_any(),
+                Some(MessageExtra::AutomationRan { rule, actions }) => {
+                    let did = actions.iter().map(|a| super::automation_line::action_text(i18n, a)).collect::<Vec<_>>().join(" · ");
+                    view! { <p class="body">{t_string!(i18n, activity_automation_ran, rule = rule, actions = did).to_string()}</p> }.into_any()
+                }
                 Some(MessageExtra::MailedToVisitor { address }) => view! {
                     <p class="body">{t_string!(i18n, activity_mailed_to_visitor, address = address).to_string()}</p>
                 }.into_any(),

@@ -13,22 +13,27 @@ use crate::notifications::ssr::{notify_in_tx, Notice};
 /// Who made the change: a named agent, or automatic assignment.
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
-    Agent { id: i64, name: &'a str },
+    Agent {
+        id: i64,
+        name: &'a str,
+    },
     Automatic,
+    /// An automation rule: its own line says what it did.
+    Rule,
 }
 
 impl Actor<'_> {
     fn name(self) -> Option<String> {
         match self {
             Actor::Agent { name, .. } => Some(name.to_owned()),
-            Actor::Automatic => None,
+            Actor::Automatic | Actor::Rule => None,
         }
     }
 
     fn agent_id(self) -> Option<i64> {
         match self {
             Actor::Agent { id, .. } => Some(id),
-            Actor::Automatic => None,
+            Actor::Automatic | Actor::Rule => None,
         }
     }
 }

@@ -97,21 +97,21 @@ pub async fn apply(
             refused,
         });
     }
-    write(&mut tx, &accepted, action, snoozed_until, now).await?;
-    let after = summaries_in_tx(&mut tx, &accepted).await?;
-    let events: Vec<(EventScope, LiveEvent)> = after
-        .iter()
-        .filter(|a| !same(&before[&a.id], a))
-        .map(|a| (scope(a), changed(&before[&a.id], a)))
-        .collect();
-    tx.append_events(agent.account_id, events).await?;
-    hands_changed(&mut tx, agent, action, &before, &after, now).await?;
-    if let BulkAction::SetStatus { status, .. } = action {
-        for id in &accepted {
-            super::survey::on_status_in_tx(&mut tx, agent.account_id, &before[id], status, now)
-                .await?;
-        }
-    }
+    let by = Actor::Agent {
+        id: agent.id,
+        name: agent.shown_name(),
+    };
+    let taken: Vec<ConversationSummary> = accepted.iter().map(|id| before[id].clone()).collect();
+    let after = act_in_tx(
+        &mut tx,
+        agent.account_id,
+        by,
+        &taken,
+        action,
+        snoozed_until,
+        now,
+    )
+    .await?;
     hub.commit(tx).await?;
     let updated = after
         .into_iter()
@@ -123,20 +123,55 @@ pub async fn apply(
     Ok(BulkOutcome { updated, refused })
 }
 
+/// Writes `action` on conversations already checked (`taken`, as they stood): their
+/// events, the activity lines of a change of hands and, on a resolve, the survey.
+/// Returns them as they are now. Agents' bulk actions and automation rules share it.
+pub async fn act_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    by: Actor<'_>,
+    taken: &[ConversationSummary],
+    action: BulkAction,
+    snoozed_until: Option<i64>,
+    now: i64,
+) -> Result<Vec<ConversationSummary>, AppError> {
+    if taken.is_empty() {
+        return Ok(Vec::new());
+    }
+    let before: BTreeMap<i64, ConversationSummary> =
+        taken.iter().map(|c| (c.id, c.clone())).collect();
+    let ids: Vec<i64> = before.keys().copied().collect();
+    write(tx, &ids, action, snoozed_until, now).await?;
+    let after = summaries_in_tx(tx, &ids).await?;
+    let events: Vec<(EventScope, LiveEvent)> = after
+        .iter()
+        .filter(|a| !same(&before[&a.id], a))
+        .map(|a| (scope(a), changed(&before[&a.id], a)))
+        .collect();
+    tx.append_events(account_id, events).await?;
+    hands_changed(tx, account_id, by, action, &before, &after, now).await?;
+    if let BulkAction::SetStatus { status, .. } = action {
+        for id in &ids {
+            super::survey::on_status_in_tx(tx, account_id, &before[id], status, now).await?;
+        }
+    }
+    Ok(after)
+}
+
 /// The activity lines of an assignment or a team change, for the conversations whose
-/// assignee or team it changed.
+/// assignee or team it changed (a rule's own line says it instead).
 async fn hands_changed(
     tx: &mut WriteTx,
-    agent: &AgentProfile,
+    account_id: i64,
+    by: Actor<'_>,
     action: BulkAction,
     before: &BTreeMap<i64, ConversationSummary>,
     after: &[ConversationSummary],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let by = Actor::Agent {
-        id: agent.id,
-        name: agent.shown_name(),
-    };
+    if matches!(by, Actor::Rule) {
+        return Ok(());
+    }
     let changed = |differs: fn(&ConversationSummary, &ConversationSummary) -> bool| {
         after
             .iter()
@@ -147,11 +182,11 @@ async fn hands_changed(
     match action {
         BulkAction::Assign { assignee_id } => {
             let ids = changed(|b, a| b.assignee_id != a.assignee_id);
-            activity::assigned_in_tx(tx, agent.account_id, &ids, assignee_id, by, now).await
+            activity::assigned_in_tx(tx, account_id, &ids, assignee_id, by, now).await
         }
         BulkAction::SetTeam { team_id } => {
             let ids = changed(|b, a| b.team_id != a.team_id);
-            activity::team_in_tx(tx, agent.account_id, &ids, team_id, by, now).await
+            activity::team_in_tx(tx, account_id, &ids, team_id, by, now).await
         }
         _ => Ok(()),
     }

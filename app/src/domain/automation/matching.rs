@@ -36,7 +36,7 @@ fn text_holds(operator: Operator, actual: Option<&str>, values: &[String]) -> bo
     match (operator, actual) {
         (Operator::IsPresent, a) => a.is_some(),
         (Operator::IsNotPresent, a) => a.is_none(),
-        (Operator::EqualTo, Some(a)) => values.iter().any(|v| *v == a),
+        (Operator::EqualTo, Some(a)) => values.contains(&a),
         (Operator::NotEqualTo, Some(a)) => values.iter().all(|v| *v != a),
         (Operator::Contains, Some(a)) => values.iter().any(|v| a.contains(v.as_str())),
         (Operator::DoesNotContain, Some(a)) => values.iter().all(|v| !a.contains(v.as_str())),

@@ -3,7 +3,9 @@ use serde_json::json;
 use super::*;
 
 fn rule(value: serde_json::Value) -> Result<CheckedRule, (&'static str, &'static str)> {
-    serde_json::from_value::<RuleInput>(value).unwrap().checked()
+    serde_json::from_value::<RuleInput>(value)
+        .unwrap()
+        .checked()
 }
 
 fn facts() -> Facts {
@@ -25,8 +27,10 @@ fn facts() -> Facts {
 }
 
 fn conditions(list: serde_json::Value) -> Vec<Condition> {
-    rule(json!({"name": "r", "event_name": "message_created", "conditions": list,
-        "actions": [{"action_name": "resolve_conversation"}]}))
+    rule(
+        json!({"name": "r", "event_name": "message_created", "conditions": list,
+        "actions": [{"action_name": "resolve_conversation"}]}),
+    )
     .unwrap()
     .conditions
 }
@@ -34,14 +38,14 @@ fn conditions(list: serde_json::Value) -> Vec<Condition> {
 #[test]
 fn chatwoots_payload_is_read_and_checked() {
     let checked = rule(json!({
-        "name": " Facturas ", "event_name": "message_created",
-        "conditions": [{"attribute_key": "content", "filter_operator": "contains",
-            "values": ["factura"], "query_operator": "and"}],
-        "actions": [
-            {"action_name": "add_label", "action_params": ["facturación"]},
-            {"action_name": "assign_team", "action_params": [4]},
-            {"action_name": "change_priority", "action_params": ["high"]}
-        ]}))
+    "name": " Facturas ", "event_name": "message_created",
+    "conditions": [{"attribute_key": "content", "filter_operator": "contains",
+        "values": ["factura"], "query_operator": "and"}],
+    "actions": [
+        {"action_name": "add_label", "action_params": ["facturación"]},
+        {"action_name": "assign_team", "action_params": [4]},
+        {"action_name": "change_priority", "action_params": ["high"]}
+    ]}))
     .unwrap();
     assert_eq!(checked.name, "Facturas");
     assert_eq!(
@@ -62,19 +66,31 @@ fn bad_rules_name_their_field() {
     };
     let resolve = json!([{"action_name": "resolve_conversation"}]);
     assert_eq!(
-        base(json!([{"attribute_key": "shoe_size", "filter_operator": "equal_to", "values": ["42"]}]), resolve.clone()),
+        base(
+            json!([{"attribute_key": "shoe_size", "filter_operator": "equal_to", "values": ["42"]}]),
+            resolve.clone()
+        ),
         Err(("conditions", "attribute"))
     );
     assert_eq!(
-        base(json!([{"attribute_key": "priority", "filter_operator": "contains", "values": ["high"]}]), resolve.clone()),
+        base(
+            json!([{"attribute_key": "priority", "filter_operator": "contains", "values": ["high"]}]),
+            resolve.clone()
+        ),
         Err(("conditions", "operator"))
     );
     assert_eq!(
-        base(json!([{"attribute_key": "priority", "filter_operator": "equal_to", "values": ["altísima"]}]), resolve.clone()),
+        base(
+            json!([{"attribute_key": "priority", "filter_operator": "equal_to", "values": ["altísima"]}]),
+            resolve.clone()
+        ),
         Err(("conditions", "values"))
     );
     assert_eq!(
-        base(json!([{"attribute_key": "content", "filter_operator": "contains", "values": []}]), resolve.clone()),
+        base(
+            json!([{"attribute_key": "content", "filter_operator": "contains", "values": []}]),
+            resolve.clone()
+        ),
         Err(("conditions", "values"))
     );
     assert_eq!(base(json!([]), json!([])), Err(("actions", "required")));
@@ -83,11 +99,17 @@ fn bad_rules_name_their_field() {
         Err(("actions", "unknown"))
     );
     assert_eq!(
-        base(json!([]), json!([{"action_name": "assign_agent", "action_params": ["nadie"]}])),
+        base(
+            json!([]),
+            json!([{"action_name": "assign_agent", "action_params": ["nadie"]}])
+        ),
         Err(("actions", "params"))
     );
     assert_eq!(
-        base(json!([]), json!([{"action_name": "send_webhook_event", "action_params": ["ftp://x"]}])),
+        base(
+            json!([]),
+            json!([{"action_name": "send_webhook_event", "action_params": ["ftp://x"]}])
+        ),
         Err(("actions", "url"))
     );
     assert_eq!(
@@ -95,7 +117,9 @@ fn bad_rules_name_their_field() {
         Err(("name", "required"))
     );
     assert_eq!(
-        rule(json!({"name": "r", "event_name": "no_reply", "actions": resolve, "no_reply_minutes": 1})),
+        rule(
+            json!({"name": "r", "event_name": "no_reply", "actions": resolve, "no_reply_minutes": 1})
+        ),
         Err(("no_reply_minutes", "invalid"))
     );
 }
@@ -104,16 +128,24 @@ fn bad_rules_name_their_field() {
 fn text_matches_without_case_or_accents() {
     let f = facts();
     let contains = |word: &str| {
-        conditions(json!([{"attribute_key": "content", "filter_operator": "contains", "values": [word]}]))
+        conditions(
+            json!([{"attribute_key": "content", "filter_operator": "contains", "values": [word]}]),
+        )
     };
     assert!(matches(&contains("factura"), &f));
     assert!(matches(&contains("FACTURA"), &f));
     assert!(!matches(&contains("pedido"), &f));
-    let lacking = conditions(json!([{"attribute_key": "content", "filter_operator": "does_not_contain", "values": ["pedido"]}]));
+    let lacking = conditions(
+        json!([{"attribute_key": "content", "filter_operator": "does_not_contain", "values": ["pedido"]}]),
+    );
     assert!(matches(&lacking, &f));
-    let domain = conditions(json!([{"attribute_key": "email", "filter_operator": "contains", "values": ["@tienda.example"]}]));
+    let domain = conditions(
+        json!([{"attribute_key": "email", "filter_operator": "contains", "values": ["@tienda.example"]}]),
+    );
     assert!(matches(&domain, &f));
-    let label = conditions(json!([{"attribute_key": "labels", "filter_operator": "equal_to", "values": ["facturacion"]}]));
+    let label = conditions(
+        json!([{"attribute_key": "labels", "filter_operator": "equal_to", "values": ["facturacion"]}]),
+    );
     assert!(matches(&label, &f));
 }
 
@@ -139,12 +171,19 @@ fn and_binds_tighter_than_or() {
 #[test]
 fn presence_hours_and_ids() {
     let f = facts();
-    let unassigned = conditions(json!([{"attribute_key": "assignee_id", "filter_operator": "is_not_present"}]));
+    let unassigned =
+        conditions(json!([{"attribute_key": "assignee_id", "filter_operator": "is_not_present"}]));
     assert!(matches(&unassigned, &f));
-    let team = conditions(json!([{"attribute_key": "team_id", "filter_operator": "equal_to", "values": [2]}]));
+    let team = conditions(
+        json!([{"attribute_key": "team_id", "filter_operator": "equal_to", "values": [2]}]),
+    );
     assert!(matches(&team, &f));
-    let closed = conditions(json!([{"attribute_key": "business_hours", "filter_operator": "equal_to", "values": ["closed"]}]));
+    let closed = conditions(
+        json!([{"attribute_key": "business_hours", "filter_operator": "equal_to", "values": ["closed"]}]),
+    );
     assert!(!matches(&closed, &f));
-    let other_inbox = conditions(json!([{"attribute_key": "inbox_id", "filter_operator": "not_equal_to", "values": ["3"]}]));
+    let other_inbox = conditions(
+        json!([{"attribute_key": "inbox_id", "filter_operator": "not_equal_to", "values": ["3"]}]),
+    );
     assert!(!matches(&other_inbox, &f));
 }

@@ -1,0 +1,49 @@
+//! The rules' server functions (administrators): each resolves the session and calls
+//! one service.
+use leptos::prelude::*;
+
+use super::model::AutomationRule;
+use crate::domain::automation::RuleInput;
+use crate::error::AppError;
+use crate::wire::Json;
+#[cfg(feature = "ssr")]
+use {super::ssr, crate::auth::permission::admin_session};
+
+/// The account's rules, in the order they run.
+#[server(endpoint = "automation/list", input = Json, output = Json)]
+pub async fn list_automation_rules() -> Result<Vec<AutomationRule>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::store::list(&state.db, admin.account_id).await
+        }
+        .await,
+    )
+}
+
+/// Creates (`id: None`, last in order) or changes a rule; a bad one is refused whole.
+#[server(endpoint = "automation/save", input = Json, output = Json)]
+pub async fn save_automation_rule(
+    id: Option<i64>,
+    rule: RuleInput,
+) -> Result<AutomationRule, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::store::save(&state.db, admin.account_id, id, &rule).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a rule (what it did stays in the conversations' activity).
+#[server(endpoint = "automation/remove", input = Json, output = Json)]
+pub async fn remove_automation_rule(id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::store::remove(&state.db, admin.account_id, id).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,6 @@
+//! Server side of automation rules: their storage and the references they must keep.
+mod apply;
+pub mod engine;
+mod facts;
+pub mod references;
+pub mod store;

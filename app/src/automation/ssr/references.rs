@@ -1,0 +1,91 @@
+//! What a rule names must be this account's: its inboxes, agents, teams and labels
+//! (labels by name, as Chatwoot's rules name them). The first that is not says which
+//! part of the rule is wrong (`unknown_reference`).
+use crate::db::Db;
+use crate::domain::automation::{Attribute, CheckedRule, RuleAction};
+use crate::error::AppError;
+
+/// Which kind of thing an id or name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Inbox,
+    Agent,
+    Team,
+    Label,
+}
+
+async fn known(db: &Db, account_id: i64, kind: Kind, value: &str) -> Result<bool, AppError> {
+    let found: Option<i64> = match kind {
+        Kind::Label => {
+            sqlx::query_scalar(
+                "SELECT id FROM labels WHERE account_id = $1 AND LOWER(name) = LOWER($2)",
+            )
+            .bind(account_id)
+            .bind(value)
+            .fetch_optional(&db.pool)
+            .await?
+        }
+        _ => {
+            let Ok(id) = value.parse::<i64>() else {
+                return Ok(false);
+            };
+            let sql = match kind {
+                Kind::Inbox => "SELECT id FROM inboxes WHERE id = $1 AND account_id = $2",
+                Kind::Agent => {
+                    "SELECT id FROM agents WHERE id = $1 AND account_id = $2 AND active = 1"
+                }
+                _ => "SELECT id FROM teams WHERE id = $1 AND account_id = $2",
+            };
+            sqlx::query_scalar(sql)
+                .bind(id)
+                .bind(account_id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+    };
+    Ok(found.is_some())
+}
+
+/// Every (part, kind, value) the rule names.
+fn named(rule: &CheckedRule) -> Vec<(&'static str, Kind, String)> {
+    let mut out = Vec::new();
+    for condition in &rule.conditions {
+        let kind = match condition.attribute {
+            Attribute::InboxId => Kind::Inbox,
+            Attribute::AssigneeId => Kind::Agent,
+            Attribute::TeamId => Kind::Team,
+            // Label conditions compare names; a label not (yet) there matches nothing.
+            _ => continue,
+        };
+        for value in &condition.values {
+            out.push(("conditions", kind, value.clone()));
+        }
+    }
+    for action in &rule.actions {
+        match action {
+            RuleAction::AssignAgent(id) => out.push(("actions", Kind::Agent, id.to_string())),
+            RuleAction::AssignTeam(id) => out.push(("actions", Kind::Team, id.to_string())),
+            RuleAction::AddLabel(names) | RuleAction::RemoveLabel(names) => {
+                for name in names {
+                    out.push(("actions", Kind::Label, name.clone()));
+                }
+            }
+            RuleAction::SendEmailToAgents { agent_ids, .. } => {
+                for id in agent_ids {
+                    out.push(("actions", Kind::Agent, id.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+pub async fn check(db: &Db, account_id: i64, rule: &CheckedRule) -> Result<(), AppError> {
+    for (part, kind, value) in named(rule) {
+        if !known(db, account_id, kind, &value).await? {
+            return Err(AppError::validation(part, "unknown_reference"));
+        }
+    }
+    Ok(())
+}
