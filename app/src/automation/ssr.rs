@@ -1,5 +1,6 @@
 //! Server side of automation rules: their storage and the references they must keep.
 mod apply;
+mod book;
 pub mod engine;
 mod facts;
 pub mod references;

@@ -28,6 +28,11 @@ pub async fn sweep(
     )
     .execute(tx.conn())
     .await?;
+    // A mailing's Message-ID threads an answer back for half a year; failed ones go too.
+    sqlx::query("DELETE FROM widget_mailings WHERE state <> 'pending' AND created_at < $1")
+        .bind(now - 180 * 24 * 3600 * 1000)
+        .execute(tx.conn())
+        .await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
         .bind(now - keep_failures_ms)
         .execute(tx.conn())

@@ -35,6 +35,13 @@ impl VisitorMessage {
         if message.private || message.direction == MessageDirection::Activity {
             return None;
         }
+        // An answer by email to a reply mailed to her came from an address she only
+        // claimed: it is the agents' to read, never shown in the widget.
+        if message.direction == MessageDirection::Incoming
+            && matches!(message.extra, Some(MessageExtra::Email { .. }))
+        {
+            return None;
+        }
         let from_agent = message.direction == MessageDirection::Outgoing;
         Some(VisitorMessage {
             id: message.id,

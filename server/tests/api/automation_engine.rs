@@ -1,8 +1,9 @@
 //! Automation rules at work (issue 32), on both databases: a visitor's "mi factura"
 //! is routed by a rule (label, team, priority, agent) with one activity line naming
 //! the rule; a message the conditions do not match is left alone; a rule that its
-//! own actions would set off again is not (a skipped loop is counted); a rule whose
-//! label was deleted is switched off with the reason instead of failing silently.
+//! own actions would set off again is not (a skipped loop is counted); workers racing
+//! each other (replicas) handle each event once; a rule whose label was deleted is
+//! switched off with the reason instead of failing silently.
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -109,8 +110,24 @@ async fn a_rule_routes_what_it_matches_once_and_never_loops(app: TestApp) {
         "conditions": [], "actions": [{"action_name": "add_private_note", "action_params": ["eco"]}]})).await;
 
     let token = app.web_chat_token().await;
+    // Three more workers (as other replicas would run) race the server's own: each
+    // event is still handled once.
+    let racers: Vec<_> = (0..3)
+        .map(|_| {
+            let (db, hub) = (app.state.db.clone(), app.state.hub.clone());
+            tokio::spawn(async move {
+                for _ in 0..40 {
+                    let _ = app::automation::ssr::engine::run_once(&db, &hub).await;
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            })
+        })
+        .collect();
     let routed = visitor_writes(&app, &token, "Hola, mi Factura de noviembre no llega").await;
     let untouched = visitor_writes(&app, &token, "¿Tenéis la talla 42?").await;
+    for racer in racers {
+        racer.await.unwrap();
+    }
     settled(&app).await;
 
     let (team_id, assignee, priority, labels) = conversation(&app, routed).await;

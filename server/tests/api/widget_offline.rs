@@ -373,6 +373,13 @@ Perfecto, me la quedo.\r\n")).await;
         in_email_inbox, 0,
         "no second conversation in the email inbox"
     );
+    // It came from an address she only typed: the agents read it, her widget does not.
+    let state = open(&app, &token, Some(&sent.visitor)).await;
+    assert!(state.messages.iter().any(|m| m.body.contains("dos pares")));
+    assert!(!state
+        .messages
+        .iter()
+        .any(|m| m.body.contains("me la quedo")));
 }
 
 async fn read_replies_and_unknown_addresses_get_no_mail(app: TestApp) {

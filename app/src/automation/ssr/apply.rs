@@ -83,9 +83,17 @@ pub async fn apply_in_tx(
             crate::conversations::ssr::access::summary_in_tx(tx.conn(), conversation.id).await?;
         let bulk = |action: BulkAction| (action, None::<i64>);
         let change = match action {
-            RuleAction::AssignAgent(id) => Some(bulk(BulkAction::Assign {
-                assignee_id: Some(*id),
-            })),
+            RuleAction::AssignAgent(id) => {
+                let sql =
+                    "SELECT a.id FROM agents a WHERE a.id = $1 AND (a.role = 'administrator' \
+                     OR a.id IN (SELECT agent_id FROM inbox_members WHERE inbox_id = $2))";
+                if !exists(tx, sql, *id, current.inbox_id).await? {
+                    return Err(AppError::validation("assignee", "not_member"));
+                }
+                Some(bulk(BulkAction::Assign {
+                    assignee_id: Some(*id),
+                }))
+            }
             RuleAction::AssignTeam(id) => Some(bulk(BulkAction::SetTeam { team_id: Some(*id) })),
             RuleAction::RemoveAssignedAgent => Some(bulk(BulkAction::Assign { assignee_id: None })),
             RuleAction::RemoveAssignedTeam => Some(bulk(BulkAction::SetTeam { team_id: None })),
@@ -110,16 +118,22 @@ pub async fn apply_in_tx(
                     let Some(label) = label_id(tx, account_id, name).await? else {
                         continue;
                     };
-                    let change = if add {
-                        BulkAction::AddLabel { label_id: label }
-                    } else {
-                        BulkAction::RemoveLabel { label_id: label }
-                    };
                     let current = crate::conversations::ssr::access::summary_in_tx(
                         tx.conn(),
                         conversation.id,
                     )
                     .await?;
+                    if add
+                        && !current.label_ids.contains(&label)
+                        && current.label_ids.len() >= crate::labels::model::MAX_PER_ITEM
+                    {
+                        return Err(AppError::validation("labels", "too_many"));
+                    }
+                    let change = if add {
+                        BulkAction::AddLabel { label_id: label }
+                    } else {
+                        BulkAction::RemoveLabel { label_id: label }
+                    };
                     act_in_tx(tx, account_id, by, &[current], change, None, now).await?;
                 }
                 None

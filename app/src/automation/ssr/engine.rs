@@ -1,25 +1,31 @@
 //! The rules at work. A worker follows each account's event log (its ids are handed
-//! out in commit order per account) from a cursor kept in the database; each event is
-//! handled in one transaction with the cursor's step, so after a crash it is handled
-//! again whole or not at all, and never twice. Rules run in their order; a rule's
-//! actions are written with the events they cause marked as the automation's, and an
-//! event the automation caused sets off no rule (each rule it would have matched
-//! counts a skipped loop). A lease keeps two replicas off the same account.
+//! out in commit order per account) from a cursor kept in the database, made when the
+//! account's first rule is saved and moved on ever since, rules on or off; each event
+//! is handled in one transaction with the cursor's step, a compare-and-set from where
+//! the worker found it, so after a crash it is handled again whole or not at all, and
+//! two replicas that both read it commit it once (the other's transaction rolls back).
+//! Rules run in their order; the events a rule's actions cause are marked as the
+//! automation's and set off no rule (each rule they would have matched counts a
+//! skipped loop). A lease, renewed at every step, keeps replicas from doing the same
+//! work side by side.
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use super::apply::{apply_in_tx, missing_in_tx};
-use super::facts::{facts_in_tx, from_customer};
-use crate::automation::model::AutomationRule;
+use super::book::{classify, RuleBook};
+use super::facts::facts_in_tx;
 use crate::db::{now_ms, Db, WriteTx};
-use crate::domain::automation::{matches, CheckedRule, RuleEvent, RuleInput};
-use crate::domain::ConversationStatus;
+use crate::domain::automation::matches;
 use crate::error::AppError;
-use crate::events::{EventEnvelope, LiveEvent};
+use crate::events::EventEnvelope;
 use crate::live::hub::Hub;
 
 const LEASE_MS: i64 = 30_000;
 const BATCH: i64 = 200;
+/// An event whose handling keeps failing (not a rule's own error) is passed over
+/// after this many tries, with an error in the log, so the account's rules go on.
+const MAX_TRIES: u32 = 5;
 
 pub fn spawn(db: Db, hub: Hub) {
     tokio::spawn(async move {
@@ -37,31 +43,25 @@ pub fn spawn(db: Db, hub: Hub) {
     });
 }
 
-/// One pass over every account with an active rule; returns the events handled.
+/// One pass over every account with a cursor; returns the events handled. One
+/// account's failure is logged and does not hold the others back.
 pub async fn run_once(db: &Db, hub: &Hub) -> Result<usize, AppError> {
-    let accounts: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT account_id FROM automation_rules WHERE active = 1")
-            .fetch_all(&db.pool)
-            .await?;
+    let accounts: Vec<i64> = sqlx::query_scalar("SELECT account_id FROM automation_cursors")
+        .fetch_all(&db.pool)
+        .await?;
     let mut handled = 0;
     for account in accounts {
-        handled += account_once(db, hub, account).await?;
+        match account_once(db, hub, account).await {
+            Ok(n) => handled += n,
+            Err(err) => tracing::warn!(account, error = %err, "automation: account pass failed"),
+        }
     }
     Ok(handled)
 }
 
-/// The account's cursor, leased; a new one starts at the log's end (rules act on
-/// what happens from now on).
+/// The account's cursor, leased (`None`: another worker holds it).
 async fn lease(db: &Db, account_id: i64, now: i64) -> Result<Option<i64>, AppError> {
     let _turn = db.write_turn().await;
-    sqlx::query(
-        "INSERT INTO automation_cursors (account_id, last_event_id, locked_until) \
-         SELECT $1, COALESCE(MAX(id), 0), 0 FROM events WHERE account_id = $1 \
-         ON CONFLICT (account_id) DO NOTHING",
-    )
-    .bind(account_id)
-    .execute(&db.pool)
-    .await?;
     let cursor: Option<i64> = sqlx::query_scalar(
         "UPDATE automation_cursors SET locked_until = $1 WHERE account_id = $2 AND locked_until < $3 \
          RETURNING last_event_id",
@@ -74,13 +74,40 @@ async fn lease(db: &Db, account_id: i64, now: i64) -> Result<Option<i64>, AppErr
     Ok(cursor)
 }
 
-async fn release(db: &Db, account_id: i64) -> Result<(), AppError> {
+/// Gives the lease back, unless another worker has moved the cursor since (theirs).
+async fn release(db: &Db, account_id: i64, at: i64) -> Result<(), AppError> {
     let _turn = db.write_turn().await;
-    sqlx::query("UPDATE automation_cursors SET locked_until = 0 WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE automation_cursors SET locked_until = 0 WHERE account_id = $1 AND last_event_id = $2",
+    )
+    .bind(account_id)
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
     Ok(())
+}
+
+/// Moves the cursor from `from` to `to` and renews the lease; `false` when it was not
+/// at `from` any more (another worker handled the event: this transaction must not
+/// commit).
+async fn step(tx: &mut WriteTx, account_id: i64, from: i64, to: i64) -> Result<bool, AppError> {
+    let moved = sqlx::query(
+        "UPDATE automation_cursors SET last_event_id = $1, locked_until = $2 \
+         WHERE account_id = $3 AND last_event_id = $4",
+    )
+    .bind(to)
+    .bind(now_ms() + LEASE_MS)
+    .bind(account_id)
+    .bind(from)
+    .execute(tx.conn())
+    .await?;
+    Ok(moved.rows_affected() == 1)
+}
+
+/// Tries of events that failed, by (account, event).
+fn tries() -> &'static Mutex<HashMap<(i64, i64), u32>> {
+    static TRIES: OnceLock<Mutex<HashMap<(i64, i64), u32>>> = OnceLock::new();
+    TRIES.get_or_init(Default::default)
 }
 
 async fn account_once(db: &Db, hub: &Hub, account_id: i64) -> Result<usize, AppError> {
@@ -95,137 +122,93 @@ async fn account_once(db: &Db, hub: &Hub, account_id: i64) -> Result<usize, AppE
     if newest.is_none() || (read.is_some() && read >= newest) {
         return Ok(0);
     }
-    let Some(cursor) = lease(db, account_id, now_ms()).await? else {
+    let Some(mut cursor) = lease(db, account_id, now_ms()).await? else {
         return Ok(0);
     };
-    let events = crate::db::events::since(db, account_id, cursor, BATCH).await?;
+    let result = follow(db, hub, account_id, &mut cursor).await;
+    release(db, account_id, cursor).await?;
+    result
+}
+
+/// Handles the events after `cursor`, moving it along.
+async fn follow(db: &Db, hub: &Hub, account_id: i64, cursor: &mut i64) -> Result<usize, AppError> {
+    let events = crate::db::events::since(db, account_id, *cursor, BATCH).await?;
     let mut rules = RuleBook::load(db, account_id).await?;
     let mut handled = 0;
-    // Events no rule listens to are passed over together, with one step at the end.
+    // Events no rule listens to are passed over together, with one step.
     let mut passed = None;
     for envelope in &events {
         if !rules.listens(envelope) {
             passed = Some(envelope.id);
             continue;
         }
-        passed = None;
-        if let Err(err) = handle(db, hub, &mut rules, envelope).await {
-            release(db, account_id).await?;
-            return Err(err);
+        if let Some(last) = passed.take() {
+            if !pass_over(db, account_id, *cursor, last).await? {
+                return Ok(handled);
+            }
+            *cursor = last;
         }
+        match handle(db, hub, &mut rules, envelope, *cursor).await {
+            Ok(true) => {}
+            // Another worker took this event: it is theirs, and so is the rest.
+            Ok(false) => return Ok(handled),
+            Err(err) => {
+                let key = (account_id, envelope.id);
+                let tried = {
+                    let mut tries = tries().lock().expect("tries lock");
+                    let n = tries.entry(key).or_insert(0);
+                    *n += 1;
+                    *n
+                };
+                if tried < MAX_TRIES {
+                    return Err(err);
+                }
+                tracing::error!(account = account_id, event = envelope.id, error = %err,
+                    "automation: an event kept failing and was passed over");
+                tries().lock().expect("tries lock").remove(&key);
+                if !pass_over(db, account_id, *cursor, envelope.id).await? {
+                    return Ok(handled);
+                }
+            }
+        }
+        *cursor = envelope.id;
         handled += 1;
     }
     if let Some(last) = passed {
-        let mut tx = db.begin_write().await?;
-        step(&mut tx, account_id, last).await?;
-        tx.finish().await?;
-    }
-    release(db, account_id).await?;
-    Ok(handled + usize::from(passed.is_some()))
-}
-
-/// The account's active rules, checked, in order, by event.
-struct RuleBook {
-    by_event: HashMap<RuleEvent, Vec<(AutomationRule, CheckedRule)>>,
-}
-
-impl RuleBook {
-    async fn load(db: &Db, account_id: i64) -> Result<RuleBook, AppError> {
-        let mut by_event: HashMap<RuleEvent, Vec<(AutomationRule, CheckedRule)>> = HashMap::new();
-        for rule in super::store::list(db, account_id).await? {
-            if !rule.active {
-                continue;
-            }
-            let input = RuleInput {
-                name: rule.name.clone(),
-                description: rule.description.clone(),
-                event_name: rule.event_name,
-                conditions: rule.conditions.clone(),
-                actions: rule.actions.clone(),
-                active: true,
-                no_reply_minutes: rule.no_reply_minutes,
-            };
-            if let Ok(checked) = input.checked() {
-                by_event
-                    .entry(rule.event_name)
-                    .or_default()
-                    .push((rule, checked));
-            }
+        if pass_over(db, account_id, *cursor, last).await? {
+            *cursor = last;
+            handled += 1;
         }
-        Ok(RuleBook { by_event })
     }
-
-    fn listens(&self, envelope: &EventEnvelope) -> bool {
-        classify(envelope)
-            .iter()
-            .any(|(event, _, _)| self.by_event.get(event).is_some_and(|l| !l.is_empty()))
-    }
+    Ok(handled)
 }
 
-/// What an event means to rules: (event, conversation, the customer's message).
-fn classify(
-    envelope: &EventEnvelope,
-) -> Vec<(
-    RuleEvent,
-    i64,
-    Option<&crate::conversations::model::MessageView>,
-)> {
-    match &envelope.event {
-        LiveEvent::ConversationChanged {
-            conversation,
-            previous: None,
-        } => vec![(RuleEvent::ConversationCreated, conversation.id, None)],
-        LiveEvent::ConversationChanged {
-            conversation,
-            previous: Some(previous),
-        } => {
-            let mut out = Vec::new();
-            if previous.status != conversation.status
-                || previous.assignee_id != conversation.assignee_id
-            {
-                out.push((RuleEvent::ConversationUpdated, conversation.id, None));
-            }
-            if conversation.status == ConversationStatus::Resolved
-                && previous.status != ConversationStatus::Resolved
-            {
-                out.push((RuleEvent::ConversationResolved, conversation.id, None));
-            }
-            out
-        }
-        LiveEvent::MessageCreated { message } if from_customer(message) => {
-            vec![(
-                RuleEvent::MessageCreated,
-                message.conversation_id,
-                Some(message),
-            )]
-        }
-        _ => Vec::new(),
+async fn pass_over(db: &Db, account_id: i64, from: i64, to: i64) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    if !step(&mut tx, account_id, from, to).await? {
+        return Ok(false);
     }
+    tx.finish().await?;
+    Ok(true)
 }
 
-async fn step(tx: &mut WriteTx, account_id: i64, event_id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE automation_cursors SET last_event_id = $1 WHERE account_id = $2")
-        .bind(event_id)
-        .bind(account_id)
-        .execute(tx.conn())
-        .await?;
-    Ok(())
-}
-
-/// Handles one event in one transaction with the cursor's step. A rule whose actions
-/// fail is recorded with its error and the event is handled again without it, so one
-/// broken rule never stops the others nor the log.
+/// Handles one event in one transaction with the cursor's step (from `from`); `false`
+/// when another worker had handled it. A rule whose actions are refused (what they
+/// name cannot take them) is recorded with its error and the event is handled again
+/// without it, so one broken rule never stops the others; a failure of the database
+/// itself is returned, and the event is tried again.
 async fn handle(
     db: &Db,
     hub: &Hub,
     rules: &mut RuleBook,
     envelope: &EventEnvelope,
-) -> Result<(), AppError> {
+    from: i64,
+) -> Result<bool, AppError> {
     let mut excluded: Vec<i64> = Vec::new();
     loop {
-        match attempt(db, hub, rules, envelope, &excluded).await? {
-            Ok(()) => return Ok(()),
-            Err((rule_id, error)) => {
+        match attempt(db, hub, rules, envelope, from, &excluded).await? {
+            Attempt::Done(done) => return Ok(done),
+            Attempt::RuleFailed(rule_id, error) => {
                 tracing::warn!(rule = rule_id, %error, "automation rule failed");
                 let _turn = db.write_turn().await;
                 sqlx::query(
@@ -242,13 +225,24 @@ async fn handle(
     }
 }
 
-type Attempt = Result<(), (i64, AppError)>;
+enum Attempt {
+    /// Committed (`true`), or another worker had moved the cursor (`false`).
+    Done(bool),
+    /// This rule's actions were refused; nothing of the attempt was kept.
+    RuleFailed(i64, AppError),
+}
+
+/// The database's own failures are tried again; anything else is the rule's.
+fn rule_failure(err: &AppError) -> bool {
+    !matches!(err, AppError::Internal | AppError::Unavailable)
+}
 
 async fn attempt(
     db: &Db,
     hub: &Hub,
     rules: &mut RuleBook,
     envelope: &EventEnvelope,
+    from: i64,
     excluded: &[i64],
 ) -> Result<Attempt, AppError> {
     let account_id = envelope.account_id;
@@ -304,7 +298,7 @@ async fn attempt(
                 continue;
             }
             let mark = tx.appended().len();
-            if let Err(err) = apply_in_tx(
+            match apply_in_tx(
                 &mut tx,
                 account_id,
                 &rule.name,
@@ -314,7 +308,9 @@ async fn attempt(
             )
             .await
             {
-                return Ok(Err((rule.id, err)));
+                Ok(()) => {}
+                Err(err) if rule_failure(&err) => return Ok(Attempt::RuleFailed(rule.id, err)),
+                Err(err) => return Err(err),
             }
             let caused_now: Vec<i64> = tx.appended()[mark..].to_vec();
             for id in caused_now {
@@ -335,12 +331,14 @@ async fn attempt(
             .await?;
         }
     }
-    step(&mut tx, account_id, envelope.id).await?;
+    if !step(&mut tx, account_id, from, envelope.id).await? {
+        return Ok(Attempt::Done(false));
+    }
     hub.commit(tx).await?;
     for id in switched_off {
         for list in rules.by_event.values_mut() {
             list.retain(|(r, _)| r.id != id);
         }
     }
-    Ok(Ok(()))
+    Ok(Attempt::Done(true))
 }

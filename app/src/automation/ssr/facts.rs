@@ -18,7 +18,8 @@ pub async fn facts_in_tx(
 ) -> Result<(ConversationSummary, Facts), AppError> {
     let summary = summary_in_tx(tx.conn(), conversation_id).await?;
     let row = sqlx::query(
-        "SELECT COALESCE(ct.email, ct.claimed_email) AS email, ct.phone_e164 FROM conversations c \
+        // Her own email only: one she merely typed in the widget proves nothing.
+        "SELECT ct.email, ct.phone_e164 FROM conversations c \
          JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
     )
     .bind(conversation_id)

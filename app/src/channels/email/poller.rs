@@ -93,10 +93,13 @@ async fn store(email: &Email, inbox: &EmailInbox, raw: Vec<u8>) -> Result<Outcom
         refused_files,
     };
     let result = store_in_db(email, inbox, &mail, content).await;
-    if result.is_err() {
+    if !matches!(result, Ok(true)) {
         attachments::discard(&email.files, &attachments).await;
     }
-    settle(email, inbox, &mail, result, Outcome::Stored).await
+    if matches!(result, Ok(false)) {
+        return Ok(Outcome::Duplicate);
+    }
+    settle(email, inbox, &mail, result.map(|_| ()), Outcome::Stored).await
 }
 
 /// One mail over the limit, known by its header block only: recorded as a message of
@@ -133,7 +136,10 @@ async fn refuse(
         refused_files: Vec::new(),
     };
     let result = store_in_db(email, inbox, &mail, content).await;
-    settle(email, inbox, &mail, result, Outcome::Refused).await
+    if matches!(result, Ok(false)) {
+        return Ok(Outcome::Duplicate);
+    }
+    settle(email, inbox, &mail, result.map(|_| ()), Outcome::Refused).await
 }
 
 /// A failed store whose Message-ID is stored after all (another poller took the same
@@ -158,12 +164,13 @@ async fn settle(
     }
 }
 
+/// Stores the mail (`true`), or finds it already in the chat it answers (`false`).
 async fn store_in_db(
     email: &Email,
     inbox: &EmailInbox,
     mail: &ParsedMail,
     content: Content<'_>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let address = mail.from_address.to_ascii_lowercase();
     let mut tx = email.db.begin_write().await?;
     // An answer to a reply mailed to a website visitor goes back to her chat.
@@ -172,7 +179,7 @@ async fn store_in_db(
     let (conversation, contact, refused) = match widget {
         Some(thread) if answers::stored_in_tx(&mut tx, &thread, &mail.message_id).await? => {
             tx.finish().await?;
-            return Ok(());
+            return Ok(false);
         }
         Some(thread) => (thread.conversation_id, thread.contact_id, None),
         None => email_conversation_in_tx(&mut tx, inbox, mail, &address).await?,
@@ -203,7 +210,7 @@ async fn store_in_db(
         add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
     }
     email.hub.commit(tx).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// The email conversation a mail belongs to, its contact, and the number of another

@@ -4,8 +4,10 @@
 //! that she has still not read, and sends them, one mail per conversation, to the
 //! address she left, through the email inbox her web-chat inbox names; a line in the
 //! conversation tells the agents. Read ones, and those of an inbox that mails nobody
-//! or of a visitor without an address, are dropped. A lease on the rows keeps two
-//! replicas from sending the same mail; a temporary failure is tried again later.
+//! or of a visitor without an address, are dropped. A conversation's rows are leased
+//! right before its mail (two replicas never send the same one) and marked sent only
+//! under that lease; a failure is tried again later, with a longer wait each time,
+//! and given up after a few.
 use lettre::message::{Mailbox, MultiPart};
 use lettre::AsyncTransport;
 use sqlx::Row;
@@ -54,47 +56,66 @@ pub fn spawn(mailing: Mailing) {
 pub async fn run_once(mailing: &Mailing) -> Result<usize, AppError> {
     let now = now_ms();
     let after = i64::try_from(mailing.after.as_millis()).unwrap_or(i64::MAX);
-    let due: Vec<i64> = sqlx::query_scalar(
-        "SELECT message_id FROM widget_mailings WHERE state = 'pending' AND next_attempt_at <= $1 \
-         AND created_at <= $2 ORDER BY created_at LIMIT 100",
+    let due = sqlx::query(
+        "SELECT message_id, conversation_id FROM widget_mailings WHERE state = 'pending' \
+         AND next_attempt_at <= $1 AND created_at <= $2 ORDER BY created_at LIMIT 100",
     )
     .bind(now)
     .bind(now.saturating_sub(after))
     .fetch_all(&mailing.db.pool)
     .await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let list = placeholders(3, due.len());
-    let sql = format!(
-        "UPDATE widget_mailings SET next_attempt_at = $1, attempts = attempts + 1 \
-         WHERE message_id IN ({list}) AND state = 'pending' AND next_attempt_at <= $2 \
-         RETURNING message_id, conversation_id, attempts"
-    );
-    let mut query = sqlx::query(&sql).bind(now + LEASE_MS).bind(now);
-    for id in &due {
-        query = query.bind(*id);
-    }
-    let leased = {
-        let _turn = mailing.db.write_turn().await;
-        query.fetch_all(&mailing.db.pool).await?
-    };
-    let mut by_conversation: BTreeMap<i64, (Vec<i64>, i64)> = BTreeMap::new();
-    for row in &leased {
-        let entry = by_conversation
+    let mut by_conversation: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for row in &due {
+        by_conversation
             .entry(row.try_get("conversation_id")?)
-            .or_default();
-        entry.0.push(row.try_get("message_id")?);
-        entry.1 = entry.1.max(row.try_get("attempts")?);
+            .or_default()
+            .push(row.try_get("message_id")?);
     }
     let mut sent = 0;
-    for (conversation, (mut messages, attempts)) in by_conversation {
+    for (conversation, ids) in by_conversation {
+        // Leased right before its mail, so a slow server never lets another replica
+        // take rows this one is still sending.
+        let Some((mut messages, attempts, lease)) = lease(&mailing.db, &ids).await? else {
+            continue;
+        };
         messages.sort_unstable();
-        if conversation_once(mailing, conversation, &messages, attempts).await? {
-            sent += 1;
+        match conversation_once(mailing, conversation, &messages, attempts, lease).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(err) => failed(&mailing.db, &messages, attempts, &err.to_string(), false).await?,
         }
     }
     Ok(sent)
+}
+
+/// Takes the rows that are still due: (ids, their most attempts, the lease's end).
+async fn lease(db: &Db, ids: &[i64]) -> Result<Option<(Vec<i64>, i64, i64)>, AppError> {
+    let now = now_ms();
+    let until = now + LEASE_MS;
+    let list = placeholders(3, ids.len());
+    let sql = format!(
+        "UPDATE widget_mailings SET next_attempt_at = $1, attempts = attempts + 1 \
+         WHERE message_id IN ({list}) AND state = 'pending' AND next_attempt_at <= $2 \
+         RETURNING message_id, attempts"
+    );
+    let mut query = sqlx::query(&sql).bind(until).bind(now);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = {
+        let _turn = db.write_turn().await;
+        query.fetch_all(&db.pool).await?
+    };
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut taken = Vec::new();
+    let mut attempts = 0;
+    for row in &rows {
+        taken.push(row.try_get::<i64, _>("message_id")?);
+        attempts = attempts.max(row.try_get::<i64, _>("attempts")?);
+    }
+    Ok(Some((taken, attempts, until)))
 }
 
 /// Who the mail goes to and through which inbox.
@@ -219,6 +240,7 @@ async fn conversation_once(
     conversation: i64,
     ids: &[i64],
     attempts: i64,
+    lease: i64,
 ) -> Result<bool, AppError> {
     let db = &mailing.db;
     let Some(to) = recipient(db, conversation).await? else {
@@ -271,13 +293,15 @@ async fn conversation_once(
     let mut tx = db.begin_write().await?;
     let list = placeholders(2, ids.len());
     let sql = format!(
-        "UPDATE widget_mailings SET state = 'sent', mail_id = $1, error = NULL WHERE message_id IN ({list})"
+        "UPDATE widget_mailings SET state = 'sent', mail_id = $1, error = NULL \
+         WHERE state = 'pending' AND next_attempt_at = ${} AND message_id IN ({list})",
+        ids.len() + 2
     );
     let mut query = sqlx::query(&sql).bind(&mail_id);
     for id in &ids {
         query = query.bind(*id);
     }
-    query.execute(tx.conn()).await?;
+    query.bind(lease).execute(tx.conn()).await?;
     let extra = MessageExtra::MailedToVisitor {
         address: address.clone(),
     };

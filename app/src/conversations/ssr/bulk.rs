@@ -159,7 +159,7 @@ pub async fn act_in_tx(
 }
 
 /// The activity lines of an assignment or a team change, for the conversations whose
-/// assignee or team it changed (a rule's own line says it instead).
+/// assignee or team it changed (and the assignee's notification).
 async fn hands_changed(
     tx: &mut WriteTx,
     account_id: i64,
@@ -169,9 +169,6 @@ async fn hands_changed(
     after: &[ConversationSummary],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    if matches!(by, Actor::Rule) {
-        return Ok(());
-    }
     let changed = |differs: fn(&ConversationSummary, &ConversationSummary) -> bool| {
         after
             .iter()
