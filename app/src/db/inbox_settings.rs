@@ -31,6 +31,15 @@ impl StoredInbox {
     }
 }
 
+/// The named part `key` of an inbox's settings (business hours, survey, offline…),
+/// its default when absent or unreadable.
+pub fn part<T: serde::de::DeserializeOwned + Default>(settings: &Settings, key: &str) -> T {
+    settings
+        .get(key)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
 fn settings_of(text: &str) -> Settings {
     match serde_json::from_str(text) {
         Ok(serde_json::Value::Object(map)) => map,

@@ -385,7 +385,7 @@ pub async fn customer_sends(from: &str, to: &str, raw: String) {
         .expect("SMTP accepted the customer's mail");
 }
 
-fn email_channel(app: &TestApp) -> app::channels::email::Email {
+pub(crate) fn email_channel(app: &TestApp) -> app::channels::email::Email {
     app::channels::email::Email {
         db: app.state.db.clone(),
         hub: app.state.hub.clone(),

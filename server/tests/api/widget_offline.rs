@@ -75,6 +75,19 @@ async fn save(app: &TestApp, cookie: &str, inbox: i64, settings: Value) -> (u16,
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
+/// An administrator has the web chat's unread replies mailed through `email_inbox`.
+async fn mail_through(app: &TestApp, inbox: i64, email_inbox: i64, reply_time: &str) {
+    let admin = app.sign_in(ADMIN).await;
+    let (status, body) = save(
+        app,
+        &admin.cookie,
+        inbox,
+        json!({"reply_time": reply_time, "ask_email": true, "email_inbox_id": email_inbox}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 async fn visitor_writes(app: &TestApp, token: &str, email: Option<&str>) -> WidgetSent {
     app.ok(
         "",
@@ -252,15 +265,7 @@ async fn unread_replies_are_mailed_and_her_answer_comes_back(app: TestApp) {
     }
     let (email_inbox, support) = configure(&app, SMTP_PORT).await;
     let (inbox, token) = web_chat_inbox(&app).await;
-    let admin = app.sign_in(ADMIN).await;
-    let (status, _) = save(
-        &app,
-        &admin.cookie,
-        inbox,
-        json!({"reply_time": "in_a_few_hours", "ask_email": true, "email_inbox_id": email_inbox}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    mail_through(&app, inbox, email_inbox, "in_a_few_hours").await;
     let visitor = address("nerea");
     let sent = visitor_writes(&app, &token, Some(&visitor)).await;
     let conversation = app.conversation_of_message(sent.message.id).await;
@@ -336,15 +341,7 @@ Perfecto, me la quedo.\r\n")).await;
         .await
         .unwrap()
         .unwrap();
-        let email = app::channels::email::Email {
-            db: app.state.db.clone(),
-            hub: app.state.hub.clone(),
-            secrets: app.state.settings.secrets.clone(),
-            files: app.state.settings.files.clone(),
-            outbound: app.state.settings.outbound.clone(),
-            max_mail_bytes: app::channels::email::DEFAULT_MAX_MAIL_BYTES,
-            uploads: app.state.settings.uploads,
-        };
+        let email = crate::email::email_channel(&app);
         app::channels::email::poller::poll(&email, &config)
             .await
             .expect("poll");
@@ -385,15 +382,7 @@ Perfecto, me la quedo.\r\n")).await;
 async fn read_replies_and_unknown_addresses_get_no_mail(app: TestApp) {
     let email_inbox = crate::email::email_inbox(&app).await;
     let (inbox, token) = web_chat_inbox(&app).await;
-    let admin = app.sign_in(ADMIN).await;
-    let (status, _) = save(
-        &app,
-        &admin.cookie,
-        inbox,
-        json!({"reply_time": "in_a_few_minutes", "ask_email": true, "email_inbox_id": email_inbox}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    mail_through(&app, inbox, email_inbox, "in_a_few_minutes").await;
     let lucia = app.sign_in(LUCIA).await;
     // One visitor reads the reply; another never gave an address.
     let reader = visitor_writes(&app, &token, Some("lectora@example.org")).await;

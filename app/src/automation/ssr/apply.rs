@@ -3,7 +3,8 @@
 //! actions (their events and activity), messages and notes through the one outgoing
 //! path as the inbox's own (no sender). What it did is written as one activity line
 //! "por la automatización «…»". A label, team or agent it names that is gone is found
-//! first (`missing_in_tx`), and the rule is then switched off with the reason.
+//! first (`references::first_missing`), and the rule is then switched off with the
+//! reason.
 use crate::conversations::model::{BulkAction, ConversationSummary, MessageExtra};
 use crate::conversations::ssr::activity::Actor;
 use crate::conversations::ssr::bulk::act_in_tx;
@@ -34,40 +35,7 @@ async fn exists(tx: &mut WriteTx, sql: &str, id: i64, account_id: i64) -> Result
     Ok(found.is_some())
 }
 
-/// The first label, team or agent the actions name that is gone (`label facturación`).
-pub async fn missing_in_tx(
-    tx: &mut WriteTx,
-    account_id: i64,
-    actions: &[RuleAction],
-) -> Result<Option<String>, AppError> {
-    for action in actions {
-        match action {
-            RuleAction::AssignAgent(id) => {
-                let sql = "SELECT id FROM agents WHERE id = $1 AND account_id = $2 AND active = 1";
-                if !exists(tx, sql, *id, account_id).await? {
-                    return Ok(Some(format!("agent {id}")));
-                }
-            }
-            RuleAction::AssignTeam(id) => {
-                let sql = "SELECT id FROM teams WHERE id = $1 AND account_id = $2";
-                if !exists(tx, sql, *id, account_id).await? {
-                    return Ok(Some(format!("team {id}")));
-                }
-            }
-            RuleAction::AddLabel(names) | RuleAction::RemoveLabel(names) => {
-                for name in names {
-                    if label_id(tx, account_id, name).await?.is_none() {
-                        return Ok(Some(format!("label {name}")));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(None)
-}
-
-/// Applies `actions` in order (what they name was checked by [`missing_in_tx`]).
+/// Applies `actions` in order (what they name was checked by `references::first_missing`).
 pub async fn apply_in_tx(
     tx: &mut WriteTx,
     account_id: i64,

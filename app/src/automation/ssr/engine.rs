@@ -12,9 +12,10 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use super::apply::{apply_in_tx, missing_in_tx};
+use super::apply::apply_in_tx;
 use super::book::{classify, RuleBook};
 use super::facts::facts_in_tx;
+use super::references::{first_missing, named};
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::automation::matches;
 use crate::error::AppError;
@@ -284,7 +285,11 @@ async fn attempt(
                 .await?;
                 continue;
             }
-            if let Some(what) = missing_in_tx(&mut tx, account_id, &checked.actions).await? {
+            let actions: Vec<_> = named(checked)
+                .into_iter()
+                .filter(|(part, _, _)| *part == "actions")
+                .collect();
+            if let Some((_, what)) = first_missing(tx.conn(), account_id, &actions).await? {
                 sqlx::query(
                     "UPDATE automation_rules SET active = 0, disabled_reason = $1, last_error = $1, \
                      last_error_at = $2 WHERE id = $3",

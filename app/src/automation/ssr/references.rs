@@ -7,14 +7,19 @@ use crate::error::AppError;
 
 /// Which kind of thing an id or name refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Inbox,
     Agent,
     Team,
     Label,
 }
 
-async fn known(db: &Db, account_id: i64, kind: Kind, value: &str) -> Result<bool, AppError> {
+async fn known(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    kind: Kind,
+    value: &str,
+) -> Result<bool, AppError> {
     let found: Option<i64> = match kind {
         Kind::Label => {
             sqlx::query_scalar(
@@ -22,7 +27,7 @@ async fn known(db: &Db, account_id: i64, kind: Kind, value: &str) -> Result<bool
             )
             .bind(account_id)
             .bind(value)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *conn)
             .await?
         }
         _ => {
@@ -39,7 +44,7 @@ async fn known(db: &Db, account_id: i64, kind: Kind, value: &str) -> Result<bool
             sqlx::query_scalar(sql)
                 .bind(id)
                 .bind(account_id)
-                .fetch_optional(&db.pool)
+                .fetch_optional(&mut *conn)
                 .await?
         }
     };
@@ -47,7 +52,7 @@ async fn known(db: &Db, account_id: i64, kind: Kind, value: &str) -> Result<bool
 }
 
 /// Every (part, kind, value) the rule names.
-fn named(rule: &CheckedRule) -> Vec<(&'static str, Kind, String)> {
+pub fn named(rule: &CheckedRule) -> Vec<(&'static str, Kind, String)> {
     let mut out = Vec::new();
     for condition in &rule.conditions {
         let kind = match condition.attribute {
@@ -81,11 +86,31 @@ fn named(rule: &CheckedRule) -> Vec<(&'static str, Kind, String)> {
     out
 }
 
-pub async fn check(db: &Db, account_id: i64, rule: &CheckedRule) -> Result<(), AppError> {
-    for (part, kind, value) in named(rule) {
-        if !known(db, account_id, kind, &value).await? {
-            return Err(AppError::validation(part, "unknown_reference"));
+/// The first of `named` that is not this account's: (part, what it was, as
+/// `label facturación` or `team 4`).
+pub async fn first_missing(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+    named: &[(&'static str, Kind, String)],
+) -> Result<Option<(&'static str, String)>, AppError> {
+    for (part, kind, value) in named {
+        if !known(conn, account_id, *kind, value).await? {
+            let what = match kind {
+                Kind::Inbox => "inbox",
+                Kind::Agent => "agent",
+                Kind::Team => "team",
+                Kind::Label => "label",
+            };
+            return Ok(Some((part, format!("{what} {value}"))));
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+pub async fn check(db: &Db, account_id: i64, rule: &CheckedRule) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    match first_missing(&mut conn, account_id, &named(rule)).await? {
+        Some((part, _)) => Err(AppError::validation(part, "unknown_reference")),
+        None => Ok(()),
+    }
 }

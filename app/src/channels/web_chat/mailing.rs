@@ -19,6 +19,7 @@ use crate::channels::email::smtp::{html_of, message_id_for, transport};
 use crate::channels::outbound::{Failure, OutboundPolicy};
 use crate::conversations::model::MessageExtra;
 use crate::conversations::ssr::messages::add_activity_in_tx;
+use crate::db::inbox_settings::{part, Settings};
 use crate::db::{now_ms, placeholders, Db};
 use crate::domain::offline::OfflineSettings;
 use crate::error::AppError;
@@ -138,16 +139,13 @@ async fn recipient(db: &Db, conversation: i64) -> Result<Option<Recipient>, AppE
     .await?;
     let Some(row) = row else { return Ok(None) };
     let settings: String = row.try_get("settings")?;
-    let settings: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
+    let settings: Settings = serde_json::from_str(&settings).unwrap_or_default();
     Ok(Some(Recipient {
         account_id: row.try_get("account_id")?,
         inbox_name: row.try_get("inbox_name")?,
         name: row.try_get("name")?,
         address: row.try_get("address")?,
-        settings: settings
-            .get("offline")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default(),
+        settings: part(&settings, "offline"),
     }))
 }
 

@@ -1,5 +1,6 @@
 //! What an inbox's settings say, under the names of Chatwoot's inbox JSON: its
 //! greeting, working hours and zone, survey, email collection and reply time.
+use crate::db::inbox_settings::part;
 use crate::domain::business_hours::BusinessHours;
 use crate::domain::csat::CsatSettings;
 use crate::domain::offline::OfflineSettings;
@@ -13,16 +14,6 @@ pub struct InboxTraits {
     pub csat_survey_enabled: bool,
     pub enable_email_collect: bool,
     pub reply_time: Option<&'static str>,
-}
-
-fn part<T: serde::de::DeserializeOwned + Default>(
-    settings: &serde_json::Map<String, serde_json::Value>,
-    key: &str,
-) -> T {
-    settings
-        .get(key)
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
 }
 
 pub fn traits(

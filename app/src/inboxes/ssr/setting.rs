@@ -22,10 +22,8 @@ pub async fn part_of<T: DeserializeOwned + Default>(
     .fetch_optional(conn)
     .await?;
     Ok(text.map(|text| {
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        json.get(key)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default()
+        let settings: inbox_settings::Settings = serde_json::from_str(&text).unwrap_or_default();
+        inbox_settings::part(&settings, key)
     }))
 }
 

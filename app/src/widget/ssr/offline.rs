@@ -22,8 +22,8 @@ pub struct OfflineState {
 pub fn settings_of(inbox: &WidgetInbox) -> OfflineSettings {
     inbox
         .settings
-        .get("offline")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .as_object()
+        .map(|settings| crate::db::inbox_settings::part(settings, "offline"))
         .unwrap_or_default()
 }
 
