@@ -156,7 +156,12 @@ for (const vp of VIEWPORTS) {
       await waitForPath(page, /^\/conversations\/\d+$/);
       await page.getByLabel('Mensaje', { exact: true }).fill(`Ya te atendemos (${tag})`);
       await button(page, 'Enviar').click();
-      await page.locator('.message-list .message', { hasText: `Ya te atendemos (${tag})` }).first().waitFor();
+      // Confirmed by the server (an optimistic copy has a negative id): leaving the
+      // page before that would cancel the send.
+      await page
+        .locator('.message-list .message[data-message-id]:not([data-message-id^="-"])', { hasText: `Ya te atendemos (${tag})` })
+        .first()
+        .waitFor();
       // On a desktop the list beside the chat drops it live; a fresh load agrees.
       if (!vp.isMobile) await row.waitFor({ state: 'detached' });
       await openConversationList(page, view);
