@@ -1,8 +1,10 @@
 //! The top-level pages under the signed-in layout.
+mod automation;
 mod profile;
 mod settings;
 mod team;
 
+pub use automation::AutomationPage;
 pub use profile::ProfilePage;
 pub use settings::SettingsPage;
 pub use team::TeamAdminPage;

@@ -10,7 +10,7 @@ use crate::contacts::list::ContactsPage;
 use crate::conversations::chat::ChatView;
 use crate::conversations::list::{ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
-use crate::pages::{NotFound, ProfilePage, SettingsPage, TeamAdminPage};
+use crate::pages::{AutomationPage, NotFound, ProfilePage, SettingsPage, TeamAdminPage};
 use crate::reports::ReportsPage;
 use crate::search::SearchPage;
 use crate::shell::Shell;
@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
+                        <Route path=path!("/settings/automation") view={Lazy::<AutomationRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -213,3 +214,4 @@ lazy_page! { ContactDetailsRoute => ContactDetailsPage }
 lazy_page! { TeamRoute => TeamAdminPage }
 lazy_page! { SearchRoute => SearchPage }
 lazy_page! { ReportsRoute => ReportsPage }
+lazy_page! { AutomationRoute => AutomationPage }

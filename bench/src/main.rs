@@ -15,11 +15,13 @@
 //! cargo run --release -p bench -- client-api [--customers 50] [--messages 20]
 //! cargo run --release -p bench -- bots [--customers 20] [--messages 5]
 //! cargo run --release -p bench -- reports [--conversations 1000000] [--messages 10] [--samples 50] [--replies 200]
+//! cargo run --release -p bench -- automation [--messages 2000] [--rules 50]
 //! cargo run -p bench -- quick   # every scenario at a small scale (the test suite runs it)
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
+mod automation;
 mod bots;
 mod client_api;
 mod contacts;
@@ -65,6 +67,7 @@ async fn main() -> anyhow::Result<()> {
         "contacts" => contacts::run(number("contacts", 1_000_000)?, number("samples", 200)?).await,
         "send" => send::run(number("messages", 2_000)?).await,
         "whatsapp" => whatsapp::run(number("messages", 1_000)?).await,
+        "automation" => automation::run(number("messages", 2_000)?, number("rules", 50)?).await,
         "email" => email::run(number("messages", 500)?).await,
         "list" => {
             list::run(list::Options {
@@ -133,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => load::serve().await,
         other => {
             anyhow::bail!(
-                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api, bots, reports)"
+                "unknown scenario {other:?} (known: contacts, send, list, search, whatsapp, automation, email, uploads, load, signin, flood, weight, push, notify-email, webhooks, client-api, bots, reports)"
             )
         }
     }
@@ -152,6 +155,7 @@ async fn quick() -> anyhow::Result<()> {
     })
     .await?;
     whatsapp::run(50).await?;
+    automation::run(40, 5).await?;
     notify::run_push(50, 2).await?;
     notify_email::run(20, 5, 1).await?;
     webhooks::run(20, 2).await?;

@@ -20,7 +20,7 @@ const CONCURRENCY: &[usize] = &[1, 8, 32];
 const CUSTOMERS: usize = 200;
 
 /// Answers every send like Meta, instantly.
-async fn instant_graph() -> anyhow::Result<String> {
+pub(crate) async fn instant_graph() -> anyhow::Result<String> {
     let counter = Arc::new(AtomicUsize::new(0));
     let router = Router::new().route(
         "/{version}/{id}/messages",
@@ -47,7 +47,7 @@ fn delivery(n: usize, customers: usize) -> Vec<u8> {
     serde_json::to_vec(&body).expect("json")
 }
 
-async fn inbound(
+pub(crate) async fn inbound(
     url: &str,
     first: usize,
     total: usize,
@@ -92,6 +92,31 @@ async fn inbound(
     Ok((started.elapsed(), all))
 }
 
+/// The demo's WhatsApp inbox, pointed at `graph` with the bench's secrets.
+pub(crate) async fn configured_inbox(
+    running: &crate::Running,
+    admin: &reqwest::Client,
+    graph: &str,
+) -> anyhow::Result<i64> {
+    let inbox: i64 = sqlx::query_scalar(
+        "SELECT id FROM inboxes WHERE channel_kind = 'whatsapp' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&running.state.db.pool)
+    .await?;
+    let res = admin
+        .post(format!("http://{}/api/team/save_whatsapp", running.addr))
+        .json(&json!({"id": inbox, "settings": {"phone_number_id": PHONE_ID, "business_account_id": "1",
+            "api_base_url": graph, "api_version": "v21.0", "access_token": TOKEN, "app_secret": SECRET, "verify_token": "v"}}))
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().is_success(),
+        "configuring the inbox: {}",
+        res.status()
+    );
+    Ok(inbox)
+}
+
 pub async fn run(total: usize) -> anyhow::Result<()> {
     let graph = instant_graph().await?;
     let mut inbound_rows = Vec::new();
@@ -101,24 +126,8 @@ pub async fn run(total: usize) -> anyhow::Result<()> {
         let Some((backend, running)) = crate::start_fresh(postgres).await? else {
             continue;
         };
-        let inbox: i64 = sqlx::query_scalar(
-            "SELECT id FROM inboxes WHERE channel_kind = 'whatsapp' ORDER BY id LIMIT 1",
-        )
-        .fetch_one(&running.state.db.pool)
-        .await?;
         let admin = crate::signed_in(running.addr, "admin@charla.local").await?;
-        let res = admin
-            .post(format!("http://{}/api/team/save_whatsapp", running.addr))
-            .json(&json!({"id": inbox, "settings": {"phone_number_id": PHONE_ID, "business_account_id": "1",
-                "api_base_url": graph, "api_version": "v21.0", "access_token": TOKEN, "app_secret": SECRET, "verify_token": "v"}}))
-            .send()
-            .await?;
-        anyhow::ensure!(
-            res.status().is_success(),
-            "configuring the inbox: {}",
-            res.status()
-        );
-
+        let inbox = configured_inbox(&running, &admin, &graph).await?;
         let webhook = format!("http://{}/webhooks/whatsapp/{inbox}", running.addr);
         let mut first = 0;
         for &concurrency in CONCURRENCY {

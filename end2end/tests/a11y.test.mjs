@@ -98,6 +98,12 @@ function screens() {
       await page.getByText('Ver los datos', { exact: true }).first().click();
       await page.locator('.report-table').first().waitFor();
     }],
+    ['automation', async (page) => {
+      await visit('/settings/automation')(page);
+      // The rule form, with its condition and action rows, is judged too.
+      await button(page, 'Nueva regla').click();
+      await page.getByRole('group', { name: 'Condición 1', exact: true }).waitFor();
+    }],
   ];
 }
 

@@ -12,7 +12,7 @@ import {
   VIEWPORTS,
   button,
   newPage,
-  openAccountPanel,
+  pickAvailability,
   signedInPage,
   waitForHydration,
   sharedBrowser,
@@ -26,8 +26,8 @@ const browser = sharedBrowser();
 async function setAvailability(page, value) {
   await page.goto(`${BASE_URL}/conversations?tab=mine&status=open`);
   await waitForHydration(page);
-  await openAccountPanel(page);
-  await page.getByLabel('Disponibilidad', { exact: true }).selectOption(value);
+  // Stored before the caller goes to another page (or closes it), which would cancel it.
+  await pickAvailability(page, value);
 }
 
 const mine = (page) => openConversationList(page, 'tab=mine&status=open');

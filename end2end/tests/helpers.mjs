@@ -208,6 +208,29 @@ export async function openAccountPanel(page) {
   await signOut.waitFor({ state: 'visible' });
 }
 
+/**
+ * Picks an availability in the agent's panel and waits until the server has stored it:
+ * the picker shows the choice at once, and leaving or closing the page before the
+ * server answers would cancel the call.
+ */
+export async function pickAvailability(page, value) {
+  await openAccountPanel(page);
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/set_availability') && r.ok());
+  await page.getByLabel('Disponibilidad', { exact: true }).selectOption(value);
+  await saved;
+}
+
+/**
+ * The chat's message with this text once the server has stored it. A reply or note
+ * shows at once as an optimistic copy (a negative `data-message-id`) until the server
+ * confirms it; leaving the page before that would cancel the send.
+ */
+export function confirmedMessage(page, text) {
+  return page
+    .locator('.message-list .message[data-message-id]:not([data-message-id^="-"])', { hasText: text })
+    .first();
+}
+
 /** The conversation list at `query` once the page is live (its socket says "En vivo"). */
 export async function openConversationList(page, query = 'tab=all&status=open') {
   await page.goto(`${BASE_URL}/conversations?${query}`);

@@ -14,6 +14,7 @@ import {
   button,
   newPage,
   openAccountPanel,
+  pickAvailability,
   signedInPage,
   waitForHydration,
   sharedBrowser,
@@ -46,9 +47,9 @@ for (const vp of VIEWPORTS) {
       await marcos.goto(`${BASE_URL}/conversations`);
       await waitForHydration(marcos);
       await openAccountPanel(marcos);
-      const picker = marcos.getByLabel('Disponibilidad', { exact: true });
       await marcos.waitForFunction(() => document.getElementById('availability')?.value === 'online');
-      await picker.selectOption('offline');
+      // Stored by the server before he closes Charla (closing first would cancel it).
+      await pickAvailability(marcos, 'offline');
       await marcos.waitForFunction(() => document.getElementById('availability')?.value === 'offline');
       await marcos.context().close();
       marcos = null;

@@ -18,6 +18,7 @@ import {
   sharedBrowser,
   api,
   MARCOS,
+  confirmedMessage,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -107,6 +108,8 @@ for (const vp of VIEWPORTS) {
       await composer.fill(note);
       await composer.press('Enter');
       await lucia.locator('.message.note').filter({ hasText: note }).first().waitFor();
+      // Stored by the server, not only shown: leaving the page first would cancel the send.
+      await confirmedMessage(lucia, note).waitFor();
       await lucia.goto(`${BASE_URL}/search?q=${encodeURIComponent(`reembolso ${tag}`)}&notes=only`);
       await waitForHydration(lucia);
       await hits(lucia).filter({ hasText: 'Nota privada' }).first().waitFor();

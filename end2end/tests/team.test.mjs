@@ -46,8 +46,11 @@ for (const vp of VIEWPORTS) {
       await admin.getByLabel('Nombre de la bandeja', { exact: true }).fill(inboxName);
       await button(admin, 'Crear bandeja').click();
       const members = admin.getByRole('group', { name: `Miembros de ${inboxName}` });
+      // The tick shows at once; the server must have stored it before the page goes.
+      const joined = admin.waitForResponse((r) => r.url().endsWith('/api/team/set_member') && r.ok());
       await members.getByRole('checkbox', { name: nora.name }).check();
       await members.getByRole('checkbox', { name: nora.name, checked: true }).waitFor();
+      await joined;
 
       // A visitor writes to the new inbox.
       await admin.goto(`${BASE_URL}/settings`);

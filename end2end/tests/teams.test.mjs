@@ -38,11 +38,14 @@ for (const vp of VIEWPORTS) {
       const members = teams.getByRole('group', { name: `Miembros de ${name}`, exact: true });
       await members.waitFor();
       const lucia = members.getByRole('checkbox', { name: 'Lucía Fernández', exact: true });
+      // The tick shows at once; the reload below would cancel a save still on its way.
+      const saved = admin.waitForResponse((r) => r.url().endsWith('/api/teams/members') && r.ok());
       await lucia.check();
       await admin.waitForFunction(
         (box) => box.checked,
         await lucia.elementHandle(),
       );
+      await saved;
       // Saved: a fresh load still shows her ticked.
       await admin.reload();
       await waitForHydration(admin);

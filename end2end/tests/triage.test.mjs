@@ -18,6 +18,7 @@ import {
   sharedBrowser,
   openConversationList,
   openFilters,
+  confirmedMessage,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -158,10 +159,7 @@ for (const vp of VIEWPORTS) {
       await button(page, 'Enviar').click();
       // Confirmed by the server (an optimistic copy has a negative id): leaving the
       // page before that would cancel the send.
-      await page
-        .locator('.message-list .message[data-message-id]:not([data-message-id^="-"])', { hasText: `Ya te atendemos (${tag})` })
-        .first()
-        .waitFor();
+      await confirmedMessage(page, `Ya te atendemos (${tag})`).waitFor();
       // On a desktop the list beside the chat drops it live; a fresh load agrees.
       if (!vp.isMobile) await row.waitFor({ state: 'detached' });
       await openConversationList(page, view);

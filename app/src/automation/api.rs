@@ -2,7 +2,7 @@
 //! one service.
 use leptos::prelude::*;
 
-use super::model::AutomationRule;
+use super::model::{AutomationRule, Trial};
 use crate::domain::automation::RuleInput;
 use crate::error::AppError;
 use crate::wire::Json;
@@ -43,6 +43,31 @@ pub async fn remove_automation_rule(id: i64) -> Result<(), AppError> {
         async move {
             let (state, admin) = admin_session()?;
             ssr::store::remove(&state.db, admin.account_id, id).await
+        }
+        .await,
+    )
+}
+
+/// Moves a rule one place up (or down) in the order they run; the rules after it.
+#[server(endpoint = "automation/move", input = Json, output = Json)]
+pub async fn move_automation_rule(id: i64, up: bool) -> Result<Vec<AutomationRule>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::order::move_rule(&state.db, admin.account_id, id, up).await
+        }
+        .await,
+    )
+}
+
+/// What a rule (saved or not) would have done over the latest conversations; changes
+/// nothing.
+#[server(endpoint = "automation/try", input = Json, output = Json)]
+pub async fn try_automation_rule(rule: RuleInput) -> Result<Trial, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::trial::try_rule(&state.db, admin.account_id, &rule).await
         }
         .await,
     )

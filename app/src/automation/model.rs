@@ -25,3 +25,24 @@ pub struct AutomationRule {
     pub last_error: Option<String>,
     pub created_at: Millis,
 }
+
+/// What a rule would have done over the account's latest conversations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    /// How many conversations it was tried on (at most [`TRIAL_CONVERSATIONS`]).
+    pub considered: u32,
+    /// Those whose conditions held, most recent first.
+    pub matched: Vec<TrialMatch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialMatch {
+    pub conversation_id: i64,
+    pub display_id: i64,
+    pub contact_name: String,
+    /// The message the rule read (for "message received"), else the latest one.
+    pub preview: Option<String>,
+}
+
+/// A trial reads this many of the latest conversations.
+pub const TRIAL_CONVERSATIONS: i64 = 50;

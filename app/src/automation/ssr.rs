@@ -1,7 +1,12 @@
-//! Server side of automation rules: their storage and the references they must keep.
+//! Server side of automation rules: their storage and order, the references they must
+//! keep, the engine that runs them and their trial.
+mod act;
 mod apply;
 mod book;
 pub mod engine;
 mod facts;
+pub mod no_reply;
+pub mod order;
 pub mod references;
 pub mod store;
+pub mod trial;

@@ -28,6 +28,14 @@ pub async fn sweep(
     )
     .execute(tx.conn())
     .await?;
+    // A wait that ended (answered, or the conversation closed) needs no claim.
+    sqlx::query(
+        "DELETE FROM automation_no_reply_runs WHERE NOT EXISTS (SELECT 1 FROM conversations c \
+         WHERE c.id = automation_no_reply_runs.conversation_id AND c.status = 'open' \
+         AND c.waiting_since = automation_no_reply_runs.waiting_since)",
+    )
+    .execute(tx.conn())
+    .await?;
     // A mailing's Message-ID threads an answer back for half a year; failed ones go too.
     sqlx::query("DELETE FROM widget_mailings WHERE state <> 'pending' AND created_at < $1")
         .bind(now - 180 * 24 * 3600 * 1000)

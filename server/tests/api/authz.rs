@@ -1249,6 +1249,19 @@ fn rules() -> Vec<Rule> {
             ],
         },
         Rule {
+            route: "/settings/automation",
+            build: |_, _| Req::Get("/settings/automation".into()),
+            // Agents get the page's "administrators only" answer.
+            expect: [
+                Status(303),
+                Status(303),
+                Hidden,
+                FORBIDDEN,
+                FORBIDDEN,
+                Allowed,
+            ],
+        },
+        Rule {
             route: "/settings/profile",
             build: |_, _| Req::Get("/settings/profile".into()),
             expect: PAGE,

@@ -7,6 +7,8 @@ mod auth;
 mod authz;
 mod automation;
 mod automation_engine;
+mod automation_no_reply;
+mod automation_trial;
 mod bots;
 mod bulk;
 mod business_hours;

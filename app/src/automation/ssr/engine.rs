@@ -12,10 +12,9 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use super::apply::apply_in_tx;
+use super::act::{act, record_error, Outcome};
 use super::book::{classify, RuleBook};
 use super::facts::facts_in_tx;
-use super::references::{first_missing, named};
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::automation::matches;
 use crate::error::AppError;
@@ -29,6 +28,17 @@ const BATCH: i64 = 200;
 const MAX_TRIES: u32 = 5;
 
 pub fn spawn(db: Db, hub: Hub) {
+    // "No reply for N minutes" is a matter of time passing, not of an event: looked
+    // for every half minute (minutes are the rules' unit).
+    let (scan_db, scan_hub) = (db.clone(), hub.clone());
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            if let Err(err) = super::no_reply::scan_once(&scan_db, &scan_hub).await {
+                tracing::warn!(error = %err, "automation: no-reply pass failed");
+            }
+        }
+    });
     tokio::spawn(async move {
         loop {
             match run_once(&db, &hub).await {
@@ -210,16 +220,7 @@ async fn handle(
         match attempt(db, hub, rules, envelope, from, &excluded).await? {
             Attempt::Done(done) => return Ok(done),
             Attempt::RuleFailed(rule_id, error) => {
-                tracing::warn!(rule = rule_id, %error, "automation rule failed");
-                let _turn = db.write_turn().await;
-                sqlx::query(
-                    "UPDATE automation_rules SET last_error = $1, last_error_at = $2 WHERE id = $3",
-                )
-                .bind(error.to_string().chars().take(500).collect::<String>())
-                .bind(now_ms())
-                .bind(rule_id)
-                .execute(&db.pool)
-                .await?;
+                record_error(db, rule_id, &error).await?;
                 excluded.push(rule_id);
             }
         }
@@ -231,11 +232,6 @@ enum Attempt {
     Done(bool),
     /// This rule's actions were refused; nothing of the attempt was kept.
     RuleFailed(i64, AppError),
-}
-
-/// The database's own failures are tried again; anything else is the rule's.
-fn rule_failure(err: &AppError) -> bool {
-    !matches!(err, AppError::Internal | AppError::Unavailable)
 }
 
 async fn attempt(
@@ -272,7 +268,7 @@ async fn attempt(
             if exists.is_none() {
                 break;
             }
-            let (summary, facts) = facts_in_tx(&mut tx, conversation_id, message, now).await?;
+            let (summary, facts) = facts_in_tx(tx.conn(), conversation_id, message, now).await?;
             if !matches(&checked.conditions, &facts) {
                 continue;
             }
@@ -285,55 +281,11 @@ async fn attempt(
                 .await?;
                 continue;
             }
-            let actions: Vec<_> = named(checked)
-                .into_iter()
-                .filter(|(part, _, _)| *part == "actions")
-                .collect();
-            if let Some((_, what)) = first_missing(tx.conn(), account_id, &actions).await? {
-                sqlx::query(
-                    "UPDATE automation_rules SET active = 0, disabled_reason = $1, last_error = $1, \
-                     last_error_at = $2 WHERE id = $3",
-                )
-                .bind(format!("missing: {what}"))
-                .bind(now)
-                .bind(rule.id)
-                .execute(tx.conn())
-                .await?;
-                switched_off.push(rule.id);
-                continue;
+            match act(&mut tx, account_id, rule, checked, &summary, now).await? {
+                Outcome::Ran => {}
+                Outcome::SwitchedOff => switched_off.push(rule.id),
+                Outcome::Refused(err) => return Ok(Attempt::RuleFailed(rule.id, err)),
             }
-            let mark = tx.appended().len();
-            match apply_in_tx(
-                &mut tx,
-                account_id,
-                &rule.name,
-                &summary,
-                &checked.actions,
-                now,
-            )
-            .await
-            {
-                Ok(()) => {}
-                Err(err) if rule_failure(&err) => return Ok(Attempt::RuleFailed(rule.id, err)),
-                Err(err) => return Err(err),
-            }
-            let caused_now: Vec<i64> = tx.appended()[mark..].to_vec();
-            for id in caused_now {
-                sqlx::query(
-                    "INSERT INTO automation_event_origins (event_id, rule_id) VALUES ($1, $2)",
-                )
-                .bind(id)
-                .bind(rule.id)
-                .execute(tx.conn())
-                .await?;
-            }
-            sqlx::query(
-                "UPDATE automation_rules SET runs = runs + 1, last_run_at = $1 WHERE id = $2",
-            )
-            .bind(now)
-            .bind(rule.id)
-            .execute(tx.conn())
-            .await?;
         }
     }
     if !step(&mut tx, account_id, from, envelope.id).await? {

@@ -1,29 +1,29 @@
 //! What a rule sees of a conversation (and of the customer's message) when its event
-//! is handled: read inside the handling transaction, as things stand then.
+//! is handled: read inside the handling transaction (or, for a trial, on a plain
+//! connection), as things stand then.
 use sqlx::Row;
 
 use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView};
 use crate::conversations::ssr::access::summary_in_tx;
-use crate::db::WriteTx;
 use crate::domain::automation::Facts;
 use crate::domain::{MessageDirection, PhoneNumber};
 use crate::error::AppError;
 use crate::inboxes::ssr::business_hours::{hours_of, open_at};
 
 pub async fn facts_in_tx(
-    tx: &mut WriteTx,
+    conn: &mut sqlx::AnyConnection,
     conversation_id: i64,
     message: Option<&MessageView>,
     now: i64,
 ) -> Result<(ConversationSummary, Facts), AppError> {
-    let summary = summary_in_tx(tx.conn(), conversation_id).await?;
+    let summary = summary_in_tx(conn, conversation_id).await?;
     let row = sqlx::query(
         // Her own email only: one she merely typed in the widget proves nothing.
         "SELECT ct.email, ct.phone_e164 FROM conversations c \
          JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
     )
     .bind(conversation_id)
-    .fetch_one(tx.conn())
+    .fetch_one(&mut *conn)
     .await?;
     let email: Option<String> = row.try_get("email")?;
     let phone: Option<String> = row.try_get("phone_e164")?;
@@ -32,9 +32,9 @@ pub async fn facts_in_tx(
          WHERE cl.conversation_id = $1 ORDER BY l.name",
     )
     .bind(conversation_id)
-    .fetch_all(tx.conn())
+    .fetch_all(&mut *conn)
     .await?;
-    let open_hours = match hours_of(tx.conn(), None, summary.inbox_id).await? {
+    let open_hours = match hours_of(conn, None, summary.inbox_id).await? {
         Some(hours) => open_at(&hours, now),
         None => true,
     };

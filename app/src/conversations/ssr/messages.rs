@@ -9,7 +9,7 @@ mod receive;
 mod send;
 mod store;
 
-pub use latest::{last_of, window, WINDOW_AFTER, WINDOW_BEFORE};
+pub use latest::{last_from_customer, last_of, window, WINDOW_AFTER, WINDOW_BEFORE};
 pub use read::{
     history, history_in_conversation, message_in_tx, messages_by_id_in_tx, visitor_messages_after,
     HISTORY_PAGE,

@@ -28,6 +28,30 @@ pub(super) fn automation_rules() -> Vec<Rule> {
             ],
         },
         Rule {
+            route: "/api/automation/move",
+            build: |_, _| Req::Json(json!({"id": 987_654, "up": true})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        },
+        Rule {
+            route: "/api/automation/try",
+            // Reads only the caller's own account's conversations.
+            build: |_, _| {
+                Req::Json(
+                    json!({"rule": {"name": "Prueba", "event_name": "message_created",
+                    "conditions": [{"attribute_key": "content", "filter_operator": "contains", "values": ["hola"]}],
+                    "actions": [{"action_name": "resolve_conversation", "action_params": []}]}}),
+                )
+            },
+            expect: OWN_ADMIN,
+        },
+        Rule {
             route: "/api/automation/remove",
             build: |_, _| Req::Json(json!({"id": 987_654})),
             expect: [

@@ -33,6 +33,31 @@ pub async fn last_of(db: &Db, conversation_ids: &[i64]) -> Result<Vec<MessageVie
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The latest message each conversation's customer wrote (not a note), in no
+/// particular order: what a rule's trial reads as "the message received".
+pub async fn last_from_customer(
+    conn: &mut sqlx::AnyConnection,
+    conversation_ids: &[i64],
+) -> Result<Vec<MessageView>, AppError> {
+    if conversation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{MESSAGE_SELECT} WHERE m.id IN (SELECT MAX(l.id) FROM messages l WHERE l.conversation_id IN ({}) \
+         AND l.direction = 'incoming' AND l.private = 0 GROUP BY l.conversation_id)",
+        placeholders(1, conversation_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in conversation_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    Ok(rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Oldest first: the newest [`WINDOW_BEFORE`] messages before `before` (or of all),
 /// or, with `after`, up to [`WINDOW_AFTER`] after it (and before `before`, if given).
 pub async fn window(

@@ -1,0 +1,94 @@
+//! One matched rule acting on one conversation inside the caller's transaction, the
+//! same for every event: a rule naming something gone is switched off with the reason;
+//! otherwise its actions are applied, the events they cause are marked as the rule's
+//! (they set off no rule), and its run is counted. A refusal of its actions is the
+//! rule's own failure, told apart from the database's.
+use super::apply::apply_in_tx;
+use super::references::{first_missing, named};
+use crate::automation::model::AutomationRule;
+use crate::conversations::model::ConversationSummary;
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::automation::CheckedRule;
+use crate::error::AppError;
+
+pub enum Outcome {
+    Ran,
+    /// What it names is gone: switched off (in the transaction), nothing applied.
+    SwitchedOff,
+    /// Its actions were refused: the transaction holds half of them and must be
+    /// rolled back.
+    Refused(AppError),
+}
+
+/// The database's own failures are tried again; anything else is the rule's.
+fn rule_failure(err: &AppError) -> bool {
+    !matches!(err, AppError::Internal | AppError::Unavailable)
+}
+
+pub async fn act(
+    tx: &mut WriteTx,
+    account_id: i64,
+    rule: &AutomationRule,
+    checked: &CheckedRule,
+    conversation: &ConversationSummary,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let actions: Vec<_> = named(checked)
+        .into_iter()
+        .filter(|(part, _, _)| *part == "actions")
+        .collect();
+    if let Some((_, what)) = first_missing(tx.conn(), account_id, &actions).await? {
+        sqlx::query(
+            "UPDATE automation_rules SET active = 0, disabled_reason = $1, last_error = $1, \
+             last_error_at = $2 WHERE id = $3",
+        )
+        .bind(format!("missing: {what}"))
+        .bind(now)
+        .bind(rule.id)
+        .execute(tx.conn())
+        .await?;
+        return Ok(Outcome::SwitchedOff);
+    }
+    let mark = tx.appended().len();
+    match apply_in_tx(
+        tx,
+        account_id,
+        &rule.name,
+        conversation,
+        &checked.actions,
+        now,
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(err) if rule_failure(&err) => return Ok(Outcome::Refused(err)),
+        Err(err) => return Err(err),
+    }
+    let caused: Vec<i64> = tx.appended()[mark..].to_vec();
+    for id in caused {
+        sqlx::query("INSERT INTO automation_event_origins (event_id, rule_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(rule.id)
+            .execute(tx.conn())
+            .await?;
+    }
+    sqlx::query("UPDATE automation_rules SET runs = runs + 1, last_run_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(rule.id)
+        .execute(tx.conn())
+        .await?;
+    Ok(Outcome::Ran)
+}
+
+/// Keeps a rule's refused run as its last error (outside the rolled-back transaction).
+pub async fn record_error(db: &Db, rule_id: i64, error: &AppError) -> Result<(), AppError> {
+    tracing::warn!(rule = rule_id, %error, "automation rule failed");
+    let _turn = db.write_turn().await;
+    sqlx::query("UPDATE automation_rules SET last_error = $1, last_error_at = $2 WHERE id = $3")
+        .bind(error.to_string().chars().take(500).collect::<String>())
+        .bind(now_ms())
+        .bind(rule_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! "No reply for N minutes": every half minute, each active rule of that event looks
+//! at the open conversations whose customer has waited longer than its minutes
+//! (`waiting_since`, which a reply clears) and that it has not looked at in this wait.
+//! Each is handled in its own transaction that claims (rule, conversation, wait) first
+//! (`automation_no_reply_runs`): a crash leaves it whole or undone, a replica that
+//! claimed it first makes this one roll back. Conditions are read then, once per wait.
+use super::act::{act, record_error, Outcome};
+use super::book::RuleBook;
+use super::facts::facts_in_tx;
+use crate::automation::model::AutomationRule;
+use crate::db::{now_ms, Db, WriteTx};
+use crate::domain::automation::{matches, CheckedRule, RuleEvent};
+use crate::error::AppError;
+use crate::live::hub::Hub;
+
+/// Conversations one rule looks at per pass (the rest wait for the next).
+const PER_PASS: i64 = 100;
+
+/// One pass over every account with an active no-reply rule; returns how many
+/// conversations the rules acted on.
+pub async fn scan_once(db: &Db, hub: &Hub) -> Result<usize, AppError> {
+    let accounts: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT account_id FROM automation_rules WHERE active = 1 AND event_name = 'no_reply'",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut acted = 0;
+    for account_id in accounts {
+        let book = RuleBook::load(db, account_id).await?;
+        let Some(rules) = book.by_event.get(&RuleEvent::NoReply) else {
+            continue;
+        };
+        for (rule, checked) in rules {
+            match scan_rule(db, hub, account_id, rule, checked).await {
+                Ok(n) => acted += n,
+                Err(err) => {
+                    tracing::warn!(rule = rule.id, error = %err, "automation: no-reply pass failed")
+                }
+            }
+        }
+    }
+    Ok(acted)
+}
+
+async fn scan_rule(
+    db: &Db,
+    hub: &Hub,
+    account_id: i64,
+    rule: &AutomationRule,
+    checked: &CheckedRule,
+) -> Result<usize, AppError> {
+    let minutes = i64::from(
+        rule.no_reply_minutes
+            .unwrap_or(crate::domain::automation::NO_REPLY_MINUTES.0),
+    );
+    let waiting: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.waiting_since FROM conversations c WHERE c.account_id = $1 AND c.status = 'open' \
+         AND COALESCE(c.waiting_since, 9223372036854775807) <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM automation_no_reply_runs r WHERE r.rule_id = $3 \
+             AND r.conversation_id = c.id AND r.waiting_since = c.waiting_since) \
+         ORDER BY COALESCE(c.waiting_since, 9223372036854775807), c.id LIMIT $4",
+    )
+    .bind(account_id)
+    .bind(now_ms() - minutes * 60_000)
+    .bind(rule.id)
+    .bind(PER_PASS)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut acted = 0;
+    for (conversation_id, since) in waiting {
+        match one(db, hub, account_id, rule, checked, conversation_id, since).await? {
+            Done::Acted => acted += 1,
+            Done::Passed => {}
+            Done::SwitchedOff => break,
+        }
+    }
+    Ok(acted)
+}
+
+enum Done {
+    Acted,
+    Passed,
+    SwitchedOff,
+}
+
+/// Claims this wait for the rule; `false` when another worker had.
+async fn claim(
+    tx: &mut WriteTx,
+    rule_id: i64,
+    conversation_id: i64,
+    since: i64,
+) -> Result<bool, AppError> {
+    let claimed = sqlx::query(
+        "INSERT INTO automation_no_reply_runs (rule_id, conversation_id, waiting_since) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(rule_id)
+    .bind(conversation_id)
+    .bind(since)
+    .execute(tx.conn())
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+async fn one(
+    db: &Db,
+    hub: &Hub,
+    account_id: i64,
+    rule: &AutomationRule,
+    checked: &CheckedRule,
+    conversation_id: i64,
+    since: i64,
+) -> Result<Done, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if !claim(&mut tx, rule.id, conversation_id, since).await? {
+        return Ok(Done::Passed);
+    }
+    // Answered (or closed) since the scan read it: this wait is over.
+    let still: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations WHERE id = $1 AND status = 'open' AND waiting_since = $2",
+    )
+    .bind(conversation_id)
+    .bind(since)
+    .fetch_optional(tx.conn())
+    .await?;
+    if still.is_none() {
+        tx.finish().await?;
+        return Ok(Done::Passed);
+    }
+    let (summary, facts) = facts_in_tx(tx.conn(), conversation_id, None, now).await?;
+    if !matches(&checked.conditions, &facts) {
+        tx.finish().await?;
+        return Ok(Done::Passed);
+    }
+    match act(&mut tx, account_id, rule, checked, &summary, now).await? {
+        Outcome::Ran => {
+            hub.commit(tx).await?;
+            Ok(Done::Acted)
+        }
+        Outcome::SwitchedOff => {
+            tx.finish().await?;
+            Ok(Done::SwitchedOff)
+        }
+        Outcome::Refused(err) => {
+            drop(tx);
+            record_error(db, rule.id, &err).await?;
+            // Looked at: a refused run is not tried again in the same wait.
+            let mut tx = db.begin_write().await?;
+            claim(&mut tx, rule.id, conversation_id, since).await?;
+            tx.finish().await?;
+            Ok(Done::Passed)
+        }
+    }
+}

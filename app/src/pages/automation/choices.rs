@@ -1,0 +1,35 @@
+//! What the rule form's pickers offer: the account's inboxes, agents, teams and labels.
+use crate::agents::list_team;
+use crate::error::AppError;
+use crate::inboxes::my_inboxes;
+use crate::labels::list_labels;
+use crate::teams::list_teams;
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Choices {
+    pub inboxes: Vec<(i64, String)>,
+    pub agents: Vec<(i64, String)>,
+    pub teams: Vec<(i64, String)>,
+    pub labels: Vec<String>,
+}
+
+pub async fn load() -> Result<Choices, AppError> {
+    Ok(Choices {
+        inboxes: my_inboxes()
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.name))
+            .collect(),
+        agents: list_team()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.shown_name().to_owned()))
+            .collect(),
+        teams: list_teams()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect(),
+        labels: list_labels().await?.into_iter().map(|l| l.name).collect(),
+    })
+}
