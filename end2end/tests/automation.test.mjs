@@ -45,9 +45,8 @@ for (const vp of VIEWPORTS) {
       const queue = await openConversationList(agent, `tab=all&status=open&team=${cobros.id}`);
       await agent.getByText('No hay conversaciones', { exact: false }).first().waitFor();
 
-      // The administrator finds Automatizaciones from Ajustes.
-      await admin.goto(`${BASE_URL}/settings`);
-      await waitForHydration(admin);
+      // The administrator finds Automatizaciones from Ajustes (beside the chat page's link).
+      const widget = await widgetUrl(admin);
       await admin.getByRole('link', { name: /^Automatizaciones/ }).click();
       await waitForPath(admin, '/settings/automation');
       await admin.getByRole('heading', { name: 'Automatizaciones', level: 1 }).waitFor();
@@ -96,7 +95,7 @@ for (const vp of VIEWPORTS) {
       await card.getByText('Ejecuciones: 0', { exact: false }).waitFor();
 
       // A visitor writes about her invoice.
-      await visitor.goto(await widgetUrl(admin));
+      await visitor.goto(widget);
       await waitForHydration(visitor);
       await visitor.getByLabel('Nombre', { exact: true }).fill(`Factura ${tag}`);
       await visitor.getByLabel('Mensaje', { exact: true }).fill(`Hola, mi factura no llega (${tag})`);
@@ -109,12 +108,12 @@ for (const vp of VIEWPORTS) {
       await row.click();
       await waitForPath(agent, /^\/conversations\/\d+$/);
       const header = agent.locator('.chat-header');
-      await header.locator('.label-chip', { hasText: label }).waitFor();
-      await header.locator('.priority-badge', { hasText: 'Alta' }).waitFor();
+      await header.locator('.label-chip', { hasText: label }).first().waitFor();
+      await header.locator('.priority-badge', { hasText: 'Alta' }).first().waitFor();
       await agent.getByText(`Por la automatización «${ruleName}»`, { exact: false }).first().waitFor();
 
       // The rule's card counts the run.
-      await admin.reload();
+      await admin.goto(`${BASE_URL}/settings/automation`);
       await waitForHydration(admin);
       await admin.getByRole('article', { name: ruleName, exact: true }).getByText('Ejecuciones: 1', { exact: false }).waitFor();
     } finally {

@@ -1,6 +1,7 @@
 //! Chatwoot's Application API v1 (`/api/v1/…`, `api_access_token` header): thin
 //! handlers over `app::chatwoot::ssr`, which calls the dashboard's own services.
 mod account;
+mod automation;
 mod bots;
 mod caller;
 mod contacts;
@@ -123,6 +124,17 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             axum::routing::patch(webhooks::update)
                 .put(webhooks::update)
                 .delete(webhooks::delete),
+        ),
+        (
+            at("/automation_rules"),
+            get(automation::list).post(automation::create),
+        ),
+        (
+            at("/automation_rules/{id}"),
+            get(automation::get)
+                .patch(automation::update)
+                .put(automation::update)
+                .delete(automation::delete),
         ),
         (at("/agent_bots"), get(bots::list).post(bots::create)),
         (

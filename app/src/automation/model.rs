@@ -1,7 +1,7 @@
 //! A rule as its page and the API show it.
 use serde::{Deserialize, Serialize};
 
-use crate::domain::automation::{ActionInput, ConditionInput, RuleEvent};
+use crate::domain::automation::{ActionInput, ConditionInput, RuleEvent, RuleInput};
 use crate::domain::Millis;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +24,21 @@ pub struct AutomationRule {
     pub last_run_at: Option<Millis>,
     pub last_error: Option<String>,
     pub created_at: Millis,
+}
+
+impl AutomationRule {
+    /// The rule as it would be saved again (the form, the API's `PATCH`, the engine).
+    pub fn input(&self) -> RuleInput {
+        RuleInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            event_name: self.event_name,
+            conditions: self.conditions.clone(),
+            actions: self.actions.clone(),
+            active: self.active,
+            no_reply_minutes: self.no_reply_minutes,
+        }
+    }
 }
 
 /// What a rule would have done over the account's latest conversations.

@@ -307,6 +307,24 @@ pub struct Label {
     pub show_on_sidebar: bool,
 }
 
+/// An automation rule as Chatwoot's API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AutomationRule {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = String)]
+    pub event_name: Value,
+    #[schema(value_type = Vec<Object>)]
+    pub conditions: Value,
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Value,
+    /// Unix seconds.
+    pub created_on: i64,
+    pub active: bool,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CannedResponse {
     pub id: i64,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_inbox;
 pub mod api_start;
+pub mod automation;
 pub mod bots;
 pub mod changes;
 pub mod contacts;

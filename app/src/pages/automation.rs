@@ -122,13 +122,8 @@ async fn run(work: Work) -> Result<Vec<AutomationRule>, AppError> {
         Work::Move(id, up) => move_automation_rule(id, up).await,
         Work::Switch(rule, on) => {
             let input = RuleInput {
-                name: rule.name,
-                description: rule.description,
-                event_name: rule.event_name,
-                conditions: rule.conditions,
-                actions: rule.actions,
                 active: on,
-                no_reply_minutes: rule.no_reply_minutes,
+                ..rule.input()
             };
             save_automation_rule(Some(rule.id), input).await?;
             list_automation_rules().await

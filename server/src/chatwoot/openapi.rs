@@ -211,6 +211,30 @@ pub struct LabelBody {
     pub color: Option<String>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct AutomationRuleList {
+    pub payload: Vec<cw::AutomationRule>,
+}
+
+/// `POST`/`PATCH …/automation_rules` in Chatwoot's shape (also accepted wrapped as
+/// `{"automation_rule": {…}}`); `PATCH` keeps what it does not send.
+#[derive(Serialize, ToSchema)]
+pub struct AutomationRuleBody {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `conversation_created`, `message_created`, `conversation_updated`,
+    /// `conversation_resolved` or `no_reply` (with `no_reply_minutes`).
+    pub event_name: Option<String>,
+    pub active: Option<bool>,
+    /// `{"attribute_key", "filter_operator", "values", "query_operator"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub conditions: Option<serde_json::Value>,
+    /// `{"action_name", "action_params"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub actions: Option<serde_json::Value>,
+    pub no_reply_minutes: Option<u32>,
+}
+
 /// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
 #[derive(Serialize, ToSchema)]
 pub struct CannedBody {
@@ -311,6 +335,11 @@ impl Modify for TokenHeader {
         super::bots::reset_token,
         super::bots::set_inbox_bot,
         super::bots::inbox_bot,
+        super::automation::list,
+        super::automation::create,
+        super::automation::get,
+        super::automation::update,
+        super::automation::delete,
         super::reports::summary,
         super::reports::conversations,
     ),

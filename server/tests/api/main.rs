@@ -13,6 +13,7 @@ mod bots;
 mod bulk;
 mod business_hours;
 mod chatwoot;
+mod chatwoot_automation;
 mod client_api;
 mod contact_labels;
 mod contacts;

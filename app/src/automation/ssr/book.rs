@@ -6,7 +6,7 @@ use super::facts::from_customer;
 use crate::automation::model::AutomationRule;
 use crate::conversations::model::MessageView;
 use crate::db::Db;
-use crate::domain::automation::{CheckedRule, RuleEvent, RuleInput};
+use crate::domain::automation::{CheckedRule, RuleEvent};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::events::{EventEnvelope, LiveEvent};
@@ -23,16 +23,7 @@ impl RuleBook {
             if !rule.active {
                 continue;
             }
-            let input = RuleInput {
-                name: rule.name.clone(),
-                description: rule.description.clone(),
-                event_name: rule.event_name,
-                conditions: rule.conditions.clone(),
-                actions: rule.actions.clone(),
-                active: true,
-                no_reply_minutes: rule.no_reply_minutes,
-            };
-            if let Ok(checked) = input.checked() {
+            if let Ok(checked) = rule.input().checked() {
                 by_event
                     .entry(rule.event_name)
                     .or_default()

@@ -237,6 +237,29 @@ pub(super) fn api_rules() -> Vec<Rule> {
                 NOT_FOUND,
             ],
         },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/automation_rules",
+            build: |f, _| read(f, "/automation_rules"),
+            expect: API_ADMIN,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/automation_rules/{id}",
+            build: |f, _| {
+                Req::Other(
+                    Method::PATCH,
+                    at(f, "/automation_rules/999999"),
+                    Some(json!({"name": "x"})),
+                )
+            },
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        },
         // Webhooks in Ajustes: administrators of their own account only.
         Rule {
             route: "/api/webhooks/list",
