@@ -3,7 +3,7 @@
 //! deletes rules in Chatwoot's JSON; a bad rule is refused naming its part and changes
 //! nothing; an agent's token is refused; the page's rules are the API's.
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::chatwoot::api;
 use crate::helpers::*;
