@@ -1,7 +1,7 @@
 //! The live event vocabulary, shared by the server (which appends events to the log
 //! and fans them out) and the client (which applies them as deltas).
 use crate::conversations::model::{ConversationSummary, MessageView};
-use crate::domain::{Availability, ConversationStatus, Millis};
+use crate::domain::{Availability, ConversationStatus, Millis, Priority};
 use crate::notifications::model::NotificationView;
 use crate::tag_first::{tag_first_deserialize, TagFirst};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -177,11 +177,16 @@ impl TagFirst for LiveEvent {
 }
 tag_first_deserialize!(LiveEvent);
 
-/// The parts of a conversation that decide which tab and status view it is in.
+/// The parts of a conversation that decide which tab and status view it is in, and
+/// those whose change automation rules hear as "conversation updated".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationState {
     pub assignee_id: Option<i64>,
     pub status: ConversationStatus,
+    #[serde(default)]
+    pub priority: Priority,
+    #[serde(default)]
+    pub team_id: Option<i64>,
 }
 
 /// Who may see an event: the socket filter applies this, never the browser.
@@ -326,6 +331,8 @@ mod tests {
                 previous: ConversationState {
                     assignee_id: None,
                     status: ConversationStatus::Open,
+                    priority: Priority::High,
+                    team_id: Some(2),
                 },
             },
         ];

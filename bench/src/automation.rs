@@ -3,7 +3,8 @@
 //! message the rules have acted. Rules run after the message's own transaction (the
 //! engine follows the event log), so the inbound figure shows only the engine's
 //! competition for the database; the lag is the time from the message to its rule's
-//! activity line (both stamped by the server, millisecond resolution).
+//! activity line (both as the server stored them, `updated_at`, in milliseconds: an
+//! inbound message's `created_at` is the customer's clock, in whole seconds on WhatsApp).
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -68,7 +69,7 @@ async fn settled(running: &crate::Running) -> anyhow::Result<Duration> {
 /// in the order the messages did, one per message, so they pair first with first.
 async fn lags(running: &crate::Running, after: i64) -> anyhow::Result<(Samples, usize)> {
     let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT conversation_id, direction, created_at, content_attributes FROM messages \
+        "SELECT conversation_id, direction, updated_at, content_attributes FROM messages \
          WHERE id > $1 ORDER BY conversation_id, id",
     )
     .bind(after)

@@ -46,6 +46,9 @@ use std::net::SocketAddr;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     server::tune_allocator();
+    if let Ok(filter) = std::env::var("RUST_LOG") {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     let mut args = std::env::args().skip(1);
     let scenario = args.next().unwrap_or_else(|| "contacts".into());
     let mut options = std::collections::HashMap::new();

@@ -48,6 +48,18 @@ pub async fn remove_automation_rule(id: i64) -> Result<(), AppError> {
     )
 }
 
+/// Switches a rule on (checking what it names) or off (always possible).
+#[server(endpoint = "automation/switch", input = Json, output = Json)]
+pub async fn switch_automation_rule(id: i64, active: bool) -> Result<AutomationRule, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            ssr::store::switch(&state.db, admin.account_id, id, active).await
+        }
+        .await,
+    )
+}
+
 /// Moves a rule one place up (or down) in the order they run; the rules after it.
 #[server(endpoint = "automation/move", input = Json, output = Json)]
 pub async fn move_automation_rule(id: i64, up: bool) -> Result<Vec<AutomationRule>, AppError> {

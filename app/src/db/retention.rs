@@ -28,10 +28,11 @@ pub async fn sweep(
     )
     .execute(tx.conn())
     .await?;
-    // A wait that ended (answered, or the conversation closed) needs no claim.
+    // A wait that ended (an agent answered) needs no claim; one still going keeps it
+    // whatever the conversation's status, or a rule would act on it again.
     sqlx::query(
         "DELETE FROM automation_no_reply_runs WHERE NOT EXISTS (SELECT 1 FROM conversations c \
-         WHERE c.id = automation_no_reply_runs.conversation_id AND c.status = 'open' \
+         WHERE c.id = automation_no_reply_runs.conversation_id \
          AND c.waiting_since = automation_no_reply_runs.waiting_since)",
     )
     .execute(tx.conn())

@@ -12,10 +12,9 @@ mod texts;
 use leptos::prelude::*;
 
 use crate::automation::{
-    list_automation_rules, move_automation_rule, remove_automation_rule, save_automation_rule,
+    list_automation_rules, move_automation_rule, remove_automation_rule, switch_automation_rule,
     AutomationRule,
 };
-use crate::domain::automation::RuleInput;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;
@@ -79,7 +78,12 @@ fn RuleList(rules: Vec<AutomationRule>, choices: Choices) -> impl IntoView {
                     failure.set(None);
                     rules.set(list);
                 }
-                Err(err) => failure.set(Some(err)),
+                Err(err) => {
+                    if let Work::Switch(id, on) = work {
+                        switch_back(id, on);
+                    }
+                    failure.set(Some(err));
+                }
             }
         });
     };
@@ -101,31 +105,45 @@ fn RuleList(rules: Vec<AutomationRule>, choices: Choices) -> impl IntoView {
             <p class="muted">{t!(i18n, automation_empty)}</p>
         </Show>
         <ol class="rule-list" aria-label=move || t_string!(i18n, automation_rules_list)>
-            // Keyed by the whole rule: any change to one (its switch, counts, order) redraws its card.
-            <For each=move || rules.get() key=|r| format!("{r:?}") let:rule>
-                <RuleCard rule editing act=Callback::new(act) />
+            // Keyed by id: a card stays (and keeps the keyboard's focus) while its rule
+            // changes or moves; it reads its rule from the list.
+            <For each=move || rules.with(|l| l.iter().map(|r| r.id).collect::<Vec<_>>()) key=|id| *id let:id>
+                <RuleCard id rules editing act=Callback::new(act) />
             </For>
         </ol>
     }
 }
 
+/// A refused switch goes back to where it was (the list did not change, so nothing
+/// else would redraw it).
+fn switch_back(id: i64, on: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = document()
+            .get_element_by_id(&format!("rule-{id}-active"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.set_checked(!on);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, on);
+}
+
 /// A change made from a rule's card; each answers with the rules as they now stand.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 enum Work {
     Move(i64, bool),
-    Switch(Box<AutomationRule>, bool),
+    Switch(i64, bool),
     Remove(i64),
 }
 
 async fn run(work: Work) -> Result<Vec<AutomationRule>, AppError> {
     match work {
         Work::Move(id, up) => move_automation_rule(id, up).await,
-        Work::Switch(rule, on) => {
-            let input = RuleInput {
-                active: on,
-                ..rule.input()
-            };
-            save_automation_rule(Some(rule.id), input).await?;
+        Work::Switch(id, on) => {
+            switch_automation_rule(id, on).await?;
             list_automation_rules().await
         }
         Work::Remove(id) => {
@@ -137,56 +155,92 @@ async fn run(work: Work) -> Result<Vec<AutomationRule>, AppError> {
 
 #[component]
 fn RuleCard(
-    rule: AutomationRule,
+    id: i64,
+    rules: RwSignal<Vec<AutomationRule>>,
     editing: RwSignal<Editing>,
     act: Callback<Work>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = rule.id;
+    let rule = Memo::new(move |_| rules.with(|l| l.iter().find(|r| r.id == id).cloned()));
+    let place = Memo::new(move |_| rules.with(|l| (l.iter().position(|r| r.id == id), l.len())));
     let title_id = format!("rule-{id}-title");
+    let (heading_id, described_by) = (title_id.clone(), title_id.clone());
     let switch_id = format!("rule-{id}-active");
-    let name = rule.name.clone();
-    let actions = rule
-        .actions
-        .iter()
-        .map(|a| action_text(i18n, &a.action_name))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let (runs, skipped) = (rule.runs, rule.skipped_loops);
-    let last_run = rule.last_run_at;
-    let error = rule.last_error.clone();
-    let reason = rule
-        .disabled_reason
-        .clone()
-        .map(|r| disabled_text(i18n, &r));
-    let switched = rule.clone();
+    let read = move |f: fn(&AutomationRule) -> String| {
+        rule.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let name = move || read(|r| r.name.clone());
+    let summary = move || {
+        rule.with(|r| {
+            r.as_ref().map(|r| {
+                let actions = r
+                    .actions
+                    .iter()
+                    .map(|a| action_text(i18n, &a.action_name))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                format!("{} → {actions}", event_text(i18n, r.event_name))
+            })
+        })
+    };
+    let counts = move || {
+        rule.with(|r| {
+            r.as_ref().map(|r| {
+                let mut text = format!(
+                    "{} · {}",
+                    t_string!(i18n, automation_runs, n = r.runs),
+                    t_string!(i18n, automation_skipped, n = r.skipped_loops)
+                );
+                if let Some(at) = r.last_run_at {
+                    text.push_str(&format!(
+                        " · {} {}",
+                        t_string!(i18n, automation_last_run),
+                        short(at)
+                    ));
+                }
+                text
+            })
+        })
+    };
+    let reason = move || rule.with(|r| r.as_ref().and_then(|r| r.disabled_reason.clone()));
+    // The reason it switched itself off is also its last error: said once.
+    let error = move || {
+        rule.with(|r| {
+            r.as_ref().and_then(|r| {
+                r.last_error
+                    .clone()
+                    .filter(|e| r.disabled_reason.as_ref() != Some(e))
+            })
+        })
+    };
+    let description = move || read(|r| r.description.clone());
+    let active = move || rule.with(|r| r.as_ref().is_some_and(|r| r.active));
+    let labelled = move |verb: &'static str| format!("{verb} {}", name());
     view! {
         <li>
-            <article class="contact-form rule-card" aria-labelledby=title_id.clone()>
-                <h2 id=title_id.clone()>{name.clone()}</h2>
-                <p>{move || event_text(i18n, rule.event_name)}{" → "}{actions}</p>
-                {(!rule.description.is_empty()).then(|| view! { <p class="muted">{rule.description.clone()}</p> })}
+            <article class="contact-form rule-card" aria-labelledby=title_id>
+                <h2 id=heading_id>{name}</h2>
+                <p>{summary}</p>
+                {move || (!description().is_empty()).then(|| view! { <p class="muted">{description()}</p> })}
                 <div class="field checkbox">
-                    <input id=switch_id.clone() type="checkbox" role="switch" prop:checked=rule.active
-                        on:change=move |ev| act.run(Work::Switch(Box::new(switched.clone()), event_target_checked(&ev))) />
+                    <input id=switch_id.clone() type="checkbox" role="switch" aria-describedby=described_by
+                        prop:checked=active
+                        on:change=move |ev| act.run(Work::Switch(id, event_target_checked(&ev))) />
                     <label for=switch_id>{t!(i18n, automation_active)}</label>
                 </div>
-                <p class="muted">
-                    {move || t_string!(i18n, automation_runs, n = runs).to_string()}
-                    {" · "}
-                    {move || t_string!(i18n, automation_skipped, n = skipped).to_string()}
-                    {move || last_run.map(|at| format!(" · {} {}", t_string!(i18n, automation_last_run), short(at)))}
-                </p>
-                {reason.map(|text| view! { <p class="error">{text}</p> })}
-                {error.map(|text| view! { <p class="error">{move || t_string!(i18n, automation_last_error, error = text.clone()).to_string()}</p> })}
+                <p class="muted">{counts}</p>
+                {move || reason().map(|r| view! { <p class="error">{disabled_text(i18n, &r)}</p> })}
+                {move || error().map(|e| view! { <p class="error">{t_string!(i18n, automation_last_error, error = e).to_string()}</p> })}
                 <div class="form-actions">
-                    <button type="button" class="secondary" aria-label=format!("{} {name}", t_string!(i18n, automation_edit))
+                    <button type="button" class="secondary" aria-label=move || labelled(t_string!(i18n, automation_edit))
                         on:click=move |_| editing.set(Editing::Rule(id))>{t!(i18n, automation_edit)}</button>
-                    <button type="button" class="secondary" aria-label=format!("{} {name}", t_string!(i18n, automation_up))
+                    <button type="button" class="secondary" aria-label=move || labelled(t_string!(i18n, automation_up))
+                        disabled=move || place.get().0 == Some(0)
                         on:click=move |_| act.run(Work::Move(id, true))>{t!(i18n, automation_up)}</button>
-                    <button type="button" class="secondary" aria-label=format!("{} {name}", t_string!(i18n, automation_down))
+                    <button type="button" class="secondary" aria-label=move || labelled(t_string!(i18n, automation_down))
+                        disabled=move || { let (at, len) = place.get(); at.is_none_or(|a| a + 1 >= len) }
                         on:click=move |_| act.run(Work::Move(id, false))>{t!(i18n, automation_down)}</button>
-                    <button type="button" class="danger" aria-label=format!("{} {name}", t_string!(i18n, automation_delete))
+                    <button type="button" class="danger" aria-label=move || labelled(t_string!(i18n, automation_delete))
                         on:click=move |_| act.run(Work::Remove(id))>{t!(i18n, automation_delete)}</button>
                 </div>
             </article>

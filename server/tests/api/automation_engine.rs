@@ -2,8 +2,9 @@
 //! is routed by a rule (label, team, priority, agent) with one activity line naming
 //! the rule; a message the conditions do not match is left alone; a rule that its
 //! own actions would set off again is not (a skipped loop is counted); workers racing
-//! each other (replicas) handle each event once; a rule whose label was deleted is
-//! switched off with the reason instead of failing silently.
+//! each other (replicas) handle each event once; a change of priority is heard as
+//! "conversation updated"; a rule whose label was deleted is switched off with the
+//! reason instead of failing silently.
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -152,7 +153,22 @@ async fn a_rule_routes_what_it_matches_once_and_never_loops(app: TestApp) {
     let echoed = by_id(echo.id);
     assert_eq!(echoed.runs, 0, "its own actions' events set off no rule");
     assert!(echoed.skipped_loops >= 1, "counted as a skipped loop");
-    assert_eq!(lines(&app, routed, "eco").await, 0);
+    assert_eq!(lines(&app, routed, "Eco").await, 0);
+
+    // An agent raising a conversation's priority is "conversation updated" too.
+    let _: Value = app
+        .ok(
+            &admin.cookie,
+            "conversations/priority",
+            json!({"id": untouched, "priority": "urgent"}),
+        )
+        .await;
+    settled(&app).await;
+    assert_eq!(
+        lines(&app, untouched, "Eco").await,
+        1,
+        "heard the priority change"
+    );
 
     // The label goes: the rule is switched off with the reason, nothing half done.
     let _: () = app

@@ -28,11 +28,17 @@ async fn visitor_writes(
     .await
 }
 
-/// Her wait, moved `minutes` into the past (as if she had written then).
+/// `minutes` pass for her wait and for the rules (as if she had written, and the rules
+/// been saved, that much earlier).
 async fn waited(app: &TestApp, conversation: i64, minutes: i64) {
     sqlx::query("UPDATE conversations SET waiting_since = waiting_since - $1 WHERE id = $2")
         .bind(minutes * 60_000)
         .bind(conversation)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE automation_rules SET updated_at = updated_at - $1")
+        .bind(minutes * 60_000)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
@@ -59,6 +65,16 @@ async fn a_waiting_customer_is_acted_on_once_per_wait(app: TestApp) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
+    // A customer who had waited two hours before the rule existed is not its business.
+    let token = app.web_chat_token().await;
+    let before = visitor_writes(&app, &token, None, "Llevo horas aquí").await;
+    let before = app.conversation_of_message(before.message.id).await;
+    sqlx::query("UPDATE conversations SET waiting_since = waiting_since - 7200000 WHERE id = $1")
+        .bind(before)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+
     let saved: AutomationRule = app
         .ok(
             &admin.cookie,
@@ -85,7 +101,6 @@ async fn a_waiting_customer_is_acted_on_once_per_wait(app: TestApp) {
     let body: Value = res.json().await.unwrap();
     assert!(body.to_string().contains("no_reply_minutes"), "{body}");
 
-    let token = app.web_chat_token().await;
     let first = visitor_writes(&app, &token, None, "¿Hay alguien?").await;
     let conversation = app.conversation_of_message(first.message.id).await;
     // Not long enough yet.
@@ -160,4 +175,28 @@ async fn a_waiting_customer_is_acted_on_once_per_wait(app: TestApp) {
     waited(&app, other, 45).await;
     assert_eq!(scan(&app).await, 0);
     assert_eq!(rule_lines(&app, other).await, 0);
+    assert_eq!(
+        rule_lines(&app, before).await,
+        0,
+        "waited before the rule existed"
+    );
+
+    // Switched off through the switch (nothing else changes) and on again.
+    let off: AutomationRule = app
+        .ok(
+            &admin.cookie,
+            "automation/switch",
+            json!({"id": saved.id, "active": false}),
+        )
+        .await;
+    assert!(!off.active);
+    assert_eq!(off.actions.len(), 1, "the rest is kept");
+    let on: AutomationRule = app
+        .ok(
+            &admin.cookie,
+            "automation/switch",
+            json!({"id": saved.id, "active": true}),
+        )
+        .await;
+    assert!(on.active);
 }

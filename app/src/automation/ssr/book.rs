@@ -54,6 +54,8 @@ pub fn classify(envelope: &EventEnvelope) -> Vec<(RuleEvent, i64, Option<&Messag
             let mut out = Vec::new();
             if previous.status != conversation.status
                 || previous.assignee_id != conversation.assignee_id
+                || previous.priority != conversation.priority
+                || previous.team_id != conversation.team_id
             {
                 out.push((RuleEvent::ConversationUpdated, conversation.id, None));
             }

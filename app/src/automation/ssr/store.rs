@@ -161,3 +161,37 @@ pub async fn remove(db: &Db, account_id: i64, id: i64) -> Result<(), AppError> {
     tx.finish().await?;
     Ok(())
 }
+
+/// Switches a rule on or off without touching the rest (a rule naming something gone
+/// can always be switched off; switching on checks what it names, and clears the
+/// reason it was switched off for). The moment counts as the rule's start for "no
+/// reply" (`updated_at`).
+pub async fn switch(
+    db: &Db,
+    account_id: i64,
+    id: i64,
+    active: bool,
+) -> Result<AutomationRule, AppError> {
+    let rule = get(db, account_id, id).await?;
+    if active {
+        let checked = rule
+            .input()
+            .checked()
+            .map_err(|(field, code)| AppError::validation(field, code))?;
+        references::check(db, account_id, &checked).await?;
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE automation_rules SET active = $1, updated_at = $2, \
+         disabled_reason = CASE WHEN $1 = 1 THEN NULL ELSE disabled_reason END \
+         WHERE id = $3 AND account_id = $4",
+    )
+    .bind(i64::from(active))
+    .bind(now_ms())
+    .bind(id)
+    .bind(account_id)
+    .execute(tx.conn())
+    .await?;
+    tx.finish().await?;
+    get(db, account_id, id).await
+}

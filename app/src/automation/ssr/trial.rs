@@ -3,7 +3,7 @@
 //! the engine reads them (`facts_in_tx`, `matches`); for "message received" the
 //! message is each conversation's latest from the customer, for "resolved" the
 //! conversation counts as resolved, and for "no reply" only customers who have waited
-//! longer than the rule's minutes count.
+//! longer than the rule's minutes in an open conversation count (as the scan reads them).
 use sqlx::Row;
 
 use super::facts::facts_in_tx;
@@ -20,7 +20,7 @@ pub async fn try_rule(db: &Db, account_id: i64, input: &RuleInput) -> Result<Tri
         .map_err(|(field, code)| AppError::validation(field, code))?;
     let mut conn = db.pool.acquire().await?;
     let rows = sqlx::query(
-        "SELECT id, waiting_since FROM conversations WHERE account_id = $1 \
+        "SELECT id, status, waiting_since FROM conversations WHERE account_id = $1 \
          ORDER BY last_activity_at DESC, id DESC LIMIT $2",
     )
     .bind(account_id)
@@ -47,7 +47,10 @@ pub async fn try_rule(db: &Db, account_id: i64, input: &RuleInput) -> Result<Tri
         let message = said.iter().find(|m| m.conversation_id == id);
         let heard = match checked.event {
             RuleEvent::MessageCreated => message.is_some(),
-            RuleEvent::NoReply => waited_enough(row.try_get("waiting_since")?),
+            RuleEvent::NoReply => {
+                row.try_get::<String, _>("status")? == ConversationStatus::Open.as_str()
+                    && waited_enough(row.try_get("waiting_since")?)
+            }
             _ => true,
         };
         if !heard {

@@ -69,6 +69,16 @@ pub async fn save(
     if !fields.is_object() {
         return Err(AppError::validation("body", "invalid"));
     }
+    // `{"active": …}` alone switches the rule, as the page's switch does (a rule naming
+    // something gone can still be switched off).
+    if let (Some(id), Some(object)) = (id, fields.as_object()) {
+        if object.len() == 1 {
+            if let Some(active) = field::<bool>(fields, "active")? {
+                let rule = store::switch(caller.db(), account, id, active).await?;
+                return Ok(render(&rule, account));
+            }
+        }
+    }
     let mut input = match id {
         Some(id) => store::get(caller.db(), account, id).await?.input(),
         None => RuleInput {

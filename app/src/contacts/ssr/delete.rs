@@ -87,6 +87,8 @@ pub async fn delete_contact(
                 previous: ConversationState {
                     assignee_id: row.try_get("assignee_id")?,
                     status: ConversationStatus::parse(&status).unwrap_or(ConversationStatus::Open),
+                    priority: Default::default(),
+                    team_id: None,
                 },
             },
         )

@@ -211,7 +211,10 @@ impl RuleDraft {
                         attribute: Attribute::parse(&c.attribute_key)?,
                         operator: Operator::parse(&c.filter_operator)?,
                         values: c.values.iter().map(text).collect(),
-                        or_next: c.query_operator.as_deref() == Some("or"),
+                        or_next: c
+                            .query_operator
+                            .as_deref()
+                            .is_some_and(|o| o.eq_ignore_ascii_case("or")),
                     })
                 })
                 .collect(),

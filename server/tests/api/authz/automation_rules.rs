@@ -28,6 +28,18 @@ pub(super) fn automation_rules() -> Vec<Rule> {
             ],
         },
         Rule {
+            route: "/api/automation/switch",
+            build: |_, _| Req::Json(json!({"id": 987_654, "active": false})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                FORBIDDEN,
+                FORBIDDEN,
+                NOT_FOUND,
+            ],
+        },
+        Rule {
             route: "/api/automation/move",
             build: |_, _| Req::Json(json!({"id": 987_654, "up": true})),
             expect: [

@@ -260,6 +260,8 @@ impl ConversationState {
         ConversationState {
             assignee_id: summary.assignee_id,
             status: summary.status,
+            priority: summary.priority,
+            team_id: summary.team_id,
         }
     }
 }
