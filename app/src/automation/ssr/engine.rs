@@ -255,20 +255,28 @@ async fn attempt(
         let Some(list) = rules.by_event.get(&event) else {
             continue;
         };
+        // What the rules see, read once and again only after a rule has acted (50
+        // rules that do not match cost no query each).
+        let mut seen = None;
         for (rule, checked) in list {
             if excluded.contains(&rule.id) || switched_off.contains(&rule.id) {
                 continue;
             }
-            // A conversation gone since (its contact deleted) has nothing to act on.
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
-                    .bind(conversation_id)
-                    .fetch_optional(tx.conn())
-                    .await?;
-            if exists.is_none() {
-                break;
+            if seen.is_none() {
+                // A conversation gone since (its contact deleted) has nothing to act on.
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
+                        .bind(conversation_id)
+                        .fetch_optional(tx.conn())
+                        .await?;
+                if exists.is_none() {
+                    break;
+                }
+                seen = Some(facts_in_tx(tx.conn(), conversation_id, message, now).await?);
             }
-            let (summary, facts) = facts_in_tx(tx.conn(), conversation_id, message, now).await?;
+            let Some((summary, facts)) = seen.clone() else {
+                break;
+            };
             if !matches(&checked.conditions, &facts) {
                 continue;
             }
@@ -282,7 +290,7 @@ async fn attempt(
                 continue;
             }
             match act(&mut tx, account_id, rule, checked, &summary, now).await? {
-                Outcome::Ran => {}
+                Outcome::Ran => seen = None,
                 Outcome::SwitchedOff => switched_off.push(rule.id),
                 Outcome::Refused(err) => return Ok(Attempt::RuleFailed(rule.id, err)),
             }
