@@ -109,8 +109,10 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
         let admin = crate::signed_in(running.addr, "admin@charla.local").await?;
         let inbox = configured_inbox(&running, &admin, &graph).await?;
         let webhook = format!("http://{}/webhooks/whatsapp/{inbox}", running.addr);
-        // Warm-up, then without rules.
-        inbound(&webhook, 0, total / 4 + 1, CONCURRENCY, CUSTOMERS).await?;
+        // Warm-up: every customer's conversation opened one at a time (new and existing
+        // conversations written concurrently on PostgreSQL can deadlock: see the
+        // closing note of 2026-12-05), then without rules.
+        inbound(&webhook, 0, CUSTOMERS, 1, CUSTOMERS).await?;
         let (elapsed, without) = inbound(&webhook, total, total, CONCURRENCY, CUSTOMERS).await?;
         rows.push(vec![
             backend.to_owned(),
