@@ -113,7 +113,10 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
         // conversations written concurrently on PostgreSQL can deadlock: see the
         // closing note of 2026-12-05), then without rules.
         inbound(&webhook, 0, CUSTOMERS, 1, CUSTOMERS).await?;
-        let (elapsed, without) = inbound(&webhook, total, total, CONCURRENCY, CUSTOMERS).await?;
+        // Deliveries are numbered on from the warm-up's (a repeated id would be Meta
+        // delivering again, which stores nothing).
+        let (elapsed, without) =
+            inbound(&webhook, CUSTOMERS, total, CONCURRENCY, CUSTOMERS).await?;
         rows.push(vec![
             backend.to_owned(),
             "0".into(),
@@ -127,12 +130,18 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
         let after: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
             .fetch_one(&running.state.db.pool)
             .await?;
-        let (elapsed, with) = inbound(&webhook, 2 * total, total, CONCURRENCY, CUSTOMERS).await?;
+        let (elapsed, with) =
+            inbound(&webhook, CUSTOMERS + total, total, CONCURRENCY, CUSTOMERS).await?;
         let caught_up = settled(&running).await?;
         let (lag, unanswered) = lags(&running, after).await?;
         anyhow::ensure!(
             unanswered == 0,
             "{unanswered} messages without their rule's line"
+        );
+        anyhow::ensure!(
+            lag.len() == total,
+            "{} rule lines for {total} messages",
+            lag.len()
         );
         rows.push(vec![
             backend.to_owned(),

@@ -12,6 +12,10 @@ impl Samples {
         self.0.push(d);
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The `p`-th percentile (0–100), nearest rank.
     pub fn percentile(&self, p: f64) -> Duration {
         let mut sorted = self.0.clone();
