@@ -33,6 +33,7 @@ for (const vp of VIEWPORTS) {
     const admin = await signedInPage(browser(), vp, DEMO.admin);
     const agent = await signedInPage(browser(), vp, DEMO.agent);
     const visitor = await newPage(browser(), vp);
+    let routed = null;
     try {
       // The label and the team (Lucía in it) the rule will name.
       await api(admin, 'labels/save', { id: null, name: label, color: '#1f77b4' });
@@ -107,6 +108,7 @@ for (const vp of VIEWPORTS) {
       await row.waitFor();
       await row.click();
       await waitForPath(agent, /^\/conversations\/\d+$/);
+      routed = Number(new URL(agent.url()).pathname.split('/').pop());
       const header = agent.locator('.chat-header');
       await header.locator('.label-chip', { hasText: label }).first().waitFor();
       await header.locator('.priority-badge', { hasText: 'Alta' }).first().waitFor();
@@ -121,6 +123,10 @@ for (const vp of VIEWPORTS) {
       const rules = await api(admin, 'automation/list', {}).catch(() => []);
       for (const r of rules.filter((r) => r.name === ruleName)) {
         await api(admin, 'automation/remove', { id: r.id }).catch(() => {});
+      }
+      // Nor its visitor wait in later tests' "waiting for a reply" views.
+      if (routed) {
+        await api(admin, 'conversations/status', { id: routed, status: 'resolved', snoozed_until: null }).catch(() => {});
       }
       await admin.context().close();
       await agent.context().close();
