@@ -16,6 +16,7 @@ import {
   sharedBrowser,
   openConversationList,
   openFilters,
+  filterList,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -37,8 +38,7 @@ for (const vp of VIEWPORTS) {
 
       // The administrator saves "open, with the label" as a folder: empty for now.
       await openConversationList(admin);
-      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
-      await admin.waitForURL(/[?&]label=\d+/);
+      await filterList(admin, /[?&]label=\d+/, (f) => f.getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name }));
       const panel = await openFilters(admin);
       // An empty name is refused by the form and saves nothing.
       await button(panel, 'Guardar como carpeta').click();

@@ -246,6 +246,19 @@ export async function openFilters(page) {
   return panel;
 }
 
+/**
+ * Changes one control of the list's filters and waits until the list is drawn anew
+ * for the new address: the old panel's controls are detached then, and a change made
+ * on one of them would reach no handler (the next step of a test must not race it).
+ */
+export async function filterList(page, pattern, change) {
+  const panel = await openFilters(page);
+  const drawn = await panel.elementHandle();
+  await change(panel);
+  await page.waitForURL(pattern);
+  await drawn.waitForElementState('hidden');
+}
+
 /** Marcos, the demo's second agent (web chat and email). */
 export const MARCOS = { email: 'marcos@charla.local', password: DEMO.agent.password };
 

@@ -15,7 +15,7 @@ import {
   waitForPath,
   sharedBrowser,
   openConversationList,
-  openFilters,
+  filterList,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -54,8 +54,7 @@ for (const vp of VIEWPORTS) {
 
       // The administrator watches the team's queue.
       const adminList = await openConversationList(admin);
-      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por equipo', exact: true }).selectOption({ label: name });
-      await admin.waitForURL(/[?&]team=\d+/);
+      await filterList(admin, /[?&]team=\d+/, (f) => f.getByRole('combobox', { name: 'Filtrar por equipo', exact: true }).selectOption({ label: name }));
       await admin.getByText('No hay conversaciones', { exact: false }).first().waitFor();
 
       // The agent puts a conversation in it from the chat.

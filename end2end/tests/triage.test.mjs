@@ -17,7 +17,7 @@ import {
   waitForPath,
   sharedBrowser,
   openConversationList,
-  openFilters,
+  filterList,
   confirmedMessage,
 } from './helpers.mjs';
 
@@ -60,8 +60,7 @@ for (const vp of VIEWPORTS) {
 
       // Another agent's list, filtered by the label: empty for now.
       const adminList = await openConversationList(admin);
-      await (await openFilters(admin)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
-      await admin.waitForURL(/[?&]label=\d+/);
+      await filterList(admin, /[?&]label=\d+/, (f) => f.getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name }));
       await admin.getByText('No hay conversaciones', { exact: false }).first().waitFor();
       assert.equal(await adminList.getByRole('link').count(), 0);
 
@@ -89,17 +88,14 @@ for (const vp of VIEWPORTS) {
       // The agent's list filtered by label and priority, kept in the address: a
       // bookmark of it opens the same view.
       await openConversationList(agent);
-      await (await openFilters(agent)).getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name });
-      await agent.waitForURL(/[?&]label=\d+/);
-      await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Alta' });
-      await agent.waitForURL(/[?&]priority=high/);
+      await filterList(agent, /[?&]label=\d+/, (f) => f.getByRole('combobox', { name: 'Filtrar por etiqueta', exact: true }).selectOption({ label: name }));
+      await filterList(agent, /[?&]priority=high/, (f) => f.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Alta' }));
       const bookmark = new URL(agent.url());
       const filtered = await openConversationList(agent, bookmark.search.slice(1));
       await filtered.locator(`a[href^="/conversations/${id}"]`).waitFor();
       assert.equal(await filtered.getByRole('link').count(), 1, 'only the labelled, high-priority conversation');
       assert.equal(await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).inputValue(), 'high');
-      await agent.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Urgente' });
-      await agent.waitForURL(/[?&]priority=urgent/);
+      await filterList(agent, /[?&]priority=urgent/, (f) => f.getByRole('combobox', { name: 'Filtrar por prioridad', exact: true }).selectOption({ label: 'Urgente' }));
       await agent.getByText('No hay conversaciones', { exact: false }).first().waitFor();
 
       // Taking the label off: the other agent's filtered list loses it live.
@@ -130,12 +126,9 @@ for (const vp of VIEWPORTS) {
       const widget = await page.getByRole('link', { name: 'Abrir la página de chat' }).first().getAttribute('href');
 
       await openConversationList(page);
-      await (await openFilters(page)).getByRole('combobox', { name: 'Ordenar por', exact: true }).selectOption({ label: 'Más tiempo esperando' });
-      await page.waitForURL(/[?&]sort=waiting/);
-      await (await openFilters(page)).getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).check();
-      await page.waitForURL(/[?&]waiting=1/);
-      await (await openFilters(page)).getByRole('combobox', { name: 'Filtrar por canal', exact: true }).selectOption({ value: 'web_chat' });
-      await page.waitForURL(/[?&]channel=web_chat/);
+      await filterList(page, /[?&]sort=waiting/, (f) => f.getByRole('combobox', { name: 'Ordenar por', exact: true }).selectOption({ label: 'Más tiempo esperando' }));
+      await filterList(page, /[?&]waiting=1/, (f) => f.getByRole('checkbox', { name: 'Esperando respuesta', exact: true }).check());
+      await filterList(page, /[?&]channel=web_chat/, (f) => f.getByRole('combobox', { name: 'Filtrar por canal', exact: true }).selectOption({ value: 'web_chat' }));
       // The view survives a reload (it is the address).
       const view = new URL(page.url()).search.slice(1);
       const list = await openConversationList(page, view);
