@@ -3,6 +3,7 @@
 //! part stores and checks them; the rules' vocabulary and matching are in
 //! `domain::automation`.
 mod api;
+pub mod macros;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -4,7 +4,7 @@ mod profile;
 mod settings;
 mod team;
 
-pub use automation::AutomationPage;
+pub use automation::{AutomationPage, MacrosPage};
 pub use profile::ProfilePage;
 pub use settings::SettingsPage;
 pub use team::TeamAdminPage;

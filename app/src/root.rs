@@ -10,7 +10,9 @@ use crate::contacts::list::ContactsPage;
 use crate::conversations::chat::ChatView;
 use crate::conversations::list::{ConversationsLayout, NoConversationSelected};
 use crate::i18n::*;
-use crate::pages::{AutomationPage, NotFound, ProfilePage, SettingsPage, TeamAdminPage};
+use crate::pages::{
+    AutomationPage, MacrosPage, NotFound, ProfilePage, SettingsPage, TeamAdminPage,
+};
 use crate::reports::ReportsPage;
 use crate::search::SearchPage;
 use crate::shell::Shell;
@@ -117,6 +119,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
                         <Route path=path!("/settings/automation") view={Lazy::<AutomationRoute>::new()} />
+                        <Route path=path!("/settings/macros") view={Lazy::<MacrosRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -215,3 +218,4 @@ lazy_page! { TeamRoute => TeamAdminPage }
 lazy_page! { SearchRoute => SearchPage }
 lazy_page! { ReportsRoute => ReportsPage }
 lazy_page! { AutomationRoute => AutomationPage }
+lazy_page! { MacrosRoute => MacrosPage }

@@ -88,6 +88,9 @@ const ACROSS: &[(&str, &str)] = &[
     // Rules act on conversations through their services (the bulk actions' writes,
     // the one outgoing path) and read the inbox's business hours for a condition.
     ("automation", "conversations"),
+    // The conversation's menu runs the agent's macros (kept with the rules, whose
+    // actions they share).
+    ("conversations", "automation"),
     ("automation", "inboxes"),
     // The server's state holds each floor's long-lived services (the Graph client's
     // pool, the widget's rate limits) and names their types; it calls none of them.

@@ -109,14 +109,14 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
         let admin = crate::signed_in(running.addr, "admin@charla.local").await?;
         let inbox = configured_inbox(&running, &admin, &graph).await?;
         let webhook = format!("http://{}/webhooks/whatsapp/{inbox}", running.addr);
-        // Warm-up: every customer's conversation opened one at a time (new and existing
-        // conversations written concurrently on PostgreSQL can deadlock: see the
-        // closing note of 2026-12-05), then without rules.
-        inbound(&webhook, 0, CUSTOMERS, 1, CUSTOMERS).await?;
+        // Warm-up, at full concurrency: each customer's first message opens her
+        // conversation while others' second ones arrive (the mix that deadlocked on
+        // PostgreSQL before a new conversation was announced after its first message).
+        inbound(&webhook, 0, 2 * CUSTOMERS, CONCURRENCY, CUSTOMERS).await?;
         // Deliveries are numbered on from the warm-up's (a repeated id would be Meta
         // delivering again, which stores nothing).
         let (elapsed, without) =
-            inbound(&webhook, CUSTOMERS, total, CONCURRENCY, CUSTOMERS).await?;
+            inbound(&webhook, 2 * CUSTOMERS, total, CONCURRENCY, CUSTOMERS).await?;
         rows.push(vec![
             backend.to_owned(),
             "0".into(),
@@ -131,7 +131,7 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
             .fetch_one(&running.state.db.pool)
             .await?;
         let (elapsed, with) =
-            inbound(&webhook, CUSTOMERS + total, total, CONCURRENCY, CUSTOMERS).await?;
+            inbound(&webhook, 2 * CUSTOMERS + total, total, CONCURRENCY, CUSTOMERS).await?;
         let caught_up = settled(&running).await?;
         let (lag, unanswered) = lags(&running, after).await?;
         anyhow::ensure!(

@@ -104,6 +104,12 @@ function screens() {
       await button(page, 'Nueva regla').click();
       await page.getByRole('group', { name: 'Condición 1', exact: true }).waitFor();
     }],
+    ['macros', async (page) => {
+      await visit('/settings/macros')(page);
+      // The macro form, with its action row, is judged too.
+      await button(page, 'Nueva macro').click();
+      await page.getByRole('group', { name: 'Acción 1', exact: true }).waitFor();
+    }],
   ];
 }
 

@@ -7,6 +7,7 @@ mod caller;
 mod contacts;
 mod conversations;
 mod error;
+mod macros;
 mod multipart;
 mod openapi;
 mod public;
@@ -136,6 +137,15 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .put(automation::update)
                 .delete(automation::delete),
         ),
+        (at("/macros"), get(macros::list).post(macros::create)),
+        (
+            at("/macros/{id}"),
+            get(macros::get)
+                .patch(macros::update)
+                .put(macros::update)
+                .delete(macros::delete),
+        ),
+        (at("/macros/{id}/execute"), post(macros::execute)),
         (at("/agent_bots"), get(bots::list).post(bots::create)),
         (
             at("/agent_bots/{id}"),

@@ -1,7 +1,7 @@
 //! Server side of automation rules: their storage and order, the references they must
 //! keep, the engine that runs them and their trial.
 mod act;
-mod apply;
+pub mod apply;
 mod book;
 pub mod engine;
 mod facts;

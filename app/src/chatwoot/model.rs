@@ -325,6 +325,20 @@ pub struct AutomationRule {
     pub active: bool,
 }
 
+/// A macro as Chatwoot's API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Macro {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    /// `personal` or `global`.
+    pub visibility: String,
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Value,
+    /// The agent who wrote it (absent once she is gone).
+    pub created_by_id: Option<i64>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CannedResponse {
     pub id: i64,

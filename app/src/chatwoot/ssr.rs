@@ -9,6 +9,7 @@ pub mod changes;
 pub mod contacts;
 pub mod conversations;
 pub mod inbox_traits;
+pub mod macros;
 pub mod messages;
 pub mod public;
 pub mod render;

@@ -7,6 +7,7 @@ mod email;
 mod found;
 mod header;
 mod live;
+mod macros;
 mod message;
 mod messages;
 mod view;

@@ -244,6 +244,12 @@ pub enum MessageExtra {
     MailedToVisitor { address: String },
     /// An automation rule acted on the conversation (Chatwoot's action names).
     AutomationRan { rule: String, actions: Vec<String> },
+    /// An agent ran a macro on the conversation (Chatwoot's action names).
+    MacroRan {
+        name: String,
+        by: String,
+        actions: Vec<String>,
+    },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -327,6 +333,11 @@ enum MessageExtraTwin {
     },
     AutomationRan {
         rule: String,
+        actions: Vec<String>,
+    },
+    MacroRan {
+        name: String,
+        by: String,
         actions: Vec<String>,
     },
 }

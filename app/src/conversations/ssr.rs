@@ -12,6 +12,7 @@ pub mod folders;
 pub mod list;
 pub mod messages;
 pub mod numbered;
+pub mod opening;
 pub mod out_of_office;
 pub mod routing;
 mod status;

@@ -11,6 +11,7 @@ use super::{ChannelKind, ConversationStatus, MessageDirection, Priority};
 mod action;
 mod attribute;
 mod input;
+pub mod macros;
 mod matching;
 
 pub use action::RuleAction;

@@ -6,6 +6,9 @@
 mod choices;
 mod draft;
 mod form;
+mod macro_draft;
+mod macro_form;
+mod macros;
 mod rows;
 mod texts;
 
@@ -21,6 +24,7 @@ use crate::ui::error_text;
 use crate::ui::time::short;
 use choices::Choices;
 use form::RuleForm;
+pub use macros::MacrosPage;
 use texts::{action_text, disabled_text, event_text};
 
 async fn load() -> Result<(Vec<AutomationRule>, Choices), AppError> {

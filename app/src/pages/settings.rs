@@ -22,6 +22,7 @@ pub fn SettingsPage() -> impl IntoView {
         // On a phone the bottom bar has no room for Informes: it is here.
         {admin.then(|| view! { <p><a href="/reports">{t!(i18n, reports_link)}</a></p> })}
         {admin.then(|| view! { <p><a href="/settings/automation">{t!(i18n, automation_link)}</a></p> })}
+        <p><a href="/settings/macros">{t!(i18n, macros_link)}</a></p>
         <section aria-labelledby="team-title">
             <h2 id="team-title">{t!(i18n, team_title)}</h2>
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>

@@ -1,10 +1,12 @@
 //! The command palette (Ctrl+K / ⌘K): type to go to a conversation (`#123`), a contact,
 //! a tab or a page, search the messages, act on the open conversation (assign to me,
-//! resolve, snooze until tomorrow), change the language or sign out. Keyboard first:
+//! resolve, snooze until tomorrow, run one of the agent's macros), change the language
+//! or sign out. Keyboard first:
 //! arrows move, Enter runs, Escape closes; each command is an option of a listbox.
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::automation::macros::{list_macros, run_macro, Macro};
 use crate::conversations::{assign_conversation, set_conversation_status};
 use crate::domain::ConversationStatus;
 use crate::i18n::*;
@@ -16,6 +18,8 @@ enum Command {
     AssignToMe(i64),
     Resolve(i64),
     SnoozeTomorrow(i64),
+    /// A macro (its id) on a conversation.
+    RunMacro(i64, i64),
     SwitchLanguage,
     SignOut,
 }
@@ -35,21 +39,30 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
     let found = RwSignal::new(QuickResults::default());
     let input = NodeRef::<leptos::html::Input>::new();
     let asked = StoredValue::new(0_u64);
+    let macros = RwSignal::new(Vec::<Macro>::new());
     toggle_on_shortcut(open, input);
-    // Each opening starts afresh.
-    Effect::new(move |_| {
-        if open.get() {
-            text.set(String::new());
-            active.set(0);
-            found.set(QuickResults::default());
-        }
-    });
     let location = use_location();
     let conversation = Memo::new(move |_| {
         location.pathname.with(|path| {
             path.strip_prefix("/conversations/")
                 .and_then(|id| id.parse::<i64>().ok())
         })
+    });
+    // Each opening starts afresh; over a conversation, with the agent's macros as
+    // they are now.
+    Effect::new(move |_| {
+        if open.get() {
+            text.set(String::new());
+            active.set(0);
+            found.set(QuickResults::default());
+            if conversation.get_untracked().is_some() {
+                leptos::task::spawn_local(async move {
+                    if let Ok(list) = list_macros().await {
+                        macros.set(list);
+                    }
+                });
+            }
+        }
     });
     let items = Memo::new(move |_| {
         let typed = crate::domain::search_text(&[Some(text.get().trim())]);
@@ -64,6 +77,14 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
                 t_string!(i18n, palette_snooze),
                 Command::SnoozeTomorrow(id),
             ));
+            macros.with(|list| {
+                for m in list {
+                    all.push(Item {
+                        label: t_string!(i18n, palette_macro, name = m.name.clone()).to_string(),
+                        command: Command::RunMacro(m.id, id),
+                    });
+                }
+            });
         }
         for (label, url) in [
             (
@@ -137,6 +158,11 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
                 leptos::task::spawn_local(async move {
                     let _ =
                         set_conversation_status(id, ConversationStatus::Snoozed, Some(until)).await;
+                });
+            }
+            Command::RunMacro(macro_id, id) => {
+                leptos::task::spawn_local(async move {
+                    let _ = run_macro(macro_id, id).await;
                 });
             }
             Command::SwitchLanguage => i18n.set_locale(match i18n.get_locale() {

@@ -223,7 +223,7 @@ pub async fn send(
         contact_id,
         identity_id,
     };
-    let conversation_id = conversation_for(&mut tx, inbox.account_id, inbox.id, customer).await?;
+    let conversation = conversation_for(&mut tx, inbox.account_id, inbox.id, customer).await?;
     let files = if attachments.is_empty() {
         Vec::new()
     } else {
@@ -239,7 +239,7 @@ pub async fn send(
         attachments: &files,
         ..Inbound::text(body.map_or("", MessageBody::as_str))
     };
-    let message = receive_in_tx(&mut tx, conversation_id, contact_id, &inbound).await?;
+    let message = receive_in_tx(&mut tx, conversation, contact_id, &inbound).await?;
     hub.commit(tx).await?;
     Ok(WidgetSent {
         visitor: visitor_token,

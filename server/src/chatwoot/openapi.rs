@@ -235,6 +235,29 @@ pub struct AutomationRuleBody {
     pub no_reply_minutes: Option<u32>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct MacroList {
+    pub payload: Vec<cw::Macro>,
+}
+
+/// `POST`/`PATCH …/macros` in Chatwoot's shape (also accepted wrapped as
+/// `{"macro": {…}}`); `PATCH` keeps what it does not send.
+#[derive(Serialize, ToSchema)]
+pub struct MacroBody {
+    pub name: Option<String>,
+    /// `personal` (the default) or `global`.
+    pub visibility: Option<String>,
+    /// `{"action_name", "action_params"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub actions: Option<serde_json::Value>,
+}
+
+/// `POST …/macros/{id}/execute`.
+#[derive(Serialize, ToSchema)]
+pub struct MacroExecuteBody {
+    pub conversation_ids: Vec<i64>,
+}
+
 /// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
 #[derive(Serialize, ToSchema)]
 pub struct CannedBody {
@@ -340,6 +363,12 @@ impl Modify for TokenHeader {
         super::automation::get,
         super::automation::update,
         super::automation::delete,
+        super::macros::list,
+        super::macros::create,
+        super::macros::get,
+        super::macros::update,
+        super::macros::delete,
+        super::macros::execute,
         super::reports::summary,
         super::reports::conversations,
     ),

@@ -24,6 +24,7 @@ use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
 mod automation_rules;
+mod macro_rules;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
@@ -274,6 +275,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(report_rules::report_rules());
     rules.extend(offline_rules::offline_rules());
     rules.extend(automation_rules::automation_rules());
+    rules.extend(macro_rules::macro_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

@@ -736,7 +736,8 @@ async fn customers_write_into_the_newest_conversation(app: TestApp) {
             &mut tx, 1, whatsapp, carlos, None,
         )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
         app.state.hub.commit(tx).await.unwrap();
         id
     };
@@ -838,8 +839,8 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
     // the conversations that had it) a saved folder (a filter, no conversation in
     // it), a team (its conversations stay, without one), a webhook (its delivery
     // log goes with it), an agent bot (emptied: its messages keep its name) and an
-    // automation rule (what it did stays in the activity); never a conversation or
-    // message.
+    // automation rule or a macro (what they did stays in the activity); never a
+    // conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
@@ -851,6 +852,7 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
             &"/api/contacts/delete".to_owned(),
             &"/api/folders/remove".to_owned(),
             &"/api/labels/remove".to_owned(),
+            &"/api/macros/remove".to_owned(),
             &"/api/teams/remove".to_owned(),
             &"/api/webhooks/remove".to_owned()
         ]

@@ -3,10 +3,12 @@
 //! otherwise its actions are applied, the events they cause are marked as the rule's
 //! (they set off no rule), and its run is counted. A refusal of its actions is the
 //! rule's own failure, told apart from the database's.
-use super::apply::apply_in_tx;
+use super::apply::{apply_in_tx, ran_in_tx, Acting};
 use super::references::{first_missing, named};
 use crate::automation::model::AutomationRule;
-use crate::conversations::model::ConversationSummary;
+use crate::conversations::model::{ConversationSummary, MessageExtra};
+use crate::conversations::ssr::activity::Actor;
+use crate::conversations::ssr::messages::Author;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::automation::CheckedRule;
 use crate::error::AppError;
@@ -50,17 +52,18 @@ pub async fn act(
         return Ok(Outcome::SwitchedOff);
     }
     let mark = tx.appended().len();
-    match apply_in_tx(
-        tx,
-        account_id,
-        &rule.name,
-        conversation,
-        &checked.actions,
-        now,
-    )
-    .await
-    {
-        Ok(()) => {}
+    let acting = Acting {
+        by: Actor::Rule,
+        author: Author::Automatic { account_id },
+    };
+    match apply_in_tx(tx, account_id, acting, conversation, &checked.actions, now).await {
+        Ok(done) => {
+            let extra = MessageExtra::AutomationRan {
+                rule: rule.name.clone(),
+                actions: done,
+            };
+            ran_in_tx(tx, conversation.id, &extra).await?;
+        }
         Err(err) if rule_failure(&err) => return Ok(Outcome::Refused(err)),
         Err(err) => return Err(err),
     }

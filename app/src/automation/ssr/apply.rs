@@ -1,20 +1,30 @@
-//! A rule's actions on one conversation, inside the handling transaction: changes of
-//! hands, labels, priority and status through the same writes as the agents' bulk
-//! actions (their events and activity), messages and notes through the one outgoing
-//! path as the inbox's own (no sender). What it did is written as one activity line
-//! "por la automatización «…»". A label, team or agent it names that is gone is found
-//! first (`references::first_missing`), and the rule is then switched off with the
-//! reason.
+//! A rule's or a macro's actions on one conversation, inside the caller's transaction:
+//! changes of hands, labels, priority and status through the same writes as the
+//! agents' bulk actions (their events and activity), messages and notes through the
+//! one outgoing path (a rule's as the inbox's own, with no sender; a macro's as its
+//! agent's). What it did is written as one activity line ("por la automatización
+//! «…»", "Lucía ejecutó la macro «…»"). A label, team or agent it names that is gone is
+//! found first (`references::first_missing`): a rule is then switched off with the
+//! reason, a macro refused whole.
 use crate::conversations::model::{BulkAction, ConversationSummary, MessageExtra};
 use crate::conversations::ssr::activity::Actor;
 use crate::conversations::ssr::bulk::act_in_tx;
 use crate::conversations::ssr::messages::{
     add_activity_in_tx, emit_message, insert_outgoing_in_tx, message_in_tx, Author, OutgoingRow,
 };
-use crate::db::WriteTx;
+use crate::conversations::ssr::routing::last_inbound_at;
+use crate::db::{now_ms, WriteTx};
 use crate::domain::automation::RuleAction;
-use crate::domain::ConversationStatus;
+use crate::domain::whatsapp::Window;
+use crate::domain::{ChannelKind, ConversationStatus};
 use crate::error::AppError;
+
+/// Who acts: the activity lines' actor and the messages' author.
+#[derive(Clone, Copy)]
+pub struct Acting<'a> {
+    pub by: Actor<'a>,
+    pub author: Author<'a>,
+}
 
 async fn label_id(tx: &mut WriteTx, account_id: i64, name: &str) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -35,16 +45,30 @@ async fn exists(tx: &mut WriteTx, sql: &str, id: i64, account_id: i64) -> Result
     Ok(found.is_some())
 }
 
-/// Applies `actions` in order (what they name was checked by `references::first_missing`).
+/// WhatsApp's 24-hour window (S7) holds for rules and macros as for the composer.
+async fn window_open(tx: &mut WriteTx, conversation: &ConversationSummary) -> Result<(), AppError> {
+    if conversation.channel != ChannelKind::WhatsApp {
+        return Ok(());
+    }
+    let last = last_inbound_at(tx.conn(), conversation.inbox_id, conversation.contact_id).await?;
+    if Window::at(last, now_ms()).is_open() {
+        Ok(())
+    } else {
+        Err(AppError::validation("body", "window_closed"))
+    }
+}
+
+/// Applies `actions` in order (what they name was checked by `references::first_missing`)
+/// and returns the names of those it ran.
 pub async fn apply_in_tx(
     tx: &mut WriteTx,
     account_id: i64,
-    rule: &str,
+    acting: Acting<'_>,
     conversation: &ConversationSummary,
     actions: &[RuleAction],
     now: i64,
-) -> Result<(), AppError> {
-    let by = Actor::Rule;
+) -> Result<Vec<String>, AppError> {
+    let by = acting.by;
     let mut done: Vec<String> = Vec::new();
     for action in actions {
         let current =
@@ -107,6 +131,9 @@ pub async fn apply_in_tx(
                 None
             }
             RuleAction::SendMessage(text) | RuleAction::AddPrivateNote(text) => {
+                if matches!(action, RuleAction::SendMessage(_)) {
+                    window_open(tx, &current).await?;
+                }
                 let row = OutgoingRow {
                     body: text,
                     private: matches!(action, RuleAction::AddPrivateNote(_)),
@@ -114,8 +141,7 @@ pub async fn apply_in_tx(
                     content_type: "text",
                     extra: None,
                 };
-                let author = Author::Automatic { account_id };
-                let id = insert_outgoing_in_tx(tx, author, &current, &row, now).await?;
+                let id = insert_outgoing_in_tx(tx, acting.author, &current, &row, now).await?;
                 let message = message_in_tx(tx.conn(), id).await?;
                 emit_message(tx, &current, &message).await?;
                 None
@@ -129,10 +155,20 @@ pub async fn apply_in_tx(
         }
         done.push(action.name().to_owned());
     }
-    let extra = MessageExtra::AutomationRan {
-        rule: rule.to_owned(),
-        actions: done,
+    Ok(done)
+}
+
+/// The activity line of a rule's or a macro's run.
+pub async fn ran_in_tx(
+    tx: &mut WriteTx,
+    conversation_id: i64,
+    extra: &MessageExtra,
+) -> Result<(), AppError> {
+    let body = match extra {
+        MessageExtra::AutomationRan { rule, .. } => format!("⚙ {rule}"),
+        MessageExtra::MacroRan { name, .. } => format!("▶ {name}"),
+        _ => String::new(),
     };
-    add_activity_in_tx(tx, conversation.id, &format!("⚙ {rule}"), &extra).await?;
+    add_activity_in_tx(tx, conversation_id, &body, extra).await?;
     Ok(())
 }

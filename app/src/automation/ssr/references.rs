@@ -66,7 +66,14 @@ pub fn named(rule: &CheckedRule) -> Vec<(&'static str, Kind, String)> {
             out.push(("conditions", kind, value.clone()));
         }
     }
-    for action in &rule.actions {
+    out.extend(named_in_actions(&rule.actions));
+    out
+}
+
+/// Every (part, kind, value) the actions name (a rule's or a macro's).
+pub fn named_in_actions(actions: &[RuleAction]) -> Vec<(&'static str, Kind, String)> {
+    let mut out = Vec::new();
+    for action in actions {
         match action {
             RuleAction::AssignAgent(id) => out.push(("actions", Kind::Agent, id.to_string())),
             RuleAction::AssignTeam(id) => out.push(("actions", Kind::Team, id.to_string())),

@@ -16,7 +16,7 @@ use crate::conversations::ssr::messages::{
     add_activity_in_tx, external_id_stored, receive_in_tx, Inbound,
 };
 use crate::conversations::ssr::routing::{
-    conversation_for_inbound, reopens_resolved, successor_of,
+    conversation_for_inbound, reopens_resolved, successor_of, Routed,
 };
 use crate::db::now_ms;
 use crate::domain::attachment::FileRefusal;
@@ -181,7 +181,7 @@ async fn store_in_db(
             tx.finish().await?;
             return Ok(false);
         }
-        Some(thread) => (thread.conversation_id, thread.contact_id, None),
+        Some(thread) => (thread.conversation_id.into(), thread.contact_id, None),
         None => email_conversation_in_tx(&mut tx, inbox, mail, &address).await?,
     };
     let inbound = Inbound {
@@ -195,7 +195,7 @@ async fn store_in_db(
     receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
     if let Some(display_id) = refused {
         let note = MessageExtra::ThreadRefused { display_id };
-        add_activity_in_tx(&mut tx, conversation, &format!("≠ #{display_id}"), &note).await?;
+        add_activity_in_tx(&mut tx, conversation.id, &format!("≠ #{display_id}"), &note).await?;
     }
     if !content.refused_files.is_empty() {
         let names: Vec<&str> = content
@@ -207,7 +207,7 @@ async fn store_in_db(
         let note = MessageExtra::FilesRefused {
             files: content.refused_files,
         };
-        add_activity_in_tx(&mut tx, conversation, &text, &note).await?;
+        add_activity_in_tx(&mut tx, conversation.id, &text, &note).await?;
     }
     email.hub.commit(tx).await?;
     Ok(true)
@@ -220,7 +220,7 @@ async fn email_conversation_in_tx(
     inbox: &EmailInbox,
     mail: &ParsedMail,
     address: &str,
-) -> Result<(i64, i64, Option<i64>), AppError> {
+) -> Result<(Routed, i64, Option<i64>), AppError> {
     let profile = CustomerProfile {
         name: mail.from_name.clone(),
         email: EmailAddress::parse(address).ok(),
@@ -273,7 +273,7 @@ async fn email_conversation_in_tx(
         Some((id, status))
             if status != "resolved" || reopens_resolved(tx.conn(), inbox.id).await? =>
         {
-            id
+            Routed::from(id)
         }
         _ => {
             conversation_for_inbound(tx, inbox.account_id, inbox.id, contact, Some(identity))
@@ -283,7 +283,7 @@ async fn email_conversation_in_tx(
     if !mail.subject.is_empty() {
         sqlx::query("UPDATE conversations SET subject = $1 WHERE id = $2 AND subject IS NULL")
             .bind(mail.subject.chars().take(200).collect::<String>())
-            .bind(conversation)
+            .bind(conversation.id)
             .execute(tx.conn())
             .await?;
     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::macros::MacroMenu;
 use crate::agents::AgentProfile;
 use crate::conversations::inbox_state::{current_query, priority_text, status_text, MarkedUnread};
 use crate::conversations::mark_conversation;
@@ -253,6 +254,7 @@ pub(super) fn ChatHeader(
                         </Show>
                         </fieldset>
                     </details>
+                    <MacroMenu conversation_id summary action_error />
                     <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
                 </div>
             </div>

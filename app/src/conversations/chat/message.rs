@@ -130,6 +130,10 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                     let did = actions.iter().map(|a| super::automation_line::action_text(i18n, a)).collect::<Vec<_>>().join(" · ");
                     view! { <p class="body">{t_string!(i18n, activity_automation_ran, rule = rule, actions = did).to_string()}</p> }.into_any()
                 }
+                Some(MessageExtra::MacroRan { name, by, actions }) => {
+                    let did = actions.iter().map(|a| super::automation_line::action_text(i18n, a)).collect::<Vec<_>>().join(" · ");
+                    view! { <p class="body">{t_string!(i18n, activity_macro_ran, by = by, name = name, actions = did).to_string()}</p> }.into_any()
+                }
                 Some(MessageExtra::MailedToVisitor { address }) => view! {
                     <p class="body">{t_string!(i18n, activity_mailed_to_visitor, address = address).to_string()}</p>
                 }.into_any(),

@@ -67,7 +67,7 @@ pub async fn change_status(
     // in an inbox without a bot keeps it as it was).
     let handed = before.status == ConversationStatus::Pending
         && status == ConversationStatus::Open
-        && (bot.is_some() || super::routing::has_bot(tx.conn(), before.inbox_id).await?);
+        && (bot.is_some() || super::opening::has_bot(tx.conn(), before.inbox_id).await?);
     let picked = match handed {
         true => super::assignment::reopened_in_tx(&mut tx, before).await?,
         false => None,

@@ -169,11 +169,47 @@ impl ActionDraft {
         }
     }
 
+    pub fn of(key: u32, saved: &ActionInput) -> Self {
+        ActionDraft {
+            key,
+            name: saved.action_name.clone(),
+            params: saved.action_params.clone(),
+        }
+    }
+
+    /// Chatwoot's shape; a parameter the action does not take is left out.
+    pub fn input(&self) -> ActionInput {
+        ActionInput {
+            action_name: self.name.clone(),
+            action_params: if param_of(&self.name) == Param::None {
+                Vec::new()
+            } else {
+                self.params.clone()
+            },
+        }
+    }
+
     pub fn set_name(&mut self, name: String) {
         if name != self.name {
             self.name = name;
             self.params.clear();
         }
+    }
+}
+
+/// A draft that holds action rows: a rule's, or a macro's.
+pub trait ActionHost: Send + Sync + 'static {
+    fn actions(&self) -> &[ActionDraft];
+    fn actions_mut(&mut self) -> &mut Vec<ActionDraft>;
+}
+
+impl ActionHost for RuleDraft {
+    fn actions(&self) -> &[ActionDraft] {
+        &self.actions
+    }
+
+    fn actions_mut(&mut self) -> &mut Vec<ActionDraft> {
+        &mut self.actions
     }
 }
 
@@ -221,11 +257,7 @@ impl RuleDraft {
             actions: rule
                 .actions
                 .iter()
-                .map(|a| ActionDraft {
-                    key: next(),
-                    name: a.action_name.clone(),
-                    params: a.action_params.clone(),
-                })
+                .map(|a| ActionDraft::of(next(), a))
                 .collect(),
         }
     }
@@ -261,18 +293,7 @@ impl RuleDraft {
                     query_operator: Some(if c.or_next { "or" } else { "and" }.to_owned()),
                 })
                 .collect(),
-            actions: self
-                .actions
-                .iter()
-                .map(|a| ActionInput {
-                    action_name: a.name.clone(),
-                    action_params: if param_of(&a.name) == Param::None {
-                        Vec::new()
-                    } else {
-                        a.params.clone()
-                    },
-                })
-                .collect(),
+            actions: self.actions.iter().map(ActionDraft::input).collect(),
             active: self.active,
             no_reply_minutes: (self.event == RuleEvent::NoReply)
                 .then_some(self.no_reply_minutes)

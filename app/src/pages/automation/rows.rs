@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::choices::Choices;
-use super::draft::{param_of, ConditionDraft, Param, RuleDraft, ACTIONS, ATTRIBUTES};
+use super::draft::{param_of, ActionHost, ConditionDraft, Param, RuleDraft, ACTIONS, ATTRIBUTES};
 use super::texts::{action_text, attribute_text, operator_text};
 use crate::conversations::inbox_state::{priority_text, status_text};
 use crate::domain::automation::{Attribute, Operator};
@@ -165,21 +165,21 @@ pub fn ConditionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> i
 }
 
 #[component]
-pub fn ActionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> impl IntoView {
+pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) -> impl IntoView {
     let i18n = use_i18n();
     let row = move || {
         draft.with(|d| {
-            d.actions
+            d.actions()
                 .iter()
                 .find(|a| a.key == key)
                 .map(|a| (a.name.clone(), a.param()))
         })
     };
     let number =
-        move || draft.with(|d| d.actions.iter().position(|a| a.key == key).unwrap_or(0) + 1);
+        move || draft.with(|d| d.actions().iter().position(|a| a.key == key).unwrap_or(0) + 1);
     let edit = move |f: &dyn Fn(&mut super::draft::ActionDraft)| {
         draft.update(|d| {
-            if let Some(a) = d.actions.iter_mut().find(|a| a.key == key) {
+            if let Some(a) = d.actions_mut().iter_mut().find(|a| a.key == key) {
                 f(a);
             }
         })
@@ -193,7 +193,7 @@ pub fn ActionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> impl
         .collect();
     // An action the page does not offer (saved through the API) stays shown.
     let current = draft.with_untracked(|d| {
-        d.actions
+        d.actions()
             .iter()
             .find(|a| a.key == key)
             .map(|a| a.name.clone())
@@ -264,7 +264,7 @@ pub fn ActionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> impl
                 </select>
             </div>
             {param_field}
-            <button type="button" class="link" on:click=move |_| draft.update(|d| d.actions.retain(|a| a.key != key))>
+            <button type="button" class="link" on:click=move |_| draft.update(|d| d.actions_mut().retain(|a| a.key != key))>
                 {move || t_string!(i18n, automation_remove_action, n = number())}
             </button>
         </fieldset>

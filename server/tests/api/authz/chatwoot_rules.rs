@@ -260,6 +260,42 @@ pub(super) fn api_rules() -> Vec<Rule> {
                 NOT_FOUND,
             ],
         },
+        // Macros: every agent, her own and the shared ones.
+        Rule {
+            route: "/api/v1/accounts/{account_id}/macros",
+            build: |f, _| read(f, "/macros"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/macros/{id}",
+            build: |f, _| Req::Other(Method::GET, at(f, "/macros/999999"), None),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                NOT_FOUND,
+                NOT_FOUND,
+            ],
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/macros/{id}/execute",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, "/macros/999999/execute"),
+                    Some(json!({"conversation_ids": [f.conversation]})),
+                )
+            },
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                NOT_FOUND,
+                NOT_FOUND,
+            ],
+        },
         // Webhooks in Ajustes: administrators of their own account only.
         Rule {
             route: "/api/webhooks/list",

@@ -8,7 +8,8 @@ use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::activity::{self, Actor};
 use crate::conversations::ssr::assignment;
-use crate::conversations::ssr::routing::has_bot;
+use crate::conversations::ssr::opening::{announce_in_tx, has_bot};
+use crate::conversations::ssr::routing::Routed;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
@@ -99,17 +100,33 @@ pub async fn receive(
     Ok(message)
 }
 
-/// [`receive`] inside a caller's transaction (which may have just opened the conversation).
+/// [`receive`] inside a caller's transaction (which may have just opened the
+/// conversation: it is announced here, once the message is stored).
+///
+/// The order of the writes is the order of the locks they take, the same for every
+/// inbound message so that concurrent ones cannot deadlock on PostgreSQL: the inbox's
+/// assignment turn, the message (and its report tally row), the conversation, and only
+/// then the account's event log.
 pub async fn receive_in_tx(
     tx: &mut WriteTx,
-    conversation_id: i64,
+    conversation: impl Into<Routed>,
     contact_id: i64,
     inbound: &Inbound<'_>,
 ) -> Result<MessageView, AppError> {
+    let Routed {
+        id: conversation_id,
+        opened,
+    } = conversation.into();
     let now = now_ms();
     let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
     let (next, asked_for_person) = next_status(tx, &before, inbound.body).await?;
+    // Back to the team (or, with a bot, back to it) unless it was already there.
+    let picked = match next == ConversationStatus::Open && before.status != ConversationStatus::Open
+    {
+        true => assignment::reopened_in_tx(tx, &before).await?,
+        false => None,
+    };
     let extra = inbound
         .extra
         .map(|e| serde_json::to_string(e).unwrap_or_default());
@@ -151,12 +168,9 @@ pub async fn receive_in_tx(
         .bind(contact_id)
         .execute(tx.conn())
         .await?;
-    // Back to the team (or, with a bot, back to it) unless it was already there.
-    let picked = match next == ConversationStatus::Open && before.status != ConversationStatus::Open
-    {
-        true => assignment::reopened_in_tx(tx, &before).await?,
-        false => None,
-    };
+    if let Some(opened) = &opened {
+        announce_in_tx(tx, opened).await?;
+    }
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
     // A pending conversation is an agent bot's to answer.

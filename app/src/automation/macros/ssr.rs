@@ -1,0 +1,3 @@
+//! Macros at rest (`store`) and run on a conversation (`run`).
+pub mod run;
+pub mod store;
