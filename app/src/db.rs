@@ -139,6 +139,7 @@ impl Db {
             tx,
             backend: self.backend,
             events: Vec::new(),
+            pending: Vec::new(),
             queued_outbound: false,
             _guard: guard,
         })
@@ -152,6 +153,8 @@ pub struct WriteTx {
     tx: Transaction<'static, Any>,
     pub backend: Backend,
     events: Vec<EventEnvelope>,
+    /// Events appended and not yet written (see [`WriteTx::append_events`]).
+    pending: Vec<(i64, crate::events::EventScope, crate::events::LiveEvent)>,
     /// An outbox row was written: the outbox worker is woken after commit.
     queued_outbound: bool,
     _guard: Option<OwnedMutexGuard<()>>,
@@ -160,11 +163,6 @@ pub struct WriteTx {
 impl WriteTx {
     pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
-    }
-
-    /// The ids of the events appended so far, in order.
-    pub fn appended(&self) -> Vec<i64> {
-        self.events.iter().map(|e| e.id).collect()
     }
 
     /// Notes that this transaction queued a message for a channel.
@@ -181,13 +179,15 @@ impl WriteTx {
     /// before the SQLite write turn is released, so what it publishes leaves in id
     /// order. Called by `Hub::commit`.
     pub async fn commit_then(
-        self,
+        mut self,
         committed: impl FnOnce(Backend, &[EventEnvelope]),
     ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+        self.flush_events().await?;
         let WriteTx {
             tx,
             backend,
             events,
+            pending: _,
             queued_outbound: _,
             _guard,
         } = self;
@@ -201,7 +201,10 @@ impl WriteTx {
 impl WriteTx {
     /// Commits a transaction that appended no events.
     pub async fn finish(self) -> Result<(), sqlx::Error> {
-        debug_assert!(self.events.is_empty(), "events need Hub::commit(tx)");
+        debug_assert!(
+            self.events.is_empty() && self.pending.is_empty(),
+            "events need Hub::commit(tx)"
+        );
         self.tx.commit().await
     }
 }

@@ -11,24 +11,62 @@ pub const NOTIFY_CHANNEL: &str = "charla_events";
 pub const SIGNALS_CHANNEL: &str = "charla_signals";
 
 impl WriteTx {
+    /// Appends an event to the transaction; it is written when the transaction commits
+    /// (see [`WriteTx::append_events`]).
     pub async fn append_event(
         &mut self,
         account_id: i64,
         scope: EventScope,
         event: LiveEvent,
-    ) -> Result<EventEnvelope, sqlx::Error> {
-        let mut appended = self.append_events(account_id, vec![(scope, event)]).await?;
-        Ok(appended.remove(0))
+    ) -> Result<(), sqlx::Error> {
+        self.append_events(account_id, vec![(scope, event)]).await
     }
 
-    /// Appends events in the given order with as few round trips as the backend allows:
-    /// on PostgreSQL the account's event lock is held from here to commit, so whatever
-    /// a transaction reads or updates belongs before its events.
+    /// Appends events in the given order. They are written when the transaction
+    /// commits, after everything else it writes (or at [`WriteTx::flush_events`]): on
+    /// PostgreSQL writing them takes the account's event lock, held until commit, and
+    /// a transaction that took it before the rows it then writes would deadlock with
+    /// one that took the same rows first (a customer's message and a rule acting on
+    /// the same conversation). Ids are handed out when they are written, in order.
     pub async fn append_events(
         &mut self,
         account_id: i64,
         events: Vec<(EventScope, LiveEvent)>,
-    ) -> Result<Vec<EventEnvelope>, sqlx::Error> {
+    ) -> Result<(), sqlx::Error> {
+        self.pending
+            .extend(events.into_iter().map(|(scope, event)| (account_id, scope, event)));
+        Ok(())
+    }
+
+    /// How many events wait to be written.
+    pub fn pending_events(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Writes the events appended so far (as few statements as the backend allows) and
+    /// returns their ids, in order. Nothing the transaction writes after this belongs
+    /// before the account's event lock.
+    pub async fn flush_events(&mut self) -> Result<Vec<i64>, sqlx::Error> {
+        const PER_STATEMENT: usize = 500;
+        let mut rest = std::mem::take(&mut self.pending).into_iter().peekable();
+        let mut ids = Vec::new();
+        while let Some((account_id, scope, event)) = rest.next() {
+            let mut batch = vec![(scope, event)];
+            while batch.len() < PER_STATEMENT && rest.peek().is_some_and(|n| n.0 == account_id) {
+                if let Some((_, scope, event)) = rest.next() {
+                    batch.push((scope, event));
+                }
+            }
+            ids.extend(self.insert_events(account_id, batch).await?);
+        }
+        Ok(ids)
+    }
+
+    async fn insert_events(
+        &mut self,
+        account_id: i64,
+        events: Vec<(EventScope, LiveEvent)>,
+    ) -> Result<Vec<i64>, sqlx::Error> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
@@ -94,8 +132,9 @@ impl WriteTx {
                 event,
             })
             .collect();
-        self.events.extend(envelopes.iter().cloned());
-        Ok(envelopes)
+        let ids = envelopes.iter().map(|e| e.id).collect();
+        self.events.extend(envelopes);
+        Ok(ids)
     }
 }
 

@@ -40,6 +40,7 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
     let input = NodeRef::<leptos::html::Input>::new();
     let asked = StoredValue::new(0_u64);
     let macros = RwSignal::new(Vec::<Macro>::new());
+    let failure = RwSignal::new(None::<crate::error::AppError>);
     toggle_on_shortcut(open, input);
     let location = use_location();
     let conversation = Memo::new(move |_| {
@@ -55,6 +56,8 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
             text.set(String::new());
             active.set(0);
             found.set(QuickResults::default());
+            failure.set(None);
+            macros.set(Vec::new());
             if conversation.get_untracked().is_some() {
                 leptos::task::spawn_local(async move {
                     if let Ok(list) = list_macros().await {
@@ -140,7 +143,11 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
     });
     let navigate = use_navigate();
     let run = Callback::new(move |command: Command| {
-        open.set(false);
+        // A macro runs whole or not at all: the palette stays until it has, and says
+        // why when it could not.
+        if !matches!(command, Command::RunMacro(..)) {
+            open.set(false);
+        }
         match command {
             Command::Go(url) => navigate(&url, Default::default()),
             Command::AssignToMe(id) => {
@@ -162,7 +169,10 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
             }
             Command::RunMacro(macro_id, id) => {
                 leptos::task::spawn_local(async move {
-                    let _ = run_macro(macro_id, id).await;
+                    match run_macro(macro_id, id).await {
+                        Ok(_) => open.set(false),
+                        Err(err) => failure.set(Some(err)),
+                    }
                 });
             }
             Command::SwitchLanguage => i18n.set_locale(match i18n.get_locale() {
@@ -239,6 +249,9 @@ pub fn CommandPalette(agent_id: i64, sign_out_path: &'static str) -> impl IntoVi
                     on:input=on_input
                     on:keydown=on_keydown
                 />
+                {move || failure.get().map(|err| view! {
+                    <p role="alert" class="error">{crate::ui::error_text(i18n, &err)}</p>
+                })}
                 <ul id="palette-options" role="listbox" aria-label=move || t_string!(i18n, palette_title)>
                     {move || items.get().into_iter().enumerate().map(|(k, entry)| {
                         let command = entry.command.clone();

@@ -14,7 +14,9 @@ use crate::domain::automation::CheckedRule;
 use crate::error::AppError;
 
 pub enum Outcome {
-    Ran,
+    /// Acted: the transaction's events in this range (of those waiting to be written)
+    /// are the rule's, to be marked by [`mark_origins`].
+    Ran(std::ops::Range<usize>),
     /// What it names is gone: switched off (in the transaction), nothing applied.
     SwitchedOff,
     /// Its actions were refused: the transaction holds half of them and must be
@@ -51,7 +53,7 @@ pub async fn act(
         .await?;
         return Ok(Outcome::SwitchedOff);
     }
-    let mark = tx.appended().len();
+    let mark = tx.pending_events();
     let acting = Acting {
         by: Actor::Rule,
         author: Author::Automatic { account_id },
@@ -67,20 +69,13 @@ pub async fn act(
         Err(err) if rule_failure(&err) => return Ok(Outcome::Refused(err)),
         Err(err) => return Err(err),
     }
-    let caused: Vec<i64> = tx.appended()[mark..].to_vec();
-    for id in caused {
-        sqlx::query("INSERT INTO automation_event_origins (event_id, rule_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(rule.id)
-            .execute(tx.conn())
-            .await?;
-    }
+    let caused = mark..tx.pending_events();
     sqlx::query("UPDATE automation_rules SET runs = runs + 1, last_run_at = $1 WHERE id = $2")
         .bind(now)
         .bind(rule.id)
         .execute(tx.conn())
         .await?;
-    Ok(Outcome::Ran)
+    Ok(Outcome::Ran(caused))
 }
 
 /// Keeps a rule's refused run as its last error (outside the rolled-back transaction).
@@ -93,5 +88,28 @@ pub async fn record_error(db: &Db, rule_id: i64, error: &AppError) -> Result<(),
         .bind(rule_id)
         .execute(&db.pool)
         .await?;
+    Ok(())
+}
+
+/// Writes the transaction's events and marks those the rules caused (`(rule, range)`
+/// from [`Outcome::Ran`]) as theirs: they set off no rule. The last writes before the
+/// account's event lock are the rules' own; only these marks follow it.
+pub async fn mark_origins(
+    tx: &mut WriteTx,
+    caused: &[(i64, std::ops::Range<usize>)],
+) -> Result<(), AppError> {
+    if caused.is_empty() {
+        return Ok(());
+    }
+    let ids = tx.flush_events().await?;
+    for (rule_id, range) in caused {
+        for id in ids.get(range.clone()).unwrap_or_default() {
+            sqlx::query("INSERT INTO automation_event_origins (event_id, rule_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(rule_id)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
     Ok(())
 }

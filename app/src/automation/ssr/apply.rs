@@ -69,6 +69,27 @@ pub async fn apply_in_tx(
     now: i64,
 ) -> Result<Vec<String>, AppError> {
     let by = acting.by;
+    // Messages and notes are stored before any event is appended (each is then
+    // announced in its turn): the rows they take — an agent's report tally among them —
+    // come before the account's event lock, as in a reply from the composer.
+    let mut stored = Vec::new();
+    for action in actions {
+        if let RuleAction::SendMessage(text) | RuleAction::AddPrivateNote(text) = action {
+            let private = matches!(action, RuleAction::AddPrivateNote(_));
+            if !private {
+                window_open(tx, conversation).await?;
+            }
+            let row = OutgoingRow {
+                body: text,
+                private,
+                idempotency_key: None,
+                content_type: "text",
+                extra: None,
+            };
+            stored.push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);
+        }
+    }
+    let mut stored = stored.into_iter();
     let mut done: Vec<String> = Vec::new();
     for action in actions {
         let current =
@@ -130,18 +151,8 @@ pub async fn apply_in_tx(
                 }
                 None
             }
-            RuleAction::SendMessage(text) | RuleAction::AddPrivateNote(text) => {
-                if matches!(action, RuleAction::SendMessage(_)) {
-                    window_open(tx, &current).await?;
-                }
-                let row = OutgoingRow {
-                    body: text,
-                    private: matches!(action, RuleAction::AddPrivateNote(_)),
-                    idempotency_key: None,
-                    content_type: "text",
-                    extra: None,
-                };
-                let id = insert_outgoing_in_tx(tx, acting.author, &current, &row, now).await?;
+            RuleAction::SendMessage(_) | RuleAction::AddPrivateNote(_) => {
+                let id = stored.next().ok_or(AppError::Internal)?;
                 let message = message_in_tx(tx.conn(), id).await?;
                 emit_message(tx, &current, &message).await?;
                 None

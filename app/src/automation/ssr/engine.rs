@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use super::act::{act, record_error, Outcome};
+use super::act::{act, mark_origins, record_error, Outcome};
 use super::book::{classify, RuleBook};
 use super::facts::facts_in_tx;
 use crate::db::{now_ms, Db, WriteTx};
@@ -251,6 +251,7 @@ async fn attempt(
             .fetch_optional(tx.conn())
             .await?;
     let mut switched_off = Vec::new();
+    let mut caused_by = Vec::new();
     for (event, conversation_id, message) in classify(envelope) {
         let Some(list) = rules.by_event.get(&event) else {
             continue;
@@ -290,12 +291,16 @@ async fn attempt(
                 continue;
             }
             match act(&mut tx, account_id, rule, checked, &summary, now).await? {
-                Outcome::Ran => seen = None,
+                Outcome::Ran(caused) => {
+                    caused_by.push((rule.id, caused));
+                    seen = None;
+                }
                 Outcome::SwitchedOff => switched_off.push(rule.id),
                 Outcome::Refused(err) => return Ok(Attempt::RuleFailed(rule.id, err)),
             }
         }
     }
+    mark_origins(&mut tx, &caused_by).await?;
     if !step(&mut tx, account_id, from, envelope.id).await? {
         return Ok(Attempt::Done(false));
     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use super::act::{act, record_error, Outcome};
+use super::act::{act, mark_origins, record_error, Outcome};
 use super::book::RuleBook;
 use super::facts::facts_in_tx;
 use crate::automation::model::AutomationRule;
@@ -204,7 +204,8 @@ async fn one(
         return Ok(Done::Passed);
     }
     match act(&mut tx, account_id, rule, checked, &summary, now).await? {
-        Outcome::Ran => {
+        Outcome::Ran(caused) => {
+            mark_origins(&mut tx, &[(rule.id, caused)]).await?;
             hub.commit(tx).await?;
             Ok(Done::Acted)
         }

@@ -1,15 +1,14 @@
 //! Chatwoot's `/macros`: the macros the caller may run (the account's shared ones and
 //! her own), created and changed through the same service as the page (checked whole;
 //! a refusal names the part; `PATCH` keeps what it does not send), and `execute` on a
-//! list of conversations, each run whole with her permissions. Chatwoot runs them
-//! later in a job; here each is done when the answer comes, so a refusal is told.
+//! list of conversations, run whole with her permissions. Chatwoot runs them later in
+//! a job; here they are done when the answer comes, so a refusal is told.
 use serde_json::Value;
 
 use super::Caller;
 use crate::automation::macros::ssr::{run, store};
 use crate::automation::macros::Macro;
 use crate::chatwoot::model as cw;
-use crate::conversations::ssr::access::visible_conversation;
 use crate::domain::automation::macros::{MacroInput, Visibility};
 use crate::domain::automation::ActionInput;
 use crate::error::AppError;
@@ -84,8 +83,8 @@ pub async fn remove(caller: &Caller<'_>, id: i64) -> Result<(), AppError> {
     store::remove(caller.db(), caller.agent, id).await
 }
 
-/// Runs the macro on each of `conversation_ids` (every one must be one the caller
-/// sees, or nothing runs).
+/// Runs the macro on each of `conversation_ids` in one transaction (every one must be
+/// one the caller sees and the macro must run whole on each, or nothing changes).
 pub async fn execute(caller: &Caller<'_>, id: i64, body: &Value) -> Result<(), AppError> {
     let ids: Vec<i64> = field(body, "conversation_ids")?
         .ok_or_else(|| AppError::validation("conversation_ids", "required"))?;
@@ -95,12 +94,6 @@ pub async fn execute(caller: &Caller<'_>, id: i64, body: &Value) -> Result<(), A
     if ids.len() > EXECUTE_MAX {
         return Err(AppError::validation("conversation_ids", "too_many"));
     }
-    store::get(caller.db(), caller.agent, id).await?;
-    for conversation in &ids {
-        visible_conversation(caller.db(), caller.viewer(), *conversation).await?;
-    }
-    for conversation in ids {
-        run::run(caller.db(), &caller.state.hub, caller.agent, id, conversation).await?;
-    }
+    run::run_on(caller.db(), &caller.state.hub, caller.agent, id, &ids).await?;
     Ok(())
 }

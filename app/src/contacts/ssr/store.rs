@@ -138,8 +138,7 @@ pub async fn contact_changed_in_tx(
             created,
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// A unique-index violation that raced past [`taken_field`] is still a field error.

@@ -54,6 +54,16 @@ pub async fn change_status(
         _ => None,
     };
     let mut tx = db.begin_write().await?;
+    // Out of a bot's hands (an agent opening a conversation she set pending herself
+    // in an inbox without a bot keeps it as it was). The inbox's assignment turn is
+    // taken before the conversation's row, as a customer's message takes them.
+    let handed = before.status == ConversationStatus::Pending
+        && status == ConversationStatus::Open
+        && (bot.is_some() || super::opening::has_bot(tx.conn(), before.inbox_id).await?);
+    let picked = match handed {
+        true => super::assignment::reopened_in_tx(&mut tx, before).await?,
+        false => None,
+    };
     sqlx::query(
         "UPDATE conversations SET status = $1, snoozed_until = $2, updated_at = $3 WHERE id = $4",
     )
@@ -63,15 +73,6 @@ pub async fn change_status(
     .bind(conversation_id)
     .execute(tx.conn())
     .await?;
-    // Out of a bot's hands (an agent opening a conversation she set pending herself
-    // in an inbox without a bot keeps it as it was).
-    let handed = before.status == ConversationStatus::Pending
-        && status == ConversationStatus::Open
-        && (bot.is_some() || super::opening::has_bot(tx.conn(), before.inbox_id).await?);
-    let picked = match handed {
-        true => super::assignment::reopened_in_tx(&mut tx, before).await?,
-        false => None,
-    };
     let after = append_change(&mut tx, account_id, before).await?;
     super::survey::on_status_in_tx(&mut tx, account_id, before, status, now).await?;
     let changed = [(before.id, before.inbox_id)];

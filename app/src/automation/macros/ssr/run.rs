@@ -1,8 +1,8 @@
-//! An agent runs a macro on a conversation: with her own permissions (the conversation
-//! must be one she sees, an agent it assigns must work the inbox, a reply keeps to
-//! WhatsApp's 24-hour window) and all in one transaction, so a macro that cannot run
-//! whole changes nothing. Its actions are the automation's own (`apply`), credited to
-//! her, with one activity line naming the macro.
+//! An agent runs a macro on conversations: with her own permissions (each must be one
+//! she sees, an agent it assigns must work the inbox, a reply keeps to WhatsApp's
+//! 24-hour window) and all in one transaction, so a macro that cannot run whole
+//! changes nothing anywhere. Its actions are the automation's own (`apply`), credited
+//! to her, with one activity line naming the macro.
 use super::store;
 use crate::agents::AgentProfile;
 use crate::automation::ssr::apply::{apply_in_tx, ran_in_tx, Acting};
@@ -15,7 +15,7 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::live::hub::Hub;
 
-/// Runs the macro and returns the conversation as it now stands.
+/// Runs the macro on one conversation and returns it as it now stands.
 pub async fn run(
     db: &Db,
     hub: &Hub,
@@ -23,12 +23,27 @@ pub async fn run(
     macro_id: i64,
     conversation_id: i64,
 ) -> Result<ConversationSummary, AppError> {
+    let mut after = run_on(db, hub, agent, macro_id, &[conversation_id]).await?;
+    after.pop().ok_or(AppError::Internal)
+}
+
+/// Runs the macro on each conversation, in order, whole or not at all.
+pub async fn run_on(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    macro_id: i64,
+    conversation_ids: &[i64],
+) -> Result<Vec<ConversationSummary>, AppError> {
     let saved = store::get(db, agent, macro_id).await?;
     let checked = saved
         .input()
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
-    let conversation = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut conversations = Vec::with_capacity(conversation_ids.len());
+    for id in conversation_ids {
+        conversations.push(visible_conversation(db, Viewer::from(agent), *id).await?);
+    }
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let named = named_in_actions(&checked.actions);
@@ -42,23 +57,27 @@ pub async fn run(
         },
         author: Author::Agent(agent),
     };
-    let done = apply_in_tx(
-        &mut tx,
-        agent.account_id,
-        acting,
-        &conversation,
-        &checked.actions,
-        now,
-    )
-    .await?;
-    let extra = MessageExtra::MacroRan {
-        name: checked.name,
-        by: agent.shown_name().to_owned(),
-        actions: done,
-    };
-    ran_in_tx(&mut tx, conversation.id, &extra).await?;
-    let mut after = summary_in_tx(tx.conn(), conversation.id).await?;
+    let mut after = Vec::with_capacity(conversations.len());
+    for conversation in &conversations {
+        let done = apply_in_tx(
+            &mut tx,
+            agent.account_id,
+            acting,
+            conversation,
+            &checked.actions,
+            now,
+        )
+        .await?;
+        let extra = MessageExtra::MacroRan {
+            name: checked.name.clone(),
+            by: agent.shown_name().to_owned(),
+            actions: done,
+        };
+        ran_in_tx(&mut tx, conversation.id, &extra).await?;
+        let mut now_stands = summary_in_tx(tx.conn(), conversation.id).await?;
+        now_stands.unread_count = conversation.unread_count;
+        after.push(now_stands);
+    }
     hub.commit(tx).await?;
-    after.unread_count = conversation.unread_count;
     Ok(after)
 }
