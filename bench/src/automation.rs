@@ -130,8 +130,14 @@ pub async fn run(total: usize, rules: usize) -> anyhow::Result<()> {
         let after: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM messages")
             .fetch_one(&running.state.db.pool)
             .await?;
-        let (elapsed, with) =
-            inbound(&webhook, 2 * CUSTOMERS + total, total, CONCURRENCY, CUSTOMERS).await?;
+        let (elapsed, with) = inbound(
+            &webhook,
+            2 * CUSTOMERS + total,
+            total,
+            CONCURRENCY,
+            CUSTOMERS,
+        )
+        .await?;
         let caught_up = settled(&running).await?;
         let (lag, unanswered) = lags(&running, after).await?;
         anyhow::ensure!(

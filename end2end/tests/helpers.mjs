@@ -247,16 +247,17 @@ export async function openFilters(page) {
 }
 
 /**
- * Changes one control of the list's filters and waits until the list is drawn anew
- * for the new address: the old panel's controls are detached then, and a change made
- * on one of them would reach no handler (the next step of a test must not race it).
+ * Changes one control of the list's filters and waits until the list has loaded and
+ * been drawn for the new address (its counts come last), so that the next change
+ * starts from a settled list rather than racing the reload this one set off.
  */
 export async function filterList(page, pattern, change) {
   const panel = await openFilters(page);
-  const drawn = await panel.elementHandle();
+  const counted = page.waitForResponse((r) => r.url().endsWith('/api/conversations/counts'));
   await change(panel);
   await page.waitForURL(pattern);
-  await drawn.waitForElementState('hidden');
+  await counted;
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done())));
 }
 
 /** Marcos, the demo's second agent (web chat and email). */

@@ -33,8 +33,11 @@ impl WriteTx {
         account_id: i64,
         events: Vec<(EventScope, LiveEvent)>,
     ) -> Result<(), sqlx::Error> {
-        self.pending
-            .extend(events.into_iter().map(|(scope, event)| (account_id, scope, event)));
+        self.pending.extend(
+            events
+                .into_iter()
+                .map(|(scope, event)| (account_id, scope, event)),
+        );
         Ok(())
     }
 

@@ -24,10 +24,10 @@ use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
 mod automation_rules;
-mod macro_rules;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
+mod macro_rules;
 mod offline_rules;
 mod report_rules;
 use chatwoot_rules::api_rules;

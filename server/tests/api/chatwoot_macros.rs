@@ -52,7 +52,14 @@ async fn macros_through_chatwoots_api(app: TestApp) {
     // Another agent does not see a personal macro.
     let (_, theirs) = api(&app, Some(&marcos), Method::GET, &at("/macros"), None).await;
     assert_eq!(theirs, json!({"payload": []}));
-    let (status, _) = api(&app, Some(&marcos), Method::GET, &at(&format!("/macros/{id}")), None).await;
+    let (status, _) = api(
+        &app,
+        Some(&marcos),
+        Method::GET,
+        &at(&format!("/macros/{id}")),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // PATCH: only what it sends changes; a bad action is refused, naming its part.
@@ -76,13 +83,23 @@ async fn macros_through_chatwoots_api(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    let (_, kept) = api(&app, Some(&lucia), Method::GET, &at(&format!("/macros/{id}")), None).await;
+    let (_, kept) = api(
+        &app,
+        Some(&lucia),
+        Method::GET,
+        &at(&format!("/macros/{id}")),
+        None,
+    )
+    .await;
     assert_eq!(kept["actions"][0]["action_name"], "change_priority");
 
     // Execute: on a conversation she cannot see (the email inbox is Marcos's), on none.
     let chat = first_open(&app, "web_chat").await;
     let hidden = first_open(&app, "email").await;
-    let before = (priority_of(&app, chat).await, priority_of(&app, hidden).await);
+    let before = (
+        priority_of(&app, chat).await,
+        priority_of(&app, hidden).await,
+    );
     let (status, _) = api(
         &app,
         Some(&lucia),
@@ -92,7 +109,13 @@ async fn macros_through_chatwoots_api(app: TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!((priority_of(&app, chat).await, priority_of(&app, hidden).await), before);
+    assert_eq!(
+        (
+            priority_of(&app, chat).await,
+            priority_of(&app, hidden).await
+        ),
+        before
+    );
     let (status, _) = api(
         &app,
         Some(&lucia),
@@ -104,8 +127,22 @@ async fn macros_through_chatwoots_api(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(priority_of(&app, chat).await, 4, "urgent");
 
-    let (status, _) = api(&app, Some(&lucia), Method::DELETE, &at(&format!("/macros/{id}")), None).await;
+    let (status, _) = api(
+        &app,
+        Some(&lucia),
+        Method::DELETE,
+        &at(&format!("/macros/{id}")),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = api(&app, Some(&lucia), Method::GET, &at(&format!("/macros/{id}")), None).await;
+    let (status, _) = api(
+        &app,
+        Some(&lucia),
+        Method::GET,
+        &at(&format!("/macros/{id}")),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -113,7 +113,6 @@ pub async fn spawn_on_with(
     dir: Option<tempfile::TempDir>,
     adjust: impl FnOnce(&mut Config),
 ) -> TestApp {
-
     let files = tempfile::tempdir().expect("files dir");
     let mut config = Config {
         data_dir: dir

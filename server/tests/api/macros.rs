@@ -20,8 +20,12 @@ on_both_backends!(
 );
 
 async fn save(app: &TestApp, cookie: &str, id: Option<i64>, saved: Value) -> reqwest::Response {
-    app.call_json(Some(cookie), "macros/save", json!({"id": id, "saved": saved}))
-        .await
+    app.call_json(
+        Some(cookie),
+        "macros/save",
+        json!({"id": id, "saved": saved}),
+    )
+    .await
 }
 
 async fn saved(app: &TestApp, cookie: &str, saved: Value) -> Macro {
@@ -62,7 +66,11 @@ async fn macros_are_the_agents_own_or_shared(app: TestApp) {
         json!({"name": "Mía", "actions": [{"action_name": "resolve_conversation"}]}),
     )
     .await;
-    assert_eq!(mine.visibility.as_str(), "personal", "personal unless said otherwise");
+    assert_eq!(
+        mine.visibility.as_str(),
+        "personal",
+        "personal unless said otherwise"
+    );
     assert!(mine.editable);
     let shared = saved(
         &app,
@@ -77,17 +85,28 @@ async fn macros_are_the_agents_own_or_shared(app: TestApp) {
     assert_eq!(names(&app, &marcos.cookie).await, ["Facturas"]);
     assert_eq!(names(&app, &admin.cookie).await, ["Facturas"]);
     let listed: Vec<Macro> = app.ok(&lucia.cookie, "macros/list", json!({})).await;
-    assert!(!listed[0].editable, "a shared one is its author's or an administrator's");
+    assert!(
+        !listed[0].editable,
+        "a shared one is its author's or an administrator's"
+    );
 
     // Another's personal macro is not found; a shared one she did not write, forbidden.
     let res = app
-        .call_json(Some(&marcos.cookie), "macros/remove", json!({"id": mine.id}))
+        .call_json(
+            Some(&marcos.cookie),
+            "macros/remove",
+            json!({"id": mine.id}),
+        )
         .await;
     assert_eq!(res.status(), 404);
     let res = save(&app, &lucia.cookie, Some(shared.id), shared.input_json()).await;
     assert_eq!(res.status(), 403);
     let res = app
-        .call_json(Some(&lucia.cookie), "macros/remove", json!({"id": shared.id}))
+        .call_json(
+            Some(&lucia.cookie),
+            "macros/remove",
+            json!({"id": shared.id}),
+        )
         .await;
     assert_eq!(res.status(), 403);
 
@@ -104,12 +123,19 @@ async fn macros_are_the_agents_own_or_shared(app: TestApp) {
             "actions",
             "unknown",
         ),
-        (json!({"name": "  ", "actions": [{"action_name": "resolve_conversation"}]}), "name", "required"),
+        (
+            json!({"name": "  ", "actions": [{"action_name": "resolve_conversation"}]}),
+            "name",
+            "required",
+        ),
         (json!({"name": "x", "actions": []}), "actions", "required"),
     ] {
         let res = save(&app, &lucia.cookie, None, bad.clone()).await;
         assert_eq!(res.status(), 422, "{bad}");
-        assert_eq!(res.json::<AppError>().await.unwrap(), AppError::validation(field, code));
+        assert_eq!(
+            res.json::<AppError>().await.unwrap(),
+            AppError::validation(field, code)
+        );
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM macros").await, before);
 
@@ -120,7 +146,9 @@ async fn macros_are_the_agents_own_or_shared(app: TestApp) {
     let res = save(&app, &lucia.cookie, Some(mine.id), changed).await;
     assert_eq!(res.status(), 200);
     assert_eq!(names(&app, &marcos.cookie).await, ["Cerrar", "Facturas"]);
-    let _: () = app.ok(&lucia.cookie, "macros/remove", json!({"id": mine.id})).await;
+    let _: () = app
+        .ok(&lucia.cookie, "macros/remove", json!({"id": mine.id}))
+        .await;
     assert_eq!(names(&app, &lucia.cookie).await, ["Facturas"]);
 }
 
@@ -218,7 +246,12 @@ async fn a_macro_runs_whole_with_the_agents_permissions(app: TestApp) {
     assert_eq!(line["name"], "Facturas");
     assert_eq!(
         line["actions"],
-        json!(["add_label", "change_priority", "assign_agent", "add_private_note"])
+        json!([
+            "add_label",
+            "change_priority",
+            "assign_agent",
+            "add_private_note"
+        ])
     );
 
     // A conversation she cannot see (the email inbox is Marcos's): not found, untouched.
@@ -255,7 +288,11 @@ async fn a_macro_runs_whole_with_the_agents_permissions(app: TestApp) {
         res.json::<AppError>().await.unwrap(),
         AppError::validation("body", "window_closed")
     );
-    assert_eq!(state_of(&app, whatsapp).await, before, "nothing of it applied");
+    assert_eq!(
+        state_of(&app, whatsapp).await,
+        before,
+        "nothing of it applied"
+    );
 
     // A label deleted since it was saved: refused whole, naming the actions.
     let other = sqlx::query_scalar::<_, i64>(

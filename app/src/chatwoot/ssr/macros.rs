@@ -52,7 +52,11 @@ fn field<T: serde::de::DeserializeOwned>(
 
 /// Creates (`id: None`) or changes a macro from Chatwoot's body (its fields at the
 /// top, or under `macro`).
-pub async fn save(caller: &Caller<'_>, id: Option<i64>, body: &Value) -> Result<cw::Macro, AppError> {
+pub async fn save(
+    caller: &Caller<'_>,
+    id: Option<i64>,
+    body: &Value,
+) -> Result<cw::Macro, AppError> {
     let fields = body.get("macro").filter(|v| v.is_object()).unwrap_or(body);
     if !fields.is_object() {
         return Err(AppError::validation("body", "invalid"));
@@ -69,8 +73,8 @@ pub async fn save(caller: &Caller<'_>, id: Option<i64>, body: &Value) -> Result<
         input.name = name;
     }
     if let Some(visibility) = field::<String>(fields, "visibility")? {
-        input.visibility =
-            Visibility::parse(&visibility).ok_or_else(|| AppError::validation("visibility", "invalid"))?;
+        input.visibility = Visibility::parse(&visibility)
+            .ok_or_else(|| AppError::validation("visibility", "invalid"))?;
     }
     if let Some(actions) = field::<Vec<ActionInput>>(fields, "actions")? {
         input.actions = actions;

@@ -109,8 +109,10 @@ mod tests {
     use super::*;
 
     fn input(actions: serde_json::Value) -> MacroInput {
-        serde_json::from_value(json!({"name": " Facturas ", "visibility": "global", "actions": actions}))
-            .unwrap()
+        serde_json::from_value(
+            json!({"name": " Facturas ", "visibility": "global", "actions": actions}),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -126,7 +128,10 @@ mod tests {
         assert_eq!(checked.name, "Facturas");
         assert_eq!(checked.visibility, Visibility::Global);
         assert_eq!(checked.actions.len(), 4);
-        assert_eq!(checked.actions[0], RuleAction::AddLabel(vec!["facturación".into()]));
+        assert_eq!(
+            checked.actions[0],
+            RuleAction::AddLabel(vec!["facturación".into()])
+        );
     }
 
     #[test]
@@ -140,8 +145,7 @@ mod tests {
         unnamed.name = "  ".into();
         assert_eq!(unnamed.checked(), Err(("name", "required")));
         // Visibility defaults to the author's own.
-        let bare: MacroInput =
-            serde_json::from_value(json!({"name": "x", "actions": []})).unwrap();
+        let bare: MacroInput = serde_json::from_value(json!({"name": "x", "actions": []})).unwrap();
         assert_eq!(bare.visibility, Visibility::Personal);
     }
 }

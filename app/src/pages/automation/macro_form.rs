@@ -40,7 +40,11 @@ pub fn MacroForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = editing.as_ref().map(|m| m.id);
-    let draft = RwSignal::new(editing.as_ref().map_or_else(MacroDraft::blank, MacroDraft::of));
+    let draft = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or_else(MacroDraft::blank, MacroDraft::of),
+    );
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {

@@ -124,7 +124,12 @@ fn MacroCard(
                 .unwrap_or_default()
         })
     };
-    let shared = move || saved.with(|m| m.as_ref().is_some_and(|m| m.visibility == Visibility::Global));
+    let shared = move || {
+        saved.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| m.visibility == Visibility::Global)
+        })
+    };
     let editable = move || saved.with(|m| m.as_ref().is_some_and(|m| m.editable));
     let labelled = move |verb: &'static str| format!("{verb} {}", name());
     view! {

@@ -21,10 +21,19 @@ pub(super) fn macro_rules() -> Vec<Rule> {
         Rule {
             route: "/api/macros/save",
             build: |_, _| {
-                Req::Json(json!({"id": null, "saved": {"name": "Cerrar", "visibility": "personal",
-                    "actions": [{"action_name": "resolve_conversation"}]}}))
+                Req::Json(
+                    json!({"id": null, "saved": {"name": "Cerrar", "visibility": "personal",
+                    "actions": [{"action_name": "resolve_conversation"}]}}),
+                )
             },
-            expect: [UNAUTHORIZED, UNAUTHORIZED, Allowed, Allowed, Allowed, Allowed],
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                Allowed,
+                Allowed,
+                Allowed,
+                Allowed,
+            ],
         },
         Rule {
             route: "/api/macros/remove",

@@ -113,10 +113,11 @@ pub async fn save(
             id
         }
         None => {
-            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM macros WHERE account_id = $1")
-                .bind(agent.account_id)
-                .fetch_one(tx.conn())
-                .await?;
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM macros WHERE account_id = $1")
+                    .bind(agent.account_id)
+                    .fetch_one(tx.conn())
+                    .await?;
             if count >= MAX_MACROS {
                 return Err(AppError::validation("macros", "too_many"));
             }
