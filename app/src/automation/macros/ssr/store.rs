@@ -15,6 +15,12 @@ pub const MAX_MACROS: i64 = 500;
 
 const COLUMNS: &str = "id, name, visibility, actions, created_by_agent_id, created_at, updated_at";
 
+/// What an agent may change (`$agent` her id, `$admin` 1 for an administrator): her
+/// own, and the shared ones if she is an administrator.
+fn editable(agent: u8, admin: u8) -> String {
+    format!("(created_by_agent_id = ${agent} OR (visibility = 'global' AND ${admin} = 1))")
+}
+
 /// What an agent may see: global ones and her own.
 const VISIBLE: &str = "account_id = $1 AND (visibility = 'global' OR created_by_agent_id = $2)";
 
@@ -98,18 +104,26 @@ pub async fn save(
     let mut tx = db.begin_write().await?;
     let id = match id {
         Some(id) => {
-            sqlx::query(
+            // Who may change it is asked again in the write itself: it may have changed
+            // hands (been made personal by its author) since it was read.
+            let changed = sqlx::query(&format!(
                 "UPDATE macros SET name = $1, visibility = $2, actions = $3, updated_at = $4 \
-                 WHERE id = $5 AND account_id = $6",
-            )
+                 WHERE id = $5 AND account_id = $6 AND {}",
+                editable(7, 8)
+            ))
             .bind(&checked.name)
             .bind(checked.visibility.as_str())
             .bind(&actions)
             .bind(now)
             .bind(id)
             .bind(agent.account_id)
+            .bind(agent.id)
+            .bind(i64::from(agent.role.is_admin()))
             .execute(tx.conn())
             .await?;
+            if changed.rows_affected() == 0 {
+                return Err(AppError::Forbidden);
+            }
             id
         }
         None => {
@@ -145,11 +159,19 @@ pub async fn remove(db: &Db, agent: &AgentProfile, id: i64) -> Result<(), AppErr
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM macros WHERE id = $1 AND account_id = $2")
-        .bind(id)
-        .bind(agent.account_id)
-        .execute(tx.conn())
-        .await?;
+    let gone = sqlx::query(&format!(
+        "DELETE FROM macros WHERE id = $1 AND account_id = $2 AND {}",
+        editable(3, 4)
+    ))
+    .bind(id)
+    .bind(agent.account_id)
+    .bind(agent.id)
+    .bind(i64::from(agent.role.is_admin()))
+    .execute(tx.conn())
+    .await?;
+    if gone.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
     tx.finish().await?;
     Ok(())
 }
