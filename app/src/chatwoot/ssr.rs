@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_inbox;
 pub mod api_start;
 pub mod automation;
+mod body;
 pub mod bots;
 pub mod changes;
 pub mod contacts;

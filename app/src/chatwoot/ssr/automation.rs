@@ -3,6 +3,7 @@
 //! whole; a refusal names the part), `PATCH` keeping what it does not send.
 use serde_json::Value;
 
+use super::body::{field, fields};
 use super::Caller;
 use crate::auth::permission::require_admin;
 use crate::automation::model::AutomationRule;
@@ -41,18 +42,6 @@ pub async fn get(caller: &Caller<'_>, id: i64) -> Result<cw::AutomationRule, App
     ))
 }
 
-fn field<T: serde::de::DeserializeOwned>(
-    fields: &Value,
-    key: &'static str,
-) -> Result<Option<T>, AppError> {
-    match fields.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => serde_json::from_value(value.clone())
-            .map(Some)
-            .map_err(|_| AppError::validation(key, "invalid")),
-    }
-}
-
 /// Creates (`id: None`) or changes a rule from Chatwoot's body (its fields at the top,
 /// or under `automation_rule`).
 pub async fn save(
@@ -62,13 +51,7 @@ pub async fn save(
 ) -> Result<cw::AutomationRule, AppError> {
     require_admin(caller.agent)?;
     let account = caller.agent.account_id;
-    let fields = body
-        .get("automation_rule")
-        .filter(|v| v.is_object())
-        .unwrap_or(body);
-    if !fields.is_object() {
-        return Err(AppError::validation("body", "invalid"));
-    }
+    let fields = fields(body, "automation_rule")?;
     // `{"active": …}` alone switches the rule, as the page's switch does (a rule naming
     // something gone can still be switched off).
     if let (Some(id), Some(object)) = (id, fields.as_object()) {

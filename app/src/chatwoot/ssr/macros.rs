@@ -5,6 +5,7 @@
 //! a job; here they are done when the answer comes, so a refusal is told.
 use serde_json::Value;
 
+use super::body::{field, fields};
 use super::Caller;
 use crate::automation::macros::ssr::{run, store};
 use crate::automation::macros::Macro;
@@ -38,18 +39,6 @@ pub async fn get(caller: &Caller<'_>, id: i64) -> Result<cw::Macro, AppError> {
     Ok(render(&saved, caller.agent.account_id))
 }
 
-fn field<T: serde::de::DeserializeOwned>(
-    fields: &Value,
-    key: &'static str,
-) -> Result<Option<T>, AppError> {
-    match fields.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => serde_json::from_value(value.clone())
-            .map(Some)
-            .map_err(|_| AppError::validation(key, "invalid")),
-    }
-}
-
 /// Creates (`id: None`) or changes a macro from Chatwoot's body (its fields at the
 /// top, or under `macro`).
 pub async fn save(
@@ -57,10 +46,7 @@ pub async fn save(
     id: Option<i64>,
     body: &Value,
 ) -> Result<cw::Macro, AppError> {
-    let fields = body.get("macro").filter(|v| v.is_object()).unwrap_or(body);
-    if !fields.is_object() {
-        return Err(AppError::validation("body", "invalid"));
-    }
+    let fields = fields(body, "macro")?;
     let mut input = match id {
         Some(id) => store::get(caller.db(), caller.agent, id).await?.input(),
         None => MacroInput {
