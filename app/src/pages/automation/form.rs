@@ -16,7 +16,7 @@ use crate::i18n::*;
 use crate::ui::error_text;
 use leptos_i18n::I18nContext;
 
-fn refusal_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
+pub fn refusal_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
     match err {
         AppError::Validation { code, .. } if code == "unknown_reference" => {
             t_string!(i18n, automation_error_reference).to_owned()

@@ -12,21 +12,15 @@ use crate::automation::macros::{save_macro, Macro};
 use crate::domain::automation::macros::Visibility;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::error_text;
 
+/// A rule's refusal texts, but for what a macro names and who may change it.
 pub fn refusal_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
     match err {
         AppError::Validation { code, .. } if code == "unknown_reference" => {
             t_string!(i18n, macro_error_reference).to_owned()
         }
-        AppError::Validation { field, .. } if field == "name" => {
-            t_string!(i18n, automation_error_name).to_owned()
-        }
-        AppError::Validation { field, .. } if field == "actions" => {
-            t_string!(i18n, automation_error_actions).to_owned()
-        }
         AppError::Forbidden => t_string!(i18n, macro_error_forbidden).to_owned(),
-        other => error_text(i18n, other),
+        other => super::form::refusal_text(i18n, other),
     }
 }
 
