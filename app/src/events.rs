@@ -73,6 +73,15 @@ pub enum LiveEvent {
         contact_id: i64,
         created: bool,
     },
+    /// A rule's "call a webhook": the webhook dispatcher posts the conversation to
+    /// `url`. For the server alone (no socket carries it: the URL is the rule's).
+    AutomationWebhook {
+        rule_id: i64,
+        conversation_id: i64,
+        url: String,
+        /// The rule's event (Chatwoot's `automation_event.<event_name>`).
+        event_name: String,
+    },
 }
 
 /// A session's name in the event log: a digest of its stored hash, which says nothing
@@ -91,7 +100,13 @@ impl LiveEvent {
                 | LiveEvent::MessageCreated { .. }
                 | LiveEvent::MessageUpdated { .. }
                 | LiveEvent::ContactChanged { .. }
+                | LiveEvent::AutomationWebhook { .. }
         )
+    }
+
+    /// For the server's workers alone: never sent to a socket.
+    pub fn internal(&self) -> bool {
+        matches!(self, LiveEvent::AutomationWebhook { .. })
     }
 
     /// A message waiting for its channel: an agent's reply, or one put back by "retry".
@@ -166,6 +181,12 @@ enum LiveEventTwin {
     ContactChanged {
         contact_id: i64,
         created: bool,
+    },
+    AutomationWebhook {
+        rule_id: i64,
+        conversation_id: i64,
+        url: String,
+        event_name: String,
     },
 }
 
@@ -324,6 +345,12 @@ mod tests {
             LiveEvent::ContactChanged {
                 contact_id: 4,
                 created: true,
+            },
+            LiveEvent::AutomationWebhook {
+                rule_id: 3,
+                conversation_id: 9,
+                url: "https://hooks.example.org/a".into(),
+                event_name: "message_created".into(),
             },
             LiveEvent::ConversationDeleted {
                 conversation_id: 9,

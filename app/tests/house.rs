@@ -92,6 +92,9 @@ const ACROSS: &[(&str, &str)] = &[
     // actions they share).
     ("conversations", "automation"),
     ("automation", "inboxes"),
+    // A rule's "email teammates" goes out through the server's SMTP setting, which
+    // the notifications' email worker keeps.
+    ("automation", "notifications"),
     // The server's state holds each floor's long-lived services (the Graph client's
     // pool, the widget's rate limits) and names their types; it calls none of them.
     ("state", "channels"),

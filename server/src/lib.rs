@@ -162,7 +162,10 @@ async fn spawn_notifications(
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.site_addr));
-    email::spawn(db.clone(), config.notify.email(public_url));
+    let notices = config.notify.email(public_url.clone());
+    // A rule's "email teammates" goes through the same SMTP setting.
+    app::automation::ssr::mail::spawn(db.clone(), notices.mail.clone(), public_url);
+    email::spawn(db.clone(), notices);
     Ok(())
 }
 

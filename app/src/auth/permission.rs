@@ -133,6 +133,9 @@ impl EventView {
     /// Whether the agent may see this event: her personal events, and those of the
     /// inboxes she sees.
     pub fn allows(&self, event: &EventEnvelope) -> bool {
+        if event.event.internal() {
+            return false;
+        }
         if event
             .scope
             .agent_id

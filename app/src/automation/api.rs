@@ -30,7 +30,8 @@ pub async fn save_automation_rule(
     crate::error::with_status(
         async move {
             let (state, admin) = admin_session()?;
-            ssr::store::save(&state.db, admin.account_id, id, &rule).await
+            let outbound = &state.settings.outbound;
+            ssr::store::save(&state.db, outbound, admin.account_id, id, &rule).await
         }
         .await,
     )

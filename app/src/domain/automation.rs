@@ -38,6 +38,19 @@ pub enum RuleEvent {
     NoReply,
 }
 
+impl RuleEvent {
+    /// Chatwoot's name of the event (`event_name`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleEvent::ConversationCreated => "conversation_created",
+            RuleEvent::MessageCreated => "message_created",
+            RuleEvent::ConversationUpdated => "conversation_updated",
+            RuleEvent::ConversationResolved => "conversation_resolved",
+            RuleEvent::NoReply => "no_reply",
+        }
+    }
+}
+
 /// A condition as stored and sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConditionInput {

@@ -3,6 +3,7 @@
 //! its last error and why it switched itself off; moved up and down, edited, tried on
 //! the latest conversations, deleted. The server refuses all of it to agents; the
 //! page then shows that refusal (and answers 403).
+mod action_draft;
 mod choices;
 mod draft;
 mod form;

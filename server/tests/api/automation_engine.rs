@@ -15,16 +15,16 @@ use app::widget::WidgetSent;
 
 on_both_backends!(a_rule_routes_what_it_matches_once_and_never_loops);
 
-async fn rule(app: &TestApp, cookie: &str, body: Value) -> AutomationRule {
+pub(crate) async fn rule(app: &TestApp, cookie: &str, body: Value) -> AutomationRule {
     app.ok(cookie, "automation/save", json!({"id": null, "rule": body}))
         .await
 }
 
-async fn rules(app: &TestApp, cookie: &str) -> Vec<AutomationRule> {
+pub(crate) async fn rules(app: &TestApp, cookie: &str) -> Vec<AutomationRule> {
     app.ok(cookie, "automation/list", json!({})).await
 }
 
-async fn visitor_writes(app: &TestApp, token: &str, body: &str) -> i64 {
+pub(crate) async fn visitor_writes(app: &TestApp, token: &str, body: &str) -> i64 {
     let sent: WidgetSent = app
         .ok(
             "",
@@ -37,7 +37,7 @@ async fn visitor_writes(app: &TestApp, token: &str, body: &str) -> i64 {
 
 /// Waits (up to 10 s, a guard rather than a timing) until the rules have read the
 /// whole event log.
-async fn settled(app: &TestApp) {
+pub(crate) async fn settled(app: &TestApp) {
     for _ in 0..200 {
         let (cursor, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
             "SELECT (SELECT MAX(last_event_id) FROM automation_cursors), (SELECT MAX(id) FROM events)",
@@ -70,7 +70,7 @@ async fn conversation(app: &TestApp, id: i64) -> (Option<i64>, Option<i64>, i64,
     (team, assignee, priority, labels)
 }
 
-async fn lines(app: &TestApp, id: i64, like: &str) -> i64 {
+pub(crate) async fn lines(app: &TestApp, id: i64, like: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM messages WHERE conversation_id = $1 AND content_attributes LIKE $2",
     )

@@ -8,6 +8,7 @@ mod authz;
 mod automation;
 mod automation_engine;
 mod automation_no_reply;
+mod automation_outreach;
 mod automation_trial;
 mod bots;
 mod bulk;

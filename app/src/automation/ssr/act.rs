@@ -4,6 +4,7 @@
 //! (they set off no rule), and its run is counted. A refusal of its actions is the
 //! rule's own failure, told apart from the database's.
 use super::apply::{apply_in_tx, ran_in_tx, Acting};
+use super::outreach::RuleRef;
 use super::references::{first_missing, named};
 use crate::automation::model::AutomationRule;
 use crate::conversations::model::{ConversationSummary, MessageExtra};
@@ -57,6 +58,11 @@ pub async fn act(
     let acting = Acting {
         by: Actor::Rule,
         author: Author::Automatic { account_id },
+        rule: Some(RuleRef {
+            id: rule.id,
+            name: &rule.name,
+            event: rule.event_name,
+        }),
     };
     match apply_in_tx(tx, account_id, acting, conversation, &checked.actions, now).await {
         Ok(done) => {

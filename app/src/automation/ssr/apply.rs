@@ -6,6 +6,7 @@
 //! «…»", "Lucía ejecutó la macro «…»"). A label, team or agent it names that is gone is
 //! found first (`references::first_missing`): a rule is then switched off with the
 //! reason, a macro refused whole.
+use super::outreach::{call_webhook_in_tx, mail_agents_in_tx, RuleRef};
 use crate::conversations::model::{BulkAction, ConversationSummary, MessageExtra};
 use crate::conversations::ssr::activity::Actor;
 use crate::conversations::ssr::bulk::act_in_tx;
@@ -24,6 +25,8 @@ use crate::error::AppError;
 pub struct Acting<'a> {
     pub by: Actor<'a>,
     pub author: Author<'a>,
+    /// A rule's run (its webhook calls and emails name it); `None` for a macro.
+    pub rule: Option<RuleRef<'a>>,
 }
 
 async fn label_id(tx: &mut WriteTx, account_id: i64, name: &str) -> Result<Option<i64>, AppError> {
@@ -157,9 +160,29 @@ pub async fn apply_in_tx(
                 emit_message(tx, &current, &message).await?;
                 None
             }
-            // Reaching other software and mailing teammates come with the outbox's
-            // webhook and notification paths (not yet run by rules).
-            RuleAction::SendWebhookEvent(_) | RuleAction::SendEmailToAgents { .. } => continue,
+            // Only rules reach other software and mail teammates (a macro cannot hold
+            // these actions).
+            RuleAction::SendWebhookEvent(url) => {
+                let Some(rule) = acting.rule else { continue };
+                call_webhook_in_tx(tx, account_id, rule, &current, url).await?;
+                None
+            }
+            RuleAction::SendEmailToAgents {
+                agent_ids,
+                team_ids,
+                message,
+            } => {
+                let Some(rule) = acting.rule else { continue };
+                let mailed = mail_agents_in_tx(
+                    tx, account_id, rule, &current, agent_ids, team_ids, message, now,
+                )
+                .await?;
+                if mailed == 0 {
+                    // Nobody named may see this conversation: nothing was sent.
+                    continue;
+                }
+                None
+            }
         };
         if let Some((change, snoozed_until)) = change {
             act_in_tx(tx, account_id, by, &[current], change, snoozed_until, now).await?;

@@ -82,9 +82,16 @@ pub fn named_in_actions(actions: &[RuleAction]) -> Vec<(&'static str, Kind, Stri
                     out.push(("actions", Kind::Label, name.clone()));
                 }
             }
-            RuleAction::SendEmailToAgents { agent_ids, .. } => {
+            RuleAction::SendEmailToAgents {
+                agent_ids,
+                team_ids,
+                ..
+            } => {
                 for id in agent_ids {
                     out.push(("actions", Kind::Agent, id.to_string()));
+                }
+                for id in team_ids {
+                    out.push(("actions", Kind::Team, id.to_string()));
                 }
             }
             _ => {}

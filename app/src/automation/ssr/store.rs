@@ -4,7 +4,9 @@ use sqlx::Row;
 
 use super::references;
 use crate::automation::model::AutomationRule;
+use crate::channels::outbound::OutboundPolicy;
 use crate::db::{now_ms, Db};
+use crate::domain::automation::RuleAction;
 use crate::domain::automation::RuleInput;
 use crate::error::AppError;
 
@@ -66,6 +68,7 @@ pub async fn get(db: &Db, account_id: i64, id: i64) -> Result<AutomationRule, Ap
 /// off for, since what it names was just checked.
 pub async fn save(
     db: &Db,
+    outbound: &OutboundPolicy,
     account_id: i64,
     id: Option<i64>,
     input: &RuleInput,
@@ -74,6 +77,15 @@ pub async fn save(
         .checked()
         .map_err(|(field, code)| AppError::validation(field, code))?;
     references::check(db, account_id, &checked).await?;
+    // A webhook the server may not call is refused now, not at each of its calls.
+    for action in &checked.actions {
+        if let RuleAction::SendWebhookEvent(url) = action {
+            outbound.webhook_url(url).map_err(|code| match code {
+                "address_not_allowed" => AppError::validation("actions", "url_not_allowed"),
+                _ => AppError::validation("actions", "url"),
+            })?;
+        }
+    }
     let event = serde_json::to_value(input.event_name).map_err(|_| AppError::Internal)?;
     let event = event.as_str().unwrap_or_default().to_owned();
     let conditions = serde_json::to_string(&input.conditions).map_err(|_| AppError::Internal)?;

@@ -96,7 +96,8 @@ pub async fn save(
     if let Some(minutes) = field::<u32>(fields, "no_reply_minutes")? {
         input.no_reply_minutes = Some(minutes);
     }
-    let saved = store::save(caller.db(), account, id, &input).await?;
+    let outbound = &caller.state.settings.outbound;
+    let saved = store::save(caller.db(), outbound, account, id, &input).await?;
     Ok(render(&saved, account))
 }
 

@@ -58,6 +58,7 @@ pub async fn delete_contact(
         format!("DELETE FROM conversation_reads WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM csat_surveys WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM widget_mailings WHERE conversation_id IN ({of_contact})"),
+        format!("DELETE FROM automation_mails WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM events WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM messages WHERE id IN ({messages_of_contact})"),
         "DELETE FROM conversations WHERE contact_id = $1".to_owned(),

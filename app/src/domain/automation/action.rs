@@ -19,9 +19,11 @@ pub enum RuleAction {
     ResolveConversation,
     OpenConversation,
     SendWebhookEvent(String),
-    /// A short message by email to these agents.
+    /// A short message by email to these agents and the members of these teams
+    /// (Chatwoot's `send_email_to_team` names teams; Charla also agents).
     SendEmailToAgents {
         agent_ids: Vec<i64>,
+        team_ids: Vec<i64>,
         message: String,
     },
 }
@@ -109,15 +111,24 @@ pub(super) fn check_action(input: &ActionInput) -> Result<RuleAction, Refusal> {
                 .get("message")
                 .and_then(text_of)
                 .ok_or(("actions", "params"))?;
-            let agent_ids: Vec<i64> = spec
-                .get("agent_ids")
-                .and_then(Value::as_array)
-                .map(|ids| ids.iter().filter_map(id_of).collect())
-                .unwrap_or_default();
-            if agent_ids.is_empty() || message.chars().count() > TEXT_MAX_CHARS {
+            let ids = |key: &str| -> Vec<i64> {
+                spec.get(key)
+                    .and_then(Value::as_array)
+                    .map(|ids| ids.iter().filter_map(id_of).collect())
+                    .unwrap_or_default()
+            };
+            let (agent_ids, team_ids) = (ids("agent_ids"), ids("team_ids"));
+            if (agent_ids.is_empty() && team_ids.is_empty())
+                || message.trim().is_empty()
+                || message.chars().count() > TEXT_MAX_CHARS
+            {
                 return Err(("actions", "params"));
             }
-            RuleAction::SendEmailToAgents { agent_ids, message }
+            RuleAction::SendEmailToAgents {
+                agent_ids,
+                team_ids,
+                message,
+            }
         }
         _ => return Err(("actions", "unknown")),
     })

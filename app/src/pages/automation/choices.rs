@@ -1,5 +1,7 @@
-//! What the rule form's pickers offer: the account's inboxes, agents, teams and labels.
+//! What the rule and macro forms' pickers offer: the account's inboxes, agents, teams,
+//! labels and canned responses.
 use crate::agents::list_team;
+use crate::canned::list_canned;
 use crate::error::AppError;
 use crate::inboxes::my_inboxes;
 use crate::labels::list_labels;
@@ -11,6 +13,8 @@ pub struct Choices {
     pub agents: Vec<(i64, String)>,
     pub teams: Vec<(i64, String)>,
     pub labels: Vec<String>,
+    /// `(short code, text)`: a message or note can start from one.
+    pub canned: Vec<(String, String)>,
 }
 
 pub async fn load() -> Result<Choices, AppError> {
@@ -31,5 +35,10 @@ pub async fn load() -> Result<Choices, AppError> {
             .map(|t| (t.id, t.name))
             .collect(),
         labels: list_labels().await?.into_iter().map(|l| l.name).collect(),
+        canned: list_canned()
+            .await?
+            .into_iter()
+            .map(|c| (c.short_code, c.content))
+            .collect(),
     })
 }

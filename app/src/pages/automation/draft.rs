@@ -3,10 +3,9 @@
 //! try, and back from a saved rule.
 use serde_json::Value;
 
+use super::action_draft::{text, ActionDraft, ActionHost, Param, ACTIONS, RULE_ONLY_ACTIONS};
 use crate::automation::AutomationRule;
-use crate::domain::automation::{
-    ActionInput, Attribute, ConditionInput, Operator, RuleEvent, RuleInput,
-};
+use crate::domain::automation::{Attribute, ConditionInput, Operator, RuleEvent, RuleInput};
 
 /// What a condition can look at on this page (a "message received" rule hears only
 /// the customer's messages, so the message's type is not offered).
@@ -37,40 +36,6 @@ pub const EVENTS: [RuleEvent; 5] = [
 /// What "no reply for N minutes" starts at when chosen.
 pub const DEFAULT_NO_REPLY_MINUTES: u32 = 30;
 
-/// What an action's one parameter is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Param {
-    None,
-    Agent,
-    Team,
-    Label,
-    Priority,
-    Text,
-}
-
-/// The actions offered, with their parameter.
-pub const ACTIONS: [(&str, Param); 12] = [
-    ("assign_agent", Param::Agent),
-    ("assign_team", Param::Team),
-    ("add_label", Param::Label),
-    ("remove_label", Param::Label),
-    ("change_priority", Param::Priority),
-    ("send_message", Param::Text),
-    ("add_private_note", Param::Text),
-    ("remove_assigned_agent", Param::None),
-    ("remove_assigned_team", Param::None),
-    ("snooze_conversation", Param::None),
-    ("resolve_conversation", Param::None),
-    ("open_conversation", Param::None),
-];
-
-pub fn param_of(action: &str) -> Param {
-    ACTIONS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map_or(Param::Text, |(_, p)| *p)
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionDraft {
     pub key: u32,
@@ -82,13 +47,6 @@ pub struct ConditionDraft {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ActionDraft {
-    pub key: u32,
-    pub name: String,
-    pub params: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct RuleDraft {
     pub name: String,
     pub description: String,
@@ -97,14 +55,6 @@ pub struct RuleDraft {
     pub no_reply_minutes: Option<u32>,
     pub conditions: Vec<ConditionDraft>,
     pub actions: Vec<ActionDraft>,
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
 }
 
 impl ConditionDraft {
@@ -141,69 +91,15 @@ impl ConditionDraft {
     }
 }
 
-impl ActionDraft {
-    pub fn new(key: u32) -> Self {
-        ActionDraft {
-            key,
-            name: ACTIONS[0].0.to_owned(),
-            params: Vec::new(),
-        }
-    }
-
-    pub fn param(&self) -> String {
-        self.params.first().map(text).unwrap_or_default()
-    }
-
-    pub fn set_param(&mut self, value: String) {
-        let value = match param_of(&self.name) {
-            // Ids go as numbers, as Chatwoot sends them.
-            Param::Agent | Param::Team => value
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or(Value::String(value)),
-            _ => Value::String(value),
-        };
-        match self.params.first_mut() {
-            Some(first) => *first = value,
-            None => self.params.push(value),
-        }
-    }
-
-    pub fn of(key: u32, saved: &ActionInput) -> Self {
-        ActionDraft {
-            key,
-            name: saved.action_name.clone(),
-            params: saved.action_params.clone(),
-        }
-    }
-
-    /// Chatwoot's shape; a parameter the action does not take is left out.
-    pub fn input(&self) -> ActionInput {
-        ActionInput {
-            action_name: self.name.clone(),
-            action_params: if param_of(&self.name) == Param::None {
-                Vec::new()
-            } else {
-                self.params.clone()
-            },
-        }
-    }
-
-    pub fn set_name(&mut self, name: String) {
-        if name != self.name {
-            self.name = name;
-            self.params.clear();
-        }
-    }
-}
-
-/// A draft that holds action rows: a rule's, or a macro's.
-pub trait ActionHost: Send + Sync + 'static {
-    fn actions(&self) -> &[ActionDraft];
-    fn actions_mut(&mut self) -> &mut Vec<ActionDraft>;
-}
-
 impl ActionHost for RuleDraft {
+    fn offered() -> Vec<(&'static str, Param)> {
+        ACTIONS
+            .iter()
+            .chain(RULE_ONLY_ACTIONS.iter())
+            .copied()
+            .collect()
+    }
+
     fn actions(&self) -> &[ActionDraft] {
         &self.actions
     }

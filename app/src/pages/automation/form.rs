@@ -4,8 +4,9 @@
 //! first on the latest conversations without acting.
 use leptos::prelude::*;
 
+use super::action_draft::ActionDraft;
 use super::choices::Choices;
-use super::draft::{ActionDraft, ConditionDraft, RuleDraft, DEFAULT_NO_REPLY_MINUTES, EVENTS};
+use super::draft::{ConditionDraft, RuleDraft, DEFAULT_NO_REPLY_MINUTES, EVENTS};
 use super::rows::{ActionRow, ConditionRow};
 use super::texts::event_text;
 use crate::automation::model::Trial;
@@ -29,6 +30,9 @@ pub fn refusal_text(i18n: I18nContext<Locale>, err: &AppError) -> String {
         }
         AppError::Validation { field, .. } if field == "conditions" => {
             t_string!(i18n, automation_error_conditions).to_owned()
+        }
+        AppError::Validation { field, code } if field == "actions" && code.starts_with("url") => {
+            t_string!(i18n, automation_error_url).to_owned()
         }
         AppError::Validation { field, .. } if field == "actions" => {
             t_string!(i18n, automation_error_actions).to_owned()

@@ -1,6 +1,6 @@
 //! The macro being written: its name, who sees it, and its action rows (the same rows
 //! as a rule's).
-use super::draft::{ActionDraft, ActionHost};
+use super::action_draft::{ActionDraft, ActionHost};
 use crate::automation::macros::Macro;
 use crate::domain::automation::macros::{MacroInput, Visibility};
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
+use super::action_draft::ActionDraft;
 use super::choices::Choices;
-use super::draft::ActionDraft;
 use super::macro_draft::MacroDraft;
 use super::rows::ActionRow;
 use crate::automation::macros::{save_macro, Macro};

@@ -4,8 +4,9 @@
 //! draft by key.
 use leptos::prelude::*;
 
+use super::action_draft::{param_of, ActionHost, Param};
 use super::choices::Choices;
-use super::draft::{param_of, ActionHost, ConditionDraft, Param, RuleDraft, ACTIONS, ATTRIBUTES};
+use super::draft::{ConditionDraft, RuleDraft, ATTRIBUTES};
 use super::texts::{action_text, attribute_text, operator_text};
 use crate::conversations::inbox_state::{priority_text, status_text};
 use crate::domain::automation::{Attribute, Operator};
@@ -164,6 +165,37 @@ pub fn ConditionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> i
     }
 }
 
+/// "Usar una respuesta rápida": fills a message or note with a canned response's text
+/// (edited freely afterwards). Nothing when the account has none.
+fn canned_picker(
+    canned: &[(String, String)],
+    id: String,
+    edit: impl Fn(&dyn Fn(&mut super::action_draft::ActionDraft)) + Copy + Send + Sync + 'static,
+) -> Option<impl IntoView> {
+    if canned.is_empty() {
+        return None;
+    }
+    let i18n = use_i18n();
+    let texts: Vec<String> = canned.iter().map(|(_, text)| text.clone()).collect();
+    let options = canned
+        .iter()
+        .enumerate()
+        .map(|(i, (code, _))| view! { <option value=i.to_string()>{format!("/{code}")}</option> })
+        .collect_view();
+    Some(view! {
+        <label class="canned-pick" for=id.clone()>{t!(i18n, automation_param_canned)}</label>
+        <select id=id prop:value="" on:change=move |ev| {
+            let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| texts.get(i).cloned());
+            if let Some(text) = chosen {
+                edit(&|a| a.set_param(text.clone()));
+            }
+        }>
+            <option value="">{t!(i18n, automation_choose)}</option>
+            {options}
+        </select>
+    })
+}
+
 #[component]
 pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) -> impl IntoView {
     let i18n = use_i18n();
@@ -177,7 +209,7 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
     };
     let number =
         move || draft.with(|d| d.actions().iter().position(|a| a.key == key).unwrap_or(0) + 1);
-    let edit = move |f: &dyn Fn(&mut super::draft::ActionDraft)| {
+    let edit = move |f: &dyn Fn(&mut super::action_draft::ActionDraft)| {
         draft.update(|d| {
             if let Some(a) = d.actions_mut().iter_mut().find(|a| a.key == key) {
                 f(a);
@@ -187,7 +219,16 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
     let id = move |part: &str| format!("rule-action-{key}-{part}");
     let name = Signal::derive(move || row().map(|r| r.0).unwrap_or_default());
     let param = Signal::derive(move || row().map(|r| r.1).unwrap_or_default());
-    let mut known: Vec<(String, String)> = ACTIONS
+    let mail = Signal::derive(move || {
+        draft.with(|d| {
+            d.actions()
+                .iter()
+                .find(|a| a.key == key)
+                .map(|a| (a.mail_agent(), a.mail_message()))
+                .unwrap_or_default()
+        })
+    });
+    let mut known: Vec<(String, String)> = D::offered()
         .iter()
         .map(|(n, _)| ((*n).to_owned(), action_text(i18n, n)))
         .collect();
@@ -206,6 +247,40 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
     let param_field = move || {
         let (label, list) = match param_of(&name.get()) {
             Param::None => return None,
+            Param::Url => {
+                return Some(
+                    view! {
+                        <div class="field">
+                            <label for=id("param")>{t!(i18n, automation_param_url)}</label>
+                            <input id=id("param") type="url" inputmode="url" maxlength="2000"
+                                placeholder="https://" prop:value=move || param.get()
+                                on:input=move |ev| edit(&|a| a.set_param(event_target_value(&ev)))/>
+                        </div>
+                    }
+                    .into_any(),
+                )
+            }
+            Param::Mail => {
+                let agent = Signal::derive(move || mail.get().0);
+                return Some(
+                    view! {
+                        <div class="field">
+                            <label for=id("mail-to")>{t!(i18n, automation_param_mail_to)}</label>
+                            <select id=id("mail-to")
+                                on:change=move |ev| edit(&|a| a.set_mail(Some(event_target_value(&ev)), None))>
+                                <option value="" selected=move || agent.get().is_empty()>{t!(i18n, automation_choose)}</option>
+                                {options(named(&choices.agents), agent)}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for=id("param")>{t!(i18n, automation_param_text)}</label>
+                            <textarea id=id("param") rows="2" maxlength="4000" prop:value=move || mail.get().1
+                                on:input=move |ev| edit(&|a| a.set_mail(None, Some(event_target_value(&ev))))></textarea>
+                        </div>
+                    }
+                    .into_any(),
+                );
+            }
             Param::Agent => (
                 t_string!(i18n, automation_param_agent),
                 Some(named(&choices.agents)),
@@ -233,7 +308,7 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
                         .collect(),
                 ),
             ),
-            Param::Text => (t_string!(i18n, automation_param_text), None),
+            _ => (t_string!(i18n, automation_param_text), None),
         };
         let input = match list {
             Some(list) => view! {
@@ -245,14 +320,18 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
             None => view! {
                 <textarea id=id("param") rows="2" maxlength="4000" prop:value=move || param.get()
                     on:input=move |ev| edit(&|a| a.set_param(event_target_value(&ev)))></textarea>
+                {canned_picker(&choices.canned, id("canned"), edit)}
             }.into_any(),
         };
-        Some(view! {
-            <div class="field">
-                <label for=id("param")>{label}</label>
-                {input}
-            </div>
-        })
+        Some(
+            view! {
+                <div class="field">
+                    <label for=id("param")>{label}</label>
+                    {input}
+                </div>
+            }
+            .into_any(),
+        )
     };
     view! {
         <fieldset class="rule-row">

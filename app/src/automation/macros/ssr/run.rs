@@ -56,6 +56,7 @@ pub async fn run_on(
             name: agent.shown_name(),
         },
         author: Author::Agent(agent),
+        rule: None,
     };
     let mut after = Vec::with_capacity(conversations.len());
     for conversation in &conversations {

@@ -16,6 +16,10 @@ use crate::db::now_ms;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// The rules (alias-free, of `automation_rules`) that may call a webhook: their
+/// accounts are dispatched even without a webhook of their own.
+pub const CALLS_WEBHOOKS: &str = "actions LIKE '%send_webhook_event%'";
+
 /// Events read per run.
 const BATCH: i64 = 200;
 /// Also looked at this often without a wake-up (another replica's events, a lost wake).
@@ -41,9 +45,11 @@ pub fn spawn(state: AppState, base_url: String, sent: Arc<Notify>) {
 /// Dispatches everything the log holds for every account with webhooks; the number of
 /// deliveries written.
 pub async fn run_once(state: &AppState, base_url: &str) -> Result<usize, AppError> {
-    let accounts: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT account_id FROM webhooks")
-        .fetch_all(&state.db.pool)
-        .await?;
+    let accounts: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT account_id FROM webhooks UNION SELECT account_id FROM automation_rules WHERE {CALLS_WEBHOOKS}"
+    ))
+    .fetch_all(&state.db.pool)
+    .await?;
     let mut written = 0;
     for account in accounts {
         loop {
@@ -67,11 +73,13 @@ async fn cursor(state: &AppState, account: i64) -> Result<i64, AppError> {
     {
         return Ok(at);
     }
-    // The first webhook of the account starts at the log as it was when it was made.
-    let start: i64 = sqlx::query_scalar(
+    // The first webhook of the account (or rule that calls one) starts at the log as it
+    // was when it was made.
+    let start: i64 = sqlx::query_scalar(&format!(
         "SELECT CAST(COALESCE(MAX(e.id), 0) AS BIGINT) FROM events e WHERE e.account_id = $1 \
-         AND e.created_at < (SELECT MIN(w.created_at) FROM webhooks w WHERE w.account_id = $1)",
-    )
+         AND e.created_at < (SELECT MIN(t.at) FROM (SELECT created_at AS at FROM webhooks WHERE account_id = $1 \
+         UNION ALL SELECT created_at AS at FROM automation_rules WHERE account_id = $1 AND {CALLS_WEBHOOKS}) t)"
+    ))
     .bind(account)
     .fetch_one(&db.pool)
     .await?;
@@ -105,7 +113,8 @@ struct Subscriber {
 
 impl Subscriber {
     fn wants(&self, hook: &Hook) -> bool {
-        self.events.iter().any(|e| e == hook.event)
+        hook.rule.is_none()
+            && self.events.iter().any(|e| e == hook.event)
             && (!hook.private || self.include_private)
             && self.created_at <= hook.at
             && self
@@ -193,20 +202,73 @@ async fn run_account(
     let mut written = 0;
     for hook in &built {
         let body = hook.payload.to_string();
+        if let Some((rule, url)) = &hook.rule {
+            let Some(webhook) = rule_hook(&mut tx, state, account, *rule, url, now).await? else {
+                continue;
+            };
+            queue(&mut tx, webhook, hook.event, &body, now).await?;
+            written += 1;
+            continue;
+        }
         for subscriber in subscribers.iter().filter(|s| s.wants(hook)) {
-            sqlx::query(
-                "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
-            )
-            .bind(subscriber.id)
-            .bind(hook.event)
-            .bind(&body)
-            .bind(now)
-            .execute(tx.conn())
-            .await?;
+            queue(&mut tx, subscriber.id, hook.event, &body, now).await?;
             written += 1;
         }
     }
     tx.finish().await?;
     Ok(Some(written))
+}
+
+async fn queue(
+    tx: &mut crate::db::WriteTx,
+    webhook: i64,
+    event: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+    )
+    .bind(webhook)
+    .bind(event)
+    .bind(body)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The rule's own webhook row for `url` (made at its first call, with a secret of its
+/// own); `None` when the rule was deleted since.
+async fn rule_hook(
+    tx: &mut crate::db::WriteTx,
+    state: &AppState,
+    account: i64,
+    rule: i64,
+    url: &str,
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM webhooks WHERE rule_id = $1 AND url = $2")
+            .bind(rule)
+            .bind(url)
+            .fetch_optional(tx.conn())
+            .await?;
+    if existing.is_some() {
+        return Ok(existing);
+    }
+    let secret = crate::secrets::token::new_token();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO webhooks (account_id, rule_id, name, url, subscriptions, include_private, secret_sealed, created_at) \
+         SELECT $1, $2, '', $3, '[]', 0, $4, $5 WHERE EXISTS (SELECT 1 FROM automation_rules WHERE id = $2) \
+         RETURNING id",
+    )
+    .bind(account)
+    .bind(rule)
+    .bind(url)
+    .bind(state.settings.secrets.seal(&secret))
+    .bind(now)
+    .fetch_optional(tx.conn())
+    .await?)
 }

@@ -26,6 +26,8 @@ pub struct Hook {
     pub at: i64,
     /// The inbox it happened in (API inboxes' own webhooks get only theirs).
     pub inbox_id: Option<i64>,
+    /// A rule's call: only to this rule's URL `(rule id, url)`, no subscriber's.
+    pub rule: Option<(i64, String)>,
 }
 
 /// What a run of the log tells webhooks, in order. A conversation's change right
@@ -67,6 +69,7 @@ pub async fn hooks(
                     private: message.private,
                     at,
                     inbox_id: Some(message.inbox_id),
+                    rule: None,
                 });
             }
             LiveEvent::ConversationChanged {
@@ -93,6 +96,7 @@ pub async fn hooks(
                         private: false,
                         at,
                         inbox_id: Some(conversation.inbox_id),
+                        rule: None,
                     });
                 }
             }
@@ -119,6 +123,30 @@ pub async fn hooks(
                     private: false,
                     at,
                     inbox_id: None,
+                    rule: None,
+                });
+            }
+            // A rule's "call a webhook": the conversation as Chatwoot's automation
+            // posts it, `event` naming the rule's event.
+            LiveEvent::AutomationWebhook {
+                rule_id,
+                conversation_id,
+                url,
+                event_name,
+            } => {
+                let Some(mut payload) =
+                    conversation_payload(caller, &catalog, account, *conversation_id).await?
+                else {
+                    continue;
+                };
+                payload["event"] = json!(format!("automation_event.{event_name}"));
+                hooks.push(Hook {
+                    event: "automation_event",
+                    payload,
+                    private: false,
+                    at,
+                    inbox_id: None,
+                    rule: Some((*rule_id, url.clone())),
                 });
             }
             _ => after_message = None,

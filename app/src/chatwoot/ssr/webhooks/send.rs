@@ -229,10 +229,22 @@ async fn record(
     .bind(attempts)
     .bind(next)
     .bind(status)
-    .bind(error)
+    .bind(&error)
     .bind(delivered.then_some(now))
     .bind(due.id)
     .execute(tx.conn())
     .await?;
+    if let (false, Some(error)) = (delivered, &error) {
+        // A rule's call that failed is the rule's last error too (on its card).
+        sqlx::query(
+            "UPDATE automation_rules SET last_error = $1, last_error_at = $2 WHERE id = \
+             (SELECT w.rule_id FROM webhooks w JOIN webhook_deliveries d ON d.webhook_id = w.id WHERE d.id = $3)",
+        )
+        .bind(format!("webhook {}: {error}", due.url))
+        .bind(now)
+        .bind(due.id)
+        .execute(tx.conn())
+        .await?;
+    }
     Ok(())
 }

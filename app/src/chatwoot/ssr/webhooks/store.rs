@@ -41,7 +41,7 @@ pub async fn list(
 ) -> Result<Vec<WebhookView>, AppError> {
     require_admin(admin)?;
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE account_id = $1 AND inbox_id IS NULL AND bot_id IS NULL ORDER BY id"
+        "{SELECT} WHERE account_id = $1 AND inbox_id IS NULL AND bot_id IS NULL AND rule_id IS NULL ORDER BY id"
     ))
     .bind(admin.account_id)
     .fetch_all(&db.pool)
@@ -57,7 +57,7 @@ pub async fn get(
 ) -> Result<WebhookView, AppError> {
     require_admin(admin)?;
     let row = sqlx::query(&format!(
-        "{SELECT} WHERE account_id = $1 AND id = $2 AND inbox_id IS NULL AND bot_id IS NULL"
+        "{SELECT} WHERE account_id = $1 AND id = $2 AND inbox_id IS NULL AND bot_id IS NULL AND rule_id IS NULL"
     ))
     .bind(admin.account_id)
     .bind(id)
@@ -91,7 +91,7 @@ pub async fn save(
     let subscriptions = serde_json::to_string(&subscriptions).unwrap_or_default();
     let mut tx = db.begin_write().await?;
     let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM webhooks WHERE account_id = $1 AND url = $2 AND id <> $3 AND inbox_id IS NULL AND bot_id IS NULL",
+        "SELECT id FROM webhooks WHERE account_id = $1 AND url = $2 AND id <> $3 AND inbox_id IS NULL AND bot_id IS NULL AND rule_id IS NULL",
     )
     .bind(admin.account_id)
     .bind(url)
@@ -107,7 +107,7 @@ pub async fn save(
         Some(id) => {
             let changed = sqlx::query(
                 "UPDATE webhooks SET name = $1, url = $2, subscriptions = $3, include_private = $4 \
-                 WHERE id = $5 AND account_id = $6 AND inbox_id IS NULL AND bot_id IS NULL",
+                 WHERE id = $5 AND account_id = $6 AND inbox_id IS NULL AND bot_id IS NULL AND rule_id IS NULL",
             )
             .bind(input.name.trim())
             .bind(url)
@@ -152,10 +152,12 @@ pub(super) async fn first_starts_now(
     account_id: i64,
     id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query(&format!(
         "DELETE FROM webhook_cursors WHERE account_id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2)",
-    )
+         AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2) \
+         AND NOT EXISTS (SELECT 1 FROM automation_rules WHERE account_id = $1 AND {}))",
+        super::dispatch::CALLS_WEBHOOKS
+    ))
     .bind(account_id)
     .bind(id)
     .execute(conn)
@@ -235,7 +237,7 @@ pub async fn remove(db: &Db, admin: &AgentProfile, id: i64) -> Result<(), AppErr
     require_admin(admin)?;
     let mut tx = db.begin_write().await?;
     let removed =
-        sqlx::query("DELETE FROM webhooks WHERE id = $1 AND account_id = $2 AND inbox_id IS NULL AND bot_id IS NULL")
+        sqlx::query("DELETE FROM webhooks WHERE id = $1 AND account_id = $2 AND inbox_id IS NULL AND bot_id IS NULL AND rule_id IS NULL")
             .bind(id)
             .bind(admin.account_id)
             .execute(tx.conn())
