@@ -155,7 +155,7 @@ pub(super) async fn first_starts_now(
     sqlx::query(&format!(
         "DELETE FROM webhook_cursors WHERE account_id = $1 \
          AND NOT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND id <> $2) \
-         AND NOT EXISTS (SELECT 1 FROM automation_rules WHERE account_id = $1 AND {}))",
+         AND NOT EXISTS (SELECT 1 FROM automation_rules WHERE account_id = $1 AND {})",
         super::dispatch::CALLS_WEBHOOKS
     ))
     .bind(account_id)
