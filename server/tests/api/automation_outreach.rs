@@ -50,6 +50,25 @@ async fn error_says(app: &TestApp, rule: i64, what: &str) -> String {
     );
 }
 
+/// Waits (bounded) until the webhooks' dispatcher has read the whole log and no
+/// delivery waits.
+async fn dispatched(app: &TestApp) {
+    for _ in 0..200 {
+        let (cursor, newest, waiting): (Option<i64>, Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT MAX(last_event_id) FROM webhook_cursors), (SELECT MAX(id) FROM events), \
+             (SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending')",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        if cursor.is_some() && cursor >= newest && waiting == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the webhooks' dispatcher never caught up");
+}
+
 async fn a_rule_calls_its_webhook_through_the_queue(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     // The receiver answers 500 once: the call is retried (the sender's first backoff).
@@ -101,16 +120,36 @@ async fn a_rule_calls_its_webhook_through_the_queue(app: TestApp) {
     let listed: Value = res.json().await.unwrap();
     assert_eq!(listed["payload"]["webhooks"], json!([]), "{listed}");
 
-    // A message the rule does not match calls nothing.
+    // A message the rule does not match calls nothing (once the webhooks' dispatcher
+    // has read past it, and the sender has nothing waiting).
     let before = receiver.got.lock().unwrap().len();
     visitor_writes(&app, &token, "hola").await;
     settled(&app).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    dispatched(&app).await;
     let after: Vec<Value> = receiver.got.lock().unwrap()[before..]
         .iter()
         .map(|r| serde_json::from_str(&r.body).unwrap())
         .collect();
     assert!(after.iter().all(|b| b["id"] == other_number), "{after:?}");
+
+    // Pointed elsewhere: the old URL's webhook goes; the next call makes the new one's.
+    let (moved_url, moved) = start_receiver(0).await;
+    app.ok::<Value>(&admin.cookie, "automation/save", json!({"id": shop.id, "rule": {
+        "name": "Avisar a la tienda", "event_name": "message_created",
+        "conditions": [{"attribute_key": "content", "filter_operator": "contains", "values": ["pedido"]}],
+        "actions": [{"action_name": "send_webhook_event", "action_params": [moved_url]}]}}))
+        .await;
+    let urls = || async {
+        sqlx::query_scalar::<_, String>("SELECT url FROM webhooks ORDER BY id")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    assert!(urls().await.is_empty());
+    let third = visitor_writes(&app, &token, "tercer pedido").await;
+    let third_number = display_id(&app, third).await;
+    wait_for(&moved, 0, |b| call(b) && b["id"] == third_number).await;
+    assert_eq!(urls().await, vec![moved_url]);
 
     // Removing the rule removes its webhook.
     app.ok::<Value>(&admin.cookie, "automation/remove", json!({"id": shop.id}))
@@ -153,13 +192,37 @@ async fn a_webhook_the_server_may_not_call_is_refused_on_save() {
         );
     }
     assert!(rules(&app, &admin.cookie).await.is_empty());
+
+    // A rule saved before the check (or before the policy was strict) is checked again
+    // at each call: refused, named as the rule's last error, nothing queued.
+    let legacy = rule(
+        &app,
+        &admin.cookie,
+        json!({"name": "Antigua", "event_name": "conversation_created",
+        "actions": [{"action_name": "add_private_note", "action_params": ["x"]}]}),
+    )
+    .await;
+    sqlx::query("UPDATE automation_rules SET actions = $1 WHERE id = $2")
+        .bind(r#"[{"action_name": "send_webhook_event", "action_params": ["http://127.0.0.1:9/hook"]}]"#)
+        .bind(legacy.id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    visitor_writes(&app, &app.web_chat_token().await, "hola").await;
+    let error = error_says(&app, legacy.id, "address_not_allowed").await;
+    assert!(error.contains("127.0.0.1:9"), "{error}");
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 0);
 }
+
+on_both_backends!(an_email_without_smtp_is_the_rules_error);
 
 /// Without an SMTP setting the email cannot go: the row fails at once with the reason,
 /// which is the rule's last error.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_email_without_smtp_is_the_rules_error() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+async fn an_email_without_smtp_is_the_rules_error(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let lucia = app.agent_id(LUCIA).await;
     let tell = rule(

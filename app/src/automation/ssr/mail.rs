@@ -16,10 +16,14 @@ use crate::i18n::*;
 use crate::notifications::ssr::email::{transport, SystemMail};
 use crate::notifications::ssr::texts::locale_of;
 
-/// Rows claimed at once.
-const BATCH: i64 = 50;
+/// Rows claimed at once (each may wait for SMTP's 30 s timeout within the lease).
+const BATCH: i64 = 5;
 /// A claim is another replica's for this long.
-const LEASE_MS: i64 = 120_000;
+const LEASE_MS: i64 = 300_000;
+/// Sent and failed emails are kept this long (their state and error), then removed.
+pub const KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
+/// How often old ones are removed.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Waits before each retry; after the last one the email has failed.
 pub const BACKOFF_SECS: &[i64] = &[30, 120, 600, 3600];
 /// How often the worker looks.
@@ -46,13 +50,31 @@ pub fn spawn(db: Db, mail: Option<SystemMail>, public_url: String) {
         None => None,
     };
     tokio::spawn(async move {
+        let mut pruned = tokio::time::Instant::now() - PRUNE_EVERY;
         loop {
             if let Err(err) = run_once(&db, sender.as_ref(), &public_url).await {
                 tracing::warn!(error = %err, "rules' emails failed; retrying");
             }
+            if pruned.elapsed() >= PRUNE_EVERY {
+                pruned = tokio::time::Instant::now();
+                if let Err(err) = prune(&db, now_ms() - KEPT_MS).await {
+                    tracing::warn!(error = %err, "removing old rules' emails failed");
+                }
+            }
             tokio::time::sleep(POLL).await;
         }
     });
+}
+
+/// Removes sent and failed emails made before `before`; how many.
+pub async fn prune(db: &Db, before: i64) -> Result<u64, sqlx::Error> {
+    let _turn = db.write_turn().await;
+    let done =
+        sqlx::query("DELETE FROM automation_mails WHERE state <> 'pending' AND created_at < $1")
+            .bind(before)
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected())
 }
 
 struct Due {
@@ -82,7 +104,7 @@ pub async fn run_once(
         sqlx::query_scalar(
             "UPDATE automation_mails SET claimed_until = $1 WHERE id IN (SELECT id FROM automation_mails \
              WHERE state = 'pending' AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2) \
-             ORDER BY id LIMIT $3) RETURNING id",
+             ORDER BY id LIMIT $3) AND (claimed_until IS NULL OR claimed_until < $2) RETURNING id",
         )
         .bind(now + LEASE_MS)
         .bind(now)

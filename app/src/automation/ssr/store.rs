@@ -115,6 +115,7 @@ pub async fn save(
             if changed.rows_affected() == 0 {
                 return Err(AppError::NotFound);
             }
+            forget_old_webhooks(&mut tx, id, &checked.actions).await?;
             id
         }
         None => {
@@ -160,8 +161,56 @@ pub async fn save(
     get(db, account_id, id).await
 }
 
+/// A webhook the rule no longer calls goes (with its deliveries still waiting): the
+/// rule's own row for each URL is made again at its next call.
+async fn forget_old_webhooks(
+    tx: &mut crate::db::WriteTx,
+    rule_id: i64,
+    actions: &[RuleAction],
+) -> Result<(), AppError> {
+    let calls: Vec<&str> = actions
+        .iter()
+        .filter_map(|a| match a {
+            RuleAction::SendWebhookEvent(url) => Some(url.as_str()),
+            _ => None,
+        })
+        .collect();
+    let urls: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, url FROM webhooks WHERE rule_id = $1")
+            .bind(rule_id)
+            .fetch_all(tx.conn())
+            .await?;
+    for (hook, url) in urls {
+        if !calls.contains(&url.as_str()) {
+            sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1")
+                .bind(hook)
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("DELETE FROM webhooks WHERE id = $1")
+                .bind(hook)
+                .execute(tx.conn())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a rule, its webhooks (and their waiting calls) and its unsent emails.
 pub async fn remove(db: &Db, account_id: i64, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
+    let owned: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM automation_rules WHERE id = $1 AND account_id = $2")
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    if owned.is_some() {
+        forget_old_webhooks(&mut tx, id, &[]).await?;
+        sqlx::query("DELETE FROM automation_mails WHERE rule_id = $1 AND state = 'pending'")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
     let gone = sqlx::query("DELETE FROM automation_rules WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)

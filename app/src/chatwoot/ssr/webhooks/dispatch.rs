@@ -203,6 +203,19 @@ async fn run_account(
     for hook in &built {
         let body = hook.payload.to_string();
         if let Some((rule, url)) = &hook.rule {
+            // Checked again at each call: saved before the policy was stricter, or
+            // before the check existed.
+            if let Err(code) = state.settings.outbound.webhook_url(url) {
+                sqlx::query(
+                    "UPDATE automation_rules SET last_error = $1, last_error_at = $2 WHERE id = $3",
+                )
+                .bind(format!("webhook {}: {code}", truncated(url)))
+                .bind(now)
+                .bind(*rule)
+                .execute(tx.conn())
+                .await?;
+                continue;
+            }
             let Some(webhook) = rule_hook(&mut tx, state, account, *rule, url, now).await? else {
                 continue;
             };
@@ -271,4 +284,9 @@ async fn rule_hook(
     .bind(now)
     .fetch_optional(tx.conn())
     .await?)
+}
+
+/// A URL as an error names it.
+pub fn truncated(url: &str) -> String {
+    url.chars().take(200).collect()
 }

@@ -240,7 +240,7 @@ async fn record(
             "UPDATE automation_rules SET last_error = $1, last_error_at = $2 WHERE id = \
              (SELECT w.rule_id FROM webhooks w JOIN webhook_deliveries d ON d.webhook_id = w.id WHERE d.id = $3)",
         )
-        .bind(format!("webhook {}: {error}", due.url))
+        .bind(format!("webhook {}: {error}", super::dispatch::truncated(&due.url)))
         .bind(now)
         .bind(due.id)
         .execute(tx.conn())
