@@ -121,7 +121,7 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
     let admin = app.api_token(ADMIN).await;
     let lucia = app.api_token(LUCIA).await;
     let (url, receiver) = start_receiver(1).await;
-    let (status, created) = api(&app, &admin, Method::POST, &at("/webhooks"), Some(json!({"webhook": {"url": url, "name": "tienda", "subscriptions": ["message_created", "conversation_status_changed"]}}))).await;
+    let (status, created) = api(&app, &admin, Method::POST, &at("/webhooks"), Some(json!({"webhook": {"url": url, "name": "tienda", "subscriptions": ["message_created", "conversation_status_changed", "conversation_updated"]}}))).await;
     assert_eq!(status, 200, "{created}");
     let hook = &created["payload"]["webhook"];
     let secret = hook["secret"].as_str().unwrap().to_owned();
@@ -194,6 +194,25 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
     assert_eq!(
         changed["changed_attributes"],
         json!([{"status": {"previous_value": "open", "current_value": "resolved"}}])
+    );
+
+    // A change of priority, then of team: each says what changed.
+    let (status, _) = api(
+        &app,
+        &lucia,
+        Method::POST,
+        &at("/conversations/1/toggle_priority"),
+        Some(json!({"priority": "urgent"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, _, urgent) = wait_for(&receiver, 0, |b| {
+        b["event"] == "conversation_updated" && b["changed_attributes"][0].get("priority").is_some()
+    })
+    .await;
+    assert_eq!(
+        urgent["changed_attributes"],
+        json!([{"priority": {"previous_value": null, "current_value": "urgent"}}])
     );
 
     // The delivery log: the reply delivered on the second try.

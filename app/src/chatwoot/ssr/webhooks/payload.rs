@@ -180,15 +180,28 @@ fn conversation_events(
             _ => {}
         }
     }
+    let mut updated = Vec::new();
     if before.assignee_id != now.assignee_id {
-        let changes = json!([change(
+        updated.push(change(
             "assignee_id",
             json!(before.assignee_id),
-            json!(now.assignee_id)
-        )]);
-        events.push(("conversation_updated", changes));
+            json!(now.assignee_id),
+        ));
+    }
+    if before.priority != now.priority {
+        updated.push(change(
+            "priority",
+            json!(render::priority(before.priority)),
+            json!(render::priority(now.priority)),
+        ));
+    }
+    if before.team_id != now.team_id {
+        updated.push(change("team_id", json!(before.team_id), json!(now.team_id)));
+    }
+    if !updated.is_empty() {
+        events.push(("conversation_updated", Value::Array(updated)));
     } else if !bump && before.status == now.status {
-        // Labels, priority, team or snooze: the log keeps no "before" of those.
+        // Labels or snooze: the log keeps no "before" of those.
         events.push(("conversation_updated", json!([])));
     }
     events
