@@ -1,6 +1,6 @@
 // A rule that tells the world (issue 32), in real Chromium on a desktop and a phone
 // viewport: an administrator builds "message contains <tag> → call a webhook, email
-// Lucía" on Automatizaciones; a visitor writes; the local receiver gets the
+// Lucía, send a WhatsApp template" on Automatizaciones; a visitor writes; the local receiver gets the
 // conversation as Chatwoot's automation posts it (`automation_event.message_created`),
 // the agents' thread shows the rule's line, and the rule is saved in Chatwoot's shape
 // (the email's teammate and message). The demo server has no SMTP setting: the email
@@ -46,6 +46,12 @@ for (const vp of VIEWPORTS) {
       const lucia = (await api(admin, 'team/members', {})).find((m) => m.profile.email === DEMO.agent.email).profile.id;
       await a2.getByLabel('Para', { exact: true }).selectOption(String(lucia));
       await a2.getByLabel('Texto', { exact: true }).fill(`Mira la conversación ${tag}`);
+      // A WhatsApp template too (passed over in this web chat conversation).
+      await button(form, 'Añadir una acción').click();
+      const a3 = form.getByRole('group', { name: 'Acción 3', exact: true });
+      await a3.getByLabel('Qué hace', { exact: true }).selectOption({ label: 'Enviar una plantilla de WhatsApp' });
+      await a3.getByLabel('Plantilla', { exact: true }).selectOption({ label: 'seguimiento_pedido (es)' });
+      await a3.getByLabel('Valores de sus variables (uno por línea)', { exact: true }).fill('Ana\nC-9');
       await button(form, 'Guardar la regla').click();
       const card = admin.getByRole('article', { name: ruleName, exact: true });
       await card.waitFor();
@@ -53,6 +59,7 @@ for (const vp of VIEWPORTS) {
       assert.deepEqual(saved.actions, [
         { action_name: 'send_webhook_event', action_params: [receiver.url] },
         { action_name: 'send_email_to_team', action_params: [{ agent_ids: [lucia], message: `Mira la conversación ${tag}` }] },
+        { action_name: 'send_template', action_params: [{ name: 'seguimiento_pedido', language: 'es', params: ['Ana', 'C-9'] }] },
       ]);
 
       // A visitor writes: the receiver gets the conversation.

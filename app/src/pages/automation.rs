@@ -6,6 +6,7 @@
 mod action_draft;
 mod choices;
 mod draft;
+mod fields;
 mod form;
 mod macro_draft;
 mod macro_form;

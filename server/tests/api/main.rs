@@ -9,6 +9,7 @@ mod automation;
 mod automation_engine;
 mod automation_no_reply;
 mod automation_outreach;
+mod automation_templates;
 mod automation_trial;
 mod bots;
 mod bulk;

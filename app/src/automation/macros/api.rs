@@ -57,3 +57,16 @@ pub async fn run_macro(id: i64, conversation_id: i64) -> Result<ConversationSumm
         .await,
     )
 }
+
+/// The WhatsApp templates a rule or macro may name, `(name, language)`: approved ones
+/// of the WhatsApp inboxes the agent sees.
+#[server(endpoint = "macros/templates", input = Json, output = Json)]
+pub async fn list_action_templates() -> Result<Vec<(String, String)>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::store::templates(&state.db, &agent).await
+        }
+        .await,
+    )
+}

@@ -14,6 +14,7 @@ use crate::conversations::ssr::messages::{
     add_activity_in_tx, emit_message, insert_outgoing_in_tx, message_in_tx, Author, OutgoingRow,
 };
 use crate::conversations::ssr::routing::last_inbound_at;
+use crate::conversations::ssr::templates::named_template_in;
 use crate::db::{now_ms, WriteTx};
 use crate::domain::automation::RuleAction;
 use crate::domain::whatsapp::Window;
@@ -76,20 +77,49 @@ pub async fn apply_in_tx(
     // announced in its turn): the rows they take — an agent's report tally among them —
     // come before the account's event lock, as in a reply from the composer.
     let mut stored = Vec::new();
+    let whatsapp = conversation.channel == ChannelKind::WhatsApp;
     for action in actions {
-        if let RuleAction::SendMessage(text) | RuleAction::AddPrivateNote(text) = action {
-            let private = matches!(action, RuleAction::AddPrivateNote(_));
-            if !private {
-                window_open(tx, conversation).await?;
+        match action {
+            RuleAction::SendMessage(text) | RuleAction::AddPrivateNote(text) => {
+                let private = matches!(action, RuleAction::AddPrivateNote(_));
+                if !private {
+                    window_open(tx, conversation).await?;
+                }
+                let row = OutgoingRow {
+                    body: text,
+                    private,
+                    idempotency_key: None,
+                    content_type: "text",
+                    extra: None,
+                };
+                stored
+                    .push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);
             }
-            let row = OutgoingRow {
-                body: text,
-                private,
-                idempotency_key: None,
-                content_type: "text",
-                extra: None,
-            };
-            stored.push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);
+            // A template goes whether the 24-hour window is open or not (S7).
+            RuleAction::SendTemplate {
+                name,
+                language,
+                params,
+            } if whatsapp => {
+                let template = named_template_in(
+                    tx.conn(),
+                    conversation.inbox_id,
+                    name,
+                    language.as_deref(),
+                    params,
+                )
+                .await?;
+                let row = OutgoingRow {
+                    body: template.body.as_str(),
+                    private: false,
+                    idempotency_key: None,
+                    content_type: "template",
+                    extra: Some(&template.extra),
+                };
+                stored
+                    .push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);
+            }
+            _ => {}
         }
     }
     let mut stored = stored.into_iter();
@@ -154,7 +184,11 @@ pub async fn apply_in_tx(
                 }
                 None
             }
-            RuleAction::SendMessage(_) | RuleAction::AddPrivateNote(_) => {
+            // Templates are WhatsApp's: another channel's conversation passes over one.
+            RuleAction::SendTemplate { .. } if !whatsapp => continue,
+            RuleAction::SendMessage(_)
+            | RuleAction::AddPrivateNote(_)
+            | RuleAction::SendTemplate { .. } => {
                 let id = stored.next().ok_or(AppError::Internal)?;
                 let message = message_in_tx(tx.conn(), id).await?;
                 emit_message(tx, &current, &message).await?;

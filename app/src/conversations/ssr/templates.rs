@@ -17,12 +17,21 @@ pub const TEMPLATE_PARAM_MAX_CHARS: usize = 1024;
 /// codes are sent by systems, not typed by agents). Those Charla cannot send come too,
 /// with the reason, so the agent knows why she cannot choose them.
 pub async fn offered_templates(db: &Db, inbox_id: i64) -> Result<Vec<TemplateView>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    offered_templates_in(&mut conn, inbox_id).await
+}
+
+/// [`offered_templates`] on a connection (inside a transaction).
+pub async fn offered_templates_in(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+) -> Result<Vec<TemplateView>, AppError> {
     let rows = sqlx::query(
         "SELECT id, name, language, category, parameter_format, components FROM whatsapp_templates \
          WHERE inbox_id = $1 AND status = 'APPROVED' AND category <> 'AUTHENTICATION' ORDER BY name, language",
     )
     .bind(inbox_id)
-    .fetch_all(&db.pool)
+    .fetch_all(conn)
     .await?;
     let mut templates = Vec::new();
     for row in rows {
@@ -63,19 +72,7 @@ pub async fn template_message(
         .into_iter()
         .find(|t| t.id == choice.template_id)
         .ok_or_else(|| AppError::validation("template_id", "invalid"))?;
-    if !template.can_send() {
-        return Err(AppError::validation("template_id", "unsupported"));
-    }
-    if let Some(n) = template.first_missing(params) {
-        return Err(AppError::validation(&format!("params.{n}"), "required"));
-    }
-    if params.len() > template.variable_count()
-        || params
-            .iter()
-            .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
-    {
-        return Err(AppError::validation("params", "invalid"));
-    }
+    check_params(&template, params)?;
     // The file's type was read from its content at upload; the header decides which
     // types Meta takes. Ownership is checked again where the message claims it.
     let header_file = match (template.header_media, choice.header_file) {
@@ -97,6 +94,53 @@ pub async fn template_message(
         (None, Some(_)) => return Err(AppError::validation("header_file", "invalid")),
         (None, None) => None,
     };
+    filled(template, params, header_file)
+}
+
+fn check_params(template: &TemplateView, params: &[String]) -> Result<(), AppError> {
+    if !template.can_send() {
+        return Err(AppError::validation("template_id", "unsupported"));
+    }
+    if let Some(n) = template.first_missing(params) {
+        return Err(AppError::validation(&format!("params.{n}"), "required"));
+    }
+    if params.len() > template.variable_count()
+        || params
+            .iter()
+            .any(|p| p.chars().count() > TEMPLATE_PARAM_MAX_CHARS)
+    {
+        return Err(AppError::validation("params", "invalid"));
+    }
+    Ok(())
+}
+
+/// A template a rule or macro names by Meta's name (and language, when it says one),
+/// its variables filled; one with a media header cannot be sent this way (its file is
+/// an agent's upload).
+pub async fn named_template_in(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+    name: &str,
+    language: Option<&str>,
+    params: &[String],
+) -> Result<TemplateMessage, AppError> {
+    let template = offered_templates_in(conn, inbox_id)
+        .await?
+        .into_iter()
+        .find(|t| t.name == name && language.is_none_or(|l| t.language == l))
+        .ok_or_else(|| AppError::validation("template", "unknown"))?;
+    check_params(&template, params)?;
+    if template.header_media.is_some() {
+        return Err(AppError::validation("header_file", "required"));
+    }
+    filled(template, params, None)
+}
+
+fn filled(
+    template: TemplateView,
+    params: &[String],
+    header_file: Option<i64>,
+) -> Result<TemplateMessage, AppError> {
     let body = MessageBody::parse(&template.render(params))
         .map_err(|c| AppError::validation("params", c))?;
     let filled = template.split(params);

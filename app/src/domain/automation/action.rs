@@ -18,6 +18,13 @@ pub enum RuleAction {
     SnoozeConversation,
     ResolveConversation,
     OpenConversation,
+    /// An approved WhatsApp template by Meta's name (and language), its variables in
+    /// order; a conversation of another channel is passed over.
+    SendTemplate {
+        name: String,
+        language: Option<String>,
+        params: Vec<String>,
+    },
     SendWebhookEvent(String),
     /// A short message by email to these agents and the members of these teams
     /// (Chatwoot's `send_email_to_team` names teams; Charla also agents).
@@ -59,6 +66,7 @@ impl RuleAction {
             RuleAction::SnoozeConversation => "snooze_conversation",
             RuleAction::ResolveConversation => "resolve_conversation",
             RuleAction::OpenConversation => "open_conversation",
+            RuleAction::SendTemplate { .. } => "send_template",
             RuleAction::SendWebhookEvent(_) => "send_webhook_event",
             RuleAction::SendEmailToAgents { .. } => "send_email_to_team",
         }
@@ -95,6 +103,34 @@ pub(super) fn check_action(input: &ActionInput) -> Result<RuleAction, Refusal> {
         "snooze_conversation" => RuleAction::SnoozeConversation,
         "resolve_conversation" => RuleAction::ResolveConversation,
         "open_conversation" => RuleAction::OpenConversation,
+        "send_template" => {
+            // `[{"name": "…", "language": "es", "params": ["…"]}]`, or just `["name"]`.
+            let spec = params.first().ok_or(("actions", "params"))?;
+            let name = spec
+                .get("name")
+                .and_then(text_of)
+                .or_else(|| text_of(spec))
+                .filter(|n| n.chars().count() <= 512)
+                .ok_or(("actions", "params"))?;
+            let language = spec.get("language").and_then(text_of);
+            let values: Vec<String> = spec
+                .get("params")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|v| text_of(v).unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if values.len() > 20 || values.iter().any(|v| v.chars().count() > 1024) {
+                return Err(("actions", "params"));
+            }
+            RuleAction::SendTemplate {
+                name,
+                language,
+                params: values,
+            }
+        }
         "send_webhook_event" => {
             let url = params
                 .first()

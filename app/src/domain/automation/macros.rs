@@ -44,7 +44,7 @@ pub struct MacroInput {
 }
 
 /// The actions a macro may hold, in the order the form offers them.
-pub const MACRO_ACTIONS: [&str; 12] = [
+pub const MACRO_ACTIONS: [&str; 13] = [
     "assign_agent",
     "assign_team",
     "add_label",
@@ -52,6 +52,7 @@ pub const MACRO_ACTIONS: [&str; 12] = [
     "change_priority",
     "send_message",
     "add_private_note",
+    "send_template",
     "remove_assigned_agent",
     "remove_assigned_team",
     "snooze_conversation",

@@ -187,3 +187,47 @@ fn presence_hours_and_ids() {
     );
     assert!(!matches(&other_inbox, &f));
 }
+
+#[test]
+fn templates_and_emails_read_chatwoots_shapes() {
+    let actions = |list: serde_json::Value| {
+        rule(json!({"name": "r", "event_name": "conversation_created", "actions": list}))
+            .map(|r| r.actions)
+    };
+    assert_eq!(
+        actions(json!([{"action_name": "send_template", "action_params": [
+            {"name": "seguimiento_pedido", "language": "es", "params": ["Ana", 9]}]}])),
+        Ok(vec![RuleAction::SendTemplate {
+            name: "seguimiento_pedido".into(),
+            language: Some("es".into()),
+            params: vec!["Ana".into(), "9".into()],
+        }])
+    );
+    assert_eq!(
+        actions(json!([{"action_name": "send_template", "action_params": ["aviso"]}])),
+        Ok(vec![RuleAction::SendTemplate {
+            name: "aviso".into(),
+            language: None,
+            params: vec![],
+        }])
+    );
+    assert_eq!(
+        actions(json!([{"action_name": "send_template", "action_params": [{"language": "es"}]}])),
+        Err(("actions", "params"))
+    );
+    assert_eq!(
+        actions(json!([{"action_name": "send_email_to_team", "action_params": [
+            {"team_ids": [4], "message": "Mira"}]}])),
+        Ok(vec![RuleAction::SendEmailToAgents {
+            agent_ids: vec![],
+            team_ids: vec![4],
+            message: "Mira".into(),
+        }])
+    );
+    for empty in [json!({"message": "Mira"}), json!({"agent_ids": [2], "message": "  "})] {
+        assert_eq!(
+            actions(json!([{"action_name": "send_email_to_team", "action_params": [empty]}])),
+            Err(("actions", "params"))
+        );
+    }
+}

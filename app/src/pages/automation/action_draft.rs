@@ -25,11 +25,13 @@ pub enum Param {
     Url,
     /// A teammate and a message (a rule's email).
     Mail,
+    /// A WhatsApp template and its variables' values.
+    Template,
 }
 
 /// The actions a macro may hold, with their parameter (a rule's are these and
 /// [`RULE_ONLY_ACTIONS`]).
-pub const ACTIONS: [(&str, Param); 12] = [
+pub const ACTIONS: [(&str, Param); 13] = [
     ("assign_agent", Param::Agent),
     ("assign_team", Param::Team),
     ("add_label", Param::Label),
@@ -37,6 +39,7 @@ pub const ACTIONS: [(&str, Param); 12] = [
     ("change_priority", Param::Priority),
     ("send_message", Param::Text),
     ("add_private_note", Param::Text),
+    ("send_template", Param::Template),
     ("remove_assigned_agent", Param::None),
     ("remove_assigned_team", Param::None),
     ("snooze_conversation", Param::None),
@@ -116,6 +119,40 @@ impl ActionDraft {
         }
         if let Some(message) = message {
             spec.insert("message".into(), Value::String(message));
+        }
+        self.params = vec![Value::Object(spec)];
+    }
+
+    /// The template as `name|language` (its option's value), and its values one per line.
+    pub fn template(&self) -> (String, String) {
+        let spec = self.mail_spec();
+        let field = |key: &str| spec.get(key).map(text).unwrap_or_default();
+        let key = match field("name") {
+            name if name.is_empty() => String::new(),
+            name => format!("{name}|{}", field("language")),
+        };
+        let values = spec
+            .get("params")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().map(text).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default();
+        (key, values)
+    }
+
+    /// Chatwoot-style `[{"name": "…", "language": "…", "params": [...]}]`.
+    pub fn set_template(&mut self, key: Option<String>, values: Option<String>) {
+        let mut spec = self.mail_spec();
+        if let Some(key) = key {
+            let (name, language) = key.split_once('|').unwrap_or((&key, ""));
+            spec.insert("name".into(), Value::String(name.to_owned()));
+            spec.insert("language".into(), Value::String(language.to_owned()));
+        }
+        if let Some(values) = values {
+            let list = values
+                .lines()
+                .map(|v| Value::String(v.to_owned()))
+                .collect();
+            spec.insert("params".into(), Value::Array(list));
         }
         self.params = vec![Value::Object(spec)];
     }
@@ -205,6 +242,22 @@ mod tests {
         assert_eq!(
             saved.input().action_params,
             vec![json!({"team_ids": [3], "message": "b"})]
+        );
+    }
+
+    #[test]
+    fn a_template_row_names_it_and_its_values() {
+        let mut row = ActionDraft::new(1);
+        row.set_name("send_template".into());
+        row.set_template(Some("pedido_listo|es".into()), None);
+        row.set_template(None, Some("Nerea\n1234".into()));
+        assert_eq!(
+            row.template(),
+            ("pedido_listo|es".into(), "Nerea\n1234".into())
+        );
+        assert_eq!(
+            row.input().action_params,
+            vec![json!({"name": "pedido_listo", "language": "es", "params": ["Nerea", "1234"]})]
         );
     }
 

@@ -1,6 +1,7 @@
 //! What the rule and macro forms' pickers offer: the account's inboxes, agents, teams,
 //! labels and canned responses.
 use crate::agents::list_team;
+use crate::automation::macros::list_action_templates;
 use crate::canned::list_canned;
 use crate::error::AppError;
 use crate::inboxes::my_inboxes;
@@ -15,6 +16,8 @@ pub struct Choices {
     pub labels: Vec<String>,
     /// `(short code, text)`: a message or note can start from one.
     pub canned: Vec<(String, String)>,
+    /// WhatsApp templates, `(name, language)`.
+    pub templates: Vec<(String, String)>,
 }
 
 pub async fn load() -> Result<Choices, AppError> {
@@ -40,5 +43,6 @@ pub async fn load() -> Result<Choices, AppError> {
             .into_iter()
             .map(|c| (c.short_code, c.content))
             .collect(),
+        templates: list_action_templates().await?,
     })
 }

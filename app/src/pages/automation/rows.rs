@@ -7,28 +7,13 @@ use leptos::prelude::*;
 use super::action_draft::{param_of, ActionHost, Param};
 use super::choices::Choices;
 use super::draft::{ConditionDraft, RuleDraft, ATTRIBUTES};
+use super::fields::{canned_picker, mail_fields, named, options, template_fields, url_field};
 use super::texts::{action_text, attribute_text, operator_text};
 use crate::conversations::inbox_state::{priority_text, status_text};
 use crate::domain::automation::{Attribute, Operator};
 use crate::domain::{ChannelKind, ConversationStatus, Priority};
 use crate::i18n::*;
 use crate::ui::channel_text;
-
-/// `(value, text)` options, the current one selected.
-fn options(list: Vec<(String, String)>, current: Signal<String>) -> impl IntoView {
-    list.into_iter()
-        .map(|(value, text)| {
-            let v = value.clone();
-            view! { <option value=value selected=move || current.get() == v>{text}</option> }
-        })
-        .collect_view()
-}
-
-fn named(list: &[(i64, String)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(id, n)| (id.to_string(), n.clone()))
-        .collect()
-}
 
 /// The choices of a condition's value, or `None` for free text.
 fn value_choices(choices: &Choices, attribute: Attribute) -> Option<Vec<(String, String)>> {
@@ -165,37 +150,6 @@ pub fn ConditionRow(draft: RwSignal<RuleDraft>, key: u32, choices: Choices) -> i
     }
 }
 
-/// "Usar una respuesta rápida": fills a message or note with a canned response's text
-/// (edited freely afterwards). Nothing when the account has none.
-fn canned_picker(
-    canned: &[(String, String)],
-    id: String,
-    edit: impl Fn(&dyn Fn(&mut super::action_draft::ActionDraft)) + Copy + Send + Sync + 'static,
-) -> Option<impl IntoView> {
-    if canned.is_empty() {
-        return None;
-    }
-    let i18n = use_i18n();
-    let texts: Vec<String> = canned.iter().map(|(_, text)| text.clone()).collect();
-    let options = canned
-        .iter()
-        .enumerate()
-        .map(|(i, (code, _))| view! { <option value=i.to_string()>{format!("/{code}")}</option> })
-        .collect_view();
-    Some(view! {
-        <label class="canned-pick" for=id.clone()>{t!(i18n, automation_param_canned)}</label>
-        <select id=id prop:value="" on:change=move |ev| {
-            let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| texts.get(i).cloned());
-            if let Some(text) = chosen {
-                edit(&|a| a.set_param(text.clone()));
-            }
-        }>
-            <option value="">{t!(i18n, automation_choose)}</option>
-            {options}
-        </select>
-    })
-}
-
 #[component]
 pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) -> impl IntoView {
     let i18n = use_i18n();
@@ -228,6 +182,15 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
                 .unwrap_or_default()
         })
     });
+    let template = Signal::derive(move || {
+        draft.with(|d| {
+            d.actions()
+                .iter()
+                .find(|a| a.key == key)
+                .map(|a| a.template())
+                .unwrap_or_default()
+        })
+    });
     let mut known: Vec<(String, String)> = D::offered()
         .iter()
         .map(|(n, _)| ((*n).to_owned(), action_text(i18n, n)))
@@ -247,39 +210,24 @@ pub fn ActionRow<D: ActionHost>(draft: RwSignal<D>, key: u32, choices: Choices) 
     let param_field = move || {
         let (label, list) = match param_of(&name.get()) {
             Param::None => return None,
-            Param::Url => {
-                return Some(
-                    view! {
-                        <div class="field">
-                            <label for=id("param")>{t!(i18n, automation_param_url)}</label>
-                            <input id=id("param") type="url" inputmode="url" maxlength="2000"
-                                placeholder="https://" prop:value=move || param.get()
-                                on:input=move |ev| edit(&|a| a.set_param(event_target_value(&ev)))/>
-                        </div>
-                    }
-                    .into_any(),
-                )
-            }
+            Param::Url => return Some(url_field(id("param"), param, edit)),
             Param::Mail => {
-                let agent = Signal::derive(move || mail.get().0);
-                return Some(
-                    view! {
-                        <div class="field">
-                            <label for=id("mail-to")>{t!(i18n, automation_param_mail_to)}</label>
-                            <select id=id("mail-to")
-                                on:change=move |ev| edit(&|a| a.set_mail(Some(event_target_value(&ev)), None))>
-                                <option value="" selected=move || agent.get().is_empty()>{t!(i18n, automation_choose)}</option>
-                                {options(named(&choices.agents), agent)}
-                            </select>
-                        </div>
-                        <div class="field">
-                            <label for=id("param")>{t!(i18n, automation_param_text)}</label>
-                            <textarea id=id("param") rows="2" maxlength="4000" prop:value=move || mail.get().1
-                                on:input=move |ev| edit(&|a| a.set_mail(None, Some(event_target_value(&ev))))></textarea>
-                        </div>
-                    }
-                    .into_any(),
-                );
+                return Some(mail_fields(
+                    id("mail-to"),
+                    id("param"),
+                    &choices.agents,
+                    mail,
+                    edit,
+                ))
+            }
+            Param::Template => {
+                return Some(template_fields(
+                    id("template"),
+                    id("param"),
+                    &choices.templates,
+                    template,
+                    edit,
+                ))
             }
             Param::Agent => (
                 t_string!(i18n, automation_param_agent),

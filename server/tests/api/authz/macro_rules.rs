@@ -19,6 +19,11 @@ pub(super) fn macro_rules() -> Vec<Rule> {
             expect: SIGNED_IN,
         },
         Rule {
+            route: "/api/macros/templates",
+            build: |_, _| Req::Json(json!({})),
+            expect: SIGNED_IN,
+        },
+        Rule {
             route: "/api/macros/save",
             build: |_, _| {
                 Req::Json(

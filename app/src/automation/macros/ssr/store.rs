@@ -175,3 +175,19 @@ pub async fn remove(db: &Db, agent: &AgentProfile, id: i64) -> Result<(), AppErr
     tx.finish().await?;
     Ok(())
 }
+
+/// Approved templates of the WhatsApp inboxes the agent sees, `(name, language)`, once
+/// each (the same template synced into two inboxes is one choice).
+pub async fn templates(db: &Db, agent: &AgentProfile) -> Result<Vec<(String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT t.name, t.language FROM whatsapp_templates t JOIN inboxes i ON i.id = t.inbox_id \
+         WHERE i.account_id = $1 AND t.status = 'APPROVED' AND t.category <> 'AUTHENTICATION' \
+         AND ($2 = 1 OR i.id IN (SELECT inbox_id FROM inbox_members WHERE agent_id = $3)) \
+         ORDER BY t.name, t.language",
+    )
+    .bind(agent.account_id)
+    .bind(i64::from(agent.role.is_admin()))
+    .bind(agent.id)
+    .fetch_all(&db.pool)
+    .await?)
+}
