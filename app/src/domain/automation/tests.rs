@@ -216,15 +216,20 @@ fn templates_and_emails_read_chatwoots_shapes() {
         Err(("actions", "params"))
     );
     assert_eq!(
-        actions(json!([{"action_name": "send_email_to_team", "action_params": [
-            {"team_ids": [4], "message": "Mira"}]}])),
+        actions(
+            json!([{"action_name": "send_email_to_team", "action_params": [
+            {"team_ids": [4], "message": "Mira"}]}])
+        ),
         Ok(vec![RuleAction::SendEmailToAgents {
             agent_ids: vec![],
             team_ids: vec![4],
             message: "Mira".into(),
         }])
     );
-    for empty in [json!({"message": "Mira"}), json!({"agent_ids": [2], "message": "  "})] {
+    for empty in [
+        json!({"message": "Mira"}),
+        json!({"agent_ids": [2], "message": "  "}),
+    ] {
         assert_eq!(
             actions(json!([{"action_name": "send_email_to_team", "action_params": [empty]}])),
             Err(("actions", "params"))
