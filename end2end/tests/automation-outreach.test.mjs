@@ -87,7 +87,15 @@ for (const vp of VIEWPORTS) {
       await admin.getByText(`Por la automatización «${ruleName}»`, { exact: false }).first().waitFor();
       await admin.getByText('llamó a un webhook', { exact: false }).first().waitFor();
 
-      // No SMTP setting here: the email is the rule's last error, on its card.
+      // No SMTP setting here: the email is the rule's last error, on its card (the
+      // page reads the rules when it opens: wait until the worker has written it).
+      let failed = false;
+      for (let i = 0; i < 150 && !failed; i += 1) {
+        const rule = (await api(admin, 'automation/list', {})).find((r) => r.name === ruleName);
+        failed = Boolean(rule && rule.last_error && rule.last_error.includes('CHARLA_SMTP_URL'));
+        if (!failed) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(failed, 'the email\'s failure is the rule\'s last error');
       await admin.goto(`${BASE_URL}/settings/automation`);
       await waitForHydration(admin);
       await admin.getByRole('article', { name: ruleName, exact: true }).getByText('CHARLA_SMTP_URL', { exact: false }).waitFor();

@@ -113,7 +113,7 @@ pub(super) fn check_action(input: &ActionInput) -> Result<RuleAction, Refusal> {
                 .filter(|n| n.chars().count() <= 512)
                 .ok_or(("actions", "params"))?;
             let language = spec.get("language").and_then(text_of);
-            let values: Vec<String> = spec
+            let mut values: Vec<String> = spec
                 .get("params")
                 .and_then(Value::as_array)
                 .map(|list| {
@@ -122,6 +122,10 @@ pub(super) fn check_action(input: &ActionInput) -> Result<RuleAction, Refusal> {
                         .collect()
                 })
                 .unwrap_or_default();
+            // A form's last empty line is not a value.
+            while values.last().is_some_and(String::is_empty) {
+                values.pop();
+            }
             if values.len() > 20 || values.iter().any(|v| v.chars().count() > 1024) {
                 return Err(("actions", "params"));
             }

@@ -196,7 +196,7 @@ fn templates_and_emails_read_chatwoots_shapes() {
     };
     assert_eq!(
         actions(json!([{"action_name": "send_template", "action_params": [
-            {"name": "seguimiento_pedido", "language": "es", "params": ["Ana", 9]}]}])),
+            {"name": "seguimiento_pedido", "language": "es", "params": ["Ana", 9, ""]}]}])),
         Ok(vec![RuleAction::SendTemplate {
             name: "seguimiento_pedido".into(),
             language: Some("es".into()),

@@ -148,9 +148,11 @@ impl ActionDraft {
             spec.insert("language".into(), Value::String(language.to_owned()));
         }
         if let Some(values) = values {
+            // Every line as typed, a last empty one too: the box shows back exactly
+            // what it holds (an Enter is not undone); `input` leaves the empty tail out.
             let list = values
-                .lines()
-                .map(|v| Value::String(v.to_owned()))
+                .split('\n')
+                .map(|v| Value::String(v.trim_end_matches('\r').to_owned()))
                 .collect();
             spec.insert("params".into(), Value::Array(list));
         }
@@ -182,13 +184,22 @@ impl ActionDraft {
 
     /// Chatwoot's shape; a parameter the action does not take is left out.
     pub fn input(&self) -> ActionInput {
+        let mut params = match param_of(&self.name) {
+            Param::None => Vec::new(),
+            _ => self.params.clone(),
+        };
+        if param_of(&self.name) == Param::Template {
+            if let Some(Value::Array(values)) =
+                params.first_mut().and_then(|spec| spec.get_mut("params"))
+            {
+                while values.last().is_some_and(|v| text(v).is_empty()) {
+                    values.pop();
+                }
+            }
+        }
         ActionInput {
             action_name: self.name.clone(),
-            action_params: if param_of(&self.name) == Param::None {
-                Vec::new()
-            } else {
-                self.params.clone()
-            },
+            action_params: params,
         }
     }
 
@@ -250,10 +261,13 @@ mod tests {
         let mut row = ActionDraft::new(1);
         row.set_name("send_template".into());
         row.set_template(Some("pedido_listo|es".into()), None);
-        row.set_template(None, Some("Nerea\n1234".into()));
+        // Typed line by line: each Enter stays in the box.
+        row.set_template(None, Some("Nerea\n".into()));
+        assert_eq!(row.template().1, "Nerea\n");
+        row.set_template(None, Some("Nerea\n1234\n".into()));
         assert_eq!(
             row.template(),
-            ("pedido_listo|es".into(), "Nerea\n1234".into())
+            ("pedido_listo|es".into(), "Nerea\n1234\n".into())
         );
         assert_eq!(
             row.input().action_params,

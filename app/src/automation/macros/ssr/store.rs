@@ -6,6 +6,7 @@ use sqlx::Row;
 use crate::agents::AgentProfile;
 use crate::automation::macros::model::Macro;
 use crate::automation::ssr::references::{first_missing, named_in_actions};
+use crate::conversations::ssr::templates::offered_templates;
 use crate::db::{now_ms, Db};
 use crate::domain::automation::macros::{MacroInput, Visibility};
 use crate::error::AppError;
@@ -176,18 +177,26 @@ pub async fn remove(db: &Db, agent: &AgentProfile, id: i64) -> Result<(), AppErr
     Ok(())
 }
 
-/// Approved templates of the WhatsApp inboxes the agent sees, `(name, language)`, once
-/// each (the same template synced into two inboxes is one choice).
+/// The templates a rule or macro can send, `(name, language)`, of the WhatsApp inboxes
+/// the agent sees: approved, and needing no file (a media header's file is an agent's
+/// upload); once each (the same template synced into two inboxes is one choice).
 pub async fn templates(db: &Db, agent: &AgentProfile) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT DISTINCT t.name, t.language FROM whatsapp_templates t JOIN inboxes i ON i.id = t.inbox_id \
-         WHERE i.account_id = $1 AND t.status = 'APPROVED' AND t.category <> 'AUTHENTICATION' \
-         AND ($2 = 1 OR i.id IN (SELECT inbox_id FROM inbox_members WHERE agent_id = $3)) \
-         ORDER BY t.name, t.language",
+    let inboxes: Vec<i64> = sqlx::query_scalar(
+        "SELECT i.id FROM inboxes i WHERE i.account_id = $1 AND i.channel_kind = 'whatsapp' \
+         AND ($2 = 1 OR i.id IN (SELECT inbox_id FROM inbox_members WHERE agent_id = $3)) ORDER BY i.id",
     )
     .bind(agent.account_id)
     .bind(i64::from(agent.role.is_admin()))
     .bind(agent.id)
     .fetch_all(&db.pool)
-    .await?)
+    .await?;
+    let mut found = std::collections::BTreeSet::new();
+    for inbox in inboxes {
+        for template in offered_templates(db, inbox).await? {
+            if template.can_send() && template.header_media.is_none() {
+                found.insert((template.name, template.language));
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
 }
