@@ -200,7 +200,7 @@ tag_first_deserialize!(LiveEvent);
 
 /// The parts of a conversation that decide which tab and status view it is in, and
 /// those whose change automation rules hear as "conversation updated".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationState {
     pub assignee_id: Option<i64>,
     pub status: ConversationStatus,
@@ -208,6 +208,22 @@ pub struct ConversationState {
     pub priority: Priority,
     #[serde(default)]
     pub team_id: Option<i64>,
+    /// Its labels before; `None` in events written before the log kept them (and
+    /// where nobody reads them: a deleted conversation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_ids: Option<Vec<i64>>,
+}
+
+impl ConversationState {
+    /// Whether the labels changed to `now` (unknown counts as unchanged).
+    pub fn labels_changed(&self, now: &[i64]) -> bool {
+        self.label_ids.as_ref().is_some_and(|before| {
+            let (mut a, mut b) = (before.clone(), now.to_vec());
+            a.sort_unstable();
+            b.sort_unstable();
+            a != b
+        })
+    }
 }
 
 /// Who may see an event: the socket filter applies this, never the browser.

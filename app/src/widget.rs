@@ -7,6 +7,7 @@ mod api;
 mod host;
 pub mod model;
 mod offline;
+mod opened;
 mod page;
 mod receipts;
 #[cfg(feature = "hydrate")]

@@ -3,7 +3,7 @@
 mod account;
 mod automation;
 mod bots;
-mod caller;
+pub(crate) mod caller;
 mod contacts;
 mod conversations;
 mod error;

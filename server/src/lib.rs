@@ -218,6 +218,10 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/live", get(ws::upgrade)),
         ("/api/widget/live", get(widget::upgrade)),
         ("/widget.js", get(widget::embed_script)),
+        (
+            "/api/widget/triggered",
+            post(widget::triggered).layer(DefaultBodyLimit::max(16 * 1024)),
+        ),
         ("/api/contacts/export.csv", get(contacts::export)),
         ("/api/reports/export.csv", get(reports::export)),
         (

@@ -59,6 +59,7 @@ fn every_event_and_frame_reads_back() {
                 status: ConversationStatus::Open,
                 priority: Priority::High,
                 team_id: Some(2),
+                label_ids: Some(vec![4, 1]),
             },
         },
     ];

@@ -24,6 +24,9 @@ struct FromHost {
     /// `shown`: whether the host shows the frame (its launcher opened or closed it).
     #[serde(default)]
     open: Option<bool>,
+    /// The host page's address (the chat was opened on it).
+    #[serde(default)]
+    page: Option<String>,
     #[serde(flatten)]
     handover: Handover,
 }
@@ -31,6 +34,25 @@ struct FromHost {
 thread_local! {
     /// Whether the host shows the frame (a page of its own always is).
     static SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// The host page's address, as it last said.
+    static PAGE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page the chat is open on: the host's (as it says, or as the browser's referrer
+/// tells), or, for a page of its own, the one that linked to it.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn page() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        PAGE.with(|p| p.borrow().clone()).or_else(|| {
+            let referrer = leptos::prelude::document().referrer();
+            (!referrer.is_empty()).then_some(referrer)
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
 }
 
 /// Whether the visitor can see the chat now: the page is visible and, inside the
@@ -68,8 +90,9 @@ pub fn embedded() -> bool {
 }
 
 /// Calls `on_handover` with each hand-over from the host page: the first one, or
-/// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`).
-pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl Fn() + 'static) {
+/// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`);
+/// and `on_shown` with whether the host's launcher opened (or closed) the frame.
+pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl Fn(bool) + 'static) {
     #[cfg(feature = "hydrate")]
     {
         use std::cell::Cell;
@@ -96,12 +119,16 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
                 let Ok(message) = serde_json::from_str::<FromHost>(&text) else {
                     return;
                 };
+                if message.page.is_some() {
+                    PAGE.with(|p| *p.borrow_mut() = message.page.clone());
+                }
                 if message.charla == "init" {
                     answered.set(true);
                     on_handover(Some(message.handover));
                 } else if message.charla == "shown" {
-                    SHOWN.with(|s| s.set(message.open.unwrap_or(true)));
-                    on_shown();
+                    let open = message.open.unwrap_or(true);
+                    SHOWN.with(|s| s.set(open));
+                    on_shown(open);
                 }
             })
         };

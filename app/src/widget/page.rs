@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::host::{self, Handover};
 use super::model::upsert;
 use super::offline::{EmailCapture, TeamStatus};
+use super::opened;
 use super::receipts::{self, Receipts};
 use super::survey::{Answering, SurveyCardView};
 use super::typing::{Typing, TypingNote};
@@ -73,6 +74,16 @@ pub fn WidgetPage() -> impl IntoView {
     // `Charla.setUser` or `Charla.reset`) starts the page afresh with it.
     let opened_with = StoredValue::new(None::<Handover>);
     let user = StoredValue::new(None::<HostUser>);
+    // Chatwoot's `webwidget_triggered`: the chat loaded (the launcher's first open, or
+    // a page of its own), or the launcher opened it again.
+    let tell_opened = move || {
+        opened::tell(opened::Opening {
+            token: token.get_untracked(),
+            visitor: visitor.get_untracked(),
+            user: user.get_value(),
+            locale: i18n.get_locale_untracked().to_string(),
+        })
+    };
     let open_with = move |handover: Handover| {
         if let Some(previous) = opened_with.get_value() {
             if previous != handover {
@@ -112,6 +123,7 @@ pub fn WidgetPage() -> impl IntoView {
                         visitor.set(None);
                     }
                     messages.set(opened.messages.clone());
+                    tell_opened();
                     if let Some(at) = opened.seen_at {
                         receipts.agent_read(at);
                     }
@@ -125,7 +137,12 @@ pub fn WidgetPage() -> impl IntoView {
         if host::embedded() {
             host::listen(
                 move |handover| open_with(handover.unwrap_or_default()),
-                move || receipts.check(),
+                move |open| {
+                    receipts.check();
+                    if open && state.with_untracked(Option::is_some) {
+                        tell_opened();
+                    }
+                },
             );
         } else {
             let visitor = host::load(&token.get_untracked());

@@ -51,7 +51,7 @@ const EMBED_JS: &str = r#"(function () {
   var memory = load();
   function hand() {
     if (!frame || !frame.contentWindow) return;
-    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user }), origin);
+    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href }), origin);
   }
   window.addEventListener('message', function (ev) {
     if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
@@ -79,7 +79,7 @@ const EMBED_JS: &str = r#"(function () {
     } else if (frame) {
       frame.style.display = open ? 'block' : 'none';
       // The frame counts what it shows as read only while it is open.
-      if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open }), origin);
+      if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open, page: location.href }), origin);
     }
     button.setAttribute('aria-expanded', String(open));
   }

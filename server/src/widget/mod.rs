@@ -22,9 +22,11 @@ use app::wire::request::client_address_of;
 
 use crate::ws::send;
 pub use embed::embed_script;
+pub use triggered::triggered;
 
 mod embed;
 mod receipts;
+mod triggered;
 
 /// Where the visitor's socket resumes (her tokens are read by [`Visitor`]).
 #[derive(Debug, Deserialize)]

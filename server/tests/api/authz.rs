@@ -314,6 +314,13 @@ fn rules() -> Vec<Rule> {
             expect: [NOT_FOUND; 6],
         },
         Rule {
+            route: "/api/widget/triggered",
+            build: |f, c| Req::Json(json!({"token": f.inbox_token, "visitor": f.visitor_token(c)})),
+            // Anyone with the page's widget may say it opened; the answer is empty, and
+            // only webhooks the administrators chose hear of it.
+            expect: PUBLIC,
+        },
+        Rule {
             route: "/api/survey/get",
             build: |_, _| Req::Json(json!({"token": "no-such-survey"})),
             expect: [NOT_FOUND; 6],

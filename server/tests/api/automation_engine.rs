@@ -169,6 +169,20 @@ async fn a_rule_routes_what_it_matches_once_and_never_loops(app: TestApp) {
         1,
         "heard the priority change"
     );
+    // So is a label put on (Chatwoot's `label_list` change).
+    let _: Value = app
+        .ok(
+            &admin.cookie,
+            "conversations/labels",
+            json!({"id": untouched, "label_ids": [label["id"]]}),
+        )
+        .await;
+    settled(&app).await;
+    assert_eq!(
+        lines(&app, untouched, "Eco").await,
+        2,
+        "heard the label put on"
+    );
 
     // The label goes: the rule is switched off with the reason, nothing half done.
     let _: () = app

@@ -56,3 +56,4 @@ mod whatsapp_survey;
 mod widget;
 mod widget_limits;
 mod widget_offline;
+mod widget_triggered;

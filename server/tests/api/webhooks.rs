@@ -215,6 +215,56 @@ async fn events_arrive_signed_and_failures_are_retried(app: TestApp) {
         json!([{"priority": {"previous_value": null, "current_value": "urgent"}}])
     );
 
+    // Labels put on, then one taken off: Chatwoot's `label_list`, by title.
+    for title in ["mayorista", "reclamación"] {
+        let (status, body) = api(
+            &app,
+            &admin,
+            Method::POST,
+            &at("/labels"),
+            Some(json!({"title": title})),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let labelled = |labels: Value| {
+        let (app, lucia, at) = (&app, &lucia, &at);
+        async move {
+            let (status, body) = api(
+                app,
+                lucia,
+                Method::POST,
+                &at("/conversations/1/labels"),
+                Some(json!({"labels": labels})),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    };
+    labelled(json!(["mayorista", "reclamación"])).await;
+    let (_, _, added) = wait_for(&receiver, 0, |b| {
+        b["event"] == "conversation_updated"
+            && b["changed_attributes"][0].get("label_list").is_some()
+    })
+    .await;
+    let mut now = added["changed_attributes"][0]["label_list"]["current_value"]
+        .as_array()
+        .unwrap()
+        .clone();
+    now.sort_by_key(|v| v.as_str().unwrap_or_default().to_owned());
+    assert_eq!(now, vec![json!("mayorista"), json!("reclamación")]);
+    assert_eq!(
+        added["changed_attributes"][0]["label_list"]["previous_value"],
+        json!([])
+    );
+    labelled(json!(["mayorista"])).await;
+    let (_, _, removed) = wait_for(&receiver, 0, |b| {
+        b["event"] == "conversation_updated"
+            && b["changed_attributes"][0]["label_list"]["current_value"] == json!(["mayorista"])
+    })
+    .await;
+    assert_eq!(removed["changed_attributes"].as_array().unwrap().len(), 1);
+
     // The delivery log: the reply delivered on the second try.
     let signed = app.sign_in(ADMIN).await;
     let log: Vec<app::chatwoot::webhooks::model::DeliveryView> = app

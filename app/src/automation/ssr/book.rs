@@ -56,6 +56,7 @@ pub fn classify(envelope: &EventEnvelope) -> Vec<(RuleEvent, i64, Option<&Messag
                 || previous.assignee_id != conversation.assignee_id
                 || previous.priority != conversation.priority
                 || previous.team_id != conversation.team_id
+                || previous.labels_changed(&conversation.label_ids)
             {
                 out.push((RuleEvent::ConversationUpdated, conversation.id, None));
             }

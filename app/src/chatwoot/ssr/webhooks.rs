@@ -6,3 +6,4 @@ pub mod payload;
 pub mod send;
 pub mod store;
 pub mod typing;
+pub mod widget_opened;

@@ -15,10 +15,8 @@ pub const EVENTS: &[&str] = &[
     "contact_updated",
     "conversation_typing_on",
     "conversation_typing_off",
+    "webwidget_triggered",
 ];
-
-/// Chatwoot's names Charla does not send yet (accepted in a subscription, never sent).
-pub const NOT_YET_SENT: &[&str] = &["webwidget_triggered"];
 
 pub const NAME_MAX_CHARS: usize = 100;
 pub const URL_MAX_CHARS: usize = 2000;
@@ -66,7 +64,7 @@ impl WebhookInput {
         if self
             .subscriptions
             .iter()
-            .any(|s| !EVENTS.contains(&s.as_str()) && !NOT_YET_SENT.contains(&s.as_str()))
+            .any(|s| !EVENTS.contains(&s.as_str()))
         {
             return Err(("subscriptions", "invalid"));
         }

@@ -90,6 +90,7 @@ pub async fn delete_contact(
                     status: ConversationStatus::parse(&status).unwrap_or(ConversationStatus::Open),
                     priority: Default::default(),
                     team_id: None,
+                    label_ids: None,
                 },
             },
         )

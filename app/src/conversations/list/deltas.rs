@@ -51,7 +51,7 @@ pub(super) fn follow_live(
                 c.apply(
                     me,
                     status,
-                    previous.map(|p| (p.assignee_id, p.status)),
+                    previous.as_ref().map(|p| (p.assignee_id, p.status)),
                     (conversation.assignee_id, conversation.status),
                 )
             });

@@ -17,9 +17,14 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
     let mandatory = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
+    // The fields stay disabled until the stored settings are in them: what an
+    // administrator typed earlier would be overwritten when they arrive.
+    let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(s) = load_api_inbox(inbox_id).await {
+            let settings = load_api_inbox(inbox_id).await;
+            loaded.set(true);
+            if let Ok(s) = settings {
                 identifier.set(s.identifier);
                 url.set(s.webhook_url);
                 secret.set(s.secret);
@@ -64,7 +69,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
             <div class="field">
                 <label for=id("url")>{t!(i18n, api_inbox_url)}</label>
                 <input id=id("url") type="url" inputmode="url" placeholder="https://"
-                    prop:value=move || url.get() on:input=move |ev| url.set(event_target_value(&ev)) />
+                    prop:value=move || url.get() disabled=move || !loaded.get() on:input=move |ev| url.set(event_target_value(&ev)) />
                 <p class="hint muted">{t!(i18n, api_inbox_url_hint)}</p>
             </div>
             <Show when=move || !secret.get().is_empty()>
@@ -76,7 +81,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
                 </div>
             </Show>
             <div class="field checkbox">
-                <input id=id("mandatory") type="checkbox" prop:checked=move || mandatory.get()
+                <input id=id("mandatory") type="checkbox" prop:checked=move || mandatory.get() disabled=move || !loaded.get()
                     on:change=move |ev| mandatory.set(event_target_checked(&ev)) />
                 <label for=id("mandatory")>{t!(i18n, api_inbox_mandatory)}</label>
             </div>

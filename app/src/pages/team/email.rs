@@ -62,9 +62,14 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
     let imap = ServerFields::new();
     let stored = RwSignal::new(None::<crate::domain::email_inbox::EmailSettings>);
     let feedback = RwSignal::new(None::<(bool, String)>);
+    // The fields stay disabled until the stored settings are in them: what an
+    // administrator typed earlier would be overwritten when they arrive.
+    let loaded = RwSignal::new(false);
     let load = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(s) = email_settings(inbox_id).await {
+            let settings = email_settings(inbox_id).await;
+            loaded.set(true);
+            if let Ok(s) = settings {
                 from_name.set(s.from_name.clone());
                 from_address.set(s.from_address.clone());
                 mailbox.set(s.imap_mailbox.clone());
@@ -163,6 +168,7 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
                 <div class="field">
                     <label for=id(name)>{label}</label>
                     <input id=id(name) type=kind autocomplete="off" prop:value=move || value.get()
+                        disabled=move || !loaded.get()
                         on:input=move |ev| value.set(event_target_value(&ev)) />
                 </div>
             }
@@ -182,7 +188,7 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
                 {field(if prefix == "smtp" { "smtp-port" } else { "imap-port" }, t_string!(i18n, email_port).to_string(), fields.port, "number")}
                 <div class="field">
                     <label for=security_id.clone()>{t!(i18n, email_security)}</label>
-                    <select id=security_id prop:value=move || fields.security.get().as_str()
+                    <select id=security_id prop:value=move || fields.security.get().as_str() disabled=move || !loaded.get()
                         on:change=move |ev| fields.security.set(Security::parse(&event_target_value(&ev)).unwrap_or_default())>
                         <option value="none">{t!(i18n, email_security_none)}</option>
                         <option value="starttls">"STARTTLS"</option>
@@ -193,7 +199,7 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
                 <div class="field">
                     <label for=id(&format!("{prefix}-password"))>{t!(i18n, email_password)}</label>
                     <input id=id(&format!("{prefix}-password")) type="password" autocomplete="new-password"
-                        aria-describedby=hint_id.clone() prop:value=move || fields.password.get()
+                        aria-describedby=hint_id.clone() prop:value=move || fields.password.get() disabled=move || !loaded.get()
                         on:input=move |ev| fields.password.set(event_target_value(&ev)) />
                     <p id=hint_id class="hint muted">
                         {move || if stored.with(|s| s.as_ref().is_some_and(has_password)) {

@@ -15,9 +15,14 @@ pub(super) fn WebChatForm(inbox_id: i64, refresh: Callback<Result<(), AppError>>
     let greeting = RwSignal::new(String::new());
     let origins = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
+    // The fields stay disabled until the stored settings are in them: what an
+    // administrator typed earlier would be overwritten when they arrive.
+    let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(s) = web_chat_settings(inbox_id).await {
+            let settings = web_chat_settings(inbox_id).await;
+            loaded.set(true);
+            if let Ok(s) = settings {
                 colour.set(s.colour);
                 greeting.set(s.greeting);
                 origins.set(s.allowed_origins.join("\n"));
@@ -45,15 +50,15 @@ pub(super) fn WebChatForm(inbox_id: i64, refresh: Callback<Result<(), AppError>>
         <form class="stack web-chat-settings" on:submit=submit>
             <div class="field">
                 <label for=id("colour")>{t!(i18n, webchat_colour)}</label>
-                <input id=id("colour") type="color" prop:value=move || colour.get() on:input=move |ev| colour.set(event_target_value(&ev)) />
+                <input id=id("colour") type="color" prop:value=move || colour.get() disabled=move || !loaded.get() on:input=move |ev| colour.set(event_target_value(&ev)) />
             </div>
             <div class="field">
                 <label for=id("greeting")>{t!(i18n, webchat_greeting)}</label>
-                <input id=id("greeting") type="text" prop:value=move || greeting.get() on:input=move |ev| greeting.set(event_target_value(&ev)) />
+                <input id=id("greeting") type="text" prop:value=move || greeting.get() disabled=move || !loaded.get() on:input=move |ev| greeting.set(event_target_value(&ev)) />
             </div>
             <div class="field">
                 <label for=id("origins")>{t!(i18n, webchat_origins)}</label>
-                <textarea id=id("origins") rows="3" prop:value=move || origins.get() on:input=move |ev| origins.set(event_target_value(&ev))></textarea>
+                <textarea id=id("origins") rows="3" prop:value=move || origins.get() disabled=move || !loaded.get() on:input=move |ev| origins.set(event_target_value(&ev))></textarea>
                 <p class="hint muted">{t!(i18n, webchat_origins_hint)}</p>
             </div>
             <p role="alert" class="error">{move || failure.get()}</p>

@@ -22,9 +22,14 @@ pub(super) fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
     let verify_token = RwSignal::new(String::new());
     let stored = RwSignal::new(None::<crate::domain::whatsapp::WhatsAppSettings>);
     let feedback = RwSignal::new(None::<(bool, String)>);
+    // The fields stay disabled until the stored settings are in them: what an
+    // administrator typed earlier would be overwritten when they arrive.
+    let loaded = RwSignal::new(false);
     let load = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(s) = whatsapp_settings(inbox_id).await {
+            let settings = whatsapp_settings(inbox_id).await;
+            loaded.set(true);
+            if let Ok(s) = settings {
                 phone_number_id.set(s.phone_number_id.clone());
                 business_account_id.set(s.business_account_id.clone());
                 api_base_url.set(s.api_base_url.clone());
@@ -107,6 +112,7 @@ pub(super) fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
             <div class="field">
                 <label for=id(name)>{label}</label>
                 <input id=id(name) type="text" autocomplete="off" prop:value=move || value.get()
+                    disabled=move || !loaded.get()
                     on:input=move |ev| value.set(event_target_value(&ev)) />
             </div>
         }
@@ -121,6 +127,7 @@ pub(super) fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
                 <div class="field">
                     <label for=id(name)>{label}</label>
                     <input id=id(name) type="password" autocomplete="new-password" prop:value=move || value.get()
+                        disabled=move || !loaded.get()
                         aria-describedby=hint_id.clone()
                         on:input=move |ev| value.set(event_target_value(&ev)) />
                     <p id=hint_id class="hint muted">

@@ -232,7 +232,8 @@ async fn run_account(
     Ok(Some(written))
 }
 
-async fn queue(
+/// One delivery of `body` to `webhook`, due now.
+pub(super) async fn queue(
     tx: &mut crate::db::WriteTx,
     webhook: i64,
     event: &str,

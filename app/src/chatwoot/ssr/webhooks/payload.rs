@@ -77,7 +77,9 @@ pub async fn hooks(
                 previous,
             } => {
                 let bump = after_message.take() == Some(conversation.id);
-                for (event, changes) in conversation_events(conversation, previous.as_ref(), bump) {
+                for (event, changes) in
+                    conversation_events(conversation, previous.as_ref(), bump, &catalog.labels)
+                {
                     if !wants(event) {
                         continue;
                     }
@@ -160,6 +162,7 @@ fn conversation_events(
     now: &ConversationSummary,
     previous: Option<&ConversationState>,
     bump: bool,
+    labels: &[crate::labels::model::Label],
 ) -> Vec<(&'static str, Value)> {
     let Some(before) = previous else {
         return vec![("conversation_created", Value::Null)];
@@ -198,10 +201,24 @@ fn conversation_events(
     if before.team_id != now.team_id {
         updated.push(change("team_id", json!(before.team_id), json!(now.team_id)));
     }
+    if before.labels_changed(&now.label_ids) {
+        // Chatwoot's `label_list`: the titles, as its conversation carries them.
+        let titles = |ids: &[i64]| -> Vec<String> {
+            ids.iter()
+                .filter_map(|id| labels.iter().find(|l| l.id == *id).map(|l| l.name.clone()))
+                .collect()
+        };
+        let before_ids = before.label_ids.as_deref().unwrap_or_default();
+        updated.push(change(
+            "label_list",
+            json!(titles(before_ids)),
+            json!(titles(&now.label_ids)),
+        ));
+    }
     if !updated.is_empty() {
         events.push(("conversation_updated", Value::Array(updated)));
     } else if !bump && before.status == now.status {
-        // Labels or snooze: the log keeps no "before" of those.
+        // Snooze, or labels in an event from before the log kept them: no "before".
         events.push(("conversation_updated", json!([])));
     }
     events

@@ -150,16 +150,7 @@ async fn enqueue(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     for webhook in targets {
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
-        )
-        .bind(webhook)
-        .bind(event)
-        .bind(&body)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
+        super::dispatch::queue(&mut tx, webhook, event, &body, now).await?;
     }
     tx.finish().await?;
     Ok(())

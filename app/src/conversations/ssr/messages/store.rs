@@ -262,6 +262,7 @@ impl ConversationState {
             status: summary.status,
             priority: summary.priority,
             team_id: summary.team_id,
+            label_ids: Some(summary.label_ids.clone()),
         }
     }
 }
