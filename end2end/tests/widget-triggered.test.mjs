@@ -13,9 +13,13 @@ import { embedSnippet, hostSite, openChat, visitorPage } from './embed-helpers.m
 
 const browser = sharedBrowser();
 
-async function triggered(receiver, count) {
+/** This test's openings (other tests' visitors open chats too): by the page's address. */
+async function triggered(receiver, page, count) {
   for (let i = 0; i < 100; i += 1) {
-    const got = receiver.got.filter((r) => JSON.parse(r.body).event === 'webwidget_triggered');
+    const got = receiver.got.filter((r) => {
+      const body = JSON.parse(r.body);
+      return body.event === 'webwidget_triggered' && body.event_info.referer === page;
+    });
     if (got.length >= count) return got;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -46,12 +50,13 @@ for (const vp of VIEWPORTS) {
       await item.waitFor();
       const secret = await item.getByLabel('Secreto de firma').inputValue();
 
-      await visitor.goto(`${host.url}/producto/42`);
+      const page = `${host.url}/producto/42?visita=${vp.name}-${Date.now() % 100000}`;
+      await visitor.goto(page);
       await openChat(visitor);
-      const [first] = await triggered(receiver, 1);
+      const [first] = await triggered(receiver, page, 1);
       const body = JSON.parse(first.body);
       assert.equal(body.event, 'webwidget_triggered');
-      assert.equal(body.event_info.referer, `${host.url}/producto/42`);
+      assert.equal(body.event_info.referer, page);
       assert.equal(body.event_info.widget_language, 'es');
       assert.ok(body.event_info.initiated_at.timestamp, 'when she opened it, by her clock');
       assert.ok(body.inbox.id > 0 && body.inbox.name, 'the inbox is named');
@@ -66,7 +71,11 @@ for (const vp of VIEWPORTS) {
       assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
       await launcher.click();
       assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
-      await triggered(receiver, 2);
+      await triggered(receiver, page, 2);
+      // Opened again while open (the host's `Charla.open()`): nothing new to tell.
+      await visitor.evaluate(() => window.Charla.open());
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await triggered(receiver, page, 2)).length, 2);
     } finally {
       if (item) {
         await button(item, 'Eliminar webhook').click();

@@ -64,6 +64,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         ),
         (at("/contacts"), get(contacts::list).post(contacts::create)),
         (at("/contacts/search"), get(contacts::search)),
+        (at("/contacts/filter"), post(contacts::filter)),
         (
             at("/contacts/{id}"),
             get(contacts::get)
@@ -81,6 +82,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         (
             at("/contacts/{id}/contactable_inboxes"),
             get(contacts::contactable_inboxes),
+        ),
+        (
+            at("/contacts/{id}/labels"),
+            get(contacts::labels).post(contacts::set_labels),
         ),
         (
             at("/conversations"),

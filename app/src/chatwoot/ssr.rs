@@ -7,6 +7,7 @@ pub mod automation;
 mod body;
 pub mod bots;
 pub mod changes;
+pub mod contact_filter;
 pub mod contacts;
 pub mod conversations;
 pub mod inbox_traits;

@@ -55,6 +55,12 @@ pub fn page() -> Option<String> {
     }
 }
 
+/// Whether the host shows the frame (its launcher has it open; a page of its own
+/// always is), whether or not the page is in view.
+pub fn opened_by_host() -> bool {
+    SHOWN.with(|s| s.get())
+}
+
 /// Whether the visitor can see the chat now: the page is visible and, inside the
 /// embed, the host has not closed the frame.
 pub fn shown() -> bool {
@@ -124,6 +130,9 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
                 }
                 if message.charla == "init" {
                     answered.set(true);
+                    if let Some(open) = message.open {
+                        SHOWN.with(|s| s.set(open));
+                    }
                     on_handover(Some(message.handover));
                 } else if message.charla == "shown" {
                     let open = message.open.unwrap_or(true);

@@ -123,7 +123,11 @@ pub fn WidgetPage() -> impl IntoView {
                         visitor.set(None);
                     }
                     messages.set(opened.messages.clone());
-                    tell_opened();
+                    // Not for a reload the host asked for while its launcher is closed
+                    // (`Charla.setUser`, `Charla.reset`): nobody opened anything.
+                    if host::opened_by_host() {
+                        tell_opened();
+                    }
                     if let Some(at) = opened.seen_at {
                         receipts.agent_read(at);
                     }

@@ -101,3 +101,35 @@ pub async fn create_contact_inbox(
         .await?,
     ))
 }
+
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/{id}/labels", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]
+pub async fn labels(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
+    Ok(Json(
+        json!({"payload": contacts::labels(&api.caller(), id).await?}),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/{id}/labels", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::conversations::LabelsBody, responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]
+pub async fn set_labels(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<super::conversations::LabelsBody>,
+) -> ApiResult<Value> {
+    let labels = contacts::set_labels(&api.caller(), id, &body.labels).await?;
+    Ok(Json(json!({"payload": labels})))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/filter", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query)), request_body = cw::ContactFilterBody, responses((status = 200, body = super::openapi::ContactPage), super::openapi::Refusals))]
+pub async fn filter(
+    api: ApiAgent,
+    params: Params,
+    Body(body): Body<cw::ContactFilterBody>,
+) -> ApiResult<Value> {
+    let page = page_number(&params)?;
+    let (items, count) =
+        app::chatwoot::ssr::contact_filter::filter(&api.caller(), &body, page).await?;
+    Ok(Json(json!({
+        "meta": {"count": count, "current_page": current_page(&params)},
+        "payload": items,
+    })))
+}

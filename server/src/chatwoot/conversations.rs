@@ -61,12 +61,23 @@ pub struct PriorityBody {
 /// `PATCH`: Chatwoot lets only the priority change here.
 #[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/conversations/{id}", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = PriorityBody, responses((status = 200, body = cw::Conversation), super::openapi::Refusals))]
 pub async fn update(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<PriorityBody>,
 ) -> ApiResult<cw::Conversation> {
-    let caller = api.caller();
-    let row = changes::set_priority(&caller, id, body.priority.as_deref()).await?;
+    let priority = body.priority.as_deref();
+    let (caller, row) = match &actor {
+        ApiActor::Agent(api) => {
+            let caller = api.caller();
+            let row = changes::set_priority(&caller, id, priority).await?;
+            (caller, row)
+        }
+        ApiActor::Bot(api) => {
+            let caller = api.caller();
+            let row = act::set_priority(&caller, &api.bot, id, priority).await?;
+            (caller, row)
+        }
+    };
     Ok(Json(conversations::one(&caller, row).await?))
 }
 
@@ -125,11 +136,10 @@ pub async fn toggle_priority(
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/assignments", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::AssignmentBody, responses((status = 200, description = "The agent or team now set, or null", body = Value), super::openapi::Refusals))]
 pub async fn assignments(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<Value>,
 ) -> ApiResult<Value> {
-    let caller = api.caller();
     let number = |key: &str| -> Result<Option<i64>, ApiError> {
         match body.get(key) {
             None | Some(Value::Null) => Ok(None),
@@ -140,12 +150,21 @@ pub async fn assignments(
                 .ok_or_else(|| ApiError::App(AppError::validation(key, "invalid"))),
         }
     };
+    // A bot hands its conversation over (to an agent or a team) as agents do.
     if body.get("assignee_id").is_some() {
-        let agent = changes::assign(&caller, id, number("assignee_id")?).await?;
+        let assignee = number("assignee_id")?;
+        let agent = match &actor {
+            ApiActor::Agent(api) => changes::assign(&api.caller(), id, assignee).await?,
+            ApiActor::Bot(api) => act::assign(&api.caller(), &api.bot, id, assignee).await?,
+        };
         return Ok(Json(json!(agent)));
     }
     if body.get("team_id").is_some() {
-        let team = changes::set_team(&caller, id, number("team_id")?).await?;
+        let team_id = number("team_id")?;
+        let team = match &actor {
+            ApiActor::Agent(api) => changes::set_team(&api.caller(), id, team_id).await?,
+            ApiActor::Bot(api) => act::set_team(&api.caller(), &api.bot, id, team_id).await?,
+        };
         return Ok(Json(json!(team)));
     }
     Err(ApiError::App(AppError::validation(
@@ -164,7 +183,7 @@ pub async fn labels(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<V
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LabelsBody {
     #[serde(default)]
-    labels: Vec<String>,
+    pub(super) labels: Vec<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/labels", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = LabelsBody, responses((status = 200, body = super::openapi::LabelTitles), super::openapi::Refusals))]

@@ -51,7 +51,7 @@ const EMBED_JS: &str = r#"(function () {
   var memory = load();
   function hand() {
     if (!frame || !frame.contentWindow) return;
-    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href }), origin);
+    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href, open: frame.style.display !== 'none' }), origin);
   }
   window.addEventListener('message', function (ev) {
     if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
@@ -77,6 +77,7 @@ const EMBED_JS: &str = r#"(function () {
         'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
       document.body.appendChild(frame);
     } else if (frame) {
+      if ((frame.style.display !== 'none') === open) return;
       frame.style.display = open ? 'block' : 'none';
       // The frame counts what it shows as read only while it is open.
       if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open, page: location.href }), origin);

@@ -3,8 +3,9 @@
 //! own), and webhooks asking for Chatwoot's `webwidget_triggered` are told, with the
 //! `event_info` Chatwoot's widget sends (`initiated_at`, `referer`) and what its
 //! server adds (`widget_language`, `browser_language`, `browser` from the User-Agent).
-//! Public, as the rest of the widget: it counts against the address's and the inbox's
-//! widget allowance, so a script cannot make Charla call receivers at will.
+//! Public, as the rest of the widget: openings have their own allowance per address and
+//! per inbox (as large as the messages'), so a script can neither make Charla call
+//! receivers at will nor spend the allowance real visitors write with.
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -64,7 +65,7 @@ async fn tell(
 ) -> Result<(), AppError> {
     let inbox = inbox_by_token(&state.db, &body.token).await?;
     let address = client_address_of(headers, Some(peer), state.settings.trust_proxy);
-    state.widget_guard.message(inbox.id, address.as_deref())?;
+    state.widget_guard.opened(inbox.id, address.as_deref())?;
     let visitor = match resolve(
         &state.db,
         &state.settings.secrets,
@@ -93,8 +94,13 @@ async fn tell(
         visitor,
         event_info: event_info(&body, browser_language.as_deref(), user_agent),
     };
-    let base_url = crate::chatwoot::caller::base_url_of(headers, state);
-    enqueue(state, &base_url, &opened).await?;
+    // Never the request's Host: anyone may call this, and the payload's links go out signed.
+    let base_url = state
+        .settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
+    enqueue(state, base_url.trim_end_matches('/'), &opened).await?;
     Ok(())
 }
 

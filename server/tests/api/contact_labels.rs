@@ -1,5 +1,6 @@
 //! Labels on contacts (issue 27): the account's labels, put on from the contact's
 //! page by any agent, refused whole when one is unknown, gone with the contact.
+use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -8,7 +9,10 @@ use app::contacts::model::ContactDetail;
 use app::error::AppError;
 use app::labels::Label;
 
-on_both_backends!(labels_go_on_contacts_and_go_with_them);
+on_both_backends!(
+    labels_go_on_contacts_and_go_with_them,
+    chatwoot_clients_label_contacts_by_title
+);
 
 async fn labels_go_on_contacts_and_go_with_them(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
@@ -130,4 +134,67 @@ async fn labels_go_on_contacts_and_go_with_them(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(left, 0);
+}
+
+/// Chatwoot's `GET`/`POST …/contacts/{id}/labels`: titles in, titles out; an unknown
+/// title refuses the change whole; another account's contact is not found.
+async fn chatwoot_clients_label_contacts_by_title(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    for name in ["vip", "mayorista"] {
+        let _: Label = app
+            .ok(
+                &admin.cookie,
+                "labels/save",
+                json!({"id": null, "name": name, "color": "#2ca02c"}),
+            )
+            .await;
+    }
+    let token = app.api_token(MARCOS).await;
+    let account = app.account_id().await;
+    let contact: i64 = sqlx::query_scalar("SELECT MIN(id) FROM contacts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/accounts/{account}/contacts/{contact}/labels");
+    let (status, none) = crate::chatwoot::api(&app, Some(&token), Method::GET, &path, None).await;
+    assert_eq!((status.as_u16(), none), (200, json!({"payload": []})));
+    let (status, set) = crate::chatwoot::api(
+        &app,
+        Some(&token),
+        Method::POST,
+        &path,
+        Some(json!({"labels": ["VIP", "mayorista"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{set}");
+    let mut titles: Vec<String> = serde_json::from_value(set["payload"].clone()).unwrap();
+    titles.sort();
+    assert_eq!(titles, ["mayorista", "vip"]);
+    let (status, refused) = crate::chatwoot::api(
+        &app,
+        Some(&token),
+        Method::POST,
+        &path,
+        Some(json!({"labels": ["vip", "no-existe"]})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (_, kept) = crate::chatwoot::api(&app, Some(&token), Method::GET, &path, None).await;
+    assert_eq!(
+        kept["payload"].as_array().unwrap().len(),
+        2,
+        "nothing changed"
+    );
+    let (status, cleared) = crate::chatwoot::api(
+        &app,
+        Some(&token),
+        Method::POST,
+        &path,
+        Some(json!({"labels": []})),
+    )
+    .await;
+    assert_eq!((status.as_u16(), cleared), (200, json!({"payload": []})));
+    let nobody = format!("/api/v1/accounts/{account}/contacts/999999/labels");
+    let (status, _) = crate::chatwoot::api(&app, Some(&token), Method::GET, &nobody, None).await;
+    assert_eq!(status, 404);
 }

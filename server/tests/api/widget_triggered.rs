@@ -213,7 +213,7 @@ fn small(config: &mut server::Config) {
 }
 
 /// Opening the chat is a request that makes Charla call out: one address may not do
-/// it faster than it may write.
+/// it faster than it may write, and doing so spends none of what it may write.
 async fn throttled(app: TestApp) {
     let token = app.web_chat_token().await;
     let open_from = |address: &'static str| {
@@ -230,4 +230,15 @@ async fn throttled(app: TestApp) {
     assert_eq!(refused.status(), 429);
     assert!(refused.headers().get("retry-after").is_some());
     assert_eq!(open_from("198.51.100.21").await.unwrap().status(), 204);
+    // Openings have their own allowance: the throttled address may still write.
+    let wrote = client()
+        .post(app.url("/api/widget/send"))
+        .header("x-forwarded-for", "198.51.100.20")
+        .json(
+            &json!({"token": token, "visitor": null, "body": "Hola", "name": null, "email": null}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrote.status(), 200);
 }

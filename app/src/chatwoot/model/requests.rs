@@ -89,3 +89,23 @@ pub struct ContactInboxBody {
     /// The identifier the Client API will take (else one is made).
     pub source_id: Option<String>,
 }
+
+/// `POST /contacts/filter`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ContactFilterBody {
+    #[serde(default)]
+    pub payload: Vec<FilterCondition>,
+}
+
+/// One condition of a filter, as Chatwoot's filters write it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct FilterCondition {
+    pub attribute_key: String,
+    pub filter_operator: String,
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub values: Vec<Value>,
+    /// How it joins the next condition: `and` (the default) or `or`.
+    #[serde(default)]
+    pub query_operator: Option<String>,
+}

@@ -55,6 +55,14 @@ pub async fn assign(
     let row = resolve(caller, display_id).await?;
     let state = caller.state;
     let after = actions::assign(&state.db, &state.hub, caller.agent, row.id, assignee_id).await?;
+    assignee_of(caller, &after).await
+}
+
+/// The agent a conversation is now assigned to, as `assignments` answers.
+pub async fn assignee_of(
+    caller: &Caller<'_>,
+    after: &ConversationSummary,
+) -> Result<Option<cw::Agent>, AppError> {
     let Some(id) = after.assignee_id else {
         return Ok(None);
     };
@@ -71,6 +79,14 @@ pub async fn set_team(
     let row = resolve(caller, display_id).await?;
     let state = caller.state;
     let after = actions::set_team(&state.db, &state.hub, caller.agent, row.id, team_id).await?;
+    team_of(caller, &after).await
+}
+
+/// The team whose queue a conversation is now in, as `assignments` answers.
+pub async fn team_of(
+    caller: &Caller<'_>,
+    after: &ConversationSummary,
+) -> Result<Option<cw::Team>, AppError> {
     let Some(id) = after.team_id else {
         return Ok(None);
     };
@@ -94,17 +110,24 @@ pub async fn set_labels(
     titles: &[String],
 ) -> Result<Vec<String>, AppError> {
     let row = resolve(caller, display_id).await?;
-    let account = caller.agent.account_id;
-    let known = crate::labels::ssr::list(caller.db(), account).await?;
-    let mut ids = Vec::new();
-    for title in titles {
-        let label = known
-            .iter()
-            .find(|l| l.name.eq_ignore_ascii_case(title.trim()))
-            .ok_or_else(|| AppError::validation("labels", "unknown"))?;
-        ids.push(label.id);
-    }
+    let ids = label_ids(caller, titles).await?;
     let state = caller.state;
     actions::set_labels(&state.db, &state.hub, caller.agent, row.id, &ids).await?;
     labels(caller, display_id).await
+}
+
+/// The account's labels by these titles (any case); a title it does not have is
+/// refused (labels are the administrators' to create).
+pub async fn label_ids(caller: &Caller<'_>, titles: &[String]) -> Result<Vec<i64>, AppError> {
+    let known = crate::labels::ssr::list(caller.db(), caller.agent.account_id).await?;
+    titles
+        .iter()
+        .map(|title| {
+            known
+                .iter()
+                .find(|l| l.name.eq_ignore_ascii_case(title.trim()))
+                .map(|l| l.id)
+                .ok_or_else(|| AppError::validation("labels", "unknown"))
+        })
+        .collect()
 }

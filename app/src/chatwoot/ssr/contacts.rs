@@ -199,3 +199,28 @@ pub async fn conversations(
     rows.truncate(MAX);
     super::conversations::shape(caller, rows).await
 }
+
+/// A contact's label titles (`GET …/contacts/{id}/labels`).
+pub async fn labels(caller: &Caller<'_>, id: i64) -> Result<Vec<String>, AppError> {
+    let account = caller.agent.account_id;
+    store::get(caller.db(), account, id).await?;
+    let ids = crate::contacts::ssr::labels::of(caller.db(), id).await?;
+    let known = crate::labels::ssr::list(caller.db(), account).await?;
+    Ok(known
+        .into_iter()
+        .filter(|l| ids.contains(&l.id))
+        .map(|l| l.name)
+        .collect())
+}
+
+/// Puts exactly these labels (by title) on a contact (`POST …/contacts/{id}/labels`);
+/// a title the account does not have refuses the change as a whole.
+pub async fn set_labels(
+    caller: &Caller<'_>,
+    id: i64,
+    titles: &[String],
+) -> Result<Vec<String>, AppError> {
+    let ids = super::changes::label_ids(caller, titles).await?;
+    crate::contacts::ssr::labels::set(caller.db(), caller.agent.account_id, id, &ids).await?;
+    labels(caller, id).await
+}

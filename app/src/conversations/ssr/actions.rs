@@ -22,8 +22,25 @@ pub async fn assign(
     assignee_id: Option<i64>,
 ) -> Result<ConversationSummary, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let by = Actor::Agent {
+        id: agent.id,
+        name: agent.shown_name(),
+    };
+    assign_as(db, hub, agent.account_id, &before, assignee_id, by).await
+}
+
+/// [`assign`] by someone who is not a signed-in agent (an agent bot), on a
+/// conversation the caller has already found theirs to change.
+pub async fn assign_as(
+    db: &Db,
+    hub: &Hub,
+    account_id: i64,
+    before: &ConversationSummary,
+    assignee_id: Option<i64>,
+    by: Actor<'_>,
+) -> Result<ConversationSummary, AppError> {
     if let Some(assignee) = assignee_id {
-        let allowed = inbox_teammates(db, agent.account_id, before.inbox_id).await?;
+        let allowed = inbox_teammates(db, account_id, before.inbox_id).await?;
         if !allowed.iter().any(|(id, _)| *id == assignee) {
             return Err(AppError::validation("assignee", "invalid"));
         }
@@ -33,17 +50,13 @@ pub async fn assign(
     sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(assignee_id)
         .bind(now)
-        .bind(conversation_id)
+        .bind(before.id)
         .execute(tx.conn())
         .await?;
-    let after = append_change(&mut tx, agent.account_id, &before).await?;
+    let after = append_change(&mut tx, account_id, before).await?;
     if before.assignee_id != assignee_id {
         let changed = [(before.id, before.inbox_id)];
-        let by = Actor::Agent {
-            id: agent.id,
-            name: agent.shown_name(),
-        };
-        activity::assigned_in_tx(&mut tx, agent.account_id, &changed, assignee_id, by, now).await?;
+        activity::assigned_in_tx(&mut tx, account_id, &changed, assignee_id, by, now).await?;
     }
     hub.commit(tx).await?;
     Ok(after)
@@ -77,9 +90,26 @@ pub async fn set_team(
     team_id: Option<i64>,
 ) -> Result<ConversationSummary, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let by = Actor::Agent {
+        id: agent.id,
+        name: agent.shown_name(),
+    };
+    set_team_as(db, hub, agent.account_id, &before, team_id, by).await
+}
+
+/// [`set_team`] by someone who is not a signed-in agent (an agent bot), on a
+/// conversation the caller has already found theirs to change.
+pub async fn set_team_as(
+    db: &Db,
+    hub: &Hub,
+    account_id: i64,
+    before: &ConversationSummary,
+    team_id: Option<i64>,
+    by: Actor<'_>,
+) -> Result<ConversationSummary, AppError> {
     let mut tx = db.begin_write().await?;
     if let Some(team) = team_id {
-        if !crate::teams::ssr::exists(tx.conn(), agent.account_id, team).await? {
+        if !crate::teams::ssr::exists(tx.conn(), account_id, team).await? {
             return Err(AppError::validation("team", "invalid"));
         }
     }
@@ -87,17 +117,13 @@ pub async fn set_team(
     sqlx::query("UPDATE conversations SET team_id = $1, updated_at = $2 WHERE id = $3")
         .bind(team_id)
         .bind(now)
-        .bind(conversation_id)
+        .bind(before.id)
         .execute(tx.conn())
         .await?;
-    let after = append_change(&mut tx, agent.account_id, &before).await?;
+    let after = append_change(&mut tx, account_id, before).await?;
     if before.team_id != team_id {
         let changed = [(before.id, before.inbox_id)];
-        let by = Actor::Agent {
-            id: agent.id,
-            name: agent.shown_name(),
-        };
-        activity::team_in_tx(&mut tx, agent.account_id, &changed, team_id, by, now).await?;
+        activity::team_in_tx(&mut tx, account_id, &changed, team_id, by, now).await?;
     }
     hub.commit(tx).await?;
     Ok(after)

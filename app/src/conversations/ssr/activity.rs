@@ -20,12 +20,16 @@ pub enum Actor<'a> {
     Automatic,
     /// An automation rule: its own line says what it did.
     Rule,
+    /// An agent bot, through the API with its own token.
+    Bot {
+        name: &'a str,
+    },
 }
 
 impl Actor<'_> {
     fn name(self) -> Option<String> {
         match self {
-            Actor::Agent { name, .. } => Some(name.to_owned()),
+            Actor::Agent { name, .. } | Actor::Bot { name } => Some(name.to_owned()),
             Actor::Automatic | Actor::Rule => None,
         }
     }
@@ -33,7 +37,7 @@ impl Actor<'_> {
     fn agent_id(self) -> Option<i64> {
         match self {
             Actor::Agent { id, .. } => Some(id),
-            Actor::Automatic | Actor::Rule => None,
+            Actor::Automatic | Actor::Rule | Actor::Bot { .. } => None,
         }
     }
 }

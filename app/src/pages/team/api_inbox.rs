@@ -22,13 +22,16 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
     let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let settings = load_api_inbox(inbox_id).await;
-            loaded.set(true);
-            if let Ok(s) = settings {
-                identifier.set(s.identifier);
-                url.set(s.webhook_url);
-                secret.set(s.secret);
-                mandatory.set(s.hmac_mandatory);
+            match load_api_inbox(inbox_id).await {
+                Ok(s) => {
+                    identifier.set(s.identifier);
+                    url.set(s.webhook_url);
+                    secret.set(s.secret);
+                    mandatory.set(s.hmac_mandatory);
+                    loaded.set(true);
+                }
+                // Left disabled: saving would overwrite what is stored with blanks.
+                Err(err) => failure.set(Some(refusal(i18n, &err))),
             }
         });
     });
@@ -88,7 +91,7 @@ pub(super) fn ApiInboxForm(inbox_id: i64) -> impl IntoView {
             <p role="alert" class="error">{move || failure.get()}</p>
             <p role="status">{move || saved.get().then(|| t_string!(i18n, api_inbox_saved))}</p>
             <div class="form-actions">
-                <button type="submit" class="secondary">{t!(i18n, api_inbox_save)}</button>
+                <button type="submit" class="secondary" disabled=move || !loaded.get()>{t!(i18n, api_inbox_save)}</button>
             </div>
         </form>
     }

@@ -67,16 +67,19 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
     let loaded = RwSignal::new(false);
     let load = move || {
         leptos::task::spawn_local(async move {
-            let settings = email_settings(inbox_id).await;
-            loaded.set(true);
-            if let Ok(s) = settings {
-                from_name.set(s.from_name.clone());
-                from_address.set(s.from_address.clone());
-                mailbox.set(s.imap_mailbox.clone());
-                poll.set(s.poll_interval_secs.to_string());
-                smtp.load(&s.smtp);
-                imap.load(&s.imap);
-                stored.set(Some(s));
+            match email_settings(inbox_id).await {
+                Ok(s) => {
+                    from_name.set(s.from_name.clone());
+                    from_address.set(s.from_address.clone());
+                    mailbox.set(s.imap_mailbox.clone());
+                    poll.set(s.poll_interval_secs.to_string());
+                    smtp.load(&s.smtp);
+                    imap.load(&s.imap);
+                    stored.set(Some(s));
+                    loaded.set(true);
+                }
+                // Left disabled: saving would overwrite what is stored with blanks.
+                Err(err) => feedback.set(Some((false, refusal(i18n, &err)))),
             }
         });
     };
@@ -228,7 +231,7 @@ pub(super) fn EmailForm(inbox_id: i64) -> impl IntoView {
                 {move || feedback.get().map(|f| f.1)}
             </p>
             <div class="form-actions">
-                <button type="submit" class="secondary">{t!(i18n, email_save)}</button>
+                <button type="submit" class="secondary" disabled=move || !loaded.get()>{t!(i18n, email_save)}</button>
             </div>
         </form>
     }

@@ -20,12 +20,15 @@ pub(super) fn WebChatForm(inbox_id: i64, refresh: Callback<Result<(), AppError>>
     let loaded = RwSignal::new(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let settings = web_chat_settings(inbox_id).await;
-            loaded.set(true);
-            if let Ok(s) = settings {
-                colour.set(s.colour);
-                greeting.set(s.greeting);
-                origins.set(s.allowed_origins.join("\n"));
+            match web_chat_settings(inbox_id).await {
+                Ok(s) => {
+                    colour.set(s.colour);
+                    greeting.set(s.greeting);
+                    origins.set(s.allowed_origins.join("\n"));
+                    loaded.set(true);
+                }
+                // Left disabled: saving would overwrite what is stored with blanks.
+                Err(err) => failure.set(Some(refusal(i18n, &err))),
             }
         });
     });
@@ -63,7 +66,7 @@ pub(super) fn WebChatForm(inbox_id: i64, refresh: Callback<Result<(), AppError>>
             </div>
             <p role="alert" class="error">{move || failure.get()}</p>
             <div class="form-actions">
-                <button type="submit" class="secondary">{t!(i18n, webchat_save)}</button>
+                <button type="submit" class="secondary" disabled=move || !loaded.get()>{t!(i18n, webchat_save)}</button>
             </div>
         </form>
     }

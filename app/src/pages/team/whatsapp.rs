@@ -27,14 +27,17 @@ pub(super) fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
     let loaded = RwSignal::new(false);
     let load = move || {
         leptos::task::spawn_local(async move {
-            let settings = whatsapp_settings(inbox_id).await;
-            loaded.set(true);
-            if let Ok(s) = settings {
-                phone_number_id.set(s.phone_number_id.clone());
-                business_account_id.set(s.business_account_id.clone());
-                api_base_url.set(s.api_base_url.clone());
-                api_version.set(s.api_version.clone());
-                stored.set(Some(s));
+            match whatsapp_settings(inbox_id).await {
+                Ok(s) => {
+                    phone_number_id.set(s.phone_number_id.clone());
+                    business_account_id.set(s.business_account_id.clone());
+                    api_base_url.set(s.api_base_url.clone());
+                    api_version.set(s.api_version.clone());
+                    stored.set(Some(s));
+                    loaded.set(true);
+                }
+                // Left disabled: saving would overwrite what is stored with blanks.
+                Err(err) => feedback.set(Some((false, refusal(i18n, &err)))),
             }
         });
     };
@@ -171,7 +174,7 @@ pub(super) fn WhatsAppForm(inbox_id: i64) -> impl IntoView {
                 {move || feedback.get().map(|f| f.1)}
             </p>
             <div class="form-actions">
-                <button type="submit" class="secondary">{t!(i18n, whatsapp_save)}</button>
+                <button type="submit" class="secondary" disabled=move || !loaded.get()>{t!(i18n, whatsapp_save)}</button>
                 <button type="button" class="secondary" on:click=sync>{t!(i18n, whatsapp_sync)}</button>
             </div>
         </form>

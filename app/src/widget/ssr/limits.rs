@@ -63,6 +63,9 @@ pub struct WidgetGuard {
     new_by_inbox: DefaultKeyedRateLimiter<i64>,
     messages_by_address: DefaultKeyedRateLimiter<String>,
     messages_by_inbox: DefaultKeyedRateLimiter<i64>,
+    /// Openings of the chat (`webwidget_triggered`): the messages' rates, their own buckets.
+    opened_by_address: DefaultKeyedRateLimiter<String>,
+    opened_by_inbox: DefaultKeyedRateLimiter<i64>,
     /// One cell per MiB uploaded.
     upload_mib_by_address: DefaultKeyedRateLimiter<String>,
     sockets: Mutex<OpenSockets>,
@@ -101,6 +104,8 @@ impl WidgetGuard {
             new_by_inbox: per_minute(limits.new_visitors_per_inbox),
             messages_by_address: per_minute(limits.messages_per_address),
             messages_by_inbox: per_minute(limits.messages_per_inbox),
+            opened_by_address: per_minute(limits.messages_per_address),
+            opened_by_inbox: per_minute(limits.messages_per_inbox),
             upload_mib_by_address: RateLimiter::keyed(Quota::per_hour(
                 NonZeroU32::new(limits.upload_mb_per_address).unwrap_or(NonZeroU32::MIN),
             )),
@@ -129,6 +134,16 @@ impl WidgetGuard {
                  every visitor shares the proxy's address)"
             )
         })
+    }
+
+    /// Counts an opening of the chat; refused (429) past the address's or the inbox's rate.
+    pub fn opened(&self, inbox_id: i64, address: Option<&str>) -> Result<(), AppError> {
+        self.both(
+            &self.opened_by_address,
+            &self.opened_by_inbox,
+            inbox_id,
+            address,
+        )
     }
 
     /// Counts a visitor about to be created (contact, identity, conversation).
@@ -219,12 +234,17 @@ impl WidgetGuard {
         for limiter in [
             &self.new_by_address,
             &self.messages_by_address,
+            &self.opened_by_address,
             &self.upload_mib_by_address,
         ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
-        for limiter in [&self.new_by_inbox, &self.messages_by_inbox] {
+        for limiter in [
+            &self.new_by_inbox,
+            &self.messages_by_inbox,
+            &self.opened_by_inbox,
+        ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }

@@ -143,6 +143,24 @@ pub(super) fn api_rules() -> Vec<Rule> {
             expect: API_ACCOUNT,
         },
         Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/filter",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, "/contacts/filter"),
+                    Some(
+                        json!({"payload": [{"attribute_key": "name", "filter_operator": "is_present", "values": []}]}),
+                    ),
+                )
+            },
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/contacts/{id}/labels",
+            build: |f, _| read(f, &format!("/contacts/{}/labels", f.contact)),
+            expect: API_ACCOUNT,
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/conversations",
             build: |f, _| read(f, "/conversations?status=all"),
             expect: API_MEMBERSHIP,

@@ -1,6 +1,7 @@
 //! What an agent bot may do with its token (Chatwoot's bot-accessible endpoints): write
-//! in, change the status of (a hand-off is opening it) and set the priority of the
-//! conversations of the inboxes it is connected to; nothing else, nowhere else.
+//! in, change the status of (a hand-off is opening it), set the priority of and hand to
+//! an agent or a team's queue the conversations of the inboxes it is connected to;
+//! nothing else, nowhere else. Activity lines name the bot.
 use super::Bot;
 use crate::chatwoot::model as cw;
 use crate::chatwoot::ssr::conversations::{resolve, shape_with, Catalog};
@@ -8,6 +9,7 @@ use crate::chatwoot::ssr::messages::{shape, NewMessage};
 use crate::chatwoot::ssr::{changes, Caller};
 use crate::conversations::model::ConversationSummary;
 use crate::conversations::ssr::actions;
+use crate::conversations::ssr::activity::Actor;
 use crate::conversations::ssr::messages::{send_as_bot, BotReply};
 use crate::domain::{ConversationStatus, MessageBody};
 use crate::error::AppError;
@@ -103,4 +105,36 @@ pub async fn set_priority(
 ) -> Result<ConversationSummary, AppError> {
     conversation(caller, bot, display_id).await?;
     changes::set_priority(caller, display_id, priority).await
+}
+
+/// `assignments` with an `assignee_id` in one of the bot's conversations (`None`:
+/// unassign): a teammate who can see the inbox, as an agent's assignment.
+pub async fn assign(
+    caller: &Caller<'_>,
+    bot: &Bot,
+    display_id: i64,
+    assignee_id: Option<i64>,
+) -> Result<Option<cw::Agent>, AppError> {
+    let row = conversation(caller, bot, display_id).await?;
+    let state = caller.state;
+    let by = Actor::Bot { name: &bot.name };
+    let after =
+        actions::assign_as(&state.db, &state.hub, bot.account_id, &row, assignee_id, by).await?;
+    changes::assignee_of(caller, &after).await
+}
+
+/// `assignments` with a `team_id` in one of the bot's conversations (`None`: out of
+/// any team's queue).
+pub async fn set_team(
+    caller: &Caller<'_>,
+    bot: &Bot,
+    display_id: i64,
+    team_id: Option<i64>,
+) -> Result<Option<cw::Team>, AppError> {
+    let row = conversation(caller, bot, display_id).await?;
+    let state = caller.state;
+    let by = Actor::Bot { name: &bot.name };
+    let after =
+        actions::set_team_as(&state.db, &state.hub, bot.account_id, &row, team_id, by).await?;
+    changes::team_of(caller, &after).await
 }

@@ -209,11 +209,11 @@ fn conversation_events(
                 .collect()
         };
         let before_ids = before.label_ids.as_deref().unwrap_or_default();
-        updated.push(change(
-            "label_list",
-            json!(titles(before_ids)),
-            json!(titles(&now.label_ids)),
-        ));
+        let (was, is) = (titles(before_ids), titles(&now.label_ids));
+        // A label deleted since: what is left may read the same.
+        if was != is {
+            updated.push(change("label_list", json!(was), json!(is)));
+        }
     }
     if !updated.is_empty() {
         events.push(("conversation_updated", Value::Array(updated)));
