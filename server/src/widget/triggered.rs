@@ -142,9 +142,11 @@ fn browser(user_agent: &str) -> Value {
         None => ("UNKNOWN", "UNKNOWN", "UNKNOWN", "UNKNOWN", "UNKNOWN"),
     };
     let known = |v: &str| {
-        (v != "UNKNOWN")
-            .then(|| v.to_owned())
-            .unwrap_or_else(|| "Unknown".to_owned())
+        if v == "UNKNOWN" {
+            "Unknown".to_owned()
+        } else {
+            v.to_owned()
+        }
     };
     json!({
         "browser_name": known(name),
