@@ -107,6 +107,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             post(conversations::toggle_priority),
         ),
         (
+            at("/conversations/{id}/toggle_typing_status"),
+            post(conversations::toggle_typing_status),
+        ),
+        (
             at("/conversations/{id}/assignments"),
             post(conversations::assignments),
         ),

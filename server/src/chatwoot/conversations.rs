@@ -252,3 +252,28 @@ pub async fn delete_message(_api: ApiAgent) -> Result<(), ApiError> {
         "Messages cannot be deleted or edited: what was sent to a customer stays as it was sent.",
     ))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AgentTypingBody {
+    /// `on`, `off`, or `recording` (told as writing).
+    #[serde(default)]
+    typing_status: Option<String>,
+    /// Writing a private note: only teammates (and webhooks that take notes) hear it.
+    #[serde(default)]
+    is_private: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_typing_status", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = AgentTypingBody, responses((status = 200, description = "Said (empty body)"), super::openapi::Refusals))]
+pub async fn toggle_typing_status(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<AgentTypingBody>,
+) -> Result<(), ApiError> {
+    let on = match body.typing_status.as_deref() {
+        Some("on") | Some("recording") => true,
+        Some("off") => false,
+        _ => return Err(AppError::validation("typing_status", "invalid").into()),
+    };
+    changes::typing(&api.caller(), id, on, body.is_private).await?;
+    Ok(())
+}

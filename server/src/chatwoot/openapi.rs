@@ -288,7 +288,7 @@ impl Modify for TokenHeader {
 #[openapi(
     info(
         title = "Charla — Chatwoot-compatible Application API",
-        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header; an agent bot's token opens only messages, toggle_status and toggle_priority in its inboxes."
+        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header; an agent bot's token opens only messages, toggle_status, toggle_priority, the conversation's PATCH and assignments in its inboxes."
     ),
     modifiers(&TokenHeader),
     security(("api_access_token" = [])),
@@ -324,6 +324,7 @@ impl Modify for TokenHeader {
         super::conversations::update,
         super::conversations::toggle_status,
         super::conversations::toggle_priority,
+        super::conversations::toggle_typing_status,
         super::conversations::labels,
         super::conversations::set_labels,
         super::conversations::messages,

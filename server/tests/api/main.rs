@@ -1,6 +1,7 @@
 #![recursion_limit = "512"]
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
+mod agent_typing;
 mod api_inbox_flows;
 mod assignment;
 mod auth;

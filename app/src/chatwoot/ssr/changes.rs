@@ -131,3 +131,29 @@ pub async fn label_ids(caller: &Caller<'_>, titles: &[String]) -> Result<Vec<i64
         })
         .collect()
 }
+
+/// `toggle_typing_status`: the agent is writing (or has stopped) in the conversation, as
+/// her composer says it — the customer's widget shows it (never for a note), teammates
+/// see it, and `conversation_typing_on`/`off` webhooks hear it.
+pub async fn typing(
+    caller: &Caller<'_>,
+    display_id: i64,
+    on: bool,
+    private: bool,
+) -> Result<(), AppError> {
+    use crate::live::typing::{Said, Signal, Typing};
+    let row = resolve(caller, display_id).await?;
+    let signal = Signal {
+        account_id: caller.agent.account_id,
+        inbox_id: row.inbox_id,
+        said: Said::Typing(Typing {
+            conversation_id: row.id,
+            agent_id: Some(caller.agent.id),
+            name: caller.agent.shown_name().to_owned(),
+            private,
+            typing: on,
+        }),
+    };
+    caller.state.hub.say(caller.db(), signal).await;
+    Ok(())
+}

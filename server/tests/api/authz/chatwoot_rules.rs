@@ -198,6 +198,20 @@ pub(super) fn api_rules() -> Vec<Rule> {
             expect: API_CONVERSATION,
         },
         Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/toggle_typing_status",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(
+                        f,
+                        &format!("/conversations/{}/toggle_typing_status", f.number),
+                    ),
+                    Some(json!({"typing_status": "off"})),
+                )
+            },
+            expect: API_CONVERSATION,
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/conversations/{id}/assignments",
             build: |f, _| {
                 Req::Other(
