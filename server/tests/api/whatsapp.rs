@@ -497,6 +497,18 @@ async fn statuses_reach_the_message(app: TestApp) {
         error.as_deref(),
         Some("131026 · Message undeliverable (Receiver is incapable of receiving this message)")
     );
+
+    // Reports of messages sent from elsewhere on the number (Business Suite, the app):
+    // a batch of them is answered and changes nothing here.
+    let foreign: Vec<Value> = (0..10)
+        .map(|n| status(&format!("wamid.elsewhere.{n}"), "delivered"))
+        .collect();
+    assert_eq!(
+        post_signed(&app, inbox, &delivery(vec![], foreign)).await,
+        200
+    );
+    let (error, _) = wait_status(&app, second.id, DeliveryStatus::Failed).await;
+    assert!(error.is_some(), "still the failure it was");
 }
 
 async fn retries_then_gives_up_with_metas_reason(app: TestApp) {

@@ -250,11 +250,30 @@ pub fn advances(current: Option<DeliveryStatus>, reported: DeliveryStatus) -> bo
     }
 }
 
+/// Whether a WhatsApp message is being handed to Meta right now (its outbox row is
+/// leased until the worker records Meta's id and lets it go).
+async fn sending_now(db: &crate::db::Db) -> Result<bool, AppError> {
+    let busy: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM outbox WHERE state = 'pending' AND channel_kind = $1 AND locked_until > $2 LIMIT 1",
+    )
+    .bind(crate::domain::ChannelKind::WhatsApp.as_str())
+    .bind(crate::db::now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(busy.is_some())
+}
+
 async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Result<(), AppError> {
     // A report can overtake the outbox worker recording Meta's id for the message:
-    // wait briefly for it before giving up on this report.
+    // wait briefly for it before giving up on this report — but only while a WhatsApp
+    // send is in flight. Reports of messages sent from elsewhere (Meta Business Suite,
+    // the business app on the same number) are ignored at once: a delivery carrying
+    // many of them would otherwise wait two seconds each and outlast Meta's timeout.
     let mut found = None;
     for attempt in 0..6 {
+        // Asked before looking: a send that is not in flight now has either recorded
+        // its id already (the lookup finds it) or has not reached Meta yet.
+        let in_flight = sending_now(&wa.db).await?;
         found = sqlx::query(
             "SELECT id, conversation_id, delivery_status FROM messages \
              WHERE inbox_id = $1 AND external_id = $2 AND direction = 'outgoing'",
@@ -263,7 +282,7 @@ async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Re
         .bind(&update.message_id)
         .fetch_optional(&wa.db.pool)
         .await?;
-        if found.is_some() {
+        if found.is_some() || !in_flight {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100 * (attempt + 1))).await;
