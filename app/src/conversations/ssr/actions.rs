@@ -22,10 +22,7 @@ pub async fn assign(
     assignee_id: Option<i64>,
 ) -> Result<ConversationSummary, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
-    let by = Actor::Agent {
-        id: agent.id,
-        name: agent.shown_name(),
-    };
+    let by = Actor::agent(agent);
     assign_as(db, hub, agent.account_id, &before, assignee_id, by).await
 }
 
@@ -90,10 +87,7 @@ pub async fn set_team(
     team_id: Option<i64>,
 ) -> Result<ConversationSummary, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
-    let by = Actor::Agent {
-        id: agent.id,
-        name: agent.shown_name(),
-    };
+    let by = Actor::agent(agent);
     set_team_as(db, hub, agent.account_id, &before, team_id, by).await
 }
 

@@ -26,7 +26,15 @@ pub enum Actor<'a> {
     },
 }
 
-impl Actor<'_> {
+impl<'a> Actor<'a> {
+    /// A signed-in agent, by the name teammates see.
+    pub fn agent(agent: &'a crate::agents::AgentProfile) -> Self {
+        Actor::Agent {
+            id: agent.id,
+            name: agent.shown_name(),
+        }
+    }
+
     fn name(self) -> Option<String> {
         match self {
             Actor::Agent { name, .. } | Actor::Bot { name } => Some(name.to_owned()),

@@ -97,10 +97,7 @@ pub async fn apply(
             refused,
         });
     }
-    let by = Actor::Agent {
-        id: agent.id,
-        name: agent.shown_name(),
-    };
+    let by = Actor::agent(agent);
     let taken: Vec<ConversationSummary> = accepted.iter().map(|id| before[id].clone()).collect();
     let after = act_in_tx(
         &mut tx,

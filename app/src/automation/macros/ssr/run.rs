@@ -51,10 +51,7 @@ pub async fn run_on(
         return Err(AppError::validation(part, "unknown_reference"));
     }
     let acting = Acting {
-        by: Actor::Agent {
-            id: agent.id,
-            name: agent.shown_name(),
-        },
+        by: Actor::agent(agent),
         author: Author::Agent(agent),
         rule: None,
     };
