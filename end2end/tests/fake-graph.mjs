@@ -49,7 +49,8 @@ export async function startFakeGraph({ templates = [] } = {}) {
         ids.push(id);
         return answer(200, {
           messaging_product: 'whatsapp',
-          contacts: [{ input: body.to, wa_id: body.to }],
+          // A number comes in `to`, a business-scoped user id in `recipient`.
+          contacts: [body.to ? { input: body.to, wa_id: body.to } : { input: body.recipient, user_id: body.recipient }],
           messages: [{ id }],
         });
       }

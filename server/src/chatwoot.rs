@@ -69,7 +69,8 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             at("/contacts/{id}"),
             get(contacts::get)
                 .put(contacts::update)
-                .patch(contacts::update),
+                .patch(contacts::update)
+                .delete(contacts::delete),
         ),
         (
             at("/contacts/{id}/conversations"),
@@ -92,6 +93,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             get(conversations::list).post(conversations::create),
         ),
         (at("/conversations/meta"), get(conversations::meta)),
+        (at("/conversations/filter"), post(conversations::filter)),
         (
             at("/conversations/{id}"),
             get(conversations::get)

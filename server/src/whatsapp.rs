@@ -10,8 +10,9 @@ use app::channels::whatsapp::webhook::{signature_is_valid, Payload};
 use app::channels::whatsapp::{handle_webhook, inbox, WhatsApp};
 use app::state::AppState;
 
-/// Meta's deliveries are small JSON documents; media comes separately.
-pub const WEBHOOK_MAX_BYTES: usize = 1024 * 1024;
+/// Meta's deliveries are JSON documents (media comes separately), but one may batch
+/// hundreds of status reports with their pricing blocks: room for that, and no more.
+pub const WEBHOOK_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct Handshake {

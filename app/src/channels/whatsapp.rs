@@ -4,9 +4,12 @@
 pub mod graph;
 mod inbound;
 pub mod inbox;
+mod number_change;
 mod outbound;
+mod reaction;
 pub mod survey;
 pub mod templates;
+mod user_ids;
 pub mod webhook;
 
 pub use inbound::{handle_webhook, WebhookSummary};

@@ -103,6 +103,33 @@ pub struct MessageView {
     /// Files the message carries (images, audio, documents…).
     #[serde(default)]
     pub attachments: Vec<AttachmentView>,
+    /// The customer's reaction to this message (WhatsApp), shown on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<String>,
+    /// The earlier message this one answers, quoted above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<QuotedMessage>,
+}
+
+/// What a reply shows of the message it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotedMessage {
+    pub id: i64,
+    /// The start of its text (empty for a file alone).
+    pub excerpt: String,
+}
+
+impl QuotedMessage {
+    pub const EXCERPT_CHARS: usize = 120;
+
+    pub fn new(id: i64, body: &str) -> Self {
+        let body = body.trim();
+        let mut excerpt: String = body.chars().take(Self::EXCERPT_CHARS).collect();
+        if excerpt.len() < body.len() {
+            excerpt.push('…');
+        }
+        Self { id, excerpt }
+    }
 }
 
 /// A stored file of a message, served (to those who may see it) at `url`.
@@ -212,6 +239,14 @@ pub enum MessageExtra {
     },
     /// A message type the channel sent that Charla cannot show; kept, never dropped.
     Unsupported { message_type: String },
+    /// The customer's WhatsApp number changed from `from` to `to` (E.164).
+    NumberChanged { from: String, to: String },
+    /// The customer came from an ad or a post (WhatsApp click-to-chat): where it is.
+    Referral {
+        source_url: String,
+        source_type: String,
+        headline: Option<String>,
+    },
     /// A change of hands: to `assignee` (`None`: unassigned), by the agent named in
     /// `by` or by automatic assignment (`by: None`). Names as they were then.
     Assigned {
@@ -305,6 +340,15 @@ enum MessageExtraTwin {
     },
     Unsupported {
         message_type: String,
+    },
+    NumberChanged {
+        from: String,
+        to: String,
+    },
+    Referral {
+        source_url: String,
+        source_type: String,
+        headline: Option<String>,
     },
     Assigned {
         assignee: Option<String>,

@@ -194,6 +194,8 @@ mod tests {
             created_at: 0,
             mentions: vec![],
             extra: None,
+            reaction: None,
+            reply_to: None,
             attachments: vec![],
         }
     }

@@ -71,6 +71,12 @@ pub async fn update(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/contacts/{id}", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Deleted with her conversations (administrators only)"), super::openapi::Refusals))]
+pub async fn delete(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
+    contacts::delete(&api.caller(), id).await?;
+    Ok(Json(Value::Null))
+}
+
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/contacts/{id}/conversations", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = super::openapi::ConversationPayload), super::openapi::Refusals))]
 pub async fn conversations(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
     Ok(Json(
@@ -119,11 +125,11 @@ pub async fn set_labels(
     Ok(Json(json!({"payload": labels})))
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/filter", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query)), request_body = cw::ContactFilterBody, responses((status = 200, body = super::openapi::ContactPage), super::openapi::Refusals))]
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/filter", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query)), request_body = cw::FilterBody, responses((status = 200, body = super::openapi::ContactPage), super::openapi::Refusals))]
 pub async fn filter(
     api: ApiAgent,
     params: Params,
-    Body(body): Body<cw::ContactFilterBody>,
+    Body(body): Body<cw::FilterBody>,
 ) -> ApiResult<Value> {
     let page = page_number(&params)?;
     let (items, count) =

@@ -39,6 +39,18 @@ pub async fn meta(api: ApiAgent, params: Params) -> ApiResult<Value> {
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/filter", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query)), request_body = cw::FilterBody, responses((status = 200, body = super::openapi::ConversationListData), super::openapi::Refusals))]
+pub async fn filter(
+    api: ApiAgent,
+    params: Params,
+    Body(body): Body<cw::FilterBody>,
+) -> ApiResult<Value> {
+    let page = params.number("page")?.unwrap_or(1);
+    let (meta, payload) =
+        app::chatwoot::ssr::conversation_filter::filter(&api.caller(), &body, page).await?;
+    Ok(Json(json!({"meta": meta, "payload": payload})))
+}
+
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number in the account")), responses((status = 200, body = cw::Conversation), super::openapi::Refusals))]
 pub async fn get(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw::Conversation> {
     Ok(Json(conversations::get(&api.caller(), id).await?))

@@ -177,10 +177,21 @@ async fn send_message(
         )
             .into_response();
     }
+    // A number goes in `to`; a business-scoped user id in `recipient` (and `to` wins).
+    let contact = match (body["to"].as_str(), body["recipient"].as_str()) {
+        (Some(to), _) => json!({"input": to, "wa_id": to}),
+        (None, Some(user_id)) => json!({"input": user_id, "user_id": user_id}),
+        (None, None) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": {"message": "(#100) The parameter to is required.", "type": "OAuthException", "code": 100}})),
+            )
+                .into_response()
+        }
+    };
     let n = fake.next_id();
-    let to = body["to"].as_str().unwrap_or_default().to_owned();
     Json(
-        json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+        json!({"messaging_product": "whatsapp", "contacts": [contact],
         "messages": [{"id": format!("wamid.fake{n}")}]}),
     )
     .into_response()

@@ -124,7 +124,12 @@ pub(crate) async fn wait_status(
     panic!("message {message_id} never became {wanted}");
 }
 
-async fn reply(app: &TestApp, cookie: &str, conversation: i64, body: &str) -> reqwest::Response {
+pub(crate) async fn reply(
+    app: &TestApp,
+    cookie: &str,
+    conversation: i64,
+    body: &str,
+) -> reqwest::Response {
     app.call_json(
         Some(cookie),
         "conversations/send",
@@ -297,10 +302,12 @@ async fn every_inbound_type(app: TestApp) {
             json!({"type": "button_reply", "button_reply": {"id": "b1", "title": "Sí, gracias"}}),
         ),
         m(
-            "w.unknown",
+            "w.order",
             "order",
-            json!({"catalog_id": "1", "product_items": []}),
+            json!({"catalog_id": "1", "text": "Para el sábado", "product_items": [
+                {"product_retailer_id": "camiseta-m", "quantity": 2, "item_price": 12.5, "currency": "EUR"}]}),
         ),
+        m("w.unknown", "ephemeral", json!({})),
         m(
             "w.lost",
             "image",
@@ -321,9 +328,13 @@ async fn every_inbound_type(app: TestApp) {
         ("w.video", "video", ""),
         ("w.location", "location", "Tienda Sol\nPuerta del Sol 1"),
         ("w.contacts", "contacts", "Luis Gil: +34 600 111 222"),
-        ("w.reaction", "reaction", "❤️"),
         ("w.button", "button", "Confirmar cita"),
         ("w.interactive", "interactive", "Sí, gracias"),
+        (
+            "w.order",
+            "order",
+            "Para el sábado\n2 × camiseta-m (12.5 EUR)",
+        ),
         ("w.unknown", "unsupported", ""),
         ("w.lost", "image", ""),
     ];
@@ -360,12 +371,20 @@ async fn every_inbound_type(app: TestApp) {
         find("Tienda Sol\nPuerta del Sol 1").extra,
         Some(MessageExtra::Location { .. })
     ));
+    // A reaction is not a message: it sits on the one it answers.
+    assert_eq!(find("Hola").reaction.as_deref(), Some("❤️"));
+    assert!(!items.iter().any(|m| m.body == "❤️"));
     assert!(
-        matches!(find("❤️").extra, Some(MessageExtra::Reaction { ref to_external_id, .. }) if to_external_id == "w.text")
+        count(
+            &app,
+            "SELECT COUNT(*) FROM messages WHERE external_id = 'w.reaction'"
+        )
+        .await
+            == 0
     );
     assert!(items.iter().any(|m| m.extra
         == Some(MessageExtra::Unsupported {
-            message_type: "order".into()
+            message_type: "ephemeral".into()
         })));
     assert!(
         items.iter().any(|m| matches!(&m.extra, Some(MessageExtra::Unsupported { message_type }) if message_type.starts_with("image ("))),

@@ -191,6 +191,8 @@ async fn store_in_db(
         extra: Some(&content.extra),
         attachments: content.attachments,
         at: mail.date.unwrap_or_else(now_ms),
+        // The quoted mail travels in the message itself.
+        reply_to_external: None,
     };
     receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
     if let Some(display_id) = refused {

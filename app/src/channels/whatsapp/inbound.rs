@@ -24,6 +24,8 @@ pub struct WebhookSummary {
     pub stored: usize,
     pub duplicates: usize,
     pub statuses: usize,
+    /// Reactions put on (or taken off) the messages they answer.
+    pub reactions: usize,
     pub ignored: usize,
 }
 
@@ -47,23 +49,50 @@ pub async fn handle_webhook(
             summary.ignored += value.messages.len() + value.statuses.len();
             continue;
         }
+        // Her profile name, by number and by business-scoped user id.
         let names: HashMap<String, String> = value
             .contacts
             .iter()
-            .filter_map(|c| Some((c.wa_id.clone()?, c.profile.as_ref()?.name.clone()?)))
+            .flat_map(|c| {
+                let name = c.profile.as_ref().and_then(|p| p.name.clone());
+                [c.wa_id.clone(), c.user_id.clone()]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(move |key| Some((key, name.clone()?)))
+            })
             .collect();
         for message in &value.messages {
-            match incoming(message) {
-                Some(incoming) => {
-                    if super::survey::answered(wa, inbox, &incoming).await?
-                        || receive_one(wa, inbox, &incoming, names.get(&incoming.from)).await?
-                    {
-                        summary.stored += 1;
-                    } else {
-                        summary.duplicates += 1;
-                    }
-                }
-                None => summary.ignored += 1,
+            let Some(incoming) = incoming(message) else {
+                summary.ignored += 1;
+                continue;
+            };
+            let incoming = super::user_ids::resolve(wa, inbox, incoming).await?;
+            let name = names
+                .get(&incoming.from)
+                .or_else(|| incoming.user_id.as_ref().and_then(|u| names.get(u)));
+            let done = if incoming.previous_user_id.is_some() {
+                super::user_ids::changed(wa, inbox, &incoming).await?
+            } else if incoming.changed_number_to.is_some() {
+                super::number_change::follow(wa, inbox, &incoming).await?
+            } else if super::reaction::reaction_of(&incoming).is_some() {
+                let reacted = super::reaction::react(wa, inbox, &incoming).await?;
+                summary.reactions += usize::from(reacted);
+                summary.ignored += usize::from(!reacted);
+                continue;
+            } else if super::survey::answered(wa, inbox, &incoming).await?
+                || receive_one(wa, inbox, &incoming, name).await?
+            {
+                super::user_ids::remember(wa, inbox, &incoming).await?;
+                summary.stored += 1;
+                continue;
+            } else {
+                summary.duplicates += 1;
+                continue;
+            };
+            if done {
+                summary.stored += 1;
+            } else {
+                summary.ignored += 1;
             }
         }
         for status in &value.statuses {
@@ -205,6 +234,7 @@ async fn receive_one(
             extra: extra.as_ref(),
             attachments: &attachments,
             at: incoming.at.unwrap_or_else(now_ms),
+            reply_to_external: incoming.context.as_deref(),
         };
         receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
         wa.hub.commit(tx).await?;

@@ -9,6 +9,11 @@ use sha2::Sha256;
 use crate::conversations::model::MessageExtra;
 use crate::domain::{DeliveryStatus, Millis};
 
+mod content;
+
+use content::str_at;
+pub use content::MediaRef;
+
 /// `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`,
 /// compared in constant time.
 pub fn signature_is_valid(app_secret: &str, body: &[u8], header: Option<&str>) -> bool {
@@ -73,6 +78,8 @@ pub struct Metadata {
 #[derive(Debug, Deserialize)]
 pub struct WaContact {
     pub wa_id: Option<String>,
+    /// Her business-scoped user id.
+    pub user_id: Option<String>,
     pub profile: Option<Profile>,
 }
 
@@ -81,22 +88,16 @@ pub struct Profile {
     pub name: Option<String>,
 }
 
-/// A file the customer sent, still at Meta.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MediaRef {
-    pub id: String,
-    pub mime_type: Option<String>,
-    pub file_name: Option<String>,
-    pub voice: bool,
-}
-
 /// One inbound message as Charla stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incoming {
     /// Meta's message id (`wamid…`): the deduplication key.
     pub id: String,
-    /// The customer's WhatsApp id (their number without `+`).
+    /// The customer's WhatsApp id: her number without `+`, or her business-scoped
+    /// user id when Meta withholds the number (she chose a username).
     pub from: String,
+    /// Her business-scoped user id (`from_user_id`, "US.1349…"), when Meta sends it.
+    pub user_id: Option<String>,
     /// When WhatsApp received it (Unix ms).
     pub at: Option<Millis>,
     pub body: String,
@@ -107,21 +108,36 @@ pub struct Incoming {
     pub survey_rating: Option<u8>,
     /// The message it answers (`context.id`), when WhatsApp says.
     pub context: Option<String>,
+    /// A `system` message saying the customer changed her number: the new one.
+    pub changed_number_to: Option<String>,
+    /// A `system` message's new business-scoped user id (with a number change, or alone).
+    pub new_user_id: Option<String>,
+    /// A `user_changed_user_id` system message: the id she had until now.
+    pub previous_user_id: Option<String>,
 }
 
-fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut v = value;
-    for key in path {
-        v = v.get(key)?;
-    }
-    v.as_str()
+/// A business-scoped user id as Meta shapes it: a country code, a dot, then letters
+/// and digits ("US.13491208655302741918", "US.ENT.118…").
+pub fn is_user_id(value: &str) -> bool {
+    value.len() <= 160
+        && value.contains('.')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 /// Reads one element of `messages`; `None` without an id or sender.
 pub fn incoming(message: &Value) -> Option<Incoming> {
     let id = message.get("id")?.as_str()?.to_owned();
-    let from = message.get("from")?.as_str()?.to_owned();
-    if id.is_empty() || from.is_empty() || id.len() > 200 || from.len() > 32 {
+    let user_id = str_at(message, &["from_user_id"])
+        .filter(|u| is_user_id(u))
+        .map(str::to_owned);
+    let from = match str_at(message, &["from"]).filter(|f| !f.is_empty()) {
+        Some(number) if number.len() <= 32 => number.to_owned(),
+        Some(_) => return None,
+        None => user_id.clone()?,
+    };
+    if id.is_empty() || id.len() > 200 {
         return None;
     }
     let at = str_at(message, &["timestamp"])
@@ -132,135 +148,16 @@ pub fn incoming(message: &Value) -> Option<Incoming> {
         .and_then(Value::as_str)
         .unwrap_or("unknown")
         .to_owned();
-    let mut body = String::new();
-    let mut extra = None;
-    let mut media = None;
-    let mut content_type = kind.clone();
-    match kind.as_str() {
-        "text" => {
-            body = str_at(message, &["text", "body"])
-                .unwrap_or_default()
-                .to_owned()
-        }
-        "image" | "video" | "audio" | "document" | "sticker" => {
-            let part = &message[kind.as_str()];
-            match part.get("id").and_then(Value::as_str) {
-                Some(media_id) => {
-                    body = str_at(part, &["caption"]).unwrap_or_default().to_owned();
-                    media = Some(MediaRef {
-                        id: media_id.to_owned(),
-                        mime_type: str_at(part, &["mime_type"]).map(str::to_owned),
-                        file_name: str_at(part, &["filename"]).map(str::to_owned),
-                        voice: part.get("voice").and_then(Value::as_bool).unwrap_or(false),
-                    });
-                }
-                None => {
-                    content_type = "unsupported".into();
-                    extra = Some(MessageExtra::Unsupported {
-                        message_type: kind.clone(),
-                    });
-                }
-            }
-        }
-        "location" => {
-            let loc = &message["location"];
-            let latitude = loc
-                .get("latitude")
-                .and_then(Value::as_f64)
-                .unwrap_or_default();
-            let longitude = loc
-                .get("longitude")
-                .and_then(Value::as_f64)
-                .unwrap_or_default();
-            let name = str_at(loc, &["name"]).map(str::to_owned);
-            let address = str_at(loc, &["address"]).map(str::to_owned);
-            body = [name.clone(), address.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n");
-            if body.is_empty() {
-                body = format!("{latitude}, {longitude}");
-            }
-            extra = Some(MessageExtra::Location {
-                latitude,
-                longitude,
-                name,
-                address,
-            });
-        }
-        "contacts" => {
-            let cards = message["contacts"].as_array().cloned().unwrap_or_default();
-            body = cards
-                .iter()
-                .map(|card| {
-                    let name = str_at(card, &["name", "formatted_name"]).unwrap_or_default();
-                    let phones: Vec<&str> = card["phones"]
-                        .as_array()
-                        .map(|p| p.iter().filter_map(|p| str_at(p, &["phone"])).collect())
-                        .unwrap_or_default();
-                    let emails: Vec<&str> = card["emails"]
-                        .as_array()
-                        .map(|e| e.iter().filter_map(|e| str_at(e, &["email"])).collect())
-                        .unwrap_or_default();
-                    let details: Vec<&str> = phones.into_iter().chain(emails).collect();
-                    if details.is_empty() {
-                        name.to_owned()
-                    } else {
-                        format!("{name}: {}", details.join(", "))
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
-        "reaction" => {
-            let emoji = str_at(message, &["reaction", "emoji"])
-                .unwrap_or_default()
-                .to_owned();
-            body = emoji.clone();
-            extra = Some(MessageExtra::Reaction {
-                emoji,
-                to_external_id: str_at(message, &["reaction", "message_id"])
-                    .unwrap_or_default()
-                    .to_owned(),
-            });
-        }
-        "button" => {
-            body = str_at(message, &["button", "text"])
-                .or_else(|| str_at(message, &["button", "payload"]))
-                .unwrap_or_default()
-                .to_owned();
-        }
-        "interactive" => {
-            let reply = &message["interactive"];
-            let title = str_at(reply, &["button_reply", "title"])
-                .or_else(|| str_at(reply, &["list_reply", "title"]))
-                .or_else(|| str_at(reply, &["nfm_reply", "body"]));
-            match title {
-                Some(title) => {
-                    body = title.to_owned();
-                    if let Some(description) = str_at(reply, &["list_reply", "description"]) {
-                        body.push_str(&format!("\n{description}"));
-                    }
-                }
-                None => {
-                    content_type = "unsupported".into();
-                    extra = Some(MessageExtra::Unsupported {
-                        message_type: format!(
-                            "interactive/{}",
-                            str_at(reply, &["type"]).unwrap_or("unknown")
-                        ),
-                    });
-                }
-            }
-        }
-        other => {
-            content_type = "unsupported".into();
-            extra = Some(MessageExtra::Unsupported {
-                message_type: other.chars().take(40).collect(),
-            });
-        }
+    if kind == "request_welcome" {
+        // She opened the chat for the first time and wrote nothing yet.
+        return None;
     }
+    let content::Content {
+        body,
+        content_type,
+        extra,
+        media,
+    } = content::read(&kind, message);
     let body: String = body
         .trim()
         .chars()
@@ -278,6 +175,23 @@ pub fn incoming(message: &Value) -> Option<Incoming> {
         media,
         survey_rating,
         context: str_at(message, &["context", "id"]).map(str::to_owned),
+        user_id,
+        new_user_id: str_at(message, &["system", "user_id"])
+            .filter(|u| is_user_id(u))
+            .map(str::to_owned),
+        previous_user_id: (str_at(message, &["system", "type"]) == Some("user_changed_user_id"))
+            .then(|| str_at(message, &["system", "previous_user_id"]))
+            .flatten()
+            .filter(|u| is_user_id(u))
+            .map(str::to_owned),
+        changed_number_to: (str_at(message, &["system", "type"]) == Some("user_changed_number"))
+            .then(|| {
+                str_at(message, &["system", "wa_id"])
+                    .or_else(|| str_at(message, &["system", "new_wa_id"]))
+            })
+            .flatten()
+            .filter(|id| !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned),
     })
 }
 

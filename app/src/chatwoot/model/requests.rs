@@ -90,9 +90,9 @@ pub struct ContactInboxBody {
     pub source_id: Option<String>,
 }
 
-/// `POST /contacts/filter`.
+/// `POST /contacts/filter` and `POST /conversations/filter`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct ContactFilterBody {
+pub struct FilterBody {
     #[serde(default)]
     pub payload: Vec<FilterCondition>,
 }

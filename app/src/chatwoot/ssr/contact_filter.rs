@@ -5,25 +5,16 @@
 //! right by each condition's `query_operator` (`and`/`or`, SQL precedence as Chatwoot's
 //! own builder has it); pages of 15 in id order. Text compares ignoring case (on SQLite,
 //! whose `LOWER` folds only ASCII, the case of accented capitals counts).
-use serde_json::Value;
+use sqlx::Row;
 
 use super::contacts::PER_PAGE;
+use super::filter_sql::{bind_all, escape_like, joined, texts, time_condition, Bound, Params};
 use super::render;
 use super::Caller;
 use crate::chatwoot::model as cw;
 use crate::contacts::ssr::store::{row_from, CONTACT_COLUMNS};
 use crate::domain::PhoneNumber;
 use crate::error::AppError;
-
-/// More conditions than this are refused (each is a clause of one query).
-pub const MAX_CONDITIONS: usize = 10;
-/// More values in one condition than this are refused.
-pub const MAX_VALUES: usize = 50;
-
-enum Bound {
-    Text(String),
-    Int(i64),
-}
 
 /// The contact book lists only contacts with an email or a phone (a website visitor who
 /// never left either is not listed); the filter finds what the list shows.
@@ -32,29 +23,24 @@ const LISTED: &str = "c.account_id = $1 AND (c.email IS NOT NULL OR c.phone_e164
 /// One page of the contacts that pass, and how many pass in all.
 pub async fn filter(
     caller: &Caller<'_>,
-    body: &cw::ContactFilterBody,
+    body: &cw::FilterBody,
     page: i64,
 ) -> Result<(Vec<cw::Contact>, i64), AppError> {
-    let (clause, bound) = where_clause(body, &caller.state.settings.default_country)?;
+    let (clause, params) = where_clause(body, &caller.state.settings.default_country)?;
     let account = caller.agent.account_id;
-    let next = bound.len() + 2;
+    let next = params.next();
     let count_sql = format!("SELECT COUNT(*) FROM contacts c WHERE {LISTED} AND ({clause})");
     let page_sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE {LISTED} AND ({clause}) \
          ORDER BY c.id LIMIT ${next} OFFSET ${}",
         next + 1
     );
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(account);
-    let mut rows = sqlx::query(&page_sql).bind(account);
-    for value in &bound {
-        (count, rows) = match value {
-            Bound::Text(t) => (count.bind(t.clone()), rows.bind(t.clone())),
-            Bound::Int(n) => (count.bind(*n), rows.bind(*n)),
-        };
-    }
-    let total = count.fetch_one(&caller.db().pool).await?;
+    let total: i64 = bind_all(sqlx::query(&count_sql).bind(account), &params.bound)
+        .fetch_one(&caller.db().pool)
+        .await?
+        .try_get(0)?;
     let offset = (page.max(1) - 1).saturating_mul(PER_PAGE);
-    let found = rows
+    let found = bind_all(sqlx::query(&page_sql).bind(account), &params.bound)
         .bind(PER_PAGE)
         .bind(offset)
         .fetch_all(&caller.db().pool)
@@ -67,42 +53,16 @@ pub async fn filter(
 }
 
 /// The conditions as SQL over `contacts c` with their values (numbered from `$2`).
-fn where_clause(
-    body: &cw::ContactFilterBody,
-    country: &str,
-) -> Result<(String, Vec<Bound>), AppError> {
-    if body.payload.is_empty() {
-        return Err(AppError::validation("payload", "required"));
-    }
-    if body.payload.len() > MAX_CONDITIONS {
-        return Err(AppError::validation("payload", "too_many"));
-    }
-    let mut sql = String::new();
-    let mut bound = Vec::new();
-    let mut joiner: Option<&str> = None;
-    for condition in &body.payload {
-        if let Some(op) = joiner {
-            sql.push_str(op);
-        }
-        sql.push_str(&condition_sql(condition, country, &mut bound)?);
-        joiner = match condition
-            .query_operator
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-        {
-            None => Some(" AND "),
-            Some(op) if op == "and" => Some(" AND "),
-            Some(op) if op == "or" => Some(" OR "),
-            Some(_) => return Err(AppError::validation("query_operator", "invalid")),
-        };
-    }
-    Ok((sql, bound))
+fn where_clause(body: &cw::FilterBody, country: &str) -> Result<(String, Params), AppError> {
+    joined(&body.payload, 1, |condition, params| {
+        condition_sql(condition, country, params)
+    })
 }
 
 fn condition_sql(
     condition: &cw::FilterCondition,
     country: &str,
-    bound: &mut Vec<Bound>,
+    params: &mut Params,
 ) -> Result<String, AppError> {
     let column = match condition.attribute_key.as_str() {
         "name" => "c.name",
@@ -117,43 +77,15 @@ fn condition_sql(
         condition.attribute_key.as_str(),
         "created_at" | "last_activity_at"
     );
-    if condition.values.len() > MAX_VALUES {
-        return Err(AppError::validation("values", "too_many"));
-    }
-    let texts: Vec<String> = condition.values.iter().filter_map(text_of).collect();
-    // PostgreSQL takes no NUL in a text; no contact field holds one.
-    if texts.iter().any(|t| t.contains('\0')) {
-        return Err(AppError::validation("values", "invalid"));
-    }
-    let mut param = |value: Bound| {
-        bound.push(value);
-        format!("${}", bound.len() + 1)
-    };
+    let texts = texts(condition)?;
+    let mut param = |value: Bound| params.add(value);
     let present = format!("({column} IS NOT NULL AND CAST({column} AS TEXT) <> '')");
     let operator = condition.filter_operator.as_str();
     Ok(match operator {
         "is_present" => present,
         "is_not_present" => format!("(NOT {present})"),
         "is_greater_than" | "is_less_than" | "days_before" if is_time => {
-            let first = texts
-                .first()
-                .ok_or_else(|| AppError::validation("values", "required"))?;
-            let at = match operator {
-                "days_before" => {
-                    let days: i64 = first
-                        .trim()
-                        .parse()
-                        .map_err(|_| AppError::validation("values", "invalid"))?;
-                    crate::db::now_ms() - days.clamp(0, 36_500) * 86_400_000
-                }
-                _ => instant(first).ok_or_else(|| AppError::validation("values", "invalid"))?,
-            };
-            let cmp = if operator == "is_greater_than" {
-                ">"
-            } else {
-                "<"
-            };
-            format!("({column} {cmp} {})", param(Bound::Int(at)))
+            time_condition(column, operator, &texts, params)?
         }
         "equal_to" | "not_equal_to" | "contains" | "does_not_contain" if !is_time => {
             if texts.is_empty() {
@@ -192,43 +124,20 @@ fn condition_sql(
     })
 }
 
-fn text_of(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// `2024-05-01` (a day, UTC) or `2024-05-01T10:00:00Z` as Unix milliseconds.
-fn instant(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if let Ok(at) = text.parse::<jiff::Timestamp>() {
-        return Some(at.as_millisecond());
-    }
-    let day: jiff::civil::Date = text.parse().ok()?;
-    let at = day.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
-    Some(at.timestamp().as_millisecond())
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn body(payload: Value) -> cw::ContactFilterBody {
+    use serde_json::Value;
+
+    fn body(payload: Value) -> cw::FilterBody {
         serde_json::from_value(json!({ "payload": payload })).unwrap()
     }
 
     #[test]
     fn conditions_join_left_to_right() {
-        let (sql, bound) = where_clause(
+        let (sql, params) = where_clause(
             &body(json!([
                 {"attribute_key": "email", "filter_operator": "equal_to", "values": ["ANA@example.com"], "query_operator": "or"},
                 {"attribute_key": "phone_number", "filter_operator": "equal_to", "values": ["600 11 22 33"]}
@@ -240,13 +149,13 @@ mod tests {
             sql,
             "(LOWER(c.email) = LOWER($2)) OR (LOWER(c.phone_e164) = LOWER($3))"
         );
-        assert!(matches!(&bound[0], Bound::Text(t) if t == "ana@example.com"));
-        assert!(matches!(&bound[1], Bound::Text(t) if t == "+34600112233"));
+        assert!(matches!(&params.bound[0], Bound::Text(t) if t == "ana@example.com"));
+        assert!(matches!(&params.bound[1], Bound::Text(t) if t == "+34600112233"));
     }
 
     #[test]
     fn contains_escapes_the_pattern() {
-        let (sql, bound) = where_clause(
+        let (sql, params) = where_clause(
             &body(json!([{"attribute_key": "name", "filter_operator": "does_not_contain", "values": ["50%_"]}])),
             "ES",
         )
@@ -255,7 +164,7 @@ mod tests {
             sql,
             "(c.name IS NOT NULL AND NOT (LOWER(c.name) LIKE $2 ESCAPE '\\'))"
         );
-        assert!(matches!(&bound[0], Bound::Text(t) if t == "%50\\%\\_%"));
+        assert!(matches!(&params.bound[0], Bound::Text(t) if t == "%50\\%\\_%"));
     }
 
     #[test]
@@ -273,12 +182,12 @@ mod tests {
                 "{payload}"
             );
         }
-        let (sql, bound) = where_clause(
+        let (sql, params) = where_clause(
             &body(json!([{"attribute_key": "created_at", "filter_operator": "is_greater_than", "values": ["2026-01-01"]}])),
             "ES",
         )
         .unwrap();
         assert_eq!(sql, "(c.created_at > $2)");
-        assert!(matches!(bound[0], Bound::Int(1_767_225_600_000)));
+        assert!(matches!(params.bound[0], Bound::Int(1_767_225_600_000)));
     }
 }

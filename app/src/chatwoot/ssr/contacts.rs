@@ -162,6 +162,22 @@ pub async fn create(
     Ok((contact, contact_inbox))
 }
 
+/// `DELETE …/contacts/{id}`: an administrator's token deletes the contact with all her
+/// conversations, as the contact page does once her name is typed (S13); the call
+/// itself names her, so her own name is the confirmation.
+pub async fn delete(caller: &Caller<'_>, id: i64) -> Result<(), AppError> {
+    let row = store::get(caller.db(), caller.agent.account_id, id).await?;
+    crate::contacts::ssr::delete::delete_contact(
+        caller.db(),
+        &caller.state.hub,
+        &caller.state.settings.files,
+        caller.agent,
+        id,
+        row.display_name(),
+    )
+    .await
+}
+
 pub async fn update(
     caller: &Caller<'_>,
     id: i64,

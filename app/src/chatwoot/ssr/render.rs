@@ -235,6 +235,9 @@ pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
     if let Some(error) = &view.delivery_error {
         attributes["external_error"] = Value::String(error.clone());
     }
+    if let Some(quoted) = &view.reply_to {
+        attributes["in_reply_to"] = json!(quoted.id);
+    }
     cw::Message {
         id: view.id,
         content: (!view.body.is_empty() || view.attachments.is_empty()).then(|| view.body.clone()),

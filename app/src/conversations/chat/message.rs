@@ -43,6 +43,12 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
                 <time>{move || clock(at)}</time>
             </p>
+            {message.reply_to.clone().map(|quoted| view! {
+                <p class="reply-to">
+                    <span class="muted">{t!(i18n, message_reply_to)}</span>" "
+                    <q>{if quoted.excerpt.is_empty() { t_string!(i18n, message_reply_to_file).to_string() } else { quoted.excerpt }}</q>
+                </p>
+            })}
             {match message.extra.clone() {
                 Some(MessageExtra::ContinuedIn { conversation_id, display_id }) => view! {
                     <p class="body">
@@ -93,6 +99,30 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                         t_string!(i18n, message_reaction, emoji = emoji.clone()).to_string()
                     };
                     view! { <p class="body reaction">{text}</p> }.into_any()
+                }
+                Some(MessageExtra::NumberChanged { from, to }) => view! {
+                    <p class="body">{t_string!(i18n, activity_number_changed, from = from, to = to).to_string()}</p>
+                }.into_any(),
+                Some(MessageExtra::Referral { source_url, source_type, headline }) => {
+                    let label = if source_type == "post" {
+                        t_string!(i18n, message_referral_post).to_string()
+                    } else {
+                        t_string!(i18n, message_referral_ad).to_string()
+                    };
+                    let title = headline.unwrap_or_else(|| source_url.clone());
+                    // Only a web address becomes a link (never `javascript:` and the like).
+                    let web = source_url.starts_with("https://") || source_url.starts_with("http://");
+                    view! {
+                        <p class="referral muted">
+                            {label}": "
+                            {if web {
+                                view! { <a href=source_url target="_blank" rel="noopener noreferrer">{title}</a> }.into_any()
+                            } else {
+                                title.into_any()
+                            }}
+                        </p>
+                        {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                    }.into_any()
                 }
                 Some(MessageExtra::Unsupported { message_type }) => view! {
                     <p class="body unsupported">{t!(i18n, message_unsupported, kind = message_type.clone())}</p>
@@ -159,6 +189,12 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 <ul class="attachments">
                     {message.attachments.iter().map(|file| view! { <li><AttachmentItem url=file.url() file=file.clone() /></li> }).collect_view()}
                 </ul>
+            })}
+            {message.reaction.clone().map(|emoji| view! {
+                <p class="reaction-chip">
+                    <span aria-hidden="true">{emoji.clone()}</span>
+                    <span class="visually-hidden">{t_string!(i18n, message_reacted_on, emoji = emoji).to_string()}</span>
+                </p>
             })}
             {status
                 .map(|status| {

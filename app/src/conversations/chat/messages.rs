@@ -60,7 +60,7 @@ pub(super) fn MessageList(
             <ol class="message-list" aria-label=move || t_string!(i18n, messages_label)>
                 <For
                     each=move || with_day_labels(&messages.get())
-                    key=|(label, m)| (m.id, m.delivery_status, m.delivery_error.clone(), label.is_some())
+                    key=|(label, m)| (m.id, m.delivery_status, m.delivery_error.clone(), m.reaction.clone(), label.is_some())
                     let:item
                 >
                     {item.0.map(|label| view! { <li class="day-label">{label}</li> })}

@@ -83,6 +83,8 @@ pub(super) fn reply_sender(
             created_at: now(),
             mentions: Vec::new(),
             extra: None,
+            reaction: None,
+            reply_to: None,
             attachments: Vec::new(),
         };
         messages.update(|list| list.push(optimistic));

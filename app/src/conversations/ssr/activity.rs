@@ -148,6 +148,23 @@ pub async fn out_of_office_in_tx(
     write(tx, account_id, conversations, "🌙", &extra, now).await
 }
 
+/// A line saying the customer's WhatsApp number changed (she keeps the conversation).
+pub async fn number_changed_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    from: &str,
+    to: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let extra = MessageExtra::NumberChanged {
+        from: from.to_owned(),
+        to: to.to_owned(),
+    };
+    let body = format!("{from} → {to}");
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
 /// A line saying the customer rated the conversation.
 pub async fn survey_answered_in_tx(
     tx: &mut WriteTx,
@@ -217,6 +234,8 @@ async fn write(
             created_at: now,
             mentions: Vec::new(),
             extra: Some(extra.clone()),
+            reaction: None,
+            reply_to: None,
             attachments: Vec::new(),
         };
         events.push((

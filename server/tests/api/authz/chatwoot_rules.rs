@@ -156,6 +156,19 @@ pub(super) fn api_rules() -> Vec<Rule> {
             expect: API_ACCOUNT,
         },
         Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/filter",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, "/conversations/filter"),
+                    Some(
+                        json!({"payload": [{"attribute_key": "status", "filter_operator": "equal_to", "values": ["all"]}]}),
+                    ),
+                )
+            },
+            expect: API_ACCOUNT,
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/contacts/{id}/labels",
             build: |f, _| read(f, &format!("/contacts/{}/labels", f.contact)),
             expect: API_ACCOUNT,

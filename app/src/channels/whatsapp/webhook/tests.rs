@@ -74,6 +74,67 @@ fn reads_each_message_type() {
 }
 
 #[test]
+fn reads_carts_flows_ads_and_number_changes() {
+    let base = |kind: &str, part: Value| {
+        let mut m = json!({"from": "34612345678", "id": "wamid.1", "timestamp": "1795492582", "type": kind});
+        m[kind] = part;
+        m
+    };
+    let order = incoming(&base(
+        "order",
+        json!({"catalog_id": "9", "text": "Urgente", "product_items": [
+            {"product_retailer_id": "sku-1", "quantity": "2", "item_price": "9.90", "currency": "EUR"},
+            {"product_retailer_id": "sku-2", "quantity": 1}]}),
+    ))
+    .unwrap();
+    assert_eq!(
+        (order.content_type.as_str(), order.body.as_str()),
+        ("order", "Urgente\n2 × sku-1 (9.90 EUR)\n1 × sku-2")
+    );
+    let flow = |response: &str| {
+        incoming(&base(
+            "interactive",
+            json!({"type": "nfm_reply", "nfm_reply": {"name": "flow", "body": "Sent", "response_json": response}}),
+        ))
+        .unwrap()
+        .body
+    };
+    assert_eq!(flow(r#"{"flow_token":"t","citas":3}"#), "citas: 3");
+    assert_eq!(
+        flow("not json"),
+        "Sent",
+        "unreadable answers fall back to the body"
+    );
+    assert_eq!(flow(r#"{"flow_token":"t"}"#), "Sent");
+
+    let mut ad = base("text", json!({"body": "Hola"}));
+    ad["referral"] = json!({"source_url": "https://fb.me/x", "source_type": "post"});
+    assert_eq!(
+        incoming(&ad).unwrap().extra,
+        Some(MessageExtra::Referral {
+            source_url: "https://fb.me/x".into(),
+            source_type: "post".into(),
+            headline: None
+        })
+    );
+
+    let changed = |system: Value| incoming(&base("system", system)).unwrap();
+    let moved = changed(
+        json!({"body": "Ana changed", "wa_id": "34611111111", "type": "user_changed_number"}),
+    );
+    assert_eq!(moved.changed_number_to.as_deref(), Some("34611111111"));
+    assert_eq!(moved.body, "Ana changed");
+    let older = changed(json!({"new_wa_id": "34622222222", "type": "user_changed_number"}));
+    assert_eq!(older.changed_number_to.as_deref(), Some("34622222222"));
+    let odd = changed(json!({"wa_id": "not a number", "type": "user_changed_number"}));
+    assert_eq!(odd.changed_number_to, None);
+    let other = changed(json!({"body": "x", "wa_id": "346", "type": "customer_identity_changed"}));
+    assert_eq!(other.changed_number_to, None);
+
+    assert!(incoming(&json!({"from": "1", "id": "w", "type": "request_welcome"})).is_none());
+}
+
+#[test]
 fn reads_statuses_with_meta_errors() {
     let failed = status_update(
         &json!({"id": "wamid.9", "status": "failed", "timestamp": "1",

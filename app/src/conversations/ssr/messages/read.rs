@@ -3,7 +3,9 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::conversations::model::{AttachmentView, Mention, MessagePage, MessageView, SenderKind};
+use crate::conversations::model::{
+    AttachmentView, Mention, MessagePage, MessageView, QuotedMessage, SenderKind,
+};
 use crate::conversations::ssr::access::{visible_conversation, Viewer};
 use crate::db::{placeholders, Db};
 use crate::domain::{DeliveryStatus, MessageDirection};
@@ -12,8 +14,9 @@ use crate::error::AppError;
 pub(super) const MESSAGE_SELECT: &str = "SELECT m.id, m.conversation_id, m.inbox_id, m.direction, m.private, \
      m.sender_agent_id, ag.name AS agent_name, m.sender_contact_id, ct.name AS contact_name, m.body, \
      m.delivery_status, m.delivery_error, m.created_at, m.content_attributes, \
-     m.sender_bot_id, bt.name AS bot_name \
+     m.sender_bot_id, bt.name AS bot_name, m.reaction, m.reply_to_id, rt.body AS reply_to_body \
      FROM messages m LEFT JOIN agents ag ON ag.id = m.sender_agent_id \
+     LEFT JOIN messages rt ON rt.id = m.reply_to_id \
      LEFT JOIN contacts ct ON ct.id = m.sender_contact_id \
      LEFT JOIN agent_bots bt ON bt.id = m.sender_bot_id";
 
@@ -51,6 +54,15 @@ pub(super) fn message_from_row(row: &AnyRow) -> Result<MessageView, sqlx::Error>
             .try_get::<Option<String>, _>("content_attributes")?
             .and_then(|json| serde_json::from_str(&json).ok()),
         attachments: Vec::new(),
+        reaction: row.try_get("reaction")?,
+        reply_to: match row.try_get::<Option<i64>, _>("reply_to_id")? {
+            Some(id) => Some(QuotedMessage::new(
+                id,
+                &row.try_get::<Option<String>, _>("reply_to_body")?
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        },
     })
 }
 

@@ -29,6 +29,8 @@ pub struct Inbound<'a> {
     pub attachments: &'a [NewAttachment],
     /// When the customer sent it (the channel's clock, never later than now).
     pub at: i64,
+    /// The channel's id of the earlier message of the inbox this one answers.
+    pub reply_to_external: Option<&'a str>,
 }
 
 impl<'a> Inbound<'a> {
@@ -41,6 +43,7 @@ impl<'a> Inbound<'a> {
             extra: None,
             attachments: &[],
             at: now_ms(),
+            reply_to_external: None,
         }
     }
 }
@@ -132,9 +135,10 @@ pub async fn receive_in_tx(
         .map(|e| serde_json::to_string(e).unwrap_or_default());
     let message_id: i64 = sqlx::query(
         "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, sender_contact_id, body, \
-         content_type, content_attributes, external_id, created_at, updated_at) \
-         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, $3, $4, $5, $6, $7 FROM conversations c \
-         WHERE c.id = $8 RETURNING id",
+         content_type, content_attributes, external_id, created_at, updated_at, reply_to_id) \
+         SELECT c.account_id, c.inbox_id, c.id, 'incoming', 0, $1, $2, $3, $4, $5, $6, $7, \
+         (SELECT r.id FROM messages r WHERE r.inbox_id = c.inbox_id AND r.external_id = $9) \
+         FROM conversations c WHERE c.id = $8 RETURNING id",
     )
     .bind(contact_id)
     .bind(inbound.body)
@@ -144,6 +148,7 @@ pub async fn receive_in_tx(
     .bind(at)
     .bind(now)
     .bind(conversation_id)
+    .bind(inbound.reply_to_external)
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;

@@ -264,6 +264,8 @@ async fn store_outgoing(
         created_at: now,
         mentions: Vec::new(),
         extra: draft.extra.cloned(),
+        reaction: None,
+        reply_to: None,
         attachments: Vec::new(),
     }];
     if !mentions.is_empty() {

@@ -1,0 +1,106 @@
+//! Business-scoped user ids (BSUIDs): since 2026 Meta names every WhatsApp user by one
+//! beside her number, and leaves the number out once she adopts a username. Charla
+//! keeps the id on her identity whenever both arrive, so a later message carrying only
+//! the id still reaches her contact and conversations; a customer first met without a
+//! number is known by the id alone (and answered through it, `recipient`).
+use super::inbox::WhatsAppInbox;
+use super::webhook::Incoming;
+use super::WhatsApp;
+use crate::error::AppError;
+
+/// Puts the number back in `incoming.from` when Meta sent only the id of a customer
+/// Charla already knows by her number.
+pub(super) async fn resolve(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    mut incoming: Incoming,
+) -> Result<Incoming, AppError> {
+    let Some(user_id) = incoming.user_id.as_deref() else {
+        return Ok(incoming);
+    };
+    if incoming.from != user_id {
+        return Ok(incoming);
+    }
+    let known: Option<String> = sqlx::query_scalar(
+        "SELECT external_id FROM contact_identities \
+         WHERE inbox_id = $1 AND kind = 'whatsapp' AND user_id = $2 ORDER BY id LIMIT 1",
+    )
+    .bind(inbox.id)
+    .bind(user_id)
+    .fetch_optional(&wa.db.pool)
+    .await?;
+    if let Some(number) = known {
+        incoming.from = number;
+    }
+    Ok(incoming)
+}
+
+/// Records the id on the identity her message came from (a no-op once it is there).
+pub(super) async fn remember(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    incoming: &Incoming,
+) -> Result<(), AppError> {
+    let Some(user_id) = incoming.user_id.as_deref() else {
+        return Ok(());
+    };
+    sqlx::query(
+        "UPDATE contact_identities SET user_id = $1 WHERE inbox_id = $2 AND kind = 'whatsapp' \
+         AND external_id = $3 AND (user_id IS NULL OR user_id <> $1)",
+    )
+    .bind(user_id)
+    .bind(inbox.id)
+    .bind(&incoming.from)
+    .execute(&wa.db.pool)
+    .await?;
+    Ok(())
+}
+
+/// `user_changed_user_id`: Meta gave her a new id. An identity known by the old id
+/// (alone, or beside her number) answers to the new one; `true` when one did.
+pub(super) async fn changed(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    incoming: &Incoming,
+) -> Result<bool, AppError> {
+    let (Some(previous), Some(new)) = (
+        incoming.previous_user_id.as_deref(),
+        incoming.new_user_id.as_deref(),
+    ) else {
+        return Ok(false);
+    };
+    let mut tx = wa.db.begin_write().await?;
+    // Known by the id alone: the id is her key too, unless the new one is taken.
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM contact_identities WHERE inbox_id = $1 AND kind = 'whatsapp' AND external_id = $2",
+    )
+    .bind(inbox.id)
+    .bind(new)
+    .fetch_optional(tx.conn())
+    .await?;
+    let mut moved = 0;
+    if taken.is_none() {
+        moved += sqlx::query(
+            "UPDATE contact_identities SET external_id = $1, user_id = $1 \
+             WHERE inbox_id = $2 AND kind = 'whatsapp' AND external_id = $3",
+        )
+        .bind(new)
+        .bind(inbox.id)
+        .bind(previous)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    }
+    moved += sqlx::query(
+        "UPDATE contact_identities SET user_id = $1 \
+         WHERE inbox_id = $2 AND kind = 'whatsapp' AND user_id = $3",
+    )
+    .bind(new)
+    .bind(inbox.id)
+    .bind(previous)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    wa.hub.commit(tx).await?;
+    Ok(moved > 0)
+}

@@ -1,0 +1,69 @@
+// What a WhatsApp customer sends besides text, as Meta posts it, seen by the agent in
+// the open conversation: she came from an ad (the ad is named, as a link), the agent
+// answers, the customer reacts to that answer (the reaction sits on it, live, and the
+// conversation gets no new message) and replies quoting it (the quote shows above her
+// reply). Then the reaction is taken back. axe finds nothing serious on the result.
+// Desktop and phone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { DEMO, VIEWPORTS, confirmedMessage, signedInPage, sharedBrowser } from './helpers.mjs';
+import { startFakeGraph } from './fake-graph.mjs';
+import { delivery, openOldConversation, postWebhook, setUpInbox } from './whatsapp-helpers.mjs';
+
+const browser = sharedBrowser();
+const now = () => String(Math.floor(Date.now() / 1000));
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] a reaction sits on the message it answers, a reply quotes it, an ad is named`, { timeout: 180_000 }, async () => {
+    const tag = `${vp.name}${Date.now() % 100000}`;
+    const customer = `Clienta ${tag}`;
+    const waId = `3468${String(Date.now()).slice(-7)}${vp.name === 'phone' ? 1 : 2}`;
+    const graph = await startFakeGraph();
+    const admin = await signedInPage(browser(), vp, DEMO.admin);
+    try {
+      const webhookPath = await setUpInbox(admin, graph, `WhatsApp ${tag}`, 0);
+      const send = (messages) => postWebhook(webhookPath, delivery({ waId, name: customer, messages }));
+      await openOldConversation(admin, webhookPath, { waId, customer, tag, text: 'Primera pregunta', hoursAgo: 0 });
+      await send([{
+        from: waId, id: `wamid.ad.${tag}`, timestamp: now(), type: 'text', text: { body: 'Vi vuestro anuncio' },
+        referral: { source_url: 'https://fb.me/rebajas', source_type: 'ad', source_id: '1', headline: 'Rebajas de invierno' },
+      }]);
+      const fromAd = admin.locator('.message.incoming').filter({ hasText: 'Vi vuestro anuncio' });
+      await fromAd.getByText('Llegó desde un anuncio').waitFor();
+      assert.equal(await fromAd.getByRole('link', { name: 'Rebajas de invierno' }).getAttribute('href'), 'https://fb.me/rebajas');
+
+      // The agent answers; Meta takes it.
+      const composer = admin.getByLabel('Mensaje', { exact: true });
+      await composer.fill('¿Qué talla necesitas?');
+      await composer.press('Enter');
+      const answer = confirmedMessage(admin, '¿Qué talla necesitas?');
+      await answer.getByText('Enviado', { exact: true }).waitFor();
+      const wamid = graph.lastId();
+      const count = await admin.locator('.message-list .message').count();
+
+      // She reacts to it: on the answer, live, and no new message.
+      await send([{ from: waId, id: `wamid.re.${tag}`, timestamp: now(), type: 'reaction', reaction: { message_id: wamid, emoji: '👍' } }]);
+      await answer.getByText('El cliente reaccionó con 👍').waitFor({ state: 'attached' });
+      await answer.locator('.reaction-chip').getByText('👍').waitFor();
+      assert.equal(await admin.locator('.message-list .message').count(), count, 'a reaction is not a message');
+
+      // She replies quoting it.
+      await send([{ from: waId, id: `wamid.q.${tag}`, timestamp: now(), type: 'text', text: { body: 'La M, gracias' },
+        context: { from: '34900000000', id: wamid } }]);
+      const quoted = admin.locator('.message.incoming').filter({ hasText: 'La M, gracias' });
+      await quoted.locator('.reply-to').filter({ hasText: 'En respuesta a' }).filter({ hasText: '¿Qué talla necesitas?' }).waitFor();
+
+      const result = await new AxeBuilder({ page: admin }).include('.message-list').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+      assert.deepEqual(serious, []);
+
+      // She takes the reaction back.
+      await send([{ from: waId, id: `wamid.un.${tag}`, timestamp: now(), type: 'reaction', reaction: { message_id: wamid, emoji: '' } }]);
+      await answer.locator('.reaction-chip').waitFor({ state: 'detached' });
+    } finally {
+      await admin.context().close();
+      await graph.close();
+    }
+  });
+}
