@@ -45,7 +45,7 @@ for (const vp of VIEWPORTS) {
       // She reacts to it: on the answer, live, and no new message.
       await send([{ from: waId, id: `wamid.re.${tag}`, timestamp: now(), type: 'reaction', reaction: { message_id: wamid, emoji: '👍' } }]);
       await answer.getByText('El cliente reaccionó con 👍').waitFor({ state: 'attached' });
-      await answer.locator('.reaction-chip').getByText('👍').waitFor();
+      await answer.locator('.reaction-chip').getByText('👍', { exact: true }).waitFor();
       assert.equal(await admin.locator('.message-list .message').count(), count, 'a reaction is not a message');
 
       // She replies quoting it.

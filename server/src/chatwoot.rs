@@ -8,6 +8,7 @@ mod contacts;
 mod conversations;
 mod error;
 mod macros;
+mod members;
 mod multipart;
 mod openapi;
 mod public;
@@ -38,9 +39,27 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .put(account::update_inbox),
         ),
         (at("/inbox_members/{id}"), get(account::inbox_members)),
-        (at("/teams"), get(account::teams)),
-        (at("/teams/{id}"), get(account::team)),
-        (at("/teams/{id}/team_members"), get(account::team_members)),
+        (
+            at("/inbox_members"),
+            post(members::add_inbox_members)
+                .patch(members::set_inbox_members)
+                .delete(members::remove_inbox_members),
+        ),
+        (at("/teams"), get(account::teams).post(members::create_team)),
+        (
+            at("/teams/{id}"),
+            get(account::team)
+                .patch(members::update_team)
+                .put(members::update_team)
+                .delete(members::delete_team),
+        ),
+        (
+            at("/teams/{id}/team_members"),
+            get(account::team_members)
+                .post(members::add_team_members)
+                .patch(members::set_team_members)
+                .delete(members::remove_team_members),
+        ),
         (
             at("/labels"),
             get(account::labels).post(account::create_label),

@@ -14,6 +14,7 @@ pub mod conversations;
 mod filter_sql;
 pub mod inbox_traits;
 pub mod macros;
+pub mod memberships;
 pub mod messages;
 pub mod public;
 pub mod render;

@@ -88,11 +88,11 @@ pub async fn label(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<cw
 }
 
 /// Chatwoot's clients send `{"label": {…}}` or the fields at the top.
-fn wrapped<'a>(body: &'a Value, key: &str) -> &'a Value {
+pub(super) fn wrapped<'a>(body: &'a Value, key: &str) -> &'a Value {
     body.get(key).filter(|v| v.is_object()).unwrap_or(body)
 }
 
-fn text<'a>(fields: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn text<'a>(fields: &'a Value, key: &str) -> Option<&'a str> {
     fields.get(key).and_then(Value::as_str)
 }
 

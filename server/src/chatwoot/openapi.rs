@@ -258,6 +258,28 @@ pub struct MacroExecuteBody {
     pub conversation_ids: Vec<i64>,
 }
 
+/// `POST`/`PATCH …/teams` (also accepted wrapped as `{"team": {…}}`); a field left out
+/// keeps its value.
+#[derive(Serialize, ToSchema)]
+pub struct TeamBody {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `…/teams/{id}/team_members`: the agents who join (`POST`), are exactly the members
+/// (`PATCH`) or leave (`DELETE`).
+#[derive(Serialize, ToSchema)]
+pub struct UserIdsBody {
+    pub user_ids: Vec<i64>,
+}
+
+/// `…/inbox_members`: the inbox, and the agents as for a team's members.
+#[derive(Serialize, ToSchema)]
+pub struct InboxMembersBody {
+    pub inbox_id: i64,
+    pub user_ids: Vec<i64>,
+}
+
 /// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
 #[derive(Serialize, ToSchema)]
 pub struct CannedBody {
@@ -303,6 +325,15 @@ impl Modify for TokenHeader {
         super::account::teams,
         super::account::team,
         super::account::team_members,
+        super::members::create_team,
+        super::members::update_team,
+        super::members::delete_team,
+        super::members::add_team_members,
+        super::members::set_team_members,
+        super::members::remove_team_members,
+        super::members::add_inbox_members,
+        super::members::set_inbox_members,
+        super::members::remove_inbox_members,
         super::account::labels,
         super::account::label,
         super::account::canned,

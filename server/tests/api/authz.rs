@@ -30,6 +30,7 @@ mod client_api_rules;
 mod macro_rules;
 mod offline_rules;
 mod report_rules;
+mod team_rules;
 use chatwoot_rules::api_rules;
 use client_api_rules::{api_fixture, client_api_rules};
 
@@ -276,6 +277,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(offline_rules::offline_rules());
     rules.extend(automation_rules::automation_rules());
     rules.extend(macro_rules::macro_rules());
+    rules.extend(team_rules::team_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

@@ -50,6 +50,7 @@ mod s3;
 mod search;
 mod search_dates;
 mod team;
+mod team_api;
 mod teams;
 mod triage;
 mod typing;

@@ -72,26 +72,6 @@ pub(super) fn api_rules() -> Vec<Rule> {
             expect: API_CONVERSATION,
         },
         Rule {
-            route: "/api/v1/accounts/{account_id}/inbox_members/{id}",
-            build: |f, _| read(f, &format!("/inbox_members/{}", f.inbox)),
-            expect: API_CONVERSATION,
-        },
-        Rule {
-            route: "/api/v1/accounts/{account_id}/teams",
-            build: |f, _| read(f, "/teams"),
-            expect: API_ACCOUNT,
-        },
-        Rule {
-            route: "/api/v1/accounts/{account_id}/teams/{id}",
-            build: |f, _| read(f, &format!("/teams/{}", f.team)),
-            expect: API_ACCOUNT,
-        },
-        Rule {
-            route: "/api/v1/accounts/{account_id}/teams/{id}/team_members",
-            build: |f, _| read(f, &format!("/teams/{}/team_members", f.team)),
-            expect: API_ACCOUNT,
-        },
-        Rule {
             route: "/api/v1/accounts/{account_id}/labels",
             build: |f, _| read(f, "/labels"),
             expect: API_ACCOUNT,
