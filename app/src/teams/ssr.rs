@@ -150,16 +150,23 @@ pub async fn set_members(
     wanted.dedup();
     let mut tx = db.begin_write().await?;
     let before = one_in_tx(&mut tx, account_id, id).await?;
-    if !wanted.is_empty() {
+    // Those joining must be active agents of the account; a deactivated member kept
+    // on stays as she is.
+    let joining: Vec<i64> = wanted
+        .iter()
+        .filter(|a| !before.member_ids.contains(a))
+        .copied()
+        .collect();
+    if !joining.is_empty() {
         let sql = format!(
             "SELECT id FROM agents WHERE account_id = $1 AND active = 1 AND id IN ({})",
-            placeholders(2, wanted.len())
+            placeholders(2, joining.len())
         );
         let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(account_id);
-        for agent in &wanted {
+        for agent in &joining {
             query = query.bind(agent);
         }
-        if query.fetch_all(tx.conn()).await?.len() != wanted.len() {
+        if query.fetch_all(tx.conn()).await?.len() != joining.len() {
             return Err(AppError::validation("members", "invalid"));
         }
     }

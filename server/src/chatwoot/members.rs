@@ -68,7 +68,7 @@ async fn team_members(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/teams/{id}/team_members", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::UserIdsBody, responses((status = 200, body = Vec<cw::Agent>), super::openapi::Refusals))]
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/teams/{id}/team_members", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::UserIdsBody, responses((status = 200, description = "The agents who joined", body = Vec<cw::Agent>), super::openapi::Refusals))]
 pub async fn add_team_members(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
@@ -86,13 +86,14 @@ pub async fn set_team_members(
     team_members(&api, id, &body, Change::Replace).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/teams/{id}/team_members", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::UserIdsBody, responses((status = 200, body = Vec<cw::Agent>), super::openapi::Refusals))]
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/teams/{id}/team_members", tag = "teams", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::UserIdsBody, responses((status = 200, description = "They left the team"), super::openapi::Refusals))]
 pub async fn remove_team_members(
     api: ApiAgent,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<Value>,
-) -> ApiResult<Vec<cw::Agent>> {
-    team_members(&api, id, &body, Change::Remove).await
+) -> Result<(), ApiError> {
+    let _members = team_members(&api, id, &body, Change::Remove).await?;
+    Ok(())
 }
 
 async fn inbox_members(api: &ApiAgent, body: &Value, how: Change) -> ApiResult<Value> {
@@ -118,7 +119,8 @@ pub async fn set_inbox_members(api: ApiAgent, Body(body): Body<Value>) -> ApiRes
     inbox_members(&api, &body, Change::Replace).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/inbox_members", tag = "inboxes", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::InboxMembersBody, responses((status = 200, body = super::openapi::AgentPayload), super::openapi::Refusals))]
-pub async fn remove_inbox_members(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<Value> {
-    inbox_members(&api, &body, Change::Remove).await
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/inbox_members", tag = "inboxes", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::InboxMembersBody, responses((status = 200, description = "They left the inbox"), super::openapi::Refusals))]
+pub async fn remove_inbox_members(api: ApiAgent, Body(body): Body<Value>) -> Result<(), ApiError> {
+    let _members = inbox_members(&api, &body, Change::Remove).await?;
+    Ok(())
 }

@@ -8,6 +8,9 @@ use serde_json::Value;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+mod bodies;
+pub use bodies::*;
+
 use app::chatwoot::model as cw;
 
 /// Any error: `error` (most), `message` and `attributes` (a field's rule), `errors`
@@ -256,28 +259,6 @@ pub struct MacroBody {
 #[derive(Serialize, ToSchema)]
 pub struct MacroExecuteBody {
     pub conversation_ids: Vec<i64>,
-}
-
-/// `POST`/`PATCH …/teams` (also accepted wrapped as `{"team": {…}}`); a field left out
-/// keeps its value.
-#[derive(Serialize, ToSchema)]
-pub struct TeamBody {
-    pub name: Option<String>,
-    pub description: Option<String>,
-}
-
-/// `…/teams/{id}/team_members`: the agents who join (`POST`), are exactly the members
-/// (`PATCH`) or leave (`DELETE`).
-#[derive(Serialize, ToSchema)]
-pub struct UserIdsBody {
-    pub user_ids: Vec<i64>,
-}
-
-/// `…/inbox_members`: the inbox, and the agents as for a team's members.
-#[derive(Serialize, ToSchema)]
-pub struct InboxMembersBody {
-    pub inbox_id: i64,
-    pub user_ids: Vec<i64>,
 }
 
 /// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).

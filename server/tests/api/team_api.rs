@@ -94,7 +94,13 @@ async fn administrators_arrange_teams_and_inboxes(app: TestApp) {
         Some(json!({"user_ids": [marcos, lucia]})),
     )
     .await;
-    assert_eq!(ids(&added), {
+    assert_eq!(
+        ids(&added),
+        vec![marcos],
+        "as Chatwoot: the agents who joined"
+    );
+    let (_, listed) = call(&app, Some(&admin), Method::GET, &members, None).await;
+    assert_eq!(ids(&listed), {
         let mut v = vec![lucia, marcos];
         v.sort_unstable();
         v
@@ -131,7 +137,7 @@ async fn administrators_arrange_teams_and_inboxes(app: TestApp) {
     )
     .await;
     assert_eq!(status, 403);
-    let (status, left) = call(
+    let (status, _) = call(
         &app,
         Some(&admin),
         Method::DELETE,
@@ -140,6 +146,38 @@ async fn administrators_arrange_teams_and_inboxes(app: TestApp) {
     )
     .await;
     assert_eq!(status, 200);
+    let (_, left) = call(&app, Some(&admin), Method::GET, &members, None).await;
+    assert_eq!(ids(&left), Vec::<i64>::new());
+
+    // Agents' tokens change none of it.
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            at(&format!("/teams/{team_id}")),
+            json!({"name": "Mío"}),
+        ),
+        (Method::DELETE, at(&format!("/teams/{team_id}")), json!({})),
+        (Method::POST, members.clone(), json!({"user_ids": [lucia]})),
+        (Method::PATCH, members.clone(), json!({"user_ids": [lucia]})),
+        (
+            Method::PATCH,
+            at("/inbox_members"),
+            json!({"inbox_id": 1, "user_ids": [lucia]}),
+        ),
+    ] {
+        let (status, _) = call(&app, Some(&lucia_token), method.clone(), &path, Some(body)).await;
+        assert_eq!(status, 403, "{method} {path}");
+    }
+    let (_, still) = call(
+        &app,
+        Some(&admin),
+        Method::GET,
+        &at(&format!("/teams/{team_id}")),
+        None,
+    )
+    .await;
+    assert_eq!(still["name"], "Devoluciones");
+    let (_, left) = call(&app, Some(&admin), Method::GET, &members, None).await;
     assert_eq!(ids(&left), Vec::<i64>::new());
 
     // An inbox's members: Marcos joins the WhatsApp inbox and works it at once.

@@ -367,6 +367,31 @@ async fn a_username_without_a_number_still_reaches_her(app: TestApp) {
     );
     assert_eq!(post_signed(&app, inbox, &body).await, 200);
     assert_eq!(message_by_external(&app, "wamid.u5").await.1, hers);
+
+    // Later her number comes beside the id: still one customer, now with her number.
+    let mut both = text("wamid.u6", "Ahora con número", now_secs());
+    both["from"] = json!("34655111222");
+    both["from_user_id"] = json!("ES.78");
+    let body = with_contacts(
+        delivery(vec![both], vec![]),
+        json!([{"profile": {"name": "Bea"}, "wa_id": "34655111222", "user_id": "ES.78"}]),
+    );
+    assert_eq!(post_signed(&app, inbox, &body).await, 200);
+    assert_eq!(message_by_external(&app, "wamid.u6").await.1, hers);
+    let phone: Option<String> = sqlx::query_scalar(
+        "SELECT ct.phone_e164 FROM contacts ct JOIN conversations c ON c.contact_id = ct.id WHERE c.id = $1",
+    )
+    .bind(hers)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(phone.as_deref(), Some("+34655111222"));
+    let body = with_contacts(
+        delivery(vec![only_user_id("wamid.u7", "ES.78", "Y sin él")], vec![]),
+        json!([{"profile": {"name": "Bea"}, "user_id": "ES.78"}]),
+    );
+    assert_eq!(post_signed(&app, inbox, &body).await, 200);
+    assert_eq!(message_by_external(&app, "wamid.u7").await.1, hers);
 }
 
 on_both_backends!(

@@ -3,7 +3,6 @@
 use sqlx::Row;
 use std::collections::HashMap;
 
-use super::graph::GraphError;
 use super::inbox::WhatsAppInbox;
 use super::webhook::{incoming, status_update, Incoming, Payload, StatusUpdate};
 use super::WhatsApp;
@@ -17,7 +16,11 @@ use crate::db::now_ms;
 use crate::domain::{DeliveryStatus, PhoneNumber};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
-use crate::storage::{Files, NewAttachment};
+use crate::storage::NewAttachment;
+
+mod media;
+
+use media::fetch_media;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WebhookSummary {
@@ -62,11 +65,11 @@ pub async fn handle_webhook(
             })
             .collect();
         for message in &value.messages {
-            let Some(incoming) = incoming(message) else {
+            let Some(mut incoming) = incoming(message) else {
                 summary.ignored += 1;
                 continue;
             };
-            let incoming = super::user_ids::resolve(wa, inbox, incoming).await?;
+            let unrecorded_id = super::user_ids::resolve(wa, inbox, &mut incoming).await?;
             let name = names
                 .get(&incoming.from)
                 .or_else(|| incoming.user_id.as_ref().and_then(|u| names.get(u)));
@@ -79,14 +82,16 @@ pub async fn handle_webhook(
                 summary.reactions += usize::from(reacted);
                 summary.ignored += usize::from(!reacted);
                 continue;
-            } else if super::survey::answered(wa, inbox, &incoming).await?
-                || receive_one(wa, inbox, &incoming, name).await?
-            {
-                super::user_ids::remember(wa, inbox, &incoming).await?;
-                summary.stored += 1;
-                continue;
             } else {
-                summary.duplicates += 1;
+                let stored = super::survey::answered(wa, inbox, &incoming).await?
+                    || receive_one(wa, inbox, &incoming, name).await?;
+                // Also for a redelivery: the first delivery may have stored the
+                // message and failed before recording her id.
+                if unrecorded_id {
+                    super::user_ids::remember(wa, inbox, &incoming).await?;
+                }
+                summary.stored += usize::from(stored);
+                summary.duplicates += usize::from(!stored);
                 continue;
             };
             if done {
@@ -106,80 +111,6 @@ pub async fn handle_webhook(
         }
     }
     Ok(summary)
-}
-
-fn extension_for(mime: &str, file_name: Option<&str>) -> String {
-    if let Some(ext) = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e) {
-        return ext.to_owned();
-    }
-    let essence = mime.split(';').next().unwrap_or_default().trim();
-    match essence {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "audio/ogg" => "ogg",
-        "audio/mpeg" => "mp3",
-        "audio/mp4" | "audio/aac" => "m4a",
-        "audio/amr" => "amr",
-        "video/mp4" => "mp4",
-        "video/3gpp" => "3gp",
-        "application/pdf" => "pdf",
-        _ => "bin",
-    }
-    .to_owned()
-}
-
-/// A safe file name to show and to offer for download.
-fn file_name_for(media: &super::webhook::MediaRef, kind: &str, ext: &str) -> String {
-    crate::storage::clean_file_name(media.file_name.as_deref().unwrap_or_default()).unwrap_or_else(
-        || {
-            let base = if media.voice { "voice" } else { kind };
-            format!("{base}.{ext}")
-        },
-    )
-}
-
-/// Fetches the message's file from Meta into storage. `Ok(None)` when Meta refuses it
-/// for good (the message is kept, marked as missing its file).
-async fn fetch_media(
-    wa: &WhatsApp,
-    inbox: &WhatsAppInbox,
-    incoming: &Incoming,
-) -> Result<Option<NewAttachment>, Result<String, AppError>> {
-    let Some(media) = &incoming.media else {
-        return Ok(None);
-    };
-    match wa.graph.download(inbox, &media.id).await {
-        Ok((bytes, served_mime)) => {
-            let mime = media
-                .mime_type
-                .clone()
-                .unwrap_or(served_mime)
-                .split(';')
-                .next()
-                .unwrap_or("application/octet-stream")
-                .trim()
-                .to_owned();
-            let ext = extension_for(&mime, media.file_name.as_deref());
-            let key = Files::new_key(inbox.account_id, &ext);
-            if let Err(err) = wa.files.put(&key, bytes.clone()).await {
-                tracing::error!(error = %err, "storing a WhatsApp media file failed");
-                return Err(Err(AppError::Internal));
-            }
-            Ok(Some(NewAttachment {
-                file_name: file_name_for(media, &incoming.content_type, &ext),
-                content_type: mime,
-                byte_size: bytes.len() as i64,
-                storage_key: key,
-                duration_ms: None,
-            }))
-        }
-        Err(GraphError::Retry(err) | GraphError::Unreachable(err)) => {
-            tracing::warn!(error = %err, "WhatsApp media not fetched yet; Meta will redeliver");
-            Err(Err(AppError::Internal))
-        }
-        Err(GraphError::Permanent(err) | GraphError::NotAllowed(err)) => Err(Ok(err)),
-    }
 }
 
 /// Stores one customer message; `false` when it was already stored.
@@ -381,23 +312,5 @@ mod tests {
         assert!(!advances(Some(Read), Failed));
         assert!(!advances(Some(Failed), Failed));
         assert!(!advances(Some(Failed), Delivered));
-    }
-
-    #[test]
-    fn media_files_get_safe_names() {
-        let media = super::super::webhook::MediaRef {
-            id: "1".into(),
-            mime_type: None,
-            file_name: Some("../../etc/pass<wd>.pdf".into()),
-            voice: false,
-        };
-        assert_eq!(file_name_for(&media, "document", "pdf"), "etcpasswd.pdf");
-        let voice = super::super::webhook::MediaRef {
-            file_name: None,
-            voice: true,
-            ..media
-        };
-        assert_eq!(file_name_for(&voice, "audio", "ogg"), "voice.ogg");
-        assert_eq!(extension_for("audio/ogg; codecs=opus", None), "ogg");
     }
 }

@@ -78,19 +78,12 @@ async fn stored(wa: &WhatsApp, message: &OutboundMessage) -> Result<Option<Store
 }
 
 fn envelope(to: &str, kind: &str, part: Value) -> Value {
-    // A customer known only by her business-scoped user id is reached through
-    // `recipient`; `to` is for numbers.
-    let key = if super::webhook::is_user_id(to) {
-        "recipient"
-    } else {
-        "to"
-    };
     let mut payload = json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
         "type": kind,
     });
-    payload[key] = json!(to);
+    payload[super::webhook::recipient_key(to)] = json!(to);
     payload[kind] = part;
     payload
 }

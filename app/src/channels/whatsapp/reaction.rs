@@ -66,15 +66,21 @@ pub(super) async fn react(
     if stale || (current == wanted && current_at.is_some()) {
         return Ok(false);
     }
-    sqlx::query(
-        "UPDATE messages SET reaction = $1, reaction_at = $2, updated_at = $3 WHERE id = $4",
+    // Conditional, so two deliveries racing on PostgreSQL cannot leave the older one.
+    let applied = sqlx::query(
+        "UPDATE messages SET reaction = $1, reaction_at = $2, updated_at = $3 \
+         WHERE id = $4 AND (reaction_at IS NULL OR reaction_at <= $2)",
     )
     .bind(wanted.as_deref())
     .bind(at)
     .bind(now_ms())
     .bind(message_id)
     .execute(tx.conn())
-    .await?;
+    .await?
+    .rows_affected();
+    if applied == 0 {
+        return Ok(false);
+    }
     let view = message_in_tx(tx.conn(), message_id).await?;
     let account_id = account_of(&mut tx, conversation_id).await?;
     tx.append_event(

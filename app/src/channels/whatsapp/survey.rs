@@ -23,10 +23,9 @@ pub fn payload(to: &str, body: &str) -> Value {
         row(2, td_string!(l, wa_survey_2).to_string()),
         row(1, td_string!(l, wa_survey_1).to_string()),
     ];
-    json!({
+    let mut payload = json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": to,
         "type": "interactive",
         "interactive": {
             "type": "list",
@@ -36,7 +35,10 @@ pub fn payload(to: &str, body: &str) -> Value {
                 "sections": [{"title": td_string!(l, wa_survey_section).to_string(), "rows": rows}],
             },
         },
-    })
+    });
+    // A customer known only by her business-scoped user id is reached through `recipient`.
+    payload[super::webhook::recipient_key(to)] = json!(to);
+    payload
 }
 
 /// Records the customer's rating when `incoming` answers a survey message of this

@@ -6,33 +6,71 @@
 use super::inbox::WhatsAppInbox;
 use super::webhook::Incoming;
 use super::WhatsApp;
+use crate::contacts::ssr::store::{contact_changed_in_tx, fill_missing_in_tx};
+use crate::domain::PhoneNumber;
 use crate::error::AppError;
 
 /// Puts the number back in `incoming.from` when Meta sent only the id of a customer
-/// Charla already knows by her number.
+/// Charla already knows by her number; when both come and she was first met by the id
+/// alone, her identity takes the number (one customer, not two). `true` when the id
+/// still has to be recorded on her identity (see [`remember`]).
 pub(super) async fn resolve(
     wa: &WhatsApp,
     inbox: &WhatsAppInbox,
-    mut incoming: Incoming,
-) -> Result<Incoming, AppError> {
-    let Some(user_id) = incoming.user_id.as_deref() else {
-        return Ok(incoming);
+    incoming: &mut Incoming,
+) -> Result<bool, AppError> {
+    let Some(user_id) = incoming.user_id.clone() else {
+        return Ok(false);
     };
-    if incoming.from != user_id {
-        return Ok(incoming);
+    if incoming.from == user_id {
+        let known: Option<String> = sqlx::query_scalar(
+            "SELECT external_id FROM contact_identities \
+             WHERE inbox_id = $1 AND kind = 'whatsapp' AND user_id = $2 ORDER BY id LIMIT 1",
+        )
+        .bind(inbox.id)
+        .bind(&user_id)
+        .fetch_optional(&wa.db.pool)
+        .await?;
+        if let Some(number) = known {
+            incoming.from = number;
+        }
+        return Ok(false);
     }
-    let known: Option<String> = sqlx::query_scalar(
-        "SELECT external_id FROM contact_identities \
-         WHERE inbox_id = $1 AND kind = 'whatsapp' AND user_id = $2 ORDER BY id LIMIT 1",
+    let found: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT external_id, user_id FROM contact_identities \
+         WHERE inbox_id = $1 AND kind = 'whatsapp' AND external_id IN ($2, $3)",
     )
     .bind(inbox.id)
-    .bind(user_id)
-    .fetch_optional(&wa.db.pool)
+    .bind(&incoming.from)
+    .bind(&user_id)
+    .fetch_all(&wa.db.pool)
     .await?;
-    if let Some(number) = known {
-        incoming.from = number;
+    if let Some((_, recorded)) = found.iter().find(|(key, _)| *key == incoming.from) {
+        return Ok(recorded.as_deref() != Some(user_id.as_str()));
     }
-    Ok(incoming)
+    if found.is_empty() {
+        // A newcomer: her identity is made with the message, the id recorded after.
+        return Ok(true);
+    }
+    let mut tx = wa.db.begin_write().await?;
+    let moved: Option<i64> = sqlx::query_scalar(
+        "UPDATE contact_identities SET external_id = $1, user_id = $2 \
+         WHERE inbox_id = $3 AND kind = 'whatsapp' AND external_id = $2 RETURNING contact_id",
+    )
+    .bind(&incoming.from)
+    .bind(&user_id)
+    .bind(inbox.id)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(contact_id) = moved {
+        let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country)
+            .ok()
+            .or_else(|| PhoneNumber::from_wa_id(&incoming.from));
+        fill_missing_in_tx(&mut tx, contact_id, None, phone.as_ref()).await?;
+        contact_changed_in_tx(&mut tx, inbox.account_id, contact_id, false).await?;
+    }
+    wa.hub.commit(tx).await?;
+    Ok(false)
 }
 
 /// Records the id on the identity her message came from (a no-op once it is there).

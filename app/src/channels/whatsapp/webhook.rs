@@ -116,6 +116,16 @@ pub struct Incoming {
     pub previous_user_id: Option<String>,
 }
 
+/// The send request's field for a customer: `to` for a number, `recipient` for a
+/// business-scoped user id.
+pub fn recipient_key(to: &str) -> &'static str {
+    if is_user_id(to) {
+        "recipient"
+    } else {
+        "to"
+    }
+}
+
 /// A business-scoped user id as Meta shapes it: a country code, a dot, then letters
 /// and digits ("US.13491208655302741918", "US.ENT.118…").
 pub fn is_user_id(value: &str) -> bool {

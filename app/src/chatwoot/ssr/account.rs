@@ -125,7 +125,10 @@ pub async fn teams(caller: &Caller<'_>) -> Result<Vec<cw::Team>, AppError> {
         .collect())
 }
 
-async fn one_team(caller: &Caller<'_>, id: i64) -> Result<crate::teams::model::Team, AppError> {
+pub(super) async fn one_team(
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<crate::teams::model::Team, AppError> {
     crate::teams::ssr::list(caller.db(), caller.agent.account_id)
         .await?
         .into_iter()

@@ -167,7 +167,12 @@ fn condition_sql(condition: &cw::FilterCondition, params: &mut Params) -> Result
                     params.add(Bound::Int(priority.rank()))
                 ));
             }
-            any_of(each)
+            if negate {
+                // As for the numbers: a conversation without a priority stays out.
+                format!("(c.priority > 0 AND {})", any_of(each))
+            } else {
+                any_of(each)
+            }
         }
         (Attribute::Labels, "is_present") => format!("({labelled})"),
         (Attribute::Labels, "is_not_present") => format!("(NOT {labelled})"),

@@ -2,7 +2,7 @@
 //! scripts do: teams created, renamed and deleted, their members and an inbox's members
 //! added, replaced or removed by `user_ids` — each through the service Ajustes uses, so
 //! sockets, lists and assignment follow at once.
-use super::account::{rename_field, team, team_members};
+use super::account::{one_team, rename_field, team, team_members};
 use super::render;
 use super::Caller;
 use crate::auth::permission::require_admin;
@@ -78,7 +78,8 @@ pub async fn remove_team(caller: &Caller<'_>, id: i64) -> Result<(), AppError> {
     crate::teams::ssr::remove(caller.db(), &caller.state.hub, caller.agent.account_id, id).await
 }
 
-/// Changes a team's members; the members it has afterwards.
+/// Changes a team's members. What Chatwoot answers: for `Add` the agents who joined,
+/// otherwise the members it has afterwards.
 pub async fn change_team_members(
     caller: &Caller<'_>,
     id: i64,
@@ -86,11 +87,8 @@ pub async fn change_team_members(
     how: Change,
 ) -> Result<Vec<cw::Agent>, AppError> {
     require_admin(caller.agent)?;
-    let current: Vec<i64> = team_members(caller, id)
-        .await?
-        .iter()
-        .map(|a| a.id)
-        .collect();
+    // Every member, a deactivated one too: a change leaves alone whom it does not name.
+    let current = one_team(caller, id).await?.member_ids;
     crate::teams::ssr::set_members(
         caller.db(),
         &caller.state.hub,
@@ -100,7 +98,14 @@ pub async fn change_team_members(
     )
     .await
     .map_err(|err| rename_field(err, "members", "user_ids"))?;
-    team_members(caller, id).await
+    let members = team_members(caller, id).await?;
+    Ok(match how {
+        Change::Add => members
+            .into_iter()
+            .filter(|a| user_ids.contains(&a.id) && !current.contains(&a.id))
+            .collect(),
+        _ => members,
+    })
 }
 
 /// Changes an inbox's members; the members it has afterwards. Every agent named must
@@ -121,18 +126,20 @@ pub async fn change_inbox_members(
         return Err(AppError::NotFound);
     }
     let members = crate::agents::ssr::manage::members(db, account).await?;
-    if user_ids
-        .iter()
-        .any(|id| !members.iter().any(|m| m.profile.id == *id && m.active))
-    {
-        return Err(AppError::validation("user_ids", "invalid"));
-    }
     let current: Vec<i64> = members
         .iter()
         .filter(|m| m.inboxes.contains(&inbox_id))
         .map(|m| m.profile.id)
         .collect();
     let wanted = how.apply(&current, user_ids);
+    // Those joining must be active agents of the account, checked before any change.
+    let joining = wanted.iter().filter(|id| !current.contains(id));
+    if joining
+        .clone()
+        .any(|id| !members.iter().any(|m| m.profile.id == *id && m.active))
+    {
+        return Err(AppError::validation("user_ids", "invalid"));
+    }
     let changes = current
         .iter()
         .filter(|id| !wanted.contains(id))

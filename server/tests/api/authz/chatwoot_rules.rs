@@ -146,7 +146,7 @@ pub(super) fn api_rules() -> Vec<Rule> {
                     ),
                 )
             },
-            expect: API_ACCOUNT,
+            expect: API_MEMBERSHIP,
         },
         Rule {
             route: "/api/v1/accounts/{account_id}/contacts/{id}/labels",

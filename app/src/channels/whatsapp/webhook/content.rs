@@ -147,9 +147,21 @@ pub(super) fn read(kind: &str, message: &Value) -> Content {
         }
         "order" => body = order_lines(&message["order"]),
         "system" => {
+            // Number and id changes are handled before anything is stored; any other
+            // notice is Meta's words, not hers: kept, marked as such.
             body = str_at(message, &["system", "body"])
                 .unwrap_or_default()
-                .to_owned()
+                .to_owned();
+            content_type = "unsupported".into();
+            extra = Some(MessageExtra::Unsupported {
+                message_type: format!(
+                    "system/{}",
+                    str_at(message, &["system", "type"]).unwrap_or("unknown")
+                )
+                .chars()
+                .take(60)
+                .collect(),
+            });
         }
         other => {
             content_type = "unsupported".into();
