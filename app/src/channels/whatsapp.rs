@@ -45,6 +45,14 @@ impl WhatsApp {
         }
     }
 
+    /// A customer's number as her contact keeps it. WhatsApp has verified it, so a range
+    /// libphonenumber does not know yet keeps it too (`+` and the digits).
+    pub fn phone_of(&self, wa_id: &str) -> Option<crate::domain::PhoneNumber> {
+        crate::domain::PhoneNumber::parse(&format!("+{wa_id}"), &self.default_country)
+            .ok()
+            .or_else(|| crate::domain::PhoneNumber::from_wa_id(wa_id))
+    }
+
     /// Syncs the templates of every configured WhatsApp inbox (the periodic sync).
     pub async fn sync_all_templates(&self) -> Result<usize, sqlx::Error> {
         let mut synced = 0;

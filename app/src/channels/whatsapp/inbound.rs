@@ -13,7 +13,7 @@ use crate::conversations::ssr::messages::{
 };
 use crate::conversations::ssr::routing::conversation_for_inbound;
 use crate::db::now_ms;
-use crate::domain::{DeliveryStatus, PhoneNumber};
+use crate::domain::DeliveryStatus;
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
 use crate::storage::NewAttachment;
@@ -135,10 +135,7 @@ async fn receive_one(
         Err(Err(err)) => return Err(err),
     };
     let attachments: Vec<NewAttachment> = attachment.into_iter().collect();
-    // WhatsApp verified the number: a range libphonenumber does not know keeps it too.
-    let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country)
-        .ok()
-        .or_else(|| PhoneNumber::from_wa_id(&incoming.from));
+    let phone = wa.phone_of(&incoming.from);
     let profile = CustomerProfile {
         name: name.cloned(),
         email: None,

@@ -4,12 +4,12 @@
 //! one), and her latest conversation gets a line saying so. Redelivered, it finds no
 //! identity under the old number and changes nothing.
 use super::inbox::WhatsAppInbox;
+use super::user_ids::identity_exists;
 use super::webhook::Incoming;
 use super::WhatsApp;
 use crate::contacts::ssr::store::{contact_changed_in_tx, fill_missing_in_tx};
 use crate::conversations::ssr::activity;
 use crate::db::now_ms;
-use crate::domain::PhoneNumber;
 use crate::error::AppError;
 
 /// `true` when the identity moved to the new number.
@@ -25,14 +25,7 @@ pub(super) async fn follow(
         return Ok(false);
     }
     let mut tx = wa.db.begin_write().await?;
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM contact_identities WHERE inbox_id = $1 AND kind = 'whatsapp' AND external_id = $2",
-    )
-    .bind(inbox.id)
-    .bind(new)
-    .fetch_optional(tx.conn())
-    .await?;
-    if taken.is_some() {
+    if identity_exists(tx.conn(), inbox.id, new).await? {
         // Someone already writes from the new number here: two people, kept apart.
         return Ok(false);
     }
@@ -49,12 +42,7 @@ pub(super) async fn follow(
     let Some(contact_id) = moved else {
         return Ok(false);
     };
-    let phone_of = |wa_id: &str| {
-        PhoneNumber::parse(&format!("+{wa_id}"), &wa.default_country)
-            .ok()
-            .or_else(|| PhoneNumber::from_wa_id(wa_id))
-    };
-    if let (Some(old_phone), Some(new_phone)) = (phone_of(&incoming.from), phone_of(new)) {
+    if let (Some(old_phone), Some(new_phone)) = (wa.phone_of(&incoming.from), wa.phone_of(new)) {
         let other: Option<i64> =
             sqlx::query_scalar("SELECT id FROM contacts WHERE account_id = $1 AND phone_e164 = $2")
                 .bind(inbox.account_id)

@@ -7,7 +7,6 @@ use super::inbox::WhatsAppInbox;
 use super::webhook::Incoming;
 use super::WhatsApp;
 use crate::contacts::ssr::store::{contact_changed_in_tx, fill_missing_in_tx};
-use crate::domain::PhoneNumber;
 use crate::error::AppError;
 
 /// Puts the number back in `incoming.from` when Meta sent only the id of a customer
@@ -63,9 +62,7 @@ pub(super) async fn resolve(
     .fetch_optional(tx.conn())
     .await?;
     if let Some(contact_id) = moved {
-        let phone = PhoneNumber::parse(&format!("+{}", incoming.from), &wa.default_country)
-            .ok()
-            .or_else(|| PhoneNumber::from_wa_id(&incoming.from));
+        let phone = wa.phone_of(&incoming.from);
         fill_missing_in_tx(&mut tx, contact_id, None, phone.as_ref()).await?;
         contact_changed_in_tx(&mut tx, inbox.account_id, contact_id, false).await?;
     }
@@ -109,15 +106,8 @@ pub(super) async fn changed(
     };
     let mut tx = wa.db.begin_write().await?;
     // Known by the id alone: the id is her key too, unless the new one is taken.
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM contact_identities WHERE inbox_id = $1 AND kind = 'whatsapp' AND external_id = $2",
-    )
-    .bind(inbox.id)
-    .bind(new)
-    .fetch_optional(tx.conn())
-    .await?;
     let mut moved = 0;
-    if taken.is_none() {
+    if !identity_exists(tx.conn(), inbox.id, new).await? {
         moved += sqlx::query(
             "UPDATE contact_identities SET external_id = $1, user_id = $1 \
              WHERE inbox_id = $2 AND kind = 'whatsapp' AND external_id = $3",
@@ -141,4 +131,20 @@ pub(super) async fn changed(
     .rows_affected();
     wa.hub.commit(tx).await?;
     Ok(moved > 0)
+}
+
+/// Whether a WhatsApp identity of the inbox already answers to `key` (a number or an id).
+pub(super) async fn identity_exists(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+    key: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM contact_identities WHERE inbox_id = $1 AND kind = 'whatsapp' AND external_id = $2",
+    )
+    .bind(inbox_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
 }

@@ -6,11 +6,11 @@ use serde_json::json;
 
 use super::*;
 
-fn at(f: &Fixture, path: &str) -> String {
+pub(super) fn at(f: &Fixture, path: &str) -> String {
     format!("/api/v1/accounts/{}{path}", f.account)
 }
 
-fn read(f: &Fixture, path: &str) -> Req {
+pub(super) fn read(f: &Fixture, path: &str) -> Req {
     Req::Get(at(f, path))
 }
 

@@ -3,15 +3,8 @@
 use reqwest::Method;
 use serde_json::json;
 
+use super::chatwoot_rules::{at, read};
 use super::*;
-
-fn at(f: &Fixture, path: &str) -> String {
-    format!("/api/v1/accounts/{}{path}", f.account)
-}
-
-fn read(f: &Fixture, path: &str) -> Req {
-    Req::Get(at(f, path))
-}
 
 pub(super) fn team_rules() -> Vec<Rule> {
     vec![
