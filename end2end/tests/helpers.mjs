@@ -283,8 +283,8 @@ export async function widgetUrl(page) {
  * waiting up to 10 s; `null` if none shows. (An async predicate cannot be given to
  * `waitForFunction`: the promise it returns counts as truthy at once.)
  */
-export async function shownNotification(page, title) {
-  for (let i = 0; i < 100; i += 1) {
+export async function shownNotification(page, title, tries = 100) {
+  for (let i = 0; i < tries; i += 1) {
     const shown = await page.evaluate(async (want) => {
       const registration = await navigator.serviceWorker.ready;
       const found = (await registration.getNotifications()).find((n) => n.title === want);

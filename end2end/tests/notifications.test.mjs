@@ -69,8 +69,16 @@ for (const vp of VIEWPORTS) {
         });
       });
       await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId: await registered, data: pushed.text });
-      const shown = await shownNotification(lucia, payload.title);
+      const registrationId = await registered;
+      // CDP may report the registration before its worker is active, and a push handed
+      // to a registration without an active worker is dropped: wait for it, and hand
+      // the push over again if the first went to a worker still starting.
+      await lucia.evaluate(() => navigator.serviceWorker.ready.then((r) => Boolean(r.active)));
+      let shown = null;
+      for (let attempt = 0; attempt < 3 && !shown; attempt += 1) {
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE_URL, registrationId, data: pushed.text });
+        shown = await shownNotification(lucia, payload.title, 40);
+      }
       assert.deepEqual(shown, { body, url: `/conversations/${conversation.id}?tab=all` });
 
       // A tap runs the worker's click handler: Charla's tab goes to the conversation.
