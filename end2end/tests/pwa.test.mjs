@@ -44,12 +44,16 @@ for (const vp of VIEWPORTS) {
       await cdp.send('ServiceWorker.enable');
       const registrationId = await registered;
       const title = `Te mencionaron ${vp.name}`;
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: BASE_URL,
-        registrationId,
-        data: JSON.stringify({ title, body: 'Lucía: revisa esto', url: '/conversations', tag: `t-${vp.name}` }),
-      });
-      const shown = await shownNotification(page, title);
+      // A push handed to a worker still starting may be dropped: hand it over again.
+      let shown = null;
+      for (let attempt = 0; attempt < 3 && !shown; attempt += 1) {
+        await cdp.send('ServiceWorker.deliverPushMessage', {
+          origin: BASE_URL,
+          registrationId,
+          data: JSON.stringify({ title, body: 'Lucía: revisa esto', url: '/conversations', tag: `t-${vp.name}` }),
+        });
+        shown = await shownNotification(page, title, 40);
+      }
       assert.deepEqual(shown, { body: 'Lucía: revisa esto', url: '/conversations' });
     } finally {
       await page.context().close();
