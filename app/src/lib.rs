@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod agents;
+pub mod attributes;
 pub mod auth;
 pub mod automation;
 pub mod canned;

@@ -30,7 +30,7 @@ fn floor_of_top(top: &str) -> Floor {
         "" | "root" | "shell" | "pages" | "chatwoot" => Floor::Composition,
         "conversations" | "contacts" | "agents" | "team" | "inboxes" | "canned"
         | "notifications" | "widget" | "auth" | "emoji" | "labels" | "teams" | "search"
-        | "reports" | "automation" => Floor::Feature,
+        | "reports" | "automation" | "attributes" => Floor::Feature,
         "channels" | "outbox" => Floor::Delivery,
         "db" | "live" | "storage" | "state" | "secrets" | "csp" => Floor::Platform,
         "domain" | "error" | "wire" | "events" | "tag_first" | "ui" | "i18n" => Floor::Vocabulary,
@@ -56,6 +56,10 @@ const ACROSS: &[(&str, &str)] = &[
     ("widget", "contacts"),
     // A contact's labels are the account's (shown as chips, checked when put on).
     ("contacts", "labels"),
+    // A contact's and a conversation's custom attribute values are checked against
+    // the account's definitions, and edited with the attributes' own form.
+    ("contacts", "attributes"),
+    ("conversations", "attributes"),
     // The identity secret host sites sign with is the inbox's (kept with its settings).
     ("widget", "inboxes"),
     // A mention in a note notifies the teammate in the note's own transaction.

@@ -338,6 +338,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         );
         let sizes = format!("{conversations} / {messages}");
         rows.extend(chatwoot::api_rows(&running, backend, &sizes, options.samples).await?);
+        rows.extend(chatwoot::filter_rows(&running, backend, &sizes, options.samples).await?);
         if postgres {
             crate::drop_database(&running).await;
         }

@@ -1,6 +1,7 @@
 //! Chatwoot's Application API v1 (`/api/v1/…`, `api_access_token` header): thin
 //! handlers over `app::chatwoot::ssr`, which calls the dashboard's own services.
 mod account;
+mod attributes;
 mod automation;
 mod bots;
 pub(crate) mod caller;
@@ -106,6 +107,25 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         (
             at("/contacts/{id}/labels"),
             get(contacts::labels).post(contacts::set_labels),
+        ),
+        (
+            at("/contacts/{id}/destroy_custom_attributes"),
+            post(attributes::destroy_contact_values),
+        ),
+        (
+            at("/custom_attribute_definitions"),
+            get(attributes::list).post(attributes::create),
+        ),
+        (
+            at("/custom_attribute_definitions/{id}"),
+            get(attributes::get)
+                .patch(attributes::update)
+                .put(attributes::update)
+                .delete(attributes::delete),
+        ),
+        (
+            at("/conversations/{id}/custom_attributes"),
+            post(attributes::set_conversation_values),
         ),
         (
             at("/conversations"),

@@ -6,8 +6,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+mod attributes;
 mod public;
 mod requests;
+pub use attributes::*;
 pub use public::*;
 pub use requests::*;
 

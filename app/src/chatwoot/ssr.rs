@@ -11,6 +11,8 @@ pub mod contact_filter;
 pub mod contacts;
 pub mod conversation_filter;
 pub mod conversations;
+pub mod custom_attributes;
+mod filter_custom;
 mod filter_sql;
 pub mod inbox_traits;
 pub mod macros;

@@ -72,12 +72,27 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
             let country = &state.settings.default_country;
             match id {
                 None => {
-                    ssr::store::create(&state.db, &state.hub, agent.account_id, &input, country)
-                        .await
+                    ssr::store::create(
+                        &state.db,
+                        &state.hub,
+                        agent.account_id,
+                        &input,
+                        country,
+                        None,
+                    )
+                    .await
                 }
                 Some(id) => {
-                    ssr::store::update(&state.db, &state.hub, agent.account_id, id, &input, country)
-                        .await
+                    ssr::store::update(
+                        &state.db,
+                        &state.hub,
+                        agent.account_id,
+                        id,
+                        &input,
+                        country,
+                        None,
+                    )
+                    .await
                 }
             }
         }
@@ -158,6 +173,23 @@ pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppErro
             let files = state.settings.files.clone();
             ssr::delete::delete_contact(&state.db, &state.hub, &files, &agent, id, &confirmation)
                 .await
+        }
+        .await,
+    )
+}
+
+/// Sets the custom attribute values given (an empty one clears its key) on a contact;
+/// answers all its values.
+#[server(endpoint = "contacts/attributes", input = Json, output = Json)]
+pub async fn set_contact_attributes(
+    id: i64,
+    values: crate::attributes::model::AttributeValues,
+) -> Result<crate::attributes::model::AttributeValues, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let change = crate::attributes::ssr::Change::Merge(values);
+            ssr::attributes::set(&state.db, &state.hub, agent.account_id, id, change).await
         }
         .await,
     )

@@ -10,6 +10,7 @@ use super::labels::ContactLabels;
 use super::model::{ContactDetail, ContactRow, HistoryPage};
 use super::new_conversation::NewConversation;
 use super::{contact_history, delete_contact, get_contact, merge_claimed};
+use crate::attributes::{saver, AttributeModel, AttributesEditor};
 use crate::conversations::inbox_state::status_text;
 use crate::domain::contact::confirms_deletion;
 use crate::domain::ContactInput;
@@ -111,6 +112,8 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
             <dd>{created}</dd>
         </dl>
         <ContactLabels contact_id initial=label_ids />
+        <AttributesEditor model=AttributeModel::Contact initial=contact.with_untracked(|c| c.custom_attributes.clone())
+            save=saver(move |values| super::set_contact_attributes(contact_id, values)) />
         {move || match panel.get() {
             Panel::None => None,
             Panel::Edit => {

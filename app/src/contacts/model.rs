@@ -54,6 +54,9 @@ pub struct ContactRow {
     /// Its labels' ids (filled for the contact list's pages).
     #[serde(default)]
     pub label_ids: Vec<i64>,
+    /// Its custom attribute values, by key.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub custom_attributes: crate::attributes::model::AttributeValues,
 }
 
 impl ContactRow {

@@ -1,6 +1,8 @@
 //! Server side of Contactos: saving with the uniqueness rules, search, history,
 //! CSV import/export, starting a conversation and deletion.
+pub mod attributes;
 pub mod audit;
+mod changed;
 pub mod claims;
 pub mod csv_io;
 pub mod delete;

@@ -252,3 +252,20 @@ pub async fn conversation_teammates(id: i64) -> Result<Vec<Teammate>, AppError> 
         .await,
     )
 }
+
+/// Sets the custom attribute values given (an empty one clears its key) on a
+/// conversation the agent sees; answers all its values.
+#[server(endpoint = "conversations/attributes", input = Json, output = Json)]
+pub async fn set_conversation_attributes(
+    id: i64,
+    values: crate::attributes::model::AttributeValues,
+) -> Result<crate::attributes::model::AttributeValues, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            let change = crate::attributes::ssr::Change::Merge(values);
+            ssr::attributes::set(&state.db, &state.hub, &agent, id, change).await
+        }
+        .await,
+    )
+}

@@ -191,6 +191,9 @@ pub struct ConversationDetail {
     pub whatsapp: Option<WhatsAppComposer>,
     /// File and voice-message limits for the composer's early checks.
     pub limits: crate::domain::attachment::UploadLimits,
+    /// Its custom attribute values, by key.
+    #[serde(default)]
+    pub custom_attributes: crate::attributes::model::AttributeValues,
 }
 
 /// The 24-hour window's inputs and the templates the composer may offer.

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod activity;
 pub mod assignment;
 pub mod attachments;
+pub mod attributes;
 pub mod bulk;
 pub mod detail;
 pub mod folders;

@@ -77,3 +77,98 @@ pub(super) async fn api_rows(
     }
     Ok(rows)
 }
+
+/// Rows of the list table: `POST …/conversations/filter` on a stored field and on a
+/// custom attribute (a tenth of the conversations carry `plan: "pro"`), each timed
+/// `samples` times.
+pub(super) async fn filter_rows(
+    running: &crate::Running,
+    backend: &str,
+    sizes: &str,
+    samples: usize,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let state = &running.state;
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = 'admin@charla.local'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    let input = app::attributes::ssr::DefinitionInput {
+        model: app::attributes::AttributeModel::Conversation,
+        key: "plan",
+        display_name: "Plan",
+        display_type: app::attributes::AttributeType::List,
+        description: "",
+        values: &["básico".to_owned(), "pro".to_owned()],
+    };
+    app::attributes::ssr::save(&state.db, 1, None, input)
+        .await
+        .map_err(|e| anyhow::anyhow!("definition: {e}"))?;
+    sqlx::query(
+        "UPDATE conversations SET custom_attributes = '{\"plan\":\"pro\"}' WHERE id % 10 = 0",
+    )
+    .execute(&state.db.pool)
+    .await?;
+    let token = app::auth::access_token::ssr::current(&state.db, &state.settings.secrets, admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("token: {e}"))?
+        .token;
+    let client = reqwest::Client::new();
+    let url = format!(
+        "http://{}/api/v1/accounts/1/conversations/filter",
+        running.addr
+    );
+    let cases = [
+        (
+            "API: conversations/filter, status open and priority high",
+            serde_json::json!([
+                {"attribute_key": "status", "filter_operator": "equal_to", "values": ["open"], "query_operator": "and"},
+                {"attribute_key": "priority", "filter_operator": "equal_to", "values": ["high"]}
+            ]),
+        ),
+        (
+            "API: conversations/filter, custom attribute plan = pro",
+            serde_json::json!([
+                {"attribute_key": "plan", "filter_operator": "equal_to", "values": ["pro"]}
+            ]),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (label, payload) in cases {
+        let body = serde_json::json!({ "payload": payload });
+        let mut answer = serde_json::Value::Null;
+        for _ in 0..samples.min(5) {
+            let res = client
+                .post(&url)
+                .header("api_access_token", &token)
+                .json(&body)
+                .send()
+                .await?;
+            anyhow::ensure!(res.status().is_success(), "{label}: {}", res.status());
+            answer = res.json().await?;
+        }
+        let mut timings = Samples::new();
+        for _ in 0..samples {
+            let started = Instant::now();
+            let res = client
+                .post(&url)
+                .header("api_access_token", &token)
+                .json(&body)
+                .send()
+                .await?;
+            let _ = res.bytes().await?;
+            timings.push(started.elapsed());
+        }
+        rows.push(vec![
+            backend.to_owned(),
+            sizes.to_owned(),
+            label.to_owned(),
+            format!(
+                "{} of {} matching",
+                answer["payload"].as_array().map_or(0, Vec::len),
+                answer["meta"]["all_count"]
+            ),
+            ms(timings.percentile(50.0)),
+            ms(timings.percentile(99.0)),
+        ]);
+    }
+    Ok(rows)
+}

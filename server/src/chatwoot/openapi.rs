@@ -196,83 +196,14 @@ pub struct WebhookOne {
     pub payload: WebhookWrapped,
 }
 
-/// `POST`/`PATCH …/webhooks` (also accepted wrapped as `{"webhook": {…}}`).
-#[derive(Serialize, ToSchema)]
-pub struct WebhookBody {
-    pub url: Option<String>,
-    pub name: Option<String>,
-    /// Chatwoot's event names.
-    pub subscriptions: Option<Vec<String>>,
-    pub include_private: Option<bool>,
-}
-
-/// `POST`/`PATCH …/labels` (also accepted wrapped as `{"label": {…}}`).
-#[derive(Serialize, ToSchema)]
-pub struct LabelBody {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub color: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AutomationRuleList {
     pub payload: Vec<cw::AutomationRule>,
 }
 
-/// `POST`/`PATCH …/automation_rules` in Chatwoot's shape (also accepted wrapped as
-/// `{"automation_rule": {…}}`); `PATCH` keeps what it does not send.
-#[derive(Serialize, ToSchema)]
-pub struct AutomationRuleBody {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    /// `conversation_created`, `message_created`, `conversation_updated`,
-    /// `conversation_resolved` or `no_reply` (with `no_reply_minutes`).
-    pub event_name: Option<String>,
-    pub active: Option<bool>,
-    /// `{"attribute_key", "filter_operator", "values", "query_operator"}`.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub conditions: Option<serde_json::Value>,
-    /// `{"action_name", "action_params"}`.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub actions: Option<serde_json::Value>,
-    pub no_reply_minutes: Option<u32>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct MacroList {
     pub payload: Vec<cw::Macro>,
-}
-
-/// `POST`/`PATCH …/macros` in Chatwoot's shape (also accepted wrapped as
-/// `{"macro": {…}}`); `PATCH` keeps what it does not send.
-#[derive(Serialize, ToSchema)]
-pub struct MacroBody {
-    pub name: Option<String>,
-    /// `personal` (the default) or `global`.
-    pub visibility: Option<String>,
-    /// `{"action_name", "action_params"}`.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub actions: Option<serde_json::Value>,
-}
-
-/// `POST …/macros/{id}/execute`.
-#[derive(Serialize, ToSchema)]
-pub struct MacroExecuteBody {
-    pub conversation_ids: Vec<i64>,
-}
-
-/// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
-#[derive(Serialize, ToSchema)]
-pub struct CannedBody {
-    pub short_code: Option<String>,
-    pub content: Option<String>,
-}
-
-/// `assignments`: an agent (`null` unassigns) or, without `assignee_id`, a team.
-#[derive(Serialize, ToSchema)]
-pub struct AssignmentBody {
-    pub assignee_id: Option<i64>,
-    pub team_id: Option<i64>,
 }
 
 struct TokenHeader;
@@ -389,6 +320,13 @@ impl Modify for TokenHeader {
         super::macros::execute,
         super::reports::summary,
         super::reports::conversations,
+        super::attributes::list,
+        super::attributes::get,
+        super::attributes::create,
+        super::attributes::update,
+        super::attributes::delete,
+        super::attributes::set_conversation_values,
+        super::attributes::destroy_contact_values,
     ),
     components(schemas(ErrorBody))
 )]

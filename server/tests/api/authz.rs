@@ -23,6 +23,7 @@ use app::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
+mod attribute_rules;
 mod automation_rules;
 mod bot_rules;
 mod chatwoot_rules;
@@ -217,6 +218,8 @@ struct Fixture {
     visitor_pending: i64,
     canned: i64,
     label: i64,
+    /// A contact attribute.
+    attribute: i64,
     /// A saved folder of this account's administrator.
     folder: i64,
     team: i64,
@@ -278,6 +281,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(automation_rules::automation_rules());
     rules.extend(macro_rules::macro_rules());
     rules.extend(team_rules::team_rules());
+    rules.extend(attribute_rules::attribute_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {
@@ -1396,6 +1400,14 @@ async fn fixture(app: TestApp) -> Fixture {
             json!({"id": null, "name": "marcador", "description": format!("Etiqueta {MARKER}"), "color": "#1f77b4"}),
         )
         .await;
+    let attribute: app::attributes::AttributeDefinition = app
+        .ok(
+            &admin,
+            "attributes/save",
+            json!({"id": null, "model": "contact", "key": "marcador", "display_name": "Marcador",
+                "display_type": "text", "description": format!("Atributo {MARKER}")}),
+        )
+        .await;
     let team: app::teams::Team = app
         .ok(
             &admin,
@@ -1482,6 +1494,7 @@ async fn fixture(app: TestApp) -> Fixture {
         visitor_pending,
         canned: canned.id,
         label: label.id,
+        attribute: attribute.id,
         folder: folder.id,
         team: team.id,
         deletable_contact: deletable.id,

@@ -27,6 +27,7 @@ mod contacts;
 mod conversation_filter;
 mod crash;
 mod csat;
+mod custom_attributes;
 mod email;
 mod email_limits;
 mod fake_graph;

@@ -31,6 +31,10 @@ pub struct NewConversationBody {
     pub assignee_id: Option<i64>,
     pub team_id: Option<i64>,
     pub message: Option<FirstMessageBody>,
+    /// The conversation's custom attribute values.
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub custom_attributes: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

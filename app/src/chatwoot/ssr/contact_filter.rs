@@ -8,11 +8,14 @@
 use sqlx::Row;
 
 use super::contacts::PER_PAGE;
+use super::filter_custom::condition as custom;
 use super::filter_sql::{bind_all, escape_like, joined, texts, time_condition, Bound, Params};
 use super::render;
 use super::Caller;
+use crate::attributes::model::{AttributeDefinition, AttributeModel};
 use crate::chatwoot::model as cw;
 use crate::contacts::ssr::store::{row_from, CONTACT_COLUMNS};
+use crate::db::Backend;
 use crate::domain::PhoneNumber;
 use crate::error::AppError;
 
@@ -26,7 +29,18 @@ pub async fn filter(
     body: &cw::FilterBody,
     page: i64,
 ) -> Result<(Vec<cw::Contact>, i64), AppError> {
-    let (clause, params) = where_clause(body, &caller.state.settings.default_country)?;
+    let defined = crate::attributes::ssr::list(
+        caller.db(),
+        caller.agent.account_id,
+        Some(AttributeModel::Contact),
+    )
+    .await?;
+    let known = Known {
+        country: &caller.state.settings.default_country,
+        defined: &defined,
+        backend: caller.db().backend,
+    };
+    let (clause, params) = where_clause(body, &known)?;
     let account = caller.agent.account_id;
     let next = params.next();
     let count_sql = format!("SELECT COUNT(*) FROM contacts c WHERE {LISTED} AND ({clause})");
@@ -52,18 +66,49 @@ pub async fn filter(
     Ok((contacts, total))
 }
 
+/// The contact's own fields a filter names; a custom attribute of the same key is
+/// shadowed by them.
+const STANDARD: &[&str] = &[
+    "name",
+    "email",
+    "phone_number",
+    "company_name",
+    "company",
+    "created_at",
+    "last_activity_at",
+];
+
 /// The conditions as SQL over `contacts c` with their values (numbered from `$2`).
-fn where_clause(body: &cw::FilterBody, country: &str) -> Result<(String, Params), AppError> {
+fn where_clause(body: &cw::FilterBody, known: &Known<'_>) -> Result<(String, Params), AppError> {
     joined(&body.payload, 1, |condition, params| {
-        condition_sql(condition, country, params)
+        condition_sql(condition, known, params)
     })
+}
+
+/// What reading a condition needs besides it: the default country (phone numbers),
+/// the account's contact attributes and the database's JSON functions.
+struct Known<'a> {
+    country: &'a str,
+    defined: &'a [AttributeDefinition],
+    backend: Backend,
 }
 
 fn condition_sql(
     condition: &cw::FilterCondition,
-    country: &str,
+    known: &Known<'_>,
     params: &mut Params,
 ) -> Result<String, AppError> {
+    let country = known.country;
+    if let Some(definition) = known
+        .defined
+        .iter()
+        .find(|d| d.key == condition.attribute_key && !STANDARD.contains(&d.key.as_str()))
+    {
+        let texts = texts(condition)?;
+        let operator = condition.filter_operator.as_str();
+        let column = "c.custom_attributes";
+        return custom(known.backend, column, definition, operator, &texts, params);
+    }
     let column = match condition.attribute_key.as_str() {
         "name" => "c.name",
         "email" => "c.email",
@@ -125,69 +170,4 @@ fn condition_sql(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    use serde_json::Value;
-
-    fn body(payload: Value) -> cw::FilterBody {
-        serde_json::from_value(json!({ "payload": payload })).unwrap()
-    }
-
-    #[test]
-    fn conditions_join_left_to_right() {
-        let (sql, params) = where_clause(
-            &body(json!([
-                {"attribute_key": "email", "filter_operator": "equal_to", "values": ["ANA@example.com"], "query_operator": "or"},
-                {"attribute_key": "phone_number", "filter_operator": "equal_to", "values": ["600 11 22 33"]}
-            ])),
-            "ES",
-        )
-        .unwrap();
-        assert_eq!(
-            sql,
-            "(LOWER(c.email) = LOWER($2)) OR (LOWER(c.phone_e164) = LOWER($3))"
-        );
-        assert!(matches!(&params.bound[0], Bound::Text(t) if t == "ana@example.com"));
-        assert!(matches!(&params.bound[1], Bound::Text(t) if t == "+34600112233"));
-    }
-
-    #[test]
-    fn contains_escapes_the_pattern() {
-        let (sql, params) = where_clause(
-            &body(json!([{"attribute_key": "name", "filter_operator": "does_not_contain", "values": ["50%_"]}])),
-            "ES",
-        )
-        .unwrap();
-        assert_eq!(
-            sql,
-            "(c.name IS NOT NULL AND NOT (LOWER(c.name) LIKE $2 ESCAPE '\\'))"
-        );
-        assert!(matches!(&params.bound[0], Bound::Text(t) if t == "%50\\%\\_%"));
-    }
-
-    #[test]
-    fn what_it_cannot_read_is_refused() {
-        for payload in [
-            json!([]),
-            json!([{"attribute_key": "password", "filter_operator": "equal_to", "values": ["x"]}]),
-            json!([{"attribute_key": "name", "filter_operator": "starts_with", "values": ["x"]}]),
-            json!([{"attribute_key": "name", "filter_operator": "equal_to", "values": []}]),
-            json!([{"attribute_key": "created_at", "filter_operator": "is_greater_than", "values": ["ayer"]}]),
-            json!([{"attribute_key": "name", "filter_operator": "is_present", "values": [], "query_operator": "xor"}]),
-        ] {
-            assert!(
-                where_clause(&body(payload.clone()), "ES").is_err(),
-                "{payload}"
-            );
-        }
-        let (sql, params) = where_clause(
-            &body(json!([{"attribute_key": "created_at", "filter_operator": "is_greater_than", "values": ["2026-01-01"]}])),
-            "ES",
-        )
-        .unwrap();
-        assert_eq!(sql, "(c.created_at > $2)");
-        assert!(matches!(params.bound[0], Bound::Int(1_767_225_600_000)));
-    }
-}
+mod tests;

@@ -4,6 +4,7 @@
 use super::account::rename_field;
 use super::render;
 use super::Caller;
+use crate::attributes::ssr::Change;
 use crate::chatwoot::model as cw;
 use crate::contacts::model::ContactRow;
 use crate::contacts::ssr::numbered::{self, SortBy};
@@ -139,6 +140,7 @@ pub async fn create(
         caller.agent.account_id,
         &input,
         country,
+        attribute_change(body.custom_attributes.as_ref())?,
     )
     .await
     .map_err(api_field)?;
@@ -187,9 +189,47 @@ pub async fn update(
     let current = store::get(caller.db(), account, id).await?;
     let input = input_of(body, Some(&current));
     let country = &caller.state.settings.default_country;
-    let row = store::update(caller.db(), &caller.state.hub, account, id, &input, country)
-        .await
-        .map_err(api_field)?;
+    let attributes = attribute_change(body.custom_attributes.as_ref())?;
+    let row = store::update(
+        caller.db(),
+        &caller.state.hub,
+        account,
+        id,
+        &input,
+        country,
+        attributes,
+    )
+    .await
+    .map_err(api_field)?;
+    with_inboxes(caller, &row).await
+}
+
+/// `custom_attributes` as Chatwoot's clients send it: an object whose keys are set
+/// over the current ones (`null` clears one).
+pub fn attribute_change(sent: Option<&serde_json::Value>) -> Result<Option<Change>, AppError> {
+    match sent {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(map)) => Ok(Some(Change::Merge(map.clone()))),
+        Some(_) => Err(AppError::validation("custom_attributes", "invalid")),
+    }
+}
+
+/// `POST …/contacts/{id}/destroy_custom_attributes`: drops these keys.
+pub async fn destroy_custom_attributes(
+    caller: &Caller<'_>,
+    id: i64,
+    keys: Vec<String>,
+) -> Result<cw::Contact, AppError> {
+    let account = caller.agent.account_id;
+    crate::contacts::ssr::attributes::set(
+        caller.db(),
+        &caller.state.hub,
+        account,
+        id,
+        Change::Remove(keys),
+    )
+    .await?;
+    let row = store::get(caller.db(), account, id).await?;
     with_inboxes(caller, &row).await
 }
 

@@ -4,15 +4,19 @@
 //! and `last_activity_at`, joined as the contact filter joins them; only conversations
 //! the caller may see; pages of 25, the latest activity first, with the mine /
 //! unassigned / all counts of everything that passes. An attribute Charla does not keep
-//! (`browser_language`, `referer`, custom attributes…) is refused by name rather than
-//! silently matching nothing.
+//! (`browser_language`, `referer`…) is refused by name rather than silently matching
+//! nothing; a key that names one of the account's conversation attributes filters on
+//! its values.
 use sqlx::Row;
 
 use super::conversations::{shape, PER_PAGE};
+use super::filter_custom::condition as custom;
 use super::filter_sql::{bind_all, joined, texts, time_condition, Bound, Params};
 use super::Caller;
+use crate::attributes::model::{AttributeDefinition, AttributeModel};
 use crate::chatwoot::model as cw;
 use crate::conversations::ssr::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
+use crate::db::Backend;
 use crate::domain::{ConversationStatus, Priority};
 use crate::error::AppError;
 
@@ -22,7 +26,13 @@ pub async fn filter(
     body: &cw::FilterBody,
     page: i64,
 ) -> Result<(cw::ListCounts, Vec<cw::Conversation>), AppError> {
-    let (clause, params) = where_clause(body)?;
+    let defined = crate::attributes::ssr::list(
+        caller.db(),
+        caller.agent.account_id,
+        Some(AttributeModel::Conversation),
+    )
+    .await?;
+    let (clause, params) = where_clause(body, &defined, caller.db().backend)?;
     let viewer = caller.viewer();
     let next = params.next();
     let counts_sql = format!(
@@ -71,9 +81,16 @@ fn visible_to(
         .bind(viewer.admin as i64)
 }
 
-/// The conditions as SQL over `conversations c` (values numbered from `$4`).
-fn where_clause(body: &cw::FilterBody) -> Result<(String, Params), AppError> {
-    joined(&body.payload, 3, condition_sql)
+/// The conditions as SQL over `conversations c` (values numbered from `$4`); a key
+/// that is none of the conversation's own fields may be one of `defined`.
+fn where_clause(
+    body: &cw::FilterBody,
+    defined: &[AttributeDefinition],
+    backend: Backend,
+) -> Result<(String, Params), AppError> {
+    joined(&body.payload, 3, |condition, params| {
+        condition_sql(condition, defined, backend, params)
+    })
 }
 
 /// A stored number column, or the labels.
@@ -101,9 +118,25 @@ fn attribute(key: &str) -> Result<Attribute, AppError> {
     })
 }
 
-fn condition_sql(condition: &cw::FilterCondition, params: &mut Params) -> Result<String, AppError> {
+fn condition_sql(
+    condition: &cw::FilterCondition,
+    defined: &[AttributeDefinition],
+    backend: Backend,
+    params: &mut Params,
+) -> Result<String, AppError> {
     let operator = condition.filter_operator.as_str();
     let texts = texts(condition)?;
+    let attribute = match attribute(&condition.attribute_key) {
+        Ok(attribute) => attribute,
+        Err(unknown) => {
+            let definition = defined
+                .iter()
+                .find(|d| d.key == condition.attribute_key)
+                .ok_or(unknown)?;
+            let column = "c.custom_attributes";
+            return custom(backend, column, definition, operator, &texts, params);
+        }
+    };
     let required = || {
         if texts.is_empty() {
             Err(AppError::validation("values", "required"))
@@ -122,7 +155,7 @@ fn condition_sql(condition: &cw::FilterCondition, params: &mut Params) -> Result
         }
     };
     let labelled = "EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id)";
-    Ok(match (attribute(&condition.attribute_key)?, operator) {
+    Ok(match (attribute, operator) {
         (Attribute::Time(column), _) => time_condition(column, operator, &texts, params)?,
         (Attribute::Number(column), "is_present") => format!("({column} IS NOT NULL)"),
         (Attribute::Number(column), "is_not_present") => format!("({column} IS NULL)"),
@@ -197,13 +230,17 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
 
+    fn where_clause_of(body: &cw::FilterBody) -> Result<(String, Params), AppError> {
+        where_clause(body, &[], Backend::Sqlite)
+    }
+
     fn body(payload: Value) -> cw::FilterBody {
         serde_json::from_value(json!({ "payload": payload })).unwrap()
     }
 
     #[test]
     fn conditions_read_as_chatwoot_writes_them() {
-        let (sql, params) = where_clause(&body(json!([
+        let (sql, params) = where_clause_of(&body(json!([
             {"attribute_key": "status", "filter_operator": "equal_to", "values": ["open", "pending"], "query_operator": "and"},
             {"attribute_key": "assignee_id", "filter_operator": "not_equal_to", "values": [7], "query_operator": "or"},
             {"attribute_key": "labels", "filter_operator": "equal_to", "values": ["VIP"]}
@@ -217,13 +254,13 @@ mod tests {
         );
         assert_eq!(params.bound.len(), 4);
         assert!(matches!(params.bound[2], Bound::Int(7)));
-        let (sql, params) = where_clause(&body(json!([
+        let (sql, params) = where_clause_of(&body(json!([
             {"attribute_key": "priority", "filter_operator": "equal_to", "values": ["urgent"]}
         ])))
         .unwrap();
         assert_eq!(sql, "(c.priority = $4)");
         assert!(matches!(params.bound[0], Bound::Int(4)));
-        let (sql, _) = where_clause(&body(json!([
+        let (sql, _) = where_clause_of(&body(json!([
             {"attribute_key": "status", "filter_operator": "equal_to", "values": ["all"]}
         ])))
         .unwrap();
@@ -243,7 +280,10 @@ mod tests {
             json!([{"attribute_key": "created_at", "filter_operator": "equal_to", "values": ["2026-01-01"]}]),
             json!([{"attribute_key": "labels", "filter_operator": "equal_to", "values": ["a\u{0}b"]}]),
         ] {
-            assert!(where_clause(&body(payload.clone())).is_err(), "{payload}");
+            assert!(
+                where_clause_of(&body(payload.clone())).is_err(),
+                "{payload}"
+            );
         }
     }
 }

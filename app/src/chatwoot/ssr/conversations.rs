@@ -217,6 +217,7 @@ pub async fn shape_with(
         .into_iter()
         .map(|m| (m.conversation_id, m))
         .collect();
+    let mut attributes = crate::conversations::ssr::attributes::of_many(db, &ids).await?;
     let mut shaped = Vec::with_capacity(rows.len());
     for row in rows {
         let contact = contacts
@@ -253,6 +254,7 @@ pub async fn shape_with(
                 .collect(),
             contact,
             last,
+            custom_attributes: attributes.remove(&row.id).unwrap_or_default(),
         };
         shaped.push(render::conversation(&row, parts));
     }

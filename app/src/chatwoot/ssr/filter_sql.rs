@@ -25,6 +25,14 @@ pub struct Params {
 }
 
 impl Params {
+    /// None yet, the first to be numbered `offset + 1`.
+    pub fn starting_after(offset: usize) -> Params {
+        Params {
+            bound: Vec::new(),
+            offset,
+        }
+    }
+
     /// Adds a value; its placeholder (`$n`).
     pub fn add(&mut self, value: Bound) -> String {
         self.bound.push(value);
@@ -49,10 +57,7 @@ pub fn joined(
     if payload.len() > MAX_CONDITIONS {
         return Err(AppError::validation("payload", "too_many"));
     }
-    let mut params = Params {
-        bound: Vec::new(),
-        offset,
-    };
+    let mut params = Params::starting_after(offset);
     let mut sql = String::new();
     let mut joiner: Option<&str> = None;
     for condition in payload {

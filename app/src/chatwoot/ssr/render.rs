@@ -138,7 +138,7 @@ pub fn contact(row: &ContactRow) -> cw::Contact {
         availability_status: "offline",
         blocked: false,
         additional_attributes: json!({ "company_name": row.company.clone().unwrap_or_default() }),
-        custom_attributes: json!({}),
+        custom_attributes: serde_json::Value::Object(row.custom_attributes.clone()),
         last_activity_at: secs(row.last_activity_at),
         created_at: secs(row.created_at),
         kind: "contact",
@@ -285,6 +285,7 @@ pub struct ConversationParts<'a> {
     pub team: Option<cw::Team>,
     pub labels: Vec<String>,
     pub last: Option<cw::Message>,
+    pub custom_attributes: crate::attributes::model::AttributeValues,
 }
 
 pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> cw::Conversation {
@@ -313,7 +314,7 @@ pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> 
         muted: false,
         snoozed_until: row.snoozed_until.map(secs),
         additional_attributes: json!({}),
-        custom_attributes: json!({}),
+        custom_attributes: serde_json::Value::Object(parts.custom_attributes),
         agent_last_seen_at: 0,
         contact_last_seen_at: 0,
         first_reply_created_at: 0,

@@ -6,6 +6,7 @@
 use super::conversations::one;
 use super::messages::template_choice;
 use super::Caller;
+use crate::attributes::model::AttributeModel;
 use crate::chatwoot::model as cw;
 use crate::contacts::model::{FirstMessage, SUBJECT_MAX_CHARS};
 use crate::contacts::ssr::start::{self, StartRequest};
@@ -26,6 +27,11 @@ pub async fn create(
             ConversationStatus::parse(s).ok_or_else(|| AppError::validation("status", "invalid"))
         })
         .transpose()?;
+    // Checked before the conversation exists: a refused value starts nothing.
+    if let Some(values) = attribute_values(body)? {
+        let model = AttributeModel::Conversation;
+        crate::attributes::ssr::check(caller.db(), account, model, &values).await?;
+    }
     if let Some(inbox) = super::api_start::api_inbox_of(caller, body.inbox_id).await? {
         let row = super::api_start::start(caller, &inbox, body).await?;
         return settle(caller, body, row, status).await;
@@ -118,7 +124,30 @@ async fn settle(
         row =
             actions::set_status(&state.db, &state.hub, caller.agent, row.id, status, None).await?;
     }
+    if let Some(values) = attribute_values(body)? {
+        let change = crate::attributes::ssr::Change::Merge(values);
+        crate::conversations::ssr::attributes::set(
+            &state.db,
+            &state.hub,
+            caller.agent,
+            row.id,
+            change,
+        )
+        .await?;
+    }
     one(caller, row).await
+}
+
+/// `custom_attributes` of a new conversation: an object, or nothing.
+fn attribute_values(
+    body: &cw::NewConversationBody,
+) -> Result<Option<crate::attributes::model::AttributeValues>, AppError> {
+    match &body.custom_attributes {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(map)) if map.is_empty() => Ok(None),
+        Some(serde_json::Value::Object(map)) => Ok(Some(map.clone())),
+        Some(_) => Err(AppError::validation("custom_attributes", "invalid")),
+    }
 }
 
 /// An email's subject from its text when none is given: the first line, shortened.

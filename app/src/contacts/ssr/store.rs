@@ -4,6 +4,8 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+pub use super::changed::contact_changed_in_tx;
+use crate::attributes::ssr::{read_values, Change};
 use crate::contacts::model::ContactRow;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::contact::{sort_name, ValidContact};
@@ -12,7 +14,8 @@ use crate::error::AppError;
 use crate::live::hub::Hub;
 
 pub const CONTACT_COLUMNS: &str =
-    "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email";
+    "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email, \
+     c.custom_attributes";
 
 pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
     Ok(ContactRow {
@@ -25,6 +28,7 @@ pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         claimed_email: row.try_get("claimed_email")?,
         label_ids: Vec::new(),
+        custom_attributes: read_values(&row.try_get::<String, _>("custom_attributes")?),
     })
 }
 
@@ -123,24 +127,6 @@ pub async fn insert_in_tx(
     Ok(inserted.try_get("id")?)
 }
 
-/// Tells webhooks a contact was created or changed (in the change's own transaction).
-pub async fn contact_changed_in_tx(
-    tx: &mut WriteTx,
-    account_id: i64,
-    contact_id: i64,
-    created: bool,
-) -> Result<(), sqlx::Error> {
-    tx.append_event(
-        account_id,
-        crate::events::EventScope::default(),
-        crate::events::LiveEvent::ContactChanged {
-            contact_id,
-            created,
-        },
-    )
-    .await
-}
-
 /// A unique-index violation that raced past [`taken_field`] is still a field error.
 fn conflict_or(err: sqlx::Error) -> AppError {
     match &err {
@@ -158,12 +144,15 @@ fn conflict_or(err: sqlx::Error) -> AppError {
     }
 }
 
+/// Saves a new contact, with custom attribute values when a client sent some (in the
+/// same transaction: a refused value saves nothing).
 pub async fn create(
     db: &Db,
     hub: &Hub,
     account_id: i64,
     input: &ContactInput,
     default_country: &str,
+    attributes: Option<Change>,
 ) -> Result<ContactRow, AppError> {
     let contact = input.validate(default_country).map_err(field_error)?;
     let mut tx = db.begin_write().await?;
@@ -173,6 +162,9 @@ pub async fn create(
         });
     }
     let id = insert_in_tx(&mut tx, account_id, &contact, now_ms()).await?;
+    if let Some(change) = attributes {
+        super::attributes::set_in_tx(&mut tx, account_id, id, change).await?;
+    }
     contact_changed_in_tx(&mut tx, account_id, id, true).await?;
     hub.commit(tx).await?;
     get(db, account_id, id).await
@@ -185,6 +177,7 @@ pub async fn update(
     id: i64,
     input: &ContactInput,
     default_country: &str,
+    attributes: Option<Change>,
 ) -> Result<ContactRow, AppError> {
     let contact = input.validate(default_country).map_err(field_error)?;
     let mut tx = db.begin_write().await?;
@@ -211,6 +204,9 @@ pub async fn update(
     .map_err(conflict_or)?;
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
+    }
+    if let Some(change) = attributes {
+        super::attributes::set_in_tx(&mut tx, account_id, id, change).await?;
     }
     contact_changed_in_tx(&mut tx, account_id, id, false).await?;
     hub.commit(tx).await?;

@@ -7,10 +7,11 @@ use super::header::{contact_name, ChatHeader};
 use super::live::{follow_conversation, follow_queue};
 use super::messages::{scroll_to_bottom, MessageList};
 use crate::agents::AgentProfile;
+use crate::attributes::{saver, AttributeModel, AttributesEditor};
 use crate::conversations::composer::Composer;
-use crate::conversations::mark_conversation;
 use crate::conversations::model::{ConversationDetail, MessagePage, Teammate};
 use crate::conversations::queue::OfflineQueue;
+use crate::conversations::{mark_conversation, set_conversation_attributes};
 use crate::i18n::*;
 
 #[component]
@@ -50,6 +51,7 @@ pub(super) fn Chat(
     // Files dropped anywhere on the conversation go to the composer's tray.
     let drop_files = RwSignal::new(None::<Callback<leptos::ev::DragEvent>>);
     let teammates = StoredValue::new(teammates);
+    let details_open = RwSignal::new(false);
 
     let mark_read = move || {
         leptos::task::spawn_local(async move {
@@ -70,7 +72,7 @@ pub(super) fn Chat(
     let contact_name = contact_name(i18n, summary);
     view! {
         <article class="chat" aria-labelledby="chat-title">
-            <ChatHeader conversation_id summary teammates=teammates.get_value() />
+            <ChatHeader conversation_id summary teammates=teammates.get_value() details_open />
             <div class="chat-body"
                 on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                 on:drop=move |ev: leptos::ev::DragEvent| {
@@ -80,11 +82,17 @@ pub(super) fn Chat(
                     }
                 }>
                 <MessageList conversation_id messages has_older=page.has_older scroller queue />
-                <aside class="contact-panel" aria-label=move || t_string!(i18n, contact_label)>
+                <aside id="conversation-details" class="contact-panel" class:open=move || details_open.get()
+                    aria-label=move || t_string!(i18n, contact_label)>
+                    <button type="button" class="phone-only link" on:click=move |_| details_open.set(false)>
+                        {t!(i18n, conversation_details_close)}
+                    </button>
                     <h3>{contact_name}</h3>
                     {detail.contact_email.clone().map(|e| view! { <p>{e}</p> })}
                     {detail.contact_phone.clone().map(|p| view! { <p>{p}</p> })}
                     <A href=format!("/contacts/{}", detail.summary.contact_id)>{t!(i18n, view_contact)}</A>
+                    <AttributesEditor model=AttributeModel::Conversation initial=detail.custom_attributes.clone()
+                        save=saver(move |values| set_conversation_attributes(conversation_id, values)) />
                 </aside>
             </div>
             <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone()

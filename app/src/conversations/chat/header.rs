@@ -41,6 +41,8 @@ pub(super) fn ChatHeader(
     conversation_id: i64,
     summary: RwSignal<ConversationSummary>,
     teammates: Vec<Teammate>,
+    /// Whether the contact panel is over the messages (phones).
+    details_open: RwSignal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let my_id = use_context::<AgentProfile>()
@@ -256,6 +258,16 @@ pub(super) fn ChatHeader(
                     </details>
                     <MacroMenu conversation_id summary action_error />
                     <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+                    // The contact panel has no room beside the messages on a phone: it
+                    // comes over them from here.
+                    <button type="button" class="phone-only" aria-controls="conversation-details"
+                        aria-expanded=move || details_open.get().to_string()
+                        on:click=move |_| {
+                            more_open.set(false);
+                            details_open.update(|o| *o = !*o);
+                        }>
+                        {t!(i18n, conversation_details)}
+                    </button>
                 </div>
             </div>
             {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}

@@ -39,5 +39,6 @@ pub async fn detail(
         contact_phone: contact.1,
         whatsapp,
         limits,
+        custom_attributes: super::attributes::of(db, id).await?,
     })
 }

@@ -47,6 +47,7 @@ pub fn TeamAdminPage() -> impl IntoView {
                         <NewInboxForm refresh />
                         <CannedSection refresh />
                         <LabelsAdmin />
+                        <crate::attributes::AttributesAdmin />
                         <TeamsAdmin />
                         <crate::chatwoot::webhooks::WebhooksAdmin />
                         <crate::chatwoot::bots::BotsAdmin inboxes />

@@ -1,4 +1,4 @@
-//! The request bodies of the administrators' team and membership calls.
+//! The request bodies of the API's writes.
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -22,4 +22,104 @@ pub struct UserIdsBody {
 pub struct InboxMembersBody {
     pub inbox_id: i64,
     pub user_ids: Vec<i64>,
+}
+
+/// `POST`/`PATCH …/custom_attribute_definitions` (also accepted wrapped as
+/// `{"custom_attribute_definition": {…}}`). Types and models by Chatwoot's name or
+/// number; on a change the key and model stay and a field left out keeps its value.
+#[derive(Serialize, ToSchema)]
+pub struct CustomAttributeDefinitionBody {
+    pub attribute_display_name: Option<String>,
+    /// 0 text, 1 number, 2 currency, 3 percent, 4 link, 5 date, 6 list, 7 checkbox.
+    #[schema(value_type = Option<Object>)]
+    pub attribute_display_type: Option<serde_json::Value>,
+    pub attribute_description: Option<String>,
+    /// Lower case letters, digits and `_`; derived from the name when left out.
+    pub attribute_key: Option<String>,
+    /// 0 conversation_attribute, 1 contact_attribute.
+    #[schema(value_type = Option<Object>)]
+    pub attribute_model: Option<serde_json::Value>,
+    pub attribute_values: Option<Vec<String>>,
+}
+
+/// `POST …/conversations/{id}/custom_attributes`: the values, replacing the old ones.
+#[derive(Serialize, ToSchema)]
+pub struct CustomAttributesBody {
+    #[schema(value_type = Object)]
+    pub custom_attributes: serde_json::Value,
+}
+
+/// `POST …/contacts/{id}/destroy_custom_attributes`: the keys to drop.
+#[derive(Serialize, ToSchema)]
+pub struct AttributeKeysBody {
+    pub custom_attributes: Vec<String>,
+}
+
+/// `POST`/`PATCH …/webhooks` (also accepted wrapped as `{"webhook": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookBody {
+    pub url: Option<String>,
+    pub name: Option<String>,
+    /// Chatwoot's event names.
+    pub subscriptions: Option<Vec<String>>,
+    pub include_private: Option<bool>,
+}
+
+/// `POST`/`PATCH …/labels` (also accepted wrapped as `{"label": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct LabelBody {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub color: Option<String>,
+}
+
+/// `POST`/`PATCH …/automation_rules` in Chatwoot's shape (also accepted wrapped as
+/// `{"automation_rule": {…}}`); `PATCH` keeps what it does not send.
+#[derive(Serialize, ToSchema)]
+pub struct AutomationRuleBody {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `conversation_created`, `message_created`, `conversation_updated`,
+    /// `conversation_resolved` or `no_reply` (with `no_reply_minutes`).
+    pub event_name: Option<String>,
+    pub active: Option<bool>,
+    /// `{"attribute_key", "filter_operator", "values", "query_operator"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub conditions: Option<serde_json::Value>,
+    /// `{"action_name", "action_params"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub actions: Option<serde_json::Value>,
+    pub no_reply_minutes: Option<u32>,
+}
+
+/// `POST`/`PATCH …/macros` in Chatwoot's shape (also accepted wrapped as
+/// `{"macro": {…}}`); `PATCH` keeps what it does not send.
+#[derive(Serialize, ToSchema)]
+pub struct MacroBody {
+    pub name: Option<String>,
+    /// `personal` (the default) or `global`.
+    pub visibility: Option<String>,
+    /// `{"action_name", "action_params"}`.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub actions: Option<serde_json::Value>,
+}
+
+/// `POST …/macros/{id}/execute`.
+#[derive(Serialize, ToSchema)]
+pub struct MacroExecuteBody {
+    pub conversation_ids: Vec<i64>,
+}
+
+/// `POST`/`PATCH …/canned_responses` (also accepted wrapped as `{"canned_response": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct CannedBody {
+    pub short_code: Option<String>,
+    pub content: Option<String>,
+}
+
+/// `assignments`: an agent (`null` unassigns) or, without `assignee_id`, a team.
+#[derive(Serialize, ToSchema)]
+pub struct AssignmentBody {
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
 }

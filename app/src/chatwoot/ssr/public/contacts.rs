@@ -1,6 +1,8 @@
 //! Client API contacts: create (a new visitor of the inbox), read, update the claims.
 use crate::chatwoot::model::{Contact, PublicContact, PublicContactBody};
+use crate::chatwoot::ssr::contacts::attribute_change;
 use crate::chatwoot::ssr::render;
+use crate::contacts::ssr::attributes::set_in_tx;
 use crate::contacts::ssr::claims::claim_in_tx;
 use crate::db::Db;
 use crate::error::AppError;
@@ -121,6 +123,9 @@ pub async fn create(
             identity::new_anonymous_in_tx(&mut tx, &inbox, &claim, chosen).await?
         }
     };
+    if let Some(change) = attribute_change(body.custom_attributes.as_ref())? {
+        set_in_tx(&mut tx, inbox.account_id, contact_id, change).await?;
+    }
     hub.commit(tx).await?;
     let customer = Customer {
         inbox,
@@ -175,6 +180,10 @@ pub async fn update(
         claim.email.as_ref(),
     )
     .await?;
+    if let Some(change) = attribute_change(body.custom_attributes.as_ref())? {
+        let account = customer.inbox.account_id;
+        set_in_tx(&mut tx, account, customer.contact_id, change).await?;
+    }
     hub.commit(tx).await?;
     record(db, customer).await
 }

@@ -1,0 +1,85 @@
+//! A conversation's custom attribute values: checked against the account's
+//! definitions and stored in one transaction with the change event (the list, the chat
+//! and webhooks' `conversation_updated` hear of it).
+use super::access::{visible_conversation, Viewer};
+use super::actions::append_change;
+use crate::agents::AgentProfile;
+use crate::attributes::model::{AttributeModel, AttributeValues};
+use crate::attributes::ssr::{apply_in_tx, read_values, Change};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::live::hub::Hub;
+
+/// The conversation's values (the caller checked it may see it).
+pub async fn of(db: &Db, conversation_id: i64) -> Result<AttributeValues, AppError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT custom_attributes FROM conversations WHERE id = $1")
+            .bind(conversation_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(stored.as_deref().map(read_values).unwrap_or_default())
+}
+
+/// Changes a conversation's values as the agent may (she sees the conversation).
+pub async fn set(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    conversation_id: i64,
+    change: Change,
+) -> Result<AttributeValues, AppError> {
+    let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
+    let mut tx = db.begin_write().await?;
+    let stored: String =
+        sqlx::query_scalar("SELECT custom_attributes FROM conversations WHERE id = $1")
+            .bind(conversation_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let current = read_values(&stored);
+    let values = apply_in_tx(
+        &mut tx,
+        agent.account_id,
+        AttributeModel::Conversation,
+        current.clone(),
+        change,
+    )
+    .await?;
+    if values == current {
+        return Ok(values);
+    }
+    let text = serde_json::Value::Object(values.clone()).to_string();
+    sqlx::query("UPDATE conversations SET custom_attributes = $1, updated_at = $2 WHERE id = $3")
+        .bind(&text)
+        .bind(now_ms())
+        .bind(conversation_id)
+        .execute(tx.conn())
+        .await?;
+    append_change(&mut tx, agent.account_id, &before).await?;
+    hub.commit(tx).await?;
+    Ok(values)
+}
+
+/// The values of a page of conversations, by id (those with none are left out).
+pub async fn of_many(
+    db: &Db,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, AttributeValues>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT id, custom_attributes FROM conversations WHERE id IN ({}) AND custom_attributes <> '{{}}'",
+        crate::db::placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    Ok(query
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|(id, stored)| (id, read_values(&stored)))
+        .collect())
+}

@@ -1,0 +1,86 @@
+//! Handlers: custom attribute definitions, a conversation's values, and dropping a
+//! contact's.
+use axum::Json;
+use serde_json::Value;
+
+use super::caller::{ApiAgent, Body, Ids, Params};
+use super::error::{ApiError, ApiResult};
+use app::chatwoot::model as cw;
+use app::chatwoot::ssr::{contacts, custom_attributes};
+use app::error::AppError;
+
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("attribute_model" = Option<String>, Query, description = "conversation_attribute (0) or contact_attribute (1); both when left out")), responses((status = 200, body = Vec<cw::CustomAttributeDefinition>), super::openapi::Refusals))]
+pub async fn list(api: ApiAgent, params: Params) -> ApiResult<Vec<cw::CustomAttributeDefinition>> {
+    let model = custom_attributes::model_filter(params.get("attribute_model"))?;
+    Ok(Json(custom_attributes::list(&api.caller(), model).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, body = cw::CustomAttributeDefinition), super::openapi::Refusals))]
+pub async fn get(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+) -> ApiResult<cw::CustomAttributeDefinition> {
+    Ok(Json(custom_attributes::get(&api.caller(), id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::CustomAttributeDefinitionBody, responses((status = 200, body = cw::CustomAttributeDefinition), super::openapi::Refusals))]
+pub async fn create(
+    api: ApiAgent,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::CustomAttributeDefinition> {
+    Ok(Json(
+        custom_attributes::save(&api.caller(), None, &body).await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::CustomAttributeDefinitionBody, responses((status = 200, body = cw::CustomAttributeDefinition), super::openapi::Refusals))]
+pub async fn update(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::CustomAttributeDefinition> {
+    Ok(Json(
+        custom_attributes::save(&api.caller(), Some(id), &body).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Deleted; values under its key stay"), super::openapi::Refusals))]
+pub async fn delete(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
+    Ok(custom_attributes::remove(&api.caller(), id).await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/custom_attributes", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number")), request_body = super::openapi::CustomAttributesBody, responses((status = 200, body = cw::CustomAttributes), super::openapi::Refusals))]
+pub async fn set_conversation_values(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::CustomAttributes> {
+    let values = body
+        .get("custom_attributes")
+        .ok_or_else(|| AppError::validation("custom_attributes", "required"))?;
+    Ok(Json(
+        custom_attributes::set_conversation_values(&api.caller(), id, values).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/contacts/{id}/destroy_custom_attributes", tag = "contacts", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = super::openapi::AttributeKeysBody, responses((status = 200, body = super::openapi::ContactOne), super::openapi::Refusals))]
+pub async fn destroy_contact_values(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<Value>,
+) -> ApiResult<Value> {
+    let keys: Vec<String> = match body.get("custom_attributes") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|k| {
+                k.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| AppError::validation("custom_attributes", "invalid"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(AppError::validation("custom_attributes", "invalid").into()),
+        None => return Err(AppError::validation("custom_attributes", "required").into()),
+    };
+    let contact = contacts::destroy_custom_attributes(&api.caller(), id, keys).await?;
+    Ok(Json(serde_json::json!({ "payload": contact })))
+}
