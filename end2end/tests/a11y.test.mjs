@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
+  axeViolations as violations,
   BASE_URL,
   DEMO,
   VIEWPORTS,
@@ -22,18 +22,6 @@ import {
 
 const browser = sharedBrowser();
 const SHOTS = new URL('../screenshots/', import.meta.url);
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** Serious and critical violations on the page as it is now, one line each. */
-async function violations(page) {
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  // A page axe could not read (no rule passed) is a failure too, not a clean bill.
-  if (result.passes.length < 10) return [`axe passed only ${result.passes.length} rules`];
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
-}
-
 async function photograph(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await writeFile(new URL(`${name}.png`, SHOTS), await page.screenshot({ fullPage: false }));

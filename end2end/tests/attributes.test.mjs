@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, DEMO, VIEWPORTS, api, button, openConversationList, signedInPage, waitForHydration, sharedBrowser,
+  BASE_URL, DEMO, VIEWPORTS, api, axeViolations, button, openConversationList, signedInPage, waitForHydration, waitForPath,
+  sharedBrowser,
 } from './helpers.mjs';
 
 const browser = sharedBrowser();
@@ -28,6 +29,8 @@ for (const vp of VIEWPORTS) {
     const admin = await signedInPage(browser(), vp, DEMO.admin);
     const agent = await signedInPage(browser(), vp, DEMO.agent);
     const names = [`Plan ${tag}`, `Pedidos ${tag}`, `Pedido ${tag}`];
+    let contactId;
+    let conversationId;
     try {
       await admin.goto(`${BASE_URL}/settings/team`);
       await waitForHydration(admin);
@@ -40,12 +43,13 @@ for (const vp of VIEWPORTS) {
       // The same key for contacts again: refused, named.
       await define(admin, { model: 'Contactos', name: 'Otro plan', key: `plan_${tag}`, type: 'Texto' });
       await section.getByRole('alert').filter({ hasText: 'Ya hay un atributo con esa clave.' }).waitFor();
+      assert.deepEqual(await axeViolations(admin), [], 'Ajustes with custom attributes');
 
       // A contact's page: the list offers its choices; a number must be one.
       await agent.goto(`${BASE_URL}/contacts`);
       await waitForHydration(agent);
       const href = await agent.locator('a[href^="/contacts/"]').filter({ visible: true }).first().getAttribute('href');
-      const contactId = Number(href.split('/').pop());
+      contactId = Number(href.split('/').pop());
       await agent.goto(new URL(href, BASE_URL).toString());
       await waitForHydration(agent);
       const box = agent.getByRole('region', { name: 'Atributos', exact: true });
@@ -68,12 +72,13 @@ for (const vp of VIEWPORTS) {
         return field && document.getElementById(field.htmlFor)?.value === 'pro';
       }, names[0]);
       assert.equal(await box.getByLabel(names[1], { exact: true }).inputValue(), '12');
+      assert.deepEqual(await axeViolations(agent), [], 'the contact page with its attributes');
 
       // Beside the chat (over it on a phone).
       const list = await openConversationList(agent);
       await list.getByRole('link').first().click();
-      await waitForHydration(agent);
-      const conversationId = Number(new URL(agent.url()).pathname.split('/').pop());
+      await waitForPath(agent, /^\/conversations\/\d+$/);
+      conversationId = Number(new URL(agent.url()).pathname.split('/').pop());
       if (vp.name === 'phone') {
         await agent.getByRole('button', { name: 'Más acciones', exact: true }).click();
         await button(agent, 'Detalles de la conversación').click();
@@ -82,6 +87,7 @@ for (const vp of VIEWPORTS) {
       await panel.getByLabel(names[2], { exact: true }).fill(`A-${tag}`);
       await button(panel, 'Guardar atributos').click();
       await panel.getByRole('status').filter({ hasText: 'Atributos guardados.' }).waitFor();
+      assert.deepEqual(await axeViolations(agent), [], 'the conversation with its attributes');
       const detail = await api(agent, 'conversations/get', { id: conversationId });
       assert.equal(detail.custom_attributes[`pedido_${tag}`], `A-${tag}`);
       if (vp.name === 'phone') {
@@ -98,11 +104,24 @@ for (const vp of VIEWPORTS) {
         const field = [...document.querySelectorAll('aside label')].find((l) => l.textContent === name);
         return field && document.getElementById(field.htmlFor)?.value.startsWith('A-');
       }, names[2]);
+      // Removal asks first; the field goes from the forms.
+      const remove = section.getByRole('button', { name: `Eliminar atributo ${names[0]}`, exact: true });
+      await remove.click();
+      await button(section, 'Sí, eliminar').click();
+      await remove.waitFor({ state: 'detached' });
+      await agent.goto(new URL(href, BASE_URL).toString());
+      await waitForHydration(agent);
+      await box.getByLabel(names[1], { exact: true }).waitFor();
+      assert.equal(await box.getByLabel(names[0], { exact: true }).count(), 0);
     } finally {
+      // Values and definitions go, so runs on one database do not pile them up.
+      if (contactId) await api(agent, 'contacts/attributes', { id: contactId, values: { [`plan_${tag}`]: null, [`pedidos_${tag}`]: null } });
+      if (conversationId) await api(agent, 'conversations/attributes', { id: conversationId, values: { [`pedido_${tag}`]: null } });
       for (const name of names) {
         const remove = admin.getByRole('button', { name: `Eliminar atributo ${name}`, exact: true });
         if (await remove.count()) {
           await remove.click();
+          await button(admin, 'Sí, eliminar').click();
           await remove.waitFor({ state: 'detached' });
         }
       }

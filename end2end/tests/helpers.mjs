@@ -311,3 +311,16 @@ export async function startReceiver(path = '/hook') {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}${path}`, got, close: () => server.close() };
 }
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Serious and critical axe-core violations (WCAG 2.1 A/AA) on the page as it is now, one line each. */
+export async function axeViolations(page) {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  // A page axe could not read (no rule passed) is a failure too, not a clean bill.
+  if (result.passes.length < 10) return [`axe passed only ${result.passes.length} rules`];
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+}

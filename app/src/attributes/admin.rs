@@ -77,7 +77,7 @@ pub fn AttributesAdmin() -> impl IntoView {
     };
     view! {
         <section class="contact-form" aria-labelledby="attributes-admin-title">
-            <h2 id="attributes-admin-title">{t!(i18n, attributes_admin_title)}</h2>
+            <h2 id="attributes-admin-title" tabindex="-1">{t!(i18n, attributes_admin_title)}</h2>
             <p class="muted">{t!(i18n, attributes_admin_help)}</p>
             <Show when=move || list.with(Vec::is_empty)>
                 <p class="muted">{t!(i18n, attributes_admin_none)}</p>
@@ -94,19 +94,37 @@ pub fn AttributesAdmin() -> impl IntoView {
                             type_text(i18n, attribute.display_type),
                             attribute.key
                         );
+                        let confirm_text = t_string!(i18n, attributes_delete_confirm, name = display_name.clone()).to_string();
+                        // Removal asks once: the attribute's field goes from every form.
+                        let confirming = RwSignal::new(false);
                         view! {
                             <li>
                                 <strong>{display_name}</strong>
                                 <span class="muted">{facts}</span>
-                                <button type="button" class="link" aria-label=remove_name on:click=move |_| {
-                                    leptos::task::spawn_local(async move {
-                                        match remove_attribute(id).await {
-                                            Ok(()) => error.set(None),
-                                            Err(err) => error.set(Some(err)),
-                                        }
-                                        load();
-                                    });
-                                }>{t!(i18n, label_remove)}</button>
+                                <Show when=move || !confirming.get()>
+                                    <button type="button" class="link" aria-label=remove_name.clone()
+                                        on:click=move |_| confirming.set(true)>{t!(i18n, attributes_delete)}</button>
+                                </Show>
+                                <Show when=move || confirming.get()>
+                                    <span role="group" aria-label=confirm_text.clone()>
+                                        <span>{confirm_text.clone()}</span>
+                                        " "
+                                        <button type="button" class="danger" on:click=move |_| {
+                                            leptos::task::spawn_local(async move {
+                                                match remove_attribute(id).await {
+                                                    Ok(()) => error.set(None),
+                                                    Err(err) => error.set(Some(err)),
+                                                }
+                                                load();
+                                                focus_heading();
+                                            });
+                                        }>{t!(i18n, attributes_delete_yes)}</button>
+                                        " "
+                                        <button type="button" class="link" on:click=move |_| confirming.set(false)>
+                                            {t!(i18n, cancel)}
+                                        </button>
+                                    </span>
+                                </Show>
                             </li>
                         }
                     }
@@ -167,11 +185,25 @@ pub fn AttributesAdmin() -> impl IntoView {
     }
 }
 
+/// Where focus goes when the row that held it is gone.
+fn focus_heading() {
+    #[cfg(feature = "hydrate")]
+    if let Some(heading) = leptos::prelude::document()
+        .get_element_by_id("attributes-admin-title")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = heading.focus();
+    }
+}
+
 /// A refused attribute, naming the field when it is the key or a list's choices.
 fn attribute_error(i18n: I18nContext<Locale>, err: &AppError) -> String {
     match err {
         AppError::Conflict { field } if field == "key" => {
             t_string!(i18n, attributes_key_taken).to_string()
+        }
+        AppError::Validation { field, code } if field == "key" && code == "reserved" => {
+            t_string!(i18n, attributes_key_reserved).to_string()
         }
         AppError::Validation { field, .. } if field == "key" => {
             t_string!(i18n, attributes_key_invalid).to_string()

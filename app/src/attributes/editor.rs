@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::api::list_attributes;
-use super::model::{shown, AttributeDefinition, AttributeModel, AttributeType, AttributeValues};
+use super::model::values::{day_of, shown};
+use super::model::{AttributeDefinition, AttributeModel, AttributeType, AttributeValues};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::error_text;
@@ -47,13 +48,17 @@ pub fn AttributesEditor(
     let values = RwSignal::new(initial);
     let status = RwSignal::new(None::<Result<(), String>>);
     // Effects run only in the browser: the list is fetched after the page is interactive.
+    let load_failed = RwSignal::new(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(found) = list_attributes(Some(model)).await {
-                definitions.set(found);
+            match list_attributes(Some(model)).await {
+                Ok(found) => definitions.set(found),
+                Err(_) => load_failed.set(true),
             }
         });
     });
+    // The attribute a refusal names: its field is marked invalid.
+    let refused = RwSignal::new(None::<String>);
     // What the agent typed, by key, until saved.
     let typed = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let current = move |key: &str| {
@@ -71,6 +76,7 @@ pub fn AttributesEditor(
             if let Some(definition) = defined.iter().find(|d| d.key == key) {
                 if let Err(code) = definition.parse_value(&Value::String(text.clone())) {
                     status.set(Some(Err(refusal(i18n, definition, code))));
+                    refused.set(Some(key));
                     return;
                 }
             }
@@ -86,11 +92,14 @@ pub fn AttributesEditor(
                 Ok(stored) => {
                     values.set(stored);
                     typed.set(Default::default());
+                    refused.set(None);
                     status.set(Some(Ok(())));
                 }
                 Err(err) => {
-                    let text = field_key(&err)
-                        .and_then(|key| defined.iter().find(|d| d.key == key))
+                    let named =
+                        field_key(&err).and_then(|key| defined.iter().find(|d| d.key == key));
+                    refused.set(named.map(|d| d.key.clone()));
+                    let text = named
                         .map(|d| refusal(i18n, d, "invalid"))
                         .unwrap_or_else(|| error_text(i18n, &err));
                     status.set(Some(Err(text)));
@@ -109,13 +118,16 @@ pub fn AttributesEditor(
         })
     };
     view! {
+        <Show when=move || load_failed.get()>
+            <p role="alert" class="error">{t!(i18n, attributes_load_failed)}</p>
+        </Show>
         <Show when=move || definitions.with(|d| !d.is_empty()) || !undefined().is_empty()>
             <section class="attributes" aria-labelledby=heading_id.clone()>
                 <h3 id=heading_id.clone()>{t!(i18n, attributes_heading)}</h3>
                 <Show when=move || definitions.with(|d| !d.is_empty())>
                     <form class="stack" on:submit=submit>
                         <For each=move || definitions.get() key=|d| (d.id, d.updated_at) let:definition>
-                            <AttributeField definition current typed model />
+                            <AttributeField definition current typed model refused status />
                         </For>
                         {move || status.get().map(|s| match s {
                             Ok(()) => view! { <p role="status" class="muted">{t!(i18n, attributes_saved)}</p> }.into_any(),
@@ -146,20 +158,29 @@ fn AttributeField(
     current: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
     typed: RwSignal<std::collections::BTreeMap<String, String>>,
     model: AttributeModel,
+    refused: RwSignal<Option<String>>,
+    /// Cleared by an edit: the last "saved" or refusal is old news then.
+    status: RwSignal<Option<Result<(), String>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("attr-{}-{}", model.key(), definition.key);
     let key = StoredValue::new(definition.key.clone());
     let set = move |text: String| {
+        status.set(None);
         typed.update(|t| {
             t.insert(key.get_value(), text);
         })
     };
     let value = move || current(&key.get_value());
+    let invalid = move || {
+        refused
+            .with(|r| r.as_deref() == Some(key.get_value().as_str()))
+            .then_some("true")
+    };
     let help = (!definition.description.is_empty()).then(|| format!("{id}-help"));
     let field = match definition.display_type {
         AttributeType::Checkbox => view! {
-            <input id=id.clone() type="checkbox" aria-describedby=help.clone()
+            <input id=id.clone() type="checkbox" aria-describedby=help.clone() aria-invalid=invalid
                 prop:checked=move || value() == "true"
                 on:change=move |ev| set(event_target_checked(&ev).to_string()) />
         }
@@ -167,7 +188,7 @@ fn AttributeField(
         AttributeType::List => {
             let choices = definition.values.clone();
             view! {
-                <select id=id.clone() aria-describedby=help.clone()
+                <select id=id.clone() aria-describedby=help.clone() aria-invalid=invalid
                     on:change=move |ev| set(event_target_value(&ev))>
                     <option value="" selected=move || value().is_empty()>{t!(i18n, attributes_none)}</option>
                     {choices.into_iter().map(|choice| {
@@ -179,6 +200,16 @@ fn AttributeField(
             .into_any()
         }
         other => {
+            let is_date = other == AttributeType::Date;
+            // A date field shows the day of a value that may be a whole timestamp.
+            let shown_value = move || {
+                let text = value();
+                if is_date {
+                    day_of(&text).to_owned()
+                } else {
+                    text
+                }
+            };
             let (kind, mode) = match other {
                 AttributeType::Link => ("url", "url"),
                 AttributeType::Date => ("date", "text"),
@@ -186,8 +217,8 @@ fn AttributeField(
                 _ => ("text", "text"),
             };
             view! {
-                <input id=id.clone() type=kind inputmode=mode aria-describedby=help.clone()
-                    prop:value=value on:input=move |ev| set(event_target_value(&ev)) />
+                <input id=id.clone() type=kind inputmode=mode aria-describedby=help.clone() aria-invalid=invalid
+                    prop:value=shown_value on:input=move |ev| set(event_target_value(&ev)) />
             }
             .into_any()
         }

@@ -155,24 +155,65 @@ pub const TEXT_MAX_CHARS: usize = 1000;
 /// The most attributes one contact or conversation carries.
 pub const MAX_PER_ITEM: usize = 50;
 
-/// A key as Chatwoot derives it from a name: lower case, words joined by `_`; ASCII
-/// letters, digits and `_`, starting with a letter. Errors: `required`, `too_long`,
-/// `invalid`.
+/// A key as sent, under Chatwoot's rule: letters (any script, any case), digits, `_`,
+/// `.` and `-`, nothing else (an API client writes values under the exact key it
+/// created). Errors: `required`, `too_long`, `invalid`.
 pub fn parse_key(input: &str) -> Result<String, &'static str> {
-    let key = input.trim().to_lowercase().replace([' ', '-'], "_");
+    let key = input.trim();
     if key.is_empty() {
         Err("required")
     } else if key.chars().count() > KEY_MAX_CHARS {
         Err("too_long")
-    } else if key.starts_with(|c: char| c.is_ascii_lowercase())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    } else if key
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
     {
-        Ok(key)
+        Ok(key.to_owned())
     } else {
         Err("invalid")
     }
+}
+
+/// The fields a contact or a conversation has of its own, which filters and the API
+/// name: an attribute may not take one as its key (Chatwoot refuses them too).
+pub fn is_standard_key(model: AttributeModel, key: &str) -> bool {
+    const CONTACT: &[&str] = &[
+        "name",
+        "email",
+        "phone_number",
+        "identifier",
+        "company",
+        "company_name",
+        "country_code",
+        "city",
+        "created_at",
+        "last_activity_at",
+        "referer",
+        "blocked",
+        "labels",
+    ];
+    const CONVERSATION: &[&str] = &[
+        "status",
+        "assignee_id",
+        "inbox_id",
+        "team_id",
+        "contact_id",
+        "display_id",
+        "priority",
+        "labels",
+        "browser_language",
+        "country_code",
+        "referer",
+        "campaign_id",
+        "created_at",
+        "last_activity_at",
+        "mail_subject",
+    ];
+    let standard = match model {
+        AttributeModel::Contact => CONTACT,
+        AttributeModel::Conversation => CONVERSATION,
+    };
+    standard.contains(&key.to_lowercase().as_str())
 }
 
 /// The key a name suggests: accents dropped, other characters left out.
@@ -248,137 +289,7 @@ pub fn parse_list_values(
     }
 }
 
-impl AttributeDefinition {
-    /// A value for this attribute as it is stored, from what a client sent (JSON) or an
-    /// agent typed (a string): numbers as numbers, a checkbox as true/false, a date as
-    /// `YYYY-MM-DD`, a link as an http(s) URL, a list's value one of its choices.
-    /// `Ok(None)`: empty, the attribute is cleared. Errors: `invalid`, `too_long`.
-    pub fn parse_value(&self, value: &Value) -> Result<Option<Value>, &'static str> {
-        if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) {
-            return Ok(None);
-        }
-        // PostgreSQL's JSON takes no NUL, and no field means one.
-        if value.as_str().is_some_and(|s| s.contains('\0')) {
-            return Err("invalid");
-        }
-        let text = || match value {
-            Value::String(s) => Some(s.trim().to_owned()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        };
-        let parsed = match self.display_type {
-            AttributeType::Text => {
-                let text = text().ok_or("invalid")?;
-                if text.chars().count() > TEXT_MAX_CHARS {
-                    return Err("too_long");
-                }
-                Value::String(text)
-            }
-            t if t.is_numeric() => {
-                let number = match value {
-                    Value::Number(n) => n.clone(),
-                    Value::String(s) => number_of(s).ok_or("invalid")?,
-                    _ => return Err("invalid"),
-                };
-                Value::Number(number)
-            }
-            AttributeType::Link => {
-                let text = text().ok_or("invalid")?;
-                let lower = text.to_ascii_lowercase();
-                let rest = lower
-                    .strip_prefix("https://")
-                    .or_else(|| lower.strip_prefix("http://"))
-                    .ok_or("invalid")?;
-                if rest.is_empty() || text.chars().any(char::is_whitespace) {
-                    return Err("invalid");
-                }
-                if text.chars().count() > TEXT_MAX_CHARS {
-                    return Err("too_long");
-                }
-                Value::String(text)
-            }
-            AttributeType::Date => {
-                let text = text().ok_or("invalid")?;
-                // Chatwoot's clients send a date or a full ISO timestamp; the day is kept.
-                let day = text.get(..10).ok_or("invalid")?;
-                if !is_date(day) || (text.len() > 10 && !text[10..].starts_with('T')) {
-                    return Err("invalid");
-                }
-                Value::String(day.to_owned())
-            }
-            AttributeType::List => {
-                let text = text().ok_or("invalid")?;
-                if !self.values.contains(&text) {
-                    return Err("invalid");
-                }
-                Value::String(text)
-            }
-            AttributeType::Checkbox => match value {
-                Value::Bool(b) => Value::Bool(*b),
-                Value::String(s) if s.trim() == "true" => Value::Bool(true),
-                Value::String(s) if s.trim() == "false" => Value::Bool(false),
-                _ => return Err("invalid"),
-            },
-            _ => unreachable!("numeric types are matched above"),
-        };
-        Ok(Some(parsed))
-    }
-}
-
-/// A decimal number as typed (`12`, `-3.5`, `1,5` with a decimal comma).
-fn number_of(text: &str) -> Option<serde_json::Number> {
-    let text = text.trim().replace(',', ".");
-    if let Ok(i) = text.parse::<i64>() {
-        return Some(i.into());
-    }
-    let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
-    serde_json::Number::from_f64(f)
-}
-
-/// `YYYY-MM-DD`, a real day.
-fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
-
-/// A value shown to an agent, as she would type it.
-pub fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// A value for a key nobody defined (an API client's own): kept as sent when it is
-/// one plain value (text, number, true/false); objects and lists are refused.
-pub fn parse_undefined(value: &Value) -> Result<Option<Value>, &'static str> {
-    match value {
-        Value::Null => Ok(None),
-        Value::String(s) if s.contains('\0') => Err("invalid"),
-        Value::String(s) if s.chars().count() > TEXT_MAX_CHARS => Err("too_long"),
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => Ok(Some(value.clone())),
-        _ => Err("invalid"),
-    }
-}
+pub mod values;
 
 #[cfg(test)]
 mod tests;

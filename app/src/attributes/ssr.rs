@@ -5,11 +5,20 @@ mod values;
 
 pub use values::{apply_in_tx, check, read_values, Change};
 
+/// What a read that is merged and written back takes: the row's lock on PostgreSQL
+/// (on SQLite the write turn already holds every writer off).
+pub fn row_lock(backend: crate::db::Backend) -> &'static str {
+    match backend {
+        crate::db::Backend::Postgres => " FOR UPDATE",
+        crate::db::Backend::Sqlite => "",
+    }
+}
+
 use sqlx::Row;
 
 use super::model::{
-    parse_description, parse_display_name, parse_key, parse_list_values, AttributeDefinition,
-    AttributeModel, AttributeType,
+    is_standard_key, parse_description, parse_display_name, parse_key, parse_list_values,
+    AttributeDefinition, AttributeModel, AttributeType,
 };
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -105,6 +114,9 @@ pub async fn save(
     let id = match id {
         None => {
             let key = parse_key(input.key).map_err(|c| AppError::validation("key", c))?;
+            if is_standard_key(input.model, &key) {
+                return Err(AppError::validation("key", "reserved"));
+            }
             let taken: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM custom_attribute_definitions \
                  WHERE account_id = $1 AND model = $2 AND attribute_key = $3",
@@ -133,7 +145,14 @@ pub async fn save(
             .bind(&list_values)
             .bind(now)
             .fetch_one(tx.conn())
-            .await?
+            .await
+            .map_err(|err| match &err {
+                // Another request took the key between the check and the insert.
+                sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict {
+                    field: "key".into(),
+                },
+                _ => err.into(),
+            })?
             .try_get("id")?
         }
         Some(id) => {

@@ -44,9 +44,13 @@ pub async fn update(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Deleted; values under its key stay"), super::openapi::Refusals))]
-pub async fn delete(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
-    Ok(custom_attributes::remove(&api.caller(), id).await?)
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}", tag = "custom_attributes", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 204, description = "Deleted; values under its key stay"), super::openapi::Refusals))]
+pub async fn delete(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    custom_attributes::remove(&api.caller(), id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/custom_attributes", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number")), request_body = super::openapi::CustomAttributesBody, responses((status = 200, body = cw::CustomAttributes), super::openapi::Refusals))]

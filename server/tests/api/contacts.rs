@@ -839,13 +839,14 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
     // the conversations that had it) a saved folder (a filter, no conversation in
     // it), a team (its conversations stay, without one), a webhook (its delivery
     // log goes with it), an agent bot (emptied: its messages keep its name) and an
-    // automation rule or a macro (what they did stays in the activity); never a
-    // conversation or message.
+    // automation rule or a macro (what they did stays in the activity), a custom
+    // attribute's definition (its values stay); never a conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
         deleting,
         [
+            &"/api/attributes/remove".to_owned(),
             &"/api/automation/remove".to_owned(),
             &"/api/bots/remove".to_owned(),
             &"/api/canned/remove".to_owned(),

@@ -71,6 +71,24 @@ async fn custom_attributes_through_the_api(app: TestApp) {
     .await;
     assert_eq!(status, 422, "{taken}");
     assert_eq!(taken["attributes"], json!(["attribute_key"]));
+    let (status, reserved) = define(json!({
+        "attribute_display_name": "Correo", "attribute_model": 1, "attribute_key": "email"
+    }))
+    .await;
+    assert_eq!(
+        status, 422,
+        "a contact's own field is no attribute key: {reserved}"
+    );
+    let (status, defaulted) = define(json!({
+        "attribute_display_name": "Canal de origen", "attribute_key": "sourceChannel"
+    }))
+    .await;
+    assert_eq!(status, 200, "{defaulted}");
+    assert_eq!(
+        defaulted["attribute_model"], "conversation_attribute",
+        "Chatwoot's default"
+    );
+    assert_eq!(defaulted["attribute_key"], "sourceChannel", "kept as sent");
     let (status, empty_list) = define(json!({
         "attribute_display_name": "Nivel", "attribute_display_type": 6, "attribute_model": 1
     }))
@@ -186,13 +204,26 @@ async fn custom_attributes_through_the_api(app: TestApp) {
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
     assert!(found_ids.contains(&contact_id), "{found}");
-    let (_, not_pro) = contact_filter(json!([
+    let (_, pro) = contact_filter(json!([
         {"attribute_key": "plan", "filter_operator": "equal_to", "values": ["pro"]}
     ]))
     .await;
-    assert!(!not_pro["payload"]
+    assert!(!pro["payload"]
         .to_string()
         .contains("irene.attr@example.com"));
+    // Not "pro": hers, and those without a plan at all (as Chatwoot's).
+    let (_, not_pro) = contact_filter(json!([
+        {"attribute_key": "plan", "filter_operator": "not_equal_to", "values": ["pro"]}
+    ]))
+    .await;
+    let listed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contacts WHERE account_id = $1 AND (email IS NOT NULL OR phone_e164 IS NOT NULL)",
+    )
+    .bind(account)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(not_pro["meta"]["count"], listed, "{not_pro}");
     let (status, unknown) = contact_filter(json!([
         {"attribute_key": "origen", "filter_operator": "equal_to", "values": ["tienda"]}
     ]))
@@ -221,7 +252,8 @@ async fn custom_attributes_through_the_api(app: TestApp) {
     assert_eq!(status, 200, "{set}");
     assert_eq!(
         set["custom_attributes"],
-        json!({"order_number": "A-17", "renewal": "2027-01-31"})
+        json!({"order_number": "A-17", "renewal": "2027-01-31T00:00:00Z"}),
+        "a timestamp is kept as sent (compared by its day)"
     );
     let (status, bad_day) = send(
         lucia.clone(),
@@ -292,7 +324,7 @@ async fn custom_attributes_through_the_api(app: TestApp) {
     let (status, _) = send(lucia.clone(), Method::DELETE, definition_path.clone(), None).await;
     assert_eq!(status, 403);
     let (status, _) = send(admin.clone(), Method::DELETE, definition_path.clone(), None).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 204);
     let (status, _) = send(admin.clone(), Method::GET, definition_path, None).await;
     assert_eq!(status, 404);
     let (_, after) = send(lucia.clone(), Method::GET, contact_path, None).await;

@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use super::values::{day_of, parse_undefined};
 use super::*;
 
 fn definition(display_type: AttributeType, values: &[&str]) -> AttributeDefinition {
@@ -18,11 +19,15 @@ fn definition(display_type: AttributeType, values: &[&str]) -> AttributeDefiniti
 
 #[test]
 fn keys_follow_chatwoots_rule() {
-    assert_eq!(parse_key(" Plan Name "), Ok("plan_name".into()));
-    assert_eq!(parse_key("order-2"), Ok("order_2".into()));
-    assert_eq!(parse_key("2fa"), Err("invalid"));
-    assert_eq!(parse_key("año"), Err("invalid"));
+    assert_eq!(parse_key(" orderId "), Ok("orderId".into()));
+    assert_eq!(parse_key("order-2.b_c"), Ok("order-2.b_c".into()));
+    assert_eq!(parse_key("año"), Ok("año".into()));
+    assert_eq!(parse_key("plan name"), Err("invalid"));
+    assert_eq!(parse_key("plan\"x"), Err("invalid"));
     assert_eq!(parse_key(""), Err("required"));
+    assert!(is_standard_key(AttributeModel::Contact, "Email"));
+    assert!(is_standard_key(AttributeModel::Conversation, "status"));
+    assert!(!is_standard_key(AttributeModel::Contact, "status"));
     assert_eq!(parse_key(&"a".repeat(51)), Err("too_long"));
     assert_eq!(key_from_name("Fecha de renovación"), "fecha_de_renovacion");
     assert_eq!(key_from_name("3 Número pedido"), "numero_pedido");
@@ -81,9 +86,11 @@ fn values_are_checked_by_type() {
     );
     assert_eq!(
         date.parse_value(&json!("2026-12-06T10:00:00.000Z")),
-        Ok(Some(json!("2026-12-06")))
+        Ok(Some(json!("2026-12-06T10:00:00.000Z")))
     );
+    assert_eq!(day_of("2026-12-06T10:00:00.000Z"), "2026-12-06");
     assert_eq!(date.parse_value(&json!("2026-02-30")), Err("invalid"));
+    assert_eq!(date.parse_value(&json!("2024-+1-+5")), Err("invalid"));
     assert_eq!(date.parse_value(&json!("06/12/2026")), Err("invalid"));
 
     let list = definition(AttributeType::List, &["oro", "plata"]);
@@ -119,5 +126,10 @@ fn undefined_keys_keep_plain_values_only() {
     assert_eq!(parse_undefined(&json!("pro")), Ok(Some(json!("pro"))));
     assert_eq!(parse_undefined(&json!(7)), Ok(Some(json!(7))));
     assert_eq!(parse_undefined(&json!(null)), Ok(None));
-    assert_eq!(parse_undefined(&json!([1])), Err("invalid"));
+    assert_eq!(
+        parse_undefined(&json!([1, {"a": true}])),
+        Ok(Some(json!([1, {"a": true}])))
+    );
+    assert_eq!(parse_undefined(&json!({"a": "x\u{0}"})), Err("invalid"));
+    assert_eq!(parse_undefined(&json!("x".repeat(4001))), Err("too_long"));
 }

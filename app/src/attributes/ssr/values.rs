@@ -3,8 +3,9 @@
 use serde_json::Value;
 
 use super::list_on;
+use crate::attributes::model::values::parse_undefined;
 use crate::attributes::model::{
-    parse_undefined, AttributeDefinition, AttributeModel, AttributeValues, MAX_PER_ITEM,
+    AttributeDefinition, AttributeModel, AttributeValues, MAX_PER_ITEM,
 };
 use crate::db::WriteTx;
 use crate::error::AppError;

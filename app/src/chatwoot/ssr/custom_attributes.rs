@@ -74,7 +74,8 @@ pub async fn save(
         (_, Some(current)) => current.model,
         (Some(sent), None) => AttributeModel::parse(sent)
             .ok_or_else(|| AppError::validation("attribute_model", "invalid"))?,
-        (None, None) => return Err(AppError::validation("attribute_model", "required")),
+        // Chatwoot's default.
+        (None, None) => AttributeModel::Conversation,
     };
     let display_type = match (fields.get("attribute_display_type"), &current) {
         (Some(sent), _) => AttributeType::parse(sent)

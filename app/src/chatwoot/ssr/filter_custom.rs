@@ -2,7 +2,8 @@
 //! the value read out of the stored JSON object by the database itself, compared as
 //! its type is (text without regard to case, numbers as numbers, days in order, a
 //! checkbox as true/false). A value of another JSON type than the attribute's (set by
-//! an API client before the attribute was defined) never matches rather than failing.
+//! an API client before the attribute was defined) never matches rather than failing;
+//! `not_equal_to` and `does_not_contain` pass those without the attribute, as Chatwoot's.
 use super::filter_sql::{escape_like, Bound, Params};
 use crate::attributes::model::{AttributeDefinition, AttributeType};
 use crate::db::Backend;
@@ -99,11 +100,14 @@ pub fn condition(
                     .ok()
                     .flatten()
                     .ok_or_else(invalid)?;
-                let day = day.as_str().unwrap_or_default().to_owned();
+                let day =
+                    crate::attributes::model::values::day_of(day.as_str().unwrap_or_default());
                 let cmp = comparison(operator);
+                // A value may be a full timestamp (Chatwoot's dashboard writes them):
+                // its day is what counts.
                 format!(
-                    "({is_text} AND {value} {cmp} {})",
-                    params.add(Bound::Text(day))
+                    "({is_text} AND SUBSTR({value}, 1, 10) {cmp} {})",
+                    params.add(Bound::Text(day.to_owned()))
                 )
             }
             (
@@ -130,8 +134,8 @@ pub fn condition(
     }
     let any = format!("({})", each.join(" OR "));
     Ok(if negate {
-        // As Chatwoot's `NOT IN`: one without the attribute is left out.
-        format!("({present} AND NOT {any})")
+        // As Chatwoot's custom attribute filter: one without the attribute passes.
+        format!("(NOT {present} OR NOT {any})")
     } else {
         any
     })

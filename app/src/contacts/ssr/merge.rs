@@ -62,6 +62,7 @@ pub async fn merge_into_claimed(
     .bind(now_ms())
     .execute(tx.conn())
     .await?;
+    keep_attributes_in_tx(&mut tx, target, visitor_id).await?;
     sqlx::query("DELETE FROM contacts WHERE id = $1")
         .bind(visitor_id)
         .execute(tx.conn())
@@ -88,4 +89,36 @@ pub async fn merge_into_claimed(
         "visitor merged into contact"
     );
     Ok(target)
+}
+
+/// The visitor's custom attribute values go to the contact she joins; the contact's
+/// own values win where both have one.
+async fn keep_attributes_in_tx(
+    tx: &mut crate::db::WriteTx,
+    target: i64,
+    visitor_id: i64,
+) -> Result<(), AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, custom_attributes FROM contacts WHERE id IN ($1, $2)")
+            .bind(target)
+            .bind(visitor_id)
+            .fetch_all(tx.conn())
+            .await?;
+    let of = |id: i64| {
+        rows.iter()
+            .find(|(row, _)| *row == id)
+            .map(|(_, stored)| crate::attributes::ssr::read_values(stored))
+            .unwrap_or_default()
+    };
+    let (mut merged, own) = (of(visitor_id), of(target));
+    if merged.is_empty() {
+        return Ok(());
+    }
+    merged.extend(own);
+    sqlx::query("UPDATE contacts SET custom_attributes = $1 WHERE id = $2")
+        .bind(serde_json::Value::Object(merged).to_string())
+        .bind(target)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

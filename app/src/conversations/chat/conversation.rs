@@ -52,6 +52,20 @@ pub(super) fn Chat(
     let drop_files = RwSignal::new(None::<Callback<leptos::ev::DragEvent>>);
     let teammates = StoredValue::new(teammates);
     let details_open = RwSignal::new(false);
+    let details_close = NodeRef::<leptos::html::Button>::new();
+    // On a phone the panel comes over the messages: focus goes into it, and back to
+    // "Más acciones" (where it was opened) when it goes.
+    Effect::new(move |was_open: Option<bool>| {
+        let open = details_open.get();
+        if open {
+            if let Some(button) = details_close.get() {
+                let _ = button.focus();
+            }
+        } else if was_open == Some(true) {
+            focus_more_actions();
+        }
+        open
+    });
 
     let mark_read = move || {
         leptos::task::spawn_local(async move {
@@ -83,8 +97,13 @@ pub(super) fn Chat(
                 }>
                 <MessageList conversation_id messages has_older=page.has_older scroller queue />
                 <aside id="conversation-details" class="contact-panel" class:open=move || details_open.get()
-                    aria-label=move || t_string!(i18n, contact_label)>
-                    <button type="button" class="phone-only link" on:click=move |_| details_open.set(false)>
+                    aria-label=move || t_string!(i18n, contact_label)
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" && details_open.get_untracked() {
+                            details_open.set(false);
+                        }
+                    }>
+                    <button type="button" class="phone-only link" node_ref=details_close on:click=move |_| details_open.set(false)>
                         {t!(i18n, conversation_details_close)}
                     </button>
                     <h3>{contact_name}</h3>
@@ -99,5 +118,15 @@ pub(super) fn Chat(
                 whatsapp=detail.whatsapp.clone() last_inbound on_sent=move || scroll_to_bottom(scroller)
                 channel=detail.summary.channel limits=detail.limits drop_files />
         </article>
+    }
+}
+
+/// The header's "Más acciones" button (phones), where the details panel was opened.
+fn focus_more_actions() {
+    #[cfg(feature = "hydrate")]
+    if let Ok(Some(button)) = leptos::prelude::document().query_selector(".chat-more-toggle") {
+        if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+            let _ = button.focus();
+        }
     }
 }

@@ -5,7 +5,7 @@ use super::access::{visible_conversation, Viewer};
 use super::actions::append_change;
 use crate::agents::AgentProfile;
 use crate::attributes::model::{AttributeModel, AttributeValues};
-use crate::attributes::ssr::{apply_in_tx, read_values, Change};
+use crate::attributes::ssr::{apply_in_tx, read_values, row_lock, Change};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::live::hub::Hub;
@@ -30,12 +30,16 @@ pub async fn set(
 ) -> Result<AttributeValues, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
     let mut tx = db.begin_write().await?;
-    let stored: String =
-        sqlx::query_scalar("SELECT custom_attributes FROM conversations WHERE id = $1")
-            .bind(conversation_id)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(AppError::NotFound)?;
+    // Read locked (PostgreSQL; SQLite has one writer): two agents' changes both stay.
+    let sql = format!(
+        "SELECT custom_attributes FROM conversations WHERE id = $1{}",
+        row_lock(tx.backend)
+    );
+    let stored: String = sqlx::query_scalar(&sql)
+        .bind(conversation_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let current = read_values(&stored);
     let values = apply_in_tx(
         &mut tx,

@@ -4,6 +4,7 @@ use crate::chatwoot::ssr::contacts::attribute_change;
 use crate::chatwoot::ssr::render;
 use crate::contacts::ssr::attributes::set_in_tx;
 use crate::contacts::ssr::claims::claim_in_tx;
+use crate::contacts::ssr::store::contact_changed_in_tx;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::live::hub::Hub;
@@ -94,6 +95,7 @@ pub async fn create(
     if matches!(who, Visitor::Anonymous | Visitor::VerifiedNew(_)) {
         state.widget_guard.new_visitor(inbox.id, address)?;
     }
+    let was_new = matches!(who, Visitor::Anonymous | Visitor::VerifiedNew(_));
     let mut tx = db.begin_write().await?;
     let (token, identity_id, contact_id) = match who {
         Visitor::VerifiedNew(user) => {
@@ -124,7 +126,11 @@ pub async fn create(
         }
     };
     if let Some(change) = attribute_change(body.custom_attributes.as_ref())? {
-        set_in_tx(&mut tx, inbox.account_id, contact_id, change).await?;
+        let (_, changed) = set_in_tx(&mut tx, inbox.account_id, contact_id, change).await?;
+        // A new contact's creation was told already; a known one's change is news.
+        if changed && !was_new {
+            contact_changed_in_tx(&mut tx, inbox.account_id, contact_id, false).await?;
+        }
     }
     hub.commit(tx).await?;
     let customer = Customer {
@@ -182,6 +188,7 @@ pub async fn update(
     .await?;
     if let Some(change) = attribute_change(body.custom_attributes.as_ref())? {
         let account = customer.inbox.account_id;
+        // claim_in_tx above told of the change already.
         set_in_tx(&mut tx, account, customer.contact_id, change).await?;
     }
     hub.commit(tx).await?;
