@@ -29,9 +29,15 @@ pub fn condition(
             format!("json_type({column}, {path})"),
             format!("json_extract({column}, {path})"),
         ),
+        // `json`, not `jsonb`: each row's text is read once, so building jsonb's
+        // binary form is wasted work; a row with no values at all is not parsed.
         Backend::Postgres => (
-            format!("jsonb_typeof(CAST({column} AS jsonb) -> {path})"),
-            format!("(CAST({column} AS jsonb) ->> {path})"),
+            format!(
+                "(CASE WHEN {column} = '{{}}' THEN NULL ELSE json_typeof(CAST({column} AS json) -> {path}) END)"
+            ),
+            format!(
+                "(CASE WHEN {column} = '{{}}' THEN NULL ELSE CAST({column} AS json) ->> {path} END)"
+            ),
         ),
     };
     let (is_text, is_number) = match backend {

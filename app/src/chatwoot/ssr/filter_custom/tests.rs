@@ -50,7 +50,7 @@ fn each_type_reads_its_own_json_type() {
     )
     .unwrap();
     assert!(
-        number.contains("jsonb_typeof(CAST(c.custom_attributes AS jsonb) -> $2) = 'number'"),
+        number.contains("json_typeof(CAST(c.custom_attributes AS json) -> $2) END) = 'number'"),
         "{number}"
     );
     assert!(
