@@ -11,14 +11,7 @@ pub(super) async fn api_rows(
     sizes: &str,
     samples: usize,
 ) -> anyhow::Result<Vec<Vec<String>>> {
-    let state = &running.state;
-    let admin: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = 'admin@charla.local'")
-        .fetch_one(&state.db.pool)
-        .await?;
-    let token = app::auth::access_token::ssr::current(&state.db, &state.settings.secrets, admin)
-        .await
-        .map_err(|e| anyhow::anyhow!("token: {e}"))?
-        .token;
+    let token = admin_token(running).await?;
     let client = reqwest::Client::new();
     let base = format!("http://{}/api/v1/accounts/1", running.addr);
     let cases = [
@@ -40,27 +33,8 @@ pub(super) async fn api_rows(
     let mut rows = Vec::new();
     for (label, path) in cases {
         let url = format!("{base}{path}");
-        let mut answer = serde_json::Value::Null;
-        for _ in 0..samples.min(10) {
-            let res = client
-                .get(&url)
-                .header("api_access_token", &token)
-                .send()
-                .await?;
-            anyhow::ensure!(res.status().is_success(), "{url}: {}", res.status());
-            answer = res.json().await?;
-        }
-        let mut timings = Samples::new();
-        for _ in 0..samples {
-            let started = Instant::now();
-            let res = client
-                .get(&url)
-                .header("api_access_token", &token)
-                .send()
-                .await?;
-            let _ = res.bytes().await?;
-            timings.push(started.elapsed());
-        }
+        let request = || client.get(&url).header("api_access_token", &token);
+        let (answer, timings) = timed(request, samples.min(10), samples).await?;
         let items = answer["data"]["payload"]
             .as_array()
             .or(answer["payload"].as_array())
@@ -88,9 +62,6 @@ pub(super) async fn filter_rows(
     samples: usize,
 ) -> anyhow::Result<Vec<Vec<String>>> {
     let state = &running.state;
-    let admin: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = 'admin@charla.local'")
-        .fetch_one(&state.db.pool)
-        .await?;
     let input = app::attributes::ssr::DefinitionInput {
         model: app::attributes::AttributeModel::Conversation,
         key: "plan",
@@ -107,10 +78,7 @@ pub(super) async fn filter_rows(
     )
     .execute(&state.db.pool)
     .await?;
-    let token = app::auth::access_token::ssr::current(&state.db, &state.settings.secrets, admin)
-        .await
-        .map_err(|e| anyhow::anyhow!("token: {e}"))?
-        .token;
+    let token = admin_token(running).await?;
     let client = reqwest::Client::new();
     let url = format!(
         "http://{}/api/v1/accounts/1/conversations/filter",
@@ -134,29 +102,13 @@ pub(super) async fn filter_rows(
     let mut rows = Vec::new();
     for (label, payload) in cases {
         let body = serde_json::json!({ "payload": payload });
-        let mut answer = serde_json::Value::Null;
-        for _ in 0..samples.min(5) {
-            let res = client
+        let request = || {
+            client
                 .post(&url)
                 .header("api_access_token", &token)
                 .json(&body)
-                .send()
-                .await?;
-            anyhow::ensure!(res.status().is_success(), "{label}: {}", res.status());
-            answer = res.json().await?;
-        }
-        let mut timings = Samples::new();
-        for _ in 0..samples {
-            let started = Instant::now();
-            let res = client
-                .post(&url)
-                .header("api_access_token", &token)
-                .json(&body)
-                .send()
-                .await?;
-            let _ = res.bytes().await?;
-            timings.push(started.elapsed());
-        }
+        };
+        let (answer, timings) = timed(request, samples.min(5), samples).await?;
         rows.push(vec![
             backend.to_owned(),
             sizes.to_owned(),
@@ -171,4 +123,40 @@ pub(super) async fn filter_rows(
         ]);
     }
     Ok(rows)
+}
+
+/// The administrator's API token.
+async fn admin_token(running: &crate::Running) -> anyhow::Result<String> {
+    let state = &running.state;
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE email = 'admin@charla.local'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(
+        app::auth::access_token::ssr::current(&state.db, &state.settings.secrets, admin)
+            .await
+            .map_err(|e| anyhow::anyhow!("token: {e}"))?
+            .token,
+    )
+}
+
+/// A request sent `warm` times (each must succeed; the last answer is kept), then
+/// timed `samples` times.
+async fn timed(
+    request: impl Fn() -> reqwest::RequestBuilder,
+    warm: usize,
+    samples: usize,
+) -> anyhow::Result<(serde_json::Value, Samples)> {
+    let mut answer = serde_json::Value::Null;
+    for _ in 0..warm {
+        let res = request().send().await?;
+        anyhow::ensure!(res.status().is_success(), "{}: {}", res.url(), res.status());
+        answer = res.json().await?;
+    }
+    let mut timings = Samples::new();
+    for _ in 0..samples {
+        let started = Instant::now();
+        let _ = request().send().await?.bytes().await?;
+        timings.push(started.elapsed());
+    }
+    Ok((answer, timings))
 }

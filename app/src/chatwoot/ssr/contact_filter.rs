@@ -66,18 +66,6 @@ pub async fn filter(
     Ok((contacts, total))
 }
 
-/// The contact's own fields a filter names; a custom attribute of the same key is
-/// shadowed by them.
-const STANDARD: &[&str] = &[
-    "name",
-    "email",
-    "phone_number",
-    "company_name",
-    "company",
-    "created_at",
-    "last_activity_at",
-];
-
 /// The conditions as SQL over `contacts c` with their values (numbered from `$2`).
 fn where_clause(body: &cw::FilterBody, known: &Known<'_>) -> Result<(String, Params), AppError> {
     joined(&body.payload, 1, |condition, params| {
@@ -99,16 +87,6 @@ fn condition_sql(
     params: &mut Params,
 ) -> Result<String, AppError> {
     let country = known.country;
-    if let Some(definition) = known
-        .defined
-        .iter()
-        .find(|d| d.key == condition.attribute_key && !STANDARD.contains(&d.key.as_str()))
-    {
-        let texts = texts(condition)?;
-        let operator = condition.filter_operator.as_str();
-        let column = "c.custom_attributes";
-        return custom(known.backend, column, definition, operator, &texts, params);
-    }
     let column = match condition.attribute_key.as_str() {
         "name" => "c.name",
         "email" => "c.email",
@@ -116,7 +94,18 @@ fn condition_sql(
         "company_name" | "company" => "c.company",
         "created_at" => "c.created_at",
         "last_activity_at" => "c.last_activity_at",
-        _ => return Err(AppError::validation("attribute_key", "invalid")),
+        // Not a field of the contact's own: one of the account's contact attributes.
+        key => {
+            let definition = known
+                .defined
+                .iter()
+                .find(|d| d.key == key)
+                .ok_or_else(|| AppError::validation("attribute_key", "invalid"))?;
+            let texts = texts(condition)?;
+            let operator = condition.filter_operator.as_str();
+            let column = "c.custom_attributes";
+            return custom(known.backend, column, definition, operator, &texts, params);
+        }
     };
     let is_time = matches!(
         condition.attribute_key.as_str(),
