@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
             <Router>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/invitation/:token") view=crate::agents::invitation::InvitationPage />
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
                     <Route path=path!("/survey/:token") view={Lazy::<SurveyRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>

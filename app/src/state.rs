@@ -50,6 +50,17 @@ pub struct Settings {
     /// `CHARLA_PUBLIC_URL` without a trailing slash: the address the API's answers
     /// give files (else the request's own host).
     pub public_url: Option<String>,
+    /// Invitation emails to new agents (`None`: no SMTP setting; the link is copied).
+    pub invitation_mail: Option<InvitationMail>,
+}
+
+/// Where invitation emails go out from (`CHARLA_SMTP_URL`, `CHARLA_MAIL_FROM`) and the
+/// address their links start with (`CHARLA_PUBLIC_URL`, else the listening address).
+#[derive(Debug, Clone)]
+pub struct InvitationMail {
+    pub smtp_url: String,
+    pub from: String,
+    pub base_url: String,
 }
 
 impl Default for Settings {
@@ -68,6 +79,7 @@ impl Default for Settings {
             outbound: Default::default(),
             notify_email: false,
             public_url: None,
+            invitation_mail: None,
         }
     }
 }

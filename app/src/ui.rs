@@ -1,6 +1,7 @@
 //! Small pieces of UI shared by features: error text, language switch, labels.
 pub mod attachment;
 pub mod avatar;
+pub mod clipboard;
 pub mod files;
 pub mod icons;
 pub mod language;

@@ -99,6 +99,8 @@ const ACROSS: &[(&str, &str)] = &[
     // A rule's "email teammates" goes out through the server's SMTP setting, which
     // the notifications' email worker keeps.
     ("automation", "notifications"),
+    // An invitation email to a new agent goes through the same SMTP setting.
+    ("agents", "notifications"),
     // The server's state holds each floor's long-lived services (the Graph client's
     // pool, the widget's rate limits) and names their types; it calls none of them.
     ("state", "channels"),

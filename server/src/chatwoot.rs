@@ -1,6 +1,7 @@
 //! Chatwoot's Application API v1 (`/api/v1/…`, `api_access_token` header): thin
 //! handlers over `app::chatwoot::ssr`, which calls the dashboard's own services.
 mod account;
+mod agents;
 mod attributes;
 mod automation;
 mod bots;
@@ -28,7 +29,19 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
     vec![
         ("/api/v1/openapi.json".to_owned(), get(openapi::document)),
         ("/api/v1/profile".to_owned(), get(account::profile)),
-        (at("/agents"), get(account::agents)),
+        (
+            at(""),
+            get(account::account)
+                .patch(account::update_account)
+                .put(account::update_account),
+        ),
+        (at("/agents"), get(account::agents).post(agents::create)),
+        (
+            at("/agents/{id}"),
+            axum::routing::patch(agents::update)
+                .put(agents::update)
+                .delete(agents::remove),
+        ),
         (
             at("/inboxes"),
             get(account::inboxes).post(account::create_inbox),
@@ -108,6 +121,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             at("/contacts/{id}/labels"),
             get(contacts::labels).post(contacts::set_labels),
         ),
+        (at("/actions/contact_merge"), post(contacts::merge)),
         (
             at("/contacts/{id}/destroy_custom_attributes"),
             post(attributes::destroy_contact_values),
@@ -150,6 +164,14 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         (
             at("/conversations/{id}/toggle_typing_status"),
             post(conversations::toggle_typing_status),
+        ),
+        (
+            at("/conversations/{id}/update_last_seen"),
+            post(conversations::update_last_seen),
+        ),
+        (
+            at("/conversations/{id}/unread"),
+            post(conversations::unread),
         ),
         (
             at("/conversations/{id}/assignments"),

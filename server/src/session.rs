@@ -15,6 +15,7 @@ fn is_public(path: &str) -> bool {
         || path == "/widget.js"
         || path.starts_with("/widget/")
         || path.starts_with("/survey/")
+        || path.starts_with("/invitation/")
         || path.starts_with("/webhooks/")
         || path.starts_with("/public/api/")
         || path.starts_with("/pkg/")
@@ -82,6 +83,7 @@ mod tests {
         assert!(!is_public("/conversations"));
         assert!(!is_public("/"));
         assert!(is_public("/webhooks/whatsapp/1"));
+        assert!(is_public("/invitation/abc"));
         assert!(is_page(&Method::GET, "/settings"));
         assert!(!is_page(&Method::POST, "/settings"));
         assert!(!is_page(&Method::GET, "/api/live"));

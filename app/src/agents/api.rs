@@ -38,6 +38,35 @@ pub async fn create_agent(
     )
 }
 
+/// Adds an agent without a password; the path of the link she chooses one with.
+#[server(endpoint = "team/invite_agent", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn invite_agent(email: String, name: String, role: Role) -> Result<String, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            let (agent, token) =
+                ssr::manage::invite_agent(&state.db, &admin, &email, &name, role).await?;
+            let mail = state.settings.invitation_mail.as_ref();
+            ssr::invite_mail::send_later(&state.db, mail, &agent, &token);
+            Ok(super::invitation_path(&token))
+        }
+        .await,
+    )
+}
+
+/// A new link for an invited agent (the old one stops working); its path.
+#[server(endpoint = "team/invitation_link", input = crate::wire::Json, output = crate::wire::Json)]
+pub async fn invitation_link(id: i64) -> Result<String, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, admin) = admin_session()?;
+            let token = ssr::invite::renew(&state.db, &admin, id).await?;
+            Ok(super::invitation_path(&token))
+        }
+        .await,
+    )
+}
+
 /// Role and active state (deactivating ends the agent's sessions at once).
 #[server(endpoint = "team/update_agent", input = crate::wire::Json, output = crate::wire::Json)]
 pub async fn update_agent(id: i64, role: Role, active: bool) -> Result<(), AppError> {

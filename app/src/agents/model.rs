@@ -49,6 +49,9 @@ pub struct TeamMember {
     /// Open conversations automatic assignment gives her at most (0: no limit).
     #[serde(default)]
     pub max_open: i64,
+    /// Added without a password and not yet in: her invitation link is pending.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// The highest per-agent limit of open conversations an administrator may set.

@@ -46,4 +46,6 @@ pub async fn set_availability(
     hub.commit(tx).await?;
     Ok(())
 }
+pub mod invite;
+pub mod invite_mail;
 pub mod manage;

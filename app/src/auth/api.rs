@@ -68,7 +68,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 state.settings.session_ttl_secs,
                 state.settings.secure_cookies,
             );
-            set_cookie(&cookie);
+            ssr::set_cookie(&cookie);
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -87,20 +87,10 @@ pub async fn logout() -> Result<(), AppError> {
             if let Ok(session) = current_session() {
                 ssr::end_session(&state.db, &state.hub, &session.token_hash).await?;
             }
-            set_cookie(&ssr::clear_cookie(state.settings.secure_cookies));
+            ssr::set_cookie(&ssr::clear_cookie(state.settings.secure_cookies));
             leptos_axum::redirect("/login");
             Ok(())
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn set_cookie(cookie: &str) {
-    if let (Some(res), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(cookie),
-    ) {
-        res.append_header(http::header::SET_COOKIE, value);
-    }
 }

@@ -41,11 +41,17 @@ pub async fn sign_in(
         .bind(&email)
         .fetch_optional(&db.pool)
         .await?;
-    let (agent_id, hash) = match &row {
-        Some(row) => (
-            Some(row.try_get::<i64, _>("id")?),
+    let stored = match &row {
+        Some(row) => Some((
+            row.try_get::<i64, _>("id")?,
             row.try_get::<String, _>("password_hash")?,
-        ),
+        )),
+        None => None,
+    };
+    // An invited agent who has not chosen a password (empty hash) is refused like an
+    // unknown address, after the same Argon2 work.
+    let (agent_id, hash) = match stored.filter(|(_, hash)| !hash.is_empty()) {
+        Some((id, hash)) => (Some(id), hash),
         None => (None, crate::secrets::password::decoy_hash().to_owned()),
     };
     let password = attempt.password.to_owned();
@@ -55,7 +61,18 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
     super::throttle::succeeded(db, &email, counted).await?;
+    open_session(db, agent_id, attempt.user_agent, ttl_secs).await
+}
+
+/// A new session for the agent; its cookie token.
+pub async fn open_session(
+    db: &Db,
+    agent_id: i64,
+    user_agent: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, AppError> {
     let token = new_token();
+    let now = now_ms();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent) \
@@ -65,7 +82,7 @@ pub async fn sign_in(
     .bind(agent_id)
     .bind(now)
     .bind(now + ttl_secs * 1000)
-    .bind(attempt.user_agent)
+    .bind(user_agent)
     .execute(tx.conn())
     .await?;
     tx.finish().await?;
@@ -169,6 +186,17 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
 
 pub fn clear_cookie(secure: bool) -> String {
     session_cookie("", 0, secure)
+}
+
+/// Adds a `Set-Cookie` to the server function's response.
+pub fn set_cookie(cookie: &str) {
+    use leptos::prelude::use_context;
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        res.append_header(http::header::SET_COOKIE, value);
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+mod account;
 mod attributes;
 mod public;
 mod requests;
+pub use account::*;
 pub use attributes::*;
 pub use public::*;
 pub use requests::*;

@@ -1,6 +1,8 @@
 //! The API's services: each reads through, or changes through, the service the
 //! dashboard uses, then gives the answer Chatwoot's shape.
 pub mod account;
+pub mod account_detail;
+pub mod agents;
 pub mod api_inbox;
 pub mod api_start;
 pub mod automation;

@@ -198,3 +198,20 @@ pub async fn update_canned(
 pub async fn delete_canned(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     Ok(account::remove_canned(&api.caller(), id).await?)
 }
+
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}", tag = "account", params(("account_id" = i64, Path, description = "The account")), responses((status = 200, body = cw::AccountDetail), super::openapi::Refusals))]
+pub async fn account(api: ApiAgent) -> ApiResult<cw::AccountDetail> {
+    Ok(Json(
+        app::chatwoot::ssr::account_detail::show(&api.caller()).await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/accounts/{account_id}", tag = "account", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::AccountBody, responses((status = 200, body = cw::AccountDetail), super::openapi::Refusals))]
+pub async fn update_account(
+    api: ApiAgent,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::AccountDetail> {
+    Ok(Json(
+        app::chatwoot::ssr::account_detail::update(&api.caller(), &body).await?,
+    ))
+}

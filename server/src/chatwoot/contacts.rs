@@ -139,3 +139,22 @@ pub async fn filter(
         "payload": items,
     })))
 }
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/actions/contact_merge", tag = "contacts", params(("account_id" = i64, Path, description = "The account")), request_body = super::openapi::ContactMergeBody, responses((status = 200, body = cw::Contact, description = "The base contact, with everything of the mergee's; the mergee is deleted"), super::openapi::Refusals))]
+pub async fn merge(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<cw::Contact> {
+    let id = |key: &str| -> Result<i64, ApiError> {
+        match body.get(key) {
+            None | Some(Value::Null) => Err(AppError::validation(key, "required").into()),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .ok_or_else(|| AppError::validation(key, "invalid").into()),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map_err(|_| AppError::validation(key, "invalid").into()),
+            Some(_) => Err(AppError::validation(key, "invalid").into()),
+        }
+    };
+    let (base, mergee) = (id("base_contact_id")?, id("mergee_contact_id")?);
+    Ok(Json(contacts::merge(&api.caller(), base, mergee).await?))
+}

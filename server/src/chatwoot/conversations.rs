@@ -289,3 +289,18 @@ pub async fn toggle_typing_status(
     changes::typing(&api.caller(), id, on, body.is_private).await?;
     Ok(())
 }
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/update_last_seen", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Read by the caller (empty body)"), super::openapi::Refusals))]
+pub async fn update_last_seen(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+) -> Result<(), ApiError> {
+    changes::seen(&api.caller(), id, true).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/unread", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Unread for the caller (empty body)"), super::openapi::Refusals))]
+pub async fn unread(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
+    changes::seen(&api.caller(), id, false).await?;
+    Ok(())
+}

@@ -23,6 +23,7 @@ use app::domain::email_inbox::{EmailSettingsInput, Security, ServerSettings};
 use app::domain::whatsapp::WhatsAppSettingsInput;
 use app::widget::WidgetSent;
 
+mod account_rules;
 mod attribute_rules;
 mod automation_rules;
 mod bot_rules;
@@ -282,6 +283,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(macro_rules::macro_rules());
     rules.extend(team_rules::team_rules());
     rules.extend(attribute_rules::attribute_rules());
+    rules.extend(account_rules::account_rules());
     rules.extend(vec![
         // --- the visitor's widget -------------------------------------------------
         Rule {

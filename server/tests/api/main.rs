@@ -2,6 +2,7 @@
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
 mod agent_typing;
+mod agents_api;
 mod api_inbox_flows;
 mod assignment;
 mod auth;
@@ -23,6 +24,7 @@ mod client_api;
 mod contact_delete_api;
 mod contact_filter;
 mod contact_labels;
+mod contact_merge;
 mod contacts;
 mod conversation_filter;
 mod crash;
@@ -34,6 +36,7 @@ mod fake_graph;
 mod guard;
 mod helpers;
 mod inbox;
+mod invitation_mail;
 mod list_dates;
 mod live;
 mod macros;

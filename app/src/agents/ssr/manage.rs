@@ -17,7 +17,8 @@ use crate::secrets::password::hash_password;
 
 pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppError> {
     let rows = sqlx::query(
-        "SELECT id, account_id, email, name, display_name, role, availability, active, max_open FROM agents \
+        "SELECT id, account_id, email, name, display_name, role, availability, active, max_open, \
+         CASE WHEN password_hash = '' THEN 1 ELSE 0 END AS invited FROM agents \
          WHERE account_id = $1 ORDER BY active DESC, name, id",
     )
     .bind(account_id)
@@ -38,6 +39,7 @@ pub async fn members(db: &Db, account_id: i64) -> Result<Vec<TeamMember>, AppErr
             profile: profile_from_row(row)?,
             active: crate::db::flag(row, "active")?,
             max_open: row.try_get("max_open")?,
+            invited: crate::db::flag(row, "invited")?,
             inboxes: memberships
                 .iter()
                 .filter(|(agent, _)| *agent == id)
@@ -56,13 +58,43 @@ pub async fn create_agent(
     role: Role,
     password: &str,
 ) -> Result<AgentProfile, AppError> {
+    Ok(add_agent(db, admin, email, name, role, Some(password))
+        .await?
+        .0)
+}
+
+/// Adds an agent without a password and a link for her to choose one (the token).
+pub async fn invite_agent(
+    db: &Db,
+    admin: &AgentProfile,
+    email: &str,
+    name: &str,
+    role: Role,
+) -> Result<(AgentProfile, String), AppError> {
+    let (profile, token) = add_agent(db, admin, email, name, role, None).await?;
+    Ok((profile, token.ok_or(AppError::Internal)?))
+}
+
+/// With a password she signs in at once; without one she gets an invitation token.
+async fn add_agent(
+    db: &Db,
+    admin: &AgentProfile,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: Option<&str>,
+) -> Result<(AgentProfile, Option<String>), AppError> {
     require_admin(admin)?;
     let email = EmailAddress::parse(email).map_err(|e| AppError::validation("email", e.code()))?;
     let name = clean_name(name, "name")?;
-    check_password(password).map_err(|code| AppError::validation("password", code))?;
-    let hash = {
-        let password = password.to_owned();
-        crate::secrets::hashing::run(move || hash_password(&password)).await??
+    let hash = match password {
+        Some(password) => {
+            check_password(password).map_err(|code| AppError::validation("password", code))?;
+            let password = password.to_owned();
+            crate::secrets::hashing::run(move || hash_password(&password)).await??
+        }
+        // No Argon2 hash verifies against an empty one: no sign-in until she accepts.
+        None => String::new(),
     };
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -89,8 +121,12 @@ pub async fn create_agent(
     .fetch_one(tx.conn())
     .await?;
     let profile = profile_from_row(&row)?;
+    let token = match password {
+        Some(_) => None,
+        None => Some(super::invite::issue_in_tx(&mut tx, profile.id).await?),
+    };
     tx.finish().await?;
-    Ok(profile)
+    Ok((profile, token))
 }
 
 /// Active administrators of the account other than `except`.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{access_token, regenerate_access_token};
 use crate::i18n::*;
+use crate::ui::clipboard::{copy_text, select_all};
 use crate::ui::error_text;
 
 #[component]
@@ -99,37 +100,5 @@ fn TokenField(token: String) -> impl IntoView {
                 <button type="button" on:click=move |_| confirming.set(false)>{t!(i18n, cancel)}</button>
             </Show>
         </div>
-    }
-}
-
-/// Selects the whole token when the field gets focus, so a manual copy takes all of it.
-fn select_all(ev: &leptos::ev::FocusEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
-async fn copy_text(text: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        let Some(window) = web_sys::window() else {
-            return false;
-        };
-        let promise = window.navigator().clipboard().write_text(text);
-        wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = text;
-        false
     }
 }

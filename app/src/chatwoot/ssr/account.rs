@@ -46,8 +46,17 @@ pub async fn profile(caller: &Caller<'_>) -> Result<cw::Profile, AppError> {
 }
 
 pub async fn agents(caller: &Caller<'_>) -> Result<Vec<cw::Agent>, AppError> {
-    let team = crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await?;
-    Ok(team.iter().map(render::agent).collect())
+    let account = caller.agent.account_id;
+    let team = crate::agents::ssr::list_team(caller.db(), account).await?;
+    let invited = crate::agents::ssr::invite::pending_ids(caller.db(), account).await?;
+    Ok(team
+        .iter()
+        .map(|profile| {
+            let mut agent = render::agent(profile);
+            agent.confirmed = !invited.contains(&profile.id);
+            agent
+        })
+        .collect())
 }
 
 async fn visible_inboxes(caller: &Caller<'_>) -> Result<Vec<InboxView>, AppError> {

@@ -157,3 +157,14 @@ pub async fn typing(
     caller.state.hub.say(caller.db(), signal).await;
     Ok(())
 }
+
+/// `update_last_seen` (`read`) and `unread`: the caller has read the conversation, or
+/// marks it unread for herself, as opening it and "Marcar como no leída" do.
+pub async fn seen(caller: &Caller<'_>, display_id: i64, read: bool) -> Result<(), AppError> {
+    let row = resolve(caller, display_id).await?;
+    if read {
+        actions::mark_read(caller.db(), &caller.state.hub, caller.agent, row.id).await
+    } else {
+        actions::mark_unread(caller.db(), caller.agent, row.id).await
+    }
+}

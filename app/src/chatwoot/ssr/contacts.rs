@@ -180,6 +180,21 @@ pub async fn delete(caller: &Caller<'_>, id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// `POST …/actions/contact_merge`: `mergee` joins `base` and is gone; `base` as it is now.
+pub async fn merge(caller: &Caller<'_>, base: i64, mergee: i64) -> Result<cw::Contact, AppError> {
+    let account = caller.agent.account_id;
+    crate::contacts::ssr::merge::merge_contacts(
+        caller.db(),
+        &caller.state.hub,
+        caller.agent,
+        base,
+        mergee,
+    )
+    .await?;
+    let row = store::get(caller.db(), account, base).await?;
+    with_inboxes(caller, &row).await
+}
+
 pub async fn update(
     caller: &Caller<'_>,
     id: i64,

@@ -3,10 +3,13 @@
 //! an identity). Her identities, conversations and messages move to that contact in
 //! one transaction; each moved conversation is announced live with its new contact.
 //! The visitor's widget keeps seeing only her own identity's conversations.
+//! The same move joins any two contacts (the API's `contact_merge`, the contact page).
 use crate::agents::AgentProfile;
+use crate::contacts::ssr::changed::contact_changed_in_tx;
 use crate::contacts::ssr::store;
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::db::{now_ms, Db};
+use crate::domain::{EmailAddress, PhoneNumber};
 use crate::error::AppError;
 use crate::events::{ConversationState, EventScope, LiveEvent};
 use crate::live::hub::Hub;
@@ -24,18 +27,50 @@ pub async fn merge_into_claimed(
         .clone()
         .filter(|_| visitor.email.is_none())
         .ok_or_else(|| AppError::validation("id", "no_claim"))?;
-    let mut tx = db.begin_write().await?;
     let target: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM contacts WHERE account_id = $1 AND email = $2 AND id <> $3",
     )
     .bind(agent.account_id)
     .bind(&claimed)
     .bind(visitor_id)
-    .fetch_optional(tx.conn())
+    .fetch_optional(&db.pool)
     .await?;
     let target = target.ok_or_else(|| AppError::validation("claimed_email", "no_contact"))?;
+    merge_contacts(db, hub, agent, target, visitor_id).await?;
+    Ok(target)
+}
+
+/// Moves everything of contact `mergee` (identities, conversations, messages, labels,
+/// custom attribute values the base lacks, an email or phone the base lacks) to
+/// contact `base` and deletes `mergee`, in one transaction; each moved conversation is
+/// announced live with its new contact. Chatwoot's `contact_merge`.
+pub async fn merge_contacts(
+    db: &Db,
+    hub: &Hub,
+    agent: &AgentProfile,
+    base: i64,
+    mergee: i64,
+) -> Result<(), AppError> {
+    if base == mergee {
+        return Err(AppError::validation("mergee_contact_id", "same_contact"));
+    }
+    let mut tx = db.begin_write().await?;
+    let found: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, email, phone_e164 FROM contacts WHERE id IN ($1, $2) AND account_id = $3",
+    )
+    .bind(base)
+    .bind(mergee)
+    .bind(agent.account_id)
+    .fetch_all(tx.conn())
+    .await?;
+    let Some((_, email, phone)) = found.iter().find(|(id, _, _)| *id == mergee).cloned() else {
+        return Err(AppError::NotFound);
+    };
+    if !found.iter().any(|(id, _, _)| *id == base) {
+        return Err(AppError::NotFound);
+    }
     let moved: Vec<i64> = sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id = $1")
-        .bind(visitor_id)
+        .bind(mergee)
         .fetch_all(tx.conn())
         .await?;
     let mut before = Vec::with_capacity(moved.len());
@@ -46,10 +81,13 @@ pub async fn merge_into_claimed(
         "UPDATE contact_identities SET contact_id = $1 WHERE contact_id = $2",
         "UPDATE conversations SET contact_id = $1 WHERE contact_id = $2",
         "UPDATE messages SET sender_contact_id = $1 WHERE sender_contact_id = $2",
+        "INSERT INTO contact_labels (contact_id, label_id, created_at) \
+         SELECT $1, label_id, created_at FROM contact_labels WHERE contact_id = $2 \
+         ON CONFLICT (contact_id, label_id) DO NOTHING",
     ] {
         sqlx::query(sql)
-            .bind(target)
-            .bind(visitor_id)
+            .bind(base)
+            .bind(mergee)
             .execute(tx.conn())
             .await?;
     }
@@ -57,17 +95,22 @@ pub async fn merge_into_claimed(
         "UPDATE contacts SET last_activity_at = (SELECT MAX(a) FROM (SELECT last_activity_at AS a FROM contacts \
          WHERE id IN ($1, $2)) t), updated_at = $3 WHERE id = $1",
     )
-    .bind(target)
-    .bind(visitor_id)
+    .bind(base)
+    .bind(mergee)
     .bind(now_ms())
     .execute(tx.conn())
     .await?;
-    keep_attributes_in_tx(&mut tx, target, visitor_id).await?;
+    keep_attributes_in_tx(&mut tx, base, mergee).await?;
     sqlx::query("DELETE FROM contacts WHERE id = $1")
-        .bind(visitor_id)
+        .bind(mergee)
         .execute(tx.conn())
         .await?;
-    super::audit::record_in_tx(&mut tx, agent, "contact.merged", target).await?;
+    // Only once the mergee is gone are its email and phone free for the base to take.
+    let email = email.and_then(|e| EmailAddress::parse(&e).ok());
+    let phone = phone.map(PhoneNumber::from_e164);
+    store::fill_missing_in_tx(&mut tx, base, email.as_ref(), phone.as_ref()).await?;
+    super::audit::record_in_tx(&mut tx, agent, "contact.merged", base).await?;
+    contact_changed_in_tx(&mut tx, agent.account_id, base, false).await?;
     for old in &before {
         let after = summary_in_tx(tx.conn(), old.id).await?;
         let scope = EventScope {
@@ -82,13 +125,8 @@ pub async fn merge_into_claimed(
         tx.append_event(agent.account_id, scope, event).await?;
     }
     hub.commit(tx).await?;
-    tracing::info!(
-        visitor_id,
-        target,
-        actor = agent.id,
-        "visitor merged into contact"
-    );
-    Ok(target)
+    tracing::info!(mergee, base, actor = agent.id, "contact merged");
+    Ok(())
 }
 
 /// The visitor's custom attribute values go to the contact she joins; the contact's

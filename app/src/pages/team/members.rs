@@ -1,19 +1,23 @@
 //! The team's agents: each with role, active state and her own limit of open
 //! conversations for automatic assignment (changed in place), and the form that
-//! creates one.
+//! creates one (with a password, or an invitation link she chooses hers with).
 use leptos::prelude::*;
 
 use crate::agents::model::MAX_OPEN_LIMIT;
-use crate::agents::{create_agent, set_agent_capacity, update_agent, TeamMember};
+use crate::agents::{
+    create_agent, invitation_link, invite_agent, set_agent_capacity, update_agent, TeamMember,
+};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::clipboard::{copy_text, select_all};
 use crate::ui::role_text;
 
 #[component]
 pub(super) fn AgentsSection(
     team: Vec<TeamMember>,
     refresh: Callback<Result<(), AppError>>,
+    invitation: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rows = team
@@ -53,6 +57,18 @@ pub(super) fn AgentsSection(
                     refresh.run(update_agent(id, role, !active).await);
                 });
             };
+            let invited = member.invited && active;
+            let renew_label = t_string!(i18n, team_new_invitation, name = name.clone()).to_string();
+            let invitee = name.clone();
+            let renew = move |_| {
+                let invitee = invitee.clone();
+                leptos::task::spawn_local(async move {
+                    match invitation_link(id).await {
+                        Ok(path) => invitation.set(Some((invitee, path))),
+                        Err(err) => refresh.run(Err(err)),
+                    }
+                });
+            };
             view! {
                 <tr class:inactive=!active>
                     <th scope="row">{name.clone()}</th>
@@ -69,8 +85,11 @@ pub(super) fn AgentsSection(
                             aria-label=capacity_label aria-describedby="capacity-hint"
                             value=(max_open > 0).then(|| max_open.to_string()) on:change=change_capacity />
                     </td>
-                    <td>{if active { t_string!(i18n, team_active) } else { t_string!(i18n, team_inactive) }}</td>
-                    <td><button type="button" class="secondary" on:click=toggle>{toggle_label}</button></td>
+                    <td>{if invited { t_string!(i18n, team_invited) } else if active { t_string!(i18n, team_active) } else { t_string!(i18n, team_inactive) }}</td>
+                    <td class="row-actions">
+                        {invited.then(|| view! { <button type="button" class="secondary" on:click=renew.clone()>{renew_label.clone()}</button> })}
+                        <button type="button" class="secondary" on:click=toggle>{toggle_label}</button>
+                    </td>
                 </tr>
             }
         })
@@ -90,12 +109,16 @@ pub(super) fn AgentsSection(
                 <tbody>{rows}</tbody>
             </table>
             <p id="capacity-hint" class="muted">{t!(i18n, team_capacity_hint)}</p>
+            <InvitationLink invitation />
         </section>
     }
 }
 
 #[component]
-pub(super) fn NewAgentForm(refresh: Callback<Result<(), AppError>>) -> impl IntoView {
+pub(super) fn NewAgentForm(
+    refresh: Callback<Result<(), AppError>>,
+    invitation: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -110,7 +133,13 @@ pub(super) fn NewAgentForm(refresh: Callback<Result<(), AppError>>) -> impl Into
             password.get_untracked(),
         );
         leptos::task::spawn_local(async move {
-            let result = create_agent(e, n, r, p).await.map(|_| ());
+            let result = if p.is_empty() {
+                invite_agent(e, n.clone(), r)
+                    .await
+                    .map(|path| invitation.set(Some((n.trim().to_owned(), path))))
+            } else {
+                create_agent(e, n, r, p).await.map(|_| ())
+            };
             if result.is_ok() {
                 email.set(String::new());
                 name.set(String::new());
@@ -139,11 +168,52 @@ pub(super) fn NewAgentForm(refresh: Callback<Result<(), AppError>>) -> impl Into
             </div>
             <div class="field">
                 <label for="agent-password">{t!(i18n, team_initial_password)}</label>
-                <input id="agent-password" type="text" autocomplete="off" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                <input id="agent-password" type="text" autocomplete="off" aria-describedby="agent-password-hint" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                <p id="agent-password-hint" class="muted">{t!(i18n, team_invitation_hint)}</p>
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary">{t!(i18n, team_create_agent)}</button>
             </div>
         </form>
+    }
+}
+
+/// The link an invited agent chooses her password with, to copy and send her (it is
+/// good for 7 days; a new one ends it).
+#[component]
+fn InvitationLink(invitation: RwSignal<Option<(String, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(None::<bool>);
+    let url = move || {
+        invitation.get().map(|(_, path)| {
+            let origin = window().location().origin().unwrap_or_default();
+            format!("{origin}{path}")
+        })
+    };
+    Effect::new(move || {
+        invitation.track();
+        copied.set(None);
+    });
+    let copy = move |_| {
+        if let Some(url) = url() {
+            leptos::task::spawn_local(async move { copied.set(Some(copy_text(&url).await)) });
+        }
+    };
+    view! {
+        <div role="status" class="invitation-link">
+            {move || invitation.get().map(|(name, _)| view! {
+                <p>{t!(i18n, team_invitation_made, name = name.clone())}</p>
+                <div class="copy-row">
+                    <input type="text" readonly aria-label=t_string!(i18n, team_invitation_link)
+                        prop:value=url on:focus=move |ev| select_all(&ev) />
+                    <button type="button" class="secondary" on:click=copy>{t!(i18n, team_copy_link)}</button>
+                </div>
+                {move || copied.get().map(|done| if done {
+                    view! { <p>{t!(i18n, team_link_copied)}</p> }.into_any()
+                } else {
+                    view! { <p class="error">{t!(i18n, token_copy_failed)}</p> }.into_any()
+                })}
+            })}
+        </div>
     }
 }

@@ -27,6 +27,8 @@ pub fn TeamAdminPage() -> impl IntoView {
         },
     );
     let feedback = RwSignal::new(None::<String>);
+    // The last invitation link made (her name, its path); it outlives the reloads.
+    let invitation = RwSignal::new(None::<(String, String)>);
     let refresh = Callback::new(move |result: Result<(), AppError>| {
         match result {
             Ok(()) => feedback.set(None),
@@ -41,8 +43,8 @@ pub fn TeamAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((team, inboxes)) => view! {
-                        <AgentsSection team=team.clone() refresh />
-                        <NewAgentForm refresh />
+                        <AgentsSection team=team.clone() refresh invitation />
+                        <NewAgentForm refresh invitation />
                         <InboxesSection team inboxes=inboxes.clone() refresh />
                         <NewInboxForm refresh />
                         <CannedSection refresh />

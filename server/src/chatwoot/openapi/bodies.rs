@@ -123,3 +123,32 @@ pub struct AssignmentBody {
     pub assignee_id: Option<i64>,
     pub team_id: Option<i64>,
 }
+
+/// `POST …/actions/contact_merge`: the contact that stays and the one merged into it.
+#[derive(Serialize, ToSchema)]
+pub struct ContactMergeBody {
+    pub base_contact_id: i64,
+    pub mergee_contact_id: i64,
+}
+
+/// `PATCH /api/v1/accounts/{account_id}` (also accepted wrapped as `{"account": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct AccountBody {
+    pub name: Option<String>,
+    /// An IANA time zone, such as `Europe/Madrid`.
+    pub timezone: Option<String>,
+}
+
+/// `POST`/`PATCH …/agents` (also accepted wrapped as `{"agent": {…}}`).
+#[derive(Serialize, ToSchema)]
+pub struct AgentBody {
+    /// Required to add one.
+    pub name: Option<String>,
+    /// Required to add one.
+    pub email: Option<String>,
+    /// `agent` (default) or `administrator`.
+    pub role: Option<String>,
+    /// `online` (or `available`), `busy` or `offline`.
+    pub availability_status: Option<String>,
+    pub auto_offline: Option<bool>,
+}

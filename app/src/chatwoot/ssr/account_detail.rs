@@ -1,0 +1,74 @@
+//! The account itself through the API: its name and time zone, what Charla keeps of
+//! it; any agent reads them, administrators change them.
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use super::Caller;
+use crate::auth::permission::require_admin;
+use crate::chatwoot::model as cw;
+use crate::domain::name::clean_name;
+use crate::error::AppError;
+
+pub async fn show(caller: &Caller<'_>) -> Result<cw::AccountDetail, AppError> {
+    let account = caller.agent.account_id;
+    let row = sqlx::query("SELECT name, time_zone, created_at FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_optional(&caller.db().pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let created: i64 = row.try_get("created_at")?;
+    Ok(cw::AccountDetail {
+        id: account,
+        name: row.try_get("name")?,
+        locale: "es",
+        domain: None,
+        support_email: None,
+        status: "active",
+        created_at: jiff::Timestamp::from_millisecond(created)
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        cache_keys: json!({}),
+        features: Vec::new(),
+        settings: json!({
+            "auto_resolve_after": null,
+            "auto_resolve_message": null,
+            "auto_resolve_ignore_waiting": null,
+        }),
+        custom_attributes: json!({"timezone": row.try_get::<String, _>("time_zone")?}),
+    })
+}
+
+/// `PATCH`: `name` and `timezone` (at the top, or wrapped as `{"account": {…}}`); a
+/// refused value changes nothing. Fields Charla has no use for are ignored.
+pub async fn update(caller: &Caller<'_>, body: &Value) -> Result<cw::AccountDetail, AppError> {
+    require_admin(caller.agent)?;
+    let fields = body
+        .get("account")
+        .filter(|v| v.is_object())
+        .unwrap_or(body);
+    let text = |key: &str| -> Result<Option<&str>, AppError> {
+        match fields.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(AppError::validation(key, "invalid")),
+        }
+    };
+    let name = text("name")?.map(|n| clean_name(n, "name")).transpose()?;
+    let account = caller.agent.account_id;
+    // The time zone first: it is the one that can be refused, before anything changes.
+    if let Some(zone) = text("timezone")? {
+        crate::reports::ssr::save_time_zone(caller.db(), account, zone)
+            .await
+            .map_err(|e| super::account::rename_field(e, "time_zone", "timezone"))?;
+    }
+    if let Some(name) = &name {
+        let mut tx = caller.db().begin_write().await?;
+        sqlx::query("UPDATE accounts SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(account)
+            .execute(tx.conn())
+            .await?;
+        tx.finish().await?;
+    }
+    show(caller).await
+}
