@@ -6,6 +6,7 @@ pub(crate) mod details;
 mod form;
 mod labels;
 pub(crate) mod list;
+mod merge;
 pub mod model;
 mod new_conversation;
 #[cfg(feature = "ssr")]

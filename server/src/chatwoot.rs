@@ -28,7 +28,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
     let at = |path: &str| format!("{ACCOUNT}{path}");
     vec![
         ("/api/v1/openapi.json".to_owned(), get(openapi::document)),
-        ("/api/v1/profile".to_owned(), get(account::profile)),
+        (
+            "/api/v1/profile".to_owned(),
+            get(account::profile).put(account::update_profile),
+        ),
         (
             at(""),
             get(account::account)

@@ -115,45 +115,35 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
         presence.arrivals.clone(),
         config.assign_waiting_secs,
     );
-    let state =
-        AppState {
-            leptos_options,
-            db,
-            hub,
-            settings: Arc::new(Settings {
-                session_ttl_secs: config.session_ttl_hours * 3600,
-                secure_cookies: config.secure_cookies(),
-                hsts: config.hsts(),
-                default_country: config.default_country.clone(),
-                files: files.clone(),
-                uploads: config.uploads,
-                secrets,
-                sign_in: config.sign_in,
-                trust_proxy: config.trust_proxy,
-                outbound: config.outbound.clone(),
-                notify_email: config.notify.smtp_url.is_some(),
-                public_url: config
-                    .public_url
-                    .as_deref()
-                    .map(|u| u.trim().trim_end_matches('/').to_owned())
-                    .filter(|u| !u.is_empty()),
-                invitation_mail: config.notify.smtp_url.clone().map(|url| {
-                    app::state::InvitationMail {
-                        smtp_url: url,
-                        from: config.notify.mail_from.clone(),
-                        base_url: config
-                            .public_url
-                            .as_deref()
-                            .map(|u| u.trim().trim_end_matches('/').to_owned())
-                            .filter(|u| !u.is_empty())
-                            .unwrap_or_else(|| format!("http://{}", config.site_addr)),
-                    }
-                }),
-            }),
-            graph,
-            widget_guard,
-            presence,
-        };
+    let public_url = config
+        .public_url
+        .as_deref()
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty());
+    let invitation_mail = config.notify.invitation_mail(public_url.as_deref());
+    let state = AppState {
+        leptos_options,
+        db,
+        hub,
+        settings: Arc::new(Settings {
+            session_ttl_secs: config.session_ttl_hours * 3600,
+            secure_cookies: config.secure_cookies(),
+            hsts: config.hsts(),
+            default_country: config.default_country.clone(),
+            files: files.clone(),
+            uploads: config.uploads,
+            secrets,
+            sign_in: config.sign_in,
+            trust_proxy: config.trust_proxy,
+            outbound: config.outbound.clone(),
+            notify_email: config.notify.smtp_url.is_some(),
+            public_url,
+            invitation_mail,
+        }),
+        graph,
+        widget_guard,
+        presence,
+    };
     spawn_webhooks(config, &state);
     Ok((state, seeded))
 }

@@ -43,12 +43,11 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
-            use crate::auth::ssr::{open_session, session_cookie, set_cookie};
+            use crate::auth::ssr::{session_cookie, set_cookie};
             let state = crate::state::app_state()?;
             if password != confirmation {
                 return Err(AppError::validation("confirmation", "password_mismatch"));
             }
-            let agent_id = super::ssr::invite::accept(&state.db, &token, &password).await?;
             let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
             let user_agent = parts
                 .headers
@@ -56,7 +55,14 @@ pub async fn accept_invitation(
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.chars().take(300).collect::<String>());
             let ttl = state.settings.session_ttl_secs;
-            let token = open_session(&state.db, agent_id, user_agent.as_deref(), ttl).await?;
+            let token = super::ssr::invite::accept(
+                &state.db,
+                &token,
+                &password,
+                user_agent.as_deref(),
+                ttl,
+            )
+            .await?;
             let cookie = session_cookie(&token, ttl, state.settings.secure_cookies);
             set_cookie(&cookie);
             leptos_axum::redirect("/conversations");
@@ -106,10 +112,10 @@ pub fn InvitationPage() -> impl IntoView {
                                     <input type="hidden" name="token" value=token />
                                     <input type="email" name="email" autocomplete="username" value=agent.email.clone() hidden readonly />
                                     <label for="invitation-password">{t!(i18n, invitation_password)}</label>
-                                    <input id="invitation-password" type="password" name="password" autocomplete="new-password" minlength="8" required aria-describedby="invitation-hint" />
+                                    <input id="invitation-password" type="password" name="password" autocomplete="new-password" minlength="8" maxlength="128" required aria-describedby="invitation-hint" />
                                     <p id="invitation-hint" class="muted">{t!(i18n, password_too_short)}</p>
                                     <label for="invitation-confirmation">{t!(i18n, invitation_confirmation)}</label>
-                                    <input id="invitation-confirmation" type="password" name="confirmation" autocomplete="new-password" minlength="8" required />
+                                    <input id="invitation-confirmation" type="password" name="confirmation" autocomplete="new-password" minlength="8" maxlength="128" required />
                                     {move || error().map(|err| view! { <p role="alert" class="error">{refusal(i18n, &err)}</p> })}
                                     <button type="submit" class="primary" disabled=pending>{t!(i18n, invitation_submit)}</button>
                                 </ActionForm>

@@ -28,12 +28,14 @@ pub async fn set_availability(
     availability: Availability,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE agents SET availability = $1, updated_at = $2 WHERE id = $3")
-        .bind(availability.as_str())
-        .bind(now_ms())
-        .bind(agent.id)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "UPDATE agents SET availability = $1, updated_at = $2 WHERE id = $3 AND active = 1",
+    )
+    .bind(availability.as_str())
+    .bind(now_ms())
+    .bind(agent.id)
+    .execute(tx.conn())
+    .await?;
     tx.append_event(
         agent.account_id,
         EventScope::default(),

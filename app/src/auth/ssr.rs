@@ -71,9 +71,21 @@ pub async fn open_session(
     user_agent: Option<&str>,
     ttl_secs: i64,
 ) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    let token = open_session_in_tx(&mut tx, agent_id, user_agent, ttl_secs).await?;
+    tx.finish().await?;
+    Ok(token)
+}
+
+/// [`open_session`] inside the caller's transaction.
+pub async fn open_session_in_tx(
+    tx: &mut crate::db::WriteTx,
+    agent_id: i64,
+    user_agent: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, sqlx::Error> {
     let token = new_token();
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent) \
          VALUES ($1, $2, $3, $3, $4, $5)",
@@ -85,7 +97,6 @@ pub async fn open_session(
     .bind(user_agent)
     .execute(tx.conn())
     .await?;
-    tx.finish().await?;
     Ok(token)
 }
 

@@ -20,6 +20,7 @@ pub mod inbox_traits;
 pub mod macros;
 pub mod memberships;
 pub mod messages;
+pub mod profile;
 pub mod public;
 pub mod render;
 pub mod reports;

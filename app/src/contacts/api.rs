@@ -164,6 +164,20 @@ pub async fn merge_claimed(id: i64) -> Result<i64, AppError> {
     )
 }
 
+/// Merges contact `id` into `into` (any agent, as Chatwoot): her conversations, labels,
+/// attributes and the email or phone `into` lacks move over and `id` is gone; `into`.
+#[server(endpoint = "contacts/merge", input = Json, output = Json)]
+pub async fn merge_contact(id: i64, into: i64) -> Result<i64, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::merge::merge_contacts(&state.db, &state.hub, &agent, into, id).await?;
+            Ok(into)
+        }
+        .await,
+    )
+}
+
 /// Erases the contact and everything about it (administrators; the name typed again).
 #[server(endpoint = "contacts/delete", input = Json, output = Json)]
 pub async fn delete_contact(id: i64, confirmation: String) -> Result<(), AppError> {

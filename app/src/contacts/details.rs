@@ -58,6 +58,7 @@ enum Panel {
     Edit,
     NewConversation,
     Delete,
+    Merge,
 }
 
 #[component]
@@ -88,6 +89,10 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
                 <button type="button" class="secondary" on:click=move |_| toggle(Panel::Edit)
                     aria-expanded=move || expanded(Panel::Edit)>
                     {t!(i18n, contact_edit)}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| toggle(Panel::Merge)
+                    aria-expanded=move || expanded(Panel::Merge)>
+                    {t!(i18n, contact_merge)}
                 </button>
                 {detail.can_delete.then(|| view! {
                     <button type="button" class="danger" on:click=move |_| toggle(Panel::Delete)
@@ -130,6 +135,10 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
             Panel::Delete => {
                 let name = contact.with_untracked(|c| c.display_name().to_owned());
                 Some(view! { <DeleteContact contact_id name on_cancel /> }.into_any())
+            }
+            Panel::Merge => {
+                let name = contact.with_untracked(|c| c.display_name().to_owned());
+                Some(view! { <super::merge::MergeContact contact_id name on_cancel /> }.into_any())
             }
         }}
         <History contact_id history />

@@ -23,12 +23,18 @@ pub async fn time_zone(db: &Db, account_id: i64) -> Result<String, AppError> {
     Ok(zone.unwrap_or_else(|| "UTC".into()))
 }
 
-/// Sets the account's time zone; an unknown one is refused and nothing changes.
-pub async fn save_time_zone(db: &Db, account_id: i64, zone: &str) -> Result<String, AppError> {
+/// A time zone the account may take (an IANA name jiff knows), trimmed.
+pub fn check_time_zone(zone: &str) -> Result<&str, AppError> {
     let zone = zone.trim();
     if zone.is_empty() || zone.len() > 64 || jiff::tz::TimeZone::get(zone).is_err() {
         return Err(AppError::validation("time_zone", "unknown"));
     }
+    Ok(zone)
+}
+
+/// Sets the account's time zone; an unknown one is refused and nothing changes.
+pub async fn save_time_zone(db: &Db, account_id: i64, zone: &str) -> Result<String, AppError> {
+    let zone = check_time_zone(zone)?;
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE accounts SET time_zone = $1 WHERE id = $2")
         .bind(zone)

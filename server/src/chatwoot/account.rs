@@ -215,3 +215,10 @@ pub async fn update_account(
         app::chatwoot::ssr::account_detail::update(&api.caller(), &body).await?,
     ))
 }
+
+#[utoipa::path(put, path = "/api/v1/profile", tag = "profile", request_body = super::openapi::ProfileBody, responses((status = 200, body = cw::Profile), super::openapi::Refusals))]
+pub async fn update_profile(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<cw::Profile> {
+    Ok(Json(
+        app::chatwoot::ssr::profile::update(&api.caller(), &body).await?,
+    ))
+}

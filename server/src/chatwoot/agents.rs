@@ -3,7 +3,7 @@ use axum::Json;
 use serde_json::Value;
 
 use super::caller::{ApiAgent, Body, Ids};
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use app::chatwoot::model as cw;
 use app::chatwoot::ssr::agents;
 
@@ -21,8 +21,8 @@ pub async fn update(
     Ok(Json(agents::update(&api.caller(), id, &body).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/agents/{id}", tag = "agents", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Removed from the account: deactivated, her history kept"), super::openapi::Refusals))]
-pub async fn remove(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<Value> {
+#[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/agents/{id}", tag = "agents", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Removed from the account: deactivated, her history kept (empty body)"), super::openapi::Refusals))]
+pub async fn remove(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     agents::remove(&api.caller(), id).await?;
-    Ok(Json(Value::Null))
+    Ok(())
 }

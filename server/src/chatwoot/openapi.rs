@@ -228,6 +228,7 @@ impl Modify for TokenHeader {
     security(("api_access_token" = [])),
     paths(
         super::account::profile,
+        super::account::update_profile,
         super::account::agents,
         super::agents::create,
         super::agents::update,

@@ -30,6 +30,24 @@ impl Default for NotifyConfig {
 }
 
 impl NotifyConfig {
+    /// Invitation emails need both the SMTP setting and the public address their
+    /// links point at: a link to the listening address (often 127.0.0.1) would reach
+    /// nobody, so without `CHARLA_PUBLIC_URL` invitations are only copied from Ajustes.
+    pub fn invitation_mail(&self, public_url: Option<&str>) -> Option<app::state::InvitationMail> {
+        let url = self.smtp_url.clone()?;
+        let Some(base_url) = public_url else {
+            tracing::warn!(
+                "CHARLA_SMTP_URL without CHARLA_PUBLIC_URL: invitation links are not emailed"
+            );
+            return None;
+        };
+        Some(app::state::InvitationMail {
+            smtp_url: url,
+            from: self.mail_from.clone(),
+            base_url: base_url.to_owned(),
+        })
+    }
+
     pub fn subject(&self, public_url: Option<&str>) -> String {
         self.vapid_subject.clone().unwrap_or_else(|| {
             public_url

@@ -217,7 +217,85 @@ async fn the_account_and_its_agents(app: TestApp) {
         )
         .await;
     assert!(!refused.status().is_success(), "no sign-in once removed");
+    // An invited administrator who has not come in does not keep the account administered.
+    let (status, olga) = send(
+        &admin,
+        Method::POST,
+        at("/agents"),
+        Some(json!({"name": "Olga", "email": "olga@example.org", "role": "administrator"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{olga}");
+    let (status, refused) = send(
+        &admin,
+        Method::PATCH,
+        at(&format!("/agents/{}", olga["id"])),
+        Some(json!({"availability_status": "online"})),
+    )
+    .await;
+    assert_eq!(status, 422, "not online before she comes in: {refused}");
+    // Deactivated and reactivated, her old link stays dead.
+    let old: String = app
+        .ok(
+            &admin_session.cookie,
+            "team/invitation_link",
+            json!({"id": olga["id"]}),
+        )
+        .await;
+    for active in [false, true] {
+        let _: () = app
+            .ok(
+                &admin_session.cookie,
+                "team/update_agent",
+                json!({"id": olga["id"], "role": "administrator", "active": active}),
+            )
+            .await;
+    }
+    let dead = accept(token(&old), "una clave larga", "una clave larga").await;
+    assert!(
+        !dead.status().is_success(),
+        "the link ended with the deactivation"
+    );
     let me = app.agent_id(ADMIN).await;
     let (status, last) = send(&admin, Method::DELETE, at(&format!("/agents/{me}")), None).await;
     assert_eq!(status, 422, "the last administrator stays: {last}");
+
+    // Her own profile through the API.
+    let (status, mine) = send(
+        &lucia,
+        Method::PUT,
+        "/api/v1/profile".into(),
+        Some(
+            json!({"profile": {"display_name": "Lu", "availability": "busy",
+                                "message_signature": "— Lucía"}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["display_name"], "Lu");
+    assert_eq!(mine["available_name"], "Lu");
+    assert_eq!(mine["availability_status"], "busy");
+    assert_eq!(mine["message_signature"], "— Lucía");
+    let (status, refused) = send(
+        &lucia,
+        Method::PUT,
+        "/api/v1/profile".into(),
+        Some(json!({"name": "", "display_name": "Otra"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["attributes"], json!(["name"]));
+    let (status, refused) = send(
+        &lucia,
+        Method::PUT,
+        "/api/v1/profile".into(),
+        Some(json!({"profile": {"password": "nueva clave larga", "current_password": "x"}})),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let (_, kept) = send(&lucia, Method::GET, "/api/v1/profile".into(), None).await;
+    assert_eq!(
+        kept["display_name"], "Lu",
+        "a refused change changes nothing"
+    );
 }

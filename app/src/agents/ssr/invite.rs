@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use crate::agents::AgentProfile;
 use crate::auth::permission::require_admin;
+use crate::auth::ssr::open_session_in_tx;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::check_password;
 use crate::error::AppError;
@@ -80,13 +81,20 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<Invited>, AppError> {
     .map_err(|e: sqlx::Error| e.into())
 }
 
-/// Sets the invited agent's password and uses the link up; her id. A link no longer
-/// good is `invitation_invalid` and nothing changes.
-pub async fn accept(db: &Db, token: &str, password: &str) -> Result<i64, AppError> {
+/// Sets the invited agent's password, uses the link up and opens her session, in one
+/// transaction; the session's cookie token. A link no longer good (used, replaced,
+/// expired, or its agent deactivated meanwhile) is `invitation_invalid` and nothing
+/// changes.
+pub async fn accept(
+    db: &Db,
+    token: &str,
+    password: &str,
+    user_agent: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, AppError> {
     check_password(password).map_err(|code| AppError::validation("password", code))?;
-    let invited = find(db, token)
-        .await?
-        .ok_or_else(|| AppError::validation("token", "invitation_invalid"))?;
+    let invalid = || AppError::validation("token", "invitation_invalid");
+    let invited = find(db, token).await?.ok_or_else(invalid)?;
     let hash = {
         let password = password.to_owned();
         crate::secrets::hashing::run(move || hash_password(&password)).await??
@@ -99,17 +107,22 @@ pub async fn accept(db: &Db, token: &str, password: &str) -> Result<i64, AppErro
             .bind(now_ms())
             .execute(tx.conn())
             .await?;
-    if used.rows_affected() == 0 {
-        return Err(AppError::validation("token", "invitation_invalid"));
+    let set = sqlx::query(
+        "UPDATE agents SET password_hash = $1, updated_at = $2 \
+         WHERE id = $3 AND password_hash = '' AND active = 1",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .bind(invited.agent_id)
+    .execute(tx.conn())
+    .await?;
+    // Dropping the transaction undoes the claim.
+    if used.rows_affected() != 1 || set.rows_affected() != 1 {
+        return Err(invalid());
     }
-    sqlx::query("UPDATE agents SET password_hash = $1, updated_at = $2 WHERE id = $3 AND password_hash = ''")
-        .bind(hash)
-        .bind(now_ms())
-        .bind(invited.agent_id)
-        .execute(tx.conn())
-        .await?;
+    let session = open_session_in_tx(&mut tx, invited.agent_id, user_agent, ttl_secs).await?;
     tx.finish().await?;
-    Ok(invited.agent_id)
+    Ok(session)
 }
 
 /// The agents of the account still waiting to choose a password.

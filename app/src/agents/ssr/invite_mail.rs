@@ -10,16 +10,26 @@ use crate::db::Db;
 use crate::notifications::ssr::email::{transport, SystemMail};
 use crate::state::InvitationMail;
 
-/// The email's subject and text (Spanish, then English).
+/// The email's subject and text: Spanish, then English (she has chosen no language).
 pub fn compose(account: &str, name: &str, link: &str) -> (String, String) {
-    let subject = format!("Te han invitado a Charla ({account}) · You are invited to Charla");
-    let text = format!(
-        "Hola, {name}:\n\nTe han añadido al equipo de {account} en Charla. Elige tu contraseña \
-         en este enlace (vale 7 días y una sola vez):\n\n{link}\n\n---\n\nHello {name},\n\n\
-         You have been added to the {account} team on Charla. Choose your password at this \
-         link (it works for 7 days, once):\n\n{link}\n"
+    use crate::i18n::*;
+    let days = super::invite::INVITATION_TTL_MS / (24 * 3600 * 1000);
+    let subject = format!(
+        "{} · {}",
+        td_string!(Locale::es, invitation_email_subject, account = account),
+        td_string!(Locale::en, invitation_email_subject, account = account)
     );
-    (subject, text)
+    let part = |l: Locale| {
+        format!(
+            "{}\n\n{}\n\n{link}\n",
+            td_string!(l, notify_email_greeting, name = name),
+            td_string!(l, invitation_email_body, account = account, days = days)
+        )
+    };
+    (
+        subject,
+        format!("{}\n---\n\n{}", part(Locale::es), part(Locale::en)),
+    )
 }
 
 /// Sends it in the background; the request does not wait for SMTP.
@@ -57,10 +67,10 @@ async fn send(
     link: &str,
 ) -> Result<(), String> {
     let (smtp, from) = transport(mail)?;
-    let to: Mailbox = format!("{name} <{email}>")
-        .parse()
-        .or_else(|_| email.parse())
-        .map_err(|e| format!("{e}"))?;
+    let to = Mailbox::new(
+        Some(name.to_owned()),
+        email.parse().map_err(|e| format!("{e}"))?,
+    );
     let (subject, text) = compose(account, name, link);
     let message = Message::builder()
         .from(from)

@@ -132,7 +132,10 @@ async fn add_agent(
 /// Active administrators of the account other than `except`.
 async fn other_admins(tx: &mut WriteTx, account_id: i64, except: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM agents WHERE account_id = $1 AND role = 'administrator' AND active = 1 AND id <> $2",
+        // An invited administrator who has not chosen her password cannot sign in yet:
+        // she does not keep the account administered.
+        "SELECT COUNT(*) FROM agents WHERE account_id = $1 AND role = 'administrator' AND active = 1 \
+         AND password_hash <> '' AND id <> $2",
     )
     .bind(account_id)
     .bind(except)
@@ -205,6 +208,11 @@ pub async fn update_agent(
             .execute(tx.conn())
             .await?;
         sqlx::query("UPDATE agents SET availability = 'offline' WHERE id = $1")
+            .bind(agent_id)
+            .execute(tx.conn())
+            .await?;
+        // A link sent to the wrong person must not come back to life on reactivation.
+        sqlx::query("DELETE FROM agent_invitations WHERE agent_id = $1")
             .bind(agent_id)
             .execute(tx.conn())
             .await?;

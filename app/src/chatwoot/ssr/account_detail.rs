@@ -38,8 +38,8 @@ pub async fn show(caller: &Caller<'_>) -> Result<cw::AccountDetail, AppError> {
     })
 }
 
-/// `PATCH`: `name` and `timezone` (at the top, or wrapped as `{"account": {…}}`); a
-/// refused value changes nothing. Fields Charla has no use for are ignored.
+/// `PATCH`: `name` and `timezone` (at the top, or wrapped as `{"account": {…}}`), in
+/// one transaction; a refused value changes nothing. Fields Charla has no use for are ignored.
 pub async fn update(caller: &Caller<'_>, body: &Value) -> Result<cw::AccountDetail, AppError> {
     require_admin(caller.agent)?;
     let fields = body
@@ -54,21 +54,22 @@ pub async fn update(caller: &Caller<'_>, body: &Value) -> Result<cw::AccountDeta
         }
     };
     let name = text("name")?.map(|n| clean_name(n, "name")).transpose()?;
+    let zone = text("timezone")?
+        .map(crate::reports::ssr::check_time_zone)
+        .transpose()
+        .map_err(|e| super::account::rename_field(e, "time_zone", "timezone"))?;
     let account = caller.agent.account_id;
-    // The time zone first: it is the one that can be refused, before anything changes.
-    if let Some(zone) = text("timezone")? {
-        crate::reports::ssr::save_time_zone(caller.db(), account, zone)
-            .await
-            .map_err(|e| super::account::rename_field(e, "time_zone", "timezone"))?;
+    let mut tx = caller.db().begin_write().await?;
+    for (column, value) in [("name", name.as_deref()), ("time_zone", zone)] {
+        if let Some(value) = value {
+            // The column is one of the two above, never the caller's text.
+            sqlx::query(&format!("UPDATE accounts SET {column} = $1 WHERE id = $2"))
+                .bind(value)
+                .bind(account)
+                .execute(tx.conn())
+                .await?;
+        }
     }
-    if let Some(name) = &name {
-        let mut tx = caller.db().begin_write().await?;
-        sqlx::query("UPDATE accounts SET name = $1 WHERE id = $2")
-            .bind(name)
-            .bind(account)
-            .execute(tx.conn())
-            .await?;
-        tx.finish().await?;
-    }
+    tx.finish().await?;
     show(caller).await
 }

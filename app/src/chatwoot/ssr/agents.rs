@@ -75,6 +75,13 @@ pub async fn update(caller: &Caller<'_>, id: i64, body: &Value) -> Result<cw::Ag
     let fields = fields(body, "agent")?;
     let (role, availability) = (role_of(fields)?, availability_of(fields)?);
     let current = member(caller, id).await?;
+    // Someone who cannot sign in yet is never "online": assignment would wait on her.
+    if current.invited && availability.is_some_and(|a| a != Availability::Offline) {
+        return Err(AppError::validation(
+            "availability_status",
+            "invitation_pending",
+        ));
+    }
     let hub = &caller.state.hub;
     if let Some(role) = role.filter(|r| *r != current.profile.role) {
         crate::agents::ssr::manage::update_agent(caller.db(), hub, caller.agent, id, role, true)

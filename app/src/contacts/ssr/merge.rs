@@ -51,9 +51,6 @@ pub async fn merge_contacts(
     base: i64,
     mergee: i64,
 ) -> Result<(), AppError> {
-    if base == mergee {
-        return Err(AppError::validation("mergee_contact_id", "same_contact"));
-    }
     let mut tx = db.begin_write().await?;
     let found: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT id, email, phone_e164 FROM contacts WHERE id IN ($1, $2) AND account_id = $3",
@@ -68,6 +65,9 @@ pub async fn merge_contacts(
     };
     if !found.iter().any(|(id, _, _)| *id == base) {
         return Err(AppError::NotFound);
+    }
+    if base == mergee {
+        return Err(AppError::validation("mergee_contact_id", "same_contact"));
     }
     let moved: Vec<i64> = sqlx::query_scalar("SELECT id FROM conversations WHERE contact_id = $1")
         .bind(mergee)

@@ -184,11 +184,13 @@ pub(super) fn NewAgentForm(
 fn InvitationLink(invitation: RwSignal<Option<(String, String)>>) -> impl IntoView {
     let i18n = use_i18n();
     let copied = RwSignal::new(None::<bool>);
+    // The page's own address, read in the browser (effects do not run on the server).
+    let origin = RwSignal::new(String::new());
+    Effect::new(move || origin.set(window().location().origin().unwrap_or_default()));
     let url = move || {
-        invitation.get().map(|(_, path)| {
-            let origin = window().location().origin().unwrap_or_default();
-            format!("{origin}{path}")
-        })
+        invitation
+            .get()
+            .map(|(_, path)| format!("{}{path}", origin.get()))
     };
     Effect::new(move || {
         invitation.track();
@@ -200,20 +202,22 @@ fn InvitationLink(invitation: RwSignal<Option<(String, String)>>) -> impl IntoVi
         }
     };
     view! {
-        <div role="status" class="invitation-link">
-            {move || invitation.get().map(|(name, _)| view! {
-                <p>{t!(i18n, team_invitation_made, name = name.clone())}</p>
+        <div class="invitation-link">
+            <p role="status">{move || invitation.get().map(|(name, _)| view! {
+                {t!(i18n, team_invitation_made, name = name.clone())}
+            })}</p>
+            {move || invitation.get().map(|_| view! {
                 <div class="copy-row">
                     <input type="text" readonly aria-label=t_string!(i18n, team_invitation_link)
                         prop:value=url on:focus=move |ev| select_all(&ev) />
                     <button type="button" class="secondary" on:click=copy>{t!(i18n, team_copy_link)}</button>
                 </div>
-                {move || copied.get().map(|done| if done {
-                    view! { <p>{t!(i18n, team_link_copied)}</p> }.into_any()
-                } else {
-                    view! { <p class="error">{t!(i18n, token_copy_failed)}</p> }.into_any()
-                })}
             })}
+            <p role="status">{move || copied.get().map(|done| if done {
+                view! { <span>{t!(i18n, team_link_copied)}</span> }.into_any()
+            } else {
+                view! { <span class="error">{t!(i18n, token_copy_failed)}</span> }.into_any()
+            })}</p>
         </div>
     }
 }

@@ -152,3 +152,14 @@ pub struct AgentBody {
     pub availability_status: Option<String>,
     pub auto_offline: Option<bool>,
 }
+
+/// `PUT /api/v1/profile` (also accepted wrapped as `{"profile": {…}}`). A password is
+/// changed in Mi perfil, never through a token (422).
+#[derive(Serialize, ToSchema)]
+pub struct ProfileBody {
+    pub name: Option<String>,
+    pub display_name: Option<String>,
+    pub message_signature: Option<String>,
+    /// `online` (or `available`), `busy` or `offline`.
+    pub availability: Option<String>,
+}

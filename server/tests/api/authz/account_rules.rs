@@ -47,6 +47,19 @@ pub(super) fn account_rules() -> Vec<Rule> {
             ],
         },
         Rule {
+            route: "/api/contacts/merge",
+            // Into herself: refused for this account's agents, not found for another's.
+            build: |f, _| Req::Json(json!({"id": f.contact, "into": f.contact})),
+            expect: [
+                UNAUTHORIZED,
+                UNAUTHORIZED,
+                NOT_FOUND,
+                INVALID,
+                INVALID,
+                INVALID,
+            ],
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/conversations/{id}/update_last_seen",
             build: |f, _| {
                 Req::Other(
