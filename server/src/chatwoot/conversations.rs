@@ -277,7 +277,7 @@ pub struct AgentTypingBody {
 
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/toggle_typing_status", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), request_body = AgentTypingBody, responses((status = 200, description = "Said (empty body)"), super::openapi::Refusals))]
 pub async fn toggle_typing_status(
-    api: ApiAgent,
+    actor: ApiActor,
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<AgentTypingBody>,
 ) -> Result<(), ApiError> {
@@ -286,7 +286,10 @@ pub async fn toggle_typing_status(
         Some("off") => false,
         _ => return Err(AppError::validation("typing_status", "invalid").into()),
     };
-    changes::typing(&api.caller(), id, on, body.is_private).await?;
+    match &actor {
+        ApiActor::Agent(api) => changes::typing(&api.caller(), id, on, body.is_private).await?,
+        ApiActor::Bot(api) => act::typing(&api.caller(), &api.bot, id, on, body.is_private).await?,
+    }
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! What an agent bot's token may change besides writing and the status (issue 30):
-//! Chatwoot lets it hand its conversation to a team's queue or an agent and set its
-//! priority; only in the inboxes it is connected to.
+//! Chatwoot lets it hand its conversation to a team's queue or an agent, set its
+//! priority and say it is writing; only in the inboxes it is connected to.
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -105,4 +105,65 @@ pub(crate) async fn hands_to_a_team_and_an_agent(app: &TestApp, token: &str, num
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// `toggle_typing_status` with a bot's token: said under the bot's name (what the
+/// widget, teammates and typing webhooks are told), only in its own conversations.
+pub(crate) async fn says_it_is_writing(app: &TestApp, token: &str, number: i64) {
+    use app::live::typing::Said;
+    let account = app.account_id().await;
+    let mut said = app.state.hub.subscribe_said();
+    let path = format!("/api/v1/accounts/{account}/conversations/{number}/toggle_typing_status");
+    let (status, _) = call(
+        app,
+        Some(token),
+        Method::POST,
+        &path,
+        Some(json!({"typing_status": "on"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let told = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            if let Ok(signal) = said.recv().await {
+                if let Said::Typing(typing) = &signal.said {
+                    return typing.clone();
+                }
+            }
+        }
+    })
+    .await
+    .expect("a typing signal");
+    assert!(told.typing && !told.private);
+    assert_eq!(told.name, "Botón");
+    let (status, _) = call(
+        app,
+        Some(token),
+        Method::POST,
+        &path,
+        Some(json!({"typing_status": "sideways"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let other: i64 = sqlx::query_scalar(
+        "SELECT display_id FROM conversations WHERE account_id = $1 AND inbox_id <> \
+         (SELECT inbox_id FROM conversations WHERE account_id = $2 AND display_id = $3) ORDER BY id LIMIT 1",
+    )
+    .bind(account)
+    .bind(account)
+    .bind(number)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let elsewhere =
+        format!("/api/v1/accounts/{account}/conversations/{other}/toggle_typing_status");
+    let (status, _) = call(
+        app,
+        Some(token),
+        Method::POST,
+        &elsewhere,
+        Some(json!({"typing_status": "on"})),
+    )
+    .await;
+    assert_eq!(status, 404, "not the bot's conversation");
 }

@@ -172,6 +172,7 @@ async fn a_bot_answers_first_and_hands_over(app: TestApp) {
     let (_, opened, _) = wait_for(&receiver, 0, |b| b["event"] == "conversation_opened").await;
     verify(&secret, &opened);
     crate::bot_assignments::hands_to_a_team_and_an_agent(&app, &token, number).await;
+    crate::bot_assignments::says_it_is_writing(&app, &token, number).await;
 }
 
 async fn a_customer_who_asks_for_a_person_goes_to_the_team(app: TestApp) {

@@ -141,6 +141,19 @@ pub async fn typing(
     on: bool,
     private: bool,
 ) -> Result<(), AppError> {
+    let name = caller.agent.shown_name().to_owned();
+    typing_as(caller, display_id, (caller.agent.id, name), on, private).await
+}
+
+/// [`typing`] for a writer who is not the caller's agent (an agent bot: the
+/// installation's id, 0, and the bot's name, which readers show).
+pub async fn typing_as(
+    caller: &Caller<'_>,
+    display_id: i64,
+    (agent_id, name): (i64, String),
+    on: bool,
+    private: bool,
+) -> Result<(), AppError> {
     use crate::live::typing::{Said, Signal, Typing};
     let row = resolve(caller, display_id).await?;
     let signal = Signal {
@@ -148,8 +161,8 @@ pub async fn typing(
         inbox_id: row.inbox_id,
         said: Said::Typing(Typing {
             conversation_id: row.id,
-            agent_id: Some(caller.agent.id),
-            name: caller.agent.shown_name().to_owned(),
+            agent_id: Some(agent_id),
+            name,
             private,
             typing: on,
         }),

@@ -1,5 +1,5 @@
 //! What an agent bot may do with its token (Chatwoot's bot-accessible endpoints): write
-//! in, change the status of (a hand-off is opening it), set the priority of and hand to
+//! in, say it is writing in, change the status of (a hand-off is opening it), set the priority of and hand to
 //! an agent or a team's queue the conversations of the inboxes it is connected to;
 //! nothing else, nowhere else. Activity lines name the bot.
 use super::Bot;
@@ -94,6 +94,20 @@ pub async fn toggle_status(
         Some(&bot.name),
     )
     .await
+}
+
+/// `toggle_typing_status` in one of the bot's conversations: its name is shown writing
+/// in the customer's widget (never for a note) and to teammates; typing webhooks hear it.
+pub async fn typing(
+    caller: &Caller<'_>,
+    bot: &Bot,
+    display_id: i64,
+    on: bool,
+    private: bool,
+) -> Result<(), AppError> {
+    conversation(caller, bot, display_id).await?;
+    let writer = (caller.agent.id, bot.name.clone());
+    changes::typing_as(caller, display_id, writer, on, private).await
 }
 
 /// `toggle_priority` in one of the bot's conversations.
