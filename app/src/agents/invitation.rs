@@ -49,11 +49,7 @@ pub async fn accept_invitation(
                 return Err(AppError::validation("confirmation", "password_mismatch"));
             }
             let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-            let user_agent = parts
-                .headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.chars().take(300).collect::<String>());
+            let user_agent = crate::wire::request::user_agent(&parts.headers);
             let ttl = state.settings.session_ttl_secs;
             let token = super::ssr::invite::accept(
                 &state.db,

@@ -45,11 +45,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 )
                 .await?;
             }
-            let user_agent = parts
-                .headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.chars().take(300).collect::<String>());
+            let user_agent = crate::wire::request::user_agent(&parts.headers);
             let address = crate::wire::request::client_address(&parts, state.settings.trust_proxy);
             let token = ssr::sign_in(
                 &state.db,

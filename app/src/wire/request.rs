@@ -1,5 +1,14 @@
 //! What a request tells about where it came from: the client's address (behind a
-//! trusted proxy, the hop it appended) and its cookies.
+//! trusted proxy, the hop it appended), its browser and its cookies.
+
+/// The browser a session is opened from, as Mi perfil lists sessions (at most 300
+/// characters).
+pub fn user_agent(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(300).collect())
+}
 
 /// The address a request came from: the connection's peer, or, behind a trusted
 /// reverse proxy (`CHARLA_TRUST_PROXY`), the last hop the proxy appended to

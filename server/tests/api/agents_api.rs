@@ -13,6 +13,16 @@ use crate::on_both_backends;
 
 on_both_backends!(the_account_and_its_agents);
 
+/// The agent `id` in a `GET …/agents` answer.
+fn listed_agent(list: &Value, id: i64) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("agent {id} listed: {list}"))
+}
+
 async fn the_account_and_its_agents(app: TestApp) {
     let account = app.account_id().await;
     let at = |path: &str| format!("/api/v1/accounts/{account}{path}");
@@ -82,13 +92,7 @@ async fn the_account_and_its_agents(app: TestApp) {
     assert_eq!(status, 422, "{nameless}");
     assert_eq!(nameless["attributes"], json!(["name"]));
     let (_, listed) = send(&lucia, Method::GET, at("/agents"), None).await;
-    let row = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == nora_id)
-        .cloned()
-        .expect("listed");
+    let row = listed_agent(&listed, nora_id);
     assert_eq!(row["confirmed"], false);
     let refused = app
         .call(
@@ -156,13 +160,7 @@ async fn the_account_and_its_agents(app: TestApp) {
     app.sign_in_with("nora@example.org", "una clave larga")
         .await;
     let (_, listed) = send(&admin, Method::GET, at("/agents"), None).await;
-    let row = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == nora_id)
-        .cloned()
-        .unwrap();
+    let row = listed_agent(&listed, nora_id);
     assert_eq!(row["confirmed"], true);
 
     // Changing and removing her.

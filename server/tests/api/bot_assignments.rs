@@ -86,16 +86,7 @@ pub(crate) async fn hands_to_a_team_and_an_agent(app: &TestApp, token: &str, num
         assert_eq!(by_bot, 1, "one {kind} line, naming the bot");
     }
     // Another inbox's conversation is not the bot's to hand over.
-    let other: i64 = sqlx::query_scalar(
-        "SELECT display_id FROM conversations WHERE account_id = $1 AND inbox_id <> \
-         (SELECT inbox_id FROM conversations WHERE account_id = $2 AND display_id = $3) ORDER BY id LIMIT 1",
-    )
-        .bind(account)
-        .bind(account)
-        .bind(number)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let other = other_inbox_conversation(app, account, number).await;
     let (status, _) = call(
         app,
         Some(token),
@@ -145,16 +136,7 @@ pub(crate) async fn says_it_is_writing(app: &TestApp, token: &str, number: i64) 
     )
     .await;
     assert_eq!(status, 422);
-    let other: i64 = sqlx::query_scalar(
-        "SELECT display_id FROM conversations WHERE account_id = $1 AND inbox_id <> \
-         (SELECT inbox_id FROM conversations WHERE account_id = $2 AND display_id = $3) ORDER BY id LIMIT 1",
-    )
-    .bind(account)
-    .bind(account)
-    .bind(number)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let other = other_inbox_conversation(app, account, number).await;
     let elsewhere =
         format!("/api/v1/accounts/{account}/conversations/{other}/toggle_typing_status");
     let (status, _) = call(
@@ -166,4 +148,18 @@ pub(crate) async fn says_it_is_writing(app: &TestApp, token: &str, number: i64) 
     )
     .await;
     assert_eq!(status, 404, "not the bot's conversation");
+}
+
+/// The number of a conversation in another inbox than conversation `number`'s.
+async fn other_inbox_conversation(app: &TestApp, account: i64, number: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT display_id FROM conversations WHERE account_id = $1 AND inbox_id <> \
+         (SELECT inbox_id FROM conversations WHERE account_id = $2 AND display_id = $3) ORDER BY id LIMIT 1",
+    )
+    .bind(account)
+    .bind(account)
+    .bind(number)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
 }

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 use sqlx::Row;
 
+use super::body::{field, fields};
 use super::Caller;
 use crate::auth::permission::require_admin;
 use crate::chatwoot::model as cw;
@@ -42,19 +43,13 @@ pub async fn show(caller: &Caller<'_>) -> Result<cw::AccountDetail, AppError> {
 /// one transaction; a refused value changes nothing. Fields Charla has no use for are ignored.
 pub async fn update(caller: &Caller<'_>, body: &Value) -> Result<cw::AccountDetail, AppError> {
     require_admin(caller.agent)?;
-    let fields = body
-        .get("account")
-        .filter(|v| v.is_object())
-        .unwrap_or(body);
-    let text = |key: &str| -> Result<Option<&str>, AppError> {
-        match fields.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(AppError::validation(key, "invalid")),
-        }
-    };
-    let name = text("name")?.map(|n| clean_name(n, "name")).transpose()?;
-    let zone = text("timezone")?
+    let fields = fields(body, "account")?;
+    let name = field::<String>(fields, "name")?
+        .map(|n| clean_name(&n, "name"))
+        .transpose()?;
+    let zone = field::<String>(fields, "timezone")?;
+    let zone = zone
+        .as_deref()
         .map(crate::reports::ssr::check_time_zone)
         .transpose()
         .map_err(|e| super::account::rename_field(e, "time_zone", "timezone"))?;
