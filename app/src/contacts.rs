@@ -9,6 +9,7 @@ pub(crate) mod list;
 mod merge;
 pub mod model;
 mod new_conversation;
+mod notes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -8,16 +8,19 @@ mod bots;
 pub(crate) mod caller;
 mod contacts;
 mod conversations;
+mod custom_filters;
 mod error;
 mod macros;
 mod members;
 mod multipart;
+mod notes;
+mod notifications;
 mod openapi;
 mod public;
 mod reports;
 mod webhooks;
 
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, patch, post, MethodRouter};
 
 use app::state::AppState;
 
@@ -41,7 +44,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         (at("/agents"), get(account::agents).post(agents::create)),
         (
             at("/agents/{id}"),
-            axum::routing::patch(agents::update)
+            patch(agents::update)
                 .put(agents::update)
                 .delete(agents::remove),
         ),
@@ -94,7 +97,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         ),
         (
             at("/canned_responses/{id}"),
-            axum::routing::patch(account::update_canned)
+            patch(account::update_canned)
                 .put(account::update_canned)
                 .delete(account::delete_canned),
         ),
@@ -124,6 +127,17 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             at("/contacts/{id}/labels"),
             get(contacts::labels).post(contacts::set_labels),
         ),
+        (
+            at("/contacts/{id}/notes"),
+            get(notes::list).post(notes::create),
+        ),
+        (
+            at("/contacts/{id}/notes/{note_id}"),
+            get(notes::get)
+                .patch(notes::update)
+                .put(notes::update)
+                .delete(notes::delete),
+        ),
         (at("/actions/contact_merge"), post(contacts::merge)),
         (
             at("/contacts/{id}/destroy_custom_attributes"),
@@ -139,6 +153,31 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .patch(attributes::update)
                 .put(attributes::update)
                 .delete(attributes::delete),
+        ),
+        (at("/notifications"), get(notifications::list)),
+        (
+            at("/notifications/unread_count"),
+            get(notifications::unread_count),
+        ),
+        (at("/notifications/read_all"), post(notifications::read_all)),
+        (
+            at("/notifications/{id}"),
+            patch(notifications::read).delete(notifications::delete),
+        ),
+        (
+            at("/notifications/{id}/unread"),
+            post(notifications::unread),
+        ),
+        (
+            at("/custom_filters"),
+            get(custom_filters::list).post(custom_filters::create),
+        ),
+        (
+            at("/custom_filters/{id}"),
+            get(custom_filters::get)
+                .patch(custom_filters::update)
+                .put(custom_filters::update)
+                .delete(custom_filters::delete),
         ),
         (
             at("/conversations/{id}/custom_attributes"),
@@ -197,7 +236,7 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         (at("/webhooks"), get(webhooks::list).post(webhooks::create)),
         (
             at("/webhooks/{id}"),
-            axum::routing::patch(webhooks::update)
+            patch(webhooks::update)
                 .put(webhooks::update)
                 .delete(webhooks::delete),
         ),
@@ -235,6 +274,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
         ),
         (at("/inboxes/{id}/set_agent_bot"), post(bots::set_inbox_bot)),
         (at("/inboxes/{id}/agent_bot"), get(bots::inbox_bot)),
+        (
+            "/api/v2/accounts/{account_id}/reports".to_owned(),
+            get(reports::series),
+        ),
         (
             "/api/v2/accounts/{account_id}/reports/summary".to_owned(),
             get(reports::summary),
@@ -294,6 +337,10 @@ fn public_routes() -> Vec<(String, MethodRouter<AppState>)> {
         (
             conversation("/messages"),
             get(public::messages).post(public::create_message),
+        ),
+        (
+            conversation("/messages/{message_id}"),
+            patch(public::update_message),
         ),
     ]
     .into_iter()

@@ -8,10 +8,14 @@ use utoipa::ToSchema;
 
 mod account;
 mod attributes;
+mod notes;
+mod notifications;
 mod public;
 mod requests;
 pub use account::*;
 pub use attributes::*;
+pub use notes::*;
+pub use notifications::*;
 pub use public::*;
 pub use requests::*;
 

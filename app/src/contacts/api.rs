@@ -208,3 +208,39 @@ pub async fn set_contact_attributes(
         .await,
     )
 }
+
+/// The contact's notes, the latest first.
+#[server(endpoint = "contacts/notes", input = Json, output = Json)]
+pub async fn contact_notes(id: i64) -> Result<Vec<ContactNote>, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::notes::list(&state.db, &agent, id).await
+        }
+        .await,
+    )
+}
+
+/// Writes a note on the contact.
+#[server(endpoint = "contacts/add_note", input = Json, output = Json)]
+pub async fn add_contact_note(id: i64, body: String) -> Result<ContactNote, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::notes::add(&state.db, &agent, id, &body).await
+        }
+        .await,
+    )
+}
+
+/// Deletes a note (its author, or an administrator).
+#[server(endpoint = "contacts/remove_note", input = Json, output = Json)]
+pub async fn remove_contact_note(id: i64, note_id: i64) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::notes::remove(&state.db, &agent, id, note_id).await
+        }
+        .await,
+    )
+}

@@ -1,15 +1,17 @@
-//! A contact's page (S10): details with edit, the history of its conversations
-//! (newest first, in pages; each opens the conversation), Nueva conversación, and for
-//! administrators the deletion that erases everything about the contact (S13).
+//! A contact's page (S10): details with edit, the team's notes, the history of its
+//! conversations (newest first, in pages; each opens the conversation), Nueva
+//! conversación, and for administrators the deletion that erases everything about the
+//! contact (S13).
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::form::ContactForm;
 use super::labels::ContactLabels;
-use super::model::{ContactDetail, ContactRow, HistoryPage};
+use super::model::{ContactDetail, ContactNote, ContactRow, HistoryPage};
 use super::new_conversation::NewConversation;
-use super::{contact_history, delete_contact, get_contact, merge_claimed};
+use super::notes::ContactNotes;
+use super::{contact_history, contact_notes, delete_contact, get_contact, merge_claimed};
 use crate::attributes::{saver, AttributeModel, AttributesEditor};
 use crate::conversations::inbox_state::status_text;
 use crate::domain::contact::confirms_deletion;
@@ -33,8 +35,9 @@ pub fn ContactDetailsPage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             let detail = get_contact(id).await?;
+            let notes = contact_notes(id).await?;
             let history = contact_history(id, None).await?;
-            Ok::<_, crate::error::AppError>((detail, history))
+            Ok::<_, crate::error::AppError>((detail, notes, history))
         },
     );
     view! {
@@ -43,7 +46,7 @@ pub fn ContactDetailsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok((detail, history)) => view! { <ContactDetails detail history /> }.into_any(),
+                        Ok((detail, notes, history)) => view! { <ContactDetails detail notes history /> }.into_any(),
                         Err(err) => view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> }.into_any(),
                     }
                 })}
@@ -62,7 +65,11 @@ enum Panel {
 }
 
 #[component]
-fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView {
+fn ContactDetails(
+    detail: ContactDetail,
+    notes: Vec<ContactNote>,
+    history: HistoryPage,
+) -> impl IntoView {
     let i18n = use_i18n();
     let contact = RwSignal::new(detail.contact);
     let label_ids = detail.label_ids;
@@ -119,6 +126,7 @@ fn ContactDetails(detail: ContactDetail, history: HistoryPage) -> impl IntoView 
         <ContactLabels contact_id initial=label_ids />
         <AttributesEditor model=AttributeModel::Contact initial=contact.with_untracked(|c| c.custom_attributes.clone())
             save=saver(move |values| super::set_contact_attributes(contact_id, values)) />
+        <ContactNotes contact_id initial=notes />
         {move || match panel.get() {
             Panel::None => None,
             Panel::Edit => {

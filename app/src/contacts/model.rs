@@ -1,5 +1,5 @@
-//! Wire types of Contactos: list rows and pages, details, history, import report and
-//! the Nueva conversación form.
+//! Wire types of Contactos: list rows and pages, details, notes, history, import
+//! report and the Nueva conversación form.
 use serde::{Deserialize, Serialize};
 
 use crate::domain::template::TemplateView;
@@ -89,6 +89,39 @@ pub struct ContactDetail {
     pub label_ids: Vec<i64>,
 }
 
+/// Longest note, in characters: a few paragraphs, not a document.
+pub const NOTE_MAX_CHARS: usize = 5_000;
+
+/// A note on a contact (Notas): what the team knows about the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactNote {
+    pub id: i64,
+    pub contact_id: i64,
+    pub body: String,
+    /// Her author, while the agent exists.
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    /// Whether the viewer may delete it: its author or an administrator.
+    #[serde(default)]
+    pub can_remove: bool,
+}
+
+/// A note's text as kept: trimmed, not empty, at most [`NOTE_MAX_CHARS`] characters;
+/// the error is the validation code (the browser checks before sending, the server
+/// again).
+pub fn note_body(raw: &str) -> Result<String, &'static str> {
+    let body = raw.trim();
+    if body.is_empty() {
+        Err("required")
+    } else if body.chars().count() > NOTE_MAX_CHARS {
+        Err("too_long")
+    } else {
+        Ok(body.to_owned())
+    }
+}
+
 /// Keyset position in a contact's history: newest activity first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryCursor {
@@ -147,4 +180,20 @@ pub struct HistoryPage {
     /// Newest activity first.
     pub items: Vec<crate::conversations::model::ConversationSummary>,
     pub next: Option<HistoryCursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_trimmed_present_and_bounded() {
+        assert_eq!(
+            note_body("  Prefiere WhatsApp \n"),
+            Ok("Prefiere WhatsApp".into())
+        );
+        assert_eq!(note_body(" \n "), Err("required"));
+        assert!(note_body(&"ñ".repeat(NOTE_MAX_CHARS)).is_ok());
+        assert_eq!(note_body(&"ñ".repeat(NOTE_MAX_CHARS + 1)), Err("too_long"));
+    }
 }

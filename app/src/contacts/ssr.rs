@@ -9,6 +9,7 @@ pub mod delete;
 pub mod history;
 pub mod labels;
 pub mod merge;
+pub mod notes;
 pub mod numbered;
 pub mod search;
 pub mod start;

@@ -5,6 +5,7 @@ mod csat;
 pub mod csv;
 mod figures;
 pub mod period;
+pub mod series;
 
 use sqlx::Row;
 
@@ -88,6 +89,34 @@ pub async fn summary_between(
     Ok(figures(db, account_id, &query, &span, &tz, &options)
         .await?
         .summary)
+}
+
+/// A figure over `since..until` (milliseconds) in buckets of `tz`, for the API.
+#[allow(clippy::too_many_arguments)]
+pub async fn series_between(
+    db: &Db,
+    account_id: i64,
+    scope: Scope,
+    since: i64,
+    until: i64,
+    tz: &jiff::tz::TimeZone,
+    grouping: series::Grouping,
+    metric: series::Metric,
+    business_hours: bool,
+) -> Result<Vec<series::Bucket>, AppError> {
+    check_scope(&options(db, account_id).await?, scope)?;
+    series::series(
+        db,
+        account_id,
+        scope,
+        since,
+        until,
+        tz,
+        grouping,
+        metric,
+        business_hours,
+    )
+    .await
 }
 
 /// A scope naming something the account does not have is not found.

@@ -280,6 +280,28 @@ pub async fn create_message(
     ))
 }
 
+#[utoipa::path(patch, path = "/public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}", tag = "client api", security(()),
+    params(("inbox_identifier" = String, Path), ("contact_identifier" = String, Path), ("conversation_id" = i64, Path), ("message_id" = i64, Path)), request_body = super::openapi::SubmittedValuesBody,
+    responses((status = 200, body = cw::PublicMessage), super::openapi::PublicRefusals))]
+pub async fn update_message(
+    client: Client,
+    Ids((inbox, source, number, message)): Ids<(String, String, i64, i64)>,
+    Body(body): Body<serde_json::Value>,
+) -> ApiResult<cw::PublicMessage> {
+    let customer = client.customer(&inbox, &source).await?;
+    Ok(Json(
+        messages::submit(
+            &client.state,
+            &customer,
+            number,
+            message,
+            &body,
+            &client.base_url,
+        )
+        .await?,
+    ))
+}
+
 /// A file of the customer's conversations (what `data_url` points to).
 pub async fn attachment(
     client: Client,

@@ -29,7 +29,9 @@ mod automation_rules;
 mod bot_rules;
 mod chatwoot_rules;
 mod client_api_rules;
+mod filter_rules;
 mod macro_rules;
+mod note_rules;
 mod offline_rules;
 mod report_rules;
 mod team_rules;
@@ -223,6 +225,13 @@ struct Fixture {
     attribute: i64,
     /// A saved folder of this account's administrator.
     folder: i64,
+    /// A custom filter (`/custom_filters`) of this account's administrator.
+    custom_filter: i64,
+    /// A notification of this account's administrator, about the conversation.
+    notification: i64,
+    /// Two notes of the administrator's on the contact: one read, one deleted.
+    note: i64,
+    spare_note: i64,
     team: i64,
     deletable_contact: i64,
     spare_agent: i64,
@@ -278,6 +287,8 @@ fn rules() -> Vec<Rule> {
     rules.extend(client_api_rules());
     rules.extend(bot_rules::bot_rules());
     rules.extend(report_rules::report_rules());
+    rules.extend(filter_rules::filter_rules());
+    rules.extend(note_rules::note_rules());
     rules.extend(offline_rules::offline_rules());
     rules.extend(automation_rules::automation_rules());
     rules.extend(macro_rules::macro_rules());
@@ -1424,6 +1435,38 @@ async fn fixture(app: TestApp) -> Fixture {
             json!({"name": "marcador", "tab": "all", "status": "open", "filter": {"label_id": label.id}}),
         )
         .await;
+    let custom_filter: i64 = sqlx::query_scalar(
+        "INSERT INTO custom_filters (account_id, agent_id, name, filter_type, query, created_at, updated_at) \
+         SELECT account_id, id, 'marcador', 'conversation', '{\"payload\": []}', 0, 0 FROM agents \
+         WHERE email = $1 RETURNING id",
+    )
+    .bind(ADMIN)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let notification: i64 = sqlx::query_scalar(
+        "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, created_at) \
+         SELECT account_id, id, 'assigned', $2, 0 FROM agents WHERE email = $1 RETURNING id",
+    )
+    .bind(ADMIN)
+    .bind(conversation)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut notes = Vec::new();
+    for body in ["Nota marcador", "Nota de repuesto"] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO contact_notes (account_id, contact_id, agent_id, body, created_at, updated_at) \
+             SELECT account_id, $2, id, $3, 0, 0 FROM agents WHERE email = $1 RETURNING id",
+        )
+        .bind(ADMIN)
+        .bind(contact)
+        .bind(body)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        notes.push(id);
+    }
     let deletable: app::contacts::model::ContactRow = app
         .ok(
             &admin,
@@ -1498,6 +1541,10 @@ async fn fixture(app: TestApp) -> Fixture {
         label: label.id,
         attribute: attribute.id,
         folder: folder.id,
+        custom_filter,
+        notification,
+        note: notes[0],
+        spare_note: notes[1],
         team: team.id,
         deletable_contact: deletable.id,
         spare_agent: spare.id,

@@ -840,7 +840,8 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
     // it), a team (its conversations stay, without one), a webhook (its delivery
     // log goes with it), an agent bot (emptied: its messages keep its name) and an
     // automation rule or a macro (what they did stays in the activity), a custom
-    // attribute's definition (its values stay); never a conversation or message.
+    // attribute's definition (its values stay), a note on a contact (the team's text,
+    // not the customer's); never a conversation or message.
     let mut deleting = deleting;
     deleting.sort();
     assert_eq!(
@@ -851,6 +852,7 @@ async fn no_route_deletes_conversations_or_messages(app: TestApp) {
             &"/api/bots/remove".to_owned(),
             &"/api/canned/remove".to_owned(),
             &"/api/contacts/delete".to_owned(),
+            &"/api/contacts/remove_note".to_owned(),
             &"/api/folders/remove".to_owned(),
             &"/api/labels/remove".to_owned(),
             &"/api/macros/remove".to_owned(),

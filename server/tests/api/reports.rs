@@ -22,19 +22,19 @@ on_both_backends!(
 );
 
 /// 2026-11-10T10:00:00Z, a Tuesday.
-const T0: i64 = 1_794_304_800_000;
-const S: i64 = 1000;
-const DAY: i64 = 86_400_000;
+pub(crate) const T0: i64 = 1_794_304_800_000;
+pub(crate) const S: i64 = 1000;
+pub(crate) const DAY: i64 = 86_400_000;
 
-struct Rows<'a> {
+pub(crate) struct Rows<'a> {
     app: &'a TestApp,
     account: i64,
-    inbox: i64,
+    pub(crate) inbox: i64,
     contact: i64,
 }
 
 impl Rows<'_> {
-    async fn new<'a>(app: &'a TestApp, name: &str) -> Rows<'a> {
+    pub(crate) async fn new<'a>(app: &'a TestApp, name: &str) -> Rows<'a> {
         let admin = app.api_token(ADMIN).await;
         let (inbox, _) = api_inbox(app, &admin, "").await;
         let inbox = inbox["id"].as_i64().unwrap();
@@ -136,7 +136,7 @@ fn november() -> Value {
 }
 
 /// The month the definition tests read: three conversations of one inbox.
-async fn seed_month(rows: &Rows<'_>, admin: i64, lucia: i64) {
+pub(crate) async fn seed_month(rows: &Rows<'_>, admin: i64, lucia: i64) {
     // A: a note, an automatic message and then the agent (first response 600 s); the
     // customer writes twice more and is answered 300 s after her first; resolved at
     // 2000 s, reopened at 3000 s and resolved again 500 s later.

@@ -1,4 +1,4 @@
-//! Custom attribute definitions as Chatwoot's API shows them.
+//! Custom attribute definitions and saved filters as Chatwoot's API shows them.
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -29,4 +29,20 @@ pub struct CustomAttributeDefinition {
 pub struct CustomAttributes {
     #[schema(value_type = Object)]
     pub custom_attributes: Value,
+}
+
+/// A saved filter (`/custom_filters`): the query as its client sent it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomFilter {
+    pub id: i64,
+    pub name: String,
+    /// `conversation`, `contact` or `report`.
+    pub filter_type: &'static str,
+    /// The filter's query, as the conversation or contact filter takes it
+    /// (`{"payload": [...]}`).
+    #[schema(value_type = Object)]
+    pub query: Value,
+    /// ISO 8601.
+    pub created_at: String,
+    pub updated_at: String,
 }

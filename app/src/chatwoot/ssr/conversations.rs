@@ -24,7 +24,8 @@ pub struct ListQuery {
     pub assignee_type: Option<String>,
     pub inbox_id: Option<i64>,
     pub team_id: Option<i64>,
-    /// Label titles; a conversation with any of them is listed (one is supported for now: the first).
+    /// Label titles (`labels[]`, or one `labels` with commas); a conversation with any of
+    /// them is listed, as in Chatwoot.
     pub labels: Vec<String>,
     pub page: Option<i64>,
     /// Words of a message in the conversation (every status, as in Chatwoot).
@@ -56,22 +57,38 @@ fn parse_assignee(text: Option<&str>) -> Result<Assignee, AppError> {
     })
 }
 
-/// The filter of a query; `None` when it names a label the account does not have
-/// (nothing can match).
-async fn filter_of(caller: &Caller<'_>, query: &ListQuery) -> Result<Option<ListFilter>, AppError> {
-    let mut filter = ListFilter {
+/// Labels one list may name: more makes a long `IN` for no one's benefit.
+const MAX_LABELS: usize = 50;
+
+/// The filter of a query and the labels a conversation must carry one of; `None` when
+/// it names only labels the account does not have (nothing can match).
+async fn filter_of(
+    caller: &Caller<'_>,
+    query: &ListQuery,
+) -> Result<Option<(ListFilter, Vec<i64>)>, AppError> {
+    let filter = ListFilter {
         inbox_id: query.inbox_id,
         team_id: query.team_id,
         ..ListFilter::default()
     };
-    if let Some(title) = query.labels.first() {
-        let labels = crate::labels::ssr::list(caller.db(), caller.agent.account_id).await?;
-        match labels.iter().find(|l| l.name.eq_ignore_ascii_case(title)) {
-            Some(label) => filter.label_id = Some(label.id),
-            None => return Ok(None),
-        }
+    let titles: Vec<&str> = query
+        .labels
+        .iter()
+        .flat_map(|t| t.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if titles.is_empty() {
+        return Ok(Some((filter, Vec::new())));
     }
-    Ok(Some(filter))
+    let labels = crate::labels::ssr::list(caller.db(), caller.agent.account_id).await?;
+    let mut known: Vec<i64> = labels
+        .iter()
+        .filter(|l| titles.iter().any(|t| l.name.eq_ignore_ascii_case(t)))
+        .map(|l| l.id)
+        .collect();
+    known.truncate(MAX_LABELS);
+    Ok((!known.is_empty()).then_some((filter, known)))
 }
 
 fn counts_shape(counts: TabCounts) -> cw::ListCounts {
@@ -89,10 +106,10 @@ pub async fn meta(caller: &Caller<'_>, query: &ListQuery) -> Result<cw::ListCoun
         return Ok(list(caller, query).await?.0);
     }
     let status = parse_status(query.status.as_deref())?;
-    let Some(filter) = filter_of(caller, query).await? else {
+    let Some((filter, labels)) = filter_of(caller, query).await? else {
         return Ok(counts_shape(TabCounts::default()));
     };
-    let counts = numbered::counts(caller.db(), caller.viewer(), status, &filter).await?;
+    let counts = numbered::counts(caller.db(), caller.viewer(), status, &filter, &labels).await?;
     Ok(counts_shape(counts))
 }
 
@@ -121,7 +138,7 @@ pub async fn list(
         };
         return Ok((counts_shape(counts), shape(caller, rows).await?));
     }
-    let Some(filter) = filter_of(caller, query).await? else {
+    let Some((filter, labels)) = filter_of(caller, query).await? else {
         return Ok((counts_shape(TabCounts::default()), Vec::new()));
     };
     let page = query.page.unwrap_or(1).max(1);
@@ -132,11 +149,12 @@ pub async fn list(
         assignee,
         status,
         &filter,
+        &labels,
         page,
         PER_PAGE,
     )
     .await?;
-    let counts = numbered::counts(db, caller.viewer(), status, &filter).await?;
+    let counts = numbered::counts(db, caller.viewer(), status, &filter, &labels).await?;
     Ok((counts_shape(counts), shape(caller, rows).await?))
 }
 

@@ -238,13 +238,25 @@ pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
     if let Some(quoted) = &view.reply_to {
         attributes["in_reply_to"] = json!(quoted.id);
     }
+    // A survey card is Chatwoot's `input_csat`, with the answer where its clients read it.
+    let mut content_type = "text";
+    if let Some(crate::conversations::model::MessageExtra::Survey { rating, comment }) = &view.extra
+    {
+        content_type = "input_csat";
+        if let Some(rating) = rating {
+            attributes["submitted_values"] = json!({"csat_survey_response": {
+                "rating": rating,
+                "feedback_message": comment.clone().unwrap_or_default(),
+            }});
+        }
+    }
     cw::Message {
         id: view.id,
         content: (!view.body.is_empty() || view.attachments.is_empty()).then(|| view.body.clone()),
         inbox_id: view.inbox_id,
         conversation_id: cx.display_id,
         message_type: message_type(view.direction),
-        content_type: "text",
+        content_type,
         status: message_status(view.delivery_status),
         content_attributes: attributes,
         created_at: secs(view.created_at),

@@ -1,5 +1,5 @@
-//! Chatwoot's reports API v2 (`/api/v2/accounts/{id}/reports/summary` and
-//! `…/reports/conversations`) over Charla's own reports: administrators only, as in
+//! Chatwoot's reports API v2 (`/api/v2/accounts/{id}/reports`, `…/reports/summary`
+//! and `…/reports/conversations`) over Charla's own reports: administrators only, as in
 //! Chatwoot; `type` account, inbox, agent, team or label with its `id`; `since` and
 //! `until` in Unix seconds.
 use serde_json::{json, Value};
@@ -8,7 +8,10 @@ use super::Caller;
 use crate::auth::permission::require_admin;
 use crate::error::AppError;
 use crate::reports::model::{Scope, Summary};
-use crate::reports::ssr::summary_between;
+use crate::reports::ssr::period;
+use crate::reports::ssr::series::{Grouping, Metric};
+use crate::reports::ssr::{series_between, summary_between, time_zone};
+use jiff::tz::TimeZone;
 
 /// The scope a `type` and `id` name.
 pub fn scope_of(kind: Option<&str>, id: Option<i64>) -> Result<Scope, AppError> {
@@ -37,6 +40,85 @@ fn shape(s: &Summary) -> Value {
     })
 }
 
+/// A stretch of Unix seconds the reports answer: forwards, from 1970 to 9999 (nothing
+/// below can overflow), at most two years.
+fn check_window(since: i64, until: i64) -> Result<(), AppError> {
+    let known = 0..=253_402_300_799_i64;
+    if !known.contains(&since)
+        || !known.contains(&until)
+        || until <= since
+        || until - since > 731 * 86_400
+    {
+        return Err(AppError::validation("until", "invalid"));
+    }
+    Ok(())
+}
+
+/// The zone buckets are cut in: Chatwoot's `timezone_offset` (hours, fractions as
+/// India's 5.5) when sent, else the account's own.
+pub async fn zone_of(caller: &Caller<'_>, offset: Option<&str>) -> Result<TimeZone, AppError> {
+    match offset.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => {
+            let hours: f64 = text
+                .parse()
+                .map_err(|_| AppError::validation("timezone_offset", "invalid"))?;
+            if !(-12.0..=14.0).contains(&hours) {
+                return Err(AppError::validation("timezone_offset", "invalid"));
+            }
+            let offset = jiff::tz::Offset::from_seconds((hours * 3600.0).round() as i32)
+                .map_err(|_| AppError::validation("timezone_offset", "invalid"))?;
+            Ok(TimeZone::fixed(offset))
+        }
+        None => Ok(period::zone(
+            &time_zone(caller.db(), caller.agent.account_id).await?,
+        )),
+    }
+}
+
+/// One metric over `since..until`, a point per bucket as Chatwoot's `GET …/reports`
+/// answers: `value` and `timestamp` (the bucket's start, Unix seconds); a mean (in
+/// seconds, 0 where nothing happened) also says how many it is the mean of (`count`).
+#[allow(clippy::too_many_arguments)]
+pub async fn series(
+    caller: &Caller<'_>,
+    metric: Metric,
+    scope: Scope,
+    since: i64,
+    until: i64,
+    grouping: Grouping,
+    tz: &TimeZone,
+    business_hours: bool,
+) -> Result<Value, AppError> {
+    require_admin(caller.agent)?;
+    check_window(since, until)?;
+    let buckets = series_between(
+        caller.db(),
+        caller.agent.account_id,
+        scope,
+        since * 1000,
+        until * 1000,
+        tz,
+        grouping,
+        metric,
+        business_hours,
+    )
+    .await?;
+    let points = buckets.iter().map(|b| {
+        let timestamp = b.start.div_euclid(1000);
+        if metric.is_mean() {
+            let mean = if b.count == 0 {
+                0.0
+            } else {
+                b.sum as f64 / b.count as f64
+            };
+            json!({"value": mean, "timestamp": timestamp, "count": b.count})
+        } else {
+            json!({"value": b.count, "timestamp": timestamp})
+        }
+    });
+    Ok(Value::Array(points.collect()))
+}
+
 /// The period's summary with the one just before it (`previous`), as Chatwoot answers.
 pub async fn summary(
     caller: &Caller<'_>,
@@ -46,15 +128,7 @@ pub async fn summary(
     business_hours: bool,
 ) -> Result<Value, AppError> {
     require_admin(caller.agent)?;
-    // Unix seconds from 1970 to 9999: nothing below can overflow.
-    let known = 0..=253_402_300_799_i64;
-    if !known.contains(&since)
-        || !known.contains(&until)
-        || until <= since
-        || until - since > 731 * 86_400
-    {
-        return Err(AppError::validation("until", "invalid"));
-    }
+    check_window(since, until)?;
     let db = &caller.state.db;
     let account = caller.agent.account_id;
     let (since_ms, until_ms) = (since * 1000, until * 1000);

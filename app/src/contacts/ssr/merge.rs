@@ -81,6 +81,7 @@ pub async fn merge_contacts(
         "UPDATE contact_identities SET contact_id = $1 WHERE contact_id = $2",
         "UPDATE conversations SET contact_id = $1 WHERE contact_id = $2",
         "UPDATE messages SET sender_contact_id = $1 WHERE sender_contact_id = $2",
+        "UPDATE contact_notes SET contact_id = $1 WHERE contact_id = $2",
         "INSERT INTO contact_labels (contact_id, label_id, created_at) \
          SELECT $1, label_id, created_at FROM contact_labels WHERE contact_id = $2 \
          ON CONFLICT (contact_id, label_id) DO NOTHING",

@@ -4,7 +4,7 @@
 use sqlx::Row;
 
 use super::access::{summary_from_row, Viewer, SUMMARY_SELECT, VISIBLE};
-use super::list::filter_conditions;
+use super::list::{filter_conditions, Arg};
 use crate::conversations::model::{ConversationSummary, ListFilter, Tab, TabCounts};
 use crate::db::Db;
 use crate::domain::ConversationStatus;
@@ -26,13 +26,32 @@ fn status_condition(status: Option<ConversationStatus>) -> &'static str {
     }
 }
 
-/// Page `page` (from 1) of `per_page` rows.
+/// ` AND` the conversation carries any of `labels` (the API's `labels[]`), numbered by
+/// `param`; nothing when there are none.
+fn any_label_condition(labels: &[i64], param: &mut impl FnMut() -> usize) -> (String, Vec<Arg>) {
+    if labels.is_empty() {
+        return (String::new(), Vec::new());
+    }
+    let listed: Vec<String> = labels.iter().map(|_| format!("${}", param())).collect();
+    (
+        format!(
+            " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id \
+             AND cl.label_id IN ({}))",
+            listed.join(", ")
+        ),
+        labels.iter().map(|id| Arg::Int(*id)).collect(),
+    )
+}
+
+/// Page `page` (from 1) of `per_page` rows; `any_labels`: carrying any of them.
+#[allow(clippy::too_many_arguments)]
 pub async fn page(
     db: &Db,
     viewer: Viewer,
     assignee: Assignee,
     status: Option<ConversationStatus>,
     filter: &ListFilter,
+    any_labels: &[i64],
     page: i64,
     per_page: i64,
 ) -> Result<Vec<ConversationSummary>, AppError> {
@@ -46,7 +65,10 @@ pub async fn page(
         Assignee::Anyone => (Tab::All, "AND c.assignee_id IS NOT NULL"),
     };
     let (limit, offset) = (param(), param());
-    let (conditions, args) = filter_conditions(tab, filter, &mut param);
+    let (mut conditions, mut args) = filter_conditions(tab, filter, &mut param);
+    let (labelled, label_args) = any_label_condition(any_labels, &mut param);
+    conditions.push_str(&labelled);
+    args.extend(label_args);
     let sql = format!(
         "{SUMMARY_SELECT} WHERE {VISIBLE} {} {conditions} {anyone} \
          ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ${limit} OFFSET ${offset}",
@@ -77,8 +99,9 @@ pub async fn counts(
     viewer: Viewer,
     status: Option<ConversationStatus>,
     filter: &ListFilter,
+    any_labels: &[i64],
 ) -> Result<TabCounts, AppError> {
-    if *filter == ListFilter::default() {
+    if *filter == ListFilter::default() && any_labels.is_empty() {
         let statuses = match status {
             Some(status) => vec![status],
             None => ConversationStatus::ALL.to_vec(),
@@ -97,7 +120,10 @@ pub async fn counts(
         next_param += 1;
         next_param - 1
     };
-    let (conditions, args) = filter_conditions(Tab::All, filter, &mut param);
+    let (mut conditions, mut args) = filter_conditions(Tab::All, filter, &mut param);
+    let (labelled, label_args) = any_label_condition(any_labels, &mut param);
+    conditions.push_str(&labelled);
+    args.extend(label_args);
     let sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) AS total, \
          CAST(COALESCE(SUM(CASE WHEN c.assignee_id = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS mine, \

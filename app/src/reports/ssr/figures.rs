@@ -13,7 +13,7 @@ use crate::reports::model::{
     AgentRow, DayRow, Report, ReportQuery, Scope, ScopeOptions, Spread, Summary,
 };
 
-const SLOT_MS: i64 = 900_000;
+pub(super) const SLOT_MS: i64 = 900_000;
 
 /// Counts by quarter hour (`by = "slot"`) or by agent (`by = "agent_id"`).
 fn counts_sql(scope: Scope, by: &str) -> String {
@@ -90,7 +90,7 @@ fn waiting_sql(scope: Scope) -> String {
     )
 }
 
-async fn counts(
+pub(super) async fn counts(
     db: &Db,
     account_id: i64,
     query: &ReportQuery,
@@ -109,14 +109,14 @@ async fn counts(
         .collect()
 }
 
-struct Sample {
-    name: String,
-    at: i64,
-    agent_id: i64,
-    value: i64,
+pub(super) struct Sample {
+    pub name: String,
+    pub at: i64,
+    pub agent_id: i64,
+    pub value: i64,
 }
 
-async fn samples(
+pub(super) async fn samples(
     db: &Db,
     account_id: i64,
     query: &ReportQuery,

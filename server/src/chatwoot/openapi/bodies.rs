@@ -42,6 +42,41 @@ pub struct CustomAttributeDefinitionBody {
     pub attribute_values: Option<Vec<String>>,
 }
 
+/// `POST`/`PATCH …/contacts/{id}/notes`, bare or under `note`.
+#[derive(Serialize, ToSchema)]
+pub struct NoteBody {
+    /// 1 to 5000 characters.
+    pub content: String,
+}
+
+/// `POST …/notifications/read_all`: all of them, or those of one conversation.
+#[derive(Serialize, ToSchema)]
+pub struct ReadAllBody {
+    /// `Conversation`, with its number as `primary_actor_id`.
+    pub primary_actor_type: Option<String>,
+    pub primary_actor_id: Option<i64>,
+}
+
+/// The Client API's `PATCH …/messages/{id}`: the customer's answer to a survey card.
+#[derive(Serialize, ToSchema)]
+pub struct SubmittedValuesBody {
+    /// `{"csat_survey_response": {"rating": 1-5, "feedback_message": "…"}}`.
+    #[schema(value_type = Object)]
+    pub submitted_values: serde_json::Value,
+}
+
+/// `POST`/`PATCH …/custom_filters`, bare or under `custom_filter`; on a change a field
+/// left out keeps its value.
+#[derive(Serialize, ToSchema)]
+pub struct CustomFilterBody {
+    pub name: Option<String>,
+    /// `conversation` (the default), `contact` or `report`; also read as `type`.
+    pub filter_type: Option<String>,
+    /// For conversations and contacts, the filter's `{"payload": [conditions]}`.
+    #[schema(value_type = Option<Object>)]
+    pub query: Option<serde_json::Value>,
+}
+
 /// `POST …/conversations/{id}/custom_attributes`: the values, replacing the old ones.
 #[derive(Serialize, ToSchema)]
 pub struct CustomAttributesBody {

@@ -90,6 +90,18 @@ pub(super) fn client_api_rules() -> Vec<Rule> {
             build: |f, _| Req::Get(contact(f, &format!("/conversations/{}/messages", f.api_number))),
             expect: PUBLIC,
         },
+        Rule {
+            route: "/public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations/{conversation_id}/messages/{message_id}",
+            // The web chat's message, through her own conversation: not hers.
+            build: |f, _| {
+                Req::Other(
+                    Method::PATCH,
+                    contact(f, &format!("/conversations/{}/messages/{}", f.api_number, f.message)),
+                    Some(json!({"submitted_values": {"csat_survey_response": {"rating": 5}}})),
+                )
+            },
+            expect: [NOT_FOUND; 6],
+        },
     ]
 }
 

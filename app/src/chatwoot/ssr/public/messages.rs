@@ -1,11 +1,15 @@
 //! Client API messages: the conversation's (never a private note or an activity line),
-//! and the customer's new one through the same `receive_in_tx` as every channel's.
+//! the customer's new one through the same `receive_in_tx` as every channel's, and her
+//! answer to a survey card.
 use crate::agents::model::AgentProfile;
 use crate::auth::permission::Viewer;
 use crate::chatwoot::model::{Contact, PublicMessage, PublicMessageBody};
 use crate::chatwoot::ssr::render::{self, MessageContext};
 use crate::conversations::model::MessageView;
-use crate::conversations::ssr::messages::{receive_in_tx, window, Inbound, WINDOW_BEFORE};
+use crate::conversations::ssr::messages::{
+    message_in_tx, receive_in_tx, window, Inbound, WINDOW_BEFORE,
+};
+use crate::conversations::ssr::survey;
 use crate::db::Db;
 use crate::domain::{MessageBody, MessageDirection};
 use crate::error::AppError;
@@ -164,4 +168,54 @@ pub async fn create(
         shaped.content_attributes["echo_id"] = serde_json::Value::String(echo.clone());
     }
     Ok(shaped)
+}
+
+/// The customer answers a survey card through Chatwoot's `submitted_values`
+/// (`{"csat_survey_response": {"rating": 1-5, "feedback_message": "…"}}`), once, as
+/// from the widget or the survey page; a message of hers that asks nothing has nothing
+/// to submit to (422), another's is not found.
+pub async fn submit(
+    state: &AppState,
+    customer: &Customer,
+    number: i64,
+    message_id: i64,
+    body: &serde_json::Value,
+    base_url: &str,
+) -> Result<PublicMessage, AppError> {
+    let db = &state.db;
+    let id = customer.conversation(db, number).await?;
+    let visible: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM messages WHERE id = $1 AND conversation_id = $2 AND private = 0",
+    )
+    .bind(message_id)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    visible.ok_or(AppError::NotFound)?;
+    let response = body
+        .get("submitted_values")
+        .and_then(|v| v.get("csat_survey_response"))
+        .filter(|v| v.is_object())
+        .ok_or(AppError::validation("submitted_values", "required"))?;
+    let rating = match response.get("rating") {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .and_then(|r| u8::try_from(r).ok())
+    .ok_or(AppError::validation("rating", "invalid"))?;
+    let comment = response
+        .get("feedback_message")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let token = match survey::token_of_message(db, id, message_id).await {
+        Err(AppError::NotFound) => return Err(AppError::validation("submitted_values", "invalid")),
+        other => other?,
+    };
+    survey::answer(db, &state.hub, &token, rating, comment).await?;
+    let mut conn = db.pool.acquire().await?;
+    let message = message_in_tx(&mut conn, message_id).await?;
+    drop(conn);
+    let shaper = Shaper::load(db, customer, base_url).await?;
+    Ok(shaper.message(&message, number))
 }

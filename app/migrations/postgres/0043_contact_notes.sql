@@ -1,0 +1,13 @@
+-- Notes on a contact (Notas, Chatwoot's contact notes): what the team knows about a
+-- customer, written by an agent. They go with the contact when it is deleted or merged
+-- away; a removed author leaves her notes behind without a name.
+CREATE TABLE contact_notes (
+    id BIGSERIAL PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    contact_id BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+    agent_id BIGINT REFERENCES agents(id) ON DELETE SET NULL,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX contact_notes_contact ON contact_notes (contact_id, id);

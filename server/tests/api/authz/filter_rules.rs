@@ -1,0 +1,78 @@
+//! The rules of Chatwoot's custom filters and notifications: every agent keeps her own;
+//! another's is not found, even by an administrator.
+use reqwest::Method;
+use serde_json::json;
+
+use super::chatwoot_rules::{at, read};
+use super::*;
+
+/// Only the owner (the fixture's administrator) finds it.
+const OWNER_ONLY: [Expect; 6] = [
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    UNAUTHORIZED,
+    NOT_FOUND,
+    NOT_FOUND,
+    Allowed,
+];
+
+pub(super) fn filter_rules() -> Vec<Rule> {
+    vec![
+        Rule {
+            route: "/api/v1/accounts/{account_id}/custom_filters",
+            build: |f, c| {
+                Req::Other(
+                    Method::POST,
+                    at(f, "/custom_filters"),
+                    Some(
+                        json!({"name": format!("Carpeta {}", tag(c)), "filter_type": "conversation",
+                        "query": {"payload": [{"attribute_key": "status", "filter_operator": "equal_to", "values": ["open"]}]}}),
+                    ),
+                )
+            },
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/custom_filters/{id}",
+            build: |f, _| read(f, &format!("/custom_filters/{}", f.custom_filter)),
+            expect: OWNER_ONLY,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/notifications",
+            build: |f, _| read(f, "/notifications"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/notifications/unread_count",
+            build: |f, _| read(f, "/notifications/unread_count"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/notifications/read_all",
+            build: |f, _| Req::Other(Method::POST, at(f, "/notifications/read_all"), None),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/notifications/{id}",
+            build: |f, _| {
+                Req::Other(
+                    Method::PATCH,
+                    at(f, &format!("/notifications/{}", f.notification)),
+                    None,
+                )
+            },
+            expect: OWNER_ONLY,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/notifications/{id}/unread",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(f, &format!("/notifications/{}/unread", f.notification)),
+                    None,
+                )
+            },
+            expect: OWNER_ONLY,
+        },
+    ]
+}
