@@ -221,6 +221,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/live", get(ws::upgrade)),
         ("/api/widget/live", get(widget::upgrade)),
         ("/widget.js", get(widget::embed_script)),
+        ("/packs/js/sdk.js", get(widget::chatwoot_sdk)),
         (
             "/api/widget/triggered",
             post(widget::triggered).layer(DefaultBodyLimit::max(16 * 1024)),

@@ -13,6 +13,7 @@ fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/healthz"
         || path == "/widget.js"
+        || path == "/packs/js/sdk.js"
         || path.starts_with("/widget/")
         || path.starts_with("/survey/")
         || path.starts_with("/invitation/")

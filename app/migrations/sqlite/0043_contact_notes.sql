@@ -1,6 +1,7 @@
 -- Notes on a contact (Notas, Chatwoot's contact notes): what the team knows about a
 -- customer, written by an agent. They go with the contact when it is deleted or merged
--- away; a removed author leaves her notes behind without a name.
+-- away; a deactivated author keeps her name on them (agents are deactivated, not
+-- deleted).
 CREATE TABLE contact_notes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,

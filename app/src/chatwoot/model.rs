@@ -1,7 +1,7 @@
 //! The JSON shapes of Chatwoot's Application API v1, as its published OpenAPI
 //! document and its views give them: times in unix seconds (0 when unset), a
 //! conversation's `id` is its number in the account (`display_id`), a message's
-//! `message_type` is 0 incoming, 1 outgoing, 2 activity.
+//! `message_type` is 0 incoming, 1 outgoing, 2 activity, 3 template (a survey card).
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;

@@ -98,7 +98,8 @@ pub struct ContactNote {
     pub id: i64,
     pub contact_id: i64,
     pub body: String,
-    /// Her author, while the agent exists.
+    /// Its author (deactivated authors keep their name; none only if the agent row was
+    /// erased).
     pub author_id: Option<i64>,
     pub author_name: Option<String>,
     pub created_at: Millis,

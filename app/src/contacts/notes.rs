@@ -41,7 +41,10 @@ pub fn ContactNotes(contact_id: i64, initial: Vec<ContactNote>) -> impl IntoView
                 return;
             }
             Err(_) => {
-                failure.set(Some(t_string!(i18n, contact_note_too_long).to_string()));
+                let max = NOTE_MAX_CHARS;
+                failure.set(Some(
+                    t_string!(i18n, contact_note_too_long, max).to_string(),
+                ));
                 return;
             }
         };
@@ -100,41 +103,72 @@ fn NoteItem(
         .clone()
         .unwrap_or_else(|| t_string!(i18n, contact_note_former_agent).to_string());
     let at = note.created_at;
+    let (body_id, question_id) = (format!("note-{id}"), format!("note-{id}-confirm"));
     // Deleting asks once: a note is gone for the whole team.
     let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
+    // Focus follows the question: onto "Sí, eliminar" when it opens, back onto
+    // "Eliminar nota" when it is cancelled.
+    let ask_ref = NodeRef::<leptos::html::Button>::new();
+    let yes_ref = NodeRef::<leptos::html::Button>::new();
+    let refocus = RwSignal::new(false);
+    Effect::new(move |_| {
+        if confirming.get() {
+            if let Some(yes) = yes_ref.get() {
+                let _ = yes.focus();
+            }
+        } else if refocus.get() {
+            if let Some(ask) = ask_ref.get() {
+                let _ = ask.focus();
+                refocus.set(false);
+            }
+        }
+    });
     let remove = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         leptos::task::spawn_local(async move {
             match remove_contact_note(contact_id, id).await {
                 Ok(()) => {
                     notes.update(|list| list.retain(|n| n.id != id));
                     focus_heading();
                 }
-                Err(err) => failure.set(Some(error_text(i18n, &err))),
+                Err(err) => {
+                    failure.set(Some(error_text(i18n, &err)));
+                    busy.set(false);
+                }
             }
         });
     };
     view! {
         <li class="note">
-            <p class="note-body">{note.body.clone()}</p>
+            <p class="note-body" id=body_id.clone()>{note.body.clone()}</p>
             <p class="muted note-meta">
                 {author} " · " <time datetime=iso_instant(at)>{move || short(at)}</time>
             </p>
             {note.can_remove.then(|| view! {
                 <Show when=move || !confirming.get()>
-                    <button type="button" class="link" on:click=move |_| confirming.set(true)>
+                    <button type="button" class="link" node_ref=ask_ref aria-describedby=body_id.clone()
+                        on:click=move |_| confirming.set(true)>
                         {t!(i18n, contact_note_remove)}
                     </button>
                 </Show>
                 <Show when=move || confirming.get()>
-                    <span role="group" aria-label=move || t_string!(i18n, contact_note_remove_confirm).to_string()>
-                        <span>{t!(i18n, contact_note_remove_confirm)}</span>
+                    <span role="group" aria-labelledby=question_id.clone()>
+                        <span id=question_id.clone()>{t!(i18n, contact_note_remove_confirm)}</span>
                         " "
-                        <button type="button" class="danger" on:click=remove>
+                        <button type="button" class="danger" node_ref=yes_ref on:click=remove
+                            disabled=move || busy.get()>
                             {t!(i18n, contact_note_remove_yes)}
                         </button>
                         " "
-                        <button type="button" class="link" on:click=move |_| confirming.set(false)>
+                        <button type="button" class="link" on:click=move |_| {
+                            refocus.set(true);
+                            confirming.set(false);
+                        }>
                             {t!(i18n, cancel)}
                         </button>
                     </span>

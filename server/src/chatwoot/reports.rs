@@ -20,8 +20,10 @@ fn window(params: &Params) -> Result<(i64, i64), super::error::ApiError> {
     Ok((since, until))
 }
 
-#[utoipa::path(get, path = "/api/v2/accounts/{account_id}/reports", tag = "reports", params(("account_id" = i64, Path, description = "The account"), ("metric" = String, Query, description = "conversations_count, incoming_messages_count, outgoing_messages_count, resolutions_count, avg_first_response_time, avg_resolution_time or reply_time"), ("type" = Option<String>, Query, description = "account, inbox, agent, team or label"), ("id" = Option<i64>, Query), ("since" = i64, Query, description = "Unix seconds"), ("until" = i64, Query, description = "Unix seconds"), ("group_by" = Option<String>, Query, description = "hour, day (the default), week, month or year"), ("timezone_offset" = Option<f64>, Query, description = "Hours from UTC the buckets are cut in; the account's time zone when left out"), ("business_hours" = Option<bool>, Query)), responses((status = 200, description = "One point per bucket: value, timestamp (Unix seconds) and, for the averages, count"), super::openapi::Refusals))]
+#[utoipa::path(get, path = "/api/v2/accounts/{account_id}/reports", tag = "reports", params(("account_id" = i64, Path, description = "The account"), ("metric" = String, Query, description = "conversations_count, incoming_messages_count, outgoing_messages_count, resolutions_count, avg_first_response_time, avg_resolution_time or reply_time"), ("type" = Option<String>, Query, description = "account, inbox, agent, team or label"), ("id" = Option<i64>, Query), ("since" = i64, Query, description = "Unix seconds"), ("until" = i64, Query, description = "Unix seconds"), ("group_by" = Option<String>, Query, description = "hour, day (the default), week, month or year"), ("timezone_offset" = Option<f64>, Query, description = "Hours from UTC the buckets are cut in; UTC when left out"), ("business_hours" = Option<bool>, Query)), responses((status = 200, description = "One point per bucket: value, timestamp (Unix seconds) and, for the averages, count"), super::openapi::Refusals))]
 pub async fn series(api: ApiAgent, params: Params) -> ApiResult<Value> {
+    let caller = api.caller();
+    reports::allowed(&caller)?;
     let metric = params
         .get("metric")
         .ok_or(AppError::validation("metric", "required"))
@@ -29,8 +31,7 @@ pub async fn series(api: ApiAgent, params: Params) -> ApiResult<Value> {
     let scope = reports::scope_of(params.get("type"), params.number("id")?)?;
     let (since, until) = window(&params)?;
     let grouping = Grouping::parse(params.get("group_by"));
-    let caller = api.caller();
-    let tz = reports::zone_of(&caller, params.get("timezone_offset")).await?;
+    let tz = reports::zone_of(params.get("timezone_offset"))?;
     let business = params.get("business_hours") == Some("true");
     Ok(Json(
         reports::series(
@@ -42,6 +43,7 @@ pub async fn series(api: ApiAgent, params: Params) -> ApiResult<Value> {
 
 #[utoipa::path(get, path = "/api/v2/accounts/{account_id}/reports/summary", tag = "reports", params(("account_id" = i64, Path, description = "The account"), ("type" = Option<String>, Query, description = "account, inbox, agent, team or label"), ("id" = Option<i64>, Query), ("since" = i64, Query, description = "Unix seconds"), ("until" = i64, Query, description = "Unix seconds"), ("business_hours" = Option<bool>, Query)), responses((status = 200, description = "The period's figures and the previous period's"), super::openapi::Refusals))]
 pub async fn summary(api: ApiAgent, params: Params) -> ApiResult<Value> {
+    reports::allowed(&api.caller())?;
     let scope = reports::scope_of(params.get("type"), params.number("id")?)?;
     let (since, until) = window(&params)?;
     let business = params.get("business_hours") == Some("true");

@@ -1,9 +1,10 @@
-//! `widget.js`: the script a customer's site includes to show the chat.
+//! `widget.js`: the script a customer's site includes to show the chat; and
+//! `/packs/js/sdk.js`, the same chat behind Chatwoot's own SDK (`chatwootSDK.run`,
+//! `window.$chatwoot`), so a site that embedded Chatwoot switches by changing its base
+//! URL and website token only.
 use axum::response::IntoResponse;
 
-/// `<script src="https://charla.example/widget.js" data-token="…" async></script>`:
-/// a launcher button that opens the chat in an iframe.
-pub async fn embed_script() -> impl IntoResponse {
+fn script(body: &'static str) -> impl IntoResponse {
     (
         [
             (
@@ -12,88 +13,188 @@ pub async fn embed_script() -> impl IntoResponse {
             ),
             (http::header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        EMBED_JS,
+        body,
     )
+}
+
+/// `<script src="https://charla.example/widget.js" data-token="…" async></script>`:
+/// a launcher button that opens the chat in an iframe.
+pub async fn embed_script() -> impl IntoResponse {
+    script(EMBED_JS)
+}
+
+/// Chatwoot's snippet loads `BASE_URL + "/packs/js/sdk.js"` and calls
+/// `window.chatwootSDK.run({websiteToken, baseUrl})`.
+pub async fn chatwoot_sdk() -> impl IntoResponse {
+    script(SDK_JS)
 }
 
 // The chat frame is third-party on the customer's site, where browsers deny or
 // partition its storage: the visitor token lives in the host page's own localStorage,
 // written here, and crosses to the frame by postMessage (checked both ways: only the
-// frame we made, only from Charla's origin). The host may pass its signed-in user with
-// `data-identifier` / `data-identifier-hash` (and `data-email`, `data-name`), with
-// `window.charlaSettings`, or later with `Charla.setUser(identifier, {identifier_hash,
-// email, name})`; `Charla.reset()` forgets the visitor (call it on sign-out).
-const EMBED_JS: &str = r#"(function () {
-  var script = document.currentScript;
-  if (!script || window.Charla) return;
-  var token = script.getAttribute('data-token');
-  var origin = new URL(script.src).origin;
-  var label = script.getAttribute('data-label') || 'Chat';
-  var key = 'charla:visitor:' + token;
-  var settings = window.charlaSettings || {};
-  function attr(name) { return script.getAttribute('data-' + name) || null; }
+// frame we made, only from Charla's origin). Both scripts share this launcher.
+macro_rules! launcher_js {
+    () => {
+        r#"
   function person(identifier, attrs) {
     attrs = attrs || {};
     if (!identifier) return null;
     return { identifier: String(identifier), identifier_hash: String(attrs.identifier_hash || attrs.identifierHash || ''),
       email: attrs.email || null, name: attrs.name || null };
   }
-  var user = attr('identifier')
-    ? person(attr('identifier'), { identifier_hash: attr('identifier-hash'), email: attr('email'), name: attr('name') })
-    : person(settings.identifier, settings);
-  function load() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
-  function save(visitor) {
-    try {
-      if (visitor) window.localStorage.setItem(key, visitor); else window.localStorage.removeItem(key);
-    } catch (e) { /* storage off: the visitor lasts this page only */ }
-  }
-  var frame = null;
-  var memory = load();
-  function hand() {
-    if (!frame || !frame.contentWindow) return;
-    frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href, open: frame.style.display !== 'none' }), origin);
-  }
-  window.addEventListener('message', function (ev) {
-    if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
-    var data;
-    try { data = JSON.parse(ev.data); } catch (e) { return; }
-    if (!data || typeof data.charla !== 'string') return;
-    if (data.charla === 'ready') hand();
-    else if (data.charla === 'visitor') { memory = typeof data.visitor === 'string' ? data.visitor : null; save(memory); }
-  });
-  var button = document.createElement('button');
-  button.type = 'button';
-  button.textContent = label;
-  button.setAttribute('aria-expanded', 'false');
-  button.style.cssText = 'position:fixed;right:20px;bottom:20px;z-index:2147483000;min-width:56px;min-height:56px;' +
-    'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
-  function setOpen(open) {
-    if (open && !frame) {
-      frame = document.createElement('iframe');
-      frame.src = origin + '/widget/' + encodeURIComponent(token);
-      frame.title = label;
-      frame.allow = 'microphone';
-      frame.style.cssText = 'position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
-        'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
-      document.body.appendChild(frame);
-    } else if (frame) {
-      if ((frame.style.display !== 'none') === open) return;
-      frame.style.display = open ? 'block' : 'none';
-      // The frame counts what it shows as read only while it is open.
-      if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open, page: location.href }), origin);
+  function start(o) {
+    var token = o.token, origin = o.origin, label = o.label || 'Chat', user = o.user || null;
+    var side = o.position === 'left' ? 'left' : 'right';
+    var key = 'charla:visitor:' + token;
+    function load() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
+    function save(visitor) {
+      try {
+        if (visitor) window.localStorage.setItem(key, visitor); else window.localStorage.removeItem(key);
+      } catch (e) { /* storage off: the visitor lasts this page only */ }
     }
-    button.setAttribute('aria-expanded', String(open));
+    var frame = null;
+    var memory = load();
+    function isOpen() { return !!frame && frame.style.display !== 'none'; }
+    function hand() {
+      if (!frame || !frame.contentWindow) return;
+      frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href, open: isOpen() }), origin);
+    }
+    window.addEventListener('message', function (ev) {
+      if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
+      var data;
+      try { data = JSON.parse(ev.data); } catch (e) { return; }
+      if (!data || typeof data.charla !== 'string') return;
+      if (data.charla === 'ready') hand();
+      else if (data.charla === 'visitor') { memory = typeof data.visitor === 'string' ? data.visitor : null; save(memory); }
+    });
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.setAttribute('aria-expanded', 'false');
+    button.style.cssText = 'position:fixed;' + side + ':20px;bottom:20px;z-index:2147483000;min-width:56px;min-height:56px;' +
+      'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
+    if (o.hidden) button.style.display = 'none';
+    function setOpen(open) {
+      if (open && !frame) {
+        frame = document.createElement('iframe');
+        frame.src = origin + '/widget/' + encodeURIComponent(token);
+        frame.title = label;
+        frame.allow = 'microphone';
+        frame.style.cssText = 'position:fixed;' + side + ':20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
+          'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
+        document.body.appendChild(frame);
+      } else if (frame) {
+        if (isOpen() === open) return;
+        frame.style.display = open ? 'block' : 'none';
+        // The frame counts what it shows as read only while it is open.
+        if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open, page: location.href }), origin);
+      }
+      button.setAttribute('aria-expanded', String(open));
+    }
+    button.addEventListener('click', function () { setOpen(!isOpen()); });
+    function mount() { document.body.appendChild(button); }
+    if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+    return {
+      open: function () { setOpen(true); },
+      close: function () { setOpen(false); },
+      toggle: function () { setOpen(!isOpen()); },
+      isOpen: isOpen,
+      setUser: function (identifier, attrs) { user = person(identifier, attrs); hand(); },
+      reset: function () { user = null; memory = null; save(null); hand(); },
+      bubble: function (show) { button.style.display = show ? '' : 'none'; },
+      popout: function () { window.open(origin + '/widget/' + encodeURIComponent(token), '_blank', 'noopener'); }
+    };
   }
-  button.addEventListener('click', function () {
-    setOpen(!frame || frame.style.display === 'none');
+"#
+    };
+}
+
+// The host may pass its signed-in user with `data-identifier` / `data-identifier-hash`
+// (and `data-email`, `data-name`), with `window.charlaSettings`, or later with
+// `Charla.setUser(identifier, {identifier_hash, email, name})`; `Charla.reset()`
+// forgets the visitor (call it on sign-out).
+const EMBED_JS: &str = concat!(
+    r#"(function () {
+  var script = document.currentScript;
+  if (!script || window.Charla) return;
+"#,
+    launcher_js!(),
+    r#"
+  function attr(name) { return script.getAttribute('data-' + name) || null; }
+  var settings = window.charlaSettings || {};
+  var chat = start({
+    token: script.getAttribute('data-token'),
+    origin: new URL(script.src).origin,
+    label: script.getAttribute('data-label') || 'Chat',
+    user: attr('identifier')
+      ? person(attr('identifier'), { identifier_hash: attr('identifier-hash'), email: attr('email'), name: attr('name') })
+      : person(settings.identifier, settings)
   });
-  window.Charla = {
-    open: function () { setOpen(true); },
-    close: function () { setOpen(false); },
-    toggle: function () { button.click(); },
-    setUser: function (identifier, attrs) { user = person(identifier, attrs); hand(); },
-    reset: function () { user = null; memory = null; save(null); hand(); }
-  };
-  document.body.appendChild(button);
+  window.Charla = { open: chat.open, close: chat.close, toggle: chat.toggle, setUser: chat.setUser, reset: chat.reset };
 })();
-"#;
+"#
+);
+
+// Chatwoot's SDK surface: `window.chatwootSettings` (`launcherTitle`, `position`,
+// `hideMessageBubble`) read at `run`; `$chatwoot.toggle('open' | 'close')`,
+// `toggleBubbleVisibility('show' | 'hide')`, `popoutChatWindow()`, `setUser(identifier,
+// {identifier_hash, email, name})` and `reset()` do what they do there; the calls that
+// write labels, custom attributes or the locale from the page are not taken (a page's
+// script is anyone's) and say so once in the console. `chatwoot:ready` fires on `window`
+// once `$chatwoot` is there.
+const SDK_JS: &str = concat!(
+    r#"(function () {
+  if (window.chatwootSDK) return;
+  var own = document.currentScript ? new URL(document.currentScript.src).origin : location.origin;
+"#,
+    launcher_js!(),
+    r#"
+  var warned = {};
+  function notTaken(name) {
+    return function () {
+      if (warned[name]) return;
+      warned[name] = true;
+      if (window.console) console.warn('Charla: $chatwoot.' + name + ' is not supported; set it from Charla or its API');
+    };
+  }
+  window.chatwootSDK = {
+    run: function (config) {
+      if (window.$chatwoot && window.$chatwoot.hasLoaded) return;
+      config = config || {};
+      var settings = window.chatwootSettings || {};
+      var origin = own;
+      try { if (config.baseUrl) origin = new URL(config.baseUrl, location.href).origin; } catch (e) { /* keep the script's */ }
+      var chat = start({
+        token: config.websiteToken,
+        origin: origin,
+        label: settings.launcherTitle || 'Chat',
+        position: settings.position,
+        hidden: !!settings.hideMessageBubble
+      });
+      var api = {
+        hasLoaded: true,
+        toggle: function (state) {
+          if (state === 'open') chat.open(); else if (state === 'close') chat.close(); else chat.toggle();
+        },
+        toggleBubbleVisibility: function (visibility) { chat.bubble(visibility !== 'hide'); },
+        popoutChatWindow: chat.popout,
+        setUser: function (identifier, attrs) { chat.setUser(identifier, attrs); },
+        reset: chat.reset,
+        setLocale: notTaken('setLocale'),
+        setLabel: notTaken('setLabel'),
+        removeLabel: notTaken('removeLabel'),
+        setCustomAttributes: notTaken('setCustomAttributes'),
+        deleteCustomAttribute: notTaken('deleteCustomAttribute'),
+        setConversationCustomAttributes: notTaken('setConversationCustomAttributes'),
+        deleteConversationCustomAttribute: notTaken('deleteConversationCustomAttribute')
+      };
+      Object.defineProperty(api, 'isOpen', { get: chat.isOpen, enumerable: true });
+      window.$chatwoot = api;
+      var ready;
+      try { ready = new CustomEvent('chatwoot:ready'); } catch (e) { ready = document.createEvent('Event'); ready.initEvent('chatwoot:ready', false, false); }
+      window.dispatchEvent(ready);
+    }
+  };
+})();
+"#
+);

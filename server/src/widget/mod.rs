@@ -21,7 +21,7 @@ use app::widget::{VisitorFrame, VisitorMessage, VisitorSays};
 use app::wire::request::client_address_of;
 
 use crate::ws::send;
-pub use embed::embed_script;
+pub use embed::{chatwoot_sdk, embed_script};
 pub use triggered::triggered;
 
 mod embed;

@@ -225,9 +225,9 @@ struct Fixture {
     attribute: i64,
     /// A saved folder of this account's administrator.
     folder: i64,
-    /// A custom filter (`/custom_filters`) of this account's administrator.
+    /// A custom filter (`/custom_filters`) of Lucía's (the inbox's member).
     custom_filter: i64,
-    /// A notification of this account's administrator, about the conversation.
+    /// A notification of Lucía's, about the conversation.
     notification: i64,
     /// Two notes of the administrator's on the contact: one read, one deleted.
     note: i64,
@@ -426,6 +426,11 @@ fn rules() -> Vec<Rule> {
         Rule {
             route: "/widget.js",
             build: |_, _| Req::Get("/widget.js".into()),
+            expect: PUBLIC,
+        },
+        Rule {
+            route: "/packs/js/sdk.js",
+            build: |_, _| Req::Get("/packs/js/sdk.js".into()),
             expect: PUBLIC,
         },
         Rule {
@@ -1440,7 +1445,7 @@ async fn fixture(app: TestApp) -> Fixture {
          SELECT account_id, id, 'marcador', 'conversation', '{\"payload\": []}', 0, 0 FROM agents \
          WHERE email = $1 RETURNING id",
     )
-    .bind(ADMIN)
+    .bind(LUCIA)
     .fetch_one(&app.state.db.pool)
     .await
     .unwrap();
@@ -1448,7 +1453,7 @@ async fn fixture(app: TestApp) -> Fixture {
         "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, created_at) \
          SELECT account_id, id, 'assigned', $2, 0 FROM agents WHERE email = $1 RETURNING id",
     )
-    .bind(ADMIN)
+    .bind(LUCIA)
     .bind(conversation)
     .fetch_one(&app.state.db.pool)
     .await

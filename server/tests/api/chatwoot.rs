@@ -577,60 +577,6 @@ async fn conversations_change_through_the_api(app: TestApp) {
     );
     let filtered = get(&app, &lucia, &at("/conversations?labels[]=vip")).await;
     assert_eq!(filtered["data"]["payload"].as_array().unwrap().len(), 1);
-    // Several labels list the conversations carrying any of them, as Chatwoot's.
-    let _: app::labels::Label = app
-        .ok(
-            &signed.cookie,
-            "labels/save",
-            json!({"id": null, "name": "urgente", "description": "", "color": "#aa0000"}),
-        )
-        .await;
-    let everything = get(&app, &lucia, &at("/conversations?status=all")).await;
-    let other = everything["data"]["payload"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .find(|n| *n != 2)
-        .unwrap();
-    let (status, _) = api(
-        &app,
-        Some(&lucia),
-        Method::POST,
-        &at(&format!("/conversations/{other}/labels")),
-        Some(json!({"labels": ["urgente"]})),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let numbers_of = |listed: &Value| {
-        let mut numbers: Vec<i64> = listed["data"]["payload"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_i64().unwrap())
-            .collect();
-        numbers.sort();
-        numbers
-    };
-    let mut both = vec![2, other];
-    both.sort();
-    for query in [
-        "/conversations?status=all&labels[]=vip&labels[]=urgente",
-        "/conversations?status=all&labels=vip,urgente",
-    ] {
-        assert_eq!(
-            numbers_of(&get(&app, &lucia, &at(query)).await),
-            both,
-            "{query}"
-        );
-    }
-    let known_only = get(
-        &app,
-        &lucia,
-        &at("/conversations?status=all&labels[]=urgente&labels[]=inexistente"),
-    )
-    .await;
-    assert_eq!(numbers_of(&known_only), vec![other]);
 
     // The seed's rule: a conversation is never deleted.
     let (status, body) = api(

@@ -49,6 +49,10 @@ async fn a_custom_front_answers_the_survey(app: TestApp) {
     assert_eq!(status, 200, "{listed}");
     let card = by_type(&listed, "input_csat");
     assert_eq!(card["content"], "¿Qué tal te atendimos?");
+    assert_eq!(
+        card["message_type"], 3,
+        "a template, as Chatwoot sends its survey"
+    );
     assert!(card["content_attributes"].get("submitted_values").is_none());
     let card_id = card["id"].as_i64().unwrap();
     let plain = by_type(&listed, "text")["id"].as_i64().unwrap();
@@ -64,6 +68,16 @@ async fn a_custom_front_answers_the_survey(app: TestApp) {
         (card_id, json!({"content": "hola"}), "submitted_values"),
         (card_id, answer(json!(9)), "rating"),
         (card_id, answer(json!("mucho")), "rating"),
+        (
+            card_id,
+            json!({"submitted_values": {"csat_survey_response": {"rating": 4, "feedback_message": 7}}}),
+            "feedback_message",
+        ),
+        (
+            card_id,
+            json!({"submitted_values": {"csat_survey_response": {"rating": 4, "feedback_message": "x".repeat(5000)}}}),
+            "feedback_message",
+        ),
     ] {
         let (status, refused) = patch(id, body.clone()).await;
         assert_eq!(status, 422, "{body}: {refused}");

@@ -40,6 +40,7 @@ mod guard;
 mod helpers;
 mod inbox;
 mod invitation_mail;
+mod label_filter;
 mod list_dates;
 mod live;
 mod macros;

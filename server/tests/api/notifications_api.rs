@@ -182,6 +182,29 @@ async fn an_agent_reads_her_notifications(app: TestApp) {
     let (_, page) = ask(&marcos, Method::GET, at("/notifications")).await;
     assert_eq!(page["data"]["meta"]["count"], 2);
 
+    // Pages of 15, the latest first, none twice.
+    for n in 0..14 {
+        mention(
+            &app,
+            &lucia.cookie,
+            conversation,
+            marcos_id,
+            &format!("@Marcos {n}"),
+        )
+        .await;
+    }
+    let (_, first) = ask(&marcos, Method::GET, at("/notifications")).await;
+    let (_, second) = ask(&marcos, Method::GET, at("/notifications?page=2")).await;
+    assert_eq!(first["data"]["meta"]["count"], 16);
+    let paged: Vec<i64> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["data"]["payload"].as_array().unwrap().clone())
+        .map(|n| n["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(first["data"]["payload"].as_array().unwrap().len(), 15);
+    assert_eq!(paged.len(), 16);
+    assert!(paged.windows(2).all(|w| w[0] > w[1]), "{paged:?}");
+
     // Out of the inbox, out of his list.
     sqlx::query(
         "DELETE FROM inbox_members WHERE agent_id = $1 AND inbox_id = (SELECT inbox_id FROM conversations WHERE id = $2)",

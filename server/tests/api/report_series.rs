@@ -222,4 +222,14 @@ async fn a_metric_over_time(app: TestApp) {
     )
     .await;
     assert_eq!(status, 403);
+    // Refused before the question is read.
+    let (status, _) = call(
+        &app,
+        Some(&agent),
+        Method::GET,
+        &format!("/api/v2/accounts/{account}/reports?since={TENTH}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
 }

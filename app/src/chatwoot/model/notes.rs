@@ -10,7 +10,7 @@ pub struct ContactNote {
     pub content: String,
     pub account_id: i64,
     pub contact_id: i64,
-    /// Its author, while she is on the team.
+    /// Its author (absent only if her agent was erased with her account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Agent>,
     /// Unix seconds.

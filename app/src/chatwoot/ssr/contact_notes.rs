@@ -30,8 +30,19 @@ fn shape(
     }
 }
 
+/// Every agent the account has had: a note keeps its author after she leaves the team.
 async fn team(caller: &Caller<'_>) -> Result<Vec<crate::agents::model::AgentProfile>, AppError> {
-    crate::agents::ssr::list_team(caller.db(), caller.agent.account_id).await
+    let rows = sqlx::query(
+        "SELECT id, account_id, email, name, display_name, role, availability FROM agents \
+         WHERE account_id = $1",
+    )
+    .bind(caller.agent.account_id)
+    .fetch_all(&caller.db().pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(crate::agents::ssr::profile_from_row)
+        .collect::<Result<_, _>>()?)
 }
 
 /// The `content` of a body, required.

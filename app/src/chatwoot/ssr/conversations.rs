@@ -24,8 +24,8 @@ pub struct ListQuery {
     pub assignee_type: Option<String>,
     pub inbox_id: Option<i64>,
     pub team_id: Option<i64>,
-    /// Label titles (`labels[]`, or one `labels` with commas); a conversation with any of
-    /// them is listed, as in Chatwoot.
+    /// Label titles (`labels[]`, or one `labels` with commas, split by the caller's
+    /// reader); a conversation with any of them is listed, as in Chatwoot.
     pub labels: Vec<String>,
     pub page: Option<i64>,
     /// Words of a message in the conversation (every status, as in Chatwoot).
@@ -71,23 +71,19 @@ async fn filter_of(
         team_id: query.team_id,
         ..ListFilter::default()
     };
-    let titles: Vec<&str> = query
-        .labels
-        .iter()
-        .flat_map(|t| t.split(','))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    if titles.is_empty() {
+    if query.labels.is_empty() {
         return Ok(Some((filter, Vec::new())));
     }
+    if query.labels.len() > MAX_LABELS {
+        return Err(AppError::validation("labels", "too_many"));
+    }
+    let titles: Vec<String> = query.labels.iter().map(|t| t.to_lowercase()).collect();
     let labels = crate::labels::ssr::list(caller.db(), caller.agent.account_id).await?;
-    let mut known: Vec<i64> = labels
+    let known: Vec<i64> = labels
         .iter()
-        .filter(|l| titles.iter().any(|t| l.name.eq_ignore_ascii_case(t)))
+        .filter(|l| titles.contains(&l.name.to_lowercase()))
         .map(|l| l.id)
         .collect();
-    known.truncate(MAX_LABELS);
     Ok((!known.is_empty()).then_some((filter, known)))
 }
 

@@ -14,7 +14,8 @@ use crate::db::now_ms;
 use crate::error::AppError;
 use crate::ui::time::iso_instant;
 
-/// Chatwoot's own limit per agent and account.
+/// Charla's limit per agent: a folder list on a phone, not a store (older Chatwoot
+/// versions kept 50 too; newer ones allow more).
 pub const FILTERS_MAX: i64 = 50;
 /// Longest name, in characters.
 const NAME_MAX: usize = 255;
@@ -199,6 +200,15 @@ pub async fn save(
             id
         }
         None => {
+            // Her agent row, locked on PostgreSQL, makes two creations at once count
+            // one after the other.
+            sqlx::query(&format!(
+                "SELECT id FROM agents WHERE id = $1{}",
+                crate::attributes::ssr::row_lock(caller.db().backend)
+            ))
+            .bind(agent)
+            .fetch_optional(tx.conn())
+            .await?;
             let kept: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM custom_filters WHERE account_id = $1 AND agent_id = $2",
             )

@@ -42,7 +42,8 @@ fn sender(agent: &AgentProfile) -> cw::UserSender {
     }
 }
 
-/// Hers and of a conversation she may see: `$1` account, `$2` her, `$3` administrator.
+/// Hers, in this account (`$1` account, `$2` her); `VISIBLE` beside it, with `$3`
+/// administrator, keeps to conversations she may see now.
 const MINE: &str = "FROM notifications n JOIN conversations c ON c.id = n.conversation_id \
      WHERE n.agent_id = $2 AND n.account_id = $1";
 
@@ -52,6 +53,8 @@ struct Stored {
     conversation_id: i64,
     display_id: i64,
     actor: Option<i64>,
+    /// The teammate's name even after she left the team, as the bell shows it.
+    actor_name: Option<String>,
     contact_name: String,
     read_at: Option<i64>,
     created_at: i64,
@@ -65,6 +68,7 @@ fn row_of(row: &AnyRow) -> Result<Stored, sqlx::Error> {
         conversation_id: row.try_get("conversation_id")?,
         display_id: row.try_get("display_id")?,
         actor: row.try_get("actor_agent_id")?,
+        actor_name: row.try_get("actor_name")?,
         contact_name: row.try_get("contact_name")?,
         read_at: row.try_get("read_at")?,
         created_at: row.try_get("created_at")?,
@@ -72,7 +76,8 @@ fn row_of(row: &AnyRow) -> Result<Stored, sqlx::Error> {
 }
 
 const COLUMNS: &str = "SELECT n.id, n.kind, n.conversation_id, c.display_id, n.actor_agent_id, \
-     (SELECT ct.name FROM contacts ct WHERE ct.id = c.contact_id) AS contact_name, \
+     (SELECT COALESCE(NULLIF(a.display_name, ''), a.name) FROM agents a WHERE a.id = n.actor_agent_id) \
+     AS actor_name, (SELECT ct.name FROM contacts ct WHERE ct.id = c.contact_id) AS contact_name, \
      n.read_at, n.created_at";
 
 /// Rows in Chatwoot's shape, their conversations read once.
@@ -113,10 +118,22 @@ async fn shape(caller: &Caller<'_>, rows: Vec<Stored>) -> Result<Vec<cw::Notific
         .into_iter()
         .filter_map(|row| {
             let at = summaries.iter().position(|s| s.id == row.conversation_id)?;
-            let actor = row
-                .actor
-                .and_then(|id| catalog.agents.iter().find(|a| a.id == id));
-            let name = actor.map_or(row.contact_name.as_str(), |a| a.shown_name());
+            let name = row.actor_name.as_deref().unwrap_or(&row.contact_name);
+            // A teammate since deactivated is named, offline, as the bell names her.
+            let actor = row.actor.map(|id| {
+                catalog.agents.iter().find(|a| a.id == id).map_or_else(
+                    || cw::UserSender {
+                        id,
+                        name: name.to_owned(),
+                        available_name: name.to_owned(),
+                        avatar_url: String::new(),
+                        kind: "user",
+                        availability_status: "offline",
+                        thumbnail: String::new(),
+                    },
+                    sender,
+                )
+            });
             Some(cw::Notification {
                 id: row.id,
                 notification_type: notification_type(row.kind),
@@ -125,7 +142,7 @@ async fn shape(caller: &Caller<'_>, rows: Vec<Stored>) -> Result<Vec<cw::Notific
                 primary_actor_id: row.display_id,
                 primary_actor: conversations[at].clone(),
                 read_at: row.read_at.map(iso_instant),
-                secondary_actor: actor.map(sender),
+                secondary_actor: actor,
                 user: me.clone(),
                 created_at: row.created_at.div_euclid(1000),
                 last_activity_at: row.created_at.div_euclid(1000),

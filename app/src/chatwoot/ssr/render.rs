@@ -239,10 +239,11 @@ pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
         attributes["in_reply_to"] = json!(quoted.id);
     }
     // A survey card is Chatwoot's `input_csat`, with the answer where its clients read it.
-    let mut content_type = "text";
+    let (mut content_type, mut kind) = ("text", message_type(view.direction));
     if let Some(crate::conversations::model::MessageExtra::Survey { rating, comment }) = &view.extra
     {
-        content_type = "input_csat";
+        // Chatwoot sends its survey as a template message (3).
+        (content_type, kind) = ("input_csat", 3);
         if let Some(rating) = rating {
             attributes["submitted_values"] = json!({"csat_survey_response": {
                 "rating": rating,
@@ -255,7 +256,7 @@ pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
         content: (!view.body.is_empty() || view.attachments.is_empty()).then(|| view.body.clone()),
         inbox_id: view.inbox_id,
         conversation_id: cx.display_id,
-        message_type: message_type(view.direction),
+        message_type: kind,
         content_type,
         status: message_status(view.delivery_status),
         content_attributes: attributes,

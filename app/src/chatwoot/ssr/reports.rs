@@ -8,9 +8,8 @@ use super::Caller;
 use crate::auth::permission::require_admin;
 use crate::error::AppError;
 use crate::reports::model::{Scope, Summary};
-use crate::reports::ssr::period;
 use crate::reports::ssr::series::{Grouping, Metric};
-use crate::reports::ssr::{series_between, summary_between, time_zone};
+use crate::reports::ssr::{series_between, summary_between};
 use jiff::tz::TimeZone;
 
 /// The scope a `type` and `id` name.
@@ -54,9 +53,14 @@ fn check_window(since: i64, until: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Reports are administrators': checked before the question is read.
+pub fn allowed(caller: &Caller<'_>) -> Result<(), AppError> {
+    require_admin(caller.agent)
+}
+
 /// The zone buckets are cut in: Chatwoot's `timezone_offset` (hours, fractions as
-/// India's 5.5) when sent, else the account's own.
-pub async fn zone_of(caller: &Caller<'_>, offset: Option<&str>) -> Result<TimeZone, AppError> {
+/// India's 5.5), UTC when left out, as Chatwoot.
+pub fn zone_of(offset: Option<&str>) -> Result<TimeZone, AppError> {
     match offset.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => {
             let hours: f64 = text
@@ -69,9 +73,7 @@ pub async fn zone_of(caller: &Caller<'_>, offset: Option<&str>) -> Result<TimeZo
                 .map_err(|_| AppError::validation("timezone_offset", "invalid"))?;
             Ok(TimeZone::fixed(offset))
         }
-        None => Ok(period::zone(
-            &time_zone(caller.db(), caller.agent.account_id).await?,
-        )),
+        None => Ok(TimeZone::UTC),
     }
 }
 

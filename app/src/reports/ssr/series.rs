@@ -132,26 +132,23 @@ fn local(at_ms: i64, tz: &TimeZone) -> Result<DateTime, AppError> {
         .datetime())
 }
 
-fn instant(at: DateTime, tz: &TimeZone) -> Result<i64, AppError> {
-    Ok(at
-        .to_zoned(tz.clone())
-        .map_err(|_| AppError::Internal)?
-        .timestamp()
-        .as_millisecond())
-}
-
 /// Every bucket from the one `since` falls in to the last starting before `until`
-/// (milliseconds), keyed by local start, empty.
+/// (milliseconds), keyed by start, empty. Buckets follow one another in real time from
+/// the first local start (an hour is an hour, a day or a month runs to the next local
+/// midnight), so a daylight-saving change neither merges two hours nor skips one.
 pub fn buckets(
     since: i64,
     until: i64,
     tz: &TimeZone,
     grouping: Grouping,
-) -> Result<BTreeMap<DateTime, Bucket>, AppError> {
+) -> Result<BTreeMap<i64, Bucket>, AppError> {
     let mut all = BTreeMap::new();
-    let mut start = grouping.start(local(since, tz)?)?;
+    let mut start = grouping
+        .start(local(since, tz)?)?
+        .to_zoned(tz.clone())
+        .map_err(|_| AppError::Internal)?;
     loop {
-        let at = instant(start, tz)?;
+        let at = start.timestamp().as_millisecond();
         if at >= until {
             break;
         }
@@ -159,7 +156,7 @@ pub fn buckets(
             return Err(AppError::validation("group_by", "too_many"));
         }
         all.insert(
-            start,
+            at,
             Bucket {
                 start: at,
                 ..Default::default()
@@ -192,29 +189,29 @@ pub async fn series(
         since,
         until,
     };
+    // The queries read the span and the scope; the period is the page's, unused here.
     let query = ReportQuery {
         period: Period::Today,
         scope,
         business_hours,
     };
-    let mut add = |at: i64, count: i64, sum: i64| -> Result<(), AppError> {
-        let key = grouping.start(local(at, tz)?)?;
-        if let Some(bucket) = all.get_mut(&key) {
+    // The bucket an instant falls in is the last one starting at or before it.
+    let mut add = |at: i64, count: i64, sum: i64| {
+        if let Some((_, bucket)) = all.range_mut(..=at).next_back() {
             bucket.count += count;
             bucket.sum += sum;
         }
-        Ok(())
     };
     if metric.is_mean() {
         for sample in samples(db, account_id, &query, &span).await? {
             if sample.name == metric.source() {
-                add(sample.at, 1, sample.value)?;
+                add(sample.at, 1, sample.value);
             }
         }
     } else {
         for (name, slot, total) in counts(db, account_id, &query, &span, "slot").await? {
             if name == metric.source() {
-                add(slot * SLOT_MS, total, 0)?;
+                add(slot * SLOT_MS, total, 0);
             }
         }
     }
@@ -292,10 +289,42 @@ mod tests {
     }
 
     #[test]
+    fn hours_stay_hours_across_daylight_saving() {
+        let madrid = TimeZone::get("Europe/Madrid").unwrap();
+        let starts = |since: &str, until: &str| -> Vec<i64> {
+            buckets(at(since), at(until), &madrid, Grouping::Hour)
+                .unwrap()
+                .into_keys()
+                .collect()
+        };
+        // Spring forward (2026-03-29, 02:00 local does not happen): local midnight to
+        // 04:00 is three real hours, three buckets an hour apart.
+        let spring = starts("2026-03-28T23:00:00Z", "2026-03-29T02:00:00Z");
+        assert_eq!(
+            spring,
+            vec![
+                at("2026-03-28T23:00:00Z"),
+                at("2026-03-29T00:00:00Z"),
+                at("2026-03-29T01:00:00Z")
+            ]
+        );
+        // Fall back (2026-10-25, 02:00 local happens twice): five real hours, five
+        // buckets, none merged.
+        let autumn = starts("2026-10-24T22:00:00Z", "2026-10-25T03:00:00Z");
+        assert_eq!(autumn.len(), 5);
+        assert!(autumn.windows(2).all(|w| w[1] - w[0] == 3_600_000));
+    }
+
+    #[test]
     fn too_many_buckets_are_refused() {
         let hours = buckets(0, 2 * 366 * 86_400_000, &TimeZone::UTC, Grouping::Hour);
         assert!(hours.is_err());
+    }
+
+    #[test]
+    fn chatwoot_names_read() {
         assert_eq!(Grouping::parse(Some("fortnight")), Grouping::Day);
+        assert_eq!(Grouping::parse(Some("week")), Grouping::Week);
         assert_eq!(Metric::parse("reply_time"), Some(Metric::Reply));
         assert_eq!(Metric::parse("bot_handoffs_count"), None);
     }

@@ -6,14 +6,15 @@ use serde_json::json;
 use super::chatwoot_rules::{at, read};
 use super::*;
 
-/// Only the owner (the fixture's administrator) finds it.
+/// Only the owner (the fixture's inbox member, Lucía) finds it: not her teammate, not
+/// the administrator.
 const OWNER_ONLY: [Expect; 6] = [
     UNAUTHORIZED,
     UNAUTHORIZED,
     UNAUTHORIZED,
     NOT_FOUND,
-    NOT_FOUND,
     Allowed,
+    NOT_FOUND,
 ];
 
 pub(super) fn filter_rules() -> Vec<Rule> {

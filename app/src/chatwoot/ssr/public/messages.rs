@@ -204,15 +204,24 @@ pub async fn submit(
     }
     .and_then(|r| u8::try_from(r).ok())
     .ok_or(AppError::validation("rating", "invalid"))?;
-    let comment = response
-        .get("feedback_message")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
+    let comment = match response.get("feedback_message") {
+        None | Some(serde_json::Value::Null) => "",
+        Some(serde_json::Value::String(text)) => text.as_str(),
+        Some(_) => return Err(AppError::validation("feedback_message", "invalid")),
+    };
     let token = match survey::token_of_message(db, id, message_id).await {
         Err(AppError::NotFound) => return Err(AppError::validation("submitted_values", "invalid")),
         other => other?,
     };
-    survey::answer(db, &state.hub, &token, rating, comment).await?;
+    // The survey names its fields as the widget's form does; here they are Chatwoot's.
+    survey::answer(db, &state.hub, &token, rating, comment)
+        .await
+        .map_err(|err| match err {
+            AppError::Validation { field, code } if field == "comment" => {
+                AppError::validation("feedback_message", &code)
+            }
+            other => other,
+        })?;
     let mut conn = db.pool.acquire().await?;
     let message = message_in_tx(&mut conn, message_id).await?;
     drop(conn);
