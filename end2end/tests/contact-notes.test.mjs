@@ -54,9 +54,15 @@ for (const vp of VIEWPORTS) {
       await waitForHydration(admin);
       await admin.getByRole('region', { name: 'Notas', exact: true }).getByText(text).waitFor();
 
-      // Its author deletes it, after confirming.
-      await item.getByRole('button', { name: 'Eliminar nota', exact: true }).click();
+      // Its author deletes it, after confirming; the question takes focus, and gives it
+      // back when she thinks again.
+      const ask = item.getByRole('button', { name: 'Eliminar nota', exact: true });
+      await ask.click();
       const confirm = item.getByRole('group', { name: /¿Eliminar esta nota\?/ });
+      await agent.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Sí, eliminar');
+      await confirm.getByRole('button', { name: 'Cancelar', exact: true }).click();
+      await agent.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Eliminar nota');
+      await ask.click();
       await confirm.getByRole('button', { name: 'Sí, eliminar', exact: true }).click();
       await notes.getByText('Aún no hay notas sobre este contacto.').waitFor();
       await agent.waitForFunction(() => document.activeElement?.id === 'notes-title');
