@@ -184,6 +184,14 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             post(attributes::set_conversation_values),
         ),
         (
+            at("/conversations/{id}/destroy_custom_attributes"),
+            post(attributes::destroy_conversation_values),
+        ),
+        (
+            at("/conversations/{id}/reporting_events"),
+            get(attributes::reporting_events),
+        ),
+        (
             at("/conversations"),
             get(conversations::list).post(conversations::create),
         ),

@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod profile;
 pub mod public;
 pub mod render;
+pub mod reporting_events;
 pub mod reports;
 pub mod start;
 mod text_search;

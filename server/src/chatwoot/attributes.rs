@@ -1,5 +1,5 @@
-//! Handlers: custom attribute definitions, a conversation's values, and dropping a
-//! contact's.
+//! Handlers: custom attribute definitions, a conversation's values, dropping a contact's
+//! or a conversation's, and a conversation's reporting events (what the reports measured).
 use axum::Json;
 use serde_json::Value;
 
@@ -73,7 +73,13 @@ pub async fn destroy_contact_values(
     Ids((_, id)): Ids<(i64, i64)>,
     Body(body): Body<Value>,
 ) -> ApiResult<Value> {
-    let keys: Vec<String> = match body.get("custom_attributes") {
+    let contact = contacts::destroy_custom_attributes(&api.caller(), id, keys_of(&body)?).await?;
+    Ok(Json(serde_json::json!({ "payload": contact })))
+}
+
+/// The keys a `destroy_custom_attributes` body names: `{"custom_attributes": ["key"]}`.
+fn keys_of(body: &Value) -> Result<Vec<String>, AppError> {
+    match body.get("custom_attributes") {
         Some(Value::Array(list)) => list
             .iter()
             .map(|k| {
@@ -81,10 +87,29 @@ pub async fn destroy_contact_values(
                     .map(str::to_owned)
                     .ok_or_else(|| AppError::validation("custom_attributes", "invalid"))
             })
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err(AppError::validation("custom_attributes", "invalid").into()),
-        None => return Err(AppError::validation("custom_attributes", "required").into()),
-    };
-    let contact = contacts::destroy_custom_attributes(&api.caller(), id, keys).await?;
-    Ok(Json(serde_json::json!({ "payload": contact })))
+            .collect(),
+        Some(_) => Err(AppError::validation("custom_attributes", "invalid")),
+        None => Err(AppError::validation("custom_attributes", "required")),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/destroy_custom_attributes", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number")), request_body = super::openapi::AttributeKeysBody, responses((status = 200, body = cw::CustomAttributes), super::openapi::Refusals))]
+pub async fn destroy_conversation_values(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::CustomAttributes> {
+    Ok(Json(
+        custom_attributes::destroy_conversation_values(&api.caller(), id, keys_of(&body)?).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}/conversations/{id}/reporting_events", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path, description = "The conversation's number")), responses((status = 200, body = Vec<cw::ReportingEvent>, description = "Oldest first"), super::openapi::Refusals))]
+pub async fn reporting_events(
+    api: ApiAgent,
+    Ids((_, id)): Ids<(i64, i64)>,
+) -> ApiResult<Vec<cw::ReportingEvent>> {
+    Ok(Json(
+        app::chatwoot::ssr::reporting_events::list(&api.caller(), id).await?,
+    ))
 }

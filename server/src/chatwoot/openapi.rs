@@ -337,6 +337,8 @@ impl Modify for TokenHeader {
         super::attributes::delete,
         super::attributes::set_conversation_values,
         super::attributes::destroy_contact_values,
+        super::attributes::destroy_conversation_values,
+        super::attributes::reporting_events,
         super::custom_filters::list,
         super::custom_filters::get,
         super::custom_filters::create,

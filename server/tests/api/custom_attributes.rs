@@ -317,6 +317,35 @@ async fn custom_attributes_through_the_api(app: TestApp) {
         replaced["custom_attributes"],
         json!({"renewal": "2027-02-01"})
     );
+    // Keys dropped one by one; a body without the list changes nothing.
+    let destroy_path = at(&format!(
+        "/conversations/{number}/destroy_custom_attributes"
+    ));
+    let (status, _) = send(
+        lucia.clone(),
+        Method::POST,
+        destroy_path.clone(),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = send(
+        marcos.clone(),
+        Method::POST,
+        destroy_path.clone(),
+        Some(json!({"custom_attributes": ["renewal"]})),
+    )
+    .await;
+    assert_eq!(status, 404, "another inbox's conversation");
+    let (status, dropped) = send(
+        lucia.clone(),
+        Method::POST,
+        destroy_path,
+        Some(json!({"custom_attributes": ["renewal"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{dropped}");
+    assert_eq!(dropped["custom_attributes"], json!({}));
 
     // A definition deleted: its values stay on the contact.
     let plan_id = plan["id"].as_i64().unwrap();

@@ -153,6 +153,54 @@ async fn a_metric_over_time(app: TestApp) {
     .await;
     assert_eq!(points(&labelled), vec![(TENTH, 1.0), (TENTH + DAY_S, 0.0)]);
 
+    // The first conversation's own measured durations, as Chatwoot lists them.
+    let first_number: i64 =
+        sqlx::query_scalar("SELECT display_id FROM conversations WHERE id = $1")
+            .bind(first_conversation)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let events_path =
+        format!("/api/v1/accounts/{account}/conversations/{first_number}/reporting_events");
+    let (status, events) = call(&app, Some(&token), Method::GET, &events_path, None).await;
+    assert_eq!(status, 200, "{events}");
+    let mut measured: Vec<(String, i64)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["value"].as_f64().unwrap() as i64,
+            )
+        })
+        .collect();
+    measured.sort();
+    assert_eq!(
+        measured,
+        vec![
+            ("conversation_resolved".to_owned(), 500),
+            ("conversation_resolved".to_owned(), 2000),
+            ("first_response".to_owned(), 600),
+            ("reply_time".to_owned(), 300),
+            ("reply_time".to_owned(), 600),
+        ]
+    );
+    assert_eq!(events[0]["conversation_id"], first_number);
+    let ends: Vec<i64> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event_end_time"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ends.windows(2).all(|w| w[0] <= w[1]),
+        "oldest first: {ends:?}"
+    );
+    let outsider = app.api_token(MARCOS).await;
+    let (status, _) = call(&app, Some(&outsider), Method::GET, &events_path, None).await;
+    assert_eq!(status, 404, "a conversation of an inbox he does not work");
+
     // Bad questions are refused, naming what is wrong.
     for (query, field) in [
         (

@@ -158,3 +158,24 @@ pub async fn set_conversation_values(
         custom_attributes: Value::Object(stored),
     })
 }
+
+/// Drops these keys from a conversation's values (Chatwoot's
+/// `destroy_custom_attributes`); answers what is left.
+pub async fn destroy_conversation_values(
+    caller: &Caller<'_>,
+    display_id: i64,
+    keys: Vec<String>,
+) -> Result<cw::CustomAttributes, AppError> {
+    let id = super::conversations::resolve(caller, display_id).await?.id;
+    let stored = crate::conversations::ssr::attributes::set(
+        caller.db(),
+        &caller.state.hub,
+        caller.agent,
+        id,
+        Change::Remove(keys),
+    )
+    .await?;
+    Ok(cw::CustomAttributes {
+        custom_attributes: Value::Object(stored),
+    })
+}

@@ -65,6 +65,25 @@ pub(super) fn attribute_rules() -> Vec<Rule> {
             expect: API_CONVERSATION,
         },
         Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/destroy_custom_attributes",
+            build: |f, _| {
+                Req::Other(
+                    Method::POST,
+                    at(
+                        f,
+                        &format!("/conversations/{}/destroy_custom_attributes", f.number),
+                    ),
+                    Some(json!({"custom_attributes": ["pedido"]})),
+                )
+            },
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/reporting_events",
+            build: |f, _| read(f, &format!("/conversations/{}/reporting_events", f.number)),
+            expect: API_CONVERSATION,
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/contacts/{id}/destroy_custom_attributes",
             build: |f, _| {
                 Req::Other(
