@@ -36,6 +36,12 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             get(account::profile).put(account::update_profile),
         ),
         (
+            "/api/v1/notification_settings".to_owned(),
+            get(notifications::settings)
+                .patch(notifications::update_settings)
+                .put(notifications::update_settings),
+        ),
+        (
             at(""),
             get(account::account)
                 .patch(account::update_account)

@@ -1,11 +1,12 @@
-//! Handlers: Chatwoot's notifications (`/notifications`, the caller's own).
+//! Handlers: Chatwoot's notifications (`/notifications`, the caller's own) and her
+//! notification settings (`/api/v1/notification_settings`).
 use axum::Json;
 use serde_json::Value;
 
 use super::caller::{ApiAgent, Body, Ids, Params};
 use super::error::{ApiError, ApiResult};
 use app::chatwoot::model as cw;
-use app::chatwoot::ssr::notifications;
+use app::chatwoot::ssr::{notification_settings, notifications};
 use app::error::AppError;
 
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/notifications", tag = "notifications", params(("account_id" = i64, Path, description = "The account"), ("page" = Option<i64>, Query, description = "From 1; 15 a page, the latest first")), responses((status = 200, body = cw::NotificationPage), super::openapi::Refusals))]
@@ -56,4 +57,19 @@ pub async fn unread(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> ApiResult<c
 #[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/notifications/{id}", tag = "notifications", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Deleted"), super::openapi::Refusals))]
 pub async fn delete(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     Ok(notifications::remove(&api.caller(), id).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/notification_settings", tag = "notifications", responses((status = 200, body = cw::NotificationSettings), super::openapi::Refusals))]
+pub async fn settings(api: ApiAgent) -> ApiResult<cw::NotificationSettings> {
+    Ok(Json(notification_settings::show(&api.caller()).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/notification_settings", tag = "notifications", request_body = super::openapi::NotificationSettingsBody, responses((status = 200, body = cw::NotificationSettings), super::openapi::Refusals))]
+pub async fn update_settings(
+    api: ApiAgent,
+    Body(body): Body<Value>,
+) -> ApiResult<cw::NotificationSettings> {
+    Ok(Json(
+        notification_settings::update(&api.caller(), &body).await?,
+    ))
 }

@@ -356,6 +356,8 @@ impl Modify for TokenHeader {
         super::notifications::read,
         super::notifications::unread,
         super::notifications::delete,
+        super::notifications::settings,
+        super::notifications::update_settings,
     ),
     components(schemas(ErrorBody))
 )]

@@ -224,3 +224,72 @@ async fn an_agent_reads_her_notifications(app: TestApp) {
     .await;
     assert_eq!(status, 404);
 }
+
+on_both_backends!(notification_settings_are_mi_perfil_s);
+
+/// Chatwoot's notification settings are Mi perfil's choices: read as flags, changed by
+/// flags (a list left out keeps its choices), unknown flags and email for a kind never
+/// emailed refused with nothing changed.
+async fn notification_settings_are_mi_perfil_s(app: TestApp) {
+    let lucia = app.api_token(LUCIA).await;
+    let path = "/api/v1/notification_settings";
+    let (status, shown) = call(&app, Some(&lucia), Method::GET, path, None).await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(
+        shown["all_email_flags"],
+        json!([
+            "email_conversation_mention",
+            "email_conversation_assignment"
+        ])
+    );
+    assert_eq!(
+        shown["selected_push_flags"],
+        json!([
+            "push_conversation_mention",
+            "push_conversation_assignment",
+            "push_assigned_conversation_new_message"
+        ]),
+        "the defaults: all but new conversations"
+    );
+    let (status, changed) = call(
+        &app,
+        Some(&lucia),
+        Method::PATCH,
+        path,
+        Some(json!({"notification_settings": {
+            "selected_push_flags": ["push_conversation_creation", "push_participating_conversation_new_message"],
+            "selected_email_flags": []
+        }})),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        changed["selected_push_flags"],
+        json!(["push_conversation_creation"])
+    );
+    assert_eq!(changed["selected_email_flags"], json!([]));
+    // Mi perfil reads the same choices.
+    let cookie = app.sign_in(LUCIA).await.cookie;
+    let prefs = crate::push::prefs(&app, &cookie).await;
+    let ways = |kind| prefs.ways(kind);
+    use app::notifications::model::NotificationKind as K;
+    assert!(ways(K::NewConversation).push && !ways(K::Mention).push && !ways(K::Mention).email);
+    assert!(ways(K::Mention).sound, "the sound stays Mi perfil's");
+
+    for body in [
+        json!({"selected_push_flags": ["push_everything"]}),
+        json!({"selected_email_flags": ["email_conversation_creation"]}),
+        json!({"selected_email_flags": "email_conversation_mention"}),
+    ] {
+        let (status, refused) =
+            call(&app, Some(&lucia), Method::PATCH, path, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {refused}");
+    }
+    let (_, after) = call(&app, Some(&lucia), Method::GET, path, None).await;
+    assert_eq!(
+        after["selected_push_flags"],
+        json!(["push_conversation_creation"])
+    );
+    let (status, _) = call(&app, None, Method::GET, path, None).await;
+    assert_eq!(status, 401);
+}

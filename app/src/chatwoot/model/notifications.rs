@@ -48,3 +48,18 @@ pub struct NotificationData {
 pub struct NotificationPage {
     pub data: NotificationData,
 }
+
+/// `GET`/`PATCH /api/v1/notification_settings`: which kinds reach the caller by email
+/// and by push, in Chatwoot's flags.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationSettings {
+    /// The caller's id (Charla keeps one setting per agent).
+    pub id: i64,
+    pub user_id: i64,
+    pub account_id: i64,
+    /// The email flags Charla sends (mentions and assignments).
+    pub all_email_flags: Vec<&'static str>,
+    pub selected_email_flags: Vec<&'static str>,
+    pub all_push_flags: Vec<&'static str>,
+    pub selected_push_flags: Vec<&'static str>,
+}

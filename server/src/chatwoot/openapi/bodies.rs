@@ -49,6 +49,17 @@ pub struct NoteBody {
     pub content: String,
 }
 
+/// `PATCH /api/v1/notification_settings`, bare or under `notification_settings`; a list
+/// left out keeps its choices.
+#[derive(Serialize, ToSchema)]
+pub struct NotificationSettingsBody {
+    /// `email_conversation_mention`, `email_conversation_assignment`.
+    pub selected_email_flags: Option<Vec<String>>,
+    /// `push_conversation_creation`, `push_conversation_assignment`,
+    /// `push_conversation_mention`, `push_assigned_conversation_new_message`.
+    pub selected_push_flags: Option<Vec<String>>,
+}
+
 /// `POST …/notifications/read_all`: all of them, or those of one conversation.
 #[derive(Serialize, ToSchema)]
 pub struct ReadAllBody {

@@ -39,6 +39,12 @@ pub(super) fn filter_rules() -> Vec<Rule> {
             expect: OWNER_ONLY,
         },
         Rule {
+            route: "/api/v1/notification_settings",
+            build: |_, _| Req::Get("/api/v1/notification_settings".into()),
+            // Every agent her own settings, another account's too.
+            expect: SIGNED_IN,
+        },
+        Rule {
             route: "/api/v1/accounts/{account_id}/notifications",
             build: |f, _| read(f, "/notifications"),
             expect: API_ACCOUNT,
