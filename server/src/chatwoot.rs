@@ -18,6 +18,7 @@ mod notifications;
 mod openapi;
 mod public;
 mod reports;
+mod search;
 mod webhooks;
 
 use axum::routing::{get, patch, post, MethodRouter};
@@ -160,6 +161,10 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
                 .put(attributes::update)
                 .delete(attributes::delete),
         ),
+        (at("/search"), get(search::all)),
+        (at("/search/contacts"), get(search::contacts)),
+        (at("/search/conversations"), get(search::conversations)),
+        (at("/search/messages"), get(search::messages)),
         (at("/notifications"), get(notifications::list)),
         (
             at("/notifications/unread_count"),

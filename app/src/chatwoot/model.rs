@@ -12,12 +12,14 @@ mod notes;
 mod notifications;
 mod public;
 mod requests;
+mod search;
 pub use account::*;
 pub use attributes::*;
 pub use notes::*;
 pub use notifications::*;
 pub use public::*;
 pub use requests::*;
+pub use search::*;
 
 /// A teammate (`/agents`, a conversation's assignee, an inbox's members).
 #[derive(Debug, Clone, Serialize, ToSchema)]

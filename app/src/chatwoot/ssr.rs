@@ -29,6 +29,7 @@ pub mod public;
 pub mod render;
 pub mod reporting_events;
 pub mod reports;
+pub mod search;
 pub mod start;
 mod text_search;
 pub mod webhooks;

@@ -58,6 +58,7 @@ mod report_series;
 mod reports;
 mod s3;
 mod search;
+mod search_api;
 mod search_dates;
 mod team;
 mod team_api;

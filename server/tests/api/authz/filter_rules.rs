@@ -1,5 +1,6 @@
-//! The rules of Chatwoot's custom filters and notifications: every agent keeps her own;
-//! another's is not found, even by an administrator.
+//! The rules of Chatwoot's custom filters, notifications and search: every agent keeps
+//! her own filters and notifications (another's is not found, even by an
+//! administrator) and searches what she may see.
 use reqwest::Method;
 use serde_json::json;
 
@@ -37,6 +38,26 @@ pub(super) fn filter_rules() -> Vec<Rule> {
             route: "/api/v1/accounts/{account_id}/custom_filters/{id}",
             build: |f, _| read(f, &format!("/custom_filters/{}", f.custom_filter)),
             expect: OWNER_ONLY,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/search",
+            build: |f, _| read(f, "/search?q=hola"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/search/contacts",
+            build: |f, _| read(f, "/search/contacts?q=hola"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/search/conversations",
+            build: |f, _| read(f, "/search/conversations?q=hola"),
+            expect: API_ACCOUNT,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/search/messages",
+            build: |f, _| read(f, "/search/messages?q=hola"),
+            expect: API_ACCOUNT,
         },
         Rule {
             route: "/api/v1/notification_settings",
