@@ -48,7 +48,10 @@ async function audit(port, url, cookie) {
     .filter((a) => !['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift'].includes(a.id))
     .map((a) => {
       // Which elements, for the audits that name them (contrast, target size, …).
-      const where = (a.details?.items || []).map((i) => i.node?.selector).filter(Boolean).slice(0, 3);
+      const where = (a.details?.items || [])
+        .map((i) => i.node?.selector || (a.id === 'errors-in-console' ? `${i.source}: ${i.description}` : null))
+        .filter(Boolean)
+        .slice(0, 3);
       return where.length ? `${a.id} (${where.join(', ')})` : a.id;
     });
   return {

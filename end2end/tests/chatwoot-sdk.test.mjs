@@ -89,6 +89,16 @@ for (const vp of VIEWPORTS) {
       await launcher.waitFor({ state: 'hidden' });
       await visitor.evaluate(() => window.$chatwoot.toggleBubbleVisibility('show'));
       await launcher.waitFor({ state: 'visible' });
+
+      // Reset (the host's sign-out): the frame and its socket go; the next open is a new,
+      // empty chat with nothing of the previous visitor.
+      await visitor.evaluate(() => window.$chatwoot.reset());
+      assert.equal(await visitor.locator('iframe[title="Habla con nosotros"]').count(), 0);
+      await visitor.evaluate(() => window.$chatwoot.toggle('open'));
+      const fresh = visitor.frameLocator('iframe[title="Habla con nosotros"]');
+      await fresh.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+      await fresh.getByLabel('Nombre', { exact: true }).waitFor();
+      assert.equal(await fresh.getByRole('log').getByText(text).count(), 0, 'nothing of the previous visitor');
     } finally {
       await visitor.context().close();
       await lucia.context().close();

@@ -22,6 +22,9 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
         || path == "/favicon.svg"
+        // Browsers fetch the manifest and its icons without the session cookie.
+        || path == "/manifest.webmanifest"
+        || path.starts_with("/icons/")
 }
 
 /// Everything that is not an API call or a static file is a page.
@@ -85,6 +88,9 @@ mod tests {
         assert!(!is_public("/"));
         assert!(is_public("/webhooks/whatsapp/1"));
         assert!(is_public("/invitation/abc"));
+        assert!(is_public("/manifest.webmanifest"));
+        assert!(is_public("/icons/charla-192.png"));
+        assert!(is_public("/packs/js/sdk.js"));
         assert!(is_page(&Method::GET, "/settings"));
         assert!(!is_page(&Method::POST, "/settings"));
         assert!(!is_page(&Method::GET, "/api/live"));

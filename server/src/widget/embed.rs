@@ -43,7 +43,9 @@ macro_rules! launcher_js {
       email: attrs.email || null, name: attrs.name || null };
   }
   function start(o) {
-    var token = o.token, origin = o.origin, label = o.label || 'Chat', user = o.user || null;
+    // `base` is where the chat lives (it may have a path); `origin` is what its messages
+    // must come from.
+    var token = o.token, base = o.base || o.origin, origin = o.origin, label = o.label || 'Chat', user = o.user || null;
     var side = o.position === 'left' ? 'left' : 'right';
     var key = 'charla:visitor:' + token;
     function load() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
@@ -75,9 +77,13 @@ macro_rules! launcher_js {
       'border-radius:28px;border:0;padding:0 20px;background:#1f6feb;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)';
     if (o.hidden) button.style.display = 'none';
     function setOpen(open) {
+      if (open && !document.body) {
+        document.addEventListener('DOMContentLoaded', function () { setOpen(open); });
+        return;
+      }
       if (open && !frame) {
         frame = document.createElement('iframe');
-        frame.src = origin + '/widget/' + encodeURIComponent(token);
+        frame.src = base + '/widget/' + encodeURIComponent(token);
         frame.title = label;
         frame.allow = 'microphone';
         frame.style.cssText = 'position:fixed;' + side + ':20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
@@ -94,15 +100,28 @@ macro_rules! launcher_js {
     button.addEventListener('click', function () { setOpen(!isOpen()); });
     function mount() { document.body.appendChild(button); }
     if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+    // A frame already talking as one visitor keeps her socket: another person, or
+    // nobody, gets a new frame.
+    function drop() {
+      if (frame) { frame.parentNode && frame.parentNode.removeChild(frame); frame = null; }
+      button.setAttribute('aria-expanded', 'false');
+    }
     return {
       open: function () { setOpen(true); },
       close: function () { setOpen(false); },
       toggle: function () { setOpen(!isOpen()); },
       isOpen: isOpen,
-      setUser: function (identifier, attrs) { user = person(identifier, attrs); hand(); },
-      reset: function () { user = null; memory = null; save(null); hand(); },
+      setUser: function (identifier, attrs) {
+        var next = person(identifier, attrs);
+        if (next && !next.identifier_hash && window.console) console.warn('Charla: setUser without identifier_hash is not verified; the visitor stays anonymous');
+        var changed = JSON.stringify(next) !== JSON.stringify(user);
+        var wasOpen = isOpen();
+        user = next;
+        if (changed && frame) { drop(); if (wasOpen) setOpen(true); } else hand();
+      },
+      reset: function () { user = null; memory = null; save(null); drop(); },
       bubble: function (show) { button.style.display = show ? '' : 'none'; },
-      popout: function () { window.open(origin + '/widget/' + encodeURIComponent(token), '_blank', 'noopener'); }
+      popout: function () { window.open(base + '/widget/' + encodeURIComponent(token), '_blank', 'noopener'); }
     };
   }
 "#
@@ -139,13 +158,14 @@ const EMBED_JS: &str = concat!(
 // `hideMessageBubble`) read at `run`; `$chatwoot.toggle('open' | 'close')`,
 // `toggleBubbleVisibility('show' | 'hide')`, `popoutChatWindow()`, `setUser(identifier,
 // {identifier_hash, email, name})` and `reset()` do what they do there; the calls that
-// write labels, custom attributes or the locale from the page are not taken (a page's
-// script is anyone's) and say so once in the console. `chatwoot:ready` fires on `window`
-// once `$chatwoot` is there.
+// write labels, custom attributes, the locale or the colour scheme from the page are not
+// taken (a page's script is anyone's) and say so once in the console. `chatwoot:ready`
+// fires on `window` once the page has loaded and `$chatwoot` is there.
 const SDK_JS: &str = concat!(
     r#"(function () {
   if (window.chatwootSDK) return;
-  var own = document.currentScript ? new URL(document.currentScript.src).origin : location.origin;
+  var own = location.origin;
+  try { if (document.currentScript && document.currentScript.src) own = new URL(document.currentScript.src).origin; } catch (e) { /* inlined: the page's */ }
 "#,
     launcher_js!(),
     r#"
@@ -162,25 +182,37 @@ const SDK_JS: &str = concat!(
       if (window.$chatwoot && window.$chatwoot.hasLoaded) return;
       config = config || {};
       var settings = window.chatwootSettings || {};
-      var origin = own;
-      try { if (config.baseUrl) origin = new URL(config.baseUrl, location.href).origin; } catch (e) { /* keep the script's */ }
+      var origin = own, base = own;
+      try {
+        if (config.baseUrl) {
+          var url = new URL(config.baseUrl, location.href);
+          origin = url.origin;
+          base = (url.origin + url.pathname).replace(/\/+$/, '');
+        }
+      } catch (e) { /* keep the script's */ }
       var chat = start({
         token: config.websiteToken,
         origin: origin,
+        base: base,
         label: settings.launcherTitle || 'Chat',
         position: settings.position,
         hidden: !!settings.hideMessageBubble
       });
       var api = {
         hasLoaded: true,
+        websiteToken: config.websiteToken,
+        baseUrl: base,
         toggle: function (state) {
           if (state === 'open') chat.open(); else if (state === 'close') chat.close(); else chat.toggle();
         },
-        toggleBubbleVisibility: function (visibility) { chat.bubble(visibility !== 'hide'); },
+        toggleBubbleVisibility: function (visibility) {
+          if (visibility === 'show' || visibility === 'hide') chat.bubble(visibility === 'show');
+        },
         popoutChatWindow: chat.popout,
         setUser: function (identifier, attrs) { chat.setUser(identifier, attrs); },
         reset: chat.reset,
         setLocale: notTaken('setLocale'),
+        setColorScheme: notTaken('setColorScheme'),
         setLabel: notTaken('setLabel'),
         removeLabel: notTaken('removeLabel'),
         setCustomAttributes: notTaken('setCustomAttributes'),
@@ -190,9 +222,14 @@ const SDK_JS: &str = concat!(
       };
       Object.defineProperty(api, 'isOpen', { get: chat.isOpen, enumerable: true });
       window.$chatwoot = api;
-      var ready;
-      try { ready = new CustomEvent('chatwoot:ready'); } catch (e) { ready = document.createEvent('Event'); ready.initEvent('chatwoot:ready', false, false); }
-      window.dispatchEvent(ready);
+      // As Chatwoot's, `chatwoot:ready` comes after the page has loaded, so a handler
+      // added by the page's own scripts hears it.
+      function fire() {
+        var ready;
+        try { ready = new CustomEvent('chatwoot:ready'); } catch (e) { ready = document.createEvent('Event'); ready.initEvent('chatwoot:ready', false, false); }
+        window.dispatchEvent(ready);
+      }
+      if (document.readyState === 'complete') setTimeout(fire, 0); else window.addEventListener('load', fire);
     }
   };
 })();

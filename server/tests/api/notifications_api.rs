@@ -228,8 +228,9 @@ async fn an_agent_reads_her_notifications(app: TestApp) {
 on_both_backends!(notification_settings_are_mi_perfil_s);
 
 /// Chatwoot's notification settings are Mi perfil's choices: read as flags, changed by
-/// flags (a list left out keeps its choices), unknown flags and email for a kind never
-/// emailed refused with nothing changed.
+/// flags (a list left out keeps its choices), email for a kind never emailed taken and
+/// not selected, unknown flags refused with nothing changed (a valid list beside them
+/// included).
 async fn notification_settings_are_mi_perfil_s(app: TestApp) {
     let lucia = app.api_token(LUCIA).await;
     let path = "/api/v1/notification_settings";
@@ -276,10 +277,24 @@ async fn notification_settings_are_mi_perfil_s(app: TestApp) {
     assert!(ways(K::NewConversation).push && !ways(K::Mention).push && !ways(K::Mention).email);
     assert!(ways(K::Mention).sound, "the sound stays Mi perfil's");
 
+    // Email for a kind Charla never emails is taken and not selected.
+    let (status, taken) = call(
+        &app,
+        Some(&lucia),
+        Method::PATCH,
+        path,
+        Some(json!({"selected_email_flags": ["email_conversation_creation", "email_conversation_mention"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{taken}");
+    assert_eq!(
+        taken["selected_email_flags"],
+        json!(["email_conversation_mention"])
+    );
     for body in [
         json!({"selected_push_flags": ["push_everything"]}),
-        json!({"selected_email_flags": ["email_conversation_creation"]}),
         json!({"selected_email_flags": "email_conversation_mention"}),
+        json!({"selected_push_flags": [], "selected_email_flags": ["email_nonsense"]}),
     ] {
         let (status, refused) =
             call(&app, Some(&lucia), Method::PATCH, path, Some(body.clone())).await;

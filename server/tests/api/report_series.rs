@@ -183,7 +183,6 @@ async fn a_metric_over_time(app: TestApp) {
             ("conversation_resolved".to_owned(), 2000),
             ("first_response".to_owned(), 600),
             ("reply_time".to_owned(), 300),
-            ("reply_time".to_owned(), 600),
         ]
     );
     assert_eq!(events[0]["conversation_id"], first_number);

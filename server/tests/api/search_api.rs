@@ -1,8 +1,8 @@
 //! Chatwoot's search, on both databases: a customer found by her name as a contact and
 //! through her conversation, that conversation by its number, her message by a word
 //! (accents ignored); all at once on `/search`; a teammate outside the inbox finds
-//! neither the conversation nor the message; an empty question or a page too deep is
-//! refused.
+//! neither the conversation nor the message, and finds her own inbox's; contacts come
+//! fifteen a page; an empty question or a page too deep is refused.
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -91,6 +91,52 @@ async fn search_finds_what_the_caller_may_see(app: TestApp) {
     assert_eq!(hers["payload"]["conversations"], json!([]));
     let hers = ask(&lucia, at("/search/contacts?q=zarzuela")).await;
     assert_eq!(ids(&hers, "contacts", "id"), vec![contact]);
+
+    // What is hers she finds: a visitor of her web chat, by name (an anonymous visitor
+    // too) and by her words.
+    let token = app.web_chat_token().await;
+    let sent: app::widget::WidgetSent = app
+        .ok(
+            "",
+            "widget/send",
+            json!({"token": token, "visitor": null, "body": "¿Tenéis el xilófono en rojo?",
+                   "name": "Zoe Zarzamora", "email": null}),
+        )
+        .await;
+    let web_number: i64 = sqlx::query_scalar(
+        "SELECT c.display_id FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.id = $1",
+    )
+    .bind(sent.message.id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let hers = ask(&lucia, at("/search/messages?q=xilofono")).await;
+    let numbers: Vec<i64> = hers["payload"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["conversation_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![web_number]);
+    let hers = ask(&lucia, at("/search/conversations?q=zarzamora")).await;
+    assert_eq!(ids(&hers, "conversations", "id"), vec![web_number]);
+
+    // Contacts in pages of 15.
+    for n in 0..16 {
+        let (status, _) = call(
+            &app,
+            Some(&admin),
+            Method::POST,
+            &at("/contacts"),
+            Some(json!({"name": format!("Paginada {n}"), "email": format!("paginada{n}@example.org")})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let first = ask(&admin, at("/search/contacts?q=paginada")).await;
+    let second = ask(&admin, at("/search/contacts?q=paginada&page=2")).await;
+    assert_eq!(ids(&first, "contacts", "id").len(), 15);
+    assert_eq!(ids(&second, "contacts", "id").len(), 1);
 
     for path in [
         "/search?q=",

@@ -31,16 +31,28 @@ pub async fn list(
     Ok((rows.iter().map(render::contact).collect(), total))
 }
 
-/// Contacts whose name, email or phone match `q`, page `page` of 25.
+/// Contacts whose name, email or phone match `q`, page `page` of [`PER_PAGE`] in
+/// `sort` order (the contact book's search reads fifty at a time; pages are cut here).
 pub async fn search(caller: &Caller<'_>, q: &str, page: i64) -> Result<Vec<cw::Contact>, AppError> {
+    search_sorted(caller, q, page, crate::contacts::model::ContactSort::Name).await
+}
+
+pub async fn search_sorted(
+    caller: &Caller<'_>,
+    q: &str,
+    page: i64,
+    sort: crate::contacts::model::ContactSort,
+) -> Result<Vec<cw::Contact>, AppError> {
     let query = ContactQuery::parse(q).ok_or_else(|| AppError::validation("q", "required"))?;
     if page > SEARCH_MAX_PAGE {
         return Err(AppError::validation("page", "too_deep"));
     }
-    let sort = crate::contacts::model::ContactSort::Name;
+    let page = page.max(1) as usize;
+    let wanted = page * PER_PAGE as usize;
+    let mut items = Vec::new();
     let mut after = None;
-    for _ in 1..page.max(1) {
-        let skipped = search::page(
+    loop {
+        let found = search::page(
             caller.db(),
             caller.agent.account_id,
             Some(&query),
@@ -48,20 +60,18 @@ pub async fn search(caller: &Caller<'_>, q: &str, page: i64) -> Result<Vec<cw::C
             after.as_ref(),
         )
         .await?;
-        match skipped.next {
-            Some(next) => after = Some(next),
-            None => return Ok(Vec::new()),
+        items.extend(found.items);
+        match found.next {
+            Some(next) if items.len() < wanted => after = Some(next),
+            _ => break,
         }
     }
-    let found = search::page(
-        caller.db(),
-        caller.agent.account_id,
-        Some(&query),
-        sort,
-        after.as_ref(),
-    )
-    .await?;
-    Ok(found.items.iter().map(render::contact).collect())
+    Ok(items
+        .iter()
+        .skip((page - 1) * PER_PAGE as usize)
+        .take(PER_PAGE as usize)
+        .map(render::contact)
+        .collect())
 }
 
 /// A contact with its `contact_inboxes`: the inboxes the caller may write to it in

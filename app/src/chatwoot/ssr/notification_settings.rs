@@ -102,8 +102,7 @@ fn selected(
 }
 
 /// Sets the flags sent (`selected_email_flags`, `selected_push_flags`, bare or under
-/// `notification_settings`); a list left out keeps its choices. Email for a kind Charla
-/// never emails is refused.
+/// `notification_settings`); a list left out keeps its choices.
 pub async fn update(
     caller: &Caller<'_>,
     body: &Value,
@@ -117,11 +116,9 @@ pub async fn update(
         None | Some(Value::Null) => None,
         Some(sent) => Some(selected(sent, "push", "selected_push_flags")?),
     };
-    if let Some(email) = &email {
-        if email.iter().any(|k| !k.emails()) {
-            return Err(AppError::validation("selected_email_flags", "invalid"));
-        }
-    }
+    // Chatwoot's dashboard may send email flags for kinds Charla never emails (a new
+    // conversation, a reply): taken as sent, never selected, as the others it lacks.
+    let email = email.map(|kinds| kinds.into_iter().filter(|k| k.emails()).collect::<Vec<_>>());
     let stored = prefs::get(
         caller.db(),
         caller.agent.id,

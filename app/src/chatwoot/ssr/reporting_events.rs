@@ -30,9 +30,20 @@ pub async fn list(caller: &Caller<'_>, number: i64) -> Result<Vec<cw::ReportingE
     .bind(caller.agent.account_id)
     .fetch_all(&caller.db().pool)
     .await?;
+    // Charla also counts the first response as a reply (the reply-time figures include
+    // it); Chatwoot's first reply is a first response only, so that reply is left out.
+    let mut first_responses = Vec::new();
+    for row in &rows {
+        if row.try_get::<String, _>("name")? == "first_response" {
+            first_responses.push(row.try_get::<i64, _>("at")?);
+        }
+    }
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let name: String = row.try_get("name")?;
+        if name == "reply" && first_responses.contains(&row.try_get::<i64, _>("at")?) {
+            continue;
+        }
         let Some(name) = chatwoot_name(&name) else {
             continue;
         };

@@ -43,7 +43,8 @@ pub async fn all(caller: &Caller<'_>, q: &str) -> Result<cw::SearchPayload, AppE
     })
 }
 
-/// Contacts whose name, email or phone match (nothing when `q` is no contact query).
+/// Contacts whose name, email or phone match, the latest active first (nothing when
+/// `q` is no contact query).
 pub async fn contacts(
     caller: &Caller<'_>,
     q: &str,
@@ -53,10 +54,10 @@ pub async fn contacts(
     if ContactQuery::parse(q).is_none() {
         return Ok(Vec::new());
     }
-    super::contacts::search(caller, q, page).await
+    super::contacts::search_sorted(caller, q, page, ContactSort::Activity).await
 }
 
-/// The caller's inboxes' names and kinds, by id.
+/// The account's inboxes' names and kinds, by id (only the caller's are asked for).
 async fn inboxes(caller: &Caller<'_>) -> Result<HashMap<i64, cw::SearchInbox>, AppError> {
     let rows = sqlx::query("SELECT id, name, channel_kind FROM inboxes WHERE account_id = $1")
         .bind(caller.agent.account_id)
@@ -124,7 +125,18 @@ async fn views(caller: &Caller<'_>, ids: &[i64]) -> Result<Vec<MessageView>, App
     Ok(found)
 }
 
-/// Conversations with this number, or whose contact matches `q`; the latest first.
+/// `%fragment%` for LIKE, with its pattern characters escaped.
+fn like_contains(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Conversations with this number, or whose contact's name, email or phone hold every
+/// fragment of `q` (anonymous visitors' too); the latest first. One query, so the
+/// number's match and the contacts' page together.
 pub async fn conversations(
     caller: &Caller<'_>,
     q: &str,
@@ -132,49 +144,41 @@ pub async fn conversations(
 ) -> Result<Vec<cw::SearchConversation>, AppError> {
     check(q, page)?;
     let page = page.max(1);
+    let number = conversation_number(q);
+    let terms = ContactQuery::parse(q).map(|c| c.terms).unwrap_or_default();
+    if number.is_none() && terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    // $1-$3 the viewer, $4 and $5 the page, $6 the number, then the fragments.
+    let mut matches = vec!["c.display_id = $6".to_owned()];
+    if !terms.is_empty() {
+        let all: Vec<String> = (0..terms.len())
+            .map(|i| format!("ct.search_text LIKE ${} ESCAPE '\\'", i + 7))
+            .collect();
+        matches.push(format!("({})", all.join(" AND ")));
+    }
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE {VISIBLE} AND ({}) \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $4 OFFSET $5",
+        matches.join(" OR ")
+    );
     let viewer = caller.viewer();
-    let db = caller.db();
-    let mut found: Vec<ConversationSummary> = Vec::new();
-    if let (1, Some(number)) = (page, conversation_number(q)) {
-        found.extend(crate::search::ssr::conversation_by_number(db, viewer, number).await?);
+    let mut query = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(PER_PAGE)
+        .bind((page - 1) * PER_PAGE)
+        .bind(number.unwrap_or(-1));
+    for term in &terms {
+        query = query.bind(like_contains(term));
     }
-    if let Some(query) = ContactQuery::parse(q) {
-        let matching = crate::contacts::ssr::search::page(
-            db,
-            caller.agent.account_id,
-            Some(&query),
-            ContactSort::Activity,
-            None,
-        )
-        .await?;
-        let ids: Vec<i64> = matching.items.iter().map(|c| c.id).collect();
-        if !ids.is_empty() {
-            let listed = (0..ids.len())
-                .map(|i| format!("${}", i + 6))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "{SUMMARY_SELECT} WHERE {VISIBLE} AND c.contact_id IN ({listed}) \
-                 ORDER BY c.created_at DESC, c.id DESC LIMIT $4 OFFSET $5"
-            );
-            let mut query = sqlx::query(&sql)
-                .bind(viewer.account_id)
-                .bind(viewer.agent_id)
-                .bind(viewer.admin as i64)
-                .bind(PER_PAGE)
-                .bind((page - 1) * PER_PAGE);
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(&db.pool).await? {
-                let summary = summary_from_row(&row)?;
-                if !found.iter().any(|f| f.id == summary.id) {
-                    found.push(summary);
-                }
-            }
-        }
-    }
-    found.truncate(PER_PAGE as usize);
+    let found = query
+        .fetch_all(&caller.db().pool)
+        .await?
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     shape_conversations(caller, found).await
 }
 
@@ -196,7 +200,8 @@ async fn shape_conversations(
             .collect();
     let team = crate::agents::ssr::list_team(db, account).await?;
     let inboxes = inboxes(caller).await?;
-    // Each conversation's first message the customer can see.
+    // Each conversation's first message the customer can see: the lowest id, as
+    // Chatwoot's `messages.first` (imported history may carry earlier dates).
     let listed = (0..found.len())
         .map(|i| format!("${}", i + 1))
         .collect::<Vec<_>>()
