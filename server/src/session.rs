@@ -22,9 +22,12 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
         || path == "/favicon.svg"
-        // Browsers fetch the manifest and its icons without the session cookie.
+        // Browsers fetch the manifest and its icons without the session cookie; the
+        // service worker's script is a static file like them (signed-out pages may
+        // register it, and a redirect to /login would fail its registration).
         || path == "/manifest.webmanifest"
         || path.starts_with("/icons/")
+        || path == "/sw.js"
 }
 
 /// Everything that is not an API call or a static file is a page.
@@ -91,6 +94,7 @@ mod tests {
         assert!(is_public("/manifest.webmanifest"));
         assert!(is_public("/icons/charla-192.png"));
         assert!(is_public("/packs/js/sdk.js"));
+        assert!(is_public("/sw.js"));
         assert!(is_page(&Method::GET, "/settings"));
         assert!(!is_page(&Method::POST, "/settings"));
         assert!(!is_page(&Method::GET, "/api/live"));
