@@ -66,6 +66,12 @@ for (const vp of VIEWPORTS) {
       await waitForHydration(lucia);
       await lucia.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').filter({ hasText: name }).first().click();
       await lucia.locator('.message.incoming').filter({ hasText: text }).first().waitFor();
+      // She answers (the conversation stops waiting) and the visitor reads it.
+      const composer = lucia.getByLabel('Mensaje', { exact: true });
+      await composer.fill(`Te respondo desde Charla ${n}`);
+      await composer.press('Enter');
+      await lucia.locator('.message.outgoing').filter({ hasText: `Te respondo desde Charla ${n}` }).first().waitFor();
+      await frame.getByRole('log').getByText(`Te respondo desde Charla ${n}`).waitFor();
 
       // What a page may not set is refused aloud, once per call name.
       await visitor.evaluate(() => {
