@@ -116,6 +116,9 @@ pub fn note_body(raw: &str) -> Result<String, &'static str> {
     let body = raw.trim();
     if body.is_empty() {
         Err("required")
+    } else if body.contains('\0') {
+        // PostgreSQL text cannot hold NUL; nobody types one.
+        Err("invalid")
     } else if body.chars().count() > NOTE_MAX_CHARS {
         Err("too_long")
     } else {
@@ -194,6 +197,7 @@ mod tests {
             Ok("Prefiere WhatsApp".into())
         );
         assert_eq!(note_body(" \n "), Err("required"));
+        assert_eq!(note_body("a\0b"), Err("invalid"));
         assert!(note_body(&"ñ".repeat(NOTE_MAX_CHARS)).is_ok());
         assert_eq!(note_body(&"ñ".repeat(NOTE_MAX_CHARS + 1)), Err("too_long"));
     }

@@ -40,6 +40,10 @@ pub fn ContactNotes(contact_id: i64, initial: Vec<ContactNote>) -> impl IntoView
                 failure.set(Some(t_string!(i18n, contact_note_required).to_string()));
                 return;
             }
+            Err("invalid") => {
+                failure.set(Some(t_string!(i18n, error_invalid).to_string()));
+                return;
+            }
             Err(_) => {
                 let max = NOTE_MAX_CHARS;
                 failure.set(Some(

@@ -142,6 +142,7 @@ async fn search_finds_what_the_caller_may_see(app: TestApp) {
         "/search?q=",
         "/search/messages?q=%20",
         "/search/contacts?q=rosa&page=21",
+        "/search?q=ro%00sa",
     ] {
         let (status, refused) = call(&app, Some(&admin), Method::GET, &at(path), None).await;
         assert_eq!(status, 422, "{path}: {refused}");

@@ -121,6 +121,9 @@ fn name_of(sent: &str) -> Result<String, AppError> {
     if name.is_empty() {
         return Err(AppError::validation("name", "required"));
     }
+    if name.contains('\0') {
+        return Err(AppError::validation("name", "invalid"));
+    }
     if name.chars().count() > NAME_MAX {
         return Err(AppError::validation("name", "too_long"));
     }

@@ -27,6 +27,10 @@ fn check(q: &str, page: i64) -> Result<(), AppError> {
     if q.trim().is_empty() {
         return Err(AppError::validation("q", "required"));
     }
+    // PostgreSQL text cannot hold NUL; no name or message has one.
+    if q.contains('\0') {
+        return Err(AppError::validation("q", "invalid"));
+    }
     if page > MAX_PAGE {
         return Err(AppError::validation("page", "too_deep"));
     }
