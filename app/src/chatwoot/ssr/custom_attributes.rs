@@ -145,18 +145,7 @@ pub async fn set_conversation_values(
         Value::Null => Default::default(),
         _ => return Err(AppError::validation("custom_attributes", "invalid")),
     };
-    let id = super::conversations::resolve(caller, display_id).await?.id;
-    let stored = crate::conversations::ssr::attributes::set(
-        caller.db(),
-        &caller.state.hub,
-        caller.agent,
-        id,
-        Change::Replace(values),
-    )
-    .await?;
-    Ok(cw::CustomAttributes {
-        custom_attributes: Value::Object(stored),
-    })
+    change_conversation_values(caller, display_id, Change::Replace(values)).await
 }
 
 /// Drops these keys from a conversation's values (Chatwoot's
@@ -166,13 +155,21 @@ pub async fn destroy_conversation_values(
     display_id: i64,
     keys: Vec<String>,
 ) -> Result<cw::CustomAttributes, AppError> {
+    change_conversation_values(caller, display_id, Change::Remove(keys)).await
+}
+
+async fn change_conversation_values(
+    caller: &Caller<'_>,
+    display_id: i64,
+    change: Change,
+) -> Result<cw::CustomAttributes, AppError> {
     let id = super::conversations::resolve(caller, display_id).await?.id;
     let stored = crate::conversations::ssr::attributes::set(
         caller.db(),
         &caller.state.hub,
         caller.agent,
         id,
-        Change::Remove(keys),
+        change,
     )
     .await?;
     Ok(cw::CustomAttributes {

@@ -10,16 +10,6 @@ use crate::error::AppError;
 use crate::notifications::model::{KindPrefs, NotificationKind};
 use crate::notifications::ssr::prefs;
 
-/// Chatwoot's name of a kind, after `email_` or `push_`.
-fn flag_name(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::NewConversation => "conversation_creation",
-        NotificationKind::Assigned => "conversation_assignment",
-        NotificationKind::Mention => "conversation_mention",
-        NotificationKind::CustomerReply => "assigned_conversation_new_message",
-    }
-}
-
 /// Chatwoot's flags for what Charla does not notify (a conversation she only took part
 /// in, SLA breaches): accepted from a client that sends them, never selected.
 const NOT_NOTIFIED: [&str; 4] = [
@@ -29,22 +19,42 @@ const NOT_NOTIFIED: [&str; 4] = [
     "sla_missed_resolution",
 ];
 
+/// Each kind's email and push flags, as Chatwoot names them (`email_` / `push_` and
+/// [`flag_name`]).
+const FLAGS: [(NotificationKind, &str, &str); 4] = [
+    (
+        NotificationKind::Mention,
+        "email_conversation_mention",
+        "push_conversation_mention",
+    ),
+    (
+        NotificationKind::Assigned,
+        "email_conversation_assignment",
+        "push_conversation_assignment",
+    ),
+    (
+        NotificationKind::NewConversation,
+        "email_conversation_creation",
+        "push_conversation_creation",
+    ),
+    (
+        NotificationKind::CustomerReply,
+        "email_assigned_conversation_new_message",
+        "push_assigned_conversation_new_message",
+    ),
+];
+
 fn email_flag(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::NewConversation => "email_conversation_creation",
-        NotificationKind::Assigned => "email_conversation_assignment",
-        NotificationKind::Mention => "email_conversation_mention",
-        NotificationKind::CustomerReply => "email_assigned_conversation_new_message",
-    }
+    FLAGS.iter().find(|f| f.0 == kind).map_or("", |f| f.1)
 }
 
 fn push_flag(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::NewConversation => "push_conversation_creation",
-        NotificationKind::Assigned => "push_conversation_assignment",
-        NotificationKind::Mention => "push_conversation_mention",
-        NotificationKind::CustomerReply => "push_assigned_conversation_new_message",
-    }
+    FLAGS.iter().find(|f| f.0 == kind).map_or("", |f| f.2)
+}
+
+/// Chatwoot's name of a kind, after `email_` or `push_`.
+fn flag_name(kind: NotificationKind) -> &'static str {
+    push_flag(kind).trim_start_matches("push_")
 }
 
 pub async fn show(caller: &Caller<'_>) -> Result<cw::NotificationSettings, AppError> {
