@@ -5,10 +5,12 @@
 //! notes or internal events: those are dropped on the server.
 mod api;
 mod host;
+mod host_events;
 pub mod model;
 mod offline;
 mod opened;
 mod page;
+mod page_calls;
 mod receipts;
 #[cfg(feature = "hydrate")]
 mod socket;
@@ -20,7 +22,9 @@ mod typing;
 
 pub use api::{survey_answer, survey_state, widget_email, widget_open, widget_rate, widget_send};
 pub use model::{
-    HostUser, SurveyCard, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent, WidgetState,
+    HostUser, PageCall, SurveyCard, VisitorFrame, VisitorMessage, VisitorSays, WidgetSent,
+    WidgetState,
 };
 pub use page::WidgetPage;
+pub use page_calls::widget_page_calls;
 pub use survey_page::SurveyPage;

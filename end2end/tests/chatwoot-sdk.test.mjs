@@ -7,31 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE_URL, DEMO, VIEWPORTS, signedInPage, waitForHydration, sharedBrowser } from './helpers.mjs';
-import { CHARLA_ORIGIN, embedSnippet, hostSite, visitorPage } from './embed-helpers.mjs';
+import { chatwootSnippet, embedSnippet, hostSite, visitorPage } from './embed-helpers.mjs';
 
 const browser = sharedBrowser();
-
-/** Chatwoot's installation snippet, as its settings page gives it, pointed at Charla. */
-function chatwootSnippet(token) {
-  return `<script>
-  window.chatwootSettings = { launcherTitle: 'Habla con nosotros', position: 'left' };
-  window.addEventListener('chatwoot:ready', function () { window.__chatwootReady = true; });
-  (function(d,t) {
-    var BASE_URL="${CHARLA_ORIGIN}";
-    var g=d.createElement(t),s=d.getElementsByTagName(t)[0];
-    g.src=BASE_URL+"/packs/js/sdk.js";
-    g.defer = true;
-    g.async = true;
-    s.parentNode.insertBefore(g,s);
-    g.onload=function(){
-      window.chatwootSDK.run({
-        websiteToken: '${token}',
-        baseUrl: BASE_URL
-      })
-    }
-  })(document,"script");
-</script>`;
-}
 
 for (const vp of VIEWPORTS) {
   test(`[${vp.name}] Chatwoot's snippet, pointed at Charla, shows Charla's chat`, { timeout: 150_000 }, async () => {
@@ -75,17 +53,17 @@ for (const vp of VIEWPORTS) {
 
       // What a page may not set is refused aloud, once per call name.
       await visitor.evaluate(() => {
-        window.$chatwoot.setLabel('vip');
-        window.$chatwoot.setLabel('vip');
-        window.$chatwoot.setCustomAttributes({ plan: 'oro' });
+        window.$chatwoot.setLocale('en');
+        window.$chatwoot.setLocale('en');
+        window.$chatwoot.setColorScheme('dark');
       });
       // Console messages reach the test a moment later.
       const count = (call) => warnings.filter((w) => w.includes(call)).length;
-      for (let i = 0; i < 100 && (count('setLabel') < 1 || count('setCustomAttributes') < 1); i++) {
+      for (let i = 0; i < 100 && (count('setLocale') < 1 || count('setColorScheme') < 1); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      assert.equal(count('setLabel'), 1, warnings.join('\n'));
-      assert.equal(count('setCustomAttributes'), 1, warnings.join('\n'));
+      assert.equal(count('setLocale'), 1, warnings.join('\n'));
+      assert.equal(count('setColorScheme'), 1, warnings.join('\n'));
 
       await visitor.evaluate(() => window.$chatwoot.toggle('close'));
       await visitor.locator('iframe[title="Habla con nosotros"]').waitFor({ state: 'hidden' });

@@ -61,3 +61,26 @@ export async function openChat(page) {
   await frame.getByLabel('Mensaje', { exact: true }).waitFor();
   return frame;
 }
+
+/** Chatwoot's installation snippet, as its settings page gives it, pointed at Charla (`extra`: the site's own script before it). */
+export function chatwootSnippet(token, extra = '') {
+  return `<script>
+  window.chatwootSettings = { launcherTitle: 'Habla con nosotros', position: 'left' };
+  window.addEventListener('chatwoot:ready', function () { window.__chatwootReady = true; });
+  ${extra}
+  (function(d,t) {
+    var BASE_URL="${CHARLA_ORIGIN}";
+    var g=d.createElement(t),s=d.getElementsByTagName(t)[0];
+    g.src=BASE_URL+"/packs/js/sdk.js";
+    g.defer = true;
+    g.async = true;
+    s.parentNode.insertBefore(g,s);
+    g.onload=function(){
+      window.chatwootSDK.run({
+        websiteToken: '${token}',
+        baseUrl: BASE_URL
+      })
+    }
+  })(document,"script");
+</script>`;
+}

@@ -68,6 +68,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     );
     maintenance::spawn_report_hours(db.clone());
     maintenance::spawn_template_sync(whatsapp.clone(), config.template_sync_minutes);
+    app::channels::whatsapp::spawn_media_fetcher(whatsapp.clone());
     let email = app::channels::email::EmailAdapter::new(
         db.clone(),
         secrets.clone(),

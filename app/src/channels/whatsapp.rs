@@ -12,7 +12,7 @@ pub mod templates;
 mod user_ids;
 pub mod webhook;
 
-pub use inbound::{handle_webhook, WebhookSummary};
+pub use inbound::{handle_webhook, spawn_media_fetcher, WebhookSummary};
 pub use outbound::WhatsAppAdapter;
 
 use crate::db::Db;

@@ -29,11 +29,17 @@ struct FromHost {
     page: Option<String>,
     #[serde(flatten)]
     handover: Handover,
+    /// `calls`: what the page's script asked (`page_calls`).
+    #[serde(default)]
+    calls: Vec<super::PageCall>,
 }
 
 thread_local! {
     /// Whether the host shows the frame (a page of its own always is).
     static SHOWN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// Whether the host window has handed a visitor over: a popout's opener that never
+    /// does (any page may open this address) is told nothing.
+    static HANDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The host page's address, as it last said.
     static PAGE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
@@ -95,6 +101,37 @@ pub fn embedded() -> bool {
     }
 }
 
+/// The window that opened this page (the launcher's popout), if any: it hands over the
+/// visitor as a parent does.
+pub fn popped_out() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        !embedded() && opener().is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn opener() -> Option<web_sys::Window> {
+    use wasm_bindgen::JsCast;
+    // A cross-origin window is not `instanceof Window` here: no checked cast.
+    let opener = leptos::prelude::window().opener().ok()?;
+    (!opener.is_null() && !opener.is_undefined()).then(|| opener.unchecked_into())
+}
+
+/// The page that hands the visitor over: the embedding page, or the popout's opener.
+#[cfg(feature = "hydrate")]
+fn host_window() -> Option<web_sys::Window> {
+    if embedded() {
+        leptos::prelude::window().parent().ok().flatten()
+    } else {
+        opener()
+    }
+}
+
 /// Calls `on_handover` with each hand-over from the host page: the first one, or
 /// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`);
 /// and `on_shown` with whether the host's launcher opened (or closed) the frame.
@@ -107,7 +144,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
         use wasm_bindgen::JsCast;
 
         let own = leptos::prelude::window();
-        let Some(parent) = own.parent().ok().flatten() else {
+        let Some(parent) = host_window() else {
             on_handover(None);
             return;
         };
@@ -129,11 +166,20 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
                     PAGE.with(|p| *p.borrow_mut() = message.page.clone());
                 }
                 if message.charla == "init" {
-                    answered.set(true);
+                    // A late hand-over reloads the page (`on_handover`), which then
+                    // waits for it: until then this page speaks for a visitor it found
+                    // on its own, and tells that window nothing.
+                    if !answered.replace(true) {
+                        HANDED.with(|h| h.set(true));
+                    }
                     if let Some(open) = message.open {
                         SHOWN.with(|s| s.set(open));
                     }
                     on_handover(Some(message.handover));
+                } else if message.charla == "calls" && HANDED.with(|h| h.get()) {
+                    // Only from the window that handed her over: another opener's
+                    // calls never reach a visitor this page found on its own.
+                    super::page_calls::receive(message.calls);
                 } else if message.charla == "shown" {
                     let open = message.open.unwrap_or(true);
                     SHOWN.with(|s| s.set(open));
@@ -144,7 +190,11 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
         let _ = own.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
         // The page lives as long as the listener: nothing to drop it for.
         listener.forget();
-        post(&serde_json::json!({ "charla": "ready" }));
+        // Nothing of hers in it: said to any opener, which may then hand her over.
+        let _ = parent.post_message(
+            &wasm_bindgen::JsValue::from_str(r#"{"charla":"ready"}"#),
+            "*",
+        );
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(WAIT_MS).await;
             if !answered.replace(true) {
@@ -179,14 +229,17 @@ pub fn load(token: &str) -> Option<String> {
 pub fn keep(token: &str, visitor: Option<&str>) {
     #[cfg(feature = "hydrate")]
     {
-        if embedded() {
-            post(&serde_json::json!({ "charla": "visitor", "visitor": visitor }));
-        } else if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
-            let _ = match visitor {
-                Some(v) => storage.set_item(&storage_key(token), v),
-                None => storage.remove_item(&storage_key(token)),
-            };
+        // The popout keeps her token in its own (first-party) storage too: it may
+        // outlive the page that opened it.
+        if !embedded() {
+            if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
+                let _ = match visitor {
+                    Some(v) => storage.set_item(&storage_key(token), v),
+                    None => storage.remove_item(&storage_key(token)),
+                };
+            }
         }
+        post(&serde_json::json!({ "charla": "visitor", "visitor": visitor }));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (token, visitor);
@@ -197,12 +250,25 @@ fn storage_key(token: &str) -> String {
     format!("charla:visitor:{token}")
 }
 
-/// To the parent window, any origin: what goes is this frame's own visitor token,
-/// which only the page that embeds the frame (and so made or gave it) receives.
+/// Tells the host page what happened in the chat (`on-message`, `on-start-conversation`,
+/// `error`), which its launcher fires as window events for the site's scripts.
+pub fn tell(name: &str, data: serde_json::Value) {
+    #[cfg(feature = "hydrate")]
+    post(&serde_json::json!({ "charla": "event", "name": name, "data": data }));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, data);
+}
+
+/// To the host window, any origin: what goes is this visitor's own token and
+/// messages, which only the page that embeds the frame or opened the popout (and so
+/// made or gave that token) receives.
 #[cfg(feature = "hydrate")]
 fn post(value: &serde_json::Value) {
-    if let Some(parent) = leptos::prelude::window().parent().ok().flatten() {
-        let _ = parent.post_message(&wasm_bindgen::JsValue::from_str(&value.to_string()), "*");
+    if !embedded() && !HANDED.with(|h| h.get()) {
+        return;
+    }
+    if let Some(host) = host_window() {
+        let _ = host.post_message(&wasm_bindgen::JsValue::from_str(&value.to_string()), "*");
     }
 }
 

@@ -155,16 +155,42 @@ crate::tag_first::tag_first_deserialize!(VisitorFrame);
 
 /// The host site's signed-in user, as `Charla.setUser` or the embed's `data-identifier`
 /// attributes pass it: `identifier_hash` is hex HMAC-SHA256(identifier) under the
-/// inbox's identity secret. Name and email count only once that verifies.
+/// inbox's identity secret. Signed, she is that identity (her contact, her history on
+/// any browser); unsigned (no hash, Chatwoot's widget without identity validation),
+/// her name and email are only what the visitor says about herself, as the pre-chat
+/// form's answers are.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct HostUser {
     pub identifier: String,
+    #[serde(default)]
     pub identifier_hash: String,
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
 }
+
+impl HostUser {
+    /// Whether the host vouches for her (a hash to check), not only names her.
+    pub fn signed(&self) -> bool {
+        !self.identifier_hash.trim().is_empty()
+    }
+}
+
+/// What the host page's script asks of the chat, by Chatwoot's name:
+/// `setCustomAttributes` / `deleteCustomAttribute` (her contact),
+/// `setConversationCustomAttributes` / `deleteConversationCustomAttribute` and
+/// `setLabel` / `removeLabel` (her conversation). `arg` is the object of values, or the
+/// key or label. What the visitor's page says, as her pre-chat answers are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageCall {
+    pub name: String,
+    #[serde(default)]
+    pub arg: serde_json::Value,
+}
+
+/// The most calls one request carries (a page queues them until she writes first).
+pub const PAGE_CALLS_MAX: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WidgetSent {

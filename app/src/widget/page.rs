@@ -42,6 +42,7 @@ pub fn WidgetPage() -> impl IntoView {
     let typing = Typing::new();
     let receipts = Receipts::new(messages, typing);
     Effect::new(move |_| receipts::watch(receipts));
+    super::host_events::watch(messages, state);
     // Files need a known visitor (uploads are theirs until the message claims them).
     let target = move || {
         let identified = state.with(|s| s.as_ref().is_some_and(|s| s.identified));
@@ -74,6 +75,7 @@ pub fn WidgetPage() -> impl IntoView {
     // `Charla.setUser` or `Charla.reset`) starts the page afresh with it.
     let opened_with = StoredValue::new(None::<Handover>);
     let user = StoredValue::new(None::<HostUser>);
+    super::page_calls::watch(token, visitor, state, user);
     // Chatwoot's `webwidget_triggered`: the chat loaded (the launcher's first open, or
     // a page of its own), or the launcher opened it again.
     let tell_opened = move || {
@@ -99,10 +101,17 @@ pub fn WidgetPage() -> impl IntoView {
         } = handover;
         visitor.set(stored.clone());
         user.set_value(who.clone());
+        // An unsigned user is what the page says of her: the form starts filled with it.
+        if let Some(said) = who.as_ref().filter(|u| !u.signed()) {
+            name.set(said.name.clone().unwrap_or_default());
+            email.set(said.email.clone().unwrap_or_default());
+        }
         let token = token.get_untracked();
         leptos::task::spawn_local(async move {
             let mut result = widget_open(token.clone(), stored.clone(), who.clone()).await;
-            if who.is_some() && matches!(result, Err(AppError::Unauthorized)) {
+            if who.as_ref().is_some_and(HostUser::signed)
+                && matches!(result, Err(AppError::Unauthorized))
+            {
                 // The site's identity did not verify: chat as a newcomer rather than not at all.
                 leptos::logging::warn!(
                     "Charla: identifier_hash does not match identifier; the visitor is anonymous"
@@ -137,10 +146,25 @@ pub fn WidgetPage() -> impl IntoView {
             }
         });
     };
+    // A page of its own keeps her token itself (a popout whose opener does not hand one
+    // over is one too).
+    let own_handover = move || Handover {
+        visitor: host::load(&token.get_untracked()),
+        user: None,
+    };
     Effect::new(move |_| {
-        if host::embedded() {
+        if host::embedded() || host::popped_out() {
+            let embedded = host::embedded();
             host::listen(
-                move |handover| open_with(handover.unwrap_or_default()),
+                move |handover| {
+                    open_with(handover.unwrap_or_else(|| {
+                        if embedded {
+                            Handover::default()
+                        } else {
+                            own_handover()
+                        }
+                    }))
+                },
                 move |open| {
                     receipts.check();
                     if open && state.with_untracked(Option::is_some) {
@@ -149,11 +173,7 @@ pub fn WidgetPage() -> impl IntoView {
                 },
             );
         } else {
-            let visitor = host::load(&token.get_untracked());
-            open_with(Handover {
-                visitor,
-                user: None,
-            });
+            open_with(own_handover());
         }
     });
     // Once the visitor exists, listen for replies.
@@ -202,6 +222,9 @@ pub fn WidgetPage() -> impl IntoView {
             .await;
             match result {
                 Ok(sent) => {
+                    if first {
+                        host::tell("on-start-conversation", serde_json::Value::Null);
+                    }
                     if visitor.get_untracked().as_deref() != Some(sent.visitor.as_str()) {
                         host::keep(&token.get_untracked(), Some(&sent.visitor));
                     }
@@ -220,7 +243,10 @@ pub fn WidgetPage() -> impl IntoView {
                     typing.wrote("");
                     error.set(None);
                 }
-                Err(err) => error.set(Some(err)),
+                Err(err) => {
+                    host::tell("error", serde_json::json!({ "error": err.to_string() }));
+                    error.set(Some(err));
+                }
             }
             sending.set(false);
         });

@@ -4,6 +4,7 @@ pub mod identity;
 pub mod inbox;
 pub mod limits;
 pub mod offline;
+pub mod page_calls;
 pub mod receipts;
 
 pub use identity::Sender;
@@ -145,7 +146,7 @@ pub async fn open(
             .and_then(|g| g.as_str())
             .map(str::to_owned),
         identified: known.is_some(),
-        verified: user.is_some(),
+        verified: user.is_some_and(HostUser::signed),
         visitor: issued,
         messages,
         seen_at,
@@ -176,6 +177,22 @@ pub fn claim(name: Option<String>, email: Option<String>) -> Result<Claim, AppEr
     Ok(Claim { name, email })
 }
 
+/// What an unsigned host user (Chatwoot's `setUser` without a hash) says the visitor
+/// is: a claim like the pre-chat form's. An email that is not one is left out (the
+/// page's data, not her typing: nothing to show her).
+pub fn said_by_host(user: Option<&HostUser>) -> Claim {
+    match user.filter(|u| !u.signed()) {
+        Some(u) => Claim {
+            name: claim(u.name.clone(), None).ok().and_then(|c| c.name),
+            email: claim(None, u.email.clone()).ok().and_then(|c| c.email),
+        },
+        None => Claim {
+            name: None,
+            email: None,
+        },
+    }
+}
+
 pub async fn send(
     db: &Db,
     secrets: &SecretBox,
@@ -201,14 +218,23 @@ pub async fn send(
     }
     let inbox = inbox_by_token(db, token).await?;
     guard.message(inbox.id, address)?;
-    let claim = claim(name, email)?;
+    let said = said_by_host(user);
+    let typed = claim(name, email)?;
+    // What she types in the form wins over what the page says of her.
+    let claim = Claim {
+        name: typed.name.or_else(|| said.name.clone()),
+        email: typed.email.or_else(|| said.email.clone()),
+    };
     let who = identity::resolve(db, secrets, &inbox, visitor_token, user).await?;
     if matches!(who, Visitor::VerifiedNew(_) | Visitor::Anonymous) {
         guard.new_visitor(inbox.id, address)?;
     }
     let mut tx = db.begin_write().await?;
     let (visitor_token, identity_id, contact_id) = match who {
-        Visitor::Known(token, identity, contact) => (token, identity, contact),
+        Visitor::Known(token, identity, contact) => {
+            identity::host_says_in_tx(&mut tx, &inbox, identity, contact, &said).await?;
+            (token, identity, contact)
+        }
         Visitor::VerifiedKnown(identity, contact) => (
             identity::new_session_in_tx(&mut tx, identity).await?,
             identity,

@@ -42,6 +42,11 @@ macro_rules! launcher_js {
     return { identifier: String(identifier), identifier_hash: String(attrs.identifier_hash || attrs.identifierHash || ''),
       email: attrs.email || null, name: attrs.name || null };
   }
+  function fire(name, detail) {
+    var ev;
+    try { ev = new CustomEvent(name, { detail: detail }); } catch (e) { ev = document.createEvent('CustomEvent'); ev.initCustomEvent(name, false, false, detail); }
+    window.dispatchEvent(ev);
+  }
   function start(o) {
     // `base` is where the chat lives (it may have a path); `origin` is what its messages
     // must come from.
@@ -54,20 +59,35 @@ macro_rules! launcher_js {
         if (visitor) window.localStorage.setItem(key, visitor); else window.localStorage.removeItem(key);
       } catch (e) { /* storage off: the visitor lasts this page only */ }
     }
-    var frame = null;
+    var frame = null, popup = null;
     var memory = load();
     function isOpen() { return !!frame && frame.style.display !== 'none'; }
-    function hand() {
-      if (!frame || !frame.contentWindow) return;
-      frame.contentWindow.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href, open: isOpen() }), origin);
+    // The page's calls wait for a chat window to take them (the frame opens on demand).
+    var calls = [], ready = null;
+    function handTo(win) {
+      win.postMessage(JSON.stringify({ charla: 'init', visitor: memory, user: user, page: location.href, open: win === popup || isOpen() }), origin);
+      ready = win;
+      flush();
     }
+    function flush() {
+      if (!ready || !calls.length) return;
+      ready.postMessage(JSON.stringify({ charla: 'calls', calls: calls }), origin);
+      calls = [];
+    }
+    function hand() { if (frame && frame.contentWindow) handTo(frame.contentWindow); }
+    // What the chat says happened, told to the page as window events (`o.emit`).
+    var events = { 'on-message': 1, 'on-start-conversation': 1, 'error': 1 };
+    function emit(name, detail) { if (o.emit) o.emit(name, detail); }
     window.addEventListener('message', function (ev) {
-      if (!frame || ev.source !== frame.contentWindow || ev.origin !== origin || typeof ev.data !== 'string') return;
+      if (ev.origin !== origin || typeof ev.data !== 'string' || !ev.source) return;
+      // Only our frame, or the window our popout opened, speaks for the chat.
+      if (!(frame && ev.source === frame.contentWindow) && !(popup && ev.source === popup)) return;
       var data;
       try { data = JSON.parse(ev.data); } catch (e) { return; }
       if (!data || typeof data.charla !== 'string') return;
-      if (data.charla === 'ready') hand();
+      if (data.charla === 'ready') handTo(ev.source);
       else if (data.charla === 'visitor') { memory = typeof data.visitor === 'string' ? data.visitor : null; save(memory); }
+      else if (data.charla === 'event' && events[data.name] === 1) emit(data.name, data.data === undefined ? null : data.data);
     });
     var button = document.createElement('button');
     button.type = 'button';
@@ -89,9 +109,11 @@ macro_rules! launcher_js {
         frame.style.cssText = 'position:fixed;' + side + ':20px;bottom:88px;z-index:2147483000;width:min(380px,calc(100vw - 40px));' +
           'height:min(600px,calc(100vh - 120px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff';
         document.body.appendChild(frame);
+        emit('opened', null);
       } else if (frame) {
         if (isOpen() === open) return;
         frame.style.display = open ? 'block' : 'none';
+        emit(open ? 'opened' : 'closed', null);
         // The frame counts what it shows as read only while it is open.
         if (frame.contentWindow) frame.contentWindow.postMessage(JSON.stringify({ charla: 'shown', open: open, page: location.href }), origin);
       }
@@ -103,7 +125,13 @@ macro_rules! launcher_js {
     // A frame already talking as one visitor keeps her socket: another person, or
     // nobody, gets a new frame.
     function drop() {
-      if (frame) { frame.parentNode && frame.parentNode.removeChild(frame); frame = null; }
+      ready = null;
+      if (frame) {
+        var shown = isOpen();
+        frame.parentNode && frame.parentNode.removeChild(frame);
+        frame = null;
+        if (shown) emit('closed', null);
+      }
       button.setAttribute('aria-expanded', 'false');
     }
     return {
@@ -113,15 +141,24 @@ macro_rules! launcher_js {
       isOpen: isOpen,
       setUser: function (identifier, attrs) {
         var next = person(identifier, attrs);
-        if (next && !next.identifier_hash && window.console) console.warn('Charla: setUser without identifier_hash is not verified; the visitor stays anonymous');
+        if (next && !next.identifier_hash && window.console) console.info('Charla: setUser without identifier_hash: the name and email are kept as what the visitor says, not as a verified identity');
         var changed = JSON.stringify(next) !== JSON.stringify(user);
         var wasOpen = isOpen();
         user = next;
         if (changed && frame) { drop(); if (wasOpen) setOpen(true); } else hand();
       },
-      reset: function () { user = null; memory = null; save(null); drop(); },
+      reset: function () { user = null; memory = null; save(null); calls = []; drop(); },
+      call: function (name, arg) { calls.push({ name: name, arg: arg === undefined ? null : arg }); flush(); },
       bubble: function (show) { button.style.display = show ? '' : 'none'; },
-      popout: function () { window.open(base + '/widget/' + encodeURIComponent(token), '_blank', 'noopener'); }
+      // The chat in a window of its own, as the same visitor: it asks this page (its
+      // opener) for her token as the frame does, so the token never travels in an
+      // address. The frame closes, as Chatwoot's does.
+      popout: function () {
+        var opened = window.open(base + '/widget/' + encodeURIComponent(token), 'charla-chat', 'popup,width=400,height=640');
+        if (!opened) return;
+        popup = opened;
+        setOpen(false);
+      }
     };
   }
 "#
@@ -142,6 +179,7 @@ const EMBED_JS: &str = concat!(
   function attr(name) { return script.getAttribute('data-' + name) || null; }
   var settings = window.charlaSettings || {};
   var chat = start({
+    emit: function (name, detail) { fire('charla:' + name, detail); },
     token: script.getAttribute('data-token'),
     origin: new URL(script.src).origin,
     label: script.getAttribute('data-label') || 'Chat',
@@ -150,6 +188,8 @@ const EMBED_JS: &str = concat!(
       : person(settings.identifier, settings)
   });
   window.Charla = { open: chat.open, close: chat.close, toggle: chat.toggle, setUser: chat.setUser, reset: chat.reset };
+  ['setCustomAttributes', 'deleteCustomAttribute', 'setConversationCustomAttributes', 'deleteConversationCustomAttribute', 'setLabel', 'removeLabel']
+    .forEach(function (name) { window.Charla[name] = function (arg) { chat.call(name, arg); }; });
 })();
 "#
 );
@@ -157,10 +197,15 @@ const EMBED_JS: &str = concat!(
 // Chatwoot's SDK surface: `window.chatwootSettings` (`launcherTitle`, `position`,
 // `hideMessageBubble`) read at `run`; `$chatwoot.toggle('open' | 'close')`,
 // `toggleBubbleVisibility('show' | 'hide')`, `popoutChatWindow()`, `setUser(identifier,
-// {identifier_hash, email, name})` and `reset()` do what they do there; the calls that
-// write labels, custom attributes, the locale or the colour scheme from the page are not
-// taken (a page's script is anyone's) and say so once in the console. `chatwoot:ready`
-// fires on `window` once the page has loaded and `$chatwoot` is there.
+// {identifier_hash, email, name})`, `reset()`, `setCustomAttributes`,
+// `setConversationCustomAttributes`, `setLabel` and their removals do what they do
+// there (the last ones reach the chat when it next opens and apply once she has
+// written); the locale and colour scheme are not taken from the page and say so once
+// in the console. `chatwoot:ready`
+// fires on `window` once the page has loaded and `$chatwoot` is there; then
+// `chatwoot:on-message` (each new message, `detail` the message),
+// `chatwoot:on-start-conversation`, `chatwoot:error`, `chatwoot:opened` and
+// `chatwoot:closed`, as Chatwoot's. Charla's own `widget.js` fires the same as `charla:…`.
 const SDK_JS: &str = concat!(
     r#"(function () {
   if (window.chatwootSDK) return;
@@ -191,6 +236,7 @@ const SDK_JS: &str = concat!(
         }
       } catch (e) { /* keep the script's */ }
       var chat = start({
+        emit: function (name, detail) { fire('chatwoot:' + name, detail); },
         token: config.websiteToken,
         origin: origin,
         base: base,
@@ -213,23 +259,19 @@ const SDK_JS: &str = concat!(
         reset: chat.reset,
         setLocale: notTaken('setLocale'),
         setColorScheme: notTaken('setColorScheme'),
-        setLabel: notTaken('setLabel'),
-        removeLabel: notTaken('removeLabel'),
-        setCustomAttributes: notTaken('setCustomAttributes'),
-        deleteCustomAttribute: notTaken('deleteCustomAttribute'),
-        setConversationCustomAttributes: notTaken('setConversationCustomAttributes'),
-        deleteConversationCustomAttribute: notTaken('deleteConversationCustomAttribute')
+        setLabel: function (label) { chat.call('setLabel', label); },
+        removeLabel: function (label) { chat.call('removeLabel', label); },
+        setCustomAttributes: function (values) { chat.call('setCustomAttributes', values); },
+        deleteCustomAttribute: function (key) { chat.call('deleteCustomAttribute', key); },
+        setConversationCustomAttributes: function (values) { chat.call('setConversationCustomAttributes', values); },
+        deleteConversationCustomAttribute: function (key) { chat.call('deleteConversationCustomAttribute', key); }
       };
       Object.defineProperty(api, 'isOpen', { get: chat.isOpen, enumerable: true });
       window.$chatwoot = api;
       // As Chatwoot's, `chatwoot:ready` comes after the page has loaded, so a handler
       // added by the page's own scripts hears it.
-      function fire() {
-        var ready;
-        try { ready = new CustomEvent('chatwoot:ready'); } catch (e) { ready = document.createEvent('Event'); ready.initEvent('chatwoot:ready', false, false); }
-        window.dispatchEvent(ready);
-      }
-      if (document.readyState === 'complete') setTimeout(fire, 0); else window.addEventListener('load', fire);
+      function ready() { fire('chatwoot:ready', null); }
+      if (document.readyState === 'complete') setTimeout(ready, 0); else window.addEventListener('load', ready);
     }
   };
 })();

@@ -33,6 +33,7 @@ mod filter_rules;
 mod macro_rules;
 mod note_rules;
 mod offline_rules;
+mod page_call_rules;
 mod report_rules;
 mod team_rules;
 use chatwoot_rules::api_rules;
@@ -290,6 +291,7 @@ fn rules() -> Vec<Rule> {
     rules.extend(filter_rules::filter_rules());
     rules.extend(note_rules::note_rules());
     rules.extend(offline_rules::offline_rules());
+    rules.extend(page_call_rules::page_call_rules());
     rules.extend(automation_rules::automation_rules());
     rules.extend(macro_rules::macro_rules());
     rules.extend(team_rules::team_rules());

@@ -1,6 +1,7 @@
 //! A local stand-in for Meta's Graph API (WhatsApp Cloud API), speaking its wire format:
 //! it checks the bearer token, records every request as Meta would receive it, answers
-//! as Meta does (message ids, media ids, paged templates) and fails on cue.
+//! as Meta does (message ids, media ids, paged templates) and fails on cue (a send or a
+//! media lookup takes the next failure).
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -238,7 +239,13 @@ async fn media_info(
     if !authorised(&headers) {
         return oauth_error();
     }
-    let found = fake.inner.lock().unwrap().media.get(&id).cloned();
+    let (found, failure) = {
+        let mut inner = fake.inner.lock().unwrap();
+        (inner.media.get(&id).cloned(), inner.failures.pop_front())
+    };
+    if let Some((status, answer)) = failure {
+        return (StatusCode::from_u16(status).unwrap(), Json(answer)).into_response();
+    }
     match found {
         Some((bytes, mime)) => Json(json!({"messaging_product": "whatsapp",
             "url": format!("http://{}/files/{id}", fake.addr), "mime_type": mime,

@@ -81,7 +81,7 @@ pub(crate) async fn post_signed(app: &TestApp, inbox: i64, body: &Value) -> u16 
     post(app, inbox, body, Some(sign(APP_SECRET, &raw))).await
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
         .fetch_one(&app.state.db.pool)
         .await
@@ -99,6 +99,18 @@ pub(crate) async fn message_by_external(
     .fetch_one(&app.state.db.pool)
     .await
     .unwrap()
+}
+
+/// Waits (up to 20 s, a guard rather than a timing check) until every customer file
+/// left by the webhooks has been fetched or given up.
+pub(crate) async fn files_fetched(app: &TestApp) {
+    for _ in 0..200 {
+        if count(app, "SELECT COUNT(*) FROM whatsapp_media").await == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("WhatsApp files still waiting to be fetched");
 }
 
 /// Waits (up to 20 s, a guard rather than a timing check) for a delivery state.
@@ -230,7 +242,7 @@ async fn handshake_and_signatures(app: TestApp) {
     assert_eq!(message_by_external(&app, "wamid.in2").await.1, conversation);
 }
 
-const PNG: &[u8] =
+pub(crate) const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 const OGG: &[u8] = b"OggS\0\x02\0\0\0\0\0\0\0\0";
 const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
@@ -318,6 +330,7 @@ async fn every_inbound_type(app: TestApp) {
         post_signed(&app, inbox, &delivery(messages, vec![])).await,
         200
     );
+    files_fetched(&app).await;
 
     let expect = [
         ("w.text", "text", "Hola"),

@@ -16,11 +16,11 @@ use crate::db::now_ms;
 use crate::domain::DeliveryStatus;
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
-use crate::storage::NewAttachment;
 
 mod media;
+mod media_queue;
 
-use media::fetch_media;
+pub use media_queue::spawn as spawn_media_fetcher;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WebhookSummary {
@@ -32,12 +32,26 @@ pub struct WebhookSummary {
     pub ignored: usize,
 }
 
-/// Handles one delivery. An error (database, Meta unreachable for media) answers 500
-/// so Meta delivers again; what was stored is recognised by its id and skipped.
+/// Handles one delivery. An error (the database) answers 500 so Meta delivers again;
+/// what was stored is recognised by its id and skipped. Customers' files are fetched
+/// after the answer (`media_queue`).
 pub async fn handle_webhook(
     wa: &WhatsApp,
     inbox: &WhatsAppInbox,
     payload: Payload,
+) -> Result<WebhookSummary, AppError> {
+    let mut files = Vec::new();
+    let summary = handle_changes(wa, inbox, payload, &mut files).await;
+    // Also after an error: what was stored before it has its files fetched.
+    media_queue::fetch_now(wa, files);
+    summary
+}
+
+async fn handle_changes(
+    wa: &WhatsApp,
+    inbox: &WhatsAppInbox,
+    payload: Payload,
+    files: &mut Vec<i64>,
 ) -> Result<WebhookSummary, AppError> {
     let mut summary = WebhookSummary::default();
     for change in payload.entry.into_iter().flat_map(|e| e.changes) {
@@ -84,7 +98,7 @@ pub async fn handle_webhook(
                 continue;
             } else {
                 let stored = super::survey::answered(wa, inbox, &incoming).await?
-                    || receive_one(wa, inbox, &incoming, name).await?;
+                    || receive_one(wa, inbox, &incoming, name, files).await?;
                 // Also for a redelivery: the first delivery may have stored the
                 // message and failed before recording her id.
                 if unrecorded_id {
@@ -113,28 +127,22 @@ pub async fn handle_webhook(
     Ok(summary)
 }
 
-/// Stores one customer message; `false` when it was already stored.
+/// Stores one customer message; `false` when it was already stored. A message with a
+/// file is marked as waiting for it, and its id goes to `files` to fetch.
 async fn receive_one(
     wa: &WhatsApp,
     inbox: &WhatsAppInbox,
     incoming: &Incoming,
     name: Option<&String>,
+    files: &mut Vec<i64>,
 ) -> Result<bool, AppError> {
     if external_id_stored(&wa.db, inbox.id, &incoming.id).await? {
         return Ok(false);
     }
-    let mut extra = incoming.extra.clone();
-    let attachment = match fetch_media(wa, inbox, incoming).await {
-        Ok(file) => file,
-        Err(Ok(reason)) => {
-            extra = Some(MessageExtra::Unsupported {
-                message_type: format!("{} ({reason})", incoming.content_type),
-            });
-            None
-        }
-        Err(Err(err)) => return Err(err),
+    let extra = match (&incoming.extra, &incoming.media) {
+        (None, Some(_)) => Some(MessageExtra::FileComing),
+        (extra, _) => extra.clone(),
     };
-    let attachments: Vec<NewAttachment> = attachment.into_iter().collect();
     let phone = wa.phone_of(&incoming.from);
     let profile = CustomerProfile {
         name: name.cloned(),
@@ -160,23 +168,32 @@ async fn receive_one(
             external_id: Some(&incoming.id),
             content_type: &incoming.content_type,
             extra: extra.as_ref(),
-            attachments: &attachments,
+            attachments: &[],
             at: incoming.at.unwrap_or_else(now_ms),
             reply_to_external: incoming.context.as_deref(),
         };
-        receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+        let message = receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
+        if let Some(media) = &incoming.media {
+            media_queue::enqueue_in_tx(
+                &mut tx,
+                message.id,
+                inbox.id,
+                media,
+                &incoming.content_type,
+            )
+            .await?;
+        }
         wa.hub.commit(tx).await?;
-        Ok::<_, AppError>(())
+        Ok::<_, AppError>(incoming.media.as_ref().map(|_| message.id))
     }
     .await;
     match result {
-        Ok(()) => Ok(true),
+        Ok(file) => {
+            files.extend(file);
+            Ok(true)
+        }
         Err(err) => {
-            // Nothing refers to the file: remove it (a concurrent delivery of the same
-            // message may have won, which is the duplicate case).
-            for file in &attachments {
-                let _ = wa.files.delete(&file.storage_key).await;
-            }
+            // A concurrent delivery of the same message may have won: the duplicate case.
             if external_id_stored(&wa.db, inbox.id, &incoming.id)
                 .await
                 .unwrap_or(false)

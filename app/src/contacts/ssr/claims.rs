@@ -20,8 +20,13 @@ pub async fn claim_in_tx(
     if name.is_none() && email.is_none() {
         return Ok(());
     }
-    let (current, real_email, phone): (String, Option<String>, Option<String>) = sqlx::query_as(
-        "SELECT name, email, phone_e164 FROM contacts WHERE id = $1 AND account_id = $2",
+    let (current, real_email, phone, claimed): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT name, email, phone_e164, claimed_email FROM contacts WHERE id = $1 AND account_id = $2",
     )
     .bind(contact_id)
     .bind(account_id)
@@ -29,6 +34,10 @@ pub async fn claim_in_tx(
     .await?
     .ok_or(AppError::NotFound)?;
     let name = name.unwrap_or(&current);
+    // Said again on every message or page: no write and no event when nothing changed.
+    if name == current && email.is_none_or(|e| claimed.as_deref() == Some(e.as_str())) {
+        return Ok(());
+    }
     let digits = phone.as_deref().map(|p| p.trim_start_matches('+'));
     sqlx::query(
         "UPDATE contacts SET name = $1, claimed_email = COALESCE($2, claimed_email), search_text = $3, \

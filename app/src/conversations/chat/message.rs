@@ -124,6 +124,10 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                         {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
                     }.into_any()
                 }
+                Some(MessageExtra::FileComing) => view! {
+                    <p class="body muted file-coming">{t!(i18n, message_file_coming)}</p>
+                    {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}
+                }.into_any(),
                 Some(MessageExtra::Unsupported { message_type }) => view! {
                     <p class="body unsupported">{t!(i18n, message_unsupported, kind = message_type.clone())}</p>
                     {(!message.body.is_empty()).then(|| view! { <p class="body">{render_body(&message)}</p> })}

@@ -67,6 +67,9 @@ pub enum MessageExtra {
     },
     /// A message type the channel sent that Charla cannot show; kept, never dropped.
     Unsupported { message_type: String },
+    /// The customer's file is still being fetched from her channel (WhatsApp's media
+    /// arrive after the webhook has been answered): it joins the message when it comes.
+    FileComing,
     /// The customer's WhatsApp number changed from `from` to `to` (E.164).
     NumberChanged { from: String, to: String },
     /// The customer came from an ad or a post (WhatsApp click-to-chat): where it is.
@@ -169,6 +172,7 @@ enum MessageExtraTwin {
     Unsupported {
         message_type: String,
     },
+    FileComing,
     NumberChanged {
         from: String,
         to: String,

@@ -70,7 +70,8 @@ pub async fn resolve(
             .map(|(i, c)| (t.to_owned(), i, c)),
         None => None,
     };
-    let Some(user) = user else {
+    // An unsigned user proves nothing: the visitor is whoever her token says.
+    let Some(user) = user.filter(|u| u.signed()) else {
         return Ok(match by_token {
             Some((t, i, c)) => Visitor::Known(t, i, c),
             None => Visitor::Anonymous,
@@ -164,6 +165,37 @@ pub async fn session_in_tx(
 pub struct Claim {
     pub name: Option<String>,
     pub email: Option<EmailAddress>,
+}
+
+/// An anonymous visitor's contact takes what the host page says of her (an unsigned
+/// `setUser`), when it changed. A verified identity's contact is changed only by what
+/// the host signs.
+pub async fn host_says_in_tx(
+    tx: &mut WriteTx,
+    inbox: &WidgetInbox,
+    identity_id: i64,
+    contact_id: i64,
+    said: &Claim,
+) -> Result<(), AppError> {
+    if said.name.is_none() && said.email.is_none() {
+        return Ok(());
+    }
+    let external: String =
+        sqlx::query_scalar("SELECT external_id FROM contact_identities WHERE id = $1")
+            .bind(identity_id)
+            .fetch_one(tx.conn())
+            .await?;
+    if external.starts_with("user:") {
+        return Ok(());
+    }
+    crate::contacts::ssr::claims::claim_in_tx(
+        tx,
+        inbox.account_id,
+        contact_id,
+        said.name.as_deref(),
+        said.email.as_ref(),
+    )
+    .await
 }
 
 /// A new anonymous visitor: her own contact (the claims beside it) and token (a new

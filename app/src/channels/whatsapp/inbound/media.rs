@@ -1,9 +1,8 @@
 //! A customer's file, fetched from Meta into storage with a safe name and extension.
 use super::super::graph::GraphError;
 use super::super::inbox::WhatsAppInbox;
-use super::super::webhook::Incoming;
+use super::super::webhook::MediaRef;
 use super::super::WhatsApp;
-use crate::error::AppError;
 use crate::storage::{Files, NewAttachment};
 
 fn extension_for(mime: &str, file_name: Option<&str>) -> String {
@@ -28,7 +27,7 @@ fn extension_for(mime: &str, file_name: Option<&str>) -> String {
 }
 
 /// A safe file name to show and to offer for download.
-fn file_name_for(media: &super::super::webhook::MediaRef, kind: &str, ext: &str) -> String {
+fn file_name_for(media: &MediaRef, kind: &str, ext: &str) -> String {
     crate::storage::clean_file_name(media.file_name.as_deref().unwrap_or_default()).unwrap_or_else(
         || {
             let base = if media.voice { "voice" } else { kind };
@@ -37,16 +36,21 @@ fn file_name_for(media: &super::super::webhook::MediaRef, kind: &str, ext: &str)
     )
 }
 
-/// Fetches the message's file from Meta into storage. `Ok(None)` when Meta refuses it
-/// for good (the message is kept, marked as missing its file).
+/// Why a file did not come.
+pub(super) enum NotFetched {
+    /// Meta refuses it for good (the message is kept, marked as missing its file).
+    Refused(String),
+    /// Meta or the storage failed this time: try again later.
+    Later(String),
+}
+
+/// Fetches a message's file (of message type `kind`) from Meta into storage.
 pub(super) async fn fetch_media(
     wa: &WhatsApp,
     inbox: &WhatsAppInbox,
-    incoming: &Incoming,
-) -> Result<Option<NewAttachment>, Result<String, AppError>> {
-    let Some(media) = &incoming.media else {
-        return Ok(None);
-    };
+    media: &MediaRef,
+    kind: &str,
+) -> Result<NewAttachment, NotFetched> {
     match wa.graph.download(inbox, &media.id).await {
         Ok((bytes, served_mime)) => {
             let mime = media
@@ -62,21 +66,20 @@ pub(super) async fn fetch_media(
             let key = Files::new_key(inbox.account_id, &ext);
             if let Err(err) = wa.files.put(&key, bytes.clone()).await {
                 tracing::error!(error = %err, "storing a WhatsApp media file failed");
-                return Err(Err(AppError::Internal));
+                return Err(NotFetched::Later(err.to_string()));
             }
-            Ok(Some(NewAttachment {
-                file_name: file_name_for(media, &incoming.content_type, &ext),
+            Ok(NewAttachment {
+                file_name: file_name_for(media, kind, &ext),
                 content_type: mime,
                 byte_size: bytes.len() as i64,
                 storage_key: key,
                 duration_ms: None,
-            }))
+            })
         }
-        Err(GraphError::Retry(err) | GraphError::Unreachable(err)) => {
-            tracing::warn!(error = %err, "WhatsApp media not fetched yet; Meta will redeliver");
-            Err(Err(AppError::Internal))
+        Err(GraphError::Retry(err) | GraphError::Unreachable(err)) => Err(NotFetched::Later(err)),
+        Err(GraphError::Permanent(err) | GraphError::NotAllowed(err)) => {
+            Err(NotFetched::Refused(err))
         }
-        Err(GraphError::Permanent(err) | GraphError::NotAllowed(err)) => Err(Ok(err)),
     }
 }
 

@@ -1,0 +1,18 @@
+//! The website's calls on the visitor (Chatwoot's `setCustomAttributes` and the rest):
+//! only the visitor known by her token changes her own contact and conversation.
+use super::*;
+
+pub(super) fn page_call_rules() -> Vec<Rule> {
+    vec![Rule {
+        route: "/api/widget/page_calls",
+        build: |f, c| {
+            Req::Json(
+                json!({"token": f.inbox_token, "visitor": f.visitor_token(c),
+                "calls": [{"name": "setCustomAttributes", "arg": {"plan": "oro"}}]}),
+            )
+        },
+        expect: [
+            NOT_FOUND, Allowed, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+        ],
+    }]
+}
