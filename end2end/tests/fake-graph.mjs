@@ -25,6 +25,9 @@ export async function startFakeGraph({ templates = [] } = {}) {
   const ids = [];
   // Media uploads as Meta's endpoint receives them (multipart fields, the file's size).
   const media = [];
+  // Customers' files Meta holds (id → {bytes, mime}); lookups wait while `held`.
+  const files = new Map();
+  let held = null;
   let next = 0;
   const server = createServer((req, res) => {
     const chunks = [];
@@ -41,6 +44,19 @@ export async function startFakeGraph({ templates = [] } = {}) {
       }
       const url = new URL(req.url, 'http://fake');
       const parts = url.pathname.split('/').filter(Boolean);
+      if (req.method === 'GET' && parts[0] === 'files' && files.has(parts[1])) {
+        const file = files.get(parts[1]);
+        res.writeHead(200, { 'content-type': file.mime });
+        return res.end(file.bytes);
+      }
+      if (req.method === 'GET' && parts.length === 2 && files.has(parts[1])) {
+        const file = files.get(parts[1]);
+        const lookup = () => answer(200, {
+          messaging_product: 'whatsapp', url: `http://127.0.0.1:${server.address().port}/files/${parts[1]}`,
+          mime_type: file.mime, sha256: '', file_size: file.bytes.length, id: parts[1],
+        });
+        return held ? held.then(lookup) : lookup();
+      }
       if (req.method === 'POST' && parts[2] === 'messages') {
         const body = JSON.parse(raw || '{}');
         sent.push(body);
@@ -94,6 +110,14 @@ export async function startFakeGraph({ templates = [] } = {}) {
     baseUrl: `http://127.0.0.1:${server.address().port}`,
     sent,
     media,
+    /** A file a customer sent, as Meta keeps it for download. */
+    addFile: (id, bytes, mime) => files.set(id, { bytes, mime }),
+    /** Meta is slow: media lookups wait until the returned function is called. */
+    holdFiles: () => {
+      let release;
+      held = new Promise((resolve) => { release = resolve; });
+      return () => { held = null; release(); };
+    },
     lastId: () => ids[ids.length - 1],
     // Charla keeps its connections to Meta alive; closing them lets close() end now.
     close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }),

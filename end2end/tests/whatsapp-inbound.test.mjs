@@ -2,7 +2,8 @@
 // the open conversation: she came from an ad (the ad is named, as a link), the agent
 // answers, the customer reacts to that answer (the reaction sits on it, live, and the
 // conversation gets no new message) and replies quoting it (the quote shows above her
-// reply). Then the reaction is taken back. axe finds nothing serious on the result.
+// reply); a photo sent while Meta is slow shows its caption at once and its file when
+// it comes. Then the reaction is taken back. axe finds nothing serious on the result.
 // Desktop and phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,20 @@ for (const vp of VIEWPORTS) {
         context: { from: '34900000000', id: wamid } }]);
       const quoted = admin.locator('.message.incoming').filter({ hasText: 'La M, gracias' });
       await quoted.locator('.reply-to').filter({ hasText: 'En respuesta a' }).filter({ hasText: '¿Qué talla necesitas?' }).waitFor();
+
+      // A photo while Meta is slow: the caption is there at once, its file on its way;
+      // the file joins the message, live, when Meta gives it.
+      const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+        '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e221bc330000000049454e44ae426082', 'hex');
+      graph.addFile(`img${tag}`, PNG, 'image/png');
+      const release = graph.holdFiles();
+      await send([{ from: waId, id: `wamid.img.${tag}`, timestamp: now(), type: 'image',
+        image: { id: `img${tag}`, mime_type: 'image/png', caption: 'Así me queda' } }]);
+      const photo = admin.locator('.message.incoming').filter({ hasText: 'Así me queda' });
+      await photo.getByText('El archivo está llegando…').waitFor();
+      release();
+      await photo.locator('img').waitFor();
+      assert.equal(await photo.getByText('El archivo está llegando…').count(), 0);
 
       const result = await new AxeBuilder({ page: admin }).include('.message-list').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);

@@ -3,6 +3,7 @@
 #![recursion_limit = "512"]
 
 mod attachments;
+mod cable;
 mod chatwoot;
 pub mod config;
 mod contacts;
@@ -220,6 +221,7 @@ fn channel_adapters(
 fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/api/live", get(ws::upgrade)),
+        ("/cable", get(cable::upgrade)),
         ("/api/widget/live", get(widget::upgrade)),
         ("/widget.js", get(widget::embed_script)),
         ("/packs/js/sdk.js", get(widget::chatwoot_sdk)),

@@ -19,6 +19,8 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/invitation/")
         || path.starts_with("/webhooks/")
         || path.starts_with("/public/api/")
+        // Chatwoot's ActionCable: a Client API contact subscribes with her token.
+        || path == "/cable"
         || path.starts_with("/pkg/")
         || path == "/favicon.ico"
         || path == "/favicon.svg"

@@ -152,6 +152,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
         let answered = Rc::new(Cell::new(false));
         let listener = {
             let (on_handover, answered) = (on_handover.clone(), answered.clone());
+            let parent = parent.clone();
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
                 if !ev.source().is_some_and(|s| js_sys::Object::is(&s, &parent)) {
                     return;

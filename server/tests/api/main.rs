@@ -17,6 +17,7 @@ mod bot_assignments;
 mod bots;
 mod bulk;
 mod business_hours;
+mod cable;
 mod chatwoot;
 mod chatwoot_automation;
 mod chatwoot_macros;

@@ -4,6 +4,7 @@
 //! hash; what it says its name and email are stay claims, never used to join another
 //! contact), its messages go through the same `receive_in_tx` as every channel's,
 //! and the widget's rate limits apply per inbox and per address.
+pub mod cable;
 pub mod contacts;
 pub mod conversations;
 pub mod messages;

@@ -1,0 +1,177 @@
+//! Chatwoot's ActionCable endpoint (`/cable`) for Client API contacts: the client SDKs
+//! that build a chat on Chatwoot's Client API subscribe to `RoomChannel` with the
+//! contact's `pubsub_token` and read her conversations' events as Chatwoot sends them
+//! (`app::chatwoot::ssr::public::cable`). ActionCable's JSON protocol: `welcome`, a
+//! `ping` every 3 s, `confirm_subscription` / `reject_subscription`, then
+//! `{identifier, message: {event, data}}`. Agents' dashboards use Charla's own socket.
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
+use axum::response::Response;
+use http::HeaderMap;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::broadcast::error::RecvError;
+
+use app::chatwoot::ssr::public::cable::{customer_by_pubsub, Listener};
+use app::live::typing::Said;
+use app::state::AppState;
+use app::widget::ssr::limits::SocketSlot;
+use app::wire::request::client_address_of;
+
+use crate::ws::send;
+
+/// ActionCable's pings, which its clients count on to know the line is alive.
+const PING: Duration = Duration::from_secs(3);
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let address = client_address_of(&headers, Some(peer), state.settings.trust_proxy);
+    let base_url = crate::chatwoot::caller::base_url_of(&headers, &state);
+    ws.protocols(["actioncable-v1-json"])
+        .max_message_size(16 * 1024)
+        .read_buffer_size(crate::ws::READ_BUFFER)
+        .write_buffer_size(crate::ws::WRITE_BUFFER)
+        .on_upgrade(move |socket| serve(socket, state, address, base_url))
+}
+
+/// A client's command: `identifier` is itself a JSON text, echoed back as it came.
+#[derive(Debug, Deserialize)]
+struct Command {
+    command: String,
+    #[serde(default)]
+    identifier: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Identifier {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    pubsub_token: String,
+}
+
+/// The one subscription a socket holds (Chatwoot's SDKs open one per contact).
+struct Subscription {
+    identifier: String,
+    listener: Listener,
+    _slot: SocketSlot,
+}
+
+async fn subscribe(
+    state: &AppState,
+    address: Option<&str>,
+    base_url: &str,
+    identifier: &str,
+) -> Option<Subscription> {
+    let wanted: Identifier = serde_json::from_str(identifier).ok()?;
+    if wanted.channel != "RoomChannel" || wanted.pubsub_token.is_empty() {
+        return None;
+    }
+    let customer = customer_by_pubsub(&state.db, &wanted.pubsub_token)
+        .await
+        .ok()?;
+    let slot = state
+        .widget_guard
+        .open_socket(customer.identity_id, address)
+        .ok()?;
+    let listener = Listener::new(&state.db, customer, base_url).await.ok()?;
+    Some(Subscription {
+        identifier: identifier.to_owned(),
+        listener,
+        _slot: slot,
+    })
+}
+
+fn said(identifier: &str, event: &str, data: Value) -> Value {
+    json!({"identifier": identifier, "message": {"event": event, "data": data}})
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, base_url: String) {
+    if !send(&mut socket, &json!({"type": "welcome"})).await {
+        return;
+    }
+    let mut ping = tokio::time::interval(PING);
+    let mut subscription: Option<Subscription> = None;
+    let mut live: Option<tokio::sync::broadcast::Receiver<app::live::hub::Batch>> = None;
+    let mut signals = state.hub.subscribe_signals();
+    loop {
+        tokio::select! {
+            _ = ping.tick() => {
+                let now = app::db::now_ms() / 1000;
+                if !send(&mut socket, &json!({"type": "ping", "message": now})).await {
+                    return;
+                }
+            }
+            received = async { live.as_mut().expect("guarded").recv().await }, if live.is_some() => match received {
+                Ok(batch) => {
+                    let Some(sub) = subscription.as_mut() else { continue };
+                    for event in batch.iter() {
+                        if let Some((name, data)) = sub.listener.hear(&state.db, &event.event).await {
+                            if !send(&mut socket, &said(&sub.identifier, name, data)).await {
+                                return;
+                            }
+                        }
+                    }
+                }
+                // Behind the buffer: what was missed is in the Client API's lists.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
+            signal = signals.recv() => match signal {
+                Ok(signal) => {
+                    let Some(sub) = subscription.as_ref() else { continue };
+                    let Said::Typing(typing) = &signal.said else { continue };
+                    if signal.account_id != sub.listener.customer.inbox.account_id
+                        || typing.agent_id.is_none()
+                        || typing.private
+                    {
+                        continue;
+                    }
+                    let Some(number) = sub.listener.number(typing.conversation_id) else { continue };
+                    let name = if typing.typing { "conversation.typing_on" } else { "conversation.typing_off" };
+                    let data = json!({"conversation": {"id": number}, "user": {"name": typing.name}, "is_private": false});
+                    if !send(&mut socket, &said(&sub.identifier, name, data)).await {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(Message::Text(text))) => {
+                    let Ok(command) = serde_json::from_str::<Command>(&text) else { continue };
+                    match command.command.as_str() {
+                        "subscribe" => {
+                            let answer = match subscribe(&state, address.as_deref(), &base_url, &command.identifier).await {
+                                Some(sub) => {
+                                    live = Some(state.hub.subscribe(sub.listener.customer.inbox.account_id));
+                                    subscription = Some(sub);
+                                    "confirm_subscription"
+                                }
+                                None => "reject_subscription",
+                            };
+                            if !send(&mut socket, &json!({"identifier": command.identifier, "type": answer})).await {
+                                return;
+                            }
+                        }
+                        "unsubscribe" if subscription.as_ref().is_some_and(|s| s.identifier == command.identifier) => {
+                            subscription = None;
+                            live = None;
+                        }
+                        // `message` (her presence, `update_presence`): nothing to do.
+                        _ => {}
+                    }
+                }
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
