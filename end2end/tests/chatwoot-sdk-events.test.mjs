@@ -84,7 +84,7 @@ for (const vp of VIEWPORTS) {
         window.$chatwoot.setLabel('nadie-la-definio');
       }, [n.replace(/-/g, '_'), tag]);
       const header = lucia.locator('.chat-header');
-      await header.locator('.label-chip', { hasText: tag }).waitFor();
+      await header.locator('.label-chip', { hasText: tag }).first().waitFor({ state: 'attached' });
       const detail = await api(lucia, 'conversations/get', { id: conversationId });
       assert.equal(detail.custom_attributes[`pedido_${n.replace(/-/g, '_')}`], 'A-7');
       const contact = await api(lucia, 'contacts/get', { id: detail.summary.contact_id });

@@ -57,8 +57,8 @@ for (const vp of VIEWPORTS) {
 
       // A photo while Meta is slow: the caption is there at once, its file on its way;
       // the file joins the message, live, when Meta gives it.
-      const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-        '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e221bc330000000049454e44ae426082', 'hex');
+      const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000080000000808020000004b6d29dc00000011494441' +
+        '54789c635048388015310c2d09001a9950013e3757980000000049454e44ae426082', 'hex');
       graph.addFile(`img${tag}`, PNG, 'image/png');
       const release = graph.holdFiles();
       await send([{ from: waId, id: `wamid.img.${tag}`, timestamp: now(), type: 'image',
@@ -66,7 +66,7 @@ for (const vp of VIEWPORTS) {
       const photo = admin.locator('.message.incoming').filter({ hasText: 'Así me queda' });
       await photo.getByText('El archivo está llegando…').waitFor();
       release();
-      await photo.locator('img').waitFor();
+      await photo.getByRole('button', { name: 'Ver image.png a tamaño completo', exact: true }).waitFor();
       assert.equal(await photo.getByText('El archivo está llegando…').count(), 0);
 
       const result = await new AxeBuilder({ page: admin }).include('.message-list').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

@@ -13,10 +13,13 @@ use axum::response::Response;
 use http::HeaderMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
 use app::chatwoot::ssr::public::cable::{customer_by_pubsub, Listener};
-use app::live::typing::Said;
+use app::live::hub::Batch;
+use app::live::typing::{Said, Signal};
 use app::state::AppState;
 use app::widget::ssr::limits::SocketSlot;
 use app::wire::request::client_address_of;
@@ -25,6 +28,10 @@ use crate::ws::send;
 
 /// ActionCable's pings, which its clients count on to know the line is alive.
 const PING: Duration = Duration::from_secs(3);
+/// A socket must hold a subscription this soon after it opens (and keep one).
+const SUBSCRIBE_WITHIN: Duration = Duration::from_secs(10);
+/// Subscriptions refused before the socket is closed (each is a lookup).
+const REFUSALS: u32 = 5;
 
 pub async fn upgrade(
     State(state): State<AppState>,
@@ -61,6 +68,7 @@ struct Identifier {
 struct Subscription {
     identifier: String,
     listener: Listener,
+    live: Receiver<Batch>,
     _slot: SocketSlot,
 }
 
@@ -81,10 +89,13 @@ async fn subscribe(
         .widget_guard
         .open_socket(customer.identity_id, address)
         .ok()?;
+    // Listening before her conversations are read: one begun in between still counts.
+    let live = state.hub.subscribe(customer.inbox.account_id);
     let listener = Listener::new(&state.db, customer, base_url).await.ok()?;
     Some(Subscription {
         identifier: identifier.to_owned(),
         listener,
+        live,
         _slot: slot,
     })
 }
@@ -93,23 +104,50 @@ fn said(identifier: &str, event: &str, data: Value) -> Value {
     json!({"identifier": identifier, "message": {"event": event, "data": data}})
 }
 
+/// An agent's "writing" in one of her conversations, as Chatwoot says it.
+fn typing_said(sub: &Subscription, signal: &Signal) -> Option<Value> {
+    let Said::Typing(typing) = &signal.said else {
+        return None;
+    };
+    if signal.account_id != sub.listener.customer.inbox.account_id
+        || typing.agent_id.is_none()
+        || typing.private
+    {
+        return None;
+    }
+    let number = sub.listener.number(typing.conversation_id)?;
+    let name = if typing.typing {
+        "conversation.typing_on"
+    } else {
+        "conversation.typing_off"
+    };
+    let data =
+        json!({"conversation": {"id": number}, "user": {"name": typing.name}, "is_private": false});
+    Some(said(&sub.identifier, name, data))
+}
+
 async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, base_url: String) {
     if !send(&mut socket, &json!({"type": "welcome"})).await {
         return;
     }
     let mut ping = tokio::time::interval(PING);
     let mut subscription: Option<Subscription> = None;
-    let mut live: Option<tokio::sync::broadcast::Receiver<app::live::hub::Batch>> = None;
-    let mut signals = state.hub.subscribe_signals();
+    // Every account's typing signals: heard only while she is subscribed.
+    let mut signals: Option<Receiver<Arc<Signal>>> = None;
+    let mut refusals = 0;
+    let opened = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = ping.tick() => {
+                if subscription.is_none() && opened.elapsed() > SUBSCRIBE_WITHIN {
+                    return;
+                }
                 let now = app::db::now_ms() / 1000;
                 if !send(&mut socket, &json!({"type": "ping", "message": now})).await {
                     return;
                 }
             }
-            received = async { live.as_mut().expect("guarded").recv().await }, if live.is_some() => match received {
+            received = async { subscription.as_mut().expect("guarded").live.recv().await }, if subscription.is_some() => match received {
                 Ok(batch) => {
                     let Some(sub) = subscription.as_mut() else { continue };
                     for event in batch.iter() {
@@ -124,20 +162,10 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             },
-            signal = signals.recv() => match signal {
+            signal = async { signals.as_mut().expect("guarded").recv().await }, if signals.is_some() => match signal {
                 Ok(signal) => {
-                    let Some(sub) = subscription.as_ref() else { continue };
-                    let Said::Typing(typing) = &signal.said else { continue };
-                    if signal.account_id != sub.listener.customer.inbox.account_id
-                        || typing.agent_id.is_none()
-                        || typing.private
-                    {
-                        continue;
-                    }
-                    let Some(number) = sub.listener.number(typing.conversation_id) else { continue };
-                    let name = if typing.typing { "conversation.typing_on" } else { "conversation.typing_off" };
-                    let data = json!({"conversation": {"id": number}, "user": {"name": typing.name}, "is_private": false});
-                    if !send(&mut socket, &said(&sub.identifier, name, data)).await {
+                    let Some(frame) = subscription.as_ref().and_then(|sub| typing_said(sub, &signal)) else { continue };
+                    if !send(&mut socket, &frame).await {
                         return;
                     }
                 }
@@ -150,21 +178,28 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                     let Ok(command) = serde_json::from_str::<Command>(&text) else { continue };
                     match command.command.as_str() {
                         "subscribe" => {
+                            // One at a time: a new one replaces (and frees) the last.
+                            subscription = None;
                             let answer = match subscribe(&state, address.as_deref(), &base_url, &command.identifier).await {
                                 Some(sub) => {
-                                    live = Some(state.hub.subscribe(sub.listener.customer.inbox.account_id));
                                     subscription = Some(sub);
+                                    signals.get_or_insert_with(|| state.hub.subscribe_signals());
                                     "confirm_subscription"
                                 }
-                                None => "reject_subscription",
+                                None => {
+                                    refusals += 1;
+                                    "reject_subscription"
+                                }
                             };
-                            if !send(&mut socket, &json!({"identifier": command.identifier, "type": answer})).await {
+                            if !send(&mut socket, &json!({"identifier": command.identifier, "type": answer})).await
+                                || refusals >= REFUSALS
+                            {
                                 return;
                             }
                         }
                         "unsubscribe" if subscription.as_ref().is_some_and(|s| s.identifier == command.identifier) => {
                             subscription = None;
-                            live = None;
+                            signals = None;
                         }
                         // `message` (her presence, `update_presence`): nothing to do.
                         _ => {}

@@ -107,6 +107,11 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     }
     set("x-content-type-options", "nosniff");
     set("referrer-policy", "strict-origin-when-cross-origin");
+    // The widget's page keeps the window that opened it (the launcher's popout hands
+    // the visitor over through `window.opener`); every other page is isolated.
+    if widget_token.is_some() {
+        set("cross-origin-opener-policy", "unsafe-none");
+    }
     set("cross-origin-opener-policy", "same-origin");
     // Voice messages need the microphone, here and in the widget's frame.
     set(

@@ -40,6 +40,9 @@ thread_local! {
     /// Whether the host window has handed a visitor over: a popout's opener that never
     /// does (any page may open this address) is told nothing.
     static HANDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The origin of the page that handed her over: a popout's opener may navigate
+    /// elsewhere while the popout stays, so what goes to it goes to that origin only.
+    static HANDED_BY: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
     /// The host page's address, as it last said.
     static PAGE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
@@ -172,6 +175,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
                     // on its own, and tells that window nothing.
                     if !answered.replace(true) {
                         HANDED.with(|h| h.set(true));
+                        HANDED_BY.with(|h| *h.borrow_mut() = Some(ev.origin()));
                     }
                     if let Some(open) = message.open {
                         SHOWN.with(|s| s.set(open));
@@ -230,9 +234,9 @@ pub fn load(token: &str) -> Option<String> {
 pub fn keep(token: &str, visitor: Option<&str>) {
     #[cfg(feature = "hydrate")]
     {
-        // The popout keeps her token in its own (first-party) storage too: it may
-        // outlive the page that opened it.
-        if !embedded() {
+        // A page of its own keeps her token itself; a popout whose opener handed her
+        // over leaves it to that page (its sign-out, `reset`, must end her here too).
+        if !embedded() && !HANDED.with(|h| h.get()) {
             if let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() {
                 let _ = match visitor {
                     Some(v) => storage.set_item(&storage_key(token), v),
@@ -260,16 +264,27 @@ pub fn tell(name: &str, data: serde_json::Value) {
     let _ = (name, data);
 }
 
-/// To the host window, any origin: what goes is this visitor's own token and
-/// messages, which only the page that embeds the frame or opened the popout (and so
-/// made or gave that token) receives.
+/// To the host window: what goes is this visitor's own token and messages, which only
+/// the page that embeds the frame (any origin: it made or gave that token, and a frame
+/// goes with its page) or the origin that handed the popout her token receives.
 #[cfg(feature = "hydrate")]
 fn post(value: &serde_json::Value) {
     if !embedded() && !HANDED.with(|h| h.get()) {
         return;
     }
+    let target = if embedded() {
+        "*".to_owned()
+    } else {
+        match HANDED_BY.with(|h| h.borrow().clone()) {
+            Some(origin) => origin,
+            None => return,
+        }
+    };
     if let Some(host) = host_window() {
-        let _ = host.post_message(&wasm_bindgen::JsValue::from_str(&value.to_string()), "*");
+        let _ = host.post_message(
+            &wasm_bindgen::JsValue::from_str(&value.to_string()),
+            &target,
+        );
     }
 }
 

@@ -81,9 +81,15 @@ pub fn watch(
         let token = token.get_untracked();
         let user = user.get_value();
         leptos::task::spawn_local(async move {
-            if let Err(err) = widget_page_calls(token, visitor, calls, user).await {
-                leptos::logging::warn!("Charla: the page's call was refused: {err}");
-                host::tell("error", serde_json::json!({ "error": err.to_string() }));
+            // A page may have said more than one request carries while she had not
+            // written: in order, a request's worth at a time.
+            for chunk in calls.chunks(super::model::PAGE_CALLS_MAX) {
+                let sent =
+                    widget_page_calls(token.clone(), visitor.clone(), chunk.to_vec(), user.clone());
+                if let Err(err) = sent.await {
+                    leptos::logging::warn!("Charla: the page's call was refused: {err}");
+                    host::tell("error", serde_json::json!({ "error": err.to_string() }));
+                }
             }
         });
     });

@@ -70,6 +70,7 @@ macro_rules! launcher_js {
       flush();
     }
     function flush() {
+      if (ready && ready.closed) ready = null;
       if (!ready || !calls.length) return;
       ready.postMessage(JSON.stringify({ charla: 'calls', calls: calls }), origin);
       calls = [];
@@ -144,10 +145,16 @@ macro_rules! launcher_js {
         if (next && !next.identifier_hash && window.console) console.info('Charla: setUser without identifier_hash: the name and email are kept as what the visitor says, not as a verified identity');
         var changed = JSON.stringify(next) !== JSON.stringify(user);
         var wasOpen = isOpen();
+        // Someone else signed in on the site: she starts as a new visitor.
+        if (user && next && user.identifier !== next.identifier) { memory = null; save(null); }
         user = next;
         if (changed && frame) { drop(); if (wasOpen) setOpen(true); } else hand();
       },
-      reset: function () { user = null; memory = null; save(null); calls = []; drop(); },
+      reset: function () {
+        user = null; memory = null; save(null); calls = []; drop();
+        if (popup && !popup.closed) popup.close();
+        popup = null;
+      },
       call: function (name, arg) { calls.push({ name: name, arg: arg === undefined ? null : arg }); flush(); },
       bubble: function (show) { button.style.display = show ? '' : 'none'; },
       // The chat in a window of its own, as the same visitor: it asks this page (its
@@ -157,7 +164,8 @@ macro_rules! launcher_js {
         var opened = window.open(base + '/widget/' + encodeURIComponent(token), 'charla-chat', 'popup,width=400,height=640');
         if (!opened) return;
         popup = opened;
-        setOpen(false);
+        // One window speaks for her: the frame and its socket go.
+        drop();
       }
     };
   }

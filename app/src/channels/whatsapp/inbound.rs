@@ -51,7 +51,7 @@ async fn handle_changes(
     wa: &WhatsApp,
     inbox: &WhatsAppInbox,
     payload: Payload,
-    files: &mut Vec<i64>,
+    files: &mut Vec<media_queue::Queued>,
 ) -> Result<WebhookSummary, AppError> {
     let mut summary = WebhookSummary::default();
     for change in payload.entry.into_iter().flat_map(|e| e.changes) {
@@ -134,7 +134,7 @@ async fn receive_one(
     inbox: &WhatsAppInbox,
     incoming: &Incoming,
     name: Option<&String>,
-    files: &mut Vec<i64>,
+    files: &mut Vec<media_queue::Queued>,
 ) -> Result<bool, AppError> {
     if external_id_stored(&wa.db, inbox.id, &incoming.id).await? {
         return Ok(false);
@@ -173,18 +173,21 @@ async fn receive_one(
             reply_to_external: incoming.context.as_deref(),
         };
         let message = receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
-        if let Some(media) = &incoming.media {
-            media_queue::enqueue_in_tx(
-                &mut tx,
-                message.id,
-                inbox.id,
-                media,
-                &incoming.content_type,
-            )
-            .await?;
-        }
+        let queued = match &incoming.media {
+            Some(media) => Some(
+                media_queue::enqueue_in_tx(
+                    &mut tx,
+                    message.id,
+                    inbox.id,
+                    media,
+                    &incoming.content_type,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         wa.hub.commit(tx).await?;
-        Ok::<_, AppError>(incoming.media.as_ref().map(|_| message.id))
+        Ok::<_, AppError>(queued)
     }
     .await;
     match result {

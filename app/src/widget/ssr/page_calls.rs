@@ -86,6 +86,18 @@ pub async fn apply(
         };
     let conversation = latest_conversation(db, identity).await?;
     let mut tx = db.begin_write().await?;
+    // The conversation's row before the contact's, in the order her messages take
+    // them (`receive_in_tx`): two writers never wait on each other in a circle.
+    if let Some(conversation) = conversation {
+        crate::conversations::ssr::attributes::customer_says_in_tx(
+            &mut tx,
+            inbox.account_id,
+            conversation,
+            sorted.conversation,
+            &sorted.labels,
+        )
+        .await?;
+    }
     let mut contact_changed = false;
     for change in sorted.contact {
         let (_, changed) =
@@ -99,16 +111,6 @@ pub async fn apply(
             inbox.account_id,
             contact,
             false,
-        )
-        .await?;
-    }
-    if let Some(conversation) = conversation {
-        crate::conversations::ssr::attributes::customer_says_in_tx(
-            &mut tx,
-            inbox.account_id,
-            conversation,
-            sorted.conversation,
-            &sorted.labels,
         )
         .await?;
     }

@@ -18,69 +18,86 @@ use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
 use crate::storage::NewAttachment;
 
-/// How long a taken row stays with its fetcher (a download may take a minute).
-const LEASE_MS: i64 = 120_000;
+/// How long a taken row stays with its fetcher: the Graph client's two requests may
+/// take a minute each, and storing the file some more.
+const LEASE_MS: i64 = 300_000;
 /// Tries before the message is marked as missing its file: about half a day with the
 /// backoff below, well within the 30 days Meta keeps a customer's media.
 const MAX_ATTEMPTS: i64 = 12;
 const IDLE: Duration = Duration::from_secs(2);
 
-/// A file waiting for its fetch.
-struct Queued {
+/// A file waiting for its fetch, held under the lease `lease` (its `locked_until`,
+/// which also proves the holder: a fetcher whose lease ran out changes nothing).
+pub(super) struct Queued {
     message_id: i64,
     inbox_id: i64,
     media: MediaRef,
     kind: String,
     attempts: i64,
+    lease: i64,
 }
 
-/// Leaves the message's file to fetch (in the transaction that stores the message).
+/// Leaves the message's file to fetch (in the transaction that stores the message),
+/// leased to the webhook's own fetch (`fetch_now`); the worker takes it only if that
+/// never finishes.
 pub(super) async fn enqueue_in_tx(
     tx: &mut WriteTx,
     message_id: i64,
     inbox_id: i64,
     media: &MediaRef,
     kind: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Queued, sqlx::Error> {
+    let now = now_ms();
+    // The customer's own name for it: what PostgreSQL's text takes, kept short.
+    let file_name = media
+        .file_name
+        .as_deref()
+        .map(|n| n.replace('\0', "").chars().take(255).collect::<String>());
+    let queued = Queued {
+        message_id,
+        inbox_id,
+        media: MediaRef {
+            file_name,
+            ..media.clone()
+        },
+        kind: kind.to_owned(),
+        attempts: 1,
+        lease: now + LEASE_MS,
+    };
     sqlx::query(
-        "INSERT INTO whatsapp_media (message_id, inbox_id, media_id, mime_type, file_name, voice, kind, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO whatsapp_media (message_id, inbox_id, media_id, mime_type, file_name, voice, kind, \
+         attempts, next_attempt_at, locked_until) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
     )
     .bind(message_id)
     .bind(inbox_id)
-    .bind(&media.id)
-    .bind(media.mime_type.as_deref())
-    .bind(media.file_name.as_deref())
+    .bind(&queued.media.id)
+    .bind(queued.media.mime_type.as_deref())
+    .bind(queued.media.file_name.as_deref())
     .bind(i64::from(media.voice))
     .bind(kind)
-    .bind(now_ms())
+    .bind(now)
+    .bind(queued.lease)
     .execute(tx.conn())
     .await?;
-    Ok(())
+    Ok(queued)
 }
 
 const RETURNING: &str =
     "RETURNING message_id, inbox_id, media_id, mime_type, file_name, voice, kind, attempts";
 
-/// Takes a due row under a lease (`only`: that message's, right after its webhook).
-async fn take(db: &Db, only: Option<i64>, now: i64) -> Result<Option<Queued>, sqlx::Error> {
+/// Takes the oldest due row whose lease is free.
+async fn take(db: &Db, now: i64) -> Result<Option<Queued>, sqlx::Error> {
     let free = "(locked_until IS NULL OR locked_until < $2)";
-    let sql = match only {
-        Some(_) => format!(
-            "UPDATE whatsapp_media SET locked_until = $1, attempts = attempts + 1 \
-             WHERE message_id = $3 AND {free} {RETURNING}"
-        ),
-        None => format!(
-            "UPDATE whatsapp_media SET locked_until = $1, attempts = attempts + 1 \
-             WHERE message_id = (SELECT message_id FROM whatsapp_media WHERE next_attempt_at <= $3 AND {free} \
-             ORDER BY next_attempt_at LIMIT 1) AND {free} {RETURNING}"
-        ),
-    };
+    let sql = format!(
+        "UPDATE whatsapp_media SET locked_until = $1, attempts = attempts + 1 \
+         WHERE message_id = (SELECT message_id FROM whatsapp_media WHERE next_attempt_at <= $2 AND {free} \
+         ORDER BY next_attempt_at LIMIT 1) AND {free} {RETURNING}"
+    );
+    let lease = now + LEASE_MS;
     let _turn = db.write_turn().await;
     let row = sqlx::query(&sql)
-        .bind(now + LEASE_MS)
+        .bind(lease)
         .bind(now)
-        .bind(only.unwrap_or(now))
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else {
@@ -97,6 +114,7 @@ async fn take(db: &Db, only: Option<i64>, now: i64) -> Result<Option<Queued>, sq
         },
         kind: row.try_get("kind")?,
         attempts: row.try_get("attempts")?,
+        lease,
     }))
 }
 
@@ -107,12 +125,38 @@ fn backoff_ms(attempts: i64) -> i64 {
         .min(4 * 3_600_000)
 }
 
-/// Fetches one file and records the outcome; errors are logged (the row stays, its
-/// lease runs out and it is tried again).
+/// Fetches one file and records the outcome. An error of Charla's own (the database,
+/// the inbox's sealed settings) is tried again with the same backoff and limit.
 async fn fetch_one(wa: &WhatsApp, queued: Queued) {
     if let Err(err) = try_fetch(wa, &queued).await {
         tracing::error!(message = queued.message_id, error = %err, "recording a WhatsApp file failed");
+        let outcome = if queued.attempts >= MAX_ATTEMPTS {
+            finish(wa, &queued, None, Some("not recorded"))
+                .await
+                .map(|_| ())
+        } else {
+            later(wa, &queued, &err.to_string()).await
+        };
+        if let Err(err) = outcome {
+            tracing::error!(message = queued.message_id, error = %err, "WhatsApp file left to its lease");
+        }
     }
+}
+
+/// Puts the row back for a later try, if this fetcher still holds it.
+async fn later(wa: &WhatsApp, queued: &Queued, reason: &str) -> Result<(), AppError> {
+    let _turn = wa.db.write_turn().await;
+    sqlx::query(
+        "UPDATE whatsapp_media SET next_attempt_at = $1, locked_until = NULL, last_error = $2 \
+         WHERE message_id = $3 AND locked_until = $4",
+    )
+    .bind(now_ms() + backoff_ms(queued.attempts))
+    .bind(reason.chars().take(500).collect::<String>())
+    .bind(queued.message_id)
+    .bind(queued.lease)
+    .execute(&wa.db.pool)
+    .await?;
+    Ok(())
 }
 
 async fn try_fetch(wa: &WhatsApp, queued: &Queued) -> Result<(), AppError> {
@@ -138,16 +182,7 @@ async fn try_fetch(wa: &WhatsApp, queued: &Queued) -> Result<(), AppError> {
         }
         Err(NotFetched::Later(reason)) => {
             tracing::warn!(message = queued.message_id, error = %reason, "WhatsApp file not fetched yet");
-            let _turn = wa.db.write_turn().await;
-            sqlx::query(
-                "UPDATE whatsapp_media SET next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE message_id = $3",
-            )
-            .bind(now_ms() + backoff_ms(queued.attempts))
-            .bind(reason.chars().take(500).collect::<String>())
-            .bind(queued.message_id)
-            .execute(&wa.db.pool)
-            .await?;
-            Ok(())
+            later(wa, queued, &reason).await
         }
     }
 }
@@ -161,12 +196,14 @@ async fn finish(
     refused: Option<&str>,
 ) -> Result<bool, AppError> {
     let mut tx = wa.db.begin_write().await?;
-    let gone = sqlx::query("DELETE FROM whatsapp_media WHERE message_id = $1")
-        .bind(queued.message_id)
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-        == 0;
+    let gone =
+        sqlx::query("DELETE FROM whatsapp_media WHERE message_id = $1 AND locked_until = $2")
+            .bind(queued.message_id)
+            .bind(queued.lease)
+            .execute(tx.conn())
+            .await?
+            .rows_affected()
+            == 0;
     let Some(row) = sqlx::query("SELECT conversation_id, inbox_id FROM messages WHERE id = $1")
         .bind(queued.message_id)
         .fetch_optional(tx.conn())
@@ -176,7 +213,7 @@ async fn finish(
         return Ok(false);
     };
     if gone {
-        // Another fetcher finished it while this one's lease had run out.
+        // This fetcher's lease ran out: another holds (or finished) it.
         tx.finish().await?;
         return Ok(false);
     }
@@ -227,19 +264,16 @@ pub(super) fn file_coming_json() -> String {
     serde_json::to_string(&MessageExtra::FileComing).unwrap_or_default()
 }
 
-/// Fetches these messages' files now, beside the webhook's answer.
-pub(super) fn fetch_now(wa: &WhatsApp, message_ids: Vec<i64>) {
-    if message_ids.is_empty() {
+/// Fetches these messages' files now (their rows are leased to this), beside the
+/// webhook's answer.
+pub(super) fn fetch_now(wa: &WhatsApp, queued: Vec<Queued>) {
+    if queued.is_empty() {
         return;
     }
     let wa = wa.clone();
     tokio::spawn(async move {
-        for id in message_ids {
-            match take(&wa.db, Some(id), now_ms()).await {
-                Ok(Some(queued)) => fetch_one(&wa, queued).await,
-                Ok(None) => {}
-                Err(err) => tracing::error!(error = %err, "taking a WhatsApp file to fetch failed"),
-            }
+        for one in queued {
+            fetch_one(&wa, one).await;
         }
     });
 }
@@ -249,7 +283,7 @@ pub fn spawn(wa: WhatsApp) {
     tokio::spawn(async move {
         loop {
             loop {
-                match take(&wa.db, None, now_ms()).await {
+                match take(&wa.db, now_ms()).await {
                     Ok(Some(queued)) => fetch_one(&wa, queued).await,
                     Ok(None) => break,
                     Err(err) => {

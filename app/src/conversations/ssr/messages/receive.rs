@@ -163,7 +163,7 @@ pub async fn receive_in_tx(
     )
     .bind(now)
     .bind(at)
-    .bind(preview_of(inbound.body, inbound.attachments))
+    .bind(inbound_preview(inbound))
     .bind(conversation_id)
     .bind(next.as_str())
     .execute(tx.conn())
@@ -206,9 +206,22 @@ pub async fn receive_in_tx(
             conversation_id: before.id,
             message_id: Some(message.id),
             actor_agent_id: None,
-            preview: Some(preview_of(inbound.body, inbound.attachments)),
+            preview: Some(inbound_preview(inbound)),
         };
         notify_in_tx(tx, &notice, &[assignee]).await?;
     }
     Ok(message)
+}
+
+/// The list's line for a customer's message; a file still on its way names its kind.
+fn inbound_preview(inbound: &Inbound<'_>) -> String {
+    let coming = matches!(
+        inbound.extra,
+        Some(crate::conversations::model::MessageExtra::FileComing)
+    );
+    if coming && inbound.body.is_empty() && inbound.attachments.is_empty() {
+        preview_of(&format!("📎 {}", inbound.content_type), &[])
+    } else {
+        preview_of(inbound.body, inbound.attachments)
+    }
 }
