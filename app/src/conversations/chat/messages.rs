@@ -56,11 +56,15 @@ pub(super) fn MessageList(
             <Show when=move || has_older.get()>
                 <button type="button" class="link" on:click=move |_| load_older()>{t!(i18n, load_older)}</button>
             </Show>
-            // Keyed: a new message or delivery update touches one row, not the history.
+            // Keyed: a new message or an update (delivery, reaction, a file that came,
+            // a survey answered) touches one row, not the history.
             <ol class="message-list" aria-label=move || t_string!(i18n, messages_label)>
                 <For
                     each=move || with_day_labels(&messages.get())
-                    key=|(label, m)| (m.id, m.delivery_status, m.delivery_error.clone(), m.reaction.clone(), label.is_some())
+                    key=|(label, m)| (
+                        (m.id, m.delivery_status, m.delivery_error.clone(), m.reaction.clone(), label.is_some()),
+                        (m.attachments.len(), m.extra.as_ref().map(|e| serde_json::to_string(e).unwrap_or_default())),
+                    )
                     let:item
                 >
                     {item.0.map(|label| view! { <li class="day-label">{label}</li> })}
