@@ -62,6 +62,9 @@ const ACROSS: &[(&str, &str)] = &[
     ("conversations", "attributes"),
     // The identity secret host sites sign with is the inbox's (kept with its settings).
     ("widget", "inboxes"),
+    // The website's script sets the visitor's custom attribute values (Chatwoot's
+    // `setCustomAttributes`), checked against the account's definitions.
+    ("widget", "attributes"),
     // A mention in a note notifies the teammate in the note's own transaction.
     ("conversations", "notifications"),
     // The composer offers the canned responses and the emoji picker.

@@ -137,8 +137,13 @@ fn host_window() -> Option<web_sys::Window> {
 
 /// Calls `on_handover` with each hand-over from the host page: the first one, or
 /// `None` if none comes in time, then any later one (`Charla.setUser`, `Charla.reset`);
-/// and `on_shown` with whether the host's launcher opened (or closed) the frame.
-pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl Fn(bool) + 'static) {
+/// `on_shown` with whether the host's launcher opened (or closed) the frame, and
+/// `on_calls` with the page's calls (`page_calls`).
+pub fn listen(
+    on_handover: impl Fn(Option<Handover>) + 'static,
+    on_shown: impl Fn(bool) + 'static,
+    on_calls: impl Fn(Vec<super::PageCall>) + 'static,
+) {
     #[cfg(feature = "hydrate")]
     {
         use std::cell::Cell;
@@ -184,7 +189,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
                 } else if message.charla == "calls" && HANDED.with(|h| h.get()) {
                     // Only from the window that handed her over: another opener's
                     // calls never reach a visitor this page found on its own.
-                    super::page_calls::receive(message.calls);
+                    on_calls(message.calls);
                 } else if message.charla == "shown" {
                     let open = message.open.unwrap_or(true);
                     SHOWN.with(|s| s.set(open));
@@ -208,7 +213,7 @@ pub fn listen(on_handover: impl Fn(Option<Handover>) + 'static, on_shown: impl F
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (on_handover, on_shown);
+    let _ = (on_handover, on_shown, on_calls);
 }
 
 /// The token a page of its own kept (never read inside a frame).

@@ -171,6 +171,7 @@ pub fn WidgetPage() -> impl IntoView {
                         tell_opened();
                     }
                 },
+                super::page_calls::receive,
             );
         } else {
             open_with(own_handover());

@@ -54,7 +54,6 @@ thread_local! {
 }
 
 /// Calls from the host page: kept, and sent at once if she is known.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub fn receive(calls: Vec<PageCall>) {
     PENDING.with(|p| p.borrow_mut().extend(calls));
     if let Some(flush) = FLUSH.with(|f| *f.borrow()) {
