@@ -169,6 +169,15 @@ async fn serve(
     let mut live = state.hub.subscribe(account_id);
     let mut signals = state.hub.subscribe_signals();
     let mut typist = Typist::default();
+    // Where the log stands before she arrives: her own "online" comes after it, so
+    // this tab hears it too (read after, it would count as already sent).
+    let newest = match log::last_id(&state.db, account_id).await {
+        Ok(newest) => newest,
+        Err(err) => {
+            tracing::warn!(error = %err, "live socket could not read the log");
+            return;
+        }
+    };
     let mut here = Here::arrive(
         state.presence.clone(),
         state.db.clone(),
@@ -179,7 +188,6 @@ async fn serve(
     let idle_after = state.presence.rules.idle_after;
     let mut idle_at = idle_after.map(|idle| tokio::time::Instant::now() + idle);
     let result: Result<(), AppError> = async {
-        let newest = log::last_id(&state.db, account_id).await?;
         state.hub.mark_read(account_id, newest);
         let mut sent = match after {
             Some(after) if after < newest => {
