@@ -85,10 +85,18 @@ for (const vp of VIEWPORTS) {
       }, [n.replace(/-/g, '_'), tag]);
       const header = lucia.locator('.chat-header');
       await header.locator('.label-chip', { hasText: tag }).first().waitFor({ state: 'attached' });
-      const detail = await api(lucia, 'conversations/get', { id: conversationId });
-      assert.equal(detail.custom_attributes[`pedido_${n.replace(/-/g, '_')}`], 'A-7');
-      const contact = await api(lucia, 'contacts/get', { id: detail.summary.contact_id });
-      assert.equal(contact.contact.custom_attributes[`plan_${n.replace(/-/g, '_')}`], 'oro');
+      // Each call is its own request: wait for the last of them to land.
+      const key = n.replace(/-/g, '_');
+      let detail;
+      let contact;
+      for (let i = 0; i < 100; i++) {
+        detail = await api(lucia, 'conversations/get', { id: conversationId });
+        contact = await api(lucia, 'contacts/get', { id: detail.summary.contact_id });
+        if (detail.custom_attributes[`pedido_${key}`] && contact.contact.custom_attributes[`plan_${key}`]) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(detail.custom_attributes[`pedido_${key}`], 'A-7');
+      assert.equal(contact.contact.custom_attributes[`plan_${key}`], 'oro');
       assert.equal(detail.summary.label_ids.length, 1, 'only the defined label');
 
       const composer = lucia.getByLabel('Mensaje', { exact: true });
