@@ -221,29 +221,28 @@ async fn a_typed_email_never_joins_another_customer(app: TestApp) {
 
 /// A host site vouches for its signed-in user: a second browser sees her history; a
 /// forged or stale hash is refused and changes nothing.
-async fn a_verified_identity_continues_on_another_browser(app: TestApp) {
-    use app::widget::ssr::identity::identifier_hash;
-    let token = app.web_chat_token().await;
+/// The web-chat inbox's identity secret (host sites sign identifiers with it), as an
+/// administrator reads (or regenerates) it in Ajustes.
+pub(crate) async fn identity_secret(app: &TestApp, token: &str, regenerate: bool) -> String {
     let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE web_token = $1")
-        .bind(&token)
+        .bind(token)
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
     let admin = app.sign_in(ADMIN).await;
-    let secret: String = app
-        .ok(
-            &admin.cookie,
-            "team/web_chat_identity_secret",
-            json!({"id": inbox, "regenerate": false}),
-        )
-        .await;
-    let again: String = app
-        .ok(
-            &admin.cookie,
-            "team/web_chat_identity_secret",
-            json!({"id": inbox, "regenerate": false}),
-        )
-        .await;
+    app.ok(
+        &admin.cookie,
+        "team/web_chat_identity_secret",
+        json!({"id": inbox, "regenerate": regenerate}),
+    )
+    .await
+}
+
+async fn a_verified_identity_continues_on_another_browser(app: TestApp) {
+    use app::widget::ssr::identity::identifier_hash;
+    let token = app.web_chat_token().await;
+    let secret = identity_secret(&app, &token, false).await;
+    let again = identity_secret(&app, &token, false).await;
     assert_eq!(secret, again, "the secret is stable until regenerated");
     let user = |hash: &str| json!({"identifier": "cliente-42", "identifier_hash": hash, "email": "socia@example.com", "name": "Socia"});
     let good = identifier_hash(&secret, "cliente-42");
@@ -303,13 +302,7 @@ async fn a_verified_identity_continues_on_another_browser(app: TestApp) {
         .await;
     assert_eq!(forged.status(), 401);
     // Regenerating the secret ends the old hashes at once.
-    let _: String = app
-        .ok(
-            &admin.cookie,
-            "team/web_chat_identity_secret",
-            json!({"id": inbox, "regenerate": true}),
-        )
-        .await;
+    identity_secret(&app, &token, true).await;
     let stale = app
         .call_json(
             None,

@@ -85,19 +85,7 @@ async fn an_unsigned_user_names_the_visitor_without_joining_anyone(app: TestApp)
 async fn an_unsigned_user_never_renames_a_verified_customer(app: TestApp) {
     use app::widget::ssr::identity::identifier_hash;
     let token = app.web_chat_token().await;
-    let inbox: i64 = sqlx::query_scalar("SELECT id FROM inboxes WHERE web_token = $1")
-        .bind(&token)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let admin = app.sign_in(ADMIN).await;
-    let secret: String = app
-        .ok(
-            &admin.cookie,
-            "team/web_chat_identity_secret",
-            json!({"id": inbox, "regenerate": false}),
-        )
-        .await;
+    let secret = crate::widget::identity_secret(&app, &token, false).await;
     let signed = json!({"identifier": "socia-1", "identifier_hash": identifier_hash(&secret, "socia-1"), "name": "Socia"});
     let first: WidgetSent = app
         .ok("", "widget/send", json!({"token": token, "visitor": null, "body": "Firmada", "name": null, "email": null, "user": signed}))

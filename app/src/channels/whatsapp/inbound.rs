@@ -12,7 +12,7 @@ use crate::conversations::ssr::messages::{
     account_of, external_id_stored, message_in_tx, receive_in_tx, Inbound,
 };
 use crate::conversations::ssr::routing::conversation_for_inbound;
-use crate::db::now_ms;
+use crate::db::{now_ms, WriteTx};
 use crate::domain::DeliveryStatus;
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
@@ -298,8 +298,21 @@ async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Re
             .execute(tx.conn())
             .await?;
     }
+    message_updated_in_tx(&mut tx, message_id, conversation_id, inbox_id).await?;
+    wa.hub.commit(tx).await?;
+    Ok(())
+}
+
+/// The message as it is now, told to whoever sees its conversation (a delivery state
+/// moved, a file came).
+async fn message_updated_in_tx(
+    tx: &mut WriteTx,
+    message_id: i64,
+    conversation_id: i64,
+    inbox_id: i64,
+) -> Result<(), sqlx::Error> {
     let view = message_in_tx(tx.conn(), message_id).await?;
-    let account_id = account_of(&mut tx, conversation_id).await?;
+    let account_id = account_of(tx, conversation_id).await?;
     tx.append_event(
         account_id,
         EventScope {
@@ -309,9 +322,7 @@ async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Re
         },
         LiveEvent::MessageUpdated { message: view },
     )
-    .await?;
-    wa.hub.commit(tx).await?;
-    Ok(())
+    .await
 }
 
 #[cfg(test)]

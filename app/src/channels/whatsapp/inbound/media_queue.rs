@@ -12,10 +12,9 @@ use super::super::webhook::MediaRef;
 use super::super::WhatsApp;
 use super::media::{fetch_media, NotFetched};
 use crate::conversations::model::MessageExtra;
-use crate::conversations::ssr::messages::{account_of, insert_attachments_in_tx, message_in_tx};
+use crate::conversations::ssr::messages::insert_attachments_in_tx;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::error::AppError;
-use crate::events::{EventScope, LiveEvent};
 use crate::storage::NewAttachment;
 
 /// How long a taken row stays with its fetcher: the Graph client's two requests may
@@ -243,18 +242,7 @@ async fn finish(
     .bind(queued.message_id)
     .execute(tx.conn())
     .await?;
-    let view = message_in_tx(tx.conn(), queued.message_id).await?;
-    let account_id = account_of(&mut tx, conversation_id).await?;
-    tx.append_event(
-        account_id,
-        EventScope {
-            inbox_id: Some(inbox_id),
-            conversation_id: Some(conversation_id),
-            agent_id: None,
-        },
-        LiveEvent::MessageUpdated { message: view },
-    )
-    .await?;
+    super::message_updated_in_tx(&mut tx, queued.message_id, conversation_id, inbox_id).await?;
     wa.hub.commit(tx).await?;
     Ok(true)
 }
