@@ -8,17 +8,17 @@ use super::webhook::{incoming, status_update, Incoming, Payload, StatusUpdate};
 use super::WhatsApp;
 use crate::contacts::ssr::store::{customer_in_tx, CustomerProfile};
 use crate::conversations::model::MessageExtra;
-use crate::conversations::ssr::messages::{
-    account_of, external_id_stored, message_in_tx, receive_in_tx, Inbound,
-};
+use crate::conversations::ssr::messages::{external_id_stored, receive_in_tx, Inbound};
 use crate::conversations::ssr::routing::conversation_for_inbound;
-use crate::db::{now_ms, WriteTx};
+use crate::db::now_ms;
 use crate::domain::DeliveryStatus;
 use crate::error::AppError;
-use crate::events::{EventScope, LiveEvent};
 
 mod media;
 mod media_queue;
+mod updated;
+
+use updated::message_updated_in_tx;
 
 pub use media_queue::spawn as spawn_media_fetcher;
 
@@ -301,28 +301,6 @@ async fn apply_status(wa: &WhatsApp, inbox_id: i64, update: &StatusUpdate) -> Re
     message_updated_in_tx(&mut tx, message_id, conversation_id, inbox_id).await?;
     wa.hub.commit(tx).await?;
     Ok(())
-}
-
-/// The message as it is now, told to whoever sees its conversation (a delivery state
-/// moved, a file came).
-async fn message_updated_in_tx(
-    tx: &mut WriteTx,
-    message_id: i64,
-    conversation_id: i64,
-    inbox_id: i64,
-) -> Result<(), sqlx::Error> {
-    let view = message_in_tx(tx.conn(), message_id).await?;
-    let account_id = account_of(tx, conversation_id).await?;
-    tx.append_event(
-        account_id,
-        EventScope {
-            inbox_id: Some(inbox_id),
-            conversation_id: Some(conversation_id),
-            agent_id: None,
-        },
-        LiveEvent::MessageUpdated { message: view },
-    )
-    .await
 }
 
 #[cfg(test)]
