@@ -2,7 +2,8 @@
 // the open conversation: she came from an ad (the ad is named, as a link), the agent
 // answers, the customer reacts to that answer (the reaction sits on it, live, and the
 // conversation gets no new message) and replies quoting it (the quote shows above her
-// reply); a photo sent while Meta is slow shows its caption at once and its file when
+// reply); the agent answers that reply with "Citar" (quoted here, Meta's `context`
+// there); a photo sent while Meta is slow shows its caption at once and its file when
 // it comes. Then the reaction is taken back. axe finds nothing serious on the result.
 // Desktop and phone.
 import { test } from 'node:test';
@@ -54,6 +55,25 @@ for (const vp of VIEWPORTS) {
         context: { from: '34900000000', id: wamid } }]);
       const quoted = admin.locator('.message.incoming').filter({ hasText: 'La M, gracias' });
       await quoted.locator('.reply-to').filter({ hasText: 'En respuesta a' }).filter({ hasText: '¿Qué talla necesitas?' }).waitFor();
+
+      // The agent answers that very message: quoted above her reply, and on WhatsApp the
+      // customer sees it as an answer to it (Meta gets its id as the reply's context).
+      await quoted.getByRole('button', { name: 'Citar este mensaje en la respuesta', exact: true }).click();
+      const bar = admin.locator('.composer .quoting');
+      await bar.filter({ hasText: 'Citando:' }).filter({ hasText: 'La M, gracias' }).waitFor();
+      assert.equal(await composer.evaluate((el) => el === document.activeElement), true, 'the text box has the focus');
+      await composer.fill('Perfecto, te la reservo');
+      await composer.press('Enter');
+      const answered = confirmedMessage(admin, 'Perfecto, te la reservo');
+      await answered.locator('.reply-to').filter({ hasText: 'La M, gracias' }).waitFor();
+      await answered.getByText('Enviado', { exact: true }).waitFor();
+      const reply = graph.sent.filter((m) => m.text?.body === 'Perfecto, te la reservo');
+      assert.deepEqual(reply.map((m) => m.context), [{ message_id: `wamid.q.${tag}` }]);
+      assert.equal(await bar.count(), 0, 'the quote goes with the reply');
+      // A quote may be dropped before sending.
+      await answer.getByRole('button', { name: 'Citar este mensaje en la respuesta', exact: true }).click();
+      await bar.getByRole('button', { name: 'Quitar la cita', exact: true }).click();
+      await bar.waitFor({ state: 'detached' });
 
       // A photo while Meta is slow: the caption is there at once, its file on its way;
       // the file joins the message, live, when Meta gives it.

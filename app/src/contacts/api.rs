@@ -78,7 +78,7 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
                         agent.account_id,
                         &input,
                         country,
-                        None,
+                        Default::default(),
                     )
                     .await
                 }
@@ -90,7 +90,7 @@ pub async fn save_contact(id: Option<i64>, input: ContactInput) -> Result<Contac
                         id,
                         &input,
                         country,
-                        None,
+                        Default::default(),
                     )
                     .await
                 }

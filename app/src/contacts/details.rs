@@ -120,6 +120,10 @@ fn ContactDetails(
             <dd>{move || contact.with(|c| c.phone.clone().unwrap_or_else(|| "—".into()))}</dd>
             <dt>{t!(i18n, contact_company)}</dt>
             <dd>{move || contact.with(|c| c.company.clone().unwrap_or_else(|| "—".into()))}</dd>
+            {move || contact.with(|c| c.identifier.clone()).map(|identifier| view! {
+                <dt>{t!(i18n, contact_identifier)}</dt>
+                <dd class="identifier">{identifier}</dd>
+            })}
             <dt>{t!(i18n, contact_created)}</dt>
             <dd>{created}</dd>
         </dl>

@@ -51,6 +51,10 @@ pub struct ContactRow {
     /// to join her to a contact (agents may merge on purpose).
     #[serde(default)]
     pub claimed_email: Option<String>,
+    /// Her id in the customer's own systems (Chatwoot's `identifier`), unique in the
+    /// account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
     /// Its labels' ids (filled for the contact list's pages).
     #[serde(default)]
     pub label_ids: Vec<i64>,

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod csv_io;
 pub mod delete;
 pub mod history;
+pub mod identifier;
 pub mod labels;
 pub mod merge;
 pub mod notes;

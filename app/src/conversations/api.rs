@@ -75,6 +75,9 @@ pub async fn send_message(
     /// Pending uploads (ids from `POST /api/uploads`) to send with the text.
     #[server(default)]
     attachments: Vec<i64>,
+    /// The message of this conversation she answers.
+    #[server(default)]
+    reply_to: Option<i64>,
 ) -> Result<MessageView, AppError> {
     crate::error::with_status(
         async move {
@@ -91,6 +94,7 @@ pub async fn send_message(
                 idempotency_key,
                 mentions,
                 attachments,
+                reply_to,
             };
             ssr::messages::send(&state.db, &state.hub, &agent, conversation_id, outgoing).await
         }

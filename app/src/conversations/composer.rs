@@ -13,4 +13,5 @@ mod typing;
 mod view;
 mod window;
 
+pub use state::Quoting;
 pub use view::Composer;

@@ -17,6 +17,9 @@ pub struct QueuedReply {
     pub body: String,
     pub private: bool,
     pub mentions: Vec<i64>,
+    /// The message it answers (replies queued before this field have none).
+    #[serde(default)]
+    pub reply_to: Option<i64>,
 }
 
 /// Shared by the signed-in pages.
@@ -131,6 +134,7 @@ async fn send_queued(queue: OfflineQueue) {
             Some(reply.key.clone()),
             reply.mentions.clone(),
             Vec::new(),
+            reply.reply_to,
         )
         .await;
         match result {

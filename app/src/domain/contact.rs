@@ -133,6 +133,26 @@ pub fn contact_search_text(name: &str, email: Option<&str>, phone_digits: Option
     super::search_text(&[Some(name.trim()), email, phone_digits])
 }
 
+/// The longest identifier another system may give a contact (Chatwoot's limit).
+pub const IDENTIFIER_MAX_CHARS: usize = 255;
+
+/// A contact's identifier in the customer's own systems, as sent: trimmed, and empty
+/// clears it. It is compared exactly and shown to agents, so control characters are
+/// refused rather than stored.
+pub fn parse_identifier(sent: &str) -> Result<Option<String>, FieldError> {
+    let trimmed = sent.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > IDENTIFIER_MAX_CHARS {
+        return Err(FieldError::new("identifier", "too_long"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(FieldError::new("identifier", "invalid"));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
 /// A search box's text turned into fragments that must all occur in `search_text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactQuery {
@@ -277,6 +297,24 @@ mod tests {
         assert_eq!(
             contact_search_text("José", Some("j@x.es"), Some("34600")),
             "jose j@x.es 34600"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_trimmed_cleared_and_bounded() {
+        assert_eq!(parse_identifier("  shop-42 "), Ok(Some("shop-42".to_owned())));
+        assert_eq!(parse_identifier("   "), Ok(None));
+        assert_eq!(
+            parse_identifier(&"x".repeat(IDENTIFIER_MAX_CHARS)),
+            Ok(Some("x".repeat(IDENTIFIER_MAX_CHARS)))
+        );
+        assert_eq!(
+            parse_identifier(&"x".repeat(IDENTIFIER_MAX_CHARS + 1)),
+            Err(FieldError::new("identifier", "too_long"))
+        );
+        assert_eq!(
+            parse_identifier("a\u{0}b"),
+            Err(FieldError::new("identifier", "invalid"))
         );
     }
 }

@@ -234,7 +234,7 @@ pub async fn create_message(
             }
             let Body(body) = Body::<cw::NewMessageBody>::from_request(request, &()).await?;
             return Ok(Json(
-                act::reply(&api.caller(), &api.bot, id, new_message(body)).await?,
+                act::reply(&api.caller(), &api.bot, id, new_message(body)?).await?,
             ));
         }
     };
@@ -242,20 +242,23 @@ pub async fn create_message(
         super::multipart::read(&api, id, request).await?
     } else {
         let Body(body) = Body::<cw::NewMessageBody>::from_request(request, &()).await?;
-        new_message(body)
+        new_message(body)?
     };
     Ok(Json(messages::create(&api.caller(), id, new).await?))
 }
 
-fn new_message(body: cw::NewMessageBody) -> messages::NewMessage {
-    messages::NewMessage {
+fn new_message(body: cw::NewMessageBody) -> Result<messages::NewMessage, ApiError> {
+    let in_reply_to = cw::in_reply_to(body.content_attributes.as_ref())
+        .map_err(|code| AppError::validation("content_attributes", code))?;
+    Ok(messages::NewMessage {
         content: body.content,
         message_type: body.message_type,
         private: body.private,
         template: body.template_params,
         echo_id: body.echo_id,
         attachments: Vec::new(),
-    }
+        in_reply_to,
+    })
 }
 
 #[utoipa::path(delete, path = "/api/v1/accounts/{account_id}/conversations/{id}/messages/{message_id}", tag = "messages", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path), ("message_id" = i64, Path)), responses((status = 405, description = "Messages are never deleted nor edited", body = super::openapi::ErrorBody), super::openapi::Refusals))]

@@ -144,6 +144,18 @@ pub async fn read(
             "message_type" => new.message_type = Some(text),
             "private" => new.private = truthy(&text),
             "echo_id" => new.echo_id = Some(text),
+            // Chatwoot's dashboard sends the object as JSON text; Rails-style forms
+            // send the one key.
+            "content_attributes" | "content_attributes[in_reply_to]" => {
+                let refused = |code| AppError::validation("content_attributes", code);
+                let attributes = match name.as_str() {
+                    "content_attributes" => serde_json::from_str::<serde_json::Value>(&text)
+                        .map_err(|_| refused("invalid"))?,
+                    _ => serde_json::json!({ "in_reply_to": text }),
+                };
+                new.in_reply_to =
+                    app::chatwoot::model::in_reply_to(Some(&attributes)).map_err(refused)?;
+            }
             _ => {}
         }
     }

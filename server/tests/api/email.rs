@@ -597,6 +597,7 @@ async fn attachments_go_out_as_mime_parts(app: TestApp) {
         idempotency_key: None,
         content_type: "text",
         extra: None,
+        reply_to: None,
     };
     let message_id = insert_outgoing_in_tx(
         &mut tx,

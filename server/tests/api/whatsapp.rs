@@ -862,6 +862,7 @@ async fn outbound_media_as_meta_receives_it(app: TestApp) {
         idempotency_key: None,
         content_type: "text",
         extra: None,
+        reply_to: None,
     };
     let message_id = insert_outgoing_in_tx(
         &mut tx,

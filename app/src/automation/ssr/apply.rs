@@ -91,6 +91,7 @@ pub async fn apply_in_tx(
                     idempotency_key: None,
                     content_type: "text",
                     extra: None,
+                    reply_to: None,
                 };
                 stored
                     .push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);
@@ -115,6 +116,7 @@ pub async fn apply_in_tx(
                     idempotency_key: None,
                     content_type: "template",
                     extra: Some(&template.extra),
+                    reply_to: None,
                 };
                 stored
                     .push(insert_outgoing_in_tx(tx, acting.author, conversation, &row, now).await?);

@@ -28,12 +28,15 @@ struct Stored {
     content_type: String,
     extra: Option<MessageExtra>,
     files: Vec<(AttachmentView, String)>,
+    /// The WhatsApp id of the message it answers, so the customer sees it as a reply.
+    quoted: Option<String>,
 }
 
 async fn stored(wa: &WhatsApp, message: &OutboundMessage) -> Result<Option<Stored>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT m.content_type, m.content_attributes, ci.external_id AS wa_id, ct.phone_e164 \
-         FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+        "SELECT m.content_type, m.content_attributes, ci.external_id AS wa_id, ct.phone_e164, \
+         q.external_id AS quoted FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         LEFT JOIN messages q ON q.id = m.reply_to_id \
          LEFT JOIN contact_identities ci ON ci.id = c.contact_identity_id AND ci.kind = 'whatsapp' \
          JOIN contacts ct ON ct.id = c.contact_id WHERE m.id = $1",
     )
@@ -74,6 +77,7 @@ async fn stored(wa: &WhatsApp, message: &OutboundMessage) -> Result<Option<Store
             .try_get::<Option<String>, _>("content_attributes")?
             .and_then(|j| serde_json::from_str(&j).ok()),
         files,
+        quoted: row.try_get("quoted")?,
     }))
 }
 
@@ -85,6 +89,14 @@ fn envelope(to: &str, kind: &str, part: Value) -> Value {
     });
     payload[super::webhook::recipient_key(to)] = json!(to);
     payload[kind] = part;
+    payload
+}
+
+/// The Cloud API's reply: the payload names the message it answers.
+pub fn answering(mut payload: Value, quoted: Option<&str>) -> Value {
+    if let Some(id) = quoted {
+        payload["context"] = json!({ "message_id": id });
+    }
     payload
 }
 
@@ -259,6 +271,7 @@ impl WhatsAppAdapter {
                 "input_csat" => super::survey::payload(&stored.to, &message.body),
                 _ => text_payload(&stored.to, &message.body),
             };
+            let payload = answering(payload, stored.quoted.as_deref());
             return match graph.send(&inbox, &payload).await {
                 Ok(id) => Delivery::Sent {
                     external_id: Some(id),
@@ -270,11 +283,11 @@ impl WhatsAppAdapter {
         // file takes one, else goes first on its own.
         let mut caption = Some(message.body.as_str()).filter(|b| !b.is_empty());
         let mut last_id = None;
+        // Only the first of the Cloud API messages carries the reply.
+        let mut quoted = stored.quoted.as_deref();
         if caption.is_some() && !media_kind(&stored.files[0].0).1 {
-            match graph
-                .send(&inbox, &text_payload(&stored.to, &message.body))
-                .await
-            {
+            let payload = answering(text_payload(&stored.to, &message.body), quoted.take());
+            match graph.send(&inbox, &payload).await {
                 Ok(id) => last_id = Some(id),
                 Err(err) => return outcome(err),
             }
@@ -286,7 +299,10 @@ impl WhatsAppAdapter {
                 Err(failed) => return failed,
             };
             let file = &file.0;
-            let payload = media_payload(&stored.to, file, &media_id, caption.take());
+            let payload = answering(
+                media_payload(&stored.to, file, &media_id, caption.take()),
+                quoted.take(),
+            );
             match graph.send(&inbox, &payload).await {
                 Ok(id) => last_id = Some(id),
                 Err(err) => return outcome(err),

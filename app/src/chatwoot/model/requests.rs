@@ -66,6 +66,27 @@ pub struct NewMessageBody {
     pub content_type: Option<String>,
     pub template_params: Option<TemplateParams>,
     pub echo_id: Option<String>,
+    /// `{"in_reply_to": <message id>}`: the message of the conversation it answers.
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub content_attributes: Option<Value>,
+}
+
+/// `in_reply_to` of a message's `content_attributes` (a number, or digits as Rails'
+/// forms send them); anything else there is left alone, as Chatwoot keeps it.
+pub fn in_reply_to(attributes: Option<&Value>) -> Result<Option<i64>, &'static str> {
+    let Some(attributes) = attributes.filter(|a| !a.is_null()) else {
+        return Ok(None);
+    };
+    let Some(map) = attributes.as_object() else {
+        return Err("invalid");
+    };
+    match map.get("in_reply_to") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or("invalid"),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| "invalid"),
+        Some(_) => Err("invalid"),
+    }
 }
 
 /// `POST /inboxes` (Charla makes API inboxes here; other channels need Ajustes) and

@@ -171,6 +171,7 @@ pub async fn start(
             idempotency_key: None,
             mentions: Vec::new(),
             attachments: Vec::new(),
+            reply_to: None,
         };
         messages::send(&state.db, &state.hub, caller.agent, opened.id, outgoing).await?;
     }

@@ -91,6 +91,7 @@ fn condition_sql(
         "name" => "c.name",
         "email" => "c.email",
         "phone_number" => "c.phone_e164",
+        "identifier" => "c.identifier",
         "company_name" | "company" => "c.company",
         "created_at" => "c.created_at",
         "last_activity_at" => "c.last_activity_at",

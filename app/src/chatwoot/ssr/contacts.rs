@@ -8,7 +8,9 @@ use crate::attributes::ssr::Change;
 use crate::chatwoot::model as cw;
 use crate::contacts::model::ContactRow;
 use crate::contacts::ssr::numbered::{self, SortBy};
+use crate::contacts::ssr::identifier::{self, ApiFields};
 use crate::contacts::ssr::{search, start, store};
+use crate::domain::contact::parse_identifier;
 use crate::domain::{ContactInput, ContactQuery};
 use crate::error::AppError;
 
@@ -31,7 +33,7 @@ pub async fn list(
     Ok((rows.iter().map(render::contact).collect(), total))
 }
 
-/// Contacts whose name, email or phone match `q`, page `page` of [`PER_PAGE`] in
+/// Contacts whose name, email or phone match `q` (or whose identifier is `q`), page `page` of [`PER_PAGE`] in
 /// `sort` order (the contact book's search reads fifty at a time; pages are cut here).
 pub async fn search(caller: &Caller<'_>, q: &str, page: i64) -> Result<Vec<cw::Contact>, AppError> {
     search_sorted(caller, q, page, crate::contacts::model::ContactSort::Name).await
@@ -65,6 +67,15 @@ pub async fn search_sorted(
             Some(next) if items.len() < wanted => after = Some(next),
             _ => break,
         }
+    }
+    // Chatwoot's search also finds a contact by her identifier in another system: the
+    // one holding exactly `q` comes first (once, whichever page she would be on).
+    let mut conn = caller.db().pool.acquire().await?;
+    let held = identifier::contact_with(&mut conn, caller.agent.account_id, q.trim()).await?;
+    drop(conn);
+    if let Some(id) = held {
+        items.retain(|row| row.id != id);
+        items.insert(0, store::get(caller.db(), caller.agent.account_id, id).await?);
     }
     Ok(items
         .iter()
@@ -150,7 +161,7 @@ pub async fn create(
         caller.agent.account_id,
         &input,
         country,
-        attribute_change(body.custom_attributes.as_ref())?,
+        api_fields(body)?,
     )
     .await
     .map_err(api_field)?;
@@ -214,7 +225,6 @@ pub async fn update(
     let current = store::get(caller.db(), account, id).await?;
     let input = input_of(body, Some(&current));
     let country = &caller.state.settings.default_country;
-    let attributes = attribute_change(body.custom_attributes.as_ref())?;
     let row = store::update(
         caller.db(),
         &caller.state.hub,
@@ -222,11 +232,26 @@ pub async fn update(
         id,
         &input,
         country,
-        attributes,
+        api_fields(body)?,
     )
     .await
     .map_err(api_field)?;
     with_inboxes(caller, &row).await
+}
+
+/// What the form has no field for: custom attributes and the identifier.
+fn api_fields(body: &cw::ContactBody) -> Result<ApiFields, AppError> {
+    let identifier = match body.identifier.as_deref() {
+        Some(sent) => Some(parse_identifier(sent).map_err(|err| AppError::Validation {
+            field: err.field,
+            code: err.code,
+        })?),
+        None => None,
+    };
+    Ok(ApiFields {
+        attributes: attribute_change(body.custom_attributes.as_ref())?,
+        identifier,
+    })
 }
 
 /// `custom_attributes` as Chatwoot's clients send it: an object whose keys are set

@@ -74,6 +74,8 @@ pub struct NewMessage {
     pub echo_id: Option<String>,
     /// Files already stored as the caller's pending uploads.
     pub attachments: Vec<i64>,
+    /// `content_attributes.in_reply_to`: the message of the conversation it answers.
+    pub in_reply_to: Option<i64>,
 }
 
 /// A customer's message written by a program: only in an API inbox (customers of other
@@ -159,10 +161,12 @@ pub async fn create(
                 idempotency_key: key,
                 mentions: Vec::new(),
                 attachments: new.attachments,
+                reply_to: new.in_reply_to,
             };
             messages::send(&state.db, &state.hub, caller.agent, row.id, outgoing)
                 .await
-                .map_err(|err| super::account::rename_field(err, "body", "content"))?
+                .map_err(|err| super::account::rename_field(err, "body", "content"))
+                .map_err(|err| super::account::rename_field(err, "reply_to", "in_reply_to"))?
         }
     };
     // The conversation's shape reads the account's agents once; the messages use them too.

@@ -133,7 +133,7 @@ pub fn contact(row: &ContactRow) -> cw::Contact {
         name: row.name.clone(),
         email: row.email.clone(),
         phone_number: row.phone.clone(),
-        identifier: None,
+        identifier: row.identifier.clone(),
         thumbnail: String::new(),
         availability_status: "offline",
         blocked: false,

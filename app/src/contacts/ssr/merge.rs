@@ -52,18 +52,19 @@ pub async fn merge_contacts(
     mergee: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let found: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, email, phone_e164 FROM contacts WHERE id IN ($1, $2) AND account_id = $3",
+    let found: Vec<(i64, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, email, phone_e164, identifier FROM contacts WHERE id IN ($1, $2) AND account_id = $3",
     )
     .bind(base)
     .bind(mergee)
     .bind(agent.account_id)
     .fetch_all(tx.conn())
     .await?;
-    let Some((_, email, phone)) = found.iter().find(|(id, _, _)| *id == mergee).cloned() else {
+    let Some((_, email, phone, identifier)) = found.iter().find(|(id, ..)| *id == mergee).cloned()
+    else {
         return Err(AppError::NotFound);
     };
-    if !found.iter().any(|(id, _, _)| *id == base) {
+    if !found.iter().any(|(id, ..)| *id == base) {
         return Err(AppError::NotFound);
     }
     if base == mergee {
@@ -106,10 +107,14 @@ pub async fn merge_contacts(
         .bind(mergee)
         .execute(tx.conn())
         .await?;
-    // Only once the mergee is gone are its email and phone free for the base to take.
+    // Only once the mergee is gone are its email, phone and identifier free for the base
+    // to take (where it has none).
     let email = email.and_then(|e| EmailAddress::parse(&e).ok());
     let phone = phone.map(PhoneNumber::from_e164);
     store::fill_missing_in_tx(&mut tx, base, email.as_ref(), phone.as_ref()).await?;
+    if let Some(identifier) = identifier {
+        super::identifier::adopt_in_tx(&mut tx, agent.account_id, base, &identifier).await?;
+    }
     super::audit::record_in_tx(&mut tx, agent, "contact.merged", base).await?;
     contact_changed_in_tx(&mut tx, agent.account_id, base, false).await?;
     for old in &before {

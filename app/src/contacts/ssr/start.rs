@@ -266,6 +266,7 @@ pub async fn start(
         idempotency_key: None,
         content_type,
         extra: Some(&extra),
+        reply_to: None,
     };
     let message_id =
         insert_outgoing_in_tx(&mut tx, Author::Agent(agent), &opened, &row, now).await?;

@@ -5,7 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub use super::changed::contact_changed_in_tx;
-use crate::attributes::ssr::{read_values, Change};
+use super::identifier::{self, ApiFields};
+use crate::attributes::ssr::read_values;
 use crate::contacts::model::ContactRow;
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::contact::{sort_name, ValidContact};
@@ -15,7 +16,7 @@ use crate::live::hub::Hub;
 
 pub const CONTACT_COLUMNS: &str =
     "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email, \
-     c.custom_attributes";
+     c.custom_attributes, c.identifier";
 
 pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
     Ok(ContactRow {
@@ -27,6 +28,7 @@ pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
         last_activity_at: row.try_get("last_activity_at")?,
         created_at: row.try_get("created_at")?,
         claimed_email: row.try_get("claimed_email")?,
+        identifier: row.try_get("identifier")?,
         label_ids: Vec::new(),
         custom_attributes: read_values(&row.try_get::<String, _>("custom_attributes")?),
     })
@@ -144,7 +146,7 @@ fn conflict_or(err: sqlx::Error) -> AppError {
     }
 }
 
-/// Saves a new contact, with custom attribute values when a client sent some (in the
+/// Saves a new contact, with what an API client sent beside the form's fields (in the
 /// same transaction: a refused value saves nothing).
 pub async fn create(
     db: &Db,
@@ -152,7 +154,7 @@ pub async fn create(
     account_id: i64,
     input: &ContactInput,
     default_country: &str,
-    attributes: Option<Change>,
+    api: ApiFields,
 ) -> Result<ContactRow, AppError> {
     let contact = input.validate(default_country).map_err(field_error)?;
     let mut tx = db.begin_write().await?;
@@ -162,9 +164,7 @@ pub async fn create(
         });
     }
     let id = insert_in_tx(&mut tx, account_id, &contact, now_ms()).await?;
-    if let Some(change) = attributes {
-        super::attributes::set_in_tx(&mut tx, account_id, id, change).await?;
-    }
+    api_fields_in_tx(&mut tx, account_id, id, api).await?;
     contact_changed_in_tx(&mut tx, account_id, id, true).await?;
     hub.commit(tx).await?;
     get(db, account_id, id).await
@@ -177,7 +177,7 @@ pub async fn update(
     id: i64,
     input: &ContactInput,
     default_country: &str,
-    attributes: Option<Change>,
+    api: ApiFields,
 ) -> Result<ContactRow, AppError> {
     let contact = input.validate(default_country).map_err(field_error)?;
     let mut tx = db.begin_write().await?;
@@ -205,12 +205,25 @@ pub async fn update(
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    if let Some(change) = attributes {
-        super::attributes::set_in_tx(&mut tx, account_id, id, change).await?;
-    }
+    api_fields_in_tx(&mut tx, account_id, id, api).await?;
     contact_changed_in_tx(&mut tx, account_id, id, false).await?;
     hub.commit(tx).await?;
     get(db, account_id, id).await
+}
+
+async fn api_fields_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    id: i64,
+    api: ApiFields,
+) -> Result<(), AppError> {
+    if let Some(change) = api.attributes {
+        super::attributes::set_in_tx(tx, account_id, id, change).await?;
+    }
+    if let Some(value) = api.identifier {
+        identifier::set_in_tx(tx, account_id, id, value.as_deref()).await?;
+    }
+    Ok(())
 }
 
 /// What a channel knows about a customer who writes in.

@@ -8,7 +8,7 @@ use super::live::{follow_conversation, follow_queue};
 use super::messages::{scroll_to_bottom, MessageList};
 use crate::agents::AgentProfile;
 use crate::attributes::{saver, AttributeModel, AttributesEditor};
-use crate::conversations::composer::Composer;
+use crate::conversations::composer::{Composer, Quoting};
 use crate::conversations::model::{ConversationDetail, MessagePage, Teammate};
 use crate::conversations::queue::OfflineQueue;
 use crate::conversations::{mark_conversation, set_conversation_attributes};
@@ -43,6 +43,7 @@ pub(super) fn Chat(
         ("conversation.id", detail.summary.display_id.to_string()),
     ];
     let messages = RwSignal::new(page.items);
+    provide_context(Quoting::new());
     // Replies written offline: shown as queued here, and as the real message once sent.
     let queue = use_context::<OfflineQueue>();
     follow_queue(queue, conversation_id, messages);

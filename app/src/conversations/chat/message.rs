@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::email::{dropped_file_text, EmailHtml};
-use crate::conversations::model::{MessageExtra, MessageView, SenderKind};
+use crate::conversations::composer::Quoting;
+use crate::conversations::model::{MessageExtra, MessageView, QuotedMessage, SenderKind};
 use crate::conversations::retry_message;
 use crate::domain::{DeliveryStatus, MessageDirection};
 use crate::i18n::*;
@@ -31,6 +32,17 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
             let _ = retry_message(conversation_id, message_id).await;
         });
     };
+    // Stored messages a person wrote may be quoted (not activity lines, not a reply
+    // still on its way).
+    let quoting = use_context::<Quoting>()
+        .filter(|_| message.id > 0 && message.direction != MessageDirection::Activity);
+    let quoted = QuotedMessage::new(message.id, &message.body);
+    let quote = move |_| {
+        if let Some(Quoting(signal)) = quoting {
+            signal.set(Some(quoted.clone()));
+            focus_composer(conversation_id);
+        }
+    };
     view! {
         <li class=class data-message-id=message.id>
             <p class="meta">
@@ -42,6 +54,12 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                     .then(|| view! { <span class="bot-tag">{t!(i18n, message_bot_tag)}</span> })}
                 {message.private.then(|| view! { <span class="note-tag">{t!(i18n, private_note)}</span> })}
                 <time>{move || clock(at)}</time>
+                {quoting.map(|_| view! {
+                    <button type="button" class="link quote-button" on:click=quote
+                        aria-label=move || t_string!(i18n, message_quote_action)>
+                        {t!(i18n, message_quote)}
+                    </button>
+                })}
             </p>
             {message.reply_to.clone().map(|quoted| view! {
                 <p class="reply-to">
@@ -220,6 +238,18 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                 })}
         </li>
     }
+}
+
+/// The composer's text box, to write the reply to a quoted message at once.
+fn focus_composer(conversation_id: i64) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = leptos::prelude::document().get_element_by_id(&format!("composer-{conversation_id}")) {
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = conversation_id;
 }
 
 /// Charla's own failure codes in words; a channel's reason (Meta's "131047 · …") as is.

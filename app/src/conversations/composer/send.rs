@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::attachments::Files;
-use super::state::{now, Mode, Writing};
+use super::state::{now, Mode, Quoting, Writing};
 use crate::agents::AgentProfile;
 use crate::conversations::model::{MessageView, SenderKind};
 use crate::conversations::queue::{OfflineQueue, QueuedReply};
@@ -30,6 +30,7 @@ pub(super) fn reply_sender(
     let i18n = use_i18n();
     let me = use_context::<AgentProfile>();
     let me_id = me.as_ref().map(|a| a.id);
+    let quoting = use_context::<Quoting>().map(|Quoting(signal)| signal);
     let sending = RwSignal::new(0_u32);
     Callback::new(move |()| {
         let attachments = match tray_state(&files.tray.get_untracked()) {
@@ -64,6 +65,8 @@ pub(super) fn reply_sender(
             .collect();
         let key = idempotency_key();
         let with_files = !attachments.is_empty();
+        let quoted = quoting.and_then(|q| q.get_untracked());
+        let reply_to = quoted.as_ref().map(|q| q.id);
         let queue = use_context::<OfflineQueue>();
         // Optimistic copy with a negative id until the server confirms it.
         sending.update(|n| *n += 1);
@@ -84,10 +87,13 @@ pub(super) fn reply_sender(
             mentions: Vec::new(),
             extra: None,
             reaction: None,
-            reply_to: None,
+            reply_to: quoted.clone(),
             attachments: Vec::new(),
         };
         messages.update(|list| list.push(optimistic));
+        if let Some(q) = quoting {
+            q.set(None);
+        }
         writing.text.set(String::new());
         writing.mentions.set(Vec::new());
         writing.error.set(None);
@@ -102,6 +108,7 @@ pub(super) fn reply_sender(
                 Some(key.clone()),
                 mentioned.clone(),
                 attachments,
+                reply_to,
             )
             .await;
             messages.update(|list| list.retain(|m| m.id != temp_id));
@@ -120,6 +127,7 @@ pub(super) fn reply_sender(
                             body,
                             private,
                             mentions: mentioned,
+                            reply_to,
                         });
                     }
                 }
@@ -134,6 +142,11 @@ pub(super) fn reply_sender(
                     // Nothing typed or attached is lost: it all goes back into the composer.
                     if writing.text.get_untracked().is_empty() {
                         writing.text.set(body);
+                    }
+                    if let (Some(q), Some(quoted)) = (quoting, quoted) {
+                        if q.get_untracked().is_none() {
+                            q.set(Some(quoted));
+                        }
                     }
                     #[cfg(feature = "hydrate")]
                     files.tray.update(|list| {
@@ -166,6 +179,7 @@ pub(super) fn voice_sender(
                 Some(key),
                 Vec::new(),
                 vec![stored.id],
+                None,
             )
             .await
             {

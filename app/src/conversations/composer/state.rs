@@ -3,7 +3,7 @@
 //! and the browser's clock.
 use leptos::prelude::*;
 
-use crate::conversations::model::Teammate;
+use crate::conversations::model::{QuotedMessage, Teammate};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,17 @@ impl Writing {
             error: RwSignal::new(None),
             textarea: NodeRef::new(),
         }
+    }
+}
+
+/// The message the next reply or note answers, chosen with "Citar" on a message: the
+/// conversation's message list sets it, its composer shows and sends it.
+#[derive(Clone, Copy)]
+pub struct Quoting(pub RwSignal<Option<QuotedMessage>>);
+
+impl Quoting {
+    pub fn new() -> Quoting {
+        Quoting(RwSignal::new(None))
     }
 }
 

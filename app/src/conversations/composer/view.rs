@@ -7,7 +7,7 @@ use super::canned::{Canned, CannedPicker};
 use super::emoji::insert_emoji;
 use super::mentions::{insert_mention, mention_choices, trailing_mention, MentionPicker};
 use super::send::{reply_sender, voice_sender};
-use super::state::{focus_end, Mode, Writing};
+use super::state::{focus_end, Mode, Quoting, Writing};
 use super::template::{TemplateArea, TemplateChoice};
 use super::typing::{announce, TypingNote};
 use super::window::{window_clock, WindowNotice};
@@ -132,6 +132,7 @@ pub fn Composer(
             <Show when=template_only>
                 <TemplateArea choice=template conversation_id />
             </Show>
+            <QuoteBar />
             <label for=format!("composer-{conversation_id}") class="visually-hidden">{t!(i18n, message_label)}</label>
             <textarea
                 hidden=template_only
@@ -164,5 +165,31 @@ pub fn Composer(
                 <EmojiPicker on_pick=move |emoji| insert_emoji(writing, emoji_open, emoji) />
             </Show>
         </form>
+    }
+}
+
+/// The quoted message above the text box, with the way to drop it.
+#[component]
+fn QuoteBar() -> impl IntoView {
+    let i18n = use_i18n();
+    let quoting = use_context::<Quoting>();
+    move || {
+        let Quoting(signal) = quoting?;
+        signal.get().map(|quoted| {
+            let excerpt = if quoted.excerpt.is_empty() {
+                t_string!(i18n, message_reply_to_file).to_string()
+            } else {
+                quoted.excerpt
+            };
+            view! {
+                <p class="quoting">
+                    <span class="muted">{t!(i18n, composer_quoting)}</span>" "
+                    <q>{excerpt}</q>" "
+                    <button type="button" class="link" on:click=move |_| signal.set(None)>
+                        {t!(i18n, composer_quote_remove)}
+                    </button>
+                </p>
+            }
+        })
     }
 }

@@ -41,6 +41,7 @@ pub async fn reply_in_tx(
         idempotency_key: None,
         content_type: "text",
         extra: None,
+        reply_to: None,
     };
     let author = Author::Automatic { account_id };
     let id = insert_outgoing_in_tx(tx, author, &before, &row, now).await?;

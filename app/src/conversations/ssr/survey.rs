@@ -72,6 +72,7 @@ pub async fn on_status_in_tx(
         idempotency_key: None,
         content_type: "input_csat",
         extra: Some(&extra),
+        reply_to: None,
     };
     let id =
         insert_outgoing_in_tx(tx, Author::Automatic { account_id }, &current, &row, now).await?;

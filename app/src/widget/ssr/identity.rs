@@ -9,6 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::inbox::WidgetInbox;
+use crate::contacts::ssr::identifier;
 use crate::contacts::ssr::store::{contact_for_customer, identity_in_tx, CustomerProfile};
 use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::contact::ValidContact;
@@ -19,7 +20,7 @@ use crate::secrets::SecretBox;
 use crate::widget::HostUser;
 
 /// The longest identifier a host may pass (Chatwoot's own limit is similar).
-pub const IDENTIFIER_MAX_CHARS: usize = 255;
+pub use crate::domain::contact::IDENTIFIER_MAX_CHARS;
 
 /// A verified identity's `external_id`: visitor tokens are 64 hex digits, so the
 /// prefix keeps the two apart.
@@ -228,8 +229,8 @@ pub async fn new_anonymous_in_tx(
     Ok((token, identity, contact_id))
 }
 
-/// A verified identity's first message: she joins the contact with the email the
-/// host vouched for (or a new one). Returns (token, identity, contact).
+/// A verified identity's first message: she joins the contact with her identifier or
+/// the email the host vouched for (or a new one). Returns (token, identity, contact).
 pub async fn new_verified_in_tx(
     tx: &mut WriteTx,
     inbox: &WidgetInbox,
@@ -259,7 +260,15 @@ pub async fn new_verified_in_tx(
         email,
         phone: None,
     };
-    let contact_id = contact_for_customer(tx, inbox.account_id, &profile).await?;
+    // Her identifier names one contact account-wide (as in Chatwoot): the one an API
+    // client or another of the account's sites already gave it, else the contact with
+    // her email, else a new one, which takes it.
+    let held = identifier::contact_with(tx.conn(), inbox.account_id, &user.identifier).await?;
+    let contact_id = match held {
+        Some(contact) => contact,
+        None => contact_for_customer(tx, inbox.account_id, &profile).await?,
+    };
+    identifier::adopt_in_tx(tx, inbox.account_id, contact_id, &user.identifier).await?;
     let identity = identity_in_tx(
         tx,
         contact_id,

@@ -7,7 +7,7 @@ use super::store::{
     emit_message, insert_attachments_in_tx, insert_outgoing_in_tx, preview_of, Author, OutgoingRow,
 };
 use crate::agents::AgentProfile;
-use crate::conversations::model::{ConversationSummary, MessageView};
+use crate::conversations::model::{ConversationSummary, MessageView, QuotedMessage};
 use crate::conversations::ssr::access::{inbox_teammates, visible_conversation, Viewer};
 use crate::conversations::ssr::routing::last_inbound_at;
 use crate::db::{now_ms, Db};
@@ -27,6 +27,9 @@ pub struct Outgoing {
     pub mentions: Vec<i64>,
     /// The agent's pending uploads for this conversation.
     pub attachments: Vec<i64>,
+    /// The message of this conversation she answers (quoted above hers; on WhatsApp,
+    /// the customer sees it as a reply to that message).
+    pub reply_to: Option<i64>,
 }
 
 /// Responder / Nota privada: stores the message (and, for a reply, its outbox row).
@@ -66,12 +69,17 @@ pub async fn send(
     if outgoing.body.is_none() && outgoing.attachments.is_empty() {
         return Err(AppError::validation("body", "required"));
     }
+    let quoted = match outgoing.reply_to {
+        Some(id) => Some(quotable(db, conversation_id, id).await?),
+        None => None,
+    };
     let draft = OutgoingRow {
         body: outgoing.body.as_ref().map_or("", MessageBody::as_str),
         private: outgoing.private,
         idempotency_key: outgoing.idempotency_key.as_deref(),
         content_type: "text",
         extra: None,
+        reply_to: quoted.as_ref(),
     };
     let files = Files {
         owner: format!("agent:{}", agent.id),
@@ -87,6 +95,24 @@ pub async fn send(
         &files,
     )
     .await
+}
+
+/// A reply may quote only a message of its own conversation.
+async fn quotable(
+    db: &Db,
+    conversation_id: i64,
+    message_id: i64,
+) -> Result<QuotedMessage, AppError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM messages WHERE id = $1 AND conversation_id = $2")
+            .bind(message_id)
+            .bind(conversation_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    match body {
+        Some(body) => Ok(QuotedMessage::new(message_id, &body)),
+        None => Err(AppError::validation("reply_to", "not_found")),
+    }
 }
 
 /// What an agent bot sends through the API: a reply or a note, text only.
@@ -120,6 +146,7 @@ pub async fn send_as_bot(
         idempotency_key: reply.idempotency_key.as_deref(),
         content_type: "text",
         extra: None,
+        reply_to: None,
     };
     let files = Files {
         owner: String::new(),
@@ -174,6 +201,7 @@ pub async fn send_template(
         idempotency_key: idempotency_key.as_deref(),
         content_type: "template",
         extra: Some(&template.extra),
+        reply_to: None,
     };
     let header: Vec<i64> = template.header_file.into_iter().collect();
     let files = Files {
@@ -265,7 +293,7 @@ async fn store_outgoing(
         mentions: Vec::new(),
         extra: draft.extra.cloned(),
         reaction: None,
-        reply_to: None,
+        reply_to: draft.reply_to.cloned(),
         attachments: Vec::new(),
     }];
     if !mentions.is_empty() {

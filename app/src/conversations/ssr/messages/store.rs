@@ -4,7 +4,7 @@ use sqlx::Row;
 
 pub use super::author::Author;
 use super::read::message_in_tx;
-use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView};
+use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView, QuotedMessage};
 use crate::conversations::ssr::access::{summary_and_account_in_tx, summary_in_tx};
 use crate::db::{now_ms, WriteTx};
 use crate::domain::DeliveryStatus;
@@ -34,6 +34,8 @@ pub struct OutgoingRow<'a> {
     pub idempotency_key: Option<&'a str>,
     pub content_type: &'a str,
     pub extra: Option<&'a MessageExtra>,
+    /// The message of the same conversation it answers (quoted above it).
+    pub reply_to: Option<&'a QuotedMessage>,
 }
 
 /// Stores an outgoing message, its outbox row (unless it is a note), the conversation's
@@ -77,6 +79,7 @@ pub async fn insert_outgoing_in_tx(
         .bind(conversation.channel.as_str())
         .bind(preview(row.body))
         .bind(author.bot_id())
+        .bind(row.reply_to.map(|quoted| quoted.id))
         // Not `fetch_one`: on SQLite it would stop the batch after the first row.
         .fetch_all(tx.conn())
         .await?;
@@ -85,13 +88,13 @@ pub async fn insert_outgoing_in_tx(
 
 // $1 account, $2 inbox, $3 conversation, $4 private (0/1), $5 agent, $6 body,
 // $7 content type, $8 content attributes, $9 delivery status, $10 idempotency key,
-// $11 now, $12 channel kind, $13 preview, $14 bot. Macros, so that `concat!` can join them.
+// $11 now, $12 channel kind, $13 preview, $14 bot, $15 the message it answers. Macros, so that `concat!` can join them.
 macro_rules! outgoing_message_insert {
     () => {
         "INSERT INTO messages (account_id, inbox_id, conversation_id, direction, private, \
          sender_agent_id, sender_bot_id, body, content_type, content_attributes, delivery_status, \
-         idempotency_key, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'outgoing', $4, $5, $14, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
+         idempotency_key, created_at, updated_at, reply_to_id) \
+         VALUES ($1, $2, $3, 'outgoing', $4, $5, $14, $6, $7, $8, $9, $10, $11, $11, $15) RETURNING id"
     };
 }
 macro_rules! outgoing_conversation_update {
