@@ -302,7 +302,10 @@ mod tests {
 
     #[test]
     fn identifiers_are_trimmed_cleared_and_bounded() {
-        assert_eq!(parse_identifier("  shop-42 "), Ok(Some("shop-42".to_owned())));
+        assert_eq!(
+            parse_identifier("  shop-42 "),
+            Ok(Some("shop-42".to_owned()))
+        );
         assert_eq!(parse_identifier("   "), Ok(None));
         assert_eq!(
             parse_identifier(&"x".repeat(IDENTIFIER_MAX_CHARS)),

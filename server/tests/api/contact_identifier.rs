@@ -62,7 +62,14 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
         assert_eq!(status, 422, "{refused}");
         assert_eq!(refused["attributes"], json!(["identifier"]));
     }
-    let (_, shown) = call(&app, Some(&token), Method::GET, &at(&format!("/contacts/{id}")), None).await;
+    let (_, shown) = call(
+        &app,
+        Some(&token),
+        Method::GET,
+        &at(&format!("/contacts/{id}")),
+        None,
+    )
+    .await;
     assert_eq!(shown["payload"]["identifier"], "shop-42", "{shown}");
 
     // An update that leaves it out keeps it; a new one replaces it.
@@ -155,9 +162,7 @@ async fn a_verified_shopper_joins_the_contact_her_shop_made(app: TestApp) {
 
     let token = app.web_chat_token().await;
     let secret = crate::widget::identity_secret(&app, &token, false).await;
-    let signed = |id: &str, email: &str| {
-        json!({"identifier": id, "identifier_hash": identifier_hash(&secret, id), "email": email, "name": "Desde la web"})
-    };
+    let signed = |id: &str, email: &str| json!({"identifier": id, "identifier_hash": identifier_hash(&secret, id), "email": email, "name": "Desde la web"});
     // She signs in on the website with another email than the shop knows: the shop's
     // contact is still her.
     let sent: WidgetSent = app
@@ -186,8 +191,12 @@ async fn a_verified_shopper_joins_the_contact_her_shop_made(app: TestApp) {
     // Someone the shop never sent: her new contact takes her identifier, so the API
     // finds her by it.
     let fresh: WidgetSent = app
-        .ok("", "widget/send", json!({"token": token, "visitor": null, "body": "Primera vez",
-            "name": null, "email": null, "user": signed("cliente-8", "nueva.web@example.com")}))
+        .ok(
+            "",
+            "widget/send",
+            json!({"token": token, "visitor": null, "body": "Primera vez",
+            "name": null, "email": null, "user": signed("cliente-8", "nueva.web@example.com")}),
+        )
         .await;
     let (fresh_contact, fresh_identifier) = contact_of(fresh.message.id).await;
     assert_ne!(fresh_contact, shop_contact);

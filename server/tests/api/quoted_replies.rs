@@ -132,7 +132,11 @@ async fn api_clients_answer_a_message_with_in_reply_to(app: TestApp) {
 
     // Not a message id, or another conversation's: a 422 naming the field, nothing sent.
     let before = count(&app, "SELECT COUNT(*) FROM messages").await;
-    for attributes in [json!({"in_reply_to": "abc"}), json!({"in_reply_to": reply_id + 1000}), json!([1])] {
+    for attributes in [
+        json!({"in_reply_to": "abc"}),
+        json!({"in_reply_to": reply_id + 1000}),
+        json!([1]),
+    ] {
         let (status, refused) = call(
             &app,
             Some(&token),

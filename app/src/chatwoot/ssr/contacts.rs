@@ -7,8 +7,8 @@ use super::Caller;
 use crate::attributes::ssr::Change;
 use crate::chatwoot::model as cw;
 use crate::contacts::model::ContactRow;
-use crate::contacts::ssr::numbered::{self, SortBy};
 use crate::contacts::ssr::identifier::{self, ApiFields};
+use crate::contacts::ssr::numbered::{self, SortBy};
 use crate::contacts::ssr::{search, start, store};
 use crate::domain::contact::parse_identifier;
 use crate::domain::{ContactInput, ContactQuery};
@@ -75,7 +75,10 @@ pub async fn search_sorted(
     drop(conn);
     if let Some(id) = held {
         items.retain(|row| row.id != id);
-        items.insert(0, store::get(caller.db(), caller.agent.account_id, id).await?);
+        items.insert(
+            0,
+            store::get(caller.db(), caller.agent.account_id, id).await?,
+        );
     }
     Ok(items
         .iter()

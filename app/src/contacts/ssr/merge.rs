@@ -44,6 +44,16 @@ pub async fn merge_into_claimed(
 /// custom attribute values the base lacks, an email or phone the base lacks) to
 /// contact `base` and deletes `mergee`, in one transaction; each moved conversation is
 /// announced live with its new contact. Chatwoot's `contact_merge`.
+/// One of the two contacts: the mergee's email, phone and identifier go to the base
+/// where it has none.
+#[derive(Clone, sqlx::FromRow)]
+struct Merging {
+    id: i64,
+    email: Option<String>,
+    phone_e164: Option<String>,
+    identifier: Option<String>,
+}
+
 pub async fn merge_contacts(
     db: &Db,
     hub: &Hub,
@@ -52,7 +62,7 @@ pub async fn merge_contacts(
     mergee: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
-    let found: Vec<(i64, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let found: Vec<Merging> = sqlx::query_as(
         "SELECT id, email, phone_e164, identifier FROM contacts WHERE id IN ($1, $2) AND account_id = $3",
     )
     .bind(base)
@@ -60,11 +70,16 @@ pub async fn merge_contacts(
     .bind(agent.account_id)
     .fetch_all(tx.conn())
     .await?;
-    let Some((_, email, phone, identifier)) = found.iter().find(|(id, ..)| *id == mergee).cloned()
+    let Some(Merging {
+        email,
+        phone_e164: phone,
+        identifier,
+        ..
+    }) = found.iter().find(|c| c.id == mergee).cloned()
     else {
         return Err(AppError::NotFound);
     };
-    if !found.iter().any(|(id, ..)| *id == base) {
+    if !found.iter().any(|c| c.id == base) {
         return Err(AppError::NotFound);
     }
     if base == mergee {

@@ -243,7 +243,9 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
 /// The composer's text box, to write the reply to a quoted message at once.
 fn focus_composer(conversation_id: i64) {
     #[cfg(feature = "hydrate")]
-    if let Some(el) = leptos::prelude::document().get_element_by_id(&format!("composer-{conversation_id}")) {
+    if let Some(el) =
+        leptos::prelude::document().get_element_by_id(&format!("composer-{conversation_id}"))
+    {
         if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
             let _ = el.focus();
         }

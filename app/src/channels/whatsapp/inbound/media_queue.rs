@@ -242,7 +242,8 @@ async fn finish(
     .bind(queued.message_id)
     .execute(tx.conn())
     .await?;
-    super::updated::message_updated_in_tx(&mut tx, queued.message_id, conversation_id, inbox_id).await?;
+    super::updated::message_updated_in_tx(&mut tx, queued.message_id, conversation_id, inbox_id)
+        .await?;
     wa.hub.commit(tx).await?;
     Ok(true)
 }
