@@ -1,7 +1,8 @@
 // The access token of the Chatwoot-compatible API (issue 30), in real Chromium on a
 // desktop and a phone viewport: Mi perfil shows it, copies it to the clipboard, and a
 // program calling the API with it (the `api_access_token` header, as Chatwoot's
-// clients send it) acts as the agent; regenerating ends the old token at once.
+// clients send it) acts as the agent; regenerating ends the old token at once. A
+// program gives a contact its identifier; the contact page shows it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -56,6 +57,38 @@ for (const vp of VIEWPORTS) {
       await page.reload();
       await waitForHydration(page);
       assert.equal(await page.getByRole('textbox', { name: 'Token de acceso' }).inputValue(), fresh);
+    } finally {
+      await page.context().close();
+    }
+  });
+}
+
+for (const vp of VIEWPORTS) {
+  test(`[${vp.name}] a program gives a contact its own id; the contact page shows it`, { timeout: TEST_TIMEOUT }, async () => {
+    const page = await signedInPage(browser(), vp, DEMO.agent);
+    try {
+      await page.goto(`${BASE_URL}/settings/profile`);
+      await waitForHydration(page);
+      const token = await page.getByRole('textbox', { name: 'Token de acceso' }).inputValue();
+      const me = await asProgram('/api/v1/profile', token);
+      const tag = `${vp.name}${Date.now() % 100000}`;
+      const res = await fetch(`${BASE_URL}/api/v1/accounts/${me.body.account_id}/contacts`, {
+        method: 'POST',
+        headers: { api_access_token: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Cliente tienda ${tag}`, email: `tienda.${tag}@example.com`, identifier: `shop-${tag}` }),
+      });
+      assert.equal(res.status, 200);
+      const made = await res.json();
+      assert.equal(made.payload.contact.identifier, `shop-${tag}`);
+
+      await page.goto(`${BASE_URL}/contacts/${made.payload.contact.id}`);
+      await waitForHydration(page);
+      const facts = page.locator('.contact-facts');
+      await facts.getByText('Identificador en otros sistemas', { exact: true }).waitFor();
+      await facts.getByText(`shop-${tag}`, { exact: true }).waitFor();
+      // The API's search finds her by it.
+      const found = await asProgram(`/api/v1/accounts/${me.body.account_id}/contacts/search?q=shop-${tag}`, token);
+      assert.deepEqual(found.body.payload.map((c) => c.id), [made.payload.contact.id]);
     } finally {
       await page.context().close();
     }
