@@ -72,6 +72,19 @@ pub struct ProfileAccount {
     pub auto_offline: bool,
 }
 
+/// One day of an inbox's working hours, as Chatwoot lists them: Sunday is 0; a day
+/// open or closed all day has no hours of its own (open all day reads 0:00–23:59).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WorkingHours {
+    pub day_of_week: u8,
+    pub open_all_day: bool,
+    pub closed_all_day: bool,
+    pub open_hour: Option<u16>,
+    pub open_minutes: Option<u16>,
+    pub close_hour: Option<u16>,
+    pub close_minutes: Option<u16>,
+}
+
 /// An inbox, with the keys of its channel.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Inbox {
@@ -83,6 +96,8 @@ pub struct Inbox {
     pub greeting_enabled: bool,
     pub greeting_message: Option<String>,
     pub working_hours_enabled: bool,
+    /// The week, Sunday first.
+    pub working_hours: Vec<WorkingHours>,
     pub enable_email_collect: bool,
     pub csat_survey_enabled: bool,
     pub enable_auto_assignment: bool,

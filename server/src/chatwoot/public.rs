@@ -67,6 +67,7 @@ pub async fn inbox(
         name: inbox.name,
         timezone: traits.timezone,
         working_hours_enabled: traits.working_hours_enabled,
+        working_hours: traits.working_hours,
         csat_survey_enabled: traits.csat_survey_enabled,
         greeting_enabled: traits.greeting.is_some(),
     }))
@@ -136,11 +137,14 @@ pub async fn conversations(
 
 #[utoipa::path(post, path = "/public/api/v1/inboxes/{inbox_identifier}/contacts/{contact_identifier}/conversations", tag = "client api", security(()),
     params(("inbox_identifier" = String, Path), ("contact_identifier" = String, Path)),
+    request_body = cw::PublicConversationBody,
     responses((status = 200, body = cw::PublicConversation), super::openapi::PublicRefusals))]
 pub async fn create_conversation(
     client: Client,
     Ids((inbox, source)): Ids<(String, String)>,
+    Body(body): Body<cw::PublicConversationBody>,
 ) -> ApiResult<cw::PublicConversation> {
+    let values = app::chatwoot::ssr::contacts::attribute_change(body.custom_attributes.as_ref())?;
     let customer = client.customer(&inbox, &source).await?;
     let state = &client.state;
     // A new conversation counts as a message against the inbox's limits.
@@ -148,7 +152,7 @@ pub async fn create_conversation(
         .widget_guard
         .message(customer.inbox.id, client.address.as_deref())?;
     Ok(Json(
-        conversations::create(&state.db, &state.hub, &customer, &client.base_url).await?,
+        conversations::create(&state.db, &state.hub, &customer, &client.base_url, values).await?,
     ))
 }
 

@@ -22,7 +22,12 @@ fn hours(days: Value, message: &str) -> Value {
     json!({"enabled": true, "time_zone": "Europe/Madrid", "days": days, "holidays": [], "out_of_office": message})
 }
 
-async fn set_hours(app: &TestApp, cookie: &str, inbox: &Value, hours: Value) -> (u16, Value) {
+pub(crate) async fn set_hours(
+    app: &TestApp,
+    cookie: &str,
+    inbox: &Value,
+    hours: Value,
+) -> (u16, Value) {
     let res = client()
         .post(app.url("/api/team/save_inbox_business_hours"))
         .header("cookie", cookie)

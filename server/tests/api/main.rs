@@ -22,6 +22,7 @@ mod chatwoot;
 mod chatwoot_automation;
 mod chatwoot_macros;
 mod client_api;
+mod client_api_extras;
 mod client_api_survey;
 mod contact_delete_api;
 mod contact_filter;

@@ -101,6 +101,17 @@ pub struct PublicInbox {
     pub name: String,
     pub timezone: String,
     pub working_hours_enabled: bool,
+    /// The week, Sunday first.
+    pub working_hours: Vec<super::WorkingHours>,
     pub csat_survey_enabled: bool,
     pub greeting_enabled: bool,
+}
+
+/// `POST …/contacts/{contact_identifier}/conversations`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct PublicConversationBody {
+    /// The conversation's custom attribute values (keys the account defines).
+    #[schema(value_type = Option<Object>)]
+    #[serde(default)]
+    pub custom_attributes: Option<serde_json::Value>,
 }

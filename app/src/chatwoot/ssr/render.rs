@@ -72,6 +72,7 @@ pub fn inbox(
         greeting_enabled: traits.greeting.is_some(),
         greeting_message: traits.greeting,
         working_hours_enabled: traits.working_hours_enabled,
+        working_hours: traits.working_hours,
         enable_email_collect: traits.enable_email_collect,
         csat_survey_enabled: traits.csat_survey_enabled,
         enable_auto_assignment: auto_assign,

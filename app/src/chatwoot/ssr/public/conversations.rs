@@ -1,9 +1,11 @@
 //! Client API conversations: the customer's own, a new one, resolving it (the only
 //! status a customer may set), typing and "seen".
 use crate::agents::model::AgentProfile;
+use crate::attributes::ssr::Change;
 use crate::chatwoot::model::PublicConversation;
 use crate::conversations::ssr::access::summary_in_tx;
 use crate::conversations::ssr::actions::set_status;
+use crate::conversations::ssr::attributes::customer_says_in_tx;
 use crate::conversations::ssr::messages::history_in_conversation;
 use crate::conversations::ssr::routing::{open_conversation_in_tx, NewConversation};
 use crate::db::Db;
@@ -44,6 +46,7 @@ pub async fn create(
     hub: &Hub,
     customer: &Customer,
     base_url: &str,
+    values: Option<Change>,
 ) -> Result<PublicConversation, AppError> {
     let mut tx = db.begin_write().await?;
     let opened = open_conversation_in_tx(
@@ -58,6 +61,11 @@ pub async fn create(
         },
     )
     .await?;
+    // Checked like an agent's values: one the account does not define opens nothing.
+    if let Some(change) = values {
+        let account = customer.inbox.account_id;
+        customer_says_in_tx(&mut tx, account, opened.id, vec![change], &[]).await?;
+    }
     hub.commit(tx).await?;
     get_by_id(db, customer, opened.id, base_url).await
 }
