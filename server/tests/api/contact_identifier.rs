@@ -124,6 +124,24 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
     assert_eq!(filtered["meta"]["count"], 1, "{filtered}");
     assert_eq!(filtered["payload"][0]["id"], id);
 
+    // `null` clears it too (as Chatwoot's clients send it); an empty one as well.
+    let (_, nulled) = call(
+        &app,
+        Some(&token),
+        Method::PUT,
+        &at(&format!("/contacts/{id}")),
+        Some(json!({"identifier": null})),
+    )
+    .await;
+    assert_eq!(nulled["payload"]["identifier"], Value::Null, "{nulled}");
+    call(
+        &app,
+        Some(&token),
+        Method::PUT,
+        &at(&format!("/contacts/{id}")),
+        Some(json!({"identifier": "shop-43"})),
+    )
+    .await;
     // An empty one clears it; then the first contact's old id is free again.
     let (_, cleared) = call(
         &app,

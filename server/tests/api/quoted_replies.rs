@@ -49,7 +49,8 @@ async fn a_whatsapp_customer_sees_which_message_was_answered(app: TestApp) {
             "context": {"message_id": "wamid.quoted.1"}})
     );
 
-    // A note may quote too (it never leaves Charla).
+    // A note may quote too (it never leaves Charla); a reply the customer sees may not
+    // quote a note.
     let note: MessageView = app
         .call_json(
             Some(&lucia.cookie),
@@ -61,6 +62,14 @@ async fn a_whatsapp_customer_sees_which_message_was_answered(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(note.reply_to.map(|q| q.id), Some(asked));
+    let res = app
+        .call_json(
+            Some(&lucia.cookie),
+            "conversations/send",
+            send_body(conversation, "Citando la nota", false, Some(note.id)),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
 
     // Another conversation's message cannot be answered here: refused, nothing stored.
     let token = app.web_chat_token().await;
@@ -130,25 +139,59 @@ async fn api_clients_answer_a_message_with_in_reply_to(app: TestApp) {
         .unwrap();
     assert_eq!(shown["content_attributes"]["in_reply_to"], asked);
 
-    // Not a message id, or another conversation's: a 422 naming the field, nothing sent.
+    // The same through multipart (Chatwoot's dashboard sends the object as JSON text).
+    let form = reqwest::multipart::Form::new()
+        .text("content", "Y con un archivo")
+        .text(
+            "content_attributes",
+            json!({"in_reply_to": asked}).to_string(),
+        )
+        .part(
+            "attachments[]",
+            reqwest::multipart::Part::bytes(b"hola".to_vec())
+                .file_name("nota.txt")
+                .mime_str("text/plain")
+                .unwrap(),
+        );
+    let res = client()
+        .post(app.url(&path))
+        .header("api_access_token", &token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let with_file: Value = res.json().await.unwrap();
+    assert_eq!(
+        with_file["content_attributes"]["in_reply_to"], asked,
+        "{with_file}"
+    );
+
+    // Not a message id, a message of another conversation, a customer's message written
+    // by a program: a 422 naming the field, nothing sent.
+    let web_token = app.web_chat_token().await;
+    let elsewhere: WidgetSent = app
+        .ok("", "widget/send", json!({"token": web_token, "visitor": null, "body": "En otra", "name": null, "email": null}))
+        .await;
     let before = count(&app, "SELECT COUNT(*) FROM messages").await;
-    for attributes in [
-        json!({"in_reply_to": "abc"}),
-        json!({"in_reply_to": reply_id + 1000}),
-        json!([1]),
+    for (attributes, message_type) in [
+        (json!({"in_reply_to": "abc"}), "outgoing"),
+        (json!({"in_reply_to": elsewhere.message.id}), "outgoing"),
+        (json!([1]), "outgoing"),
+        (json!({"in_reply_to": asked}), "incoming"),
     ] {
         let (status, refused) = call(
             &app,
             Some(&token),
             Method::POST,
             &path,
-            Some(json!({"content": "No", "content_attributes": attributes})),
+            Some(json!({"content": "No", "message_type": message_type, "content_attributes": attributes})),
         )
         .await;
         assert_eq!(status, 422, "{refused}");
-        let field = refused["attributes"][0].as_str().unwrap().to_owned();
-        assert!(
-            field == "in_reply_to" || field == "content_attributes",
+        assert_eq!(
+            refused["attributes"],
+            json!(["content_attributes"]),
             "{refused}"
         );
     }

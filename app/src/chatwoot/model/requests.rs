@@ -18,7 +18,19 @@ pub struct ContactBody {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub custom_attributes: Option<Value>,
-    pub identifier: Option<String>,
+    /// `Some(None)`: sent as `null`, which clears it; `None`: not sent, kept.
+    #[schema(value_type = Option<String>)]
+    #[serde(default, deserialize_with = "sent_or_null")]
+    pub identifier: Option<Option<String>>,
+}
+
+/// A field that may be sent as `null` (clearing it) or left out (keeping it).
+fn sent_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `POST /conversations`.
@@ -73,7 +85,7 @@ pub struct NewMessageBody {
 }
 
 /// `in_reply_to` of a message's `content_attributes` (a number, or digits as Rails'
-/// forms send them); anything else there is left alone, as Chatwoot keeps it.
+/// forms send them); Charla keeps no other key of it.
 pub fn in_reply_to(attributes: Option<&Value>) -> Result<Option<i64>, &'static str> {
     let Some(attributes) = attributes.filter(|a| !a.is_null()) else {
         return Ok(None);

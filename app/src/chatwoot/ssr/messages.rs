@@ -124,6 +124,14 @@ pub async fn create(
         _ => return Err(AppError::validation("message_type", "invalid")),
     };
     let row = resolve(caller, display_id).await?;
+    // Answering a message is an agent's reply or note; said plainly rather than
+    // dropped where it cannot be kept.
+    if new.in_reply_to.is_some() && (incoming || new.template.is_some()) {
+        return Err(AppError::validation(
+            "content_attributes",
+            "in_reply_to_not_here",
+        ));
+    }
     if incoming {
         let sent = incoming_message(caller, &row, &new).await?;
         let catalog = Catalog::load(caller).await?;
@@ -166,7 +174,9 @@ pub async fn create(
             messages::send(&state.db, &state.hub, caller.agent, row.id, outgoing)
                 .await
                 .map_err(|err| super::account::rename_field(err, "body", "content"))
-                .map_err(|err| super::account::rename_field(err, "reply_to", "in_reply_to"))?
+                .map_err(|err| {
+                    super::account::rename_field(err, "reply_to", "content_attributes")
+                })?
         }
     };
     // The conversation's shape reads the account's agents once; the messages use them too.

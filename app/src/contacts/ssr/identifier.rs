@@ -75,13 +75,36 @@ pub async fn adopt_in_tx(
     {
         return Ok(());
     }
-    sqlx::query(
+    // Another transaction may give it to someone between the read and the write
+    // (PostgreSQL): the savepoint lets the unique index's refusal change nothing
+    // instead of failing her message.
+    sqlx::query("SAVEPOINT adopt_identifier")
+        .execute(tx.conn())
+        .await?;
+    let adopted = sqlx::query(
         "UPDATE contacts SET identifier = $1 WHERE id = $2 AND account_id = $3 AND identifier IS NULL",
     )
     .bind(identifier)
     .bind(contact_id)
     .bind(account_id)
     .execute(tx.conn())
-    .await?;
+    .await;
+    match adopted {
+        Ok(_) => {
+            sqlx::query("RELEASE SAVEPOINT adopt_identifier")
+                .execute(tx.conn())
+                .await?;
+        }
+        Err(err)
+            if err
+                .as_database_error()
+                .is_some_and(|db| db.is_unique_violation()) =>
+        {
+            sqlx::query("ROLLBACK TO SAVEPOINT adopt_identifier")
+                .execute(tx.conn())
+                .await?;
+        }
+        Err(err) => return Err(err),
+    }
     Ok(())
 }

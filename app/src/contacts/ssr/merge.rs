@@ -40,10 +40,6 @@ pub async fn merge_into_claimed(
     Ok(target)
 }
 
-/// Moves everything of contact `mergee` (identities, conversations, messages, labels,
-/// custom attribute values the base lacks, an email or phone the base lacks) to
-/// contact `base` and deletes `mergee`, in one transaction; each moved conversation is
-/// announced live with its new contact. Chatwoot's `contact_merge`.
 /// One of the two contacts: the mergee's email, phone and identifier go to the base
 /// where it has none.
 #[derive(Clone, sqlx::FromRow)]
@@ -54,6 +50,10 @@ struct Merging {
     identifier: Option<String>,
 }
 
+/// Moves everything of contact `mergee` (identities, conversations, messages, labels,
+/// custom attribute values the base lacks, an email or phone the base lacks) to
+/// contact `base` and deletes `mergee`, in one transaction; each moved conversation is
+/// announced live with its new contact. Chatwoot's `contact_merge`.
 pub async fn merge_contacts(
     db: &Db,
     hub: &Hub,

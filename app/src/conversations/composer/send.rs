@@ -168,9 +168,15 @@ pub(super) fn voice_sender(
     writing: Writing,
     on_sent: impl Fn() + Copy + Send + Sync + 'static,
 ) -> Callback<UploadedFile> {
+    let quoting = use_context::<Quoting>().map(|Quoting(signal)| signal);
     Callback::new(move |stored: UploadedFile| {
         let private = writing.mode.get_untracked() == Mode::Note;
         let key = idempotency_key();
+        // A voice message answers the quoted one too.
+        let reply_to = quoting.and_then(|q| q.get_untracked()).map(|q| q.id);
+        if let Some(q) = quoting {
+            q.set(None);
+        }
         leptos::task::spawn_local(async move {
             match send_message(
                 conversation_id,
@@ -179,7 +185,7 @@ pub(super) fn voice_sender(
                 Some(key),
                 Vec::new(),
                 vec![stored.id],
-                None,
+                reply_to,
             )
             .await
             {

@@ -50,6 +50,8 @@ pub fn Composer(
         ..
     } = writing;
     let typed = announce(conversation_id, text, mode);
+    let quoting = use_context::<Quoting>();
+    let quoting_now = move || quoting.is_some_and(|Quoting(q)| q.with(Option::is_some));
     let mention_query = RwSignal::new(None::<String>);
     let emoji_open = RwSignal::new(false);
     let teammates = StoredValue::new(teammates);
@@ -132,11 +134,14 @@ pub fn Composer(
             <Show when=template_only>
                 <TemplateArea choice=template conversation_id />
             </Show>
-            <QuoteBar />
+            <Show when=move || !template_only()>
+                <QuoteBar conversation_id textarea />
+            </Show>
             <label for=format!("composer-{conversation_id}") class="visually-hidden">{t!(i18n, message_label)}</label>
             <textarea
                 hidden=template_only
                 id=format!("composer-{conversation_id}")
+                aria-describedby=move || quoting_now().then(|| format!("quoting-{conversation_id}"))
                 node_ref=textarea
                 rows="3"
                 prop:value=move || text.get()
@@ -168,9 +173,10 @@ pub fn Composer(
     }
 }
 
-/// The quoted message above the text box, with the way to drop it.
+/// The quoted message above the text box (which it describes), with the way to drop
+/// it; dropping it puts the focus back in the text box.
 #[component]
-fn QuoteBar() -> impl IntoView {
+fn QuoteBar(conversation_id: i64, textarea: NodeRef<leptos::html::Textarea>) -> impl IntoView {
     let i18n = use_i18n();
     let quoting = use_context::<Quoting>();
     move || {
@@ -182,10 +188,13 @@ fn QuoteBar() -> impl IntoView {
                 quoted.excerpt
             };
             view! {
-                <p class="quoting">
+                <p class="quoting" id=format!("quoting-{conversation_id}")>
                     <span class="muted">{t!(i18n, composer_quoting)}</span>" "
                     <q>{excerpt}</q>" "
-                    <button type="button" class="link" on:click=move |_| signal.set(None)>
+                    <button type="button" class="link" on:click=move |_| {
+                        signal.set(None);
+                        focus_end(textarea);
+                    }>
                         {t!(i18n, composer_quote_remove)}
                     </button>
                 </p>

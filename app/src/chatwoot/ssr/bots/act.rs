@@ -52,10 +52,14 @@ pub async fn reply(
         body,
         private: new.private,
         idempotency_key: key,
+        reply_to: new.in_reply_to,
     };
     let sent = send_as_bot(&state.db, &state.hub, bot.author(), &row, reply)
         .await
-        .map_err(|err| crate::chatwoot::ssr::account::rename_field(err, "body", "content"))?;
+        .map_err(|err| crate::chatwoot::ssr::account::rename_field(err, "body", "content"))
+        .map_err(|err| {
+            crate::chatwoot::ssr::account::rename_field(err, "reply_to", "content_attributes")
+        })?;
     let catalog = Catalog::load(caller).await?;
     let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
     Ok(shape(

@@ -70,7 +70,7 @@ pub async fn send(
         return Err(AppError::validation("body", "required"));
     }
     let quoted = match outgoing.reply_to {
-        Some(id) => Some(quotable(db, conversation_id, id).await?),
+        Some(id) => Some(quotable(db, conversation_id, id, outgoing.private).await?),
         None => None,
     };
     let draft = OutgoingRow {
@@ -97,18 +97,25 @@ pub async fn send(
     .await
 }
 
-/// A reply may quote only a message of its own conversation.
+/// A message may quote only a message of its own conversation; one the customer sees
+/// never quotes a private note or an activity line (its id would reach her through the
+/// Client API and the inbox's webhook).
 async fn quotable(
     db: &Db,
     conversation_id: i64,
     message_id: i64,
+    private: bool,
 ) -> Result<QuotedMessage, AppError> {
-    let body: Option<String> =
-        sqlx::query_scalar("SELECT body FROM messages WHERE id = $1 AND conversation_id = $2")
-            .bind(message_id)
-            .bind(conversation_id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT body, private, direction FROM messages WHERE id = $1 AND conversation_id = $2",
+    )
+    .bind(message_id)
+    .bind(conversation_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let body = row
+        .filter(|(_, note, direction)| private || (*note == 0 && direction != "activity"))
+        .map(|(body, ..)| body);
     match body {
         Some(body) => Ok(QuotedMessage::new(message_id, &body)),
         None => Err(AppError::validation("reply_to", "not_found")),
@@ -120,6 +127,8 @@ pub struct BotReply {
     pub body: MessageBody,
     pub private: bool,
     pub idempotency_key: Option<String>,
+    /// The message of the conversation it answers.
+    pub reply_to: Option<i64>,
 }
 
 /// An agent bot's message in a conversation it may answer (the caller checked that
@@ -140,13 +149,17 @@ pub async fn send_as_bot(
     if !reply.private {
         free_form_allowed(db, conversation).await?;
     }
+    let quoted = match reply.reply_to {
+        Some(id) => Some(quotable(db, conversation.id, id, reply.private).await?),
+        None => None,
+    };
     let draft = OutgoingRow {
         body: reply.body.as_str(),
         private: reply.private,
         idempotency_key: reply.idempotency_key.as_deref(),
         content_type: "text",
         extra: None,
-        reply_to: None,
+        reply_to: quoted.as_ref(),
     };
     let files = Files {
         owner: String::new(),
