@@ -288,6 +288,8 @@ pub struct Conversation {
     pub meta: ConversationMeta,
     /// The number in the account (`#12`), which the addresses use.
     pub id: i64,
+    /// Stable across APIs and webhooks (Chatwoot's clients key conversations by it).
+    pub uuid: String,
     /// The last message, if any.
     pub messages: Vec<Message>,
     pub account_id: i64,

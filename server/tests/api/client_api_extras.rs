@@ -151,6 +151,9 @@ async fn a_custom_front_opens_a_conversation_with_its_attributes(app: TestApp) {
         None,
     )
     .await;
+    // One name for it in both APIs (clients key conversations by `uuid`).
+    assert_eq!(seen["uuid"], opened["uuid"], "{seen}");
+    assert!(seen["uuid"].as_str().is_some_and(|u| u.len() == 36));
     // A key the account does not define is kept as a plain value, as Chatwoot does.
     assert_eq!(
         seen["custom_attributes"],

@@ -302,6 +302,12 @@ pub struct ConversationParts<'a> {
     pub custom_attributes: crate::attributes::model::AttributeValues,
 }
 
+/// A stable UUID-shaped name of a conversation (Chatwoot's clients keep `uuid`): the
+/// same in the Application API, the Client API and webhooks.
+pub fn uuid_of(id: i64) -> String {
+    format!("00000000-0000-4000-8000-{:012x}", id & 0xffff_ffff_ffff)
+}
+
 pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> cw::Conversation {
     cw::Conversation {
         meta: cw::ConversationMeta {
@@ -312,6 +318,7 @@ pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> 
             hmac_verified: false,
         },
         id: row.display_id,
+        uuid: uuid_of(row.id),
         messages: parts.last.into_iter().collect(),
         account_id: parts.account_id,
         inbox_id: row.inbox_id,

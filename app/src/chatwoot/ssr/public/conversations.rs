@@ -153,7 +153,7 @@ async fn shape(db: &Db, shaper: &Shaper, id: i64) -> Result<PublicConversation, 
     let agent_seen = crate::widget::ssr::receipts::seen_at(db, id).await?;
     Ok(PublicConversation {
         id: summary.display_id,
-        uuid: uuid_of(summary.id),
+        uuid: crate::chatwoot::ssr::render::uuid_of(summary.id),
         inbox_id: summary.inbox_id,
         contact_last_seen_at: 0,
         status: summary.status.as_str(),
@@ -163,9 +163,4 @@ async fn shape(db: &Db, shaper: &Shaper, id: i64) -> Result<PublicConversation, 
             .collect(),
         contact: shaper.contact.clone(),
     })
-}
-
-/// A stable UUID-shaped name of a conversation (Chatwoot's clients keep `uuid`).
-fn uuid_of(id: i64) -> String {
-    format!("00000000-0000-4000-8000-{:012x}", id & 0xffff_ffff_ffff)
 }
