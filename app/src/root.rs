@@ -113,14 +113,14 @@ pub fn App() -> impl IntoView {
                             <Route path=path!(":id") view={Lazy::<ChatRoute>::new()} />
                         </ParentRoute>
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
-                        <Route path=path!("/contacts/:id") view={Lazy::<ContactDetailsRoute>::new()} />
-                        <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
+                        <Route path=path!("/contacts/:id") view={Lazy::<ContactsRoute>::new()} />
+                        <Route path=path!("/search") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} />
                         <Route path=path!("/settings") view=SettingsPage />
-                        <Route path=path!("/settings/team") view={Lazy::<TeamRoute>::new()} />
+                        <Route path=path!("/settings/team") view={Lazy::<AdminRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
-                        <Route path=path!("/settings/automation") view={Lazy::<AutomationRoute>::new()} />
-                        <Route path=path!("/settings/macros") view={Lazy::<MacrosRoute>::new()} />
+                        <Route path=path!("/settings/automation") view={Lazy::<AdminRoute>::new()} />
+                        <Route path=path!("/settings/macros") view={Lazy::<AdminRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Router>
@@ -213,10 +213,45 @@ fn preload_chat_on_intent() {
 
 lazy_page! { WidgetRoute => WidgetPage }
 lazy_page! { SurveyRoute => SurveyPage }
-lazy_page! { ContactsRoute => ContactsPage }
-lazy_page! { ContactDetailsRoute => ContactDetailsPage }
-lazy_page! { TeamRoute => TeamAdminPage }
-lazy_page! { SearchRoute => SearchPage }
+lazy_page! {
+    /// Contactos, one contact and Buscar: one split point for the three.
+    ContactsRoute => ContactPages
+}
+lazy_page! {
+    /// Equipo y bandejas, Automatización and Macros (administrators' pages): one split
+    /// point for the three.
+    AdminRoute => AdminPages
+}
 lazy_page! { ReportsRoute => ReportsPage }
-lazy_page! { AutomationRoute => AutomationPage }
-lazy_page! { MacrosRoute => MacrosPage }
+
+// Pages that share a split point: each split point multiplies the chunks the others
+// load (wasm-split makes one per set of split points sharing code), and the open
+// conversation paid for it (BENCHMARKS.md, "Measured again 2026-12-07"). The route
+// chosen is read once: each route makes its own page.
+#[component]
+fn ContactPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/contacts/") {
+        view! { <ContactDetailsPage /> }.into_any()
+    } else if path.starts_with("/search") {
+        view! { <SearchPage /> }.into_any()
+    } else {
+        view! { <ContactsPage /> }.into_any()
+    }
+}
+
+#[component]
+fn AdminPages() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with("/settings/automation") {
+        view! { <AutomationPage /> }.into_any()
+    } else if path.starts_with("/settings/macros") {
+        view! { <MacrosPage /> }.into_any()
+    } else {
+        view! { <TeamAdminPage /> }.into_any()
+    }
+}
