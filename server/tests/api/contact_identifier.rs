@@ -30,6 +30,10 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
     let contact = &made["payload"]["contact"];
     assert_eq!(contact["identifier"], "shop-42", "{made}");
     let id = contact["id"].as_i64().unwrap();
+    let put = |body: Value| {
+        let (app, token, path) = (&app, &token, at(&format!("/contacts/{id}")));
+        async move { call(app, Some(token), Method::PUT, &path, Some(body)).await }
+    };
 
     // Another contact may not take it: a 422 naming the field, and nothing is saved.
     let (status, refused) = call(
@@ -51,14 +55,7 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
 
     // Too long or with a control character: refused, the stored one kept.
     for bad in ["x".repeat(256), "a\u{7}b".to_owned()] {
-        let (status, refused) = call(
-            &app,
-            Some(&token),
-            Method::PUT,
-            &at(&format!("/contacts/{id}")),
-            Some(json!({"identifier": bad})),
-        )
-        .await;
+        let (status, refused) = put(json!({"identifier": bad})).await;
         assert_eq!(status, 422, "{refused}");
         assert_eq!(refused["attributes"], json!(["identifier"]));
     }
@@ -73,24 +70,10 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
     assert_eq!(shown["payload"]["identifier"], "shop-42", "{shown}");
 
     // An update that leaves it out keeps it; a new one replaces it.
-    let (status, kept) = call(
-        &app,
-        Some(&token),
-        Method::PUT,
-        &at(&format!("/contacts/{id}")),
-        Some(json!({"name": "Irene T."})),
-    )
-    .await;
+    let (status, kept) = put(json!({"name": "Irene T."})).await;
     assert_eq!(status, 200, "{kept}");
     assert_eq!(kept["payload"]["identifier"], "shop-42");
-    let (_, changed) = call(
-        &app,
-        Some(&token),
-        Method::PUT,
-        &at(&format!("/contacts/{id}")),
-        Some(json!({"identifier": "shop-43"})),
-    )
-    .await;
+    let (_, changed) = put(json!({"identifier": "shop-43"})).await;
     assert_eq!(changed["payload"]["identifier"], "shop-43");
 
     // Search finds her by it (first, though her name and email do not hold it).
@@ -125,32 +108,11 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
     assert_eq!(filtered["payload"][0]["id"], id);
 
     // `null` clears it too (as Chatwoot's clients send it); an empty one as well.
-    let (_, nulled) = call(
-        &app,
-        Some(&token),
-        Method::PUT,
-        &at(&format!("/contacts/{id}")),
-        Some(json!({"identifier": null})),
-    )
-    .await;
+    let (_, nulled) = put(json!({"identifier": null})).await;
     assert_eq!(nulled["payload"]["identifier"], Value::Null, "{nulled}");
-    call(
-        &app,
-        Some(&token),
-        Method::PUT,
-        &at(&format!("/contacts/{id}")),
-        Some(json!({"identifier": "shop-43"})),
-    )
-    .await;
+    put(json!({"identifier": "shop-43"})).await;
     // An empty one clears it; then the first contact's old id is free again.
-    let (_, cleared) = call(
-        &app,
-        Some(&token),
-        Method::PUT,
-        &at(&format!("/contacts/{id}")),
-        Some(json!({"identifier": ""})),
-    )
-    .await;
+    let (_, cleared) = put(json!({"identifier": ""})).await;
     assert_eq!(cleared["payload"]["identifier"], Value::Null, "{cleared}");
     let (_, none) = call(
         &app,

@@ -245,10 +245,7 @@ pub async fn update(
 /// What the form has no field for: custom attributes and the identifier.
 fn api_fields(body: &cw::ContactBody) -> Result<ApiFields, AppError> {
     let identifier = match &body.identifier {
-        Some(Some(sent)) => Some(parse_identifier(sent).map_err(|err| AppError::Validation {
-            field: err.field,
-            code: err.code,
-        })?),
+        Some(Some(sent)) => Some(parse_identifier(sent).map_err(store::field_error)?),
         Some(None) => Some(None),
         None => None,
     };

@@ -46,7 +46,7 @@ pub async fn get(db: &Db, account_id: i64, id: i64) -> Result<ContactRow, AppErr
     Ok(row_from(&row)?)
 }
 
-fn field_error(err: crate::domain::FieldError) -> AppError {
+pub(crate) fn field_error(err: crate::domain::FieldError) -> AppError {
     AppError::Validation {
         field: err.field,
         code: err.code,
