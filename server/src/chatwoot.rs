@@ -218,6 +218,11 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
             at("/conversations/{id}/toggle_status"),
             post(conversations::toggle_status),
         ),
+        (at("/conversations/{id}/mute"), post(conversations::mute)),
+        (
+            at("/conversations/{id}/unmute"),
+            post(conversations::unmute),
+        ),
         (
             at("/conversations/{id}/toggle_priority"),
             post(conversations::toggle_priority),

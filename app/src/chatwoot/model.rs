@@ -307,13 +307,22 @@ pub struct Conversation {
     #[schema(value_type = Object)]
     #[schema(value_type = Object)]
     pub custom_attributes: Value,
+    /// Unix seconds of the latest reading by any agent (0: none yet); likewise below.
     pub agent_last_seen_at: i64,
+    pub assignee_last_seen_at: i64,
     pub contact_last_seen_at: i64,
+    /// An agent's first public message (not a bot's).
     pub first_reply_created_at: i64,
     pub waiting_since: i64,
     pub created_at: i64,
+    /// Unix seconds with a fraction, as Chatwoot gives it.
+    pub updated_at: f64,
     pub timestamp: i64,
     pub last_activity_at: i64,
+    /// The latest message that is not an activity line (the same as `messages`' one).
+    pub last_non_activity_message: Option<Message>,
+    /// Charla has no SLA policies.
+    pub sla_policy_id: Option<i64>,
 }
 
 /// The tab counts of the list, for the status and filters asked (not the assignee type).

@@ -22,6 +22,7 @@ pub mod inbox_traits;
 pub mod macros;
 pub mod memberships;
 pub mod messages;
+pub mod moments;
 pub mod notification_settings;
 pub mod notifications;
 pub mod profile;

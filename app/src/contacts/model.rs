@@ -55,6 +55,10 @@ pub struct ContactRow {
     /// account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
+    /// Blocked (her conversations muted): her messages are kept but reopen and notify
+    /// nothing.
+    #[serde(default)]
+    pub blocked: bool,
     /// Its labels' ids (filled for the contact list's pages).
     #[serde(default)]
     pub label_ids: Vec<i64>,

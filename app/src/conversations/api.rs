@@ -191,6 +191,18 @@ pub async fn set_conversation_priority(
     )
 }
 
+/// Mutes the conversation (blocks its customer and resolves it), or unmutes it.
+#[server(endpoint = "conversations/mute", input = Json, output = Json)]
+pub async fn set_conversation_muted(id: i64, muted: bool) -> Result<ConversationSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            let (state, agent) = signed_in()?;
+            ssr::muting::set_muted(&state.db, &state.hub, &agent, id, muted).await
+        }
+        .await,
+    )
+}
+
 /// Puts the conversation in a team's queue, or in none.
 #[server(endpoint = "conversations/team", input = Json, output = Json)]
 pub async fn set_conversation_team(

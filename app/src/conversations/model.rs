@@ -39,6 +39,9 @@ pub struct ConversationSummary {
     /// The team whose queue it is in.
     #[serde(default)]
     pub team_id: Option<i64>,
+    /// Its customer is blocked ("Silenciar"): her messages come in quietly.
+    #[serde(default)]
+    pub muted: bool,
 }
 
 impl ConversationSummary {

@@ -34,9 +34,9 @@ pub async fn search(api: ApiAgent, params: Params) -> ApiResult<Value> {
         return Err(ApiError::App(AppError::validation("q", "required")));
     }
     let page = page_number(&params)?;
-    let items = contacts::search(&api.caller(), q, page).await?;
+    let (items, count) = contacts::search(&api.caller(), q, page).await?;
     Ok(Json(json!({
-        "meta": {"count": items.len(), "current_page": current_page(&params)},
+        "meta": {"count": count, "current_page": current_page(&params)},
         "payload": items,
     })))
 }

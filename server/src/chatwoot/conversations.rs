@@ -305,6 +305,18 @@ pub async fn update_last_seen(
     Ok(())
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/mute", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Muted: its customer blocked, the conversation resolved (empty body)"), super::openapi::Refusals))]
+pub async fn mute(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
+    changes::set_muted(&api.caller(), id, true).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/unmute", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Unmuted: its customer no longer blocked (empty body)"), super::openapi::Refusals))]
+pub async fn unmute(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
+    changes::set_muted(&api.caller(), id, false).await?;
+    Ok(())
+}
+
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/conversations/{id}/unread", tag = "conversations", params(("account_id" = i64, Path, description = "The account"), ("id" = i64, Path)), responses((status = 200, description = "Unread for the caller (empty body)"), super::openapi::Refusals))]
 pub async fn unread(api: ApiAgent, Ids((_, id)): Ids<(i64, i64)>) -> Result<(), ApiError> {
     changes::seen(&api.caller(), id, false).await?;

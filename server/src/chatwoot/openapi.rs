@@ -276,6 +276,8 @@ impl Modify for TokenHeader {
         super::conversations::update,
         super::conversations::toggle_status,
         super::conversations::toggle_priority,
+        super::conversations::mute,
+        super::conversations::unmute,
         super::conversations::toggle_typing_status,
         super::conversations::update_last_seen,
         super::conversations::unread,

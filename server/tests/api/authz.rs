@@ -513,6 +513,12 @@ fn rules() -> Vec<Rule> {
             expect: CONVERSATION,
         },
         Rule {
+            route: "/api/conversations/mute",
+            // Unmuting a conversation that is not muted changes nothing.
+            build: |f, _| Req::Json(json!({"id": f.conversation, "muted": false})),
+            expect: CONVERSATION,
+        },
+        Rule {
             route: "/api/conversations/labels",
             build: |f, _| Req::Json(json!({"id": f.conversation, "label_ids": [f.label]})),
             expect: CONVERSATION,

@@ -93,6 +93,7 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, [id], "{found}");
+    assert_eq!(found["meta"]["count"], 1, "{found}");
 
     // So does the filter, in any case.
     let (status, filtered) = call(
@@ -123,6 +124,7 @@ async fn integrations_keep_their_own_id_on_a_contact(app: TestApp) {
     )
     .await;
     assert_eq!(none["payload"], json!([]), "{none}");
+    assert_eq!(none["meta"]["count"], 0, "{none}");
 }
 
 async fn a_verified_shopper_joins_the_contact_her_shop_made(app: TestApp) {

@@ -2,7 +2,7 @@
 //! through her conversation, that conversation by its number, her message by a word
 //! (accents ignored); all at once on `/search`; a teammate outside the inbox finds
 //! neither the conversation nor the message, and finds her own inbox's; contacts come
-//! fifteen a page; an empty question or a page too deep is refused.
+//! fifteen a page, counted in all; an empty question or a page too deep is refused.
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -137,6 +137,17 @@ async fn search_finds_what_the_caller_may_see(app: TestApp) {
     let second = ask(&admin, at("/search/contacts?q=paginada&page=2")).await;
     assert_eq!(ids(&first, "contacts", "id").len(), 15);
     assert_eq!(ids(&second, "contacts", "id").len(), 1);
+    // The contact book's search counts them all, on every page.
+    for page in [1, 2] {
+        let listed = ask(
+            &admin,
+            at(&format!("/contacts/search?q=paginada&page={page}")),
+        )
+        .await;
+        assert_eq!(listed["meta"]["count"], 16, "{listed}");
+        let expected = if page == 1 { 15 } else { 1 };
+        assert_eq!(listed["payload"].as_array().map(Vec::len), Some(expected));
+    }
 
     for path in [
         "/search?q=",

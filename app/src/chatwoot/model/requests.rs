@@ -22,6 +22,8 @@ pub struct ContactBody {
     #[schema(value_type = Option<String>)]
     #[serde(default, deserialize_with = "sent_or_null")]
     pub identifier: Option<Option<String>>,
+    /// Blocks her (her conversations muted, as Chatwoot's mute does) or unblocks her.
+    pub blocked: Option<bool>,
 }
 
 /// A field that may be sent as `null` (clearing it) or left out (keeping it).

@@ -46,6 +46,18 @@ pub async fn set_priority(
     actions::set_priority(&state.db, &state.hub, caller.agent, row.id, priority).await
 }
 
+/// `mute` (blocks the customer and resolves it) and `unmute`.
+pub async fn set_muted(
+    caller: &Caller<'_>,
+    display_id: i64,
+    muted: bool,
+) -> Result<ConversationSummary, AppError> {
+    let row = resolve(caller, display_id).await?;
+    let state = caller.state;
+    crate::conversations::ssr::muting::set_muted(&state.db, &state.hub, caller.agent, row.id, muted)
+        .await
+}
+
 /// `assignments` with an `assignee_id` (`None`: unassign): the agent now assigned.
 pub async fn assign(
     caller: &Caller<'_>,

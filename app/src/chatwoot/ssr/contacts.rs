@@ -35,9 +35,24 @@ pub async fn list(
 
 /// Contacts whose name, email or phone match `q` (or whose identifier is `q`), page `page` of [`PER_PAGE`] in
 /// `sort` order (the contact book's search reads fifty at a time; pages are cut here).
-pub async fn search(caller: &Caller<'_>, q: &str, page: i64) -> Result<Vec<cw::Contact>, AppError> {
-    search_sorted(caller, q, page, crate::contacts::model::ContactSort::Name).await
+/// Returns the page and how many match in all (at most [`SEARCH_COUNT_CAP`]).
+pub async fn search(
+    caller: &Caller<'_>,
+    q: &str,
+    page: i64,
+) -> Result<(Vec<cw::Contact>, i64), AppError> {
+    let items = search_sorted(caller, q, page, crate::contacts::model::ContactSort::Name).await?;
+    let query = ContactQuery::parse(q).ok_or_else(|| AppError::validation("q", "required"))?;
+    let (db, account) = (caller.db(), caller.agent.account_id);
+    let mut conn = db.pool.acquire().await?;
+    let held = identifier::contact_with(&mut conn, account, q.trim()).await?;
+    drop(conn);
+    let count = search::count(db, account, &query, held, SEARCH_COUNT_CAP).await?;
+    Ok((items, count))
 }
+
+/// Where a search stops counting: far past the deepest page it serves.
+pub const SEARCH_COUNT_CAP: i64 = 10_000;
 
 pub async fn search_sorted(
     caller: &Caller<'_>,
@@ -242,7 +257,7 @@ pub async fn update(
     with_inboxes(caller, &row).await
 }
 
-/// What the form has no field for: custom attributes and the identifier.
+/// What the form has no field for: custom attributes, the identifier, `blocked`.
 fn api_fields(body: &cw::ContactBody) -> Result<ApiFields, AppError> {
     let identifier = match &body.identifier {
         Some(Some(sent)) => Some(parse_identifier(sent).map_err(store::field_error)?),
@@ -252,6 +267,7 @@ fn api_fields(body: &cw::ContactBody) -> Result<ApiFields, AppError> {
     Ok(ApiFields {
         attributes: attribute_change(body.custom_attributes.as_ref())?,
         identifier,
+        blocked: body.blocked,
     })
 }
 

@@ -232,6 +232,7 @@ pub async fn shape_with(
         .map(|m| (m.conversation_id, m))
         .collect();
     let mut attributes = crate::conversations::ssr::attributes::of_many(db, &ids).await?;
+    let moments = super::moments::of_many(db, &ids).await?;
     let mut shaped = Vec::with_capacity(rows.len());
     for row in rows {
         let contact = contacts
@@ -269,6 +270,7 @@ pub async fn shape_with(
             contact,
             last,
             custom_attributes: attributes.remove(&row.id).unwrap_or_default(),
+            moments: moments.get(&row.id).copied().unwrap_or_default(),
         };
         shaped.push(render::conversation(&row, parts));
     }

@@ -37,10 +37,15 @@ pub async fn list(
         additional_attributes: serde_json::json!({}),
         contact: conversation.meta.sender,
         assignee: conversation.meta.assignee,
-        agent_last_seen_at: None,
-        assignee_last_seen_at: None,
+        agent_last_seen_at: seen_text(conversation.agent_last_seen_at),
+        assignee_last_seen_at: seen_text(conversation.assignee_last_seen_at),
     };
     Ok((meta, shaped))
+}
+
+/// Chatwoot gives these two as timestamps in text (Unix seconds 0: never).
+fn seen_text(secs: i64) -> Option<String> {
+    (secs > 0).then(|| crate::ui::time::iso_instant(secs * 1000))
 }
 
 pub(super) fn shape(

@@ -137,7 +137,7 @@ pub fn contact(row: &ContactRow) -> cw::Contact {
         identifier: row.identifier.clone(),
         thumbnail: String::new(),
         availability_status: "offline",
-        blocked: false,
+        blocked: row.blocked,
         additional_attributes: json!({ "company_name": row.company.clone().unwrap_or_default() }),
         custom_attributes: serde_json::Value::Object(row.custom_attributes.clone()),
         last_activity_at: secs(row.last_activity_at),
@@ -300,6 +300,7 @@ pub struct ConversationParts<'a> {
     pub labels: Vec<String>,
     pub last: Option<cw::Message>,
     pub custom_attributes: crate::attributes::model::AttributeValues,
+    pub moments: super::moments::Moments,
 }
 
 /// A stable UUID-shaped name of a conversation (Chatwoot's clients keep `uuid`): the
@@ -309,6 +310,7 @@ pub fn uuid_of(id: i64) -> String {
 }
 
 pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> cw::Conversation {
+    let moments = parts.moments;
     cw::Conversation {
         meta: cw::ConversationMeta {
             sender: parts.contact,
@@ -319,7 +321,8 @@ pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> 
         },
         id: row.display_id,
         uuid: uuid_of(row.id),
-        messages: parts.last.into_iter().collect(),
+        messages: parts.last.clone().into_iter().collect(),
+        last_non_activity_message: parts.last,
         account_id: parts.account_id,
         inbox_id: row.inbox_id,
         status: status(row.status),
@@ -332,15 +335,18 @@ pub fn conversation(row: &ConversationSummary, parts: ConversationParts<'_>) -> 
                 crate::db::now_ms(),
             )
             .is_open(),
-        muted: false,
+        muted: row.muted,
         snoozed_until: row.snoozed_until.map(secs),
         additional_attributes: json!({}),
         custom_attributes: serde_json::Value::Object(parts.custom_attributes),
-        agent_last_seen_at: 0,
-        contact_last_seen_at: 0,
-        first_reply_created_at: 0,
+        agent_last_seen_at: moments.agent_seen.map_or(0, secs),
+        assignee_last_seen_at: moments.assignee_seen.map_or(0, secs),
+        contact_last_seen_at: moments.contact_seen.map_or(0, secs),
+        first_reply_created_at: moments.first_reply.map_or(0, secs),
         waiting_since: row.waiting_since.map_or(0, secs),
         created_at: secs(row.created_at),
+        updated_at: moments.updated as f64 / 1000.0,
+        sla_policy_id: None,
         timestamp: secs(row.last_activity_at),
         last_activity_at: secs(row.last_activity_at),
     }

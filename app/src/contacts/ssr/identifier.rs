@@ -13,6 +13,8 @@ pub struct ApiFields {
     pub attributes: Option<Change>,
     /// `Some(None)` clears the identifier; `None` keeps it.
     pub identifier: Option<Option<String>>,
+    /// Blocks (mutes her conversations) or unblocks her; `None` keeps it.
+    pub blocked: Option<bool>,
 }
 
 /// The contact of the account holding `identifier`.

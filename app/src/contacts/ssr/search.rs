@@ -146,13 +146,7 @@ fn build(
         text: String::new(),
         binds: Vec::new(),
     };
-    let account = sql.push(Bind::Int(account_id));
-    // Only contacts one can reach (S9); the term is the page-order indexes' own WHERE,
-    // written the same way so both backends use those partial indexes.
-    let mut filters = vec![
-        format!("c.account_id = {account}"),
-        format!("({REACHABLE})"),
-    ];
+    let mut filters = scope(&mut sql, account_id);
     let searched = match query {
         Some(query) => search_filter(&mut sql, backend, query, lookup),
         None => Vec::new(),
@@ -223,6 +217,50 @@ fn build(
         filters.join(" AND ")
     );
     Ok(sql)
+}
+
+/// The account's contacts one can reach (S9); the term is the page-order indexes' own
+/// WHERE, written the same way so both backends use those partial indexes.
+fn scope(sql: &mut Sql, account_id: i64) -> Vec<String> {
+    let account = sql.push(Bind::Int(account_id));
+    vec![
+        format!("c.account_id = {account}"),
+        format!("({REACHABLE})"),
+    ]
+}
+
+/// How many contacts match `query`, or are contact `also`, counted through the index
+/// and at most `cap` (a count past what anyone pages through is not worth reading).
+pub async fn count(
+    db: &Db,
+    account_id: i64,
+    query: &ContactQuery,
+    also: Option<i64>,
+    cap: i64,
+) -> Result<i64, AppError> {
+    let mut sql = Sql {
+        text: String::new(),
+        binds: Vec::new(),
+    };
+    let mut filters = scope(&mut sql, account_id);
+    let searched = search_filter(&mut sql, db.backend, query, Lookup::Index);
+    let mut matched = if searched.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        searched.join(" AND ")
+    };
+    if let Some(id) = also {
+        let id = sql.push(Bind::Int(id));
+        matched = format!("({matched}) OR c.id = {id}");
+    }
+    filters.push(format!("({matched})"));
+    let cap = sql.push(Bind::Int(cap));
+    sql.text = format!(
+        "SELECT COUNT(*) FROM (SELECT c.id FROM contacts c WHERE {} LIMIT {cap}) matched",
+        filters.join(" AND ")
+    );
+    let row = bind_all(&sql.text, &sql.binds).fetch_one(&db.pool).await?;
+    Ok(sqlx::Row::try_get::<i64, _>(&row, 0)?)
 }
 
 /// The query with its values bound in order.

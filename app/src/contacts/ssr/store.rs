@@ -16,7 +16,7 @@ use crate::live::hub::Hub;
 
 pub const CONTACT_COLUMNS: &str =
     "c.id, c.name, c.email, c.phone_e164, c.company, c.last_activity_at, c.created_at, c.claimed_email, \
-     c.custom_attributes, c.identifier";
+     c.custom_attributes, c.identifier, c.blocked";
 
 pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
     Ok(ContactRow {
@@ -29,6 +29,7 @@ pub fn row_from(row: &AnyRow) -> Result<ContactRow, sqlx::Error> {
         created_at: row.try_get("created_at")?,
         claimed_email: row.try_get("claimed_email")?,
         identifier: row.try_get("identifier")?,
+        blocked: row.try_get::<i64, _>("blocked")? != 0,
         label_ids: Vec::new(),
         custom_attributes: read_values(&row.try_get::<String, _>("custom_attributes")?),
     })
@@ -222,6 +223,14 @@ async fn api_fields_in_tx(
     }
     if let Some(value) = api.identifier {
         identifier::set_in_tx(tx, account_id, id, value.as_deref()).await?;
+    }
+    if let Some(blocked) = api.blocked {
+        sqlx::query("UPDATE contacts SET blocked = $1 WHERE id = $2 AND account_id = $3")
+            .bind(i64::from(blocked))
+            .bind(id)
+            .bind(account_id)
+            .execute(tx.conn())
+            .await?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::agents::AgentProfile;
 use crate::conversations::inbox_state::{current_query, priority_text, status_text, MarkedUnread};
 use crate::conversations::mark_conversation;
 use crate::conversations::model::{ConversationSummary, Teammate};
-use crate::conversations::{assign_conversation, set_conversation_team};
+use crate::conversations::{assign_conversation, set_conversation_muted, set_conversation_team};
 use crate::conversations::{
     set_conversation_labels, set_conversation_priority, set_conversation_status,
 };
@@ -124,6 +124,10 @@ pub(super) fn ChatHeader(
             }
         });
     };
+    let toggle_muted = move |_| {
+        let muted = summary.with_untracked(|s| s.muted);
+        run(Box::pin(set_conversation_muted(conversation_id, !muted)));
+    };
     let contact_name = contact_name(i18n, summary);
     // On a phone the less used actions wait behind "Más acciones"; a desktop shows them all.
     let more_open = RwSignal::new(false);
@@ -139,6 +143,9 @@ pub(super) fn ChatHeader(
                 <p class="muted chat-meta">
                     <span>{move || summary.with(|s| format!("#{} · {} · ", s.display_id, s.inbox_name))}</span>
                     <span class="status-badge">{move || status_text(i18n, summary.with(|s| s.status))}</span>
+                    <Show when=move || summary.with(|s| s.muted)>
+                        <span class="muted-badge">{t!(i18n, muted_badge)}</span>
+                    </Show>
                     {move || {
                         let priority = summary.with(|s| s.priority);
                         (priority != Priority::None)
@@ -258,6 +265,13 @@ pub(super) fn ChatHeader(
                     </details>
                     <MacroMenu conversation_id summary action_error />
                     <button type="button" on:click=mark_unread>{t!(i18n, mark_unread)}</button>
+                    <button type="button" on:click=toggle_muted>
+                        {move || if summary.with(|s| s.muted) {
+                            t_string!(i18n, unmute_conversation)
+                        } else {
+                            t_string!(i18n, mute_conversation)
+                        }}
+                    </button>
                     // The contact panel has no room beside the messages on a phone: it
                     // comes over them from here.
                     <button type="button" class="phone-only" aria-controls="conversation-details"

@@ -175,6 +175,13 @@ pub(super) fn MessageItem(message: MessageView, conversation_id: i64) -> impl In
                     };
                     view! { <p class="body">{text}</p> }.into_any()
                 }
+                Some(MessageExtra::Muted { muted, by }) => {
+                    let text = match muted {
+                        true => t_string!(i18n, activity_muted, by = by).to_string(),
+                        false => t_string!(i18n, activity_unmuted, by = by).to_string(),
+                    };
+                    view! { <p class="body">{text}</p> }.into_any()
+                }
                 Some(MessageExtra::OutOfOffice) => view! {
                     <p class="body">{t!(i18n, activity_out_of_office)}</p>
                 }.into_any(),

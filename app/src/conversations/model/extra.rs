@@ -116,6 +116,9 @@ pub enum MessageExtra {
         by: String,
         actions: Vec<String>,
     },
+    /// The agent named in `by` muted the conversation (blocked its customer), or
+    /// (`muted: false`) unmuted it.
+    Muted { muted: bool, by: String },
 }
 
 // Never built: it only gives serde the enum's shape.
@@ -215,6 +218,10 @@ enum MessageExtraTwin {
         name: String,
         by: String,
         actions: Vec<String>,
+    },
+    Muted {
+        muted: bool,
+        by: String,
     },
 }
 

@@ -167,6 +167,7 @@ fn summary(id: i64, waiting_since: Option<i64>) -> ConversationSummary {
         created_at: 1,
         waiting_since,
         team_id: None,
+        muted: false,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::error::AppError;
 /// kept in the rows (migration 0010) rather than counted per request.
 pub const SUMMARY_SELECT: &str = "SELECT c.id, c.display_id, c.inbox_id, i.name AS inbox_name, \
      i.channel_kind, c.contact_id, ct.name AS contact_name, ct.email AS contact_email, \
-     ct.phone_e164 AS contact_phone, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
+     ct.phone_e164 AS contact_phone, ct.blocked AS contact_blocked, c.assignee_id, a.name AS assignee_name, c.status, c.snoozed_until, \
      c.last_activity_at, c.last_customer_message_at, c.last_message_preview, \
      c.incoming_count - COALESCE(r.read_incoming, 0) + COALESCE(r.marked_unread, 0) AS unread_count, \
      c.priority, c.created_at, c.waiting_since, c.team_id, (SELECT group_concat(CAST(cl.label_id AS TEXT)) FROM conversation_labels cl \
@@ -55,6 +55,7 @@ pub fn summary_from_row(row: &AnyRow) -> Result<ConversationSummary, sqlx::Error
         created_at: row.try_get("created_at")?,
         waiting_since: row.try_get("waiting_since")?,
         team_id: row.try_get("team_id")?,
+        muted: row.try_get::<i64, _>("contact_blocked")? != 0,
     })
 }
 

@@ -182,6 +182,24 @@ pub async fn survey_answered_in_tx(
     write(tx, account_id, conversations, &body, &extra, now).await
 }
 
+/// A line saying the agent named `by` muted the conversation (blocked its customer),
+/// or unmuted it.
+pub async fn muted_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    muted: bool,
+    by: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let extra = MessageExtra::Muted {
+        muted,
+        by: by.to_owned(),
+    };
+    let body = format!("{} {by}", if muted { "🔇" } else { "🔔" });
+    write(tx, account_id, conversations, &body, &extra, now).await
+}
+
 /// The name teammates see (as `AgentProfile::shown_name`).
 pub async fn agent_name(tx: &mut WriteTx, agent_id: i64) -> Result<String, sqlx::Error> {
     let row = sqlx::query("SELECT name, display_name FROM agents WHERE id = $1")

@@ -60,10 +60,17 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .fetch_one(tx.conn())
     .await?
     .try_get("number")?;
-    // Opened by a customer where an agent bot answers: pending with the bot until it
-    // (or the customer) hands it over.
-    let with_bot = new.assignee_id.is_none() && has_bot(tx.conn(), new.inbox_id).await?;
-    let status = if with_bot { "pending" } else { "open" };
+    // Opened by a blocked customer: resolved at once, nobody told or assigned. Opened
+    // by a customer where an agent bot answers: pending with the bot until it (or the
+    // customer) hands it over.
+    let by_customer = new.assignee_id.is_none();
+    let muted = by_customer && super::blocked::contact_blocked(tx.conn(), new.contact_id).await?;
+    let with_bot = by_customer && !muted && has_bot(tx.conn(), new.inbox_id).await?;
+    let status = match (muted, with_bot) {
+        (true, _) => "resolved",
+        (false, true) => "pending",
+        (false, false) => "open",
+    };
     let id: i64 = sqlx::query(
         "INSERT INTO conversations (account_id, display_id, inbox_id, contact_id, contact_identity_id, assignee_id, \
          subject, status, last_activity_at, created_at, updated_at) \
@@ -83,7 +90,9 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .try_get("id")?;
     // Opened by a customer: the inbox may hand it to whoever's turn it is.
     let picked = match new.assignee_id {
-        None if !with_bot => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
+        None if !with_bot && !muted => {
+            super::assignment::pick_in_tx(tx, new.inbox_id, None).await?
+        }
         _ => None,
     };
     if let Some(agent) = picked {
@@ -97,7 +106,7 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
         id,
         account_id: new.account_id,
         inbox_id: new.inbox_id,
-        by_customer_for_team: new.assignee_id.is_none() && !with_bot,
+        by_customer_for_team: by_customer && !with_bot && !muted,
         picked,
         at: now,
     })

@@ -7,6 +7,7 @@
 //! Website visitors are routed by their own identity, never by a contact they merely
 //! share (a typed email is a claim, and claims never join conversations). Opening a
 //! conversation, by a customer or by an agent, is here too.
+use super::blocked::contact_blocked;
 use super::opening::{insert_in_tx, Opened};
 use crate::db::WriteTx;
 use crate::error::AppError;
@@ -59,12 +60,6 @@ pub async fn conversation_for(
     inbox_id: i64,
     customer: Customer,
 ) -> Result<Routed, AppError> {
-    if let Some((id, status)) = newest_conversation(tx.conn(), inbox_id, customer).await? {
-        // A resolved one is reopened by `receive_in_tx` when the inbox keeps it.
-        if status != "resolved" || reopens_resolved(tx.conn(), inbox_id).await? {
-            return Ok(id.into());
-        }
-    }
     let (contact_id, identity_id) = match customer {
         Customer::Contact {
             contact_id,
@@ -75,6 +70,16 @@ pub async fn conversation_for(
             identity_id,
         } => (contact_id, identity_id),
     };
+    if let Some((id, status)) = newest_conversation(tx.conn(), inbox_id, customer).await? {
+        // A resolved one is reopened by `receive_in_tx` when the inbox keeps it; a
+        // blocked customer's messages join it quietly, whatever its status.
+        if status != "resolved"
+            || reopens_resolved(tx.conn(), inbox_id).await?
+            || contact_blocked(tx.conn(), contact_id).await?
+        {
+            return Ok(id.into());
+        }
+    }
     let opened = insert_in_tx(
         tx,
         NewConversation {

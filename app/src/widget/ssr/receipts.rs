@@ -35,7 +35,14 @@ pub async fn read_by_visitor(
         return Ok(0);
     }
     let mut tx = db.begin_write().await?;
+    // She is looking: Chatwoot's `contact_last_seen_at`, which the APIs show.
     let list = placeholders(2, mine.len());
+    let sql = format!("UPDATE conversations SET contact_last_seen_at = $1 WHERE id IN ({list})");
+    let mut seen = sqlx::query(&sql).bind(now_ms());
+    for id in mine {
+        seen = seen.bind(*id);
+    }
+    seen.execute(tx.conn()).await?;
     let sql = format!(
         "SELECT id FROM messages WHERE conversation_id IN ({list}) AND id <= $1 \
          AND direction = 'outgoing' AND private = 0 AND delivery_status IN ('sent', 'delivered') \

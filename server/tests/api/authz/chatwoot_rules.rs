@@ -14,6 +14,12 @@ pub(super) fn read(f: &Fixture, path: &str) -> Req {
     Req::Get(at(f, path))
 }
 
+/// A body-less POST to the fixture's conversation's `action`.
+fn post(f: &Fixture, action: &str) -> Req {
+    let path = at(f, &format!("/conversations/{}/{action}", f.number));
+    Req::Other(Method::POST, path, None)
+}
+
 pub(super) fn api_rules() -> Vec<Rule> {
     vec![
         Rule {
@@ -166,6 +172,17 @@ pub(super) fn api_rules() -> Vec<Rule> {
         Rule {
             route: "/api/v1/accounts/{account_id}/conversations/{id}",
             build: |f, _| read(f, &format!("/conversations/{}", f.number)),
+            expect: API_CONVERSATION,
+        },
+        // Muted, unmuted, then opened again by the next rule: later rules find it as before.
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/mute",
+            build: |f, _| post(f, "mute"),
+            expect: API_CONVERSATION,
+        },
+        Rule {
+            route: "/api/v1/accounts/{account_id}/conversations/{id}/unmute",
+            build: |f, _| post(f, "unmute"),
             expect: API_CONVERSATION,
         },
         Rule {

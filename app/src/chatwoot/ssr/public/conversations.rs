@@ -150,14 +150,14 @@ async fn shape(db: &Db, shaper: &Shaper, id: i64) -> Result<PublicConversation, 
     let summary = summary_in_tx(&mut conn, id).await?;
     drop(conn);
     let messages = history_in_conversation(db, id, MESSAGES_SHOWN).await?;
-    let agent_seen = crate::widget::ssr::receipts::seen_at(db, id).await?;
+    let seen = crate::chatwoot::ssr::moments::of(db, id).await?;
     Ok(PublicConversation {
         id: summary.display_id,
         uuid: crate::chatwoot::ssr::render::uuid_of(summary.id),
         inbox_id: summary.inbox_id,
-        contact_last_seen_at: 0,
+        contact_last_seen_at: seen.contact_seen.map_or(0, |ms| ms.div_euclid(1000)),
         status: summary.status.as_str(),
-        agent_last_seen_at: agent_seen.map_or(0, |ms| ms.div_euclid(1000)),
+        agent_last_seen_at: seen.agent_seen.map_or(0, |ms| ms.div_euclid(1000)),
         messages: chat(&messages)
             .map(|m| shaper.message(m, summary.display_id))
             .collect(),

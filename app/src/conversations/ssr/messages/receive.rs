@@ -123,7 +123,13 @@ pub async fn receive_in_tx(
     let now = now_ms();
     let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
-    let (next, asked_for_person) = next_status(tx, &before, inbound.body).await?;
+    // A blocked customer's message is kept and changes nothing else: no reopening, no
+    // assignment, no out-of-office reply, no notice.
+    let muted = before.muted;
+    let (next, asked_for_person) = match muted {
+        true => (before.status, false),
+        false => next_status(tx, &before, inbound.body).await?,
+    };
     // Back to the team (or, with a bot, back to it) unless it was already there.
     let picked = match next == ConversationStatus::Open && before.status != ConversationStatus::Open
     {
@@ -158,14 +164,15 @@ pub async fn receive_in_tx(
         "UPDATE conversations SET last_activity_at = $1, updated_at = $1, \
          last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
          THEN $2 ELSE last_customer_message_at END, \
-         last_message_preview = $3, snoozed_until = NULL, waiting_since = COALESCE(waiting_since, $2), \
-         status = $5 WHERE id = $4",
+         last_message_preview = $3, snoozed_until = CASE WHEN $6 = 1 THEN snoozed_until ELSE NULL END, \
+         waiting_since = COALESCE(waiting_since, $2), status = $5 WHERE id = $4",
     )
     .bind(now)
     .bind(at)
     .bind(inbound_preview(inbound))
     .bind(conversation_id)
     .bind(next.as_str())
+    .bind(i64::from(muted))
     .execute(tx.conn())
     .await?;
     sqlx::query("UPDATE contacts SET last_activity_at = $1 WHERE id = $2")
@@ -179,7 +186,7 @@ pub async fn receive_in_tx(
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
     // A pending conversation is an agent bot's to answer.
-    if next != ConversationStatus::Pending {
+    if next != ConversationStatus::Pending && !muted {
         let account_id = account_of(tx, before.id).await?;
         crate::conversations::ssr::out_of_office::reply_in_tx(
             tx,
@@ -199,7 +206,7 @@ pub async fn receive_in_tx(
         let changed = [(before.id, before.inbox_id)];
         let account_id = account_of(tx, before.id).await?;
         activity::assigned_in_tx(tx, account_id, &changed, picked, Actor::Automatic, now).await?;
-    } else if let Some(assignee) = before.assignee_id {
+    } else if let Some(assignee) = before.assignee_id.filter(|_| !muted) {
         // Newly handed over, she was just told of the conversation; else of the reply.
         let notice = Notice {
             kind: NotificationKind::CustomerReply,
