@@ -10,6 +10,7 @@ mod live;
 mod macros;
 mod message;
 mod messages;
+mod more_actions;
 mod view;
 
 pub use view::ChatView;

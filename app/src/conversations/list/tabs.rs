@@ -87,13 +87,36 @@ pub(super) fn StatusFilter(
 }
 
 /// Label, priority, inbox, channel, "waiting for a reply" and the sort order: each a
-/// control whose first choice is "any", all of them in the address.
+/// control whose first choice is "any", all of them in the address. Behind "Filtros y
+/// orden", opened by itself when a filter or a sort other than the default is in
+/// force; its controls are drawn (and their choices fetched) only once it is opened, so
+/// a page that never opens it neither hydrates nor compiles them.
 #[component]
 pub(super) fn TriageFilter(
     tab: Tab,
     status: ConversationStatus,
     filter: ListFilter,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let active = filter != ListFilter::default();
+    let opened = RwSignal::new(active);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        if event_target::<leptos::web_sys::Element>(&ev).has_attribute("open") {
+            opened.set(true);
+        }
+    };
+    view! {
+        <details class="filter-panel" open=active on:toggle=on_toggle>
+            <summary>{t!(i18n, filters_title)}</summary>
+            <Show when=move || opened.get()>
+                <TriageFields tab status filter />
+            </Show>
+        </details>
+    }
+}
+
+#[component]
+fn TriageFields(tab: Tab, status: ConversationStatus, filter: ListFilter) -> impl IntoView {
     let i18n = use_i18n();
     let catalog = use_context::<LabelCatalog>();
     let navigate = use_navigate();
@@ -157,11 +180,7 @@ pub(super) fn TriageFilter(
     });
     // The account's agents, for the assignee filter.
     let team = crate::agents::fetched_team();
-    // Opened by itself when a filter or a sort other than the default is in force.
-    let active = filter != ListFilter::default();
     view! {
-        <details class="filter-panel" open=active>
-        <summary>{t!(i18n, filters_title)}</summary>
         <div class="filter-fields">
         <label class="label-filter">
             <span>{t!(i18n, label_filter)}</span>
@@ -262,7 +281,6 @@ pub(super) fn TriageFilter(
         <div class="folder-fields">
             <FolderForm tab status filter />
         </div>
-        </details>
     }
 }
 
