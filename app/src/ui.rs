@@ -5,7 +5,6 @@ pub mod clipboard;
 pub mod files;
 pub mod icons;
 pub mod language;
-pub mod later;
 pub mod recorder;
 pub mod template_picker;
 pub mod theme;

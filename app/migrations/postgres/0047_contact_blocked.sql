@@ -5,7 +5,8 @@
 ALTER TABLE contacts ADD COLUMN blocked BIGINT NOT NULL DEFAULT 0;
 
 -- A conversation a blocked contact opens is not counted as opened (nor as resolved at
--- once): a flood of unwanted messages must not fill the reports.
+-- once): a flood of unwanted conversations must not fill the reports. (Her messages
+-- still count as received: they did arrive.)
 CREATE OR REPLACE FUNCTION report_conversation_created() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM contacts k WHERE k.id = NEW.contact_id AND k.blocked = 1) THEN

@@ -2,7 +2,8 @@
 //! the customer and resolves the conversation; her next messages are kept in it but
 //! reopen, assign and notify nothing; a blocked customer's new conversation starts
 //! resolved; `unmute` lets her reach the team again, and `blocked` on the contact does
-//! the same through `PUT /contacts`.
+//! the same through `PUT /contacts`. Automation rules act on her messages until she is
+//! muted, and not after.
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -10,7 +11,10 @@ use crate::client_api::{api_inbox, call, customer_writes, say};
 use crate::helpers::*;
 use crate::on_both_backends;
 
-on_both_backends!(a_muted_customer_writes_without_reopening_anything);
+on_both_backends!(
+    a_muted_customer_writes_without_reopening_anything,
+    rules_leave_a_muted_visitor_alone
+);
 
 async fn a_muted_customer_writes_without_reopening_anything(app: TestApp) {
     let admin = app.api_token(ADMIN).await;
@@ -149,5 +153,68 @@ async fn a_muted_customer_writes_without_reopening_anything(app: TestApp) {
     };
     assert_eq!(put(true).await["payload"]["blocked"], true);
     assert_eq!(conversation(number).await["muted"], true);
+    // Muting her open conversation then still resolves it, as Chatwoot's mute does.
+    let still_open = conversation(second).await;
+    assert_eq!(
+        (&still_open["muted"], &still_open["status"]),
+        (&json!(true), &json!("open"))
+    );
+    ask(
+        Method::POST,
+        at(&format!("/conversations/{second}/mute")),
+        None,
+    )
+    .await;
+    assert_eq!(conversation(second).await["status"], "resolved");
     assert_eq!(put(false).await["payload"]["blocked"], false);
+}
+
+async fn rules_leave_a_muted_visitor_alone(app: TestApp) {
+    use crate::automation_engine::{lines, rule, settled};
+    let admin = app.sign_in(ADMIN).await;
+    rule(&app, &admin.cookie, json!({"name": "Ofertas", "event_name": "message_created",
+        "conditions": [{"attribute_key": "content", "filter_operator": "contains", "values": ["oferta"]}],
+        "actions": [{"action_name": "add_private_note", "action_params": ["Revisar la oferta"]}]}))
+    .await;
+    let token = app.web_chat_token().await;
+    let write = |visitor: Option<String>, body: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let sent: app::widget::WidgetSent = app
+                .ok(
+                    "",
+                    "widget/send",
+                    json!({"token": token, "visitor": visitor, "body": body,
+                    "name": "Spammer", "email": null}),
+                )
+                .await;
+            (
+                sent.visitor,
+                app.conversation_of_message(sent.message.id).await,
+            )
+        }
+    };
+    let (visitor, id) = write(None, "Gran oferta 1").await;
+    settled(&app).await;
+    assert_eq!(
+        lines(&app, id, "Ofertas").await,
+        1,
+        "the rule acts on her first message"
+    );
+
+    let muted: Value = app
+        .ok(
+            &admin.cookie,
+            "conversations/mute",
+            json!({"id": id, "muted": true}),
+        )
+        .await;
+    assert_eq!(
+        (&muted["muted"], &muted["status"]),
+        (&json!(true), &json!("resolved"))
+    );
+    let (_, again) = write(Some(visitor), "Gran oferta 2").await;
+    assert_eq!(again, id, "her message joins the muted conversation");
+    settled(&app).await;
+    assert_eq!(lines(&app, id, "Ofertas").await, 1, "and sets off no rule");
 }

@@ -16,7 +16,7 @@ use super::act::{act, mark_origins, record_error, Outcome};
 use super::book::{classify, RuleBook};
 use super::facts::facts_in_tx;
 use crate::db::{now_ms, Db, WriteTx};
-use crate::domain::automation::matches;
+use crate::domain::automation::{matches, RuleEvent};
 use crate::error::AppError;
 use crate::events::EventEnvelope;
 use crate::live::hub::Hub;
@@ -278,6 +278,11 @@ async fn attempt(
             let Some((summary, facts)) = seen.clone() else {
                 break;
             };
+            // A muted customer's messages and new conversations set off no rule: nothing
+            // answers, assigns or reopens her (agents' own changes still do).
+            if summary.muted && (message.is_some() || event == RuleEvent::ConversationCreated) {
+                break;
+            }
             if !matches(&checked.conditions, &facts) {
                 continue;
             }

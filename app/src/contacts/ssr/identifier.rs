@@ -17,6 +17,23 @@ pub struct ApiFields {
     pub blocked: Option<bool>,
 }
 
+/// Blocks her (her conversations muted: what she writes is kept but quiet) or unblocks
+/// her, as Chatwoot's `blocked`.
+pub async fn set_blocked_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    id: i64,
+    blocked: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE contacts SET blocked = $1 WHERE id = $2 AND account_id = $3")
+        .bind(i64::from(blocked))
+        .bind(id)
+        .bind(account_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// The contact of the account holding `identifier`.
 pub async fn contact_with(
     conn: &mut sqlx::AnyConnection,

@@ -110,7 +110,8 @@ pub async fn merge_contacts(
     }
     sqlx::query(
         "UPDATE contacts SET last_activity_at = (SELECT MAX(a) FROM (SELECT last_activity_at AS a FROM contacts \
-         WHERE id IN ($1, $2)) t), updated_at = $3 WHERE id = $1",
+         WHERE id IN ($1, $2)) t), updated_at = $3, \
+         blocked = (SELECT MAX(b) FROM (SELECT blocked AS b FROM contacts WHERE id IN ($1, $2)) k) WHERE id = $1",
     )
     .bind(base)
     .bind(mergee)

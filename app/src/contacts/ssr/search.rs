@@ -242,22 +242,20 @@ pub async fn count(
         text: String::new(),
         binds: Vec::new(),
     };
-    let mut filters = scope(&mut sql, account_id);
-    let searched = search_filter(&mut sql, db.backend, query, Lookup::Index);
-    let mut matched = if searched.is_empty() {
-        "1 = 1".to_owned()
-    } else {
-        searched.join(" AND ")
-    };
+    // The account's reachable matches, and `also` whether reachable or not (the search
+    // lists her first however she is reached).
+    let mut scoped = scope(&mut sql, account_id);
+    let account = scoped.remove(0);
+    scoped.extend(search_filter(&mut sql, db.backend, query, Lookup::Index));
+    let mut matched = scoped.join(" AND ");
     if let Some(id) = also {
         let id = sql.push(Bind::Int(id));
         matched = format!("({matched}) OR c.id = {id}");
     }
-    filters.push(format!("({matched})"));
     let cap = sql.push(Bind::Int(cap));
     sql.text = format!(
-        "SELECT COUNT(*) FROM (SELECT c.id FROM contacts c WHERE {} LIMIT {cap}) matched",
-        filters.join(" AND ")
+        "SELECT COUNT(*) FROM (SELECT c.id FROM contacts c WHERE {account} AND ({matched}) \
+         LIMIT {cap}) matched"
     );
     let row = bind_all(&sql.text, &sql.binds).fetch_one(&db.pool).await?;
     Ok(sqlx::Row::try_get::<i64, _>(&row, 0)?)

@@ -225,12 +225,7 @@ async fn api_fields_in_tx(
         identifier::set_in_tx(tx, account_id, id, value.as_deref()).await?;
     }
     if let Some(blocked) = api.blocked {
-        sqlx::query("UPDATE contacts SET blocked = $1 WHERE id = $2 AND account_id = $3")
-            .bind(i64::from(blocked))
-            .bind(id)
-            .bind(account_id)
-            .execute(tx.conn())
-            .await?;
+        identifier::set_blocked_in_tx(tx, account_id, id, blocked).await?;
     }
     Ok(())
 }

@@ -13,7 +13,6 @@ use crate::conversations::model::{ConversationDetail, MessagePage, Teammate};
 use crate::conversations::queue::OfflineQueue;
 use crate::conversations::{mark_conversation, set_conversation_attributes};
 use crate::i18n::*;
-use crate::ui::later::Later;
 
 #[component]
 pub(super) fn Chat(
@@ -86,7 +85,6 @@ pub(super) fn Chat(
     Effect::new(move |_| scroll_to_bottom(scroller));
 
     let contact_name = contact_name(i18n, summary);
-    let attributes = StoredValue::new(detail.custom_attributes.clone());
     view! {
         <article class="chat" aria-labelledby="chat-title">
             <ChatHeader conversation_id summary teammates=teammates.get_value() details_open />
@@ -113,10 +111,8 @@ pub(super) fn Chat(
                     {detail.contact_email.clone().map(|e| view! { <p>{e}</p> })}
                     {detail.contact_phone.clone().map(|p| view! { <p>{p}</p> })}
                     <A href=format!("/contacts/{}", detail.summary.contact_id)>{t!(i18n, view_contact)}</A>
-                    <Later>
-                        <AttributesEditor model=AttributeModel::Conversation initial=attributes.get_value()
-                            save=saver(move |values| set_conversation_attributes(conversation_id, values)) />
-                    </Later>
+                    <AttributesEditor model=AttributeModel::Conversation initial=detail.custom_attributes.clone()
+                        save=saver(move |values| set_conversation_attributes(conversation_id, values)) />
                 </aside>
             </div>
             <Composer conversation_id messages teammates=teammates.get_value() variables=variables.clone()

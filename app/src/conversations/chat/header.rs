@@ -15,7 +15,6 @@ use crate::labels::LabelChips;
 use crate::ui::avatar::Avatar;
 use crate::ui::error_text;
 use crate::ui::icons::{Icon, IconKind};
-use crate::ui::later::Later;
 
 /// The contact's name, or the word for a visitor who gave none.
 pub(super) fn contact_name(
@@ -107,10 +106,7 @@ pub(super) fn ChatHeader(
                     <Icon kind=IconKind::More />
                 </button>
                 <div id="chat-more" class="chat-more" class:open=move || more_open.get()>
-                    // Drawn just after the page is interactive, in a task of its own.
-                    <Later>
-                        <MoreActions conversation_id summary teammates details_open more_open action_error />
-                    </Later>
+                    <MoreActions conversation_id summary teammates details_open more_open action_error />
                 </div>
             </div>
             {move || action_error.get().map(|err| view! { <p role="alert" class="error">{error_text(i18n, &err)}</p> })}

@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
 
-/// Mutes (`true`) or unmutes the conversation; the same again changes nothing.
+/// Mutes (`true`) or unmutes the conversation; unmuting an unmuted one, or muting a
+/// resolved one whose customer is blocked, changes nothing.
 pub async fn set_muted(
     db: &Db,
     hub: &Hub,
@@ -23,23 +24,18 @@ pub async fn set_muted(
     muted: bool,
 ) -> Result<ConversationSummary, AppError> {
     let before = visible_conversation(db, Viewer::from(agent), conversation_id).await?;
-    if before.muted == muted {
+    // Muting always resolves, even where she was already blocked (another conversation
+    // of hers muted, or `blocked` set through the API). No satisfaction survey for a
+    // conversation closed because it is unwanted.
+    let resolves = muted && before.status != ConversationStatus::Resolved;
+    if before.muted == muted && !resolves {
         return Ok(before);
     }
     let account_id = agent.account_id;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE contacts SET blocked = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
-    )
-    .bind(i64::from(muted))
-    .bind(now)
-    .bind(before.contact_id)
-    .bind(account_id)
-    .execute(tx.conn())
-    .await?;
-    // No satisfaction survey for a conversation closed because it is unwanted.
-    let resolves = muted && before.status != ConversationStatus::Resolved;
+    // The conversation's row before the contact's, in the order a customer's message
+    // takes them (on PostgreSQL the opposite order could deadlock against one arriving).
     sqlx::query(
         "UPDATE conversations SET status = CASE WHEN $1 = 1 THEN 'resolved' ELSE status END, \
          snoozed_until = CASE WHEN $1 = 1 THEN NULL ELSE snoozed_until END, updated_at = $2 WHERE id = $3",
@@ -47,6 +43,15 @@ pub async fn set_muted(
     .bind(i64::from(resolves))
     .bind(now)
     .bind(before.id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query(
+        "UPDATE contacts SET blocked = $1, updated_at = $2 WHERE id = $3 AND account_id = $4",
+    )
+    .bind(i64::from(muted))
+    .bind(now)
+    .bind(before.contact_id)
+    .bind(account_id)
     .execute(tx.conn())
     .await?;
     let changed = [(before.id, before.inbox_id)];

@@ -124,7 +124,7 @@ pub async fn receive_in_tx(
     let at = inbound.at.min(now);
     let before = summary_in_tx(tx.conn(), conversation_id).await?;
     // A blocked customer's message is kept and changes nothing else: no reopening, no
-    // assignment, no out-of-office reply, no notice.
+    // assignment, no out-of-office reply, no notice, no wait for a reply.
     let muted = before.muted;
     let (next, asked_for_person) = match muted {
         true => (before.status, false),
@@ -165,7 +165,8 @@ pub async fn receive_in_tx(
          last_customer_message_at = CASE WHEN last_customer_message_at IS NULL OR last_customer_message_at < $2 \
          THEN $2 ELSE last_customer_message_at END, \
          last_message_preview = $3, snoozed_until = CASE WHEN $6 = 1 THEN snoozed_until ELSE NULL END, \
-         waiting_since = COALESCE(waiting_since, $2), status = $5 WHERE id = $4",
+         waiting_since = CASE WHEN $6 = 1 THEN waiting_since ELSE COALESCE(waiting_since, $2) END, \
+         status = $5 WHERE id = $4",
     )
     .bind(now)
     .bind(at)
