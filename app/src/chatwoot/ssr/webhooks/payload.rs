@@ -241,6 +241,7 @@ async fn conversation_shape(
     // A conversation's last message may be a note: never in a webhook's conversation
     // (the note itself goes only to webhooks that ask for notes).
     shaped.messages.retain(|m| !m.private);
+    shaped.last_non_activity_message = shaped.last_non_activity_message.filter(|m| !m.private);
     Ok(Some((shaped, inbox_name)))
 }
 
