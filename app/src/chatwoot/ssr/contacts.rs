@@ -41,12 +41,9 @@ pub async fn search(
     q: &str,
     page: i64,
 ) -> Result<(Vec<cw::Contact>, i64), AppError> {
-    let items = search_sorted(caller, q, page, crate::contacts::model::ContactSort::Name).await?;
-    let query = ContactQuery::parse(q).ok_or_else(|| AppError::validation("q", "required"))?;
+    let sort = crate::contacts::model::ContactSort::Name;
+    let (items, query, held) = searched(caller, q, page, sort).await?;
     let (db, account) = (caller.db(), caller.agent.account_id);
-    let mut conn = db.pool.acquire().await?;
-    let held = identifier::contact_with(&mut conn, account, q.trim()).await?;
-    drop(conn);
     let count = search::count(db, account, &query, held, SEARCH_COUNT_CAP).await?;
     Ok((items, count))
 }
@@ -60,6 +57,17 @@ pub async fn search_sorted(
     page: i64,
     sort: crate::contacts::model::ContactSort,
 ) -> Result<Vec<cw::Contact>, AppError> {
+    Ok(searched(caller, q, page, sort).await?.0)
+}
+
+/// [`search_sorted`]'s page, with the parsed query and the identifier's holder (which
+/// the count needs too).
+async fn searched(
+    caller: &Caller<'_>,
+    q: &str,
+    page: i64,
+    sort: crate::contacts::model::ContactSort,
+) -> Result<(Vec<cw::Contact>, ContactQuery, Option<i64>), AppError> {
     let query = ContactQuery::parse(q).ok_or_else(|| AppError::validation("q", "required"))?;
     if page > SEARCH_MAX_PAGE {
         return Err(AppError::validation("page", "too_deep"));
@@ -95,12 +103,13 @@ pub async fn search_sorted(
             store::get(caller.db(), caller.agent.account_id, id).await?,
         );
     }
-    Ok(items
+    let shown = items
         .iter()
         .skip((page - 1) * PER_PAGE as usize)
         .take(PER_PAGE as usize)
         .map(render::contact)
-        .collect())
+        .collect();
+    Ok((shown, query, held))
 }
 
 /// A contact with its `contact_inboxes`: the inboxes the caller may write to it in
