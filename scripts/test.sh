@@ -77,7 +77,9 @@ step "mail servers (Dovecot IMAP, OpenSMTPD SMTP) on loopback"
 bash scripts/mail-servers.sh start
 
 step "cargo test (app + server + bench, app/ssr; includes the benchmark's quick mode)"
-cargo test -p app -p server -p bench --features app/ssr
+# No backtrace: a CI log keeps only its head and tail, and a backtrace after a failing
+# test's message would push the message out of the tail.
+RUST_BACKTRACE=0 cargo test -p app -p server -p bench --features app/ssr
 
 step "browser tests (cargo leptos end-to-end --release --split)"
 # cargo-leptos serves on the site-addr of Cargo.toml (127.0.0.1:3000); another server

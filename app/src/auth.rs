@@ -2,6 +2,8 @@
 //! HttpOnly cookie; see `auth::ssr`.
 pub mod access_token;
 mod api;
+#[cfg(feature = "ssr")]
+pub mod device;
 mod login_page;
 pub mod model;
 #[cfg(feature = "ssr")]

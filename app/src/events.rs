@@ -92,6 +92,11 @@ impl LiveEvent {
         matches!(self, LiveEvent::NotificationCreated { .. })
     }
 
+    /// A conversation was opened: its "every new conversation" notices may be queued.
+    pub fn opens_conversation(&self) -> bool {
+        matches!(self, LiveEvent::ConversationChanged { previous: None, .. })
+    }
+
     /// Something webhooks tell of (conversations and messages) happened.
     pub fn hooked(&self) -> bool {
         matches!(

@@ -5,6 +5,8 @@ pub mod hub;
 #[cfg(feature = "ssr")]
 pub mod presence;
 #[cfg(feature = "ssr")]
+mod published;
+#[cfg(feature = "ssr")]
 mod relay;
 
 mod registry;

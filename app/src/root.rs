@@ -105,7 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/invitation/:token") view=crate::agents::invitation::InvitationPage />
                     <Route path=path!("/widget/:token") view={Lazy::<WidgetRoute>::new()} />
-                    <Route path=path!("/survey/:token") view={Lazy::<SurveyRoute>::new()} />
+                    <Route path=path!("/survey/:token") view=SurveyPage />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=|| view! { <Redirect path="/conversations" /> } />
                         <ParentRoute path=path!("/conversations") view=Inbox>
@@ -115,7 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contacts") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/contacts/:id") view={Lazy::<ContactsRoute>::new()} />
                         <Route path=path!("/search") view={Lazy::<ContactsRoute>::new()} />
-                        <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} />
+                        <Route path=path!("/reports") view={Lazy::<AdminRoute>::new()} />
                         <Route path=path!("/settings") view=SettingsPage />
                         <Route path=path!("/settings/team") view={Lazy::<AdminRoute>::new()} />
                         <Route path=path!("/settings/profile") view=ProfilePage />
@@ -212,17 +212,15 @@ fn preload_chat_on_intent() {
 }
 
 lazy_page! { WidgetRoute => WidgetPage }
-lazy_page! { SurveyRoute => SurveyPage }
 lazy_page! {
     /// Contactos, one contact and Buscar: one split point for the three.
     ContactsRoute => ContactPages
 }
 lazy_page! {
-    /// Equipo y bandejas, Automatización and Macros (administrators' pages): one split
-    /// point for the three.
+    /// Informes, Equipo y bandejas, Automatización and Macros (pages opened now and
+    /// then, mostly by administrators): one split point for the four.
     AdminRoute => AdminPages
 }
-lazy_page! { ReportsRoute => ReportsPage }
 
 // Pages that share a split point: each split point multiplies the chunks the others
 // load (wasm-split makes one per set of split points sharing code), and the open
@@ -247,7 +245,9 @@ fn AdminPages() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
-    if path.starts_with("/settings/automation") {
+    if path.starts_with("/reports") {
+        view! { <ReportsPage /> }.into_any()
+    } else if path.starts_with("/settings/automation") {
         view! { <AutomationPage /> }.into_any()
     } else if path.starts_with("/settings/macros") {
         view! { <MacrosPage /> }.into_any()

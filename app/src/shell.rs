@@ -3,7 +3,6 @@
 mod availability;
 mod palette;
 mod shortcuts;
-mod worker;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -65,7 +64,7 @@ fn Layout(info: SessionInfo) -> impl IntoView {
     let agent = info.agent;
     let role = agent.role;
     follow_own_changes(agent.id, live.resync);
-    Effect::new(move |_| worker::register());
+    Effect::new(move |_| crate::ui::service_worker::register());
     view! {
         <div class="app" class:menu-open=move || menu_open.get()>
             <header class="topbar">

@@ -6,6 +6,7 @@ pub mod files;
 pub mod icons;
 pub mod language;
 pub mod recorder;
+pub mod service_worker;
 pub mod template_picker;
 pub mod theme;
 pub mod time;

@@ -20,7 +20,8 @@
 //! cargo run --release -p bench -- load [--seconds 60] [--rate 200] [--sockets 500] [--batch-ms 20] [--replicas 1]
 //! ```
 //! PostgreSQL runs too when `CHARLA_TEST_PG_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`) answers.
+//! `postgres://postgres@127.0.0.1:5432/postgres`) answers; `CHARLA_BENCH_BACKENDS=postgres`
+//! (or `sqlite`) runs one of the two only.
 mod automation;
 mod bots;
 mod client_api;
@@ -213,6 +214,13 @@ pub struct Running {
 pub async fn fresh_database(
     postgres: bool,
 ) -> anyhow::Result<Option<(String, Option<tempfile::TempDir>)>> {
+    let backend = if postgres { "postgres" } else { "sqlite" };
+    if let Ok(only) = std::env::var("CHARLA_BENCH_BACKENDS") {
+        if !only.split(',').any(|b| b.trim() == backend) {
+            eprintln!("{backend}: skipped (CHARLA_BENCH_BACKENDS={only})");
+            return Ok(None);
+        }
+    }
     if !postgres {
         let dir = tempfile::tempdir()?;
         let url = format!(

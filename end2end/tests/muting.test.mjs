@@ -2,10 +2,11 @@
 // customer's WhatsApp conversation from its header; it is resolved and marked
 // "Silenciada", and the thread says who did it. The customer writes again: her message
 // shows up live in the same conversation, which stays resolved and out of the open
-// list. Unmuted, the mark goes and the thread says so. Desktop and phone.
+// list. Unmuted, the mark goes and the thread says so; a macro with Chatwoot's
+// `mute_conversation` action mutes it again. Desktop and phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, VIEWPORTS, button, signedInPage, sharedBrowser, waitForHydration } from './helpers.mjs';
+import { BASE_URL, DEMO, VIEWPORTS, api, button, signedInPage, sharedBrowser, waitForHydration } from './helpers.mjs';
 import { startFakeGraph } from './fake-graph.mjs';
 import { delivery, openOldConversation, postWebhook, setUpInbox } from './whatsapp-helpers.mjs';
 
@@ -65,6 +66,23 @@ for (const vp of VIEWPORTS) {
       await admin.getByText('Ana Administradora quitó el silencio', { exact: false })
         .filter({ visible: true }).first().waitFor();
       assert.equal(await header.locator('.muted-badge').count(), 0);
+
+      // A macro mutes as the header's button does.
+      const macro = `Silenciar ${tag}`;
+      const saved = await api(admin, 'macros/save', {
+        id: null,
+        saved: { name: macro, visibility: 'personal', actions: [{ action_name: 'mute_conversation', action_params: [] }] },
+      });
+      try {
+        await admin.goto(`${BASE_URL}${path}`);
+        await waitForHydration(admin);
+        if (vp.isMobile) await button(admin, 'Más acciones').click();
+        await header.locator('details.macro-picker > summary').click();
+        await button(header, `Ejecutar la macro «${macro}»`).click();
+        await header.locator('.muted-badge', { hasText: 'Silenciada' }).waitFor();
+      } finally {
+        await api(admin, 'macros/remove', { id: saved.id }).catch(() => {});
+      }
     } finally {
       await admin.context().close();
       await graph.close();

@@ -9,6 +9,7 @@ pub(crate) mod caller;
 mod contacts;
 mod conversations;
 mod custom_filters;
+mod devise;
 mod error;
 mod macros;
 mod members;
@@ -32,9 +33,28 @@ pub fn routes() -> Vec<(String, MethodRouter<AppState>)> {
     let at = |path: &str| format!("{ACCOUNT}{path}");
     vec![
         ("/api/v1/openapi.json".to_owned(), get(openapi::document)),
+        // devise_token_auth's routes, as Chatwoot mounts them (its mobile app signs in here).
+        ("/auth/sign_in".to_owned(), post(devise::sign_in)),
+        (
+            "/auth/validate_token".to_owned(),
+            get(devise::validate_token),
+        ),
+        (
+            "/auth/sign_out".to_owned(),
+            axum::routing::delete(devise::sign_out),
+        ),
         (
             "/api/v1/profile".to_owned(),
             get(account::profile).put(account::update_profile),
+        ),
+        // Chatwoot's mobile app: its status switch, and the account it works in.
+        (
+            "/api/v1/profile/availability".to_owned(),
+            post(account::set_availability),
+        ),
+        (
+            "/api/v1/profile/set_active_account".to_owned(),
+            axum::routing::put(account::set_active_account).post(account::set_active_account),
         ),
         (
             "/api/v1/notification_settings".to_owned(),

@@ -13,6 +13,7 @@ mod guard;
 pub mod maintenance;
 mod reports;
 mod session;
+mod shell_files;
 mod uploads;
 mod whatsapp;
 mod widget;
@@ -157,12 +158,13 @@ async fn spawn_notifications(
     hub: &Hub,
     secrets: &app::secrets::SecretBox,
 ) -> anyhow::Result<()> {
-    use app::notifications::ssr::{email, push::Pusher, push_worker, vapid};
+    use app::notifications::ssr::{email, fanout, push::Pusher, push_worker, vapid};
     let subject = config.notify.subject(config.public_url.as_deref());
     let key = config.notify.vapid_private_key.as_deref();
     let vapid = vapid::load(db, secrets, key, &subject).await?;
     let pusher = Arc::new(Pusher::new(vapid, &config.outbound));
     push_worker::spawn(db.clone(), hub.clone(), pusher);
+    fanout::spawn(db.clone(), hub.clone());
     let public_url = config
         .public_url
         .clone()
@@ -263,6 +265,7 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 .layer(DefaultBodyLimit::max(whatsapp::WEBHOOK_MAX_BYTES)),
         ),
         ("/healthz", get(|| async { "ok" })),
+        ("/sw.js", get(shell_files::worker)),
     ]
 }
 
@@ -290,6 +293,7 @@ pub fn router(state: AppState) -> Router {
     // the file itself.
     let pkg_dir = std::path::Path::new(state.leptos_options.site_root.as_ref())
         .join(state.leptos_options.site_pkg_dir.as_ref());
+    shell_files::init(&pkg_dir);
     router = router.nest_service(
         "/pkg",
         tower_http::services::ServeDir::new(pkg_dir)
@@ -305,6 +309,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(errors::status_from_app_error))
+        .layer(axum::middleware::from_fn(shell_files::name_build))
         .layer(axum::middleware::from_fn(guard::same_origin))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

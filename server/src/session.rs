@@ -37,6 +37,7 @@ fn is_page(method: &Method, path: &str) -> bool {
     method == Method::GET
         && !path.starts_with("/api/")
         && !path.starts_with("/public/api/")
+        && !path.starts_with("/auth/")
         && !path.starts_with("/pkg/")
 }
 
@@ -100,5 +101,6 @@ mod tests {
         assert!(is_page(&Method::GET, "/settings"));
         assert!(!is_page(&Method::POST, "/settings"));
         assert!(!is_page(&Method::GET, "/api/live"));
+        assert!(!is_page(&Method::GET, "/auth/validate_token"));
     }
 }

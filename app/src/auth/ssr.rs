@@ -33,6 +33,17 @@ pub async fn sign_in(
     limits: &SignInLimits,
     ttl_secs: i64,
 ) -> Result<String, AppError> {
+    let user_agent = attempt.user_agent;
+    let agent_id = check_credentials(db, attempt, limits).await?;
+    open_session(db, agent_id, user_agent, ttl_secs).await
+}
+
+/// The active agent these credentials are hers, throttled as every sign-in is.
+pub async fn check_credentials(
+    db: &Db,
+    attempt: SignInAttempt<'_>,
+    limits: &SignInLimits,
+) -> Result<i64, AppError> {
     let email = attempt.email.trim().to_lowercase();
     let address = attempt.address;
     let now = now_ms();
@@ -61,7 +72,7 @@ pub async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
     super::throttle::succeeded(db, &email, counted).await?;
-    open_session(db, agent_id, attempt.user_agent, ttl_secs).await
+    Ok(agent_id)
 }
 
 /// A new session for the agent; its cookie token.
@@ -84,17 +95,30 @@ pub async fn open_session_in_tx(
     user_agent: Option<&str>,
     ttl_secs: i64,
 ) -> Result<String, sqlx::Error> {
+    insert_session(tx, agent_id, user_agent, None, ttl_secs).await
+}
+
+/// A session row; `device_client` only for a Chatwoot client's sign-in
+/// (`auth::device`). Returns the token the row is the hash of.
+pub(super) async fn insert_session(
+    tx: &mut crate::db::WriteTx,
+    agent_id: i64,
+    user_agent: Option<&str>,
+    device_client: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, sqlx::Error> {
     let token = new_token();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent) \
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, agent_id, created_at, last_seen_at, expires_at, user_agent, device_client) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(token_hash(&token))
     .bind(agent_id)
     .bind(now)
     .bind(now + ttl_secs * 1000)
     .bind(user_agent)
+    .bind(device_client)
     .execute(tx.conn())
     .await?;
     Ok(token)
@@ -102,17 +126,36 @@ pub async fn open_session_in_tx(
 
 /// The live session behind a cookie token, if any; slides its expiry forward.
 pub async fn lookup(db: &Db, token: &str, ttl_secs: i64) -> Result<Option<Session>, sqlx::Error> {
+    lookup_issued(db, token, None, ttl_secs).await
+}
+
+/// [`lookup`], and when `device_client` is given, only a session issued to that
+/// client (`auth::device`).
+pub(super) async fn lookup_issued(
+    db: &Db,
+    token: &str,
+    device_client: Option<&str>,
+    ttl_secs: i64,
+) -> Result<Option<Session>, sqlx::Error> {
     let hash = token_hash(token);
     let now = now_ms();
-    let row = sqlx::query(
+    let mut sql = String::from(
         "SELECT s.last_seen_at, a.id, a.account_id, a.email, a.name, a.display_name, a.role, a.availability \
          FROM sessions s JOIN agents a ON a.id = s.agent_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
-    )
-    .bind(&hash)
-    .bind(now)
-    .fetch_optional(&db.pool)
-    .await?;
+    );
+    // A client's session is presented with its client id, a page's as a cookie: neither
+    // opens the other's way in (a client's token is kept where scripts can read it).
+    if device_client.is_some() {
+        sql.push_str(" AND s.device_client = $3");
+    } else {
+        sql.push_str(" AND s.device_client IS NULL");
+    }
+    let mut query = sqlx::query(&sql).bind(&hash).bind(now);
+    if let Some(client) = device_client {
+        query = query.bind(client);
+    }
+    let row = query.fetch_optional(&db.pool).await?;
     let Some(row) = row else { return Ok(None) };
     let last_seen: i64 = row.try_get("last_seen_at")?;
     if now - last_seen > TOUCH_INTERVAL_MS {

@@ -53,7 +53,9 @@ pub struct Profile {
     pub confirmed: bool,
     pub provider: &'static str,
     pub message_signature: Option<String>,
-    #[schema(value_type = Object)]
+    /// Her own API token (Chatwoot's clients read it after signing in).
+    pub access_token: String,
+    pub inviter_id: Option<i64>,
     #[schema(value_type = Object)]
     pub ui_settings: Value,
     #[serde(rename = "type")]

@@ -1,5 +1,8 @@
 //! The inbox's server functions: thin, each resolves the session and calls one
 //! service in `ssr`, which checks visibility and the domain rules.
+// A server function's arguments are its request's fields, and the macro repeats them
+// in the client's function, where an attribute on the function does not reach.
+#![allow(clippy::too_many_arguments)]
 mod triage;
 pub use triage::*;
 
@@ -78,10 +81,17 @@ pub async fn send_message(
     /// The message of this conversation she answers.
     #[server(default)]
     reply_to: Option<i64>,
+    /// Who wrote it, for a reply queued offline and sent later (maybe by the service
+    /// worker, with no page open): refused if someone else has signed in since.
+    #[server(default)]
+    written_by: Option<i64>,
 ) -> Result<MessageView, AppError> {
     crate::error::with_status(
         async move {
             let (state, agent) = signed_in()?;
+            if written_by.is_some_and(|author| author != agent.id) {
+                return Err(AppError::Forbidden);
+            }
             let body =
                 crate::domain::MessageBody::parse_beside_files(&body, !attachments.is_empty())
                     .map_err(|code| AppError::validation("body", code))?;

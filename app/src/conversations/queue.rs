@@ -3,6 +3,9 @@
 //! network is back (the browser's `online` event, the live socket reconnecting, or a
 //! retry every few seconds). A reply that reached the server before the network went
 //! away is not stored twice: the server answers the same key with the same message.
+//! Each queued reply is also handed to the service worker, which sends it when the
+//! browser is back online even if the agent has closed Charla by then, and tells the
+//! open pages when it has.
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +50,9 @@ impl OfflineQueue {
         provide_context(queue);
         #[cfg(feature = "hydrate")]
         {
-            queue.items.set(storage::load());
+            // Once the page is hydrated: the server drew it without them, and a queued
+            // bubble drawn while hydrating would not match its HTML.
+            Effect::new(move |_| queue.items.set(storage::load()));
             // Another tab queued or sent something: follow it.
             let _ = window_event_listener(leptos::ev::storage, move |ev| {
                 if ev.key().as_deref() == Some(STORAGE_KEY) {
@@ -55,6 +60,24 @@ impl OfflineQueue {
                 }
             });
             let _ = window_event_listener(leptos::ev::online, move |_| queue.flush());
+            // The service worker sent one: it leaves the queue as if this page had.
+            crate::ui::service_worker::on_message(move |data| {
+                if data["type"] != "reply-sent" {
+                    return;
+                }
+                let Some(key) = data["key"].as_str() else {
+                    return;
+                };
+                let message = data["message"]
+                    .as_str()
+                    .and_then(|json| serde_json::from_str::<MessageView>(json).ok());
+                queue.forget(key);
+                // Another tab may have let go of it first (storage event): the open
+                // chat here shows it all the same.
+                if let Some(message) = message {
+                    queue.sent.set(Some(message));
+                }
+            });
             if let Some(live) = use_context::<crate::live::Live>() {
                 Effect::new(move |_| {
                     if live.status.get() == crate::live::LiveStatus::Live {
@@ -75,6 +98,9 @@ impl OfflineQueue {
     }
 
     pub fn push(&self, reply: QueuedReply) {
+        crate::ui::service_worker::post(
+            &serde_json::json!({"type": "queue-reply", "reply": reply}),
+        );
         self.items.update(|items| items.push(reply));
         self.persist();
     }
@@ -96,8 +122,19 @@ impl OfflineQueue {
     }
 
     fn remove(&self, key: &str) {
-        self.items.update(|items| items.retain(|r| r.key != key));
-        self.persist();
+        crate::ui::service_worker::post(&serde_json::json!({"type": "reply-sent", "key": key}));
+        self.forget(key);
+    }
+
+    /// Drops a reply, sent or refused, from this page's queue.
+    fn forget(&self, key: &str) {
+        if self
+            .items
+            .with_untracked(|items| items.iter().any(|r| r.key == key))
+        {
+            self.items.update(|items| items.retain(|r| r.key != key));
+            self.persist();
+        }
     }
 
     fn persist(&self) {
@@ -135,6 +172,7 @@ async fn send_queued(queue: OfflineQueue) {
             reply.mentions.clone(),
             Vec::new(),
             reply.reply_to,
+            Some(reply.agent_id),
         )
         .await;
         match result {
@@ -142,8 +180,14 @@ async fn send_queued(queue: OfflineQueue) {
                 queue.remove(&reply.key);
                 queue.sent.set(Some(message));
             }
-            // Still away: try again on the next wake-up.
-            Err(AppError::Transport(_) | AppError::Unavailable) => break,
+            // Still away, or the server is busy or failing for now: try again on the
+            // next wake-up (the service worker waits for the same answers).
+            Err(
+                AppError::Transport(_)
+                | AppError::Unavailable
+                | AppError::RateLimited { .. }
+                | AppError::Internal,
+            ) => break,
             // Refused for good (signed out, conversation gone…): the text goes
             // back to that conversation's draft rather than being dropped.
             Err(err) => {
@@ -187,5 +231,46 @@ mod storage {
                 }
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QueuedReply;
+
+    /// The service worker reads these fields by name (`public/sw.js`, `sendReplies`):
+    /// a renamed one would send a reply without its author.
+    #[test]
+    fn the_worker_reads_a_queued_reply_by_these_names() {
+        let reply = QueuedReply {
+            key: "k".into(),
+            agent_id: 7,
+            conversation_id: 3,
+            body: "hola".into(),
+            private: false,
+            mentions: vec![2],
+            reply_to: Some(9),
+        };
+        let json = serde_json::to_value(&reply).unwrap();
+        let mut names: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "agent_id",
+                "body",
+                "conversation_id",
+                "key",
+                "mentions",
+                "private",
+                "reply_to"
+            ]
+        );
+        assert_eq!(json["agent_id"], 7);
     }
 }

@@ -9,43 +9,9 @@ use tokio::sync::{broadcast, Notify};
 
 use super::typing::Signal;
 use crate::db::{self, events::NOTIFY_CHANNEL, events::SIGNALS_CHANNEL, Backend, Db, WriteTx};
-use crate::events::{EventEnvelope, ServerFrame};
+use crate::events::{EventEnvelope, LiveEvent};
 
-/// A committed event as the hub hands it to every socket of its account. The agent
-/// socket's frame is serialized once, by the first socket that shows it, and shared by
-/// the rest (with hundreds of sockets, serializing per socket was most of the cost).
-pub struct Published {
-    pub envelope: EventEnvelope,
-    frame: std::sync::OnceLock<axum::extract::ws::Utf8Bytes>,
-}
-
-impl Published {
-    pub fn new(envelope: EventEnvelope) -> Self {
-        Published {
-            envelope,
-            frame: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// `ServerFrame::Event` of this event as JSON text.
-    pub fn agent_frame(&self) -> axum::extract::ws::Utf8Bytes {
-        self.frame
-            .get_or_init(|| {
-                serde_json::to_string(&ServerFrame::Event(self.envelope.clone()))
-                    .unwrap_or_default()
-                    .into()
-            })
-            .clone()
-    }
-}
-
-impl std::ops::Deref for Published {
-    type Target = EventEnvelope;
-
-    fn deref(&self) -> &EventEnvelope {
-        &self.envelope
-    }
-}
+pub use super::published::Published;
 
 /// Events committed close together reach each socket together.
 pub type Batch = Arc<[Published]>;
@@ -75,6 +41,8 @@ struct Inner {
     outbox: Notify,
     /// Woken after a commit that wrote notifications, so the push worker sends them.
     notices: Notify,
+    /// Woken after a commit that opened a conversation, whose notices may be queued.
+    fanouts: Notify,
     /// Woken after a commit with events webhooks tell of, so their dispatcher runs.
     hooks: Notify,
     /// "Is writing" signals for every socket here (see `relay`).
@@ -116,6 +84,7 @@ impl Hub {
                 interval,
                 outbox: Notify::new(),
                 notices: Notify::new(),
+                fanouts: Notify::new(),
                 hooks: Notify::new(),
                 signals: broadcast::channel(SIGNALS_CAPACITY).0,
                 said: broadcast::channel(SIGNALS_CAPACITY).0,
@@ -141,13 +110,22 @@ impl Hub {
         if queued_outbound {
             self.wake_outbox();
         }
-        if events.iter().any(|e| e.event.notifies()) {
+        self.wake_workers(&events);
+        Ok(events)
+    }
+
+    /// Wakes the workers these committed events give something to do.
+    fn wake_workers(&self, events: &[EventEnvelope]) {
+        let any = |wanted: fn(&LiveEvent) -> bool| events.iter().any(|e| wanted(&e.event));
+        if any(LiveEvent::notifies) {
             self.inner.notices.notify_one();
         }
-        if events.iter().any(|e| e.event.hooked()) {
+        if any(LiveEvent::opens_conversation) {
+            self.inner.fanouts.notify_one();
+        }
+        if any(LiveEvent::hooked) {
             self.inner.hooks.notify_one();
         }
-        Ok(events)
     }
 
     pub(super) fn said(&self) -> &broadcast::Sender<Arc<Signal>> {
@@ -166,6 +144,11 @@ impl Hub {
     /// Resolves when notifications were written (here, or on another replica).
     pub async fn notices_woken(&self) {
         self.inner.notices.notified().await
+    }
+
+    /// Resolves when a conversation was opened (here or on another replica).
+    pub async fn fanouts_woken(&self) {
+        self.inner.fanouts.notified().await
     }
 
     /// Resolves when events webhooks tell of were committed (here or on another replica).
@@ -352,12 +335,7 @@ impl Hub {
         if events.iter().any(|e| e.event.may_queue_outbound()) {
             self.wake_outbox();
         }
-        if events.iter().any(|e| e.event.notifies()) {
-            self.inner.notices.notify_one();
-        }
-        if events.iter().any(|e| e.event.hooked()) {
-            self.inner.hooks.notify_one();
-        }
+        self.wake_workers(&events);
         self.publish_all(events);
         Ok(())
     }

@@ -1,7 +1,8 @@
 //! Notifications on the server: written in the transaction of what caused them
 //! (`create`), read by the bell, and delivered beyond the tab by Web Push (`push`,
 //! signed with the installation's VAPID key, `vapid`) and by email (`email`) as each
-//! agent chose (`prefs`).
+//! agent chose (`prefs`). Notices of every new conversation are queued and written by
+//! the push worker (`fanout`).
 use sqlx::Row;
 
 use super::model::{NotificationKind, NotificationView};
@@ -10,6 +11,7 @@ use crate::error::AppError;
 
 pub mod create;
 pub mod email;
+pub mod fanout;
 pub mod prefs;
 pub mod push;
 pub mod push_worker;

@@ -222,3 +222,51 @@ pub async fn update_profile(api: ApiAgent, Body(body): Body<Value>) -> ApiResult
         app::chatwoot::ssr::profile::update(&api.caller(), &body).await?,
     ))
 }
+
+/// The account a mobile client names, when it names one: it must be hers.
+fn own_account(api: &ApiAgent, fields: &Value) -> Result<(), ApiError> {
+    let named = match fields.get("account_id") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        Some(_) => None,
+    };
+    if named == Some(api.agent.account_id) {
+        Ok(())
+    } else {
+        Err(ApiError::App(app::error::AppError::NotFound))
+    }
+}
+
+/// `POST /api/v1/profile/availability` (Chatwoot's mobile app's status switch):
+/// `{"profile": {"availability": "online" | "busy" | "offline", "account_id"}}`.
+#[utoipa::path(post, path = "/api/v1/profile/availability", tag = "profile", request_body = super::openapi::ProfileBody, responses((status = 200, body = cw::Profile), super::openapi::Refusals))]
+pub async fn set_availability(api: ApiAgent, Body(body): Body<Value>) -> ApiResult<cw::Profile> {
+    let fields = body.get("profile").unwrap_or(&body);
+    own_account(&api, fields)?;
+    let availability = fields.get("availability").cloned().unwrap_or(Value::Null);
+    if availability.is_null() {
+        return Err(ApiError::App(app::error::AppError::validation(
+            "availability",
+            "required",
+        )));
+    }
+    let only = json!({ "availability": availability });
+    Ok(Json(
+        app::chatwoot::ssr::profile::update(&api.caller(), &only).await?,
+    ))
+}
+
+/// `PUT /api/v1/profile/set_active_account` (as Chatwoot routes it; POST too): an agent has one account, which is
+/// always the active one; another account's id is not hers (404).
+#[utoipa::path(put, path = "/api/v1/profile/set_active_account", tag = "profile", request_body = super::openapi::ProfileBody, responses((status = 200, description = "Empty: the account is hers"), super::openapi::Refusals))]
+pub async fn set_active_account(api: ApiAgent, Body(body): Body<Value>) -> Result<(), ApiError> {
+    let fields = body.get("profile").unwrap_or(&body);
+    if fields.get("account_id").is_none_or(Value::is_null) {
+        return Err(ApiError::App(app::error::AppError::validation(
+            "account_id",
+            "required",
+        )));
+    }
+    own_account(&api, fields)
+}

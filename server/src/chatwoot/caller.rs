@@ -1,5 +1,7 @@
 //! Who calls the API: the agent whose access token is in the `api_access_token`
-//! header (as Chatwoot's clients send it), or the signed-in agent of a session cookie
+//! header (as Chatwoot's clients send it), the agent whose `/auth/sign_in` session is
+//! in devise_token_auth's headers (as its mobile app sends it), or the signed-in agent
+//! of a session cookie
 //! (the dashboard's own pages; the cross-site guard covers those). The account in the
 //! path must be hers. Also the extractors whose refusals speak the API's errors.
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -103,11 +105,23 @@ impl FromRequestParts<AppState> for ApiActor {
                     }));
                 }
             },
-            None => parts
-                .extensions
-                .get::<Session>()
-                .map(|s| s.agent.clone())
+            // Chatwoot's password sign-in (`/auth/sign_in`) hands out these headers.
+            None => match app::auth::device::Presented::from_headers(&parts.headers) {
+                Some(presented) => app::auth::device::lookup(
+                    &state.db,
+                    &presented,
+                    state.settings.session_ttl_secs,
+                )
+                .await
+                .map_err(|e| ApiError::App(e.into()))?
+                .map(|s| s.agent)
                 .ok_or(ApiError::NoToken)?,
+                None => parts
+                    .extensions
+                    .get::<Session>()
+                    .map(|s| s.agent.clone())
+                    .ok_or(ApiError::NoToken)?,
+            },
         };
         same_account(parts, agent.account_id)?;
         Ok(ApiActor::Agent(ApiAgent {

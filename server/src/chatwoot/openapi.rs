@@ -222,13 +222,18 @@ impl Modify for TokenHeader {
 #[openapi(
     info(
         title = "Charla — Chatwoot-compatible Application API",
-        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header; an agent bot's token opens only messages, toggle_status, toggle_priority, the conversation's PATCH and assignments in its inboxes."
+        description = "What Charla serves of Chatwoot's Application API v1. Authenticate with the agent's token (Mi perfil > Token de acceso) in the `api_access_token` header, or sign in with a password at `POST /auth/sign_in` and send back the `access-token`, `client` and `uid` headers it answers with (as Chatwoot's mobile app does); an agent bot's token opens only messages, toggle_status, toggle_priority, the conversation's PATCH and assignments in its inboxes."
     ),
     modifiers(&TokenHeader),
     security(("api_access_token" = [])),
     paths(
         super::account::profile,
+        super::devise::sign_in,
+        super::devise::validate_token,
+        super::devise::sign_out,
         super::account::update_profile,
+        super::account::set_availability,
+        super::account::set_active_account,
         super::account::agents,
         super::agents::create,
         super::agents::update,

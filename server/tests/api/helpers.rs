@@ -13,6 +13,9 @@ use app::events::ServerFrame;
 use app::state::AppState;
 use server::Config;
 
+mod outcome;
+pub use outcome::{Failure, Outcome};
+
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub const PASSWORD: &str = app::db::seed::DEMO_PASSWORD;
@@ -372,17 +375,18 @@ pub async fn assert_silent(socket: &mut Socket) {
 macro_rules! on_both_backends {
     ($($name:ident),+ $(,)?) => {$(
         mod $name {
-            use $crate::helpers::{spawn_app, Backend};
+            use $crate::helpers::{spawn_app, Backend, Failure, Outcome};
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(spawn_app(Backend::Sqlite).await.unwrap()).await;
+            async fn sqlite() -> Result<(), Failure> {
+                super::$name(spawn_app(Backend::Sqlite).await.unwrap()).await.into_outcome()
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(app) = spawn_app(Backend::Postgres).await {
-                    super::$name(app).await;
+            async fn postgres() -> Result<(), Failure> {
+                match spawn_app(Backend::Postgres).await {
+                    Some(app) => super::$name(app).await.into_outcome(),
+                    None => Ok(()),
                 }
             }
         }

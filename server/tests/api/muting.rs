@@ -13,7 +13,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     a_muted_customer_writes_without_reopening_anything,
-    rules_leave_a_muted_visitor_alone
+    rules_leave_a_muted_visitor_alone,
+    a_rule_or_a_macro_mutes_as_an_agent_does
 );
 
 async fn a_muted_customer_writes_without_reopening_anything(app: TestApp) {
@@ -217,4 +218,62 @@ async fn rules_leave_a_muted_visitor_alone(app: TestApp) {
     assert_eq!(again, id, "her message joins the muted conversation");
     settled(&app).await;
     assert_eq!(lines(&app, id, "Ofertas").await, 1, "and sets off no rule");
+}
+
+/// Chatwoot's `mute_conversation` action, in a rule and in a macro.
+async fn a_rule_or_a_macro_mutes_as_an_agent_does(app: TestApp) {
+    use crate::automation_engine::{lines, rule, settled, visitor_writes};
+    let admin = app.sign_in(ADMIN).await;
+    let blocked = |id: i64| {
+        let app = &app;
+        async move {
+            let (status, blocked): (String, i64) = sqlx::query_as(
+                "SELECT c.status, k.blocked FROM conversations c \
+                 JOIN contacts k ON k.id = c.contact_id WHERE c.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+            (status, blocked)
+        }
+    };
+    rule(&app, &admin.cookie, json!({"name": "Silenciar spam", "event_name": "message_created",
+        "conditions": [{"attribute_key": "content", "filter_operator": "contains", "values": ["casino"]}],
+        "actions": [{"action_name": "mute_conversation", "action_params": []}]}))
+    .await;
+    // A later rule on the same message still runs: each rule is judged on its own.
+    rule(&app, &admin.cookie, json!({"name": "Nota de spam", "event_name": "message_created",
+        "conditions": [{"attribute_key": "content", "filter_operator": "contains", "values": ["casino"]}],
+        "actions": [{"action_name": "add_private_note", "action_params": ["Spam silenciado"]}]}))
+    .await;
+    let token = app.web_chat_token().await;
+    let spam = visitor_writes(&app, &token, "Gane en el casino").await;
+    let fine = visitor_writes(&app, &token, "Hola, una duda").await;
+    settled(&app).await;
+    assert_eq!(blocked(spam).await, ("resolved".to_owned(), 1));
+    assert_eq!(
+        lines(&app, spam, "mute_conversation").await,
+        1,
+        "the rule's line says it"
+    );
+    assert_eq!(blocked(fine).await, ("open".to_owned(), 0));
+
+    let saved: Value = app
+        .ok(
+            &admin.cookie,
+            "macros/save",
+            json!({"id": null, "saved": {"name": "Silenciar", "visibility": "personal",
+                "actions": [{"action_name": "mute_conversation", "action_params": []}]}}),
+        )
+        .await;
+    let _: Value = app
+        .ok(
+            &admin.cookie,
+            "macros/run",
+            json!({"id": saved["id"], "conversation_id": fine}),
+        )
+        .await;
+    assert_eq!(blocked(fine).await, ("resolved".to_owned(), 1));
+    assert_eq!(lines(&app, fine, "mute_conversation").await, 1);
 }

@@ -160,6 +160,16 @@ pub async fn apply_in_tx(
                 status: ConversationStatus::Snoozed,
                 snoozed_until: None,
             })),
+            RuleAction::MuteConversation => {
+                if current.muted && current.status == ConversationStatus::Resolved {
+                    continue;
+                }
+                crate::conversations::ssr::muting::set_muted_in_tx(
+                    tx, account_id, &current, true, now,
+                )
+                .await?;
+                None
+            }
             RuleAction::AddLabel(names) | RuleAction::RemoveLabel(names) => {
                 let add = matches!(action, RuleAction::AddLabel(_));
                 for name in names {

@@ -259,6 +259,9 @@ async fn attempt(
         // What the rules see, read once and again only after a rule has acted (50
         // rules that do not match cost no query each).
         let mut seen = None;
+        // Whether the customer was muted before this event's rules ran: one of them
+        // muting her does not stop the others (each rule is judged on its own).
+        let mut muted_before: Option<bool> = None;
         for (rule, checked) in list {
             if excluded.contains(&rule.id) || switched_off.contains(&rule.id) {
                 continue;
@@ -280,7 +283,8 @@ async fn attempt(
             };
             // A muted customer's messages and new conversations set off no rule: nothing
             // answers, assigns or reopens her (agents' own changes still do).
-            if summary.muted && (message.is_some() || event == RuleEvent::ConversationCreated) {
+            let muted = *muted_before.get_or_insert(summary.muted);
+            if muted && (message.is_some() || event == RuleEvent::ConversationCreated) {
                 break;
             }
             if !matches(&checked.conditions, &facts) {

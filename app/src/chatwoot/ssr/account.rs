@@ -17,6 +17,12 @@ pub async fn profile(caller: &Caller<'_>) -> Result<cw::Profile, AppError> {
         .await?
         .try_get(0)?;
     let role = render::role(agent);
+    let token = crate::auth::access_token::ssr::current(
+        caller.db(),
+        &caller.state.settings.secrets,
+        agent.id,
+    )
+    .await?;
     Ok(cw::Profile {
         id: agent.id,
         account_id: agent.account_id,
@@ -31,6 +37,8 @@ pub async fn profile(caller: &Caller<'_>) -> Result<cw::Profile, AppError> {
         confirmed: true,
         provider: "email",
         message_signature: Some(details.signature).filter(|s| !s.is_empty()),
+        access_token: token.token,
+        inviter_id: None,
         ui_settings: serde_json::json!({}),
         kind: "User",
         accounts: vec![cw::ProfileAccount {

@@ -51,6 +51,9 @@ pub async fn delete_contact(
     .await?;
     // Children first, so nothing depends on ON DELETE CASCADE being enforced.
     let deletes = [
+        // Queued notices first: on PostgreSQL the worker holding one finishes before
+        // the notifications it wrote are deleted.
+        format!("DELETE FROM notification_fanouts WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM notifications WHERE conversation_id IN ({of_contact})"),
         format!("DELETE FROM mentions WHERE message_id IN ({messages_of_contact})"),
         format!("DELETE FROM attachments WHERE message_id IN ({messages_of_contact})"),

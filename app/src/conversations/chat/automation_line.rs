@@ -17,6 +17,7 @@ pub fn action_text(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> Stri
         "snooze_conversation" => t_string!(i18n, automation_did_snooze_conversation),
         "resolve_conversation" => t_string!(i18n, automation_did_resolve_conversation),
         "open_conversation" => t_string!(i18n, automation_did_open_conversation),
+        "mute_conversation" => t_string!(i18n, automation_did_mute_conversation),
         "send_template" => t_string!(i18n, automation_did_send_template),
         "send_webhook_event" => t_string!(i18n, automation_did_send_webhook_event),
         "send_email_to_team" => t_string!(i18n, automation_did_send_email_to_team),

@@ -109,6 +109,9 @@ pub(super) fn reply_sender(
                 mentioned.clone(),
                 attachments,
                 reply_to,
+                // A tab left open after another agent signed in elsewhere in this
+                // browser does not send as her.
+                me_id,
             )
             .await;
             messages.update(|list| list.retain(|m| m.id != temp_id));
@@ -186,6 +189,7 @@ pub(super) fn voice_sender(
                 Vec::new(),
                 vec![stored.id],
                 reply_to,
+                None,
             )
             .await
             {

@@ -8,7 +8,7 @@ use super::actions::append_change;
 use super::activity;
 use crate::agents::AgentProfile;
 use crate::conversations::model::ConversationSummary;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, WriteTx};
 use crate::domain::ConversationStatus;
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
@@ -34,6 +34,32 @@ pub async fn set_muted(
     let account_id = agent.account_id;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let after = set_muted_in_tx(&mut tx, account_id, &before, muted, now).await?;
+    let changed = [(before.id, before.inbox_id)];
+    activity::muted_in_tx(
+        &mut tx,
+        account_id,
+        &changed,
+        muted,
+        agent.shown_name(),
+        now,
+    )
+    .await?;
+    hub.commit(tx).await?;
+    Ok(after)
+}
+
+/// The change itself in the caller's transaction (an agent's, or a rule's or macro's
+/// run, whose own activity line says it): the conversation resolved when muting, the
+/// customer blocked or unblocked, and their events. The conversation after.
+pub async fn set_muted_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    before: &ConversationSummary,
+    muted: bool,
+    now: i64,
+) -> Result<ConversationSummary, AppError> {
+    let resolves = muted && before.status != ConversationStatus::Resolved;
     // The conversation's row before the contact's, in the order a customer's message
     // takes them (on PostgreSQL the opposite order could deadlock against one arriving).
     sqlx::query(
@@ -54,17 +80,7 @@ pub async fn set_muted(
     .bind(account_id)
     .execute(tx.conn())
     .await?;
-    let changed = [(before.id, before.inbox_id)];
-    activity::muted_in_tx(
-        &mut tx,
-        account_id,
-        &changed,
-        muted,
-        agent.shown_name(),
-        now,
-    )
-    .await?;
-    let after = append_change(&mut tx, account_id, &before).await?;
+    let after = append_change(tx, account_id, before).await?;
     // Webhooks' `contact_updated`: the contact's `blocked` changed.
     tx.append_event(
         account_id,
@@ -75,6 +91,5 @@ pub async fn set_muted(
         },
     )
     .await?;
-    hub.commit(tx).await?;
     Ok(after)
 }

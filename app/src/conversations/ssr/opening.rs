@@ -12,9 +12,7 @@ use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, WriteTx};
 use crate::error::AppError;
 use crate::events::{EventScope, LiveEvent};
-use crate::notifications::model::NotificationKind;
-use crate::notifications::ssr::create::new_conversation_listeners;
-use crate::notifications::ssr::{notify_in_tx, Notice};
+use crate::notifications::ssr::fanout;
 
 /// A conversation about to be opened: by a customer writing in (no assignee) or by an
 /// agent starting it from the contact (assigned to them).
@@ -112,7 +110,7 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     })
 }
 
-/// The conversation's event, the notices of teammates who asked for new ones and the
+/// The conversation's event, the queued notices of teammates who asked for new ones and the
 /// automatic assignment's activity line.
 pub async fn announce_in_tx(
     tx: &mut WriteTx,
@@ -134,15 +132,7 @@ pub async fn announce_in_tx(
     )
     .await?;
     if opened.by_customer_for_team {
-        let listeners = new_conversation_listeners(tx, opened.account_id, opened.inbox_id).await?;
-        let notice = Notice {
-            kind: NotificationKind::NewConversation,
-            conversation_id: id,
-            message_id: None,
-            actor_agent_id: None,
-            preview: None,
-        };
-        notify_in_tx(tx, &notice, &listeners).await?;
+        fanout::queue_in_tx(tx, opened.account_id, id).await?;
     }
     if opened.picked.is_some() {
         let changed = [(id, opened.inbox_id)];

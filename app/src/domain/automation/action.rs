@@ -18,6 +18,8 @@ pub enum RuleAction {
     SnoozeConversation,
     ResolveConversation,
     OpenConversation,
+    /// Chatwoot's "Mute conversation": the customer blocked, the conversation resolved.
+    MuteConversation,
     /// An approved WhatsApp template by Meta's name (and language), its variables in
     /// order; a conversation of another channel is passed over.
     SendTemplate {
@@ -66,6 +68,7 @@ impl RuleAction {
             RuleAction::SnoozeConversation => "snooze_conversation",
             RuleAction::ResolveConversation => "resolve_conversation",
             RuleAction::OpenConversation => "open_conversation",
+            RuleAction::MuteConversation => "mute_conversation",
             RuleAction::SendTemplate { .. } => "send_template",
             RuleAction::SendWebhookEvent(_) => "send_webhook_event",
             RuleAction::SendEmailToAgents { .. } => "send_email_to_team",
@@ -103,6 +106,7 @@ pub(super) fn check_action(input: &ActionInput) -> Result<RuleAction, Refusal> {
         "snooze_conversation" => RuleAction::SnoozeConversation,
         "resolve_conversation" => RuleAction::ResolveConversation,
         "open_conversation" => RuleAction::OpenConversation,
+        "mute_conversation" => RuleAction::MuteConversation,
         "send_template" => {
             // `[{"name": "…", "language": "es", "params": ["…"]}]`, or just `["name"]`.
             let spec = params.first().ok_or(("actions", "params"))?;

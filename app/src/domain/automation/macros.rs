@@ -44,7 +44,7 @@ pub struct MacroInput {
 }
 
 /// The actions a macro may hold, in the order the form offers them.
-pub const MACRO_ACTIONS: [&str; 13] = [
+pub const MACRO_ACTIONS: [&str; 14] = [
     "assign_agent",
     "assign_team",
     "add_label",
@@ -58,6 +58,7 @@ pub const MACRO_ACTIONS: [&str; 13] = [
     "snooze_conversation",
     "resolve_conversation",
     "open_conversation",
+    "mute_conversation",
 ];
 
 /// A macro checked whole.

@@ -31,7 +31,7 @@ pub enum Param {
 
 /// The actions a macro may hold, with their parameter (a rule's are these and
 /// [`RULE_ONLY_ACTIONS`]).
-pub const ACTIONS: [(&str, Param); 13] = [
+pub const ACTIONS: [(&str, Param); 14] = [
     ("assign_agent", Param::Agent),
     ("assign_team", Param::Team),
     ("add_label", Param::Label),
@@ -45,6 +45,7 @@ pub const ACTIONS: [(&str, Param); 13] = [
     ("snooze_conversation", Param::None),
     ("resolve_conversation", Param::None),
     ("open_conversation", Param::None),
+    ("mute_conversation", Param::None),
 ];
 
 /// What only a rule does: reach other software and mail teammates.

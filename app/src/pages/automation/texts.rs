@@ -60,6 +60,7 @@ pub fn action_text(i18n: I18nContext<Locale>, name: &str) -> String {
         "snooze_conversation" => t_string!(i18n, automation_action_snooze_conversation),
         "resolve_conversation" => t_string!(i18n, automation_action_resolve_conversation),
         "open_conversation" => t_string!(i18n, automation_action_open_conversation),
+        "mute_conversation" => t_string!(i18n, automation_action_mute_conversation),
         "send_template" => t_string!(i18n, automation_action_send_template),
         "send_webhook_event" => t_string!(i18n, automation_action_send_webhook_event),
         "send_email_to_team" => t_string!(i18n, automation_action_send_email_to_team),
