@@ -112,6 +112,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<(AppState, bool)> {
     let widget_guard = Arc::new(app::widget::ssr::limits::WidgetGuard::new(config.widget));
     maintenance::spawn_widget_sweep(widget_guard.clone());
     let presence = Arc::new(app::live::presence::Presence::new(config.presence));
+    app::live::presence::spawn_heartbeat(presence.clone(), db.clone(), hub.clone());
     maintenance::spawn_waiting_assignment(
         db.clone(),
         hub.clone(),
@@ -278,8 +279,19 @@ pub fn plain_route_paths() -> Vec<String> {
         .collect()
 }
 
+/// The pages' routes, generated once per process. Generating them runs the app with
+/// resource loading suspended process-wide (leptos_server's `SuppressResourceLoad`),
+/// and a page rendering meanwhile on another server of the same process (the API
+/// tests start dozens) would wait for ever on a resource first polled in that window
+/// (leptos#4773): the authorisation matrix's call that hung in CI.
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let page_state = state.clone();
     let mut router = Router::new();
     for (path, route) in plain_routes() {

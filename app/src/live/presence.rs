@@ -1,18 +1,22 @@
 //! Availability that follows the open app: an agent whose dashboard is open and in use
 //! is "En línea"; when her last tab closes (after a grace period, so a reload does not
 //! flicker) or every open tab has gone idle, she is "Ausente". "Ocupado" is hers to set
-//! and is never changed for her. Counted per process: each open, non-idle socket is
-//! one presence.
+//! and is never changed for her. Each open, non-idle socket is one presence, counted
+//! by its process and recorded for the others (`replicas`): she is here while any
+//! replica holds a tab of hers.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Backend, Db};
 use crate::domain::Availability;
 use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
+
+mod replicas;
+pub use replicas::spawn_heartbeat;
 
 /// How availability follows the app (configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,9 @@ pub struct PresenceRules {
     pub away_grace: Duration,
     /// How long without use before an open tab counts as idle (`None`: never).
     pub idle_after: Option<Duration>,
+    /// How often a process says it still holds its tabs; three missed and another
+    /// one takes them for closed (a crashed replica's agents become "Ausente").
+    pub heartbeat: Duration,
 }
 
 impl Default for PresenceRules {
@@ -31,6 +38,7 @@ impl Default for PresenceRules {
             automatic: true,
             away_grace: Duration::from_secs(10),
             idle_after: Some(Duration::from_secs(10 * 60)),
+            heartbeat: Duration::from_secs(20),
         }
     }
 }
@@ -38,6 +46,8 @@ impl Default for PresenceRules {
 /// The open, non-idle sockets of each agent in this process.
 pub struct Presence {
     pub rules: PresenceRules,
+    /// This process among the replicas sharing the database (random, per start).
+    replica: String,
     present: Mutex<HashMap<i64, usize>>,
     /// One settlement at a time, so a late "away" never overwrites a newer "online".
     settling: tokio::sync::Mutex<()>,
@@ -49,6 +59,7 @@ impl Presence {
     pub fn new(rules: PresenceRules) -> Self {
         Presence {
             rules,
+            replica: crate::secrets::token::new_token(),
             present: Mutex::new(HashMap::new()),
             settling: tokio::sync::Mutex::new(()),
             arrivals: Arc::new(Notify::new()),
@@ -60,6 +71,14 @@ impl Presence {
             .lock()
             .map(|p| p.get(&agent_id).copied().unwrap_or(0))
             .unwrap_or(0)
+    }
+
+    /// The agents with a presence in this process.
+    fn local(&self) -> Vec<i64> {
+        self.present
+            .lock()
+            .map(|p| p.keys().copied().collect())
+            .unwrap_or_default()
     }
 
     /// Adds `delta` to the agent's presences; whether she went from none to some or
@@ -156,8 +175,9 @@ impl Drop for Here {
     }
 }
 
-/// Brings the stored availability in line with whether she is here now: "Ausente" to
-/// "En línea" when she is, "En línea" to "Ausente" when she is not; "Ocupado" stays.
+/// Brings the stored availability in line with whether she is here now, on any
+/// replica: "Ausente" to "En línea" when she is, "En línea" to "Ausente" when she is
+/// not; "Ocupado" stays. Records this replica's tabs of hers first.
 async fn settle(
     presence: &Presence,
     db: &Db,
@@ -166,12 +186,21 @@ async fn settle(
     agent_id: i64,
 ) -> Result<(), sqlx::Error> {
     let _one_at_a_time = presence.settling.lock().await;
-    let (from, to) = if presence.count(agent_id) > 0 {
+    let mut tx = db.begin_write().await?;
+    // One replica's settlement of her at a time (SQLite's write turn already is): the
+    // second reads the first's tabs as committed.
+    if tx.backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM agents WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(agent_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    }
+    let here = replicas::record(&mut tx, presence, agent_id).await?;
+    let (from, to) = if here {
         (Availability::Offline, Availability::Online)
     } else {
         (Availability::Online, Availability::Offline)
     };
-    let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
         "UPDATE agents SET availability = $1, updated_at = $2 WHERE id = $3 AND availability = $4 AND active = 1",
     )

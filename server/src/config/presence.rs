@@ -16,5 +16,6 @@ pub(super) fn rules() -> Result<PresenceRules, ConfigError> {
             d.away_grace.as_secs(),
         )?),
         idle_after: (idle_minutes > 0).then(|| Duration::from_secs(idle_minutes * 60)),
+        heartbeat: d.heartbeat,
     })
 }

@@ -36,6 +36,7 @@ mod note_rules;
 mod offline_rules;
 mod page_call_rules;
 mod report_rules;
+mod stalled;
 mod team_rules;
 use chatwoot_rules::api_rules;
 use client_api_rules::{api_fixture, client_api_rules};
@@ -1654,11 +1655,7 @@ async fn every_route_answers_each_caller_as_it_should(app: TestApp) -> Result<()
         .map(|(path, _)| path.to_owned())
         .collect();
     routes.extend(server::plain_route_paths());
-    routes.extend(
-        leptos_axum::generate_route_list(app::App)
-            .iter()
-            .map(|r| r.path().to_owned()),
-    );
+    routes.extend(server::page_routes().iter().map(|r| r.path().to_owned()));
     let ruled: BTreeSet<String> = rules.iter().map(|r| r.route.to_owned()).collect();
     if ruled.len() != rules.len() {
         return Err(Failure("a route has two rules".into()));
@@ -1694,7 +1691,11 @@ async fn every_route_answers_each_caller_as_it_should(app: TestApp) -> Result<()
                     // A server that stopped answering would make every later call wait
                     // as long: the matrix ends here, with what it found so far.
                     Err(_) => {
-                        failures.push(format!("{} as {caller:?}: no answer in 120 s", rule.route));
+                        let activity = stalled::database_activity(f.app.state.db.url()).await;
+                        failures.push(format!(
+                            "{} as {caller:?}: no answer in 120 s{activity}",
+                            rule.route
+                        ));
                         return Err(Failure(format!(
                             "the matrix stopped after {calls} calls:\n{}",
                             failures.join("\n")

@@ -57,6 +57,7 @@ mod openapi;
 mod outage;
 mod outbound;
 mod presence;
+mod presence_replicas;
 mod push;
 mod push_new_conversations;
 mod queued_replies;

@@ -53,6 +53,7 @@ const RULES: PresenceRules = PresenceRules {
     automatic: true,
     away_grace: Duration::from_millis(300),
     idle_after: None,
+    heartbeat: Duration::from_secs(1),
 };
 
 /// A tab idle after a second and a half without use.

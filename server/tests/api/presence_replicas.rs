@@ -1,0 +1,194 @@
+//! Availability across replicas (issue 27): an agent is "En línea" while a tab of hers
+//! is open on any server process sharing the database, not only on the one that saw
+//! her last tab close; a process that stops leaves rows nobody refreshes, and another
+//! one makes her "Ausente" once they are stale; a process too slow to say it is alive
+//! puts back what another took for stale.
+use std::time::Duration;
+
+use futures::SinkExt;
+
+use crate::helpers::*;
+use app::domain::Availability;
+use app::events::ServerFrame;
+use app::live::presence::PresenceRules;
+
+/// Reloads settle within a short grace; a replica says it is alive twice a second.
+const RULES: PresenceRules = PresenceRules {
+    automatic: true,
+    away_grace: Duration::from_millis(300),
+    idle_after: None,
+    heartbeat: Duration::from_millis(500),
+};
+
+fn adjust(config: &mut server::Config) {
+    config.presence = RULES;
+}
+
+async fn availability(app: &TestApp, agent_id: i64) -> Availability {
+    let text: String = sqlx::query_scalar("SELECT availability FROM agents WHERE id = $1")
+        .bind(agent_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    Availability::parse(&text).unwrap()
+}
+
+/// Waits (up to 15 s: a guard against hanging, not a timing check) for her availability.
+async fn becomes(app: &TestApp, agent_id: i64, wanted: Availability) {
+    for _ in 0..300 {
+        if availability(app, agent_id).await == wanted {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("agent {agent_id} never became {wanted:?}");
+}
+
+async fn open_tab(app: &TestApp, cookie: &str) -> Socket {
+    let mut socket = app.socket(Some(cookie), None).await.unwrap();
+    assert!(matches!(
+        next_frame(&mut socket).await,
+        ServerFrame::Hello { .. }
+    ));
+    socket
+}
+
+async fn rows_of(app: &TestApp, agent_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM agent_presences WHERE agent_id = $1")
+        .bind(agent_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let replica_a = spawn_on_with(url.clone(), None, adjust).await;
+    let replica_b = spawn_on_with(url, None, adjust).await;
+    let lucia = replica_a.sign_in(LUCIA).await;
+    let lucia_id = replica_a.agent_id(LUCIA).await;
+
+    let mut on_a = open_tab(&replica_a, &lucia.cookie).await;
+    becomes(&replica_a, lucia_id, Availability::Online).await;
+    let mut on_b = open_tab(&replica_b, &lucia.cookie).await;
+
+    // The tab on A closes: B still holds one, so she stays online.
+    on_a.close(None).await.unwrap();
+    drop(on_a);
+    tokio::time::sleep(RULES.away_grace * 4).await;
+    assert_eq!(
+        availability(&replica_a, lucia_id).await,
+        Availability::Online
+    );
+    assert_eq!(rows_of(&replica_a, lucia_id).await, 1);
+    // Beats go by and change nothing.
+    tokio::time::sleep(RULES.heartbeat * 4).await;
+    assert_eq!(
+        availability(&replica_b, lucia_id).await,
+        Availability::Online
+    );
+
+    // Her last tab, on B, closes: away.
+    on_b.close(None).await.unwrap();
+    drop(on_b);
+    becomes(&replica_a, lucia_id, Availability::Offline).await;
+    assert_eq!(rows_of(&replica_a, lucia_id).await, 0);
+}
+
+async fn a_stopped_replica_s_tabs_expire(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let admin_id = app.agent_id(ADMIN).await;
+    let lucia_id = app.agent_id(LUCIA).await;
+    let _tab = open_tab(&app, &admin.cookie).await;
+    becomes(&app, admin_id, Availability::Online).await;
+
+    // Lucía was online through a replica that has since stopped: its row is an hour old.
+    sqlx::query(
+        "INSERT INTO agent_presences (replica, agent_id, tabs, seen_at) VALUES ('stopped', $1, 2, $2)",
+    )
+    .bind(lucia_id)
+    .bind(app::db::now_ms() - 3_600_000)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE agents SET availability = 'online' WHERE id = $1")
+        .bind(lucia_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    becomes(&app, lucia_id, Availability::Offline).await;
+    assert_eq!(rows_of(&app, lucia_id).await, 0);
+    // The administrator, whose tab this replica holds and beats for, is still here.
+    assert_eq!(availability(&app, admin_id).await, Availability::Online);
+    assert_eq!(rows_of(&app, admin_id).await, 1);
+}
+
+async fn a_slow_replica_puts_back_what_was_taken_for_stale(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let admin_id = app.agent_id(ADMIN).await;
+    let mut tab = open_tab(&app, &admin.cookie).await;
+    becomes(&app, admin_id, Availability::Online).await;
+
+    // Another replica took this one's row for a stopped process's and made her away.
+    sqlx::query("DELETE FROM agent_presences WHERE agent_id = $1")
+        .bind(admin_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE agents SET availability = 'offline' WHERE id = $1")
+        .bind(admin_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    // The next beat finds her tab still open here.
+    becomes(&app, admin_id, Availability::Online).await;
+    assert_eq!(rows_of(&app, admin_id).await, 1);
+    tab.send(tokio_tungstenite::tungstenite::Message::Close(None))
+        .await
+        .unwrap();
+}
+
+mod stopped_replica {
+    use crate::helpers::{spawn_app_with, Backend};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_stopped_replica_s_tabs_expire(
+            spawn_app_with(Backend::Sqlite, super::adjust)
+                .await
+                .unwrap(),
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = spawn_app_with(Backend::Postgres, super::adjust).await {
+            super::a_stopped_replica_s_tabs_expire(app).await;
+        }
+    }
+}
+
+mod slow_replica {
+    use crate::helpers::{spawn_app_with, Backend};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_slow_replica_puts_back_what_was_taken_for_stale(
+            spawn_app_with(Backend::Sqlite, super::adjust)
+                .await
+                .unwrap(),
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = spawn_app_with(Backend::Postgres, super::adjust).await {
+            super::a_slow_replica_puts_back_what_was_taken_for_stale(app).await;
+        }
+    }
+}
