@@ -12,7 +12,8 @@ use app::domain::Availability;
 use app::events::ServerFrame;
 use app::live::presence::PresenceRules;
 
-/// Reloads settle within a short grace; a replica says it is alive twice a second.
+/// Reloads settle within a short grace; a replica says it is alive twice a second
+/// (its rows stale after a second and a half unrefreshed).
 const RULES: PresenceRules = PresenceRules {
     automatic: true,
     away_grace: Duration::from_millis(300),
@@ -20,8 +21,19 @@ const RULES: PresenceRules = PresenceRules {
     heartbeat: Duration::from_millis(500),
 };
 
+/// Two replicas beating every two seconds: a loaded machine's late beat is not taken
+/// for a stopped replica's.
+const TWO_REPLICAS: PresenceRules = PresenceRules {
+    heartbeat: Duration::from_secs(2),
+    ..RULES
+};
+
 fn adjust(config: &mut server::Config) {
     config.presence = RULES;
+}
+
+fn adjust_replica(config: &mut server::Config) {
+    config.presence = TWO_REPLICAS;
 }
 
 async fn availability(app: &TestApp, agent_id: i64) -> Availability {
@@ -66,14 +78,21 @@ async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
     let Some(url) = fresh_postgres().await else {
         return;
     };
-    let replica_a = spawn_on_with(url.clone(), None, adjust).await;
-    let replica_b = spawn_on_with(url, None, adjust).await;
+    let replica_a = spawn_on_with(url.clone(), None, adjust_replica).await;
+    let replica_b = spawn_on_with(url, None, adjust_replica).await;
     let lucia = replica_a.sign_in(LUCIA).await;
     let lucia_id = replica_a.agent_id(LUCIA).await;
 
     let mut on_a = open_tab(&replica_a, &lucia.cookie).await;
     becomes(&replica_a, lucia_id, Availability::Online).await;
     let mut on_b = open_tab(&replica_b, &lucia.cookie).await;
+    for _ in 0..300 {
+        if rows_of(&replica_a, lucia_id).await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(rows_of(&replica_a, lucia_id).await, 2, "each replica holds her");
 
     // The tab on A closes: B still holds one, so she stays online.
     on_a.close(None).await.unwrap();
@@ -85,7 +104,7 @@ async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
     );
     assert_eq!(rows_of(&replica_a, lucia_id).await, 1);
     // Beats go by and change nothing.
-    tokio::time::sleep(RULES.heartbeat * 4).await;
+    tokio::time::sleep(TWO_REPLICAS.heartbeat * 2).await;
     assert_eq!(
         availability(&replica_b, lucia_id).await,
         Availability::Online
@@ -105,20 +124,21 @@ async fn a_stopped_replica_s_tabs_expire(app: TestApp) {
     let _tab = open_tab(&app, &admin.cookie).await;
     becomes(&app, admin_id, Availability::Online).await;
 
-    // Lucía was online through a replica that has since stopped: its row is an hour old.
+    // Lucía was online through a replica that has since stopped: its row is an hour
+    // old (her status first: a beat between the two finds her row and settles her).
+    sqlx::query("UPDATE agents SET availability = 'online' WHERE id = $1")
+        .bind(lucia_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     sqlx::query(
-        "INSERT INTO agent_presences (replica, agent_id, tabs, seen_at) VALUES ('stopped', $1, 2, $2)",
+        "INSERT INTO agent_presences (replica, agent_id, seen_at) VALUES ('stopped', $1, $2)",
     )
     .bind(lucia_id)
     .bind(app::db::now_ms() - 3_600_000)
     .execute(&app.state.db.pool)
     .await
     .unwrap();
-    sqlx::query("UPDATE agents SET availability = 'online' WHERE id = $1")
-        .bind(lucia_id)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
     becomes(&app, lucia_id, Availability::Offline).await;
     assert_eq!(rows_of(&app, lucia_id).await, 0);
     // The administrator, whose tab this replica holds and beats for, is still here.
@@ -132,13 +152,14 @@ async fn a_slow_replica_puts_back_what_was_taken_for_stale(app: TestApp) {
     let mut tab = open_tab(&app, &admin.cookie).await;
     becomes(&app, admin_id, Availability::Online).await;
 
-    // Another replica took this one's row for a stopped process's and made her away.
-    sqlx::query("DELETE FROM agent_presences WHERE agent_id = $1")
+    // Another replica took this one's row for a stopped process's and made her away
+    // (in this order, as it does: a beat between the two finds her row missing).
+    sqlx::query("UPDATE agents SET availability = 'offline' WHERE id = $1")
         .bind(admin_id)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE agents SET availability = 'offline' WHERE id = $1")
+    sqlx::query("DELETE FROM agent_presences WHERE agent_id = $1")
         .bind(admin_id)
         .execute(&app.state.db.pool)
         .await

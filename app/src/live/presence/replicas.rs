@@ -1,39 +1,46 @@
-//! Presence across replicas: each process keeps a row per agent whose tabs it holds,
+//! Presence across replicas: each process keeps a row per agent it holds a tab of,
 //! refreshed by a heartbeat; rows nobody refreshed for three beats belong to a process
-//! that stopped, and whichever replica notices settles those agents again.
+//! that stopped, and whichever replica notices settles those agents again. Times are
+//! the database's clock, so replicas whose clocks disagree do not take each other's
+//! rows for stale.
 use std::sync::Arc;
 
 use sqlx::Row;
 
 use super::{settle, Presence};
-use crate::db::{now_ms, Db, WriteTx};
+use crate::db::{placeholders, Backend, Db, WriteTx};
 use crate::live::hub::Hub;
 
 /// Heartbeats a replica may miss before its rows count as a stopped process's.
 const MISSED_BEATS: u32 = 3;
 
-fn stale_before(presence: &Presence, now: i64) -> i64 {
-    now - (presence.rules.heartbeat * MISSED_BEATS).as_millis() as i64
+/// The database's "now", in milliseconds since the epoch.
+fn db_now(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)",
+        Backend::Sqlite => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    }
 }
 
-/// Writes this replica's tabs of the agent (none: its row goes) and drops any stale
-/// row of hers; whether any replica still holds a tab of hers.
+fn stale_ms(presence: &Presence) -> i64 {
+    (presence.rules.heartbeat * MISSED_BEATS).as_millis() as i64
+}
+
+/// Writes whether this replica holds a tab of the agent (a row, or none) and drops
+/// her stale rows; whether any replica still holds one.
 pub(super) async fn record(
     tx: &mut WriteTx,
     presence: &Presence,
     agent_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let tabs = presence.count(agent_id) as i64;
-    if tabs > 0 {
-        sqlx::query(
-            "INSERT INTO agent_presences (replica, agent_id, tabs, seen_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (replica, agent_id) DO UPDATE SET tabs = excluded.tabs, seen_at = excluded.seen_at",
-        )
+    let now = db_now(tx.backend);
+    if presence.count(agent_id) > 0 {
+        sqlx::query(&format!(
+            "INSERT INTO agent_presences (replica, agent_id, seen_at) VALUES ($1, $2, {now}) \
+             ON CONFLICT (replica, agent_id) DO UPDATE SET seen_at = excluded.seen_at"
+        ))
         .bind(&presence.replica)
         .bind(agent_id)
-        .bind(tabs)
-        .bind(now)
         .execute(tx.conn())
         .await?;
     } else {
@@ -43,11 +50,13 @@ pub(super) async fn record(
             .execute(tx.conn())
             .await?;
     }
-    sqlx::query("DELETE FROM agent_presences WHERE agent_id = $1 AND seen_at < $2")
-        .bind(agent_id)
-        .bind(stale_before(presence, now))
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(&format!(
+        "DELETE FROM agent_presences WHERE agent_id = $1 AND seen_at < {now} - $2"
+    ))
+    .bind(agent_id)
+    .bind(stale_ms(presence))
+    .execute(tx.conn())
+    .await?;
     let held: Option<i64> =
         sqlx::query_scalar("SELECT agent_id FROM agent_presences WHERE agent_id = $1 LIMIT 1")
             .bind(agent_id)
@@ -72,18 +81,25 @@ pub fn spawn_heartbeat(presence: Arc<Presence>, db: Db, hub: Hub) {
     });
 }
 
-/// Refreshes this replica's rows, writes back any another replica took for stale
-/// (this one was too slow to beat), and settles the agents of stopped replicas.
+/// Refreshes the rows of the agents this replica holds (only theirs: a row a failed
+/// settlement left behind goes stale rather than living on), writes back any another
+/// replica took for stale (this one was slow to beat), and settles the agents of
+/// stale rows (a stopped replica's, or one of this replica's a failed settlement left).
+#[tracing::instrument(skip_all)]
 async fn beat(presence: &Presence, db: &Db, hub: &Hub) -> Result<(), sqlx::Error> {
     let local = presence.local();
-    let now = now_ms();
+    let now = db_now(db.backend);
     if !local.is_empty() {
         let mut tx = db.begin_write().await?;
-        sqlx::query("UPDATE agent_presences SET seen_at = $1 WHERE replica = $2")
-            .bind(now)
-            .bind(&presence.replica)
-            .execute(tx.conn())
-            .await?;
+        let sql = format!(
+            "UPDATE agent_presences SET seen_at = {now} WHERE replica = $1 AND agent_id IN ({})",
+            placeholders(2, local.len())
+        );
+        let mut refresh = sqlx::query(&sql).bind(&presence.replica);
+        for agent_id in &local {
+            refresh = refresh.bind(*agent_id);
+        }
+        refresh.execute(tx.conn()).await?;
         let kept: Vec<i64> =
             sqlx::query_scalar("SELECT agent_id FROM agent_presences WHERE replica = $1")
                 .bind(&presence.replica)
@@ -91,35 +107,47 @@ async fn beat(presence: &Presence, db: &Db, hub: &Hub) -> Result<(), sqlx::Error
                 .await?;
         tx.finish().await?;
         for agent_id in local.into_iter().filter(|id| !kept.contains(id)) {
-            settle_agent(presence, db, hub, agent_id).await?;
+            settle_logged(presence, db, hub, None, agent_id).await;
         }
     }
-    let stopped = sqlx::query(
+    let stale = sqlx::query(&format!(
         "SELECT DISTINCT p.agent_id, a.account_id FROM agent_presences p \
-         JOIN agents a ON a.id = p.agent_id WHERE p.seen_at < $1",
-    )
-    .bind(stale_before(presence, now))
+         JOIN agents a ON a.id = p.agent_id WHERE p.seen_at < {now} - $1"
+    ))
+    .bind(stale_ms(presence))
     .fetch_all(&db.pool)
     .await?;
-    for row in stopped {
+    for row in stale {
         let (agent_id, account_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        settle(presence, db, hub, account_id, agent_id).await?;
+        settle_logged(presence, db, hub, Some(account_id), agent_id).await;
     }
     Ok(())
 }
 
-async fn settle_agent(
+/// Settles one agent; a failure is logged and the beat goes on to the next one.
+async fn settle_logged(
     presence: &Presence,
     db: &Db,
     hub: &Hub,
+    account_id: Option<i64>,
     agent_id: i64,
-) -> Result<(), sqlx::Error> {
-    let account: Option<i64> = sqlx::query_scalar("SELECT account_id FROM agents WHERE id = $1")
-        .bind(agent_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match account {
-        Some(account_id) => settle(presence, db, hub, account_id, agent_id).await,
-        None => Ok(()),
+) {
+    let settled = async {
+        let account_id = match account_id {
+            Some(id) => Some(id),
+            None => {
+                sqlx::query_scalar("SELECT account_id FROM agents WHERE id = $1")
+                    .bind(agent_id)
+                    .fetch_optional(&db.pool)
+                    .await?
+            }
+        };
+        match account_id {
+            Some(account_id) => settle(presence, db, hub, account_id, agent_id).await,
+            None => Ok(()),
+        }
+    };
+    if let Err(err) = settled.await {
+        tracing::warn!(agent = agent_id, error = %err, "availability not settled");
     }
 }
