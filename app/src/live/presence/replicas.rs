@@ -132,22 +132,29 @@ async fn settle_logged(
     account_id: Option<i64>,
     agent_id: i64,
 ) {
-    let settled = async {
-        let account_id = match account_id {
-            Some(id) => Some(id),
-            None => {
-                sqlx::query_scalar("SELECT account_id FROM agents WHERE id = $1")
-                    .bind(agent_id)
-                    .fetch_optional(&db.pool)
-                    .await?
-            }
-        };
-        match account_id {
-            Some(account_id) => settle(presence, db, hub, account_id, agent_id).await,
-            None => Ok(()),
+    if let Err(err) = settle_agent(presence, db, hub, account_id, agent_id).await {
+        tracing::warn!(agent = agent_id, error = %err, "availability not settled");
+    }
+}
+
+async fn settle_agent(
+    presence: &Presence,
+    db: &Db,
+    hub: &Hub,
+    account_id: Option<i64>,
+    agent_id: i64,
+) -> Result<(), sqlx::Error> {
+    let account_id: Option<i64> = match account_id {
+        Some(id) => Some(id),
+        None => {
+            sqlx::query_scalar("SELECT account_id FROM agents WHERE id = $1")
+                .bind(agent_id)
+                .fetch_optional(&db.pool)
+                .await?
         }
     };
-    if let Err(err) = settled.await {
-        tracing::warn!(agent = agent_id, error = %err, "availability not settled");
+    match account_id {
+        Some(account_id) => settle(presence, db, hub, account_id, agent_id).await,
+        None => Ok(()),
     }
 }
