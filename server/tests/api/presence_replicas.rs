@@ -92,7 +92,11 @@ async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(rows_of(&replica_a, lucia_id).await, 2, "each replica holds her");
+    assert_eq!(
+        rows_of(&replica_a, lucia_id).await,
+        2,
+        "each replica holds her"
+    );
 
     // The tab on A closes: B still holds one, so she stays online.
     on_a.close(None).await.unwrap();

@@ -1,14 +1,16 @@
-//! Presence across replicas: each process keeps a row per agent it holds a tab of,
-//! refreshed by a heartbeat; rows nobody refreshed for three beats belong to a process
-//! that stopped, and whichever replica notices settles those agents again. Times are
-//! the database's clock, so replicas whose clocks disagree do not take each other's
-//! rows for stale.
+//! Settling an agent's availability across replicas: each process keeps a row per
+//! agent it holds a tab of, refreshed by a heartbeat; rows nobody refreshed for three
+//! beats belong to a process that stopped, and whichever replica notices settles those
+//! agents again. Times are the database's clock, so replicas whose clocks disagree do
+//! not take each other's rows for stale.
 use std::sync::Arc;
 
 use sqlx::Row;
 
-use super::{settle, Presence};
-use crate::db::{placeholders, Backend, Db, WriteTx};
+use super::roster::Presence;
+use crate::db::{now_ms, placeholders, Backend, Db, WriteTx};
+use crate::domain::Availability;
+use crate::events::{EventScope, LiveEvent};
 use crate::live::hub::Hub;
 
 /// Heartbeats a replica may miss before its rows count as a stopped process's.
@@ -26,13 +28,65 @@ fn stale_ms(presence: &Presence) -> i64 {
     (presence.rules.heartbeat * MISSED_BEATS).as_millis() as i64
 }
 
+/// Brings the stored availability in line with whether she is here now, on any
+/// replica: "Ausente" to "En línea" when she is, "En línea" to "Ausente" when she is
+/// not; "Ocupado" stays. Records this replica's tabs of hers first.
+pub(super) async fn settle(
+    presence: &Presence,
+    db: &Db,
+    hub: &Hub,
+    account_id: i64,
+    agent_id: i64,
+) -> Result<(), sqlx::Error> {
+    let _one_at_a_time = presence.settling.lock().await;
+    let mut tx = db.begin_write().await?;
+    // One replica's settlement of her at a time (SQLite's write turn already is): the
+    // second reads the first's tabs as committed.
+    if tx.backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM agents WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(agent_id)
+            .fetch_optional(tx.conn())
+            .await?;
+    }
+    let here = record(&mut tx, presence, agent_id).await?;
+    let (from, to) = if here {
+        (Availability::Offline, Availability::Online)
+    } else {
+        (Availability::Online, Availability::Offline)
+    };
+    let changed = sqlx::query(
+        "UPDATE agents SET availability = $1, updated_at = $2 WHERE id = $3 AND availability = $4 AND active = 1",
+    )
+    .bind(to.as_str())
+    .bind(now_ms())
+    .bind(agent_id)
+    .bind(from.as_str())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.finish().await?;
+        return Ok(());
+    }
+    tx.append_event(
+        account_id,
+        EventScope::default(),
+        LiveEvent::AgentAvailabilityChanged {
+            agent_id,
+            availability: to,
+        },
+    )
+    .await?;
+    hub.commit(tx).await?;
+    if to == Availability::Online {
+        presence.arrivals.notify_one();
+    }
+    Ok(())
+}
+
 /// Writes whether this replica holds a tab of the agent (a row, or none) and drops
 /// her stale rows; whether any replica still holds one.
-pub(super) async fn record(
-    tx: &mut WriteTx,
-    presence: &Presence,
-    agent_id: i64,
-) -> Result<bool, sqlx::Error> {
+async fn record(tx: &mut WriteTx, presence: &Presence, agent_id: i64) -> Result<bool, sqlx::Error> {
     let now = db_now(tx.backend);
     if presence.count(agent_id) > 0 {
         sqlx::query(&format!(
