@@ -7,7 +7,7 @@
 // for the agent and the visitor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, VIEWPORTS, button, newPage, signedInPage, waitForHydration, sharedBrowser, widgetUrl } from './helpers.mjs';
+import { BASE_URL, DEMO, VIEWPORTS, button, newPage, openUnassigned, signedInPage, visitorWrites, sharedBrowser, widgetUrl } from './helpers.mjs';
 
 const browser = sharedBrowser();
 
@@ -21,16 +21,9 @@ async function conversation(vp, visitorName) {
   const lucia = await signedInPage(browser(), vp, DEMO.agent);
   const visitor = await newPage(browser(), vp);
   const url = await widgetUrl(lucia);
-  await visitor.goto(url);
-  await waitForHydration(visitor);
-  await visitor.getByLabel('Nombre', { exact: true }).fill(visitorName);
-  await visitor.getByLabel('Mensaje', { exact: true }).fill('Hola, os mando unos archivos');
-  await button(visitor, 'Enviar').click();
+  await visitorWrites(visitor, url, visitorName, 'Hola, os mando unos archivos');
   await visitor.getByRole('status').filter({ hasText: 'Conectado' }).waitFor();
-  await lucia.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);
-  await waitForHydration(lucia);
-  await lucia.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').filter({ hasText: visitorName }).click();
-  await lucia.getByRole('heading', { name: visitorName, level: 2 }).waitFor();
+  await openUnassigned(lucia, visitorName);
   return { lucia, visitor };
 }
 

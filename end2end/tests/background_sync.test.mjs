@@ -6,7 +6,7 @@
 // with; the page's own copy, sent again when Charla is next opened, adds nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, DEMO, VIEWPORTS, button, newPage, sharedBrowser, signedInPage, waitForHydration, widgetUrl } from './helpers.mjs';
+import { BASE_URL, DEMO, VIEWPORTS, newPage, openUnassigned, sharedBrowser, signedInPage, visitorWrites, waitForHydration, widgetUrl } from './helpers.mjs';
 
 const browser = sharedBrowser();
 const SEND = '**/api/conversations/send';
@@ -61,19 +61,10 @@ for (const vp of VIEWPORTS) {
     const visitor = await newPage(browser(), vp);
     try {
       const url = await widgetUrl(agent);
-      await visitor.goto(url);
-      await waitForHydration(visitor);
-      await visitor.getByLabel('Nombre', { exact: true }).fill(visitorName);
-      await visitor.getByLabel('Mensaje', { exact: true }).fill(`Hola ${tag}`);
-      await button(visitor, 'Enviar').click();
-      await visitor.getByRole('log').getByText(`Hola ${tag}`).waitFor();
-
-      await agent.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);
-      await waitForHydration(agent);
+      await visitorWrites(visitor, url, visitorName, `Hola ${tag}`);
+      await openUnassigned(agent, visitorName);
       // The page hands replies to the worker that controls it.
       await agent.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-      await agent.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').filter({ hasText: visitorName }).click();
-      await agent.getByRole('heading', { name: visitorName, level: 2 }).waitFor();
       const conversationUrl = agent.url();
 
       const blank = await context.newPage();

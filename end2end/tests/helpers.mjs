@@ -278,6 +278,24 @@ export async function widgetUrl(page) {
   return new URL(await link.getAttribute('href'), BASE_URL).toString();
 }
 
+/** A new visitor writes her first message in the widget at `url` (its form asks her name). */
+export async function visitorWrites(visitor, url, name, text) {
+  await visitor.goto(url);
+  await waitForHydration(visitor);
+  await visitor.getByLabel('Nombre', { exact: true }).fill(name);
+  await visitor.getByLabel('Mensaje', { exact: true }).fill(text);
+  await button(visitor, 'Enviar').click();
+  await visitor.getByRole('log').getByText(text).waitFor();
+}
+
+/** Opens, from Sin asignar, the conversation of the visitor with this name. */
+export async function openUnassigned(page, name) {
+  await page.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);
+  await waitForHydration(page);
+  await page.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').filter({ hasText: name }).click();
+  await page.getByRole('heading', { name, level: 2 }).waitFor();
+}
+
 /**
  * The notification the page's service worker shows with this title ({ body, url }),
  * waiting up to 10 s; `null` if none shows. (An async predicate cannot be given to

@@ -11,7 +11,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL,
   DEMO,
   TEST_TIMEOUT,
   VIEWPORTS,
@@ -20,6 +19,8 @@ import {
   sharedBrowser,
   signedInPage,
   waitForHydration,
+  openUnassigned,
+  visitorWrites,
   widgetUrl,
 } from './helpers.mjs';
 
@@ -51,17 +52,8 @@ for (const vp of VIEWPORTS) {
     });
     try {
       const url = await widgetUrl(agent);
-      await visitor.goto(url);
-      await waitForHydration(visitor);
-      await visitor.getByLabel('Nombre', { exact: true }).fill(visitorName);
-      await visitor.getByLabel('Mensaje', { exact: true }).fill(`Hola ${tag}`);
-      await button(visitor, 'Enviar').click();
-      await visitor.getByRole('log').getByText(`Hola ${tag}`).waitFor();
-
-      await agent.goto(`${BASE_URL}/conversations?tab=unassigned&status=open`);
-      await waitForHydration(agent);
-      await agent.getByRole('list', { name: 'Lista de conversaciones' }).getByRole('link').filter({ hasText: visitorName }).click();
-      await agent.getByRole('heading', { name: visitorName, level: 2 }).waitFor();
+      await visitorWrites(visitor, url, visitorName, `Hola ${tag}`);
+      await openUnassigned(agent, visitorName);
       await agent.getByRole('status').filter({ hasText: 'En vivo' }).filter({ visible: true }).first().waitFor();
       const composer = agent.getByLabel('Mensaje', { exact: true });
 

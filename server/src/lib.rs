@@ -340,16 +340,49 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until the process is told to stop.
+/// Serves until the process is told to stop (Ctrl-C, or SIGTERM from a service
+/// manager or an orchestrator), then lets go of the agents whose tabs it held.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let (presence, db, hub) = (state.presence.clone(), state.db.clone(), state.hub.clone());
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
+    .with_graceful_shutdown(stop_requested())
+    .await?;
+    // Bounded: with the database gone, stopping must not wait on it agent by agent
+    // (the others then take the rows for stale, as after a crash).
+    let leaving = app::live::presence::leave(&presence, &db, &hub);
+    if tokio::time::timeout(std::time::Duration::from_secs(10), leaving)
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopped before every agent was let go; the other replicas will");
+    }
+    Ok(())
+}
+
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    }
+    tracing::info!("stopping: no new connections; letting go of open tabs");
 }
 
 /// glibc raises its mmap threshold after a large block is freed, so the 19 MiB that each

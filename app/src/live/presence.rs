@@ -13,7 +13,7 @@ use crate::live::hub::Hub;
 mod roster;
 mod settle;
 pub use roster::{Presence, PresenceRules};
-pub use settle::spawn_heartbeat;
+pub use settle::{leave, spawn_heartbeat};
 
 /// One open dashboard tab of an agent; dropped when its socket ends.
 pub struct Here {

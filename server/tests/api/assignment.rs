@@ -11,6 +11,7 @@ on_both_backends!(
     round_robin_over_online_members_with_room,
     concurrent_arrivals_respect_the_limit,
     an_agent_at_her_own_limit_is_skipped,
+    her_own_limit_holds_across_inboxes_at_once,
 );
 
 async fn set_online(app: &TestApp, email: &str, availability: &str) {
@@ -315,4 +316,60 @@ async fn an_agent_at_her_own_limit_is_skipped(app: TestApp) {
     assert_eq!(visitor_writes(&app, &token, "Nadie con sitio").await, None);
     assert_eq!(capacity(admin.cookie.clone(), lucia, 0).await.status(), 200);
     assert_eq!(visitor_writes(&app, &token, "Otra vez").await, Some(lucia));
+}
+
+/// Arrivals in two inboxes at once, Lucía the only one online and one place short of
+/// her own limit: she gets exactly one of them (picks in different inboxes do not take
+/// turns by inbox, so hers take turns by agent).
+async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let lucia = app.agent_id(LUCIA).await;
+    let first = web_chat_inbox(&app).await;
+    let second: i64 = app
+        .ok(
+            &admin.cookie,
+            "team/create_inbox",
+            json!({"name": "Ventas", "channel": "web_chat"}),
+        )
+        .await;
+    for inbox in [first, second] {
+        let _: () = app
+            .ok(
+                &admin.cookie,
+                "team/set_member",
+                json!({"inbox_id": inbox, "agent_id": lucia, "member": true}),
+            )
+            .await;
+        assert_eq!(
+            save(&app, &admin.cookie, inbox, true, 0).await.status(),
+            200
+        );
+    }
+    set_online(&app, LUCIA, "online").await;
+    let limit = all_open_of(&app, lucia).await + 1;
+    let res = app
+        .call_json(
+            Some(&admin.cookie),
+            "team/set_capacity",
+            json!({"id": lucia, "max_open": limit}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut tokens = Vec::new();
+    for inbox in [first, second] {
+        let token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
+            .bind(inbox)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        tokens.push(token);
+    }
+    let arrivals = (0..8).map(|k| {
+        let (app, token) = (&app, tokens[k % 2].clone());
+        async move { visitor_writes(app, &token, &format!("A la vez {k}")).await }
+    });
+    let got = futures::future::join_all(arrivals).await;
+    let given = got.iter().flatten().filter(|a| **a == lucia).count();
+    assert_eq!(given, 1, "one place left: {got:?}");
+    assert_eq!(all_open_of(&app, lucia).await, limit);
 }

@@ -57,7 +57,6 @@ mod openapi;
 mod outage;
 mod outbound;
 mod presence;
-mod presence_replicas;
 mod push;
 mod push_new_conversations;
 mod queued_replies;

@@ -3,7 +3,8 @@
 //! open conversations (hers in that inbox) and under her own (hers in every inbox), by
 //! round robin. Nobody fits: it stays unassigned. Chosen in
 //! the transaction that opens the conversation, so its first event already carries
-//! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns.
+//! the assignee; on PostgreSQL an inbox lock makes concurrent arrivals take turns, and
+//! an agent's lock the picks of an agent with a limit of her own.
 use sqlx::Row;
 
 use crate::conversations::model::ConversationSummary;
@@ -58,12 +59,14 @@ pub async fn pick_in_tx(
         return Ok(None);
     }
     lock_inbox(tx, inbox_id).await?;
+    // Open conversations come from the tallies the triggers keep (one row each), so a
+    // pick costs the same whether she holds three conversations or three thousand.
     let rows = sqlx::query(
         "SELECT a.id, \
-         (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.inbox_id = $1 AND c.status = 'open') AS open_count, \
-         CASE WHEN a.max_open > 0 THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') ELSE 0 END AS all_open, \
+         COALESCE((SELECT t.total FROM conversation_tallies t WHERE t.inbox_id = $1 AND t.status = 'open' AND t.assignee_id = a.id), 0) AS open_count, \
+         CASE WHEN a.max_open > 0 THEN COALESCE((SELECT CAST(SUM(t.total) AS BIGINT) FROM conversation_tallies t WHERE t.assignee_id = a.id AND t.status = 'open'), 0) ELSE 0 END AS all_open, \
          a.max_open, \
-         COALESCE((SELECT t.turn FROM assignment_turns t WHERE t.inbox_id = $1 AND t.agent_id = a.id), 0) AS turn \
+         COALESCE((SELECT r.turn FROM assignment_turns r WHERE r.inbox_id = $1 AND r.agent_id = a.id), 0) AS turn \
          FROM agents a JOIN inbox_members m ON m.agent_id = a.id AND m.inbox_id = $1 \
          WHERE a.active = 1 AND a.availability = 'online' \
          AND ($2 = 0 OR a.id IN (SELECT tm.agent_id FROM team_members tm WHERE tm.team_id = $2)) \
@@ -79,13 +82,18 @@ pub async fn pick_in_tx(
         let all_open: i64 = row.try_get("all_open")?;
         let own_limit: i64 = row.try_get("max_open")?;
         if (rule.limit == 0 || open < rule.limit) && (own_limit <= 0 || all_open < own_limit) {
-            chosen = Some(row.try_get::<i64, _>("id")?);
+            chosen = Some((row.try_get::<i64, _>("id")?, own_limit));
             break;
         }
     }
-    let Some(agent) = chosen else {
+    let Some((agent, own_limit)) = chosen else {
         return Ok(None);
     };
+    if own_limit > 0 && !room_everywhere(tx, agent, own_limit).await? {
+        // Another inbox gave her the last place meanwhile; the waiting round will
+        // find this one someone.
+        return Ok(None);
+    }
     sqlx::query(
         "INSERT INTO assignment_turns (inbox_id, agent_id, turn) \
          VALUES ($1, $2, (SELECT COALESCE(MAX(turn), 0) + 1 FROM assignment_turns WHERE inbox_id = $1)) \
@@ -96,6 +104,32 @@ pub async fn pick_in_tx(
     .execute(tx.conn())
     .await?;
     Ok(Some(agent))
+}
+
+/// Her own limit counts every inbox, whose picks do not take turns with this one's:
+/// picks of her take turns instead (PostgreSQL; SQLite has one writer), and the one
+/// that waited reads her open conversations again. Only the chosen agent is waited
+/// for, so two picks never wait on each other crosswise.
+async fn room_everywhere(
+    tx: &mut WriteTx,
+    agent: i64,
+    own_limit: i64,
+) -> Result<bool, sqlx::Error> {
+    if tx.backend != Backend::Postgres {
+        return Ok(true);
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(7463, CAST($1 AS INTEGER))")
+        .bind(agent)
+        .execute(tx.conn())
+        .await?;
+    let open: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM conversation_tallies \
+         WHERE assignee_id = $1 AND status = 'open'",
+    )
+    .bind(agent)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(open < own_limit)
 }
 
 /// A conversation the customer has just reopened goes back into the rotation when

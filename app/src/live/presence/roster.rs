@@ -1,6 +1,7 @@
 //! Who is here in this process: the rules availability follows, and the open,
 //! non-idle tabs of each agent this process holds.
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,6 +38,9 @@ pub struct Presence {
     /// This process among the replicas sharing the database (random, per start).
     pub(super) replica: String,
     present: Mutex<HashMap<i64, usize>>,
+    /// Set when the process stops serving: its tabs no longer count, whatever its
+    /// last sockets still say.
+    stopping: AtomicBool,
     /// One settlement at a time, so a late "away" never overwrites a newer "online".
     pub(super) settling: tokio::sync::Mutex<()>,
     /// Woken when someone comes online: waiting conversations may go to her.
@@ -49,6 +53,7 @@ impl Presence {
             rules,
             replica: crate::secrets::token::new_token(),
             present: Mutex::new(HashMap::new()),
+            stopping: AtomicBool::new(false),
             settling: tokio::sync::Mutex::new(()),
             arrivals: Arc::new(Notify::new()),
         }
@@ -75,6 +80,9 @@ impl Presence {
         let Ok(mut present) = self.present.lock() else {
             return false;
         };
+        if self.stopping.load(Ordering::SeqCst) {
+            return false;
+        }
         let count = present.entry(agent_id).or_insert(0);
         let before = *count;
         *count = if up {
@@ -87,5 +95,15 @@ impl Presence {
             present.remove(&agent_id);
         }
         (before == 0) != (after == 0)
+    }
+
+    /// The process stops serving: every tab it holds is let go at once; the agents
+    /// it held.
+    pub(super) fn stop(&self) -> Vec<i64> {
+        let Ok(mut present) = self.present.lock() else {
+            return Vec::new();
+        };
+        self.stopping.store(true, Ordering::SeqCst);
+        present.drain().map(|(agent_id, _)| agent_id).collect()
     }
 }

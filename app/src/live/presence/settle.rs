@@ -135,6 +135,18 @@ pub fn spawn_heartbeat(presence: Arc<Presence>, db: Db, hub: Hub) {
     });
 }
 
+/// The process stops serving (a deploy, a scale-down): its rows go now and the agents
+/// it held are settled, so teammates see them "Ausente" at once (unless another
+/// replica holds a tab of theirs) rather than after three missed beats.
+pub async fn leave(presence: &Presence, db: &Db, hub: &Hub) {
+    if !presence.rules.automatic {
+        return;
+    }
+    for agent_id in presence.stop() {
+        settle_logged(presence, db, hub, None, agent_id).await;
+    }
+}
+
 /// Refreshes the rows of the agents this replica holds (only theirs: a row a failed
 /// settlement left behind goes stale rather than living on), writes back any another
 /// replica took for stale (this one was slow to beat), and settles the agents of
@@ -146,19 +158,15 @@ async fn beat(presence: &Presence, db: &Db, hub: &Hub) -> Result<(), sqlx::Error
     if !local.is_empty() {
         let mut tx = db.begin_write().await?;
         let sql = format!(
-            "UPDATE agent_presences SET seen_at = {now} WHERE replica = $1 AND agent_id IN ({})",
+            "UPDATE agent_presences SET seen_at = {now} WHERE replica = $1 AND agent_id IN ({}) \
+             RETURNING agent_id",
             placeholders(2, local.len())
         );
-        let mut refresh = sqlx::query(&sql).bind(&presence.replica);
+        let mut refresh = sqlx::query_scalar(&sql).bind(&presence.replica);
         for agent_id in &local {
             refresh = refresh.bind(*agent_id);
         }
-        refresh.execute(tx.conn()).await?;
-        let kept: Vec<i64> =
-            sqlx::query_scalar("SELECT agent_id FROM agent_presences WHERE replica = $1")
-                .bind(&presence.replica)
-                .fetch_all(tx.conn())
-                .await?;
+        let kept: Vec<i64> = refresh.fetch_all(tx.conn()).await?;
         tx.finish().await?;
         for agent_id in local.into_iter().filter(|id| !kept.contains(id)) {
             settle_logged(presence, db, hub, None, agent_id).await;

@@ -2,15 +2,22 @@
 //! is open on any server process sharing the database, not only on the one that saw
 //! her last tab close; a process that stops leaves rows nobody refreshes, and another
 //! one makes her "Ausente" once they are stale; a process too slow to say it is alive
-//! puts back what another took for stale.
+//! puts back what another took for stale; a process told to stop lets go of its
+//! agents at once.
 use std::time::Duration;
 
 use futures::SinkExt;
 
+use super::support::{availability, becomes, open_tab, until, with_presence};
 use crate::helpers::*;
 use app::domain::Availability;
-use app::events::ServerFrame;
 use app::live::presence::PresenceRules;
+
+with_presence!(
+    a_stopped_replica_s_tabs_expire = super::RULES,
+    a_slow_replica_puts_back_what_was_taken_for_stale = super::RULES,
+    a_replica_that_stops_lets_go_at_once = super::RULES,
+);
 
 /// Reloads settle within a short grace; a replica says it is alive twice a second
 /// (its rows stale after a second and a half unrefreshed).
@@ -28,41 +35,8 @@ const TWO_REPLICAS: PresenceRules = PresenceRules {
     ..RULES
 };
 
-fn adjust(config: &mut server::Config) {
-    config.presence = RULES;
-}
-
 fn adjust_replica(config: &mut server::Config) {
     config.presence = TWO_REPLICAS;
-}
-
-async fn availability(app: &TestApp, agent_id: i64) -> Availability {
-    let text: String = sqlx::query_scalar("SELECT availability FROM agents WHERE id = $1")
-        .bind(agent_id)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    Availability::parse(&text).unwrap()
-}
-
-/// Waits (up to 15 s: a guard against hanging, not a timing check) for her availability.
-async fn becomes(app: &TestApp, agent_id: i64, wanted: Availability) {
-    for _ in 0..300 {
-        if availability(app, agent_id).await == wanted {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("agent {agent_id} never became {wanted:?}");
-}
-
-async fn open_tab(app: &TestApp, cookie: &str) -> Socket {
-    let mut socket = app.socket(Some(cookie), None).await.unwrap();
-    assert!(matches!(
-        next_frame(&mut socket).await,
-        ServerFrame::Hello { .. }
-    ));
-    socket
 }
 
 async fn rows_of(app: &TestApp, agent_id: i64) -> i64 {
@@ -86,17 +60,10 @@ async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
     let mut on_a = open_tab(&replica_a, &lucia.cookie).await;
     becomes(&replica_a, lucia_id, Availability::Online).await;
     let mut on_b = open_tab(&replica_b, &lucia.cookie).await;
-    for _ in 0..300 {
-        if rows_of(&replica_a, lucia_id).await == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        rows_of(&replica_a, lucia_id).await,
-        2,
-        "each replica holds her"
-    );
+    until("each replica holds her", || async {
+        rows_of(&replica_a, lucia_id).await == 2
+    })
+    .await;
 
     // The tab on A closes: B still holds one, so she stays online.
     on_a.close(None).await.unwrap();
@@ -119,6 +86,34 @@ async fn she_is_online_while_any_replica_holds_a_tab_of_hers() {
     drop(on_b);
     becomes(&replica_a, lucia_id, Availability::Offline).await;
     assert_eq!(rows_of(&replica_a, lucia_id).await, 0);
+}
+
+/// One of two replicas stops: she stays online through the other, which holds a tab
+/// of hers, and only the stopped one's row goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_replica_leaves_her_online_where_another_holds_her() {
+    let Some(url) = fresh_postgres().await else {
+        return;
+    };
+    let replica_a = spawn_on_with(url.clone(), None, adjust_replica).await;
+    let replica_b = spawn_on_with(url, None, adjust_replica).await;
+    let lucia = replica_a.sign_in(LUCIA).await;
+    let lucia_id = replica_a.agent_id(LUCIA).await;
+    let _on_a = open_tab(&replica_a, &lucia.cookie).await;
+    let _on_b = open_tab(&replica_b, &lucia.cookie).await;
+    until("each replica holds her", || async {
+        rows_of(&replica_a, lucia_id).await == 2
+    })
+    .await;
+    becomes(&replica_a, lucia_id, Availability::Online).await;
+
+    let a = &replica_a.state;
+    app::live::presence::leave(&a.presence, &a.db, &a.hub).await;
+    assert_eq!(
+        availability(&replica_b, lucia_id).await,
+        Availability::Online
+    );
+    assert_eq!(rows_of(&replica_b, lucia_id).await, 1);
 }
 
 async fn a_stopped_replica_s_tabs_expire(app: TestApp) {
@@ -176,44 +171,26 @@ async fn a_slow_replica_puts_back_what_was_taken_for_stale(app: TestApp) {
         .unwrap();
 }
 
-mod stopped_replica {
-    use crate::helpers::{spawn_app_with, Backend};
+/// A replica told to stop (a deploy, a scale-down) does not leave its agents online
+/// for three missed beats: they are away as soon as it has let go, though their tabs'
+/// sockets are still open; later frames from those tabs change nothing.
+async fn a_replica_that_stops_lets_go_at_once(app: TestApp) {
+    let lucia = app.sign_in(LUCIA).await;
+    let lucia_id = app.agent_id(LUCIA).await;
+    let mut tab = open_tab(&app, &lucia.cookie).await;
+    becomes(&app, lucia_id, Availability::Online).await;
+    assert_eq!(rows_of(&app, lucia_id).await, 1);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::a_stopped_replica_s_tabs_expire(
-            spawn_app_with(Backend::Sqlite, super::adjust)
-                .await
-                .unwrap(),
-        )
-        .await;
-    }
+    app::live::presence::leave(&app.state.presence, &app.state.db, &app.state.hub).await;
+    assert_eq!(availability(&app, lucia_id).await, Availability::Offline);
+    assert_eq!(rows_of(&app, lucia_id).await, 0);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = spawn_app_with(Backend::Postgres, super::adjust).await {
-            super::a_stopped_replica_s_tabs_expire(app).await;
-        }
-    }
-}
-
-mod slow_replica {
-    use crate::helpers::{spawn_app_with, Backend};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::a_slow_replica_puts_back_what_was_taken_for_stale(
-            spawn_app_with(Backend::Sqlite, super::adjust)
-                .await
-                .unwrap(),
-        )
-        .await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = spawn_app_with(Backend::Postgres, super::adjust).await {
-            super::a_slow_replica_puts_back_what_was_taken_for_stale(app).await;
-        }
-    }
+    tab.send(tokio_tungstenite::tungstenite::Message::Text(
+        r#"{"frame":"active"}"#.into(),
+    ))
+    .await
+    .unwrap();
+    tokio::time::sleep(RULES.heartbeat * 2).await;
+    assert_eq!(availability(&app, lucia_id).await, Availability::Offline);
+    assert_eq!(rows_of(&app, lucia_id).await, 0);
 }
