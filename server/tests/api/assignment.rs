@@ -318,9 +318,10 @@ async fn an_agent_at_her_own_limit_is_skipped(app: TestApp) {
     assert_eq!(visitor_writes(&app, &token, "Otra vez").await, Some(lucia));
 }
 
-/// Arrivals in two inboxes at once, Lucía the only one online and one place short of
-/// her own limit: she gets exactly one of them (picks in different inboxes do not take
-/// turns by inbox, so hers take turns by agent).
+/// Customers writing again at once in two inboxes, to conversations nobody holds,
+/// Lucía the only one online and one place short of her own limit: she gets exactly
+/// one of them (reopenings in different inboxes do not take turns by inbox, so picks
+/// of her take turns by agent).
 async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
     let lucia = app.agent_id(LUCIA).await;
@@ -332,6 +333,8 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
             json!({"name": "Ventas", "channel": "web_chat"}),
         )
         .await;
+    // Four customers in each inbox, their conversations snoozed, nobody holding them.
+    let mut customers = Vec::new();
     for inbox in [first, second] {
         let _: () = app
             .ok(
@@ -344,6 +347,29 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
             save(&app, &admin.cookie, inbox, true, 0).await.status(),
             200
         );
+        let token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
+            .bind(inbox)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        for k in 0..4 {
+            let sent: app::widget::WidgetSent = app
+                .ok(
+                    "",
+                    "widget/send",
+                    json!({"token": token, "visitor": null, "body": "Hola", "name": format!("Vuelve {inbox} {k}"), "email": null}),
+                )
+                .await;
+            let conversation = app.conversation_of_message(sent.message.id).await;
+            sqlx::query(
+                "UPDATE conversations SET status = 'snoozed', assignee_id = NULL WHERE id = $1",
+            )
+            .bind(conversation)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+            customers.push((token.clone(), sent.visitor, conversation));
+        }
     }
     set_online(&app, LUCIA, "online").await;
     let limit = all_open_of(&app, lucia).await + 1;
@@ -355,21 +381,30 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let mut tokens = Vec::new();
-    for inbox in [first, second] {
-        let token: String = sqlx::query_scalar("SELECT web_token FROM inboxes WHERE id = $1")
-            .bind(inbox)
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-        tokens.push(token);
-    }
-    let arrivals = (0..8).map(|k| {
-        let (app, token) = (&app, tokens[k % 2].clone());
-        async move { visitor_writes(app, &token, &format!("A la vez {k}")).await }
+
+    let again = customers.iter().map(|(token, visitor, _)| {
+        let app = &app;
+        async move {
+            let _: app::widget::WidgetSent = app
+                .ok(
+                    "",
+                    "widget/send",
+                    json!({"token": token, "visitor": visitor, "body": "¿Hola?", "name": null, "email": null}),
+                )
+                .await;
+        }
     });
-    let got = futures::future::join_all(arrivals).await;
-    let given = got.iter().flatten().filter(|a| **a == lucia).count();
-    assert_eq!(given, 1, "one place left: {got:?}");
+    futures::future::join_all(again).await;
+    let mut given = 0;
+    for (_, _, conversation) in &customers {
+        let assignee: Option<i64> =
+            sqlx::query_scalar("SELECT assignee_id FROM conversations WHERE id = $1")
+                .bind(conversation)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        given += usize::from(assignee == Some(lucia));
+    }
+    assert_eq!(given, 1, "one place left");
     assert_eq!(all_open_of(&app, lucia).await, limit);
 }
