@@ -77,23 +77,31 @@ pub async fn pick_in_tx(
     .fetch_all(tx.conn())
     .await?;
     let mut chosen = None;
+    // Agents with a limit of their own whose lock this pick has waited for: at most
+    // one wait, taken while holding no other agent's lock, so two picks never wait on
+    // each other crosswise; later ones are tried and skipped when busy.
+    let mut waited = false;
     for row in &rows {
         let open: i64 = row.try_get("open_count")?;
         let all_open: i64 = row.try_get("all_open")?;
         let own_limit: i64 = row.try_get("max_open")?;
-        if (rule.limit == 0 || open < rule.limit) && (own_limit <= 0 || all_open < own_limit) {
-            chosen = Some((row.try_get::<i64, _>("id")?, own_limit));
-            break;
+        if (rule.limit > 0 && open >= rule.limit) || (own_limit > 0 && all_open >= own_limit) {
+            continue;
         }
+        let agent: i64 = row.try_get("id")?;
+        if own_limit > 0 && tx.backend == Backend::Postgres {
+            let wait = !waited;
+            waited = true;
+            if !room_everywhere(tx, agent, own_limit, wait).await? {
+                continue;
+            }
+        }
+        chosen = Some(agent);
+        break;
     }
-    let Some((agent, own_limit)) = chosen else {
+    let Some(agent) = chosen else {
         return Ok(None);
     };
-    if own_limit > 0 && !room_everywhere(tx, agent, own_limit).await? {
-        // Another inbox gave her the last place meanwhile; the waiting round will
-        // find this one someone.
-        return Ok(None);
-    }
     sqlx::query(
         "INSERT INTO assignment_turns (inbox_id, agent_id, turn) \
          VALUES ($1, $2, (SELECT COALESCE(MAX(turn), 0) + 1 FROM assignment_turns WHERE inbox_id = $1)) \
@@ -107,21 +115,31 @@ pub async fn pick_in_tx(
 }
 
 /// Her own limit counts every inbox, whose picks do not take turns with this one's:
-/// picks of her take turns instead (PostgreSQL; SQLite has one writer), and the one
-/// that waited reads her open conversations again. Only the chosen agent is waited
-/// for, so two picks never wait on each other crosswise.
+/// picks of her take turns instead (PostgreSQL's advisory lock of hers, held to
+/// commit), and the one that waited reads her open conversations again. Without
+/// `wait`, a lock another pick holds counts as no room.
 async fn room_everywhere(
     tx: &mut WriteTx,
     agent: i64,
     own_limit: i64,
+    wait: bool,
 ) -> Result<bool, sqlx::Error> {
-    if tx.backend != Backend::Postgres {
-        return Ok(true);
-    }
-    sqlx::query("SELECT pg_advisory_xact_lock(7463, CAST($1 AS INTEGER))")
+    if wait {
+        sqlx::query("SELECT pg_advisory_xact_lock(7463, CAST($1 AS INTEGER))")
+            .bind(agent)
+            .execute(tx.conn())
+            .await?;
+    } else {
+        let held: i64 = sqlx::query_scalar(
+            "SELECT CAST(CASE WHEN pg_try_advisory_xact_lock(7463, CAST($1 AS INTEGER)) THEN 1 ELSE 0 END AS BIGINT)",
+        )
         .bind(agent)
-        .execute(tx.conn())
+        .fetch_one(tx.conn())
         .await?;
+        if held == 0 {
+            return Ok(false);
+        }
+    }
     let open: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM conversation_tallies \
          WHERE assignee_id = $1 AND status = 'open'",

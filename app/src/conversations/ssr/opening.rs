@@ -50,6 +50,22 @@ pub async fn open_conversation_in_tx(
 /// The conversation's rows: its number, the row itself and its automatic assignee.
 pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<Opened, AppError> {
     let now = now_ms();
+    // Opened by a blocked customer: resolved at once, nobody told or assigned. Opened
+    // by a customer where an agent bot answers: pending with the bot until it (or the
+    // customer) hands it over.
+    let by_customer = new.assignee_id.is_none();
+    let muted = by_customer && super::blocked::contact_blocked(tx.conn(), new.contact_id).await?;
+    let with_bot = by_customer && !muted && has_bot(tx.conn(), new.inbox_id).await?;
+    let for_team = by_customer && !with_bot && !muted;
+    // The inbox's assignment turn before any row of it (its tallies): a waiting round
+    // holds the turn and then writes them, so taking it after them could deadlock.
+    if for_team
+        && super::assignment::settings(tx.conn(), new.inbox_id)
+            .await?
+            .enabled
+    {
+        super::assignment::lock_inbox(tx, new.inbox_id).await?;
+    }
     let number: i64 = sqlx::query(
         "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
          RETURNING next_conversation_number - 1 AS number",
@@ -58,12 +74,6 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .fetch_one(tx.conn())
     .await?
     .try_get("number")?;
-    // Opened by a blocked customer: resolved at once, nobody told or assigned. Opened
-    // by a customer where an agent bot answers: pending with the bot until it (or the
-    // customer) hands it over.
-    let by_customer = new.assignee_id.is_none();
-    let muted = by_customer && super::blocked::contact_blocked(tx.conn(), new.contact_id).await?;
-    let with_bot = by_customer && !muted && has_bot(tx.conn(), new.inbox_id).await?;
     let status = match (muted, with_bot) {
         (true, _) => "resolved",
         (false, true) => "pending",
@@ -87,11 +97,9 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .await?
     .try_get("id")?;
     // Opened by a customer: the inbox may hand it to whoever's turn it is.
-    let picked = match new.assignee_id {
-        None if !with_bot && !muted => {
-            super::assignment::pick_in_tx(tx, new.inbox_id, None).await?
-        }
-        _ => None,
+    let picked = match for_team {
+        true => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
+        false => None,
     };
     if let Some(agent) = picked {
         sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
@@ -104,7 +112,7 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
         id,
         account_id: new.account_id,
         inbox_id: new.inbox_id,
-        by_customer_for_team: by_customer && !with_bot && !muted,
+        by_customer_for_team: for_team,
         picked,
         at: now,
     })

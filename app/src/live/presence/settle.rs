@@ -142,7 +142,24 @@ pub async fn leave(presence: &Presence, db: &Db, hub: &Hub) {
     if !presence.rules.automatic {
         return;
     }
-    for agent_id in presence.stop() {
+    let mut agents = presence.stop();
+    // Also the rows of agents whose last tab closed within the grace period (their
+    // settlement sleeps and would die with the process) or whose settlement failed.
+    match sqlx::query_scalar::<_, i64>("SELECT agent_id FROM agent_presences WHERE replica = $1")
+        .bind(&presence.replica)
+        .fetch_all(&db.pool)
+        .await
+    {
+        Ok(rows) => {
+            for agent_id in rows {
+                if !agents.contains(&agent_id) {
+                    agents.push(agent_id);
+                }
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "could not read this replica's presence rows"),
+    }
+    for agent_id in agents {
         settle_logged(presence, db, hub, None, agent_id).await;
     }
 }

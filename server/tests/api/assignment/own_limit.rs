@@ -119,12 +119,13 @@ async fn an_agent_at_her_own_limit_is_skipped(app: TestApp) {
 }
 
 /// Customers writing again at once in two inboxes, to conversations nobody holds,
-/// Lucía the only one online and one place short of her own limit: she gets exactly
-/// one of them (reopenings in different inboxes do not take turns by inbox, so picks
-/// of her take turns by agent).
+/// Lucía one place short of her own limit and Marcos (no limit) online too: she gets
+/// exactly one of them (reopenings in different inboxes do not take turns by inbox, so
+/// picks of her take turns by agent) and the pick that found her full goes on to
+/// Marcos rather than leaving its conversation waiting.
 async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
     let admin = app.sign_in(ADMIN).await;
-    let lucia = app.agent_id(LUCIA).await;
+    let (lucia, marcos) = (app.agent_id(LUCIA).await, app.agent_id(MARCOS).await);
     let first = web_chat_inbox(&app).await;
     let second: i64 = app
         .ok(
@@ -136,13 +137,15 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
     // Four customers in each inbox, their conversations snoozed, nobody holding them.
     let mut customers = Vec::new();
     for inbox in [first, second] {
-        let _: () = app
-            .ok(
-                &admin.cookie,
-                "team/set_member",
-                json!({"inbox_id": inbox, "agent_id": lucia, "member": true}),
-            )
-            .await;
+        for agent in [lucia, marcos] {
+            let _: () = app
+                .ok(
+                    &admin.cookie,
+                    "team/set_member",
+                    json!({"inbox_id": inbox, "agent_id": agent, "member": true}),
+                )
+                .await;
+        }
         assert_eq!(
             save(&app, &admin.cookie, inbox, true, 0).await.status(),
             200
@@ -172,6 +175,7 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
         }
     }
     set_online(&app, LUCIA, "online").await;
+    set_online(&app, MARCOS, "online").await;
     let limit = all_open_of(&app, lucia).await + 1;
     let res = app
         .call_json(
@@ -195,7 +199,7 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
         }
     });
     futures::future::join_all(again).await;
-    let mut given = 0;
+    let mut assignees = Vec::new();
     for (_, _, conversation) in &customers {
         let assignee: Option<i64> =
             sqlx::query_scalar("SELECT assignee_id FROM conversations WHERE id = $1")
@@ -203,8 +207,13 @@ async fn her_own_limit_holds_across_inboxes_at_once(app: TestApp) {
                 .fetch_one(&app.state.db.pool)
                 .await
                 .unwrap();
-        given += usize::from(assignee == Some(lucia));
+        assignees.push(assignee);
     }
-    assert_eq!(given, 1, "one place left");
+    let to_lucia = assignees.iter().filter(|a| **a == Some(lucia)).count();
+    assert_eq!(to_lucia, 1, "one place left: {assignees:?}");
+    assert!(
+        assignees.iter().all(|a| a.is_some()),
+        "nobody left waiting while Marcos has room: {assignees:?}"
+    );
     assert_eq!(all_open_of(&app, lucia).await, limit);
 }

@@ -173,23 +173,30 @@ async fn a_slow_replica_puts_back_what_was_taken_for_stale(app: TestApp) {
 
 /// A replica told to stop (a deploy, a scale-down) does not leave its agents online
 /// for three missed beats: they are away as soon as it has let go, though their tabs'
-/// sockets are still open; later frames from those tabs change nothing.
+/// sockets are still open, and so is one whose last tab closed a moment before (her
+/// grace period would have ended after the process); a tab opened afterwards on the
+/// stopping replica changes nothing.
 async fn a_replica_that_stops_lets_go_at_once(app: TestApp) {
     let lucia = app.sign_in(LUCIA).await;
-    let lucia_id = app.agent_id(LUCIA).await;
-    let mut tab = open_tab(&app, &lucia.cookie).await;
+    let marcos = app.sign_in(MARCOS).await;
+    let (lucia_id, marcos_id) = (app.agent_id(LUCIA).await, app.agent_id(MARCOS).await);
+    let _lucias = open_tab(&app, &lucia.cookie).await;
+    let mut marcos_tab = open_tab(&app, &marcos.cookie).await;
     becomes(&app, lucia_id, Availability::Online).await;
+    becomes(&app, marcos_id, Availability::Online).await;
     assert_eq!(rows_of(&app, lucia_id).await, 1);
+    // Marcos closes his tab; his grace period is still running when the replica stops.
+    marcos_tab.close(None).await.unwrap();
+    drop(marcos_tab);
+    tokio::time::sleep(Duration::from_millis(100)).await;
 
     app::live::presence::leave(&app.state.presence, &app.state.db, &app.state.hub).await;
-    assert_eq!(availability(&app, lucia_id).await, Availability::Offline);
-    assert_eq!(rows_of(&app, lucia_id).await, 0);
+    for agent_id in [lucia_id, marcos_id] {
+        assert_eq!(availability(&app, agent_id).await, Availability::Offline);
+        assert_eq!(rows_of(&app, agent_id).await, 0);
+    }
 
-    tab.send(tokio_tungstenite::tungstenite::Message::Text(
-        r#"{"frame":"active"}"#.into(),
-    ))
-    .await
-    .unwrap();
+    let _late = open_tab(&app, &lucia.cookie).await;
     tokio::time::sleep(RULES.heartbeat * 2).await;
     assert_eq!(availability(&app, lucia_id).await, Availability::Offline);
     assert_eq!(rows_of(&app, lucia_id).await, 0);
