@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::access::Viewer;
-use super::list::{count_each, View};
+use super::list::count;
 use crate::conversations::model::{
     folder_name, FolderCount, ListFilter, SavedFolder, Tab, FOLDERS_MAX, FOLDER_COUNT_SHOWN,
 };
@@ -44,22 +44,27 @@ pub async fn list(db: &Db, viewer: Viewer) -> Result<Vec<SavedFolder>, AppError>
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
-/// Each folder's count, as the list would show it now (up to "99+").
+/// Each folder's count, as the list would show it now (up to "99+"), the folders
+/// counted side by side on the pool.
 pub async fn counts(db: &Db, viewer: Viewer) -> Result<Vec<FolderCount>, AppError> {
     let folders = list(db, viewer).await?;
-    let views: Vec<View> = folders
-        .iter()
-        .map(|folder| (folder.tab, folder.status, &folder.filter))
-        .collect();
-    let counted = count_each(db, viewer, &views, FOLDER_COUNT_SHOWN + 1).await?;
-    Ok(folders
-        .iter()
-        .zip(counted)
-        .map(|(folder, count)| FolderCount {
+    let counted = futures::future::try_join_all(folders.iter().map(|folder| async move {
+        let n = count(
+            db,
+            viewer,
+            folder.tab,
+            folder.status,
+            &folder.filter,
+            FOLDER_COUNT_SHOWN + 1,
+        )
+        .await?;
+        Ok::<_, AppError>(FolderCount {
             id: folder.id,
-            count,
+            count: n,
         })
-        .collect())
+    }))
+    .await?;
+    Ok(counted)
 }
 
 /// Saves the current view under a name. The filter's label, inbox and assignee must

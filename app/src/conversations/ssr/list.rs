@@ -181,59 +181,39 @@ pub fn filter_conditions(
     (conditions, args)
 }
 
-/// A view of the list (a saved folder's): tab, status and filter.
-pub type View<'a> = (Tab, ConversationStatus, &'a ListFilter);
-
-/// Views counted by one statement; more take more statements.
-const VIEWS_PER_STATEMENT: usize = 20;
-
-/// How many conversations each view holds for the viewer (saved folders' counts),
-/// each counted no further than `cap`. One statement counts them all, one after
-/// another on one connection: ten folders side by side on ten connections of a
-/// two-core machine cost no less and now and then much more.
-pub async fn count_each(
+/// How many conversations a tab, status and filter hold for the viewer (a saved
+/// folder's count), counting no further than `cap`.
+pub async fn count(
     db: &Db,
     viewer: Viewer,
-    views: &[View<'_>],
+    tab: Tab,
+    status: ConversationStatus,
+    filter: &ListFilter,
     cap: i64,
-) -> Result<Vec<i64>, AppError> {
-    let mut counted = Vec::with_capacity(views.len());
-    for chunk in views.chunks(VIEWS_PER_STATEMENT) {
-        let mut next_param = 4;
-        let mut param = || {
-            next_param += 1;
-            next_param - 1
-        };
-        let mut columns = Vec::with_capacity(chunk.len());
-        let mut values = Vec::new();
-        for (k, (tab, status, filter)) in chunk.iter().enumerate() {
-            let status_param = param();
-            let (conditions, args) = filter_conditions(*tab, filter, &mut param);
-            let limit = param();
-            columns.push(format!(
-                "(SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 AS one FROM conversations c \
-                 JOIN inboxes i ON i.id = c.inbox_id \
-                 LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2 \
-                 WHERE {VISIBLE} AND c.status = ${status_param} {conditions} LIMIT ${limit}) capped) AS n{k}"
-            ));
-            values.push(Arg::Text(status.as_str()));
-            values.extend(args);
-            values.push(Arg::Int(cap));
-        }
-        let sql = format!("SELECT {}", columns.join(", "));
-        let mut query = sqlx::query(&sql)
-            .bind(viewer.account_id)
-            .bind(viewer.agent_id)
-            .bind(viewer.admin as i64);
-        for value in values {
-            query = value.bind(query);
-        }
-        let row = query.fetch_one(&db.pool).await?;
-        for k in 0..chunk.len() {
-            counted.push(row.try_get::<i64, _>(k)?);
-        }
+) -> Result<i64, AppError> {
+    let mut next_param = 5;
+    let mut param = || {
+        next_param += 1;
+        next_param - 1
+    };
+    let (conditions, args) = filter_conditions(tab, filter, &mut param);
+    let limit = param();
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 AS one FROM conversations c \
+         JOIN inboxes i ON i.id = c.inbox_id \
+         LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = $2 \
+         WHERE {VISIBLE} AND c.status = $4 {conditions} LIMIT ${limit}) capped"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(viewer.account_id)
+        .bind(viewer.agent_id)
+        .bind(viewer.admin as i64)
+        .bind(status.as_str());
+    for arg in args {
+        query = arg.bind(query);
     }
-    Ok(counted)
+    query = query.bind(cap);
+    Ok(query.fetch_one(&db.pool).await?.try_get(0)?)
 }
 
 /// The tab counts, summed from the tallies the database keeps (migration 0009), so
