@@ -12,6 +12,7 @@ mod own_limit;
 on_both_backends!(
     round_robin_over_online_members_with_room,
     concurrent_arrivals_respect_the_limit,
+    the_picked_agent_is_told_once,
 );
 
 async fn set_online(app: &TestApp, email: &str, availability: &str) {
@@ -211,4 +212,59 @@ async fn concurrent_arrivals_respect_the_limit(app: TestApp) {
     assert!(given.contains(&lucia) && given.contains(&marcos), "{got:?}");
     assert_eq!(open_of(&app, lucia, inbox).await, 1);
     assert_eq!(open_of(&app, marcos, inbox).await, 1);
+}
+
+/// Picked for a conversation a visitor opens, she is told of it once (assigned to her,
+/// with its activity line naming her), not of its first message as well; the visitor's
+/// next message is a reply she hears of.
+async fn the_picked_agent_is_told_once(app: TestApp) {
+    let admin = app.sign_in(ADMIN).await;
+    let lucia = app.agent_id(LUCIA).await;
+    let inbox = web_chat_inbox(&app).await;
+    let token = app.web_chat_token().await;
+    set_online(&app, LUCIA, "online").await;
+    set_online(&app, MARCOS, "offline").await;
+    assert_eq!(
+        save(&app, &admin.cookie, inbox, true, 0).await.status(),
+        200
+    );
+    let sent: app::widget::WidgetSent = app
+        .ok(
+            "",
+            "widget/send",
+            json!({"token": token, "visitor": null, "body": "Hola", "name": "Una vez", "email": null}),
+        )
+        .await;
+    let conversation = app.conversation_of_message(sent.message.id).await;
+    let kinds = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT kind FROM notifications WHERE agent_id = $1 AND conversation_id = $2 ORDER BY id",
+            )
+            .bind(lucia)
+            .bind(conversation)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(kinds(&app).await, ["assigned"]);
+    let line: String = sqlx::query_scalar(
+        "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'activity'",
+    )
+    .bind(conversation)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(line, "→ Lucía Fernández");
+
+    let _: app::widget::WidgetSent = app
+        .ok(
+            "",
+            "widget/send",
+            json!({"token": token, "visitor": sent.visitor, "body": "¿Sigues ahí?", "name": null, "email": null}),
+        )
+        .await;
+    assert_eq!(kinds(&app).await, ["assigned", "customer_reply"]);
 }

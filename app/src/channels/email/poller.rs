@@ -194,10 +194,11 @@ async fn store_in_db(
         // The quoted mail travels in the message itself.
         reply_to_external: None,
     };
+    let conversation_id = conversation.id;
     receive_in_tx(&mut tx, conversation, contact, &inbound).await?;
     if let Some(display_id) = refused {
         let note = MessageExtra::ThreadRefused { display_id };
-        add_activity_in_tx(&mut tx, conversation.id, &format!("≠ #{display_id}"), &note).await?;
+        add_activity_in_tx(&mut tx, conversation_id, &format!("≠ #{display_id}"), &note).await?;
     }
     if !content.refused_files.is_empty() {
         let names: Vec<&str> = content
@@ -209,7 +210,7 @@ async fn store_in_db(
         let note = MessageExtra::FilesRefused {
             files: content.refused_files,
         };
-        add_activity_in_tx(&mut tx, conversation.id, &text, &note).await?;
+        add_activity_in_tx(&mut tx, conversation_id, &text, &note).await?;
     }
     email.hub.commit(tx).await?;
     Ok(true)

@@ -3,6 +3,7 @@
 //! Many at once (bulk, automatic assignment) cost one insert each and no re-read.
 use sqlx::Row;
 
+use super::assignment::Picked;
 use crate::conversations::model::{MessageExtra, MessageView, SenderKind};
 use crate::db::WriteTx;
 use crate::domain::MessageDirection;
@@ -66,10 +67,40 @@ pub async fn assigned_in_tx(
     if conversations.is_empty() {
         return Ok(());
     }
-    let assignee_id = assignee;
-    let assignee = match assignee {
-        Some(id) => Some(agent_name(tx, id).await?),
+    let named = match assignee {
+        Some(id) => Some((id, agent_name(tx, id).await?)),
         None => None,
+    };
+    named_in_tx(tx, account_id, conversations, named, by, now).await
+}
+
+/// Lines saying automatic assignment handed the conversations to `picked` (whose
+/// name the pick has read), and her notification of each.
+pub async fn picked_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    picked: &Picked,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let named = Some((picked.id, picked.name.clone()));
+    named_in_tx(tx, account_id, conversations, named, Actor::Automatic, now).await
+}
+
+async fn named_in_tx(
+    tx: &mut WriteTx,
+    account_id: i64,
+    conversations: &[Changed],
+    named: Option<(i64, String)>,
+    by: Actor<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if conversations.is_empty() {
+        return Ok(());
+    }
+    let (assignee_id, assignee) = match named {
+        Some((id, name)) => (Some(id), Some(name)),
+        None => (None, None),
     };
     let body = format!("→ {}", assignee.as_deref().unwrap_or("∅"));
     let extra = MessageExtra::Assigned {

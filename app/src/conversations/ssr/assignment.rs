@@ -12,7 +12,7 @@ use crate::db::{Backend, WriteTx};
 
 /// An inbox's automatic assignment (its settings' `auto_assign`, on for inboxes
 /// created since, and `auto_assign_limit`, 0 for no limit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AutoAssign {
     pub enabled: bool,
     pub limit: i64,
@@ -26,13 +26,20 @@ pub async fn settings(
         .bind(inbox_id)
         .fetch_optional(conn)
         .await?;
-    let json: serde_json::Value = text
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
-    Ok(AutoAssign {
-        enabled: json["auto_assign"].as_bool().unwrap_or(false),
-        limit: json["auto_assign_limit"].as_i64().unwrap_or(0).max(0),
-    })
+    Ok(AutoAssign::from_settings(text.as_deref()))
+}
+
+impl AutoAssign {
+    /// The rule in an inbox's settings (JSON text; absent or unreadable: off).
+    pub fn from_settings(text: Option<&str>) -> Self {
+        let json: serde_json::Value = text
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default();
+        AutoAssign {
+            enabled: json["auto_assign"].as_bool().unwrap_or(false),
+            limit: json["auto_assign_limit"].as_i64().unwrap_or(0).max(0),
+        }
+    }
 }
 
 /// Concurrent assignments in one inbox take turns (PostgreSQL; SQLite has one writer).
@@ -47,22 +54,44 @@ pub async fn lock_inbox(tx: &mut WriteTx, inbox_id: i64) -> Result<(), sqlx::Err
     Ok(())
 }
 
+/// The agent a pick chose, with the name teammates see (for the activity line, which
+/// would otherwise read it again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picked {
+    pub id: i64,
+    pub name: String,
+}
+
 /// The agent whose turn it is, if anyone may take one more conversation now; her
 /// turn is taken in the same transaction.
 pub async fn pick_in_tx(
     tx: &mut WriteTx,
     inbox_id: i64,
     team_id: Option<i64>,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<Picked>, sqlx::Error> {
     let rule = settings(tx.conn(), inbox_id).await?;
     if !rule.enabled {
         return Ok(None);
     }
     lock_inbox(tx, inbox_id).await?;
+    pick_by_rule(tx, inbox_id, team_id, rule).await
+}
+
+/// [`pick_in_tx`] for a caller that has read the inbox's rule and, when it is on,
+/// taken the inbox's lock (every statement saved counts on an inbound message).
+pub async fn pick_by_rule(
+    tx: &mut WriteTx,
+    inbox_id: i64,
+    team_id: Option<i64>,
+    rule: AutoAssign,
+) -> Result<Option<Picked>, sqlx::Error> {
+    if !rule.enabled {
+        return Ok(None);
+    }
     // Open conversations come from the tallies the triggers keep (one row each), so a
     // pick costs the same whether she holds three conversations or three thousand.
     let rows = sqlx::query(
-        "SELECT a.id, \
+        "SELECT a.id, CASE WHEN TRIM(COALESCE(a.display_name, '')) = '' THEN a.name ELSE a.display_name END AS shown_name, \
          COALESCE((SELECT t.total FROM conversation_tallies t WHERE t.inbox_id = $1 AND t.status = 'open' AND t.assignee_id = a.id), 0) AS open_count, \
          CASE WHEN a.max_open > 0 THEN COALESCE((SELECT CAST(SUM(t.total) AS BIGINT) FROM conversation_tallies t WHERE t.assignee_id = a.id AND t.status = 'open'), 0) ELSE 0 END AS all_open, \
          a.max_open, \
@@ -96,10 +125,13 @@ pub async fn pick_in_tx(
                 continue;
             }
         }
-        chosen = Some(agent);
+        chosen = Some(Picked {
+            id: agent,
+            name: row.try_get("shown_name")?,
+        });
         break;
     }
-    let Some(agent) = chosen else {
+    let Some(picked) = chosen else {
         return Ok(None);
     };
     sqlx::query(
@@ -108,10 +140,10 @@ pub async fn pick_in_tx(
          ON CONFLICT (inbox_id, agent_id) DO UPDATE SET turn = EXCLUDED.turn",
     )
     .bind(inbox_id)
-    .bind(agent)
+    .bind(picked.id)
     .execute(tx.conn())
     .await?;
-    Ok(Some(agent))
+    Ok(Some(picked))
 }
 
 /// Her own limit counts every inbox, whose picks do not take turns with this one's:
@@ -156,7 +188,7 @@ async fn room_everywhere(
 pub async fn reopened_in_tx(
     tx: &mut WriteTx,
     conversation: &ConversationSummary,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<Picked>, sqlx::Error> {
     if let Some(agent) = conversation.assignee_id {
         let online: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM agents WHERE id = $1 AND active = 1 AND availability = 'online'",
@@ -169,9 +201,9 @@ pub async fn reopened_in_tx(
         }
     }
     let picked = pick_in_tx(tx, conversation.inbox_id, conversation.team_id).await?;
-    if let Some(agent) = picked {
+    if let Some(agent) = &picked {
         sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
-            .bind(agent)
+            .bind(agent.id)
             .bind(conversation.id)
             .execute(tx.conn())
             .await?;

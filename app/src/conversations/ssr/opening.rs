@@ -7,7 +7,7 @@
 use sqlx::Row;
 
 use super::access::summary_in_tx;
-use super::activity::Actor;
+use super::assignment::{self, AutoAssign, Picked};
 use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, WriteTx};
 use crate::error::AppError;
@@ -26,7 +26,7 @@ pub struct NewConversation<'a> {
 }
 
 /// A conversation whose rows are written and whose announcement is still to come.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Opened {
     pub id: i64,
     account_id: i64,
@@ -34,7 +34,7 @@ pub struct Opened {
     /// Opened by a customer (no agent started it) and not held by an agent bot.
     by_customer_for_team: bool,
     /// The agent the inbox's automatic assignment picked.
-    picked: Option<i64>,
+    pub picked: Option<Picked>,
     at: i64,
 }
 
@@ -55,17 +55,21 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     // customer) hands it over.
     let by_customer = new.assignee_id.is_none();
     let muted = by_customer && super::blocked::contact_blocked(tx.conn(), new.contact_id).await?;
-    let with_bot = by_customer && !muted && has_bot(tx.conn(), new.inbox_id).await?;
+    let (with_bot, rule) = match by_customer && !muted {
+        true => bot_and_rule(tx.conn(), new.inbox_id).await?,
+        false => (false, AutoAssign::default()),
+    };
     let for_team = by_customer && !with_bot && !muted;
     // The inbox's assignment turn before any row of it (its tallies): a waiting round
-    // holds the turn and then writes them, so taking it after them could deadlock.
-    if for_team
-        && super::assignment::settings(tx.conn(), new.inbox_id)
-            .await?
-            .enabled
-    {
-        super::assignment::lock_inbox(tx, new.inbox_id).await?;
-    }
+    // holds the turn and then writes them, so taking it after them could deadlock. The
+    // pick comes first too, so the row is written once, with its assignee.
+    let picked = match for_team && rule.enabled {
+        true => {
+            assignment::lock_inbox(tx, new.inbox_id).await?;
+            assignment::pick_by_rule(tx, new.inbox_id, None, rule).await?
+        }
+        false => None,
+    };
     let number: i64 = sqlx::query(
         "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
          RETURNING next_conversation_number - 1 AS number",
@@ -89,25 +93,13 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .bind(new.inbox_id)
     .bind(new.contact_id)
     .bind(new.identity_id)
-    .bind(new.assignee_id)
+    .bind(picked.as_ref().map_or(new.assignee_id, |p| Some(p.id)))
     .bind(new.subject)
     .bind(now)
     .bind(status)
     .fetch_one(tx.conn())
     .await?
     .try_get("id")?;
-    // Opened by a customer: the inbox may hand it to whoever's turn it is.
-    let picked = match for_team {
-        true => super::assignment::pick_in_tx(tx, new.inbox_id, None).await?,
-        false => None,
-    };
-    if let Some(agent) = picked {
-        sqlx::query("UPDATE conversations SET assignee_id = $1 WHERE id = $2")
-            .bind(agent)
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-    }
     Ok(Opened {
         id,
         account_id: new.account_id,
@@ -142,19 +134,29 @@ pub async fn announce_in_tx(
     if opened.by_customer_for_team {
         fanout::queue_in_tx(tx, opened.account_id, id).await?;
     }
-    if opened.picked.is_some() {
+    if let Some(picked) = &opened.picked {
         let changed = [(id, opened.inbox_id)];
-        super::activity::assigned_in_tx(
-            tx,
-            opened.account_id,
-            &changed,
-            opened.picked,
-            Actor::Automatic,
-            opened.at,
-        )
-        .await?;
+        super::activity::picked_in_tx(tx, opened.account_id, &changed, picked, opened.at).await?;
     }
     Ok(summary)
+}
+
+/// Whether an agent bot answers the inbox's new conversations, and its automatic
+/// assignment, in one read (a customer's first message waits for it).
+async fn bot_and_rule(
+    conn: &mut sqlx::AnyConnection,
+    inbox_id: i64,
+) -> Result<(bool, AutoAssign), sqlx::Error> {
+    let row: Option<(Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT agent_bot_id, settings FROM inboxes WHERE id = $1")
+            .bind(inbox_id)
+            .fetch_optional(conn)
+            .await?;
+    let (bot, settings) = row.unwrap_or_default();
+    Ok((
+        bot.is_some(),
+        AutoAssign::from_settings(settings.as_deref()),
+    ))
 }
 
 /// Whether an agent bot answers the inbox's new conversations.

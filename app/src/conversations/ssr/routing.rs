@@ -16,7 +16,7 @@ pub use super::opening::{open_conversation_in_tx, NewConversation};
 
 /// The conversation a customer's message joins, and whether it was opened for it: a
 /// new one is announced by `receive_in_tx` once the message is stored (see `opening`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[must_use = "a conversation opened for a message is announced by `receive_in_tx`"]
 pub struct Routed {
     pub id: i64,

@@ -2,7 +2,7 @@
 //! conversation out of an agent bot's hands (pending to open).
 use super::access::{visible_conversation, Viewer};
 use super::actions::append_change;
-use super::activity::{self, Actor};
+use super::activity;
 use crate::agents::AgentProfile;
 use crate::conversations::model::ConversationSummary;
 use crate::db::{now_ms, Db};
@@ -79,9 +79,8 @@ pub async fn change_status(
     if handed && bot.is_some() {
         activity::handed_off_in_tx(&mut tx, account_id, &changed, bot, now).await?;
     }
-    if picked.is_some() {
-        activity::assigned_in_tx(&mut tx, account_id, &changed, picked, Actor::Automatic, now)
-            .await?;
+    if let Some(picked) = &picked {
+        activity::picked_in_tx(&mut tx, account_id, &changed, picked, now).await?;
     }
     hub.commit(tx).await?;
     Ok(after)

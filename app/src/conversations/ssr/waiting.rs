@@ -5,7 +5,7 @@
 //! conversation go to one agent only).
 use super::access::summary_in_tx;
 use super::actions::{changed, scope};
-use super::activity::{self, Actor};
+use super::activity;
 use super::assignment::{lock_inbox, pick_in_tx, settings};
 use crate::db::{now_ms, Db};
 use crate::domain::ConversationStatus;
@@ -49,14 +49,14 @@ pub async fn assign_waiting(db: &Db, hub: &Hub) -> Result<usize, AppError> {
                 tx.finish().await?;
                 continue;
             }
-            let Some(agent) = pick_in_tx(&mut tx, inbox_id, before.team_id).await? else {
+            let Some(picked) = pick_in_tx(&mut tx, inbox_id, before.team_id).await? else {
                 // Nobody has room: the rest of this inbox waits too.
                 tx.finish().await?;
                 break;
             };
             let now = now_ms();
             sqlx::query("UPDATE conversations SET assignee_id = $1, updated_at = $2 WHERE id = $3")
-                .bind(agent)
+                .bind(picked.id)
                 .bind(now)
                 .bind(conversation_id)
                 .execute(tx.conn())
@@ -65,15 +65,7 @@ pub async fn assign_waiting(db: &Db, hub: &Hub) -> Result<usize, AppError> {
             tx.append_event(account_id, scope(&before), changed(&before, &after))
                 .await?;
             let line = [(conversation_id, inbox_id)];
-            activity::assigned_in_tx(
-                &mut tx,
-                account_id,
-                &line,
-                Some(agent),
-                Actor::Automatic,
-                now,
-            )
-            .await?;
+            activity::picked_in_tx(&mut tx, account_id, &line, &picked, now).await?;
             hub.commit(tx).await?;
             assigned += 1;
         }

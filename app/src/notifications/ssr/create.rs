@@ -85,11 +85,8 @@ pub async fn notify_in_tx(
     }
     let now = now_ms();
     // Rows in a few statements rather than one per agent (a new conversation may tell
-    // thousands), then their ids read back: the rows after the highest id before them
-    // are this transaction's own (others' uncommitted rows are not visible).
-    let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
-        .fetch_one(tx.conn())
-        .await?;
+    // thousands), their ids returned by the same statements.
+    let mut ids: Vec<(i64, i64)> = Vec::with_capacity(wanted.len());
     for chunk in wanted.chunks(INSERT_CHUNK) {
         let rows = (0..chunk.len())
             .map(|k| {
@@ -100,7 +97,7 @@ pub async fn notify_in_tx(
             .join(", ");
         let sql = format!(
             "INSERT INTO notifications (account_id, agent_id, kind, conversation_id, message_id, actor_agent_id, \
-             created_at, push_pending, email_state) VALUES {rows}"
+             created_at, push_pending, email_state) VALUES {rows} RETURNING id, agent_id"
         );
         let mut query = sqlx::query(&sql)
             .bind(account_id)
@@ -113,26 +110,21 @@ pub async fn notify_in_tx(
             let email = (ways.email && notice.kind.emails()).then_some("pending");
             query = query.bind(*agent_id).bind(ways.push as i64).bind(email);
         }
-        query.execute(tx.conn()).await?;
+        for row in query.fetch_all(tx.conn()).await? {
+            ids.push((row.try_get("id")?, row.try_get("agent_id")?));
+        }
     }
-    let ids = sqlx::query(
-        "SELECT id, agent_id FROM notifications WHERE id > $1 AND conversation_id = $2 AND kind = $3 ORDER BY id",
-    )
-    .bind(before)
-    .bind(notice.conversation_id)
-    .bind(notice.kind.as_str())
-    .fetch_all(tx.conn())
-    .await?;
+    // RETURNING's order is not promised; the bell lists them in id order.
+    ids.sort_unstable();
     let sound: std::collections::HashMap<i64, bool> =
         wanted.iter().map(|(a, w)| (*a, w.sound)).collect();
     let mut events = Vec::with_capacity(wanted.len());
-    for row in &ids {
-        let agent_id: i64 = row.try_get("agent_id")?;
+    for (id, agent_id) in ids {
         let Some(&sound) = sound.get(&agent_id) else {
             continue;
         };
         let notification = NotificationView {
-            id: row.try_get("id")?,
+            id,
             kind: notice.kind,
             conversation_id: notice.conversation_id,
             display_id,

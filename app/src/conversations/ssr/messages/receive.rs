@@ -6,7 +6,7 @@ use super::read::message_in_tx;
 use super::store::{account_of, emit_message, insert_attachments_in_tx, preview_of};
 use crate::conversations::model::{ConversationSummary, MessageExtra, MessageView};
 use crate::conversations::ssr::access::summary_in_tx;
-use crate::conversations::ssr::activity::{self, Actor};
+use crate::conversations::ssr::activity;
 use crate::conversations::ssr::assignment;
 use crate::conversations::ssr::opening::{announce_in_tx, has_bot};
 use crate::conversations::ssr::routing::Routed;
@@ -186,9 +186,9 @@ pub async fn receive_in_tx(
     }
     let message = message_in_tx(tx.conn(), message_id).await?;
     emit_message(tx, &before, &message).await?;
+    let account_id = account_of(tx, before.id).await?;
     // A pending conversation is an agent bot's to answer.
     if next != ConversationStatus::Pending && !muted {
-        let account_id = account_of(tx, before.id).await?;
         crate::conversations::ssr::out_of_office::reply_in_tx(
             tx,
             account_id,
@@ -199,15 +199,16 @@ pub async fn receive_in_tx(
         .await?;
     }
     if before.status == ConversationStatus::Pending && asked_for_person {
-        let account_id = account_of(tx, before.id).await?;
         let changed = [(before.id, before.inbox_id)];
         activity::handed_off_in_tx(tx, account_id, &changed, None, now).await?;
     }
-    if picked.is_some() {
+    // Picked for a conversation opened or reopened by this message, she is told of the
+    // conversation (with its activity line), not of the message as well.
+    let just_picked = opened.as_ref().is_some_and(|o| o.picked.is_some());
+    if let Some(picked) = &picked {
         let changed = [(before.id, before.inbox_id)];
-        let account_id = account_of(tx, before.id).await?;
-        activity::assigned_in_tx(tx, account_id, &changed, picked, Actor::Automatic, now).await?;
-    } else if let Some(assignee) = before.assignee_id.filter(|_| !muted) {
+        activity::picked_in_tx(tx, account_id, &changed, picked, now).await?;
+    } else if let Some(assignee) = before.assignee_id.filter(|_| !muted && !just_picked) {
         // Newly handed over, she was just told of the conversation; else of the reply.
         let notice = Notice {
             kind: NotificationKind::CustomerReply,
