@@ -355,10 +355,16 @@ pub async fn signed_in(addr: SocketAddr, email: &str) -> anyhow::Result<reqwest:
 }
 
 /// Drops a benchmark's PostgreSQL database.
-/// Refreshes the planner's statistics after a seed, in the server's write turn
-/// (seeds write beside a running server; see `Db::write_turn`).
+/// Makes a seeded database look like a desk that has been running, in the server's
+/// write turn (seeds write beside a running server; see `Db::write_turn`): the web
+/// chat's mailing queue, which the worker would have emptied long since (the seeded
+/// agents' replies queued themselves through its trigger), emptied, and the planner's
+/// statistics refreshed.
 pub async fn analyze(db: &app::db::Db) -> anyhow::Result<()> {
     let _turn = db.write_turn().await;
+    sqlx::query("DELETE FROM widget_mailings WHERE state = 'pending'")
+        .execute(&db.pool)
+        .await?;
     let sql = match db.backend {
         app::db::Backend::Sqlite => "ANALYZE",
         app::db::Backend::Postgres => "VACUUM ANALYZE",

@@ -3,7 +3,9 @@
 //! contact's `pubsub_token` and read her conversations' events as Chatwoot sends them
 //! (`app::chatwoot::ssr::public::cable`). ActionCable's JSON protocol: `welcome`, a
 //! `ping` every 3 s, `confirm_subscription` / `reject_subscription`, then
-//! `{identifier, message: {event, data}}`. Agents' dashboards use Charla's own socket.
+//! `{identifier, message: {event, data}}`. Agents' own clients (Chatwoot's mobile app)
+//! subscribe the same way with the agent's `pubsub_token`, `user_id` and `account_id`
+//! (`app::chatwoot::ssr::agent_cable`); Charla's dashboard uses its own socket.
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
+use app::chatwoot::ssr::agent_cable::{agent_by_pubsub, AgentListener};
 use app::chatwoot::ssr::public::cable::{customer_by_pubsub, Listener};
 use app::live::hub::Batch;
 use app::live::typing::{Said, Signal};
@@ -62,14 +65,35 @@ struct Identifier {
     channel: String,
     #[serde(default)]
     pubsub_token: String,
+    /// An agent's subscription names her and her account (numbers or numeric text).
+    #[serde(default)]
+    user_id: Option<Value>,
+    #[serde(default)]
+    account_id: Option<Value>,
+}
+
+fn number(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Who listens: a Client API contact, or an agent.
+enum Who {
+    Customer {
+        listener: Box<Listener>,
+        _slot: SocketSlot,
+    },
+    Agent(Box<AgentListener>),
 }
 
 /// The one subscription a socket holds (Chatwoot's SDKs open one per contact).
 struct Subscription {
     identifier: String,
-    listener: Listener,
+    who: Who,
     live: Receiver<Batch>,
-    _slot: SocketSlot,
 }
 
 async fn subscribe(
@@ -81,6 +105,20 @@ async fn subscribe(
     let wanted: Identifier = serde_json::from_str(identifier).ok()?;
     if wanted.channel != "RoomChannel" || wanted.pubsub_token.is_empty() {
         return None;
+    }
+    if let Some(user_id) = number(wanted.user_id.as_ref()) {
+        let account_id = number(wanted.account_id.as_ref())?;
+        let agent = agent_by_pubsub(state, user_id, account_id, &wanted.pubsub_token)
+            .await
+            .ok()?;
+        // Listening before her view is read: a change in between still counts.
+        let live = state.hub.subscribe(account_id);
+        let listener = AgentListener::new(state, agent, base_url).await.ok()?;
+        return Some(Subscription {
+            identifier: identifier.to_owned(),
+            who: Who::Agent(Box::new(listener)),
+            live,
+        });
     }
     let customer = customer_by_pubsub(&state.db, &wanted.pubsub_token)
         .await
@@ -94,9 +132,11 @@ async fn subscribe(
     let listener = Listener::new(&state.db, customer, base_url).await.ok()?;
     Some(Subscription {
         identifier: identifier.to_owned(),
-        listener,
+        who: Who::Customer {
+            listener: Box::new(listener),
+            _slot: slot,
+        },
         live,
-        _slot: slot,
     })
 }
 
@@ -109,13 +149,16 @@ fn typing_said(sub: &Subscription, signal: &Signal) -> Option<Value> {
     let Said::Typing(typing) = &signal.said else {
         return None;
     };
-    if signal.account_id != sub.listener.customer.inbox.account_id
+    let Who::Customer { listener, .. } = &sub.who else {
+        return None;
+    };
+    if signal.account_id != listener.customer.inbox.account_id
         || typing.agent_id.is_none()
         || typing.private
     {
         return None;
     }
-    let number = sub.listener.number(typing.conversation_id)?;
+    let number = listener.number(typing.conversation_id)?;
     let name = if typing.typing {
         "conversation.typing_on"
     } else {
@@ -151,7 +194,15 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                 Ok(batch) => {
                     let Some(sub) = subscription.as_mut() else { continue };
                     for event in batch.iter() {
-                        if let Some((name, data)) = sub.listener.hear(&state.db, &event.event).await {
+                        let heard = match &mut sub.who {
+                            Who::Customer { listener, .. } => listener.hear(&state.db, &event.event).await.into_iter().collect(),
+                            Who::Agent(listener) => match listener.hear(&state, &event.envelope).await {
+                                Ok(heard) => heard,
+                                // Deactivated, or signed out everywhere: the line ends.
+                                Err(()) => return,
+                            },
+                        };
+                        for (name, data) in heard {
                             if !send(&mut socket, &said(&sub.identifier, name, data)).await {
                                 return;
                             }

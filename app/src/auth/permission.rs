@@ -77,13 +77,20 @@ pub struct EventView {
 
 impl EventView {
     pub async fn load(db: &Db, session: &Session) -> Result<Self, AppError> {
+        let tag = crate::events::session_tag(&session.token_hash);
+        Self::of(db, &session.agent, tag).await
+    }
+
+    /// The view of an agent's client that holds no browser session of hers (an app on
+    /// her API token: `session` is empty, so only an end of all her sessions ends it).
+    pub async fn of(db: &Db, agent: &AgentProfile, session: String) -> Result<Self, AppError> {
         let rows = sqlx::query("SELECT inbox_id FROM inbox_members WHERE agent_id = $1")
-            .bind(session.agent.id)
+            .bind(agent.id)
             .fetch_all(&db.pool)
             .await?;
         Ok(EventView {
-            session: crate::events::session_tag(&session.token_hash),
-            viewer: Viewer::from(&session.agent),
+            session,
+            viewer: Viewer::from(agent),
             inboxes: rows
                 .iter()
                 .map(|r| r.try_get::<i64, _>("inbox_id"))

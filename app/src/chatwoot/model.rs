@@ -55,6 +55,9 @@ pub struct Profile {
     pub message_signature: Option<String>,
     /// Her own API token (Chatwoot's clients read it after signing in).
     pub access_token: String,
+    /// What her clients subscribe to `/cable`'s `RoomChannel` with (with `id` as
+    /// `user_id` and her account's id).
+    pub pubsub_token: String,
     pub inviter_id: Option<i64>,
     #[schema(value_type = Object)]
     pub ui_settings: Value,

@@ -2,6 +2,7 @@
 //! dashboard uses, then gives the answer Chatwoot's shape.
 pub mod account;
 pub mod account_detail;
+pub mod agent_cable;
 pub mod agents;
 pub mod api_inbox;
 pub mod api_start;

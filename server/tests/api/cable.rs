@@ -16,7 +16,7 @@ on_both_backends!(a_client_api_contact_hears_her_conversation_on_actioncable);
 type Cable = Socket;
 
 /// The next frame that is not a ping (a guard of 20 s, not a timing check).
-async fn next(cable: &mut Cable) -> Value {
+pub(crate) async fn next(cable: &mut Cable) -> Value {
     loop {
         let frame = tokio::time::timeout(std::time::Duration::from_secs(20), cable.next())
             .await

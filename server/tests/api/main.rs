@@ -1,6 +1,7 @@
 #![recursion_limit = "512"]
 //! Integration tests: the real server on port 0 against a fresh SQLite file and,
 //! where one is reachable, a fresh PostgreSQL database.
+mod agent_cable;
 mod agent_typing;
 mod agents_api;
 mod api_inbox_flows;

@@ -42,29 +42,54 @@ pub struct Mailing {
     pub after: Duration,
 }
 
+/// Rows taken per pass.
+const PER_PASS: i64 = 100;
+/// Full passes run back to back (a backlog drains) before the worker rests anyway.
+const PASSES_IN_A_ROW: usize = 20;
+
 pub fn spawn(mailing: Mailing) {
     tokio::spawn(async move {
+        let mut in_a_row = 0;
         loop {
-            if let Err(err) = run_once(&mailing).await {
-                tracing::warn!(error = %err, "widget mailing pass failed");
+            match run_pass(&mailing).await {
+                Ok(pass) if pass.full && in_a_row < PASSES_IN_A_ROW => {
+                    in_a_row += 1;
+                    continue;
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "widget mailing pass failed"),
             }
+            in_a_row = 0;
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
     });
 }
 
+/// What a pass did: the mails it sent, and whether it took a full batch (more may wait).
+#[derive(Debug, Clone, Copy)]
+struct Pass {
+    sent: usize,
+    full: bool,
+}
+
 /// One pass: the rows due now, leased, mailed by conversation. Returns the mails sent.
 pub async fn run_once(mailing: &Mailing) -> Result<usize, AppError> {
+    Ok(run_pass(mailing).await?.sent)
+}
+
+async fn run_pass(mailing: &Mailing) -> Result<Pass, AppError> {
     let now = now_ms();
     let after = i64::try_from(mailing.after.as_millis()).unwrap_or(i64::MAX);
     let due = sqlx::query(
         "SELECT message_id, conversation_id FROM widget_mailings WHERE state = 'pending' \
-         AND next_attempt_at <= $1 AND created_at <= $2 ORDER BY created_at LIMIT 100",
+         AND created_at <= $2 AND next_attempt_at <= $1 ORDER BY created_at LIMIT $3",
     )
     .bind(now)
     .bind(now.saturating_sub(after))
+    .bind(PER_PASS)
     .fetch_all(&mailing.db.pool)
     .await?;
+    let full = due.len() as i64 >= PER_PASS;
     let mut by_conversation: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for row in &due {
         by_conversation
@@ -86,7 +111,7 @@ pub async fn run_once(mailing: &Mailing) -> Result<usize, AppError> {
             Err(err) => failed(&mailing.db, &messages, attempts, &err.to_string(), false).await?,
         }
     }
-    Ok(sent)
+    Ok(Pass { sent, full })
 }
 
 /// Takes the rows that are still due: (ids, their most attempts, the lease's end).

@@ -204,7 +204,7 @@ pub async fn unread_count(caller: &Caller<'_>) -> Result<i64, AppError> {
 }
 
 /// One of hers, of a conversation she may see (else not found).
-async fn one(caller: &Caller<'_>, id: i64) -> Result<cw::Notification, AppError> {
+pub async fn one(caller: &Caller<'_>, id: i64) -> Result<cw::Notification, AppError> {
     let viewer = caller.viewer();
     let row = sqlx::query(&format!("{COLUMNS} {MINE} AND {VISIBLE} AND n.id = $4"))
         .bind(viewer.account_id)
