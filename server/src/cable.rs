@@ -215,7 +215,15 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
             },
             signal = async { signals.as_mut().expect("guarded").recv().await }, if signals.is_some() => match signal {
                 Ok(signal) => {
-                    let Some(frame) = subscription.as_ref().and_then(|sub| typing_said(sub, &signal)) else { continue };
+                    let Some(sub) = subscription.as_ref() else { continue };
+                    let frame = match &sub.who {
+                        Who::Customer { .. } => typing_said(sub, &signal),
+                        Who::Agent(listener) => listener
+                            .typing(&state, &signal)
+                            .await
+                            .map(|(name, data)| said(&sub.identifier, name, data)),
+                    };
+                    let Some(frame) = frame else { continue };
                     if !send(&mut socket, &frame).await {
                         return;
                     }

@@ -154,6 +154,22 @@ async fn an_agents_app_hears_her_inboxes_on_actioncable(app: TestApp) {
         "{notified}"
     );
 
+    // Nora writes: Lucía's app hears it, with her name and the conversation.
+    let mut visitor = app.visitor_socket(&web_chat, &sent.visitor).await.unwrap();
+    assert_eq!(next_json(&mut visitor).await["frame"], "hello");
+    visitor
+        .send(Message::Text(
+            json!({"frame": "typing", "typing": true})
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    let (_, typing) = until(&mut cable, "conversation.typing_on").await;
+    assert_eq!(typing["conversation"]["id"], number);
+    assert_eq!(typing["user"]["name"], "Nora");
+    assert_eq!(typing["user"]["type"], "contact");
+
     // A regenerated access token ends the old pubsub token.
     let signed = app.sign_in(LUCIA).await;
     let _: app::auth::access_token::AccessTokenView = app

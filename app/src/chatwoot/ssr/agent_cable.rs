@@ -5,7 +5,7 @@
 //! and push shapes: `message.created` / `message.updated`, `conversation.created`,
 //! `conversation.status_changed`, `assignee.changed`, `team.changed`,
 //! `conversation.updated`, `notification.created`, `presence.update`,
-//! `contact.created` / `contact.updated`.
+//! `contact.created` / `contact.updated`, `conversation.typing_on` / `_off`.
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -17,6 +17,7 @@ use crate::conversations::model::MessageView;
 use crate::conversations::ssr::access::visible_conversation;
 use crate::error::AppError;
 use crate::events::{ConversationState, EventEnvelope, LiveEvent};
+use crate::live::typing::{Said, Signal};
 use crate::secrets::token::token_hash;
 use crate::state::AppState;
 
@@ -96,6 +97,44 @@ impl AgentListener {
         }
         // A failed read loses one event, never the line.
         Ok(self.said(state, &envelope.event).await.unwrap_or_default())
+    }
+
+    /// Someone writing in a conversation she may see (the customer, or a teammate;
+    /// never herself), as Chatwoot's `conversation.typing_on` / `_off`.
+    pub async fn typing(&self, state: &AppState, signal: &Signal) -> Option<(&'static str, Value)> {
+        let Said::Typing(typing) = &signal.said else {
+            return None;
+        };
+        if signal.account_id != self.agent.account_id
+            || !self.view.sees_inbox(signal.inbox_id)
+            || typing.agent_id == Some(self.agent.id)
+        {
+            return None;
+        }
+        let caller = Caller {
+            state,
+            agent: &self.agent,
+            base_url: &self.base_url,
+        };
+        let conversation = conversation_data(&caller, typing.conversation_id)
+            .await
+            .ok()
+            .flatten()?;
+        let user = match typing.agent_id {
+            Some(id) => json!({"id": id, "name": typing.name, "type": "user"}),
+            None => {
+                json!({"id": conversation["meta"]["sender"]["id"], "name": typing.name, "type": "contact"})
+            }
+        };
+        let name = if typing.typing {
+            "conversation.typing_on"
+        } else {
+            "conversation.typing_off"
+        };
+        Some((
+            name,
+            json!({"conversation": conversation, "user": user, "is_private": typing.private, "account_id": self.agent.account_id}),
+        ))
     }
 
     async fn said(

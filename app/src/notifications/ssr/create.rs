@@ -42,13 +42,23 @@ pub async fn notify_in_tx(
     if recipients.is_empty() {
         return Ok(());
     }
+    // One recipient (an assignee, the most common case): her choices come with the
+    // conversation, in the same read.
+    let single = match recipients.as_slice() {
+        [one] => *one,
+        _ => 0,
+    };
     let about = sqlx::query(
         "SELECT c.account_id, c.display_id, c.inbox_id, c.last_message_preview, ct.name AS contact_name, \
-         (SELECT COALESCE(NULLIF(a.display_name, ''), a.name) FROM agents a WHERE a.id = $2) AS actor_name \
-         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1",
+         (SELECT COALESCE(NULLIF(a.display_name, ''), a.name) FROM agents a WHERE a.id = $2) AS actor_name, \
+         p.push, p.email, p.sound \
+         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id \
+         LEFT JOIN notification_prefs p ON p.agent_id = $3 AND p.kind = $4 WHERE c.id = $1",
     )
     .bind(notice.conversation_id)
     .bind(notice.actor_agent_id.unwrap_or(0))
+    .bind(single)
+    .bind(notice.kind.as_str())
     .fetch_one(tx.conn())
     .await?;
     let account_id: i64 = about.try_get("account_id")?;
@@ -67,7 +77,20 @@ pub async fn notify_in_tx(
     .chars()
     .take(PREVIEW_CHARS)
     .collect();
-    let chosen = ways_of(tx, notice.kind, &recipients).await?;
+    let chosen = match single {
+        0 => ways_of(tx, notice.kind, &recipients).await?,
+        agent => match about.try_get::<Option<i64>, _>("push")? {
+            Some(push) => vec![(
+                agent,
+                Ways {
+                    push: push != 0,
+                    email: about.try_get::<Option<i64>, _>("email")?.unwrap_or(0) != 0,
+                    sound: about.try_get::<Option<i64>, _>("sound")?.unwrap_or(0) != 0,
+                },
+            )],
+            None => Vec::new(),
+        },
+    };
     // The bell always tells of what is hers; of every new conversation only if asked.
     let wanted: Vec<(i64, Ways)> = recipients
         .iter()
