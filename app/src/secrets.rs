@@ -17,6 +17,8 @@ const NONCE_LEN: usize = 24;
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// For [`SecretBox::keyed_hash`]: derived from the key, never the key itself.
+    mac_key: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -38,9 +40,26 @@ pub enum KeyError {
 
 impl SecretBox {
     pub fn from_key(key: &[u8; 32]) -> SecretBox {
+        use sha2::{Digest, Sha256};
+        let mac_key: [u8; 32] = Sha256::new()
+            .chain_update(b"charla-keyed-hash:")
+            .chain_update(key)
+            .finalize()
+            .into();
         SecretBox {
             cipher: XChaCha20Poly1305::new(key.into()),
+            mac_key,
         }
+    }
+
+    /// HMAC-SHA256 of `text` under the installation's key, hex: a value derived from a
+    /// stored one that a copy of the database alone cannot compute.
+    pub fn keyed_hash(&self, text: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.mac_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(text.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
     /// The key from base64 text (`CHARLA_SECRET_KEY`).

@@ -86,7 +86,11 @@ enum Who {
         listener: Box<Listener>,
         _slot: SocketSlot,
     },
-    Agent(Box<AgentListener>),
+    /// With the token she subscribed with, checked again on every ping.
+    Agent {
+        listener: Box<AgentListener>,
+        token: String,
+    },
 }
 
 /// The one subscription a socket holds (Chatwoot's SDKs open one per contact).
@@ -116,7 +120,10 @@ async fn subscribe(
         let listener = AgentListener::new(state, agent, base_url).await.ok()?;
         return Some(Subscription {
             identifier: identifier.to_owned(),
-            who: Who::Agent(Box::new(listener)),
+            who: Who::Agent {
+                listener: Box::new(listener),
+                token: wanted.pubsub_token,
+            },
             live,
         });
     }
@@ -185,6 +192,13 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                 if subscription.is_none() && opened.elapsed() > SUBSCRIBE_WITHIN {
                     return;
                 }
+                // An agent's token regenerated, she deactivated or her role changed:
+                // what holds now, read again (events a slow client missed included).
+                if let Some(Subscription { who: Who::Agent { listener, token }, .. }) = subscription.as_mut() {
+                    if !listener.recheck(&state, token).await {
+                        return;
+                    }
+                }
                 let now = app::db::now_ms() / 1000;
                 if !send(&mut socket, &json!({"type": "ping", "message": now})).await {
                     return;
@@ -196,7 +210,7 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                     for event in batch.iter() {
                         let heard = match &mut sub.who {
                             Who::Customer { listener, .. } => listener.hear(&state.db, &event.event).await.into_iter().collect(),
-                            Who::Agent(listener) => match listener.hear(&state, &event.envelope).await {
+                            Who::Agent { listener, .. } => match listener.hear(&state, &event.envelope).await {
                                 Ok(heard) => heard,
                                 // Deactivated, or signed out everywhere: the line ends.
                                 Err(()) => return,
@@ -209,8 +223,14 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                         }
                     }
                 }
-                // Behind the buffer: what was missed is in the Client API's lists.
-                Err(RecvError::Lagged(_)) => {}
+                // Behind the buffer: what a contact missed is in the Client API's lists;
+                // an agent's line ends (what she missed may have changed what she may
+                // see), and her app subscribes again.
+                Err(RecvError::Lagged(_)) => {
+                    if matches!(subscription.as_ref().map(|s| &s.who), Some(Who::Agent { .. })) {
+                        return;
+                    }
+                }
                 Err(RecvError::Closed) => return,
             },
             signal = async { signals.as_mut().expect("guarded").recv().await }, if signals.is_some() => match signal {
@@ -218,7 +238,7 @@ async fn serve(mut socket: WebSocket, state: AppState, address: Option<String>, 
                     let Some(sub) = subscription.as_ref() else { continue };
                     let frame = match &sub.who {
                         Who::Customer { .. } => typing_said(sub, &signal),
-                        Who::Agent(listener) => listener
+                        Who::Agent { listener, .. } => listener
                             .typing(&state, &signal)
                             .await
                             .map(|(name, data)| said(&sub.identifier, name, data)),

@@ -2,7 +2,7 @@
 //! subscribes to `RoomChannel` with the `pubsub_token` of her profile, her `user_id`
 //! and `account_id`, and hears her inboxes' conversations and messages and her own
 //! notifications, in Chatwoot's event names; never an inbox she is not in.
-use futures::SinkExt;
+use futures::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -180,4 +180,15 @@ async fn an_agents_app_hears_her_inboxes_on_actioncable(app: TestApp) {
         subscribe(&mut again, &identifier).await["type"],
         "reject_subscription"
     );
+    // …and the line already open closes at its next ping (a guard of 20 s).
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            match cable.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the old token's line stays open");
 }

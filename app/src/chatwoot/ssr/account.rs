@@ -37,7 +37,10 @@ pub async fn profile(caller: &Caller<'_>) -> Result<cw::Profile, AppError> {
         confirmed: true,
         provider: "email",
         message_signature: Some(details.signature).filter(|s| !s.is_empty()),
-        pubsub_token: super::agent_cable::pubsub_token_of(&token.token),
+        pubsub_token: super::agent_cable::pubsub_token_of(
+            &caller.state.settings.secrets,
+            &token.token,
+        ),
         access_token: token.token,
         inviter_id: None,
         ui_settings: serde_json::json!({}),

@@ -19,16 +19,18 @@ use crate::error::AppError;
 use crate::events::{ConversationState, EventEnvelope, LiveEvent};
 use crate::live::typing::{Said, Signal};
 use crate::secrets::token::token_hash;
+use crate::secrets::SecretBox;
 use crate::state::AppState;
 
-/// Her `pubsub_token`, derived from her access token (its stored hash): regenerating
-/// the access token ends the old `pubsub_token` too, and nothing more is stored.
-pub fn pubsub_token_of(access_token: &str) -> String {
-    from_stored_hash(&token_hash(access_token))
+/// Her `pubsub_token`, derived from her access token (its stored hash) under the
+/// installation's key: regenerating the access token ends the old `pubsub_token` too,
+/// nothing more is stored, and a copy of the database alone cannot compute it.
+pub fn pubsub_token_of(secrets: &SecretBox, access_token: &str) -> String {
+    from_stored_hash(secrets, &token_hash(access_token))
 }
 
-fn from_stored_hash(hash: &str) -> String {
-    token_hash(&format!("charla-pubsub:{hash}"))
+fn from_stored_hash(secrets: &SecretBox, hash: &str) -> String {
+    secrets.keyed_hash(&format!("charla-pubsub:{hash}"))
 }
 
 /// The active agent of the account whose `pubsub_token` this is.
@@ -50,7 +52,7 @@ pub async fn agent_by_pubsub(
     .ok_or(AppError::NotFound)?;
     let stored: String = row.try_get("token_hash")?;
     // Hashes of both compared, so the comparison's time tells nothing of the token.
-    if token_hash(&from_stored_hash(&stored)) != token_hash(token) {
+    if token_hash(&from_stored_hash(&state.settings.secrets, &stored)) != token_hash(token) {
         return Err(AppError::NotFound);
     }
     Ok(profile_from_row(&row)?)
@@ -75,6 +77,22 @@ impl AgentListener {
             view,
             base_url: base_url.to_owned(),
         })
+    }
+
+    /// Whether the subscription still holds: her token unchanged (a regenerated one
+    /// ends it), she still active; her role and inboxes read afresh. Called on every
+    /// ping, so what an event missed by a slow client would have said still applies.
+    pub async fn recheck(&mut self, state: &AppState, token: &str) -> bool {
+        let Ok(agent) = agent_by_pubsub(state, self.agent.id, self.agent.account_id, token).await
+        else {
+            return false;
+        };
+        let Ok(view) = EventView::of(&state.db, &agent, String::new()).await else {
+            return false;
+        };
+        self.agent = agent;
+        self.view = view;
+        true
     }
 
     /// What she hears of one event (Chatwoot's names and data), or `Err(())` when the

@@ -91,7 +91,7 @@ pub async fn pick_by_rule(
     // Open conversations come from the tallies the triggers keep (one row each), so a
     // pick costs the same whether she holds three conversations or three thousand.
     let rows = sqlx::query(
-        "SELECT a.id, CASE WHEN TRIM(COALESCE(a.display_name, '')) = '' THEN a.name ELSE a.display_name END AS shown_name, \
+        "SELECT a.id, a.name, a.display_name, \
          COALESCE((SELECT t.total FROM conversation_tallies t WHERE t.inbox_id = $1 AND t.status = 'open' AND t.assignee_id = a.id), 0) AS open_count, \
          CASE WHEN a.max_open > 0 THEN COALESCE((SELECT CAST(SUM(t.total) AS BIGINT) FROM conversation_tallies t WHERE t.assignee_id = a.id AND t.status = 'open'), 0) ELSE 0 END AS all_open, \
          a.max_open, \
@@ -125,10 +125,13 @@ pub async fn pick_by_rule(
                 continue;
             }
         }
-        chosen = Some(Picked {
-            id: agent,
-            name: row.try_get("shown_name")?,
-        });
+        // The name teammates see, as `AgentProfile::shown_name` chooses it.
+        let display: Option<String> = row.try_get("display_name")?;
+        let name = match display.filter(|d| !d.trim().is_empty()) {
+            Some(display) => display,
+            None => row.try_get("name")?,
+        };
+        chosen = Some(Picked { id: agent, name });
         break;
     }
     let Some(picked) = chosen else {

@@ -61,15 +61,13 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     };
     let for_team = by_customer && !with_bot && !muted;
     // The inbox's assignment turn before any row of it (its tallies): a waiting round
-    // holds the turn and then writes them, so taking it after them could deadlock. The
-    // pick comes first too, so the row is written once, with its assignee.
-    let picked = match for_team && rule.enabled {
-        true => {
-            assignment::lock_inbox(tx, new.inbox_id).await?;
-            assignment::pick_by_rule(tx, new.inbox_id, None, rule).await?
-        }
-        false => None,
-    };
+    // holds the turn and then writes them, so taking it after them could deadlock.
+    let assigning = for_team && rule.enabled;
+    if assigning {
+        assignment::lock_inbox(tx, new.inbox_id).await?;
+    }
+    // The account's number before the pick: a pick may wait for an agent's lock, and a
+    // bot's hand-off (number first, then the pick) would otherwise wait crosswise.
     let number: i64 = sqlx::query(
         "UPDATE accounts SET next_conversation_number = next_conversation_number + 1 WHERE id = $1 \
          RETURNING next_conversation_number - 1 AS number",
@@ -78,6 +76,12 @@ pub async fn insert_in_tx(tx: &mut WriteTx, new: NewConversation<'_>) -> Result<
     .fetch_one(tx.conn())
     .await?
     .try_get("number")?;
+    // The pick before the conversation's row, so the row is written once, with its
+    // assignee.
+    let picked = match assigning {
+        true => assignment::pick_by_rule(tx, new.inbox_id, None, rule).await?,
+        false => None,
+    };
     let status = match (muted, with_bot) {
         (true, _) => "resolved",
         (false, true) => "pending",
