@@ -10,6 +10,7 @@ mod account;
 mod attributes;
 mod notes;
 mod notifications;
+mod profile;
 mod public;
 mod requests;
 mod search;
@@ -17,6 +18,7 @@ pub use account::*;
 pub use attributes::*;
 pub use notes::*;
 pub use notifications::*;
+pub use profile::*;
 pub use public::*;
 pub use requests::*;
 pub use search::*;
@@ -35,46 +37,6 @@ pub struct Agent {
     pub name: String,
     pub role: &'static str,
     pub thumbnail: String,
-}
-
-/// `GET /api/v1/profile`.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Profile {
-    pub id: i64,
-    pub account_id: i64,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub available_name: String,
-    pub email: String,
-    pub uid: String,
-    pub role: &'static str,
-    pub availability_status: &'static str,
-    pub avatar_url: String,
-    pub confirmed: bool,
-    pub provider: &'static str,
-    pub message_signature: Option<String>,
-    /// Her own API token (Chatwoot's clients read it after signing in).
-    pub access_token: String,
-    /// What her clients subscribe to `/cable`'s `RoomChannel` with (with `id` as
-    /// `user_id` and her account's id).
-    pub pubsub_token: String,
-    pub inviter_id: Option<i64>,
-    #[schema(value_type = Object)]
-    pub ui_settings: Value,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub accounts: Vec<ProfileAccount>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProfileAccount {
-    pub id: i64,
-    pub name: String,
-    pub status: &'static str,
-    pub role: &'static str,
-    pub availability: &'static str,
-    pub availability_status: &'static str,
-    pub auto_offline: bool,
 }
 
 /// One day of an inbox's working hours, as Chatwoot lists them: Sunday is 0; a day

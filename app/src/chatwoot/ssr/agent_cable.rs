@@ -253,17 +253,28 @@ fn names(
     names
 }
 
-/// The conversation as Chatwoot pushes it (its REST shape) with `account_id`; `None`
-/// when she may not see it (or it is gone).
-async fn conversation_data(caller: &Caller<'_>, id: i64) -> Result<Option<Value>, AppError> {
+/// The conversation in its REST shape, with the catalog that shaped it; `None` when
+/// she may not see it (or it is gone).
+async fn shaped(
+    caller: &Caller<'_>,
+    id: i64,
+) -> Result<Option<(crate::chatwoot::model::Conversation, Catalog)>, AppError> {
     let row = match visible_conversation(caller.db(), caller.viewer(), id).await {
         Ok(row) => row,
         Err(AppError::NotFound) => return Ok(None),
         Err(err) => return Err(err),
     };
     let catalog = Catalog::load(caller).await?;
-    let shaped = shape_with(caller, &catalog, vec![row]).await?.remove(0);
-    let mut data = serde_json::to_value(shaped).map_err(|_| AppError::Internal)?;
+    let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
+    Ok(Some((conversation, catalog)))
+}
+
+/// The conversation as Chatwoot pushes it (its REST shape) with `account_id`.
+async fn conversation_data(caller: &Caller<'_>, id: i64) -> Result<Option<Value>, AppError> {
+    let Some((conversation, _)) = shaped(caller, id).await? else {
+        return Ok(None);
+    };
+    let mut data = serde_json::to_value(conversation).map_err(|_| AppError::Internal)?;
     data["account_id"] = json!(caller.agent.account_id);
     Ok(Some(data))
 }
@@ -274,25 +285,10 @@ async fn message_data(
     caller: &Caller<'_>,
     message: &MessageView,
 ) -> Result<Option<Value>, AppError> {
-    let row =
-        match visible_conversation(caller.db(), caller.viewer(), message.conversation_id).await {
-            Ok(row) => row,
-            Err(AppError::NotFound) => return Ok(None),
-            Err(err) => return Err(err),
-        };
-    let catalog = Catalog::load(caller).await?;
-    let conversation = shape_with(caller, &catalog, vec![row]).await?.remove(0);
-    let shaped = render::message(
-        message,
-        &render::MessageContext {
-            account_id: caller.agent.account_id,
-            display_id: conversation.id,
-            base_url: caller.base_url,
-            contact: &conversation.meta.sender,
-            agents: &catalog.agents,
-            with_sender_ids: true,
-        },
-    );
+    let Some((conversation, catalog)) = shaped(caller, message.conversation_id).await? else {
+        return Ok(None);
+    };
+    let shaped = render::message_in(message, &conversation, caller, &catalog.agents, true);
     let mut data = serde_json::to_value(&shaped).map_err(|_| AppError::Internal)?;
     data["account_id"] = json!(caller.agent.account_id);
     data["conversation"] = json!({

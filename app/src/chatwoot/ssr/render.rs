@@ -194,6 +194,27 @@ pub struct MessageContext<'a> {
     pub with_sender_ids: bool,
 }
 
+/// A message of `conversation` (already shaped) as the caller's API shows it.
+pub fn message_in(
+    view: &MessageView,
+    conversation: &cw::Conversation,
+    caller: &super::Caller<'_>,
+    agents: &[AgentProfile],
+    with_sender_ids: bool,
+) -> cw::Message {
+    message(
+        view,
+        &MessageContext {
+            account_id: caller.agent.account_id,
+            display_id: conversation.id,
+            base_url: caller.base_url,
+            contact: &conversation.meta.sender,
+            agents,
+            with_sender_ids,
+        },
+    )
+}
+
 pub fn message(view: &MessageView, cx: &MessageContext<'_>) -> cw::Message {
     use crate::conversations::model::SenderKind;
     let sender = match view.sender_kind {

@@ -280,17 +280,7 @@ async fn message_payload(
     else {
         return Ok(None);
     };
-    let shaped = render::message(
-        message,
-        &render::MessageContext {
-            account_id: caller.agent.account_id,
-            display_id: conversation.id,
-            base_url: caller.base_url,
-            contact: &conversation.meta.sender,
-            agents: &catalog.agents,
-            with_sender_ids: false,
-        },
-    );
+    let shaped = render::message_in(message, &conversation, caller, &catalog.agents, false);
     let message_type = match message.direction {
         MessageDirection::Incoming => "incoming",
         _ if is_template(message) => "template",
